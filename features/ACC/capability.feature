@@ -1,0 +1,35 @@
+Feature: The CapabilityStatement
+  GET [base]/metadata returns the provider's CapabilityStatement, which tells
+  a consumer what the endpoint is and what it supports before it asks for
+  any patient data.
+  (GP Connect: Get the FHIR capability statement; provider test suite FHIR.feature.)
+
+  @RFA-ACC-019 @lot1 @must
+  Rule: The CapabilityStatement is a conformant FHIR 3.0.1 instance statement served as FHIR JSON
+
+    Scenario: reading the CapabilityStatement
+      Given a metadata request
+      When the request is sent
+      Then the response status is 200
+      And the response is a "CapabilityStatement" resource
+      And the response conforms to the "capability-statement" schema
+
+    Scenario: reading it with organisation scope and no patient context
+      Given a metadata request
+      And the JWT claim "requested_scope" is set to "organization/*.read"
+      When the request is sent
+      Then the response conforms to the "capability-statement" schema
+
+  @RFA-ACC-020 @lot1 @must
+  Rule: The CapabilityStatement declares Patient read and Patient search by identifier
+
+    Scenario: Patient interactions are declared
+      Given a metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the "read" interaction on "Patient"
+      And the CapabilityStatement declares the "search-type" interaction on "Patient"
+
+    Scenario: the identifier search parameter is declared
+      Given a metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the "identifier" search parameter on "Patient"

@@ -1,0 +1,161 @@
+Feature: HTTP and FHIR conventions of the API
+  The candidate speaks FHIR STU3 JSON over HTTP the way GP Connect providers
+  do: responses are labelled application/fhir+json in UTF-8, nothing is
+  cached, errors are GP Connect OperationOutcomes whose Spine code, issue type
+  and HTTP status agree, and requests for paths or methods the API does not
+  offer are refused rather than guessed at.
+  (GP Connect: general API guidance; FHIR API guidance, error handling; provider test suite Http.feature and FHIR.feature.)
+
+  @RFA-ACC-014 @lot1 @must
+  Rule: Responses are FHIR JSON: Content-Type application/fhir+json in UTF-8
+
+    Scenario: the CapabilityStatement
+      Given a metadata request
+      When the request is sent
+      Then the response is FHIR JSON
+
+    Scenario: a patient search
+      Given a patient search for the NHS number of "patient1"
+      When the request is sent
+      Then the response is FHIR JSON
+
+    Scenario: a request without an Accept header
+      Given a metadata request
+      And the "Accept" header is removed
+      When the request is sent
+      Then the response is FHIR JSON
+
+    Scenario Outline: the format asked for with _format=<format>
+      Given a metadata request
+      And the query parameter "_format" is added with the value "<format>"
+      When the request is sent
+      Then the response is FHIR JSON
+
+      Examples:
+        | format                |
+        | application/fhir+json |
+        | json                  |
+
+    Scenario: the DSTU2 media type in Accept
+      Given a metadata request
+      And the "Accept" header is "application/json+fhir"
+      When the request is sent
+      Then the response is FHIR JSON
+
+    Scenario: an error response
+      Given a patient search for the NHS number "9990000175"
+      When the request is sent
+      Then the response is FHIR JSON
+
+  @RFA-ACC-015 @lot1 @must
+  Rule: Every response, success or error, carries Cache-Control no-store
+
+    Scenario: the CapabilityStatement
+      Given a metadata request
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+    Scenario: a patient search
+      Given a patient search for the NHS number of "patient2"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+    Scenario: a patient read
+      Given a patient read of "patient2"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+    Scenario: a refused request
+      Given a metadata request
+      And the "Ssp-TraceID" header is removed
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+    Scenario: a patient that is not found
+      Given a patient read of the logical id "00000000-0000-4000-8000-000000000000"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+  @RFA-ACC-016 @lot1 @must
+  Rule: Errors are GPConnect-OperationOutcome-1 resources whose Spine code, issue type and HTTP status agree
+
+    Each request here is wrong in more than one way, so it is refused whichever
+    check a candidate makes first; what is judged is the form of the refusal.
+
+    Scenario: a request refused for its Spine headers
+      Given a metadata request
+      And the "Ssp-TraceID" header is removed
+      And the "Ssp-From" header is removed
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
+    Scenario: an NHS number that is too short
+      Given a patient search for the NHS number "999000010"
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
+    Scenario: an unknown identifier system with a malformed value
+      Given a patient search with the query "identifier=https://fhir.nhs.uk/Id/local-patient-identifier|999000010"
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
+    Scenario: an identifier with neither system nor value
+      Given a patient search with the query "identifier=|"
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
+    Scenario: a patient that is not found
+      Given a patient read of the logical id "00000000-0000-4000-8000-000000000000"
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
+    Scenario: claims that are wrong in several ways
+      Given a metadata request
+      And the JWT claim "requesting_device" has the field "resourceType" set to "Patient"
+      And the JWT claim "requested_scope" is set to "patient/*.write"
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
+  @RFA-ACC-017 @lot1 @must
+  Rule: Requests for paths the API does not offer, including wrongly cased ones, are refused with an OperationOutcome
+
+    Scenario Outline: the path <path>
+      Given a metadata request
+      And the request path is "<path>"
+      When the request is sent
+      Then the request is refused with an OperationOutcome
+
+      Examples:
+        | path      |
+        | Metadata  |
+        | METADATA  |
+        | metadatas |
+        | metadata/ |
+
+    Scenario: a patient search on a wrongly cased resource type
+      Given a patient search for the NHS number of "patient1"
+      And the request path is "patient"
+      When the request is sent
+      Then the request is refused with an OperationOutcome
+
+  @RFA-ACC-018 @lot1 @must
+  Rule: Methods a read-only endpoint does not support are refused with an OperationOutcome
+
+    Scenario Outline: <method> on the CapabilityStatement
+      Given a metadata request
+      And the request method is <method>
+      When the request is sent
+      Then the request is refused with an OperationOutcome
+
+      Examples:
+        | method |
+        | PUT    |
+        | POST   |
+        | PATCH  |
+        | DELETE |
+
+    Scenario: DELETE on a patient
+      Given a patient read of "patient3"
+      And the request method is DELETE
+      When the request is sent
+      Then the request is refused with an OperationOutcome

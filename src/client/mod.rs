@@ -1,0 +1,245 @@
+//! The harness's side of the wire: GP Connect requests to the candidate.
+//!
+//! A [`RequestSpec`] describes a request as a conformant consumer would send
+//! it, plus the deliberate breakages a negative test wants; [`Client::send`]
+//! turns it into HTTP and returns the [`Exchange`] as evidence. Redirects are
+//! never followed, every request has a timeout, and bodies are capped.
+
+pub mod jwt;
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+
+use crate::config::CandidateConfig;
+use crate::evidence::{Exchange, RecordedRequest, RecordedResponse, redact_header};
+use crate::gpc::{self, Interaction};
+pub use jwt::{ClaimEdit, JwtSpec};
+
+/// A change a test makes to one request header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderEdit {
+    Remove,
+    Set(String),
+}
+
+/// A request, described the way a test thinks of it.
+#[derive(Debug, Clone)]
+pub struct RequestSpec {
+    pub interaction: Interaction,
+    pub method: Method,
+    /// Relative to the service root, e.g. `Patient/123` or `metadata`.
+    pub path: String,
+    /// Query parameters, percent-encoded when sent (GP Connect requires the
+    /// `|` in `identifier` to be encoded).
+    pub query: Vec<(String, String)>,
+    /// A query string sent verbatim instead of `query`.
+    pub raw_query: Option<String>,
+    pub header_edits: Vec<(String, HeaderEdit)>,
+    pub jwt: JwtSpec,
+    pub body: Option<Vec<u8>>,
+}
+
+impl RequestSpec {
+    pub fn new(interaction: Interaction, path: impl Into<String>) -> Self {
+        Self {
+            interaction,
+            method: Method::GET,
+            path: path.into(),
+            query: Vec::new(),
+            raw_query: None,
+            header_edits: Vec::new(),
+            jwt: JwtSpec::default(),
+            body: None,
+        }
+    }
+}
+
+/// A response as the steps see it.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// All values of a header, joined with ", " (HTTP list semantics).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let values: Vec<String> =
+            self.headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
+        if values.is_empty() { None } else { Some(values.join(", ")) }
+    }
+
+    pub fn json(&self) -> Result<serde_json::Value, String> {
+        if self.body.is_empty() {
+            return Err("the response has no body".into());
+        }
+        serde_json::from_slice(&self.body).map_err(|e| format!("the response body is not JSON ({e})"))
+    }
+}
+
+/// Why no response could be judged.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TransportError {
+    #[error("the request could not be built: {0}")]
+    Build(String),
+    #[error("no answer within {0:?} (the per-request timeout)")]
+    Timeout(Duration),
+    #[error("could not connect: {0}")]
+    Connect(String),
+    #[error("the response body is larger than the {0}-byte cap")]
+    TooLarge(usize),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Sends GP Connect requests to one candidate.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    config: std::sync::Arc<CandidateConfig>,
+}
+
+impl Client {
+    pub fn new(config: std::sync::Arc<CandidateConfig>) -> Result<Self, TransportError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.timeout)
+            .user_agent(concat!("rfa-harness/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TransportError::Build(e.to_string()))?;
+        Ok(Self { http, config })
+    }
+
+    pub fn config(&self) -> &CandidateConfig {
+        &self.config
+    }
+
+    /// The absolute URL of a path under the service root.
+    pub fn url(&self, spec: &RequestSpec) -> Result<Url, TransportError> {
+        let base = self.config.base_url.as_str().trim_end_matches('/');
+        let path = spec.path.trim_start_matches('/');
+        let mut url = Url::parse(&format!("{base}/{path}")).map_err(|e| TransportError::Build(e.to_string()))?;
+        if let Some(raw) = &spec.raw_query {
+            url.set_query(Some(raw));
+        } else if !spec.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in &spec.query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    /// Sends a request. Transport failures still produce an [`Exchange`]
+    /// (with `error` set) so the evidence shows what was attempted.
+    pub async fn send(&self, spec: &RequestSpec) -> (Exchange, Result<Response, TransportError>) {
+        let started = SystemTime::now();
+        let clock = Instant::now();
+        let now = started.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
+        let c = &self.config;
+        let (token, claims) = jwt::build(&c.jwt, &c.spine, spec.interaction, &spec.jwt, now);
+
+        let mut headers: Vec<(String, String)> = vec![
+            ("Ssp-TraceID".into(), uuid::Uuid::new_v4().to_string()),
+            ("Ssp-From".into(), c.spine.consumer_asid.clone()),
+            ("Ssp-To".into(), c.spine.provider_asid.clone()),
+            ("Ssp-InteractionID".into(), spec.interaction.id().into()),
+            ("Authorization".into(), format!("Bearer {token}")),
+            ("Accept".into(), gpc::FHIR_JSON.into()),
+        ];
+        for (name, edit) in &spec.header_edits {
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            if let HeaderEdit::Set(v) = edit {
+                headers.push((name.clone(), v.clone()));
+            }
+        }
+        let url = self.url(spec);
+        let recorded = RecordedRequest {
+            method: spec.method.to_string(),
+            url: url.as_ref().map(|u| u.to_string()).unwrap_or_else(|_| spec.path.clone()),
+            headers: headers.iter().map(|(n, v)| (n.clone(), redact_header(n, v))).collect(),
+            jwt_claims: Some(claims),
+            body: spec.body.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()),
+        };
+        let result = match url {
+            Ok(url) => self.execute(spec, url, &headers).await,
+            Err(e) => Err(e),
+        };
+        let exchange = Exchange {
+            started: time::OffsetDateTime::from(started)
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
+            request: recorded,
+            response: result.as_ref().ok().map(|r| RecordedResponse {
+                status: r.status,
+                headers: r
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                    .collect(),
+                body: String::from_utf8_lossy(&r.body).into_owned(),
+                body_bytes: r.body.len(),
+            }),
+            error: result.as_ref().err().map(ToString::to_string),
+        };
+        (exchange, result)
+    }
+
+    async fn execute(
+        &self,
+        spec: &RequestSpec,
+        url: Url,
+        headers: &[(String, String)],
+    ) -> Result<Response, TransportError> {
+        let mut map = HeaderMap::new();
+        for (n, v) in headers {
+            let name = HeaderName::from_bytes(n.as_bytes())
+                .map_err(|_| TransportError::Build(format!("`{n}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(v)
+                .map_err(|_| TransportError::Build(format!("the value of `{n}` cannot be sent in a header")))?;
+            map.append(name, value);
+        }
+        let timeout = self.config.timeout;
+        let mut req = self.http.request(spec.method.clone(), url).headers(map).timeout(timeout);
+        if let Some(body) = &spec.body {
+            req = req.body(body.clone());
+        }
+        let classify = |e: reqwest::Error| {
+            if e.is_timeout() {
+                TransportError::Timeout(timeout)
+            } else if e.is_connect() {
+                TransportError::Connect(root_cause(&e))
+            } else {
+                TransportError::Other(root_cause(&e))
+            }
+        };
+        let mut resp = req.send().await.map_err(classify)?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let cap = self.config.max_response_bytes;
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > cap {
+                return Err(TransportError::TooLarge(cap));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response { status, headers, body })
+    }
+}
+
+/// reqwest's top-level message is generic ("error sending request"); the
+/// useful part is at the bottom of the source chain.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut msg = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        msg = s.to_string();
+        cur = s.source();
+    }
+    msg
+}

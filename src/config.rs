@@ -1,0 +1,438 @@
+//! The candidate configuration: who is tested, where, and with which
+//! identities. `rfa run --config FILE` reads it from TOML; without a config
+//! the run builds one for the embedded reference candidate. Everything later
+//! in the pipeline reads this resolved form, never the TOML.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::Url;
+use serde::Deserialize;
+
+use crate::fixtures::FixturePack;
+
+/// A config that cannot be used, with where the problem is.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot be read: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}\n{snippet}")]
+    Parse { path: String, line: usize, column: usize, message: String, snippet: String },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// Who and what is being tested; recorded in every result.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateIdentity {
+    pub supplier: String,
+    pub product: String,
+    pub version: String,
+}
+
+/// How the harness identifies itself in the GP Connect JWT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwtDefaults {
+    pub issuer: String,
+    pub audience: String,
+    pub practitioner_id: String,
+    pub practitioner_sds_user_id: String,
+    pub practitioner_sds_role_profile_id: String,
+    pub practitioner_family: String,
+    pub practitioner_given: String,
+    pub organization_name: String,
+}
+
+/// Spine addressing of the two parties.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spine {
+    pub consumer_asid: String,
+    pub provider_asid: String,
+    pub consumer_ods: String,
+    pub provider_ods: String,
+}
+
+/// A fixture patient as the candidate knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientIdentity {
+    #[serde(deserialize_with = "nhs_number")]
+    pub nhs_number: String,
+}
+
+/// The resolved configuration of one candidate.
+#[derive(Debug, Clone)]
+pub struct CandidateConfig {
+    pub identity: CandidateIdentity,
+    /// FHIR service root, without a trailing slash.
+    pub base_url: Url,
+    pub timeout: Duration,
+    pub max_response_bytes: usize,
+    pub spine: Spine,
+    pub jwt: JwtDefaults,
+    /// Fixture key (e.g. `patient2`) → the candidate's identifiers.
+    pub patients: BTreeMap<String, PatientIdentity>,
+    /// The file it came from, if any.
+    pub source: Option<PathBuf>,
+}
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+/// The harness's consumer ASID when the config gives none.
+pub const DEFAULT_CONSUMER_ASID: &str = "900000000002";
+pub const DEFAULT_CONSUMER_ODS: &str = "RFAH01";
+
+// ---- the TOML shape -------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    candidate: CandidateIdentity,
+    endpoint: RawEndpoint,
+    spine: RawSpine,
+    #[serde(default)]
+    jwt: RawJwt,
+    #[serde(default)]
+    patients: BTreeMap<String, PatientIdentity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEndpoint {
+    #[serde(deserialize_with = "base_url")]
+    base_url: Url,
+    #[serde(default, deserialize_with = "timeout_secs")]
+    timeout_secs: Option<Duration>,
+    #[serde(default, deserialize_with = "positive")]
+    max_response_bytes: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpine {
+    #[serde(default, deserialize_with = "asid_opt")]
+    consumer_asid: Option<String>,
+    #[serde(deserialize_with = "asid")]
+    provider_asid: String,
+    #[serde(default, deserialize_with = "ods_opt")]
+    consumer_ods: Option<String>,
+    #[serde(deserialize_with = "ods")]
+    provider_ods: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJwt {
+    issuer: Option<String>,
+    audience: Option<String>,
+    practitioner_id: Option<String>,
+    practitioner_sds_user_id: Option<String>,
+    practitioner_sds_role_profile_id: Option<String>,
+    practitioner_family: Option<String>,
+    practitioner_given: Option<String>,
+    organization_name: Option<String>,
+}
+
+fn base_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Url, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_base_url(&s).map_err(serde::de::Error::custom)
+}
+
+/// A FHIR service root: http(s), a host, no query or fragment; a trailing
+/// slash is dropped (GP Connect service roots have none).
+pub fn parse_base_url(s: &str) -> Result<Url, String> {
+    let url = Url::parse(s).map_err(|e| format!("`{s}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{s}`: the base URL must be http:// or https://"));
+    }
+    if url.host().is_none() {
+        return Err(format!("`{s}`: the base URL needs a host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("`{s}`: the base URL must not have a query or fragment"));
+    }
+    let mut url = url;
+    let trimmed = url.path().trim_end_matches('/').to_string();
+    url.set_path(&trimmed);
+    Ok(url)
+}
+
+fn timeout_secs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    let v = f64::deserialize(d)?;
+    if !(v > 0.0 && v <= 600.0) {
+        return Err(serde::de::Error::custom(format!("timeout_secs must be between 0 and 600 seconds, got {v}")));
+    }
+    Ok(Some(Duration::from_secs_f64(v)))
+}
+
+fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let v = usize::deserialize(d)?;
+    if v == 0 {
+        return Err(serde::de::Error::custom("must be greater than 0"));
+    }
+    Ok(Some(v))
+}
+
+fn check_asid(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{s}` is not an ASID: ASIDs are up to 12 digits"));
+    }
+    Ok(())
+}
+
+fn asid<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    check_asid(&s).map_err(serde::de::Error::custom)?;
+    Ok(s)
+}
+
+fn asid_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    asid(d).map(Some)
+}
+
+fn check_ods(s: &str) -> Result<(), String> {
+    if s.len() < 3 || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(format!("`{s}` is not an ODS code: 3 to 10 letters and digits"));
+    }
+    Ok(())
+}
+
+fn ods<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    check_ods(&s).map_err(serde::de::Error::custom)?;
+    Ok(s)
+}
+
+fn ods_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    ods(d).map(Some)
+}
+
+fn nhs_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    crate::nhs::validate(&s).map_err(|e| serde::de::Error::custom(format!("`{s}` is not a valid NHS number: {e}")))?;
+    Ok(s)
+}
+
+impl CandidateConfig {
+    /// Reads and resolves a config file; fixture keys the file does not map
+    /// keep the fixture pack's own identifiers.
+    pub fn load(path: &Path, fixtures: &FixturePack) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: shown.clone(), source })?;
+        Self::parse(&text, &shown, fixtures).map(|mut c| {
+            c.source = Some(path.to_path_buf());
+            c
+        })
+    }
+
+    /// Parses config text; `shown` names it in errors.
+    pub fn parse(text: &str, shown: &str, fixtures: &FixturePack) -> Result<Self, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| parse_error(shown, text, &e))?;
+        for key in raw.patients.keys() {
+            if !fixtures.patients.contains_key(key) {
+                let known: Vec<&str> = fixtures.patients.keys().map(String::as_str).collect();
+                let line = find_line(text, &format!("[patients.{key}]"))
+                    .or_else(|| find_line(text, &format!("{key} =")))
+                    .or_else(|| find_line(text, &format!("{key}=")));
+                let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+                return Err(ConfigError::Invalid {
+                    path: format!("{shown}{at}"),
+                    message: format!("[patients] `{key}` is not a fixture key; known keys: {}", known.join(", ")),
+                });
+            }
+        }
+        let mut patients = fixtures.default_identities();
+        patients.extend(raw.patients);
+        let jwt = raw.jwt;
+        let base = raw.endpoint.base_url;
+        Ok(Self {
+            identity: raw.candidate,
+            timeout: raw.endpoint.timeout_secs.unwrap_or(DEFAULT_TIMEOUT),
+            max_response_bytes: raw.endpoint.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            spine: Spine {
+                consumer_asid: raw.spine.consumer_asid.unwrap_or_else(|| DEFAULT_CONSUMER_ASID.into()),
+                provider_asid: raw.spine.provider_asid,
+                consumer_ods: raw.spine.consumer_ods.unwrap_or_else(|| DEFAULT_CONSUMER_ODS.into()),
+                provider_ods: raw.spine.provider_ods,
+            },
+            jwt: JwtDefaults {
+                issuer: jwt.issuer.unwrap_or_else(|| JwtDefaults::default_issuer().into()),
+                audience: jwt.audience.unwrap_or_else(|| base.to_string()),
+                practitioner_id: jwt.practitioner_id.unwrap_or_else(|| "1".into()),
+                practitioner_sds_user_id: jwt.practitioner_sds_user_id.unwrap_or_else(|| "RFAH0000001".into()),
+                practitioner_sds_role_profile_id: jwt
+                    .practitioner_sds_role_profile_id
+                    .unwrap_or_else(|| "RFAH0000002".into()),
+                practitioner_family: jwt.practitioner_family.unwrap_or_else(|| "Assurance".into()),
+                practitioner_given: jwt.practitioner_given.unwrap_or_else(|| "Tester".into()),
+                organization_name: jwt.organization_name.unwrap_or_else(|| "RFA Harness Consumer".into()),
+            },
+            base_url: base,
+            patients,
+            source: None,
+        })
+    }
+
+    /// The config for a candidate whose facts the harness already knows (the
+    /// embedded reference).
+    pub fn for_known(
+        identity: CandidateIdentity,
+        base_url: Url,
+        provider_asid: &str,
+        provider_ods: &str,
+        fixtures: &FixturePack,
+    ) -> Self {
+        let toml = format!(
+            "[candidate]\nsupplier = {:?}\nproduct = {:?}\nversion = {:?}\n[endpoint]\nbase_url = {:?}\n[spine]\nprovider_asid = {:?}\nprovider_ods = {:?}\n",
+            identity.supplier,
+            identity.product,
+            identity.version,
+            base_url.as_str(),
+            provider_asid,
+            provider_ods
+        );
+        // The facts are ours, so a failure here is a harness bug; fall back to
+        // a hand-built value rather than panic.
+        Self::parse(&toml, "<reference>", fixtures).unwrap_or_else(|_| Self {
+            identity,
+            base_url: base_url.clone(),
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            spine: Spine {
+                consumer_asid: DEFAULT_CONSUMER_ASID.into(),
+                provider_asid: provider_asid.into(),
+                consumer_ods: DEFAULT_CONSUMER_ODS.into(),
+                provider_ods: provider_ods.into(),
+            },
+            jwt: JwtDefaults::for_audience(base_url.as_str()),
+            patients: fixtures.default_identities(),
+            source: None,
+        })
+    }
+}
+
+impl JwtDefaults {
+    pub fn default_issuer() -> &'static str {
+        "https://consumer.rfa-harness.invalid"
+    }
+
+    fn for_audience(aud: &str) -> Self {
+        Self {
+            issuer: Self::default_issuer().into(),
+            audience: aud.into(),
+            practitioner_id: "1".into(),
+            practitioner_sds_user_id: "RFAH0000001".into(),
+            practitioner_sds_role_profile_id: "RFAH0000002".into(),
+            practitioner_family: "Assurance".into(),
+            practitioner_given: "Tester".into(),
+            organization_name: "RFA Harness Consumer".into(),
+        }
+    }
+}
+
+fn find_line(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| i + 1)
+}
+
+fn parse_error(shown: &str, text: &str, e: &toml::de::Error) -> ConfigError {
+    let (line, column, snippet) = match e.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let line = crate::catalogue::pack::line_of(text, start);
+            let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let column = text[line_start..start].chars().count() + 1;
+            let src = text.lines().nth(line - 1).unwrap_or_default();
+            let width =
+                text[start..span.end.min(text.len())].lines().next().map(|s| s.chars().count()).unwrap_or(1).max(1);
+            let snippet = format!("  {line:>4} | {src}\n       | {}{}", " ".repeat(column - 1), "^".repeat(width));
+            (line, column, snippet)
+        }
+        None => (1, 1, String::new()),
+    };
+    ConfigError::Parse { path: shown.to_string(), line, column, message: e.message().trim().to_string(), snippet }
+}
+
+impl fmt::Display for CandidateIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.supplier, self.product, self.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[candidate]
+supplier = "Example Health"
+product = "ExampleGP"
+version = "4.2.0"
+
+[endpoint]
+base_url = "https://gp.example.nhs.uk/GPC001/STU3/1/gpconnect/fhir/"
+timeout_secs = 2.5
+
+[spine]
+provider_asid = "918999198738"
+provider_ods = "GPC001"
+
+[patients.patient2]
+nhs_number = "9690937286"
+"#;
+
+    fn fixtures() -> FixturePack {
+        FixturePack::embedded().expect("embedded fixtures load")
+    }
+
+    #[test]
+    fn resolves_defaults_and_overrides() {
+        let c = CandidateConfig::parse(GOOD, "c.toml", &fixtures()).expect("valid");
+        assert_eq!(c.base_url.as_str(), "https://gp.example.nhs.uk/GPC001/STU3/1/gpconnect/fhir");
+        assert_eq!(c.timeout, Duration::from_millis(2500));
+        assert_eq!(c.spine.consumer_asid, DEFAULT_CONSUMER_ASID);
+        assert_eq!(c.jwt.audience, c.base_url.as_str());
+        assert_eq!(c.patients["patient2"].nhs_number, "9690937286");
+        assert_eq!(c.patients["patient1"], fixtures().default_identities()["patient1"]);
+    }
+
+    #[test]
+    fn misspelt_key_names_file_line_and_key() {
+        let bad = GOOD.replace("base_url", "base_ulr");
+        let e = CandidateConfig::parse(&bad, "c.toml", &fixtures()).expect_err("typo");
+        let msg = e.to_string();
+        assert!(msg.starts_with("c.toml:8:1: unknown field `base_ulr`"), "{msg}");
+        assert!(msg.contains("base_ulr = "), "snippet shows the line: {msg}");
+    }
+
+    #[test]
+    fn bad_values_name_their_line() {
+        for (from, to, line) in [
+            ("\"918999198738\"", "\"ASID-1\"", 12),
+            ("timeout_secs = 2.5", "timeout_secs = 0", 9),
+            ("\"9690937286\"", "\"9690937287\"", 16),
+            ("https://gp.example", "ftp://gp.example", 8),
+        ] {
+            let bad = GOOD.replace(from, to);
+            let e = CandidateConfig::parse(&bad, "c.toml", &fixtures()).expect_err(to);
+            let msg = e.to_string();
+            assert!(msg.starts_with(&format!("c.toml:{line}:")), "{to}: {msg}");
+        }
+    }
+
+    #[test]
+    fn unknown_fixture_key_is_refused() {
+        let bad = GOOD.replace("patients.patient2", "patients.patinet2");
+        let e = CandidateConfig::parse(&bad, "c.toml", &fixtures()).expect_err("typo");
+        assert!(e.to_string().starts_with("c.toml:15: [patients] `patinet2` is not a fixture key"), "{e}");
+    }
+
+    #[test]
+    fn missing_section_is_reported() {
+        let e = CandidateConfig::parse("[candidate]\nsupplier='a'\nproduct='b'\nversion='c'\n", "c.toml", &fixtures())
+            .expect_err("no endpoint");
+        assert!(e.to_string().contains("missing field `endpoint`"), "{e}");
+    }
+}

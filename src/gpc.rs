@@ -1,0 +1,157 @@
+//! GP Connect vocabulary shared by the harness (which sends it) and the
+//! reference candidate (which checks it): identifier systems, profiles,
+//! interaction IDs and the Spine error codes.
+//!
+//! Values come from NHS England's GP Connect specification (1.6.x) and its
+//! provider test suite; see `docs/profile.md` for the rules built on them.
+
+pub const NHS_NUMBER_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
+pub const ODS_ORGANIZATION_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
+/// The DSTU2-era ODS system; GP Connect providers still accept it in the JWT.
+pub const ODS_ORGANIZATION_SYSTEM_LEGACY: &str = "http://fhir.nhs.net/Id/ods-organization-code";
+pub const SDS_USER_SYSTEM: &str = "https://fhir.nhs.uk/Id/sds-user-id";
+pub const SDS_ROLE_PROFILE_SYSTEM: &str = "https://fhir.nhs.uk/Id/sds-role-profile-id";
+pub const SPINE_ERROR_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1";
+
+pub const OPERATION_OUTCOME_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1";
+pub const PATIENT_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1";
+pub const SEARCHSET_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1";
+pub const NHS_NUMBER_VERIFICATION_EXTENSION: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSNumberVerificationStatus-1";
+
+/// The media type every response of the profile uses.
+pub const FHIR_JSON: &str = "application/fhir+json";
+/// The DSTU2 media type, still sent by some consumers; accepted as JSON.
+pub const FHIR_JSON_LEGACY: &str = "application/json+fhir";
+pub const FHIR_VERSION: &str = "3.0.1";
+
+/// JWT lifetime GP Connect fixes: `exp` is exactly `iat` + 300 seconds.
+pub const JWT_LIFETIME_SECS: i64 = 300;
+
+/// The JWT claims GP Connect makes mandatory, in the order the spec lists them.
+pub const MANDATORY_CLAIMS: [&str; 10] = [
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "reason_for_request",
+    "requested_scope",
+    "requesting_device",
+    "requesting_organization",
+    "requesting_practitioner",
+];
+
+/// The provider interactions the profile covers so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Interaction {
+    ReadMetadata,
+    SearchPatients,
+    ReadPatient,
+}
+
+impl Interaction {
+    pub const ALL: [Interaction; 3] = [Self::ReadMetadata, Self::SearchPatients, Self::ReadPatient];
+
+    /// The `Ssp-InteractionID` value.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::ReadMetadata => "urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1",
+            Self::SearchPatients => "urn:nhs:names:services:gpconnect:fhir:rest:search:patient-1",
+            Self::ReadPatient => "urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1",
+        }
+    }
+
+    /// The `requested_scope` a consumer sends for it (GP Connect's
+    /// requested_scope authorisation table).
+    pub fn scope(self) -> &'static str {
+        match self {
+            Self::ReadMetadata => "organization/*.read",
+            Self::SearchPatients | Self::ReadPatient => "patient/*.read",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.id() == id)
+    }
+}
+
+/// Spine error codes with the HTTP status and FHIR issue type GP Connect's
+/// error-handling guidance pairs them with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpineCode {
+    BadRequest,
+    InvalidIdentifierSystem,
+    InvalidIdentifierValue,
+    InvalidNhsNumber,
+    InvalidResource,
+    InvalidParameter,
+    PatientNotFound,
+    NoRecordFound,
+    InternalServerError,
+}
+
+impl SpineCode {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::BadRequest => "BAD_REQUEST",
+            Self::InvalidIdentifierSystem => "INVALID_IDENTIFIER_SYSTEM",
+            Self::InvalidIdentifierValue => "INVALID_IDENTIFIER_VALUE",
+            Self::InvalidNhsNumber => "INVALID_NHS_NUMBER",
+            Self::InvalidResource => "INVALID_RESOURCE",
+            Self::InvalidParameter => "INVALID_PARAMETER",
+            Self::PatientNotFound => "PATIENT_NOT_FOUND",
+            Self::NoRecordFound => "NO_RECORD_FOUND",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    pub fn display(self) -> &'static str {
+        match self {
+            Self::BadRequest => "Bad request",
+            Self::InvalidIdentifierSystem => "Invalid identifier system",
+            Self::InvalidIdentifierValue => "Invalid identifier value",
+            Self::InvalidNhsNumber => "Invalid NHS number",
+            Self::InvalidResource => "Invalid resource",
+            Self::InvalidParameter => "Invalid parameter",
+            Self::PatientNotFound => "Patient not found",
+            Self::NoRecordFound => "No record found",
+            Self::InternalServerError => "Internal server error",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            Self::BadRequest
+            | Self::InvalidIdentifierSystem
+            | Self::InvalidIdentifierValue
+            | Self::InvalidNhsNumber => 400,
+            Self::PatientNotFound | Self::NoRecordFound => 404,
+            Self::InvalidResource | Self::InvalidParameter => 422,
+            Self::InternalServerError => 500,
+        }
+    }
+
+    /// FHIR `OperationOutcome.issue.code` for the code.
+    pub fn issue_type(self) -> &'static str {
+        match self {
+            Self::InvalidIdentifierSystem | Self::InvalidIdentifierValue | Self::InvalidNhsNumber => "value",
+            Self::BadRequest | Self::InvalidResource | Self::InvalidParameter => "invalid",
+            Self::PatientNotFound | Self::NoRecordFound => "not-found",
+            Self::InternalServerError => "exception",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interaction_ids_round_trip() {
+        for i in Interaction::ALL {
+            assert_eq!(Interaction::from_id(i.id()), Some(i));
+        }
+        assert_eq!(Interaction::from_id("urn:nhs:names:services:gpconnect:fhir:rest:read:metadata"), None);
+    }
+}

@@ -1,0 +1,24 @@
+//! rfa-harness: an accreditation harness for GP clinical systems.
+//!
+//! The pipeline, one module per stage (data flows one way):
+//! `catalogue` (feature pack → requirements) → `runner` (cucumber, with
+//! `steps` driving the `client`) → `evidence` → `verdict` → `report` / `model`.
+//! `reference` is the embedded conformant candidate with defect injection;
+//! `gpc`, `nhs`, `fixtures` and `schemas` are shared vocabulary and data.
+
+pub mod catalogue;
+pub mod cli;
+pub mod client;
+pub mod config;
+pub mod embedded;
+pub mod evidence;
+pub mod fixtures;
+pub mod gpc;
+pub mod model;
+pub mod nhs;
+pub mod reference;
+pub mod report;
+pub mod runner;
+pub mod schemas;
+pub mod steps;
+pub mod verdict;

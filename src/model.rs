@@ -1,0 +1,174 @@
+//! The machine-readable documents other tools rely on: `rfa catalogue
+//! --format json`, `rfa reference defects --format json` and `results.json`.
+//! Their JSON Schemas are in `schemas/rfa/`; tests validate real output
+//! against them. Extend freely; renaming or removing a field needs a new
+//! `format` version.
+
+use serde::Serialize;
+
+use crate::catalogue::{Catalogue, Level};
+use crate::config::CandidateConfig;
+use crate::verdict::{Counts, LotVerdict, RequirementResult, Verdict};
+
+pub const CATALOGUE_FORMAT: &str = "rfa-catalogue/1";
+pub const RESULTS_FORMAT: &str = "rfa-results/1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PackRef {
+    pub name: String,
+    pub version: String,
+    pub digest: String,
+}
+
+impl PackRef {
+    pub fn of(c: &Catalogue) -> Self {
+        Self { name: c.pack.name.clone(), version: c.pack.version.clone(), digest: c.pack.digest.clone() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioRef {
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogueRequirement {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub lot: String,
+    pub level: Level,
+    pub manual: bool,
+    pub tags: Vec<String>,
+    pub file: String,
+    pub line: usize,
+    /// Executed cases (Scenario Outline rows count one each).
+    pub scenarios: Vec<ScenarioRef>,
+    /// Reference defects that must make this requirement fail: the proof
+    /// that the requirement can fail at all.
+    pub killed_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogueDoc {
+    pub format: &'static str,
+    pub pack: PackRef,
+    pub requirements: Vec<CatalogueRequirement>,
+}
+
+impl CatalogueDoc {
+    /// `killers(id)` names the defects targeting a requirement.
+    pub fn new(c: &Catalogue, killers: impl Fn(&str) -> Vec<String>) -> Self {
+        let requirements = c
+            .requirements
+            .iter()
+            .map(|r| CatalogueRequirement {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                area: r.area.clone(),
+                lot: r.lot.clone(),
+                level: r.level,
+                manual: r.manual,
+                tags: r.tags.clone(),
+                file: r.file.clone(),
+                line: r.line,
+                scenarios: r
+                    .scenarios
+                    .iter()
+                    .map(|s| ScenarioRef { name: s.name.clone(), file: s.key.file.clone(), line: s.key.line })
+                    .collect(),
+                killed_by: killers(&r.id),
+            })
+            .collect();
+        Self { format: CATALOGUE_FORMAT, pack: PackRef::of(c), requirements }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DefectDoc {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub targets: Vec<&'static str>,
+}
+
+pub fn defects_doc() -> Vec<DefectDoc> {
+    crate::reference::defects::ALL
+        .iter()
+        .map(|d| DefectDoc { name: d.name(), description: d.description(), targets: d.targets().to_vec() })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HarnessRef {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+pub const HARNESS: HarnessRef = HarnessRef { name: "rfa-harness", version: env!("CARGO_PKG_VERSION") };
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateRef {
+    pub supplier: String,
+    pub product: String,
+    pub version: String,
+    pub base_url: String,
+}
+
+impl CandidateRef {
+    pub fn of(c: &CandidateConfig) -> Self {
+        Self {
+            supplier: c.identity.supplier.clone(),
+            product: c.identity.product.clone(),
+            version: c.identity.version.clone(),
+            base_url: c.base_url.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub started: String,
+    pub finished: String,
+    pub duration_ms: f64,
+    pub concurrency: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub requirements: Counts,
+    pub scenarios: std::collections::BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultsDoc<'a> {
+    pub format: &'static str,
+    pub harness: HarnessRef,
+    pub pack: PackRef,
+    pub candidate: CandidateRef,
+    /// `self-test` (a supplier's own run) or `formal` (an assurance run).
+    pub mode: &'static str,
+    pub run: RunInfo,
+    pub summary: Summary,
+    pub lots: &'a [LotVerdict],
+    pub requirements: &'a [RequirementResult],
+}
+
+impl<'a> ResultsDoc<'a> {
+    pub fn new(c: &Catalogue, candidate: &CandidateConfig, run: RunInfo, v: &'a Verdict) -> Self {
+        Self {
+            format: RESULTS_FORMAT,
+            harness: HARNESS,
+            pack: PackRef::of(c),
+            candidate: CandidateRef::of(candidate),
+            mode: "self-test",
+            run,
+            summary: Summary { requirements: v.summary.clone(), scenarios: v.scenario_counts() },
+            lots: &v.lots,
+            requirements: &v.requirements,
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The reference candidate's CapabilityStatement.
+
+use serde_json::{Value, json};
+
+use super::State;
+use super::defects::Defect;
+use crate::gpc;
+
+pub fn statement(state: &State) -> Value {
+    let mut patient_interactions = vec![json!({ "code": "read" })];
+    if !state.defects.has(Defect::CapabilityOmitsPatientSearch) {
+        patient_interactions.push(json!({ "code": "search-type" }));
+    }
+    let fhir_version = if state.defects.has(Defect::CapabilityWrongFhirVersion) { "4.0.1" } else { gpc::FHIR_VERSION };
+    json!({
+        "resourceType": "CapabilityStatement",
+        "version": "1.6.0",
+        "name": "RFA Reference GP Connect provider",
+        "status": "active",
+        "date": "2026-11-01",
+        "publisher": "rfa-harness",
+        "kind": "instance",
+        "software": { "name": "rfa reference candidate", "version": env!("CARGO_PKG_VERSION") },
+        "fhirVersion": fhir_version,
+        "acceptUnknown": "both",
+        "format": [gpc::FHIR_JSON],
+        "profile": [{ "reference": gpc::PATIENT_PROFILE }],
+        "rest": [{
+            "mode": "server",
+            "security": { "cors": true },
+            "resource": [{
+                "type": "Patient",
+                "profile": { "reference": gpc::PATIENT_PROFILE },
+                "interaction": patient_interactions,
+                "searchParam": [{
+                    "name": "identifier",
+                    "type": "token",
+                    "documentation": "NHS number (system https://fhir.nhs.uk/Id/nhs-number)"
+                }]
+            }]
+        }]
+    })
+}

@@ -1,0 +1,160 @@
+//! Named defects the reference candidate can be started with. Each breaks one
+//! behaviour a real GP system could get wrong and names the requirement(s) it
+//! must make fail; the kill-matrix test holds every defect to that claim, and
+//! holds every requirement to being killed by at least one defect.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+macro_rules! defects {
+    ($( $variant:ident = $name:literal [$($target:literal),+] $desc:literal ;)+) => {
+        /// One way of being wrong.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Defect { $($variant),+ }
+
+        /// Every defect, in declaration order.
+        pub const ALL: &[Defect] = &[$(Defect::$variant),+];
+
+        impl Defect {
+            pub fn name(self) -> &'static str {
+                match self { $(Self::$variant => $name),+ }
+            }
+            pub fn description(self) -> &'static str {
+                match self { $(Self::$variant => $desc),+ }
+            }
+            /// The requirement IDs this defect must fail (and nothing else).
+            pub fn targets(self) -> &'static [&'static str] {
+                match self { $(Self::$variant => &[$($target),+]),+ }
+            }
+        }
+    };
+}
+
+defects! {
+    IgnoresMissingTraceId = "ignores-missing-trace-id" ["RFA-ACC-001"]
+        "accepts requests without an Ssp-TraceID header, or with one that is not a GUID";
+    IgnoresMissingFrom = "ignores-missing-from" ["RFA-ACC-002"]
+        "accepts requests without an Ssp-From header";
+    AcceptsAnyToAsid = "accepts-any-to-asid" ["RFA-ACC-003"]
+        "accepts requests whose Ssp-To names another system's ASID";
+    IgnoresInteractionMismatch = "ignores-interaction-mismatch" ["RFA-ACC-004"]
+        "accepts any Ssp-InteractionID, even one that does not match the endpoint called";
+    AcceptsMissingAuthorization = "accepts-missing-authorization" ["RFA-ACC-005"]
+        "treats a request without a Bearer Authorization header as anonymous and serves it";
+    AcceptsJwtWithoutTrailingDot = "accepts-jwt-without-trailing-dot" ["RFA-ACC-006"]
+        "accepts an unsigned JWT whose trailing '.' (empty signature) is missing";
+    AcceptsExpiredJwt = "accepts-expired-jwt" ["RFA-ACC-007"]
+        "does not check whether the JWT has expired";
+    AcceptsAnyJwtLifetime = "accepts-any-jwt-lifetime" ["RFA-ACC-008"]
+        "does not check that exp is exactly iat + 300 seconds";
+    RejectsFutureIat = "rejects-future-iat" ["RFA-ACC-009"]
+        "refuses JWTs issued slightly in the future, although consumer clocks drift";
+    IgnoresMissingClaims = "ignores-missing-claims" ["RFA-ACC-010"]
+        "does not require the iss, sub and aud claims";
+    SkipsClaimResourceValidation = "skips-claim-resource-validation" ["RFA-ACC-011"]
+        "does not check that requesting_device/organization/practitioner are the right FHIR resources";
+    AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012"]
+        "serves direct-care interactions whatever reason_for_request says";
+    IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013"]
+        "serves a request whatever requested_scope it carries";
+    JsonContentType = "json-content-type" ["RFA-ACC-014"]
+        "labels FHIR responses application/json instead of application/fhir+json";
+    CacheableErrors = "cacheable-errors" ["RFA-ACC-015"]
+        "omits Cache-Control: no-store on error responses";
+    OutcomeWithoutProfile = "outcome-without-profile" ["RFA-ACC-016"]
+        "sends OperationOutcomes without the GPConnect-OperationOutcome-1 profile in meta";
+    CaseInsensitiveRoutes = "case-insensitive-routes" ["RFA-ACC-017"]
+        "serves /Metadata and /patient as if they were /metadata and /Patient";
+    AcceptsAnyMethod = "accepts-any-method" ["RFA-ACC-018"]
+        "answers PUT, POST, PATCH and DELETE on read-only endpoints as if they were GET";
+    CapabilityWrongFhirVersion = "capability-wrong-fhir-version" ["RFA-ACC-019"]
+        "declares fhirVersion 4.0.1 in its CapabilityStatement";
+    CapabilityOmitsPatientSearch = "capability-omits-patient-search" ["RFA-ACC-020"]
+        "leaves the Patient search interaction out of its CapabilityStatement";
+    SearchOmitsFullUrl = "search-omits-full-url" ["RFA-INF-001"]
+        "returns search Bundle entries without fullUrl";
+    UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002"]
+        "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle";
+    NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]
+        "checks that an NHS number has ten digits but not its Modulus 11 check digit";
+    AcceptsAnyIdentifierSystem = "accepts-any-identifier-system" ["RFA-INF-004"]
+        "searches by the identifier value whatever identifier system is given";
+    LenientIdentifierParameter = "lenient-identifier-parameter" ["RFA-INF-005"]
+        "takes an identifier without a system (or with a blank part) as an NHS number";
+    SearchWithoutIdentifierListsAll = "search-without-identifier-lists-all" ["RFA-INF-006"]
+        "answers a patient search with no identifier by listing every patient";
+    SearchReturnsInactive = "search-returns-inactive" ["RFA-INF-007"]
+        "returns deceased and inactive patients from patient search";
+    SearchExposesWithheldFields = "search-exposes-withheld-fields" ["RFA-INF-008"]
+        "patient search returns stored fields GP Connect forbids (maritalStatus, multipleBirth)";
+    ReadOmitsId = "read-omits-id" ["RFA-INF-009"]
+        "returns the Patient from a read without its logical id";
+    ReadUnknown500 = "read-unknown-500" ["RFA-INF-010"]
+        "fails with 500 when asked to read a patient id it does not hold";
+    ReadWithoutEtag = "read-without-etag" ["RFA-INF-011"]
+        "sends no ETag header on Patient reads";
+}
+
+impl Defect {
+    pub fn from_name(name: &str) -> Option<Self> {
+        ALL.iter().copied().find(|d| d.name() == name)
+    }
+}
+
+impl fmt::Display for Defect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The defects one reference instance runs with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DefectSet(BTreeSet<Defect>);
+
+impl DefectSet {
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    pub fn has(&self, d: Defect) -> bool {
+        self.0.contains(&d)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Defect> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+impl FromIterator<Defect> for DefectSet {
+    fn from_iter<I: IntoIterator<Item = Defect>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+/// Parses a `--defect` value, listing the known names when it is unknown.
+pub fn parse(name: &str) -> Result<Defect, String> {
+    Defect::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = ALL.iter().map(|d| d.name()).collect();
+        format!("unknown defect `{name}`; known defects: {}", known.join(", "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let mut names = BTreeSet::new();
+        for d in ALL {
+            assert!(names.insert(d.name()), "duplicate {}", d.name());
+            assert_eq!(Defect::from_name(d.name()), Some(*d));
+            assert!(!d.targets().is_empty());
+        }
+        assert!(parse("no-such-defect").unwrap_err().contains("accepts-expired-jwt"));
+    }
+}

@@ -1,0 +1,171 @@
+//! What a GP Connect provider checks before serving anything: the Spine
+//! Security Proxy headers and the audit JWT. Each check can be switched off
+//! by the defect that models getting it wrong.
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use super::State;
+use super::defects::Defect;
+use super::outcome::Outcome;
+use crate::client::jwt::decode_segment;
+use crate::gpc::{self, Interaction, SpineCode};
+
+fn bad(msg: impl Into<String>) -> Outcome {
+    Outcome::new(SpineCode::BadRequest, msg)
+}
+
+fn invalid_resource(msg: impl Into<String>) -> Outcome {
+    Outcome::new(SpineCode::InvalidResource, msg)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Checks a request for `interaction`; `now` is the current UNIX time.
+pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction, now: i64) -> Result<(), Outcome> {
+    let d = |x| state.defects.has(x);
+
+    let trace = header(headers, "Ssp-TraceID");
+    if !d(Defect::IgnoresMissingTraceId) {
+        match trace {
+            None => return Err(bad("Ssp-TraceID header is required")),
+            Some(t) if uuid::Uuid::parse_str(t).is_err() => return Err(bad("Ssp-TraceID must be a GUID")),
+            Some(_) => {}
+        }
+    }
+    if !d(Defect::IgnoresMissingFrom) && header(headers, "Ssp-From").is_none_or(|v| v.trim().is_empty()) {
+        return Err(bad("Ssp-From header is required"));
+    }
+    match header(headers, "Ssp-To") {
+        None => return Err(bad("Ssp-To header is required")),
+        Some(to) if to != state.asid && !d(Defect::AcceptsAnyToAsid) => {
+            return Err(bad(format!("Ssp-To {to} is not this provider's ASID")));
+        }
+        Some(_) => {}
+    }
+    match header(headers, "Ssp-InteractionID") {
+        None => return Err(bad("Ssp-InteractionID header is required")),
+        Some(id) if id != interaction.id() && !d(Defect::IgnoresInteractionMismatch) => {
+            return Err(bad(format!("Ssp-InteractionID {id} does not match this endpoint ({})", interaction.id())));
+        }
+        Some(_) => {}
+    }
+
+    let auth = header(headers, "Authorization");
+    let token = match auth.and_then(|a| a.strip_prefix("Bearer ")) {
+        Some(t) => t.trim(),
+        None if d(Defect::AcceptsMissingAuthorization) => return Ok(()),
+        None if auth.is_none() => return Err(bad("Authorization header is required")),
+        None => return Err(bad("Authorization must use the Bearer scheme")),
+    };
+    let claims = parse_jwt(token, d(Defect::AcceptsJwtWithoutTrailingDot))?;
+    check_claims(state, &claims, interaction, now)
+}
+
+/// Splits and decodes an unsigned JWT: `header.payload.` (empty signature,
+/// trailing dot mandatory).
+fn parse_jwt(token: &str, lenient_dot: bool) -> Result<serde_json::Map<String, Value>, Outcome> {
+    let parts: Vec<&str> = token.split('.').collect();
+    let (h, p) = match parts[..] {
+        [h, p, _] => (h, p),
+        [h, p] if lenient_dot => (h, p),
+        [_, _] => return Err(bad("JWT must end with '.' (an unsigned JWT has an empty signature)")),
+        _ => return Err(bad("the bearer token is not a JWT (header.payload.signature)")),
+    };
+    match decode_segment(h) {
+        Some(Value::Object(_)) => {}
+        _ => return Err(bad("the JWT header is not base64url-encoded JSON")),
+    }
+    match decode_segment(p) {
+        Some(Value::Object(claims)) => Ok(claims),
+        _ => Err(bad("the JWT payload is not a base64url-encoded JSON object")),
+    }
+}
+
+fn check_claims(
+    state: &State,
+    c: &serde_json::Map<String, Value>,
+    interaction: Interaction,
+    now: i64,
+) -> Result<(), Outcome> {
+    let d = |x| state.defects.has(x);
+    for claim in gpc::MANDATORY_CLAIMS {
+        let lenient = d(Defect::IgnoresMissingClaims) && matches!(claim, "iss" | "sub" | "aud");
+        if !lenient && c.get(claim).is_none_or(Value::is_null) {
+            return Err(bad(format!("JWT claim {claim} is required")));
+        }
+    }
+    let int = |name: &str| -> Result<i64, Outcome> {
+        c.get(name)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| bad(format!("JWT claim {name} must be a number of seconds since the epoch")))
+    };
+    let (iat, exp) = (int("iat")?, int("exp")?);
+    if !d(Defect::AcceptsAnyJwtLifetime) && exp - iat != gpc::JWT_LIFETIME_SECS {
+        return Err(bad(format!(
+            "JWT exp must be iat + {} seconds; it is iat + {}",
+            gpc::JWT_LIFETIME_SECS,
+            exp - iat
+        )));
+    }
+    if !d(Defect::AcceptsExpiredJwt) && exp <= now {
+        return Err(bad("the JWT has expired"));
+    }
+    if d(Defect::RejectsFutureIat) && iat > now {
+        return Err(bad("JWT iat is in the future"));
+    }
+    let reason = c.get("reason_for_request").and_then(Value::as_str);
+    if !d(Defect::AcceptsAnyReasonForRequest) && reason != Some("directcare") {
+        return Err(bad("reason_for_request must be directcare for this interaction"));
+    }
+    let scope = c.get("requested_scope").and_then(Value::as_str).unwrap_or_default();
+    if !d(Defect::IgnoresRequestedScope) && scope.split_whitespace().next() != Some(interaction.scope()) {
+        return Err(bad(format!(
+            "requested_scope `{scope}` does not permit this interaction (needs {})",
+            interaction.scope()
+        )));
+    }
+    if !d(Defect::SkipsClaimResourceValidation) {
+        check_resources(c)?;
+    }
+    Ok(())
+}
+
+fn identifiers(r: &Value) -> impl Iterator<Item = (&str, &str)> {
+    r.get("identifier")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|i| Some((i.get("system")?.as_str()?, i.get("value")?.as_str()?)))
+}
+
+fn check_resources(c: &serde_json::Map<String, Value>) -> Result<(), Outcome> {
+    let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
+        let r = &c[claim];
+        if r.get("resourceType").and_then(Value::as_str) == Some(ty) {
+            Ok(r)
+        } else {
+            Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource")))
+        }
+    };
+    let device = of_type("requesting_device", "Device")?;
+    if identifiers(device).next().is_none() {
+        return Err(invalid_resource("requesting_device needs an identifier with system and value"));
+    }
+    let org = of_type("requesting_organization", "Organization")?;
+    if !identifiers(org)
+        .any(|(s, v)| (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty())
+    {
+        return Err(invalid_resource("requesting_organization needs an ODS code identifier"));
+    }
+    let prac = of_type("requesting_practitioner", "Practitioner")?;
+    if prac.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
+        return Err(invalid_resource("requesting_practitioner needs an id"));
+    }
+    if !identifiers(prac).any(|(s, _)| s == gpc::SDS_USER_SYSTEM) {
+        return Err(invalid_resource("requesting_practitioner needs an SDS user id identifier (UNK if unknown)"));
+    }
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! The embedded reference candidate: a conformant GP Connect provider
+//! (axum, in-memory store loaded from `fixtures/`) that `rfa run` tests when
+//! no config is given, and that the kill matrix breaks one defect at a time.
+
+mod capability;
+pub mod defects;
+mod guard;
+mod outcome;
+mod routes;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use reqwest::Url;
+use tokio::sync::oneshot;
+use tower::Layer as _;
+
+use crate::config::{CandidateConfig, CandidateIdentity};
+use crate::fixtures::FixturePack;
+pub use defects::{Defect, DefectSet};
+
+/// What every handler can see.
+#[derive(Debug)]
+pub struct State {
+    pub asid: String,
+    pub base_path: String,
+    pub store: store::Store,
+    pub defects: DefectSet,
+}
+
+/// The service root path of a practice: `/{ODS}/STU3/1/gpconnect/fhir`
+/// (GP Connect's service root format).
+pub fn base_path(ods: &str) -> String {
+    format!("/{ods}/STU3/1/gpconnect/fhir")
+}
+
+/// A reference candidate listening on a socket.
+#[derive(Debug)]
+pub struct RunningReference {
+    pub addr: SocketAddr,
+    pub base_url: Url,
+    pub asid: String,
+    pub ods: String,
+    pub defects: DefectSet,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Binds `addr` (port 0 picks a free port) and serves in the background.
+pub async fn start(addr: SocketAddr, defects: DefectSet, fixtures: &FixturePack) -> std::io::Result<RunningReference> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(State {
+        asid: fixtures.asid.clone(),
+        base_path: base_path(&fixtures.ods_code),
+        store: store::Store::from_fixtures(fixtures),
+        defects: defects.clone(),
+    });
+    let base_url = Url::parse(&format!("http://{addr}{}", state.base_path))
+        .map_err(|e| std::io::Error::other(format!("bad base URL: {e}")))?;
+    let app = axum::middleware::from_fn_with_state(state.clone(), routes::canonical_case).layer(routes::router(state));
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(app))
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+        if let Err(e) = serve.await {
+            tracing::error!("reference candidate stopped: {e}");
+        }
+    });
+    Ok(RunningReference {
+        addr,
+        base_url,
+        asid: fixtures.asid.clone(),
+        ods: fixtures.ods_code.clone(),
+        defects,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+impl RunningReference {
+    /// How results name the reference (defects included, so a broken
+    /// reference can never be mistaken for the conformant one).
+    pub fn identity(&self) -> CandidateIdentity {
+        let mut version = env!("CARGO_PKG_VERSION").to_string();
+        if !self.defects.is_empty() {
+            let names: Vec<&str> = self.defects.iter().map(Defect::name).collect();
+            version.push_str(&format!("+defects.{}", names.join(".")));
+        }
+        CandidateIdentity { supplier: "rfa-harness".into(), product: "reference candidate".into(), version }
+    }
+
+    /// The candidate config that points the harness at this instance.
+    pub fn candidate_config(&self, fixtures: &FixturePack) -> CandidateConfig {
+        CandidateConfig::for_known(self.identity(), self.base_url.clone(), &self.asid, &self.ods, fixtures)
+    }
+
+    /// Stops serving and waits for in-flight requests to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningReference {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Responses of the reference candidate: FHIR JSON with the headers the
+//! profile requires, and GP Connect OperationOutcomes for errors.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::gpc::{self, SpineCode};
+
+/// A FHIR resource to send with a status and optional ETag.
+pub struct Fhir {
+    pub status: StatusCode,
+    pub body: Value,
+    pub etag: Option<String>,
+}
+
+impl Fhir {
+    pub fn ok(body: Value) -> Self {
+        Self { status: StatusCode::OK, body, etag: None }
+    }
+}
+
+impl IntoResponse for Fhir {
+    fn into_response(self) -> Response {
+        let mut resp = Response::new(Body::from(self.body.to_string()));
+        *resp.status_mut() = self.status;
+        let headers = resp.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/fhir+json; charset=utf-8"));
+        if let Some(tag) = self.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+            headers.insert(header::ETAG, tag);
+        }
+        resp
+    }
+}
+
+/// An error answered as a GPConnect-OperationOutcome-1.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub code: SpineCode,
+    pub diagnostics: String,
+    /// Left out under the `outcome-without-profile` defect.
+    pub with_profile: bool,
+}
+
+impl Outcome {
+    pub fn new(code: SpineCode, diagnostics: impl Into<String>) -> Self {
+        Self { code, diagnostics: diagnostics.into(), with_profile: true }
+    }
+
+    pub fn body(&self) -> Value {
+        let mut body = json!({
+            "resourceType": "OperationOutcome",
+            "meta": { "profile": [gpc::OPERATION_OUTCOME_PROFILE] },
+            "issue": [{
+                "severity": "error",
+                "code": self.code.issue_type(),
+                "details": { "coding": [{
+                    "system": gpc::SPINE_ERROR_SYSTEM,
+                    "code": self.code.code(),
+                    "display": self.code.display(),
+                }]},
+                "diagnostics": self.diagnostics,
+            }],
+        });
+        if !self.with_profile
+            && let Some(obj) = body.as_object_mut()
+        {
+            obj.remove("meta");
+        }
+        body
+    }
+}
+
+impl IntoResponse for Outcome {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        let mut resp = Fhir { status, body: self.body(), etag: None }.into_response();
+        // The finishing middleware reads this to apply defects that shape
+        // every OperationOutcome.
+        resp.extensions_mut().insert(self);
+        resp
+    }
+}

@@ -1,0 +1,235 @@
+//! The reference candidate's endpoints and the middleware that gives every
+//! response the profile's headers.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State as Extract};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, any, get};
+use serde_json::{Value, json};
+
+use super::State;
+use super::capability;
+use super::defects::Defect;
+use super::guard;
+use super::outcome::{Fhir, Outcome};
+use crate::gpc::{self, Interaction, SpineCode};
+use crate::nhs::{self, NhsNumberError};
+
+type Shared = Arc<State>;
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+}
+
+pub fn router(state: Shared) -> Router {
+    let route = |get_only: MethodRouter<Shared>, anything: MethodRouter<Shared>| {
+        if state.defects.has(Defect::AcceptsAnyMethod) { anything } else { get_only.fallback(wrong_method) }
+    };
+    let api = Router::new()
+        .route("/metadata", route(get(metadata), any(metadata)))
+        .route("/Patient", route(get(search), any(search)))
+        .route("/Patient/{id}", route(get(read), any(read)));
+    Router::new()
+        .nest(&state.base_path, api)
+        .fallback(unknown_path)
+        .layer(middleware::from_fn_with_state(state.clone(), finish))
+        .with_state(state)
+}
+
+async fn wrong_method() -> Outcome {
+    Outcome::new(SpineCode::BadRequest, "this endpoint only supports GET")
+}
+
+async fn unknown_path(uri: Uri) -> Outcome {
+    Outcome::new(SpineCode::NoRecordFound, format!("no endpoint at {} (paths are case-sensitive)", uri.path()))
+}
+
+async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata, now()) {
+        return o.into_response();
+    }
+    Fhir::ok(capability::statement(&s)).into_response()
+}
+
+async fn search(
+    Extract(s): Extract<Shared>,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::SearchPatients, now()) {
+        return o.into_response();
+    }
+    match find_patients(&s, &params) {
+        Ok(ids) => Fhir::ok(searchset(&s, &headers, &ids)).into_response(),
+        Err(o) => o.into_response(),
+    }
+}
+
+/// Applies GP Connect's Patient search rules to the query parameters and
+/// returns the ids of the matching patients.
+fn find_patients(s: &State, params: &[(String, String)]) -> Result<Vec<String>, Outcome> {
+    let d = |x| s.defects.has(x);
+    let bad = |code, msg: &str| Err(Outcome::new(code, msg));
+    if let Some((k, _)) = params.iter().find(|(k, _)| k != "identifier" && k.eq_ignore_ascii_case("identifier")) {
+        return bad(SpineCode::BadRequest, &format!("unknown parameter `{k}` (parameter names are case-sensitive)"));
+    }
+    let identifiers: Vec<&str> = params.iter().filter(|(k, _)| k == "identifier").map(|(_, v)| v.as_str()).collect();
+    let value = match identifiers[..] {
+        [one] => one,
+        [] if d(Defect::SearchWithoutIdentifierListsAll) => {
+            return Ok(s.store.patients.iter().map(|p| p.id.clone()).collect());
+        }
+        [] => return bad(SpineCode::BadRequest, "the identifier parameter is required"),
+        _ => return bad(SpineCode::BadRequest, "exactly one identifier parameter is allowed"),
+    };
+    let lenient = d(Defect::LenientIdentifierParameter);
+    let (system, number) = match value.split_once('|') {
+        Some((sys, num)) if !sys.is_empty() && !num.is_empty() => (sys, num),
+        Some((_, num)) if lenient => (gpc::NHS_NUMBER_SYSTEM, num),
+        None if lenient => (gpc::NHS_NUMBER_SYSTEM, value),
+        _ => return bad(SpineCode::InvalidParameter, "identifier must be `system|value` with both parts present"),
+    };
+    if system != gpc::NHS_NUMBER_SYSTEM && !d(Defect::AcceptsAnyIdentifierSystem) {
+        return bad(SpineCode::InvalidIdentifierSystem, &format!("identifier system `{system}` is not supported"));
+    }
+    match nhs::validate(number) {
+        Ok(()) => {}
+        Err(NhsNumberError::CheckDigit) if d(Defect::NoModulus11Check) => {}
+        Err(e) => return bad(SpineCode::InvalidNhsNumber, &format!("`{number}` is not a valid NHS number: {e}")),
+    }
+    if d(Defect::UnknownPatient404) && s.store.by_nhs_number(number).next().is_none() {
+        return bad(SpineCode::PatientNotFound, "no patient with that NHS number");
+    }
+    Ok(s.store
+        .by_nhs_number(number)
+        .filter(|p| p.is_active() || d(Defect::SearchReturnsInactive))
+        .map(|p| p.id.clone())
+        .collect())
+}
+
+fn searchset(s: &State, headers: &HeaderMap, ids: &[String]) -> Value {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let entries: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| s.store.by_id(id))
+        .map(|p| {
+            let resource = p.public_view(!s.defects.has(Defect::SearchExposesWithheldFields));
+            if s.defects.has(Defect::SearchOmitsFullUrl) {
+                json!({ "resource": resource })
+            } else {
+                json!({ "fullUrl": format!("http://{host}{}/Patient/{}", s.base_path, p.id), "resource": resource })
+            }
+        })
+        .collect();
+    json!({
+        "resourceType": "Bundle",
+        "id": uuid::Uuid::new_v4().to_string(),
+        "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
+        "type": "searchset",
+        "total": entries.len(),
+        "entry": entries,
+    })
+}
+
+async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadPatient, now()) {
+        return o.into_response();
+    }
+    let Some(p) = s.store.by_id(&id) else {
+        if s.defects.has(Defect::ReadUnknown500) {
+            return Outcome::new(SpineCode::InternalServerError, "lookup failed").into_response();
+        }
+        return Outcome::new(SpineCode::PatientNotFound, format!("no patient with id {id}")).into_response();
+    };
+    let mut body = p.public_view(true);
+    if s.defects.has(Defect::ReadOmitsId)
+        && let Some(obj) = body.as_object_mut()
+    {
+        obj.remove("id");
+    }
+    let etag = (!s.defects.has(Defect::ReadWithoutEtag)).then(|| format!("W/\"{}\"", p.version));
+    Fhir { status: StatusCode::OK, body, etag }.into_response()
+}
+
+/// Gives every response the profile's headers, turns anything that is not
+/// FHIR (axum's own rejections) into an OperationOutcome, and applies the
+/// defects that shape all responses.
+async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let is_fhir =
+        resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(gpc::FHIR_JSON.as_bytes()));
+    if !is_fhir {
+        let status = resp.status();
+        resp = Outcome::new(SpineCode::BadRequest, format!("the request was refused ({status})")).into_response();
+    }
+    if s.defects.has(Defect::OutcomeWithoutProfile)
+        && let Some(mut outcome) = resp.extensions().get::<Outcome>().cloned()
+    {
+        outcome.with_profile = false;
+        let (parts, _) = resp.into_parts();
+        resp = Response::from_parts(parts, Body::from(outcome.body().to_string()));
+    }
+    let headers = resp.headers_mut();
+    if s.defects.has(Defect::JsonContentType) {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    }
+    if !(s.defects.has(Defect::CacheableErrors) && resp.status().as_u16() >= 400) {
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// Under the `case-insensitive-routes` defect, rewrites a path to the case
+/// the router knows before routing happens.
+pub async fn canonical_case(Extract(s): Extract<Shared>, mut req: Request, next: Next) -> Response {
+    if s.defects.has(Defect::CaseInsensitiveRoutes) {
+        let path = req.uri().path().to_string();
+        if let Some(fixed) = canonical_path(&s.base_path, &path) {
+            let pq = match req.uri().query() {
+                Some(q) => format!("{fixed}?{q}"),
+                None => fixed,
+            };
+            if let Ok(uri) = pq.parse::<Uri>() {
+                *req.uri_mut() = uri;
+            }
+        }
+    }
+    next.run(req).await
+}
+
+fn canonical_path(base: &str, path: &str) -> Option<String> {
+    if path.len() < base.len() || !path[..base.len()].eq_ignore_ascii_case(base) {
+        return None;
+    }
+    let tail = &path[base.len()..];
+    let lower = tail.to_ascii_lowercase();
+    if lower == "/metadata" {
+        Some(format!("{base}/metadata"))
+    } else if lower == "/patient" {
+        Some(format!("{base}/Patient"))
+    } else if lower.starts_with("/patient/") {
+        Some(format!("{base}/Patient/{}", &tail["/patient/".len()..]))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_path;
+
+    #[test]
+    fn canonical_case_only_touches_known_routes() {
+        let b = "/GPC001/STU3/1/gpconnect/fhir";
+        assert_eq!(canonical_path(b, &format!("{b}/Metadata")), Some(format!("{b}/metadata")));
+        assert_eq!(canonical_path(b, &format!("{b}/patient/AbC")), Some(format!("{b}/Patient/AbC")));
+        assert_eq!(canonical_path(b, &format!("{b}/metadatas")), None);
+        assert_eq!(canonical_path(b, "/x"), None);
+    }
+}

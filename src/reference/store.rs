@@ -1,0 +1,88 @@
+//! The reference candidate's in-memory record store, loaded from the
+//! fixture pack.
+
+use serde_json::Value;
+
+use crate::fixtures::FixturePack;
+
+/// Elements GP Connect says Patient search and read SHALL NOT populate,
+/// although a GP system may store them.
+pub const WITHHELD_PATIENT_FIELDS: [&str; 8] = [
+    "maritalStatus",
+    "multipleBirthBoolean",
+    "multipleBirthInteger",
+    "birthPlace",
+    "ethnicCategory",
+    "religiousAffiliation",
+    "residentialStatus",
+    "treatmentCategory",
+];
+
+#[derive(Debug, Clone)]
+pub struct StoredPatient {
+    pub id: String,
+    pub nhs_number: String,
+    pub version: String,
+    /// The record as stored, including withheld fields.
+    pub resource: Value,
+}
+
+impl StoredPatient {
+    /// GP Connect's "active patient": registered (active) and not deceased.
+    pub fn is_active(&self) -> bool {
+        self.resource.get("active").and_then(Value::as_bool).unwrap_or(false)
+            && self.resource.get("deceasedDateTime").is_none()
+            && self.resource.get("deceasedBoolean").and_then(Value::as_bool) != Some(true)
+    }
+
+    /// The resource as the API shows it.
+    pub fn public_view(&self, withhold: bool) -> Value {
+        let mut r = self.resource.clone();
+        if withhold && let Some(obj) = r.as_object_mut() {
+            for f in WITHHELD_PATIENT_FIELDS {
+                obj.remove(f);
+            }
+            // Extensions are filtered by URL for the same reason.
+            if let Some(Value::Array(ext)) = obj.get_mut("extension") {
+                ext.retain(|e| {
+                    let url = e.get("url").and_then(Value::as_str).unwrap_or_default();
+                    !WITHHELD_PATIENT_FIELDS.iter().any(|f| url.to_lowercase().contains(&f.to_lowercase()))
+                });
+            }
+        }
+        r
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub patients: Vec<StoredPatient>,
+    pub organization: Value,
+}
+
+impl Store {
+    pub fn from_fixtures(pack: &FixturePack) -> Self {
+        let patients = pack
+            .patients
+            .values()
+            .filter_map(|p| {
+                let r = p.resource.clone()?;
+                Some(StoredPatient {
+                    id: r.get("id")?.as_str()?.to_string(),
+                    version: r.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or("1").to_string(),
+                    nhs_number: p.nhs_number.clone(),
+                    resource: r,
+                })
+            })
+            .collect();
+        Self { patients, organization: pack.organization.clone() }
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&StoredPatient> {
+        self.patients.iter().find(|p| p.id == id)
+    }
+
+    pub fn by_nhs_number(&self, nhs: &str) -> impl Iterator<Item = &StoredPatient> {
+        self.patients.iter().filter(move |p| p.nhs_number == nhs)
+    }
+}

@@ -1,0 +1,112 @@
+//! The per-scenario state steps share: the request being built, the last
+//! response, and every exchange made (the scenario's evidence).
+
+use std::sync::Arc;
+
+use crate::client::{Client, RequestSpec, Response};
+use crate::evidence::Exchange;
+use crate::schemas::Schemas;
+
+/// What all scenarios of a run share.
+#[derive(Debug)]
+pub struct RunContext {
+    pub client: Client,
+    pub schemas: Arc<Schemas>,
+}
+
+/// Why a step did not pass. Steps return this instead of panicking; the
+/// step adapter hands it to cucumber with `resume_unwind`, which skips the
+/// panic hook, and the collector reads it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The candidate did something the requirement forbids.
+    Assert(String),
+    /// No response could be judged (timeout, refused connection, size cap).
+    Transport(String),
+    /// The pack or harness is at fault (e.g. steps in an impossible order).
+    Harness(String),
+}
+
+impl Failure {
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Assert(m) | Self::Transport(m) | Self::Harness(m) => m,
+        }
+    }
+}
+
+pub type StepResult = Result<(), Failure>;
+
+/// Shorthand for an assertion failure.
+pub fn fail<T>(msg: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure::Assert(msg.into()))
+}
+
+#[derive(Debug, Default)]
+pub struct RfaWorld {
+    pub(crate) ctx: Option<Arc<RunContext>>,
+    pub request: Option<RequestSpec>,
+    pub response: Option<Response>,
+    /// Every exchange this scenario made, in order.
+    pub exchanges: Vec<Exchange>,
+    /// The logical id a patient read targets, once resolved.
+    pub target_id: Option<String>,
+}
+
+impl cucumber::World for RfaWorld {
+    type Error = std::convert::Infallible;
+
+    async fn new() -> Result<Self, Self::Error> {
+        Ok(Self::default())
+    }
+}
+
+impl RfaWorld {
+    pub fn ctx(&self) -> Result<Arc<RunContext>, Failure> {
+        self.ctx.clone().ok_or_else(|| Failure::Harness("the run context was not set up before the scenario".into()))
+    }
+
+    pub fn request_mut(&mut self) -> Result<&mut RequestSpec, Failure> {
+        self.request.as_mut().ok_or_else(|| {
+            Failure::Harness("this step changes a request, but no earlier step began one (start with e.g. `Given a metadata request`)".into())
+        })
+    }
+
+    pub fn response(&self) -> Result<&Response, Failure> {
+        self.response
+            .as_ref()
+            .ok_or_else(|| Failure::Harness("this step checks a response, but no request has been sent yet".into()))
+    }
+
+    /// The last exchange, described for failure messages.
+    pub fn last_exchange(&self) -> String {
+        match self.exchanges.last() {
+            None => "no request was sent".into(),
+            Some(x) => {
+                let mut s = x.summary();
+                if let Some(r) = &x.response {
+                    let body: String = r.body.chars().take(400).collect();
+                    let more = if r.body.chars().count() > 400 { "…" } else { "" };
+                    if !body.is_empty() {
+                        s.push_str(&format!("; body: {body}{more}"));
+                    }
+                }
+                s
+            }
+        }
+    }
+
+    /// Assertion failure with the last exchange attached.
+    pub fn fail<T>(&self, msg: impl std::fmt::Display) -> Result<T, Failure> {
+        Err(Failure::Assert(format!("{msg}\n    exchange: {}", self.last_exchange())))
+    }
+
+    /// Sends a request and records the exchange.
+    pub async fn send(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
+        let ctx = self.ctx()?;
+        let (exchange, result) = ctx.client.send(spec).await;
+        let summary = exchange.summary();
+        self.exchanges.push(exchange);
+        result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))
+    }
+}

@@ -1,0 +1,155 @@
+//! Step definitions: the Gherkin vocabulary of the pack. Each step is thin —
+//! it parses its arguments, calls the client or a check, and fails with a
+//! message that says what the requirement expects and what the candidate did.
+//! `docs/steps.md` lists them for pack authors.
+
+mod acc;
+mod http;
+mod inf;
+
+use cucumber::gherkin::{self, StepType};
+use cucumber::step::{Collection, Context};
+use regex::Regex;
+
+use crate::catalogue::StepMatcher;
+use crate::runner::world::{Failure, RfaWorld, StepResult};
+
+/// One step definition.
+pub struct StepDef {
+    pub kind: StepType,
+    pub pattern: &'static str,
+    pub func: cucumber::Step<RfaWorld>,
+}
+
+/// A step's captured arguments.
+pub struct Args(Context);
+
+impl Args {
+    /// The `i`-th capture group (1-based), or "" if it did not participate.
+    pub fn get(&self, i: usize) -> &str {
+        self.0.matches.get(i).map(|(_, v)| v.as_str()).unwrap_or_default()
+    }
+
+    pub fn docstring(&self) -> Result<&str, Failure> {
+        self.0
+            .step
+            .docstring
+            .as_deref()
+            .ok_or_else(|| Failure::Harness("this step needs a doc string (\"\"\" ... \"\"\") under it".into()))
+    }
+}
+
+/// Hands a step's verdict to cucumber. A failure unwinds with the
+/// [`Failure`] as payload; `resume_unwind` does not run the panic hook, so
+/// nothing is printed, and the collector downcasts it back.
+pub fn conclude(result: StepResult) {
+    if let Err(failure) = result {
+        std::panic::resume_unwind(Box::new(failure));
+    }
+}
+
+/// Wraps `async fn(&mut RfaWorld, &Args) -> StepResult` into cucumber's
+/// step function pointer type.
+macro_rules! step {
+    ($kind:ident $pattern:literal => $f:path) => {
+        $crate::steps::StepDef {
+            kind: cucumber::gherkin::StepType::$kind,
+            pattern: $pattern,
+            func: {
+                fn adapter<'a>(
+                    w: &'a mut $crate::runner::world::RfaWorld,
+                    ctx: cucumber::step::Context,
+                ) -> futures::future::LocalBoxFuture<'a, ()> {
+                    Box::pin(async move { $crate::steps::conclude($f(w, &$crate::steps::Args::from(ctx)).await) })
+                }
+                adapter
+            },
+        }
+    };
+}
+pub(crate) use step;
+
+impl From<Context> for Args {
+    fn from(c: Context) -> Self {
+        Self(c)
+    }
+}
+
+/// Every step definition.
+pub fn registry() -> Vec<StepDef> {
+    let mut all = http::steps();
+    all.extend(acc::steps());
+    all.extend(inf::steps());
+    all
+}
+
+/// The step definitions, compiled: what the runner executes and what the
+/// catalogue checks feature files against.
+pub struct StepTable {
+    collection: Collection<RfaWorld>,
+}
+
+impl StepTable {
+    pub fn new() -> Self {
+        let mut collection = Collection::new();
+        for def in registry() {
+            // Patterns are literals in this module; a bad one is caught by
+            // the `every_pattern_compiles` test, never by users.
+            let Ok(re) = Regex::new(def.pattern) else { continue };
+            collection = match def.kind {
+                StepType::Given => collection.given(None, re, def.func),
+                StepType::When => collection.when(None, re, def.func),
+                StepType::Then => collection.then(None, re, def.func),
+            };
+        }
+        Self { collection }
+    }
+
+    pub fn into_collection(self) -> Collection<RfaWorld> {
+        self.collection
+    }
+}
+
+impl Default for StepTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StepMatcher for StepTable {
+    fn check(&self, step: &gherkin::Step) -> Result<(), String> {
+        match self.collection.find(step) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(format!(
+                "no {} step definition matches (docs/steps.md lists them; `And`/`But` take the kind of the step before)",
+                match step.ty {
+                    StepType::Given => "Given",
+                    StepType::When => "When",
+                    StepType::Then => "Then",
+                }
+            )),
+            Err(e) => Err(format!("more than one step definition matches: {e}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles_and_is_anchored() {
+        for def in registry() {
+            assert!(Regex::new(def.pattern).is_ok(), "{}", def.pattern);
+            assert!(def.pattern.starts_with('^') && def.pattern.ends_with('$'), "unanchored: {}", def.pattern);
+        }
+    }
+
+    #[test]
+    fn patterns_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for def in registry() {
+            assert!(seen.insert((def.kind as u8, def.pattern)), "duplicate: {}", def.pattern);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Judging: from what happened to each scenario to an outcome per
+//! requirement and a verdict per lot. A requirement passes only if every one
+//! of its scenarios passed.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalogue::{Catalogue, Level, Requirement};
+use crate::runner::collect::{FailureRecord, StepRecord};
+use crate::runner::{RunOutput, ScenarioOutcome};
+
+/// A requirement's outcome (the `outcome` field of results.json).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    /// Not selected for this run.
+    Skipped,
+    /// `@manual`: an assessor attests it; the harness does not.
+    NotAssessed,
+    /// The harness could not judge it (no response, or a pack error).
+    Error,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+            Self::NotAssessed => "not-assessed",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// A compact pointer to one exchange of a scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExchangeRef {
+    pub method: String,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub duration_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    pub outcome: ScenarioOutcome,
+    pub duration_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureRecord>,
+    pub steps: Vec<StepRecord>,
+    pub exchanges: Vec<ExchangeRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementResult {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub lot: String,
+    pub level: Level,
+    pub manual: bool,
+    pub tags: Vec<String>,
+    pub outcome: Outcome,
+    /// Why it was skipped, not assessed or errored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub scenarios: Vec<ScenarioResult>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub total: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub error: usize,
+    pub skipped: usize,
+    #[serde(rename = "not-assessed")]
+    pub not_assessed: usize,
+}
+
+impl Counts {
+    fn add(&mut self, o: Outcome) {
+        self.total += 1;
+        match o {
+            Outcome::Passed => self.passed += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Error => self.error += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::NotAssessed => self.not_assessed += 1,
+        }
+    }
+}
+
+/// A lot's verdict: `passed` when every `@must` requirement of the lot ran
+/// and passed, `failed` when one that ran did not, `incomplete` otherwise
+/// (some were not selected or await an assessor).
+#[derive(Debug, Clone, Serialize)]
+pub struct LotVerdict {
+    pub lot: String,
+    pub verdict: &'static str,
+    pub must: Counts,
+    pub all: Counts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub requirements: Vec<RequirementResult>,
+    pub lots: Vec<LotVerdict>,
+    pub summary: Counts,
+}
+
+impl Verdict {
+    /// 1 when a `@must` requirement that ran did not pass, else 0.
+    pub fn exit_code(&self) -> u8 {
+        let bad = self
+            .requirements
+            .iter()
+            .any(|r| r.level == Level::Must && matches!(r.outcome, Outcome::Failed | Outcome::Error));
+        u8::from(bad)
+    }
+
+    pub fn scenario_counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut m = BTreeMap::new();
+        for s in self.requirements.iter().flat_map(|r| &r.scenarios) {
+            let k = match s.outcome {
+                ScenarioOutcome::Passed => "passed",
+                ScenarioOutcome::Failed => "failed",
+                ScenarioOutcome::Error => "error",
+                ScenarioOutcome::Skipped => "skipped",
+            };
+            *m.entry(k).or_default() += 1;
+            *m.entry("total").or_default() += 1;
+        }
+        m
+    }
+}
+
+pub fn judge(catalogue: &Catalogue, output: &RunOutput, tags: Option<&str>) -> Verdict {
+    let requirements: Vec<RequirementResult> =
+        catalogue.requirements.iter().map(|r| judge_one(r, output, tags)).collect();
+    let mut lots: BTreeMap<String, LotVerdict> = BTreeMap::new();
+    let mut summary = Counts::default();
+    for r in &requirements {
+        summary.add(r.outcome);
+        let lot = lots.entry(r.lot.clone()).or_insert_with(|| LotVerdict {
+            lot: r.lot.clone(),
+            verdict: "passed",
+            must: Counts::default(),
+            all: Counts::default(),
+        });
+        lot.all.add(r.outcome);
+        if r.level == Level::Must {
+            lot.must.add(r.outcome);
+        }
+    }
+    for lot in lots.values_mut() {
+        lot.verdict = if lot.must.failed + lot.must.error > 0 {
+            "failed"
+        } else if lot.must.passed < lot.must.total {
+            "incomplete"
+        } else {
+            "passed"
+        };
+    }
+    Verdict { requirements, lots: lots.into_values().collect(), summary }
+}
+
+fn judge_one(r: &Requirement, output: &RunOutput, tags: Option<&str>) -> RequirementResult {
+    let base = |outcome, reason: Option<String>, scenarios| RequirementResult {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        area: r.area.clone(),
+        lot: r.lot.clone(),
+        level: r.level,
+        manual: r.manual,
+        tags: r.tags.clone(),
+        outcome,
+        reason,
+        scenarios,
+    };
+    if r.manual {
+        return base(Outcome::NotAssessed, Some("@manual: an assessor attests this requirement".into()), vec![]);
+    }
+    if !output.selected.contains(&r.id) {
+        let why = match tags {
+            Some(t) => format!("not selected by --tags {t}"),
+            None => "not selected".to_string(),
+        };
+        return base(Outcome::Skipped, Some(why), vec![]);
+    }
+    let mut scenarios = Vec::new();
+    for s in &r.scenarios {
+        let exchanges = output
+            .evidence
+            .get(&s.key)
+            .into_iter()
+            .flatten()
+            .map(|x| ExchangeRef {
+                method: x.request.method.clone(),
+                url: x.request.url.clone(),
+                status: x.response.as_ref().map(|r| r.status),
+                duration_ms: x.duration_ms,
+                error: x.error.clone(),
+            })
+            .collect();
+        let result = match output.records.get(&s.key) {
+            Some(rec) => ScenarioResult {
+                name: s.name.clone(),
+                file: s.key.file.clone(),
+                line: s.key.line,
+                outcome: rec.outcome,
+                duration_ms: rec.duration_ms,
+                failure: rec.failure.clone(),
+                steps: rec.steps.clone(),
+                exchanges,
+            },
+            None => ScenarioResult {
+                name: s.name.clone(),
+                file: s.key.file.clone(),
+                line: s.key.line,
+                outcome: ScenarioOutcome::Error,
+                duration_ms: 0.0,
+                failure: Some(FailureRecord {
+                    step: "(none)".into(),
+                    line: s.key.line,
+                    message: "the scenario did not run (harness bug: please report)".into(),
+                }),
+                steps: vec![],
+                exchanges,
+            },
+        };
+        scenarios.push(result);
+    }
+    let outcomes: Vec<ScenarioOutcome> = scenarios.iter().map(|s| s.outcome).collect();
+    let outcome = if outcomes.contains(&ScenarioOutcome::Failed) {
+        Outcome::Failed
+    } else if outcomes.iter().any(|o| matches!(o, ScenarioOutcome::Error | ScenarioOutcome::Skipped)) {
+        Outcome::Error
+    } else {
+        Outcome::Passed
+    };
+    let reason = (outcome == Outcome::Error).then(|| "a scenario could not be judged (see its failure)".to_string());
+    base(outcome, reason, scenarios)
+}

@@ -1,0 +1,294 @@
+//! The `rfa` binary end to end: the README's promises, exit codes, and the
+//! machine-readable contracts. Every candidate here is the real reference
+//! candidate on loopback.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Stdio};
+
+use common::{assert_schema, copy_dir, rfa, root, run, text};
+use serde_json::Value;
+
+#[test]
+fn run_against_the_embedded_reference_passes_and_writes_results() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let o = run(&["run", "--out", out.path().to_str().expect("utf8")]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("ACC") && stdout.contains("INF"), "per-area summary:\n{stdout}");
+    assert!(stdout.contains("lot1: PASSED"), "{stdout}");
+
+    let results: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("results.json")).expect("results.json")).expect("JSON");
+    assert_schema("results", &results);
+    let reqs = results["requirements"].as_array().expect("requirements");
+    assert!(reqs.len() >= 20, "at least 20 requirements");
+    assert!(reqs.iter().all(|r| r["outcome"] == "passed"));
+    let scenarios: usize = reqs.iter().map(|r| r["scenarios"].as_array().map_or(0, Vec::len)).sum();
+    assert!(scenarios >= 60, "at least 60 scenarios, got {scenarios}");
+    assert!(results["pack"]["digest"].as_str().is_some_and(|d| d.starts_with("sha256:")));
+    assert_eq!(results["candidate"]["product"], "reference candidate");
+
+    let junit = std::fs::read_to_string(out.path().join("junit.xml")).expect("junit.xml");
+    assert!(
+        junit.contains("<testsuite") && junit.contains("name=\"RFA ACC\"") && junit.contains("RFA-INF-001"),
+        "{junit}"
+    );
+}
+
+#[test]
+fn a_defect_fails_its_requirement_with_exit_1_and_says_why() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let o = run(&["run", "--defect", "no-modulus-11-check", "--out", out.path().to_str().expect("utf8")]);
+    let (stdout, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("RFA-INF-003"), "names the failed requirement:\n{stdout}");
+    assert!(
+        stdout.contains("INVALID_NHS_NUMBER") && stdout.contains("exchange: GET"),
+        "says what and shows the exchange:\n{stdout}"
+    );
+    let results: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("results.json")).expect("results")).expect("JSON");
+    let failed: Vec<&str> = results["requirements"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|r| r["outcome"] != "passed")
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(failed, ["RFA-INF-003"]);
+}
+
+/// Kills the server when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(extra: &[&str]) -> (Server, String) {
+    let mut child = rfa()
+        .args(["reference", "serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn server");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut base = None;
+    for line in BufReader::new(stdout).lines().take(10) {
+        let line = line.expect("line");
+        if let Some(url) = line.trim().strip_prefix("base URL:") {
+            base = Some(url.trim().to_string());
+            break;
+        }
+    }
+    (server, base.expect("the server prints its base URL"))
+}
+
+fn config_for(base_url: &str) -> String {
+    let local = std::fs::read_to_string(root().join("examples/local.toml")).expect("examples/local.toml");
+    local.replace("http://127.0.0.1:8080/GPC001/STU3/1/gpconnect/fhir", base_url)
+}
+
+#[test]
+fn a_served_defective_reference_fails_over_http_with_a_config() {
+    let (_server, base) = serve(&["--defect", "accepts-expired-jwt"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("local.toml");
+    let toml = config_for(&base);
+    assert!(toml.contains(&base), "examples/local.toml points at the default serve address");
+    std::fs::write(&cfg, toml).expect("write config");
+    let o =
+        run(&["run", "--config", cfg.to_str().expect("utf8"), "--out", dir.path().join("out").to_str().expect("utf8")]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("RFA-ACC-007"), "{stdout}");
+    assert!(stderr.contains("Example Health") || stderr.contains("candidate:"), "{stderr}");
+}
+
+#[test]
+fn the_example_configs_are_valid() {
+    for name in ["examples/local.toml", "examples/candidate.toml"] {
+        let path = root().join(name);
+        let fixtures = rfa_harness::fixtures::FixturePack::embedded().expect("fixtures");
+        rfa_harness::config::CandidateConfig::load(&path, &fixtures).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn an_unreachable_candidate_is_an_error_not_a_hang_or_a_pass() {
+    // Bind then drop a listener: the port is closed, so connections are refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("gone.toml");
+    std::fs::write(&cfg, config_for(&format!("http://127.0.0.1:{port}/GPC001/STU3/1/gpconnect/fhir"))).expect("write");
+    let started = std::time::Instant::now();
+    let o = run(&[
+        "run",
+        "--config",
+        cfg.to_str().expect("utf8"),
+        "--tags",
+        "@RFA-ACC-001 or @RFA-INF-009",
+        "--out",
+        dir.path().to_str().expect("utf8"),
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(started.elapsed().as_secs() < 30, "a refused connection must not take the timeout");
+    assert!(stdout.contains("could not connect"), "{stdout}");
+    let results: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("results.json")).expect("results")).expect("JSON");
+    let outcomes: Vec<&str> =
+        results["requirements"].as_array().expect("array").iter().filter_map(|r| r["outcome"].as_str()).collect();
+    assert!(!outcomes.contains(&"passed"), "nothing passes against a dead candidate: {outcomes:?}");
+    assert!(outcomes.contains(&"error"), "{outcomes:?}");
+}
+
+#[test]
+fn a_misspelt_config_key_is_exit_2_with_file_line_and_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("bad.toml");
+    let local = std::fs::read_to_string(root().join("examples/local.toml")).expect("local.toml");
+    std::fs::write(&cfg, local.replace("provider_asid", "provider_asdi")).expect("write");
+    let line = local.lines().position(|l| l.starts_with("provider_asid")).expect("key present") + 1;
+    let o = run(&["run", "--config", cfg.to_str().expect("utf8"), "--out", dir.path().to_str().expect("utf8")]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("bad.toml:{line}:")), "names file and line:\n{stderr}");
+    assert!(stderr.contains("provider_asdi"), "names the key:\n{stderr}");
+    assert!(!dir.path().join("results.json").exists(), "no results for a run that never started");
+}
+
+#[test]
+fn a_missing_config_file_is_exit_2() {
+    let o = run(&["run", "--config", "/nonexistent/candidate.toml"]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr.contains("/nonexistent/candidate.toml"), "{stderr}");
+}
+
+#[test]
+fn a_rule_without_an_id_is_exit_2_with_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&root().join("features"), dir.path());
+    let file = dir.path().join("INF/patient-read.feature");
+    let text_in = std::fs::read_to_string(&file).expect("feature");
+    let broken = text_in.replacen("@RFA-INF-010 @lot1 @must", "@lot1 @must", 1);
+    std::fs::write(&file, &broken).expect("write");
+    let rule_line =
+        broken.lines().position(|l| l.contains("Reading a logical id the system does not hold")).expect("rule") + 1;
+    for cmd in [&["catalogue", "--features"][..], &["run", "--features"][..]] {
+        let mut args = cmd.to_vec();
+        args.push(dir.path().to_str().expect("utf8"));
+        let o = run(&args);
+        let (_, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("INF/patient-read.feature:{rule_line}:")),
+            "{cmd:?} names file and line:\n{stderr}"
+        );
+        assert!(stderr.contains("no requirement ID tag"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_step_without_a_definition_is_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&root().join("features"), dir.path());
+    let file = dir.path().join("ACC/capability.feature");
+    let t = std::fs::read_to_string(&file).expect("feature");
+    std::fs::write(&file, t.replacen("Then the response status is 200", "Then the candidate is lovely", 1))
+        .expect("write");
+    let o = run(&["catalogue", "--features", dir.path().to_str().expect("utf8")]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("ACC/capability.feature:") && stderr.contains("the candidate is lovely"), "{stderr}");
+}
+
+#[test]
+fn catalogue_json_lists_requirements_and_defects_cover_them() {
+    let o = run(&["catalogue", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let cat: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_schema("catalogue", &cat);
+    let reqs = cat["requirements"].as_array().expect("array");
+    assert!(reqs.len() >= 20);
+    assert!(reqs.iter().all(|r| !r["scenarios"].as_array().expect("scenarios").is_empty()));
+
+    let o = run(&["reference", "defects", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let defects: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_schema("defects", &defects);
+    let targeted: std::collections::BTreeSet<&str> = defects
+        .as_array()
+        .expect("array")
+        .iter()
+        .flat_map(|d| d["targets"].as_array().expect("targets").iter().filter_map(Value::as_str))
+        .collect();
+    for r in reqs {
+        let id = r["id"].as_str().expect("id");
+        assert!(targeted.contains(id), "{id} is targeted by no defect");
+        assert!(!r["killed_by"].as_array().expect("killed_by").is_empty(), "{id}");
+    }
+}
+
+#[test]
+fn the_pack_digest_is_reproducible_with_coreutils() {
+    let o = run(&["catalogue", "--format", "json"]);
+    let cat: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let digest = cat["pack"]["digest"].as_str().expect("digest").trim_start_matches("sha256:").to_string();
+    let script = "cd features && find . -type f \\( -name '*.feature' -o -name pack.toml \\) | sed 's|^\\./||' | LC_ALL=C sort | xargs sha256sum | sha256sum";
+    let sh = std::process::Command::new("sh").arg("-c").arg(script).current_dir(root()).output().expect("sh");
+    let shell_digest = String::from_utf8_lossy(&sh.stdout).split_whitespace().next().unwrap_or_default().to_string();
+    assert_eq!(shell_digest, digest, "docs/feature-pack.md's shell pipeline must give the digest rfa reports");
+}
+
+#[test]
+fn tags_select_whole_requirements() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(&["run", "--tags", "@RFA-INF-003 or @RFA-ACC-009", "--out", dir.path().to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let results: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("results.json")).expect("results")).expect("JSON");
+    for r in results["requirements"].as_array().expect("array") {
+        let id = r["id"].as_str().expect("id");
+        let want = if id == "RFA-INF-003" || id == "RFA-ACC-009" { "passed" } else { "skipped" };
+        assert_eq!(r["outcome"], want, "{id}");
+    }
+    assert_eq!(results["lots"][0]["verdict"], "incomplete");
+}
+
+#[test]
+fn usage_errors_are_exit_2_with_a_helpful_message() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["run", "--tags", "@lot1 and ("], "not a tag expression"),
+        (&["run", "--tags", "@lot9"], "selects no automated requirement"),
+        (&["run", "--defect", "no-such-defect"], "known defects: ignores-missing-trace-id"),
+        (&["run", "--concurrency", "0"], "concurrency"),
+        (&["frobnicate"], "unrecognized subcommand"),
+    ];
+    for (args, needle) in cases {
+        let o = run(args);
+        let (_, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?} should say `{needle}`:\n{stderr}");
+    }
+}
+
+#[test]
+fn help_teaches_and_exits_0() {
+    let o = run(&["--help"]);
+    let (stdout, _) = text(&o);
+    assert_eq!(o.status.code(), Some(0));
+    for needle in ["rfa run --config", "Exit codes", "catalogue", "reference"] {
+        assert!(stdout.contains(needle), "--help mentions {needle}:\n{stdout}");
+    }
+    let o = run(&["run", "--help"]);
+    assert!(text(&o).0.contains("--tags"));
+}
