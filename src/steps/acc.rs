@@ -9,18 +9,18 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^the JWT claim "([^"]+)" is removed$"# => claim_removed),
-        step!(Given r#"^the JWT claim "([^"]+)" is set to (.+)$"# => claim_set_inline),
-        step!(Given r#"^the JWT claim "([^"]+)" is set to:$"# => claim_set_doc),
-        step!(Given r#"^the JWT claim "([^"]+)" has the field "([^"]+)" removed$"# => claim_field_removed),
-        step!(Given r#"^the JWT claim "([^"]+)" has the field "([^"]+)" set to (.+)$"# => claim_field_set),
-        step!(Given r#"^the JWT was issued (\d+) seconds ago$"# => issued_ago),
-        step!(Given r#"^the JWT is issued (\d+) seconds in the future$"# => issued_future),
-        step!(Given r#"^the JWT expires (-?\d+) seconds after it is issued$"# => lifetime),
-        step!(Given r#"^the JWT has no trailing dot$"# => no_trailing_dot),
-        step!(Given r#"^the bearer token is "([^"]*)"$"# => raw_token),
-        step!(Then r#"^the CapabilityStatement declares the "([a-z-]+)" interaction on "([A-Za-z]+)"$"# => declares_interaction),
-        step!(Then r#"^the CapabilityStatement declares the "([A-Za-z_:.-]+)" search parameter on "([A-Za-z]+)"$"# => declares_search_param),
+        step!(Given r#"^the JWT claim "([^"]+)" is removed$"# => claim_removed, "Leaves a claim out of the JWT."),
+        step!(Given r#"^the JWT claim "([^"]+)" is set to (.+)$"# => claim_set_inline, "Sets a claim to a JSON value (quote strings: `\"migration\"`)."),
+        step!(Given r#"^the JWT claim "([^"]+)" is set to:$"# => claim_set_doc, "Sets a claim to the JSON in the doc string below the step."),
+        step!(Given r#"^the JWT claim "([^"]+)" has the field "([^"]+)" removed$"# => claim_field_removed, "Removes one field of an object claim (e.g. the `identifier` of `requesting_device`)."),
+        step!(Given r#"^the JWT claim "([^"]+)" has the field "([^"]+)" set to (.+)$"# => claim_field_set, "Sets one field of an object claim to a JSON value."),
+        step!(Given r#"^the JWT was issued (\d+) seconds ago$"# => issued_ago, "The JWT's `iat` is this many seconds in the past (`exp` follows it)."),
+        step!(Given r#"^the JWT is issued (\d+) seconds in the future$"# => issued_future, "The JWT's `iat` is this many seconds in the future (`exp` follows it)."),
+        step!(Given r#"^the JWT expires (-?\d+) seconds after it is issued$"# => lifetime, "`exp` is `iat` plus this many seconds (conformant: 300)."),
+        step!(Given r#"^the JWT has no trailing dot$"# => no_trailing_dot, "Sends the unsigned JWT without its trailing `.`."),
+        step!(Given r#"^the bearer token is "([^"]*)"$"# => raw_token, "Sends this exact text as the bearer token."),
+        step!(Then r#"^the CapabilityStatement declares the "([a-z-]+)" interaction on "([A-Za-z]+)"$"# => declares_interaction, "The CapabilityStatement's rest.resource of this type declares this interaction code."),
+        step!(Then r#"^the CapabilityStatement declares the "([A-Za-z_:.-]+)" search parameter on "([A-Za-z]+)"$"# => declares_search_param, "The CapabilityStatement's rest.resource of this type declares this search parameter."),
     ]
 }
 

@@ -11,21 +11,21 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^a metadata request$"# => metadata_request),
-        step!(Given r#"^the "([^"]+)" header is removed$"# => header_removed),
-        step!(Given r#"^the "([^"]+)" header is "([^"]*)"$"# => header_set),
-        step!(Given r#"^the request method is ([A-Z]+)$"# => method_set),
-        step!(Given r#"^the request path is "([^"]*)"$"# => path_set),
-        step!(Given r#"^the query parameter "([^"]+)" is added with the value "([^"]*)"$"# => query_added),
-        step!(When r#"^the request is sent$"# => send),
-        step!(Then r#"^the response status is (\d{3})$"# => status_is),
-        step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)"$"# => refused_with_code),
-        step!(Then r#"^the request is refused with an OperationOutcome$"# => refused_with_outcome),
-        step!(Then r#"^the response is a valid GP Connect OperationOutcome$"# => valid_outcome),
-        step!(Then r#"^the response header "([^"]+)" includes "([^"]*)"$"# => header_includes),
-        step!(Then r#"^the response is FHIR JSON$"# => is_fhir_json),
-        step!(Then r#"^the response is a "([A-Za-z]+)" resource$"# => is_resource),
-        step!(Then r#"^the response conforms to the "([a-z-]+)" schema$"# => conforms),
+        step!(Given r#"^a metadata request$"# => metadata_request, "Begins a request for the CapabilityStatement (`GET [base]/metadata`, read:metadata-1)."),
+        step!(Given r#"^the "([^"]+)" header is removed$"# => header_removed, "Leaves a header out of the request (e.g. `\"Ssp-TraceID\"`)."),
+        step!(Given r#"^the "([^"]+)" header is "([^"]*)"$"# => header_set, "Sends a header with this exact value instead of the conformant one."),
+        step!(Given r#"^the request method is ([A-Z]+)$"# => method_set, "Sends the request with another HTTP method (GET, PUT, POST, PATCH, DELETE...)."),
+        step!(Given r#"^the request path is "([^"]*)"$"# => path_set, "Sends the request to another path under the service root (no leading slash)."),
+        step!(Given r#"^the query parameter "([^"]+)" is added with the value "([^"]*)"$"# => query_added, "Adds a query parameter (percent-encoded when sent)."),
+        step!(When r#"^the request is sent$"# => send, "Sends the request built so far and records the exchange as evidence."),
+        step!(Then r#"^the response status is (\d{3})$"# => status_is, "The HTTP status is exactly this."),
+        step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)"$"# => refused_with_code, "The status is this and the body is an OperationOutcome carrying this Spine error code."),
+        step!(Then r#"^the request is refused with an OperationOutcome$"# => refused_with_outcome, "The status is 4xx and the body is an OperationOutcome (any code)."),
+        step!(Then r#"^the response is a valid GP Connect OperationOutcome$"# => valid_outcome, "The body is a GPConnect-OperationOutcome-1 (schema `operation-outcome`) and its Spine code goes with the HTTP status."),
+        step!(Then r#"^the response header "([^"]+)" includes "([^"]*)"$"# => header_includes, "A response header (all its values, comma-separated) includes this token, case-insensitively."),
+        step!(Then r#"^the response is FHIR JSON$"# => is_fhir_json, "Content-Type is application/fhir+json (UTF-8 if a charset is given) and the body parses as JSON."),
+        step!(Then r#"^the response is a "([A-Za-z]+)" resource$"# => is_resource, "The body is a FHIR resource of this resourceType."),
+        step!(Then r#"^the response conforms to the "([a-z-]+)" schema$"# => conforms, "The body conforms to a schema in `schemas/fhir/` (name without `.schema.json`)."),
     ]
 }
 

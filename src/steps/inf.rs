@@ -11,18 +11,18 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^a patient search for the NHS number of "([^"]+)"$"# => search_for_key),
-        step!(Given r#"^a patient search for the NHS number "([^"]*)"$"# => search_for_number),
-        step!(Given r#"^a patient search with the query "([^"]*)"$"# => search_raw),
-        step!(Given r#"^a patient search with no parameters$"# => search_bare),
-        step!(Given r#"^a patient read of "([^"]+)"$"# => read_of_key),
-        step!(Given r#"^a patient read of the logical id "([^"]*)"$"# => read_of_id),
-        step!(Then r#"^the response is a searchset Bundle with (\d+) entr(?:y|ies)$"# => searchset_with),
-        step!(Then r#"^every Bundle entry has a fullUrl naming its resource$"# => full_urls),
-        step!(Then r#"^every Patient in the Bundle has the NHS number of "([^"]+)"$"# => bundle_nhs),
-        step!(Then r#"^every Patient in the Bundle conforms to the "([a-z-]+)" schema$"# => bundle_schema),
-        step!(Then r#"^the response is the Patient "([^"]+)" with the requested id$"# => is_requested_patient),
-        step!(Then r#"^the response has an ETag for the version it returned$"# => etag_matches),
+        step!(Given r#"^a patient search for the NHS number of "([^"]+)"$"# => search_for_key, "Begins a patient search for a fixture patient's NHS number (identity map applied)."),
+        step!(Given r#"^a patient search for the NHS number "([^"]*)"$"# => search_for_number, "Begins a patient search for this literal NHS number."),
+        step!(Given r#"^a patient search with the query "([^"]*)"$"# => search_raw, "Begins a patient search with this query string sent verbatim; `{nhs:KEY}` becomes a fixture patient's NHS number."),
+        step!(Given r#"^a patient search with no parameters$"# => search_bare, "Begins a patient search without any parameter."),
+        step!(Given r#"^a patient read of "([^"]+)"$"# => read_of_key, "Finds a fixture patient's logical id by searching on its NHS number (recorded as evidence), then begins a read of it."),
+        step!(Given r#"^a patient read of the logical id "([^"]*)"$"# => read_of_id, "Begins a read of this literal logical id."),
+        step!(Then r#"^the response is a searchset Bundle with (\d+) entr(?:y|ies)$"# => searchset_with, "HTTP 200 and a searchset Bundle (schema `searchset-bundle`) with exactly this many entries."),
+        step!(Then r#"^every Bundle entry has a fullUrl naming its resource$"# => full_urls, "Every entry has an absolute fullUrl ending in `/[resourceType]/[id]` of its resource."),
+        step!(Then r#"^every Patient in the Bundle has the NHS number of "([^"]+)"$"# => bundle_nhs, "Every Patient in the searchset Bundle carries this fixture patient's NHS number."),
+        step!(Then r#"^every Patient in the Bundle conforms to the "([a-z-]+)" schema$"# => bundle_schema, "The Bundle holds at least one Patient and each conforms to this schema."),
+        step!(Then r#"^the response is the Patient "([^"]+)" with the requested id$"# => is_requested_patient, "HTTP 200 and a Patient whose id is the one requested and whose NHS number is this fixture patient's."),
+        step!(Then r#"^the response has an ETag for the version it returned$"# => etag_matches, "The ETag header is `W/\"[meta.versionId]\"` of the resource returned."),
     ]
 }
 

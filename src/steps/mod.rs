@@ -18,6 +18,8 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 pub struct StepDef {
     pub kind: StepType,
     pub pattern: &'static str,
+    /// One line for `docs/steps.md`.
+    pub doc: &'static str,
     pub func: cucumber::Step<RfaWorld>,
 }
 
@@ -51,10 +53,11 @@ pub fn conclude(result: StepResult) {
 /// Wraps `async fn(&mut RfaWorld, &Args) -> StepResult` into cucumber's
 /// step function pointer type.
 macro_rules! step {
-    ($kind:ident $pattern:literal => $f:path) => {
+    ($kind:ident $pattern:literal => $f:path, $doc:literal) => {
         $crate::steps::StepDef {
             kind: cucumber::gherkin::StepType::$kind,
             pattern: $pattern,
+            doc: $doc,
             func: {
                 fn adapter<'a>(
                     w: &'a mut $crate::runner::world::RfaWorld,
@@ -133,9 +136,38 @@ impl StepMatcher for StepTable {
     }
 }
 
+/// `docs/steps.md`, generated from the registry so it cannot drift.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Step definitions\n\nThe vocabulary feature files are written in, generated from the step registry\n\
+         (`src/steps/`); the catalogue refuses any step that matches none or more than one\n\
+         of these. Patterns are regular expressions over the step text (without its\n\
+         keyword); `And`/`But` take the kind of the step before them.\n\
+         Regenerate with `UPDATE_DOCS=1 cargo test --lib steps`.\n",
+    );
+    for (kind, title) in [(StepType::Given, "Given: building a request"), (StepType::When, "When: sending it"), (StepType::Then, "Then: judging the response")] {
+        out.push_str(&format!("\n## {title}\n\n| pattern | meaning |\n|---|---|\n"));
+        for def in registry().into_iter().filter(|d| d.kind == kind) {
+            out.push_str(&format!("| `{}` | {} |\n", def.pattern.replace('|', "\\|"), def.doc));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docs_steps_md_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/steps.md");
+        let want = reference_markdown();
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &want).expect("write docs/steps.md");
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "docs/steps.md is stale: run `UPDATE_DOCS=1 cargo test --lib steps`");
+    }
 
     #[test]
     fn every_pattern_compiles_and_is_anchored() {
@@ -149,7 +181,7 @@ mod tests {
     fn patterns_are_unique() {
         let mut seen = std::collections::HashSet::new();
         for def in registry() {
-            assert!(seen.insert((def.kind as u8, def.pattern)), "duplicate: {}", def.pattern);
+            assert!(seen.insert((format!("{:?}", def.kind), def.pattern)), "duplicate: {}", def.pattern);
         }
     }
 }
