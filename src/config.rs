@@ -342,11 +342,16 @@ fn parse_error(shown: &str, text: &str, e: &toml::de::Error) -> ConfigError {
         Some(span) => {
             let start = span.start.min(text.len());
             let line = crate::catalogue::pack::line_of(text, start);
-            let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-            let column = text[line_start..start].chars().count() + 1;
+            let before = text.get(..start).unwrap_or_default();
+            let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let column = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
             let src = text.lines().nth(line - 1).unwrap_or_default();
-            let width =
-                text[start..span.end.min(text.len())].lines().next().map(|s| s.chars().count()).unwrap_or(1).max(1);
+            let width = text
+                .get(start..span.end.min(text.len()))
+                .and_then(|s| s.lines().next())
+                .map(|s| s.chars().count())
+                .unwrap_or(1)
+                .max(1);
             let snippet = format!("  {line:>4} | {src}\n       | {}{}", " ".repeat(column - 1), "^".repeat(width));
             (line, column, snippet)
         }

@@ -214,10 +214,20 @@ fn load_feature(
             None
         }
     };
-    let mut feature = match gherkin::Feature::parse(&file.text, gherkin::GherkinEnv::default()) {
-        Ok(f) => f,
-        Err(e) => {
+    // The Gherkin parser is third-party code fed untrusted text; a panic in
+    // it must become a diagnostic for this file, not a crash of the harness.
+    let parsed = std::panic::catch_unwind(|| gherkin::Feature::parse(&file.text, gherkin::GherkinEnv::default()));
+    let mut feature = match parsed {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => {
             diags.push(parse_diagnostic(shown, &e.to_string()));
+            return None;
+        }
+        Err(_) => {
+            diags.push(Diagnostic::file(
+                shown,
+                "the Gherkin parser failed on this file (please report it with the file)",
+            ));
             return None;
         }
     };

@@ -171,3 +171,25 @@ fn manifest_typo_names_the_line() {
     assert_eq!(e.diagnostics[0].line, Some(2), "{e}");
     assert!(e.to_string().contains("verison"), "{e}");
 }
+
+#[test]
+fn hostile_feature_text_is_a_diagnostic_never_a_panic() {
+    let long = "x".repeat(100_000);
+    let nasty: Vec<String> = vec![
+        String::new(),
+        "@RFA-INF-001 @lot1 @must".into(),
+        "\u{feff}Feature: BOM\n  @RFA-INF-001 @lot1 @must\n  Rule: r\n    Scenario: s\n      Given ok\n".into(),
+        "Feature: CRLF\r\n  @RFA-INF-001 @lot1 @must\r\n  Rule: r\r\n    Scenario: s\r\n      Given ok\r\n".into(),
+        "Feature: F\n  Rule: r\n    Scenario: s\n      Given ok\n      \"\"\"\n      never closed\n".into(),
+        "Feature: F\n\0\0\0\n".into(),
+        format!("Feature: {long}\n"),
+        "Feature: F\n  @RFA-INF-001 @lot1 @must\n  Rule: r\n    Scenario Outline: <a> <b>\n      Given ok <c>\n      Examples:\n        | a |\n        | 1 |\n".into(),
+        "Feature: F\n  @\n  Rule: r\n".into(),
+        "# language: xx\nFeature: F\n".into(),
+        "Feature: F\n  Background:\n    Given ok\n  Background:\n    Given ok\n".into(),
+    ];
+    for text in &nasty {
+        let result = std::panic::catch_unwind(|| Catalogue::load(&pack(&[("INF/f.feature", text)]), &OkSteps));
+        assert!(result.is_ok(), "panicked on {:?}", text.chars().take(60).collect::<String>());
+    }
+}

@@ -143,11 +143,9 @@ fn identifiers(r: &Value) -> impl Iterator<Item = (&str, &str)> {
 
 fn check_resources(c: &serde_json::Map<String, Value>) -> Result<(), Outcome> {
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
-        let r = &c[claim];
-        if r.get("resourceType").and_then(Value::as_str) == Some(ty) {
-            Ok(r)
-        } else {
-            Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource")))
+        match c.get(claim) {
+            Some(r) if r.get("resourceType").and_then(Value::as_str) == Some(ty) => Ok(r),
+            _ => Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource"))),
         }
     };
     let device = of_type("requesting_device", "Device")?;

@@ -204,17 +204,17 @@ pub async fn canonical_case(Extract(s): Extract<Shared>, mut req: Request, next:
 }
 
 fn canonical_path(base: &str, path: &str) -> Option<String> {
-    if path.len() < base.len() || !path[..base.len()].eq_ignore_ascii_case(base) {
-        return None;
-    }
-    let tail = &path[base.len()..];
+    let tail = match (path.get(..base.len()), path.get(base.len()..)) {
+        (Some(head), Some(tail)) if head.eq_ignore_ascii_case(base) => tail,
+        _ => return None,
+    };
     let lower = tail.to_ascii_lowercase();
     if lower == "/metadata" {
         Some(format!("{base}/metadata"))
     } else if lower == "/patient" {
         Some(format!("{base}/Patient"))
     } else if lower.starts_with("/patient/") {
-        Some(format!("{base}/Patient/{}", &tail["/patient/".len()..]))
+        tail.get("/patient/".len()..).map(|id| format!("{base}/Patient/{id}"))
     } else {
         None
     }

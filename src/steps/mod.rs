@@ -145,7 +145,11 @@ pub fn reference_markdown() -> String {
          keyword); `And`/`But` take the kind of the step before them.\n\
          Regenerate with `UPDATE_DOCS=1 cargo test --lib steps`.\n",
     );
-    for (kind, title) in [(StepType::Given, "Given: building a request"), (StepType::When, "When: sending it"), (StepType::Then, "Then: judging the response")] {
+    for (kind, title) in [
+        (StepType::Given, "Given: building a request"),
+        (StepType::When, "When: sending it"),
+        (StepType::Then, "Then: judging the response"),
+    ] {
         out.push_str(&format!("\n## {title}\n\n| pattern | meaning |\n|---|---|\n"));
         for def in registry().into_iter().filter(|d| d.kind == kind) {
             out.push_str(&format!("| `{}` | {} |\n", def.pattern.replace('|', "\\|"), def.doc));
