@@ -92,6 +92,18 @@ pub enum SpineCode {
 }
 
 impl SpineCode {
+    pub const ALL: [SpineCode; 9] = [
+        Self::BadRequest,
+        Self::InvalidIdentifierSystem,
+        Self::InvalidIdentifierValue,
+        Self::InvalidNhsNumber,
+        Self::InvalidResource,
+        Self::InvalidParameter,
+        Self::PatientNotFound,
+        Self::NoRecordFound,
+        Self::InternalServerError,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Self::BadRequest => "BAD_REQUEST",

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::catalogue::{Catalogue, Level};
+use crate::catalogue::{Catalogue, RequirementHead};
 use crate::config::CandidateConfig;
 use crate::verdict::{Counts, LotVerdict, RequirementResult, Verdict};
 
@@ -35,13 +35,8 @@ pub struct ScenarioRef {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CatalogueRequirement {
-    pub id: String,
-    pub title: String,
-    pub area: String,
-    pub lot: String,
-    pub level: Level,
-    pub manual: bool,
-    pub tags: Vec<String>,
+    #[serde(flatten)]
+    pub head: RequirementHead,
     pub file: String,
     pub line: usize,
     /// Executed cases (Scenario Outline rows count one each).
@@ -49,6 +44,13 @@ pub struct CatalogueRequirement {
     /// Reference defects that must make this requirement fail: the proof
     /// that the requirement can fail at all.
     pub killed_by: Vec<String>,
+}
+
+impl std::ops::Deref for CatalogueRequirement {
+    type Target = RequirementHead;
+    fn deref(&self) -> &RequirementHead {
+        &self.head
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,13 +67,7 @@ impl CatalogueDoc {
             .requirements
             .iter()
             .map(|r| CatalogueRequirement {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                area: r.area.clone(),
-                lot: r.lot.clone(),
-                level: r.level,
-                manual: r.manual,
-                tags: r.tags.clone(),
+                head: r.head.clone(),
                 file: r.file.clone(),
                 line: r.line,
                 scenarios: r

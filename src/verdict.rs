@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::catalogue::{Catalogue, Level, Requirement};
+use crate::catalogue::{Catalogue, Level, Requirement, RequirementHead};
 use crate::runner::collect::{FailureRecord, StepRecord};
 use crate::runner::{RunOutput, ScenarioOutcome};
 
@@ -63,18 +63,20 @@ pub struct ScenarioResult {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RequirementResult {
-    pub id: String,
-    pub title: String,
-    pub area: String,
-    pub lot: String,
-    pub level: Level,
-    pub manual: bool,
-    pub tags: Vec<String>,
+    #[serde(flatten)]
+    pub head: RequirementHead,
     pub outcome: Outcome,
     /// Why it was skipped, not assessed or errored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub scenarios: Vec<ScenarioResult>,
+}
+
+impl std::ops::Deref for RequirementResult {
+    type Target = RequirementHead;
+    fn deref(&self) -> &RequirementHead {
+        &self.head
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -177,13 +179,7 @@ pub fn judge(catalogue: &Catalogue, output: &RunOutput, tags: Option<&str>) -> V
 
 fn judge_one(r: &Requirement, output: &RunOutput, tags: Option<&str>) -> RequirementResult {
     let base = |outcome, reason: Option<String>, scenarios| RequirementResult {
-        id: r.id.clone(),
-        title: r.title.clone(),
-        area: r.area.clone(),
-        lot: r.lot.clone(),
-        level: r.level,
-        manual: r.manual,
-        tags: r.tags.clone(),
+        head: r.head.clone(),
         outcome,
         reason,
         scenarios,

@@ -96,9 +96,10 @@ pub struct ScenarioInfo {
     pub serial: bool,
 }
 
-/// One RFA requirement: a `Rule:` and its scenarios.
-#[derive(Debug, Clone)]
-pub struct Requirement {
+/// What identifies and classifies a requirement; every output that talks
+/// about a requirement carries these fields (flattened into its JSON).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RequirementHead {
     pub id: String,
     pub title: String,
     pub area: String,
@@ -107,6 +108,12 @@ pub struct Requirement {
     pub manual: bool,
     /// Every tag that applies, inherited ones included, without `@`.
     pub tags: Vec<String>,
+}
+
+/// One RFA requirement: a `Rule:` and its scenarios.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub head: RequirementHead,
     /// Feature file relative to the pack root.
     pub file: String,
     pub line: usize,
@@ -133,6 +140,14 @@ pub struct Catalogue {
     /// path; this is what the runner executes.
     pub features: Vec<gherkin::Feature>,
     by_scenario: HashMap<ScenarioKey, usize>,
+}
+
+/// `r.id`, `r.level`...: a requirement is read through its head.
+impl std::ops::Deref for Requirement {
+    type Target = RequirementHead;
+    fn deref(&self) -> &RequirementHead {
+        &self.head
+    }
 }
 
 impl Catalogue {
@@ -307,13 +322,15 @@ fn load_feature(
             });
         }
         reqs.push(Requirement {
-            id: head.id,
-            title: rule.name.trim().to_string(),
-            area: head.area,
-            lot: head.lot,
-            level: head.level,
-            manual: head.manual,
-            tags: expanded.tags.iter().chain(&rule.tags).cloned().collect(),
+            head: RequirementHead {
+                id: head.id,
+                title: rule.name.trim().to_string(),
+                area: head.area,
+                lot: head.lot,
+                level: head.level,
+                manual: head.manual,
+                tags: expanded.tags.iter().chain(&rule.tags).cloned().collect(),
+            },
             file: file.path.clone(),
             line: rule.position.line,
             scenarios,
@@ -420,31 +437,35 @@ fn check_rule(
     } else {
         seen.insert(id.clone(), (shown.to_string(), line));
     }
-    let lot = match &lots[..] {
-        [one] => Some(one.clone()),
-        [] => {
-            diags.push(Diagnostic::at(shown, line, format!("@{id} has no lot tag: add @lot1, @lot2 or @lot3")));
-            None
-        }
-        _ => {
-            diags.push(Diagnostic::at(shown, line, format!("@{id} has more than one lot tag")));
-            None
-        }
-    };
-    let level = match &levels[..] {
-        [one] => Some(*one),
-        [] => {
-            diags.push(Diagnostic::at(shown, line, format!("@{id} has no level tag: add @must, @should or @may")));
-            None
-        }
-        _ => {
-            diags.push(Diagnostic::at(shown, line, format!("@{id} has more than one level tag")));
-            None
-        }
-    };
+    let lot = exactly_one(&lots, shown, line, &format!("@{id}"), "lot tag: add @lot1, @lot2 or @lot3", diags);
+    let level = exactly_one(&levels, shown, line, &format!("@{id}"), "level tag: add @must, @should or @may", diags);
     match (ok, lot, level) {
         (true, Some(lot), Some(level)) => Some(RuleHead { id, area, lot, level, manual, serial }),
         _ => None,
+    }
+}
+
+/// The single item of `items`, or a diagnostic saying there were none or
+/// too many (`what` reads "lot tag: add ...").
+fn exactly_one<T: Clone>(
+    items: &[T],
+    shown: &str,
+    line: usize,
+    who: &str,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match items {
+        [one] => Some(one.clone()),
+        [] => {
+            diags.push(Diagnostic::at(shown, line, format!("{who} has no {what}")));
+            None
+        }
+        _ => {
+            let noun = what.split(':').next().unwrap_or(what);
+            diags.push(Diagnostic::at(shown, line, format!("{who} has more than one {noun}")));
+            None
+        }
     }
 }
 

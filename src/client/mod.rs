@@ -186,6 +186,14 @@ impl Client {
             }),
             error: result.as_ref().err().map(ToString::to_string),
         };
+        match &exchange.response {
+            Some(r) => {
+                tracing::debug!(target: "rfa::client", status = r.status, ms = exchange.duration_ms, "{} {}", exchange.request.method, exchange.request.url)
+            }
+            None => {
+                tracing::debug!(target: "rfa::client", error = exchange.error.as_deref().unwrap_or_default(), "{} {}", exchange.request.method, exchange.request.url)
+            }
+        }
         (exchange, result)
     }
 

@@ -161,7 +161,14 @@ async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<St
 /// FHIR (axum's own rejections) into an OperationOutcome, and applies the
 /// defects that shape all responses.
 async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
     let mut resp = next.run(req).await;
+    match resp.extensions().get::<Outcome>() {
+        Some(o) => {
+            tracing::debug!(target: "rfa::reference", %method, path, code = o.code.code(), "refused: {}", o.diagnostics)
+        }
+        None => tracing::debug!(target: "rfa::reference", %method, path, status = resp.status().as_u16(), "served"),
+    }
     let is_fhir =
         resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(gpc::FHIR_JSON.as_bytes()));
     if !is_fhir {

@@ -246,18 +246,7 @@ mod tests {
 
     #[test]
     fn every_spine_status_matches_the_shared_table() {
-        use crate::gpc::SpineCode::*;
-        for c in [
-            BadRequest,
-            InvalidIdentifierSystem,
-            InvalidIdentifierValue,
-            InvalidNhsNumber,
-            InvalidResource,
-            InvalidParameter,
-            PatientNotFound,
-            NoRecordFound,
-            InternalServerError,
-        ] {
+        for c in crate::gpc::SpineCode::ALL {
             assert_eq!(spine_status(c.code()), Some(c.status()), "{c:?}");
         }
     }
