@@ -34,7 +34,8 @@ pub struct CandidateIdentity {
 }
 
 /// How the harness identifies itself in the GP Connect JWT.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JwtDefaults {
     pub issuer: String,
     pub audience: String,
@@ -47,7 +48,8 @@ pub struct JwtDefaults {
 }
 
 /// Spine addressing of the two parties.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Spine {
     pub consumer_asid: String,
     pub provider_asid: String,
@@ -63,6 +65,19 @@ pub struct PatientIdentity {
     pub nhs_number: String,
 }
 
+/// A header added to every request (e.g. an API gateway key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraHeader {
+    pub name: String,
+    pub value: String,
+    /// Kept out of every output file and out of the config digest.
+    pub secret: bool,
+}
+
+/// Headers the harness sets itself; a config may not replace them.
+const MANAGED_HEADERS: [&str; 6] =
+    ["ssp-traceid", "ssp-from", "ssp-to", "ssp-interactionid", "authorization", "accept"];
+
 /// The resolved configuration of one candidate.
 #[derive(Debug, Clone)]
 pub struct CandidateConfig {
@@ -75,9 +90,29 @@ pub struct CandidateConfig {
     pub jwt: JwtDefaults,
     /// Fixture key (e.g. `patient2`) → the candidate's identifiers.
     pub patients: BTreeMap<String, PatientIdentity>,
+    /// Extra headers for every request.
+    pub headers: Vec<ExtraHeader>,
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
 }
+
+/// The config as it may be published: everything but secret values. It is
+/// what the dossier records and what `rfa verify --rejudge` re-judges with.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicConfig {
+    pub candidate: CandidateIdentity,
+    pub base_url: String,
+    pub timeout_secs: f64,
+    pub max_response_bytes: usize,
+    pub spine: Spine,
+    pub jwt: JwtDefaults,
+    pub patients: BTreeMap<String, PatientIdentity>,
+    /// Header name → value, or `<secret>` for secret ones.
+    pub headers: BTreeMap<String, String>,
+}
+
+pub const SECRET_PLACEHOLDER: &str = "<secret>";
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
@@ -108,6 +143,26 @@ struct RawEndpoint {
     timeout_secs: Option<Duration>,
     #[serde(default, deserialize_with = "positive")]
     max_response_bytes: Option<usize>,
+    #[serde(default)]
+    headers: BTreeMap<String, RawHeader>,
+}
+
+/// `"X-Tenant" = "abc"` or `"X-Api-Key" = { env = "RFA_API_KEY", secret = true }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawHeader {
+    Plain(String),
+    Spec(HeaderSpec),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderSpec {
+    value: Option<String>,
+    /// Read the value from this environment variable (keeps secrets out of files).
+    env: Option<String>,
+    #[serde(default)]
+    secret: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -246,6 +301,7 @@ impl CandidateConfig {
         }
         let mut patients = fixtures.default_identities();
         patients.extend(raw.patients);
+        let headers = resolve_headers(raw.endpoint.headers, text, shown)?;
         let jwt = raw.jwt;
         let base = raw.endpoint.base_url;
         Ok(Self {
@@ -272,6 +328,7 @@ impl CandidateConfig {
             },
             base_url: base,
             patients,
+            headers,
             source: None,
         })
     }
@@ -309,6 +366,64 @@ impl CandidateConfig {
             },
             jwt: JwtDefaults::for_audience(base_url.as_str()),
             patients: fixtures.default_identities(),
+            headers: Vec::new(),
+            source: None,
+        })
+    }
+
+    /// Secret values, labelled, for the redactor.
+    pub fn redactor(&self) -> crate::evidence::Redactor {
+        crate::evidence::Redactor::new(
+            self.headers.iter().filter(|h| h.secret).map(|h| (h.name.clone(), h.value.clone())),
+        )
+    }
+
+    pub fn public(&self) -> PublicConfig {
+        PublicConfig {
+            candidate: self.identity.clone(),
+            base_url: self.base_url.to_string(),
+            timeout_secs: self.timeout.as_secs_f64(),
+            max_response_bytes: self.max_response_bytes,
+            spine: self.spine.clone(),
+            jwt: self.jwt.clone(),
+            patients: self.patients.clone(),
+            headers: self
+                .headers
+                .iter()
+                .map(|h| (h.name.clone(), if h.secret { SECRET_PLACEHOLDER.to_string() } else { h.value.clone() }))
+                .collect(),
+        }
+    }
+
+    /// `sha256:` over the canonical JSON of the public config (object keys
+    /// sorted): secrets never enter it, so it can be published.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest as _, Sha256};
+        let value = serde_json::to_value(self.public()).unwrap_or_default();
+        format!("sha256:{}", hex::encode(Sha256::digest(value.to_string().as_bytes())))
+    }
+
+    /// Rebuilds a config from its public form (re-judging). Secret headers
+    /// are left out: a replay sends nothing.
+    pub fn from_public(p: &PublicConfig) -> Result<Self, String> {
+        let base_url = parse_base_url(&p.base_url)?;
+        if !(p.timeout_secs > 0.0 && p.timeout_secs <= 600.0) {
+            return Err(format!("timeout_secs {} is out of range", p.timeout_secs));
+        }
+        Ok(Self {
+            identity: p.candidate.clone(),
+            base_url,
+            timeout: Duration::from_secs_f64(p.timeout_secs),
+            max_response_bytes: p.max_response_bytes,
+            spine: p.spine.clone(),
+            jwt: p.jwt.clone(),
+            patients: p.patients.clone(),
+            headers: p
+                .headers
+                .iter()
+                .filter(|(_, v)| v.as_str() != SECRET_PLACEHOLDER)
+                .map(|(n, v)| ExtraHeader { name: n.clone(), value: v.clone(), secret: false })
+                .collect(),
             source: None,
         })
     }
@@ -331,6 +446,50 @@ impl JwtDefaults {
             organization_name: "RFA Harness Consumer".into(),
         }
     }
+}
+
+fn resolve_headers(raw: BTreeMap<String, RawHeader>, text: &str, shown: &str) -> Result<Vec<ExtraHeader>, ConfigError> {
+    let mut out = Vec::new();
+    for (name, spec) in raw {
+        let at = find_line(text, &format!("\"{name}\""))
+            .or_else(|| find_line(text, &format!("{name} =")))
+            .map(|l| format!(":{l}"))
+            .unwrap_or_default();
+        let invalid = |message: String| ConfigError::Invalid { path: format!("{shown}{at}"), message };
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(invalid(format!("[endpoint.headers] `{name}` is not a valid header name")));
+        }
+        if MANAGED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            return Err(invalid(format!(
+                "[endpoint.headers] `{name}` is set by the harness for every request and cannot be configured"
+            )));
+        }
+        let (value, secret) = match spec {
+            RawHeader::Plain(v) => (v, false),
+            RawHeader::Spec(HeaderSpec { value: Some(v), env: None, secret }) => (v, secret),
+            RawHeader::Spec(HeaderSpec { value: None, env: Some(var), secret }) => match std::env::var(&var) {
+                Ok(v) => (v, secret),
+                Err(_) => {
+                    return Err(invalid(format!(
+                        "[endpoint.headers] `{name}` reads the environment variable {var}, which is not set"
+                    )));
+                }
+            },
+            RawHeader::Spec(_) => {
+                return Err(invalid(format!("[endpoint.headers] `{name}` needs exactly one of `value` or `env`")));
+            }
+        };
+        if reqwest::header::HeaderValue::from_str(&value).is_err() {
+            return Err(invalid(format!("[endpoint.headers] the value of `{name}` cannot be sent in a header")));
+        }
+        if secret && value.len() < 4 {
+            return Err(invalid(format!(
+                "[endpoint.headers] secret `{name}` is shorter than 4 characters: too short to redact safely"
+            )));
+        }
+        out.push(ExtraHeader { name, value, secret });
+    }
+    Ok(out)
 }
 
 fn find_line(text: &str, needle: &str) -> Option<usize> {
@@ -432,6 +591,39 @@ nhs_number = "9690937286"
         let bad = GOOD.replace("patients.patient2", "patients.patinet2");
         let e = CandidateConfig::parse(&bad, "c.toml", &fixtures()).expect_err("typo");
         assert!(e.to_string().starts_with("c.toml:15: [patients] `patinet2` is not a fixture key"), "{e}");
+    }
+
+    #[test]
+    fn secret_headers_stay_out_of_the_public_view_and_digest() {
+        let with = |v: &str| {
+            GOOD.replace("timeout_secs = 2.5", &format!("timeout_secs = 2.5\n[endpoint.headers]\n\"X-Api-Key\" = {{ value = \"{v}\", secret = true }}\n\"X-Tenant\" = \"t1\""))
+        };
+        let a = CandidateConfig::parse(&with("first-secret"), "c.toml", &fixtures()).expect("valid");
+        let b = CandidateConfig::parse(&with("other-secret"), "c.toml", &fixtures()).expect("valid");
+        assert_eq!(a.headers.len(), 2);
+        let public = serde_json::to_string(&a.public()).expect("ser");
+        assert!(
+            !public.contains("first-secret") && public.contains("t1") && public.contains(SECRET_PLACEHOLDER),
+            "{public}"
+        );
+        assert_eq!(a.digest(), b.digest(), "the digest does not depend on secret values");
+        let back = CandidateConfig::from_public(&a.public()).expect("rebuild");
+        assert_eq!(back.public().patients, a.public().patients);
+        assert_eq!(back.headers.len(), 1, "secret headers are not rebuilt");
+        let bad =
+            GOOD.replace("timeout_secs = 2.5", "timeout_secs = 2.5\n[endpoint.headers]\nAuthorization = \"Basic x\"");
+        assert!(
+            CandidateConfig::parse(&bad, "c.toml", &fixtures())
+                .is_err_and(|e| e.to_string().contains("set by the harness"))
+        );
+        let unset = GOOD.replace(
+            "timeout_secs = 2.5",
+            "timeout_secs = 2.5\n[endpoint.headers]\n\"X-K\" = { env = \"RFA_TEST_SURELY_UNSET\", secret = true }",
+        );
+        assert!(
+            CandidateConfig::parse(&unset, "c.toml", &fixtures())
+                .is_err_and(|e| e.to_string().contains("RFA_TEST_SURELY_UNSET"))
+        );
     }
 
     #[test]

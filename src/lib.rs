@@ -6,10 +6,12 @@
 //! `reference` is the embedded conformant candidate with defect injection;
 //! `gpc`, `nhs`, `fixtures` and `schemas` are shared vocabulary and data.
 
+pub mod attest;
 pub mod catalogue;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod dossier;
 pub mod embedded;
 pub mod evidence;
 pub mod fixtures;
@@ -20,5 +22,6 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod schemas;
+pub mod signing;
 pub mod steps;
 pub mod verdict;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::catalogue::{Catalogue, RequirementHead};
 use crate::config::CandidateConfig;
+use crate::dossier::Mode;
 use crate::verdict::{Counts, LotVerdict, RequirementResult, Verdict};
 
 pub const CATALOGUE_FORMAT: &str = "rfa-catalogue/1";
@@ -154,13 +155,13 @@ pub struct ResultsDoc<'a> {
 }
 
 impl<'a> ResultsDoc<'a> {
-    pub fn new(c: &Catalogue, candidate: &CandidateConfig, run: RunInfo, v: &'a Verdict) -> Self {
+    pub fn new(c: &Catalogue, candidate: &CandidateConfig, run: RunInfo, mode: Mode, v: &'a Verdict) -> Self {
         Self {
             format: RESULTS_FORMAT,
             harness: HARNESS,
             pack: PackRef::of(c),
             candidate: CandidateRef::of(candidate),
-            mode: "self-test",
+            mode: mode.as_str(),
             run,
             summary: Summary { requirements: v.summary.clone(), scenarios: v.scenario_counts() },
             lots: &v.lots,

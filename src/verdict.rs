@@ -4,14 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::attest::{Attested, AttestedVerdict};
 use crate::catalogue::{Catalogue, Level, Requirement, RequirementHead};
 use crate::runner::collect::{FailureRecord, StepRecord};
 use crate::runner::{RunOutput, ScenarioOutcome};
 
 /// A requirement's outcome (the `outcome` field of results.json).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Passed,
@@ -36,9 +37,12 @@ impl Outcome {
     }
 }
 
-/// A compact pointer to one exchange of a scenario.
+/// A compact pointer to one exchange of a scenario (`id` names its record in
+/// the evidence bundle).
 #[derive(Debug, Clone, Serialize)]
 pub struct ExchangeRef {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub method: String,
     pub url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,6 +74,9 @@ pub struct RequirementResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub scenarios: Vec<ScenarioResult>,
+    /// The assessor's signed judgement of a `@manual` requirement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Attested>,
 }
 
 impl std::ops::Deref for RequirementResult {
@@ -79,7 +86,7 @@ impl std::ops::Deref for RequirementResult {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Counts {
     pub total: usize,
     pub passed: usize,
@@ -91,7 +98,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, o: Outcome) {
+    pub fn add(&mut self, o: Outcome) {
         self.total += 1;
         match o {
             Outcome::Passed => self.passed += 1,
@@ -147,9 +154,16 @@ impl Verdict {
     }
 }
 
-pub fn judge(catalogue: &Catalogue, output: &RunOutput, tags: Option<&str>) -> Verdict {
+/// Judges every requirement of the catalogue. `attested` holds the checked
+/// assessor attestations of `@manual` requirements.
+pub fn judge(
+    catalogue: &Catalogue,
+    output: &RunOutput,
+    tags: Option<&str>,
+    attested: &BTreeMap<String, Attested>,
+) -> Verdict {
     let requirements: Vec<RequirementResult> =
-        catalogue.requirements.iter().map(|r| judge_one(r, output, tags)).collect();
+        catalogue.requirements.iter().map(|r| judge_one(r, output, tags, attested.get(&r.id))).collect();
     let mut lots: BTreeMap<String, LotVerdict> = BTreeMap::new();
     let mut summary = Counts::default();
     for r in &requirements {
@@ -166,26 +180,56 @@ pub fn judge(catalogue: &Catalogue, output: &RunOutput, tags: Option<&str>) -> V
         }
     }
     for lot in lots.values_mut() {
-        lot.verdict = if lot.must.failed + lot.must.error > 0 {
-            "failed"
-        } else if lot.must.passed < lot.must.total {
-            "incomplete"
-        } else {
-            "passed"
-        };
+        lot.verdict = lot_verdict(&lot.must);
     }
     Verdict { requirements, lots: lots.into_values().collect(), summary }
 }
 
-fn judge_one(r: &Requirement, output: &RunOutput, tags: Option<&str>) -> RequirementResult {
+/// A lot's verdict from its `@must` counts: `failed` if one failed or could
+/// not be judged, `incomplete` if one did not run or awaits an assessor,
+/// else `passed`.
+pub fn lot_verdict(must: &Counts) -> &'static str {
+    if must.failed + must.error > 0 {
+        "failed"
+    } else if must.passed < must.total {
+        "incomplete"
+    } else {
+        "passed"
+    }
+}
+
+fn judge_one(
+    r: &Requirement,
+    output: &RunOutput,
+    tags: Option<&str>,
+    attested: Option<&Attested>,
+) -> RequirementResult {
     let base = |outcome, reason: Option<String>, scenarios| RequirementResult {
         head: r.head.clone(),
         outcome,
         reason,
         scenarios,
+        attestation: None,
     };
     if r.manual {
-        return base(Outcome::NotAssessed, Some("@manual: an assessor attests this requirement".into()), vec![]);
+        return match attested {
+            Some(a) => RequirementResult {
+                attestation: Some(a.clone()),
+                ..base(
+                    match a.verdict {
+                        AttestedVerdict::Passed => Outcome::Passed,
+                        AttestedVerdict::Failed => Outcome::Failed,
+                    },
+                    Some(format!("attested by {} on {}", a.assessor, a.attested_at)),
+                    vec![],
+                )
+            },
+            None => base(
+                Outcome::NotAssessed,
+                Some("@manual: awaiting an assessor's attestation (rfa attest, then rfa run --attestations)".into()),
+                vec![],
+            ),
+        };
     }
     if !output.selected.contains(&r.id) {
         let why = match tags {
@@ -196,12 +240,15 @@ fn judge_one(r: &Requirement, output: &RunOutput, tags: Option<&str>) -> Require
     }
     let mut scenarios = Vec::new();
     for s in &r.scenarios {
+        let ids = output.evidence_ids.get(&s.key);
         let exchanges = output
             .evidence
             .get(&s.key)
             .into_iter()
             .flatten()
-            .map(|x| ExchangeRef {
+            .enumerate()
+            .map(|(i, x)| ExchangeRef {
+                id: ids.and_then(|ids| ids.get(i)).cloned(),
                 method: x.request.method.clone(),
                 url: x.request.url.clone(),
                 status: x.response.as_ref().map(|r| r.status),

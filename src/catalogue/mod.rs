@@ -98,7 +98,7 @@ pub struct ScenarioInfo {
 
 /// What identifies and classifies a requirement; every output that talks
 /// about a requirement carries these fields (flattened into its JSON).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RequirementHead {
     pub id: String,
     pub title: String,

@@ -7,13 +7,16 @@
 
 pub mod jwt;
 
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
+use crate::catalogue::ScenarioKey;
 use crate::config::CandidateConfig;
-use crate::evidence::{Exchange, RecordedRequest, RecordedResponse, redact_header};
+use crate::evidence::{Body, Exchange, RecordedRequest, RecordedResponse, Redactor};
 use crate::gpc::{self, Interaction};
 pub use jwt::{ClaimEdit, JwtSpec};
 
@@ -93,24 +96,61 @@ pub enum TransportError {
     TooLarge(usize),
     #[error("{0}")]
     Other(String),
+    /// Re-judging: the recorded run did not get a response either.
+    #[error("{0}")]
+    Replayed(String),
+    /// Re-judging: the scenario made a request the evidence does not hold.
+    #[error("{0}")]
+    NotInEvidence(String),
+}
+
+/// Where requests go: the network, or a recorded run being replayed.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    Live(reqwest::Client),
+    /// `rfa verify --rejudge`: each scenario gets its recorded responses back,
+    /// in order, and the steps judge them again.
+    Replay(Arc<ReplayBook>),
+}
+
+/// Recorded exchanges per scenario, consumed in order.
+#[derive(Debug, Default)]
+pub struct ReplayBook {
+    queues: Mutex<HashMap<ScenarioKey, VecDeque<Exchange>>>,
+}
+
+impl ReplayBook {
+    pub fn new(by_scenario: HashMap<ScenarioKey, Vec<Exchange>>) -> Self {
+        Self { queues: Mutex::new(by_scenario.into_iter().map(|(k, v)| (k, v.into())).collect()) }
+    }
+
+    fn next(&self, key: &ScenarioKey) -> Option<Exchange> {
+        self.queues.lock().ok()?.get_mut(key)?.pop_front()
+    }
 }
 
 /// Sends GP Connect requests to one candidate.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
-    config: std::sync::Arc<CandidateConfig>,
+    transport: Transport,
+    config: Arc<CandidateConfig>,
+    redactor: Redactor,
 }
 
 impl Client {
-    pub fn new(config: std::sync::Arc<CandidateConfig>) -> Result<Self, TransportError> {
+    pub fn new(config: Arc<CandidateConfig>) -> Result<Self, TransportError> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.timeout)
             .user_agent(concat!("rfa-harness/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| TransportError::Build(e.to_string()))?;
-        Ok(Self { http, config })
+        Ok(Self::with_transport(config, Transport::Live(http)))
+    }
+
+    pub fn with_transport(config: Arc<CandidateConfig>, transport: Transport) -> Self {
+        let redactor = config.redactor();
+        Self { transport, config, redactor }
     }
 
     pub fn config(&self) -> &CandidateConfig {
@@ -133,9 +173,17 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends a request. Transport failures still produce an [`Exchange`]
-    /// (with `error` set) so the evidence shows what was attempted.
-    pub async fn send(&self, spec: &RequestSpec) -> (Exchange, Result<Response, TransportError>) {
+    /// Sends a request for a scenario. Transport failures still produce an
+    /// [`Exchange`] (with `error` set) so the evidence shows what was
+    /// attempted; the exchange is already redacted, the response is not.
+    pub async fn send(
+        &self,
+        spec: &RequestSpec,
+        scenario: Option<&ScenarioKey>,
+    ) -> (Exchange, Result<Response, TransportError>) {
+        if let Transport::Replay(book) = &self.transport {
+            return self.replay(book, spec, scenario);
+        }
         let started = SystemTime::now();
         let clock = Instant::now();
         let now = started.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
@@ -150,6 +198,7 @@ impl Client {
             ("Authorization".into(), format!("Bearer {token}")),
             ("Accept".into(), gpc::FHIR_JSON.into()),
         ];
+        headers.extend(c.headers.iter().map(|h| (h.name.clone(), h.value.clone())));
         for (name, edit) in &spec.header_edits {
             headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
             if let HeaderEdit::Set(v) = edit {
@@ -160,9 +209,9 @@ impl Client {
         let recorded = RecordedRequest {
             method: spec.method.to_string(),
             url: url.as_ref().map(|u| u.to_string()).unwrap_or_else(|_| spec.path.clone()),
-            headers: headers.iter().map(|(n, v)| (n.clone(), redact_header(n, v))).collect(),
+            headers: headers.clone(),
             jwt_claims: Some(claims),
-            body: spec.body.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()),
+            body: Body::from_bytes(spec.body.as_deref().unwrap_or_default()),
         };
         let result = match url {
             Ok(url) => self.execute(spec, url, &headers).await,
@@ -181,11 +230,11 @@ impl Client {
                     .iter()
                     .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                     .collect(),
-                body: String::from_utf8_lossy(&r.body).into_owned(),
-                body_bytes: r.body.len(),
+                body: Body::from_bytes(&r.body),
             }),
             error: result.as_ref().err().map(ToString::to_string),
         };
+        let exchange = self.redactor.exchange(&exchange);
         match &exchange.response {
             Some(r) => {
                 tracing::debug!(target: "rfa::client", status = r.status, ms = exchange.duration_ms, "{} {}", exchange.request.method, exchange.request.url)
@@ -195,6 +244,59 @@ impl Client {
             }
         }
         (exchange, result)
+    }
+
+    /// Hands back the scenario's next recorded exchange, provided it is the
+    /// request the scenario makes now.
+    fn replay(
+        &self,
+        book: &ReplayBook,
+        spec: &RequestSpec,
+        scenario: Option<&ScenarioKey>,
+    ) -> (Exchange, Result<Response, TransportError>) {
+        let url = self.url(spec).map(|u| self.redactor.text(u.as_str())).unwrap_or_else(|_| spec.path.clone());
+        let method = spec.method.to_string();
+        let missing = |why: String| {
+            let x = Exchange {
+                started: String::new(),
+                duration_ms: 0.0,
+                request: RecordedRequest {
+                    method: method.clone(),
+                    url: url.clone(),
+                    headers: vec![],
+                    jwt_claims: None,
+                    body: Body::default(),
+                },
+                response: None,
+                error: Some(why.clone()),
+            };
+            (x, Err(TransportError::NotInEvidence(why)))
+        };
+        let Some(key) = scenario else { return missing("replaying needs the scenario's identity".into()) };
+        let Some(x) = book.next(key) else {
+            return missing(format!(
+                "the evidence holds no further exchange for this scenario ({method} {url} was asked for)"
+            ));
+        };
+        if x.request.method != method || x.request.url != url {
+            return missing(format!(
+                "the scenario asks for {method} {url} but the evidence's next exchange is {} {}",
+                x.request.method, x.request.url
+            ));
+        }
+        let result = match (&x.response, &x.error) {
+            (Some(r), _) => {
+                let mut headers = HeaderMap::new();
+                for (n, v) in &r.headers {
+                    if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n.as_bytes()), HeaderValue::from_str(v)) {
+                        headers.append(n, v);
+                    }
+                }
+                Ok(Response { status: r.status, headers, body: r.body.bytes() })
+            }
+            (None, e) => Err(TransportError::Replayed(e.clone().unwrap_or_else(|| "no response was recorded".into()))),
+        };
+        (x, result)
     }
 
     async fn execute(
@@ -212,7 +314,10 @@ impl Client {
             map.append(name, value);
         }
         let timeout = self.config.timeout;
-        let mut req = self.http.request(spec.method.clone(), url).headers(map).timeout(timeout);
+        let Transport::Live(http) = &self.transport else {
+            return Err(TransportError::Build("no live transport".into()));
+        };
+        let mut req = http.request(spec.method.clone(), url).headers(map).timeout(timeout);
         if let Some(body) = &spec.body {
             req = req.body(body.clone());
         }

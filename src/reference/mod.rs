@@ -35,6 +35,17 @@ pub fn base_path(ods: &str) -> String {
     format!("/{ods}/STU3/1/gpconnect/fhir")
 }
 
+/// How results name the reference (defects included, so a broken reference
+/// can never be mistaken for the conformant one).
+pub fn identity(defects: &DefectSet) -> CandidateIdentity {
+    let mut version = env!("CARGO_PKG_VERSION").to_string();
+    if !defects.is_empty() {
+        let names: Vec<&str> = defects.iter().map(Defect::name).collect();
+        version.push_str(&format!("+defects.{}", names.join(".")));
+    }
+    CandidateIdentity { supplier: "rfa-harness".into(), product: "reference candidate".into(), version }
+}
+
 /// A reference candidate listening on a socket.
 #[derive(Debug)]
 pub struct RunningReference {
@@ -82,15 +93,8 @@ pub async fn start(addr: SocketAddr, defects: DefectSet, fixtures: &FixturePack)
 }
 
 impl RunningReference {
-    /// How results name the reference (defects included, so a broken
-    /// reference can never be mistaken for the conformant one).
     pub fn identity(&self) -> CandidateIdentity {
-        let mut version = env!("CARGO_PKG_VERSION").to_string();
-        if !self.defects.is_empty() {
-            let names: Vec<&str> = self.defects.iter().map(Defect::name).collect();
-            version.push_str(&format!("+defects.{}", names.join(".")));
-        }
-        CandidateIdentity { supplier: "rfa-harness".into(), product: "reference candidate".into(), version }
+        identity(&self.defects)
     }
 
     /// The candidate config that points the harness at this instance.

@@ -3,6 +3,7 @@
 //! its feature file and line, never by arrival order.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
@@ -10,9 +11,10 @@ use cucumber::{Event, Writer, gherkin, parser};
 
 use super::world::{Failure, RfaWorld};
 use crate::catalogue::ScenarioKey;
+use crate::evidence::bundle::Recorder;
 
 /// How one scenario ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ScenarioOutcome {
     Passed,
@@ -22,7 +24,18 @@ pub enum ScenarioOutcome {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+impl ScenarioOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Error => "error",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepStatus {
     Passed,
@@ -30,7 +43,7 @@ pub enum StepStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StepRecord {
     pub keyword: String,
     pub text: String,
@@ -38,7 +51,7 @@ pub struct StepRecord {
     pub status: StepStatus,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FailureRecord {
     /// `Then the response status is 400` (keyword and text).
     pub step: String,
@@ -67,11 +80,17 @@ pub struct Collector {
     pub parse_errors: Vec<String>,
     started: HashMap<ScenarioKey, Instant>,
     progress: Option<ProgressFn>,
+    recorder: Arc<Mutex<Recorder>>,
 }
 
 impl Collector {
-    pub fn new(progress: Option<ProgressFn>) -> Self {
-        Self { records: HashMap::new(), parse_errors: Vec::new(), started: HashMap::new(), progress }
+    pub fn new(progress: Option<ProgressFn>, recorder: Arc<Mutex<Recorder>>) -> Self {
+        Self { records: HashMap::new(), parse_errors: Vec::new(), started: HashMap::new(), progress, recorder }
+    }
+
+    /// The records; drops this collector's share of the recorder.
+    pub fn into_records(self) -> HashMap<ScenarioKey, ScenarioRecord> {
+        self.records
     }
 
     fn on_scenario(&mut self, feature: &gherkin::Feature, scenario: &gherkin::Scenario, ev: Scenario<RfaWorld>) {
@@ -104,6 +123,10 @@ impl Collector {
                 let rec = self.record(&key);
                 rec.duration_ms = elapsed;
                 let outcome = rec.outcome;
+                let failure = rec.failure.as_ref().map(|f| f.message.clone());
+                if let Ok(mut r) = self.recorder.lock() {
+                    r.scenario_done(&key, outcome.as_str(), elapsed, failure.as_deref());
+                }
                 if let Some(p) = self.progress.as_mut() {
                     p(Progress::ScenarioFinished { key: &key, name: &scenario.name, outcome });
                 }

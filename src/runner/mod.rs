@@ -17,6 +17,7 @@ use crate::catalogue::{Catalogue, Requirement, ScenarioKey};
 use crate::client::Client;
 use crate::config::CandidateConfig;
 use crate::evidence::Exchange;
+use crate::evidence::bundle::{BundleSummary, Recorder};
 use crate::schemas::Schemas;
 use crate::steps::StepTable;
 pub use collect::{Progress, ProgressFn, ScenarioOutcome, ScenarioRecord};
@@ -30,6 +31,8 @@ pub enum RunError {
     Client(String),
     #[error("{0}")]
     Schemas(#[from] crate::schemas::SchemaError),
+    #[error("evidence could not be written: {0}")]
+    Evidence(String),
 }
 
 /// A parsed `--tags` expression, kept with its source text for reports.
@@ -58,20 +61,40 @@ impl TagFilter {
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     pub tags: Option<TagFilter>,
+    /// Only these requirement IDs (re-judging runs what the dossier ran).
+    pub only: Option<BTreeSet<String>>,
 }
 
 impl Selection {
     pub fn selects(&self, r: &Requirement) -> bool {
-        !r.manual && self.tags.as_ref().is_none_or(|t| t.matches(&r.tags))
+        !r.manual
+            && self.tags.as_ref().is_none_or(|t| t.matches(&r.tags))
+            && self.only.as_ref().is_none_or(|ids| ids.contains(&r.id))
+    }
+
+    /// Whether it narrows the pack (formal runs must not).
+    pub fn narrows(&self) -> bool {
+        self.tags.is_some() || self.only.is_some()
     }
 }
 
 pub struct RunPlan<'a> {
     pub catalogue: &'a Catalogue,
-    pub candidate: Arc<CandidateConfig>,
+    /// Talks to the candidate (or replays a recorded run).
+    pub client: Client,
     pub selection: Selection,
     /// Scenarios in flight at once (`@serial` ones run alone).
     pub concurrency: usize,
+    /// Where evidence and scenario outcomes go as they happen.
+    pub recorder: Recorder,
+}
+
+impl<'a> RunPlan<'a> {
+    /// A plan that talks to a live candidate and keeps evidence in memory.
+    pub fn live(catalogue: &'a Catalogue, candidate: Arc<CandidateConfig>) -> Result<Self, RunError> {
+        let client = Client::new(candidate).map_err(|e| RunError::Client(e.to_string()))?;
+        Ok(Self { catalogue, client, selection: Selection::default(), concurrency: 8, recorder: Recorder::in_memory() })
+    }
 }
 
 /// What happened, scenario by scenario.
@@ -82,6 +105,10 @@ pub struct RunOutput {
     pub duration: Duration,
     pub records: HashMap<ScenarioKey, ScenarioRecord>,
     pub evidence: HashMap<ScenarioKey, Vec<Exchange>>,
+    /// Evidence record ids per scenario (when a bundle was written).
+    pub evidence_ids: HashMap<ScenarioKey, Vec<String>>,
+    /// The bundle written, if any.
+    pub bundle: Option<BundleSummary>,
     /// IDs of the requirements that ran.
     pub selected: BTreeSet<String>,
 }
@@ -119,30 +146,38 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
         .collect();
     let features = select_features(&plan.catalogue.features, &keys);
 
-    let client = Client::new(plan.candidate.clone()).map_err(|e| RunError::Client(e.to_string()))?;
-    let ctx = Arc::new(RunContext { client, schemas: Arc::new(Schemas::embedded()?) });
-    let sink: Arc<Mutex<HashMap<ScenarioKey, Vec<Exchange>>>> = Arc::default();
+    let ctx = Arc::new(RunContext { client: plan.client, schemas: Arc::new(Schemas::embedded()?) });
+    let mut recorder = plan.recorder;
+    recorder.name_scenarios(
+        plan.catalogue
+            .requirements
+            .iter()
+            .flat_map(|r| r.scenarios.iter().map(move |s| (s.key.clone(), (r.id.clone(), s.name.clone()))))
+            .collect(),
+    );
+    let recorder = Arc::new(Mutex::new(recorder));
 
     let _turn = RUN_LOCK.lock().await;
     let started = time::OffsetDateTime::now_utc();
     let clock = Instant::now();
-    let after_sink = sink.clone();
+    let after_recorder = recorder.clone();
     let collector = cucumber::Cucumber::<_, _, (), _, _, cucumber::cli::Empty>::custom(
         PackParser(features),
         cucumber::runner::Basic::<RfaWorld>::default(),
-        collect::Collector::new(progress),
+        collect::Collector::new(progress, recorder.clone()),
     )
     .steps(StepTable::new().into_collection())
     .max_concurrent_scenarios(plan.concurrency.max(1))
-    .before(move |_, _, _, world: &mut RfaWorld| -> LocalBoxFuture<'_, ()> {
+    .before(move |feature, _, scenario, world: &mut RfaWorld| -> LocalBoxFuture<'_, ()> {
         world.ctx = Some(ctx.clone());
+        world.scenario = Some(collect::key_of(feature, scenario));
         Box::pin(async {})
     })
     .after(move |feature, _, scenario, _, world: Option<&mut RfaWorld>| -> LocalBoxFuture<'_, ()> {
         if let Some(w) = world {
             let key = collect::key_of(feature, scenario);
-            if let Ok(mut map) = after_sink.lock() {
-                map.insert(key, std::mem::take(&mut w.exchanges));
+            if let Ok(mut r) = after_recorder.lock() {
+                r.exchanges_done(key, std::mem::take(&mut w.exchanges));
             }
         }
         Box::pin(async {})
@@ -153,12 +188,26 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
     let duration = clock.elapsed();
     let finished = time::OffsetDateTime::now_utc();
     drop(_turn);
+    let records = collector.into_records();
 
-    let evidence = match Arc::try_unwrap(sink) {
-        Ok(m) => m.into_inner().unwrap_or_default(),
-        Err(shared) => shared.lock().map(|m| m.clone()).unwrap_or_default(),
+    let mut recorder = match Arc::try_unwrap(recorder) {
+        Ok(m) => m.into_inner().map_err(|_| RunError::Evidence("the evidence recorder was poisoned".into()))?,
+        Err(_) => return Err(RunError::Evidence("the evidence recorder is still in use".into())),
     };
-    Ok(RunOutput { started, finished, duration, records: collector.records, evidence, selected })
+    let bundle = recorder.finish().map_err(|e| RunError::Evidence(e.to_string()))?;
+    if let Some(e) = recorder.error.take() {
+        return Err(RunError::Evidence(e));
+    }
+    Ok(RunOutput {
+        started,
+        finished,
+        duration,
+        records,
+        evidence: std::mem::take(&mut recorder.exchanges),
+        evidence_ids: std::mem::take(&mut recorder.ids),
+        bundle,
+        selected,
+    })
 }
 
 /// The features with only the selected scenarios left in them.

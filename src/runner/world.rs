@@ -51,6 +51,8 @@ pub struct RfaWorld {
     pub exchanges: Vec<Exchange>,
     /// The logical id a patient read targets, once resolved.
     pub target_id: Option<String>,
+    /// Which scenario this is (set before its first step).
+    pub scenario: Option<crate::catalogue::ScenarioKey>,
 }
 
 impl cucumber::World for RfaWorld {
@@ -85,8 +87,9 @@ impl RfaWorld {
             Some(x) => {
                 let mut s = x.summary();
                 if let Some(r) = &x.response {
-                    let body: String = r.body.chars().take(400).collect();
-                    let more = if r.body.chars().count() > 400 { "…" } else { "" };
+                    let text = r.body.text();
+                    let body: String = text.chars().take(400).collect();
+                    let more = if text.chars().count() > 400 { "…" } else { "" };
                     if !body.is_empty() {
                         s.push_str(&format!("; body: {body}{more}"));
                     }
@@ -104,7 +107,7 @@ impl RfaWorld {
     /// Sends a request and records the exchange.
     pub async fn send(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
         let ctx = self.ctx()?;
-        let (exchange, result) = ctx.client.send(spec).await;
+        let (exchange, result) = ctx.client.send(spec, self.scenario.as_ref()).await;
         let summary = exchange.summary();
         self.exchanges.push(exchange);
         result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))

@@ -14,6 +14,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a metadata request$"# => metadata_request, "Begins a request for the CapabilityStatement (`GET [base]/metadata`, read:metadata-1)."),
         step!(Given r#"^the "([^"]+)" header is removed$"# => header_removed, "Leaves a header out of the request (e.g. `\"Ssp-TraceID\"`)."),
         step!(Given r#"^the "([^"]+)" header is "([^"]*)"$"# => header_set, "Sends a header with this exact value instead of the conformant one."),
+        step!(Given r#"^the Authorization header carries Basic credentials$"# => basic_credentials, "Replaces the bearer token with Basic credentials made up for this request (never written anywhere: evidence shows `Basic <redacted>`)."),
         step!(Given r#"^the request method is ([A-Z]+)$"# => method_set, "Sends the request with another HTTP method (GET, PUT, POST, PATCH, DELETE...)."),
         step!(Given r#"^the request path is "([^"]*)"$"# => path_set, "Sends the request to another path under the service root (no leading slash)."),
         step!(Given r#"^the query parameter "([^"]+)" is added with the value "([^"]*)"$"# => query_added, "Adds a query parameter (percent-encoded when sent)."),
@@ -41,6 +42,13 @@ async fn header_removed(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn header_set(w: &mut RfaWorld, a: &Args) -> StepResult {
     w.request_mut()?.header_edits.push((a.get(1).to_string(), HeaderEdit::Set(a.get(2).to_string())));
+    Ok(())
+}
+
+async fn basic_credentials(w: &mut RfaWorld, _: &Args) -> StepResult {
+    use base64::Engine as _;
+    let creds = base64::engine::general_purpose::STANDARD.encode(format!("rfa:{}", uuid::Uuid::new_v4()));
+    w.request_mut()?.header_edits.push(("Authorization".into(), HeaderEdit::Set(format!("Basic {creds}"))));
     Ok(())
 }
 

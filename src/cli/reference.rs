@@ -1,0 +1,63 @@
+//! `rfa reference serve|defects`.
+
+use std::net::SocketAddr;
+
+use std::io::Write as _;
+
+use anyhow::Context as _;
+use clap::Subcommand;
+
+use super::Format;
+use crate::fixtures::FixturePack;
+use crate::reference::{self, Defect, DefectSet};
+
+#[derive(Debug, Subcommand)]
+pub enum ReferenceCommand {
+    /// Serve the reference candidate until Ctrl-C.
+    ///
+    /// It prints its base URL; examples/local.toml points at the default
+    /// address, so `rfa run --config examples/local.toml` tests it.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Break one behaviour (repeatable); `rfa reference defects` lists them.
+        #[arg(long = "defect", value_name = "NAME", value_parser = reference::defects::parse)]
+        defects: Vec<Defect>,
+    },
+    /// List the defects the reference can be started with and the
+    /// requirements each must make fail.
+    Defects {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub async fn dispatch(c: ReferenceCommand) -> anyhow::Result<u8> {
+    match c {
+        ReferenceCommand::Serve { addr, defects } => serve(addr, defects).await,
+        ReferenceCommand::Defects { format } => super::list_defects(format),
+    }
+}
+
+async fn serve(addr: SocketAddr, defects: Vec<Defect>) -> anyhow::Result<u8> {
+    let fixtures = FixturePack::embedded()?;
+    let set: DefectSet = defects.into_iter().collect();
+    let r = reference::start(addr, set, &fixtures).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let names: Vec<&str> = r.defects.iter().map(Defect::name).collect();
+    let banner = format!(
+        "rfa reference candidate listening\n  base URL:      {}\n  provider ASID: {}   ODS code: {}\n  defects:       {}\n\
+         Test it with: rfa run --config examples/local.toml   (Ctrl-C stops the server)\n",
+        r.base_url,
+        r.asid,
+        r.ods,
+        if names.is_empty() { "none (conformant)".into() } else { names.join(", ") }
+    );
+    // A server whose stdout reader has gone away must keep serving, so the
+    // write error is ignored rather than panicking as println! would.
+    let mut stdout = std::io::stdout();
+    let _ = stdout.write_all(banner.as_bytes()).and_then(|_| stdout.flush());
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    r.stop().await;
+    Ok(0)
+}

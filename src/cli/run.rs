@@ -1,0 +1,251 @@
+//! `rfa run`: wires the pipeline end to end and writes every output.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+
+use super::load_catalogue;
+use crate::attest;
+use crate::catalogue::PackFiles;
+use crate::config::CandidateConfig;
+use crate::dossier::statement::{self, Mode, RunRecord};
+use crate::evidence::bundle::{EVIDENCE_FILE, Recorder};
+use crate::fixtures::FixturePack;
+use crate::model::{ResultsDoc, RunInfo};
+use crate::reference::{self, Defect, DefectSet};
+use crate::report::{self, terminal, write_atomic};
+use crate::runner::{self, Progress, RunPlan, ScenarioOutcome, Selection, TagFilter};
+use crate::signing::{Envelope, PublicKey, SecretKey};
+use crate::verdict;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Candidate config (TOML): identity, base URL, ASIDs, identity map.
+    /// Without it, the embedded reference candidate is started and tested.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Feature pack directory [default: the pack built into rfa].
+    #[arg(long, value_name = "DIR")]
+    features: Option<PathBuf>,
+    /// Run only requirements whose tags match this expression
+    /// (cucumber syntax), e.g. '@lot1 and not @RFA-ACC-009'.
+    #[arg(long, value_name = "EXPR")]
+    tags: Option<String>,
+    /// Directory for the outputs (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "rfa-out")]
+    out: PathBuf,
+    /// Scenarios in flight at once; @serial scenarios always run alone.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    concurrency: u16,
+    /// Break the embedded reference candidate with this defect (repeatable;
+    /// only without --config). `rfa reference defects` lists them.
+    #[arg(long = "defect", value_name = "NAME", value_parser = reference::defects::parse)]
+    defects: Vec<Defect>,
+    /// Sign the dossier with this Ed25519 private key (PKCS#8 PEM from
+    /// `rfa keys generate`), writing dossier.json.
+    #[arg(long, value_name = "KEY")]
+    sign_key: Option<PathBuf>,
+    /// A formal accreditation run: needs --sign-key, the official pack built
+    /// into rfa, and no --tags; anything else is refused before the run.
+    #[arg(long)]
+    formal: bool,
+    /// Assessors' signed attestations of @manual requirements (`rfa attest`).
+    #[arg(long, value_name = "FILE")]
+    attestations: Option<PathBuf>,
+    /// Public key of an assessor whose attestations are trusted (repeatable).
+    #[arg(long = "assessor-key", value_name = "PUB")]
+    assessor_keys: Vec<PathBuf>,
+    /// Print only the verdict lines, no progress or tables.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
+    let fixtures = FixturePack::embedded().context("the built-in fixture pack")?;
+    let catalogue = load_catalogue(args.features.as_deref())?;
+    let official = PackFiles::embedded()?.digest();
+    let selection = Selection { tags: args.tags.as_deref().map(TagFilter::parse).transpose()?, only: None };
+    let mode = if args.formal { Mode::Formal } else { Mode::SelfTest };
+
+    // Everything that can refuse the run does so before anything is sent.
+    if args.formal {
+        if args.sign_key.is_none() {
+            bail!("--formal needs --sign-key: a formal run exists to produce a signed dossier");
+        }
+        if catalogue.pack.digest != official {
+            bail!(
+                "--formal runs the official feature pack only; {} is {} but the official pack is {official}",
+                catalogue.display_root,
+                catalogue.pack.digest
+            );
+        }
+        if selection.narrows() {
+            bail!("--formal judges the whole pack; --tags would leave requirements out");
+        }
+    }
+    let sign_key = args.sign_key.as_deref().map(SecretKey::load).transpose()?;
+    if args.attestations.is_some() && args.assessor_keys.is_empty() {
+        bail!("--attestations needs at least one --assessor-key to check the assessors' signatures");
+    }
+    let assessors: Vec<PublicKey> = args.assessor_keys.iter().map(|p| PublicKey::load(p)).collect::<Result<_, _>>()?;
+    let chosen = catalogue.requirements.iter().filter(|r| selection.selects(r)).count();
+    if chosen == 0 {
+        match &args.tags {
+            Some(t) => bail!("--tags {t} selects no automated requirement (see `rfa catalogue`)"),
+            None => bail!("the feature pack has no automated requirement to run"),
+        }
+    }
+    if args.config.is_some() && !args.defects.is_empty() {
+        bail!(
+            "--defect breaks the embedded reference candidate, so it cannot be combined with --config (to test a broken reference over HTTP: `rfa reference serve --defect NAME`)"
+        );
+    }
+    let config_file = args.config.as_deref().map(|p| CandidateConfig::load(p, &fixtures)).transpose()?;
+    let identity = match &config_file {
+        Some(c) => c.identity.clone(),
+        None => reference::identity(&args.defects.iter().copied().collect()),
+    };
+    let attested = match &args.attestations {
+        Some(path) => attest::load(path, &assessors, &catalogue, &identity)?,
+        None => BTreeMap::new(),
+    };
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
+    clear_stale_outputs(&args.out);
+    let recorder =
+        Recorder::to_dir(&args.out).with_context(|| format!("cannot write evidence into {}", args.out.display()))?;
+
+    let (candidate, reference) = match config_file {
+        Some(c) => (c, None),
+        None => {
+            let defects: DefectSet = args.defects.iter().copied().collect();
+            let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
+            let r = reference::start(addr, defects, &fixtures)
+                .await
+                .context("starting the embedded reference candidate")?;
+            (r.candidate_config(&fixtures), Some(r))
+        }
+    };
+    let candidate = Arc::new(candidate);
+    if !args.quiet {
+        eprint!(
+            "{}",
+            terminal::header(&terminal::Header {
+                pack_name: &catalogue.pack.name,
+                pack_version: &catalogue.pack.version,
+                pack_digest: &catalogue.pack.digest,
+                candidate: candidate.identity.to_string(),
+                base_url: candidate.base_url.as_str(),
+            })
+        );
+    }
+    let total: usize = catalogue.requirements.iter().filter(|r| selection.selects(r)).map(|r| r.scenarios.len()).sum();
+    let bar = progress_bar(total as u64, args.quiet);
+    let progress = {
+        let bar = bar.clone();
+        let mut failures = 0usize;
+        Box::new(move |p: Progress<'_>| {
+            let Progress::ScenarioFinished { outcome, .. } = p;
+            if !matches!(outcome, ScenarioOutcome::Passed) {
+                failures += 1;
+                bar.set_message(format!("{failures} not passed"));
+            }
+            bar.inc(1);
+        })
+    };
+
+    let client = crate::client::Client::new(candidate.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let plan =
+        RunPlan { catalogue: &catalogue, client, selection, concurrency: usize::from(args.concurrency), recorder };
+    let output = runner::execute(plan, Some(progress)).await?;
+    bar.finish_and_clear();
+    if let Some(r) = reference {
+        r.stop().await;
+    }
+
+    let v = verdict::judge(&catalogue, &output, args.tags.as_deref(), &attested);
+    let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let info = RunInfo {
+        started: fmt(output.started),
+        finished: fmt(output.finished),
+        duration_ms: output.duration.as_secs_f64() * 1000.0,
+        concurrency: usize::from(args.concurrency),
+        tags: args.tags.clone(),
+    };
+    let out = &args.out;
+    let mut written: Vec<(&str, String)> = Vec::new();
+    let mut put = |label: &'static str, name: &str, bytes: &[u8]| -> anyhow::Result<()> {
+        let path = out.join(name);
+        write_atomic(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        written.push((label, path.display().to_string()));
+        Ok(())
+    };
+    put(
+        "results",
+        "results.json",
+        &serde_json::to_vec_pretty(&ResultsDoc::new(&catalogue, &candidate, info.clone(), mode, &v))?,
+    )?;
+    put("junit", "junit.xml", &report::junit::render(&v, output.started)?)?;
+    let bundle = output.bundle.clone().context("the evidence bundle was not written")?;
+    let stmt = statement::build(statement::Inputs {
+        catalogue: &catalogue,
+        official_digest: &official,
+        candidate: &candidate,
+        mode,
+        run: RunRecord {
+            started: info.started.clone(),
+            finished: info.finished.clone(),
+            duration_ms: info.duration_ms,
+            concurrency: info.concurrency,
+            tags: info.tags.clone(),
+        },
+        evidence: bundle,
+        verdict: &v,
+    });
+    let payload = serde_json::to_vec_pretty(&stmt)?;
+    put("statement", "statement.json", &payload)?;
+    if let Some(key) = &sign_key {
+        let envelope = Envelope::sign(statement::PAYLOAD_TYPE, &payload, key);
+        put("dossier", "dossier.json", &serde_json::to_vec_pretty(&envelope)?)?;
+    }
+    written.insert(2, ("evidence", out.join(EVIDENCE_FILE).display().to_string()));
+
+    let footer = terminal::Footer {
+        duration_s: output.duration.as_secs_f64(),
+        concurrency: usize::from(args.concurrency),
+        outputs: written,
+    };
+    let text = terminal::summary(&v, &footer);
+    if args.quiet {
+        for line in text.lines().filter(|l| l.starts_with("lot")) {
+            println!("{line}");
+        }
+    } else {
+        print!("{text}");
+    }
+    Ok(v.exit_code())
+}
+
+/// Outputs of an earlier run in the same directory would be mistaken for
+/// this run's if it is interrupted; remove them before it starts.
+fn clear_stale_outputs(dir: &Path) {
+    for name in ["results.json", "junit.xml", "statement.json", "dossier.json", "scenarios.ndjson", EVIDENCE_FILE] {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+}
+
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} scenarios {msg}") {
+        bar.set_style(style);
+    }
+    bar
+}

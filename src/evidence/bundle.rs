@@ -1,0 +1,303 @@
+//! The evidence bundle: `evidence.ndjson`, one JSON line per exchange, each
+//! naming its requirement and scenario, written as each scenario finishes so
+//! an interrupted run keeps what it had. Its sha256 goes into the dossier.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead as _, BufReader, BufWriter, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use super::Exchange;
+use crate::catalogue::ScenarioKey;
+
+pub const EVIDENCE_FILE: &str = "evidence.ndjson";
+
+/// One line of the bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceRecord {
+    /// `x000001`, unique within the bundle.
+    pub id: String,
+    pub requirement: String,
+    /// The scenario: feature file (relative to the pack root), line and name.
+    pub file: String,
+    pub line: usize,
+    pub scenario: String,
+    /// Position of the exchange within its scenario, from 0.
+    pub seq: usize,
+    #[serde(flatten)]
+    pub exchange: Exchange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleSummary {
+    pub file: String,
+    pub sha256: String,
+    pub exchanges: usize,
+}
+
+/// Appends records and hashes exactly the bytes it writes.
+pub struct EvidenceLog {
+    out: BufWriter<File>,
+    path: PathBuf,
+    hasher: Sha256,
+    written: usize,
+}
+
+impl EvidenceLog {
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        Ok(Self {
+            out: BufWriter::new(File::create(path)?),
+            path: path.to_path_buf(),
+            hasher: Sha256::new(),
+            written: 0,
+        })
+    }
+
+    /// Writes one scenario's exchanges and flushes; returns their ids.
+    pub fn record(
+        &mut self,
+        requirement: &str,
+        key: &ScenarioKey,
+        scenario: &str,
+        exchanges: &[Exchange],
+    ) -> std::io::Result<Vec<String>> {
+        let mut ids = Vec::with_capacity(exchanges.len());
+        for (seq, x) in exchanges.iter().enumerate() {
+            self.written += 1;
+            let rec = EvidenceRecord {
+                id: format!("x{:06}", self.written),
+                requirement: requirement.to_string(),
+                file: key.file.clone(),
+                line: key.line,
+                scenario: scenario.to_string(),
+                seq,
+                exchange: x.clone(),
+            };
+            let mut line = serde_json::to_vec(&rec).map_err(std::io::Error::other)?;
+            line.push(b'\n');
+            self.hasher.update(&line);
+            self.out.write_all(&line)?;
+            ids.push(rec.id);
+        }
+        self.out.flush()?;
+        Ok(ids)
+    }
+
+    pub fn finish(mut self) -> std::io::Result<BundleSummary> {
+        self.out.flush()?;
+        self.out.get_ref().sync_all()?;
+        Ok(BundleSummary {
+            file: self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            sha256: hex::encode(self.hasher.finalize()),
+            exchanges: self.written,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("{path}: cannot be read: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}: not an evidence record: {message}")]
+    Record { path: String, line: usize, message: String },
+}
+
+/// sha256 of a file, hex.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut f = File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Reads a bundle; errors name the line.
+pub fn read(path: &Path) -> Result<Vec<EvidenceRecord>, BundleError> {
+    let shown = path.display().to_string();
+    let f = File::open(path).map_err(|source| BundleError::Io { path: shown.clone(), source })?;
+    let mut out = Vec::new();
+    for (i, line) in BufReader::new(f).lines().enumerate() {
+        let line = line.map_err(|source| BundleError::Io { path: shown.clone(), source })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let rec: EvidenceRecord = serde_json::from_str(&line).map_err(|e| BundleError::Record {
+            path: shown.clone(),
+            line: i + 1,
+            message: e.to_string(),
+        })?;
+        out.push(rec);
+    }
+    Ok(out)
+}
+
+/// Groups records by scenario, in exchange order.
+pub fn by_scenario(records: Vec<EvidenceRecord>) -> HashMap<ScenarioKey, Vec<EvidenceRecord>> {
+    let mut map: HashMap<ScenarioKey, Vec<EvidenceRecord>> = HashMap::new();
+    for r in records {
+        map.entry(ScenarioKey { file: r.file.clone(), line: r.line }).or_default().push(r);
+    }
+    for v in map.values_mut() {
+        v.sort_by_key(|r| r.seq);
+    }
+    map
+}
+
+/// One line of `scenarios.ndjson`: a scenario's outcome as soon as it is known.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioLine<'a> {
+    pub requirement: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    pub scenario: &'a str,
+    pub outcome: &'a str,
+    pub duration_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<&'a str>,
+    pub evidence: &'a [String],
+}
+
+/// Everything written while a run goes on, shared by the scenario hook (which
+/// hands over exchanges) and the event collector (which knows outcomes).
+#[derive(Default)]
+pub struct Recorder {
+    evidence: Option<EvidenceLog>,
+    scenarios: Option<BufWriter<File>>,
+    /// Scenario → (requirement id, scenario name).
+    names: HashMap<ScenarioKey, (String, String)>,
+    pub exchanges: HashMap<ScenarioKey, Vec<Exchange>>,
+    pub ids: HashMap<ScenarioKey, Vec<String>>,
+    /// The first write failure; the run goes on and reports it at the end.
+    pub error: Option<String>,
+}
+
+impl Recorder {
+    /// Keeps exchanges in memory only (re-judging, tests).
+    pub fn in_memory() -> Self {
+        Self::default()
+    }
+
+    /// Writes `evidence.ndjson` and `scenarios.ndjson` into `dir`. Exchanges
+    /// arrive already redacted (the client redacts as it records).
+    pub fn to_dir(dir: &Path) -> std::io::Result<Self> {
+        Ok(Self {
+            evidence: Some(EvidenceLog::create(&dir.join(EVIDENCE_FILE))?),
+            scenarios: Some(BufWriter::new(File::create(dir.join("scenarios.ndjson"))?)),
+            ..Self::default()
+        })
+    }
+
+    pub fn name_scenarios(&mut self, names: HashMap<ScenarioKey, (String, String)>) {
+        self.names = names;
+    }
+
+    /// A scenario's exchanges, once its steps are done.
+    pub fn exchanges_done(&mut self, key: ScenarioKey, exchanges: Vec<Exchange>) {
+        if let Some(log) = &mut self.evidence {
+            let (req, name) = self.names.get(&key).cloned().unwrap_or_default();
+            match log.record(&req, &key, &name, &exchanges) {
+                Ok(ids) => {
+                    self.ids.insert(key.clone(), ids);
+                }
+                Err(e) => {
+                    self.error.get_or_insert(format!("writing {EVIDENCE_FILE}: {e}"));
+                }
+            }
+        }
+        self.exchanges.insert(key, exchanges);
+    }
+
+    /// A scenario's outcome, once it is known.
+    pub fn scenario_done(&mut self, key: &ScenarioKey, outcome: &str, duration_ms: f64, failure: Option<&str>) {
+        let Some(out) = &mut self.scenarios else { return };
+        let (req, name) = self.names.get(key).cloned().unwrap_or_default();
+        let no_ids = Vec::new();
+        let line = ScenarioLine {
+            requirement: &req,
+            file: &key.file,
+            line: key.line,
+            scenario: &name,
+            outcome,
+            duration_ms,
+            failure: failure.map(|f| f.lines().next().unwrap_or(f)),
+            evidence: self.ids.get(key).unwrap_or(&no_ids),
+        };
+        let written = serde_json::to_vec(&line).map_err(std::io::Error::other).and_then(|mut bytes| {
+            bytes.push(b'\n');
+            out.write_all(&bytes)?;
+            out.flush()
+        });
+        if let Err(e) = written {
+            self.error.get_or_insert(format!("writing scenarios.ndjson: {e}"));
+        }
+    }
+
+    /// Closes the files; the bundle's summary if one was written.
+    pub fn finish(&mut self) -> std::io::Result<Option<BundleSummary>> {
+        if let Some(mut s) = self.scenarios.take() {
+            s.flush()?;
+        }
+        self.evidence.take().map(EvidenceLog::finish).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{Body, RecordedRequest};
+
+    fn exchange(url: &str) -> Exchange {
+        Exchange {
+            started: "t".into(),
+            duration_ms: 1.0,
+            request: RecordedRequest {
+                method: "GET".into(),
+                url: url.into(),
+                headers: vec![],
+                jwt_claims: None,
+                body: Body::default(),
+            },
+            response: None,
+            error: Some("refused".into()),
+        }
+    }
+
+    #[test]
+    fn the_bundle_digest_is_the_digest_of_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(EVIDENCE_FILE);
+        let mut log = EvidenceLog::create(&path).expect("create");
+        let key = ScenarioKey { file: "A/a.feature".into(), line: 3 };
+        let ids =
+            log.record("RFA-ACC-001", &key, "s", &[exchange("http://a/1"), exchange("http://a/2")]).expect("write");
+        assert_eq!(ids, ["x000001", "x000002"]);
+        let summary = log.finish().expect("finish");
+        assert_eq!(summary.sha256, sha256_file(&path).expect("hash"));
+        assert_eq!(summary.exchanges, 2);
+        let back = by_scenario(read(&path).expect("read"));
+        assert_eq!(
+            back[&key].iter().map(|r| r.exchange.request.url.as_str()).collect::<Vec<_>>(),
+            ["http://a/1", "http://a/2"]
+        );
+    }
+
+    #[test]
+    fn a_bad_line_is_reported_with_its_number() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("e.ndjson");
+        std::fs::write(&path, "\n{\"id\":1}\n").expect("write");
+        let e = read(&path).expect_err("bad record");
+        assert!(e.to_string().contains("e.ndjson:2:"), "{e}");
+    }
+}
