@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Stdio};
-
-use common::{assert_schema, copy_dir, rfa, root, run, text};
+use common::{assert_schema, config_for, copy_dir, root, run, serve, text};
 use serde_json::Value;
 
 #[test]
@@ -58,41 +55,6 @@ fn a_defect_fails_its_requirement_with_exit_1_and_says_why() {
         .filter_map(|r| r["id"].as_str())
         .collect();
     assert_eq!(failed, ["RFA-INF-003"]);
-}
-
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(extra: &[&str]) -> (Server, String) {
-    let mut child = rfa()
-        .args(["reference", "serve", "--addr", "127.0.0.1:0"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn server");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.trim().strip_prefix("base URL:").map(|u| u.trim().to_string()));
-    // Keep draining so the server never writes into a closed pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (server, base.expect("the server prints its base URL"))
-}
-
-fn config_for(base_url: &str) -> String {
-    let local = std::fs::read_to_string(root().join("examples/local.toml")).expect("examples/local.toml");
-    local.replace("http://127.0.0.1:8080/GPC001/STU3/1/gpconnect/fhir", base_url)
 }
 
 #[test]

@@ -5,13 +5,12 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::{assert_schema, rfa, root, run, text};
+use common::{assert_schema, config_for, rfa, root, run, serve, text};
 use rfa_harness::dossier::verify;
 use rfa_harness::signing::{Envelope, PublicKey, SecretKey};
 use serde_json::Value;
@@ -403,41 +402,8 @@ fn attestations_make_manual_requirements_count() {
     assert_eq!(o.status.code(), Some(2));
 }
 
-/// Kills a child process when the test ends.
-struct Kill(Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve() -> (Kill, String) {
-    let mut child = rfa()
-        .args(["reference", "serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let k = Kill(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.trim().strip_prefix("base URL:").map(|u| u.trim().to_string()))
-        .expect("base URL");
-    // Keep draining so the server never writes into a closed pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (k, base)
-}
-
 fn local_config(base: &str, extra: &str) -> String {
-    let local = std::fs::read_to_string(root().join("examples/local.toml")).expect("local.toml");
-    local
-        .replace("http://127.0.0.1:8080/GPC001/STU3/1/gpconnect/fhir", base)
-        .replace("timeout_secs = 5", &format!("timeout_secs = 5\n{extra}"))
+    config_for(base).replace("timeout_secs = 5", &format!("timeout_secs = 5\n{extra}"))
 }
 
 fn all_files(dir: &Path) -> Vec<PathBuf> {
@@ -446,7 +412,7 @@ fn all_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn no_secret_reaches_any_output_file() {
-    let (_server, base) = serve();
+    let (_server, base) = serve(&[]);
     let dir = tempfile::tempdir().expect("tempdir");
     let secret = format!("rfa-secret-{}", std::process::id());
     let cfg = dir.path().join("c.toml");
