@@ -19,6 +19,11 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response is FHIR JSON
 
+    Scenario: a patient read
+      Given a patient read of "patient1"
+      When the request is sent
+      Then the response is FHIR JSON
+
     Scenario: a request without an Accept header
       Given a metadata request
       And the "Accept" header is removed

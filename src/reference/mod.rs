@@ -5,6 +5,7 @@
 mod capability;
 pub mod defects;
 mod guard;
+pub mod hostile;
 mod outcome;
 mod routes;
 mod store;

@@ -183,6 +183,11 @@ async fn header_includes(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn is_fhir_json(w: &mut RfaWorld, _: &Args) -> StepResult {
     let resp = w.response()?;
+    let values = resp.headers.get_all("Content-Type").iter().count();
+    if values > 1 {
+        let all = resp.header("Content-Type").unwrap_or_default();
+        return w.fail(format!("expected one Content-Type, the response sends {values} that disagree: {all}"));
+    }
     let Some(ct) = resp.header("Content-Type") else {
         return w.fail(format!("expected Content-Type {}, but the response has none", gpc::FHIR_JSON));
     };

@@ -1,0 +1,200 @@
+//! The harness against hostile candidates: for each way a candidate can
+//! misbehave on the wire, the run ends within a stated bound, nothing panics,
+//! the requirements whose exchanges were sabotaged fail or error with
+//! evidence of what happened, and every other requirement still passes.
+//!
+//! The hostile proxy (src/reference/hostile.rs) sits in front of the real
+//! reference on loopback and sabotages Patient reads (`/Patient/{id}`), which
+//! a known handful of requirements use; everything else passes through.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use rfa_harness::cli::load_catalogue;
+use rfa_harness::config::CandidateConfig;
+use rfa_harness::fixtures::FixturePack;
+use rfa_harness::reference::hostile::{self, Behaviour};
+use rfa_harness::reference::{self, DefectSet};
+use rfa_harness::runner::{self, RunPlan};
+use rfa_harness::verdict::{self, Outcome, Verdict};
+
+const TIMEOUT: Duration = Duration::from_millis(500);
+/// No behaviour may hold a run up longer than this (each sabotaged request
+/// costs at most the timeout, and they run 8 at a time).
+const BOUND: Duration = Duration::from_secs(20);
+const TARGET: &str = "/Patient/";
+
+struct Outcomes {
+    verdict: Verdict,
+    not_passing: BTreeSet<String>,
+    /// Requirements with at least one exchange to the sabotaged path.
+    touching: BTreeSet<String>,
+    redirect_hits: usize,
+    sabotaged: usize,
+    took: Duration,
+    exit: u8,
+}
+
+async fn against(behaviour: Behaviour) -> Outcomes {
+    let cat = load_catalogue(None).expect("pack");
+    let fixtures = FixturePack::embedded().expect("fixtures");
+    let r = reference::start(([127, 0, 0, 1], 0).into(), DefectSet::none(), &fixtures).await.expect("reference");
+    let h = hostile::start(behaviour, TARGET, r.addr, TIMEOUT).await.expect("hostile proxy");
+    let base = r.base_url.as_str().replace(&r.addr.to_string(), &h.addr.to_string());
+    let mut cfg = CandidateConfig::for_known(
+        r.identity(),
+        rfa_harness::config::parse_base_url(&base).expect("url"),
+        &r.asid,
+        &r.ods,
+        &fixtures,
+    );
+    cfg.timeout = TIMEOUT;
+    cfg.max_response_bytes = 1024 * 1024;
+    let started = Instant::now();
+    let plan = RunPlan::live(&cat, Arc::new(cfg)).expect("plan");
+    let out = runner::execute(plan, None).await.expect("the run completes");
+    let took = started.elapsed();
+    let verdict = verdict::judge(&cat, &out, None, &Default::default());
+    let not_passing = verdict
+        .requirements
+        .iter()
+        .filter(|r| !r.manual && r.outcome != Outcome::Passed)
+        .map(|r| r.id.clone())
+        .collect();
+    let touching = verdict
+        .requirements
+        .iter()
+        .filter(|r| r.scenarios.iter().any(|s| s.exchanges.iter().any(|x| x.url.contains(TARGET))))
+        .map(|r| r.id.clone())
+        .collect();
+    let exit = verdict.exit_code();
+    let o = Outcomes {
+        not_passing,
+        touching,
+        redirect_hits: h.redirect_hits.load(Ordering::SeqCst),
+        sabotaged: h.sabotaged.load(Ordering::SeqCst),
+        took,
+        exit,
+        verdict,
+    };
+    drop(h);
+    r.stop().await;
+    o
+}
+
+fn ids(list: &[&str]) -> BTreeSet<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// Checks shared by every behaviour, then returns the outcomes.
+async fn check(behaviour: Behaviour) -> Outcomes {
+    let o = against(behaviour).await;
+    assert!(o.took < BOUND, "{behaviour:?}: the run took {:?}, over the {BOUND:?} bound", o.took);
+    assert!(o.sabotaged > 0, "{behaviour:?}: the proxy sabotaged nothing");
+    assert!(
+        o.not_passing.is_subset(&o.touching),
+        "{behaviour:?}: requirements that never touched {TARGET} were affected: {:?}",
+        o.not_passing.difference(&o.touching).collect::<Vec<_>>()
+    );
+    assert_eq!(o.exit, u8::from(!o.not_passing.is_empty()), "{behaviour:?}: exit code");
+    let sample = o
+        .verdict
+        .requirements
+        .iter()
+        .flat_map(|r| &r.scenarios)
+        .filter_map(|s| s.failure.as_ref())
+        .map(|f| f.message.lines().next().unwrap_or_default().to_string())
+        .next()
+        .unwrap_or_default();
+    eprintln!(
+        "{behaviour:?}: {} sabotaged, {} of {} touching requirements not passing, {:.2?}; e.g. {sample}",
+        o.sabotaged,
+        o.not_passing.len(),
+        o.touching.len(),
+        o.took
+    );
+    // Every requirement that did not pass says why, with the exchange.
+    for r in o.verdict.requirements.iter().filter(|r| o.not_passing.contains(&r.id)) {
+        let s = r
+            .scenarios
+            .iter()
+            .find(|s| s.failure.is_some())
+            .unwrap_or_else(|| panic!("{behaviour:?}: {} has no failure", r.id));
+        let msg = &s.failure.as_ref().expect("failure").message;
+        assert!(msg.contains("exchange:"), "{behaviour:?}: {} failure names no exchange: {msg}", r.id);
+    }
+    o
+}
+
+/// Behaviours that leave no response to judge: every requirement that
+/// touched the target is `error`, never `passed` or `failed`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_usable_response_is_an_error_for_exactly_the_requirements_that_met_it() {
+    for b in [Behaviour::Slow, Behaviour::Trickle, Behaviour::HugeBody, Behaviour::Reset, Behaviour::CloseMidBody] {
+        let o = check(b).await;
+        assert_eq!(o.not_passing, o.touching, "{b:?}");
+        for r in o.verdict.requirements.iter().filter(|r| o.touching.contains(&r.id)) {
+            assert_eq!(r.outcome, Outcome::Error, "{b:?}: {}", r.id);
+        }
+    }
+}
+
+/// Behaviours that answer, wrongly: the requirements they break fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_answers_fail_the_requirements_they_break() {
+    let reads = ["RFA-INF-009", "RFA-INF-010", "RFA-INF-011", "RFA-ACC-013", "RFA-ACC-016", "RFA-ACC-018"];
+    let cases: [(Behaviour, &[&str]); 8] = [
+        (Behaviour::InvalidJson, &reads),
+        (Behaviour::InvalidUtf8, &reads),
+        (Behaviour::WrongResourceType, &reads),
+        (Behaviour::OkWithOutcome, &reads),
+        (Behaviour::RedirectOffOrigin, &reads),
+        (Behaviour::RedirectToHttps, &reads),
+        (Behaviour::WrongContentType, &["RFA-ACC-014"]),
+        (Behaviour::ConflictingHeaders, &["RFA-ACC-014", "RFA-INF-011"]),
+    ];
+    for (b, must_fail) in cases {
+        let o = check(b).await;
+        let want = ids(must_fail);
+        assert!(want.is_subset(&o.not_passing), "{b:?}: expected {want:?} to fail, not passing: {:?}", o.not_passing);
+        for r in o.verdict.requirements.iter().filter(|r| want.contains(&r.id)) {
+            assert_eq!(r.outcome, Outcome::Failed, "{b:?}: {} answered wrongly is a failure, not an error", r.id);
+        }
+        assert_eq!(o.redirect_hits, 0, "{b:?}: the harness followed a redirect off the candidate's origin");
+    }
+}
+
+/// Harmless oddities must not cost a conformant candidate anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn harmless_oddities_change_nothing() {
+    for b in [Behaviour::Http10, Behaviour::DifferentTraceId] {
+        let o = check(b).await;
+        assert!(o.not_passing.is_empty(), "{b:?}: {:?}", o.not_passing);
+    }
+}
+
+#[test]
+fn every_behaviour_is_covered_by_a_test() {
+    let tested = [
+        Behaviour::Slow,
+        Behaviour::Trickle,
+        Behaviour::HugeBody,
+        Behaviour::Reset,
+        Behaviour::CloseMidBody,
+        Behaviour::InvalidJson,
+        Behaviour::InvalidUtf8,
+        Behaviour::WrongResourceType,
+        Behaviour::OkWithOutcome,
+        Behaviour::RedirectOffOrigin,
+        Behaviour::RedirectToHttps,
+        Behaviour::WrongContentType,
+        Behaviour::ConflictingHeaders,
+        Behaviour::Http10,
+        Behaviour::DifferentTraceId,
+    ];
+    for b in Behaviour::ALL {
+        assert!(tested.contains(&b), "{b:?} has no test");
+    }
+}
