@@ -74,7 +74,14 @@ pub enum AttestError {
 fn read_file(path: &Path) -> Result<AttestationFile, AttestError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| AttestError::Read { path: shown.clone(), source })?;
-    let file: AttestationFile = serde_json::from_slice(&bytes)
+    parse_file(&bytes, &shown)
+}
+
+/// Parses attestation-file bytes (`shown` names them in errors); the
+/// signatures are checked by [`load`].
+pub fn parse_file(bytes: &[u8], shown: &str) -> Result<AttestationFile, AttestError> {
+    let shown = shown.to_string();
+    let file: AttestationFile = serde_json::from_slice(bytes)
         .map_err(|e| AttestError::Format { path: shown.clone(), message: e.to_string() })?;
     if file.format != FILE_FORMAT {
         return Err(AttestError::Format {

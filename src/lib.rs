@@ -15,6 +15,7 @@ pub mod dossier;
 pub mod embedded;
 pub mod evidence;
 pub mod fixtures;
+pub mod fuzzing;
 pub mod gpc;
 pub mod model;
 pub mod nhs;

@@ -153,15 +153,7 @@ pub fn check_evidence(s: &Statement, bundle_bytes: &[u8]) -> Result<Vec<Evidence
             s.predicate.evidence.sha256
         )));
     }
-    let mut records = Vec::new();
-    for (i, line) in bundle_bytes.split(|b| *b == b'\n').enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let rec: EvidenceRecord = serde_json::from_slice(line)
-            .map_err(|e| Invalid::Evidence(format!("line {} is not an evidence record: {e}", i + 1)))?;
-        records.push(rec);
-    }
+    let records = bundle::parse(bundle_bytes, "the bundle").map_err(|e| Invalid::Evidence(e.to_string()))?;
     if records.len() != s.predicate.evidence.exchanges {
         return Err(Invalid::Evidence(format!(
             "it holds {} exchanges, the dossier says {}",

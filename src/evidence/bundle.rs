@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead as _, BufReader, BufWriter, Write as _};
+use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -125,15 +125,20 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 /// Reads a bundle; errors name the line.
 pub fn read(path: &Path) -> Result<Vec<EvidenceRecord>, BundleError> {
     let shown = path.display().to_string();
-    let f = File::open(path).map_err(|source| BundleError::Io { path: shown.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| BundleError::Io { path: shown.clone(), source })?;
+    parse(&bytes, &shown)
+}
+
+/// Parses bundle bytes (`shown` names them in errors); blank lines are
+/// skipped, anything else must be a whole record.
+pub fn parse(bytes: &[u8], shown: &str) -> Result<Vec<EvidenceRecord>, BundleError> {
     let mut out = Vec::new();
-    for (i, line) in BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|source| BundleError::Io { path: shown.clone(), source })?;
-        if line.trim().is_empty() {
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let rec: EvidenceRecord = serde_json::from_str(&line).map_err(|e| BundleError::Record {
-            path: shown.clone(),
+        let rec: EvidenceRecord = serde_json::from_slice(line).map_err(|e| BundleError::Record {
+            path: shown.to_string(),
             line: i + 1,
             message: e.to_string(),
         })?;

@@ -1,0 +1,59 @@
+//! Entry points for the fuzz targets in `fuzz/` and for replaying the inputs
+//! they found (`tests/fuzz_regressions.rs`). Each takes arbitrary bytes and
+//! must return without panicking, whatever they are.
+
+use std::sync::OnceLock;
+
+use crate::catalogue::pack::PackFile;
+use crate::catalogue::{Catalogue, PackFiles};
+use crate::fixtures::FixturePack;
+use crate::signing::{PublicKey, SecretKey};
+use crate::steps::StepTable;
+
+fn fixtures() -> Option<&'static FixturePack> {
+    static F: OnceLock<Option<FixturePack>> = OnceLock::new();
+    F.get_or_init(|| FixturePack::embedded().ok()).as_ref()
+}
+
+fn steps() -> &'static StepTable {
+    static S: OnceLock<StepTable> = OnceLock::new();
+    S.get_or_init(StepTable::new)
+}
+
+fn key() -> &'static PublicKey {
+    static K: OnceLock<PublicKey> = OnceLock::new();
+    K.get_or_init(|| SecretKey::generate().public())
+}
+
+/// A candidate config.
+pub fn config(data: &[u8]) {
+    let (Ok(text), Some(f)) = (std::str::from_utf8(data), fixtures()) else { return };
+    let _ = crate::config::CandidateConfig::parse(text, "fuzz.toml", f);
+}
+
+/// A feature file, checked against the real step definitions.
+pub fn pack(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let files = PackFiles {
+        display_root: "fuzz".into(),
+        files: vec![
+            PackFile { path: "pack.toml".into(), text: "name = \"f\"\nversion = \"1\"\n".into() },
+            PackFile { path: "INF/f.feature".into(), text: text.to_string() },
+        ],
+    };
+    let _ = Catalogue::load(&files, steps());
+}
+
+/// A dossier envelope, and the same bytes as a bare statement.
+pub fn dossier(data: &[u8]) {
+    let _ = crate::dossier::verify::open(data, std::slice::from_ref(key()));
+    if let Ok(s) = crate::dossier::verify::parse_statement(data) {
+        let _ = crate::dossier::verify::check_evidence(&s, data);
+    }
+}
+
+/// An evidence bundle and an attestation file.
+pub fn evidence(data: &[u8]) {
+    let _ = crate::evidence::bundle::parse(data, "fuzz");
+    let _ = crate::attest::parse_file(data, "fuzz");
+}
