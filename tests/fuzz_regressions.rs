@@ -4,10 +4,13 @@
 
 use std::path::Path;
 
+/// A fuzz entry point: arbitrary bytes in, no panic out.
+type Target = fn(&[u8]);
+
 #[test]
 fn kept_fuzz_inputs_do_not_crash() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
-    let targets: [(&str, fn(&[u8])); 4] = [
+    let targets: [(&str, Target); 4] = [
         ("config", rfa_harness::fuzzing::config),
         ("pack", rfa_harness::fuzzing::pack),
         ("dossier", rfa_harness::fuzzing::dossier),
