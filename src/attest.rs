@@ -61,10 +61,10 @@ pub struct Attested {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AttestError {
-    #[error("{path}: cannot be read: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("{path}: cannot be written: {source}")]
-    Write { path: String, source: std::io::Error },
+    #[error("{path}: cannot be read: {cause}")]
+    Read { path: String, cause: std::io::Error },
+    #[error("{path}: cannot be written: {cause}")]
+    Write { path: String, cause: std::io::Error },
     #[error("{path}: not an attestation file: {message}")]
     Format { path: String, message: String },
     #[error("{path}: attestation {index}: {message}")]
@@ -73,7 +73,7 @@ pub enum AttestError {
 
 fn read_file(path: &Path) -> Result<AttestationFile, AttestError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| AttestError::Read { path: shown.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| AttestError::Read { path: shown.clone(), cause: source })?;
     parse_file(&bytes, &shown)
 }
 
@@ -105,7 +105,7 @@ pub fn append(path: &Path, a: &Attestation, key: &SecretKey) -> Result<usize, At
     file.attestations.push(Envelope::sign(PAYLOAD_TYPE, &payload, key));
     let json = serde_json::to_vec_pretty(&file)
         .map_err(|e| AttestError::Format { path: shown.clone(), message: e.to_string() })?;
-    crate::report::write_atomic(path, &json).map_err(|source| AttestError::Write { path: shown, source })?;
+    crate::report::write_atomic(path, &json).map_err(|source| AttestError::Write { path: shown, cause: source })?;
     Ok(file.attestations.len())
 }
 

@@ -16,8 +16,8 @@ use crate::fixtures::FixturePack;
 /// A config that cannot be used, with where the problem is.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: cannot be read: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("{path}: cannot be read: {cause}")]
+    Io { path: String, cause: std::io::Error },
     #[error("{path}:{line}:{column}: {message}\n{snippet}")]
     Parse { path: String, line: usize, column: usize, message: String, snippet: String },
     #[error("{path}: {message}")]
@@ -276,7 +276,7 @@ impl CandidateConfig {
     /// keep the fixture pack's own identifiers.
     pub fn load(path: &Path, fixtures: &FixturePack) -> Result<Self, ConfigError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: shown.clone(), cause: source })?;
         Self::parse(&text, &shown, fixtures).map(|mut c| {
             c.source = Some(path.to_path_buf());
             c

@@ -20,6 +20,7 @@ pub mod gpc;
 pub mod model;
 pub mod nhs;
 pub mod reference;
+pub mod register;
 pub mod report;
 pub mod runner;
 pub mod schemas;

@@ -13,6 +13,7 @@ use crate::steps::StepTable;
 
 mod dossier;
 mod reference;
+mod register;
 mod run;
 
 const EXAMPLES: &str = "\
@@ -66,6 +67,9 @@ enum Command {
     /// Appends to an attestation file that `rfa run --attestations` folds
     /// into the results and dossier.
     Attest(dossier::AttestArgs),
+    /// The accredited-systems register: admit formal dossiers, revoke,
+    /// verify the transparency log, prove entries, publish the list.
+    Register(register::RegisterArgs),
     /// Manage Ed25519 signing keys.
     Keys {
         #[command(subcommand)]
@@ -134,6 +138,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Verify(args) => dossier::verify(args).await,
         Command::Attest(args) => dossier::attest(args),
         Command::Keys { command } => dossier::keys(command),
+        Command::Register(args) => register::run(args).await,
         Command::Catalogue(args) => catalogue(args),
         Command::Reference { command } => reference::dispatch(command).await,
     }

@@ -21,7 +21,7 @@ use crate::verdict::{self, Outcome};
 /// Why a dossier is not valid (exit 1).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Invalid {
-    #[error("{0}")]
+    #[error(transparent)]
     Envelope(#[from] crate::signing::DsseError),
     #[error("the signed payload is not a dossier statement: {0}")]
     Statement(String),
@@ -40,7 +40,7 @@ pub enum RejudgeError {
     Pack { dossier: String, ours: String },
     #[error("the dossier's config cannot be rebuilt: {0}")]
     Config(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Run(#[from] crate::runner::RunError),
 }
 

@@ -100,8 +100,8 @@ impl EvidenceLog {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
-    #[error("{path}: cannot be read: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("{path}: cannot be read: {cause}")]
+    Io { path: String, cause: std::io::Error },
     #[error("{path}:{line}: not an evidence record: {message}")]
     Record { path: String, line: usize, message: String },
 }
@@ -125,7 +125,7 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
 /// Reads a bundle; errors name the line.
 pub fn read(path: &Path) -> Result<Vec<EvidenceRecord>, BundleError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| BundleError::Io { path: shown.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| BundleError::Io { path: shown.clone(), cause: source })?;
     parse(&bytes, &shown)
 }
 

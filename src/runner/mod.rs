@@ -29,7 +29,7 @@ pub enum RunError {
     BadTags { expr: String, message: String },
     #[error("the HTTP client could not be set up: {0}")]
     Client(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Schemas(#[from] crate::schemas::SchemaError),
     #[error("evidence could not be written: {0}")]
     Evidence(String),

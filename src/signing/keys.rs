@@ -12,14 +12,14 @@ use sha2::{Digest as _, Sha256};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("{path}: cannot be read: {source}")]
-    Read { path: String, source: std::io::Error },
+    #[error("{path}: cannot be read: {cause}")]
+    Read { path: String, cause: std::io::Error },
     #[error("{path}: {message}")]
     Format { path: String, message: String },
     #[error("{path}: already exists; pass --force to overwrite it")]
     Exists { path: String },
-    #[error("{path}: cannot be written: {source}")]
-    Write { path: String, source: std::io::Error },
+    #[error("{path}: cannot be written: {cause}")]
+    Write { path: String, cause: std::io::Error },
 }
 
 /// A private signing key.
@@ -52,7 +52,7 @@ impl SecretKey {
 
     pub fn load(path: &Path) -> Result<Self, KeyError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), cause: source })?;
         if text.contains("BEGIN PUBLIC KEY") {
             return Err(KeyError::Format {
                 path: shown,
@@ -77,7 +77,7 @@ impl SecretKey {
 impl PublicKey {
     pub fn load(path: &Path) -> Result<Self, KeyError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), cause: source })?;
         if text.contains("PRIVATE KEY") {
             return Err(KeyError::Format {
                 path: shown,
@@ -92,6 +92,16 @@ impl PublicKey {
                 path: shown,
                 message: format!("is not an Ed25519 SPKI PEM public key ({e})"),
             })
+    }
+
+    /// Parses SPKI PEM text (no file).
+    pub fn from_pem(pem: &str) -> Result<Self, String> {
+        if pem.contains("PRIVATE KEY") {
+            return Err("is a private key; a public key (SPKI PEM) is needed".into());
+        }
+        VerifyingKey::from_public_key_pem(pem)
+            .map(|verifying| Self { verifying, source: None })
+            .map_err(|e| format!("is not an Ed25519 SPKI PEM public key ({e})"))
     }
 
     pub fn to_pem(&self) -> Result<String, KeyError> {
@@ -134,7 +144,7 @@ pub fn generate_files(name: &Path, force: bool) -> Result<(PathBuf, PathBuf, Sec
     let key = SecretKey::generate();
     write_private(&key_path, key.to_pem()?.as_bytes())?;
     std::fs::write(&pub_path, key.public().to_pem()?)
-        .map_err(|source| KeyError::Write { path: pub_path.display().to_string(), source })?;
+        .map_err(|source| KeyError::Write { path: pub_path.display().to_string(), cause: source })?;
     Ok((key_path, pub_path, key))
 }
 
@@ -146,7 +156,7 @@ fn with_suffix(name: &Path, ext: &str) -> PathBuf {
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
-    let err = |source| KeyError::Write { path: path.display().to_string(), source };
+    let err = |source| KeyError::Write { path: path.display().to_string(), cause: source };
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
