@@ -276,7 +276,8 @@ impl CandidateConfig {
     /// keep the fixture pack's own identifiers.
     pub fn load(path: &Path, fixtures: &FixturePack) -> Result<Self, ConfigError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: shown.clone(), cause: source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: shown.clone(), cause: source })?;
         Self::parse(&text, &shown, fixtures).map(|mut c| {
             c.source = Some(path.to_path_buf());
             c

@@ -311,17 +311,22 @@ fn serve_dir(root: PathBuf) -> String {
             while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
                 h.clear();
             }
-            let path = line.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
+            let path =
+                line.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
             let rel = if path == "/" { "index.html".to_string() } else { path.trim_start_matches('/').to_string() };
             let file = root.join(&rel);
             let (status, body, ty) = match (rel.contains(".."), std::fs::read(&file)) {
                 (false, Ok(b)) => {
-                    let ty = if rel.ends_with(".html") { "text/html; charset=utf-8" } else { "application/octet-stream" };
+                    let ty =
+                        if rel.ends_with(".html") { "text/html; charset=utf-8" } else { "application/octet-stream" };
                     ("200 OK", b, ty)
                 }
                 _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
             };
-            let head = format!("HTTP/1.1 {status}\r\nContent-Type: {ty}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {ty}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
             let _ = conn.write_all(head.as_bytes()).and_then(|_| conn.write_all(&body));
         }
     });
@@ -330,7 +335,8 @@ fn serve_dir(root: PathBuf) -> String {
 
 fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| {
-        std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()))
+        std::env::var_os("PATH")
+            .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()))
     })
 }
 
@@ -388,7 +394,10 @@ fn the_published_site_works_in_a_browser() {
     let all = dom("");
     assert_eq!(rows(&all), 2, "the table lists both accredited systems:\n{all}");
     assert!(all.contains("2 of 2 systems"), "{all}");
-    assert!(all.contains("reference candidate (served)") && all.contains(r#"class="badge revoked""#), "the revoked system shows as revoked");
+    assert!(
+        all.contains("reference candidate (served)") && all.contains(r#"class="badge revoked""#),
+        "the revoked system shows as revoked"
+    );
     assert!(all.contains(r#"class="badge active""#));
 
     let searched = dom("?q=served");
@@ -403,11 +412,17 @@ fn the_published_site_works_in_a_browser() {
     assert!(none.contains("No accredited system matches."), "{none}");
 
     let detail = dom("#entry-2");
-    assert!(detail.contains("Hosting assurance withdrawn") && detail.contains("Check it yourself, offline"), "{detail}");
+    assert!(
+        detail.contains("Hosting assurance withdrawn") && detail.contains("Check it yourself, offline"),
+        "{detail}"
+    );
 
     // A screenshot as a test artefact.
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("register-site.png");
-    headless(&browser, &["--window-size=1280,900".into(), format!("--screenshot={}", shots.display()), format!("{base}/index.html")]);
+    headless(
+        &browser,
+        &["--window-size=1280,900".into(), format!("--screenshot={}", shots.display()), format!("{base}/index.html")],
+    );
     let png = std::fs::read(&shots).expect("screenshot written");
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot at {}", shots.display());
     eprintln!("screenshot: {}", shots.display());

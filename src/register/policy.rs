@@ -74,7 +74,8 @@ impl ResolvedPolicy {
     /// and the register's signing key (which never enters the log).
     pub fn load(path: &Path) -> Result<(Self, SecretKey, PathBuf), PolicyError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read { path: shown.clone(), cause: source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| PolicyError::Read { path: shown.clone(), cause: source })?;
         let raw: RawPolicy = toml::from_str(&text).map_err(|e| PolicyError::Parse {
             path: shown.clone(),
             line: e.span().map(|s| crate::catalogue::pack::line_of(&text, s.start)).unwrap_or(1),

@@ -52,7 +52,8 @@ impl SecretKey {
 
     pub fn load(path: &Path) -> Result<Self, KeyError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), cause: source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), cause: source })?;
         if text.contains("BEGIN PUBLIC KEY") {
             return Err(KeyError::Format {
                 path: shown,
@@ -77,7 +78,8 @@ impl SecretKey {
 impl PublicKey {
     pub fn load(path: &Path) -> Result<Self, KeyError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), cause: source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown.clone(), cause: source })?;
         if text.contains("PRIVATE KEY") {
             return Err(KeyError::Format {
                 path: shown,
