@@ -57,3 +57,24 @@ pub fn evidence(data: &[u8]) {
     let _ = crate::evidence::bundle::parse(data, "fuzz");
     let _ = crate::attest::parse_file(data, "fuzz");
 }
+
+/// A register log and checkpoint file: parsed or refused, and any lines at
+/// all hash into a tree whose proofs verify.
+pub fn register(data: &[u8]) {
+    let path = std::path::Path::new("fuzz.ndjson");
+    let lines: Vec<Vec<u8>> = data.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+    let _ = crate::register::log::parse_entries(path, &lines);
+    let _ = crate::register::log::parse_checkpoints(path, &lines);
+    let tree = crate::register::merkle::Tree::new(lines.iter().map(Vec::as_slice));
+    if let Some(last) = tree.len().checked_sub(1) {
+        if let Some(p) = tree.prove_inclusion(last) {
+            assert!(
+                crate::register::merkle::verify_inclusion(&lines[last as usize], &p),
+                "inclusion proof of the last leaf"
+            );
+        }
+        if let Some(c) = tree.prove_consistency(1) {
+            assert!(crate::register::merkle::verify_consistency(&c), "consistency from size 1");
+        }
+    }
+}
