@@ -132,6 +132,9 @@ pub struct RunInfo {
     pub concurrency: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
+    /// Other narrowing (`--requirement`, `--area`, `--rerun-failed`, `--shard`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -39,7 +39,7 @@ impl Outcome {
 
 /// A compact pointer to one exchange of a scenario (`id` names its record in
 /// the evidence bundle).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExchangeRef {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -52,7 +52,7 @@ pub struct ExchangeRef {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScenarioResult {
     pub name: String,
     pub file: String,
@@ -65,7 +65,7 @@ pub struct ScenarioResult {
     pub exchanges: Vec<ExchangeRef>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequirementResult {
     #[serde(flatten)]
     pub head: RequirementHead,
@@ -113,15 +113,15 @@ impl Counts {
 /// A lot's verdict: `passed` when every `@must` requirement of the lot ran
 /// and passed, `failed` when one that ran did not, `incomplete` otherwise
 /// (some were not selected or await an assessor).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LotVerdict {
     pub lot: String,
-    pub verdict: &'static str,
+    pub verdict: String,
     pub must: Counts,
     pub all: Counts,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Verdict {
     pub requirements: Vec<RequirementResult>,
     pub lots: Vec<LotVerdict>,
@@ -164,25 +164,33 @@ pub fn judge(
 ) -> Verdict {
     let requirements: Vec<RequirementResult> =
         catalogue.requirements.iter().map(|r| judge_one(r, output, tags, attested.get(&r.id))).collect();
-    let mut lots: BTreeMap<String, LotVerdict> = BTreeMap::new();
-    let mut summary = Counts::default();
-    for r in &requirements {
-        summary.add(r.outcome);
-        let lot = lots.entry(r.lot.clone()).or_insert_with(|| LotVerdict {
-            lot: r.lot.clone(),
-            verdict: "passed",
-            must: Counts::default(),
-            all: Counts::default(),
-        });
-        lot.all.add(r.outcome);
-        if r.level == Level::Must {
-            lot.must.add(r.outcome);
+    Verdict::from_requirements(requirements)
+}
+
+impl Verdict {
+    /// Lots and summary follow from the requirement outcomes (also used
+    /// when merging shards).
+    pub fn from_requirements(requirements: Vec<RequirementResult>) -> Self {
+        let mut lots: BTreeMap<String, LotVerdict> = BTreeMap::new();
+        let mut summary = Counts::default();
+        for r in &requirements {
+            summary.add(r.outcome);
+            let lot = lots.entry(r.lot.clone()).or_insert_with(|| LotVerdict {
+                lot: r.lot.clone(),
+                verdict: String::new(),
+                must: Counts::default(),
+                all: Counts::default(),
+            });
+            lot.all.add(r.outcome);
+            if r.level == Level::Must {
+                lot.must.add(r.outcome);
+            }
         }
+        for lot in lots.values_mut() {
+            lot.verdict = lot_verdict(&lot.must).to_string();
+        }
+        Verdict { requirements, lots: lots.into_values().collect(), summary }
     }
-    for lot in lots.values_mut() {
-        lot.verdict = lot_verdict(&lot.must);
-    }
-    Verdict { requirements, lots: lots.into_values().collect(), summary }
 }
 
 /// A lot's verdict from its `@must` counts: `failed` if one failed or could

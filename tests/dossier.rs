@@ -456,7 +456,9 @@ fn no_secret_reaches_any_output_file() {
         for (i, _) in body.match_indices("Basic ") {
             let rest = &body[i + 6..];
             assert!(
-                rest.starts_with("<redacted>") || rest.starts_with("credentials"),
+                rest.starts_with("<redacted>")
+                    || rest.starts_with("\\u003credacted>")
+                    || rest.starts_with("credentials"),
                 "{}: unmasked Basic credentials",
                 f.display()
             );

@@ -333,62 +333,12 @@ fn serve_dir(root: PathBuf) -> String {
     format!("http://{addr}")
 }
 
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| {
-        std::env::var_os("PATH")
-            .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()))
-    })
-}
-
-/// Runs headless Chromium with the flags this machine needs (no network,
-/// fresh profile) and returns its stdout; killed after 60 s.
-fn headless(browser: &Path, args: &[String]) -> String {
-    let profile = tempfile::tempdir().expect("profile");
-    let mut child = std::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("chromium starts");
-    let started = std::time::Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        if started.elapsed() > std::time::Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("chromium did not finish within 60 s: {args:?}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let mut out = String::new();
-    use std::io::Read as _;
-    child.stdout.take().expect("stdout").read_to_string(&mut out).expect("read");
-    out
-}
-
 #[test]
 fn the_published_site_works_in_a_browser() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must run the browser test: .ci/run installs chromium");
-        eprintln!("skipped: chromium is not installed here (.ci/run installs it; apt-get install chromium)");
-        return;
-    };
+    let Some(browser) = common::chromium_or_skip() else { return };
     let (_s, site) = populated();
     let base = serve_dir(site);
-    let dom = |query: &str| headless(&browser, &["--dump-dom".into(), format!("{base}/index.html{query}")]);
+    let dom = |query: &str| common::headless(&browser, &["--dump-dom".into(), format!("{base}/index.html{query}")]);
     let rows = |html: &str| html.matches("<tr id=\"entry-").count();
 
     let all = dom("");
@@ -419,7 +369,7 @@ fn the_published_site_works_in_a_browser() {
 
     // A screenshot as a test artefact.
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("register-site.png");
-    headless(
+    common::headless(
         &browser,
         &["--window-size=1280,900".into(), format!("--screenshot={}", shots.display()), format!("{base}/index.html")],
     );

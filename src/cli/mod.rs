@@ -12,6 +12,8 @@ use crate::model::{CatalogueDoc, defects_doc};
 use crate::steps::StepTable;
 
 mod dossier;
+mod merge;
+mod outputs;
 mod reference;
 mod register;
 mod run;
@@ -56,6 +58,9 @@ enum Command {
     /// it is known), statement.json (the unsigned dossier statement) and, with
     /// --sign-key, dossier.json (the signed dossier).
     Run(run::RunArgs),
+    /// Join the outputs of sharded runs (`rfa run --shard K/N`) into one
+    /// set of outputs, as if the pack had run in one go.
+    Merge(merge::MergeArgs),
     /// Check a signed dossier: signature, statement, evidence, and optionally
     /// re-judge every automated requirement from the evidence alone.
     ///
@@ -136,6 +141,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Run(args) => run::run(args).await,
         Command::Verify(args) => dossier::verify(args).await,
+        Command::Merge(args) => merge::merge(args).await,
         Command::Attest(args) => dossier::attest(args),
         Command::Keys { command } => dossier::keys(command),
         Command::Register(args) => register::run(args).await,

@@ -1,6 +1,6 @@
 //! `rfa run`: wires the pipeline end to end and writes every output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,14 +13,14 @@ use super::load_catalogue;
 use crate::attest;
 use crate::catalogue::PackFiles;
 use crate::config::CandidateConfig;
-use crate::dossier::statement::{self, Mode, RunRecord};
+use crate::dossier::statement::{ConfigRecord, Mode};
 use crate::evidence::bundle::{EVIDENCE_FILE, Recorder};
 use crate::fixtures::FixturePack;
-use crate::model::{ResultsDoc, RunInfo};
+use crate::model::RunInfo;
 use crate::reference::{self, Defect, DefectSet};
-use crate::report::{self, terminal, write_atomic};
+use crate::report::terminal;
 use crate::runner::{self, Progress, RunPlan, ScenarioOutcome, Selection, TagFilter};
-use crate::signing::{Envelope, PublicKey, SecretKey};
+use crate::signing::{PublicKey, SecretKey};
 use crate::verdict;
 
 #[derive(Debug, Args)]
@@ -36,6 +36,20 @@ pub struct RunArgs {
     /// (cucumber syntax), e.g. '@lot1 and not @RFA-ACC-009'.
     #[arg(long, value_name = "EXPR")]
     tags: Option<String>,
+    /// Run only this requirement (repeatable).
+    #[arg(long = "requirement", value_name = "ID")]
+    requirements: Vec<String>,
+    /// Run only this area's requirements, e.g. INF (repeatable).
+    #[arg(long = "area", value_name = "AREA")]
+    areas: Vec<String>,
+    /// Run only the requirements that failed or errored in an earlier
+    /// results.json.
+    #[arg(long, value_name = "RESULTS")]
+    rerun_failed: Option<PathBuf>,
+    /// Run shard K of N: the requirements split deterministically into N
+    /// parts of similar size; `rfa merge` joins the shards' outputs.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
     /// Directory for the outputs (created if missing).
     #[arg(long, value_name = "DIR", default_value = "rfa-out")]
     out: PathBuf,
@@ -61,15 +75,91 @@ pub struct RunArgs {
     #[arg(long = "assessor-key", value_name = "PUB")]
     assessor_keys: Vec<PathBuf>,
     /// Print only the verdict lines, no progress or tables.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
+    /// Print each scenario as it finishes (-v), and debug tracing (-vv;
+    /// RUST_LOG overrides).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not a shard: write K/N with 1 <= K <= N, e.g. 2/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k == 0 || n == 0 || k > n || n > 1000 {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// Narrows `only` to `ids`.
+fn narrow(only: &mut Option<BTreeSet<String>>, ids: BTreeSet<String>) {
+    *only = Some(match only.take() {
+        Some(prev) => prev.intersection(&ids).cloned().collect(),
+        None => ids,
+    });
 }
 
 pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let fixtures = FixturePack::embedded().context("the built-in fixture pack")?;
     let catalogue = load_catalogue(args.features.as_deref())?;
     let official = PackFiles::embedded()?.digest();
-    let selection = Selection { tags: args.tags.as_deref().map(TagFilter::parse).transpose()?, only: None };
+    // Selection: every flag narrows the set; they combine as an intersection.
+    let mut only: Option<BTreeSet<String>> = None;
+    let mut described: Vec<String> = Vec::new();
+    if !args.requirements.is_empty() {
+        for id in &args.requirements {
+            if catalogue.requirement(id).is_none() {
+                bail!("--requirement {id}: the feature pack has no such requirement (see `rfa catalogue`)");
+            }
+        }
+        narrow(&mut only, args.requirements.iter().cloned().collect());
+        described.push(args.requirements.iter().map(|r| format!("--requirement {r}")).collect::<Vec<_>>().join(" "));
+    }
+    if !args.areas.is_empty() {
+        for a in &args.areas {
+            if !catalogue.requirements.iter().any(|r| &r.area == a) {
+                bail!("--area {a}: the feature pack has no requirement in area {a}");
+            }
+        }
+        narrow(
+            &mut only,
+            catalogue.requirements.iter().filter(|r| args.areas.contains(&r.area)).map(|r| r.id.clone()).collect(),
+        );
+        described.push(args.areas.iter().map(|a| format!("--area {a}")).collect::<Vec<_>>().join(" "));
+    }
+    if let Some(prev) = &args.rerun_failed {
+        let text = std::fs::read(prev).with_context(|| format!("cannot read {}", prev.display()))?;
+        let doc: serde_json::Value =
+            serde_json::from_slice(&text).with_context(|| format!("{}: not a results.json", prev.display()))?;
+        let Some(reqs) = doc.get("requirements").and_then(serde_json::Value::as_array) else {
+            bail!("{}: not a results.json (no requirements array)", prev.display());
+        };
+        let failed: BTreeSet<String> = reqs
+            .iter()
+            .filter(|r| matches!(r.get("outcome").and_then(serde_json::Value::as_str), Some("failed" | "error")))
+            .filter_map(|r| r.get("id").and_then(serde_json::Value::as_str).map(str::to_string))
+            .collect();
+        if failed.is_empty() {
+            println!("nothing failed in {}: nothing to rerun", prev.display());
+            return Ok(0);
+        }
+        narrow(&mut only, failed);
+        described.push(format!("--rerun-failed {}", prev.display()));
+    }
+    if let Some((k, n)) = args.shard {
+        narrow(&mut only, runner::shard_members(&catalogue, k, n));
+        described.push(format!("--shard {k}/{n}"));
+    }
+    let narrowing = (!described.is_empty()).then(|| described.join(" "));
+    let selection = Selection { tags: args.tags.as_deref().map(TagFilter::parse).transpose()?, only };
+    let skip_reason = match (&args.tags, &narrowing) {
+        (Some(t), Some(n)) => Some(format!("--tags {t} {n}")),
+        (Some(t), None) => Some(format!("--tags {t}")),
+        (None, Some(n)) => Some(n.clone()),
+        (None, None) => None,
+    };
     let mode = if args.formal { Mode::Formal } else { Mode::SelfTest };
 
     // Everything that can refuse the run does so before anything is sent.
@@ -85,7 +175,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
             );
         }
         if selection.narrows() {
-            bail!("--formal judges the whole pack; --tags would leave requirements out");
+            bail!(
+                "--formal judges the whole pack; --tags, --requirement, --area, --rerun-failed and --shard would leave requirements out"
+            );
         }
     }
     let sign_key = args.sign_key.as_deref().map(SecretKey::load).transpose()?;
@@ -95,8 +187,8 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let assessors: Vec<PublicKey> = args.assessor_keys.iter().map(|p| PublicKey::load(p)).collect::<Result<_, _>>()?;
     let chosen = catalogue.requirements.iter().filter(|r| selection.selects(r)).count();
     if chosen == 0 {
-        match &args.tags {
-            Some(t) => bail!("--tags {t} selects no automated requirement (see `rfa catalogue`)"),
+        match &skip_reason {
+            Some(t) => bail!("{t} selects no automated requirement (see `rfa catalogue`)"),
             None => bail!("the feature pack has no automated requirement to run"),
         }
     }
@@ -148,14 +240,24 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let bar = progress_bar(total as u64, args.quiet);
     let progress = {
         let bar = bar.clone();
-        let mut failures = 0usize;
+        let (plain, verbose) = (bar.is_hidden() && !args.quiet, args.verbose > 0);
+        let (mut done, mut failures, mut next_line) = (0usize, 0usize, 0usize);
         Box::new(move |p: Progress<'_>| {
-            let Progress::ScenarioFinished { outcome, .. } = p;
+            let Progress::ScenarioFinished { key, name, outcome } = p;
+            done += 1;
             if !matches!(outcome, ScenarioOutcome::Passed) {
                 failures += 1;
                 bar.set_message(format!("{failures} not passed"));
             }
             bar.inc(1);
+            if verbose {
+                let line = format!("{:>8}  {key}  {name}", outcome.as_str());
+                if bar.is_hidden() { eprintln!("{line}") } else { bar.println(line) }
+            } else if plain && (done * 10 >= next_line * total || done == total) {
+                // Without a terminal: a plain line at every tenth of the way.
+                eprintln!("[{done:>4}/{total}] scenarios done, {failures} not passed");
+                next_line = done * 10 / total.max(1) + 1;
+            }
         })
     };
 
@@ -168,7 +270,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         r.stop().await;
     }
 
-    let v = verdict::judge(&catalogue, &output, args.tags.as_deref(), &attested);
+    let v = verdict::judge(&catalogue, &output, skip_reason.as_deref(), &attested);
     let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let info = RunInfo {
         started: fmt(output.started),
@@ -176,44 +278,23 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         duration_ms: output.duration.as_secs_f64() * 1000.0,
         concurrency: usize::from(args.concurrency),
         tags: args.tags.clone(),
+        selection: narrowing.clone(),
     };
-    let out = &args.out;
-    let mut written: Vec<(&str, String)> = Vec::new();
-    let mut put = |label: &'static str, name: &str, bytes: &[u8]| -> anyhow::Result<()> {
-        let path = out.join(name);
-        write_atomic(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-        written.push((label, path.display().to_string()));
-        Ok(())
-    };
-    put(
-        "results",
-        "results.json",
-        &serde_json::to_vec_pretty(&ResultsDoc::new(&catalogue, &candidate, info.clone(), mode, &v))?,
-    )?;
-    put("junit", "junit.xml", &report::junit::render(&v, output.started)?)?;
     let bundle = output.bundle.clone().context("the evidence bundle was not written")?;
-    let stmt = statement::build(statement::Inputs {
+    let written = super::outputs::write_all(super::outputs::Outputs {
+        out: &args.out,
         catalogue: &catalogue,
         official_digest: &official,
         candidate: &candidate,
+        config: ConfigRecord::of(&candidate),
         mode,
-        run: RunRecord {
-            started: info.started.clone(),
-            finished: info.finished.clone(),
-            duration_ms: info.duration_ms,
-            concurrency: info.concurrency,
-            tags: info.tags.clone(),
-        },
-        evidence: bundle,
+        info,
+        started: output.started,
         verdict: &v,
-    });
-    let payload = serde_json::to_vec_pretty(&stmt)?;
-    put("statement", "statement.json", &payload)?;
-    if let Some(key) = &sign_key {
-        let envelope = Envelope::sign(statement::PAYLOAD_TYPE, &payload, key);
-        put("dossier", "dossier.json", &serde_json::to_vec_pretty(&envelope)?)?;
-    }
-    written.insert(2, ("evidence", out.join(EVIDENCE_FILE).display().to_string()));
+        evidence: &output.evidence,
+        bundle,
+        sign_key: sign_key.as_ref(),
+    })?;
 
     let footer = terminal::Footer {
         duration_s: output.duration.as_secs_f64(),

@@ -9,6 +9,12 @@ use sha2::{Digest as _, Sha256};
 use crate::attest::Attested;
 use crate::catalogue::{Catalogue, Level, RequirementHead};
 use crate::config::{CandidateConfig, CandidateIdentity, PublicConfig};
+
+impl ConfigRecord {
+    pub fn of(c: &CandidateConfig) -> Self {
+        Self { digest: c.digest(), public: c.public() }
+    }
+}
 use crate::evidence::bundle::BundleSummary;
 use crate::runner::ScenarioOutcome;
 use crate::verdict::{Counts, Outcome, Verdict};
@@ -88,6 +94,10 @@ pub struct RunRecord {
     pub concurrency: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
+    /// Any other narrowing of the pack (`--requirement`, `--area`,
+    /// `--rerun-failed`, `--shard`), as the command line gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,7 +186,8 @@ pub fn lots_of(requirements: &[DossierRequirement]) -> Vec<DossierLot> {
 pub struct Inputs<'a> {
     pub catalogue: &'a Catalogue,
     pub official_digest: &'a str,
-    pub candidate: &'a CandidateConfig,
+    /// The public config and its digest.
+    pub config: ConfigRecord,
     pub mode: Mode,
     pub run: RunRecord,
     pub evidence: BundleSummary,
@@ -208,7 +219,7 @@ pub fn build(i: Inputs<'_>) -> Statement {
         })
         .collect();
     let lots = lots_of(&requirements);
-    let identity = &i.candidate.identity;
+    let identity = &i.config.public.candidate;
     Statement {
         type_: STATEMENT_TYPE.into(),
         subject: vec![
@@ -229,7 +240,7 @@ pub fn build(i: Inputs<'_>) -> Statement {
             },
             mode: i.mode,
             candidate: identity.clone(),
-            config: ConfigRecord { digest: i.candidate.digest(), public: i.candidate.public() },
+            config: i.config.clone(),
             run: i.run,
             evidence: i.evidence,
             requirements,

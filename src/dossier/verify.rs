@@ -95,7 +95,7 @@ pub fn check_consistency(s: &Statement) -> Result<(), Invalid> {
     if digest != p.config.digest {
         return inconsistent("the config digest is not the digest of the recorded config");
     }
-    if p.mode == Mode::Formal && (!p.pack.official || p.run.tags.is_some()) {
+    if p.mode == Mode::Formal && (!p.pack.official || p.run.tags.is_some() || p.run.selection.is_some()) {
         return inconsistent("a formal dossier must cover the official pack whole");
     }
     for r in &p.requirements {

@@ -1,6 +1,8 @@
 //! Outputs of a run, each a small consumer of the same verdict: the terminal
 //! summary, `results.json` and `junit.xml`.
 
+pub mod cucumber;
+pub mod html;
 pub mod junit;
 pub mod terminal;
 

@@ -62,7 +62,14 @@ pub fn summary(v: &Verdict, f: &Footer<'_>) -> String {
     if !bad.is_empty() {
         let _ = writeln!(out, "\nrequirements that did not pass:");
         for r in bad {
-            let _ = writeln!(out, "  ✗ {} ({}, {}) {} — {}", r.id, r.level, r.lot, r.title, r.outcome.as_str());
+            let mark = if r.level == crate::catalogue::Level::Must { "✗" } else { "⚠" };
+            let note = if r.level == crate::catalogue::Level::Must {
+                ""
+            } else {
+                " (a warning: only @must requirements decide a lot)"
+            };
+            let _ =
+                writeln!(out, "  {mark} {} ({}, {}) {} — {}{note}", r.id, r.level, r.lot, r.title, r.outcome.as_str());
             for s in r.scenarios.iter().filter(|s| s.outcome != ScenarioOutcome::Passed) {
                 let _ = writeln!(out, "      {}:{}  {}", s.file, s.line, s.name);
                 if let Some(fail) = &s.failure {

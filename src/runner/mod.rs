@@ -78,6 +78,25 @@ impl Selection {
     }
 }
 
+/// The automated requirements of shard `k` of `n` (1-based). Requirements
+/// are dealt largest first (by scenario count, then ID) to the shard with the
+/// fewest scenarios so far, so shards take similar time, every requirement
+/// lands in exactly one shard, and the split depends only on the pack.
+pub fn shard_members(catalogue: &Catalogue, k: usize, n: usize) -> BTreeSet<String> {
+    let mut reqs: Vec<&Requirement> = catalogue.requirements.iter().filter(|r| !r.manual).collect();
+    reqs.sort_by(|a, b| b.scenarios.len().cmp(&a.scenarios.len()).then_with(|| a.id.cmp(&b.id)));
+    let mut load = vec![0usize; n.max(1)];
+    let mut out = BTreeSet::new();
+    for r in reqs {
+        let (i, _) = load.iter().enumerate().min_by_key(|(i, l)| (**l, *i)).unwrap_or((0, &0));
+        load[i] += r.scenarios.len().max(1);
+        if i + 1 == k {
+            out.insert(r.id.clone());
+        }
+    }
+    out
+}
+
 pub struct RunPlan<'a> {
     pub catalogue: &'a Catalogue,
     /// Talks to the candidate (or replays a recorded run).
@@ -230,6 +249,25 @@ fn select_features(features: &[gherkin::Feature], keys: &HashSet<ScenarioKey>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_partition_the_automated_requirements() {
+        let cat = crate::cli::load_catalogue(None).expect("pack");
+        let automated: BTreeSet<String> = cat.requirements.iter().filter(|r| !r.manual).map(|r| r.id.clone()).collect();
+        for n in 1..=7 {
+            let shards: Vec<BTreeSet<String>> = (1..=n).map(|k| shard_members(&cat, k, n)).collect();
+            let union: BTreeSet<String> = shards.iter().flatten().cloned().collect();
+            assert_eq!(union, automated, "{n} shards cover everything");
+            assert_eq!(shards.iter().map(BTreeSet::len).sum::<usize>(), automated.len(), "{n} shards overlap");
+            assert_eq!(shards, (1..=n).map(|k| shard_members(&cat, k, n)).collect::<Vec<_>>(), "deterministic");
+        }
+        let scenarios = |ids: &BTreeSet<String>| -> usize {
+            cat.requirements.iter().filter(|r| ids.contains(&r.id)).map(|r| r.scenarios.len()).sum()
+        };
+        let sizes: Vec<usize> = (1..=4).map(|k| scenarios(&shard_members(&cat, k, 4))).collect();
+        let (min, max) = (sizes.iter().min().copied().unwrap_or(0), sizes.iter().max().copied().unwrap_or(0));
+        assert!(max - min <= 10, "4 shards are balanced by scenarios: {sizes:?}");
+    }
 
     #[test]
     fn tag_expressions_use_cucumber_syntax() {

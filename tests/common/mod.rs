@@ -83,3 +83,65 @@ pub fn config_for(base_url: &str) -> String {
     let local = std::fs::read_to_string(root().join("examples/local.toml")).expect("examples/local.toml");
     local.replace("http://127.0.0.1:8080/GPC001/STU3/1/gpconnect/fhir", base_url)
 }
+
+pub fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| {
+        std::env::var_os("PATH")
+            .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()))
+    })
+}
+
+/// Runs headless Chromium with the flags this machine needs (no network,
+/// fresh profile) and returns its stdout; killed after 60 s.
+pub fn headless(browser: &Path, args: &[String]) -> String {
+    let profile = tempfile::tempdir().expect("profile");
+    let mut child = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("chromium starts");
+    // Read stdout while waiting: a big DOM fills the pipe long before exit.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        use std::io::Read as _;
+        let mut out = String::new();
+        let _ = stdout.read_to_string(&mut out);
+        out
+    });
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 60 s: {args:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    reader.join().expect("reader thread")
+}
+
+/// Chromium, or `None` after saying why the browser test is skipped (never
+/// in CI, where .ci/run installs it).
+pub fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI must run the browser tests: .ci/run installs chromium");
+        eprintln!("skipped: chromium is not installed here (.ci/run installs it; apt-get install chromium)");
+    }
+    found
+}

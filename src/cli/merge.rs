@@ -1,0 +1,221 @@
+//! `rfa merge`: joins the outputs of `rfa run --shard K/N` runs into one set
+//! of outputs — one results.json, report, evidence bundle and statement (to
+//! sign) — as if the pack had run in one go.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+
+use super::load_catalogue;
+use super::outputs::{Outputs, write_all};
+use crate::catalogue::{PackFiles, ScenarioKey};
+use crate::config::CandidateConfig;
+use crate::dossier::statement::Statement;
+use crate::dossier::verify;
+use crate::evidence::Exchange;
+use crate::evidence::bundle::{self, EVIDENCE_FILE, EvidenceLog};
+use crate::model::RunInfo;
+use crate::report::terminal;
+use crate::signing::SecretKey;
+use crate::verdict::{Outcome, RequirementResult, Verdict};
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The --out directories of the shard runs.
+    #[arg(required = true, num_args = 1..)]
+    dirs: Vec<PathBuf>,
+    /// Where the merged outputs go.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Sign the merged dossier with this key.
+    #[arg(long, value_name = "KEY")]
+    sign_key: Option<PathBuf>,
+    /// Feature pack directory [default: the pack built into rfa].
+    #[arg(long, value_name = "DIR")]
+    features: Option<PathBuf>,
+}
+
+/// The parts of a shard's results.json that merging needs.
+#[derive(serde::Deserialize)]
+struct ShardResults {
+    requirements: Vec<RequirementResult>,
+    run: ShardRun,
+}
+
+#[derive(serde::Deserialize)]
+struct ShardRun {
+    started: String,
+    finished: String,
+    concurrency: usize,
+}
+
+struct Shard {
+    dir: PathBuf,
+    statement: Statement,
+    results: ShardResults,
+    exchanges: HashMap<ScenarioKey, Vec<Exchange>>,
+}
+
+fn load(dir: &Path) -> anyhow::Result<Shard> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name))
+            .with_context(|| format!("{}: no {name} (is it an rfa run's --out?)", dir.display()))
+    };
+    let statement = verify::parse_statement(&read("statement.json")?)
+        .map_err(|e| anyhow::anyhow!("{}/statement.json: {e}", dir.display()))?;
+    let results: ShardResults = serde_json::from_slice(&read("results.json")?)
+        .with_context(|| format!("{}/results.json is not an rfa results file", dir.display()))?;
+    let bundle_bytes = read(EVIDENCE_FILE)?;
+    let records = verify::check_evidence(&statement, &bundle_bytes)
+        .map_err(|e| anyhow::anyhow!("{}/{EVIDENCE_FILE}: {e}", dir.display()))?;
+    let exchanges = bundle::by_scenario(records)
+        .into_iter()
+        .map(|(k, v)| (k, v.into_iter().map(|r| r.exchange).collect()))
+        .collect();
+    Ok(Shard { dir: dir.to_path_buf(), statement, results, exchanges })
+}
+
+fn ran(r: &RequirementResult) -> bool {
+    !matches!(r.outcome, Outcome::Skipped | Outcome::NotAssessed)
+}
+
+pub async fn merge(a: MergeArgs) -> anyhow::Result<u8> {
+    let shards: Vec<Shard> = a.dirs.iter().map(|d| load(d)).collect::<anyhow::Result<_>>()?;
+    let first = &shards[0].statement.predicate;
+    for s in &shards[1..] {
+        let p = &s.statement.predicate;
+        let same = |what: &str, ok: bool| -> anyhow::Result<()> {
+            if ok {
+                Ok(())
+            } else {
+                bail!(
+                    "{} differs from {} in {what}: only shards of one run can be merged",
+                    s.dir.display(),
+                    shards[0].dir.display()
+                )
+            }
+        };
+        same("feature pack", p.pack == first.pack)?;
+        same("candidate or config", p.config.digest == first.config.digest)?;
+        same("mode", p.mode == first.mode)?;
+        same("harness version", p.harness == first.harness)?;
+    }
+    let catalogue = load_catalogue(a.features.as_deref())?;
+    if catalogue.pack.digest != first.pack.digest {
+        bail!(
+            "the shards ran pack {}, this rfa has {}; give the pack with --features",
+            first.pack.digest,
+            catalogue.pack.digest
+        );
+    }
+    let sign_key = a.sign_key.as_deref().map(SecretKey::load).transpose()?;
+
+    // Each requirement comes from the one shard that ran it.
+    let mut chosen: Vec<(usize, RequirementResult)> = Vec::new();
+    let mut uncovered = Vec::new();
+    for req in &catalogue.requirements {
+        let candidates: Vec<(usize, &RequirementResult)> = shards
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.results.requirements.iter().find(|r| r.id == req.id).map(|r| (i, r)))
+            .collect();
+        let running: Vec<&(usize, &RequirementResult)> = candidates.iter().filter(|(_, r)| ran(r)).collect();
+        match (running.as_slice(), candidates.first()) {
+            ([one], _) => chosen.push((one.0, one.1.clone())),
+            ([], Some((i, r))) => {
+                if !req.manual {
+                    uncovered.push(req.id.clone());
+                }
+                chosen.push((*i, (*r).clone()));
+            }
+            ([], None) => bail!("no shard reports {} at all", req.id),
+            (many, _) => {
+                let dirs: Vec<String> = many.iter().map(|(i, _)| shards[*i].dir.display().to_string()).collect();
+                bail!("{} ran in more than one shard ({}): shards must not overlap", req.id, dirs.join(", "));
+            }
+        }
+    }
+    if !uncovered.is_empty() {
+        eprintln!("warning: no shard ran {}; they stay skipped", uncovered.join(", "));
+    }
+
+    // One evidence bundle, renumbered, with the results pointing into it.
+    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    let mut log =
+        EvidenceLog::create(&a.out.join(EVIDENCE_FILE)).with_context(|| format!("writing {}", a.out.display()))?;
+    let mut evidence: HashMap<ScenarioKey, Vec<Exchange>> = HashMap::new();
+    for (shard, r) in &mut chosen {
+        for s in &mut r.scenarios {
+            let key = ScenarioKey { file: s.file.clone(), line: s.line };
+            let xs = shards[*shard].exchanges.get(&key).cloned().unwrap_or_default();
+            let ids = log.record(&r.head.id, &key, &s.name, &xs)?;
+            for (x, id) in s.exchanges.iter_mut().zip(ids) {
+                x.id = Some(id);
+            }
+            evidence.insert(key, xs);
+        }
+        if !uncovered.contains(&r.id) && !ran(r) && r.reason.as_deref().is_some_and(|x| x.starts_with("not selected")) {
+            r.reason = None;
+        }
+    }
+    let summary = log.finish()?;
+    let verdict = Verdict::from_requirements(chosen.into_iter().map(|(_, r)| r).collect());
+
+    let started = shards.iter().map(|s| s.results.run.started.clone()).min().unwrap_or_default();
+    let finished = shards.iter().map(|s| s.results.run.finished.clone()).max().unwrap_or_default();
+    let parse = |t: &str| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok();
+    let (t0, t1) = (parse(&started), parse(&finished));
+    let wall_ms = match (t0, t1) {
+        (Some(a), Some(b)) => (b - a).as_seconds_f64() * 1000.0,
+        _ => 0.0,
+    };
+    let info = RunInfo {
+        started,
+        finished,
+        duration_ms: wall_ms,
+        concurrency: shards[0].results.run.concurrency,
+        tags: None,
+        selection: (!uncovered.is_empty())
+            .then(|| format!("merged from {} shards, not covering {}", shards.len(), uncovered.join(" "))),
+    };
+    let candidate =
+        CandidateConfig::from_public(&first.config.public).map_err(|e| anyhow::anyhow!("the shards' config: {e}"))?;
+    let official = PackFiles::embedded()?.digest();
+    let written = write_all(Outputs {
+        out: &a.out,
+        catalogue: &catalogue,
+        official_digest: &official,
+        candidate: &candidate,
+        config: first.config.clone(),
+        mode: first.mode,
+        info,
+        started: t0.unwrap_or_else(time::OffsetDateTime::now_utc),
+        verdict: &verdict,
+        evidence: &evidence,
+        bundle: summary,
+        sign_key: sign_key.as_ref(),
+    })?;
+    let per_shard: BTreeMap<String, usize> = shards
+        .iter()
+        .map(|s| (s.dir.display().to_string(), s.results.requirements.iter().filter(|r| ran(r)).count()))
+        .collect();
+    println!(
+        "merged {} shards: {}",
+        shards.len(),
+        per_shard.iter().map(|(d, n)| format!("{d} ({n})")).collect::<Vec<_>>().join(", ")
+    );
+    print!(
+        "{}",
+        terminal::summary(
+            &verdict,
+            &terminal::Footer {
+                duration_s: wall_ms / 1000.0,
+                concurrency: shards[0].results.run.concurrency,
+                outputs: written
+            }
+        )
+    );
+    Ok(verdict.exit_code())
+}

@@ -1,0 +1,159 @@
+//! The outputs people and CI read: the HTML report in a real browser, the
+//! Cucumber JSON, and sharded runs merged back into one.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{config_for, run, serve, text};
+use serde_json::Value;
+
+fn ok(args: &[&str]) -> String {
+    let o = run(args);
+    let (stdout, stderr) = text(&o);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    stdout
+}
+
+fn results(dir: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join("results.json")).expect("results.json")).expect("JSON")
+}
+
+/// Requirement → (outcome, [scenario outcomes]).
+fn outcomes(v: &Value) -> BTreeMap<String, (String, Vec<String>)> {
+    v["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| {
+            let sc = r["scenarios"]
+                .as_array()
+                .expect("scenarios")
+                .iter()
+                .map(|s| s["outcome"].as_str().unwrap_or_default().to_string())
+                .collect();
+            (
+                r["id"].as_str().unwrap_or_default().to_string(),
+                (r["outcome"].as_str().unwrap_or_default().to_string(), sc),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn four_shards_merged_equal_one_run() {
+    let (_server, base) = serve(&["--defect", "no-modulus-11-check"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |n: &str| dir.path().join(n).to_str().expect("utf8").to_string();
+    std::fs::write(dir.path().join("c.toml"), config_for(&base)).expect("config");
+    ok(&["keys", "generate", "--out", &p("k")]);
+    ok(&["run", "-q", "--config", &p("c.toml"), "--out", &p("whole")]);
+    let mut shard_dirs = Vec::new();
+    for k in 1..=4 {
+        let out = p(&format!("shard{k}"));
+        ok(&["run", "-q", "--config", &p("c.toml"), "--shard", &format!("{k}/4"), "--out", &out]);
+        shard_dirs.push(out);
+    }
+    let (merged_dir, key) = (p("merged"), p("k.key"));
+    let mut args = vec!["merge", "--out", &merged_dir, "--sign-key", &key];
+    args.extend(shard_dirs.iter().map(String::as_str));
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "the defect fails a must requirement: {:?}", text(&o));
+
+    let (whole, merged) = (results(&dir.path().join("whole")), results(&dir.path().join("merged")));
+    assert_eq!(outcomes(&merged), outcomes(&whole), "merging 4 shards gives the unsharded outcomes");
+    assert_eq!(merged["lots"], whole["lots"]);
+    assert!(merged["run"]["selection"].is_null(), "the merge covers the whole pack");
+    // Each shard ran a quarter or so; none ran everything.
+    for d in &shard_dirs {
+        let ran = outcomes(&results(std::path::Path::new(d)))
+            .values()
+            .filter(|(o, _)| o != "skipped" && o != "not-assessed")
+            .count();
+        assert!(ran > 3 && ran < 20, "{d} ran {ran}");
+    }
+    // The merged dossier is a real one: it verifies and re-judges from the merged evidence.
+    let o = run(&["verify", &p("merged/dossier.json"), "--key", &p("k.pub"), "--rejudge"]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+
+    // Overlapping shards are refused.
+    let o = run(&["merge", "--out", &p("bad"), &shard_dirs[0], &shard_dirs[0]]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("more than one shard"), "{:?}", text(&o));
+}
+
+#[test]
+fn cucumber_json_has_every_scenario_and_step() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    ok(&["run", "-q", "--defect", "read-without-etag", "--out", out.to_str().expect("utf8")]);
+    let cj: Value =
+        serde_json::from_slice(&std::fs::read(out.join("cucumber.json")).expect("cucumber.json")).expect("JSON");
+    let features = cj.as_array().expect("array of features");
+    let scenarios: Vec<&Value> = features.iter().flat_map(|f| f["elements"].as_array().expect("elements")).collect();
+    let r = results(&out);
+    let expected: usize =
+        r["requirements"].as_array().expect("a").iter().map(|q| q["scenarios"].as_array().map_or(0, Vec::len)).sum();
+    assert_eq!(scenarios.len(), expected);
+    for f in features {
+        assert!(
+            f["uri"].as_str().is_some_and(|u| u.starts_with("features/"))
+                && f["name"].as_str().is_some_and(|n| !n.is_empty())
+        );
+    }
+    let failed: Vec<&Value> = scenarios
+        .iter()
+        .flat_map(|s| s["steps"].as_array().expect("steps"))
+        .filter(|st| st["result"]["status"] == "failed")
+        .collect();
+    assert!(
+        !failed.is_empty()
+            && failed.iter().all(|st| st["result"]["error_message"].as_str().is_some_and(|m| m.contains("ETag")))
+    );
+    assert!(scenarios.iter().all(|s| {
+        s["tags"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["name"].as_str().is_some_and(|n| n.starts_with("@RFA-"))))
+    }));
+}
+
+#[test]
+fn the_report_drills_down_to_a_failures_exchange_in_a_browser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    ok(&["run", "-q", "--defect", "no-modulus-11-check", "--out", out.to_str().expect("utf8")]);
+    let report = out.join("report.html");
+    let html = std::fs::read_to_string(&report).expect("report.html");
+    assert!(!html.contains("http://") || html.contains("127.0.0.1"), "no external resources");
+    assert!(!html.contains("<script src") && !html.contains("<link"), "self-contained");
+    let Some(browser) = common::chromium_or_skip() else { return };
+    let url = format!("file://{}", report.display());
+    let dom = |q: &str| common::headless(&browser, &["--dump-dom".into(), format!("{url}{q}")]);
+
+    let all = dom("");
+    assert!(all.contains(">RFA-INF-003<") && all.contains("34 of 34 requirements"), "every requirement listed");
+    let failed = dom("?failed=1");
+    assert!(failed.contains("4 of 34 requirements"), "filter to what did not pass (1 failed + 3 awaiting an assessor)");
+    let drill = dom("?failed=1#RFA-INF-003");
+    for needle in [
+        "the Modulus 11 check digit is wrong",
+        "Then the request is refused with 400 \"INVALID_NHS_NUMBER\"",
+        "expected the request to be refused with 400 INVALID_NHS_NUMBER, got HTTP 200",
+        "9990000175",
+        "Response 200 headers",
+        "\"resourceType\": \"Bundle\"",
+    ] {
+        assert!(drill.contains(&needle.replace('"', "&quot;")) || drill.contains(needle), "drill-down shows {needle}");
+    }
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
+    common::headless(
+        &browser,
+        &[
+            "--window-size=1280,1000".into(),
+            format!("--screenshot={}", shot.display()),
+            format!("{url}?failed=1#RFA-INF-003"),
+        ],
+    );
+    assert!(std::fs::read(&shot).expect("screenshot").starts_with(b"\x89PNG"));
+    eprintln!("screenshot: {}", shot.display());
+}
