@@ -166,7 +166,8 @@ pub fn read_lines(path: &Path) -> Result<Vec<Vec<u8>>, LogError> {
     Ok(lines)
 }
 
-pub fn parse_entries(path: &Path, lines: &[Vec<u8>]) -> Result<Vec<Entry>, LogError> {
+/// Parses each line as JSON of type `T`; errors name the line and `what`.
+fn parse_lines<T: serde::de::DeserializeOwned>(path: &Path, lines: &[Vec<u8>], what: &str) -> Result<Vec<T>, LogError> {
     lines
         .iter()
         .enumerate()
@@ -174,24 +175,18 @@ pub fn parse_entries(path: &Path, lines: &[Vec<u8>]) -> Result<Vec<Entry>, LogEr
             serde_json::from_slice(l).map_err(|e| LogError::Line {
                 path: path.display().to_string(),
                 line: i + 1,
-                message: format!("not a register entry: {e}"),
+                message: format!("not {what}: {e}"),
             })
         })
         .collect()
 }
 
+pub fn parse_entries(path: &Path, lines: &[Vec<u8>]) -> Result<Vec<Entry>, LogError> {
+    parse_lines(path, lines, "a register entry")
+}
+
 pub fn parse_checkpoints(path: &Path, lines: &[Vec<u8>]) -> Result<Vec<Checkpoint>, LogError> {
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            serde_json::from_slice(l).map_err(|e| LogError::Line {
-                path: path.display().to_string(),
-                line: i + 1,
-                message: format!("not a checkpoint: {e}"),
-            })
-        })
-        .collect()
+    parse_lines(path, lines, "a checkpoint")
 }
 
 /// Appends one line and flushes it to disk.
