@@ -86,6 +86,8 @@ pub struct CandidateConfig {
     pub base_url: Url,
     pub timeout: Duration,
     pub max_response_bytes: usize,
+    /// Requests in flight to this candidate at once, across all scenarios.
+    pub max_in_flight: usize,
     pub spine: Spine,
     pub jwt: JwtDefaults,
     /// Fixture key (e.g. `patient2`) → the candidate's identifiers.
@@ -105,6 +107,8 @@ pub struct PublicConfig {
     pub base_url: String,
     pub timeout_secs: f64,
     pub max_response_bytes: usize,
+    #[serde(default = "default_in_flight")]
+    pub max_in_flight: usize,
     pub spine: Spine,
     pub jwt: JwtDefaults,
     pub patients: BTreeMap<String, PatientIdentity>,
@@ -116,6 +120,13 @@ pub const SECRET_PLACEHOLDER: &str = "<secret>";
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+/// Requests in flight at once by default: enough to keep a run near the
+/// request floor, few enough for a supplier's test environment.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+
+fn default_in_flight() -> usize {
+    DEFAULT_MAX_IN_FLIGHT
+}
 /// The harness's consumer ASID when the config gives none.
 pub const DEFAULT_CONSUMER_ASID: &str = "900000000002";
 pub const DEFAULT_CONSUMER_ODS: &str = "RFAH01";
@@ -143,6 +154,8 @@ struct RawEndpoint {
     timeout_secs: Option<Duration>,
     #[serde(default, deserialize_with = "positive")]
     max_response_bytes: Option<usize>,
+    #[serde(default, deserialize_with = "positive")]
+    max_in_flight: Option<usize>,
     #[serde(default)]
     headers: BTreeMap<String, RawHeader>,
 }
@@ -309,6 +322,7 @@ impl CandidateConfig {
             identity: raw.candidate,
             timeout: raw.endpoint.timeout_secs.unwrap_or(DEFAULT_TIMEOUT),
             max_response_bytes: raw.endpoint.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            max_in_flight: raw.endpoint.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT),
             spine: Spine {
                 consumer_asid: raw.spine.consumer_asid.unwrap_or_else(|| DEFAULT_CONSUMER_ASID.into()),
                 provider_asid: raw.spine.provider_asid,
@@ -359,6 +373,7 @@ impl CandidateConfig {
             base_url: base_url.clone(),
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             spine: Spine {
                 consumer_asid: DEFAULT_CONSUMER_ASID.into(),
                 provider_asid: provider_asid.into(),
@@ -385,6 +400,7 @@ impl CandidateConfig {
             base_url: self.base_url.to_string(),
             timeout_secs: self.timeout.as_secs_f64(),
             max_response_bytes: self.max_response_bytes,
+            max_in_flight: self.max_in_flight,
             spine: self.spine.clone(),
             jwt: self.jwt.clone(),
             patients: self.patients.clone(),
@@ -416,6 +432,7 @@ impl CandidateConfig {
             base_url,
             timeout: Duration::from_secs_f64(p.timeout_secs),
             max_response_bytes: p.max_response_bytes,
+            max_in_flight: p.max_in_flight,
             spine: p.spine.clone(),
             jwt: p.jwt.clone(),
             patients: p.patients.clone(),

@@ -259,3 +259,44 @@ fn help_teaches_and_exits_0() {
     let o = run(&["run", "--help"]);
     assert!(text(&o).0.contains("--tags"));
 }
+
+/// Requirement → (outcome, scenario outcomes) from a results.json.
+fn outcome_map(dir: &std::path::Path) -> std::collections::BTreeMap<String, (String, Vec<String>)> {
+    let v: Value = serde_json::from_slice(&std::fs::read(dir.join("results.json")).expect("results")).expect("JSON");
+    v["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| {
+            let sc = r["scenarios"]
+                .as_array()
+                .expect("s")
+                .iter()
+                .map(|s| s["outcome"].as_str().unwrap_or_default().to_string())
+                .collect();
+            (
+                r["id"].as_str().unwrap_or_default().to_string(),
+                (r["outcome"].as_str().unwrap_or_default().to_string(), sc),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn concurrency_does_not_change_results() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for defects in [&[][..], &["--defect", "read-without-etag", "--defect", "search-returns-inactive"][..]] {
+        let mut maps = Vec::new();
+        for (c, m) in [("1", "1"), ("256", "256"), ("256", "3")] {
+            let out = dir.path().join(format!("c{c}-m{m}-{}", defects.len()));
+            let mut args =
+                vec!["run", "-q", "--concurrency", c, "--max-in-flight", m, "--out", out.to_str().expect("utf8")];
+            args.extend(defects);
+            let o = run(&args);
+            assert!(matches!(o.status.code(), Some(0 | 1)), "{:?}", text(&o));
+            maps.push(outcome_map(&out));
+        }
+        assert_eq!(maps[0], maps[1], "--concurrency 1 and 256 agree ({defects:?})");
+        assert_eq!(maps[0], maps[2], "a tight in-flight limit changes nothing ({defects:?})");
+    }
+}

@@ -24,6 +24,12 @@ pub enum ReferenceCommand {
         /// Break one behaviour (repeatable); `rfa reference defects` lists them.
         #[arg(long = "defect", value_name = "NAME", value_parser = reference::defects::parse)]
         defects: Vec<Defect>,
+        /// Delay every answer by MS milliseconds (a remote system, for benchmarks).
+        #[arg(long, value_name = "MS", default_value_t = 0)]
+        latency: u64,
+        /// Add up to MS milliseconds of random delay to --latency.
+        #[arg(long, value_name = "MS", default_value_t = 0)]
+        jitter: u64,
     },
     /// List the defects the reference can be started with and the
     /// requirements each must make fail.
@@ -35,15 +41,23 @@ pub enum ReferenceCommand {
 
 pub async fn dispatch(c: ReferenceCommand) -> anyhow::Result<u8> {
     match c {
-        ReferenceCommand::Serve { addr, defects } => serve(addr, defects).await,
+        ReferenceCommand::Serve { addr, defects, latency, jitter } => {
+            let latency = reference::Latency {
+                base: std::time::Duration::from_millis(latency),
+                jitter: std::time::Duration::from_millis(jitter),
+            };
+            serve(addr, defects, latency).await
+        }
         ReferenceCommand::Defects { format } => super::list_defects(format),
     }
 }
 
-async fn serve(addr: SocketAddr, defects: Vec<Defect>) -> anyhow::Result<u8> {
+async fn serve(addr: SocketAddr, defects: Vec<Defect>, latency: reference::Latency) -> anyhow::Result<u8> {
     let fixtures = FixturePack::embedded()?;
     let set: DefectSet = defects.into_iter().collect();
-    let r = reference::start(addr, set, &fixtures).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let r = reference::start_with(addr, set, &fixtures, latency)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
     let names: Vec<&str> = r.defects.iter().map(Defect::name).collect();
     let banner = format!(
         "rfa reference candidate listening\n  base URL:      {}\n  provider ASID: {}   ODS code: {}\n  defects:       {}\n\

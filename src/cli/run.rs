@@ -54,8 +54,19 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR", default_value = "rfa-out")]
     out: PathBuf,
     /// Scenarios in flight at once; @serial scenarios always run alone.
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=1024))]
     concurrency: u16,
+    /// Requests in flight to the candidate at once, whatever the scenario
+    /// concurrency [default: the config's max_in_flight, else 64].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=4096))]
+    max_in_flight: Option<u16>,
+    /// Delay every answer of the embedded reference by MS milliseconds (to
+    /// see how a run behaves against a remote system; only without --config).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency: u64,
+    /// Add up to MS milliseconds of random delay to --latency.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    jitter: u64,
     /// Break the embedded reference candidate with this defect (repeatable;
     /// only without --config). `rfa reference defects` lists them.
     #[arg(long = "defect", value_name = "NAME", value_parser = reference::defects::parse)]
@@ -192,6 +203,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
             None => bail!("the feature pack has no automated requirement to run"),
         }
     }
+    if args.config.is_some() && (args.latency > 0 || args.jitter > 0) {
+        bail!("--latency and --jitter slow the embedded reference candidate; they cannot be combined with --config");
+    }
     if args.config.is_some() && !args.defects.is_empty() {
         bail!(
             "--defect breaks the embedded reference candidate, so it cannot be combined with --config (to test a broken reference over HTTP: `rfa reference serve --defect NAME`)"
@@ -217,12 +231,20 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         None => {
             let defects: DefectSet = args.defects.iter().copied().collect();
             let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
-            let r = reference::start(addr, defects, &fixtures)
+            let latency = reference::Latency {
+                base: std::time::Duration::from_millis(args.latency),
+                jitter: std::time::Duration::from_millis(args.jitter),
+            };
+            let r = reference::start_with(addr, defects, &fixtures, latency)
                 .await
                 .context("starting the embedded reference candidate")?;
             (r.candidate_config(&fixtures), Some(r))
         }
     };
+    let mut candidate = candidate;
+    if let Some(n) = args.max_in_flight {
+        candidate.max_in_flight = usize::from(n);
+    }
     let candidate = Arc::new(candidate);
     if !args.quiet {
         eprint!(

@@ -135,6 +135,8 @@ pub struct Client {
     transport: Transport,
     config: Arc<CandidateConfig>,
     redactor: Redactor,
+    /// Bounds requests in flight to the candidate (`max_in_flight`).
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl Client {
@@ -150,7 +152,8 @@ impl Client {
 
     pub fn with_transport(config: Arc<CandidateConfig>, transport: Transport) -> Self {
         let redactor = config.redactor();
-        Self { transport, config, redactor }
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1)));
+        Self { transport, config, redactor, in_flight }
     }
 
     pub fn config(&self) -> &CandidateConfig {
@@ -213,9 +216,13 @@ impl Client {
             jwt_claims: Some(claims),
             body: Body::from_bytes(spec.body.as_deref().unwrap_or_default()),
         };
-        let result = match url {
-            Ok(url) => self.execute(spec, url, &headers).await,
-            Err(e) => Err(e),
+        // The clock starts before the wait for a slot, so a request's
+        // recorded time includes any queueing the limit caused.
+        let permit = self.in_flight.acquire().await;
+        let result = match (url, permit) {
+            (Ok(url), Ok(_permit)) => self.execute(spec, url, &headers).await,
+            (Err(e), _) => Err(e),
+            (_, Err(_)) => Err(TransportError::Other("the request limiter was closed".into())),
         };
         let exchange = Exchange {
             started: time::OffsetDateTime::from(started)

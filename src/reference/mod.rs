@@ -28,6 +28,15 @@ pub struct State {
     pub base_path: String,
     pub store: store::Store,
     pub defects: DefectSet,
+    pub latency: Latency,
+}
+
+/// Delay added to every response, to model a candidate across a network
+/// (benchmarks): `base` plus a uniformly random part up to `jitter`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Latency {
+    pub base: std::time::Duration,
+    pub jitter: std::time::Duration,
 }
 
 /// The service root path of a practice: `/{ODS}/STU3/1/gpconnect/fhir`
@@ -61,6 +70,16 @@ pub struct RunningReference {
 
 /// Binds `addr` (port 0 picks a free port) and serves in the background.
 pub async fn start(addr: SocketAddr, defects: DefectSet, fixtures: &FixturePack) -> std::io::Result<RunningReference> {
+    start_with(addr, defects, fixtures, Latency::default()).await
+}
+
+/// [`start`], answering every request after `latency`.
+pub async fn start_with(
+    addr: SocketAddr,
+    defects: DefectSet,
+    fixtures: &FixturePack,
+    latency: Latency,
+) -> std::io::Result<RunningReference> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let state = Arc::new(State {
@@ -68,6 +87,7 @@ pub async fn start(addr: SocketAddr, defects: DefectSet, fixtures: &FixturePack)
         base_path: base_path(&fixtures.ods_code),
         store: store::Store::from_fixtures(fixtures),
         defects: defects.clone(),
+        latency,
     });
     let base_url = Url::parse(&format!("http://{addr}{}", state.base_path))
         .map_err(|e| std::io::Error::other(format!("bad base URL: {e}")))?;

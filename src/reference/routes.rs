@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get};
 use serde_json::{Value, json};
 
-use super::State;
 use super::capability;
 use super::defects::Defect;
 use super::guard;
 use super::outcome::{Fhir, Outcome};
+use super::{Latency, State};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::nhs::{self, NhsNumberError};
 
@@ -39,6 +39,7 @@ pub fn router(state: Shared) -> Router {
         .nest(&state.base_path, api)
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(state.clone(), finish))
+        .layer(middleware::from_fn_with_state(state.clone(), delay))
         .with_state(state)
 }
 
@@ -155,6 +156,18 @@ async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<St
     }
     let etag = (!s.defects.has(Defect::ReadWithoutEtag)).then(|| format!("W/\"{}\"", p.version));
     Fhir { status: StatusCode::OK, body, etag }.into_response()
+}
+
+/// Holds each response back by the configured latency.
+async fn delay(Extract(s): Extract<Shared>, req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let Latency { base, jitter } = s.latency;
+    if !base.is_zero() || !jitter.is_zero() {
+        use rand::RngExt as _;
+        let extra = if jitter.is_zero() { 0 } else { rand::rng().random_range(0..=jitter.as_micros() as u64) };
+        tokio::time::sleep(base + std::time::Duration::from_micros(extra)).await;
+    }
+    resp
 }
 
 /// Gives every response the profile's headers, turns anything that is not

@@ -112,7 +112,13 @@ impl<'a> RunPlan<'a> {
     /// A plan that talks to a live candidate and keeps evidence in memory.
     pub fn live(catalogue: &'a Catalogue, candidate: Arc<CandidateConfig>) -> Result<Self, RunError> {
         let client = Client::new(candidate).map_err(|e| RunError::Client(e.to_string()))?;
-        Ok(Self { catalogue, client, selection: Selection::default(), concurrency: 8, recorder: Recorder::in_memory() })
+        Ok(Self {
+            catalogue,
+            client,
+            selection: Selection::default(),
+            concurrency: 256,
+            recorder: Recorder::in_memory(),
+        })
     }
 }
 
