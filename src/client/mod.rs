@@ -241,7 +241,7 @@ impl Client {
             }),
             error: result.as_ref().err().map(ToString::to_string),
         };
-        let exchange = self.redactor.exchange(&exchange);
+        let exchange = self.redactor.exchange_owned(exchange);
         match &exchange.response {
             Some(r) => {
                 tracing::debug!(target: "rfa::client", status = r.status, ms = exchange.duration_ms, "{} {}", exchange.request.method, exchange.request.url)

@@ -32,6 +32,19 @@ pub struct EvidenceRecord {
     pub exchange: Exchange,
 }
 
+/// [`EvidenceRecord`] by reference, so writing needs no copy; the same JSON.
+#[derive(Serialize)]
+struct RecordRef<'a> {
+    id: String,
+    requirement: &'a str,
+    file: &'a str,
+    line: usize,
+    scenario: &'a str,
+    seq: usize,
+    #[serde(flatten)]
+    exchange: &'a Exchange,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundleSummary {
     pub file: String,
@@ -66,16 +79,16 @@ impl EvidenceLog {
         exchanges: &[Exchange],
     ) -> std::io::Result<Vec<String>> {
         let mut ids = Vec::with_capacity(exchanges.len());
-        for (seq, x) in exchanges.iter().enumerate() {
+        for (seq, exchange) in exchanges.iter().enumerate() {
             self.written += 1;
-            let rec = EvidenceRecord {
+            let rec = RecordRef {
                 id: format!("x{:06}", self.written),
-                requirement: requirement.to_string(),
-                file: key.file.clone(),
+                requirement,
+                file: &key.file,
                 line: key.line,
-                scenario: scenario.to_string(),
+                scenario,
                 seq,
-                exchange: x.clone(),
+                exchange,
             };
             let mut line = serde_json::to_vec(&rec).map_err(std::io::Error::other)?;
             line.push(b'\n');

@@ -171,7 +171,7 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
         .collect();
     let features = select_features(&plan.catalogue.features, &keys);
 
-    let ctx = Arc::new(RunContext { client: plan.client, schemas: Arc::new(Schemas::embedded()?) });
+    let ctx = Arc::new(RunContext { client: plan.client, schemas: Schemas::shared()? });
     let mut recorder = plan.recorder;
     recorder.name_scenarios(
         plan.catalogue
@@ -191,7 +191,7 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
         cucumber::runner::Basic::<RfaWorld>::default(),
         collect::Collector::new(progress, recorder.clone()),
     )
-    .steps(StepTable::new().into_collection())
+    .steps(StepTable::shared().collection())
     .max_concurrent_scenarios(plan.concurrency.max(1))
     .before(move |feature, _, scenario, world: &mut RfaWorld| -> LocalBoxFuture<'_, ()> {
         world.ctx = Some(ctx.clone());

@@ -111,6 +111,18 @@ impl StepTable {
     pub fn into_collection(self) -> Collection<RfaWorld> {
         self.collection
     }
+
+    /// The table compiled once per process (its regexes are the cost) and
+    /// shared by every run in it.
+    pub fn shared() -> &'static StepTable {
+        static TABLE: std::sync::OnceLock<StepTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(StepTable::new)
+    }
+
+    /// A copy of the compiled collection (cheap: regexes share their programs).
+    pub fn collection(&self) -> Collection<RfaWorld> {
+        self.collection.clone()
+    }
 }
 
 impl Default for StepTable {
