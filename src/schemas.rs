@@ -28,7 +28,8 @@ impl std::fmt::Debug for Schemas {
 impl Schemas {
     /// The embedded schemas, compiled once per process and shared.
     pub fn shared() -> Result<std::sync::Arc<Schemas>, SchemaError> {
-        static SHARED: std::sync::OnceLock<Result<std::sync::Arc<Schemas>, (String, String)>> = std::sync::OnceLock::new();
+        static SHARED: std::sync::OnceLock<Result<std::sync::Arc<Schemas>, (String, String)>> =
+            std::sync::OnceLock::new();
         SHARED
             .get_or_init(|| Self::embedded().map(std::sync::Arc::new).map_err(|e| (e.file, e.message)))
             .clone()
