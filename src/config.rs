@@ -65,6 +65,45 @@ pub struct PatientIdentity {
     pub nhs_number: String,
 }
 
+/// A fixture organisation as the candidate knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationIdentity {
+    #[serde(deserialize_with = "ods")]
+    pub ods_code: String,
+}
+
+/// A fixture practitioner as the candidate knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PractitionerIdentity {
+    #[serde(deserialize_with = "sds_id")]
+    pub sds_user_id: String,
+}
+
+/// A fixture location as the candidate knows it. GP Connect has no location
+/// search, so the harness needs the candidate's logical id (as the official
+/// suite's LocationLogicalIdentifierMap does).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationIdentity {
+    #[serde(deserialize_with = "logical_id")]
+    pub logical_id: String,
+}
+
+/// Fixture keys of organisations, practitioners and locations → the
+/// candidate's identifiers for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Directory {
+    #[serde(default)]
+    pub organizations: BTreeMap<String, OrganizationIdentity>,
+    #[serde(default)]
+    pub practitioners: BTreeMap<String, PractitionerIdentity>,
+    #[serde(default)]
+    pub locations: BTreeMap<String, LocationIdentity>,
+}
+
 /// A header added to every request (e.g. an API gateway key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtraHeader {
@@ -92,6 +131,8 @@ pub struct CandidateConfig {
     pub jwt: JwtDefaults,
     /// Fixture key (e.g. `patient2`) → the candidate's identifiers.
     pub patients: BTreeMap<String, PatientIdentity>,
+    /// The same for organisations, practitioners and locations.
+    pub directory: Directory,
     /// Extra headers for every request.
     pub headers: Vec<ExtraHeader>,
     /// The file it came from, if any.
@@ -112,6 +153,8 @@ pub struct PublicConfig {
     pub spine: Spine,
     pub jwt: JwtDefaults,
     pub patients: BTreeMap<String, PatientIdentity>,
+    #[serde(default)]
+    pub directory: Directory,
     /// Header name → value, or `<secret>` for secret ones.
     pub headers: BTreeMap<String, String>,
 }
@@ -143,6 +186,12 @@ struct RawConfig {
     jwt: RawJwt,
     #[serde(default)]
     patients: BTreeMap<String, PatientIdentity>,
+    #[serde(default)]
+    organizations: BTreeMap<String, OrganizationIdentity>,
+    #[serde(default)]
+    practitioners: BTreeMap<String, PractitionerIdentity>,
+    #[serde(default)]
+    locations: BTreeMap<String, LocationIdentity>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -278,6 +327,23 @@ fn ods_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     ods(d).map(Some)
 }
 
+fn sds_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(serde::de::Error::custom(format!("`{s}` is not an SDS user id: 1 to 20 letters and digits")));
+    }
+    Ok(s)
+}
+
+fn logical_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    // FHIR ids: [A-Za-z0-9\-\.]{1,64}.
+    if s.is_empty() || s.len() > 64 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+        return Err(serde::de::Error::custom(format!("`{s}` is not a FHIR logical id: 1 to 64 of A-Z a-z 0-9 - .")));
+    }
+    Ok(s)
+}
+
 fn nhs_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let s = String::deserialize(d)?;
     crate::nhs::validate(&s).map_err(|e| serde::de::Error::custom(format!("`{s}` is not a valid NHS number: {e}")))?;
@@ -300,21 +366,40 @@ impl CandidateConfig {
     /// Parses config text; `shown` names it in errors.
     pub fn parse(text: &str, shown: &str, fixtures: &FixturePack) -> Result<Self, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| parse_error(shown, text, &e))?;
-        for key in raw.patients.keys() {
-            if !fixtures.patients.contains_key(key) {
-                let known: Vec<&str> = fixtures.patients.keys().map(String::as_str).collect();
-                let line = find_line(text, &format!("[patients.{key}]"))
-                    .or_else(|| find_line(text, &format!("{key} =")))
-                    .or_else(|| find_line(text, &format!("{key}=")));
-                let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-                return Err(ConfigError::Invalid {
-                    path: format!("{shown}{at}"),
-                    message: format!("[patients] `{key}` is not a fixture key; known keys: {}", known.join(", ")),
-                });
+        let sections: [(&str, Vec<&String>, Vec<&str>); 4] = [
+            ("patients", raw.patients.keys().collect(), fixtures.patients.keys().map(String::as_str).collect()),
+            (
+                "organizations",
+                raw.organizations.keys().collect(),
+                fixtures.organizations.keys().map(String::as_str).collect(),
+            ),
+            (
+                "practitioners",
+                raw.practitioners.keys().collect(),
+                fixtures.practitioners.keys().map(String::as_str).collect(),
+            ),
+            ("locations", raw.locations.keys().collect(), fixtures.locations.keys().map(String::as_str).collect()),
+        ];
+        for (section, keys, known) in sections {
+            for key in keys {
+                if !known.contains(&key.as_str()) {
+                    let line = find_line(text, &format!("[{section}.{key}]"))
+                        .or_else(|| find_line(text, &format!("{key} =")))
+                        .or_else(|| find_line(text, &format!("{key}=")));
+                    let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+                    return Err(ConfigError::Invalid {
+                        path: format!("{shown}{at}"),
+                        message: format!("[{section}] `{key}` is not a fixture key; known keys: {}", known.join(", ")),
+                    });
+                }
             }
         }
         let mut patients = fixtures.default_identities();
         patients.extend(raw.patients);
+        let mut directory = fixtures.default_directory();
+        directory.organizations.extend(raw.organizations);
+        directory.practitioners.extend(raw.practitioners);
+        directory.locations.extend(raw.locations);
         let headers = resolve_headers(raw.endpoint.headers, text, shown)?;
         let jwt = raw.jwt;
         let base = raw.endpoint.base_url;
@@ -343,6 +428,7 @@ impl CandidateConfig {
             },
             base_url: base,
             patients,
+            directory,
             headers,
             source: None,
         })
@@ -382,6 +468,7 @@ impl CandidateConfig {
             },
             jwt: JwtDefaults::for_audience(base_url.as_str()),
             patients: fixtures.default_identities(),
+            directory: fixtures.default_directory(),
             headers: Vec::new(),
             source: None,
         })
@@ -404,6 +491,7 @@ impl CandidateConfig {
             spine: self.spine.clone(),
             jwt: self.jwt.clone(),
             patients: self.patients.clone(),
+            directory: self.directory.clone(),
             headers: self
                 .headers
                 .iter()
@@ -436,6 +524,7 @@ impl CandidateConfig {
             spine: p.spine.clone(),
             jwt: p.jwt.clone(),
             patients: p.patients.clone(),
+            directory: p.directory.clone(),
             headers: p
                 .headers
                 .iter()
@@ -609,6 +698,32 @@ nhs_number = "9690937286"
         let bad = GOOD.replace("patients.patient2", "patients.patinet2");
         let e = CandidateConfig::parse(&bad, "c.toml", &fixtures()).expect_err("typo");
         assert!(e.to_string().starts_with("c.toml:15: [patients] `patinet2` is not a fixture key"), "{e}");
+    }
+
+    #[test]
+    fn directory_maps_override_the_pack_and_are_checked() {
+        let with = |extra: &str| format!("{GOOD}\n{extra}");
+        let c = CandidateConfig::parse(
+            &with("[organizations.ORG2]\nods_code = \"Y12345\"\n[locations.location1]\nlogical_id = \"17\""),
+            "c.toml",
+            &fixtures(),
+        )
+        .expect("valid");
+        assert_eq!(c.directory.organizations["ORG2"].ods_code, "Y12345");
+        assert_eq!(c.directory.organizations["ORG1"].ods_code, "GPC001", "unmapped keys keep the pack's");
+        assert_eq!(c.directory.locations["location1"].logical_id, "17");
+        assert_eq!(c.directory.practitioners, fixtures().default_directory().practitioners);
+        let back = CandidateConfig::from_public(&c.public()).expect("rebuild");
+        assert_eq!(back.directory, c.directory, "the public view (in results and dossiers) keeps the maps");
+        for (extra, want) in [
+            ("[organizations.ORG9]\nods_code = \"ABC12\"", "c.toml:18: [organizations] `ORG9` is not a fixture key"),
+            ("[practitioners.practitioner1]\nsds_user_id = \"G 1\"", "c.toml:19:"),
+            ("[locations.location1]\nlogical_id = \"a/b\"", "c.toml:19:"),
+            ("[locations.location1]\nods_code = \"A1\"", "c.toml:19:"),
+        ] {
+            let e = CandidateConfig::parse(&with(extra), "c.toml", &fixtures()).expect_err(extra);
+            assert!(e.to_string().starts_with(want), "{extra}: {e}");
+        }
     }
 
     #[test]

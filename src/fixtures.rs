@@ -26,12 +26,32 @@ pub struct FixturePatient {
     pub purpose: String,
 }
 
+/// An organisation, practitioner or location of the pack: its business
+/// identifier (ODS code, SDS user id; none for locations), the stored
+/// resource (`None` for keys that exist to be absent) and why it is there.
+#[derive(Debug, Clone)]
+pub struct FixtureItem {
+    pub business_id: Option<String>,
+    pub resource: Option<Value>,
+    pub purpose: String,
+}
+
+impl FixtureItem {
+    /// The stored resource's logical id.
+    pub fn logical_id(&self) -> Option<&str> {
+        self.resource.as_ref()?.get("id")?.as_str()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FixturePack {
     pub organization: Value,
     pub ods_code: String,
     pub asid: String,
     pub patients: BTreeMap<String, FixturePatient>,
+    pub organizations: BTreeMap<String, FixtureItem>,
+    pub practitioners: BTreeMap<String, FixtureItem>,
+    pub locations: BTreeMap<String, FixtureItem>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +59,21 @@ pub struct FixturePack {
 struct Manifest {
     organization: ManifestOrg,
     patients: BTreeMap<String, ManifestPatient>,
+    #[serde(default)]
+    organizations: BTreeMap<String, ManifestItem>,
+    #[serde(default)]
+    practitioners: BTreeMap<String, ManifestItem>,
+    #[serde(default)]
+    locations: BTreeMap<String, ManifestItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestItem {
+    ods_code: Option<String>,
+    sds_user_id: Option<String>,
+    resource: Option<String>,
+    purpose: String,
 }
 
 #[derive(Deserialize)]
@@ -83,17 +118,51 @@ impl FixturePack {
             let resource = p.resource.as_deref().map(json).transpose()?;
             patients.insert(key, FixturePatient { nhs_number: p.nhs_number, resource, purpose: p.purpose });
         }
+        let items = |raw: BTreeMap<String, ManifestItem>| -> Result<BTreeMap<String, FixtureItem>, FixtureError> {
+            raw.into_iter()
+                .map(|(key, m)| {
+                    let resource = m.resource.as_deref().map(json).transpose()?;
+                    Ok((key, FixtureItem { business_id: m.ods_code.or(m.sds_user_id), resource, purpose: m.purpose }))
+                })
+                .collect()
+        };
         Ok(Self {
             organization: json(&manifest.organization.resource)?,
             ods_code: manifest.organization.ods_code,
             asid: manifest.organization.asid,
             patients,
+            organizations: items(manifest.organizations)?,
+            practitioners: items(manifest.practitioners)?,
+            locations: items(manifest.locations)?,
         })
     }
 
     /// Fixture key → identifiers, as the pack itself assigns them.
     pub fn default_identities(&self) -> BTreeMap<String, PatientIdentity> {
         self.patients.iter().map(|(k, p)| (k.clone(), PatientIdentity { nhs_number: p.nhs_number.clone() })).collect()
+    }
+
+    /// Organisations, practitioners and locations by key, as the pack itself
+    /// identifies them.
+    pub fn default_directory(&self) -> crate::config::Directory {
+        use crate::config::{LocationIdentity, OrganizationIdentity, PractitionerIdentity};
+        crate::config::Directory {
+            organizations: self
+                .organizations
+                .iter()
+                .filter_map(|(k, o)| Some((k.clone(), OrganizationIdentity { ods_code: o.business_id.clone()? })))
+                .collect(),
+            practitioners: self
+                .practitioners
+                .iter()
+                .filter_map(|(k, p)| Some((k.clone(), PractitionerIdentity { sds_user_id: p.business_id.clone()? })))
+                .collect(),
+            locations: self
+                .locations
+                .iter()
+                .filter_map(|(k, l)| Some((k.clone(), LocationIdentity { logical_id: l.logical_id()?.to_string() })))
+                .collect(),
+        }
     }
 }
 
@@ -114,12 +183,53 @@ mod tests {
     }
 
     #[test]
+    fn directory_items_match_their_resources() {
+        let pack = FixturePack::embedded().expect("load");
+        for (key, o) in &pack.organizations {
+            if let Some(r) = &o.resource {
+                assert_eq!(r["identifier"][0]["value"].as_str(), o.business_id.as_deref(), "{key}");
+            }
+        }
+        for (key, p) in &pack.practitioners {
+            if let Some(r) = &p.resource {
+                assert_eq!(r["identifier"][0]["value"].as_str(), p.business_id.as_deref(), "{key}");
+            }
+        }
+        assert_eq!(pack.organizations["ORG1"].resource.as_ref(), Some(&pack.organization));
+        assert!(pack.locations.values().all(|l| l.logical_id().is_some()));
+    }
+
+    #[test]
     fn readme_lists_every_key() {
         let readme =
             std::str::from_utf8(embedded::find(embedded::FIXTURES, "README.md").expect("README")).expect("utf8");
         let pack = FixturePack::embedded().expect("load");
         for (key, p) in &pack.patients {
             assert!(readme.contains(&format!("| `{key}` | {} |", p.nhs_number)), "README misses {key}");
+        }
+        for (key, item) in pack.organizations.iter().chain(&pack.practitioners) {
+            let id = item.business_id.as_deref().unwrap_or_default();
+            assert!(readme.contains(&format!("| `{key}` | {id} |")), "README misses {key}");
+        }
+        for key in pack.locations.keys() {
+            assert!(readme.contains(&format!("| `{key}` |")), "README misses {key}");
+        }
+    }
+
+    #[test]
+    fn directory_resources_conform_to_their_schemas() {
+        let pack = FixturePack::embedded().expect("load");
+        let schemas = crate::schemas::Schemas::embedded().expect("schemas");
+        for (schema, items) in [
+            ("organization", &pack.organizations),
+            ("practitioner", &pack.practitioners),
+            ("location", &pack.locations),
+        ] {
+            for (key, item) in items {
+                if let Some(r) = &item.resource {
+                    assert_eq!(schemas.check(schema, r), Ok(()), "{key}");
+                }
+            }
         }
     }
 }

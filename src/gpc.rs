@@ -11,10 +11,14 @@ pub const ODS_ORGANIZATION_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organizati
 pub const ODS_ORGANIZATION_SYSTEM_LEGACY: &str = "http://fhir.nhs.net/Id/ods-organization-code";
 pub const SDS_USER_SYSTEM: &str = "https://fhir.nhs.uk/Id/sds-user-id";
 pub const SDS_ROLE_PROFILE_SYSTEM: &str = "https://fhir.nhs.uk/Id/sds-role-profile-id";
+pub const ODS_SITE_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-site-code";
 pub const SPINE_ERROR_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1";
 
 pub const OPERATION_OUTCOME_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1";
 pub const PATIENT_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1";
+pub const ORGANIZATION_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Organization-1";
+pub const PRACTITIONER_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Practitioner-1";
+pub const LOCATION_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Location-1";
 pub const SEARCHSET_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1";
 pub const NHS_NUMBER_VERIFICATION_EXTENSION: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSNumberVerificationStatus-1";
@@ -48,10 +52,24 @@ pub enum Interaction {
     ReadMetadata,
     SearchPatients,
     ReadPatient,
+    SearchOrganizations,
+    ReadOrganization,
+    SearchPractitioners,
+    ReadPractitioner,
+    ReadLocation,
 }
 
 impl Interaction {
-    pub const ALL: [Interaction; 3] = [Self::ReadMetadata, Self::SearchPatients, Self::ReadPatient];
+    pub const ALL: [Interaction; 8] = [
+        Self::ReadMetadata,
+        Self::SearchPatients,
+        Self::ReadPatient,
+        Self::SearchOrganizations,
+        Self::ReadOrganization,
+        Self::SearchPractitioners,
+        Self::ReadPractitioner,
+        Self::ReadLocation,
+    ];
 
     /// The `Ssp-InteractionID` value.
     pub fn id(self) -> &'static str {
@@ -59,6 +77,11 @@ impl Interaction {
             Self::ReadMetadata => "urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1",
             Self::SearchPatients => "urn:nhs:names:services:gpconnect:fhir:rest:search:patient-1",
             Self::ReadPatient => "urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1",
+            Self::SearchOrganizations => "urn:nhs:names:services:gpconnect:fhir:rest:search:organization-1",
+            Self::ReadOrganization => "urn:nhs:names:services:gpconnect:fhir:rest:read:organization-1",
+            Self::SearchPractitioners => "urn:nhs:names:services:gpconnect:fhir:rest:search:practitioner-1",
+            Self::ReadPractitioner => "urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1",
+            Self::ReadLocation => "urn:nhs:names:services:gpconnect:fhir:rest:read:location-1",
         }
     }
 
@@ -66,7 +89,12 @@ impl Interaction {
     /// requested_scope authorisation table).
     pub fn scope(self) -> &'static str {
         match self {
-            Self::ReadMetadata => "organization/*.read",
+            Self::ReadMetadata
+            | Self::SearchOrganizations
+            | Self::ReadOrganization
+            | Self::SearchPractitioners
+            | Self::ReadPractitioner
+            | Self::ReadLocation => "organization/*.read",
             Self::SearchPatients | Self::ReadPatient => "patient/*.read",
         }
     }
@@ -87,12 +115,14 @@ pub enum SpineCode {
     InvalidResource,
     InvalidParameter,
     PatientNotFound,
+    OrganisationNotFound,
+    PractitionerNotFound,
     NoRecordFound,
     InternalServerError,
 }
 
 impl SpineCode {
-    pub const ALL: [SpineCode; 9] = [
+    pub const ALL: [SpineCode; 11] = [
         Self::BadRequest,
         Self::InvalidIdentifierSystem,
         Self::InvalidIdentifierValue,
@@ -100,6 +130,8 @@ impl SpineCode {
         Self::InvalidResource,
         Self::InvalidParameter,
         Self::PatientNotFound,
+        Self::OrganisationNotFound,
+        Self::PractitionerNotFound,
         Self::NoRecordFound,
         Self::InternalServerError,
     ];
@@ -113,6 +145,8 @@ impl SpineCode {
             Self::InvalidResource => "INVALID_RESOURCE",
             Self::InvalidParameter => "INVALID_PARAMETER",
             Self::PatientNotFound => "PATIENT_NOT_FOUND",
+            Self::OrganisationNotFound => "ORGANISATION_NOT_FOUND",
+            Self::PractitionerNotFound => "PRACTITIONER_NOT_FOUND",
             Self::NoRecordFound => "NO_RECORD_FOUND",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
@@ -127,6 +161,8 @@ impl SpineCode {
             Self::InvalidResource => "Invalid resource",
             Self::InvalidParameter => "Invalid parameter",
             Self::PatientNotFound => "Patient not found",
+            Self::OrganisationNotFound => "Organisation not found",
+            Self::PractitionerNotFound => "Practitioner not found",
             Self::NoRecordFound => "No record found",
             Self::InternalServerError => "Internal server error",
         }
@@ -138,7 +174,9 @@ impl SpineCode {
             | Self::InvalidIdentifierSystem
             | Self::InvalidIdentifierValue
             | Self::InvalidNhsNumber => 400,
-            Self::PatientNotFound | Self::NoRecordFound => 404,
+            Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
+                404
+            }
             Self::InvalidResource | Self::InvalidParameter => 422,
             Self::InternalServerError => 500,
         }
@@ -149,7 +187,9 @@ impl SpineCode {
         match self {
             Self::InvalidIdentifierSystem | Self::InvalidIdentifierValue | Self::InvalidNhsNumber => "value",
             Self::BadRequest | Self::InvalidResource | Self::InvalidParameter => "invalid",
-            Self::PatientNotFound | Self::NoRecordFound => "not-found",
+            Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
+                "not-found"
+            }
             Self::InternalServerError => "exception",
         }
     }

@@ -102,6 +102,28 @@ mod tests {
     }
 
     #[test]
+    fn directory_schemas_refuse_what_gp_connect_forbids() {
+        let s = Schemas::embedded().expect("compile");
+        let pack = crate::fixtures::FixturePack::embedded().expect("fixtures");
+        let org = pack.organizations["ORG1"].resource.clone().expect("ORG1");
+        let mut no_meta = org.clone();
+        no_meta.as_object_mut().expect("object").remove("meta");
+        assert!(s.check("organization", &no_meta).is_err());
+        let mut no_ods = org;
+        no_ods["identifier"][0]["system"] = "https://fhir.nhs.uk/Id/sds-user-id".into();
+        assert!(s.check("organization", &no_ods).is_err());
+        let mut photo = pack.practitioners["practitioner1"].resource.clone().expect("practitioner1");
+        photo["photo"] = serde_json::json!([{ "contentType": "image/png" }]);
+        assert!(s.check("practitioner", &photo).is_err());
+        let mut endpoint = pack.locations["location1"].resource.clone().expect("location1");
+        endpoint["endpoint"] = serde_json::json!([{ "reference": "Endpoint/1" }]);
+        assert!(s.check("location", &endpoint).is_err());
+        let mut unmanaged = pack.locations["location1"].resource.clone().expect("location1");
+        unmanaged.as_object_mut().expect("object").remove("managingOrganization");
+        assert!(s.check("location", &unmanaged).is_err());
+    }
+
+    #[test]
     fn patient_schema_refuses_withheld_fields() {
         let s = schemas();
         let pack = crate::fixtures::FixturePack::embedded().expect("fixtures");

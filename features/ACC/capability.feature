@@ -33,3 +33,19 @@ Feature: The CapabilityStatement
       Given a metadata request
       When the request is sent
       Then the CapabilityStatement declares the "identifier" search parameter on "Patient"
+
+  @RFA-ACC-021 @lot1 @must
+  Rule: The CapabilityStatement declares Organization and Practitioner read and search, and Location read
+
+    Scenario Outline: <resource> <interaction> is declared
+      Given a metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the "<interaction>" interaction on "<resource>"
+
+      Examples:
+        | resource     | interaction |
+        | Organization | read        |
+        | Organization | search-type |
+        | Practitioner | read        |
+        | Practitioner | search-type |
+        | Location     | read        |

@@ -12,6 +12,29 @@ pub fn statement(state: &State) -> Value {
         patient_interactions.push(json!({ "code": "search-type" }));
     }
     let fhir_version = if state.defects.has(Defect::CapabilityWrongFhirVersion) { "4.0.1" } else { gpc::FHIR_VERSION };
+    let mut resources = vec![json!({
+        "type": "Patient",
+        "profile": { "reference": gpc::PATIENT_PROFILE },
+        "interaction": patient_interactions,
+        "searchParam": [{
+            "name": "identifier",
+            "type": "token",
+            "documentation": "NHS number (system https://fhir.nhs.uk/Id/nhs-number)"
+        }]
+    })];
+    if !state.defects.has(Defect::CapabilityOmitsDirectory) {
+        resources.push(directory_resource(
+            "Organization",
+            gpc::ORGANIZATION_PROFILE,
+            Some("ODS code (system https://fhir.nhs.uk/Id/ods-organization-code)"),
+        ));
+        resources.push(directory_resource(
+            "Practitioner",
+            gpc::PRACTITIONER_PROFILE,
+            Some("SDS user id (system https://fhir.nhs.uk/Id/sds-user-id)"),
+        ));
+        resources.push(directory_resource("Location", gpc::LOCATION_PROFILE, None));
+    }
     json!({
         "resourceType": "CapabilityStatement",
         "version": "1.6.0",
@@ -25,19 +48,17 @@ pub fn statement(state: &State) -> Value {
         "acceptUnknown": "both",
         "format": [gpc::FHIR_JSON],
         "profile": [{ "reference": gpc::PATIENT_PROFILE }],
-        "rest": [{
-            "mode": "server",
-            "security": { "cors": true },
-            "resource": [{
-                "type": "Patient",
-                "profile": { "reference": gpc::PATIENT_PROFILE },
-                "interaction": patient_interactions,
-                "searchParam": [{
-                    "name": "identifier",
-                    "type": "token",
-                    "documentation": "NHS number (system https://fhir.nhs.uk/Id/nhs-number)"
-                }]
-            }]
-        }]
+        "rest": [{ "mode": "server", "security": { "cors": true }, "resource": resources }]
     })
+}
+
+fn directory_resource(kind: &str, profile: &str, search: Option<&str>) -> Value {
+    let mut interactions = vec![json!({ "code": "read" })];
+    let mut resource = json!({ "type": kind, "profile": { "reference": profile } });
+    if let Some(documentation) = search {
+        interactions.push(json!({ "code": "search-type" }));
+        resource["searchParam"] = json!([{ "name": "identifier", "type": "token", "documentation": documentation }]);
+    }
+    resource["interaction"] = Value::Array(interactions);
+    resource
 }

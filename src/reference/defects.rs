@@ -93,6 +93,28 @@ defects! {
         "fails with 500 when asked to read a patient id it does not hold";
     ReadWithoutEtag = "read-without-etag" ["RFA-INF-011"]
         "sends no ETag header on Patient reads";
+    OrganizationSearchOmitsMeta = "organization-search-omits-meta" ["RFA-INF-012"]
+        "returns Organizations from search without meta (no profile, no versionId)";
+    UnknownOrganization404 = "unknown-organization-404" ["RFA-INF-013"]
+        "answers an Organization search for an ODS code it does not hold with 404 instead of an empty Bundle";
+    OrganizationSearchAnySystem = "organization-search-any-system" ["RFA-INF-014"]
+        "searches Organizations by the identifier value whatever identifier system is given";
+    OrganizationReadWithoutEtag = "organization-read-without-etag" ["RFA-INF-015"]
+        "sends no ETag header on Organization reads";
+    OrganisationNotFoundWrongCode = "organisation-not-found-wrong-code" ["RFA-INF-016"]
+        "answers a read of an unknown Organization with 404 NO_RECORD_FOUND instead of ORGANISATION_NOT_FOUND";
+    PractitionerSearchOmitsFullUrl = "practitioner-search-omits-full-url" ["RFA-INF-017"]
+        "returns Practitioner search entries without fullUrl";
+    PractitionerSearchAnySystem = "practitioner-search-any-system" ["RFA-INF-018"]
+        "searches Practitioners by the identifier value whatever identifier system is given";
+    PractitionerReadUnknown500 = "practitioner-read-unknown-500" ["RFA-INF-019"]
+        "fails with 500 when asked to read a Practitioner id it does not hold";
+    LocationEtagIgnoresVersion = "location-etag-ignores-version" ["RFA-INF-020"]
+        "sends ETag W/\"1\" on every Location read, whatever the version";
+    LocationNotFoundPatientCode = "location-not-found-patient-code" ["RFA-INF-021"]
+        "answers a read of an unknown Location with PATIENT_NOT_FOUND (a copied handler)";
+    CapabilityOmitsDirectory = "capability-omits-directory" ["RFA-ACC-021"]
+        "leaves Organization, Practitioner and Location out of its CapabilityStatement";
 }
 
 impl Defect {

@@ -4,6 +4,7 @@
 
 mod capability;
 pub mod defects;
+mod directory;
 mod guard;
 pub mod hostile;
 mod outcome;

@@ -11,10 +11,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::capability;
 use super::defects::Defect;
+use super::directory;
 use super::guard;
 use super::outcome::{Fhir, Outcome};
 use super::{Latency, State};
@@ -34,7 +35,12 @@ pub fn router(state: Shared) -> Router {
     let api = Router::new()
         .route("/metadata", route(get(metadata), any(metadata)))
         .route("/Patient", route(get(search), any(search)))
-        .route("/Patient/{id}", route(get(read), any(read)));
+        .route("/Patient/{id}", route(get(read), any(read)))
+        .route("/Organization", route(get(directory::search_organizations), any(directory::search_organizations)))
+        .route("/Organization/{id}", route(get(directory::read_organization), any(directory::read_organization)))
+        .route("/Practitioner", route(get(directory::search_practitioners), any(directory::search_practitioners)))
+        .route("/Practitioner/{id}", route(get(directory::read_practitioner), any(directory::read_practitioner)))
+        .route("/Location/{id}", route(get(directory::read_location), any(directory::read_location)));
     Router::new()
         .nest(&state.base_path, api)
         .fallback(unknown_path)
@@ -116,26 +122,12 @@ fn find_patients(s: &State, params: &[(String, String)]) -> Result<Vec<String>, 
 
 fn searchset(s: &State, headers: &HeaderMap, ids: &[String]) -> Value {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let entries: Vec<Value> = ids
+    let entries = ids
         .iter()
         .filter_map(|id| s.store.by_id(id))
-        .map(|p| {
-            let resource = p.public_view(!s.defects.has(Defect::SearchExposesWithheldFields));
-            if s.defects.has(Defect::SearchOmitsFullUrl) {
-                json!({ "resource": resource })
-            } else {
-                json!({ "fullUrl": format!("http://{host}{}/Patient/{}", s.base_path, p.id), "resource": resource })
-            }
-        })
+        .map(|p| ("Patient", p.id.as_str(), p.public_view(!s.defects.has(Defect::SearchExposesWithheldFields))))
         .collect();
-    json!({
-        "resourceType": "Bundle",
-        "id": uuid::Uuid::new_v4().to_string(),
-        "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
-        "type": "searchset",
-        "total": entries.len(),
-        "entry": entries,
-    })
+    directory::searchset(&s.base_path, host, entries, !s.defects.has(Defect::SearchOmitsFullUrl))
 }
 
 async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {

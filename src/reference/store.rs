@@ -54,10 +54,37 @@ impl StoredPatient {
     }
 }
 
+/// An organisation, practitioner or location as stored.
+#[derive(Debug, Clone)]
+pub struct StoredItem {
+    pub id: String,
+    /// ODS code or SDS user id (none for locations).
+    pub business_id: Option<String>,
+    pub version: String,
+    pub resource: Value,
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pub patients: Vec<StoredPatient>,
     pub organization: Value,
+    pub organizations: Vec<StoredItem>,
+    pub practitioners: Vec<StoredItem>,
+    pub locations: Vec<StoredItem>,
+}
+
+fn items(map: &std::collections::BTreeMap<String, crate::fixtures::FixtureItem>) -> Vec<StoredItem> {
+    map.values()
+        .filter_map(|f| {
+            let r = f.resource.clone()?;
+            Some(StoredItem {
+                id: r.get("id")?.as_str()?.to_string(),
+                business_id: f.business_id.clone(),
+                version: r.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or("1").to_string(),
+                resource: r,
+            })
+        })
+        .collect()
 }
 
 impl Store {
@@ -75,7 +102,13 @@ impl Store {
                 })
             })
             .collect();
-        Self { patients, organization: pack.organization.clone() }
+        Self {
+            patients,
+            organization: pack.organization.clone(),
+            organizations: items(&pack.organizations),
+            practitioners: items(&pack.practitioners),
+            locations: items(&pack.locations),
+        }
     }
 
     pub fn by_id(&self, id: &str) -> Option<&StoredPatient> {

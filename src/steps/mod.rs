@@ -4,8 +4,11 @@
 //! `docs/steps.md` lists them for pack authors.
 
 mod acc;
+mod bundle;
+mod directory;
 mod http;
 mod inf;
+mod keys;
 
 use cucumber::gherkin::{self, StepType};
 use cucumber::step::{Collection, Context};
@@ -83,6 +86,7 @@ pub fn registry() -> Vec<StepDef> {
     let mut all = http::steps();
     all.extend(acc::steps());
     all.extend(inf::steps());
+    all.extend(directory::steps());
     all
 }
 
