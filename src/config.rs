@@ -38,7 +38,10 @@ pub struct CandidateIdentity {
 #[serde(deny_unknown_fields)]
 pub struct JwtDefaults {
     pub issuer: String,
-    pub audience: String,
+    /// `aud`; unset, it is the service root of the capability called, as
+    /// GP Connect says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
     pub practitioner_id: String,
     pub practitioner_sds_user_id: String,
     pub practitioner_sds_role_profile_id: String,
@@ -121,8 +124,12 @@ const MANAGED_HEADERS: [&str; 6] =
 #[derive(Debug, Clone)]
 pub struct CandidateConfig {
     pub identity: CandidateIdentity,
-    /// FHIR service root, without a trailing slash.
+    /// FHIR service root (Foundations), without a trailing slash.
     pub base_url: Url,
+    /// Access Record Structured's service root.
+    pub structured_url: Url,
+    /// Access Document's service root.
+    pub documents_url: Url,
     pub timeout: Duration,
     pub max_response_bytes: usize,
     /// Requests in flight to this candidate at once, across all scenarios.
@@ -146,6 +153,11 @@ pub struct CandidateConfig {
 pub struct PublicConfig {
     pub candidate: CandidateIdentity,
     pub base_url: String,
+    /// Absent in results written before structured and documents existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents_url: Option<String>,
     pub timeout_secs: f64,
     pub max_response_bytes: usize,
     #[serde(default = "default_in_flight")]
@@ -199,6 +211,10 @@ struct RawConfig {
 struct RawEndpoint {
     #[serde(deserialize_with = "base_url")]
     base_url: Url,
+    #[serde(default, deserialize_with = "base_url_opt")]
+    structured_url: Option<Url>,
+    #[serde(default, deserialize_with = "base_url_opt")]
+    documents_url: Option<Url>,
     #[serde(default, deserialize_with = "timeout_secs")]
     timeout_secs: Option<Duration>,
     #[serde(default, deserialize_with = "positive")]
@@ -260,6 +276,29 @@ fn base_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Url, D::Error> {
 
 /// A FHIR service root: http(s), a host, no query or fragment; a trailing
 /// slash is dropped (GP Connect service roots have none).
+fn base_url_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
+    base_url(d).map(Some)
+}
+
+/// The service root of another capability next to the Foundations one:
+/// `…/gpconnect/fhir` → `…/gpconnect/structured/fhir`, `…/gpconnect` →
+/// `…/gpconnect/structured` (GP Connect's routing segments); any other shape
+/// is used as it is, and must be set explicitly if the capability lives
+/// elsewhere.
+pub fn sibling_root(base: &Url, segment: &str) -> Url {
+    let path = base.path();
+    let new_path = if let Some(stem) = path.strip_suffix("/gpconnect/fhir") {
+        format!("{stem}/gpconnect/{segment}/fhir")
+    } else if let Some(stem) = path.strip_suffix("/gpconnect") {
+        format!("{stem}/gpconnect/{segment}")
+    } else {
+        return base.clone();
+    };
+    let mut url = base.clone();
+    url.set_path(&new_path);
+    url
+}
+
 pub fn parse_base_url(s: &str) -> Result<Url, String> {
     let url = Url::parse(s).map_err(|e| format!("`{s}` is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -416,7 +455,7 @@ impl CandidateConfig {
             },
             jwt: JwtDefaults {
                 issuer: jwt.issuer.unwrap_or_else(|| JwtDefaults::default_issuer().into()),
-                audience: jwt.audience.unwrap_or_else(|| base.to_string()),
+                audience: jwt.audience,
                 practitioner_id: jwt.practitioner_id.unwrap_or_else(|| "1".into()),
                 practitioner_sds_user_id: jwt.practitioner_sds_user_id.unwrap_or_else(|| "RFAH0000001".into()),
                 practitioner_sds_role_profile_id: jwt
@@ -426,6 +465,8 @@ impl CandidateConfig {
                 practitioner_given: jwt.practitioner_given.unwrap_or_else(|| "Tester".into()),
                 organization_name: jwt.organization_name.unwrap_or_else(|| "RFA Harness Consumer".into()),
             },
+            structured_url: raw.endpoint.structured_url.unwrap_or_else(|| sibling_root(&base, "structured")),
+            documents_url: raw.endpoint.documents_url.unwrap_or_else(|| sibling_root(&base, "documents")),
             base_url: base,
             patients,
             directory,
@@ -456,6 +497,8 @@ impl CandidateConfig {
         // a hand-built value rather than panic.
         Self::parse(&toml, "<reference>", fixtures).unwrap_or_else(|_| Self {
             identity,
+            structured_url: sibling_root(&base_url, "structured"),
+            documents_url: sibling_root(&base_url, "documents"),
             base_url: base_url.clone(),
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -466,12 +509,26 @@ impl CandidateConfig {
                 consumer_ods: DEFAULT_CONSUMER_ODS.into(),
                 provider_ods: provider_ods.into(),
             },
-            jwt: JwtDefaults::for_audience(base_url.as_str()),
+            jwt: JwtDefaults::standard(),
             patients: fixtures.default_identities(),
             directory: fixtures.default_directory(),
             headers: Vec::new(),
             source: None,
         })
+    }
+
+    /// The service root of a capability.
+    pub fn service_root(&self, capability: crate::gpc::Capability) -> &Url {
+        match capability {
+            crate::gpc::Capability::Foundations => &self.base_url,
+            crate::gpc::Capability::Structured => &self.structured_url,
+            crate::gpc::Capability::Documents => &self.documents_url,
+        }
+    }
+
+    /// The JWT `aud` for a request to this capability.
+    pub fn audience(&self, capability: crate::gpc::Capability) -> String {
+        self.jwt.audience.clone().unwrap_or_else(|| self.service_root(capability).to_string())
     }
 
     /// Secret values, labelled, for the redactor.
@@ -485,6 +542,8 @@ impl CandidateConfig {
         PublicConfig {
             candidate: self.identity.clone(),
             base_url: self.base_url.to_string(),
+            structured_url: Some(self.structured_url.to_string()),
+            documents_url: Some(self.documents_url.to_string()),
             timeout_secs: self.timeout.as_secs_f64(),
             max_response_bytes: self.max_response_bytes,
             max_in_flight: self.max_in_flight,
@@ -512,12 +571,20 @@ impl CandidateConfig {
     /// are left out: a replay sends nothing.
     pub fn from_public(p: &PublicConfig) -> Result<Self, String> {
         let base_url = parse_base_url(&p.base_url)?;
+        let root = |given: &Option<String>, segment| match given {
+            Some(u) => parse_base_url(u),
+            None => Ok(sibling_root(&base_url, segment)),
+        };
+        let (structured_url, documents_url) =
+            (root(&p.structured_url, "structured")?, root(&p.documents_url, "documents")?);
         if !(p.timeout_secs > 0.0 && p.timeout_secs <= 600.0) {
             return Err(format!("timeout_secs {} is out of range", p.timeout_secs));
         }
         Ok(Self {
             identity: p.candidate.clone(),
             base_url,
+            structured_url,
+            documents_url,
             timeout: Duration::from_secs_f64(p.timeout_secs),
             max_response_bytes: p.max_response_bytes,
             max_in_flight: p.max_in_flight,
@@ -541,10 +608,10 @@ impl JwtDefaults {
         "https://consumer.rfa-harness.invalid"
     }
 
-    fn for_audience(aud: &str) -> Self {
+    fn standard() -> Self {
         Self {
             issuer: Self::default_issuer().into(),
-            audience: aud.into(),
+            audience: None,
             practitioner_id: "1".into(),
             practitioner_sds_user_id: "RFAH0000001".into(),
             practitioner_sds_role_profile_id: "RFAH0000002".into(),
@@ -664,7 +731,9 @@ nhs_number = "9690937286"
         assert_eq!(c.base_url.as_str(), "https://gp.example.nhs.uk/GPC001/STU3/1/gpconnect/fhir");
         assert_eq!(c.timeout, Duration::from_millis(2500));
         assert_eq!(c.spine.consumer_asid, DEFAULT_CONSUMER_ASID);
-        assert_eq!(c.jwt.audience, c.base_url.as_str());
+        assert_eq!(c.audience(crate::gpc::Capability::Foundations), c.base_url.as_str());
+        assert_eq!(c.structured_url.as_str(), "https://gp.example.nhs.uk/GPC001/STU3/1/gpconnect/structured/fhir");
+        assert_eq!(c.audience(crate::gpc::Capability::Documents), c.documents_url.as_str());
         assert_eq!(c.patients["patient2"].nhs_number, "9690937286");
         assert_eq!(c.patients["patient1"], fixtures().default_identities()["patient1"]);
     }

@@ -92,7 +92,44 @@ struct ManifestPatient {
     purpose: String,
 }
 
+impl FixturePatient {
+    /// Whether GP Connect patient search returns this patient: it is held,
+    /// active and alive.
+    pub fn found_by_search(&self) -> bool {
+        let Some(r) = &self.resource else { return false };
+        let deceased =
+            r.get("deceasedDateTime").is_some() || r.get("deceasedBoolean").and_then(Value::as_bool).unwrap_or(false);
+        r.get("active").and_then(Value::as_bool).unwrap_or(true) && !deceased
+    }
+}
+
 impl FixturePack {
+    /// The pack without these keys (of any kind): the data a candidate that
+    /// failed to load them holds. Unknown keys are returned as the error.
+    pub fn without(mut self, keys: &[String]) -> Result<Self, Vec<String>> {
+        let mut unknown = Vec::new();
+        for key in keys {
+            let removed = self.patients.remove(key).is_some()
+                | self.organizations.remove(key).is_some()
+                | self.practitioners.remove(key).is_some()
+                | self.locations.remove(key).is_some();
+            if !removed {
+                unknown.push(key.clone());
+            }
+        }
+        if unknown.is_empty() { Ok(self) } else { Err(unknown) }
+    }
+
+    /// Every key, with its kind.
+    pub fn keys(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.patients
+            .keys()
+            .map(|k| ("patient", k.as_str()))
+            .chain(self.organizations.keys().map(|k| ("organisation", k.as_str())))
+            .chain(self.practitioners.keys().map(|k| ("practitioner", k.as_str())))
+            .chain(self.locations.keys().map(|k| ("location", k.as_str())))
+    }
+
     /// The pack compiled into the binary.
     pub fn embedded() -> Result<Self, FixtureError> {
         let read = |path: &str| -> Result<&'static [u8], FixtureError> {

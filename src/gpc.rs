@@ -46,6 +46,16 @@ pub const MANDATORY_CLAIMS: [&str; 10] = [
     "requesting_practitioner",
 ];
 
+/// GP Connect's capabilities, each with its own service root
+/// (`…/gpconnect/fhir`, `…/gpconnect/structured/fhir`,
+/// `…/gpconnect/documents/fhir`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    Foundations,
+    Structured,
+    Documents,
+}
+
 /// The provider interactions the profile covers so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Interaction {
@@ -57,10 +67,16 @@ pub enum Interaction {
     SearchPractitioners,
     ReadPractitioner,
     ReadLocation,
+    ReadStructuredMetadata,
+    GetStructuredRecord,
+    ReadDocumentsMetadata,
+    SearchDocumentsPatients,
+    SearchDocuments,
+    ReadBinary,
 }
 
 impl Interaction {
-    pub const ALL: [Interaction; 8] = [
+    pub const ALL: [Interaction; 14] = [
         Self::ReadMetadata,
         Self::SearchPatients,
         Self::ReadPatient,
@@ -69,6 +85,12 @@ impl Interaction {
         Self::SearchPractitioners,
         Self::ReadPractitioner,
         Self::ReadLocation,
+        Self::ReadStructuredMetadata,
+        Self::GetStructuredRecord,
+        Self::ReadDocumentsMetadata,
+        Self::SearchDocumentsPatients,
+        Self::SearchDocuments,
+        Self::ReadBinary,
     ];
 
     /// The `Ssp-InteractionID` value.
@@ -82,6 +104,23 @@ impl Interaction {
             Self::SearchPractitioners => "urn:nhs:names:services:gpconnect:fhir:rest:search:practitioner-1",
             Self::ReadPractitioner => "urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1",
             Self::ReadLocation => "urn:nhs:names:services:gpconnect:fhir:rest:read:location-1",
+            Self::ReadStructuredMetadata => "urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1",
+            Self::GetStructuredRecord => "urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1",
+            Self::ReadDocumentsMetadata => "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:metadata-1",
+            Self::SearchDocumentsPatients => "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:patient-1",
+            Self::SearchDocuments => "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1",
+            Self::ReadBinary => "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1",
+        }
+    }
+
+    /// Which service root it is sent to.
+    pub fn capability(self) -> Capability {
+        match self {
+            Self::ReadStructuredMetadata | Self::GetStructuredRecord => Capability::Structured,
+            Self::ReadDocumentsMetadata | Self::SearchDocumentsPatients | Self::SearchDocuments | Self::ReadBinary => {
+                Capability::Documents
+            }
+            _ => Capability::Foundations,
         }
     }
 
@@ -94,8 +133,15 @@ impl Interaction {
             | Self::ReadOrganization
             | Self::SearchPractitioners
             | Self::ReadPractitioner
-            | Self::ReadLocation => "organization/*.read",
-            Self::SearchPatients | Self::ReadPatient => "patient/*.read",
+            | Self::ReadLocation
+            | Self::ReadStructuredMetadata
+            | Self::ReadDocumentsMetadata => "organization/*.read",
+            Self::SearchPatients
+            | Self::ReadPatient
+            | Self::GetStructuredRecord
+            | Self::SearchDocumentsPatients
+            | Self::SearchDocuments
+            | Self::ReadBinary => "patient/*.read",
         }
     }
 

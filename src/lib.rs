@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod gpc;
 pub mod model;
 pub mod nhs;
+pub mod preflight;
 pub mod reference;
 pub mod register;
 pub mod report;

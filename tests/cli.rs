@@ -300,3 +300,40 @@ fn concurrency_does_not_change_results() {
         assert_eq!(maps[0], maps[2], "a tight in-flight limit changes nothing ({defects:?})");
     }
 }
+
+#[test]
+fn fixtures_check_names_what_a_candidate_failed_to_load() {
+    let (out, _) = text(&run(&["fixtures", "check"]));
+    assert!(
+        out.contains("0 missing") && out.contains("patient3"),
+        "the embedded reference holds the whole pack: {out}"
+    );
+
+    let (_server, base) = common::serve(&["--without", "patient3", "--without", "practitioner2"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, common::config_for(&base)).expect("write config");
+    let o = run(&["fixtures", "check", "--config", cfg.to_str().expect("utf8")]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let missing: Vec<&str> = out.lines().filter(|l| l.contains(" missing ")).collect();
+    assert_eq!(missing.len(), 2, "{out}");
+    assert!(missing[0].contains("patient3") && missing[0].contains("9990000247"), "{out}");
+    assert!(missing.iter().any(|l| l.contains("practitioner2")), "{out}");
+
+    let o = run(&["fixtures", "check", "--config", cfg.to_str().expect("utf8"), "--format", "json"]);
+    let reports: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let bad: Vec<&str> = reports
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|r| r["status"] != "ok" && r["status"] != "absent")
+        .filter_map(|r| r["key"].as_str())
+        .collect();
+    assert_eq!(bad, ["patient3", "practitioner2"]);
+
+    let o = run(&["reference", "serve", "--without", "patient99"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("patient99") && err.contains("patient1"), "{err}");
+}

@@ -12,6 +12,7 @@ use crate::model::{CatalogueDoc, defects_doc};
 use crate::steps::StepTable;
 
 mod dossier;
+mod fixtures;
 mod merge;
 mod outputs;
 mod reference;
@@ -28,6 +29,8 @@ Examples:
   rfa verify rfa-out/dossier.json --key me.pub --rejudge
                                            check a dossier and re-judge it from its evidence
   rfa catalogue                            what is tested, requirement by requirement
+  rfa fixtures check --config candidate.toml
+                                           does the candidate hold the test-data pack?
   rfa reference serve --defect accepts-expired-jwt
                                            a deliberately broken candidate to test against
 
@@ -87,6 +90,11 @@ enum Command {
     /// IDs, untagged rules, unknown tags, steps without a definition) is
     /// reported with file and line, exit code 2.
     Catalogue(CatalogueArgs),
+    /// Check that a candidate holds the test-data pack (`fixtures check`).
+    Fixtures {
+        #[command(subcommand)]
+        command: fixtures::FixturesCommand,
+    },
     /// Run or describe the embedded reference candidate.
     Reference {
         #[command(subcommand)]
@@ -146,6 +154,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Keys { command } => dossier::keys(command),
         Command::Register(args) => register::run(args).await,
         Command::Catalogue(args) => catalogue(args),
+        Command::Fixtures { command } => fixtures::dispatch(command).await,
         Command::Reference { command } => reference::dispatch(command).await,
     }
 }

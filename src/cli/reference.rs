@@ -30,6 +30,10 @@ pub enum ReferenceCommand {
         /// Add up to MS milliseconds of random delay to --latency.
         #[arg(long, value_name = "MS", default_value_t = 0)]
         jitter: u64,
+        /// Leave this fixture key out of the data it serves (repeatable): a
+        /// candidate that failed to load a record, for `rfa fixtures check`.
+        #[arg(long, value_name = "KEY")]
+        without: Vec<String>,
     },
     /// List the defects the reference can be started with and the
     /// requirements each must make fail.
@@ -41,31 +45,41 @@ pub enum ReferenceCommand {
 
 pub async fn dispatch(c: ReferenceCommand) -> anyhow::Result<u8> {
     match c {
-        ReferenceCommand::Serve { addr, defects, latency, jitter } => {
+        ReferenceCommand::Serve { addr, defects, latency, jitter, without } => {
             let latency = reference::Latency {
                 base: std::time::Duration::from_millis(latency),
                 jitter: std::time::Duration::from_millis(jitter),
             };
-            serve(addr, defects, latency).await
+            serve(addr, defects, latency, &without).await
         }
         ReferenceCommand::Defects { format } => super::list_defects(format),
     }
 }
 
-async fn serve(addr: SocketAddr, defects: Vec<Defect>, latency: reference::Latency) -> anyhow::Result<u8> {
-    let fixtures = FixturePack::embedded()?;
+async fn serve(
+    addr: SocketAddr,
+    defects: Vec<Defect>,
+    latency: reference::Latency,
+    without: &[String],
+) -> anyhow::Result<u8> {
+    let fixtures = FixturePack::embedded()?.without(without).map_err(|unknown| {
+        let known: Vec<String> =
+            FixturePack::embedded().map(|p| p.keys().map(|(_, k)| k.to_string()).collect()).unwrap_or_default();
+        anyhow::anyhow!("--without {}: not a fixture key (known: {})", unknown.join(", "), known.join(", "))
+    })?;
     let set: DefectSet = defects.into_iter().collect();
     let r = reference::start_with(addr, set, &fixtures, latency)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let names: Vec<&str> = r.defects.iter().map(Defect::name).collect();
     let banner = format!(
-        "rfa reference candidate listening\n  base URL:      {}\n  provider ASID: {}   ODS code: {}\n  defects:       {}\n\
+        "rfa reference candidate listening\n  base URL:      {}\n  provider ASID: {}   ODS code: {}\n  defects:       {}\n  left out:      {}\n\
          Test it with: rfa run --config examples/local.toml   (Ctrl-C stops the server)\n",
         r.base_url,
         r.asid,
         r.ods,
-        if names.is_empty() { "none (conformant)".into() } else { names.join(", ") }
+        if names.is_empty() { "none (conformant)".into() } else { names.join(", ") },
+        if without.is_empty() { "nothing (the whole fixture pack)".into() } else { without.join(", ") }
     );
     // A server whose stdout reader has gone away must keep serving, so the
     // write error is ignored rather than panicking as println! would.

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
-use crate::config::{JwtDefaults, Spine};
+use crate::config::CandidateConfig;
 use crate::gpc::{self, Interaction};
 
 /// A change a test makes to one claim.
@@ -45,17 +45,12 @@ impl Default for JwtSpec {
 }
 
 /// The conformant claims for an interaction, in the order GP Connect lists them.
-pub fn default_claims(
-    jwt: &JwtDefaults,
-    spine: &Spine,
-    interaction: Interaction,
-    iat: i64,
-    lifetime: i64,
-) -> Map<String, Value> {
+pub fn default_claims(cfg: &CandidateConfig, interaction: Interaction, iat: i64, lifetime: i64) -> Map<String, Value> {
+    let (jwt, spine) = (&cfg.jwt, &cfg.spine);
     let mut c = Map::new();
     c.insert("iss".into(), json!(jwt.issuer));
     c.insert("sub".into(), json!(jwt.practitioner_id));
-    c.insert("aud".into(), json!(jwt.audience));
+    c.insert("aud".into(), json!(cfg.audience(interaction.capability())));
     c.insert("exp".into(), json!(iat + lifetime));
     c.insert("iat".into(), json!(iat));
     c.insert("reason_for_request".into(), json!("directcare"));
@@ -93,9 +88,9 @@ pub fn default_claims(
 }
 
 /// The token text and the claims it carries (for evidence).
-pub fn build(jwt: &JwtDefaults, spine: &Spine, interaction: Interaction, spec: &JwtSpec, now: i64) -> (String, Value) {
+pub fn build(cfg: &CandidateConfig, interaction: Interaction, spec: &JwtSpec, now: i64) -> (String, Value) {
     let iat = now + spec.issued_offset_secs;
-    let mut claims = default_claims(jwt, spine, interaction, iat, spec.lifetime_secs);
+    let mut claims = default_claims(cfg, interaction, iat, spec.lifetime_secs);
     for (name, edit) in &spec.claim_edits {
         match edit {
             ClaimEdit::Remove => {
@@ -137,7 +132,7 @@ mod tests {
     #[test]
     fn conformant_token_is_unsigned_with_trailing_dot_and_exact_lifetime() {
         let c = cfg();
-        let (token, claims) = build(&c.jwt, &c.spine, Interaction::SearchPatients, &JwtSpec::default(), 1_700_000_000);
+        let (token, claims) = build(&c, Interaction::SearchPatients, &JwtSpec::default(), 1_700_000_000);
         let parts: Vec<&str> = token.split('.').collect();
         assert_eq!(parts.len(), 3);
         assert_eq!(parts[2], "", "signature is empty");
@@ -162,7 +157,7 @@ mod tests {
             claim_edits: vec![("iss".into(), ClaimEdit::Remove), ("aud".into(), ClaimEdit::Set(json!(7)))],
             raw: None,
         };
-        let (token, claims) = build(&c.jwt, &c.spine, Interaction::ReadMetadata, &spec, 1000);
+        let (token, claims) = build(&c, Interaction::ReadMetadata, &spec, 1000);
         assert_eq!(token.matches('.').count(), 1);
         assert!(claims.get("iss").is_none());
         assert_eq!(claims["aud"], 7);

@@ -162,7 +162,7 @@ impl Client {
 
     /// The absolute URL of a path under the service root.
     pub fn url(&self, spec: &RequestSpec) -> Result<Url, TransportError> {
-        let base = self.config.base_url.as_str().trim_end_matches('/');
+        let base = self.config.service_root(spec.interaction.capability()).as_str().trim_end_matches('/');
         let path = spec.path.trim_start_matches('/');
         let mut url = Url::parse(&format!("{base}/{path}")).map_err(|e| TransportError::Build(e.to_string()))?;
         if let Some(raw) = &spec.raw_query {
@@ -191,7 +191,7 @@ impl Client {
         let clock = Instant::now();
         let now = started.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
         let c = &self.config;
-        let (token, claims) = jwt::build(&c.jwt, &c.spine, spec.interaction, &spec.jwt, now);
+        let (token, claims) = jwt::build(c, spec.interaction, &spec.jwt, now);
 
         let mut headers: Vec<(String, String)> = vec![
             ("Ssp-TraceID".into(), uuid::Uuid::new_v4().to_string()),

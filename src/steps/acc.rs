@@ -53,7 +53,7 @@ fn current_claim(w: &mut RfaWorld, claim: &str) -> Result<Value, Failure> {
     let ctx = w.ctx()?;
     let cfg = ctx.client.config();
     let spec = w.request_mut()?;
-    let (_, claims) = crate::client::jwt::build(&cfg.jwt, &cfg.spine, spec.interaction, &spec.jwt, 0);
+    let (_, claims) = crate::client::jwt::build(cfg, spec.interaction, &spec.jwt, 0);
     claims.get(claim).cloned().ok_or_else(|| Failure::Harness(format!("the JWT has no claim `{claim}` to change")))
 }
 
