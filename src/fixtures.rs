@@ -23,7 +23,29 @@ pub struct FixturePatient {
     /// The stored resource; `None` for keys that exist to be absent
     /// (e.g. `patientNotInSystem`).
     pub resource: Option<Value>,
+    /// The clinical record as stored (FHIR STU3 resources; `meta.security`
+    /// code R marks confidential items).
+    pub record: Vec<Value>,
+    pub flags: std::collections::BTreeSet<PatientFlag>,
+    /// NHS numbers superseded or retired in a merge: they find nothing.
+    pub former_nhs_numbers: Vec<String>,
+    /// When the patient registered here (records still in transit).
+    pub registered_on: Option<String>,
     pub purpose: String,
+}
+
+/// Facts about a patient that a FHIR Patient resource does not carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PatientFlag {
+    /// PDS sensitive: never shared.
+    Sensitive,
+    /// Dissented from sharing their record.
+    Dissent,
+    /// Not a Regular/GMS registration (e.g. a temporary resident).
+    Temporary,
+    /// The record is still arriving from a previous practice.
+    InTransit,
 }
 
 /// An organisation, practitioner or location of the pack: its business
@@ -89,6 +111,12 @@ struct ManifestOrg {
 struct ManifestPatient {
     nhs_number: String,
     resource: Option<String>,
+    record: Option<String>,
+    #[serde(default)]
+    flags: std::collections::BTreeSet<PatientFlag>,
+    #[serde(default)]
+    former_nhs_numbers: Vec<String>,
+    registered_on: Option<String>,
     purpose: String,
 }
 
@@ -96,11 +124,33 @@ impl FixturePatient {
     /// Whether GP Connect patient search returns this patient: it is held,
     /// active and alive.
     pub fn found_by_search(&self) -> bool {
+        self.shareable()
+            && !self.flags.contains(&PatientFlag::Sensitive)
+            && !self.flags.contains(&PatientFlag::Temporary)
+    }
+
+    /// Held, active, alive and with a verified NHS number: the conditions
+    /// under which GP Connect serves anything about a patient.
+    pub fn shareable(&self) -> bool {
         let Some(r) = &self.resource else { return false };
         let deceased =
             r.get("deceasedDateTime").is_some() || r.get("deceasedBoolean").and_then(Value::as_bool).unwrap_or(false);
-        r.get("active").and_then(Value::as_bool).unwrap_or(true) && !deceased
+        r.get("active").and_then(Value::as_bool).unwrap_or(true) && !deceased && nhs_number_verified(r)
     }
+}
+
+/// Whether a Patient's NHS number carries verification status 01 ("Number
+/// present and verified"); a number without a status counts as verified.
+pub fn nhs_number_verified(patient: &Value) -> bool {
+    let status = patient
+        .get("identifier")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|i| i.get("system").and_then(Value::as_str) == Some(crate::gpc::NHS_NUMBER_SYSTEM))
+        .flat_map(|i| i.get("extension").and_then(Value::as_array).into_iter().flatten())
+        .find_map(|e| e.pointer("/valueCodeableConcept/coding/0/code").and_then(Value::as_str));
+    status.is_none_or(|c| c == "01")
 }
 
 impl FixturePack {
@@ -152,8 +202,35 @@ impl FixturePack {
                     message: format!("[patients.{key}] nhs_number `{}`: {e}", p.nhs_number),
                 });
             }
+            for former in &p.former_nhs_numbers {
+                crate::nhs::validate(former).map_err(|e| FixtureError {
+                    file: "manifest.toml".into(),
+                    message: format!("[patients.{key}] former_nhs_numbers `{former}`: {e}"),
+                })?;
+            }
             let resource = p.resource.as_deref().map(json).transpose()?;
-            patients.insert(key, FixturePatient { nhs_number: p.nhs_number, resource, purpose: p.purpose });
+            let record = match p.record.as_deref().map(json).transpose()? {
+                None => Vec::new(),
+                Some(Value::Array(items)) => items,
+                Some(_) => {
+                    return Err(FixtureError {
+                        file: p.record.unwrap_or_default(),
+                        message: "must be a JSON array of FHIR resources".into(),
+                    });
+                }
+            };
+            patients.insert(
+                key,
+                FixturePatient {
+                    nhs_number: p.nhs_number,
+                    resource,
+                    record,
+                    flags: p.flags,
+                    former_nhs_numbers: p.former_nhs_numbers,
+                    registered_on: p.registered_on,
+                    purpose: p.purpose,
+                },
+            );
         }
         let items = |raw: BTreeMap<String, ManifestItem>| -> Result<BTreeMap<String, FixtureItem>, FixtureError> {
             raw.into_iter()

@@ -19,6 +19,8 @@ pub const PATIENT_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/
 pub const ORGANIZATION_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Organization-1";
 pub const PRACTITIONER_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Practitioner-1";
 pub const LOCATION_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Location-1";
+pub const STRUCTURED_BUNDLE_PROFILE: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1";
 pub const SEARCHSET_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1";
 pub const NHS_NUMBER_VERIFICATION_EXTENSION: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSNumberVerificationStatus-1";
@@ -164,11 +166,12 @@ pub enum SpineCode {
     OrganisationNotFound,
     PractitionerNotFound,
     NoRecordFound,
+    NoPatientConsent,
     InternalServerError,
 }
 
 impl SpineCode {
-    pub const ALL: [SpineCode; 11] = [
+    pub const ALL: [SpineCode; 12] = [
         Self::BadRequest,
         Self::InvalidIdentifierSystem,
         Self::InvalidIdentifierValue,
@@ -179,6 +182,7 @@ impl SpineCode {
         Self::OrganisationNotFound,
         Self::PractitionerNotFound,
         Self::NoRecordFound,
+        Self::NoPatientConsent,
         Self::InternalServerError,
     ];
 
@@ -194,6 +198,7 @@ impl SpineCode {
             Self::OrganisationNotFound => "ORGANISATION_NOT_FOUND",
             Self::PractitionerNotFound => "PRACTITIONER_NOT_FOUND",
             Self::NoRecordFound => "NO_RECORD_FOUND",
+            Self::NoPatientConsent => "NO_PATIENT_CONSENT",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -210,6 +215,7 @@ impl SpineCode {
             Self::OrganisationNotFound => "Organisation not found",
             Self::PractitionerNotFound => "Practitioner not found",
             Self::NoRecordFound => "No record found",
+            Self::NoPatientConsent => "Patient has not provided consent to share data",
             Self::InternalServerError => "Internal server error",
         }
     }
@@ -224,6 +230,7 @@ impl SpineCode {
                 404
             }
             Self::InvalidResource | Self::InvalidParameter => 422,
+            Self::NoPatientConsent => 403,
             Self::InternalServerError => 500,
         }
     }
@@ -236,6 +243,7 @@ impl SpineCode {
             Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
                 "not-found"
             }
+            Self::NoPatientConsent => "forbidden",
             Self::InternalServerError => "exception",
         }
     }

@@ -136,3 +136,17 @@ Feature: Finding a patient by NHS number
         | patient1 |
         | patient2 |
         | patient3 |
+
+  @RFA-INF-022 @lot1 @must
+  Rule: Patient search does not return sensitive patients, temporary residents or patients whose NHS number is not verified
+
+    Scenario Outline: a patient who is <why>
+      Given a patient search for the NHS number of "<patient>"
+      When the request is sent
+      Then the response is a searchset Bundle with 0 entries
+
+      Examples:
+        | patient   | why                                   |
+        | patient9  | sensitive                             |
+        | patient14 | registered as a temporary resident    |
+        | patient19 | held with an unverified NHS number    |

@@ -201,6 +201,9 @@ impl Client {
             ("Authorization".into(), format!("Bearer {token}")),
             ("Accept".into(), gpc::FHIR_JSON.into()),
         ];
+        if spec.body.is_some() {
+            headers.push(("Content-Type".into(), gpc::FHIR_JSON.into()));
+        }
         headers.extend(c.headers.iter().map(|h| (h.name.clone(), h.value.clone())));
         for (name, edit) in &spec.header_edits {
             headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));

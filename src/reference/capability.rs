@@ -62,3 +62,28 @@ fn directory_resource(kind: &str, profile: &str, search: Option<&str>) -> Value 
     resource["interaction"] = Value::Array(interactions);
     resource
 }
+
+/// The Access Record Structured CapabilityStatement: the operation.
+pub fn structured_statement(_state: &State) -> Value {
+    json!({
+        "resourceType": "CapabilityStatement",
+        "version": "1.6.0",
+        "name": "RFA Reference GP Connect provider: Access Record Structured",
+        "status": "active",
+        "date": "2026-11-01",
+        "publisher": "rfa-harness",
+        "kind": "instance",
+        "software": { "name": "rfa reference candidate", "version": env!("CARGO_PKG_VERSION") },
+        "fhirVersion": gpc::FHIR_VERSION,
+        "acceptUnknown": "both",
+        "format": [gpc::FHIR_JSON],
+        "rest": [{
+            "mode": "server",
+            "security": { "cors": true },
+            "operation": [{
+                "name": "gpc.getstructuredrecord",
+                "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16" }
+            }]
+        }]
+    })
+}

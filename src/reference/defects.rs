@@ -113,6 +113,82 @@ defects! {
         "sends ETag W/\"1\" on every Location read, whatever the version";
     LocationNotFoundPatientCode = "location-not-found-patient-code" ["RFA-INF-021"]
         "answers a read of an unknown Location with PATIENT_NOT_FOUND (a copied handler)";
+    SearchReturnsHidden = "search-returns-hidden" ["RFA-INF-022"]
+        "returns sensitive, temporary-resident and unverified patients from patient search";
+    StructuredBundleIdNotTraceId = "structured-bundle-id-not-trace-id" ["RFA-INF-023"]
+        "gives the structured record Bundle a fresh id instead of the request's Ssp-TraceID";
+    StructuredOmitsUsualGp = "structured-omits-usual-gp" ["RFA-INF-024"]
+        "leaves the patient's usual GP out of the structured record, so references to them dangle";
+    StructuredMissingNhsNumber400 = "structured-missing-nhs-number-400" ["RFA-INF-025"]
+        "answers a structured request without patientNHSNumber with 400 BAD_REQUEST";
+    StructuredNoModulus11 = "structured-no-modulus-11" ["RFA-INF-026"]
+        "skips the Modulus 11 check on the structured record's NHS number";
+    StructuredAnyIdentifierSystem = "structured-any-identifier-system" ["RFA-INF-027"]
+        "accepts any identifier system for patientNHSNumber";
+    DuplicateParametersAccepted = "duplicate-parameters-accepted" ["RFA-INF-028"]
+        "accepts a parameter or part parameter given twice (the last one wins)";
+    StructuredRejectsUnknownParameters = "structured-rejects-unknown-parameters" ["RFA-INF-029"]
+        "refuses a structured request with an unrecognised parameter instead of warning and answering";
+    StructuredServesDeceased = "structured-serves-deceased" ["RFA-INF-030"]
+        "returns the structured record of deceased and inactive patients";
+    StructuredServesSensitive = "structured-serves-sensitive" ["RFA-INF-031"]
+        "returns the structured record of a sensitive patient";
+    StructuredServesTemporary = "structured-serves-temporary" ["RFA-INF-032"]
+        "returns the structured record of a temporary resident";
+    StructuredServesUnverified = "structured-serves-unverified" ["RFA-INF-033"]
+        "returns the structured record of a patient whose NHS number is not verified";
+    DissentAnswersNotFound = "dissent-answers-not-found" ["RFA-INF-034"]
+        "answers 404 PATIENT_NOT_FOUND for a patient who dissented, instead of 403 NO_PATIENT_CONSENT";
+    AllergiesListIncludesResolved = "allergies-list-includes-resolved" ["RFA-INF-035", "RFA-INF-037"]
+        "puts ended allergies in the active allergies list";
+    EndedAllergiesIgnoreFlag = "ended-allergies-ignore-flag" ["RFA-INF-036"]
+        "returns the Ended allergies list even when includeResolvedAllergies is false";
+    EmptyListWithoutReason = "empty-list-without-reason" ["RFA-INF-037"]
+        "returns empty clinical lists without emptyReason and note";
+    ConfidentialItemsLeaked = "confidential-items-leaked" ["RFA-INF-035", "RFA-INF-038", "RFA-INF-040", "RFA-INF-041", "RFA-INF-042"]
+        "returns items marked confidential in the structured record";
+    ConfidentialWarningMissing = "confidential-warning-missing" ["RFA-INF-038"]
+        "withholds confidential items without the confidential-items warning on their list";
+    ResolvedAllergiesPartOptional = "resolved-allergies-part-optional" ["RFA-INF-039"]
+        "treats a missing includeResolvedAllergies part as false instead of refusing";
+    MedicationOmitsMedicationResource = "medication-omits-medication-resource" ["RFA-INF-024", "RFA-INF-040"]
+        "leaves the Medication resources out of the structured record";
+    PrescriptionIssuesAlwaysIncluded = "prescription-issues-always-included" ["RFA-INF-041"]
+        "returns prescription issues even when includePrescriptionIssues is false";
+    MedicationSearchDateIgnored = "medication-search-date-ignored" ["RFA-INF-042"]
+        "ignores medicationSearchFromDate";
+    MedicationFutureDateAccepted = "medication-future-date-accepted" ["RFA-INF-043"]
+        "accepts a medicationSearchFromDate after today";
+    ProblemLinkedItemsOmitted = "problem-linked-items-omitted" ["RFA-INF-044"]
+        "leaves the items a problem is linked to out of the structured record";
+    ProblemFilterStatusIgnored = "problem-filter-status-ignored" ["RFA-INF-045"]
+        "ignores the problems filterStatus part parameter";
+    ProblemFilterStatusAnyValue = "problem-filter-status-any-value" ["RFA-INF-046"]
+        "treats an unknown filterStatus value as no filter instead of refusing";
+    ParameterCombinationsUnchecked = "parameter-combinations-unchecked" ["RFA-INF-047"]
+        "accepts part parameters GP Connect forbids alongside includeConsultations or includeProblems";
+    ImmunisationsNotGivenAlways = "immunisations-not-given-always" ["RFA-INF-048"]
+        "returns immunisations that were not given even when includeNotGiven is false";
+    ConsultationStructureMissing = "consultation-structure-missing" ["RFA-INF-049"]
+        "returns consultations without their Consultation and Topic lists";
+    MostRecentIgnored = "most-recent-ignored" ["RFA-INF-050"]
+        "ignores includeNumberOfMostRecent and returns every consultation";
+    ConsultationPeriodIgnored = "consultation-period-ignored" ["RFA-INF-051"]
+        "ignores consultationSearchPeriod";
+    ConsultationFiltersCombined = "consultation-filters-combined" ["RFA-INF-052"]
+        "accepts consultationSearchPeriod and includeNumberOfMostRecent together";
+    SearchPeriodReversedAccepted = "search-period-reversed-accepted" ["RFA-INF-053"]
+        "accepts a search period that ends before it starts";
+    InvestigationPeriodIgnored = "investigation-period-ignored" ["RFA-INF-054"]
+        "ignores investigationSearchPeriod";
+    ReferralPeriodIgnored = "referral-period-ignored" ["RFA-INF-055"]
+        "ignores referralSearchPeriod";
+    UncategorisedPeriodIgnored = "uncategorised-period-ignored" ["RFA-INF-056"]
+        "ignores uncategorisedDataSearchPeriod";
+    DiaryPastDateAccepted = "diary-past-date-accepted" ["RFA-INF-057"]
+        "accepts a diaryEntriesSearchDate before today";
+    DataInTransitWarningMissing = "data-in-transit-warning-missing" ["RFA-INF-058"]
+        "leaves the data-in-transit warning off the lists of a record still in transit";
     CapabilityOmitsDirectory = "capability-omits-directory" ["RFA-ACC-021"]
         "leaves Organization, Practitioner and Location out of its CapabilityStatement";
 }

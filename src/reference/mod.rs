@@ -10,6 +10,7 @@ pub mod hostile;
 mod outcome;
 mod routes;
 mod store;
+mod structured;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub use defects::{Defect, DefectSet};
 pub struct State {
     pub asid: String,
     pub base_path: String,
+    pub structured_path: String,
+    pub documents_path: String,
     pub store: store::Store,
     pub defects: DefectSet,
     pub latency: Latency,
@@ -44,6 +47,12 @@ pub struct Latency {
 /// (GP Connect's service root format).
 pub fn base_path(ods: &str) -> String {
     format!("/{ods}/STU3/1/gpconnect/fhir")
+}
+
+/// The service roots of Access Record Structured and Access Document, next
+/// to [`base_path`].
+pub fn capability_paths(ods: &str) -> (String, String) {
+    (format!("/{ods}/STU3/1/gpconnect/structured/fhir"), format!("/{ods}/STU3/1/gpconnect/documents/fhir"))
 }
 
 /// How results name the reference (defects included, so a broken reference
@@ -86,6 +95,8 @@ pub async fn start_with(
     let state = Arc::new(State {
         asid: fixtures.asid.clone(),
         base_path: base_path(&fixtures.ods_code),
+        structured_path: capability_paths(&fixtures.ods_code).0,
+        documents_path: capability_paths(&fixtures.ods_code).1,
         store: store::Store::from_fixtures(fixtures),
         defects: defects.clone(),
         latency,

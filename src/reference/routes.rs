@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, Request, State as Extract};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, any, get};
+use axum::routing::{MethodRouter, any, get, post};
 use serde_json::Value;
 
 use super::capability;
@@ -18,6 +18,7 @@ use super::defects::Defect;
 use super::directory;
 use super::guard;
 use super::outcome::{Fhir, Outcome};
+use super::structured;
 use super::{Latency, State};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::nhs::{self, NhsNumberError};
@@ -41,8 +42,16 @@ pub fn router(state: Shared) -> Router {
         .route("/Practitioner", route(get(directory::search_practitioners), any(directory::search_practitioners)))
         .route("/Practitioner/{id}", route(get(directory::read_practitioner), any(directory::read_practitioner)))
         .route("/Location/{id}", route(get(directory::read_location), any(directory::read_location)));
+    let operation = |handler: MethodRouter<Shared>, anything: MethodRouter<Shared>| {
+        if state.defects.has(Defect::AcceptsAnyMethod) { anything } else { handler.fallback(post_only) }
+    };
+    let structured = Router::new().route("/metadata", route(get(structured_metadata), any(structured_metadata))).route(
+        "/Patient/$gpc.getstructuredrecord",
+        operation(post(structured::get_structured_record), any(structured::get_structured_record)),
+    );
     Router::new()
         .nest(&state.base_path, api)
+        .nest(&state.structured_path, structured)
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(state.clone(), finish))
         .layer(middleware::from_fn_with_state(state.clone(), delay))
@@ -51,6 +60,17 @@ pub fn router(state: Shared) -> Router {
 
 async fn wrong_method() -> Outcome {
     Outcome::new(SpineCode::BadRequest, "this endpoint only supports GET")
+}
+
+async fn post_only() -> Outcome {
+    Outcome::new(SpineCode::BadRequest, "this operation is invoked with POST")
+}
+
+async fn structured_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadStructuredMetadata, now()) {
+        return o.into_response();
+    }
+    Fhir::ok(capability::structured_statement(&s)).into_response()
 }
 
 async fn unknown_path(uri: Uri) -> Outcome {
@@ -115,7 +135,9 @@ fn find_patients(s: &State, params: &[(String, String)]) -> Result<Vec<String>, 
     }
     Ok(s.store
         .by_nhs_number(number)
-        .filter(|p| p.is_active() || d(Defect::SearchReturnsInactive))
+        .filter(|p| {
+            (p.is_active() || d(Defect::SearchReturnsInactive)) && (p.searchable() || d(Defect::SearchReturnsHidden))
+        })
         .map(|p| p.id.clone())
         .collect())
 }

@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::fixtures::FixturePack;
+use std::collections::BTreeSet;
+
+use crate::fixtures::{FixturePack, PatientFlag};
 
 /// Elements GP Connect says Patient search and read SHALL NOT populate,
 /// although a GP system may store them.
@@ -20,11 +22,16 @@ pub const WITHHELD_PATIENT_FIELDS: [&str; 8] = [
 
 #[derive(Debug, Clone)]
 pub struct StoredPatient {
+    pub key: String,
     pub id: String,
     pub nhs_number: String,
     pub version: String,
     /// The record as stored, including withheld fields.
     pub resource: Value,
+    /// The clinical record as stored.
+    pub record: Vec<Value>,
+    pub flags: BTreeSet<PatientFlag>,
+    pub registered_on: Option<String>,
 }
 
 impl StoredPatient {
@@ -33,6 +40,21 @@ impl StoredPatient {
         self.resource.get("active").and_then(Value::as_bool).unwrap_or(false)
             && self.resource.get("deceasedDateTime").is_none()
             && self.resource.get("deceasedBoolean").and_then(Value::as_bool) != Some(true)
+    }
+
+    pub fn has(&self, flag: PatientFlag) -> bool {
+        self.flags.contains(&flag)
+    }
+
+    /// Whether the NHS number is "present and verified".
+    pub fn verified(&self) -> bool {
+        crate::fixtures::nhs_number_verified(&self.resource)
+    }
+
+    /// Not sensitive, a Regular/GMS registration, a verified NHS number:
+    /// what patient search needs besides an active patient.
+    pub fn searchable(&self) -> bool {
+        !self.has(PatientFlag::Sensitive) && !self.has(PatientFlag::Temporary) && self.verified()
     }
 
     /// The resource as the API shows it.
@@ -91,14 +113,18 @@ impl Store {
     pub fn from_fixtures(pack: &FixturePack) -> Self {
         let patients = pack
             .patients
-            .values()
-            .filter_map(|p| {
+            .iter()
+            .filter_map(|(key, p)| {
                 let r = p.resource.clone()?;
                 Some(StoredPatient {
+                    key: key.clone(),
                     id: r.get("id")?.as_str()?.to_string(),
                     version: r.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or("1").to_string(),
                     nhs_number: p.nhs_number.clone(),
                     resource: r,
+                    record: p.record.clone(),
+                    flags: p.flags.clone(),
+                    registered_on: p.registered_on.clone(),
                 })
             })
             .collect();

@@ -9,6 +9,8 @@ mod directory;
 mod http;
 mod inf;
 mod keys;
+mod record;
+mod structured;
 
 use cucumber::gherkin::{self, StepType};
 use cucumber::step::{Collection, Context};
@@ -87,6 +89,8 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(acc::steps());
     all.extend(inf::steps());
     all.extend(directory::steps());
+    all.extend(structured::steps());
+    all.extend(record::steps());
     all
 }
 

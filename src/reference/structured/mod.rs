@@ -1,0 +1,59 @@
+//! Access Record Structured: `POST [structured]/Patient/$gpc.getstructuredrecord`.
+
+mod params;
+mod record;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State as Extract;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use super::State;
+use super::defects::Defect;
+use super::guard;
+use super::outcome::{Fhir, Outcome};
+use crate::fixtures::PatientFlag;
+use crate::gpc::{Interaction, SpineCode};
+
+/// Today as `YYYY-MM-DD` (UTC).
+pub fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if let Err(o) = guard::check(&s, &headers, Interaction::GetStructuredRecord, now) {
+        return o.into_response();
+    }
+    let today = today();
+    let q = match params::parse(&body, &today, &s.defects) {
+        Ok(q) => q,
+        Err(o) => return o.into_response(),
+    };
+    let d = |x| s.defects.has(x);
+    let not_found =
+        || Outcome::new(SpineCode::PatientNotFound, "no patient whose record can be shared has that NHS number");
+    let Some(patient) = s.store.by_nhs_number(&q.nhs_number).next() else {
+        return not_found().into_response();
+    };
+    let refused = (!patient.is_active() && !d(Defect::StructuredServesDeceased))
+        || (!patient.verified() && !d(Defect::StructuredServesUnverified))
+        || (patient.has(PatientFlag::Sensitive) && !d(Defect::StructuredServesSensitive))
+        || (patient.has(PatientFlag::Temporary) && !d(Defect::StructuredServesTemporary));
+    if refused {
+        return not_found().into_response();
+    }
+    if patient.has(PatientFlag::Dissent) {
+        return if d(Defect::DissentAnswersNotFound) {
+            not_found().into_response()
+        } else {
+            Outcome::new(SpineCode::NoPatientConsent, "the patient has dissented from sharing their record")
+                .into_response()
+        };
+    }
+    let trace = headers.get("Ssp-TraceID").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Fhir::ok(record::build(&s, patient, &q, trace, &today)).into_response()
+}
