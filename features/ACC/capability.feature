@@ -49,3 +49,22 @@ Feature: The CapabilityStatement
         | Practitioner | read        |
         | Practitioner | search-type |
         | Location     | read        |
+
+  @RFA-ACC-022 @lot1 @must
+  Rule: The Access Record Structured and Access Document CapabilityStatements declare what those endpoints serve
+
+    Scenario: the structured record operation is declared
+      Given a structured metadata request
+      When the request is sent
+      Then the response conforms to the "capability-statement" schema
+      And the CapabilityStatement declares the operation "gpc.getstructuredrecord"
+
+    Scenario Outline: <resource> <interaction> is declared on the documents endpoint
+      Given a documents metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the "<interaction>" interaction on "<resource>"
+
+      Examples:
+        | resource          | interaction |
+        | DocumentReference | search-type |
+        | Binary            | read        |

@@ -64,7 +64,15 @@ fn directory_resource(kind: &str, profile: &str, search: Option<&str>) -> Value 
 }
 
 /// The Access Record Structured CapabilityStatement: the operation.
-pub fn structured_statement(_state: &State) -> Value {
+pub fn structured_statement(state: &State) -> Value {
+    let operations = if state.defects.has(Defect::CapabilityOmitsStructuredOperation) {
+        json!([])
+    } else {
+        json!([{
+            "name": "gpc.getstructuredrecord",
+            "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16" }
+        }])
+    };
     json!({
         "resourceType": "CapabilityStatement",
         "version": "1.6.0",
@@ -80,10 +88,49 @@ pub fn structured_statement(_state: &State) -> Value {
         "rest": [{
             "mode": "server",
             "security": { "cors": true },
-            "operation": [{
-                "name": "gpc.getstructuredrecord",
-                "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16" }
-            }]
+            "operation": operations
+        }]
+    })
+}
+
+/// The Access Document CapabilityStatement: patient search, DocumentReference
+/// search with its includes and parameters, Binary read.
+pub fn documents_statement(_state: &State) -> Value {
+    let includes: Vec<&str> = super::documents::MANDATORY_INCLUDES.to_vec();
+    json!({
+        "resourceType": "CapabilityStatement",
+        "version": "1.6.0",
+        "name": "RFA Reference GP Connect provider: Access Document",
+        "status": "active",
+        "date": "2026-11-01",
+        "publisher": "rfa-harness",
+        "kind": "instance",
+        "software": { "name": "rfa reference candidate", "version": env!("CARGO_PKG_VERSION") },
+        "fhirVersion": gpc::FHIR_VERSION,
+        "acceptUnknown": "both",
+        "format": [gpc::FHIR_JSON],
+        "rest": [{
+            "mode": "server",
+            "security": { "cors": true },
+            "resource": [
+                {
+                    "type": "Patient",
+                    "interaction": [{ "code": "search-type" }],
+                    "searchParam": [{ "name": "identifier", "type": "token" }]
+                },
+                {
+                    "type": "DocumentReference",
+                    "interaction": [{ "code": "search-type" }],
+                    "searchInclude": includes,
+                    "searchRevInclude": ["PractitionerRole:practitioner"],
+                    "searchParam": [
+                        { "name": "created", "type": "date" },
+                        { "name": "author", "type": "token" },
+                        { "name": "description", "type": "string" }
+                    ]
+                },
+                { "type": "Binary", "interaction": [{ "code": "read" }] }
+            ]
         }]
     })
 }

@@ -35,7 +35,7 @@ defects! {
         "accepts requests without an Ssp-TraceID header, or with one that is not a GUID";
     IgnoresMissingFrom = "ignores-missing-from" ["RFA-ACC-002"]
         "accepts requests without an Ssp-From header";
-    AcceptsAnyToAsid = "accepts-any-to-asid" ["RFA-ACC-003"]
+    AcceptsAnyToAsid = "accepts-any-to-asid" ["RFA-ACC-003", "RFA-INF-066"]
         "accepts requests whose Ssp-To names another system's ASID";
     IgnoresInteractionMismatch = "ignores-interaction-mismatch" ["RFA-ACC-004"]
         "accepts any Ssp-InteractionID, even one that does not match the endpoint called";
@@ -189,6 +189,24 @@ defects! {
         "accepts a diaryEntriesSearchDate before today";
     DataInTransitWarningMissing = "data-in-transit-warning-missing" ["RFA-INF-058"]
         "leaves the data-in-transit warning off the lists of a record still in transit";
+    DocumentsSearchReturnsHidden = "documents-search-returns-hidden" ["RFA-INF-059"]
+        "returns sensitive, deceased and inactive patients from the documents endpoint's patient search";
+    DocumentsOmitIncludedResources = "documents-omit-included-resources" ["RFA-INF-060"]
+        "answers a DocumentReference search without the Patient and Organizations it was asked to include";
+    DocumentsIncludesOptional = "documents-includes-optional" ["RFA-INF-061"]
+        "accepts a DocumentReference search without the mandatory _include parameters";
+    DocumentsUnknownPatientEmpty = "documents-unknown-patient-empty" ["RFA-INF-062"]
+        "answers a DocumentReference search for a patient id it does not hold with an empty Bundle";
+    DocumentsCreatedFilterIgnored = "documents-created-filter-ignored" ["RFA-INF-063"]
+        "ignores the created search parameter";
+    BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064"]
+        "serves every document as application/octet-stream whatever its DocumentReference says";
+    LargeDocumentUrlListed = "large-document-url-listed" ["RFA-INF-065"]
+        "lists a URL for a document over the 5 MB retrieval limit";
+    StructuredIgnoresSspTo = "structured-ignores-ssp-to" ["RFA-INF-066"]
+        "serves the structured record whatever provider ASID Ssp-To names";
+    CapabilityOmitsStructuredOperation = "capability-omits-structured-operation" ["RFA-ACC-022"]
+        "leaves gpc.getstructuredrecord out of the structured CapabilityStatement";
     CapabilityOmitsDirectory = "capability-omits-directory" ["RFA-ACC-021"]
         "leaves Organization, Practitioner and Location out of its CapabilityStatement";
 }

@@ -5,6 +5,7 @@
 mod capability;
 pub mod defects;
 mod directory;
+mod documents;
 mod guard;
 pub mod hostile;
 mod outcome;

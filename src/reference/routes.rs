@@ -16,6 +16,7 @@ use serde_json::Value;
 use super::capability;
 use super::defects::Defect;
 use super::directory;
+use super::documents;
 use super::guard;
 use super::outcome::{Fhir, Outcome};
 use super::structured;
@@ -49,9 +50,18 @@ pub fn router(state: Shared) -> Router {
         "/Patient/$gpc.getstructuredrecord",
         operation(post(structured::get_structured_record), any(structured::get_structured_record)),
     );
+    let documents = Router::new()
+        .route("/metadata", route(get(documents_metadata), any(documents_metadata)))
+        .route("/Patient", route(get(documents_patient_search), any(documents_patient_search)))
+        .route(
+            "/Patient/{id}/DocumentReference",
+            route(get(documents::search_documents), any(documents::search_documents)),
+        )
+        .route("/Binary/{id}", route(get(documents::read_binary), any(documents::read_binary)));
     Router::new()
         .nest(&state.base_path, api)
         .nest(&state.structured_path, structured)
+        .nest(&state.documents_path, documents)
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(state.clone(), finish))
         .layer(middleware::from_fn_with_state(state.clone(), delay))
@@ -73,6 +83,13 @@ async fn structured_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) ->
     Fhir::ok(capability::structured_statement(&s)).into_response()
 }
 
+async fn documents_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadDocumentsMetadata, now()) {
+        return o.into_response();
+    }
+    Fhir::ok(capability::documents_statement(&s)).into_response()
+}
+
 async fn unknown_path(uri: Uri) -> Outcome {
     Outcome::new(SpineCode::NoRecordFound, format!("no endpoint at {} (paths are case-sensitive)", uri.path()))
 }
@@ -92,15 +109,43 @@ async fn search(
     if let Err(o) = guard::check(&s, &headers, Interaction::SearchPatients, now()) {
         return o.into_response();
     }
-    match find_patients(&s, &params) {
-        Ok(ids) => Fhir::ok(searchset(&s, &headers, &ids)).into_response(),
+    let lenient = (s.defects.has(Defect::SearchReturnsInactive), s.defects.has(Defect::SearchReturnsHidden));
+    match find_patients(&s, &params, lenient) {
+        Ok(ids) => Fhir::ok(searchset(&s, &s.base_path, &headers, &ids)).into_response(),
+        Err(o) => o.into_response(),
+    }
+}
+
+/// Access Document's Find a patient: the same rules on the documents
+/// endpoint, the Bundle id echoing the Ssp-TraceID.
+async fn documents_patient_search(
+    Extract(s): Extract<Shared>,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::SearchDocumentsPatients, now()) {
+        return o.into_response();
+    }
+    let hidden_too = s.defects.has(Defect::DocumentsSearchReturnsHidden);
+    match find_patients(&s, &params, (hidden_too, hidden_too)) {
+        Ok(ids) => {
+            let mut bundle = searchset(&s, &s.documents_path, &headers, &ids);
+            bundle["id"] = headers.get("Ssp-TraceID").and_then(|v| v.to_str().ok()).unwrap_or_default().into();
+            Fhir::ok(bundle).into_response()
+        }
         Err(o) => o.into_response(),
     }
 }
 
 /// Applies GP Connect's Patient search rules to the query parameters and
 /// returns the ids of the matching patients.
-fn find_patients(s: &State, params: &[(String, String)]) -> Result<Vec<String>, Outcome> {
+/// `(inactive_too, hidden_too)` loosen the active-patient and searchable
+/// filters (defects).
+fn find_patients(
+    s: &State,
+    params: &[(String, String)],
+    (inactive_too, hidden_too): (bool, bool),
+) -> Result<Vec<String>, Outcome> {
     let d = |x| s.defects.has(x);
     let bad = |code, msg: &str| Err(Outcome::new(code, msg));
     if let Some((k, _)) = params.iter().find(|(k, _)| k != "identifier" && k.eq_ignore_ascii_case("identifier")) {
@@ -135,21 +180,19 @@ fn find_patients(s: &State, params: &[(String, String)]) -> Result<Vec<String>, 
     }
     Ok(s.store
         .by_nhs_number(number)
-        .filter(|p| {
-            (p.is_active() || d(Defect::SearchReturnsInactive)) && (p.searchable() || d(Defect::SearchReturnsHidden))
-        })
+        .filter(|p| (p.is_active() || inactive_too) && (p.searchable() || hidden_too))
         .map(|p| p.id.clone())
         .collect())
 }
 
-fn searchset(s: &State, headers: &HeaderMap, ids: &[String]) -> Value {
+fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Value {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let entries = ids
         .iter()
         .filter_map(|id| s.store.by_id(id))
         .map(|p| ("Patient", p.id.as_str(), p.public_view(!s.defects.has(Defect::SearchExposesWithheldFields))))
         .collect();
-    directory::searchset(&s.base_path, host, entries, !s.defects.has(Defect::SearchOmitsFullUrl))
+    directory::searchset(base, host, entries, !s.defects.has(Defect::SearchOmitsFullUrl))
 }
 
 async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {

@@ -51,6 +51,8 @@ pub struct RfaWorld {
     pub exchanges: Vec<Exchange>,
     /// The logical id a patient read targets, once resolved.
     pub target_id: Option<String>,
+    /// The DocumentReference a Binary retrieval is for, once found.
+    pub document: Option<serde_json::Value>,
     /// Which scenario this is (set before its first step).
     pub scenario: Option<crate::catalogue::ScenarioKey>,
 }

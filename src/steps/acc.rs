@@ -19,6 +19,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the JWT expires (-?\d+) seconds after it is issued$"# => lifetime, "`exp` is `iat` plus this many seconds (conformant: 300)."),
         step!(Given r#"^the JWT has no trailing dot$"# => no_trailing_dot, "Sends the unsigned JWT without its trailing `.`."),
         step!(Given r#"^the bearer token is "([^"]*)"$"# => raw_token, "Sends this exact text as the bearer token."),
+        step!(Then r#"^the CapabilityStatement declares the operation "([a-z.]+)"$"# => declares_operation, "The CapabilityStatement's rest.operation has an entry of this name with a definition reference."),
         step!(Then r#"^the CapabilityStatement declares the "([a-z-]+)" interaction on "([A-Za-z]+)"$"# => declares_interaction, "The CapabilityStatement's rest.resource of this type declares this interaction code."),
         step!(Then r#"^the CapabilityStatement declares the "([A-Za-z_:.-]+)" search parameter on "([A-Za-z]+)"$"# => declares_search_param, "The CapabilityStatement's rest.resource of this type declares this search parameter."),
     ]
@@ -164,4 +165,28 @@ async fn declares_search_param(w: &mut RfaWorld, a: &Args) -> StepResult {
             .fail(format!("the CapabilityStatement's {ty} resource does not declare the `{name}` search parameter"));
     }
     Ok(())
+}
+
+async fn declares_operation(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let cs = resource(w, "CapabilityStatement")?;
+    let ops: Vec<&Value> = cs
+        .get("rest")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r.get("operation").and_then(Value::as_array).into_iter().flatten())
+        .collect();
+    let found = ops.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(a.get(1)));
+    match found {
+        Some(o) if o.pointer("/definition/reference").and_then(Value::as_str).is_some_and(|r| !r.is_empty()) => Ok(()),
+        Some(_) => w.fail(format!("the operation {} is declared without a definition reference", a.get(1))),
+        None => {
+            let names: Vec<&str> = ops.iter().filter_map(|o| o.get("name").and_then(Value::as_str)).collect();
+            w.fail(format!(
+                "the CapabilityStatement does not declare the operation {} (it declares: {})",
+                a.get(1),
+                if names.is_empty() { "none".into() } else { names.join(", ") }
+            ))
+        }
+    }
 }

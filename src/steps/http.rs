@@ -12,6 +12,7 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^a metadata request$"# => metadata_request, "Begins a request for the CapabilityStatement (`GET [base]/metadata`, read:metadata-1)."),
+        step!(Given r#"^a (structured|documents) metadata request$"# => capability_metadata_request, "Begins a request for the Access Record Structured or Access Document CapabilityStatement (`GET [structured]/metadata`, `GET [documents]/metadata`)."),
         step!(Given r#"^the "([^"]+)" header is removed$"# => header_removed, "Leaves a header out of the request (e.g. `\"Ssp-TraceID\"`)."),
         step!(Given r#"^the "([^"]+)" header is "([^"]*)"$"# => header_set, "Sends a header with this exact value instead of the conformant one."),
         step!(Given r#"^the Authorization header carries Basic credentials$"# => basic_credentials, "Replaces the bearer token with Basic credentials made up for this request (never written anywhere: evidence shows `Basic <redacted>`)."),
@@ -32,6 +33,13 @@ pub fn steps() -> Vec<StepDef> {
 
 async fn metadata_request(w: &mut RfaWorld, _: &Args) -> StepResult {
     w.request = Some(RequestSpec::new(Interaction::ReadMetadata, "metadata"));
+    Ok(())
+}
+
+async fn capability_metadata_request(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let interaction =
+        if a.get(1) == "structured" { Interaction::ReadStructuredMetadata } else { Interaction::ReadDocumentsMetadata };
+    w.request = Some(RequestSpec::new(interaction, "metadata"));
     Ok(())
 }
 

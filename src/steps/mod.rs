@@ -6,6 +6,7 @@
 mod acc;
 mod bundle;
 mod directory;
+mod documents;
 mod http;
 mod inf;
 mod keys;
@@ -91,6 +92,7 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(directory::steps());
     all.extend(structured::steps());
     all.extend(record::steps());
+    all.extend(documents::steps());
     all
 }
 

@@ -1,6 +1,7 @@
 //! Access Record Structured: `POST [structured]/Patient/$gpc.getstructuredrecord`.
 
 mod params;
+pub use params::whole_date;
 mod record;
 
 use std::sync::Arc;
@@ -25,6 +26,12 @@ pub fn today() -> String {
 
 pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut headers = headers;
+    if s.defects.has(Defect::StructuredIgnoresSspTo)
+        && let Ok(asid) = axum::http::HeaderValue::from_str(&s.asid)
+    {
+        headers.insert("Ssp-To", asid);
+    }
     if let Err(o) = guard::check(&s, &headers, Interaction::GetStructuredRecord, now) {
         return o.into_response();
     }

@@ -1,0 +1,131 @@
+Feature: Patients' documents
+  A consumer finds the patient on the documents endpoint, searches their
+  documents with the resources GP Connect makes them include, and retrieves
+  a document from the URL its DocumentReference gives. A document too large
+  to retrieve is still listed, with its size and the reason.
+  (GP Connect Access Document 1.6; provider test suite
+  StructuredDocuments.feature.)
+
+  @RFA-INF-059 @lot1 @must
+  Rule: The documents endpoint finds a patient by NHS number as Foundations does; sensitive, deceased and inactive patients are not returned, patients who dissented are
+
+    Scenario Outline: <patient> (<why>)
+      Given a documents patient search for the NHS number of "<patient>"
+      When the request is sent
+      Then the response is a searchset Bundle with <count> entries
+
+      Examples:
+        | patient   | why                  | count |
+        | patient2  | active               | 1     |
+        | patient15 | dissented            | 1     |
+        | patient9  | sensitive            | 0     |
+        | patient18 | deceased             | 0     |
+        | patient21 | registration ended   | 0     |
+
+  @RFA-INF-060 @lot1 @must
+  Rule: A DocumentReference search returns the patient's documents, each a conformant CareConnect-GPC-DocumentReference-1, with the Patient and the organisations and practitioners they name
+
+    Scenario Outline: <patient>'s documents
+      Given a document search for "<patient>"
+      When the request is sent
+      Then the response is a document search Bundle with <count> DocumentReferences
+      And the Bundle includes the Patient "<patient>" and every organisation and practitioner its documents name
+
+      Examples:
+        | patient  | count |
+        | patient2 | 2     |
+        | patient4 | 2     |
+
+    Scenario: a patient with no documents
+      Given a document search for "patient3"
+      When the request is sent
+      Then the response is a document search Bundle with 0 DocumentReferences
+
+  @RFA-INF-061 @lot1 @must
+  Rule: A DocumentReference search without its mandatory _include parameters, with an unknown parameter, or with an author that is not an ODS code, is refused with 422 INVALID_PARAMETER
+
+    Scenario: no _include parameters
+      Given a document search for "patient2" without the _include parameters
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+    Scenario: an unknown parameter
+      Given a document search for "patient2"
+      And the query parameter "BadParameter" is added with the value "BadParamValue"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+    Scenario: an author that is not an ODS code
+      Given a document search for "patient2"
+      And the query parameter "author" is added with the value "https://bad-identifier|GPC002"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+  @RFA-INF-062 @lot1 @must
+  Rule: A DocumentReference search for a patient id the system does not hold is refused with 404 PATIENT_NOT_FOUND
+
+    Scenario Outline: the patient id <id>
+      Given a document search for the patient id "<id>"
+      When the request is sent
+      Then the request is refused with 404 "PATIENT_NOT_FOUND"
+
+      Examples:
+        | id                                   |
+        | 9999999999999                        |
+        | 00000000-0000-4000-8000-000000000000 |
+
+  @RFA-INF-063 @lot1 @must
+  Rule: created (ge, le) and author narrow a DocumentReference search
+
+    Scenario Outline: created <created>
+      Given a document search for "patient2"
+      And the query parameter "created" is added with the value "<created>"
+      When the request is sent
+      Then the response is a document search Bundle with <count> DocumentReferences
+
+      Examples:
+        | created      | count |
+        | ge2024-01-01 | 1     |
+        | le2023-12-31 | 1     |
+        | ge2025-01-01 | 0     |
+        | le2023-01-01 | 0     |
+
+    Scenario: created within a year
+      Given a document search for "patient2"
+      And the query parameter "created" is added with the value "ge2023-01-01"
+      And the query parameter "created" is added with the value "le2023-12-31"
+      When the request is sent
+      Then the response is a document search Bundle with 1 DocumentReference
+
+    Scenario: by the authoring organisation
+      Given a document search for "patient2"
+      And the query parameter "author" is added with the value "https://fhir.nhs.uk/Id/ods-organization-code|GPC002"
+      When the request is sent
+      Then the response is a document search Bundle with 2 DocumentReferences
+
+  @RFA-INF-064 @lot1 @must
+  Rule: A document is retrieved from its attachment.url as a Binary of the contentType and size its DocumentReference gives; an id the system does not hold is refused with 404 NO_RECORD_FOUND
+
+    Scenario Outline: <patient>'s "<document>"
+      Given a retrieval of the document described "<document>" of "<patient>"
+      When the request is sent
+      Then the response is that document as a Binary
+
+      Examples:
+        | patient  | document                   |
+        | patient2 | Outpatient clinic letter   |
+        | patient2 | Hospital discharge summary |
+        | patient4 | Outpatient clinic letter   |
+
+    Scenario: a Binary the system does not hold
+      Given a retrieval of the Binary "no-such-document"
+      When the request is sent
+      Then the request is refused with 404 "NO_RECORD_FOUND"
+
+  @RFA-INF-065 @lot1 @must
+  Rule: A document over the 5 MB retrieval limit is listed with its size, without a url, and with a title saying why
+
+    Scenario: patient4's scanned notes
+      Given a document search for "patient4"
+      When the request is sent
+      Then the document described "Scanned hospital notes" is listed without a url, with a title saying why
