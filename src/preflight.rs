@@ -62,9 +62,13 @@ pub struct KeyReport {
 pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
     let cfg = client.config();
     let mut lookups = Vec::new();
+    let mut former_lookups = Vec::new();
     for (key, p) in &pack.patients {
         let nhs = cfg.patients.get(key).map_or_else(|| p.nhs_number.clone(), |i| i.nhs_number.clone());
         lookups.push(futures::future::Either::Left(patient(client, key, nhs, p)));
+        for former in &p.former_nhs_numbers {
+            former_lookups.push(former_number(client, key, former));
+        }
     }
     let dir = &cfg.directory;
     let items = pack
@@ -88,7 +92,9 @@ pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
         });
         lookups.push(futures::future::Either::Right(directory(client, kind, key, id.unwrap_or_default(), item)));
     }
-    let mut reports = futures::future::join_all(lookups).await;
+    let (mut reports, formers) =
+        futures::future::join(futures::future::join_all(lookups), futures::future::join_all(former_lookups)).await;
+    reports.extend(formers);
     let rank = |kind: &str| ["patient", "organisation", "practitioner", "location"].iter().position(|k| *k == kind);
     reports.sort_by_key(|a| (rank(a.kind), natural(&a.key)));
     reports
@@ -181,13 +187,38 @@ async fn patient(client: &Client, key: &str, nhs: String, p: &FixturePatient) ->
             vec![format!("{} patients share the NHS number", many.len())],
         ),
         (false, []) if p.resource.is_some() => {
-            let why = "held but hidden from search by design (deceased or inactive); a run checks it otherwise";
+            let why =
+                "held, but patient search hides it by design (deceased, inactive, sensitive, temporary or unverified)";
             report("patient", key, &nhs, Status::Absent, vec![why.into()])
         }
         (false, []) => report("patient", key, &nhs, Status::Absent, Vec::new()),
         (false, _) => {
             let why = if p.resource.is_none() { "must not be held" } else { "must not be returned by search" };
             report("patient", key, &nhs, Status::Unexpected, vec![format!("found, but this patient {why}")])
+        }
+    }
+}
+
+/// A superseded or merged-away NHS number must find nobody.
+async fn former_number(client: &Client, key: &str, nhs: &str) -> KeyReport {
+    let label = format!("{key} (former number)");
+    let mut spec = RequestSpec::new(Interaction::SearchPatients, "Patient");
+    spec.query.push(("identifier".into(), format!("{}|{nhs}", gpc::NHS_NUMBER_SYSTEM)));
+    match fetch(client, &spec).await {
+        Err(e) => report("patient", &label, nhs, Status::Error, vec![e]),
+        Ok((200, body)) if matches(&body, "Patient", gpc::NHS_NUMBER_SYSTEM, nhs).is_empty() => {
+            report("patient", &label, nhs, Status::Absent, Vec::new())
+        }
+        Ok((200, _)) => report(
+            "patient",
+            &label,
+            nhs,
+            Status::Unexpected,
+            vec!["a superseded or merged-away NHS number still finds a patient".into()],
+        ),
+        Ok((status, body)) => {
+            let line = format!("patient search answered HTTP {status} {}", outcome_code(&body));
+            report("patient", &label, nhs, Status::Error, vec![line])
         }
     }
 }

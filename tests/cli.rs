@@ -337,3 +337,30 @@ fn fixtures_check_names_what_a_candidate_failed_to_load() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err.contains("patient99") && err.contains("patient1"), "{err}");
 }
+
+#[test]
+fn the_profile_documents_every_automated_requirement() {
+    let cat = rfa_harness::cli::load_catalogue(None).expect("built-in pack");
+    let profile = std::fs::read_to_string(common::root().join("docs/profile.md")).expect("docs/profile.md");
+    // Requirement numbers the profile names: singly (`INF-025`) or as the
+    // range of a section heading (`RFA-INF-022 … 034`).
+    let mut named = std::collections::BTreeSet::new();
+    let words: Vec<&str> = profile.split(|c: char| c.is_whitespace() || "(),;".contains(c)).collect();
+    for (i, w) in words.iter().enumerate() {
+        let w = w.trim_start_matches("RFA-");
+        let Some((area, n)) = w.split_once('-') else { continue };
+        let Ok(first) = n.parse::<u32>() else { continue };
+        if !["ACC", "INF", "GOV"].contains(&area) {
+            continue;
+        }
+        named.insert(format!("RFA-{area}-{first:03}"));
+        if words.get(i + 1) == Some(&"…")
+            && let Some(last) = words.get(i + 2).and_then(|l| l.parse::<u32>().ok())
+        {
+            named.extend((first..=last).map(|k| format!("RFA-{area}-{k:03}")));
+        }
+    }
+    let missing: Vec<&str> =
+        cat.requirements.iter().filter(|r| !r.manual && !named.contains(&r.id)).map(|r| r.id.as_str()).collect();
+    assert!(missing.is_empty(), "docs/profile.md does not document: {missing:?}");
+}

@@ -62,10 +62,12 @@ async fn check(config: Option<PathBuf>, format: Format) -> anyhow::Result<u8> {
         Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Table => {
             println!("fixtures check against {base}");
-            println!("{:<13} {:<24} {:<38} {:<10} details", "kind", "key", "looked up", "status");
+            let kw = reports.iter().map(|r| r.key.len()).max().unwrap_or(3).max(3);
+            let lw = reports.iter().map(|r| r.looked_up.len()).max().unwrap_or(9).max(9);
+            println!("{:<13} {:<kw$} {:<lw$} {:<10} details", "kind", "key", "looked up", "status");
             for r in &reports {
                 let details = if r.details.is_empty() { "-".to_string() } else { r.details.join("; ") };
-                println!("{:<13} {:<24} {:<38} {:<10} {details}", r.kind, r.key, r.looked_up, r.status.as_str());
+                println!("{:<13} {:<kw$} {:<lw$} {:<10} {details}", r.kind, r.key, r.looked_up, r.status.as_str());
             }
             let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
             println!(
