@@ -100,7 +100,7 @@ fn filters(s: &State, params: &[(String, String)]) -> Result<Filters, Outcome> {
             "_include" => includes.push(v),
             "_revinclude:recurse" | "_revinclude" => {}
             "created" => {
-                let (op, day) = v.split_at(v.len().min(2));
+                let (op, day) = (v.get(..2).unwrap_or_default(), v.get(2..).unwrap_or_default());
                 if !matches!(op, "ge" | "le") || !super::structured::whole_date(day) {
                     return bad(format!("created must be ge or le followed by a date (YYYY-MM-DD), got `{v}`"));
                 }

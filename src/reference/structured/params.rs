@@ -406,6 +406,35 @@ mod tests {
         r.map_or_else(|o| o.code.code(), |_| "OK")
     }
 
+    proptest::proptest! {
+        /// Whatever a consumer posts, the parser answers (a query or an
+        /// OperationOutcome) and never panics.
+        #[test]
+        fn any_body_is_answered(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+            let _ = parse(&bytes, "2026-01-15", &DefectSet::none());
+        }
+
+        #[test]
+        fn any_part_values_are_answered(
+            area in 0usize..AREAS.len(),
+            part_index in 0usize..3,
+            junk in "[a-zA-Z]{0,12}",
+            value in proptest::prelude::any::<String>(),
+            kind in 0usize..6,
+        ) {
+            let key = ["valueBoolean", "valueDate", "valuePeriod", "valueCode", "valuePositiveInt", "valueString"][kind];
+            let v = match kind {
+                2 => json!({ "start": value.clone(), "end": value }),
+                4 => json!(value.len()),
+                _ => json!(value),
+            };
+            let (name, parts) = AREAS[area];
+            let part = parts.get(part_index).map_or(junk, |p| (*p).to_string());
+            let extra = json!([{ "name": name, "part": [{ "name": part, key: v }] }]);
+            let _ = parse(&body(extra), "2026-01-15", &DefectSet::none());
+        }
+    }
+
     #[test]
     fn dates_are_whole_and_real() {
         for ok in ["2024-02-29", "1999-12-31"] {
