@@ -121,6 +121,26 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response is a valid GP Connect OperationOutcome
 
+    Scenario: a structured record request that names no patient and carries a bad part parameter
+      Given a structured record request with the body:
+        """
+        {"resourceType": "Parameters", "parameter": [{"name": "includeProblems", "part": [{"name": "filterStatus", "valueCode": "off"}]}]}
+        """
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
+    Scenario: a structured record for a patient who may not be shared, with a reversed period
+      Given a structured record request for "patient9"
+      And the parameter "includeReferrals" with "referralSearchPeriod" = period "2020-01-01" to "2019-01-01"
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
+    Scenario: a document search without its includes, for a patient not held
+      Given a document search for the patient id "no-such-patient"
+      And the query parameter "BadParameter" is added with the value "1"
+      When the request is sent
+      Then the response is a valid GP Connect OperationOutcome
+
   @RFA-ACC-017 @lot1 @must
   Rule: Requests for paths the API does not offer, including wrongly cased ones, are refused with an OperationOutcome
 

@@ -11,7 +11,7 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Then r#"^the response is a structured record Bundle for "([^"]+)"$"# => is_record_for, "HTTP 200 and a Bundle (schema `structured-bundle`): type collection, profile GPConnect-StructuredRecord-Bundle-1, holding exactly one Patient, this fixture patient, conformant to the `patient` schema."),
+        step!(Then r#"^the response is a structured record Bundle for "([^"]+)"$"# => is_record_for, "HTTP 200 and a Bundle (schema `structured-bundle`): type collection, profile GPConnect-StructuredRecord-Bundle-1, holding exactly one Patient, this fixture patient; every resource in it (contained ones too) conforms to its profile's schema."),
         step!(Then r#"^the Bundle's id is the request's Ssp-TraceID$"# => id_is_trace_id, "The Bundle id equals the Ssp-TraceID header the request was sent with."),
         step!(Then r#"^the Bundle holds the patient's registered practice and usual GP$"# => practice_and_gp, "Patient.managingOrganization and every Patient.generalPractitioner resolve to an Organization and a Practitioner in the Bundle."),
         step!(Then r#"^every list item and every reference to a medication, plan or administrative resource resolves within the Bundle$"# => references_resolve, "List entries (`Type/id` in the Bundle, `#id` in the List's contained), and every reference to a Patient, Organization, Practitioner, PractitionerRole, Location, Medication or MedicationRequest, resolve."),
@@ -146,7 +146,44 @@ async fn is_record_for(w: &mut RfaWorld, a: &Args) -> StepResult {
     if !numbers.contains(&nhs.as_str()) {
         return w.fail(format!("the Bundle's Patient should carry NHS number {nhs}, it has {}", numbers.join(", ")));
     }
-    check_schema(w, "patient", patient)
+    // Every resource is held to its profile, whatever the scenario asks about.
+    for r in all_resources(&b) {
+        let schema = match ty(r) {
+            "List" if is_structure(r) => continue,
+            "List" if r.get("contained").is_some() || r.get("entry").is_some() || r.get("emptyReason").is_some() => {
+                "list"
+            }
+            other => match schema_for(other) {
+                Some(s) => s,
+                None => continue,
+            },
+        };
+        check_schema(w, schema, r)?;
+    }
+    Ok(())
+}
+
+/// The schema each resource type of a structured record is held to.
+fn schema_for(resource_type: &str) -> Option<&'static str> {
+    Some(match resource_type {
+        "Patient" => "patient",
+        "Organization" => "organization",
+        "Practitioner" => "practitioner",
+        "Location" => "location",
+        "AllergyIntolerance" => "allergy-intolerance",
+        "MedicationStatement" => "medication-statement",
+        "MedicationRequest" => "medication-request",
+        "Medication" => "medication",
+        "Condition" => "problem",
+        "Immunization" => "immunization",
+        "Encounter" => "encounter",
+        "Observation" => "observation",
+        "DiagnosticReport" => "diagnostic-report",
+        "ReferralRequest" => "referral-request",
+        "ProcedureRequest" => "procedure-request",
+        "DocumentReference" => "document-reference",
+        _ => return None,
+    })
 }
 
 async fn id_is_trace_id(w: &mut RfaWorld, _: &Args) -> StepResult {
