@@ -35,10 +35,22 @@ pub fn statement(state: &State) -> Value {
         ));
         resources.push(directory_resource("Location", gpc::LOCATION_PROFILE, None));
     }
+    let mut statement = envelope("RFA Reference GP Connect provider", fhir_version, json!({ "resource": resources }));
+    statement["profile"] = json!([{ "reference": gpc::PATIENT_PROFILE }]);
+    statement
+}
+
+/// What every one of the reference's CapabilityStatements shares; `rest`
+/// holds the server entry's own members (resources or operations).
+fn envelope(name: &str, fhir_version: &str, rest: Value) -> Value {
+    let mut server = json!({ "mode": "server", "security": { "cors": true } });
+    if let (Some(server), Value::Object(members)) = (server.as_object_mut(), rest) {
+        server.extend(members);
+    }
     json!({
         "resourceType": "CapabilityStatement",
         "version": "1.6.0",
-        "name": "RFA Reference GP Connect provider",
+        "name": name,
         "status": "active",
         "date": "2026-11-01",
         "publisher": "rfa-harness",
@@ -47,8 +59,7 @@ pub fn statement(state: &State) -> Value {
         "fhirVersion": fhir_version,
         "acceptUnknown": "both",
         "format": [gpc::FHIR_JSON],
-        "profile": [{ "reference": gpc::PATIENT_PROFILE }],
-        "rest": [{ "mode": "server", "security": { "cors": true }, "resource": resources }]
+        "rest": [server]
     })
 }
 
@@ -73,45 +84,21 @@ pub fn structured_statement(state: &State) -> Value {
             "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16" }
         }])
     };
-    json!({
-        "resourceType": "CapabilityStatement",
-        "version": "1.6.0",
-        "name": "RFA Reference GP Connect provider: Access Record Structured",
-        "status": "active",
-        "date": "2026-11-01",
-        "publisher": "rfa-harness",
-        "kind": "instance",
-        "software": { "name": "rfa reference candidate", "version": env!("CARGO_PKG_VERSION") },
-        "fhirVersion": gpc::FHIR_VERSION,
-        "acceptUnknown": "both",
-        "format": [gpc::FHIR_JSON],
-        "rest": [{
-            "mode": "server",
-            "security": { "cors": true },
-            "operation": operations
-        }]
-    })
+    envelope(
+        "RFA Reference GP Connect provider: Access Record Structured",
+        gpc::FHIR_VERSION,
+        json!({ "operation": operations }),
+    )
 }
 
 /// The Access Document CapabilityStatement: patient search, DocumentReference
 /// search with its includes and parameters, Binary read.
 pub fn documents_statement(_state: &State) -> Value {
     let includes: Vec<&str> = super::documents::MANDATORY_INCLUDES.to_vec();
-    json!({
-        "resourceType": "CapabilityStatement",
-        "version": "1.6.0",
-        "name": "RFA Reference GP Connect provider: Access Document",
-        "status": "active",
-        "date": "2026-11-01",
-        "publisher": "rfa-harness",
-        "kind": "instance",
-        "software": { "name": "rfa reference candidate", "version": env!("CARGO_PKG_VERSION") },
-        "fhirVersion": gpc::FHIR_VERSION,
-        "acceptUnknown": "both",
-        "format": [gpc::FHIR_JSON],
-        "rest": [{
-            "mode": "server",
-            "security": { "cors": true },
+    envelope(
+        "RFA Reference GP Connect provider: Access Document",
+        gpc::FHIR_VERSION,
+        json!({
             "resource": [
                 {
                     "type": "Patient",
@@ -131,6 +118,6 @@ pub fn documents_statement(_state: &State) -> Value {
                 },
                 { "type": "Binary", "interaction": [{ "code": "read" }] }
             ]
-        }]
-    })
+        }),
+    )
 }

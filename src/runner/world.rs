@@ -82,6 +82,15 @@ impl RfaWorld {
             .ok_or_else(|| Failure::Harness("this step checks a response, but no request has been sent yet".into()))
     }
 
+    /// A header of the last request sent, as sent (empty when absent).
+    pub fn last_request_header(&self, name: &str) -> String {
+        self.exchanges
+            .last()
+            .and_then(|x| x.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
     /// The last exchange, described for failure messages.
     pub fn last_exchange(&self) -> String {
         match self.exchanges.last() {

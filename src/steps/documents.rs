@@ -124,12 +124,7 @@ async fn retrieval_of_id(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn documents_bundle(w: &mut RfaWorld, a: &Args) -> StepResult {
     let want: usize = a.get(1).parse().unwrap_or_default();
     let b = searchset(w)?;
-    let trace = w
-        .exchanges
-        .last()
-        .and_then(|x| x.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID")))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let trace = w.last_request_header("Ssp-TraceID");
     if b.get("id").and_then(Value::as_str) != Some(trace.as_str()) {
         return w.fail(format!("the Bundle id should be the request's Ssp-TraceID {trace}"));
     }

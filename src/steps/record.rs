@@ -188,12 +188,7 @@ fn schema_for(resource_type: &str) -> Option<&'static str> {
 
 async fn id_is_trace_id(w: &mut RfaWorld, _: &Args) -> StepResult {
     let b = record(w)?;
-    let trace = w
-        .exchanges
-        .last()
-        .and_then(|x| x.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID")))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let trace = w.last_request_header("Ssp-TraceID");
     match b.get("id").and_then(Value::as_str) {
         Some(id) if id == trace => Ok(()),
         other => w.fail(format!(
