@@ -31,6 +31,22 @@ pub const FHIR_JSON: &str = "application/fhir+json";
 pub const FHIR_JSON_LEGACY: &str = "application/json+fhir";
 pub const FHIR_VERSION: &str = "3.0.1";
 
+/// The `requested_scope` of an auditor reading the audit trail (a profile
+/// decision: GP Connect defines no audit read).
+pub const AUDIT_SCOPE: &str = "system/AuditEvent.read";
+/// Where a created entry's business identifier, and an audit record's
+/// trace id, live (profile decisions).
+pub const ENTRY_IDENTIFIER_SYSTEM: &str = "https://rfa-harness.dev/Id/entry";
+pub const TRACE_ID_SYSTEM: &str = "https://rfa-harness.dev/Id/ssp-trace-id";
+/// The extension a candidate stamps on every entry it records: who recorded
+/// it, for which organisation, when (taken from the request, not the body).
+pub const RECORDING_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/recording-provenance-1";
+/// The extension carrying an audit record's sequence number.
+pub const AUDIT_SEQUENCE_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/audit-sequence-1";
+pub const SNOMED_SYSTEM: &str = "http://snomed.info/sct";
+pub const UCUM_SYSTEM: &str = "http://unitsofmeasure.org";
+pub const CONFIDENTIALITY_SYSTEM: &str = "http://hl7.org/fhir/v3/Confidentiality";
+
 /// JWT lifetime GP Connect fixes: `exp` is exactly `iat` + 300 seconds.
 pub const JWT_LIFETIME_SECS: i64 = 300;
 
@@ -58,6 +74,55 @@ pub enum Capability {
     Documents,
 }
 
+/// The clinical entry types a consumer records and searches (`REC`; the
+/// profile's write API, which GP Connect itself does not define).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryType {
+    Condition,
+    Observation,
+    AllergyIntolerance,
+    Encounter,
+}
+
+impl EntryType {
+    pub const ALL: [EntryType; 4] = [Self::Condition, Self::Observation, Self::AllergyIntolerance, Self::Encounter];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Condition => "Condition",
+            Self::Observation => "Observation",
+            Self::AllergyIntolerance => "AllergyIntolerance",
+            Self::Encounter => "Encounter",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// Interaction ids by verb: create, read, update, search, history
+    /// (`urn:nhs:names:services:gpconnect:fhir:rest:{verb}:{type}-1`).
+    fn ids(self) -> [&'static str; 5] {
+        macro_rules! ids {
+            ($t:literal) => {
+                [
+                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:create:", $t, "-1"),
+                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:read:", $t, "-1"),
+                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:update:", $t, "-1"),
+                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:search:", $t, "-1"),
+                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:history:", $t, "-1"),
+                ]
+            };
+        }
+        match self {
+            Self::Condition => ids!("condition"),
+            Self::Observation => ids!("observation"),
+            Self::AllergyIntolerance => ids!("allergyintolerance"),
+            Self::Encounter => ids!("encounter"),
+        }
+    }
+}
+
 /// The provider interactions the profile covers so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Interaction {
@@ -75,9 +140,29 @@ pub enum Interaction {
     SearchDocumentsPatients,
     SearchDocuments,
     ReadBinary,
+    CreateEntry(EntryType),
+    ReadEntry(EntryType),
+    UpdateEntry(EntryType),
+    SearchEntries(EntryType),
+    EntryHistory(EntryType),
+    SearchAuditEvents,
 }
 
 impl Interaction {
+    /// Every interaction with a fixed id, then the entry interactions.
+    pub fn all() -> impl Iterator<Item = Interaction> {
+        let entries = EntryType::ALL.into_iter().flat_map(|t| {
+            [
+                Self::CreateEntry(t),
+                Self::ReadEntry(t),
+                Self::UpdateEntry(t),
+                Self::SearchEntries(t),
+                Self::EntryHistory(t),
+            ]
+        });
+        Self::ALL.into_iter().chain(entries).chain([Self::SearchAuditEvents])
+    }
+
     pub const ALL: [Interaction; 14] = [
         Self::ReadMetadata,
         Self::SearchPatients,
@@ -112,6 +197,12 @@ impl Interaction {
             Self::SearchDocumentsPatients => "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:patient-1",
             Self::SearchDocuments => "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1",
             Self::ReadBinary => "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1",
+            Self::CreateEntry(t) => t.ids()[0],
+            Self::ReadEntry(t) => t.ids()[1],
+            Self::UpdateEntry(t) => t.ids()[2],
+            Self::SearchEntries(t) => t.ids()[3],
+            Self::EntryHistory(t) => t.ids()[4],
+            Self::SearchAuditEvents => "urn:nhs:names:services:gpconnect:fhir:rest:search:auditevent-1",
         }
     }
 
@@ -143,12 +234,17 @@ impl Interaction {
             | Self::GetStructuredRecord
             | Self::SearchDocumentsPatients
             | Self::SearchDocuments
-            | Self::ReadBinary => "patient/*.read",
+            | Self::ReadBinary
+            | Self::ReadEntry(_)
+            | Self::SearchEntries(_)
+            | Self::EntryHistory(_) => "patient/*.read",
+            Self::CreateEntry(_) | Self::UpdateEntry(_) => "patient/*.write",
+            Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }
 
     pub fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|i| i.id() == id)
+        Self::all().find(|i| i.id() == id)
     }
 }
 
@@ -167,11 +263,15 @@ pub enum SpineCode {
     PractitionerNotFound,
     NoRecordFound,
     NoPatientConsent,
+    NoRelationship,
+    DuplicateRejected,
+    FhirConstraintViolation,
+    ReferenceNotFound,
     InternalServerError,
 }
 
 impl SpineCode {
-    pub const ALL: [SpineCode; 12] = [
+    pub const ALL: [SpineCode; 16] = [
         Self::BadRequest,
         Self::InvalidIdentifierSystem,
         Self::InvalidIdentifierValue,
@@ -183,6 +283,10 @@ impl SpineCode {
         Self::PractitionerNotFound,
         Self::NoRecordFound,
         Self::NoPatientConsent,
+        Self::NoRelationship,
+        Self::DuplicateRejected,
+        Self::FhirConstraintViolation,
+        Self::ReferenceNotFound,
         Self::InternalServerError,
     ];
 
@@ -199,6 +303,10 @@ impl SpineCode {
             Self::PractitionerNotFound => "PRACTITIONER_NOT_FOUND",
             Self::NoRecordFound => "NO_RECORD_FOUND",
             Self::NoPatientConsent => "NO_PATIENT_CONSENT",
+            Self::NoRelationship => "NO_RELATIONSHIP",
+            Self::DuplicateRejected => "DUPLICATE_REJECTED",
+            Self::FhirConstraintViolation => "FHIR_CONSTRAINT_VIOLATION",
+            Self::ReferenceNotFound => "REFERENCE_NOT_FOUND",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -216,6 +324,10 @@ impl SpineCode {
             Self::PractitionerNotFound => "Practitioner not found",
             Self::NoRecordFound => "No record found",
             Self::NoPatientConsent => "Patient has not provided consent to share data",
+            Self::NoRelationship => "No legitimate relationship exists for this patient",
+            Self::DuplicateRejected => "Create would lead to creation of a duplicate resource",
+            Self::FhirConstraintViolation => "FHIR constraint violated",
+            Self::ReferenceNotFound => "Referenced resource not found",
             Self::InternalServerError => "Internal server error",
         }
     }
@@ -229,8 +341,9 @@ impl SpineCode {
             Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
                 404
             }
-            Self::InvalidResource | Self::InvalidParameter => 422,
-            Self::NoPatientConsent => 403,
+            Self::InvalidResource | Self::InvalidParameter | Self::ReferenceNotFound => 422,
+            Self::NoPatientConsent | Self::NoRelationship => 403,
+            Self::DuplicateRejected | Self::FhirConstraintViolation => 409,
             Self::InternalServerError => 500,
         }
     }
@@ -239,11 +352,13 @@ impl SpineCode {
     pub fn issue_type(self) -> &'static str {
         match self {
             Self::InvalidIdentifierSystem | Self::InvalidIdentifierValue | Self::InvalidNhsNumber => "value",
-            Self::BadRequest | Self::InvalidResource | Self::InvalidParameter => "invalid",
+            Self::BadRequest | Self::InvalidResource | Self::InvalidParameter | Self::ReferenceNotFound => "invalid",
+            Self::DuplicateRejected => "duplicate",
+            Self::FhirConstraintViolation => "conflict",
             Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
                 "not-found"
             }
-            Self::NoPatientConsent => "forbidden",
+            Self::NoPatientConsent | Self::NoRelationship => "forbidden",
             Self::InternalServerError => "exception",
         }
     }
@@ -255,7 +370,7 @@ mod tests {
 
     #[test]
     fn interaction_ids_round_trip() {
-        for i in Interaction::ALL {
+        for i in Interaction::all() {
             assert_eq!(Interaction::from_id(i.id()), Some(i));
         }
         assert_eq!(Interaction::from_id("urn:nhs:names:services:gpconnect:fhir:rest:read:metadata"), None);

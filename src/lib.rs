@@ -27,4 +27,5 @@ pub mod runner;
 pub mod schemas;
 pub mod signing;
 pub mod steps;
+pub mod terminology;
 pub mod verdict;
