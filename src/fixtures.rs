@@ -74,6 +74,9 @@ pub struct FixturePack {
     pub organizations: BTreeMap<String, FixtureItem>,
     pub practitioners: BTreeMap<String, FixtureItem>,
     pub locations: BTreeMap<String, FixtureItem>,
+    /// ODS codes of organisations, beyond the practice itself, with a
+    /// legitimate relationship to its patients (sharing agreements).
+    pub relationships: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +107,8 @@ struct ManifestOrg {
     resource: String,
     ods_code: String,
     asid: String,
+    #[serde(default)]
+    relationships: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +249,7 @@ impl FixturePack {
             organization: json(&manifest.organization.resource)?,
             ods_code: manifest.organization.ods_code,
             asid: manifest.organization.asid,
+            relationships: manifest.organization.relationships,
             patients,
             organizations: items(manifest.organizations)?,
             practitioners: items(manifest.practitioners)?,

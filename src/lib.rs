@@ -13,6 +13,7 @@ pub mod client;
 pub mod config;
 pub mod dossier;
 pub mod embedded;
+pub mod entries;
 pub mod evidence;
 pub mod fixtures;
 pub mod fuzzing;

@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn every_digit_string_gets_a_digit_that_validates() {
-        for n in [1u64, 9, 10, 99, 123_456, 9_999_999, 22_298_00] {
+        for n in [1u64, 9, 10, 99, 123_456, 9_999_999, 2_229_800] {
             let s = n.to_string();
             let d = verhoeff_digit(&s).unwrap_or('x');
             assert!(verhoeff_valid(&format!("{s}{d}")), "{s}{d}");

@@ -2,7 +2,9 @@
 //! (axum, in-memory store loaded from `fixtures/`) that `rfa run` tests when
 //! no config is given, and that the kill matrix breaks one defect at a time.
 
+mod audit;
 mod capability;
+mod clinical;
 pub mod defects;
 mod directory;
 mod documents;
@@ -32,6 +34,13 @@ pub struct State {
     pub structured_path: String,
     pub documents_path: String,
     pub store: store::Store,
+    /// The practice's ODS code.
+    pub ods_code: String,
+    /// ODS codes with a legitimate relationship to the practice's patients.
+    pub relationships: std::collections::BTreeSet<String>,
+    /// Clinical entries written through the API (REC).
+    pub entries: clinical::Entries,
+    pub audit: audit::Trail,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -99,6 +108,10 @@ pub async fn start_with(
         structured_path: capability_paths(&fixtures.ods_code).0,
         documents_path: capability_paths(&fixtures.ods_code).1,
         store: store::Store::from_fixtures(fixtures),
+        ods_code: fixtures.ods_code.clone(),
+        relationships: fixtures.relationships.iter().cloned().collect(),
+        entries: clinical::Entries::default(),
+        audit: audit::Trail::default(),
         defects: defects.clone(),
         latency,
     });

@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get, post};
 use serde_json::Value;
 
+use super::audit;
 use super::capability;
+use super::clinical;
 use super::defects::Defect;
 use super::directory;
 use super::documents;
@@ -42,7 +44,9 @@ pub fn router(state: Shared) -> Router {
         .route("/Organization/{id}", route(get(directory::read_organization), any(directory::read_organization)))
         .route("/Practitioner", route(get(directory::search_practitioners), any(directory::search_practitioners)))
         .route("/Practitioner/{id}", route(get(directory::read_practitioner), any(directory::read_practitioner)))
-        .route("/Location/{id}", route(get(directory::read_location), any(directory::read_location)));
+        .route("/Location/{id}", route(get(directory::read_location), any(directory::read_location)))
+        .merge(clinical::routes(&state))
+        .merge(audit::routes());
     let operation = |handler: MethodRouter<Shared>, anything: MethodRouter<Shared>| {
         if state.defects.has(Defect::AcceptsAnyMethod) { anything } else { handler.fallback(post_only) }
     };
@@ -64,6 +68,7 @@ pub fn router(state: Shared) -> Router {
         .nest(&state.documents_path, documents)
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(state.clone(), finish))
+        .layer(middleware::from_fn_with_state(state.clone(), audit::record))
         .layer(middleware::from_fn_with_state(state.clone(), delay))
         .with_state(state)
 }

@@ -55,6 +55,39 @@ pub struct RfaWorld {
     pub document: Option<serde_json::Value>,
     /// Which scenario this is (set before its first step).
     pub scenario: Option<crate::catalogue::ScenarioKey>,
+    /// Clinical entries this scenario builds, records and searches (REC).
+    pub rec: RecState,
+}
+
+/// An entry a scenario recorded, under the label the feature gives it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub ty: crate::gpc::EntryType,
+    pub id: String,
+    /// The version the candidate last answered with.
+    pub version: usize,
+    /// What the scenario last had accepted: the entry should read back so.
+    pub expected: serde_json::Value,
+    /// What it first recorded (version 1).
+    pub original: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RecState {
+    /// The entry being built or amended: its type, the label it will be
+    /// known by, and its body.
+    pub entry: Option<(crate::gpc::EntryType, String, serde_json::Value)>,
+    pub recorded: std::collections::BTreeMap<String, Recorded>,
+    /// Logical ids found for fixture keys (`patient20`, `practitioner1`).
+    pub ids: std::collections::BTreeMap<String, String>,
+    /// Every page a followed search returned, in order.
+    pub pages: Vec<serde_json::Value>,
+    /// An audit record kept to compare with later.
+    pub saved: Option<serde_json::Value>,
+    /// Responses of requests sent together (`twice at once`).
+    pub together: Vec<u16>,
+    /// How many entries this scenario has built (numbers their identifiers).
+    pub built: usize,
 }
 
 impl cucumber::World for RfaWorld {

@@ -120,7 +120,7 @@ fn outcome_body(w: &RfaWorld) -> Result<Value, Failure> {
     }
 }
 
-async fn refused_with_code(w: &mut RfaWorld, a: &Args) -> StepResult {
+pub(crate) async fn refused_with_code(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (want_status, want_code) = (a.get(1).parse::<u16>().unwrap_or_default(), a.get(2));
     let got = w.response()?.status;
     if got != want_status {

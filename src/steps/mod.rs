@@ -4,9 +4,12 @@
 //! `docs/steps.md` lists them for pack authors.
 
 mod acc;
+mod audit;
 mod bundle;
 mod directory;
 mod documents;
+mod entries;
+mod entry_search;
 mod http;
 mod inf;
 mod keys;
@@ -93,6 +96,9 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(structured::steps());
     all.extend(record::steps());
     all.extend(documents::steps());
+    all.extend(entries::steps());
+    all.extend(entry_search::steps());
+    all.extend(audit::steps());
     all
 }
 

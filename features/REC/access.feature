@@ -1,0 +1,131 @@
+Feature: Only legitimate, authorised access to patient records
+  A record is read and written only by a consumer whose token allows it:
+  writing needs patient/*.write, reading patient data needs patient/*.read
+  (organization/*.read is for directory data), writes are for direct care,
+  the requesting organisation must have a legitimate relationship with the
+  practice's patients, and restricted (conf/R) entries are seen only with
+  conf/R — to anyone else they do not exist. (Profile: docs/profile.md,
+  "Access to patient records"; GP Connect's requested_scope table and
+  403 NO_RELATIONSHIP.)
+
+  @RFA-REC-029 @lot1 @must
+  Rule: Recording or amending an entry needs requested_scope patient/*.write; anything less is refused with 400 BAD_REQUEST
+
+    Scenario Outline: recording a <type> with <scope>
+      Given a <type> for "patient20"
+      And the JWT claim "requested_scope" is set to "<scope>"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | type        | scope               |
+        | Condition   | patient/*.read      |
+        | Observation | patient/*.read      |
+        | Encounter   | organization/*.read |
+
+    Scenario: amending with patient/*.read
+      Given a Condition "asthma" recorded for "patient20"
+      And an amendment of "asthma"
+      And the entry's status is "resolved"
+      And the JWT claim "requested_scope" is set to "patient/*.read"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+      And "asthma" reads back as last accepted, at version 1
+
+  @RFA-REC-030 @lot1 @must
+  Rule: A token scoped organization/*.read cannot read patient data: entry reads, searches and histories are refused with 400 BAD_REQUEST
+
+    Scenario: reading an entry
+      Given a Condition "asthma" recorded for "patient20"
+      And a read of "asthma"
+      And the JWT claim "requested_scope" is set to "organization/*.read"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: searching entries
+      Given an Observation search for "patient20"
+      And the JWT claim "requested_scope" is set to "organization/*.read"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: an entry's history
+      Given an AllergyIntolerance "penicillin" recorded for "patient20"
+      And the history of "penicillin"
+      And the JWT claim "requested_scope" is set to "organization/*.read"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: reading the patient
+      Given a patient read of "patient20"
+      And the JWT claim "requested_scope" is set to "organization/*.read"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+  @RFA-REC-031 @lot1 @must
+  Rule: Entries are recorded and amended for direct care only: another reason_for_request is refused with 400 BAD_REQUEST
+
+    Scenario: recording for migration
+      Given a Condition for "patient20"
+      And the JWT claim "reason_for_request" is set to "migration"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: amending for secondary uses
+      Given an Encounter "visit" recorded for "patient20"
+      And an amendment of "visit"
+      And the entry's status is "cancelled"
+      And the JWT claim "reason_for_request" is set to "secondaryuses"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+      And "visit" reads back as last accepted, at version 1
+
+  @RFA-REC-032 @lot1 @must
+  Rule: An organisation with no legitimate relationship to the practice's patients is refused with 403 NO_RELATIONSHIP
+
+    Scenario: recording from an unrelated organisation
+      Given an Observation for "patient20"
+      And the request comes from the organisation "orgNotInSystem"
+      When the request is sent
+      Then the request is refused with 403 "NO_RELATIONSHIP"
+
+    Scenario: searching from an unrelated organisation
+      Given a Condition search for "patient20"
+      And the request comes from the organisation "orgNotInSystem"
+      When the request is sent
+      Then the request is refused with 403 "NO_RELATIONSHIP"
+
+    Scenario: reading from an unrelated organisation
+      Given a Condition "asthma" recorded for "patient20"
+      And a read of "asthma"
+      And the request comes from the organisation "orgNotInSystem"
+      When the request is sent
+      Then the request is refused with 403 "NO_RELATIONSHIP"
+
+  @RFA-REC-033 @lot1 @must
+  Rule: A restricted entry (conf/R) is seen only by a token with conf/R; to others a read answers 404 NO_RECORD_FOUND and searches leave it out
+
+    Scenario: read without conf/R
+      Given a Condition "secret" recorded for "patient20" restricted
+      And a read of "secret"
+      When the request is sent
+      Then the request is refused with 404 "NO_RECORD_FOUND"
+
+    Scenario: searched without conf/R
+      Given a Condition "secret" recorded for "patient20" restricted
+      And a Condition search for "patient20" with "identifier={identifier:secret}"
+      When the search is sent, following next links
+      Then the search results do not include "secret"
+
+    Scenario: read with conf/R
+      Given an Observation "secret" recorded for "patient20" restricted
+      And a read of "secret"
+      And the JWT claim "requested_scope" is set to "patient/*.read conf/R"
+      When the request is sent
+      Then the response status is 200
+
+    Scenario: searched with conf/R
+      Given an AllergyIntolerance "secret" recorded for "patient20" restricted
+      And an AllergyIntolerance search for "patient20" with "identifier={identifier:secret}"
+      And the JWT claim "requested_scope" is set to "patient/*.read conf/R"
+      When the search is sent, following next links
+      Then the search results include "secret"
