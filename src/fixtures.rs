@@ -77,11 +77,47 @@ pub struct FixturePack {
     /// ODS codes of organisations, beyond the practice itself, with a
     /// legitimate relationship to its patients (sharing agreements).
     pub relationships: Vec<String>,
+    /// Patients on Spine PDS but not registered at the practice, by key.
+    pub pds: BTreeMap<String, PdsPatient>,
+}
+
+/// A patient as Spine PDS knows them (`fixtures/pds.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdsPatient {
+    pub key: String,
+    pub nhs_number: String,
+    pub family: String,
+    pub given: String,
+    pub gender: String,
+    pub birth_date: String,
+    /// Date of death, if PDS records one.
+    #[serde(default)]
+    pub deceased: Option<String>,
+    #[serde(default)]
+    pub sensitive: bool,
+    pub purpose: String,
+}
+
+impl PdsPatient {
+    /// Pool patients are the ones a run may register (`pool1`, `pool2`, ...).
+    pub fn in_pool(&self) -> bool {
+        self.key.starts_with("pool")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PdsFile {
+    #[serde(rename = "_comment", default)]
+    _comment: String,
+    patients: Vec<PdsPatient>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
+    pds: Option<String>,
     organization: ManifestOrg,
     patients: BTreeMap<String, ManifestPatient>,
     #[serde(default)]
@@ -245,7 +281,20 @@ impl FixturePack {
                 })
                 .collect()
         };
+        let mut pds = BTreeMap::new();
+        if let Some(path) = manifest.pds.as_deref() {
+            let file: PdsFile = serde_json::from_slice(read(path)?)
+                .map_err(|e| FixtureError { file: path.into(), message: format!("is not a PDS file: {e}") })?;
+            for p in file.patients {
+                crate::nhs::validate(&p.nhs_number).map_err(|e| FixtureError {
+                    file: path.into(),
+                    message: format!("{}: nhs_number `{}`: {e}", p.key, p.nhs_number),
+                })?;
+                pds.insert(p.key.clone(), p);
+            }
+        }
         Ok(Self {
+            pds,
             organization: json(&manifest.organization.resource)?,
             ods_code: manifest.organization.ods_code,
             asid: manifest.organization.asid,
@@ -333,6 +382,15 @@ mod tests {
         }
         for key in pack.locations.keys() {
             assert!(readme.contains(&format!("| `{key}` |")), "README misses {key}");
+        }
+        assert!(pack.pds.values().filter(|p| p.in_pool()).count() >= 2, "a run registers two pool patients");
+        for (key, p) in &pack.pds {
+            assert!(readme.contains(&format!("| `{key}` | {} |", p.nhs_number)), "README misses {key}");
+            let clash = pack
+                .patients
+                .values()
+                .any(|q| q.nhs_number == p.nhs_number || q.former_nhs_numbers.contains(&p.nhs_number));
+            assert!(!clash, "{key}: a PDS patient must not be registered at the practice");
         }
     }
 

@@ -146,6 +146,7 @@ pub enum Interaction {
     SearchEntries(EntryType),
     EntryHistory(EntryType),
     SearchAuditEvents,
+    RegisterPatient,
 }
 
 impl Interaction {
@@ -160,7 +161,7 @@ impl Interaction {
                 Self::EntryHistory(t),
             ]
         });
-        Self::ALL.into_iter().chain(entries).chain([Self::SearchAuditEvents])
+        Self::ALL.into_iter().chain(entries).chain([Self::SearchAuditEvents, Self::RegisterPatient])
     }
 
     pub const ALL: [Interaction; 14] = [
@@ -203,6 +204,7 @@ impl Interaction {
             Self::SearchEntries(t) => t.ids()[3],
             Self::EntryHistory(t) => t.ids()[4],
             Self::SearchAuditEvents => "urn:nhs:names:services:gpconnect:fhir:rest:search:auditevent-1",
+            Self::RegisterPatient => "urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1",
         }
     }
 
@@ -238,7 +240,7 @@ impl Interaction {
             | Self::ReadEntry(_)
             | Self::SearchEntries(_)
             | Self::EntryHistory(_) => "patient/*.read",
-            Self::CreateEntry(_) | Self::UpdateEntry(_) => "patient/*.write",
+            Self::CreateEntry(_) | Self::UpdateEntry(_) | Self::RegisterPatient => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }
@@ -256,6 +258,7 @@ pub enum SpineCode {
     InvalidIdentifierSystem,
     InvalidIdentifierValue,
     InvalidNhsNumber,
+    InvalidPatientDemographics,
     InvalidResource,
     InvalidParameter,
     PatientNotFound,
@@ -271,11 +274,12 @@ pub enum SpineCode {
 }
 
 impl SpineCode {
-    pub const ALL: [SpineCode; 16] = [
+    pub const ALL: [SpineCode; 17] = [
         Self::BadRequest,
         Self::InvalidIdentifierSystem,
         Self::InvalidIdentifierValue,
         Self::InvalidNhsNumber,
+        Self::InvalidPatientDemographics,
         Self::InvalidResource,
         Self::InvalidParameter,
         Self::PatientNotFound,
@@ -296,6 +300,7 @@ impl SpineCode {
             Self::InvalidIdentifierSystem => "INVALID_IDENTIFIER_SYSTEM",
             Self::InvalidIdentifierValue => "INVALID_IDENTIFIER_VALUE",
             Self::InvalidNhsNumber => "INVALID_NHS_NUMBER",
+            Self::InvalidPatientDemographics => "INVALID_PATIENT_DEMOGRAPHICS",
             Self::InvalidResource => "INVALID_RESOURCE",
             Self::InvalidParameter => "INVALID_PARAMETER",
             Self::PatientNotFound => "PATIENT_NOT_FOUND",
@@ -317,6 +322,7 @@ impl SpineCode {
             Self::InvalidIdentifierSystem => "Invalid identifier system",
             Self::InvalidIdentifierValue => "Invalid identifier value",
             Self::InvalidNhsNumber => "Invalid NHS number",
+            Self::InvalidPatientDemographics => "Invalid patient demographics",
             Self::InvalidResource => "Invalid resource",
             Self::InvalidParameter => "Invalid parameter",
             Self::PatientNotFound => "Patient not found",
@@ -337,7 +343,8 @@ impl SpineCode {
             Self::BadRequest
             | Self::InvalidIdentifierSystem
             | Self::InvalidIdentifierValue
-            | Self::InvalidNhsNumber => 400,
+            | Self::InvalidNhsNumber
+            | Self::InvalidPatientDemographics => 400,
             Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
                 404
             }
@@ -354,6 +361,7 @@ impl SpineCode {
             Self::InvalidIdentifierSystem | Self::InvalidIdentifierValue | Self::InvalidNhsNumber => "value",
             Self::BadRequest | Self::InvalidResource | Self::InvalidParameter | Self::ReferenceNotFound => "invalid",
             Self::DuplicateRejected => "duplicate",
+            Self::InvalidPatientDemographics => "business-rule",
             Self::FhirConstraintViolation => "conflict",
             Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
                 "not-found"

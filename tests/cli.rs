@@ -364,3 +364,33 @@ fn the_profile_documents_every_automated_requirement() {
         cat.requirements.iter().filter(|r| !r.manual && !named.contains(&r.id)).map(|r| r.id.as_str()).collect();
     assert!(missing.is_empty(), "docs/profile.md does not document: {missing:?}");
 }
+
+/// A supplier's system keeps what earlier runs wrote: the REC requirements
+/// must pass again on a candidate that already holds their entries,
+/// registrations and audit records.
+#[test]
+fn rec_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
+    let (_server, base) = common::serve(&[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, common::config_for(&base)).expect("write config");
+    for round in 1..=3 {
+        let out = dir.path().join(format!("round{round}"));
+        let o = run(&[
+            "run",
+            "-q",
+            "--config",
+            cfg.to_str().expect("utf8"),
+            "--area",
+            "REC",
+            "--out",
+            out.to_str().expect("utf8"),
+        ]);
+        let failed: Vec<String> = outcome_map(&out)
+            .into_iter()
+            .filter(|(_, (outcome, _))| outcome != "passed")
+            .map(|(id, (outcome, _))| format!("{id}: {outcome}"))
+            .collect();
+        assert_eq!(o.status.code(), Some(0), "round {round}: {failed:?} {:?}", text(&o));
+    }
+}

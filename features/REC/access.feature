@@ -9,7 +9,7 @@ Feature: Only legitimate, authorised access to patient records
   403 NO_RELATIONSHIP.)
 
   @RFA-REC-029 @lot1 @must
-  Rule: Recording or amending an entry needs requested_scope patient/*.write; anything less is refused with 400 BAD_REQUEST
+  Rule: Recording or amending an entry, or registering a patient, needs requested_scope patient/*.write; anything less is refused with 400 BAD_REQUEST
 
     Scenario Outline: recording a <type> with <scope>
       Given a <type> for "patient20"
@@ -22,6 +22,12 @@ Feature: Only legitimate, authorised access to patient records
         | Condition   | patient/*.read      |
         | Observation | patient/*.read      |
         | Encounter   | organization/*.read |
+
+    Scenario: registering a patient with patient/*.read
+      Given a registration of "pool10"
+      And the JWT claim "requested_scope" is set to "patient/*.read"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
 
     Scenario: amending with patient/*.read
       Given a Condition "asthma" recorded for "patient20"

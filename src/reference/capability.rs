@@ -35,7 +35,37 @@ pub fn statement(state: &State) -> Value {
         ));
         resources.push(directory_resource("Location", gpc::LOCATION_PROFILE, None));
     }
-    let mut statement = envelope("RFA Reference GP Connect provider", fhir_version, json!({ "resource": resources }));
+    for ty in crate::gpc::EntryType::ALL {
+        let shape = crate::entries::Shape::of(ty);
+        resources.push(json!({
+            "type": ty.name(),
+            "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "vread" }, { "code": "update" }, { "code": "history-instance" }, { "code": "search-type" }],
+            "versioning": "versioned-update",
+            "conditionalUpdate": false,
+            "searchInclude": [shape.include],
+            "searchParam": [
+                { "name": "patient", "type": "reference" },
+                { "name": "identifier", "type": "token" },
+                { "name": "code", "type": "token" },
+                { "name": shape.date_param, "type": "date" },
+                { "name": shape.status_param, "type": "token" }
+            ]
+        }));
+    }
+    resources.push(json!({
+        "type": "AuditEvent",
+        "interaction": [{ "code": "search-type" }],
+        "searchParam": [{ "name": "entity-id", "type": "token" }]
+    }));
+    let operations = json!([{
+        "name": "gpc.registerpatient",
+        "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-RegisterPatient-Operation-1" }
+    }]);
+    let mut statement = envelope(
+        "RFA Reference GP Connect provider",
+        fhir_version,
+        json!({ "resource": resources, "operation": operations }),
+    );
     statement["profile"] = json!([{ "reference": gpc::PATIENT_PROFILE }]);
     statement
 }

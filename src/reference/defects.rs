@@ -305,6 +305,16 @@ defects! {
         "deletes audit records on DELETE";
     AuditSkipsAuditReads = "audit-skips-audit-reads" ["RFA-REC-040"]
         "does not audit reads of the audit trail";
+    RegisterSkipsPdsTrace = "register-skips-pds-trace" ["RFA-REC-043"]
+        "registers a patient without tracing them on PDS";
+    RegisterAllowsDuplicates = "register-allows-duplicates" ["RFA-REC-042"]
+        "registers a patient who is already registered";
+    RegisterAsRegular = "register-as-regular" ["RFA-REC-041"]
+        "registers patients through the API as regular (GMS) patients instead of temporary residents";
+    RegisterAcceptsInvalidNhsNumber = "register-accepts-invalid-nhs-number" ["RFA-REC-044"]
+        "registers a patient under an NHS number that fails Modulus 11 or that PDS retired";
+    RegisterAcceptsIncompletePatient = "register-accepts-incomplete-patient" ["RFA-REC-045"]
+        "registers a patient without a family name, gender or birth date";
 }
 
 impl Defect {

@@ -123,7 +123,8 @@ fn check_claims(
         return Err(bad("JWT iat is in the future"));
     }
     let reason = c.get("reason_for_request").and_then(Value::as_str);
-    let writes = matches!(interaction, Interaction::CreateEntry(_) | Interaction::UpdateEntry(_));
+    let writes =
+        matches!(interaction, Interaction::CreateEntry(_) | Interaction::UpdateEntry(_) | Interaction::RegisterPatient);
     let lenient_reason = d(Defect::AcceptsAnyReasonForRequest) || (writes && d(Defect::WritesForAnyReason));
     if !lenient_reason && reason != Some("directcare") {
         return Err(bad("reason_for_request must be directcare for this interaction"));

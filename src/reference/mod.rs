@@ -11,6 +11,7 @@ mod documents;
 mod guard;
 pub mod hostile;
 mod outcome;
+mod register;
 mod routes;
 mod store;
 mod structured;
@@ -41,6 +42,8 @@ pub struct State {
     /// Clinical entries written through the API (REC).
     pub entries: clinical::Entries,
     pub audit: audit::Trail,
+    /// Patients registered through the API, and PDS.
+    pub registrations: register::Registrations,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -112,6 +115,7 @@ pub async fn start_with(
         relationships: fixtures.relationships.iter().cloned().collect(),
         entries: clinical::Entries::default(),
         audit: audit::Trail::default(),
+        registrations: register::Registrations::from_fixtures(fixtures),
         defects: defects.clone(),
         latency,
     });

@@ -21,6 +21,7 @@ use super::directory;
 use super::documents;
 use super::guard;
 use super::outcome::{Fhir, Outcome};
+use super::register;
 use super::structured;
 use super::{Latency, State};
 use crate::gpc::{self, Interaction, SpineCode};
@@ -36,6 +37,9 @@ pub fn router(state: Shared) -> Router {
     let route = |get_only: MethodRouter<Shared>, anything: MethodRouter<Shared>| {
         if state.defects.has(Defect::AcceptsAnyMethod) { anything } else { get_only.fallback(wrong_method) }
     };
+    let operation = |handler: MethodRouter<Shared>, anything: MethodRouter<Shared>| {
+        if state.defects.has(Defect::AcceptsAnyMethod) { anything } else { handler.fallback(post_only) }
+    };
     let api = Router::new()
         .route("/metadata", route(get(metadata), any(metadata)))
         .route("/Patient", route(get(search), any(search)))
@@ -45,11 +49,9 @@ pub fn router(state: Shared) -> Router {
         .route("/Practitioner", route(get(directory::search_practitioners), any(directory::search_practitioners)))
         .route("/Practitioner/{id}", route(get(directory::read_practitioner), any(directory::read_practitioner)))
         .route("/Location/{id}", route(get(directory::read_location), any(directory::read_location)))
+        .route("/Patient/$gpc.registerpatient", operation(post(register::register), any(register::register)))
         .merge(clinical::routes(&state))
         .merge(audit::routes());
-    let operation = |handler: MethodRouter<Shared>, anything: MethodRouter<Shared>| {
-        if state.defects.has(Defect::AcceptsAnyMethod) { anything } else { handler.fallback(post_only) }
-    };
     let structured = Router::new().route("/metadata", route(get(structured_metadata), any(structured_metadata))).route(
         "/Patient/$gpc.getstructuredrecord",
         operation(post(structured::get_structured_record), any(structured::get_structured_record)),
@@ -205,6 +207,9 @@ async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<St
         return o.into_response();
     }
     let Some(p) = s.store.by_id(&id) else {
+        if let Some(registered) = s.registrations.by_id(&id) {
+            return Fhir { status: StatusCode::OK, body: registered, etag: Some("W/\"1\"".into()) }.into_response();
+        }
         if s.defects.has(Defect::ReadUnknown500) {
             return Outcome::new(SpineCode::InternalServerError, "lookup failed").into_response();
         }

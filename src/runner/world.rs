@@ -88,6 +88,8 @@ pub struct RecState {
     pub together: Vec<u16>,
     /// How many entries this scenario has built (numbers their identifiers).
     pub built: usize,
+    /// The Parameters of the registration being built or last sent.
+    pub registration: Option<serde_json::Value>,
 }
 
 impl cucumber::World for RfaWorld {

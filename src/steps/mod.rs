@@ -14,6 +14,7 @@ mod http;
 mod inf;
 mod keys;
 mod record;
+mod register;
 mod structured;
 
 use cucumber::gherkin::{self, StepType};
@@ -99,6 +100,7 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(entries::steps());
     all.extend(entry_search::steps());
     all.extend(audit::steps());
+    all.extend(register::steps());
     all
 }
 
