@@ -38,14 +38,36 @@ struct Record {
 }
 
 #[derive(Debug, Default)]
+struct Records {
+    all: Vec<Record>,
+    /// Positions in `all` by trace id: an auditor's search is a lookup.
+    by_trace: std::collections::HashMap<String, Vec<usize>>,
+}
+
+#[derive(Debug, Default)]
 pub struct Trail {
-    records: Mutex<Vec<Record>>,
+    records: Mutex<Records>,
 }
 
 impl Trail {
-    fn with<T>(&self, f: impl FnOnce(&mut Vec<Record>) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut Records) -> T) -> T {
         let mut guard = self.records.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
+    }
+}
+
+impl Records {
+    fn push(&mut self, r: Record) {
+        self.by_trace.entry(r.trace.clone()).or_default().push(self.all.len());
+        self.all.push(r);
+    }
+
+    fn remove(&mut self, seq: &str) {
+        self.all.retain(|r| r.seq.to_string() != seq);
+        self.by_trace.clear();
+        for (i, r) in self.all.iter().enumerate() {
+            self.by_trace.entry(r.trace.clone()).or_default().push(i);
+        }
     }
 }
 
@@ -81,7 +103,8 @@ pub async fn record(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
         let spine = resp.extensions().get::<Outcome>().map(|o| o.code.code());
         let at = now();
         s.audit.with(|all| {
-            let seq = if d(Defect::AuditSequenceFromClock) { at.unix_timestamp() as u64 } else { all.len() as u64 + 1 };
+            let seq =
+                if d(Defect::AuditSequenceFromClock) { at.unix_timestamp() as u64 } else { all.all.len() as u64 + 1 };
             all.push(Record {
                 seq,
                 recorded: instant(at),
@@ -116,7 +139,7 @@ async fn delete(Extract(s): Extract<Shared>, Path(id): Path<String>) -> Response
     if !s.defects.has(Defect::AuditTrailEditable) {
         return read_only().await.into_response();
     }
-    s.audit.with(|all| all.retain(|r| r.seq.to_string() != id));
+    s.audit.with(|all| all.remove(&id));
     Fhir::ok(json!({
         "resourceType": "OperationOutcome",
         "issue": [{ "severity": "information", "code": "informational", "diagnostics": "deleted" }]
@@ -209,8 +232,15 @@ async fn search(
         return Outcome::new(SpineCode::InvalidParameter, "entity-id is required: the trail is searched by trace id")
             .into_response();
     }
-    let mut found: Vec<Record> =
-        s.audit.with(|all| all.iter().filter(|r| traces.contains(&r.trace)).cloned().collect());
+    traces.sort_unstable();
+    traces.dedup();
+    let mut found: Vec<Record> = s.audit.with(|all| {
+        traces
+            .iter()
+            .flat_map(|t| all.by_trace.get(t).into_iter().flatten())
+            .filter_map(|&i| all.all.get(i).cloned())
+            .collect()
+    });
     found.sort_by_key(|r| r.seq);
     let entries: Vec<Value> =
         found.iter().map(|r| json!({ "resource": event(&s, r), "search": { "mode": "match" } })).collect();

@@ -59,11 +59,14 @@ pub fn is_restricted(r: &Value) -> bool {
 /// The entries the reference holds; written entries live for the process.
 #[derive(Debug, Default)]
 pub struct Entries {
-    inner: Mutex<Vec<Entry>>,
+    inner: Mutex<std::collections::HashMap<String, Entry>>,
+    /// Every identifier recorded, by type: the duplicate check is a lookup,
+    /// not a scan, however many entries earlier runs left.
+    identifiers: Mutex<std::collections::HashMap<(EntryType, String, String), String>>,
 }
 
 impl Entries {
-    fn with<T>(&self, f: impl FnOnce(&mut Vec<Entry>) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut std::collections::HashMap<String, Entry>) -> T) -> T {
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
     }
@@ -250,19 +253,21 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
     let id = uuid::Uuid::new_v4().to_string();
     let stored = stamp(s, &shape, r, &id, 1, &claims, at);
     s.entries.with(|all| {
-        let duplicate = all
-            .iter()
-            .filter(|e| e.ty == ty)
-            .find(|e| entries::identifiers(e.current()).iter().any(|i| wanted.contains(i)));
+        // Taken inside the entries lock, so check and insert are one step.
+        let mut index = s.entries.identifiers.lock().unwrap_or_else(|p| p.into_inner());
+        let duplicate = wanted.iter().find_map(|(sys, v)| index.get(&(ty, sys.clone(), v.clone())));
         if let Some(dup) = duplicate
             && !s.defects.has(Defect::AcceptsDuplicates)
         {
             return Err(Outcome::new(
                 SpineCode::DuplicateRejected,
-                format!("{} {} already has this identifier", ty.name(), dup.id),
+                format!("{} {dup} already has this identifier", ty.name()),
             ));
         }
-        all.push(Entry { ty, id: id.clone(), versions: vec![stored.clone()] });
+        for (sys, v) in &wanted {
+            index.entry((ty, sys.clone(), v.clone())).or_insert_with(|| id.clone());
+        }
+        all.insert(id.clone(), Entry { ty, id: id.clone(), versions: vec![stored.clone()] });
         Ok(())
     })?;
     let minimal = headers
@@ -289,7 +294,7 @@ fn etag_header(version: usize) -> [(header::HeaderName, String); 1] {
 
 /// Finds an entry the caller may see.
 fn visible(s: &State, claims: &Claims, ty: EntryType, id: &str) -> Result<Entry, Outcome> {
-    let found = s.entries.with(|all| all.iter().find(|e| e.ty == ty && e.id == id).cloned());
+    let found = s.entries.with(|all| all.get(id).filter(|e| e.ty == ty).cloned());
     match found {
         Some(e) if !e.restricted() || sees_restricted(s, claims) => Ok(e),
         _ => Err(Outcome::new(SpineCode::NoRecordFound, format!("no {} with id {id}", ty.name()))),
@@ -435,8 +440,8 @@ async fn update_entry(
     }
     let stored = s.entries.with(|all| {
         let e = all
-            .iter_mut()
-            .find(|e| e.ty == ty && e.id == id)
+            .get_mut(id)
+            .filter(|e| e.ty == ty)
             .ok_or_else(|| Outcome::new(SpineCode::NoRecordFound, format!("no {} with id {id}", ty.name())))?;
         if !d(Defect::UpdateRace) {
             check(e)?;
@@ -461,7 +466,7 @@ async fn update_entry(
 
 async fn delete(Extract(s): Extract<Shared>, Path(id): Path<String>, ty: EntryType) -> Response {
     if s.defects.has(Defect::DeleteRemoves) {
-        s.entries.with(|all| all.retain(|e| !(e.ty == ty && e.id == id)));
+        s.entries.with(|all| all.retain(|_, e| !(e.ty == ty && e.id == id)));
         return Fhir::ok(json!({
             "resourceType": "OperationOutcome",
             "issue": [{ "severity": "information", "code": "informational", "diagnostics": "deleted" }]

@@ -227,7 +227,7 @@ pub async fn search(
     };
     let restricted_too = sees_restricted(&s, &claims);
     let mut found: Vec<Entry> = s.entries.with(|all| {
-        all.iter()
+        all.values()
             .filter(|e| e.ty == ty && (restricted_too || !e.restricted()) && matches(&s, &shape, &q, e))
             .cloned()
             .collect()
