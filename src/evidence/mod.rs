@@ -84,6 +84,27 @@ pub struct RecordedResponse {
     pub body: Body,
 }
 
+impl RecordedRequest {
+    /// A header as sent (names compare without case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The value of an identifier with this system in a JWT claim that is a
+    /// resource (`requesting_practitioner`, `requesting_organization`).
+    pub fn claimed_identifier(&self, claim: &str, system: &str) -> Option<&str> {
+        self.jwt_claims
+            .as_ref()?
+            .get(claim)?
+            .get("identifier")?
+            .as_array()?
+            .iter()
+            .find(|i| i.get("system").and_then(serde_json::Value::as_str) == Some(system))?
+            .get("value")?
+            .as_str()
+    }
+}
+
 impl Exchange {
     /// A one-line description for failure messages:
     /// `GET http://…/Patient?identifier=… → 400 (12 ms)`.

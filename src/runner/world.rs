@@ -119,11 +119,7 @@ impl RfaWorld {
 
     /// A header of the last request sent, as sent (empty when absent).
     pub fn last_request_header(&self, name: &str) -> String {
-        self.exchanges
-            .last()
-            .and_then(|x| x.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        self.exchanges.last().and_then(|x| x.request.header(name)).unwrap_or_default().to_string()
     }
 
     /// The last exchange, described for failure messages.

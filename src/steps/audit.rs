@@ -25,21 +25,11 @@ pub fn steps() -> Vec<StepDef> {
 }
 
 fn trace(x: &Exchange) -> String {
-    x.request
-        .headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID"))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
+    x.request.header("Ssp-TraceID").unwrap_or_default().to_string()
 }
 
 fn interaction(x: &Exchange) -> String {
-    x.request
-        .headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("Ssp-InteractionID"))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
+    x.request.header("Ssp-InteractionID").unwrap_or_default().to_string()
 }
 
 fn search_spec(traces: &[String]) -> RequestSpec {
@@ -193,18 +183,7 @@ async fn holds_all(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 fn claimed(x: &Exchange, claim: &str, system: &str) -> String {
-    x.request
-        .jwt_claims
-        .as_ref()
-        .and_then(|c| c.get(claim))
-        .and_then(|c| c.get("identifier"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|i| i.get("system").and_then(Value::as_str) == Some(system))
-        .and_then(|i| i.get("value").and_then(Value::as_str))
-        .unwrap_or_default()
-        .to_string()
+    x.request.claimed_identifier(claim, system).unwrap_or_default().to_string()
 }
 
 async fn name_requester(w: &mut RfaWorld, _: &Args) -> StepResult {

@@ -528,19 +528,8 @@ async fn has_provenance(w: &mut RfaWorld, _: &Args) -> StepResult {
         Err(e) => return w.fail(e),
     };
     let exchange = w.exchanges.last().cloned().ok_or_else(|| Failure::Harness("no request was sent".into()))?;
-    let claims = exchange.request.jwt_claims.clone().unwrap_or(Value::Null);
-    let claimed = |claim: &str, system: &str| {
-        claims
-            .get(claim)
-            .and_then(|c| c.get("identifier"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|i| i.get("system").and_then(Value::as_str) == Some(system))
-            .and_then(|i| i.get("value").and_then(Value::as_str))
-            .unwrap_or_default()
-            .to_string()
-    };
+    let claimed =
+        |claim: &str, system: &str| exchange.request.claimed_identifier(claim, system).unwrap_or_default().to_string();
     let (sds, ods) = (
         claimed("requesting_practitioner", gpc::SDS_USER_SYSTEM),
         claimed("requesting_organization", gpc::ODS_ORGANIZATION_SYSTEM),
