@@ -195,4 +195,38 @@ mod tests {
         assert!(!same_dimension("cm", "kg"));
         assert!(same_dimension("{beats}/min", "/min"));
     }
+
+    proptest::proptest! {
+        /// Verhoeff catches every single-digit error and every swap of two
+        /// adjacent different digits — why SNOMED CT chose it.
+        #[test]
+        fn verhoeff_catches_single_errors_and_adjacent_swaps(
+            digits in "[1-9][0-9]{4,16}",
+            pos in 0usize..18,
+            delta in 1u8..10,
+        ) {
+            let check = verhoeff_digit(&digits).unwrap_or('x');
+            let valid = format!("{digits}{check}");
+            proptest::prop_assert!(verhoeff_valid(&valid));
+            let mut bytes = valid.clone().into_bytes();
+            let i = pos % bytes.len();
+            bytes[i] = b'0' + (bytes[i] - b'0' + delta) % 10;
+            proptest::prop_assert!(!verhoeff_valid(&String::from_utf8_lossy(&bytes)), "changed digit {i}");
+            let mut swapped = valid.into_bytes();
+            let j = pos % (swapped.len() - 1);
+            if swapped[j] != swapped[j + 1] {
+                swapped.swap(j, j + 1);
+                proptest::prop_assert!(!verhoeff_valid(&String::from_utf8_lossy(&swapped)), "swapped {j}");
+            }
+        }
+
+        /// Any string is judged, never a panic; whatever passes is digits.
+        #[test]
+        fn any_text_is_judged(text in "\\PC{0,24}") {
+            if check_concept_id(&text).is_ok() {
+                proptest::prop_assert!(text.bytes().all(|b| b.is_ascii_digit()));
+            }
+            let _ = check_ucum(&text);
+        }
+    }
 }
