@@ -394,3 +394,27 @@ fn rec_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
         assert_eq!(o.status.code(), Some(0), "round {round}: {failed:?} {:?}", text(&o));
     }
 }
+
+/// `rfa … | head` closes standard output early: rfa must neither panic nor
+/// change its exit code (the output is a view; the files are the result).
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::io::{BufRead, BufReader};
+    // The JSON catalogue is larger than a pipe buffer, so rfa is still
+    // writing when the reader goes away.
+    for args in [&["reference", "defects"][..], &["catalogue", "--format", "json"][..]] {
+        let mut child = common::rfa()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("a line");
+        // The reader is dropped here: the pipe is closed after one line.
+        let o = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

@@ -36,11 +36,11 @@ pub fn keys(c: KeysCommand) -> anyhow::Result<u8> {
     match c {
         KeysCommand::Generate { out, force } => {
             let (k, p, key) = keys::generate_files(&out, force)?;
-            println!("private key: {} (mode 0600; keep it secret)", k.display());
-            println!("public key:  {}", p.display());
-            println!("key id:      {}", key.public().id());
+            outln!("private key: {} (mode 0600; keep it secret)", k.display());
+            outln!("public key:  {}", p.display());
+            outln!("key id:      {}", key.public().id());
         }
-        KeysCommand::Id { key } => println!("{}", PublicKey::load(&key)?.id()),
+        KeysCommand::Id { key } => outln!("{}", PublicKey::load(&key)?.id()),
     }
     Ok(0)
 }
@@ -102,13 +102,7 @@ pub fn attest(a: AttestArgs) -> anyhow::Result<u8> {
         pack_digest: catalogue.pack.digest.clone(),
     };
     let n = attest::append(&a.out, &attestation, &key)?;
-    println!(
-        "attested {} {:?} for {candidate} ({} attestation(s) in {})",
-        a.requirement,
-        a.verdict,
-        n,
-        a.out.display()
-    );
+    outln!("attested {} {:?} for {candidate} ({} attestation(s) in {})", a.requirement, a.verdict, n, a.out.display());
     Ok(0)
 }
 
@@ -135,14 +129,14 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<u8> {
     let bytes = std::fs::read(&a.dossier).with_context(|| format!("cannot read {}", a.dossier.display()))?;
     let keys: Vec<PublicKey> = a.keys.iter().map(|p| PublicKey::load(p)).collect::<Result<_, _>>()?;
     let invalid = |what: &str, e: &Invalid| {
-        println!("{}: INVALID — {what}: {e}", a.dossier.display());
+        outln!("{}: INVALID — {what}: {e}", a.dossier.display());
         Ok(1)
     };
     let opened = match verify::open(&bytes, &keys) {
         Ok(o) => o,
         Err(e) => {
             if serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| v.get("_type").is_some()) {
-                println!(
+                outln!(
                     "{}: INVALID — this is an unsigned statement; only a signed dossier (dossier.json) verifies",
                     a.dossier.display()
                 );
@@ -153,11 +147,11 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<u8> {
     };
     let s = &opened.statement;
     let p = &s.predicate;
-    println!("{}", a.dossier.display());
-    println!("  signature:  valid, Ed25519, {}", opened.key.describe());
-    println!("  statement:  in-toto Statement v1, predicate {}", s.predicate_type);
-    println!("  candidate:  {} — mode {} — harness {}", p.candidate, p.mode.as_str(), p.harness.version);
-    println!(
+    outln!("{}", a.dossier.display());
+    outln!("  signature:  valid, Ed25519, {}", opened.key.describe());
+    outln!("  statement:  in-toto Statement v1, predicate {}", s.predicate_type);
+    outln!("  candidate:  {} — mode {} — harness {}", p.candidate, p.mode.as_str(), p.harness.version);
+    outln!(
         "  pack:       {} {} {}{}",
         p.pack.name,
         p.pack.version,
@@ -171,14 +165,14 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<u8> {
             let bundle = std::fs::read(path).with_context(|| format!("cannot read the evidence {}", path.display()))?;
             match verify::check_evidence(s, &bundle) {
                 Ok(r) => {
-                    println!("  evidence:   {} — sha256 matches, {} exchanges", path.display(), r.len());
+                    outln!("  evidence:   {} — sha256 matches, {} exchanges", path.display(), r.len());
                     Some(r)
                 }
                 Err(e) => return invalid("evidence", &e),
             }
         }
         None => {
-            println!("  evidence:   not checked (no --evidence and no {} next to the dossier)", p.evidence.file);
+            outln!("  evidence:   not checked (no --evidence and no {} next to the dossier)", p.evidence.file);
             None
         }
     };
@@ -191,21 +185,24 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<u8> {
         let automated =
             p.requirements.iter().filter(|r| !r.head.manual && r.outcome != crate::verdict::Outcome::Skipped).count();
         if !disagreements.is_empty() {
-            println!("  rejudge:    DISAGREES on {} point(s):", disagreements.len());
+            outln!("  rejudge:    DISAGREES on {} point(s):", disagreements.len());
             for d in &disagreements {
-                println!("    {}: dossier says {}, the evidence says {}", d.requirement, d.recorded, d.rejudged);
+                outln!("    {}: dossier says {}, the evidence says {}", d.requirement, d.recorded, d.rejudged);
             }
-            println!("INVALID");
+            outln!("INVALID");
             return Ok(1);
         }
-        println!("  rejudge:    {automated} automated requirements re-judged from the evidence alone: all agree");
+        outln!("  rejudge:    {automated} automated requirements re-judged from the evidence alone: all agree");
     }
     for lot in &p.lots {
-        println!(
+        outln!(
             "  {}:       {} ({} of {} must requirements passed)",
-            lot.lot, lot.verdict, lot.must.passed, lot.must.total
+            lot.lot,
+            lot.verdict,
+            lot.must.passed,
+            lot.must.total
         );
     }
-    println!("valid");
+    outln!("valid");
     Ok(0)
 }

@@ -59,18 +59,18 @@ async fn check(config: Option<PathBuf>, format: Format) -> anyhow::Result<u8> {
     }
     let bad = reports.iter().filter(|r| !r.status.is_good()).count();
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&reports)?),
         Format::Table => {
-            println!("fixtures check against {base}");
+            outln!("fixtures check against {base}");
             let kw = reports.iter().map(|r| r.key.len()).max().unwrap_or(3).max(3);
             let lw = reports.iter().map(|r| r.looked_up.len()).max().unwrap_or(9).max(9);
-            println!("{:<13} {:<kw$} {:<lw$} {:<10} details", "kind", "key", "looked up", "status");
+            outln!("{:<13} {:<kw$} {:<lw$} {:<10} details", "kind", "key", "looked up", "status");
             for r in &reports {
                 let details = if r.details.is_empty() { "-".to_string() } else { r.details.join("; ") };
-                println!("{:<13} {:<kw$} {:<lw$} {:<10} {details}", r.kind, r.key, r.looked_up, r.status.as_str());
+                outln!("{:<13} {:<kw$} {:<lw$} {:<10} {details}", r.kind, r.key, r.looked_up, r.status.as_str());
             }
             let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
-            println!(
+            outln!(
                 "{} keys: {} ok, {} absent as they should be, {} missing, {} different, {} unexpected, {} unanswered",
                 reports.len(),
                 count(Status::Ok),
@@ -81,7 +81,7 @@ async fn check(config: Option<PathBuf>, format: Format) -> anyhow::Result<u8> {
                 count(Status::Error),
             );
             if bad > 0 {
-                println!(
+                outln!(
                     "{bad} key(s) need attention: load them as fixtures/README.md describes, or map them to your identifiers in the config"
                 );
             }

@@ -201,12 +201,12 @@ pub async fn merge(a: MergeArgs) -> anyhow::Result<u8> {
         .iter()
         .map(|s| (s.dir.display().to_string(), s.results.requirements.iter().filter(|r| ran(r)).count()))
         .collect();
-    println!(
+    outln!(
         "merged {} shards: {}",
         shards.len(),
         per_shard.iter().map(|(d, n)| format!("{d} ({n})")).collect::<Vec<_>>().join(", ")
     );
-    print!(
+    out!(
         "{}",
         terminal::summary(
             &verdict,

@@ -11,6 +11,23 @@ use crate::model::{CatalogueDoc, defects_doc};
 
 use crate::steps::StepTable;
 
+/// `println!` and `print!` for rfa's standard output, which may be closed
+/// early (`rfa reference defects | head`): the std macros panic then. The
+/// output is a view; the files and the exit code are the result, so a
+/// closed pipe is not an error and the command carries on.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod dossier;
 mod fixtures;
 mod merge;
@@ -176,13 +193,13 @@ fn catalogue(args: CatalogueArgs) -> anyhow::Result<u8> {
     let c = load_catalogue(args.features.as_deref())?;
     let doc = CatalogueDoc::new(&c, killers);
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&doc)?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&doc)?),
         Format::Table => {
-            println!("pack {} {}  {}", doc.pack.name, doc.pack.version, doc.pack.digest);
-            println!("{:<13} {:<5} {:<7} {:>5} {:>8}  title", "id", "lot", "level", "scen", "defects");
+            outln!("pack {} {}  {}", doc.pack.name, doc.pack.version, doc.pack.digest);
+            outln!("{:<13} {:<5} {:<7} {:>5} {:>8}  title", "id", "lot", "level", "scen", "defects");
             for r in &doc.requirements {
                 let level = if r.manual { format!("{}*", r.level) } else { r.level.to_string() };
-                println!(
+                outln!(
                     "{:<13} {:<5} {:<7} {:>5} {:>8}  {}",
                     r.id,
                     r.lot,
@@ -193,7 +210,7 @@ fn catalogue(args: CatalogueArgs) -> anyhow::Result<u8> {
                 );
             }
             let untested = doc.requirements.iter().filter(|r| r.killed_by.is_empty() && !r.manual).count();
-            println!(
+            outln!(
                 "{} requirements, {} scenarios; {}",
                 doc.requirements.len(),
                 c.scenario_count(),
@@ -204,7 +221,7 @@ fn catalogue(args: CatalogueArgs) -> anyhow::Result<u8> {
                 }
             );
             if doc.requirements.iter().any(|r| r.manual) {
-                println!("* @manual: attested by an assessor, not run");
+                outln!("* @manual: attested by an assessor, not run");
             }
         }
     }
@@ -214,12 +231,12 @@ fn catalogue(args: CatalogueArgs) -> anyhow::Result<u8> {
 fn list_defects(format: Format) -> anyhow::Result<u8> {
     let doc = defects_doc();
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&doc)?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&doc)?),
         Format::Table => {
             let width = doc.iter().map(|d| d.name.len()).max().unwrap_or(4);
-            println!("{:<width$}  {:<12}  description", "name", "targets");
+            outln!("{:<width$}  {:<12}  description", "name", "targets");
             for d in &doc {
-                println!("{:<width$}  {:<12}  {}", d.name, d.targets.join(","), d.description);
+                outln!("{:<width$}  {:<12}  {}", d.name, d.targets.join(","), d.description);
             }
         }
     }

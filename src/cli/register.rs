@@ -89,8 +89,8 @@ pub async fn run(a: RegisterArgs) -> anyhow::Result<u8> {
     match a.command {
         RegisterCommand::Init { policy } => {
             let reg = Register::init(dir, &policy)?;
-            println!("register initialised in {} (origin {})", dir.display(), reg.policy.origin);
-            println!(
+            outln!("register initialised in {} (origin {})", dir.display(), reg.policy.origin);
+            outln!(
                 "  assurance keys: {}",
                 reg.policy
                     .assurance_keys
@@ -99,7 +99,7 @@ pub async fn run(a: RegisterArgs) -> anyhow::Result<u8> {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            println!(
+            outln!(
                 "  pinned packs:   {}",
                 reg.policy
                     .pinned_packs
@@ -122,15 +122,15 @@ pub async fn run(a: RegisterArgs) -> anyhow::Result<u8> {
             match reg.add(&bytes, ev.as_deref(), catalogue.as_ref(), &key).await? {
                 Ok(Added::Admitted { index, renews, lots }) => {
                     let renewal = renews.map(|r| format!(", renewing entry {r}")).unwrap_or_default();
-                    println!("admitted as entry {index} for {}{renewal}", lots.join(", "));
+                    outln!("admitted as entry {index} for {}{renewal}", lots.join(", "));
                     Ok(0)
                 }
                 Ok(Added::AlreadyAdmitted { index }) => {
-                    println!("already admitted as entry {index}; nothing changed");
+                    outln!("already admitted as entry {index}; nothing changed");
                     Ok(0)
                 }
                 Err(r) => {
-                    println!("rejected: {r}");
+                    outln!("rejected: {r}");
                     Ok(1)
                 }
             }
@@ -139,21 +139,26 @@ pub async fn run(a: RegisterArgs) -> anyhow::Result<u8> {
             let mut reg = Register::open(dir)?;
             let key = reg.signing_key(key.as_deref())?;
             let index = reg.revoke(&product, &version, supplier.as_deref(), &reason, &key)?;
-            println!("revoked {product} {version} (entry {index})");
+            outln!("revoked {product} {version} (entry {index})");
             Ok(0)
         }
         RegisterCommand::List { at, format } => {
             let reg = Register::open(dir)?;
             let at = at.unwrap_or_else(OffsetDateTime::now_utc);
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&site::document(&reg, at))?),
+                Format::Json => outln!("{}", serde_json::to_string_pretty(&site::document(&reg, at))?),
                 Format::Table => {
-                    println!(
+                    outln!(
                         "{:<24} {:<20} {:<10} {:<8} {:<8} {:<11} entry",
-                        "supplier", "product", "version", "lots", "status", "valid until"
+                        "supplier",
+                        "product",
+                        "version",
+                        "lots",
+                        "status",
+                        "valid until"
                     );
                     for l in reg.listings(at) {
-                        println!(
+                        outln!(
                             "{:<24} {:<20} {:<10} {:<8} {:<8} {:<11} {}",
                             l.system.supplier,
                             l.system.product,
@@ -172,13 +177,13 @@ pub async fn run(a: RegisterArgs) -> anyhow::Result<u8> {
             let reg = Register::open(dir)?;
             match reg.verify() {
                 Ok(summary) => {
-                    println!("{}: valid — {summary}", dir.display());
+                    outln!("{}: valid — {summary}", dir.display());
                     Ok(0)
                 }
                 Err(problems) => {
-                    println!("{}: INVALID", dir.display());
+                    outln!("{}: INVALID", dir.display());
                     for p in problems {
-                        println!("  {p}");
+                        outln!("  {p}");
                     }
                     Ok(1)
                 }
@@ -190,7 +195,7 @@ pub async fn run(a: RegisterArgs) -> anyhow::Result<u8> {
                 bail!("entry {index} is not in the log (it has {} entries)", reg.lines.len());
             };
             let out = serde_json::json!({ "entry": String::from_utf8_lossy(&reg.lines[index as usize]), "proof": proof, "checkpoint": reg.latest_checkpoint() });
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            outln!("{}", serde_json::to_string_pretty(&out)?);
             Ok(0)
         }
         RegisterCommand::Consistency { old, new } => {
@@ -198,7 +203,7 @@ pub async fn run(a: RegisterArgs) -> anyhow::Result<u8> {
             let Some(proof) = reg.consistency(old, new) else {
                 bail!("sizes must satisfy 1 <= OLD <= NEW <= {} (the log's size)", reg.lines.len());
             };
-            println!("{}", serde_json::to_string_pretty(&proof)?);
+            outln!("{}", serde_json::to_string_pretty(&proof)?);
             Ok(0)
         }
         RegisterCommand::Publish { out, at } => {
@@ -207,7 +212,7 @@ pub async fn run(a: RegisterArgs) -> anyhow::Result<u8> {
                 bail!("the register does not verify, so it is not published:\n  {}", problems.join("\n  "));
             }
             let n = site::publish(&reg, &out, at.unwrap_or_else(OffsetDateTime::now_utc))?;
-            println!("published {n} systems to {}", out.display());
+            outln!("published {n} systems to {}", out.display());
             Ok(0)
         }
     }

@@ -153,7 +153,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
             .filter_map(|r| r.get("id").and_then(serde_json::Value::as_str).map(str::to_string))
             .collect();
         if failed.is_empty() {
-            println!("nothing failed in {}: nothing to rerun", prev.display());
+            outln!("nothing failed in {}: nothing to rerun", prev.display());
             return Ok(0);
         }
         narrow(&mut only, failed);
@@ -326,10 +326,10 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let text = terminal::summary(&v, &footer);
     if args.quiet {
         for line in text.lines().filter(|l| l.starts_with("lot")) {
-            println!("{line}");
+            outln!("{line}");
         }
     } else {
-        print!("{text}");
+        out!("{text}");
     }
     Ok(v.exit_code())
 }
