@@ -92,10 +92,16 @@ pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
         });
         lookups.push(futures::future::Either::Right(directory(client, kind, key, id.unwrap_or_default(), item)));
     }
-    let (mut reports, formers) =
-        futures::future::join(futures::future::join_all(lookups), futures::future::join_all(former_lookups)).await;
+    let (mut reports, formers, agreement) = futures::future::join3(
+        futures::future::join_all(lookups),
+        futures::future::join_all(former_lookups),
+        sharing_agreement(client, pack),
+    )
+    .await;
     reports.extend(formers);
-    let rank = |kind: &str| ["patient", "organisation", "practitioner", "location"].iter().position(|k| *k == kind);
+    reports.extend(agreement);
+    let rank =
+        |kind: &str| ["patient", "organisation", "practitioner", "location", "setup"].iter().position(|k| *k == kind);
     reports.sort_by_key(|a| (rank(a.kind), natural(&a.key)));
     reports
 }
@@ -197,6 +203,54 @@ async fn patient(client: &Client, key: &str, nhs: String, p: &FixturePatient) ->
             report("patient", key, &nhs, Status::Unexpected, vec![format!("found, but this patient {why}")])
         }
     }
+}
+
+/// The REC requirements need the harness's consumer organisation to have a
+/// sharing agreement with the practice: a search of `patient20`'s
+/// Conditions answers 403 NO_RELATIONSHIP without one.
+async fn sharing_agreement(client: &Client, pack: &FixturePack) -> Option<KeyReport> {
+    const KEY: &str = "patient20";
+    let p = pack.patients.get(KEY)?;
+    let cfg = client.config();
+    let ods = cfg.spine.consumer_ods.clone();
+    let label = "sharing agreement";
+    let line = |what: String| report("setup", label, &ods, Status::Error, vec![what]);
+    let nhs = cfg.patients.get(KEY).map_or_else(|| p.nhs_number.clone(), |i| i.nhs_number.clone());
+    let mut spec = RequestSpec::new(Interaction::SearchPatients, "Patient");
+    spec.query.push(("identifier".into(), format!("{}|{nhs}", gpc::NHS_NUMBER_SYSTEM)));
+    let id = match fetch(client, &spec).await {
+        Ok((200, body)) => matches(&body, "Patient", gpc::NHS_NUMBER_SYSTEM, &nhs)
+            .first()
+            .and_then(|r| r.get("id").and_then(Value::as_str))
+            .map(str::to_string),
+        Ok((status, body)) => {
+            return Some(line(format!("patient search answered HTTP {status} {}", outcome_code(&body))));
+        }
+        Err(e) => return Some(line(e)),
+    };
+    let Some(id) = id else {
+        return Some(line(format!("{KEY} was not found, so the agreement could not be checked")));
+    };
+    let ty = gpc::EntryType::Condition;
+    let mut spec = RequestSpec::new(Interaction::SearchEntries(ty), ty.name());
+    spec.query.push(("patient".into(), format!("Patient/{id}")));
+    spec.query.push(("identifier".into(), format!("{}|rfa-preflight", gpc::ENTRY_IDENTIFIER_SYSTEM)));
+    Some(match fetch(client, &spec).await {
+        Ok((200, _)) => report("setup", label, &ods, Status::Ok, vec![]),
+        Ok((403, body)) if outcome_code(&body).contains("NO_RELATIONSHIP") => report(
+            "setup",
+            label,
+            &ods,
+            Status::Missing,
+            vec![format!(
+                "the consumer organisation {ods} (spine.consumer_ods) has no sharing agreement with the practice: the REC requirements will fail with 403 NO_RELATIONSHIP"
+            )],
+        ),
+        Ok((status, body)) => {
+            line(format!("a Condition search of {KEY} answered HTTP {status} {}", outcome_code(&body)))
+        }
+        Err(e) => line(e),
+    })
 }
 
 /// A superseded or merged-away NHS number must find nobody.

@@ -418,3 +418,18 @@ fn a_closed_stdout_is_not_a_panic() {
         assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn fixtures_check_names_a_missing_sharing_agreement() {
+    let (_server, base) = common::serve(&[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("c.toml");
+    let unrelated = common::config_for(&base).replace("[spine]\n", "[spine]\nconsumer_ods = \"GPC999\"\n");
+    std::fs::write(&cfg, unrelated).expect("write config");
+    let o = run(&["fixtures", "check", "--config", cfg.to_str().expect("utf8")]);
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let line = out.lines().find(|l| l.contains("sharing agreement")).unwrap_or_default();
+    assert!(line.contains("GPC999") && line.contains("missing"), "{out}");
+    assert!(out.contains("NO_RELATIONSHIP"), "the report says what a run would hit: {out}");
+}
