@@ -43,6 +43,12 @@ pub const TRACE_ID_SYSTEM: &str = "https://rfa-harness.dev/Id/ssp-trace-id";
 pub const RECORDING_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/recording-provenance-1";
 /// The extension carrying an audit record's sequence number.
 pub const AUDIT_SEQUENCE_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/audit-sequence-1";
+pub const SLOT_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Slot-1";
+pub const SCHEDULE_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Schedule-1";
+pub const DELIVERY_CHANNEL_EXTENSION: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-DeliveryChannel-2";
+/// The `searchFilter` system for the booking organisation's type.
+pub const ORGANISATION_TYPE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1";
 pub const SNOMED_SYSTEM: &str = "http://snomed.info/sct";
 pub const UCUM_SYSTEM: &str = "http://unitsofmeasure.org";
 pub const CONFIDENTIALITY_SYSTEM: &str = "http://hl7.org/fhir/v3/Confidentiality";
@@ -147,6 +153,7 @@ pub enum Interaction {
     EntryHistory(EntryType),
     SearchAuditEvents,
     RegisterPatient,
+    SearchSlots,
 }
 
 impl Interaction {
@@ -161,7 +168,7 @@ impl Interaction {
                 Self::EntryHistory(t),
             ]
         });
-        Self::ALL.into_iter().chain(entries).chain([Self::SearchAuditEvents, Self::RegisterPatient])
+        Self::ALL.into_iter().chain(entries).chain([Self::SearchAuditEvents, Self::RegisterPatient, Self::SearchSlots])
     }
 
     pub const ALL: [Interaction; 14] = [
@@ -205,6 +212,7 @@ impl Interaction {
             Self::EntryHistory(t) => t.ids()[4],
             Self::SearchAuditEvents => "urn:nhs:names:services:gpconnect:fhir:rest:search:auditevent-1",
             Self::RegisterPatient => "urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1",
+            Self::SearchSlots => "urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1",
         }
     }
 
@@ -230,7 +238,8 @@ impl Interaction {
             | Self::ReadPractitioner
             | Self::ReadLocation
             | Self::ReadStructuredMetadata
-            | Self::ReadDocumentsMetadata => "organization/*.read",
+            | Self::ReadDocumentsMetadata
+            | Self::SearchSlots => "organization/*.read",
             Self::SearchPatients
             | Self::ReadPatient
             | Self::GetStructuredRecord

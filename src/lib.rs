@@ -10,6 +10,7 @@ pub mod attest;
 pub mod catalogue;
 pub mod cli;
 pub mod client;
+pub mod clock;
 pub mod config;
 pub mod dossier;
 pub mod embedded;

@@ -433,3 +433,27 @@ fn fixtures_check_names_a_missing_sharing_agreement() {
     assert!(line.contains("GPC999") && line.contains("missing"), "{out}");
     assert!(out.contains("NO_RELATIONSHIP"), "the report says what a run would hit: {out}");
 }
+
+/// Slots roll with the date: the ONL requirements pass on any day, shown
+/// with a faked clock (`RFA_TODAY`, read by the harness and the reference)
+/// across a leap day, a year end and a summer-time change.
+#[test]
+fn onl_requirements_pass_on_any_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for today in ["2028-02-28", "2027-12-31", "2027-03-27", "2031-10-25"] {
+        let out = dir.path().join(today);
+        let o = common::rfa()
+            .env("RFA_TODAY", today)
+            .args(["run", "-q", "--area", "ONL", "--out", out.to_str().expect("utf8")])
+            .output()
+            .expect("run");
+        let failed: Vec<String> = outcome_map(&out)
+            .into_iter()
+            .filter(|(_, (outcome, _))| outcome != "passed")
+            .map(|(id, (outcome, _))| format!("{id}: {outcome}"))
+            .collect();
+        assert_eq!(o.status.code(), Some(0), "{today}: {failed:?} {:?}", text(&o));
+    }
+    let o = common::rfa().env("RFA_TODAY", "2027-02-29").args(["catalogue"]).output().expect("run");
+    assert_eq!(o.status.code(), Some(2), "a date that does not exist is refused");
+}

@@ -144,6 +144,10 @@ pub async fn main() -> u8 {
         }
     };
     init_tracing();
+    if let Err(bad) = crate::clock::faked() {
+        eprintln!("error: {}=`{bad}` is not a date (YYYY-MM-DD)", crate::clock::TODAY_ENV);
+        return 2;
+    }
     match dispatch(cli).await {
         Ok(code) => code,
         Err(e) => {

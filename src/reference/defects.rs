@@ -315,6 +315,22 @@ defects! {
         "registers a patient under an NHS number that fails Modulus 11 or that PDS retired";
     RegisterAcceptsIncompletePatient = "register-accepts-incomplete-patient" ["RFA-REC-045"]
         "registers a patient without a family name, gender or birth date";
+    FreeSearchIgnoresWindow = "free-search-ignores-window" ["RFA-ONL-001"]
+        "returns free slots outside the start and end of the search";
+    FreeSearchAcceptsLooseBounds = "free-search-accepts-loose-bounds" ["RFA-ONL-002"]
+        "answers a free slot search without start or end, or with other prefixes";
+    FreeSearchAcceptsPartialDates = "free-search-accepts-partial-dates" ["RFA-ONL-003"]
+        "reads a partial start or end as best it can instead of refusing it";
+    FreeSearchAcceptsAnyWindow = "free-search-accepts-any-window" ["RFA-ONL-004"]
+        "answers a free slot search whose end is before its start, or that spans more than 14 days";
+    FreeSearchWithoutStatus = "free-search-without-status" ["RFA-ONL-005"]
+        "answers a free slot search without status=free";
+    FreeSearchIgnoresInclude = "free-search-ignores-include" ["RFA-ONL-006"]
+        "leaves the Schedules, Practitioners and Locations asked for with _include out";
+    FreeSearchReturnsBusy = "free-search-returns-busy" ["RFA-ONL-007"]
+        "returns busy slots from a search for free ones";
+    FreeSearchIgnoresOrganisationType = "free-search-ignores-organisation-type" ["RFA-ONL-008"]
+        "offers slots kept for one type of organisation to every consumer";
 }
 
 impl Defect {

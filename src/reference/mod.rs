@@ -13,6 +13,7 @@ pub mod hostile;
 mod outcome;
 mod register;
 mod routes;
+mod slots;
 mod store;
 mod structured;
 

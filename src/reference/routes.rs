@@ -22,6 +22,7 @@ use super::documents;
 use super::guard;
 use super::outcome::{Fhir, Outcome};
 use super::register;
+use super::slots;
 use super::structured;
 use super::{Latency, State};
 use crate::gpc::{self, Interaction, SpineCode};
@@ -50,6 +51,7 @@ pub fn router(state: Shared) -> Router {
         .route("/Practitioner/{id}", route(get(directory::read_practitioner), any(directory::read_practitioner)))
         .route("/Location/{id}", route(get(directory::read_location), any(directory::read_location)))
         .route("/Patient/$gpc.registerpatient", operation(post(register::register), any(register::register)))
+        .route("/Slot", route(get(slots::search), any(slots::search)))
         .merge(clinical::routes(&state))
         .merge(audit::routes());
     let structured = Router::new().route("/metadata", route(get(structured_metadata), any(structured_metadata))).route(

@@ -15,6 +15,7 @@ mod inf;
 mod keys;
 mod record;
 mod register;
+mod slots;
 mod structured;
 
 use cucumber::gherkin::{self, StepType};
@@ -101,6 +102,7 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(entry_search::steps());
     all.extend(audit::steps());
     all.extend(register::steps());
+    all.extend(slots::steps());
     all
 }
 

@@ -59,7 +59,8 @@ async fn request_with_body(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-/// Fills in `{today}`, `{today+N}` and `{today-N}` (days, UTC).
+/// Fills in `{today}`, `{today+N}` and `{today-N}` (days, UTC, or from
+/// `RFA_TODAY`).
 pub fn dates(text: &str) -> Result<String, Failure> {
     let mut out = String::new();
     let mut rest = text;
@@ -77,8 +78,7 @@ pub fn dates(text: &str) -> Result<String, Failure> {
                 .parse()
                 .map_err(|_| Failure::Harness(format!("`{{today{o}}}`: the offset must be +N or -N days")))?,
         };
-        let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset);
-        out.push_str(&format!("{:04}-{:02}-{:02}", day.year(), u8::from(day.month()), day.day()));
+        out.push_str(&crate::clock::ymd(crate::clock::today() + time::Duration::days(offset)));
         rest = &after[end + 1..];
     }
     out.push_str(rest);

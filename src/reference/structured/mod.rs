@@ -18,10 +18,9 @@ use super::outcome::{Fhir, Outcome};
 use crate::fixtures::PatientFlag;
 use crate::gpc::{Interaction, SpineCode};
 
-/// Today as `YYYY-MM-DD` (UTC).
+/// Today as `YYYY-MM-DD` (UTC, or `RFA_TODAY`).
 pub fn today() -> String {
-    let d = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    crate::clock::ymd(crate::clock::today())
 }
 
 pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
