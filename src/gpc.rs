@@ -49,6 +49,11 @@ pub const DELIVERY_CHANNEL_EXTENSION: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-DeliveryChannel-2";
 /// The `searchFilter` system for the booking organisation's type.
 pub const ORGANISATION_TYPE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1";
+pub const APPOINTMENT_PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1";
+pub const BOOKING_ORGANISATION_EXTENSION: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-BookingOrganisation-1";
+pub const CANCELLATION_REASON_EXTENSION: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-AppointmentCancellationReason-1";
 pub const SNOMED_SYSTEM: &str = "http://snomed.info/sct";
 pub const UCUM_SYSTEM: &str = "http://unitsofmeasure.org";
 pub const CONFIDENTIALITY_SYSTEM: &str = "http://hl7.org/fhir/v3/Confidentiality";
@@ -154,6 +159,10 @@ pub enum Interaction {
     SearchAuditEvents,
     RegisterPatient,
     SearchSlots,
+    BookAppointment,
+    ReadAppointment,
+    CancelAppointment,
+    SearchPatientAppointments,
 }
 
 impl Interaction {
@@ -168,7 +177,15 @@ impl Interaction {
                 Self::EntryHistory(t),
             ]
         });
-        Self::ALL.into_iter().chain(entries).chain([Self::SearchAuditEvents, Self::RegisterPatient, Self::SearchSlots])
+        Self::ALL.into_iter().chain(entries).chain([
+            Self::SearchAuditEvents,
+            Self::RegisterPatient,
+            Self::SearchSlots,
+            Self::BookAppointment,
+            Self::ReadAppointment,
+            Self::CancelAppointment,
+            Self::SearchPatientAppointments,
+        ])
     }
 
     pub const ALL: [Interaction; 14] = [
@@ -213,6 +230,12 @@ impl Interaction {
             Self::SearchAuditEvents => "urn:nhs:names:services:gpconnect:fhir:rest:search:auditevent-1",
             Self::RegisterPatient => "urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1",
             Self::SearchSlots => "urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1",
+            Self::BookAppointment => "urn:nhs:names:services:gpconnect:fhir:rest:create:appointment-1",
+            Self::ReadAppointment => "urn:nhs:names:services:gpconnect:fhir:rest:read:appointment-1",
+            Self::CancelAppointment => "urn:nhs:names:services:gpconnect:fhir:rest:cancel:appointment-1",
+            Self::SearchPatientAppointments => {
+                "urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1"
+            }
         }
     }
 
@@ -248,8 +271,14 @@ impl Interaction {
             | Self::ReadBinary
             | Self::ReadEntry(_)
             | Self::SearchEntries(_)
-            | Self::EntryHistory(_) => "patient/*.read",
-            Self::CreateEntry(_) | Self::UpdateEntry(_) | Self::RegisterPatient => "patient/*.write",
+            | Self::EntryHistory(_)
+            | Self::ReadAppointment
+            | Self::SearchPatientAppointments => "patient/*.read",
+            Self::CreateEntry(_)
+            | Self::UpdateEntry(_)
+            | Self::RegisterPatient
+            | Self::BookAppointment
+            | Self::CancelAppointment => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }

@@ -457,3 +457,22 @@ fn onl_requirements_pass_on_any_date() {
     let o = common::rfa().env("RFA_TODAY", "2027-02-29").args(["catalogue"]).output().expect("run");
     assert_eq!(o.status.code(), Some(2), "a date that does not exist is refused");
 }
+
+/// The concurrent double-booking requirement is stable both ways: it passes
+/// against the reference 20 runs in a row, and fails against a reference
+/// that books without a lock 20 runs in a row.
+#[test]
+fn concurrent_double_booking_is_judged_the_same_20_runs_in_a_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (defect, want) in [(None, 0), (Some("booking-race"), 1)] {
+        for i in 0..20 {
+            let out = dir.path().join(format!("{}-{i}", defect.unwrap_or("clean")));
+            let mut args = vec!["run", "-q", "--requirement", "RFA-ONL-013", "--out", out.to_str().expect("utf8")];
+            if let Some(d) = defect {
+                args.extend(["--defect", d]);
+            }
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(want), "run {i} with {defect:?}: {:?}", text(&o));
+        }
+    }
+}

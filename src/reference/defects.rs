@@ -329,8 +329,24 @@ defects! {
         "leaves the Schedules, Practitioners and Locations asked for with _include out";
     FreeSearchReturnsBusy = "free-search-returns-busy" ["RFA-ONL-007"]
         "returns busy slots from a search for free ones";
-    FreeSearchIgnoresOrganisationType = "free-search-ignores-organisation-type" ["RFA-ONL-008"]
+    FreeSearchIgnoresOrganisationType = "free-search-ignores-organisation-type" ["RFA-ONL-008", "RFA-ONL-016"]
         "offers slots kept for one type of organisation to every consumer";
+    BookingWithoutEtag = "appointment-without-etag" ["RFA-ONL-009", "RFA-ONL-014"]
+        "answers bookings and reads of appointments without the version's ETag";
+    BookingWithoutValidation = "booking-without-validation" ["RFA-ONL-010"]
+        "books appointments without a patient, a booking organisation, status booked or the slot's times";
+    BookedSlotStillFree = "booked-slot-still-free" ["RFA-ONL-011"]
+        "keeps offering a booked slot as free";
+    BookingAllowsDoubleBooking = "booking-allows-double-booking" ["RFA-ONL-012", "RFA-ONL-013"]
+        "books a slot that is already booked";
+    BookingRace = "booking-race" ["RFA-ONL-013"]
+        "checks and books a slot in two steps, so two bookings at once can both succeed";
+    CancelWithoutReason = "cancel-without-reason" ["RFA-ONL-015"]
+        "cancels an appointment without a cancellation reason";
+    CancelKeepsSlot = "cancel-keeps-slot" ["RFA-ONL-016"]
+        "leaves the slot of a cancelled appointment unavailable";
+    PatientAppointmentsIgnoreRange = "patient-appointments-ignore-range" ["RFA-ONL-017"]
+        "returns all of a patient's appointments whatever range is asked for";
 }
 
 impl Defect {

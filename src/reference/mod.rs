@@ -2,6 +2,7 @@
 //! (axum, in-memory store loaded from `fixtures/`) that `rfa run` tests when
 //! no config is given, and that the kill matrix breaks one defect at a time.
 
+mod appointments;
 mod audit;
 mod capability;
 mod clinical;
@@ -45,6 +46,7 @@ pub struct State {
     pub audit: audit::Trail,
     /// Patients registered through the API, and PDS.
     pub registrations: register::Registrations,
+    pub appointments: appointments::Appointments,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -117,6 +119,7 @@ pub async fn start_with(
         entries: clinical::Entries::default(),
         audit: audit::Trail::default(),
         registrations: register::Registrations::from_fixtures(fixtures),
+        appointments: appointments::Appointments::default(),
         defects: defects.clone(),
         latency,
     });

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get, post};
 use serde_json::Value;
 
+use super::appointments;
 use super::audit;
 use super::capability;
 use super::clinical;
@@ -52,6 +53,9 @@ pub fn router(state: Shared) -> Router {
         .route("/Location/{id}", route(get(directory::read_location), any(directory::read_location)))
         .route("/Patient/$gpc.registerpatient", operation(post(register::register), any(register::register)))
         .route("/Slot", route(get(slots::search), any(slots::search)))
+        .route("/Appointment", post(appointments::book).fallback(wrong_method))
+        .route("/Appointment/{id}", get(appointments::read).put(appointments::cancel).fallback(wrong_method))
+        .route("/Patient/{id}/Appointment", route(get(appointments::for_patient), any(appointments::for_patient)))
         .merge(clinical::routes(&state))
         .merge(audit::routes());
     let structured = Router::new().route("/metadata", route(get(structured_metadata), any(structured_metadata))).route(

@@ -44,12 +44,18 @@ const SCHEDULES: [Schedule; 2] = [
     },
 ];
 
-struct SlotRow {
-    id: String,
+pub(super) struct SlotRow {
+    pub(super) id: String,
     schedule: &'static Schedule,
-    start: OffsetDateTime,
-    end: OffsetDateTime,
-    free: bool,
+    pub(super) start: OffsetDateTime,
+    pub(super) end: OffsetDateTime,
+    /// Free in the practice's schedule (booked ones are tracked apart).
+    pub(super) free: bool,
+}
+
+/// One slot by id, as the schedule has it today.
+pub(super) fn find(today: time::Date, id: &str) -> Option<SlotRow> {
+    rows(today).into_iter().find(|r| r.id == id)
 }
 
 fn rows(today: time::Date) -> Vec<SlotRow> {
@@ -213,6 +219,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
         .into_iter()
         .filter(|r| d(Defect::FreeSearchIgnoresWindow) || (r.start >= start && r.end <= end))
         .filter(|r| r.free || d(Defect::FreeSearchReturnsBusy))
+        .filter(|r| d(Defect::BookedSlotStillFree) || !s.appointments.is_taken(&r.id))
         .filter(|r| match r.schedule.only_for {
             None => true,
             Some(t) => d(Defect::FreeSearchIgnoresOrganisationType) || org_type.as_deref() == Some(t),

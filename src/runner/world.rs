@@ -90,6 +90,13 @@ pub struct RecState {
     pub built: usize,
     /// The Parameters of the registration being built or last sent.
     pub registration: Option<serde_json::Value>,
+    /// The Appointment being booked, and for which patient (logical id).
+    pub booking: Option<serde_json::Value>,
+    pub booking_patient: Option<String>,
+    /// The organisation type the scenario searches slots as, if any.
+    pub booking_org_type: Option<String>,
+    /// Booked appointments by label: logical id and the appointment.
+    pub appointments: std::collections::BTreeMap<String, (String, serde_json::Value)>,
 }
 
 impl cucumber::World for RfaWorld {

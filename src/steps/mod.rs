@@ -4,6 +4,7 @@
 //! `docs/steps.md` lists them for pack authors.
 
 mod acc;
+mod appointments;
 mod audit;
 mod bundle;
 mod directory;
@@ -103,6 +104,7 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(audit::steps());
     all.extend(register::steps());
     all.extend(slots::steps());
+    all.extend(appointments::steps());
     all
 }
 

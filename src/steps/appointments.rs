@@ -1,0 +1,427 @@
+//! Booking, reading and cancelling appointments (ONL). Slots are shared by
+//! every scenario running at once, so a booking that loses its slot to
+//! another scenario (409, and the slot no longer offered) picks another;
+//! the choice of slot follows from the recorded search, so re-judging
+//! rebuilds the same requests.
+
+use serde_json::{Value, json};
+
+use super::entries::logical_id;
+use super::{Args, StepDef, step};
+use crate::client::RequestSpec;
+use crate::entries;
+use crate::gpc::{self, Interaction};
+use crate::runner::world::{Failure, RfaWorld, StepResult};
+
+/// How many slots a booking tries before it gives up on races.
+const ATTEMPTS: usize = 5;
+
+pub fn steps() -> Vec<StepDef> {
+    vec![
+        step!(Given r#"^a booking of a free slot for "([^"]+)"$"# => booking, "Searches free slots for the next 14 days (evidence kept), picks one, and begins `POST [base]/Appointment`: status booked, the slot's start and end, the Slot, the Patient as participant, and the booking organisation (the consumer's ODS code)."),
+        step!(Given r#"^a booking of a free slot kept for urgent care for "([^"]+)"$"# => booking_kept_slot, "Like a booking of a free slot, on a slot offered only to organisation type urgent-care (searchFilter), which no other scenario books; later slot checks search as urgent care too."),
+        step!(Given r#"^the booking's "([^"]+)" is set to (.+)$"# => set_field, "Sets an element of the Appointment being booked (a dotted path) to a JSON value."),
+        step!(Given r#"^the booking's "([^"]+)" is removed$"# => remove_field, "Leaves an element of the Appointment being booked out."),
+        step!(Given r#"^a booking of the slot of "([^"]+)" for "([^"]+)"$"# => booking_same_slot, "Begins a booking, for this patient, of the slot a booked appointment holds."),
+        step!(Given r#"^a read of the appointment "([^"]+)"$"# => read_appointment, "Begins `GET [base]/Appointment/[id]` of a booked appointment."),
+        step!(Given r#"^a read of the appointment id "([^"]*)"$"# => read_appointment_id, "Begins `GET [base]/Appointment/[id]` for this literal id."),
+        step!(Given r#"^a cancellation of "([^"]+)"(?: with the reason "([^"]*)")?$"# => cancellation, "Begins `PUT [base]/Appointment/[id]` (cancel interaction): the appointment as booked, status cancelled, with the cancellation reason extension if a reason is given."),
+        step!(Given r#"^a search for the appointments of "([^"]+)" with "([^"]*)"$"# => patient_search, "Begins `GET [base]/Patient/[id]/Appointment?…` with these parameters; `{today+N}` become dates."),
+        step!(When r#"^the booking is sent$"# => send_booking, "Sends the booking; if it loses its slot to another scenario (409 and the slot no longer offered), books another, up to five times. Every attempt is evidence."),
+        step!(When r#"^the booking is sent twice at once$"# => send_twice, "Sends the same booking twice concurrently (on another slot if both lost it to another scenario) and records both exchanges."),
+        step!(Then r#"^the appointment is booked as "([^"]+)"$"# => is_booked, "HTTP 201, a Location naming the appointment, and a body (if any) with an id, status booked and the Slot booked. The appointment is then known by this label."),
+        step!(Then r#"^the response has the ETag W/"(\d+)"$"# => has_etag, "The ETag header is exactly `W/\"[n]\"`."),
+        step!(Then r#"^the slot of "([^"]+)" is (no longer|again) offered$"# => slot_offered, "A free slot search of that slot's day (evidence kept) leaves the slot out, or lists it."),
+        step!(Then r#"^exactly one of the two bookings succeeded and the other was refused with 409 "DUPLICATE_REJECTED"$"# => one_booking_wins, "Of the two concurrent bookings, one answered 201 and the other 409."),
+        step!(Then r#"^the response is the appointment "([^"]+)"$"# => is_appointment, "HTTP 200, ETag `W/\"[version]\"`, and the appointment: its id, status and Slot."),
+        step!(Then r#"^the appointment is cancelled with the reason "([^"]*)"$"# => is_cancelled, "HTTP 200, status cancelled, and the cancellation reason extension holds this reason."),
+        step!(Then r#"^the Bundle (includes|does not include) the appointment "([^"]+)"$"# => bundle_has, "The searchset Bundle holds, or does not hold, this appointment."),
+    ]
+}
+
+fn free_slot_search(day_from: i64, day_to: i64, org_type: Option<&str>) -> Result<RequestSpec, Failure> {
+    let mut spec = RequestSpec::new(Interaction::SearchSlots, "Slot");
+    let q = super::structured::dates(&format!("start=ge{{today+{day_from}}}&end=le{{today+{day_to}}}"))?;
+    for pair in q.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or_default();
+        spec.query.push((k.into(), v.into()));
+    }
+    spec.query.push(("status".into(), "free".into()));
+    if let Some(t) = org_type {
+        spec.query.push(("searchFilter".into(), format!("{}|{t}", gpc::ORGANISATION_TYPE_SYSTEM)));
+    }
+    Ok(spec)
+}
+
+/// The free slots of the next 14 days (evidence kept), as offered to the
+/// organisation type the scenario books as, if any.
+async fn free_slots(w: &mut RfaWorld) -> Result<Vec<Value>, Failure> {
+    let org_type = w.rec.booking_org_type.clone();
+    search_slots(w, org_type.as_deref()).await
+}
+
+async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Value>, Failure> {
+    let resp = w.send(&free_slot_search(1, 14, org_type)?).await?;
+    let status = resp.status;
+    let body = resp.json().ok();
+    match body {
+        Some(b) if status == 200 => Ok(super::bundle::resources(&b, "Slot").into_iter().cloned().collect()),
+        _ => Err(Failure::Assert(format!(
+            "setup: the free slot search answered HTTP {status}, so no slot can be booked\n    exchange: {}",
+            w.last_exchange()
+        ))),
+    }
+}
+
+/// A slot for this scenario: a position that follows from its first trace
+/// id (random per run, the same when re-judged), skipping `skip` slots.
+fn pick<'a>(w: &RfaWorld, slots: &'a [Value], skip: usize) -> Option<&'a Value> {
+    let seed = w.exchanges.first().and_then(|x| x.request.header("Ssp-TraceID")).unwrap_or_default();
+    let hash = seed.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+    (!slots.is_empty()).then(|| &slots[(hash + skip * 7) % slots.len()])
+}
+
+fn appointment_for(w: &RfaWorld, slot: &Value, patient: &str) -> Value {
+    let ods = w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default();
+    json!({
+        "resourceType": "Appointment",
+        "contained": [{
+            "resourceType": "Organization",
+            "id": "booking-org",
+            "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }],
+            "name": "rfa-harness consumer"
+        }],
+        "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
+        "status": "booked",
+        "description": "Booked by rfa-harness",
+        "start": slot.get("start").cloned().unwrap_or(Value::Null),
+        "end": slot.get("end").cloned().unwrap_or(Value::Null),
+        "slot": [{ "reference": format!("Slot/{}", slot.get("id").and_then(Value::as_str).unwrap_or_default()) }],
+        "participant": [{ "actor": { "reference": format!("Patient/{patient}") }, "status": "accepted" }]
+    })
+}
+
+fn begin(w: &mut RfaWorld, body: Value) {
+    let mut spec = RequestSpec::new(Interaction::BookAppointment, "Appointment");
+    spec.method = reqwest::Method::POST;
+    spec.body = Some(body.to_string().into_bytes());
+    w.request = Some(spec);
+    w.rec.booking = Some(body);
+}
+
+async fn booking(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let patient = logical_id(w, a.get(1)).await?;
+    let slots = free_slots(w).await?;
+    let Some(slot) = pick(w, &slots, 0).cloned() else {
+        return Err(Failure::Assert("setup: the free slot search returned no slot to book".into()));
+    };
+    w.rec.booking_patient = Some(patient.clone());
+    let body = appointment_for(w, &slot, &patient);
+    begin(w, body);
+    Ok(())
+}
+
+fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
+    let mut body = w.rec.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+    f(&mut body);
+    begin(w, body);
+    Ok(())
+}
+
+fn pointer(path: &str) -> String {
+    path.split('.').fold(String::new(), |acc, p| format!("{acc}/{p}"))
+}
+
+async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let p = pointer(a.get(1));
+    let value: Value = serde_json::from_str(a.get(2))
+        .map_err(|e| Failure::Harness(format!("the value `{}` is not JSON (quote strings): {e}", a.get(2))))?;
+    edit(w, |b| entries::set_pointer(b, &p, value))
+}
+
+async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let p = pointer(a.get(1));
+    edit(w, |b| entries::remove_pointer(b, &p))
+}
+
+fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
+    w.rec
+        .appointments
+        .get(label)
+        .ok_or_else(|| Failure::Harness(format!("no appointment \"{label}\" was booked in this scenario")))
+}
+
+fn slot_of(a: &Value) -> String {
+    a.pointer("/slot/0/reference").and_then(Value::as_str).unwrap_or_default().trim_start_matches("Slot/").to_string()
+}
+
+/// Books where no other scenario does: a slot kept for urgent care, which
+/// a search without that organisation type never offers, so no other
+/// scenario can take it between this scenario's steps.
+async fn booking_kept_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
+    const KIND: &str = "urgent-care";
+    let patient = logical_id(w, a.get(1)).await?;
+    let plain: Vec<String> = search_slots(w, None)
+        .await?
+        .iter()
+        .filter_map(|s| s.get("id").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    w.rec.booking_org_type = Some(KIND.into());
+    let mut kept = free_slots(w).await?;
+    kept.retain(|s| s.get("id").and_then(Value::as_str).is_some_and(|id| !plain.iter().any(|p| p == id)));
+    let Some(slot) = pick(w, &kept, 0).cloned() else {
+        return Err(Failure::Assert(format!(
+            "setup: no slot is kept for {KIND} organisations (the test data keeps one schedule for them)"
+        )));
+    };
+    w.rec.booking_patient = Some(patient.clone());
+    let body = appointment_for(w, &slot, &patient);
+    begin(w, body);
+    Ok(())
+}
+
+async fn booking_same_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, first) = booked(w, a.get(1))?.clone();
+    let patient = logical_id(w, a.get(2)).await?;
+    let mut body = first;
+    entries::set_pointer(&mut body, "/participant/0/actor/reference", json!(format!("Patient/{patient}")));
+    if let Some(o) = body.as_object_mut() {
+        for k in ["id", "meta", "created"] {
+            o.remove(k);
+        }
+    }
+    begin(w, body);
+    Ok(())
+}
+
+async fn read_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (id, _) = booked(w, a.get(1))?;
+    w.request = Some(RequestSpec::new(Interaction::ReadAppointment, format!("Appointment/{id}")));
+    Ok(())
+}
+
+async fn read_appointment_id(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.request = Some(RequestSpec::new(Interaction::ReadAppointment, format!("Appointment/{}", a.get(1))));
+    Ok(())
+}
+
+async fn cancellation(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (id, current) = booked(w, a.get(1))?.clone();
+    let mut body = current;
+    body["status"] = json!("cancelled");
+    if !a.get(2).is_empty() {
+        let mut ext = body.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+        ext.push(json!({ "url": gpc::CANCELLATION_REASON_EXTENSION, "valueString": a.get(2) }));
+        body["extension"] = Value::Array(ext);
+    }
+    let mut spec = RequestSpec::new(Interaction::CancelAppointment, format!("Appointment/{id}"));
+    spec.method = reqwest::Method::PUT;
+    spec.body = Some(body.to_string().into_bytes());
+    w.request = Some(spec);
+    Ok(())
+}
+
+async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let patient = logical_id(w, a.get(1)).await?;
+    let q = super::structured::dates(a.get(2))?;
+    let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{patient}/Appointment"));
+    for pair in q.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        spec.query.push((k.into(), v.into()));
+    }
+    w.request = Some(spec);
+    Ok(())
+}
+
+/// Whether the slot is still offered as free (evidence kept).
+async fn offered(w: &mut RfaWorld, slot: &str) -> Result<bool, Failure> {
+    Ok(free_slots(w).await?.iter().any(|s| s.get("id").and_then(Value::as_str) == Some(slot)))
+}
+
+/// After a 409 the slot was most likely taken by another scenario running
+/// at the same time: book another one. The caller bounds the attempts, so a
+/// candidate that refuses every booking still fails.
+async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
+    let (Some(body), Some(patient)) = (w.rec.booking.clone(), w.rec.booking_patient.clone()) else { return Ok(()) };
+    let lost = slot_of(&body);
+    let mut slots = free_slots(w).await?;
+    slots.retain(|s| s.get("id").and_then(Value::as_str) != Some(lost.as_str()));
+    let Some(slot) = pick(w, &slots, attempt).cloned() else { return Ok(()) };
+    let mut next = appointment_for(w, &slot, &patient);
+    for k in ["description", "comment"] {
+        if let Some(v) = body.get(k) {
+            next[k] = v.clone();
+        }
+    }
+    // The same request with another slot: headers and token edits stay.
+    let mut spec = w.request.clone().ok_or_else(|| Failure::Harness("no booking".into()))?;
+    spec.body = Some(next.to_string().into_bytes());
+    w.request = Some(spec);
+    w.rec.booking = Some(next);
+    Ok(())
+}
+
+async fn send_booking(w: &mut RfaWorld, _: &Args) -> StepResult {
+    for attempt in 1..=ATTEMPTS {
+        let spec = w.request.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+        let resp = w.send(&spec).await?;
+        let status = resp.status;
+        w.response = Some(resp);
+        if status != 409 || attempt == ATTEMPTS {
+            break;
+        }
+        rebook(w, attempt).await?;
+    }
+    Ok(())
+}
+
+async fn send_twice(w: &mut RfaWorld, _: &Args) -> StepResult {
+    for attempt in 1..=ATTEMPTS {
+        let spec = w.request.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+        let ctx = w.ctx()?;
+        let key = w.scenario.clone();
+        let (a, b) = tokio::join!(ctx.client.send(&spec, key.as_ref()), ctx.client.send(&spec, key.as_ref()));
+        w.rec.together.clear();
+        for (exchange, result) in [a, b] {
+            let summary = exchange.summary();
+            w.exchanges.push(exchange);
+            let resp = result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))?;
+            w.rec.together.push(resp.status);
+            w.response = Some(resp);
+        }
+        if w.rec.together != [409, 409] || attempt == ATTEMPTS {
+            break;
+        }
+        rebook(w, attempt).await?;
+    }
+    Ok(())
+}
+
+async fn is_booked(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let sent = w.rec.booking.clone().ok_or_else(|| Failure::Harness("no booking was sent".into()))?;
+    let resp = w.response()?;
+    if resp.status != 201 {
+        return w.fail(format!("the booking should answer 201, it answered HTTP {}", resp.status));
+    }
+    let location = resp.header("Location").unwrap_or_default();
+    let id = location
+        .split("/Appointment/")
+        .nth(1)
+        .map(|t| t.split('/').next().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    let body = resp.json().ok().filter(|b| b.get("resourceType").is_some());
+    if id.is_empty() {
+        return w.fail(format!("the booking should answer a Location naming the appointment, it is `{location}`"));
+    }
+    let stored = match body {
+        Some(b) => {
+            if b.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+                return w.fail(format!("the body's id should be {id}, the id in Location"));
+            }
+            if b.get("status").and_then(Value::as_str) != Some("booked") || slot_of(&b) != slot_of(&sent) {
+                return w.fail(format!("the appointment should be booked on Slot/{}", slot_of(&sent)));
+            }
+            b
+        }
+        None => {
+            let mut b = sent;
+            b["id"] = json!(id);
+            b
+        }
+    };
+    w.rec.appointments.insert(a.get(1).to_string(), (id, stored));
+    Ok(())
+}
+
+async fn has_etag(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let want = format!("W/\"{}\"", a.get(1));
+    let tag = w.response()?.header("ETag").unwrap_or_default();
+    if tag != want {
+        return w.fail(format!("the ETag should be {want}, it is `{tag}`"));
+    }
+    Ok(())
+}
+
+async fn slot_offered(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, appt) = booked(w, a.get(1))?.clone();
+    let slot = slot_of(&appt);
+    let is_offered = offered(w, &slot).await?;
+    match (a.get(2), is_offered) {
+        ("no longer", true) => w.fail(format!("Slot/{slot} is booked, yet a free slot search still offers it")),
+        ("again", false) => w.fail(format!(
+            "the appointment on Slot/{slot} was cancelled, yet a free slot search does not offer the slot again"
+        )),
+        _ => Ok(()),
+    }
+}
+
+async fn one_booking_wins(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let mut got = w.rec.together.clone();
+    got.sort_unstable();
+    if got != [201, 409] {
+        let shown: Vec<String> = w.rec.together.iter().map(u16::to_string).collect();
+        return w.fail(format!("two bookings of one slot at once: exactly one should be booked (201) and the other refused (409); the answers were {}", shown.join(" and ")));
+    }
+    Ok(())
+}
+
+async fn is_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (id, want) = booked(w, a.get(1))?.clone();
+    let resp = w.response()?;
+    if resp.status != 200 {
+        return w.fail(format!("the read should answer 200, it answered HTTP {}", resp.status));
+    }
+    let got = match resp.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(e),
+    };
+    let version = got.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or_default();
+    let tag = resp.header("ETag").unwrap_or_default();
+    if tag != format!("W/\"{version}\"") || version.is_empty() {
+        return w.fail(format!("the ETag should be W/\"[meta.versionId]\", it is `{tag}` (versionId `{version}`)"));
+    }
+    if got.get("id").and_then(Value::as_str) != Some(id.as_str()) || slot_of(&got) != slot_of(&want) {
+        return w.fail(format!("the read should return appointment {id} on Slot/{}", slot_of(&want)));
+    }
+    Ok(())
+}
+
+async fn is_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let resp = w.response()?;
+    if resp.status != 200 {
+        return w.fail(format!("the cancellation should answer 200, it answered HTTP {}", resp.status));
+    }
+    let got = match resp.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(e),
+    };
+    let reason = got
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|e| e.get("url").and_then(Value::as_str) == Some(gpc::CANCELLATION_REASON_EXTENSION))
+        .and_then(|e| e.get("valueString").and_then(Value::as_str));
+    if got.get("status").and_then(Value::as_str) != Some("cancelled") || reason != Some(a.get(1)) {
+        return w.fail(format!(
+            "the appointment should be cancelled with the reason `{}`, it has status {} and reason {}",
+            a.get(1),
+            got.get("status").unwrap_or(&Value::Null),
+            reason.unwrap_or("none")
+        ));
+    }
+    Ok(())
+}
+
+async fn bundle_has(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (id, _) = booked(w, a.get(2))?.clone();
+    let b = super::bundle::searchset(w)?;
+    let found = super::bundle::resources(&b, "Appointment")
+        .iter()
+        .any(|r| r.get("id").and_then(Value::as_str) == Some(id.as_str()));
+    match (a.get(1), found) {
+        ("includes", false) => w.fail(format!("the Bundle should hold appointment {id}")),
+        ("does not include", true) => w.fail(format!("the Bundle should not hold appointment {id}")),
+        _ => Ok(()),
+    }
+}
