@@ -215,6 +215,12 @@ pub fn set_pointer(v: &mut Value, pointer: &str, new: Value) {
     }
 }
 
+/// A dotted path (`valueQuantity.code`, `name.0.family`, array indices as
+/// numbers) as a JSON pointer under `prefix`.
+pub fn dotted_pointer(prefix: &str, path: &str) -> String {
+    path.split('.').fold(prefix.to_string(), |acc, p| format!("{acc}/{p}"))
+}
+
 /// Removes the value at a JSON pointer (no-op when absent).
 pub fn remove_pointer(v: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else { return };

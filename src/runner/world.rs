@@ -153,6 +153,24 @@ impl RfaWorld {
         Err(Failure::Assert(format!("{msg}\n    exchange: {}", self.last_exchange())))
     }
 
+    /// Sends the same request twice at the same moment and records both
+    /// exchanges; their statuses are in `rec.together`, the last response
+    /// in `response`.
+    pub async fn send_twice(&mut self, spec: &RequestSpec) -> Result<(), Failure> {
+        let ctx = self.ctx()?;
+        let key = self.scenario.clone();
+        let (a, b) = tokio::join!(ctx.client.send(spec, key.as_ref()), ctx.client.send(spec, key.as_ref()));
+        self.rec.together.clear();
+        for (exchange, result) in [a, b] {
+            let summary = exchange.summary();
+            self.exchanges.push(exchange);
+            let resp = result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))?;
+            self.rec.together.push(resp.status);
+            self.response = Some(resp);
+        }
+        Ok(())
+    }
+
     /// Sends a request and records the exchange.
     pub async fn send(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
         let ctx = self.ctx()?;

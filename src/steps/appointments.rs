@@ -129,7 +129,7 @@ fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
 }
 
 fn pointer(path: &str) -> String {
-    path.split('.').fold(String::new(), |acc, p| format!("{acc}/{p}"))
+    entries::dotted_pointer("", path)
 }
 
 async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -278,17 +278,7 @@ async fn send_booking(w: &mut RfaWorld, _: &Args) -> StepResult {
 async fn send_twice(w: &mut RfaWorld, _: &Args) -> StepResult {
     for attempt in 1..=ATTEMPTS {
         let spec = w.request.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
-        let ctx = w.ctx()?;
-        let key = w.scenario.clone();
-        let (a, b) = tokio::join!(ctx.client.send(&spec, key.as_ref()), ctx.client.send(&spec, key.as_ref()));
-        w.rec.together.clear();
-        for (exchange, result) in [a, b] {
-            let summary = exchange.summary();
-            w.exchanges.push(exchange);
-            let resp = result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))?;
-            w.rec.together.push(resp.status);
-            w.response = Some(resp);
-        }
+        w.send_twice(&spec).await?;
         if w.rec.together != [409, 409] || attempt == ATTEMPTS {
             break;
         }

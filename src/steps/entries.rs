@@ -180,9 +180,8 @@ async fn set_part(w: &mut RfaWorld, a: &Args) -> StepResult {
     })
 }
 
-/// `a.b.0.c` as a JSON pointer.
 fn pointer(path: &str) -> String {
-    path.split('.').fold(String::new(), |acc, p| format!("{acc}/{p}"))
+    entries::dotted_pointer("", path)
 }
 
 async fn set_path(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -383,18 +382,7 @@ async fn delete_entry(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn send_twice(w: &mut RfaWorld, _: &Args) -> StepResult {
     let spec = w.request.clone().ok_or_else(|| Failure::Harness("nothing to send: begin a request first".into()))?;
-    let ctx = w.ctx()?;
-    let key = w.scenario.clone();
-    let (a, b) = tokio::join!(ctx.client.send(&spec, key.as_ref()), ctx.client.send(&spec, key.as_ref()));
-    w.rec.together.clear();
-    for (exchange, result) in [a, b] {
-        let summary = exchange.summary();
-        w.exchanges.push(exchange);
-        let resp = result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))?;
-        w.rec.together.push(resp.status);
-        w.response = Some(resp);
-    }
-    Ok(())
+    w.send_twice(&spec).await
 }
 
 fn etag_is(w: &RfaWorld, version: usize) -> StepResult {

@@ -96,7 +96,7 @@ fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
 }
 
 fn patient_pointer(path: &str) -> String {
-    path.split('.').fold("/parameter/0/resource".to_string(), |acc, p| format!("{acc}/{p}"))
+    entries::dotted_pointer("/parameter/0/resource", path)
 }
 
 async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
