@@ -36,13 +36,13 @@ pub struct Appointments {
 
 impl Appointments {
     fn with<T>(&self, f: impl FnOnce(&mut Book) -> T) -> T {
-        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = super::locked(&self.inner);
         f(&mut guard)
     }
 
-    /// Whether a booked appointment holds this slot.
-    pub fn is_taken(&self, slot: &str) -> bool {
-        self.with(|b| b.taken.contains(slot))
+    /// The slots booked appointments hold, as one snapshot.
+    pub fn taken(&self) -> HashSet<String> {
+        self.with(|b| b.taken.clone())
     }
 }
 

@@ -51,7 +51,7 @@ pub struct Trail {
 
 impl Trail {
     fn with<T>(&self, f: impl FnOnce(&mut Records) -> T) -> T {
-        let mut guard = self.records.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = super::locked(&self.records);
         f(&mut guard)
     }
 }

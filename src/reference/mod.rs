@@ -29,6 +29,13 @@ use crate::config::{CandidateConfig, CandidateIdentity};
 use crate::fixtures::FixturePack;
 pub use defects::{Defect, DefectSet};
 
+/// Locks the reference's in-memory state. A handler that panicked while
+/// holding a lock leaves data that is still whole (every update is one
+/// assignment), so a poisoned lock is taken over rather than propagated.
+fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// What every handler can see.
 #[derive(Debug)]
 pub struct State {

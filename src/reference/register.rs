@@ -56,7 +56,7 @@ impl Registrations {
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Vec<Value>) -> T) -> T {
-        let mut guard = self.patients.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = super::locked(&self.patients);
         f(&mut guard)
     }
 

@@ -215,11 +215,13 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
         recurse.clear();
     }
     let today = crate::clock::today();
+    // One snapshot of the booked slots, not a lock per slot.
+    let taken = s.appointments.taken();
     let found: Vec<SlotRow> = rows(today)
         .into_iter()
         .filter(|r| d(Defect::FreeSearchIgnoresWindow) || (r.start >= start && r.end <= end))
         .filter(|r| r.free || d(Defect::FreeSearchReturnsBusy))
-        .filter(|r| d(Defect::BookedSlotStillFree) || !s.appointments.is_taken(&r.id))
+        .filter(|r| d(Defect::BookedSlotStillFree) || !taken.contains(&r.id))
         .filter(|r| match r.schedule.only_for {
             None => true,
             Some(t) => d(Defect::FreeSearchIgnoresOrganisationType) || org_type.as_deref() == Some(t),

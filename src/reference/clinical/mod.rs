@@ -67,7 +67,7 @@ pub struct Entries {
 
 impl Entries {
     fn with<T>(&self, f: impl FnOnce(&mut std::collections::HashMap<String, Entry>) -> T) -> T {
-        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = super::locked(&self.inner);
         f(&mut guard)
     }
 }
@@ -254,7 +254,7 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
     let stored = stamp(s, &shape, r, &id, 1, &claims, at);
     s.entries.with(|all| {
         // Taken inside the entries lock, so check and insert are one step.
-        let mut index = s.entries.identifiers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut index = super::locked(&s.entries.identifiers);
         let duplicate = wanted.iter().find_map(|(sys, v)| index.get(&(ty, sys.clone(), v.clone())));
         if let Some(dup) = duplicate
             && !s.defects.has(Defect::AcceptsDuplicates)
