@@ -27,6 +27,13 @@ pub fn today() -> Date {
     faked().ok().flatten().unwrap_or_else(|| OffsetDateTime::now_utc().date())
 }
 
+/// Now: today (faked or not) at the real time of day, so times stamped
+/// during a run fall on the run's date.
+pub fn now() -> OffsetDateTime {
+    let real = OffsetDateTime::now_utc();
+    real.replace_date(today())
+}
+
 /// `YYYY-MM-DD`.
 pub fn ymd(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())

@@ -54,9 +54,42 @@ pub const BOOKING_ORGANISATION_EXTENSION: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-BookingOrganisation-1";
 pub const CANCELLATION_REASON_EXTENSION: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-AppointmentCancellationReason-1";
+/// The patient-scoped token (profile §25): a patient acting for
+/// themselves, as an online services app sends it. Its `reason_for_request`,
+/// the claim naming the patient, and the identity proofing it needs (NHS
+/// login's `identity_proofing_level`; P9 is verified to the high level).
+pub const PATIENT_ACCESS_REASON: &str = "patientaccess";
+pub const REQUESTING_PATIENT_CLAIM: &str = "requesting_patient";
+pub const IDENTITY_PROOFING_CLAIM: &str = "identity_proofing_level";
+pub const IDENTITY_PROOFING_HIGH: &str = "P9";
+/// A patient's request for a repeat of a repeat medication: a Task with
+/// this code, for the practice to approve (profile decision).
+pub const TASK_TYPE_SYSTEM: &str = "https://rfa-harness.dev/fhir/CodeSystem/task-type";
+pub const REPEAT_REQUEST_CODE: &str = "repeat-prescription-request";
+/// When the patient arrived, stamped by the candidate (patient arrival).
+pub const ARRIVAL_TIME_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/arrival-time-1";
+/// The `searchFilter` system for a slot's delivery channel (profile
+/// decision; the codes are Extension-GPConnect-DeliveryChannel-2's).
+pub const DELIVERY_CHANNEL_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-DeliveryChannel-2";
+pub const PRESCRIPTION_TYPE_EXTENSION: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescriptionType-1";
+pub const PRESCRIBING_AGENCY_EXTENSION: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1";
 pub const SNOMED_SYSTEM: &str = "http://snomed.info/sct";
 pub const UCUM_SYSTEM: &str = "http://unitsofmeasure.org";
 pub const CONFIDENTIALITY_SYSTEM: &str = "http://hl7.org/fhir/v3/Confidentiality";
+
+/// The code of a coded extension (`valueCodeableConcept.coding[0].code`)
+/// with this url, as CareConnect's PrescriptionType and PrescribingAgency
+/// carry it.
+pub fn extension_code<'a>(r: &'a serde_json::Value, url: &str) -> Option<&'a str> {
+    r.get("extension")?
+        .as_array()?
+        .iter()
+        .find(|e| e.get("url").and_then(serde_json::Value::as_str) == Some(url))?
+        .pointer("/valueCodeableConcept/coding/0/code")?
+        .as_str()
+}
 
 /// JWT lifetime GP Connect fixes: `exp` is exactly `iat` + 300 seconds.
 pub const JWT_LIFETIME_SECS: i64 = 300;
@@ -163,6 +196,11 @@ pub enum Interaction {
     ReadAppointment,
     CancelAppointment,
     SearchPatientAppointments,
+    AmendAppointment,
+    RequestRepeat,
+    SearchRepeatRequests,
+    MarkArrived,
+    MarkDidNotAttend,
 }
 
 impl Interaction {
@@ -185,6 +223,11 @@ impl Interaction {
             Self::ReadAppointment,
             Self::CancelAppointment,
             Self::SearchPatientAppointments,
+            Self::AmendAppointment,
+            Self::RequestRepeat,
+            Self::SearchRepeatRequests,
+            Self::MarkArrived,
+            Self::MarkDidNotAttend,
         ])
     }
 
@@ -236,6 +279,12 @@ impl Interaction {
             Self::SearchPatientAppointments => {
                 "urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1"
             }
+            Self::AmendAppointment => "urn:nhs:names:services:gpconnect:fhir:rest:update:appointment-1",
+            // The profile's own interactions follow GP Connect's naming.
+            Self::RequestRepeat => "urn:nhs:names:services:gpconnect:fhir:rest:create:task-1",
+            Self::SearchRepeatRequests => "urn:nhs:names:services:gpconnect:fhir:rest:search:task-1",
+            Self::MarkArrived => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.arrive-1",
+            Self::MarkDidNotAttend => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.didnotattend-1",
         }
     }
 
@@ -273,12 +322,17 @@ impl Interaction {
             | Self::SearchEntries(_)
             | Self::EntryHistory(_)
             | Self::ReadAppointment
-            | Self::SearchPatientAppointments => "patient/*.read",
+            | Self::SearchPatientAppointments
+            | Self::SearchRepeatRequests => "patient/*.read",
             Self::CreateEntry(_)
             | Self::UpdateEntry(_)
             | Self::RegisterPatient
             | Self::BookAppointment
-            | Self::CancelAppointment => "patient/*.write",
+            | Self::CancelAppointment
+            | Self::AmendAppointment
+            | Self::RequestRepeat
+            | Self::MarkArrived
+            | Self::MarkDidNotAttend => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }
@@ -305,6 +359,7 @@ pub enum SpineCode {
     NoRecordFound,
     NoPatientConsent,
     NoRelationship,
+    AccessDenied,
     DuplicateRejected,
     FhirConstraintViolation,
     ReferenceNotFound,
@@ -312,7 +367,7 @@ pub enum SpineCode {
 }
 
 impl SpineCode {
-    pub const ALL: [SpineCode; 17] = [
+    pub const ALL: [SpineCode; 18] = [
         Self::BadRequest,
         Self::InvalidIdentifierSystem,
         Self::InvalidIdentifierValue,
@@ -326,6 +381,7 @@ impl SpineCode {
         Self::NoRecordFound,
         Self::NoPatientConsent,
         Self::NoRelationship,
+        Self::AccessDenied,
         Self::DuplicateRejected,
         Self::FhirConstraintViolation,
         Self::ReferenceNotFound,
@@ -347,6 +403,8 @@ impl SpineCode {
             Self::NoRecordFound => "NO_RECORD_FOUND",
             Self::NoPatientConsent => "NO_PATIENT_CONSENT",
             Self::NoRelationship => "NO_RELATIONSHIP",
+            // Spelt with a space in GP Connect's error table.
+            Self::AccessDenied => "ACCESS DENIED",
             Self::DuplicateRejected => "DUPLICATE_REJECTED",
             Self::FhirConstraintViolation => "FHIR_CONSTRAINT_VIOLATION",
             Self::ReferenceNotFound => "REFERENCE_NOT_FOUND",
@@ -369,6 +427,7 @@ impl SpineCode {
             Self::NoRecordFound => "No record found",
             Self::NoPatientConsent => "Patient has not provided consent to share data",
             Self::NoRelationship => "No legitimate relationship exists for this patient",
+            Self::AccessDenied => "Access denied",
             Self::DuplicateRejected => "Create would lead to creation of a duplicate resource",
             Self::FhirConstraintViolation => "FHIR constraint violated",
             Self::ReferenceNotFound => "Referenced resource not found",
@@ -387,7 +446,7 @@ impl SpineCode {
                 404
             }
             Self::InvalidResource | Self::InvalidParameter | Self::ReferenceNotFound => 422,
-            Self::NoPatientConsent | Self::NoRelationship => 403,
+            Self::NoPatientConsent | Self::NoRelationship | Self::AccessDenied => 403,
             Self::DuplicateRejected | Self::FhirConstraintViolation => 409,
             Self::InternalServerError => 500,
         }
@@ -404,7 +463,7 @@ impl SpineCode {
             Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
                 "not-found"
             }
-            Self::NoPatientConsent | Self::NoRelationship => "forbidden",
+            Self::NoPatientConsent | Self::NoRelationship | Self::AccessDenied => "forbidden",
             Self::InternalServerError => "exception",
         }
     }

@@ -154,6 +154,9 @@ impl Verdict {
     }
 }
 
+/// The area whose `@must` requirements every lot's verdict includes.
+pub const FOUNDATION_AREA: &str = "ACC";
+
 /// Judges every requirement of the catalogue. `attested` holds the checked
 /// assessor attestations of `@manual` requirements.
 pub fn judge(
@@ -171,26 +174,40 @@ impl Verdict {
     /// Lots and summary follow from the requirement outcomes (also used
     /// when merging shards).
     pub fn from_requirements(requirements: Vec<RequirementResult>) -> Self {
-        let mut lots: BTreeMap<String, LotVerdict> = BTreeMap::new();
         let mut summary = Counts::default();
         for r in &requirements {
             summary.add(r.outcome);
-            let lot = lots.entry(r.lot.clone()).or_insert_with(|| LotVerdict {
-                lot: r.lot.clone(),
-                verdict: String::new(),
-                must: Counts::default(),
-                all: Counts::default(),
-            });
-            lot.all.add(r.outcome);
-            if r.level == Level::Must {
-                lot.must.add(r.outcome);
-            }
         }
-        for lot in lots.values_mut() {
-            lot.verdict = lot_verdict(&lot.must).to_string();
-        }
-        Verdict { requirements, lots: lots.into_values().collect(), summary }
+        let heads: Vec<(&RequirementHead, Outcome)> = requirements.iter().map(|r| (&r.head, r.outcome)).collect();
+        let lots: Vec<LotVerdict> = lot_counts(&heads)
+            .into_iter()
+            .map(|(lot, (must, all))| LotVerdict { lot, verdict: lot_verdict(&must).to_string(), must, all })
+            .collect();
+        Verdict { requirements, lots, summary }
     }
+}
+
+/// Each lot's `@must` and overall counts from requirement outcomes.
+/// Remote access (ACC: the Spine headers, the JWT, transport) is how every
+/// lot's system is reached, so its musts count in every lot: a
+/// patient-arrival system that takes expired tokens is not accreditable
+/// for Lot 2 either.
+pub fn lot_counts(items: &[(&RequirementHead, Outcome)]) -> BTreeMap<String, (Counts, Counts)> {
+    let mut lots: BTreeMap<String, (Counts, Counts)> = BTreeMap::new();
+    for (h, o) in items {
+        let (must, all) = lots.entry(h.lot.clone()).or_default();
+        all.add(*o);
+        if h.level == Level::Must {
+            must.add(*o);
+        }
+    }
+    for (h, o) in items.iter().filter(|(h, _)| h.area == FOUNDATION_AREA && h.level == Level::Must) {
+        for (_, (must, all)) in lots.iter_mut().filter(|(lot, _)| **lot != h.lot) {
+            must.add(*o);
+            all.add(*o);
+        }
+    }
+    lots
 }
 
 /// A lot's verdict from its `@must` counts: `failed` if one failed or could
@@ -302,4 +319,35 @@ fn judge_one(
     };
     let reason = (outcome == Outcome::Error).then(|| "a scenario could not be judged (see its failure)".to_string());
     base(outcome, reason, scenarios)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(id: &str, area: &str, lot: &str) -> RequirementHead {
+        RequirementHead {
+            id: id.into(),
+            title: String::new(),
+            area: area.into(),
+            lot: lot.into(),
+            level: Level::Must,
+            manual: false,
+            tags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn remote_access_counts_in_every_lot() {
+        let (acc, arr, inf) = (
+            head("RFA-ACC-007", "ACC", "lot1"),
+            head("RFA-ARR-001", "ARR", "lot2"),
+            head("RFA-INF-001", "INF", "lot1"),
+        );
+        let lots = lot_counts(&[(&acc, Outcome::Failed), (&arr, Outcome::Passed), (&inf, Outcome::Passed)]);
+        assert_eq!(lot_verdict(&lots["lot2"].0), "failed", "a failed ACC must fails lot2 too");
+        assert_eq!(lots["lot2"].0.failed, 1);
+        let lots = lot_counts(&[(&acc, Outcome::Passed), (&arr, Outcome::Passed), (&inf, Outcome::Failed)]);
+        assert_eq!(lot_verdict(&lots["lot2"].0), "passed", "another lot1 area does not");
+    }
 }

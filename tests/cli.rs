@@ -365,11 +365,11 @@ fn the_profile_documents_every_automated_requirement() {
     assert!(missing.is_empty(), "docs/profile.md does not document: {missing:?}");
 }
 
-/// A supplier's system keeps what earlier runs wrote: the REC requirements
-/// must pass again on a candidate that already holds their entries,
-/// registrations and audit records.
+/// A supplier's system keeps what earlier runs wrote: the REC, ONL and ARR
+/// requirements must pass again on a candidate that already holds their
+/// entries, registrations, audit records, appointments and repeat requests.
 #[test]
-fn rec_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
+fn rec_onl_and_arr_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
     let (_server, base) = common::serve(&[]);
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = dir.path().join("c.toml");
@@ -383,6 +383,10 @@ fn rec_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
             cfg.to_str().expect("utf8"),
             "--area",
             "REC",
+            "--area",
+            "ONL",
+            "--area",
+            "ARR",
             "--out",
             out.to_str().expect("utf8"),
         ]);
@@ -438,13 +442,13 @@ fn fixtures_check_names_a_missing_sharing_agreement() {
 /// with a faked clock (`RFA_TODAY`, read by the harness and the reference)
 /// across a leap day, a year end and a summer-time change.
 #[test]
-fn onl_requirements_pass_on_any_date() {
+fn onl_and_arr_requirements_pass_on_any_date() {
     let dir = tempfile::tempdir().expect("tempdir");
     for today in ["2028-02-28", "2027-12-31", "2027-03-27", "2031-10-25"] {
         let out = dir.path().join(today);
         let o = common::rfa()
             .env("RFA_TODAY", today)
-            .args(["run", "-q", "--area", "ONL", "--out", out.to_str().expect("utf8")])
+            .args(["run", "-q", "--area", "ONL", "--area", "ARR", "--out", out.to_str().expect("utf8")])
             .output()
             .expect("run");
         let failed: Vec<String> = outcome_map(&out)

@@ -244,8 +244,8 @@ fn a_hand_edited_or_truncated_log_fails_verification() {
     let log = s.path("reg/log.ndjson");
     let original = std::fs::read_to_string(&log).expect("log");
 
-    // Rewrite history: B's admission claims lot2 (still valid JSON).
-    let edited = original.replacen("\"lots\":[\"lot1\"]", "\"lots\":[\"lot2\"]", 1);
+    // Rewrite history: an admission claims lot3 too (still valid JSON).
+    let edited = original.replacen("\"lots\":[\"lot1\",\"lot2\"]", "\"lots\":[\"lot1\",\"lot2\",\"lot3\"]", 1);
     assert_ne!(edited, original);
     std::fs::write(&log, &edited).expect("write");
     let o = run(&["register", "--dir", &s.p("reg"), "verify"]);

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::attest::Attested;
-use crate::catalogue::{Catalogue, Level, RequirementHead};
+use crate::catalogue::{Catalogue, RequirementHead};
 use crate::config::{CandidateConfig, CandidateIdentity, PublicConfig};
 
 impl ConfigRecord {
@@ -165,15 +165,10 @@ pub fn candidate_subject(c: &CandidateIdentity) -> Subject {
 
 /// The lots as a dossier states them, recomputed from requirement outcomes.
 pub fn lots_of(requirements: &[DossierRequirement]) -> Vec<DossierLot> {
-    let mut lots: BTreeMap<String, Counts> = BTreeMap::new();
-    for r in requirements {
-        let must = lots.entry(r.head.lot.clone()).or_default();
-        if r.head.level == Level::Must {
-            must.add(r.outcome);
-        }
-    }
-    lots.into_iter()
-        .map(|(lot, must)| DossierLot {
+    let heads: Vec<(&RequirementHead, Outcome)> = requirements.iter().map(|r| (&r.head, r.outcome)).collect();
+    crate::verdict::lot_counts(&heads)
+        .into_iter()
+        .map(|(lot, (must, _))| DossierLot {
             lot,
             verdict: if crate::verdict::lot_verdict(&must) == "passed" { ACCREDITABLE } else { NOT_ACCREDITABLE }
                 .into(),

@@ -1,6 +1,8 @@
-//! Appointments (`ONL`): booking a free slot (once — the check and the
-//! booking are one step), reading, cancelling with a reason (which frees
-//! the slot), and a patient's appointments in a date range.
+//! Appointments (`ONL`, `ARR`): booking a free slot (once — the check and
+//! the booking are one step), reading, amending the description and comment,
+//! cancelling with a reason (which frees the slot), a patient's appointments
+//! in a date range, and marking arrival or did-not-attend on the day. A
+//! patient-scoped token reaches only that patient's appointments.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -15,7 +17,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::State;
 use super::defects::Defect;
-use super::guard;
+use super::guard::{self, Claims};
 use super::outcome::{Fhir, Outcome};
 use crate::gpc::{self, Interaction, SpineCode};
 
@@ -44,6 +46,78 @@ impl Appointments {
     pub fn taken(&self) -> HashSet<String> {
         self.with(|b| b.taken.clone())
     }
+
+    /// The test data's past appointments (profile §23): patient20 and
+    /// patient10 each booked for a week before the run date.
+    pub fn seeded(store: &super::store::Store, today: time::Date) -> Self {
+        let book = Self::default();
+        let Ok(ten) = time::Time::from_hms(10, 0, 0) else { return book };
+        let start = (today - time::Duration::days(7)).with_time(ten).assume_utc();
+        let stamp = crate::clock::ymd(start.date()).replace('-', "");
+        for (n, key) in ["patient20", "patient10"].into_iter().enumerate() {
+            let Some(patient) = store.patients.iter().find(|p| p.key == key) else { continue };
+            let begins = start + time::Duration::minutes(15 * n as i64);
+            let id = format!("appointment-past-{stamp}-{key}");
+            let a = json!({
+                "resourceType": "Appointment",
+                "id": id,
+                "meta": { "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] },
+                "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
+                "contained": [{ "resourceType": "Organization", "id": "booking-org", "name": "The practice" }],
+                "status": "booked",
+                "description": "Blood pressure review",
+                "start": super::clinical::instant(begins),
+                "end": super::clinical::instant(begins + time::Duration::minutes(15)),
+                "slot": [{ "reference": format!("Slot/schedule-main-{stamp}10{:02}", 15 * n) }],
+                "created": super::clinical::instant(start - time::Duration::days(7)),
+                "participant": [{ "actor": { "reference": format!("Patient/{}", patient.id) }, "status": "accepted" }]
+            });
+            book.with(|b| b.by_id.insert(id, a));
+        }
+        book
+    }
+}
+
+fn status_of(a: &Value) -> &str {
+    a.get("status").and_then(Value::as_str).unwrap_or_default()
+}
+
+fn start_of(a: &Value) -> Option<OffsetDateTime> {
+    a.get("start").and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok())
+}
+
+/// The appointment's day has gone (by the run's date, UTC).
+fn is_past(a: &Value) -> bool {
+    start_of(a).is_some_and(|t| t.date() < crate::clock::today())
+}
+
+fn version_of(a: &Value) -> u32 {
+    a.pointer("/meta/versionId").and_then(Value::as_str).and_then(|v| v.parse().ok()).unwrap_or(1)
+}
+
+/// The next version of `current` with `change` applied.
+fn next_version(current: &Value, change: impl FnOnce(&mut Value)) -> Value {
+    let mut next = current.clone();
+    change(&mut next);
+    next["meta"]["versionId"] = json!((version_of(current) + 1).to_string());
+    next
+}
+
+/// A patient-scoped token reaches only that patient's appointments; an
+/// appointment it may not see, or that does not exist, gets one answer.
+fn visible(s: &State, claims: &Claims, a: Option<&Value>) -> Result<(), Outcome> {
+    if guard::acting_patient(claims).is_none() {
+        return Ok(());
+    }
+    match a.and_then(patient_of) {
+        Some(p) => guard::own_patient(s, claims, &p),
+        None if s.defects.has(Defect::PatientAccessLeaksExistence) => Ok(()),
+        None => Err(guard::denied()),
+    }
+}
+
+fn not_found(id: &str) -> Outcome {
+    Outcome::new(SpineCode::NoRecordFound, format!("no appointment with id {id}"))
 }
 
 fn invalid(msg: impl Into<String>) -> Outcome {
@@ -137,8 +211,11 @@ pub async fn book(Extract(s): Extract<Shared>, headers: HeaderMap, body: Bytes) 
 
 async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    guard::check(s, headers, Interaction::BookAppointment, now())?;
+    let claims = guard::check(s, headers, Interaction::BookAppointment, now())?;
     let a = parse(body)?;
+    if let Some(p) = patient_of(&a) {
+        guard::own_patient(s, &claims, &p)?;
+    }
     let row = validate(s, &a)?;
     let taken = |b: &Book| b.taken.contains(&row.id) && !d(Defect::BookingAllowsDoubleBooking);
     if d(Defect::BookingRace) {
@@ -161,7 +238,8 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
         b.by_id.insert(id.clone(), stored.clone());
         Ok(())
     })?;
-    let minimal = headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"));
+    let minimal = d(Defect::BookingAnswersMinimal)
+        || headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"));
     let tag = (!d(Defect::BookingWithoutEtag)).then(|| etag(&stored));
     let mut resp = if minimal {
         let mut r = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
@@ -180,28 +258,114 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
 }
 
 pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadAppointment, now()) {
-        return o.into_response();
-    }
-    match s.appointments.with(|b| b.by_id.get(&id).cloned()) {
-        Some(a) => {
+    let result = guard::check(&s, &headers, Interaction::ReadAppointment, now()).and_then(|claims| {
+        let found = s.appointments.with(|b| b.by_id.get(&id).cloned());
+        visible(&s, &claims, found.as_ref())?;
+        found.ok_or_else(|| not_found(&id))
+    });
+    match result {
+        Ok(a) => {
             let tag = (!s.defects.has(Defect::BookingWithoutEtag)).then(|| etag(&a));
             Fhir { status: StatusCode::OK, etag: tag, body: a }.into_response()
         }
-        None => Outcome::new(SpineCode::NoRecordFound, format!("no appointment with id {id}")).into_response(),
-    }
-}
-
-pub async fn cancel(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    match cancel_appointment(&s, &headers, &id, &body) {
-        Ok(r) => r,
         Err(o) => o.into_response(),
     }
 }
 
+/// `PUT Appointment/{id}` is two interactions: amend and cancel, told apart
+/// by `Ssp-InteractionID` as GP Connect does.
+pub async fn update(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let amend =
+        headers.get("Ssp-InteractionID").and_then(|v| v.to_str().ok()) == Some(Interaction::AmendAppointment.id());
+    let result =
+        if amend { amend_appointment(&s, &headers, &id, &body) } else { cancel_appointment(&s, &headers, &id, &body) };
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn if_match(headers: &HeaderMap) -> Option<String> {
+    headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// The appointment a change is made to: one the requester may see, at
+/// the version If-Match names (unless `any_version`).
+fn current_version(
+    s: &State,
+    b: &Book,
+    claims: &Claims,
+    id: &str,
+    wanted: Option<&str>,
+    any_version: bool,
+) -> Result<Value, Outcome> {
+    let current = b.by_id.get(id).cloned();
+    visible(s, claims, current.as_ref())?;
+    let current = current.ok_or_else(|| not_found(id))?;
+    match wanted {
+        Some(tag) if tag != etag(&current) && !any_version => Err(Outcome::new(
+            SpineCode::FhirConstraintViolation,
+            format!("If-Match {tag} is not the current version {}", etag(&current)),
+        )),
+        _ => Ok(current),
+    }
+}
+
+/// What an amendment may change (GP Connect: description and comment).
+const AMENDABLE: [&str; 2] = ["description", "comment"];
+
+fn without_amendable(a: &Value) -> Value {
+    let mut v = a.clone();
+    if let Some(o) = v.as_object_mut() {
+        for k in AMENDABLE.iter().chain(&["meta", "id"]) {
+            o.remove(*k);
+        }
+    }
+    v
+}
+
+fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
+    let d = |x| s.defects.has(x);
+    let claims = guard::check(s, headers, Interaction::AmendAppointment, now())?;
+    let sent = parse(body)?;
+    let wanted = if_match(headers);
+    if wanted.is_none() && !d(Defect::AmendWithoutIfMatch) {
+        return Err(Outcome::new(SpineCode::BadRequest, "an amendment needs If-Match with the version it amends"));
+    }
+    s.appointments.with(|b| {
+        let current = current_version(s, b, &claims, id, wanted.as_deref(), d(Defect::AmendWithoutIfMatch))?;
+        if status_of(&current) != "booked" && !d(Defect::AmendAnyStatus) {
+            return Err(invalid(format!("an appointment that is {} cannot be amended", status_of(&current))));
+        }
+        if is_past(&current) && !d(Defect::PastAppointmentsChange) {
+            return Err(invalid("the appointment's day has gone; it cannot be amended"));
+        }
+        if without_amendable(&sent) != without_amendable(&current) && !d(Defect::AmendAnything) {
+            return Err(invalid("only the description and the comment of an appointment can be amended"));
+        }
+        let next = next_version(&current, |n| {
+            let source = if d(Defect::AmendAnything) { sent.clone() } else { current.clone() };
+            *n = source;
+            n["id"] = current["id"].clone();
+            n["meta"] = current["meta"].clone();
+            for k in AMENDABLE {
+                match sent.get(k) {
+                    Some(v) => n[k] = v.clone(),
+                    None => {
+                        if let Some(o) = n.as_object_mut() {
+                            o.remove(k);
+                        }
+                    }
+                }
+            }
+        });
+        if !d(Defect::AmendNotKept) {
+            b.by_id.insert(id.to_string(), next.clone());
+        }
+        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
+    })
+}
+
 fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    guard::check(s, headers, Interaction::CancelAppointment, now())?;
+    let claims = guard::check(s, headers, Interaction::CancelAppointment, now())?;
     let sent = parse(body)?;
     if sent.get("status").and_then(Value::as_str) != Some("cancelled") {
         return Err(invalid("an appointment is cancelled with status cancelled; no other change is accepted here"));
@@ -218,29 +382,17 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
     if reason.is_none() && !d(Defect::CancelWithoutReason) {
         return Err(invalid("a cancellation needs its reason (Extension-GPConnect-AppointmentCancellationReason-1)"));
     }
-    let wanted = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let wanted = if_match(headers);
     s.appointments.with(|b| {
-        let current = b
-            .by_id
-            .get(id)
-            .cloned()
-            .ok_or_else(|| Outcome::new(SpineCode::NoRecordFound, format!("no appointment with id {id}")))?;
-        if let Some(tag) = &wanted
-            && *tag != etag(&current)
-        {
-            return Err(Outcome::new(
-                SpineCode::FhirConstraintViolation,
-                format!("If-Match {tag} is not the current version {}", etag(&current)),
-            ));
+        let current = current_version(s, b, &claims, id, wanted.as_deref(), d(Defect::CancelIgnoresIfMatch))?;
+        let status = status_of(&current);
+        if status == "cancelled" || (status != "booked" && !d(Defect::CancelAnyStatus)) {
+            return Err(invalid(format!("an appointment that is {status} cannot be cancelled")));
         }
-        if current.get("status").and_then(Value::as_str) == Some("cancelled") {
-            return Err(invalid("the appointment is already cancelled"));
+        if is_past(&current) && !d(Defect::PastAppointmentsChange) {
+            return Err(invalid("the appointment's day has gone; it cannot be cancelled"));
         }
-        let version: u32 =
-            current.pointer("/meta/versionId").and_then(Value::as_str).and_then(|v| v.parse().ok()).unwrap_or(1);
-        let mut next = current.clone();
-        next["status"] = json!("cancelled");
-        next["meta"]["versionId"] = json!((version + 1).to_string());
+        let mut next = next_version(&current, |n| n["status"] = json!("cancelled"));
         let mut ext: Vec<Value> = next.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
         ext.retain(|e| e.get("url").and_then(Value::as_str) != Some(gpc::CANCELLATION_REASON_EXTENSION));
         ext.push(
@@ -263,7 +415,12 @@ pub async fn for_patient(
     Path(patient): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::SearchPatientAppointments, now()) {
+    let claims = match guard::check(&s, &headers, Interaction::SearchPatientAppointments, now()) {
+        Ok(c) => c,
+        Err(o) => return o.into_response(),
+    };
+    let leaks = s.defects.has(Defect::PatientAccessLeaksExistence) && s.store.by_id(&patient).is_none();
+    if !leaks && let Err(o) = guard::own_patient(&s, &claims, &patient) {
         return o.into_response();
     }
     let bound = |prefix: &str| {
@@ -298,13 +455,112 @@ pub async fn for_patient(
             .collect()
     });
     let entries: Vec<Value> = found.iter().map(|a| json!({ "resource": a, "search": { "mode": "match" } })).collect();
-    Fhir::ok(json!({
-        "resourceType": "Bundle",
-        "id": uuid::Uuid::new_v4().to_string(),
-        "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
-        "type": "searchset",
-        "total": entries.len(),
-        "entry": entries
-    }))
-    .into_response()
+    let total = entries.len();
+    Fhir::ok(super::searchset(entries, total)).into_response()
+}
+
+/// The NHS number an arrival names (`patient`, valueIdentifier).
+fn arrival_patient(body: &Bytes) -> Result<String, Outcome> {
+    let missing = || Outcome::new(SpineCode::InvalidParameter, "an arrival needs the patient's NHS number (patient)");
+    let v: Value = serde_json::from_slice(body).map_err(|_| missing())?;
+    let nhs = v
+        .get("parameter")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("name").and_then(Value::as_str) == Some("patient"))
+        .filter_map(|p| p.get("valueIdentifier"))
+        .find(|i| i.get("system").and_then(Value::as_str) == Some(gpc::NHS_NUMBER_SYSTEM))
+        .and_then(|i| i.get("value").and_then(Value::as_str))
+        .filter(|v| !v.is_empty())
+        .ok_or_else(missing)?;
+    crate::nhs::validate(nhs)
+        .map_err(|e| Outcome::new(SpineCode::InvalidNhsNumber, format!("{nhs} is not a valid NHS number: {e}")))?;
+    Ok(nhs.to_string())
+}
+
+/// What arriving or not attending does to a booked appointment.
+#[derive(Clone, Copy, PartialEq)]
+enum Attendance {
+    Arrived,
+    DidNotAttend,
+}
+
+pub async fn arrive(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    attend(&s, &headers, &id, &body, Attendance::Arrived).unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn did_not_attend(
+    Extract(s): Extract<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    attend(&s, &headers, &id, &body, Attendance::DidNotAttend).unwrap_or_else(IntoResponse::into_response)
+}
+
+fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendance) -> Result<Response, Outcome> {
+    let d = |x| s.defects.has(x);
+    let interaction = match what {
+        Attendance::Arrived => Interaction::MarkArrived,
+        Attendance::DidNotAttend => Interaction::MarkDidNotAttend,
+    };
+    guard::check(s, headers, interaction, now())?;
+    let named = match what {
+        Attendance::Arrived => Some(arrival_patient(body)?),
+        Attendance::DidNotAttend => None,
+    };
+    let today = crate::clock::today();
+    s.appointments.with(|b| {
+        let current = b.by_id.get(id).cloned().ok_or_else(|| {
+            if d(Defect::AttendanceUnknownInvalid) {
+                invalid(format!("no appointment {id} to mark"))
+            } else {
+                not_found(id)
+            }
+        })?;
+        if let Some(nhs) = &named {
+            let theirs = patient_of(&current).and_then(|p| s.store.by_id(&p)).map(|p| p.nhs_number.clone());
+            if theirs.as_deref() != Some(nhs.as_str()) && !d(Defect::ArrivalForAnyPatient) {
+                return Err(Outcome::new(SpineCode::InvalidParameter, "the appointment is not for this patient"));
+            }
+        }
+        let status = status_of(&current);
+        let lenient_status = match what {
+            Attendance::Arrived => d(Defect::ArrivalAnyStatus),
+            Attendance::DidNotAttend => d(Defect::DidNotAttendAnyStatus),
+        };
+        if status != "booked" && !lenient_status {
+            return Err(invalid(format!("the appointment is {status}; only a booked appointment can be marked")));
+        }
+        let day = start_of(&current).map(|t| t.date());
+        let on_day = match what {
+            Attendance::Arrived => d(Defect::ArrivalAnyDay) || day == Some(today),
+            Attendance::DidNotAttend => d(Defect::DidNotAttendBeforeTheDay) || day.is_some_and(|t| t <= today),
+        };
+        if !on_day {
+            return Err(invalid(match what {
+                Attendance::Arrived => "a patient arrives on the appointment's day only",
+                Attendance::DidNotAttend => "did-not-attend can be marked from the appointment's day on",
+            }));
+        }
+        let next = next_version(&current, |n| match what {
+            Attendance::Arrived => {
+                n["status"] = json!("arrived");
+                let at = if d(Defect::ArrivalTimeNotStamped) {
+                    current.get("start").cloned().unwrap_or(Value::Null)
+                } else {
+                    json!(super::clinical::instant(crate::clock::now()))
+                };
+                let mut ext: Vec<Value> = n.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+                ext.push(json!({ "url": gpc::ARRIVAL_TIME_EXTENSION, "valueDateTime": at }));
+                n["extension"] = Value::Array(ext);
+            }
+            Attendance::DidNotAttend => n["status"] = json!("noshow"),
+        });
+        if !d(Defect::AttendanceNotKept) {
+            b.by_id.insert(id.to_string(), next.clone());
+        }
+        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
+    })
 }

@@ -244,13 +244,6 @@ async fn search(
     found.sort_by_key(|r| r.seq);
     let entries: Vec<Value> =
         found.iter().map(|r| json!({ "resource": event(&s, r), "search": { "mode": "match" } })).collect();
-    Fhir::ok(json!({
-        "resourceType": "Bundle",
-        "id": uuid::Uuid::new_v4().to_string(),
-        "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
-        "type": "searchset",
-        "total": entries.len(),
-        "entry": entries
-    }))
-    .into_response()
+    let total = entries.len();
+    Fhir::ok(super::searchset(entries, total)).into_response()
 }

@@ -53,9 +53,9 @@ defects! {
         "does not require the iss, sub and aud claims";
     SkipsClaimResourceValidation = "skips-claim-resource-validation" ["RFA-ACC-011"]
         "does not check that requesting_device/organization/practitioner are the right FHIR resources";
-    AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-REC-031"]
+    AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-REC-031", "RFA-ONL-033"]
         "serves direct-care interactions whatever reason_for_request says";
-    IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038"]
+    IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009"]
         "serves a request whatever requested_scope it carries";
     JsonContentType = "json-content-type" ["RFA-ACC-014"]
         "labels FHIR responses application/json instead of application/fhir+json";
@@ -331,7 +331,7 @@ defects! {
         "returns busy slots from a search for free ones";
     FreeSearchIgnoresOrganisationType = "free-search-ignores-organisation-type" ["RFA-ONL-008", "RFA-ONL-016"]
         "offers slots kept for one type of organisation to every consumer";
-    BookingWithoutEtag = "appointment-without-etag" ["RFA-ONL-009", "RFA-ONL-014"]
+    BookingWithoutEtag = "appointment-without-etag" ["RFA-ONL-009", "RFA-ONL-014", "RFA-ONL-026"]
         "answers bookings and reads of appointments without the version's ETag";
     BookingWithoutValidation = "booking-without-validation" ["RFA-ONL-010"]
         "books appointments without a patient, a booking organisation, status booked or the slot's times";
@@ -347,6 +347,63 @@ defects! {
         "leaves the slot of a cancelled appointment unavailable";
     PatientAppointmentsIgnoreRange = "patient-appointments-ignore-range" ["RFA-ONL-017"]
         "returns all of a patient's appointments whatever range is asked for";
+    AmendAnything = "amend-anything" ["RFA-ONL-019"]
+        "accepts an amendment that changes the start, the slot, the patient or the status";
+    AmendWithoutIfMatch = "amend-without-if-match" ["RFA-ONL-020"]
+        "amends appointments without If-Match, or against a stale version";
+    AmendAnyStatus = "amend-any-status" ["RFA-ONL-021"]
+        "amends cancelled appointments";
+    PastAppointmentsChange = "past-appointments-change" ["RFA-ONL-022"]
+        "cancels and amends appointments whose day has gone";
+    CancelIgnoresIfMatch = "cancel-ignores-if-match" ["RFA-ONL-023"]
+        "cancels an appointment whatever version If-Match names";
+    FreeSearchIgnoresDeliveryChannel = "free-search-ignores-delivery-channel" ["RFA-ONL-024"]
+        "ignores a delivery-channel searchFilter and returns slots of every channel";
+    BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025"]
+        "answers every booking without a body, as if return=minimal were asked for";
+    PatientSeesOtherPatients = "patient-sees-other-patients" ["RFA-ONL-028", "RFA-ONL-029", "RFA-ONL-038"]
+        "serves a patient-scoped token another patient's appointments, bookings and record";
+    PatientAccessLeaksExistence = "patient-access-leaks-existence" ["RFA-ONL-029"]
+        "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
+    PatientReadsWholeRecord = "patient-reads-whole-record" ["RFA-ONL-031"]
+        "gives a patient-scoped token every part of the structured record, not the summary";
+    PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-ONL-032", "RFA-ARR-009"]
+        "lets a patient-scoped token record entries, read the audit trail, find and register patients";
+    PatientTokenUnchecked = "patient-token-unchecked" ["RFA-ONL-033"]
+        "accepts a patient-scoped token without P9 identity proofing or the patient's NHS number";
+    RepeatRequestApproved = "repeat-request-approved" ["RFA-ONL-034", "RFA-ONL-035"]
+        "approves repeat requests as they are made instead of leaving them for the practice";
+    RepeatRequestsNotListed = "repeat-requests-not-listed" ["RFA-ONL-035"]
+        "answers a repeat request 201 but keeps no record of it";
+    RepeatRequestAnyMedication = "repeat-request-any-medication" ["RFA-ONL-036"]
+        "accepts repeat requests for acute, ended and other organisations' medications";
+    RepeatRequestForOthers = "repeat-request-for-others" ["RFA-ONL-037"]
+        "takes repeat requests for other patients and their medications";
+    ArrivalTimeNotStamped = "arrival-time-not-stamped" ["RFA-ARR-001", "RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-008"]
+        "records the appointment's start as the arrival time instead of when the patient arrived";
+    AttendanceNotKept = "attendance-not-kept" ["RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-006", "RFA-ARR-007", "RFA-ARR-008"]
+        "answers an arrival or did-not-attend 200 but does not keep it";
+    ArrivalAnyDay = "arrival-any-day" ["RFA-ARR-003"]
+        "marks arrival on appointments of any day";
+    ArrivalForAnyPatient = "arrival-for-any-patient" ["RFA-ARR-004"]
+        "marks an appointment arrived whichever patient the arrival names";
+    ArrivalAnyStatus = "arrival-any-status" ["RFA-ARR-005"]
+        "marks cancelled, arrived and did-not-attend appointments arrived";
+    DidNotAttendBeforeTheDay = "did-not-attend-before-the-day" ["RFA-ARR-007"]
+        "marks did-not-attend before the appointment's day";
+    DidNotAttendAnyStatus = "did-not-attend-any-status" ["RFA-ARR-007"]
+        "marks did-not-attend on an appointment the patient arrived for";
+    CancelAnyStatus = "cancel-any-status" ["RFA-ARR-008"]
+        "cancels appointments the patient arrived for or did not attend";
+    AmendNotKept = "amend-not-kept" ["RFA-ONL-018", "RFA-ONL-020", "RFA-ONL-023"]
+        "answers an amendment 200 at the next version but keeps the appointment as it was";
+    PatientTokenRefused = "patient-token-refused" [
+        "RFA-ONL-026", "RFA-ONL-027", "RFA-ONL-028", "RFA-ONL-030", "RFA-ONL-032", "RFA-ONL-033", "RFA-ONL-034",
+        "RFA-ONL-035", "RFA-ONL-036", "RFA-ONL-037"
+    ]
+        "refuses every patient-scoped token: patients online cannot book, read or ask for anything";
+    AttendanceUnknownInvalid = "attendance-unknown-invalid" ["RFA-ARR-010"]
+        "answers an arrival for an appointment it does not hold 422 instead of 404";
 }
 
 impl Defect {

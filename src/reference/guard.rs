@@ -67,7 +67,60 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction, now: 
     };
     let claims = parse_jwt(token, d(Defect::AcceptsJwtWithoutTrailingDot))?;
     check_claims(state, &claims, interaction, now)?;
+    if claims.contains_key(gpc::REQUESTING_PATIENT_CLAIM) && !d(Defect::PatientTokenServesEverything) {
+        patient_may(interaction)?;
+    }
     Ok(claims)
+}
+
+/// What a patient-scoped token may do: find and book slots, their own
+/// appointments, their own record summary and repeat requests.
+fn patient_may(interaction: Interaction) -> Result<(), Outcome> {
+    use Interaction::*;
+    match interaction {
+        ReadMetadata
+        | SearchSlots
+        | BookAppointment
+        | ReadAppointment
+        | CancelAppointment
+        | AmendAppointment
+        | SearchPatientAppointments
+        | GetStructuredRecord
+        | RequestRepeat
+        | SearchRepeatRequests => Ok(()),
+        _ => Err(denied()),
+    }
+}
+
+/// The one refusal a patient gets for anything not theirs, whether or not
+/// it exists, so the answer tells nothing about other patients.
+pub fn denied() -> Outcome {
+    Outcome::new(SpineCode::AccessDenied, "a patient-scoped token gives access to the patient's own data only")
+}
+
+/// The NHS number a patient-scoped token acts for; None for a token of a
+/// practitioner.
+pub fn acting_patient(c: &Claims) -> Option<String> {
+    let p = c.get(gpc::REQUESTING_PATIENT_CLAIM)?;
+    identifiers(p).find(|(s, _)| *s == gpc::NHS_NUMBER_SYSTEM).map(|(_, v)| v.to_string())
+}
+
+/// Refuses a patient-scoped request about another patient's record (by
+/// NHS number); a practitioner's token passes.
+pub fn own_nhs_number(state: &State, c: &Claims, nhs_number: &str) -> Result<(), Outcome> {
+    match acting_patient(c) {
+        Some(me) if me != nhs_number && !state.defects.has(Defect::PatientSeesOtherPatients) => Err(denied()),
+        _ => Ok(()),
+    }
+}
+
+/// Like [`own_nhs_number`], by the patient's logical id.
+pub fn own_patient(state: &State, c: &Claims, patient_id: &str) -> Result<(), Outcome> {
+    if acting_patient(c).is_none() {
+        return Ok(());
+    }
+    let nhs = state.store.by_id(patient_id).map(|p| p.nhs_number.clone()).unwrap_or_default();
+    own_nhs_number(state, c, &nhs)
 }
 
 /// Splits and decodes an unsigned JWT: `header.payload.` (empty signature,
@@ -97,7 +150,11 @@ fn check_claims(
     now: i64,
 ) -> Result<(), Outcome> {
     let d = |x| state.defects.has(x);
+    let patient = c.contains_key(gpc::REQUESTING_PATIENT_CLAIM);
     for claim in gpc::MANDATORY_CLAIMS {
+        if patient && claim == "requesting_practitioner" {
+            continue;
+        }
         let lenient = d(Defect::IgnoresMissingClaims) && matches!(claim, "iss" | "sub" | "aud");
         if !lenient && c.get(claim).is_none_or(Value::is_null) {
             return Err(bad(format!("JWT claim {claim} is required")));
@@ -126,8 +183,15 @@ fn check_claims(
     let writes =
         matches!(interaction, Interaction::CreateEntry(_) | Interaction::UpdateEntry(_) | Interaction::RegisterPatient);
     let lenient_reason = d(Defect::AcceptsAnyReasonForRequest) || (writes && d(Defect::WritesForAnyReason));
-    if !lenient_reason && reason != Some("directcare") {
-        return Err(bad("reason_for_request must be directcare for this interaction"));
+    let wanted = if patient { gpc::PATIENT_ACCESS_REASON } else { "directcare" };
+    if !lenient_reason && reason != Some(wanted) {
+        return Err(bad(format!("reason_for_request must be {wanted} for this interaction")));
+    }
+    if patient && d(Defect::PatientTokenRefused) {
+        return Err(denied());
+    }
+    if patient && !d(Defect::PatientTokenUnchecked) {
+        check_patient(c)?;
     }
     let scope = c.get("requested_scope").and_then(Value::as_str).unwrap_or_default();
     let first = scope.split_whitespace().next().unwrap_or_default();
@@ -146,7 +210,36 @@ fn check_claims(
         )));
     }
     if !d(Defect::SkipsClaimResourceValidation) {
-        check_resources(c)?;
+        check_resources(c, patient)?;
+    }
+    Ok(())
+}
+
+/// A patient acts for themselves only with identity verified to the high
+/// level (P9) and a Patient naming their NHS number.
+fn check_patient(c: &serde_json::Map<String, Value>) -> Result<(), Outcome> {
+    let p = c.get(gpc::REQUESTING_PATIENT_CLAIM);
+    if p.and_then(|p| p.get("resourceType")).and_then(Value::as_str) != Some("Patient") {
+        return Err(invalid_resource(format!(
+            "JWT claim {} must be a FHIR Patient resource",
+            gpc::REQUESTING_PATIENT_CLAIM
+        )));
+    }
+    if p.and_then(|p| identifiers(p).find(|(s, _)| *s == gpc::NHS_NUMBER_SYSTEM)).is_none_or(|(_, v)| v.is_empty()) {
+        return Err(invalid_resource(format!(
+            "JWT claim {} needs the patient's NHS number",
+            gpc::REQUESTING_PATIENT_CLAIM
+        )));
+    }
+    if c.get(gpc::IDENTITY_PROOFING_CLAIM).and_then(Value::as_str) != Some(gpc::IDENTITY_PROOFING_HIGH) {
+        return Err(Outcome::new(
+            SpineCode::AccessDenied,
+            format!(
+                "a patient needs {} {} to see or change their record",
+                gpc::IDENTITY_PROOFING_CLAIM,
+                gpc::IDENTITY_PROOFING_HIGH
+            ),
+        ));
     }
     Ok(())
 }
@@ -159,7 +252,7 @@ fn identifiers(r: &Value) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|i| Some((i.get("system")?.as_str()?, i.get("value")?.as_str()?)))
 }
 
-fn check_resources(c: &serde_json::Map<String, Value>) -> Result<(), Outcome> {
+fn check_resources(c: &serde_json::Map<String, Value>, patient: bool) -> Result<(), Outcome> {
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
         match c.get(claim) {
             Some(r) if r.get("resourceType").and_then(Value::as_str) == Some(ty) => Ok(r),
@@ -175,6 +268,9 @@ fn check_resources(c: &serde_json::Map<String, Value>) -> Result<(), Outcome> {
         .any(|(s, v)| (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty())
     {
         return Err(invalid_resource("requesting_organization needs an ODS code identifier"));
+    }
+    if patient {
+        return Ok(());
     }
     let prac = of_type("requesting_practitioner", "Practitioner")?;
     if prac.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {

@@ -13,6 +13,7 @@ mod guard;
 pub mod hostile;
 mod outcome;
 mod register;
+mod repeats;
 mod routes;
 mod slots;
 mod store;
@@ -36,6 +37,18 @@ fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// A searchset Bundle of these entries (each with its `search.mode`).
+fn searchset(entry: Vec<serde_json::Value>, total: usize) -> serde_json::Value {
+    serde_json::json!({
+        "resourceType": "Bundle",
+        "id": uuid::Uuid::new_v4().to_string(),
+        "meta": { "profile": [crate::gpc::SEARCHSET_PROFILE] },
+        "type": "searchset",
+        "total": total,
+        "entry": entry
+    })
+}
+
 /// What every handler can see.
 #[derive(Debug)]
 pub struct State {
@@ -54,6 +67,7 @@ pub struct State {
     /// Patients registered through the API, and PDS.
     pub registrations: register::Registrations,
     pub appointments: appointments::Appointments,
+    pub repeats: repeats::Repeats,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -115,18 +129,21 @@ pub async fn start_with(
 ) -> std::io::Result<RunningReference> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let store = store::Store::from_fixtures(fixtures);
+    let appointments = appointments::Appointments::seeded(&store, crate::clock::today());
     let state = Arc::new(State {
         asid: fixtures.asid.clone(),
         base_path: base_path(&fixtures.ods_code),
         structured_path: capability_paths(&fixtures.ods_code).0,
         documents_path: capability_paths(&fixtures.ods_code).1,
-        store: store::Store::from_fixtures(fixtures),
+        store,
         ods_code: fixtures.ods_code.clone(),
         relationships: fixtures.relationships.iter().cloned().collect(),
         entries: clinical::Entries::default(),
         audit: audit::Trail::default(),
         registrations: register::Registrations::from_fixtures(fixtures),
-        appointments: appointments::Appointments::default(),
+        appointments,
+        repeats: repeats::Repeats::default(),
         defects: defects.clone(),
         latency,
     });

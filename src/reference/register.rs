@@ -207,13 +207,6 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
     });
     s.registrations.with(|all| all.push(stored.clone()));
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    Ok(Fhir::ok(json!({
-        "resourceType": "Bundle",
-        "id": uuid::Uuid::new_v4().to_string(),
-        "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
-        "type": "searchset",
-        "total": 1,
-        "entry": [{ "fullUrl": format!("http://{host}{}/Patient/{id}", s.base_path), "resource": stored }]
-    }))
-    .into_response())
+    let entry = json!({ "fullUrl": format!("http://{host}{}/Patient/{id}", s.base_path), "resource": stored });
+    Ok(Fhir::ok(super::searchset(vec![entry], 1)).into_response())
 }

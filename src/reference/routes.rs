@@ -23,6 +23,7 @@ use super::documents;
 use super::guard;
 use super::outcome::{Fhir, Outcome};
 use super::register;
+use super::repeats;
 use super::slots;
 use super::structured;
 use super::{Latency, State};
@@ -54,7 +55,13 @@ pub fn router(state: Shared) -> Router {
         .route("/Patient/$gpc.registerpatient", operation(post(register::register), any(register::register)))
         .route("/Slot", route(get(slots::search), any(slots::search)))
         .route("/Appointment", post(appointments::book).fallback(wrong_method))
-        .route("/Appointment/{id}", get(appointments::read).put(appointments::cancel).fallback(wrong_method))
+        .route("/Appointment/{id}", get(appointments::read).put(appointments::update).fallback(wrong_method))
+        .route("/Appointment/{id}/$rfa.arrive", operation(post(appointments::arrive), any(appointments::arrive)))
+        .route(
+            "/Appointment/{id}/$rfa.didnotattend",
+            operation(post(appointments::did_not_attend), any(appointments::did_not_attend)),
+        )
+        .route("/Task", post(repeats::request).get(repeats::search).fallback(wrong_method))
         .route("/Patient/{id}/Appointment", route(get(appointments::for_patient), any(appointments::for_patient)))
         .merge(clinical::routes(&state))
         .merge(audit::routes());

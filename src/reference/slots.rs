@@ -1,6 +1,9 @@
-//! Free slots (`ONL`): two schedules whose slots roll with the date — every
-//! day from tomorrow for 14 days, 09:00 to 12:00 UTC in 15-minute slots,
-//! the 09:00 one busy — and GP Connect's free-slot search over them.
+//! Free slots (`ONL`): schedules whose slots roll with the date — two with
+//! every day from tomorrow for 14 days in 15-minute slots, the first of
+//! each day busy (08:00–18:00 UTC open to all, 09:00–12:00 kept for urgent
+//! care); and a sit-and-wait clinic with 5-minute slots
+//! all of today (for patient arrival) — and GP Connect's free-slot search
+//! over them.
 
 use std::sync::Arc;
 
@@ -19,9 +22,6 @@ use crate::gpc::{self, Interaction, SpineCode};
 
 /// Days ahead slots exist for, and the longest window a search may ask for.
 pub const HORIZON_DAYS: i64 = 14;
-const FIRST_HOUR: u8 = 9;
-const SLOTS_PER_DAY: i64 = 12;
-const SLOT_MINUTES: i64 = 15;
 
 /// A schedule: where, with whom, how, and for which booking organisations.
 struct Schedule {
@@ -31,18 +31,57 @@ struct Schedule {
     channel: &'static str,
     /// Only organisations of this type may book it (None: anyone).
     only_for: Option<&'static str>,
+    /// Days from today it has slots for, and each day's slots.
+    days: (i64, i64),
+    first_hour: u8,
+    per_day: i64,
+    minutes: i64,
+    /// Whether each day's first slot is busy.
+    first_busy: bool,
 }
 
-const SCHEDULES: [Schedule; 2] = [
-    Schedule { id: "schedule-main", location: 0, practitioner: 0, channel: "In-person", only_for: None },
+const SCHEDULES: [Schedule; 3] = [
+    Schedule {
+        id: "schedule-main",
+        location: 0,
+        practitioner: 0,
+        channel: "In-person",
+        only_for: None,
+        days: (1, HORIZON_DAYS),
+        first_hour: 8,
+        per_day: 40,
+        minutes: 15,
+        first_busy: true,
+    },
     Schedule {
         id: "schedule-branch",
         location: 1,
         practitioner: 1,
         channel: "Telephone",
         only_for: Some("urgent-care"),
+        days: (1, HORIZON_DAYS),
+        first_hour: 9,
+        per_day: 12,
+        minutes: 15,
+        first_busy: true,
+    },
+    // Sit-and-wait: bookable all day, for patients seen today.
+    Schedule {
+        id: "schedule-sitandwait",
+        location: 0,
+        practitioner: 2,
+        channel: "In-person",
+        only_for: None,
+        days: (0, 0),
+        first_hour: 0,
+        per_day: 288,
+        minutes: 5,
+        first_busy: false,
     },
 ];
+
+/// The delivery channels a slot can have (Extension-GPConnect-DeliveryChannel-2).
+const CHANNELS: [&str; 3] = ["In-person", "Telephone", "Video"];
 
 pub(super) struct SlotRow {
     pub(super) id: String,
@@ -61,15 +100,16 @@ pub(super) fn find(today: time::Date, id: &str) -> Option<SlotRow> {
 fn rows(today: time::Date) -> Vec<SlotRow> {
     let mut out = Vec::new();
     for schedule in &SCHEDULES {
-        for day in 1..=HORIZON_DAYS {
+        for day in schedule.days.0..=schedule.days.1 {
             let date = today + Duration::days(day);
-            let Ok(first) = Time::from_hms(FIRST_HOUR, 0, 0) else { continue };
-            for k in 0..SLOTS_PER_DAY {
-                let start = date.with_time(first).assume_utc() + Duration::minutes(k * SLOT_MINUTES);
-                let end = start + Duration::minutes(SLOT_MINUTES);
+            let Ok(first) = Time::from_hms(schedule.first_hour, 0, 0) else { continue };
+            for k in 0..schedule.per_day {
+                let start = date.with_time(first).assume_utc() + Duration::minutes(k * schedule.minutes);
+                let end = start + Duration::minutes(schedule.minutes);
                 let stamp =
                     format!("{}{:02}{:02}", crate::clock::ymd(date).replace('-', ""), start.hour(), start.minute());
-                out.push(SlotRow { id: format!("{}-{stamp}", schedule.id), schedule, start, end, free: k != 0 });
+                let free = k != 0 || !schedule.first_busy;
+                out.push(SlotRow { id: format!("{}-{stamp}", schedule.id), schedule, start, end, free });
             }
         }
     }
@@ -107,8 +147,8 @@ fn schedule(s: &State, sch: &Schedule, today: time::Date) -> Value {
             { "reference": format!("Practitioner/{}", item_id(&s.store.practitioners, sch.practitioner)) }
         ],
         "planningHorizon": {
-            "start": crate::clock::ymd(today + Duration::days(1)),
-            "end": crate::clock::ymd(today + Duration::days(HORIZON_DAYS))
+            "start": crate::clock::ymd(today + Duration::days(sch.days.0)),
+            "end": crate::clock::ymd(today + Duration::days(sch.days.1))
         }
     })
 }
@@ -193,6 +233,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
         other => return Err(invalid(format!("status must be free, it is {}", other.unwrap_or("missing")))),
     }
     let mut org_type = None;
+    let mut channel = None;
     let mut include_schedule = false;
     let mut recurse = Vec::new();
     for (k, v) in params {
@@ -205,7 +246,15 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
             "searchFilter" => match v.split_once('|') {
                 Some((gpc::ODS_ORGANIZATION_SYSTEM, _)) => {}
                 Some((gpc::ORGANISATION_TYPE_SYSTEM, t)) => org_type = Some(t.to_string()),
-                _ => return Err(invalid(format!("searchFilter `{v}` is not an ODS code or organisation type"))),
+                Some((gpc::DELIVERY_CHANNEL_SYSTEM, c)) if CHANNELS.contains(&c) => channel = Some(c.to_string()),
+                Some((gpc::DELIVERY_CHANNEL_SYSTEM, c)) => {
+                    return Err(invalid(format!("`{c}` is not a delivery channel ({})", CHANNELS.join(", "))));
+                }
+                _ => {
+                    return Err(invalid(format!(
+                        "searchFilter `{v}` is not an ODS code, organisation type or delivery channel"
+                    )));
+                }
             },
             _ => return Err(invalid(format!("`{k}={v}` is not a parameter of the free slot search"))),
         }
@@ -225,6 +274,9 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
         .filter(|r| match r.schedule.only_for {
             None => true,
             Some(t) => d(Defect::FreeSearchIgnoresOrganisationType) || org_type.as_deref() == Some(t),
+        })
+        .filter(|r| {
+            d(Defect::FreeSearchIgnoresDeliveryChannel) || channel.as_deref().is_none_or(|c| c == r.schedule.channel)
         })
         .collect();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
@@ -251,15 +303,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
             }
         }
     }
-    Ok(Fhir::ok(json!({
-        "resourceType": "Bundle",
-        "id": uuid::Uuid::new_v4().to_string(),
-        "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
-        "type": "searchset",
-        "total": found.len(),
-        "entry": entry
-    }))
-    .into_response())
+    Ok(Fhir::ok(super::searchset(entry, found.len())).into_response())
 }
 
 #[cfg(test)]
@@ -270,10 +314,13 @@ mod tests {
     fn slots_roll_with_the_date_and_the_first_of_each_day_is_busy() {
         let Some(today) = crate::clock::parse_date("2028-02-28") else { panic!("date") };
         let all = rows(today);
-        assert_eq!(all.len() as i64, 2 * HORIZON_DAYS * SLOTS_PER_DAY);
-        assert!(all.iter().all(|r| r.start.date() > today && r.start.date() <= today + Duration::days(HORIZON_DAYS)));
-        assert!(all.iter().any(|r| r.start.date().day() == 29), "a leap day has slots");
+        let (ahead, same_day): (Vec<_>, Vec<_>) = all.iter().partition(|r| r.start.date() > today);
+        assert_eq!(ahead.len() as i64, HORIZON_DAYS * (40 + 12));
+        assert!(ahead.iter().all(|r| r.start.date() <= today + Duration::days(HORIZON_DAYS)));
+        assert!(ahead.iter().any(|r| r.start.date().day() == 29), "a leap day has slots");
         assert_eq!(all.iter().filter(|r| !r.free).count() as i64, 2 * HORIZON_DAYS);
+        assert_eq!(same_day.len(), 288, "sit-and-wait: every 5 minutes of today");
+        assert!(same_day.iter().all(|r| r.start.date() == today && r.end.date() <= today + Duration::days(1)));
     }
 
     #[test]

@@ -97,6 +97,17 @@ pub struct RecState {
     pub booking_org_type: Option<String>,
     /// Booked appointments by label: logical id and the appointment.
     pub appointments: std::collections::BTreeMap<String, (String, serde_json::Value)>,
+    /// The days (from today) a booking searches free slots in; None: the
+    /// next 14 days.
+    pub booking_days: Option<(i64, i64)>,
+    /// The label of the appointment the request being built changes.
+    pub changing: Option<String>,
+    /// The patient signed in (the `requesting_patient` claim, the NHS
+    /// number, the fixture key); every request then carries a
+    /// patient-scoped token.
+    pub signed_in: Option<(serde_json::Value, String, String)>,
+    /// Repeat requests recorded, by label: the Task as answered.
+    pub repeat_requests: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl cucumber::World for RfaWorld {
@@ -159,6 +170,7 @@ impl RfaWorld {
     pub async fn send_twice(&mut self, spec: &RequestSpec) -> Result<(), Failure> {
         let ctx = self.ctx()?;
         let key = self.scenario.clone();
+        let spec = &self.as_sent(spec);
         let (a, b) = tokio::join!(ctx.client.send(spec, key.as_ref()), ctx.client.send(spec, key.as_ref()));
         self.rec.together.clear();
         for (exchange, result) in [a, b] {
@@ -171,10 +183,45 @@ impl RfaWorld {
         Ok(())
     }
 
+    /// The request as the signed-in patient sends it, if one is: the
+    /// patient-scoped token of profile §25 (no practitioner, the patient in
+    /// requesting_patient, reason patientaccess, proofed to P9); the
+    /// scenario's own claim edits still apply on top.
+    pub fn as_sent(&self, spec: &RequestSpec) -> RequestSpec {
+        use crate::client::jwt::ClaimEdit;
+        use serde_json::json;
+        let mut s = spec.clone();
+        if let Some((patient, nhs, _)) = &self.rec.signed_in {
+            let mut edits = vec![
+                ("requesting_practitioner".to_string(), ClaimEdit::Remove),
+                (crate::gpc::REQUESTING_PATIENT_CLAIM.to_string(), ClaimEdit::Set(patient.clone())),
+                ("reason_for_request".to_string(), ClaimEdit::Set(json!(crate::gpc::PATIENT_ACCESS_REASON))),
+                (
+                    crate::gpc::IDENTITY_PROOFING_CLAIM.to_string(),
+                    ClaimEdit::Set(json!(crate::gpc::IDENTITY_PROOFING_HIGH)),
+                ),
+                ("sub".to_string(), ClaimEdit::Set(json!(nhs))),
+            ];
+            edits.append(&mut s.jwt.claim_edits);
+            s.jwt.claim_edits = edits;
+        }
+        s
+    }
+
+    /// Sends a setup request as the practice, whoever is signed in.
+    pub async fn send_as_practice(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
+        let ctx = self.ctx()?;
+        let (exchange, result) = ctx.client.send(spec, self.scenario.as_ref()).await;
+        let summary = exchange.summary();
+        self.exchanges.push(exchange);
+        result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))
+    }
+
     /// Sends a request and records the exchange.
     pub async fn send(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
         let ctx = self.ctx()?;
-        let (exchange, result) = ctx.client.send(spec, self.scenario.as_ref()).await;
+        let spec = self.as_sent(spec);
+        let (exchange, result) = ctx.client.send(&spec, self.scenario.as_ref()).await;
         let summary = exchange.summary();
         self.exchanges.push(exchange);
         result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))

@@ -18,7 +18,8 @@ const ATTEMPTS: usize = 5;
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^a booking of a free slot for "([^"]+)"$"# => booking, "Searches free slots for the next 14 days (evidence kept), picks one, and begins `POST [base]/Appointment`: status booked, the slot's start and end, the Slot, the Patient as participant, and the booking organisation (the consumer's ODS code)."),
+        step!(Given r#"^a booking of a free slot for "([^"]+)"$"# => booking, "Searches free slots on three of the next 14 days (which three follows from the scenario's first trace id; evidence kept), picks one, and begins `POST [base]/Appointment`: status booked, the slot's start and end, the Slot, the Patient as participant, and the booking organisation (the consumer's ODS code)."),
+        step!(Given r#"^a booking of a free slot today for "([^"]+)"$"# => booking_today, "Like a booking of a free slot, on a slot of today (the test data's sit-and-wait schedule); a lost slot is replaced by another of today."),
         step!(Given r#"^a booking of a free slot kept for urgent care for "([^"]+)"$"# => booking_kept_slot, "Like a booking of a free slot, on a slot offered only to organisation type urgent-care (searchFilter), which no other scenario books; later slot checks search as urgent care too."),
         step!(Given r#"^the booking's "([^"]+)" is set to (.+)$"# => set_field, "Sets an element of the Appointment being booked (a dotted path) to a JSON value."),
         step!(Given r#"^the booking's "([^"]+)" is removed$"# => remove_field, "Leaves an element of the Appointment being booked out."),
@@ -53,7 +54,7 @@ fn free_slot_search(day_from: i64, day_to: i64, org_type: Option<&str>) -> Resul
     Ok(spec)
 }
 
-/// The free slots of the next 14 days (evidence kept), as offered to the
+/// The free slots of the scenario's booking window (evidence kept), as offered to the
 /// organisation type the scenario books as, if any.
 async fn free_slots(w: &mut RfaWorld) -> Result<Vec<Value>, Failure> {
     let org_type = w.rec.booking_org_type.clone();
@@ -61,11 +62,24 @@ async fn free_slots(w: &mut RfaWorld) -> Result<Vec<Value>, Failure> {
 }
 
 async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Value>, Failure> {
-    let resp = w.send(&free_slot_search(1, 14, org_type)?).await?;
+    let (from, to) = window(w);
+    let resp = w.send(&free_slot_search(from, to, org_type)?).await?;
     let status = resp.status;
     let body = resp.json().ok();
+    // Only slots of the window asked for: whether the search keeps to its
+    // window is ONL-001's to judge, not something a booking should trip on.
+    let today = crate::clock::today();
+    let (first, last) = (today + time::Duration::days(from), today + time::Duration::days(to));
+    let in_window = |s: &&Value| {
+        s.get("start")
+            .and_then(Value::as_str)
+            .and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
+            .is_some_and(|t| t.date() >= first && t.date() <= last)
+    };
     match body {
-        Some(b) if status == 200 => Ok(super::bundle::resources(&b, "Slot").into_iter().cloned().collect()),
+        Some(b) if status == 200 => {
+            Ok(super::bundle::resources(&b, "Slot").into_iter().filter(in_window).cloned().collect())
+        }
         _ => Err(Failure::Assert(format!(
             "setup: the free slot search answered HTTP {status}, so no slot can be booked\n    exchange: {}",
             w.last_exchange()
@@ -76,9 +90,25 @@ async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Va
 /// A slot for this scenario: a position that follows from its first trace
 /// id (random per run, the same when re-judged), skipping `skip` slots.
 fn pick<'a>(w: &RfaWorld, slots: &'a [Value], skip: usize) -> Option<&'a Value> {
-    let seed = w.exchanges.first().and_then(|x| x.request.header("Ssp-TraceID")).unwrap_or_default();
-    let hash = seed.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+    let hash = seed(w);
     (!slots.is_empty()).then(|| &slots[(hash + skip * 7) % slots.len()])
+}
+
+/// A number that follows from the scenario's first trace id.
+fn seed(w: &RfaWorld) -> usize {
+    let id = w.exchanges.first().and_then(|x| x.request.header("Ssp-TraceID")).unwrap_or_default();
+    id.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize))
+}
+
+/// The days a booking looks for a slot in: three days of the next 14,
+/// spread over scenarios, so each search answers a few dozen slots rather
+/// than every slot of the fortnight.
+fn window(w: &RfaWorld) -> (i64, i64) {
+    const DAYS: i64 = 3;
+    w.rec.booking_days.unwrap_or_else(|| {
+        let first = 1 + (seed(w) / 7 % (14 - DAYS + 1) as usize) as i64;
+        (first, first + DAYS - 1)
+    })
 }
 
 fn appointment_for(w: &RfaWorld, slot: &Value, patient: &str) -> Value {
@@ -109,16 +139,27 @@ fn begin(w: &mut RfaWorld, body: Value) {
     w.rec.booking = Some(body);
 }
 
-async fn booking(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let patient = logical_id(w, a.get(1)).await?;
+async fn booking_today(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.rec.booking_days = Some((0, 0));
+    start_booking(w, a.get(1), "no free slot today (the test data keeps a sit-and-wait schedule with slots all day)")
+        .await
+}
+
+/// Begins a booking of a free slot (of the scenario's window) for a patient.
+async fn start_booking(w: &mut RfaWorld, key: &str, none: &str) -> StepResult {
+    let patient = logical_id(w, key).await?;
     let slots = free_slots(w).await?;
     let Some(slot) = pick(w, &slots, 0).cloned() else {
-        return Err(Failure::Assert("setup: the free slot search returned no slot to book".into()));
+        return Err(Failure::Assert(format!("setup: {none}\n    exchange: {}", w.last_exchange())));
     };
     w.rec.booking_patient = Some(patient.clone());
     let body = appointment_for(w, &slot, &patient);
     begin(w, body);
     Ok(())
+}
+
+async fn booking(w: &mut RfaWorld, a: &Args) -> StepResult {
+    start_booking(w, a.get(1), "the free slot search returned no slot to book").await
 }
 
 fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
@@ -144,14 +185,14 @@ async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
     edit(w, |b| entries::remove_pointer(b, &p))
 }
 
-fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
+pub(super) fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
     w.rec
         .appointments
         .get(label)
         .ok_or_else(|| Failure::Harness(format!("no appointment \"{label}\" was booked in this scenario")))
 }
 
-fn slot_of(a: &Value) -> String {
+pub(super) fn slot_of(a: &Value) -> String {
     a.pointer("/slot/0/reference").and_then(Value::as_str).unwrap_or_default().trim_start_matches("Slot/").to_string()
 }
 
@@ -218,6 +259,7 @@ async fn cancellation(w: &mut RfaWorld, a: &Args) -> StepResult {
     spec.method = reqwest::Method::PUT;
     spec.body = Some(body.to_string().into_bytes());
     w.request = Some(spec);
+    w.rec.changing = Some(a.get(1).to_string());
     Ok(())
 }
 
@@ -399,6 +441,12 @@ async fn is_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
             got.get("status").unwrap_or(&Value::Null),
             reason.unwrap_or("none")
         ));
+    }
+    // Later steps change the appointment as now cancelled.
+    if let Some(label) = w.rec.changing.clone()
+        && let Some(entry) = w.rec.appointments.get_mut(&label)
+    {
+        entry.1 = got;
     }
     Ok(())
 }

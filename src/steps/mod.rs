@@ -4,6 +4,7 @@
 //! `docs/steps.md` lists them for pack authors.
 
 mod acc;
+mod appointment_changes;
 mod appointments;
 mod audit;
 mod bundle;
@@ -14,6 +15,7 @@ mod entry_search;
 mod http;
 mod inf;
 mod keys;
+mod patient_online;
 mod record;
 mod register;
 mod slots;
@@ -105,6 +107,8 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(register::steps());
     all.extend(slots::steps());
     all.extend(appointments::steps());
+    all.extend(appointment_changes::steps());
+    all.extend(patient_online::steps());
     all
 }
 

@@ -20,6 +20,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the Bundle holds free slots$"# => holds_slots, "HTTP 200 and a searchset Bundle with at least one Slot; each has an id, a Schedule reference, start and end date-times with a zone (start before end) and the GPConnect-Slot-1 profile."),
         step!(Then r#"^every Slot in the Bundle is within the search window$"# => within_window, "Each Slot starts at or after the search's start and ends at or before its end (a date means the whole day, UTC)."),
         step!(Then r#"^every Slot in the Bundle is free$"# => all_free, "Each Slot's status is free."),
+        step!(Then r#"^every Slot's delivery channel is one of "([^"]*)"$"# => channels, "Each Slot carries the delivery-channel extension (Extension-GPConnect-DeliveryChannel-2) with one of these comma-separated codes."),
         step!(Then r#"^every Slot's Schedule is in the Bundle$"# => schedules_included, "Each Slot's Schedule reference resolves to a Schedule in the Bundle (search mode include)."),
         step!(Then r#"^every Schedule's (Practitioner|Location) is in the Bundle$"# => actors_included, "Each Schedule in the Bundle has an actor of this type, and it is in the Bundle."),
         step!(Then r#"^the Bundle holds slots that the same search without the organisation type does not$"# => type_gets_more, "Sends the search again without its organisation-type searchFilter (evidence kept): some Schedule whose slots the filtered search offered must be missing from it."),
@@ -140,6 +141,25 @@ async fn all_free(w: &mut RfaWorld, _: &Args) -> StepResult {
         let status = s.get("status").and_then(Value::as_str).unwrap_or("none");
         if status != "free" {
             return w.fail(format!("Slot {} is {status}; a search for free slots returns only free ones", id(&s)));
+        }
+    }
+    Ok(())
+}
+
+async fn channels(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let allowed: Vec<&str> = a.get(1).split(',').map(str::trim).collect();
+    for s in slots(w)? {
+        let channel = s
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|e| e.get("url").and_then(Value::as_str) == Some(crate::gpc::DELIVERY_CHANNEL_EXTENSION))
+            .and_then(|e| e.get("valueCode").and_then(Value::as_str));
+        match channel {
+            Some(c) if allowed.contains(&c) => {}
+            Some(c) => return w.fail(format!("Slot {} is delivered {c}, not {}", id(&s), a.get(1))),
+            None => return w.fail(format!("Slot {} does not say its delivery channel", id(&s))),
         }
     }
     Ok(())

@@ -30,6 +30,21 @@ fn begin(w: &mut RfaWorld, body: Vec<u8>) {
     w.request = Some(spec);
 }
 
+/// A request for the patient's medications, without their issues.
+pub(super) fn medications_of(number: &str) -> RequestSpec {
+    let mut spec = RequestSpec::new(Interaction::GetStructuredRecord, PATH);
+    spec.method = reqwest::Method::POST;
+    let body = json!({
+        "resourceType": "Parameters",
+        "parameter": [
+            { "name": "patientNHSNumber", "valueIdentifier": { "system": gpc::NHS_NUMBER_SYSTEM, "value": number } },
+            { "name": "includeMedication", "part": [{ "name": "includePrescriptionIssues", "valueBoolean": false }] }
+        ]
+    });
+    spec.body = Some(body.to_string().into_bytes());
+    spec
+}
+
 fn with_nhs(number: &str) -> Vec<u8> {
     json!({
         "resourceType": "Parameters",

@@ -31,15 +31,19 @@ pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: Hea
     {
         headers.insert("Ssp-To", asid);
     }
-    if let Err(o) = guard::check(&s, &headers, Interaction::GetStructuredRecord, now) {
-        return o.into_response();
-    }
+    let claims = match guard::check(&s, &headers, Interaction::GetStructuredRecord, now) {
+        Ok(c) => c,
+        Err(o) => return o.into_response(),
+    };
     let today = today();
     let q = match params::parse(&body, &today, &s.defects) {
         Ok(q) => q,
         Err(o) => return o.into_response(),
     };
     let d = |x| s.defects.has(x);
+    if let Err(o) = patient_summary_only(&s, &claims, &q) {
+        return o.into_response();
+    }
     let not_found =
         || Outcome::new(SpineCode::PatientNotFound, "no patient whose record can be shared has that NHS number");
     let Some(patient) = s.store.by_nhs_number(&q.nhs_number).next() else {
@@ -62,4 +66,28 @@ pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: Hea
     }
     let trace = headers.get("Ssp-TraceID").and_then(|v| v.to_str().ok()).unwrap_or_default();
     Fhir::ok(record::build(&s, patient, &q, trace, &today)).into_response()
+}
+
+/// A patient-scoped token reads the patient's own record summary —
+/// allergies and medications — and nothing else (profile §25).
+fn patient_summary_only(s: &State, claims: &guard::Claims, q: &params::Query) -> Result<(), Outcome> {
+    if guard::acting_patient(claims).is_none() {
+        return Ok(());
+    }
+    let d = |x| s.defects.has(x);
+    let unknown = s.store.by_nhs_number(&q.nhs_number).next().is_none();
+    if !(unknown && d(Defect::PatientAccessLeaksExistence)) {
+        guard::own_nhs_number(s, claims, &q.nhs_number)?;
+    }
+    let beyond = q.problems.is_some()
+        || q.immunisations.is_some()
+        || q.consultations.is_some()
+        || q.uncategorised.is_some()
+        || q.investigations.is_some()
+        || q.referrals.is_some()
+        || q.diary.is_some();
+    if beyond && !d(Defect::PatientReadsWholeRecord) {
+        return Err(guard::denied());
+    }
+    Ok(())
 }

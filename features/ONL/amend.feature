@@ -1,0 +1,181 @@
+Feature: Amending appointments and the limits of change
+  A booked appointment may be amended only in its description and comment,
+  only against its current version, and only while it is still to come;
+  a cancellation likewise checks the version it is made against. An
+  appointment whose day has gone cannot be cancelled or amended. Free slots
+  say how the consultation is delivered, and a consumer can ask for one
+  delivery channel. A booking answers with the appointment unless the
+  consumer asks for less. (GP Connect Appointment Management: Amend, Cancel;
+  provider test suite AppointmentAmend, AppointmentCancel,
+  SearchForFreeSlots.)
+
+  @RFA-ONL-018 @lot1 @must
+  Rule: An amendment of the description or the comment is answered 200 with the next version, and reads back so
+
+    Scenario Outline: the <field>
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "<field>" to "<text>"
+      When the request is sent
+      Then the appointment in the response has "<field>" set to "<text>" at version 2
+
+      Examples:
+        | field       | text                                  |
+        | description | Review of blood pressure              |
+        | comment     | Please bring your home readings       |
+
+    Scenario: read back after the amendment
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "Wheelchair access needed"
+      When the request is sent
+      Then the appointment in the response has "comment" set to "Wheelchair access needed" at version 2
+      And the appointment "mine" reads back with "comment" set to "Wheelchair access needed" at version 2
+
+  @RFA-ONL-019 @lot1 @must
+  Rule: An amendment that changes anything but the description and the comment is refused with 422 INVALID_RESOURCE, and the appointment is unchanged
+
+    Scenario Outline: a changed <field>
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "<field>" to <value>
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+      And the appointment "mine" reads back as booked, at version 1
+
+      Examples:
+        | field                 | value                                       |
+        | start                 | "2001-01-01T09:15:00+00:00"                 |
+        | end                   | "2001-01-01T09:30:00+00:00"                 |
+        | slot                  | [{"reference": "Slot/no-such-slot"}]        |
+        | participant.0.actor   | {"reference": "Patient/no-such-patient"}    |
+        | status                | "arrived"                                   |
+        | priority              | 1                                           |
+
+  @RFA-ONL-020 @lot1 @must
+  Rule: An amendment needs If-Match with the current version: without it 400 BAD_REQUEST, with a stale one 409 FHIR_CONSTRAINT_VIOLATION; either way nothing changes
+
+    Scenario: no If-Match
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "Running late" without If-Match
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+      And the appointment "mine" reads back as booked, at version 1
+
+    Scenario: a stale version
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "First"
+      When the request is sent
+      Then the appointment in the response has "comment" set to "First" at version 2
+      Given an amendment of the appointment "mine" setting "comment" to "Second" naming version 1
+      When the request is sent
+      Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
+      And the appointment "mine" reads back with "comment" set to "First" at version 2
+
+    Scenario: a version that never was
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "Early" naming version 7
+      When the request is sent
+      Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
+
+  @RFA-ONL-021 @lot1 @must
+  Rule: A cancelled appointment cannot be amended: 422 INVALID_RESOURCE
+
+    Scenario: amended after cancelling
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "Not needed"
+      When the request is sent
+      Then the appointment is cancelled with the reason "Not needed"
+      Given an amendment of the appointment "mine" setting "comment" to "Too late"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+  @RFA-ONL-022 @lot1 @must
+  Rule: An appointment whose day has gone cannot be cancelled or amended: 422 INVALID_RESOURCE, and it stays booked
+
+    # The test data holds a booked appointment for patient20 a week before
+    # the run date (profile §23).
+    Scenario: cancelling last week's appointment
+      Given the past appointment of "patient20" as "old"
+      And a cancellation of "old" with the reason "Forgot to cancel"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+      And the appointment "old" reads back with "status" set to "booked"
+
+    Scenario: amending last week's appointment
+      Given the past appointment of "patient20" as "old"
+      And an amendment of the appointment "old" setting "comment" to "Rewriting history"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+  @RFA-ONL-023 @lot1 @must
+  Rule: A cancellation made against a stale version is refused with 409 FHIR_CONSTRAINT_VIOLATION and the appointment stays booked
+
+    Scenario: cancelled against version 1 after an amendment
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "Moved room"
+      When the request is sent
+      Then the appointment in the response has "comment" set to "Moved room" at version 2
+      Given a cancellation of "mine" with the reason "Clash" naming version 1
+      When the request is sent
+      Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
+      And the appointment "mine" reads back with "status" set to "booked"
+
+  @RFA-ONL-024 @lot1 @must
+  Rule: Every free slot names its delivery channel (In-person, Telephone or Video), and a searchFilter on the delivery channel returns only slots of that channel
+
+    Scenario: every slot names its channel
+      Given a free slot search with "start=ge{today+1}&end=le{today+7}&status=free&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|urgent-care"
+      When the request is sent
+      Then the Bundle holds free slots
+      And every Slot's delivery channel is one of "In-person, Telephone, Video"
+
+    Scenario Outline: only <channel>
+      Given a free slot search with "start=ge{today+1}&end=le{today+7}&status=free&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|urgent-care&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-DeliveryChannel-2|<channel>"
+      When the request is sent
+      Then the Bundle holds free slots
+      And every Slot's delivery channel is one of "<channel>"
+
+      Examples:
+        | channel   |
+        | In-person |
+        | Telephone |
+
+    Scenario: an unknown channel
+      Given a free slot search with "start=ge{today+1}&end=le{today+7}&status=free&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-DeliveryChannel-2|Carrier-pigeon"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+  @RFA-ONL-025 @lot1 @must
+  Rule: A booking with Prefer return=representation, or with no Prefer, answers with the booked Appointment in the body
+
+    Scenario Outline: Prefer <prefer>
+      Given a booking of a free slot for "patient20"
+      And the "Prefer" header is "<prefer>"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And the response is a "Appointment" resource
+
+      Examples:
+        | prefer                |
+        | return=representation |
+
+    Scenario: no Prefer
+      Given a booking of a free slot for "patient10"
+      And the "Prefer" header is removed
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And the response is a "Appointment" resource
