@@ -2,6 +2,8 @@
 //! so a missing or different test record is reported as a data problem, per
 //! key, instead of surfacing later as a string of failed requirements.
 
+mod dated;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -100,6 +102,7 @@ pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
     .await;
     reports.extend(formers);
     reports.extend(agreement);
+    reports.extend(dated::check(client, pack).await);
     let rank =
         |kind: &str| ["patient", "organisation", "practitioner", "location", "setup"].iter().position(|k| *k == kind);
     reports.sort_by_key(|a| (rank(a.kind), natural(&a.key)));
@@ -216,16 +219,8 @@ async fn sharing_agreement(client: &Client, pack: &FixturePack) -> Option<KeyRep
     let label = "sharing agreement";
     let line = |what: String| report("setup", label, &ods, Status::Error, vec![what]);
     let nhs = cfg.patients.get(KEY).map_or_else(|| p.nhs_number.clone(), |i| i.nhs_number.clone());
-    let mut spec = RequestSpec::new(Interaction::SearchPatients, "Patient");
-    spec.query.push(("identifier".into(), format!("{}|{nhs}", gpc::NHS_NUMBER_SYSTEM)));
-    let id = match fetch(client, &spec).await {
-        Ok((200, body)) => matches(&body, "Patient", gpc::NHS_NUMBER_SYSTEM, &nhs)
-            .first()
-            .and_then(|r| r.get("id").and_then(Value::as_str))
-            .map(str::to_string),
-        Ok((status, body)) => {
-            return Some(line(format!("patient search answered HTTP {status} {}", outcome_code(&body))));
-        }
+    let id = match dated::logical_id(client, &nhs).await {
+        Ok(id) => id,
         Err(e) => return Some(line(e)),
     };
     let Some(id) = id else {

@@ -438,6 +438,39 @@ fn fixtures_check_names_a_missing_sharing_agreement() {
     assert!(out.contains("NO_RELATIONSHIP"), "the report says what a run would hit: {out}");
 }
 
+/// The test data relative to the run date — slots for the fortnight, slots
+/// kept for urgent care, sit-and-wait slots today, past appointments — is
+/// checked too: a candidate whose data is for other dates (here: the
+/// harness's clock is years ahead of the candidate's) gets each named.
+#[test]
+fn fixtures_check_names_missing_dated_test_data() {
+    let (_server, base) = common::serve(&[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, common::config_for(&base)).expect("write config");
+    let o = common::rfa()
+        .env("RFA_TODAY", "2036-06-01")
+        .args(["fixtures", "check", "--config", cfg.to_str().expect("utf8")])
+        .output()
+        .expect("run");
+    let (out, _) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    for label in [
+        "free slots",
+        "slots kept for urgent care",
+        "sit-and-wait slots",
+        "patient20's past appointment",
+        "patient10's past appointment",
+    ] {
+        let line = out.lines().find(|l| l.contains(label)).unwrap_or_default();
+        assert!(line.contains("missing"), "{label}: {out}");
+    }
+    assert!(out.contains("no free slot on 2036-06-02"), "the missing days are named: {out}");
+    // With the candidate's own date, all of it is there.
+    let o = run(&["fixtures", "check", "--config", cfg.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+}
+
 /// Slots roll with the date: the ONL requirements pass on any day, shown
 /// with a faked clock (`RFA_TODAY`, read by the harness and the reference)
 /// across a leap day, a year end and a summer-time change.

@@ -1,0 +1,157 @@
+//! The test data that is relative to the run date, and so cannot be a file
+//! (profile §21, §23): free slots every day of the next 14, slots kept for
+//! urgent care, sit-and-wait slots today, and a booked appointment a week
+//! back for the patients that book.
+
+use serde_json::Value;
+
+use super::{KeyReport, Status, fetch, outcome_code, report};
+use crate::client::{Client, RequestSpec};
+use crate::fixtures::FixturePack;
+use crate::gpc::{self, Interaction};
+
+/// The patients the test data gives a past appointment.
+const PAST: [&str; 2] = ["patient20", "patient10"];
+
+pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
+    let mut out = vec![fortnight(client).await, urgent_care(client).await, today(client).await];
+    for key in PAST {
+        if let Some(r) = past_appointment(client, pack, key).await {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn day(offset: i64) -> time::Date {
+    crate::clock::today() + time::Duration::days(offset)
+}
+
+fn slot_search(from: i64, to: i64, org_type: Option<&str>) -> RequestSpec {
+    let mut spec = RequestSpec::new(Interaction::SearchSlots, "Slot");
+    spec.query.push(("start".into(), format!("ge{}", crate::clock::ymd(day(from)))));
+    spec.query.push(("end".into(), format!("le{}", crate::clock::ymd(day(to)))));
+    spec.query.push(("status".into(), "free".into()));
+    if let Some(t) = org_type {
+        spec.query.push(("searchFilter".into(), format!("{}|{t}", gpc::ORGANISATION_TYPE_SYSTEM)));
+    }
+    spec
+}
+
+fn resources<'a>(bundle: &'a Value, ty: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    bundle
+        .get("entry")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("resource"))
+        .filter(move |r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
+}
+
+/// The free slots a search answers (id, start date), or the report line.
+async fn slots(client: &Client, spec: &RequestSpec) -> Result<Vec<(String, String)>, String> {
+    match fetch(client, spec).await {
+        Ok((200, body)) => Ok(resources(&body, "Slot")
+            .map(|s| {
+                let text = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                (text("id"), text("start").chars().take(10).collect())
+            })
+            .collect()),
+        Ok((status, body)) => Err(format!("the free slot search answered HTTP {status} {}", outcome_code(&body))),
+        Err(e) => Err(e),
+    }
+}
+
+fn verdict(label: &str, looked_up: &str, missing: Vec<String>) -> KeyReport {
+    let status = if missing.is_empty() { Status::Ok } else { Status::Missing };
+    report("setup", label, looked_up, status, missing)
+}
+
+async fn fortnight(client: &Client) -> KeyReport {
+    let (label, looked_up) = ("free slots", "next 14 days");
+    let found = match slots(client, &slot_search(1, 14, None)).await {
+        Ok(f) => f,
+        Err(e) => return report("setup", label, looked_up, Status::Error, vec![e]),
+    };
+    let empty: Vec<String> = (1..=14)
+        .map(|d| crate::clock::ymd(day(d)))
+        .filter(|d| !found.iter().any(|(_, start)| start == d))
+        .map(|d| format!("no free slot on {d}: the ONL requirements book on any of the next 14 days"))
+        .collect();
+    verdict(label, looked_up, empty)
+}
+
+async fn urgent_care(client: &Client) -> KeyReport {
+    let (label, looked_up) = ("slots kept for urgent care", "next 14 days");
+    let (plain, kept) = futures::future::join(
+        slots(client, &slot_search(1, 14, None)),
+        slots(client, &slot_search(1, 14, Some("urgent-care"))),
+    )
+    .await;
+    match (plain, kept) {
+        (Ok(plain), Ok(kept)) => {
+            let only_kept = kept.iter().any(|(id, _)| !plain.iter().any(|(p, _)| p == id));
+            let missing = (!only_kept).then(|| {
+                "no slot is offered only to organisation type urgent-care: RFA-ONL-008 and RFA-ONL-016 need one schedule kept for it".to_string()
+            });
+            verdict(label, looked_up, missing.into_iter().collect())
+        }
+        (Err(e), _) | (_, Err(e)) => report("setup", label, looked_up, Status::Error, vec![e]),
+    }
+}
+
+async fn today(client: &Client) -> KeyReport {
+    let (label, looked_up) = ("sit-and-wait slots", "today");
+    match slots(client, &slot_search(0, 0, None)).await {
+        Ok(found) if found.is_empty() => verdict(
+            label,
+            looked_up,
+            vec!["no free slot today: patient arrival (ARR) books today's slots of a sit-and-wait schedule".into()],
+        ),
+        Ok(_) => verdict(label, looked_up, vec![]),
+        Err(e) => report("setup", label, looked_up, Status::Error, vec![e]),
+    }
+}
+
+/// The patient's logical id, by NHS number (`Ok(None)`: not found).
+pub async fn logical_id(client: &Client, nhs: &str) -> Result<Option<String>, String> {
+    let mut spec = RequestSpec::new(Interaction::SearchPatients, "Patient");
+    spec.query.push(("identifier".into(), format!("{}|{nhs}", gpc::NHS_NUMBER_SYSTEM)));
+    match fetch(client, &spec).await {
+        Ok((200, body)) => Ok(super::matches(&body, "Patient", gpc::NHS_NUMBER_SYSTEM, nhs)
+            .first()
+            .and_then(|r| r.get("id").and_then(Value::as_str))
+            .map(str::to_string)),
+        Ok((status, body)) => Err(format!("patient search answered HTTP {status} {}", outcome_code(&body))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn past_appointment(client: &Client, pack: &FixturePack, key: &str) -> Option<KeyReport> {
+    let p = pack.patients.get(key)?;
+    let cfg = client.config();
+    let nhs = cfg.patients.get(key).map_or_else(|| p.nhs_number.clone(), |i| i.nhs_number.clone());
+    let label = format!("{key}'s past appointment");
+    let looked_up = "last 30 days";
+    let error = |e: String| report("setup", &label, looked_up, Status::Error, vec![e]);
+    let id = match logical_id(client, &nhs).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Some(error(format!("{key} was not found, so its appointments could not be checked"))),
+        Err(e) => return Some(error(e)),
+    };
+    let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{id}/Appointment"));
+    spec.query.push(("start".into(), format!("ge{}", crate::clock::ymd(day(-30)))));
+    spec.query.push(("start".into(), format!("le{}", crate::clock::ymd(day(-1)))));
+    Some(match fetch(client, &spec).await {
+        Ok((200, body)) => {
+            let booked =
+                resources(&body, "Appointment").any(|a| a.get("status").and_then(Value::as_str) == Some("booked"));
+            let missing = (!booked).then(|| {
+                format!("{key} has no booked appointment in the 30 days before today: RFA-ONL-022 and RFA-ARR-003 need one (a week back)")
+            });
+            verdict(&label, looked_up, missing.into_iter().collect())
+        }
+        Ok((status, body)) => error(format!("the appointment search answered HTTP {status} {}", outcome_code(&body))),
+        Err(e) => error(e),
+    })
+}
