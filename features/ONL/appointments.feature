@@ -160,3 +160,23 @@ Feature: Booking, reading and cancelling appointments
         | only a start     | start=ge{today}                 |
         | only an end      | start=le{today+7}               |
         | end before start | start=ge{today+7}&start=le{today} |
+
+  @RFA-ONL-039 @lot1 @must
+  Rule: A booking may take several adjacent slots of one schedule — the first slot's start, the last slot's end — and then none of them is offered; slots that do not follow one another are refused with 422 INVALID_RESOURCE
+
+    Scenario Outline: <n> slots
+      Given a booking of <n> adjacent free slots for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And every slot of "mine" is no longer offered
+
+      Examples:
+        | n     |
+        | two   |
+        | three |
+
+    Scenario: slots with a gap between them
+      Given a booking of a free slot for "patient20"
+      And the booking also takes a free slot that does not follow on
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"

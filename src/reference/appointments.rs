@@ -161,8 +161,8 @@ fn same_instant(a: Option<&Value>, b: OffsetDateTime) -> bool {
     a.and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok()) == Some(b)
 }
 
-/// The profile's rules for a booking; returns the slot it books.
-fn validate(s: &State, a: &Value) -> Result<super::slots::SlotRow, Outcome> {
+/// The profile's rules for a booking; returns the slots it books.
+fn validate(s: &State, a: &Value) -> Result<Vec<super::slots::SlotRow>, Outcome> {
     let lenient = s.defects.has(Defect::BookingWithoutValidation);
     if a.get("status").and_then(Value::as_str) != Some("booked") && !lenient {
         return Err(invalid("Appointment.status must be booked"));
@@ -182,20 +182,32 @@ fn validate(s: &State, a: &Value) -> Result<super::slots::SlotRow, Outcome> {
     if patient.is_none() && !lenient {
         return Err(invalid("Appointment.participant needs the Patient, registered here"));
     }
-    let slots = slot_ids(a);
-    let [only] = &slots[..] else {
-        return Err(invalid(format!("Appointment.slot must name one Slot, it names {}", slots.len())));
+    let ids = slot_ids(a);
+    if ids.is_empty() {
+        return Err(invalid("Appointment.slot must name the Slot (or adjacent Slots) it books"));
+    }
+    let today = crate::clock::today();
+    let rows = ids
+        .iter()
+        .map(|id| {
+            super::slots::find(today, id).ok_or_else(|| invalid(format!("Slot/{id} is not a slot of this practice")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let adjacent = rows.windows(2).all(|p| p[0].schedule_id() == p[1].schedule_id() && p[0].end == p[1].start);
+    if !adjacent && !s.defects.has(Defect::BookingAcceptsGaps) {
+        return Err(invalid("the Slots of one appointment must follow one another on one schedule"));
+    }
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Err(invalid("Appointment.slot is empty"));
     };
-    let row = super::slots::find(crate::clock::today(), only)
-        .ok_or_else(|| invalid(format!("Slot/{only} is not a slot of this practice")))?;
-    let times = same_instant(a.get("start"), row.start) && same_instant(a.get("end"), row.end);
+    let times = same_instant(a.get("start"), first.start) && same_instant(a.get("end"), last.end);
     if !times && !lenient {
-        return Err(invalid("Appointment.start and end must be the slot's"));
+        return Err(invalid("Appointment.start and end must be the first slot's start and the last slot's end"));
     }
-    if !row.free {
-        return Err(Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{only} is not free")));
+    if let Some(busy) = rows.iter().find(|r| !r.free) {
+        return Err(Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{} is not free", busy.id)));
     }
-    Ok(row)
+    Ok(rows)
 }
 
 fn etag(v: &Value) -> String {
@@ -216,12 +228,16 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     if let Some(p) = patient_of(&a) {
         guard::own_patient(s, &claims, &p)?;
     }
-    let row = validate(s, &a)?;
-    let taken = |b: &Book| b.taken.contains(&row.id) && !d(Defect::BookingAllowsDoubleBooking);
+    let rows = validate(s, &a)?;
+    // The first of the slots already booked, if any.
+    let taken = |b: &Book| {
+        rows.iter().find(|r| b.taken.contains(&r.id) && !d(Defect::BookingAllowsDoubleBooking)).map(|r| r.id.clone())
+    };
+    let refused = |slot: String| Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{slot} is already booked"));
     if d(Defect::BookingRace) {
         // Checks, lets go, books: two bookings at once can both pass.
-        if s.appointments.with(|b| taken(b)) {
-            return Err(Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{} is already booked", row.id)));
+        if let Some(slot) = s.appointments.with(|b| taken(b)) {
+            return Err(refused(slot));
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -231,10 +247,16 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     stored["meta"] = json!({ "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] });
     stored["created"] = json!(super::clinical::instant(OffsetDateTime::now_utc()));
     s.appointments.with(|b| {
-        if !d(Defect::BookingRace) && taken(b) {
-            return Err(Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{} is already booked", row.id)));
+        if !d(Defect::BookingRace)
+            && let Some(slot) = taken(b)
+        {
+            return Err(refused(slot));
         }
-        b.taken.insert(row.id.clone());
+        // A defect keeps only the first slot of several.
+        let held = if d(Defect::BookingKeepsFirstSlotOnly) { &rows[..1] } else { &rows[..] };
+        for r in held {
+            b.taken.insert(r.id.clone());
+        }
         b.by_id.insert(id.clone(), stored.clone());
         Ok(())
     })?;

@@ -335,7 +335,7 @@ defects! {
         "answers bookings and reads of appointments without the version's ETag";
     BookingWithoutValidation = "booking-without-validation" ["RFA-ONL-010"]
         "books appointments without a patient, a booking organisation, status booked or the slot's times";
-    BookedSlotStillFree = "booked-slot-still-free" ["RFA-ONL-011"]
+    BookedSlotStillFree = "booked-slot-still-free" ["RFA-ONL-011", "RFA-ONL-039"]
         "keeps offering a booked slot as free";
     BookingAllowsDoubleBooking = "booking-allows-double-booking" ["RFA-ONL-012", "RFA-ONL-013"]
         "books a slot that is already booked";
@@ -404,6 +404,10 @@ defects! {
         "refuses every patient-scoped token: patients online cannot book, read or ask for anything";
     AttendanceUnknownInvalid = "attendance-unknown-invalid" ["RFA-ARR-010"]
         "answers an arrival for an appointment it does not hold 422 instead of 404";
+    BookingKeepsFirstSlotOnly = "booking-keeps-first-slot-only" ["RFA-ONL-039"]
+        "books an appointment of several slots on its first slot only, leaving the others free";
+    BookingAcceptsGaps = "booking-accepts-gaps" ["RFA-ONL-039"]
+        "books slots that do not follow one another as one appointment";
 }
 
 impl Defect {

@@ -92,6 +92,12 @@ pub(super) struct SlotRow {
     pub(super) free: bool,
 }
 
+impl SlotRow {
+    pub(super) fn schedule_id(&self) -> &'static str {
+        self.schedule.id
+    }
+}
+
 /// One slot by id, as the schedule has it today.
 pub(super) fn find(today: time::Date, id: &str) -> Option<SlotRow> {
     rows(today).into_iter().find(|r| r.id == id)

@@ -100,6 +100,10 @@ pub struct RecState {
     /// The days (from today) a booking searches free slots in; None: the
     /// next 14 days.
     pub booking_days: Option<(i64, i64)>,
+    /// The Schedule reference of the slot a booking picked.
+    pub booking_schedule: Option<serde_json::Value>,
+    /// How many adjacent slots a booking takes (0 or 1: one).
+    pub booking_span: usize,
     /// The label of the appointment the request being built changes.
     pub changing: Option<String>,
     /// The patient signed in (the `requesting_patient` claim, the NHS

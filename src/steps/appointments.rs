@@ -20,6 +20,9 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^a booking of a free slot for "([^"]+)"$"# => booking, "Searches free slots on three of the next 14 days (which three follows from the scenario's first trace id; evidence kept), picks one, and begins `POST [base]/Appointment`: status booked, the slot's start and end, the Slot, the Patient as participant, and the booking organisation (the consumer's ODS code)."),
         step!(Given r#"^a booking of a free slot today for "([^"]+)"$"# => booking_today, "Like a booking of a free slot, on a slot of today (the test data's sit-and-wait schedule); a lost slot is replaced by another of today."),
+        step!(Given r#"^a booking of (two|three) adjacent free slots for "([^"]+)"$"# => booking_adjacent, "Like a booking of a free slot, of two or three slots of one schedule each starting as the one before ends: start of the first, end of the last, every Slot referenced."),
+        step!(Given r#"^the booking also takes a free slot that does not follow on$"# => booking_gap, "Adds to the booking a free slot of the same schedule that is not next to it — after its end if the window has one, else before its start — and stretches the booking's end (or start) to it."),
+        step!(Then r#"^every slot of "([^"]+)" is no longer offered$"# => all_slots_taken, "A free slot search over the booking's window (evidence kept) offers none of the appointment's slots."),
         step!(Given r#"^a booking of a free slot kept for urgent care for "([^"]+)"$"# => booking_kept_slot, "Like a booking of a free slot, on a slot offered only to organisation type urgent-care (searchFilter), which no other scenario books; later slot checks search as urgent care too."),
         step!(Given r#"^the booking's "([^"]+)" is set to (.+)$"# => set_field, "Sets an element of the Appointment being booked (a dotted path) to a JSON value."),
         step!(Given r#"^the booking's "([^"]+)" is removed$"# => remove_field, "Leaves an element of the Appointment being booked out."),
@@ -87,11 +90,34 @@ async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Va
     }
 }
 
-/// A slot for this scenario: a position that follows from its first trace
-/// id (random per run, the same when re-judged), skipping `skip` slots.
-fn pick<'a>(w: &RfaWorld, slots: &'a [Value], skip: usize) -> Option<&'a Value> {
-    let hash = seed(w);
-    (!slots.is_empty()).then(|| &slots[(hash + skip * 7) % slots.len()])
+/// Slots for this scenario — as many adjacent ones as it books (one
+/// schedule, each starting as the one before ends) — at a position that
+/// follows from its first trace id (random per run, the same when
+/// re-judged), skipping `skip` choices.
+fn pick(w: &RfaWorld, slots: &[Value], skip: usize) -> Option<Vec<Value>> {
+    let span = w.rec.booking_span.max(1);
+    let text = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+    let follows = |a: &Value, b: &Value| {
+        text(a, "/schedule/reference") == text(b, "/schedule/reference")
+            && same_instant(&text(a, "/end"), &text(b, "/start"))
+    };
+    // In schedule and time order, whatever order the candidate answered in.
+    let mut slots = slots.to_vec();
+    let when = |s: &Value| {
+        let t = text(s, "/start");
+        time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339).map(|t| t.unix_timestamp()).ok()
+    };
+    slots.sort_by_key(|s| (text(s, "/schedule/reference"), when(s)));
+    let runs: Vec<usize> = (0..slots.len())
+        .filter(|&i| i + span <= slots.len() && slots[i..i + span].windows(2).all(|p| follows(&p[0], &p[1])))
+        .collect();
+    let first = *runs.get((seed(w) + skip * 7) % runs.len().max(1))?;
+    Some(slots[first..first + span].to_vec())
+}
+
+fn same_instant(a: &str, b: &str) -> bool {
+    let parse = |t: &str| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok();
+    parse(a).is_some() && parse(a) == parse(b)
 }
 
 /// A number that follows from the scenario's first trace id.
@@ -111,8 +137,13 @@ fn window(w: &RfaWorld) -> (i64, i64) {
     })
 }
 
-fn appointment_for(w: &RfaWorld, slot: &Value, patient: &str) -> Value {
+fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
     let ods = w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default();
+    let refs: Vec<Value> = slots
+        .iter()
+        .map(|s| json!({ "reference": format!("Slot/{}", s.get("id").and_then(Value::as_str).unwrap_or_default()) }))
+        .collect();
+    let (first, last) = (slots.first().unwrap_or(&Value::Null), slots.last().unwrap_or(&Value::Null));
     json!({
         "resourceType": "Appointment",
         "contained": [{
@@ -124,9 +155,9 @@ fn appointment_for(w: &RfaWorld, slot: &Value, patient: &str) -> Value {
         "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
         "status": "booked",
         "description": "Booked by rfa-harness",
-        "start": slot.get("start").cloned().unwrap_or(Value::Null),
-        "end": slot.get("end").cloned().unwrap_or(Value::Null),
-        "slot": [{ "reference": format!("Slot/{}", slot.get("id").and_then(Value::as_str).unwrap_or_default()) }],
+        "start": first.get("start").cloned().unwrap_or(Value::Null),
+        "end": last.get("end").cloned().unwrap_or(Value::Null),
+        "slot": refs,
         "participant": [{ "actor": { "reference": format!("Patient/{patient}") }, "status": "accepted" }]
     })
 }
@@ -149,13 +180,76 @@ async fn booking_today(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn start_booking(w: &mut RfaWorld, key: &str, none: &str) -> StepResult {
     let patient = logical_id(w, key).await?;
     let slots = free_slots(w).await?;
-    let Some(slot) = pick(w, &slots, 0).cloned() else {
+    let Some(chosen) = pick(w, &slots, 0) else {
         return Err(Failure::Assert(format!("setup: {none}\n    exchange: {}", w.last_exchange())));
     };
     w.rec.booking_patient = Some(patient.clone());
-    let body = appointment_for(w, &slot, &patient);
+    let body = appointment_for(w, &chosen, &patient);
+    w.rec.booking_schedule = chosen.first().and_then(|s| s.pointer("/schedule/reference")).cloned();
     begin(w, body);
     Ok(())
+}
+
+async fn booking_adjacent(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.rec.booking_span = if a.get(1) == "three" { 3 } else { 2 };
+    start_booking(w, a.get(2), "the free slot search returned no adjacent free slots to book").await
+}
+
+/// Adds a free slot of the same schedule that is not next to the booking's:
+/// after its end if there is one in the window, else before its start.
+async fn booking_gap(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let body = w.rec.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+    let parse = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
+    };
+    let (Some(start), Some(end)) = (parse(body.get("start")), parse(body.get("end"))) else {
+        return Err(Failure::Harness("the booking has no start and end to keep a gap from".into()));
+    };
+    // The schedule as first found: the slot may be taken by now.
+    let schedule = w.rec.booking_schedule.clone();
+    let slots = free_slots(w).await?;
+    let same: Vec<&Value> = slots.iter().filter(|s| s.pointer("/schedule/reference") == schedule.as_ref()).collect();
+    let after = same.iter().find(|s| parse(s.get("start")).is_some_and(|t| t > end));
+    let before = same.iter().rev().find(|s| parse(s.get("end")).is_some_and(|t| t < start));
+    let (other, later) = match (after, before) {
+        (Some(s), _) => ((*s).clone(), true),
+        (None, Some(s)) => ((*s).clone(), false),
+        (None, None) => {
+            return Err(Failure::Assert(format!(
+                "setup: no other free slot of the same schedule to leave a gap to\n    exchange: {}",
+                w.last_exchange()
+            )));
+        }
+    };
+    let reference =
+        json!({ "reference": format!("Slot/{}", other.get("id").and_then(Value::as_str).unwrap_or_default()) });
+    edit(w, |b| {
+        if let Some(list) = b.get_mut("slot").and_then(Value::as_array_mut) {
+            if later { list.push(reference) } else { list.insert(0, reference) }
+        }
+        let (key, value) = if later { ("end", other.get("end")) } else { ("start", other.get("start")) };
+        b[key] = value.cloned().unwrap_or(Value::Null);
+    })
+}
+
+async fn all_slots_taken(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, appt) = booked(w, a.get(1))?.clone();
+    let held = slots_of(&appt);
+    let free = free_slots(w).await?;
+    let offered: Vec<&String> = held
+        .iter()
+        .filter(|id| free.iter().any(|s| s.get("id").and_then(Value::as_str) == Some(id.as_str())))
+        .collect();
+    if held.len() < 2 {
+        return w.fail(format!("appointment \"{}\" should hold several slots, it holds {}", a.get(1), held.len()));
+    }
+    match offered.first() {
+        Some(id) => {
+            w.fail(format!("Slot/{id} is booked by a several-slot appointment, yet a free slot search still offers it"))
+        }
+        None => Ok(()),
+    }
 }
 
 async fn booking(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -192,6 +286,17 @@ pub(super) fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Va
         .ok_or_else(|| Failure::Harness(format!("no appointment \"{label}\" was booked in this scenario")))
 }
 
+/// Every slot an appointment holds (ids).
+fn slots_of(a: &Value) -> Vec<String> {
+    a.get("slot")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("reference").and_then(Value::as_str))
+        .map(|r| r.trim_start_matches("Slot/").to_string())
+        .collect()
+}
+
 pub(super) fn slot_of(a: &Value) -> String {
     a.pointer("/slot/0/reference").and_then(Value::as_str).unwrap_or_default().trim_start_matches("Slot/").to_string()
 }
@@ -210,13 +315,13 @@ async fn booking_kept_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
     w.rec.booking_org_type = Some(KIND.into());
     let mut kept = free_slots(w).await?;
     kept.retain(|s| s.get("id").and_then(Value::as_str).is_some_and(|id| !plain.iter().any(|p| p == id)));
-    let Some(slot) = pick(w, &kept, 0).cloned() else {
+    let Some(chosen) = pick(w, &kept, 0) else {
         return Err(Failure::Assert(format!(
             "setup: no slot is kept for {KIND} organisations (the test data keeps one schedule for them)"
         )));
     };
     w.rec.booking_patient = Some(patient.clone());
-    let body = appointment_for(w, &slot, &patient);
+    let body = appointment_for(w, &chosen, &patient);
     begin(w, body);
     Ok(())
 }
@@ -285,11 +390,11 @@ async fn offered(w: &mut RfaWorld, slot: &str) -> Result<bool, Failure> {
 /// candidate that refuses every booking still fails.
 async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
     let (Some(body), Some(patient)) = (w.rec.booking.clone(), w.rec.booking_patient.clone()) else { return Ok(()) };
-    let lost = slot_of(&body);
+    let lost = slots_of(&body);
     let mut slots = free_slots(w).await?;
-    slots.retain(|s| s.get("id").and_then(Value::as_str) != Some(lost.as_str()));
-    let Some(slot) = pick(w, &slots, attempt).cloned() else { return Ok(()) };
-    let mut next = appointment_for(w, &slot, &patient);
+    slots.retain(|s| s.get("id").and_then(Value::as_str).is_none_or(|id| !lost.iter().any(|l| l == id)));
+    let Some(chosen) = pick(w, &slots, attempt) else { return Ok(()) };
+    let mut next = appointment_for(w, &chosen, &patient);
     for k in ["description", "comment"] {
         if let Some(v) = body.get(k) {
             next[k] = v.clone();
