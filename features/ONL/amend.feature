@@ -138,13 +138,13 @@ Feature: Amending appointments and the limits of change
   Rule: Every free slot names its delivery channel (In-person, Telephone or Video), and a searchFilter on the delivery channel returns only slots of that channel
 
     Scenario: every slot names its channel
-      Given a free slot search with "start=ge{today+1}&end=le{today+7}&status=free&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|urgent-care"
+      Given a free slot search with "start=ge{today+1}&end=le{today+2}&status=free&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|urgent-care"
       When the request is sent
       Then the Bundle holds free slots
       And every Slot's delivery channel is one of "In-person, Telephone, Video"
 
     Scenario Outline: only <channel>
-      Given a free slot search with "start=ge{today+1}&end=le{today+7}&status=free&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|urgent-care&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-DeliveryChannel-2|<channel>"
+      Given a free slot search with "start=ge{today+1}&end=le{today+2}&status=free&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|urgent-care&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-DeliveryChannel-2|<channel>"
       When the request is sent
       Then the Bundle holds free slots
       And every Slot's delivery channel is one of "<channel>"
