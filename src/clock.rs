@@ -21,10 +21,40 @@ pub fn faked() -> Result<Option<Date>, String> {
     }
 }
 
-/// Today (UTC), or the faked date. A malformed `RFA_TODAY` is refused at
-/// start-up by the CLI; here it counts as unset.
+/// The date a run is pinned to while it runs (see [`pin`]).
+static PINNED: std::sync::Mutex<Option<Date>> = std::sync::Mutex::new(None);
+
+fn pinned() -> Option<Date> {
+    *PINNED.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Holds today at `date` until dropped: a run keeps one date from start to
+/// finish (a run across midnight does not change what `{today}` means half
+/// way), and re-judging a dossier later replays the run's own date, so the
+/// requests it rebuilds are the ones recorded.
+pub fn pin(date: Date) -> Pin {
+    let mut slot = PINNED.lock().unwrap_or_else(|p| p.into_inner());
+    let before = slot.replace(date);
+    Pin { before }
+}
+
+/// Restores the previous date when dropped.
+#[must_use = "the date is pinned only while this lives"]
+pub struct Pin {
+    before: Option<Date>,
+}
+
+impl Drop for Pin {
+    fn drop(&mut self) {
+        *PINNED.lock().unwrap_or_else(|p| p.into_inner()) = self.before;
+    }
+}
+
+/// Today (UTC), or the faked date, or the date the running run is pinned
+/// to. A malformed `RFA_TODAY` is refused at start-up by the CLI; here it
+/// counts as unset.
 pub fn today() -> Date {
-    faked().ok().flatten().unwrap_or_else(|| OffsetDateTime::now_utc().date())
+    pinned().or_else(|| faked().ok().flatten()).unwrap_or_else(|| OffsetDateTime::now_utc().date())
 }
 
 /// Now: today (faked or not) at the real time of day, so times stamped
@@ -42,6 +72,17 @@ pub fn ymd(d: Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pin_holds_today_until_dropped() {
+        let Some(d) = parse_date("2031-10-26") else { panic!("date") };
+        let before = today();
+        {
+            let _p = pin(d);
+            assert_eq!(today(), d);
+        }
+        assert_eq!(today(), before);
+    }
 
     #[test]
     fn dates_parse_strictly() {

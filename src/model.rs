@@ -135,6 +135,9 @@ pub struct RunInfo {
     /// Other narrowing (`--requirement`, `--area`, `--rerun-failed`, `--shard`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selection: Option<String>,
+    /// The date the run took as today (`YYYY-MM-DD`; `RFA_TODAY` if set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

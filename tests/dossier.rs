@@ -85,6 +85,34 @@ fn keys_run_verify_and_rejudge_agree_on_a_fresh_run() {
     assert!(manual.len() >= 3 && manual.iter().all(|r| r["outcome"] == "not-assessed"));
 }
 
+/// An assessor re-judges a dossier days after the run: the requests are
+/// rebuilt for the run's own date (free slots, arrivals, past appointments
+/// are relative to it), recorded in the statement — here a run on a faked
+/// date, re-judged with the clock on another day.
+#[test]
+fn a_dossier_rejudges_the_same_on_a_later_day() {
+    let s = Signed { dir: tempfile::tempdir().expect("tempdir") };
+    let o = run(&["keys", "generate", "--out", &s.s("k")]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let (key, out) = (s.s("k.key"), s.s("out"));
+    let args = ["run", "-q", "--area", "ONL", "--area", "ARR", "--sign-key", &key, "--out", &out];
+    let o = rfa().env("RFA_TODAY", "2028-02-28").args(args).output().expect("run");
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let statement: Value =
+        serde_json::from_slice(&std::fs::read(s.out("statement.json")).expect("statement")).expect("JSON");
+    assert_eq!(statement["predicate"]["run"]["today"], "2028-02-28");
+    for later in ["2028-03-06", "2029-01-01"] {
+        let o = rfa()
+            .env("RFA_TODAY", later)
+            .args(["verify", &s.o("dossier.json"), "--key", &s.s("k.pub"), "--rejudge"])
+            .output()
+            .expect("verify");
+        let (stdout, stderr) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{later}: stdout:\n{stdout}\nstderr:\n{stderr}");
+        assert!(stdout.contains("all agree"), "{later}: {stdout}");
+    }
+}
+
 /// A small deterministic generator, so a failing position can be replayed.
 struct XorShift(u64);
 

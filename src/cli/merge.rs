@@ -49,6 +49,8 @@ struct ShardRun {
     started: String,
     finished: String,
     concurrency: usize,
+    #[serde(default)]
+    today: Option<String>,
 }
 
 struct Shard {
@@ -179,6 +181,8 @@ pub async fn merge(a: MergeArgs) -> anyhow::Result<u8> {
         tags: None,
         selection: (!uncovered.is_empty())
             .then(|| format!("merged from {} shards, not covering {}", shards.len(), uncovered.join(" "))),
+        // Shards of one run share its date; the first one's stands for all.
+        today: shards[0].results.run.today.clone(),
     };
     let candidate =
         CandidateConfig::from_public(&first.config.public).map_err(|e| anyhow::anyhow!("the shards' config: {e}"))?;

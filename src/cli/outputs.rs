@@ -63,6 +63,7 @@ pub fn write_all(o: Outputs<'_>) -> anyhow::Result<Vec<(&'static str, String)>> 
             concurrency: o.info.concurrency,
             tags: o.info.tags.clone(),
             selection: o.info.selection.clone(),
+            today: o.info.today.clone(),
         },
         evidence: o.bundle,
         verdict: o.verdict,

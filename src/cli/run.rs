@@ -284,8 +284,14 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     };
 
     let client = crate::client::Client::new(candidate.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let plan =
-        RunPlan { catalogue: &catalogue, client, selection, concurrency: usize::from(args.concurrency), recorder };
+    let plan = RunPlan {
+        catalogue: &catalogue,
+        client,
+        selection,
+        concurrency: usize::from(args.concurrency),
+        recorder,
+        today: None,
+    };
     let output = runner::execute(plan, Some(progress)).await?;
     bar.finish_and_clear();
     if let Some(r) = reference {
@@ -301,6 +307,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         concurrency: usize::from(args.concurrency),
         tags: args.tags.clone(),
         selection: narrowing.clone(),
+        today: Some(crate::clock::ymd(output.today)),
     };
     let bundle = output.bundle.clone().context("the evidence bundle was not written")?;
     let written = super::outputs::write_all(super::outputs::Outputs {

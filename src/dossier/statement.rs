@@ -98,6 +98,10 @@ pub struct RunRecord {
     /// `--rerun-failed`, `--shard`), as the command line gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<String>,
+    /// The date the run took as today (`YYYY-MM-DD`): re-judging replays it,
+    /// so dated requests (free slots, arrivals) are rebuilt as recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

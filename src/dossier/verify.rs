@@ -214,6 +214,8 @@ pub async fn rejudge(
         selection: Selection { tags: None, only: Some(ran) },
         concurrency: p.run.concurrency.max(1),
         recorder: Recorder::in_memory(),
+        // The run's own date: `{today}` in the requests it rebuilds.
+        today: p.run.today.as_deref().and_then(crate::clock::parse_date),
     };
     let output = runner::execute(plan, None).await?;
     let attested: BTreeMap<String, Attested> =

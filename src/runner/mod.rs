@@ -106,6 +106,9 @@ pub struct RunPlan<'a> {
     pub concurrency: usize,
     /// Where evidence and scenario outcomes go as they happen.
     pub recorder: Recorder,
+    /// The date the run takes as today (None: today, or `RFA_TODAY`);
+    /// re-judging passes the recorded run's date.
+    pub today: Option<time::Date>,
 }
 
 impl<'a> RunPlan<'a> {
@@ -118,6 +121,7 @@ impl<'a> RunPlan<'a> {
             selection: Selection::default(),
             concurrency: 256,
             recorder: Recorder::in_memory(),
+            today: None,
         })
     }
 }
@@ -126,6 +130,8 @@ impl<'a> RunPlan<'a> {
 #[derive(Debug)]
 pub struct RunOutput {
     pub started: time::OffsetDateTime,
+    /// The date the run took as today.
+    pub today: time::Date,
     pub finished: time::OffsetDateTime,
     pub duration: Duration,
     pub records: HashMap<ScenarioKey, ScenarioRecord>,
@@ -183,6 +189,8 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
     let recorder = Arc::new(Mutex::new(recorder));
 
     let _turn = RUN_LOCK.lock().await;
+    let today = plan.today.unwrap_or_else(crate::clock::today);
+    let _pin = crate::clock::pin(today);
     let started = time::OffsetDateTime::now_utc();
     let clock = Instant::now();
     let after_recorder = recorder.clone();
@@ -225,6 +233,7 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
     }
     Ok(RunOutput {
         started,
+        today,
         finished,
         duration,
         records,

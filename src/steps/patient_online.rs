@@ -218,9 +218,11 @@ async fn is_recorded(w: &mut RfaWorld, a: &Args) -> StepResult {
         .get("authoredOn")
         .and_then(Value::as_str)
         .and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok());
-    let skew = authored.map(|t| (t - crate::clock::now()).whole_seconds().abs());
-    if skew.is_none_or(|s| s > 120) {
-        return w.fail("the Task's authoredOn should be when the request was made (within two minutes)");
+    let Some(authored) = authored else {
+        return w.fail("the Task's authoredOn should be when the request was made; it has none");
+    };
+    if let Err(why) = super::appointment_changes::stamped_at_request(w, authored) {
+        return w.fail(format!("the Task's authoredOn should be when the request was made: {why}"));
     }
     w.rec.repeat_requests.insert(a.get(1).to_string(), task);
     Ok(())
