@@ -22,6 +22,7 @@ pub mod gpc;
 pub mod model;
 pub mod nhs;
 pub mod preflight;
+pub mod prescription_id;
 pub mod reference;
 pub mod register;
 pub mod report;
