@@ -132,15 +132,20 @@ async fn fetch(client: &Client, spec: &RequestSpec) -> Result<(u16, Value), Stri
     }
 }
 
-/// The resources of a searchset Bundle that carry `system|value`.
-fn matches<'a>(bundle: &'a Value, ty: &str, system: &str, value: &str) -> Vec<&'a Value> {
+/// The resources of this type in a searchset Bundle.
+fn resources<'a>(bundle: &'a Value, ty: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
     bundle
         .get("entry")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(|e| e.get("resource"))
-        .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
+        .filter(move |r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
+}
+
+/// The resources of a searchset Bundle that carry `system|value`.
+fn matches<'a>(bundle: &'a Value, ty: &'a str, system: &str, value: &str) -> Vec<&'a Value> {
+    resources(bundle, ty)
         .filter(|r| {
             r.get("identifier").and_then(Value::as_array).into_iter().flatten().any(|i| {
                 i.get("system").and_then(Value::as_str) == Some(system)

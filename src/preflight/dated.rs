@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{KeyReport, Status, fetch, outcome_code, report};
+use super::{KeyReport, Status, fetch, outcome_code, report, resources};
 use crate::client::{Client, RequestSpec};
 use crate::fixtures::FixturePack;
 use crate::gpc::{self, Interaction};
@@ -36,16 +36,6 @@ fn slot_search(from: i64, to: i64, org_type: Option<&str>) -> RequestSpec {
         spec.query.push(("searchFilter".into(), format!("{}|{t}", gpc::ORGANISATION_TYPE_SYSTEM)));
     }
     spec
-}
-
-fn resources<'a>(bundle: &'a Value, ty: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
-    bundle
-        .get("entry")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.get("resource"))
-        .filter(move |r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
 }
 
 /// The free slots a search answers (id, start date), or the report line.
