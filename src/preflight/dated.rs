@@ -14,7 +14,14 @@ use crate::gpc::{self, Interaction};
 const PAST: [&str; 2] = ["patient20", "patient10"];
 
 pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
-    let mut out = vec![fortnight(client).await, urgent_care(client).await, today(client).await];
+    // Each search once, all at once: two of the checks read the fortnight's.
+    let (plain, kept, same_day) = futures::future::join3(
+        slots(client, &slot_search(1, 14, None)),
+        slots(client, &slot_search(1, 14, Some("urgent-care"))),
+        slots(client, &slot_search(0, 0, None)),
+    )
+    .await;
+    let mut out = vec![fortnight(&plain), urgent_care(&plain, &kept), today(same_day)];
     for key in PAST {
         if let Some(r) = past_appointment(client, pack, key).await {
             out.push(r);
@@ -39,7 +46,7 @@ fn slot_search(from: i64, to: i64, org_type: Option<&str>) -> RequestSpec {
 }
 
 /// The free slots a search answers (id, start date), or the report line.
-async fn slots(client: &Client, spec: &RequestSpec) -> Result<Vec<(String, String)>, String> {
+async fn slots(client: &Client, spec: &RequestSpec) -> Found {
     match fetch(client, spec).await {
         Ok((200, body)) => Ok(resources(&body, "Slot")
             .map(|s| {
@@ -57,11 +64,14 @@ fn verdict(label: &str, looked_up: &str, missing: Vec<String>) -> KeyReport {
     report("setup", label, looked_up, status, missing)
 }
 
-async fn fortnight(client: &Client) -> KeyReport {
+/// Free slots (id, start date) a search answered, or why it did not.
+type Found = Result<Vec<(String, String)>, String>;
+
+fn fortnight(plain: &Found) -> KeyReport {
     let (label, looked_up) = ("free slots", "next 14 days");
-    let found = match slots(client, &slot_search(1, 14, None)).await {
+    let found = match plain {
         Ok(f) => f,
-        Err(e) => return report("setup", label, looked_up, Status::Error, vec![e]),
+        Err(e) => return report("setup", label, looked_up, Status::Error, vec![e.clone()]),
     };
     let empty: Vec<String> = (1..=14)
         .map(|d| crate::clock::ymd(day(d)))
@@ -71,13 +81,8 @@ async fn fortnight(client: &Client) -> KeyReport {
     verdict(label, looked_up, empty)
 }
 
-async fn urgent_care(client: &Client) -> KeyReport {
+fn urgent_care(plain: &Found, kept: &Found) -> KeyReport {
     let (label, looked_up) = ("slots kept for urgent care", "next 14 days");
-    let (plain, kept) = futures::future::join(
-        slots(client, &slot_search(1, 14, None)),
-        slots(client, &slot_search(1, 14, Some("urgent-care"))),
-    )
-    .await;
     match (plain, kept) {
         (Ok(plain), Ok(kept)) => {
             let only_kept = kept.iter().any(|(id, _)| !plain.iter().any(|(p, _)| p == id));
@@ -86,13 +91,13 @@ async fn urgent_care(client: &Client) -> KeyReport {
             });
             verdict(label, looked_up, missing.into_iter().collect())
         }
-        (Err(e), _) | (_, Err(e)) => report("setup", label, looked_up, Status::Error, vec![e]),
+        (Err(e), _) | (_, Err(e)) => report("setup", label, looked_up, Status::Error, vec![e.clone()]),
     }
 }
 
-async fn today(client: &Client) -> KeyReport {
+fn today(same_day: Found) -> KeyReport {
     let (label, looked_up) = ("sit-and-wait slots", "today");
-    match slots(client, &slot_search(0, 0, None)).await {
+    match same_day {
         Ok(found) if found.is_empty() => verdict(
             label,
             looked_up,

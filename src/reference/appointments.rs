@@ -83,7 +83,11 @@ fn status_of(a: &Value) -> &str {
 }
 
 fn start_of(a: &Value) -> Option<OffsetDateTime> {
-    a.get("start").and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok())
+    instant(a.get("start"))
+}
+
+fn instant(v: Option<&Value>) -> Option<OffsetDateTime> {
+    v.and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok())
 }
 
 /// The appointment's day has gone (by the run's date, UTC).
@@ -158,7 +162,7 @@ fn patient_of(a: &Value) -> Option<String> {
 }
 
 fn same_instant(a: Option<&Value>, b: OffsetDateTime) -> bool {
-    a.and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok()) == Some(b)
+    instant(a) == Some(b)
 }
 
 /// The profile's rules for a booking; returns the slots it books.
@@ -187,11 +191,10 @@ fn validate(s: &State, a: &Value) -> Result<Vec<super::slots::SlotRow>, Outcome>
         return Err(invalid("Appointment.slot must name the Slot (or adjacent Slots) it books"));
     }
     let today = crate::clock::today();
-    let rows = ids
-        .iter()
-        .map(|id| {
-            super::slots::find(today, id).ok_or_else(|| invalid(format!("Slot/{id} is not a slot of this practice")))
-        })
+    let rows = super::slots::find(today, &ids)
+        .into_iter()
+        .zip(&ids)
+        .map(|(row, id)| row.ok_or_else(|| invalid(format!("Slot/{id} is not a slot of this practice"))))
         .collect::<Result<Vec<_>, _>>()?;
     let adjacent = rows.windows(2).all(|p| p[0].schedule_id() == p[1].schedule_id() && p[0].end == p[1].start);
     if !adjacent && !s.defects.has(Defect::BookingAcceptsGaps) {
@@ -468,11 +471,7 @@ pub async fn for_patient(
         b.by_id
             .values()
             .filter(|a| patient_of(a).as_deref() == Some(patient.as_str()))
-            .filter(|a| {
-                let start =
-                    a.get("start").and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok());
-                ignore_range || start.is_some_and(|t| t >= lo && t < hi)
-            })
+            .filter(|a| ignore_range || start_of(a).is_some_and(|t| t >= lo && t < hi))
             .cloned()
             .collect()
     });

@@ -225,7 +225,7 @@ fn check_patient(c: &serde_json::Map<String, Value>) -> Result<(), Outcome> {
             gpc::REQUESTING_PATIENT_CLAIM
         )));
     }
-    if p.and_then(|p| identifiers(p).find(|(s, _)| *s == gpc::NHS_NUMBER_SYSTEM)).is_none_or(|(_, v)| v.is_empty()) {
+    if acting_patient(c).is_none_or(|nhs| nhs.is_empty()) {
         return Err(invalid_resource(format!(
             "JWT claim {} needs the patient's NHS number",
             gpc::REQUESTING_PATIENT_CLAIM

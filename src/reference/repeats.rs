@@ -98,17 +98,15 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
         .filter(|p| p.is_active())
         .ok_or_else(|| invalid("Task.for must name a patient registered here"))?;
     let med_id = reference_id(&sent, "/focus/reference", "MedicationRequest").unwrap_or_default();
+    let not_theirs = || invalid(format!("MedicationRequest/{med_id} is not in the patient's record"));
     let plan = match medication(patient, med_id) {
         Some(p) => p.clone(),
-        None if acting && !lenient => return Err(guard::denied()),
-        None => {
-            // Where a lenient candidate looks: anyone's record.
-            let anyone = s.store.patients.iter().find_map(|p| medication(p, med_id));
-            match anyone {
-                Some(p) if lenient => p.clone(),
-                _ => return Err(invalid(format!("MedicationRequest/{med_id} is not in the patient's record"))),
-            }
+        // A lenient candidate looks in anyone's record.
+        None if lenient => {
+            s.store.patients.iter().find_map(|p| medication(p, med_id)).cloned().ok_or_else(not_theirs)?
         }
+        None if acting => return Err(guard::denied()),
+        None => return Err(not_theirs()),
     };
     if let Some(why) = not_repeatable(patient, &plan)
         && !d(Defect::RepeatRequestAnyMedication)

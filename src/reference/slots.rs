@@ -83,6 +83,7 @@ const SCHEDULES: [Schedule; 3] = [
 /// The delivery channels a slot can have (Extension-GPConnect-DeliveryChannel-2).
 const CHANNELS: [&str; 3] = ["In-person", "Telephone", "Video"];
 
+#[derive(Clone)]
 pub(super) struct SlotRow {
     pub(super) id: String,
     schedule: &'static Schedule,
@@ -98,9 +99,11 @@ impl SlotRow {
     }
 }
 
-/// One slot by id, as the schedule has it today.
-pub(super) fn find(today: time::Date, id: &str) -> Option<SlotRow> {
-    rows(today).into_iter().find(|r| r.id == id)
+/// The slots with these ids, as the schedules have them today (None: not
+/// a slot here); the schedules are generated once for all of them.
+pub(super) fn find(today: time::Date, ids: &[String]) -> Vec<Option<SlotRow>> {
+    let all = rows(today);
+    ids.iter().map(|id| all.iter().find(|r| r.id == *id).cloned()).collect()
 }
 
 fn rows(today: time::Date) -> Vec<SlotRow> {

@@ -191,25 +191,24 @@ impl RfaWorld {
     /// patient-scoped token of profile §25 (no practitioner, the patient in
     /// requesting_patient, reason patientaccess, proofed to P9); the
     /// scenario's own claim edits still apply on top.
-    pub fn as_sent(&self, spec: &RequestSpec) -> RequestSpec {
+    pub fn as_sent<'a>(&self, spec: &'a RequestSpec) -> std::borrow::Cow<'a, RequestSpec> {
         use crate::client::jwt::ClaimEdit;
         use serde_json::json;
+        let Some((patient, nhs, _)) = &self.rec.signed_in else { return std::borrow::Cow::Borrowed(spec) };
         let mut s = spec.clone();
-        if let Some((patient, nhs, _)) = &self.rec.signed_in {
-            let mut edits = vec![
-                ("requesting_practitioner".to_string(), ClaimEdit::Remove),
-                (crate::gpc::REQUESTING_PATIENT_CLAIM.to_string(), ClaimEdit::Set(patient.clone())),
-                ("reason_for_request".to_string(), ClaimEdit::Set(json!(crate::gpc::PATIENT_ACCESS_REASON))),
-                (
-                    crate::gpc::IDENTITY_PROOFING_CLAIM.to_string(),
-                    ClaimEdit::Set(json!(crate::gpc::IDENTITY_PROOFING_HIGH)),
-                ),
-                ("sub".to_string(), ClaimEdit::Set(json!(nhs))),
-            ];
-            edits.append(&mut s.jwt.claim_edits);
-            s.jwt.claim_edits = edits;
-        }
-        s
+        let mut edits = vec![
+            ("requesting_practitioner".to_string(), ClaimEdit::Remove),
+            (crate::gpc::REQUESTING_PATIENT_CLAIM.to_string(), ClaimEdit::Set(patient.clone())),
+            ("reason_for_request".to_string(), ClaimEdit::Set(json!(crate::gpc::PATIENT_ACCESS_REASON))),
+            (
+                crate::gpc::IDENTITY_PROOFING_CLAIM.to_string(),
+                ClaimEdit::Set(json!(crate::gpc::IDENTITY_PROOFING_HIGH)),
+            ),
+            ("sub".to_string(), ClaimEdit::Set(json!(nhs))),
+        ];
+        edits.append(&mut s.jwt.claim_edits);
+        s.jwt.claim_edits = edits;
+        std::borrow::Cow::Owned(s)
     }
 
     /// Sends a setup request as the practice, whoever is signed in.
@@ -221,13 +220,10 @@ impl RfaWorld {
         result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))
     }
 
-    /// Sends a request and records the exchange.
+    /// Sends a request (as the signed-in patient, if one is) and records
+    /// the exchange.
     pub async fn send(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
-        let ctx = self.ctx()?;
-        let spec = self.as_sent(spec);
-        let (exchange, result) = ctx.client.send(&spec, self.scenario.as_ref()).await;
-        let summary = exchange.summary();
-        self.exchanges.push(exchange);
-        result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))
+        let sent = self.as_sent(spec);
+        self.send_as_practice(&sent).await
     }
 }

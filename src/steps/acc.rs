@@ -25,7 +25,7 @@ pub fn steps() -> Vec<StepDef> {
     ]
 }
 
-fn json_arg(text: &str) -> Result<Value, Failure> {
+pub(super) fn json_arg(text: &str) -> Result<Value, Failure> {
     serde_json::from_str(text.trim())
         .map_err(|e| Failure::Harness(format!("`{}` is not a JSON value ({e}); quote strings: \"text\"", text.trim())))
 }

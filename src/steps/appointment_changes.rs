@@ -7,10 +7,12 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::appointments::{booked, slot_of};
+use super::acc::json_arg;
+use super::appointments::{booked, cancelled, put, slot_of};
 use super::entries::logical_id;
+use super::slots::at;
 use super::{Args, StepDef, step};
-use crate::client::{HeaderEdit, RequestSpec};
+use crate::client::RequestSpec;
 use crate::entries;
 use crate::gpc::{self, Interaction};
 use crate::runner::world::{Failure, RfaWorld, StepResult};
@@ -38,26 +40,8 @@ pub fn steps() -> Vec<StepDef> {
     ]
 }
 
-fn json_arg(text: &str) -> Result<Value, Failure> {
-    serde_json::from_str(text.trim())
-        .map_err(|e| Failure::Harness(format!("`{}` is not a JSON value ({e}); quote strings: \"text\"", text.trim())))
-}
-
 fn version(a: &Value) -> String {
     a.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or("1").to_string()
-}
-
-fn put(w: &mut RfaWorld, label: &str, interaction: Interaction, body: &Value, tag: Option<String>) -> StepResult {
-    let (id, _) = booked(w, label)?.clone();
-    let mut spec = RequestSpec::new(interaction, format!("Appointment/{id}"));
-    spec.method = reqwest::Method::PUT;
-    spec.body = Some(body.to_string().into_bytes());
-    if let Some(t) = tag {
-        spec.header_edits.push(("If-Match".into(), HeaderEdit::Set(t)));
-    }
-    w.request = Some(spec);
-    w.rec.changing = Some(label.to_string());
-    Ok(())
 }
 
 /// A consumer amends what it has just read: the appointment as the
@@ -81,16 +65,8 @@ async fn amendment(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn cancellation_at(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, current) = booked(w, a.get(1))?.clone();
-    let mut body = current;
-    body["status"] = json!("cancelled");
-    let mut ext = body.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
-    ext.push(json!({ "url": gpc::CANCELLATION_REASON_EXTENSION, "valueString": a.get(2) }));
-    body["extension"] = Value::Array(ext);
+    let body = cancelled(current, Some(a.get(2)));
     put(w, a.get(1), Interaction::CancelAppointment, &body, Some(format!("W/\"{}\"", a.get(3))))
-}
-
-fn start_of(a: &Value) -> Option<OffsetDateTime> {
-    a.get("start").and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok())
 }
 
 async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -108,7 +84,7 @@ async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
             .into_iter()
             .find(|r| {
                 r.get("status").and_then(Value::as_str) == Some("booked")
-                    && start_of(r).is_some_and(|t| t.date() < today)
+                    && at(r.get("start")).is_some_and(|t| t.date() < today)
             })
             .cloned()
     });
@@ -288,9 +264,8 @@ fn arrival_time(a: &Value) -> Option<OffsetDateTime> {
         .as_array()?
         .iter()
         .find(|e| e.get("url").and_then(Value::as_str) == Some(gpc::ARRIVAL_TIME_EXTENSION))?
-        .get("valueDateTime")?
-        .as_str()
-        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+        .get("valueDateTime")
+        .and_then(|v| at(Some(v)))
 }
 
 /// Whether a time the candidate stamped is within the allowed skew of when

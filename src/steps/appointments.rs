@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use super::entries::logical_id;
+use super::slots::at;
 use super::{Args, StepDef, step};
 use crate::client::RequestSpec;
 use crate::entries;
@@ -92,12 +93,7 @@ async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Va
     // window is ONL-001's to judge, not something a booking should trip on.
     let today = crate::clock::today();
     let (first, last) = (today + time::Duration::days(from), today + time::Duration::days(to));
-    let in_window = |s: &&Value| {
-        s.get("start")
-            .and_then(Value::as_str)
-            .and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
-            .is_some_and(|t| t.date() >= first && t.date() <= last)
-    };
+    let in_window = |s: &&Value| at(s.get("start")).is_some_and(|t| t.date() >= first && t.date() <= last);
     match body {
         Some(b) if status == 200 => {
             Ok(super::bundle::resources(&b, "Slot").into_iter().filter(in_window).cloned().collect())
@@ -117,26 +113,17 @@ fn pick(w: &RfaWorld, slots: &[Value], skip: usize) -> Option<Vec<Value>> {
     let span = w.rec.booking_span.max(1);
     let text = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
     let follows = |a: &Value, b: &Value| {
-        text(a, "/schedule/reference") == text(b, "/schedule/reference")
-            && same_instant(&text(a, "/end"), &text(b, "/start"))
+        let end = at(a.get("end"));
+        text(a, "/schedule/reference") == text(b, "/schedule/reference") && end.is_some() && end == at(b.get("start"))
     };
     // In schedule and time order, whatever order the candidate answered in.
     let mut slots = slots.to_vec();
-    let when = |s: &Value| {
-        let t = text(s, "/start");
-        time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339).map(|t| t.unix_timestamp()).ok()
-    };
-    slots.sort_by_key(|s| (text(s, "/schedule/reference"), when(s)));
+    slots.sort_by_key(|s| (text(s, "/schedule/reference"), at(s.get("start"))));
     let runs: Vec<usize> = (0..slots.len())
         .filter(|&i| i + span <= slots.len() && slots[i..i + span].windows(2).all(|p| follows(&p[0], &p[1])))
         .collect();
     let first = *runs.get((seed(w) + skip * 7) % runs.len().max(1))?;
     Some(slots[first..first + span].to_vec())
-}
-
-fn same_instant(a: &str, b: &str) -> bool {
-    let parse = |t: &str| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok();
-    parse(a).is_some() && parse(a) == parse(b)
 }
 
 /// A number that follows from the scenario's first trace id.
@@ -219,19 +206,15 @@ async fn booking_adjacent(w: &mut RfaWorld, a: &Args) -> StepResult {
 /// after its end if there is one in the window, else before its start.
 async fn booking_gap(w: &mut RfaWorld, _: &Args) -> StepResult {
     let body = w.rec.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
-    let parse = |v: Option<&Value>| {
-        v.and_then(Value::as_str)
-            .and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
-    };
-    let (Some(start), Some(end)) = (parse(body.get("start")), parse(body.get("end"))) else {
+    let (Some(start), Some(end)) = (at(body.get("start")), at(body.get("end"))) else {
         return Err(Failure::Harness("the booking has no start and end to keep a gap from".into()));
     };
     // The schedule as first found: the slot may be taken by now.
     let schedule = w.rec.booking_schedule.clone();
     let slots = free_slots(w).await?;
     let same: Vec<&Value> = slots.iter().filter(|s| s.pointer("/schedule/reference") == schedule.as_ref()).collect();
-    let after = same.iter().find(|s| parse(s.get("start")).is_some_and(|t| t > end));
-    let before = same.iter().rev().find(|s| parse(s.get("end")).is_some_and(|t| t < start));
+    let after = same.iter().find(|s| at(s.get("start")).is_some_and(|t| t > end));
+    let before = same.iter().rev().find(|s| at(s.get("end")).is_some_and(|t| t < start));
     let (other, later) = match (after, before) {
         (Some(s), _) => ((*s).clone(), true),
         (None, Some(s)) => ((*s).clone(), false),
@@ -372,19 +355,40 @@ async fn read_appointment_id(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn cancellation(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let (id, current) = booked(w, a.get(1))?.clone();
-    let mut body = current;
+    let (_, current) = booked(w, a.get(1))?.clone();
+    let body = cancelled(current, Some(a.get(2)).filter(|r| !r.is_empty()));
+    put(w, a.get(1), Interaction::CancelAppointment, &body, None)
+}
+
+/// The appointment with status cancelled and, if given, the reason.
+pub(super) fn cancelled(mut body: Value, reason: Option<&str>) -> Value {
     body["status"] = json!("cancelled");
-    if !a.get(2).is_empty() {
+    if let Some(reason) = reason {
         let mut ext = body.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
-        ext.push(json!({ "url": gpc::CANCELLATION_REASON_EXTENSION, "valueString": a.get(2) }));
+        ext.push(json!({ "url": gpc::CANCELLATION_REASON_EXTENSION, "valueString": reason }));
         body["extension"] = Value::Array(ext);
     }
-    let mut spec = RequestSpec::new(Interaction::CancelAppointment, format!("Appointment/{id}"));
+    body
+}
+
+/// Begins `PUT [base]/Appointment/[id]` of a labelled appointment with this
+/// body (amend or cancel), with `If-Match` if a tag is given.
+pub(super) fn put(
+    w: &mut RfaWorld,
+    label: &str,
+    interaction: Interaction,
+    body: &Value,
+    tag: Option<String>,
+) -> StepResult {
+    let (id, _) = booked(w, label)?.clone();
+    let mut spec = RequestSpec::new(interaction, format!("Appointment/{id}"));
     spec.method = reqwest::Method::PUT;
     spec.body = Some(body.to_string().into_bytes());
+    if let Some(t) = tag {
+        spec.header_edits.push(("If-Match".into(), crate::client::HeaderEdit::Set(t)));
+    }
     w.request = Some(spec);
-    w.rec.changing = Some(a.get(1).to_string());
+    w.rec.changing = Some(label.to_string());
     Ok(())
 }
 

@@ -214,11 +214,7 @@ async fn is_recorded(w: &mut RfaWorld, a: &Args) -> StepResult {
             return w.fail(format!("the Task's {what} should be {want}, it is {got}"));
         }
     }
-    let authored = task
-        .get("authoredOn")
-        .and_then(Value::as_str)
-        .and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok());
-    let Some(authored) = authored else {
+    let Some(authored) = super::slots::at(task.get("authoredOn")) else {
         return w.fail("the Task's authoredOn should be when the request was made; it has none");
     };
     if let Err(why) = super::appointment_changes::stamped_at_request(w, authored) {

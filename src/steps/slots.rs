@@ -46,7 +46,8 @@ async fn next_days(w: &mut RfaWorld, a: &Args) -> StepResult {
     begin(w, &format!("start=ge{{today+1}}&end=le{{today+{}}}&status=free", a.get(1)))
 }
 
-fn at(v: Option<&Value>) -> Option<OffsetDateTime> {
+/// A FHIR instant (RFC 3339) as a time, if that is what `v` holds.
+pub(super) fn at(v: Option<&Value>) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(v?.as_str()?, &Rfc3339).ok()
 }
 
