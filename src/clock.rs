@@ -69,9 +69,28 @@ pub fn ymd(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// The same day `months` later (earlier if negative), or the month's last
+/// day when it has no such day (31 August + 6 months = 28/29 February).
+pub fn add_months(d: Date, months: i32) -> Date {
+    let index = d.year() * 12 + i32::from(u8::from(d.month())) - 1 + months;
+    let (year, month) = (index.div_euclid(12), (index.rem_euclid(12) + 1) as u8);
+    let month = time::Month::try_from(month).unwrap_or(time::Month::January);
+    let last = time::util::days_in_month(month, year);
+    Date::from_calendar_date(year, month, d.day().min(last)).unwrap_or(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_are_added_by_the_calendar() {
+        let d = |s: &str| parse_date(s).unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(add_months(d("2026-08-31"), 6), d("2027-02-28"));
+        assert_eq!(add_months(d("2027-08-31"), 6), d("2028-02-29"));
+        assert_eq!(add_months(d("2026-11-26"), 12), d("2027-11-26"));
+        assert_eq!(add_months(d("2026-01-15"), -2), d("2025-11-15"));
+    }
 
     #[test]
     fn a_pin_holds_today_until_dropped() {

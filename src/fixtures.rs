@@ -46,6 +46,9 @@ pub enum PatientFlag {
     Temporary,
     /// The record is still arriving from a previous practice.
     InTransit,
+    /// A dispensing patient: the practice may dispense to them (they live
+    /// over a mile from a pharmacy).
+    Dispensing,
 }
 
 /// An organisation, practitioner or location of the pack: its business

@@ -76,6 +76,30 @@ pub const PRESCRIPTION_TYPE_EXTENSION: &str =
 pub const PRESCRIBING_AGENCY_EXTENSION: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1";
 pub const SNOMED_SYSTEM: &str = "http://snomed.info/sct";
+pub const PRESCRIPTION_TYPE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-PrescriptionType-1";
+/// EPS identifiers: the short-form prescription ID (groupIdentifier) and
+/// each item's UUID.
+pub const PRESCRIPTION_ORDER_SYSTEM: &str = "https://fhir.nhs.uk/Id/prescription-order-number";
+pub const PRESCRIPTION_ITEM_SYSTEM: &str = "https://fhir.nhs.uk/Id/prescription-order-item-number";
+/// Where a prescription is in its life, with EPS's prescription status
+/// codes (0001 To be Dispensed … 0006 Dispensed); profile decision.
+pub const PRESCRIPTION_STATUS_EXTENSION: &str =
+    "https://rfa-harness.dev/fhir/StructureDefinition/prescription-status-1";
+pub const PRESCRIPTION_STATUS_SYSTEM: &str = "https://fhir.nhs.uk/CodeSystem/EPS-task-business-status";
+/// Why a prescription was cancelled (STU3 has no statusReason), with EPS's
+/// cancellation reason codes.
+pub const STATUS_REASON_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/status-reason-1";
+pub const STATUS_REASON_SYSTEM: &str = "https://fhir.nhs.uk/CodeSystem/medicationrequest-status-reason";
+/// A controlled drug's quantity in words (`quantityWords`) and, as the
+/// candidate answers it, its schedule (`schedule`); profile decision.
+pub const CONTROLLED_DRUG_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/controlled-drug-1";
+/// `electronic` or `paper`; profile decision.
+pub const PRESCRIPTION_FORM_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/prescription-form-1";
+/// The prescriber's reason for going ahead despite a high-severity alert.
+pub const ALERT_OVERRIDE_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/alert-override-1";
+/// DetectedIssue.category codes: DRG (drug interaction), ALGY (allergy),
+/// DUPTHPY (duplicate therapy).
+pub const ACT_CODE_SYSTEM: &str = "http://hl7.org/fhir/v3/ActCode";
 pub const UCUM_SYSTEM: &str = "http://unitsofmeasure.org";
 pub const CONFIDENTIALITY_SYSTEM: &str = "http://hl7.org/fhir/v3/Confidentiality";
 
@@ -201,6 +225,13 @@ pub enum Interaction {
     SearchRepeatRequests,
     MarkArrived,
     MarkDidNotAttend,
+    CreatePrescription,
+    ReadPrescription,
+    SearchPrescriptions,
+    CancelPrescription,
+    RecordDispense,
+    SearchDispenses,
+    LookupCode,
 }
 
 impl Interaction {
@@ -228,6 +259,13 @@ impl Interaction {
             Self::SearchRepeatRequests,
             Self::MarkArrived,
             Self::MarkDidNotAttend,
+            Self::CreatePrescription,
+            Self::ReadPrescription,
+            Self::SearchPrescriptions,
+            Self::CancelPrescription,
+            Self::RecordDispense,
+            Self::SearchDispenses,
+            Self::LookupCode,
         ])
     }
 
@@ -285,6 +323,13 @@ impl Interaction {
             Self::SearchRepeatRequests => "urn:nhs:names:services:gpconnect:fhir:rest:search:task-1",
             Self::MarkArrived => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.arrive-1",
             Self::MarkDidNotAttend => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.didnotattend-1",
+            Self::CreatePrescription => "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationrequest-1",
+            Self::ReadPrescription => "urn:nhs:names:services:gpconnect:fhir:rest:read:medicationrequest-1",
+            Self::SearchPrescriptions => "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationrequest-1",
+            Self::CancelPrescription => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.cancelprescription-1",
+            Self::RecordDispense => "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationdispense-1",
+            Self::SearchDispenses => "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationdispense-1",
+            Self::LookupCode => "urn:nhs:names:services:gpconnect:fhir:operation:codesystem.lookup-1",
         }
     }
 
@@ -311,7 +356,8 @@ impl Interaction {
             | Self::ReadLocation
             | Self::ReadStructuredMetadata
             | Self::ReadDocumentsMetadata
-            | Self::SearchSlots => "organization/*.read",
+            | Self::SearchSlots
+            | Self::LookupCode => "organization/*.read",
             Self::SearchPatients
             | Self::ReadPatient
             | Self::GetStructuredRecord
@@ -323,7 +369,10 @@ impl Interaction {
             | Self::EntryHistory(_)
             | Self::ReadAppointment
             | Self::SearchPatientAppointments
-            | Self::SearchRepeatRequests => "patient/*.read",
+            | Self::SearchRepeatRequests
+            | Self::ReadPrescription
+            | Self::SearchPrescriptions
+            | Self::SearchDispenses => "patient/*.read",
             Self::CreateEntry(_)
             | Self::UpdateEntry(_)
             | Self::RegisterPatient
@@ -332,7 +381,10 @@ impl Interaction {
             | Self::AmendAppointment
             | Self::RequestRepeat
             | Self::MarkArrived
-            | Self::MarkDidNotAttend => "patient/*.write",
+            | Self::MarkDidNotAttend
+            | Self::CreatePrescription
+            | Self::CancelPrescription
+            | Self::RecordDispense => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }

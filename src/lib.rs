@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod fixtures;
 pub mod fuzzing;
 pub mod gpc;
+pub mod medicines;
 pub mod model;
 pub mod nhs;
 pub mod preflight;

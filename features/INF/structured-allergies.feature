@@ -119,7 +119,7 @@ Feature: Allergies in the structured record
       Given a structured record request for "patient2"
       And the parameter "includeMedication"
       When the request is sent
-      Then no Medication in the Bundle has the code 321949007
+      Then no Medication in the Bundle has the code 321959007
       And the Bundle holds 2 MedicationStatement resources
       And the "Medications and medical devices" list carries the warning "confidential-items"
 

@@ -367,7 +367,7 @@ defects! {
         "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
     PatientReadsWholeRecord = "patient-reads-whole-record" ["RFA-ONL-031"]
         "gives a patient-scoped token every part of the structured record, not the summary";
-    PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-ONL-032", "RFA-ARR-009"]
+    PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-ONL-032", "RFA-ARR-009", "RFA-EPS-032", "RFA-DSP-014"]
         "lets a patient-scoped token record entries, read the audit trail, find and register patients";
     PatientTokenUnchecked = "patient-token-unchecked" ["RFA-ONL-033"]
         "accepts a patient-scoped token without P9 identity proofing or the patient's NHS number";
@@ -408,6 +408,136 @@ defects! {
         "books an appointment of several slots on its first slot only, leaving the others free";
     BookingAcceptsGaps = "booking-accepts-gaps" ["RFA-ONL-039"]
         "books slots that do not follow one another as one appointment";
+    PrescriptionDropsDosage = "prescription-drops-dosage" ["RFA-EPS-001"]
+        "answers a new prescription without the dosage instructions it was sent";
+    ShortFormIdBadCheck = "short-form-id-bad-check" ["RFA-EPS-002", "RFA-EPS-014"]
+        "gives prescriptions short-form IDs whose last character is not the MOD 37-2 check character";
+    ShortFormIdWithoutOds = "short-form-id-without-ods" ["RFA-EPS-003"]
+        "puts another organisation's code, not the practice's ODS code, in the short-form ID's middle block";
+    ShortFormIdReused = "short-form-id-reused" ["RFA-EPS-004"]
+        "gives a patient's later prescriptions the short-form ID of their first";
+    PrescriptionsNotListed = "prescriptions-not-listed" ["RFA-DSP-006", "RFA-EPS-005"]
+        "does not list a patient's prescriptions in a prescription search";
+    OmitsAuthoredOn = "omits-authored-on" ["RFA-EPS-006"]
+        "does not stamp authoredOn on a new prescription";
+    AcceptsMissingDosageText = "accepts-missing-dosage-text" ["RFA-EPS-007"]
+        "issues prescriptions without dosage text";
+    AcceptsUnstructuredDose = "accepts-unstructured-dose" ["RFA-EPS-008"]
+        "issues prescriptions with dosage text only, no structured dose";
+    AcceptsMissingQuantity = "accepts-missing-quantity" ["RFA-EPS-009"]
+        "issues prescriptions without a positive quantity";
+    AcceptsAnyQuantityUnit = "accepts-any-quantity-unit" ["RFA-EPS-010"]
+        "accepts a quantity in a unit the product is not counted in";
+    AcceptsAnyPrescriber = "accepts-any-prescriber" ["RFA-EPS-011"]
+        "issues prescriptions whose prescriber is not a practitioner it knows by SDS user id";
+    AcceptsMalformedNomination = "accepts-malformed-nomination" ["RFA-EPS-012"]
+        "accepts a nominated dispenser that is not a well-formed ODS code";
+    AllowsPaperPrescriptions = "allows-paper-prescriptions" ["RFA-EPS-013"]
+        "prints paper-only prescriptions for patients who can receive electronic ones";
+    UnnominatedGoesPaper = "unnominated-goes-paper" ["RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-014"]
+        "issues a prescription without a nominated dispenser on paper, with no short-form ID";
+    PrescribesForUnknownPatient = "prescribes-for-unknown-patient" ["RFA-EPS-015"]
+        "issues prescriptions for patients who are not registered here";
+    AcceptsMissingPrescriptionType = "accepts-missing-prescription-type" ["RFA-EPS-016"]
+        "takes a prescription without a prescription type as acute";
+    AcuteWithRepeats = "acute-with-repeats" ["RFA-EPS-017"]
+        "accepts further issues on an acute prescription";
+    RepeatWithoutIssues = "repeat-without-issues" ["RFA-EPS-018"]
+        "accepts a repeat that authorises no further issue";
+    RepeatDispensingUnbounded = "repeat-dispensing-unbounded" ["RFA-EPS-019"]
+        "accepts repeat-dispensing prescriptions without issues or with no or too late an end";
+    NoExpiry = "no-expiry" ["RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-028"]
+        "gives prescriptions no validity end";
+    AcceptsLongValidity = "accepts-long-validity" ["RFA-EPS-019", "RFA-EPS-021"]
+        "accepts a validity period longer than the law allows";
+    CancelDropsReason = "cancel-drops-reason" ["RFA-EPS-022"]
+        "cancels a prescription without keeping the reason";
+    CancelsWithoutReason = "cancels-without-reason" ["RFA-EPS-023"]
+        "cancels prescriptions without a reason, or with a reason EPS does not know";
+    CancelNotKept = "cancel-not-kept" ["RFA-DSP-005", "RFA-EPS-024"]
+        "answers a cancellation as done but leaves the prescription as it was";
+    CancelsDispensed = "cancels-dispensed" ["RFA-EPS-025"]
+        "cancels prescriptions that have already been dispensed";
+    CdWithoutWords = "cd-without-words" ["RFA-EPS-026"]
+        "issues Schedule 2 and 3 controlled drugs without the quantity in words";
+    CdWordsUnchecked = "cd-words-unchecked" ["RFA-EPS-027"]
+        "does not check that a controlled drug's quantity in words says the quantity in figures";
+    CdLongValidity = "cd-long-validity" ["RFA-EPS-028"]
+        "gives Schedule 2, 3 and 4 controlled drugs six months' validity instead of 28 days";
+    CdAnySupply = "cd-any-supply" ["RFA-EPS-029"]
+        "prescribes more than 30 days' supply of Schedule 2, 3 and 4 controlled drugs";
+    CdRepeatDispensing = "cd-repeat-dispensing" ["RFA-EPS-030"]
+        "puts Schedule 2 and 3 controlled drugs on repeat dispensing";
+    WordsForEveryDrug = "words-for-every-drug" ["RFA-EPS-002", "RFA-EPS-028", "RFA-EPS-031"]
+        "demands the quantity in words for every controlled drug, Schedules 4 and 5 too";
+    PatientsCanPrescribe = "patients-can-prescribe" ["RFA-EPS-032"]
+        "lets a patient-scoped token issue prescriptions";
+    DispenseDropsPrescription = "dispense-drops-prescription" ["RFA-DSP-001"]
+        "answers a dispense without the prescription it was made against";
+    PartialMarksDispensed = "partial-marks-dispensed" ["RFA-DSP-002"]
+        "marks a prescription dispensed after the first part of it is supplied";
+    DispensedNotMarked = "dispensed-not-marked" ["RFA-DSP-003"]
+        "never marks a fully supplied prescription dispensed";
+    OverDispensing = "over-dispensing" ["RFA-DSP-004"]
+        "dispenses more than was prescribed";
+    DispensesCancelled = "dispenses-cancelled" ["RFA-DSP-005"]
+        "dispenses cancelled prescriptions";
+    DispensesExpired = "dispenses-expired" ["RFA-DSP-006"]
+        "dispenses expired prescriptions";
+    DispensesOtherMedication = "dispenses-other-medication" ["RFA-DSP-007"]
+        "records a dispense of a different medicine from the one prescribed";
+    DispensesToOtherPatient = "dispenses-to-other-patient" ["RFA-DSP-008"]
+        "records a dispense for a different patient from the prescription's";
+    DispensesToAnyone = "dispenses-to-anyone" ["RFA-DSP-009"]
+        "dispenses to patients who are not the practice's dispensing patients";
+    DispensesNominatedElsewhere = "dispenses-nominated-elsewhere" ["RFA-DSP-010"]
+        "dispenses prescriptions nominated to another dispenser";
+    DispenseAnyUnit = "dispense-any-unit" ["RFA-DSP-011"]
+        "records dispenses in any unit, or of nothing";
+    DispensesNotListed = "dispenses-not-listed" ["RFA-DSP-012"]
+        "does not list the dispenses made against a prescription";
+    RepeatDispensingUnlimited = "repeat-dispensing-unlimited" ["RFA-DSP-013"]
+        "dispenses a repeat-dispensing prescription more times than it has issues";
+    PatientsCanDispense = "patients-can-dispense" ["RFA-DSP-014"]
+        "lets a patient-scoped token record dispenses";
+    DispenseUnknownPrescription = "dispense-unknown-prescription" ["RFA-DSP-015"]
+        "records dispenses against prescriptions it does not hold";
+    LookupWrongDisplay = "lookup-wrong-display" ["RFA-KNW-001", "RFA-KNW-003"]
+        "answers a product look-up with its ingredient's name instead of the product's";
+    LookupProductsOnly = "lookup-products-only" ["RFA-KNW-002"]
+        "looks up dm+d products only, not SNOMED CT clinical concepts";
+    LookupHidesInactive = "lookup-hides-inactive" ["RFA-KNW-003"]
+        "answers inactive concepts as active";
+    LookupInventsUnknown = "lookup-invents-unknown" ["RFA-KNW-004"]
+        "answers a look-up of a code it does not hold with a made-up concept";
+    LookupNoCheckDigit = "lookup-no-check-digit" ["RFA-KNW-005"]
+        "does not check a looked-up code's form and check digit: a malformed code is just not found";
+    PrescribesUnknownCode = "prescribes-unknown-code" ["RFA-KNW-006"]
+        "prescribes codes that are not in its knowledge base";
+    PrescribesInactiveCode = "prescribes-inactive-code" ["RFA-KNW-007"]
+        "prescribes products dm+d has made invalid";
+    PrescribingNoCheckDigit = "prescribing-no-check-digit" ["RFA-KNW-008"]
+        "does not check the system and check digit of a prescribed code";
+    PrescribesVtm = "prescribes-vtm" ["RFA-KNW-009"]
+        "prescribes a VTM (a drug, not a product)";
+    NoAllergyCheck = "no-allergy-check" ["RFA-KNW-010", "RFA-KNW-011", "RFA-KNW-019"]
+        "does not check a prescription against the patient's allergies";
+    OverrideNotRecorded = "override-not-recorded" ["RFA-KNW-011", "RFA-KNW-013", "RFA-KNW-019"]
+        "lets a prescriber override a high-severity alert without keeping the alert and the reason";
+    NoInteractionCheck = "no-interaction-check" ["RFA-KNW-012", "RFA-KNW-013", "RFA-KNW-014", "RFA-KNW-018", "RFA-KNW-019"]
+        "does not check a prescription against the patient's current medication";
+    ModerateBlocks = "moderate-blocks" ["RFA-KNW-014", "RFA-KNW-015", "RFA-KNW-019"]
+        "stops prescriptions for moderate alerts as if they were high-severity";
+    NoDuplicateCheck = "no-duplicate-check" ["RFA-KNW-015"]
+        "does not warn of duplicate therapy";
+    AlertsOnResolvedAllergy = "alerts-on-resolved-allergy" ["RFA-KNW-016"]
+        "alerts on allergies that have resolved";
+    OverrideWithoutReason = "override-without-reason" ["RFA-KNW-017"]
+        "lets a prescriber override an alert without giving a reason";
+    KbIgnoresNewPrescriptions = "kb-ignores-new-prescriptions" ["RFA-KNW-018"]
+        "checks interactions against the record's repeats only, not against prescriptions just issued";
+    AlertsLostOnRead = "alerts-lost-on-read" ["RFA-KNW-019"]
+        "keeps no alert with the prescription: reading it back shows none";
 }
 
 impl Defect {

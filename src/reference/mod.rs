@@ -8,10 +8,13 @@ mod capability;
 mod clinical;
 pub mod defects;
 mod directory;
+mod dispensing;
 mod documents;
 mod guard;
 pub mod hostile;
+mod knowledge;
 mod outcome;
+mod prescribing;
 mod register;
 mod repeats;
 mod routes;
@@ -68,6 +71,9 @@ pub struct State {
     pub registrations: register::Registrations,
     pub appointments: appointments::Appointments,
     pub repeats: repeats::Repeats,
+    /// Prescriptions issued through the API, and the test data's (EPS).
+    pub prescriptions: prescribing::Prescriptions,
+    pub dispenses: dispensing::Dispenses,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -131,6 +137,7 @@ pub async fn start_with(
     let addr = listener.local_addr()?;
     let store = store::Store::from_fixtures(fixtures);
     let appointments = appointments::Appointments::seeded(&store, crate::clock::today());
+    let prescriptions = prescribing::Prescriptions::seeded(&store, crate::clock::today(), &fixtures.ods_code);
     let state = Arc::new(State {
         asid: fixtures.asid.clone(),
         base_path: base_path(&fixtures.ods_code),
@@ -144,6 +151,8 @@ pub async fn start_with(
         registrations: register::Registrations::from_fixtures(fixtures),
         appointments,
         repeats: repeats::Repeats::default(),
+        prescriptions,
+        dispenses: dispensing::Dispenses::default(),
         defects: defects.clone(),
         latency,
     });

@@ -41,11 +41,13 @@ pub struct Outcome {
     pub diagnostics: String,
     /// Left out under the `outcome-without-profile` defect.
     pub with_profile: bool,
+    /// Further issues after the Spine code's (knowledge-base alerts).
+    pub issues: Vec<Value>,
 }
 
 impl Outcome {
     pub fn new(code: SpineCode, diagnostics: impl Into<String>) -> Self {
-        Self { code, diagnostics: diagnostics.into(), with_profile: true }
+        Self { code, diagnostics: diagnostics.into(), with_profile: true, issues: Vec::new() }
     }
 
     pub fn body(&self) -> Value {
@@ -63,6 +65,9 @@ impl Outcome {
                 "diagnostics": self.diagnostics,
             }],
         });
+        if let Some(Value::Array(issues)) = body.get_mut("issue") {
+            issues.extend(self.issues.iter().cloned());
+        }
         if !self.with_profile
             && let Some(obj) = body.as_object_mut()
         {

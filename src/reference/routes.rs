@@ -19,9 +19,12 @@ use super::capability;
 use super::clinical;
 use super::defects::Defect;
 use super::directory;
+use super::dispensing;
 use super::documents;
 use super::guard;
+use super::knowledge;
 use super::outcome::{Fhir, Outcome};
+use super::prescribing;
 use super::register;
 use super::repeats;
 use super::slots;
@@ -62,6 +65,11 @@ pub fn router(state: Shared) -> Router {
             operation(post(appointments::did_not_attend), any(appointments::did_not_attend)),
         )
         .route("/Task", post(repeats::request).get(repeats::search).fallback(wrong_method))
+        .route("/MedicationRequest", post(prescribing::create).get(prescribing::search).fallback(wrong_method))
+        .route("/MedicationRequest/{id}", route(get(prescribing::read), any(prescribing::read)))
+        .route("/MedicationRequest/{id}/$rfa.cancel", operation(post(prescribing::cancel), any(prescribing::cancel)))
+        .route("/MedicationDispense", post(dispensing::create).get(dispensing::search).fallback(wrong_method))
+        .route("/CodeSystem/$lookup", route(get(knowledge::lookup), any(knowledge::lookup)))
         .route("/Patient/{id}/Appointment", route(get(appointments::for_patient), any(appointments::for_patient)))
         .merge(clinical::routes(&state))
         .merge(audit::routes());

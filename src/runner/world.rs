@@ -112,6 +112,12 @@ pub struct RecState {
     pub signed_in: Option<(serde_json::Value, String, String)>,
     /// Repeat requests recorded, by label: the Task as answered.
     pub repeat_requests: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The prescription being built (EPS).
+    pub prescription: Option<serde_json::Value>,
+    /// Prescriptions issued, by label: (as sent, as answered).
+    pub prescribed: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
+    /// The dispense being built (DSP).
+    pub dispense: Option<serde_json::Value>,
 }
 
 impl cucumber::World for RfaWorld {

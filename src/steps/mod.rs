@@ -9,13 +9,16 @@ mod appointments;
 mod audit;
 mod bundle;
 mod directory;
+mod dispensing;
 mod documents;
 mod entries;
 mod entry_search;
 mod http;
 mod inf;
 mod keys;
+mod knowledge;
 mod patient_online;
+mod prescribing;
 mod record;
 mod register;
 mod slots;
@@ -109,6 +112,9 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(appointments::steps());
     all.extend(appointment_changes::steps());
     all.extend(patient_online::steps());
+    all.extend(prescribing::steps());
+    all.extend(dispensing::steps());
+    all.extend(knowledge::steps());
     all
 }
 

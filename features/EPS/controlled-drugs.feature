@@ -1,0 +1,110 @@
+Feature: Electronic prescribing: controlled drugs
+  The Misuse of Drugs Regulations 2001 set extra rules for controlled
+  drugs, by schedule: Schedules 2 and 3 need the total quantity in words as
+  well as figures and cannot go on repeatable (repeat-dispensing)
+  prescriptions; Schedules 2, 3 and 4 are valid for 28 days, and the
+  Department of Health and Social Care expects no more than 30 days'
+  supply. Schedule 5 and other medicines need none of this. The candidate
+  says a controlled drug's schedule in the controlled-drug extension
+  (profile §28). Each test prescription is one unit three times a day.
+
+  @RFA-EPS-026 @lot1 @must
+  Rule: A Schedule 2 or 3 controlled drug without the quantity in words is refused with 422 INVALID_RESOURCE
+
+    Scenario Outline: <medicine>
+      Given a prescription for "patient1" of "<medicine>"
+      And the prescription has no quantity in words
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+      Examples:
+        | medicine                               |
+        | Morphine 10mg modified-release tablets |
+        | Oxycodone 5mg capsules                 |
+        | Temazepam 10mg tablets                 |
+
+  @RFA-EPS-027 @lot1 @must
+  Rule: The quantity in words must say the quantity in figures: otherwise 422 INVALID_RESOURCE; words that agree are accepted
+
+    Scenario Outline: <quantity> as "<words>"
+      Given a prescription for "patient1" of "Tramadol 50mg capsules"
+      And the prescription's quantity is "<quantity>"
+      And the prescription's quantity in words is "<words>"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+      Examples:
+        | quantity | words        |
+        | 21       | twelve       |
+        | 28       | twenty seven |
+
+    Scenario Outline: <quantity> as "<words>", accepted
+      Given a prescription for "patient1" of "Tramadol 50mg capsules"
+      And the prescription's quantity is "<quantity>"
+      And the prescription's quantity in words is "<words>"
+      When the request is sent
+      Then the prescription is issued as "rx"
+
+      Examples:
+        | quantity | words        |
+        | 28       | Twenty-eight |
+        | 21       | twenty one   |
+
+  @RFA-EPS-028 @lot1 @must
+  Rule: A Schedule 2, 3 or 4 controlled drug is valid from today for 28 days
+
+    Scenario Outline: <medicine>
+      Given a prescription for "patient1" of "<medicine>"
+      When the request is sent
+      Then the prescription is issued as "rx"
+      And the prescription "rx" is valid from today for 28 days
+
+      Examples:
+        | medicine                               |
+        | Morphine 10mg modified-release tablets |
+        | Temazepam 10mg tablets                 |
+        | Diazepam 2mg tablets                   |
+
+  @RFA-EPS-029 @lot1 @must
+  Rule: More than 30 days' supply of a Schedule 2, 3 or 4 controlled drug is refused with 422 INVALID_RESOURCE
+
+    Scenario Outline: <quantity> of <medicine>
+      Given a prescription for "patient1" of "<medicine>"
+      And the prescription's quantity is "<quantity>"
+      And the prescription's quantity in words is "<words>"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+      Examples:
+        | medicine               | quantity | words         |
+        | Oxycodone 5mg capsules | 120      | one hundred and twenty |
+        | Diazepam 2mg tablets   | 93       | ninety three  |
+
+  @RFA-EPS-030 @lot1 @must
+  Rule: A Schedule 2 or 3 controlled drug cannot be prescribed on repeat dispensing: 422 INVALID_RESOURCE
+
+    Scenario Outline: <medicine> on repeat dispensing
+      Given a prescription for "patient1" of "<medicine>"
+      And the prescription is repeat dispensing
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+      Examples:
+        | medicine               |
+        | Temazepam 10mg tablets |
+        | Tramadol 50mg capsules |
+
+  @RFA-EPS-031 @lot1 @must
+  Rule: Schedule 4 and 5 controlled drugs need no quantity in words; the candidate says each controlled drug's schedule
+
+    Scenario Outline: <medicine>, Schedule <schedule>
+      Given a prescription for "patient1" of "<medicine>"
+      When the request is sent
+      Then the prescription is issued as "rx"
+      And the prescription "rx" is a Schedule <schedule> controlled drug
+
+      Examples:
+        | medicine                 | schedule |
+        | Diazepam 2mg tablets     | 4        |
+        | Zopiclone 3.75mg tablets | 4        |
+        | Codeine 30mg tablets     | 5        |
