@@ -3,6 +3,7 @@
 //! key, instead of surfacing later as a string of failed requirements.
 
 mod dated;
+mod knowledge;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -102,9 +103,12 @@ pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
     .await;
     reports.extend(formers);
     reports.extend(agreement);
-    reports.extend(dated::check(client, pack).await);
-    let rank =
-        |kind: &str| ["patient", "organisation", "practitioner", "location", "setup"].iter().position(|k| *k == kind);
+    let (dated, concepts) = futures::future::join(dated::check(client, pack), knowledge::check(client)).await;
+    reports.extend(dated);
+    reports.extend(concepts);
+    let rank = |kind: &str| {
+        ["patient", "organisation", "practitioner", "location", "setup", "concept"].iter().position(|k| *k == kind)
+    };
     reports.sort_by_key(|a| (rank(a.kind), natural(&a.key)));
     reports
 }

@@ -466,22 +466,37 @@ fn fixtures_check_names_missing_dated_test_data() {
         assert!(line.contains("missing"), "{label}: {out}");
     }
     assert!(out.contains("no free slot on 2036-06-02"), "the missing days are named: {out}");
+    // With the harness's clock years behind, the expired prescription has
+    // not expired yet.
+    let o = common::rfa()
+        .env("RFA_TODAY", "2016-06-01")
+        .args(["fixtures", "check", "--config", cfg.to_str().expect("utf8")])
+        .output()
+        .expect("run");
+    let (out, _) = text(&o);
+    let line = out.lines().find(|l| l.contains("patient6's expired prescription")).unwrap_or_default();
+    assert!(line.contains("missing"), "{out}");
     // With the candidate's own date, all of it is there.
     let o = run(&["fixtures", "check", "--config", cfg.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
 }
 
-/// Slots roll with the date: the ONL requirements pass on any day, shown
-/// with a faked clock (`RFA_TODAY`, read by the harness and the reference)
-/// across a leap day, a year end and a summer-time change.
+/// Slots and validity periods roll with the date: the ONL, ARR and EPS
+/// requirements pass on any day, shown with a faked clock (`RFA_TODAY`, read
+/// by the harness and the reference) across a leap day, a year end, a
+/// summer-time change, and the last of August (six months on is the end of
+/// February, 28th or 29th).
 #[test]
-fn onl_and_arr_requirements_pass_on_any_date() {
+fn dated_requirements_pass_on_any_date() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for today in ["2028-02-28", "2027-12-31", "2027-03-27", "2031-10-25"] {
+    for today in ["2028-02-28", "2027-12-31", "2027-03-27", "2031-10-25", "2027-08-31", "2028-08-31"] {
         let out = dir.path().join(today);
+        let areas = ["--area", "ONL", "--area", "ARR", "--area", "EPS", "--area", "DSP", "--area", "KNW"];
         let o = common::rfa()
             .env("RFA_TODAY", today)
-            .args(["run", "-q", "--area", "ONL", "--area", "ARR", "--out", out.to_str().expect("utf8")])
+            .args(["run", "-q"])
+            .args(areas)
+            .args(["--out", out.to_str().expect("utf8")])
             .output()
             .expect("run");
         let failed: Vec<String> = outcome_map(&out)

@@ -13,6 +13,9 @@ use crate::gpc::{self, Interaction};
 /// The patients the test data gives a past appointment.
 const PAST: [&str; 2] = ["patient20", "patient10"];
 
+/// The dispensing patient with an expired prescription (profile §23).
+const EXPIRED: &str = "patient6";
+
 pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
     // Each search once, all at once: two of the checks read the fortnight's.
     let (plain, kept, same_day) = futures::future::join3(
@@ -27,6 +30,7 @@ pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
             out.push(r);
         }
     }
+    out.extend(expired_prescription(client, pack, EXPIRED).await);
     out
 }
 
@@ -122,17 +126,67 @@ pub async fn logical_id(client: &Client, nhs: &str) -> Result<Option<String>, St
     }
 }
 
-async fn past_appointment(client: &Client, pack: &FixturePack, key: &str) -> Option<KeyReport> {
+/// The fixture patient's logical id on the candidate, or the report line
+/// saying why there is none.
+async fn patient_id(
+    client: &Client,
+    pack: &FixturePack,
+    key: &str,
+    label: &str,
+    looked_up: &str,
+) -> Option<Result<String, KeyReport>> {
     let p = pack.patients.get(key)?;
     let cfg = client.config();
     let nhs = cfg.patients.get(key).map_or_else(|| p.nhs_number.clone(), |i| i.nhs_number.clone());
+    let error = |e: String| report("setup", label, looked_up, Status::Error, vec![e]);
+    Some(match logical_id(client, &nhs).await {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(error(format!("{key} was not found, so its {looked_up} could not be checked"))),
+        Err(e) => Err(error(e)),
+    })
+}
+
+async fn expired_prescription(client: &Client, pack: &FixturePack, key: &str) -> Option<KeyReport> {
+    let label = format!("{key}'s expired prescription");
+    let looked_up = "prescriptions";
+    let id = match patient_id(client, pack, key, &label, looked_up).await? {
+        Ok(id) => id,
+        Err(r) => return Some(r),
+    };
+    let mut spec = RequestSpec::new(Interaction::SearchPrescriptions, "MedicationRequest");
+    spec.query.push(("patient".into(), id));
+    let today = crate::clock::ymd(crate::clock::today());
+    Some(match fetch(client, &spec).await {
+        Ok((200, body)) => {
+            let expired = resources(&body, "MedicationRequest").any(|r| {
+                r.pointer("/dispenseRequest/validityPeriod/end")
+                    .and_then(Value::as_str)
+                    .and_then(|e| e.get(..10))
+                    .is_some_and(|e| e < today.as_str())
+            });
+            let missing = (!expired).then(|| {
+                format!("{key} has no prescription whose validity ended before today: RFA-DSP-006 needs one (issued 200 days back)")
+            });
+            verdict(&label, looked_up, missing.into_iter().collect())
+        }
+        Ok((status, body)) => report(
+            "setup",
+            &label,
+            looked_up,
+            Status::Error,
+            vec![format!("the prescription search answered HTTP {status} {}", outcome_code(&body))],
+        ),
+        Err(e) => report("setup", &label, looked_up, Status::Error, vec![e]),
+    })
+}
+
+async fn past_appointment(client: &Client, pack: &FixturePack, key: &str) -> Option<KeyReport> {
     let label = format!("{key}'s past appointment");
     let looked_up = "last 30 days";
     let error = |e: String| report("setup", &label, looked_up, Status::Error, vec![e]);
-    let id = match logical_id(client, &nhs).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return Some(error(format!("{key} was not found, so its appointments could not be checked"))),
-        Err(e) => return Some(error(e)),
+    let id = match patient_id(client, pack, key, &label, "appointments").await? {
+        Ok(id) => id,
+        Err(r) => return Some(r),
     };
     let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{id}/Appointment"));
     spec.query.push(("start".into(), format!("ge{}", crate::clock::ymd(day(-30)))));

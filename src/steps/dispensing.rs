@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::entries::logical_id;
-use super::prescribing::issued_as;
+use super::prescribing::{issued_as, put};
 use super::{Args, StepDef, step};
 use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
@@ -86,11 +86,11 @@ async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
             let c = crate::medicines::terminology()
                 .by_display(v)
                 .ok_or_else(|| Failure::Harness(format!("`{v}` is not a medicine of the test data's terminology")))?;
-            d["medicationCodeableConcept"] =
-                json!({ "coding": [{ "system": gpc::SNOMED_SYSTEM, "code": c.code, "display": c.display }] });
+            let coding = json!({ "coding": [{ "system": gpc::SNOMED_SYSTEM, "code": c.code, "display": c.display }] });
+            put(d, &["medicationCodeableConcept"], coding);
         }
-        "patient" => d["subject"] = json!({ "reference": format!("Patient/{}", patient.unwrap_or_default()) }),
-        _ => d["quantity"]["unit"] = json!(v),
+        "patient" => put(d, &["subject", "reference"], json!(format!("Patient/{}", patient.unwrap_or_default()))),
+        _ => put(d, &["quantity", "unit"], json!(v)),
     }
     let body = d.to_string().into_bytes();
     w.request_mut()?.body = Some(body);

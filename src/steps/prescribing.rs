@@ -169,13 +169,14 @@ async fn kind(w: &mut RfaWorld, a: &Args) -> StepResult {
     };
     set_type(rx, code);
     if let Some(n) = repeats {
-        rx["dispenseRequest"]["numberOfRepeatsAllowed"] = json!(n);
+        put(rx, &["dispenseRequest", "numberOfRepeatsAllowed"], json!(n));
     }
     if code == "repeat-dispensing" {
-        rx["dispenseRequest"]["validityPeriod"] = json!({
+        let period = json!({
             "start": crate::clock::ymd(today),
             "end": crate::clock::ymd(crate::clock::add_months(today, 6))
         });
+        put(rx, &["dispenseRequest", "validityPeriod"], period);
     }
     rebuild(w)
 }
@@ -207,30 +208,60 @@ async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
     };
     let rx = draft(w)?;
     match field {
-        "dosage text" => rx["dosageInstruction"][0]["text"] = value,
-        "dose" => rx["dosageInstruction"][0]["doseQuantity"]["value"] = value,
-        "frequency" => rx["dosageInstruction"][0]["timing"]["repeat"]["frequency"] = value,
-        "quantity" => rx["dispenseRequest"]["quantity"]["value"] = value,
-        "quantity unit" => rx["dispenseRequest"]["quantity"]["unit"] = value,
+        "dosage text" => put(rx, &["dosageInstruction", "0", "text"], value),
+        "dose" => put(rx, &["dosageInstruction", "0", "doseQuantity", "value"], value),
+        "frequency" => put(rx, &["dosageInstruction", "0", "timing", "repeat", "frequency"], value),
+        "quantity" => put(rx, &["dispenseRequest", "quantity", "value"], value),
+        "quantity unit" => put(rx, &["dispenseRequest", "quantity", "unit"], value),
         "quantity in words" => set_words(rx, v),
-        "prescriber" => rx["requester"]["agent"]["identifier"]["value"] = value,
-        "prescriber system" => rx["requester"]["agent"]["identifier"]["system"] = value,
-        "nominated pharmacy" => {
-            rx["dispenseRequest"]["performer"] =
-                json!({ "identifier": { "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": v } })
-        }
-        "repeats" => rx["dispenseRequest"]["numberOfRepeatsAllowed"] = value,
+        "prescriber" => put(rx, &["requester", "agent", "identifier", "value"], value),
+        "prescriber system" => put(rx, &["requester", "agent", "identifier", "system"], value),
+        "nominated pharmacy" => put(rx, &["dispenseRequest", "performer"], nomination(v)),
+        "repeats" => put(rx, &["dispenseRequest", "numberOfRepeatsAllowed"], value),
         "validity end" => {
-            rx["dispenseRequest"]["validityPeriod"]["start"] = json!(crate::clock::ymd(crate::clock::today()));
-            rx["dispenseRequest"]["validityPeriod"]["end"] = value;
+            put(rx, &["dispenseRequest", "validityPeriod", "start"], json!(crate::clock::ymd(crate::clock::today())));
+            put(rx, &["dispenseRequest", "validityPeriod", "end"], value);
         }
         "form" => set_extension_value(rx, gpc::PRESCRIPTION_FORM_EXTENSION, json!({ "valueCode": v })),
         "type" => set_type(rx, v),
-        "medication system" => rx["medicationCodeableConcept"]["coding"][0]["system"] = value,
-        "patient id" => rx["subject"]["reference"] = json!(format!("Patient/{v}")),
-        _ => rx["subject"]["reference"] = json!(format!("Patient/{}", patient.unwrap_or_default())),
+        "medication system" => put(rx, &["medicationCodeableConcept", "coding", "0", "system"], value),
+        "patient id" => put(rx, &["subject", "reference"], json!(format!("Patient/{v}"))),
+        _ => put(rx, &["subject", "reference"], json!(format!("Patient/{}", patient.unwrap_or_default()))),
     }
     rebuild(w)
+}
+
+/// Sets `value` at `path` (object keys, array indexes), making whatever
+/// containers are missing on the way, so a draft edited in any order of
+/// steps never panics.
+pub(super) fn put(v: &mut Value, path: &[&str], value: Value) {
+    let Some((last, parents)) = path.split_last() else {
+        *v = value;
+        return;
+    };
+    let mut at = v;
+    for p in parents.iter().chain(std::iter::once(last)) {
+        at = match p.parse::<usize>() {
+            Ok(i) => {
+                if !at.is_array() {
+                    *at = json!([]);
+                }
+                let Some(list) = at.as_array_mut() else { return };
+                while list.len() <= i {
+                    list.push(json!({}));
+                }
+                &mut list[i]
+            }
+            Err(_) => {
+                if !at.is_object() {
+                    *at = json!({});
+                }
+                let Some(obj) = at.as_object_mut() else { return };
+                obj.entry(p.to_string()).or_insert(Value::Null)
+            }
+        };
+    }
+    *at = value;
 }
 
 fn remove(v: &mut Value, path: &[&str]) {
@@ -277,10 +308,13 @@ async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
     rebuild(w)
 }
 
+fn nomination(ods: &str) -> Value {
+    json!({ "identifier": { "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods } })
+}
+
 async fn to_dispensary(w: &mut RfaWorld, _: &Args) -> StepResult {
     let ods = w.ctx()?.client.config().spine.provider_ods.clone();
-    draft(w)?["dispenseRequest"]["performer"] =
-        json!({ "identifier": { "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods } });
+    put(draft(w)?, &["dispenseRequest", "performer"], nomination(&ods));
     rebuild(w)
 }
 
@@ -312,8 +346,7 @@ async fn prescribed(w: &mut RfaWorld, a: &Args) -> StepResult {
     let mut rx = build(w, a.get(1), &c.code, &c.display, c.unit.as_deref().unwrap_or("tablet")).await?;
     if !a.get(4).is_empty() {
         let ods = w.ctx()?.client.config().spine.provider_ods.clone();
-        rx["dispenseRequest"]["performer"] =
-            json!({ "identifier": { "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods } });
+        put(&mut rx, &["dispenseRequest", "performer"], nomination(&ods));
     }
     issue_for_setup(w, a.get(3), rx).await
 }
@@ -702,4 +735,31 @@ async fn is_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_makes_the_path_whatever_is_there() {
+        let mut v = json!({ "resourceType": "MedicationRequest" });
+        put(&mut v, &["dosageInstruction", "0", "text"], json!("one a day"));
+        assert_eq!(v["dosageInstruction"][0]["text"], json!("one a day"));
+        // A removed part, or one of the wrong kind, is rebuilt.
+        let mut v = json!({ "dosageInstruction": "text only" });
+        put(&mut v, &["dosageInstruction", "1", "timing"], json!({}));
+        assert_eq!(v["dosageInstruction"].as_array().map(Vec::len), Some(2));
+        let mut v = Value::Null;
+        put(&mut v, &["dispenseRequest", "quantity", "value"], json!(0));
+        assert_eq!(v.pointer("/dispenseRequest/quantity/value"), Some(&json!(0)));
+    }
+
+    #[test]
+    fn dates_in_months() {
+        let today = crate::clock::today();
+        assert_eq!(date_arg("{today+6m}").ok(), Some(crate::clock::ymd(crate::clock::add_months(today, 6))));
+        assert_eq!(date_arg("{today+3}").ok(), Some(crate::clock::ymd(today + time::Duration::days(3))));
+        assert!(date_arg("{today+xm}").is_err());
+    }
 }
