@@ -115,6 +115,14 @@ pub fn extension_code<'a>(r: &'a serde_json::Value, url: &str) -> Option<&'a str
         .as_str()
 }
 
+/// The prescription search parameter for prescriptions authored over 30
+/// days before today: where the test data's expired prescription is, and
+/// none of a run's own.
+pub fn authored_long_ago() -> (String, String) {
+    let before = crate::clock::today() - time::Duration::days(30);
+    ("authoredon".into(), format!("lt{}", crate::clock::ymd(before)))
+}
+
 /// JWT lifetime GP Connect fixes: `exp` is exactly `iat` + 300 seconds.
 pub const JWT_LIFETIME_SECS: i64 = 300;
 

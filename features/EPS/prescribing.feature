@@ -89,7 +89,7 @@ Feature: Electronic prescribing: issuing a prescription
 
     Scenario: found by patient
       Given "patient1" has been prescribed "Amoxicillin 500mg capsules" as "rx"
-      And a search for the prescriptions of "patient1"
+      And a search for the prescriptions of "patient1" with the item identifier of "rx"
       When the request is sent
       Then the Bundle holds the prescription "rx"
 

@@ -155,6 +155,7 @@ async fn expired_prescription(client: &Client, pack: &FixturePack, key: &str) ->
     };
     let mut spec = RequestSpec::new(Interaction::SearchPrescriptions, "MedicationRequest");
     spec.query.push(("patient".into(), id));
+    spec.query.push(gpc::authored_long_ago());
     let today = crate::clock::ymd(crate::clock::today());
     Some(match fetch(client, &spec).await {
         Ok((200, body)) => {

@@ -2,6 +2,7 @@
 //! supplies a prescription item to one of its dispensing patients and
 //! records it as a MedicationDispense; the prescription's status follows.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
@@ -18,10 +19,10 @@ use super::prescribing::{Kind, invalid, now};
 use crate::fixtures::PatientFlag;
 use crate::gpc::{Interaction, SpineCode};
 
-/// The dispenses recorded, in order.
+/// The dispenses recorded, by the prescription they were made against.
 #[derive(Debug, Default)]
 pub struct Dispenses {
-    inner: Mutex<Vec<Value>>,
+    inner: Mutex<HashMap<String, Vec<Value>>>,
 }
 
 pub async fn create(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -53,7 +54,7 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
     let today = crate::clock::today();
 
     let mut all = super::locked(&s.prescriptions.inner);
-    let Some(p) = all.iter_mut().find(|p| p.id == prescription_id) else {
+    let Some(p) = all.get_mut(&prescription_id) else {
         if d(Defect::DispenseUnknownPrescription) {
             return Ok(recorded(s, headers, sent, None));
         }
@@ -124,8 +125,10 @@ fn recorded(s: &State, headers: &HeaderMap, sent: Value, prescription: Option<&s
     r["id"] = json!(id);
     r["meta"] = json!({ "versionId": "1" });
     r["status"] = json!("completed");
-    if prescription.is_some() && !s.defects.has(Defect::DispensesNotListed) {
-        super::locked(&s.dispenses.inner).push(r.clone());
+    if let Some(p) = prescription
+        && !s.defects.has(Defect::DispensesNotListed)
+    {
+        super::locked(&s.dispenses.inner).entry(format!("MedicationRequest/{p}")).or_default().push(r.clone());
     }
     if s.defects.has(Defect::DispenseDropsPrescription)
         && let Some(o) = r.as_object_mut()
@@ -168,8 +171,9 @@ pub async fn search(
             .into_response();
     };
     let found: Vec<Value> = super::locked(&s.dispenses.inner)
-        .iter()
-        .filter(|r| r.pointer("/authorizingPrescription/0/reference").and_then(Value::as_str) == Some(wanted.as_str()))
+        .get(&wanted)
+        .into_iter()
+        .flatten()
         .map(|r| json!({ "resource": r, "search": { "mode": "match" } }))
         .collect();
     let total = found.len();

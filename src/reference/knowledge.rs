@@ -127,8 +127,8 @@ fn current_medication(s: &State, patient_id: &str) -> Vec<(String, String, Value
     }
     if !s.defects.has(Defect::KbIgnoresNewPrescriptions) {
         let today = crate::clock::today();
-        for p in super::locked(&s.prescriptions.inner).iter() {
-            let live = p.patient == patient_id && p.cancelled.is_none() && !p.fully_dispensed() && !p.expired(today);
+        for p in super::locked(&s.prescriptions.inner).of_patient(patient_id) {
+            let live = p.cancelled.is_none() && !p.fully_dispensed() && !p.expired(today);
             let concept = t.concept(&p.code);
             if let (true, Some(c)) = (live, concept)
                 && let Some(i) = &c.ingredient

@@ -4,6 +4,7 @@
 //! (`knowledge`), gives it an EPS short-form prescription ID, and keeps it
 //! for dispensing (`dispensing`) and cancellation.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -138,10 +139,41 @@ fn set_extension(r: &mut Value, url: &str, value: Value) {
     }
 }
 
-/// The prescriptions the reference holds.
+/// The prescriptions the reference holds, indexed by id and by patient:
+/// every dispense, read and prescribing check finds them without a scan of
+/// all of them (a long-lived candidate holds thousands).
+#[derive(Debug, Default)]
+pub struct Book {
+    list: Vec<Prescription>,
+    by_id: HashMap<String, usize>,
+    by_patient: HashMap<String, Vec<usize>>,
+}
+
+impl Book {
+    pub fn push(&mut self, p: Prescription) {
+        let i = self.list.len();
+        self.by_id.insert(p.id.clone(), i);
+        self.by_patient.entry(p.patient.clone()).or_default().push(i);
+        self.list.push(p);
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Prescription> {
+        self.by_id.get(id).and_then(|&i| self.list.get(i))
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Prescription> {
+        self.by_id.get(id).and_then(|&i| self.list.get_mut(i))
+    }
+
+    /// The patient's prescriptions, oldest first.
+    pub fn of_patient<'a>(&'a self, patient: &str) -> impl Iterator<Item = &'a Prescription> + 'a {
+        self.by_patient.get(patient).into_iter().flatten().filter_map(|&i| self.list.get(i))
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Prescriptions {
-    pub inner: Mutex<Vec<Prescription>>,
+    pub inner: Mutex<Book>,
     sequence: AtomicU32,
 }
 
@@ -569,8 +601,8 @@ fn prescription_group_id(s: &State, patient: &str) -> String {
     let d = |x| s.defects.has(x);
     if d(Defect::ShortFormIdReused)
         && let Some(first) = super::locked(&s.prescriptions.inner)
-            .iter()
-            .find(|p| p.patient == patient && !p.id.starts_with("expired-"))
+            .of_patient(patient)
+            .find(|p| !p.id.starts_with("expired-"))
             .and_then(|p| p.resource.pointer("/groupIdentifier/value").and_then(Value::as_str).map(str::to_string))
     {
         return first;
@@ -591,7 +623,7 @@ pub async fn read(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id):
     if let Err(o) = guard::check(&s, &headers, Interaction::ReadPrescription, now()) {
         return o.into_response();
     }
-    let found = super::locked(&s.prescriptions.inner).iter().find(|p| p.id == id).map(|p| (p.read_view(&s), p.version));
+    let found = super::locked(&s.prescriptions.inner).get(&id).map(|p| (p.read_view(&s), p.version));
     match found {
         Some((body, v)) => Fhir { status: StatusCode::OK, body, etag: Some(format!("W/\"{v}\"")) }.into_response(),
         None => {
@@ -608,29 +640,70 @@ pub async fn search(
     if let Err(o) = guard::check(&s, &headers, Interaction::SearchPrescriptions, now()) {
         return o.into_response();
     }
-    let mut patient = None;
-    for (k, v) in &params {
+    match find(&s, &params) {
+        Ok(found) => {
+            let total = found.len();
+            Fhir::ok(super::searchset(found, total)).into_response()
+        }
+        Err(o) => o.into_response(),
+    }
+}
+
+/// A search's date condition on authoredOn: `ge`, `gt`, `le`, `lt`, `eq`
+/// or no prefix, then a date.
+fn date_condition(v: &str) -> Option<(&str, Date)> {
+    let (prefix, date) = match v.get(..2) {
+        Some(p @ ("ge" | "gt" | "le" | "lt" | "eq")) => (p, &v[2..]),
+        _ => ("eq", v),
+    };
+    clock::parse_date(date.get(..10)?).map(|d| (prefix, d))
+}
+
+/// The patient's prescriptions a search asks for: `patient` (required),
+/// `identifier` (the short-form ID or the item's UUID, `system|value`) and
+/// `authoredon` (repeatable, with prefixes).
+fn find(s: &State, params: &[(String, String)]) -> Result<Vec<Value>, Outcome> {
+    let bad = |msg: String| Outcome::new(SpineCode::InvalidParameter, msg);
+    let (mut patient, mut identifier, mut dates) = (None, None, Vec::new());
+    for (k, v) in params {
         match k.as_str() {
             "patient" => patient = Some(v.trim_start_matches("Patient/").to_string()),
+            "identifier" => identifier = Some(v.split_once('|').map_or(v.as_str(), |(_, id)| id).to_string()),
+            "authoredon" => {
+                dates.push(date_condition(v).ok_or_else(|| bad(format!("authoredon `{v}` is not [prefix]YYYY-MM-DD")))?)
+            }
             _ => {
-                return Outcome::new(
-                    SpineCode::InvalidParameter,
-                    format!("`{k}` is not a parameter of the prescription search (patient=[id])"),
-                )
-                .into_response();
+                return Err(bad(format!(
+                    "`{k}` is not a parameter of the prescription search (patient, identifier, authoredon)"
+                )));
             }
         }
     }
-    let Some(patient) = patient else {
-        return Outcome::new(SpineCode::InvalidParameter, "patient is required (patient=[id])").into_response();
+    let patient = patient.ok_or_else(|| bad("patient is required (patient=[id])".into()))?;
+    if s.defects.has(Defect::PrescriptionsNotListed) {
+        return Ok(Vec::new());
+    }
+    let book = super::locked(&s.prescriptions.inner);
+    let wanted = |p: &&Prescription| {
+        let ids = [p.resource.pointer("/groupIdentifier/value"), p.resource.pointer("/identifier/0/value")];
+        let by_id = identifier.as_deref().is_none_or(|want| ids.iter().flatten().any(|v| v.as_str() == Some(want)));
+        let authored = date_of(p.resource.get("authoredOn"));
+        let by_date = dates.iter().all(|(prefix, d)| {
+            authored.is_some_and(|a| match *prefix {
+                "ge" => a >= *d,
+                "gt" => a > *d,
+                "le" => a <= *d,
+                "lt" => a < *d,
+                _ => a == *d,
+            })
+        });
+        by_id && by_date
     };
-    let found: Vec<Value> = super::locked(&s.prescriptions.inner)
-        .iter()
-        .filter(|p| p.patient == patient && !s.defects.has(Defect::PrescriptionsNotListed))
-        .map(|p| json!({ "fullUrl": format!("MedicationRequest/{}", p.id), "resource": p.read_view(&s), "search": { "mode": "match" } }))
-        .collect();
-    let total = found.len();
-    Fhir::ok(super::searchset(found, total)).into_response()
+    Ok(book
+        .of_patient(&patient)
+        .filter(wanted)
+        .map(|p| json!({ "fullUrl": format!("MedicationRequest/{}", p.id), "resource": p.read_view(s), "search": { "mode": "match" } }))
+        .collect())
 }
 
 /// EPS's cancellation reasons.
@@ -685,8 +758,7 @@ fn cancelled(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<R
     };
     let mut all = super::locked(&s.prescriptions.inner);
     let p = all
-        .iter_mut()
-        .find(|p| p.id == id)
+        .get_mut(id)
         .ok_or_else(|| Outcome::new(SpineCode::NoRecordFound, format!("no prescription MedicationRequest/{id}")))?;
     if p.cancelled.is_some() && !d(Defect::CancelNotKept) {
         return Err(invalid("the prescription is already cancelled"));
@@ -704,4 +776,77 @@ fn cancelled(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<R
         p.cancelled = None;
     }
     Ok(Fhir { status: StatusCode::OK, body: view, etag: Some(format!("W/\"{version}\"")) }.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_daily_dose_from_the_structured_dose() {
+        let dose = |d: f64, f: f64, p: f64, unit: &str| json!({ "doseQuantity": { "value": d }, "timing": { "repeat": { "frequency": f, "period": p, "periodUnit": unit } } });
+        assert_eq!(daily_dose(&dose(1.0, 3.0, 1.0, "d")), Some(3.0));
+        assert_eq!(daily_dose(&dose(2.0, 1.0, 12.0, "h")), Some(4.0));
+        assert_eq!(daily_dose(&dose(1.0, 1.0, 1.0, "wk")), Some(1.0 / 7.0));
+        assert_eq!(daily_dose(&dose(0.0, 3.0, 1.0, "d")), None);
+        assert_eq!(daily_dose(&dose(1.0, 3.0, 1.0, "mo")), None);
+        assert_eq!(daily_dose(&json!({ "text": "as directed" })), None);
+    }
+
+    #[test]
+    fn ods_codes_and_search_dates() {
+        assert!(ods_shaped("FA565") && ods_shaped("GPC001") && ods_shaped("Y12"));
+        assert!(!ods_shaped("fa565") && !ods_shaped("F!565") && !ods_shaped("") && !ods_shaped("FA565FA565"));
+        let d = |s: &str| clock::parse_date(s).unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(date_condition("lt2026-05-01"), Some(("lt", d("2026-05-01"))));
+        assert_eq!(date_condition("2026-05-01"), Some(("eq", d("2026-05-01"))));
+        assert_eq!(date_condition("ge2026-05-01T10:00:00Z"), Some(("ge", d("2026-05-01"))));
+        assert_eq!(date_condition("xx2026"), None);
+    }
+
+    fn prescription(id: &str, patient: &str) -> Prescription {
+        Prescription {
+            id: id.into(),
+            patient: patient.into(),
+            code: "322236009".into(),
+            quantity: 21.0,
+            unit: "tablet".into(),
+            kind: Kind::Acute,
+            repeats: 0,
+            nominated: None,
+            valid_until: clock::today(),
+            dispensed: vec![],
+            cancelled: None,
+            version: 1,
+            resource: json!({}),
+        }
+    }
+
+    #[test]
+    fn the_book_finds_by_id_and_by_patient() {
+        let mut b = Book::default();
+        b.push(prescription("a", "p1"));
+        b.push(prescription("b", "p2"));
+        b.push(prescription("c", "p1"));
+        assert_eq!(b.get("b").map(|p| p.patient.as_str()), Some("p2"));
+        assert!(b.get("z").is_none());
+        let ids: Vec<&str> = b.of_patient("p1").map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        if let Some(p) = b.get_mut("c") {
+            p.dispensed.push(21.0);
+        }
+        assert!(b.get("c").is_some_and(Prescription::fully_dispensed));
+        assert_eq!(b.of_patient("nobody").count(), 0);
+    }
+
+    #[test]
+    fn repeat_dispensing_is_done_after_its_last_issue() {
+        let mut p = prescription("rd", "p1");
+        p.kind = Kind::RepeatDispensing;
+        p.repeats = 2;
+        p.dispensed = vec![21.0, 21.0];
+        assert!(!p.fully_dispensed());
+        p.dispensed.push(21.0);
+        assert!(p.fully_dispensed());
+    }
 }

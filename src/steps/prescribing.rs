@@ -23,8 +23,8 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the prescriber overrides the alerts because "([^"]*)"$"# => override_alerts, "Adds the prescriber's reason for going ahead despite high-severity alerts (profile §30)."),
         step!(Given r#"^"([^"]+)" has been prescribed "([^"]+)" as "([^"]+)"( for the practice to dispense)?$"# => prescribed, "Setup: issues an acute prescription of the medicine for the patient (nominated to the practice's dispensary when asked) and expects 201; the prescription is kept under this label."),
         step!(Given r#"^a read of the prescription "([^"]+)"$"# => read_one, "Begins `GET [base]/MedicationRequest/[id]` for a prescription issued in this scenario."),
-        step!(Given r#"^a search for the prescriptions of "([^"]+)"$"# => search_of, "Begins `GET [base]/MedicationRequest?patient=[id]`."),
-        step!(Given r#"^the expired prescription of "([^"]+)" as "([^"]+)"$"# => expired_of, "Setup: finds, among the patient's prescriptions, one whose validity ended before today (test data, profile §23)."),
+        step!(Given r#"^a search for the prescriptions of "([^"]+)" with the item identifier of "([^"]+)"$"# => search_of, "Begins `GET [base]/MedicationRequest?patient=[id]&identifier=…|[item UUID]` for a prescription issued in this scenario (narrowed by identifier, so a candidate holding earlier runs' prescriptions answers one)."),
+        step!(Given r#"^the expired prescription of "([^"]+)" as "([^"]+)"$"# => expired_of, "Setup: finds, among the patient's prescriptions authored over 30 days ago (`authoredon=lt…`), one whose validity ended before today (test data, profile §23)."),
         step!(Given r#"^a cancellation of the prescription "([^"]+)" because "([^"]*)"$"# => cancel_because, "Begins `POST [base]/MedicationRequest/[id]/$rfa.cancel` with Parameters `reason`: this EPS cancellation reason code."),
         step!(Given r#"^a cancellation of the prescription "([^"]+)" without a reason$"# => cancel_without, "The same with no reason."),
         step!(Given r#"^the prescription "([^"]+)" has been cancelled$"# => has_been_cancelled, "Setup: cancels it (reason 0001) and expects 200."),
@@ -371,9 +371,14 @@ async fn read_one(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn search_of(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let item = issued_as(w, a.get(2))?.1;
+    let Some(item) = item_id(&item).map(str::to_string) else {
+        return w.fail(format!("setup: the prescription \"{}\" has no item identifier to search by", a.get(2)));
+    };
     let patient = logical_id(w, a.get(1)).await?;
     let mut spec = RequestSpec::new(Interaction::SearchPrescriptions, "MedicationRequest");
     spec.query.push(("patient".into(), patient));
+    spec.query.push(("identifier".into(), format!("{}|{item}", gpc::PRESCRIPTION_ITEM_SYSTEM)));
     w.request = Some(spec);
     Ok(())
 }
@@ -383,6 +388,7 @@ async fn expired_of(w: &mut RfaWorld, a: &Args) -> StepResult {
     let patient = logical_id(w, key).await?;
     let mut spec = RequestSpec::new(Interaction::SearchPrescriptions, "MedicationRequest");
     spec.query.push(("patient".into(), patient));
+    spec.query.push(gpc::authored_long_ago());
     let resp = w.send_as_practice(&spec).await?;
     let today = crate::clock::ymd(crate::clock::today());
     let found = resp.json().ok().and_then(|b| {
