@@ -418,7 +418,7 @@ defects! {
         "gives a patient's later prescriptions the short-form ID of their first";
     PrescriptionsNotListed = "prescriptions-not-listed" ["RFA-DSP-006", "RFA-EPS-005"]
         "does not list a patient's prescriptions in a prescription search";
-    OmitsAuthoredOn = "omits-authored-on" ["RFA-EPS-006"]
+    OmitsAuthoredOn = "omits-authored-on" ["RFA-EPS-001", "RFA-EPS-006"]
         "does not stamp authoredOn on a new prescription";
     AcceptsMissingDosageText = "accepts-missing-dosage-text" ["RFA-EPS-007"]
         "issues prescriptions without dosage text";
@@ -434,7 +434,7 @@ defects! {
         "accepts a nominated dispenser that is not a well-formed ODS code";
     AllowsPaperPrescriptions = "allows-paper-prescriptions" ["RFA-EPS-013"]
         "prints paper-only prescriptions for patients who can receive electronic ones";
-    UnnominatedGoesPaper = "unnominated-goes-paper" ["RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-014"]
+    UnnominatedGoesPaper = "unnominated-goes-paper" ["RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-014"]
         "issues a prescription without a nominated dispenser on paper, with no short-form ID";
     PrescribesForUnknownPatient = "prescribes-for-unknown-patient" ["RFA-EPS-015"]
         "issues prescriptions for patients who are not registered here";
@@ -446,7 +446,7 @@ defects! {
         "accepts a repeat that authorises no further issue";
     RepeatDispensingUnbounded = "repeat-dispensing-unbounded" ["RFA-EPS-019"]
         "accepts repeat-dispensing prescriptions without issues or with no or too late an end";
-    NoExpiry = "no-expiry" ["RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-028"]
+    NoExpiry = "no-expiry" ["RFA-EPS-001", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-028"]
         "gives prescriptions no validity end";
     AcceptsLongValidity = "accepts-long-validity" ["RFA-EPS-019", "RFA-EPS-021"]
         "accepts a validity period longer than the law allows";

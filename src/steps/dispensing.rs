@@ -18,7 +18,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the prescription "([^"]+)" has been dispensed (\d+)$"# => has_been_dispensed, "Setup: records a dispense of this quantity and expects 201."),
         step!(Given r#"^a search for the dispenses of the prescription "([^"]+)"$"# => search_for, "Begins `GET [base]/MedicationDispense?prescription=[id]`."),
         step!(Then r#"^the dispense is recorded$"# => recorded, "HTTP 201 and a MedicationDispense with an id."),
-        step!(Then r#"^the dispense is recorded as it was sent$"# => recorded_as_sent, "HTTP 201, a Location naming it, status completed, and the prescription, patient, medicine and quantity that were sent."),
+        step!(Then r#"^the dispense is recorded as it was sent$"# => recorded_as_sent, "HTTP 201, valid against `schemas/fhir/medication-dispense.schema.json`, a Location naming it, status completed, and the prescription, patient, medicine and quantity that were sent."),
         step!(Then r#"^the Bundle holds (\d+) dispenses? of the prescription "([^"]+)" totalling (\d+)$"# => bundle_holds, "A searchset Bundle of this many MedicationDispenses against the prescription, their quantities adding up to this."),
     ]
 }
@@ -145,6 +145,7 @@ async fn recorded(w: &mut RfaWorld, _: &Args) -> StepResult {
 
 async fn recorded_as_sent(w: &mut RfaWorld, _: &Args) -> StepResult {
     let got = answered(w)?;
+    super::http::check_schema(w, "medication-dispense", &got)?;
     let sent = w.rec.dispense.clone().ok_or_else(|| Failure::Harness("no dispense was sent".into()))?;
     let id = got.get("id").and_then(Value::as_str).unwrap_or_default();
     let location = w.response()?.header("Location").unwrap_or_default().to_string();

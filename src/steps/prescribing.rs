@@ -29,7 +29,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a cancellation of the prescription "([^"]+)" without a reason$"# => cancel_without, "The same with no reason."),
         step!(Given r#"^the prescription "([^"]+)" has been cancelled$"# => has_been_cancelled, "Setup: cancels it (reason 0001) and expects 200."),
         step!(Then r#"^the prescription is issued as "([^"]+)"$"# => issued, "HTTP 201 and a MedicationRequest with an id; kept under this label with what was sent."),
-        step!(Then r#"^the prescription "([^"]+)" is as it was sent$"# => as_sent, "A Location naming it; intent order, status active, and the medicine, subject, prescriber, dosage (text and structured dose) and quantity that were sent."),
+        step!(Then r#"^the prescription "([^"]+)" is as it was sent$"# => as_sent, "Valid against `schemas/fhir/prescription.schema.json`; a Location naming it; intent order, status active, and the medicine, subject, prescriber, dosage (text and structured dose) and quantity that were sent."),
         step!(Then r#"^the prescription "([^"]+)" has a valid short-form prescription ID$"# => valid_id, "groupIdentifier (prescription-order-number) is three blocks of six characters with a correct ISO/IEC 7064 MOD 37-2 check character, and the item has a UUID identifier (prescription-order-item-number)."),
         step!(Then r#"^the short-form ID of "([^"]+)" carries the practice's ODS code$"# => id_carries_ods, "The ID's middle block is the practice's ODS code, zero-padded to six."),
         step!(Then r#"^the prescriptions "([^"]+)" and "([^"]+)" have different IDs$"# => different_ids, "Different resource ids, short-form IDs and item identifiers."),
@@ -466,6 +466,7 @@ async fn issued(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn as_sent(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (sent, got) = issued_as(w, a.get(1))?;
+    super::http::check_schema(w, "prescription", &got)?;
     let location = w.response()?.header("Location").unwrap_or_default().to_string();
     if !location.contains(&format!("/MedicationRequest/{}", id_of(&got))) {
         return w.fail(format!(
