@@ -107,12 +107,13 @@ pub const CONFIDENTIALITY_SYSTEM: &str = "http://hl7.org/fhir/v3/Confidentiality
 /// with this url, as CareConnect's PrescriptionType and PrescribingAgency
 /// carry it.
 pub fn extension_code<'a>(r: &'a serde_json::Value, url: &str) -> Option<&'a str> {
-    r.get("extension")?
-        .as_array()?
-        .iter()
-        .find(|e| e.get("url").and_then(serde_json::Value::as_str) == Some(url))?
-        .pointer("/valueCodeableConcept/coding/0/code")?
-        .as_str()
+    extension(r, url)?.pointer("/valueCodeableConcept/coding/0/code")?.as_str()
+}
+
+/// The extension with this url (a sub-extension too: they are listed the
+/// same way, under `extension`).
+pub fn extension<'a>(r: &'a serde_json::Value, url: &str) -> Option<&'a serde_json::Value> {
+    r.get("extension")?.as_array()?.iter().find(|e| e.get("url").and_then(serde_json::Value::as_str) == Some(url))
 }
 
 /// The prescription search parameter for prescriptions authored over 30

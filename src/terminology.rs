@@ -164,6 +164,20 @@ mod tests {
     }
 
     #[test]
+    fn dmd_extension_ids_pass_and_published_typos_fail() {
+        // UK extension (dm+d) ids, partition 10, as NHS England's EPS and
+        // FHIR examples publish them.
+        for id in ["39732311000001104", "36126511000001106", "42137211000001105", "41946511000001109"] {
+            assert_eq!(check_concept_id(id), Ok(()), "{id}");
+        }
+        // Ids published wrong: a public code list whose last digits were
+        // mangled (39692211000001107 is right), and a typo in NHS England's
+        // GP Connect demonstrator data (for 320818006).
+        assert_eq!(check_concept_id("39692211000001104"), Err(SctIdError::CheckDigit));
+        assert_eq!(check_concept_id("3200818006"), Err(SctIdError::CheckDigit));
+    }
+
+    #[test]
     fn malformed_concept_ids_fail_for_the_right_reason() {
         assert_eq!(check_concept_id("22298007"), Err(SctIdError::CheckDigit));
         assert_eq!(check_concept_id("12345"), Err(SctIdError::Length));

@@ -3,8 +3,6 @@
 //! `CodeSystem/$lookup`, with the display, status and class the pack
 //! expects.
 
-use serde_json::Value;
-
 use super::{KeyReport, Status, fetch, outcome_code, report};
 use crate::client::{Client, RequestSpec};
 use crate::gpc::{self, Interaction};
@@ -13,18 +11,6 @@ use crate::medicines::{self, Concept};
 pub async fn check(client: &Client) -> Vec<KeyReport> {
     let t = medicines::terminology();
     futures::future::join_all(t.concepts.iter().map(|c| concept(client, c))).await
-}
-
-/// The value part of a `$lookup` property.
-fn property<'a>(p: &'a Value, name: &str) -> Option<&'a Value> {
-    p.get("parameter")?.as_array()?.iter().find_map(|x| {
-        let parts = x.get("part")?.as_array()?;
-        let named = parts.iter().any(|q| q.get("valueCode").and_then(Value::as_str) == Some(name));
-        if !named {
-            return None;
-        }
-        parts.iter().find(|q| q.get("name").and_then(Value::as_str) == Some("value"))
-    })
 }
 
 async fn concept(client: &Client, c: &Concept) -> KeyReport {
@@ -45,14 +31,7 @@ async fn concept(client: &Client, c: &Concept) -> KeyReport {
         }
         Err(e) => return line(Status::Error, vec![e]),
     };
-    let display = body
-        .get("parameter")
-        .and_then(Value::as_array)
-        .and_then(|ps| ps.iter().find(|x| x.get("name").and_then(Value::as_str) == Some("display")))
-        .and_then(|x| x.get("valueString"))
-        .and_then(Value::as_str);
-    let inactive = property(&body, "inactive").and_then(|v| v.get("valueBoolean")).and_then(Value::as_bool);
-    let class = property(&body, "concept-class").and_then(|v| v.get("valueCode")).and_then(Value::as_str);
+    let medicines::LookupAnswer { display, inactive, class } = medicines::LookupAnswer::read(&body);
     let mut differs = Vec::new();
     if display != Some(c.display.as_str()) {
         differs.push(format!("display: expected `{}`, found {display:?}", c.display));

@@ -250,10 +250,6 @@ pub(super) fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn extension<'a>(r: &'a Value, url: &str) -> Option<&'a Value> {
-    r.get("extension")?.as_array()?.iter().find(|e| e.get("url").and_then(Value::as_str) == Some(url))
-}
-
 fn date_of(v: Option<&Value>) -> Option<Date> {
     v.and_then(Value::as_str).and_then(|t| t.get(..10)).and_then(clock::parse_date)
 }
@@ -389,8 +385,9 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
             Some(code.to_string())
         }
     };
-    let form =
-        extension(&sent, gpc::PRESCRIPTION_FORM_EXTENSION).and_then(|e| e.get("valueCode")).and_then(Value::as_str);
+    let form = gpc::extension(&sent, gpc::PRESCRIPTION_FORM_EXTENSION)
+        .and_then(|e| e.get("valueCode"))
+        .and_then(Value::as_str);
     let paper = form == Some("paper");
     if paper && !d(Defect::AllowsPaperPrescriptions) {
         return Err(invalid(
@@ -425,10 +422,8 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
         _ => {}
     }
     if concept.needs_words() || (concept.schedule.is_some() && d(Defect::WordsForEveryDrug)) {
-        let words = extension(&sent, gpc::CONTROLLED_DRUG_EXTENSION)
-            .and_then(|e| e.get("extension"))
-            .and_then(Value::as_array)
-            .and_then(|sub| sub.iter().find(|x| x.get("url").and_then(Value::as_str) == Some("quantityWords")))
+        let words = gpc::extension(&sent, gpc::CONTROLLED_DRUG_EXTENSION)
+            .and_then(|cd| gpc::extension(cd, "quantityWords"))
             .and_then(|x| x.get("valueString"))
             .and_then(Value::as_str);
         match words {
@@ -492,7 +487,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
         (_, Some(end)) => end,
         (_, None) => limit,
     };
-    let override_reason = extension(&sent, gpc::ALERT_OVERRIDE_EXTENSION)
+    let override_reason = gpc::extension(&sent, gpc::ALERT_OVERRIDE_EXTENSION)
         .map(|e| e.get("valueString").and_then(Value::as_str).unwrap_or_default());
     if override_reason.is_some_and(|r| r.trim().is_empty()) && !d(Defect::OverrideWithoutReason) {
         return Err(invalid("overriding an alert needs the prescriber's reason (a non-empty valueString)"));
@@ -541,7 +536,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
         json!({ "valueCode": if paper_form { "paper" } else { "electronic" } }),
     );
     if let Some(schedule) = concept.schedule {
-        let mut cd = extension(&sent, gpc::CONTROLLED_DRUG_EXTENSION).cloned().unwrap_or_else(|| json!({}));
+        let mut cd = gpc::extension(&sent, gpc::CONTROLLED_DRUG_EXTENSION).cloned().unwrap_or_else(|| json!({}));
         let mut sub: Vec<Value> = cd.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
         sub.retain(|x| x.get("url").and_then(Value::as_str) != Some("schedule"));
         sub.push(json!({ "url": "schedule", "valueCode": format!("CD{schedule}") }));

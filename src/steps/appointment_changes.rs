@@ -260,12 +260,7 @@ async fn reads_back_booked(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 fn arrival_time(a: &Value) -> Option<OffsetDateTime> {
-    a.get("extension")?
-        .as_array()?
-        .iter()
-        .find(|e| e.get("url").and_then(Value::as_str) == Some(gpc::ARRIVAL_TIME_EXTENSION))?
-        .get("valueDateTime")
-        .and_then(|v| at(Some(v)))
+    gpc::extension(a, gpc::ARRIVAL_TIME_EXTENSION)?.get("valueDateTime").and_then(|v| at(Some(v)))
 }
 
 /// Whether a time the candidate stamped is within the allowed skew of when

@@ -221,12 +221,7 @@ async fn name_requester(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 fn sequence(e: &Value) -> Option<i64> {
-    e.get("extension")?
-        .as_array()?
-        .iter()
-        .find(|x| x.get("url").and_then(Value::as_str) == Some(gpc::AUDIT_SEQUENCE_EXTENSION))?
-        .get("valueInteger")?
-        .as_i64()
+    gpc::extension(e, gpc::AUDIT_SEQUENCE_EXTENSION)?.get("valueInteger")?.as_i64()
 }
 
 async fn in_order(w: &mut RfaWorld, _: &Args) -> StepResult {

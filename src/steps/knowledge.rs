@@ -114,13 +114,7 @@ fn find_alert(w: &RfaWorld, rx: &Value, severity: &str, category: &str, reason: 
 }
 
 fn override_reason(sent: &Value) -> Option<String> {
-    sent.get("extension")?
-        .as_array()?
-        .iter()
-        .find(|e| e.get("url").and_then(Value::as_str) == Some(gpc::ALERT_OVERRIDE_EXTENSION))?
-        .get("valueString")?
-        .as_str()
-        .map(str::to_string)
+    gpc::extension(sent, gpc::ALERT_OVERRIDE_EXTENSION)?.get("valueString")?.as_str().map(str::to_string)
 }
 
 async fn records_alert(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -178,20 +172,6 @@ async fn lookup_code(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-fn property<'a>(p: &'a Value, name: &str) -> Option<&'a Value> {
-    p.get("parameter")?.as_array()?.iter().find_map(|x| {
-        let parts = x.get("part")?.as_array()?;
-        let is = parts.iter().any(|q| {
-            q.get("name").and_then(Value::as_str) == Some("code")
-                && q.get("valueCode").and_then(Value::as_str) == Some(name)
-        });
-        if !is {
-            return None;
-        }
-        parts.iter().find(|q| q.get("name").and_then(Value::as_str) == Some("value"))
-    })
-}
-
 async fn answers(w: &mut RfaWorld, a: &Args) -> StepResult {
     let resp = w.response()?;
     let p = match (resp.status, resp.json()) {
@@ -200,16 +180,11 @@ async fn answers(w: &mut RfaWorld, a: &Args) -> StepResult {
             return w.fail(format!("the look-up should answer 200 with Parameters, it answered HTTP {status}"));
         }
     };
-    let display = p
-        .get("parameter")
-        .and_then(Value::as_array)
-        .and_then(|ps| ps.iter().find(|x| x.get("name").and_then(Value::as_str) == Some("display")))
-        .and_then(|x| x.get("valueString"))
-        .and_then(Value::as_str);
+    let answer = crate::medicines::LookupAnswer::read(&p);
+    let (display, inactive, class) = (answer.display, answer.inactive, answer.class);
     if display != Some(a.get(1)) {
         return w.fail(format!("the look-up should answer the display `{}`, it answers {display:?}", a.get(1)));
     }
-    let inactive = property(&p, "inactive").and_then(|v| v.get("valueBoolean")).and_then(Value::as_bool);
     if inactive != Some(a.get(2) == "inactive") {
         return w.fail(format!(
             "the concept is {}: the `inactive` property should be {}, it is {inactive:?}",
@@ -217,7 +192,6 @@ async fn answers(w: &mut RfaWorld, a: &Args) -> StepResult {
             a.get(2) == "inactive"
         ));
     }
-    let class = property(&p, "concept-class").and_then(|v| v.get("valueCode")).and_then(Value::as_str);
     if class != Some(a.get(3)) {
         return w.fail(format!("the `concept-class` property should be {}, it is {class:?}", a.get(3)));
     }

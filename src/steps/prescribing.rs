@@ -611,12 +611,8 @@ async fn nominates(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn electronic(w: &mut RfaWorld, a: &Args) -> StepResult {
     let got = issued_as(w, a.get(1))?.1;
-    let form = got
-        .get("extension")
-        .and_then(Value::as_array)
-        .and_then(|e| e.iter().find(|x| x.get("url").and_then(Value::as_str) == Some(gpc::PRESCRIPTION_FORM_EXTENSION)))
-        .and_then(|x| x.get("valueCode"))
-        .and_then(Value::as_str);
+    let form =
+        gpc::extension(&got, gpc::PRESCRIPTION_FORM_EXTENSION).and_then(|x| x.get("valueCode")).and_then(Value::as_str);
     if form != Some("electronic") {
         return w.fail(format!("the prescription form should be electronic, it is {form:?}"));
     }
@@ -667,13 +663,8 @@ async fn is_kind(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn is_schedule(w: &mut RfaWorld, a: &Args) -> StepResult {
     let got = issued_as(w, a.get(1))?.1;
-    let schedule = got
-        .get("extension")
-        .and_then(Value::as_array)
-        .and_then(|e| e.iter().find(|x| x.get("url").and_then(Value::as_str) == Some(gpc::CONTROLLED_DRUG_EXTENSION)))
-        .and_then(|x| x.get("extension"))
-        .and_then(Value::as_array)
-        .and_then(|sub| sub.iter().find(|x| x.get("url").and_then(Value::as_str) == Some("schedule")))
+    let schedule = gpc::extension(&got, gpc::CONTROLLED_DRUG_EXTENSION)
+        .and_then(|cd| gpc::extension(cd, "schedule"))
         .and_then(|x| x.get("valueCode"))
         .and_then(Value::as_str);
     let want = format!("CD{}", a.get(2));
@@ -687,12 +678,7 @@ async fn is_schedule(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 /// The EPS prescription status code in a prescription.
 pub(super) fn status_code(r: &Value) -> Option<&str> {
-    r.get("extension")?
-        .as_array()?
-        .iter()
-        .find(|x| x.get("url").and_then(Value::as_str) == Some(gpc::PRESCRIPTION_STATUS_EXTENSION))?
-        .pointer("/valueCoding/code")?
-        .as_str()
+    gpc::extension(r, gpc::PRESCRIPTION_STATUS_EXTENSION)?.pointer("/valueCoding/code")?.as_str()
 }
 
 async fn has_status(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -727,10 +713,7 @@ async fn is_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
                 .fail(format!("the cancellation should answer 200 with the prescription, it answered HTTP {status}"));
         }
     };
-    let reason = got
-        .get("extension")
-        .and_then(Value::as_array)
-        .and_then(|e| e.iter().find(|x| x.get("url").and_then(Value::as_str) == Some(gpc::STATUS_REASON_EXTENSION)))
+    let reason = gpc::extension(&got, gpc::STATUS_REASON_EXTENSION)
         .and_then(|x| x.pointer("/valueCoding/code"))
         .and_then(Value::as_str);
     let status = got.get("status").and_then(Value::as_str);
