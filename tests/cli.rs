@@ -365,11 +365,13 @@ fn the_profile_documents_every_automated_requirement() {
     assert!(missing.is_empty(), "docs/profile.md does not document: {missing:?}");
 }
 
-/// A supplier's system keeps what earlier runs wrote: the REC, ONL and ARR
-/// requirements must pass again on a candidate that already holds their
-/// entries, registrations, audit records, appointments and repeat requests.
+/// A supplier's system keeps what earlier runs wrote: the REC, ONL, ARR,
+/// EPS, DSP and KNW requirements must pass again on a candidate that
+/// already holds their entries, registrations, audit records,
+/// appointments, repeat requests, prescriptions (the knowledge base sees
+/// them) and dispenses.
 #[test]
-fn rec_onl_and_arr_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
+fn writing_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
     let (_server, base) = common::serve(&[]);
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = dir.path().join("c.toml");
@@ -387,6 +389,12 @@ fn rec_onl_and_arr_requirements_pass_again_on_a_candidate_that_kept_earlier_runs
             "ONL",
             "--area",
             "ARR",
+            "--area",
+            "EPS",
+            "--area",
+            "DSP",
+            "--area",
+            "KNW",
             "--out",
             out.to_str().expect("utf8"),
         ]);
