@@ -57,10 +57,38 @@ pub fn statement(state: &State) -> Value {
         "interaction": [{ "code": "search-type" }],
         "searchParam": [{ "name": "entity-id", "type": "token" }]
     }));
-    let operations = json!([{
-        "name": "gpc.registerpatient",
-        "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-RegisterPatient-Operation-1" }
-    }]);
+    // Prescribing, dispensing and the knowledge base's look-up (profile
+    // §28–30): the profile's own, so their documentation is the profile.
+    resources.push(json!({
+        "type": "MedicationRequest",
+        "documentation": "Prescribing through EPS (RFA profile §28)",
+        "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "search-type" }],
+        "searchParam": [
+            { "name": "patient", "type": "reference" },
+            { "name": "identifier", "type": "token", "documentation": "the short-form prescription ID or the item's UUID" },
+            { "name": "authoredon", "type": "date" }
+        ]
+    }));
+    resources.push(json!({
+        "type": "MedicationDispense",
+        "documentation": "Dispensing by a dispensing practice (RFA profile §29)",
+        "interaction": [{ "code": "create" }, { "code": "search-type" }],
+        "searchParam": [{ "name": "prescription", "type": "reference" }]
+    }));
+    let operations = json!([
+        {
+            "name": "gpc.registerpatient",
+            "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-RegisterPatient-Operation-1" }
+        },
+        {
+            "name": "rfa.cancel",
+            "definition": { "reference": "https://rfa-harness.dev/fhir/OperationDefinition/cancel-prescription-1" }
+        },
+        {
+            "name": "lookup",
+            "definition": { "reference": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup" }
+        }
+    ]);
     let mut statement = envelope(
         "RFA Reference GP Connect provider",
         fhir_version,
