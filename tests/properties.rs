@@ -175,3 +175,89 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
         ]
     })
 }
+
+/// The reference's prescribing, dispensing, cancellation and look-up
+/// endpoints answer whatever they are sent — a valid prescription or
+/// dispense with one part replaced by arbitrary JSON, or arbitrary JSON
+/// outright — with 201 or a 4xx OperationOutcome: never a 5xx, never a
+/// dropped connection. One reference serves all cases.
+#[test]
+fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
+    use proptest::strategy::ValueTree;
+    use rfa_harness::client::{Client, RequestSpec};
+    use rfa_harness::gpc::Interaction;
+    use serde_json::json;
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let fixtures = FixturePack::embedded().expect("fixtures");
+        let patient = |k: &str| fixtures.patients[k].resource.as_ref().expect("resource")["id"].clone();
+        let (p1, p6) = (patient("patient1"), patient("patient6"));
+        let addr = "127.0.0.1:0".parse().expect("addr");
+        let server = rfa_harness::reference::start(addr, rfa_harness::reference::DefectSet::none(), &fixtures)
+            .await
+            .expect("start");
+        let client = Client::new(std::sync::Arc::new(server.candidate_config(&fixtures))).expect("client");
+        let prescription = json!({
+            "resourceType": "MedicationRequest", "intent": "order", "status": "active",
+            "extension": [{ "url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescriptionType-1",
+                "valueCodeableConcept": { "coding": [{ "code": "acute" }] } }],
+            "medicationCodeableConcept": { "coding": [{ "system": "http://snomed.info/sct", "code": "322236009" }] },
+            "subject": { "reference": format!("Patient/{}", p1.as_str().unwrap_or_default()) },
+            "requester": { "agent": { "identifier": { "system": "https://fhir.nhs.uk/Id/sds-user-id", "value": "RFAP00000001" } } },
+            "dosageInstruction": [{ "text": "one", "timing": { "repeat": { "frequency": 3, "period": 1, "periodUnit": "d" } }, "doseQuantity": { "value": 1 } }],
+            "dispenseRequest": { "quantity": { "value": 21, "unit": "tablet" }, "numberOfRepeatsAllowed": 0,
+                "validityPeriod": { "start": "2020-01-01" }, "performer": { "identifier": { "value": "FA565" } } }
+        });
+        let dispense = json!({
+            "resourceType": "MedicationDispense", "status": "completed",
+            "medicationCodeableConcept": { "coding": [{ "code": "323510009" }] },
+            "subject": { "reference": format!("Patient/{}", p6.as_str().unwrap_or_default()) },
+            "authorizingPrescription": [{ "reference": "MedicationRequest/expired-patient6" }],
+            "quantity": { "value": 1, "unit": "capsule" }
+        });
+        let cancel = json!({ "resourceType": "Parameters", "parameter": [{ "name": "reason", "valueCoding": { "code": "0001" } }] });
+        let places = [
+            "", "/extension", "/extension/0", "/extension/0/valueCodeableConcept", "/medicationCodeableConcept",
+            "/medicationCodeableConcept/coding", "/subject", "/requester/agent", "/dosageInstruction",
+            "/dosageInstruction/0", "/dosageInstruction/0/timing", "/dispenseRequest", "/dispenseRequest/quantity",
+            "/dispenseRequest/validityPeriod", "/dispenseRequest/performer", "/dispenseRequest/numberOfRepeatsAllowed",
+            "/quantity", "/authorizingPrescription", "/authorizingPrescription/0", "/parameter", "/parameter/0",
+        ];
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let junk = arbitrary_json();
+        let targets = [
+            (Interaction::CreatePrescription, "MedicationRequest", &prescription),
+            (Interaction::RecordDispense, "MedicationDispense", &dispense),
+            (Interaction::CancelPrescription, "MedicationRequest/no-such-prescription/$rfa.cancel", &cancel),
+        ];
+        for round in 0..40 {
+            for (interaction, path, base) in targets {
+                let place = places[(round * 7 + path.len()) % places.len()];
+                let value = junk.new_tree(&mut runner).expect("value").current();
+                let mut body = base.clone();
+                match body.pointer_mut(place) {
+                    Some(at) => *at = value,
+                    None => body = value,
+                }
+                let mut spec = RequestSpec::new(interaction, path);
+                spec.method = reqwest::Method::POST;
+                spec.body = Some(body.to_string().into_bytes());
+                let (_, result) = client.send(&spec, None).await;
+                let resp = result.unwrap_or_else(|e| panic!("{path}: no answer to {body}: {e}"));
+                assert!(resp.status == 201 || (400..500).contains(&resp.status), "{path}: HTTP {} for {body}", resp.status);
+                if resp.status != 201 {
+                    let outcome = resp.json().unwrap_or_else(|e| panic!("{path}: {e}"));
+                    assert_eq!(outcome["resourceType"], "OperationOutcome", "{path}: {body}");
+                }
+            }
+            let code: String = junk.new_tree(&mut runner).expect("value").current().to_string().chars().take(30).collect();
+            let mut spec = RequestSpec::new(Interaction::LookupCode, "CodeSystem/$lookup");
+            spec.query.push(("system".into(), "http://snomed.info/sct".into()));
+            spec.query.push(("code".into(), code.clone()));
+            let (_, result) = client.send(&spec, None).await;
+            let resp = result.unwrap_or_else(|e| panic!("$lookup {code}: {e}"));
+            assert!((400..500).contains(&resp.status), "$lookup of {code}: HTTP {}", resp.status);
+        }
+        server.stop().await;
+    });
+}
