@@ -206,7 +206,7 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             "requester": { "agent": { "identifier": { "system": "https://fhir.nhs.uk/Id/sds-user-id", "value": "RFAP00000001" } } },
             "dosageInstruction": [{ "text": "one", "timing": { "repeat": { "frequency": 3, "period": 1, "periodUnit": "d" } }, "doseQuantity": { "value": 1 } }],
             "dispenseRequest": { "quantity": { "value": 21, "unit": "tablet" }, "numberOfRepeatsAllowed": 0,
-                "validityPeriod": { "start": "2020-01-01" }, "performer": { "identifier": { "value": "FA565" } } }
+                "validityPeriod": {}, "performer": { "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "FA565" } } }
         });
         let dispense = json!({
             "resourceType": "MedicationDispense", "status": "completed",
@@ -216,6 +216,13 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             "quantity": { "value": 1, "unit": "capsule" }
         });
         let cancel = json!({ "resourceType": "Parameters", "parameter": [{ "name": "reason", "valueCoding": { "code": "0001" } }] });
+        // Unmangled, the prescription is issued: the mangling starts from
+        // something the reference accepts, so it reaches every check.
+        let mut spec = RequestSpec::new(Interaction::CreatePrescription, "MedicationRequest");
+        spec.method = reqwest::Method::POST;
+        spec.body = Some(prescription.to_string().into_bytes());
+        let (_, result) = client.send(&spec, None).await;
+        assert_eq!(result.expect("an answer").status, 201, "the unmangled prescription is issued");
         let places = [
             "", "/extension", "/extension/0", "/extension/0/valueCodeableConcept", "/medicationCodeableConcept",
             "/medicationCodeableConcept/coding", "/subject", "/requester/agent", "/dosageInstruction",

@@ -165,7 +165,13 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
         | repeat |
 
   @RFA-EPS-021 @lot1 @must
-  Rule: A prescription (other than repeat dispensing) valid for longer than six months is refused with 422 INVALID_RESOURCE
+  Rule: A prescription (other than repeat dispensing) valid for longer than six months, or from before today, is refused with 422 INVALID_RESOURCE
+
+    Scenario: from yesterday
+      Given a prescription for "patient1" of "Ibuprofen 400mg tablets"
+      And the prescription's validity start is "{today-1}"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
 
     Scenario Outline: ending <end>
       Given a prescription for "patient1" of "Ibuprofen 400mg tablets"

@@ -61,7 +61,7 @@ defects! {
         "labels FHIR responses application/json instead of application/fhir+json";
     CacheableErrors = "cacheable-errors" ["RFA-ACC-015"]
         "omits Cache-Control: no-store on error responses";
-    OutcomeWithoutProfile = "outcome-without-profile" ["RFA-ACC-016"]
+    OutcomeWithoutProfile = "outcome-without-profile" ["RFA-ACC-016", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-018"]
         "sends OperationOutcomes without the GPConnect-OperationOutcome-1 profile in meta";
     CaseInsensitiveRoutes = "case-insensitive-routes" ["RFA-ACC-017"]
         "serves /Metadata and /patient as if they were /metadata and /Patient";
@@ -449,7 +449,7 @@ defects! {
     NoExpiry = "no-expiry" ["RFA-EPS-001", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-028"]
         "gives prescriptions no validity end";
     AcceptsLongValidity = "accepts-long-validity" ["RFA-EPS-019", "RFA-EPS-021"]
-        "accepts a validity period longer than the law allows";
+        "accepts a validity period longer than the law allows, or starting in the past";
     CancelDropsReason = "cancel-drops-reason" ["RFA-EPS-022"]
         "cancels a prescription without keeping the reason";
     CancelsWithoutReason = "cancels-without-reason" ["RFA-EPS-023"]

@@ -52,17 +52,6 @@ impl Alert {
         self.severity == Severity::High || s.defects.has(Defect::ModerateBlocks)
     }
 
-    /// The OperationOutcome issue that reports it.
-    pub fn issue(&self) -> Value {
-        let (code, display) = self.category.code();
-        json!({
-            "severity": if self.severity == Severity::High { "error" } else { "warning" },
-            "code": "business-rule",
-            "details": { "coding": [{ "system": gpc::ACT_CODE_SYSTEM, "code": code, "display": display }] },
-            "diagnostics": self.detail
-        })
-    }
-
     /// The DetectedIssue kept with the prescription.
     pub fn detected_issue(&self, id: &str, patient: &str, override_reason: Option<&str>, author: &Value) -> Value {
         let (code, display) = self.category.code();

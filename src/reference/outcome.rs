@@ -41,13 +41,14 @@ pub struct Outcome {
     pub diagnostics: String,
     /// Left out under the `outcome-without-profile` defect.
     pub with_profile: bool,
-    /// Further issues after the Spine code's (knowledge-base alerts).
-    pub issues: Vec<Value>,
+    /// Resources the outcome carries (knowledge-base alerts, as
+    /// DetectedIssues), so its one issue stays GP Connect's Spine issue.
+    pub contained: Vec<Value>,
 }
 
 impl Outcome {
     pub fn new(code: SpineCode, diagnostics: impl Into<String>) -> Self {
-        Self { code, diagnostics: diagnostics.into(), with_profile: true, issues: Vec::new() }
+        Self { code, diagnostics: diagnostics.into(), with_profile: true, contained: Vec::new() }
     }
 
     pub fn body(&self) -> Value {
@@ -65,8 +66,8 @@ impl Outcome {
                 "diagnostics": self.diagnostics,
             }],
         });
-        if let Some(Value::Array(issues)) = body.get_mut("issue") {
-            issues.extend(self.issues.iter().cloned());
+        if !self.contained.is_empty() {
+            body["contained"] = Value::Array(self.contained.clone());
         }
         if !self.with_profile
             && let Some(obj) = body.as_object_mut()

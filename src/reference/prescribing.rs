@@ -465,6 +465,9 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     }
     let today = clock::today();
     let start = date_of(sent.pointer("/dispenseRequest/validityPeriod/start")).unwrap_or(today);
+    if start < today && !d(Defect::AcceptsLongValidity) {
+        return Err(invalid("a prescription's validity cannot start before today (it would be issued part-spent)"));
+    }
     let sent_end = date_of(sent.pointer("/dispenseRequest/validityPeriod/end"));
     let short = concept.short_validity() && !d(Defect::CdLongValidity);
     let (limit, what) = match kind {
@@ -500,7 +503,12 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
             "the knowledge base stops this prescription: {} (override with a reason to go ahead)",
             blocking.iter().map(|a| a.detail.as_str()).collect::<Vec<_>>().join("; ")
         ));
-        o.issues = blocking.iter().map(|a| a.issue()).collect();
+        let none = json!(null);
+        o.contained = blocking
+            .iter()
+            .enumerate()
+            .map(|(i, a)| a.detected_issue(&format!("alert{}", i + 1), &patient_id, None, &none))
+            .collect();
         return Err(o);
     }
 

@@ -11,7 +11,7 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Then r#"^the prescription is stopped by an? (allergy|interaction) alert$"# => stopped_by, "HTTP 422 INVALID_RESOURCE with an OperationOutcome issue whose details are v3 ActCode ALGY (allergy) or DRG (drug interaction)."),
+        step!(Then r#"^the prescription is stopped by an? (allergy|interaction) alert$"# => stopped_by, "HTTP 422 INVALID_RESOURCE (a GPConnect-OperationOutcome-1) carrying, contained, a high-severity DetectedIssue of category v3 ActCode ALGY (allergy) or DRG (drug interaction)."),
         step!(Then r#"^the prescription "([^"]+)" records an? (high|moderate) (allergy|interaction|duplicate therapy) alert( with the override reason)?$"# => records_alert, "The issued prescription holds, referenced from detectedIssue, a contained DetectedIssue of this category (ALGY, DRG, DUPTHPY) and severity; with the override reason, a mitigation quoting the prescriber's reason."),
         step!(Then r#"^the prescription "([^"]+)" records no alert$"# => records_none, "The issued prescription holds no DetectedIssue."),
         step!(Then r#"^the prescription read back records an? (high|moderate) (allergy|interaction|duplicate therapy) alert$"# => read_back_records, "HTTP 200 and the prescription read still holds that DetectedIssue."),
@@ -40,18 +40,17 @@ async fn stopped_by(w: &mut RfaWorld, a: &Args) -> StepResult {
             ));
         }
     };
-    let issues = outcome.get("issue").and_then(Value::as_array).cloned().unwrap_or_default();
-    let spine =
-        issues.iter().any(|i| i.pointer("/details/coding/0/code").and_then(Value::as_str) == Some("INVALID_RESOURCE"));
-    let alert = issues.iter().any(|i| {
-        i.pointer("/details/coding").and_then(Value::as_array).into_iter().flatten().any(|c| {
-            c.get("system").and_then(Value::as_str) == Some(gpc::ACT_CODE_SYSTEM)
-                && c.get("code").and_then(Value::as_str) == Some(want)
-        })
+    super::http::check_schema(w, "operation-outcome", &outcome)?;
+    let spine = outcome.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str) == Some("INVALID_RESOURCE");
+    let alert = outcome.get("contained").and_then(Value::as_array).into_iter().flatten().any(|d| {
+        d.get("resourceType").and_then(Value::as_str) == Some("DetectedIssue")
+            && d.pointer("/category/coding/0/system").and_then(Value::as_str) == Some(gpc::ACT_CODE_SYSTEM)
+            && d.pointer("/category/coding/0/code").and_then(Value::as_str) == Some(want)
+            && d.get("severity").and_then(Value::as_str) == Some("high")
     });
     if !spine || !alert {
         return w.fail(format!(
-            "the refusal should be INVALID_RESOURCE with an issue coded {want} ({}) for the alert",
+            "the refusal should be INVALID_RESOURCE carrying, contained, a high-severity DetectedIssue of category {want} ({}) for the alert",
             gpc::ACT_CODE_SYSTEM
         ));
     }

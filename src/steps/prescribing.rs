@@ -17,7 +17,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a prescription for "([^"]+)" of "([^"]+)"$"# => for_medicine, "Begins `POST [base]/MedicationRequest`: an acute prescription (intent order) of this medicine of the test data's terminology (`fixtures/terminology.json`, by display) for the fixture patient: one unit three times a day, 21 units, prescriber practitioner1's SDS user id, no nominated dispenser; for Schedule 2 and 3 controlled drugs the quantity in words too."),
         step!(Given r#"^a prescription for "([^"]+)" of the code "([^"]*)"$"# => for_code, "The same, naming this literal code (counted in tablets)."),
         step!(Given r#"^the prescription is (acute|repeat|repeat dispensing)$"# => kind, "Sets the prescription type: repeat with 3 further issues; repeat dispensing with 2 further issues, valid from today for 6 months."),
-        step!(Given r#"^the prescription's (dosage text|dose|frequency|quantity|quantity unit|quantity in words|prescriber|prescriber system|nominated pharmacy|repeats|validity end|form|type|medication system|patient|patient id) is "([^"]*)"$"# => set_field, "Sets one field of the prescription being built. Numbers for dose, frequency (per day), quantity and repeats; a fixture key for patient, a literal logical id for patient id; `{today+N}` or `{today+Nm}` (months) in the validity end."),
+        step!(Given r#"^the prescription's (dosage text|dose|frequency|quantity|quantity unit|quantity in words|prescriber|prescriber system|nominated pharmacy|repeats|validity start|validity end|form|type|medication system|patient|patient id) is "([^"]*)"$"# => set_field, "Sets one field of the prescription being built. Numbers for dose, frequency (per day), quantity and repeats; a fixture key for patient, a literal logical id for patient id; `{today+N}` or `{today+Nm}` (months) in the validity end."),
         step!(Given r#"^the prescription has no (dosage text|dosage|dose|quantity|quantity in words|prescriber|prescription type|repeats|validity end)$"# => remove_field, "Leaves one field out of the prescription being built."),
         step!(Given r#"^the prescription is for the practice's dispensary to dispense$"# => to_dispensary, "Nominates the practice itself (its ODS code from the config) as the dispenser."),
         step!(Given r#"^the prescriber overrides the alerts because "([^"]*)"$"# => override_alerts, "Adds the prescriber's reason for going ahead despite high-severity alerts (profile §30)."),
@@ -203,7 +203,7 @@ async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
     let v = expanded.as_str();
     let value = match field {
         "dose" | "frequency" | "quantity" | "repeats" => number(field, v)?,
-        "validity end" => json!(date_arg(v)?),
+        "validity end" | "validity start" => json!(date_arg(v)?),
         _ => json!(v),
     };
     let rx = draft(w)?;
@@ -218,6 +218,7 @@ async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
         "prescriber system" => put(rx, &["requester", "agent", "identifier", "system"], value),
         "nominated pharmacy" => put(rx, &["dispenseRequest", "performer"], nomination(v)),
         "repeats" => put(rx, &["dispenseRequest", "numberOfRepeatsAllowed"], value),
+        "validity start" => put(rx, &["dispenseRequest", "validityPeriod", "start"], value),
         "validity end" => {
             put(rx, &["dispenseRequest", "validityPeriod", "start"], json!(crate::clock::ymd(crate::clock::today())));
             put(rx, &["dispenseRequest", "validityPeriod", "end"], value);
