@@ -97,6 +97,8 @@ pub const CONTROLLED_DRUG_EXTENSION: &str = "https://rfa-harness.dev/fhir/Struct
 pub const PRESCRIPTION_FORM_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/prescription-form-1";
 /// The prescriber's reason for going ahead despite a high-severity alert.
 pub const ALERT_OVERRIDE_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/alert-override-1";
+/// A practice's own identifier for a finance claim (the harness's).
+pub const CLAIM_IDENTIFIER_SYSTEM: &str = "https://rfa-harness.dev/Id/claim";
 /// DetectedIssue.category codes: DRG (drug interaction), ALGY (allergy),
 /// DUPTHPY (duplicate therapy).
 pub const ACT_CODE_SYSTEM: &str = "http://hl7.org/fhir/v3/ActCode";
@@ -241,6 +243,8 @@ pub enum Interaction {
     RecordDispense,
     SearchDispenses,
     LookupCode,
+    CreateClaim,
+    SearchClaims,
 }
 
 impl Interaction {
@@ -275,6 +279,8 @@ impl Interaction {
             Self::RecordDispense,
             Self::SearchDispenses,
             Self::LookupCode,
+            Self::CreateClaim,
+            Self::SearchClaims,
         ])
     }
 
@@ -339,6 +345,8 @@ impl Interaction {
             Self::RecordDispense => "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationdispense-1",
             Self::SearchDispenses => "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationdispense-1",
             Self::LookupCode => "urn:nhs:names:services:gpconnect:fhir:operation:codesystem.lookup-1",
+            Self::CreateClaim => "urn:nhs:names:services:gpconnect:fhir:rest:create:claim-1",
+            Self::SearchClaims => "urn:nhs:names:services:gpconnect:fhir:rest:search:claim-1",
         }
     }
 
@@ -381,7 +389,8 @@ impl Interaction {
             | Self::SearchRepeatRequests
             | Self::ReadPrescription
             | Self::SearchPrescriptions
-            | Self::SearchDispenses => "patient/*.read",
+            | Self::SearchDispenses
+            | Self::SearchClaims => "patient/*.read",
             Self::CreateEntry(_)
             | Self::UpdateEntry(_)
             | Self::RegisterPatient
@@ -393,7 +402,8 @@ impl Interaction {
             | Self::MarkDidNotAttend
             | Self::CreatePrescription
             | Self::CancelPrescription
-            | Self::RecordDispense => "patient/*.write",
+            | Self::RecordDispense
+            | Self::CreateClaim => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }

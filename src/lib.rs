@@ -16,6 +16,7 @@ pub mod dossier;
 pub mod embedded;
 pub mod entries;
 pub mod evidence;
+pub mod finance;
 pub mod fixtures;
 pub mod fuzzing;
 pub mod gpc;

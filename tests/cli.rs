@@ -369,7 +369,7 @@ fn the_profile_documents_every_automated_requirement() {
 /// EPS, DSP and KNW requirements must pass again on a candidate that
 /// already holds their entries, registrations, audit records,
 /// appointments, repeat requests, prescriptions (the knowledge base sees
-/// them) and dispenses.
+/// them), dispenses and finance claims (FIN, too).
 #[test]
 fn writing_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
     let (_server, base) = common::serve(&[]);
@@ -395,6 +395,8 @@ fn writing_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
             "DSP",
             "--area",
             "KNW",
+            "--area",
+            "FIN",
             "--out",
             out.to_str().expect("utf8"),
         ]);

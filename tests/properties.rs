@@ -176,9 +176,9 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
-/// The reference's prescribing, dispensing, cancellation and look-up
-/// endpoints answer whatever they are sent — a valid prescription or
-/// dispense with one part replaced by arbitrary JSON, or arbitrary JSON
+/// The reference's prescribing, dispensing, cancellation, claim and
+/// look-up endpoints answer whatever they are sent — a valid prescription,
+/// dispense or claim with one part replaced by arbitrary JSON, or arbitrary JSON
 /// outright — with 201 or a 4xx OperationOutcome: never a 5xx, never a
 /// dropped connection. One reference serves all cases.
 #[test]
@@ -215,6 +215,14 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             "authorizingPrescription": [{ "reference": "MedicationRequest/expired-patient6" }],
             "quantity": { "value": 1, "unit": "capsule" }
         });
+        let claim = json!({
+            "resourceType": "Claim", "status": "active", "use": "complete",
+            "patient": { "reference": format!("Patient/{}", p6.as_str().unwrap_or_default()) },
+            "item": [{ "sequence": 1, "service": { "coding": [{ "system": "https://rfa-harness.dev/fhir/CodeSystem/gp-fee-schedule", "code": "flu-vaccination" }] },
+                "servicedDate": "2001-06-01", "encounter": [{ "reference": "Encounter/none" }], "quantity": { "value": 1 },
+                "unitPrice": { "value": 10.06, "code": "GBP" }, "net": { "value": 10.06, "code": "GBP" } }],
+            "total": { "value": 10.06, "code": "GBP" }
+        });
         let cancel = json!({ "resourceType": "Parameters", "parameter": [{ "name": "reason", "valueCoding": { "code": "0001" } }] });
         // Unmangled, the prescription is issued: the mangling starts from
         // something the reference accepts, so it reaches every check.
@@ -229,6 +237,7 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             "/dosageInstruction/0", "/dosageInstruction/0/timing", "/dispenseRequest", "/dispenseRequest/quantity",
             "/dispenseRequest/validityPeriod", "/dispenseRequest/performer", "/dispenseRequest/numberOfRepeatsAllowed",
             "/quantity", "/authorizingPrescription", "/authorizingPrescription/0", "/parameter", "/parameter/0",
+            "/item", "/item/0", "/item/0/unitPrice", "/item/0/quantity", "/total", "/patient",
         ];
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         let junk = arbitrary_json();
@@ -236,6 +245,7 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             (Interaction::CreatePrescription, "MedicationRequest", &prescription),
             (Interaction::RecordDispense, "MedicationDispense", &dispense),
             (Interaction::CancelPrescription, "MedicationRequest/no-such-prescription/$rfa.cancel", &cancel),
+            (Interaction::CreateClaim, "Claim", &claim),
         ];
         for round in 0..40 {
             for (interaction, path, base) in targets {

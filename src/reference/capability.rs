@@ -75,6 +75,12 @@ pub fn statement(state: &State) -> Value {
         "interaction": [{ "code": "create" }, { "code": "search-type" }],
         "searchParam": [{ "name": "prescription", "type": "reference" }]
     }));
+    resources.push(json!({
+        "type": "Claim",
+        "documentation": "Practice finance claims (RFA profile §31)",
+        "interaction": [{ "code": "create" }, { "code": "search-type" }],
+        "searchParam": [{ "name": "patient", "type": "reference" }, { "name": "identifier", "type": "token" }]
+    }));
     let operations = json!([
         {
             "name": "gpc.registerpatient",

@@ -367,7 +367,7 @@ defects! {
         "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
     PatientReadsWholeRecord = "patient-reads-whole-record" ["RFA-ONL-031"]
         "gives a patient-scoped token every part of the structured record, not the summary";
-    PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-ONL-032", "RFA-ARR-009", "RFA-EPS-032", "RFA-DSP-014"]
+    PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-ARR-009", "RFA-DSP-014", "RFA-EPS-032", "RFA-FIN-008", "RFA-ONL-032"]
         "lets a patient-scoped token record entries, read the audit trail, find and register patients";
     PatientTokenUnchecked = "patient-token-unchecked" ["RFA-ONL-033"]
         "accepts a patient-scoped token without P9 identity proofing or the patient's NHS number";
@@ -538,6 +538,24 @@ defects! {
         "checks interactions against the record's repeats only, not against prescriptions just issued";
     AlertsLostOnRead = "alerts-lost-on-read" ["RFA-KNW-019"]
         "keeps no alert with the prescription: reading it back shows none";
+    ClaimDropsItems = "claim-drops-items" ["RFA-FIN-001"]
+        "answers a new claim without its items";
+    ClaimsUnrecordedService = "claims-unrecorded-service" ["RFA-FIN-002"]
+        "accepts claims for services that are not in the patient's record";
+    AcceptsDuplicateClaims = "accepts-duplicate-claims" ["RFA-FIN-003"]
+        "pays the same service twice";
+    ItemNetUnchecked = "item-net-unchecked" ["RFA-FIN-004"]
+        "does not check that an item's net is its quantity times its unit price";
+    TotalUnchecked = "total-unchecked" ["RFA-FIN-005"]
+        "does not check that a claim's total is the sum of its items";
+    AnyFee = "any-fee" ["RFA-FIN-006"]
+        "accepts any price, currency or service code instead of the fee schedule's";
+    ClaimsNotListed = "claims-not-listed" ["RFA-FIN-007"]
+        "does not list a patient's claims";
+    PatientsCanClaim = "patients-can-claim" ["RFA-FIN-008"]
+        "lets a patient-scoped token make finance claims";
+    ServiceDateUnchecked = "service-date-unchecked" ["RFA-FIN-009"]
+        "accepts a service date that is not the date of the service recorded, or in the future";
 }
 
 impl Defect {

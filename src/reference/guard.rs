@@ -69,7 +69,8 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction, now: 
     check_claims(state, &claims, interaction, now)?;
     let lenient = d(Defect::PatientTokenServesEverything)
         || (interaction == Interaction::CreatePrescription && d(Defect::PatientsCanPrescribe))
-        || (interaction == Interaction::RecordDispense && d(Defect::PatientsCanDispense));
+        || (interaction == Interaction::RecordDispense && d(Defect::PatientsCanDispense))
+        || (interaction == Interaction::CreateClaim && d(Defect::PatientsCanClaim));
     if claims.contains_key(gpc::REQUESTING_PATIENT_CLAIM) && !lenient {
         patient_may(interaction)?;
     }

@@ -5,6 +5,7 @@
 mod appointments;
 mod audit;
 mod capability;
+mod claims;
 mod clinical;
 pub mod defects;
 mod directory;
@@ -74,6 +75,8 @@ pub struct State {
     /// Prescriptions issued through the API, and the test data's (EPS).
     pub prescriptions: prescribing::Prescriptions,
     pub dispenses: dispensing::Dispenses,
+    /// Finance claims (FIN).
+    pub claims: claims::Claims,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -153,6 +156,7 @@ pub async fn start_with(
         repeats: repeats::Repeats::default(),
         prescriptions,
         dispenses: dispensing::Dispenses::default(),
+        claims: claims::Claims::default(),
         defects: defects.clone(),
         latency,
     });

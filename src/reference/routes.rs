@@ -16,6 +16,7 @@ use serde_json::Value;
 use super::appointments;
 use super::audit;
 use super::capability;
+use super::claims;
 use super::clinical;
 use super::defects::Defect;
 use super::directory;
@@ -69,6 +70,7 @@ pub fn router(state: Shared) -> Router {
         .route("/MedicationRequest/{id}", route(get(prescribing::read), any(prescribing::read)))
         .route("/MedicationRequest/{id}/$rfa.cancel", operation(post(prescribing::cancel), any(prescribing::cancel)))
         .route("/MedicationDispense", post(dispensing::create).get(dispensing::search).fallback(wrong_method))
+        .route("/Claim", post(claims::create).get(claims::search).fallback(wrong_method))
         .route("/CodeSystem/$lookup", route(get(knowledge::lookup), any(knowledge::lookup)))
         .route("/Patient/{id}/Appointment", route(get(appointments::for_patient), any(appointments::for_patient)))
         .merge(clinical::routes(&state))

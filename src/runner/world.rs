@@ -118,6 +118,10 @@ pub struct RecState {
     pub prescribed: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
     /// The dispense being built (DSP).
     pub dispense: Option<serde_json::Value>,
+    /// The finance claim being built (FIN).
+    pub claim: Option<serde_json::Value>,
+    /// Claims made, by label: (as sent, as answered).
+    pub claims: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
 }
 
 impl cucumber::World for RfaWorld {

@@ -8,6 +8,7 @@ mod appointment_changes;
 mod appointments;
 mod audit;
 mod bundle;
+mod claims;
 mod directory;
 mod dispensing;
 mod documents;
@@ -115,6 +116,7 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(prescribing::steps());
     all.extend(dispensing::steps());
     all.extend(knowledge::steps());
+    all.extend(claims::steps());
     all
 }
 

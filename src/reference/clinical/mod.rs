@@ -66,6 +66,11 @@ pub struct Entries {
 }
 
 impl Entries {
+    /// The current version of a recorded entry of this type, if held.
+    pub fn current_of(&self, ty: EntryType, id: &str) -> Option<Value> {
+        self.with(|all| all.get(id).filter(|e| e.ty == ty).map(|e| e.current().clone()))
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut std::collections::HashMap<String, Entry>) -> T) -> T {
         let mut guard = super::locked(&self.inner);
         f(&mut guard)
