@@ -14,7 +14,7 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^a claim for "([^"]+)" of "([^"]+)" at the encounter "([^"]+)"$"# => claim_for, "Begins `POST [base]/Claim`: one item of this fee-schedule service (`fixtures/fee-schedule.json`) for an Encounter recorded earlier in the scenario, on its date, at the schedule's fee in GBP, quantity 1; the total its net; a fresh identifier."),
+        step!(Given r#"^a claim for "([^"]+)" of "([^"]+)" at the encounter "([^"]+)"$"# => claim_for, "Begins `POST [base]/Claim`: one item of this fee-schedule service (`fixtures/fee-schedule.json`) for an Encounter recorded earlier in the scenario, on its date, at the schedule's fee in GBP, quantity 1; the total its net; an identifier no run has used (derived from the scenario's first trace id, so a re-judged run rebuilds it)."),
         step!(Given r#"^the claim also claims "([^"]+)" at the encounter "([^"]+)"$"# => add_item, "Adds another item, the total following."),
         step!(Given r#"^the claim's (unit price|net|total|quantity|currency|service date|service code|service system|encounter id|patient id) is "([^"]*)"$"# => set_field, "Changes one field of the claim (of its first item, but the total): amounts in pounds, `{today+N}` in the service date."),
         step!(Given r#"^a claim "([^"]+)" made for "([^"]+)" of "([^"]+)" at the encounter "([^"]+)"$"# => made, "Setup: makes such a claim and expects 201; it is known by this label."),
@@ -70,9 +70,11 @@ fn retotal(claim: &mut Value) {
 async fn build(w: &mut RfaWorld, patient: &str, service: &str, encounter: &str) -> Result<Value, Failure> {
     let id = logical_id(w, patient).await?;
     let ods = w.ctx()?.client.config().spine.provider_ods.clone();
+    // Derived from the evidence, so a re-judged run rebuilds the same claim.
+    let identifier = super::entries::fresh_identifier(w);
     let mut claim = json!({
         "resourceType": "Claim",
-        "identifier": [{ "system": gpc::CLAIM_IDENTIFIER_SYSTEM, "value": uuid::Uuid::new_v4().to_string() }],
+        "identifier": [{ "system": gpc::CLAIM_IDENTIFIER_SYSTEM, "value": identifier }],
         "status": "active",
         "type": { "coding": [{ "system": "http://hl7.org/fhir/ex-claimtype", "code": "professional" }] },
         "use": "complete",

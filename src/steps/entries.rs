@@ -115,7 +115,7 @@ fn edit(w: &mut RfaWorld, f: impl FnOnce(EntryType, &mut Value)) -> StepResult {
 /// (a fresh UUID per run) and a counter. Derived from the evidence rather
 /// than drawn at random so that re-judging a recorded run (`rfa verify
 /// --rejudge`) rebuilds the very requests the run made.
-fn fresh_identifier(w: &mut RfaWorld) -> String {
+pub(super) fn fresh_identifier(w: &mut RfaWorld) -> String {
     w.rec.built += 1;
     let base = w
         .exchanges
