@@ -266,7 +266,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     let minimal = d(Defect::BookingAnswersMinimal)
         || headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"));
     let tag = (!d(Defect::BookingWithoutEtag)).then(|| etag(&stored));
-    let mut resp = if minimal {
+    let resp = if minimal {
         let mut r = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
         if let Some(t) = tag.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
             r.headers_mut().insert(header::ETAG, t);
@@ -275,11 +275,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     } else {
         Fhir { status: StatusCode::CREATED, body: stored, etag: tag }.into_response()
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    if let Ok(v) = HeaderValue::from_str(&format!("http://{host}{}/Appointment/{id}/_history/1", s.base_path)) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(super::outcome::with_location(resp, headers, &s.base_path, "Appointment", &id))
 }
 
 pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {

@@ -7,14 +7,14 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{Query, State as Extract};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::State;
 use super::defects::Defect;
 use super::guard;
-use super::outcome::{Fhir, Outcome};
+use super::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use super::prescribing::{invalid, now};
 use crate::finance::{self, pennies};
 use crate::gpc::{EntryType, Interaction, SpineCode};
@@ -61,12 +61,7 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
             )));
         }
     };
-    let encounter = i
-        .pointer("/encounter/0/reference")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("Encounter/"))
-        .unwrap_or_default()
-        .to_string();
+    let encounter = reference_id(i, "/encounter/0/reference", "Encounter").unwrap_or_default().to_string();
     let recorded = s.entries.current_of(EntryType::Encounter, &encounter);
     let theirs = recorded.as_ref().is_some_and(|e| {
         e.pointer("/subject/reference").and_then(Value::as_str) == Some(format!("Patient/{patient}").as_str())
@@ -109,17 +104,8 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
 fn claim(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     guard::check(s, headers, Interaction::CreateClaim, now())?;
-    let sent: Value =
-        serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
-    if sent.get("resourceType").and_then(Value::as_str) != Some("Claim") {
-        return Err(invalid("the body must be a Claim"));
-    }
-    let patient = sent
-        .pointer("/patient/reference")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("Patient/"))
-        .unwrap_or_default()
-        .to_string();
+    let sent = resource_of(body, "Claim")?;
+    let patient = reference_id(&sent, "/patient/reference", "Patient").unwrap_or_default().to_string();
     if s.store.by_id(&patient).filter(|p| p.is_active()).is_none() {
         return Err(invalid(format!("Patient/{patient} is not a patient registered here")));
     }
@@ -167,12 +153,7 @@ fn claim(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outco
     {
         o.remove("item");
     }
-    let mut resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body: stored }.into_response();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    if let Ok(v) = HeaderValue::from_str(&format!("http://{host}{}/Claim/{id}/_history/1", s.base_path)) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(created(headers, &s.base_path, stored))
 }
 
 /// `GET [base]/Claim?patient=[id]` (required), narrowed by `identifier`

@@ -7,14 +7,14 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{Query, State as Extract};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::State;
 use super::defects::Defect;
 use super::guard;
-use super::outcome::{Fhir, Outcome};
+use super::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use super::prescribing::{Kind, invalid, now};
 use crate::fixtures::PatientFlag;
 use crate::gpc::{Interaction, SpineCode};
@@ -32,15 +32,8 @@ pub async fn create(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: B
 fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     guard::check(s, headers, Interaction::RecordDispense, now())?;
-    let sent: Value =
-        serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
-    if sent.get("resourceType").and_then(Value::as_str) != Some("MedicationDispense") {
-        return Err(invalid("the body must be a MedicationDispense"));
-    }
-    let prescription_id = sent
-        .pointer("/authorizingPrescription/0/reference")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("MedicationRequest/"))
+    let sent = resource_of(body, "MedicationDispense")?;
+    let prescription_id = reference_id(&sent, "/authorizingPrescription/0/reference", "MedicationRequest")
         .unwrap_or_default()
         .to_string();
     let patient_id = sent
@@ -135,12 +128,7 @@ fn recorded(s: &State, headers: &HeaderMap, sent: Value, prescription: Option<&s
     {
         o.remove("authorizingPrescription");
     }
-    let mut resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body: r }.into_response();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    if let Ok(v) = HeaderValue::from_str(&format!("http://{host}{}/MedicationDispense/{id}/_history/1", s.base_path)) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    resp
+    created(headers, &s.base_path, r)
 }
 
 pub async fn search(

@@ -34,6 +34,40 @@ impl IntoResponse for Fhir {
     }
 }
 
+/// The body as a resource of this type: 400 if it is not JSON, 422
+/// `INVALID_RESOURCE` if it is another resource.
+pub fn resource_of(body: &[u8], ty: &str) -> Result<Value, Outcome> {
+    let v: Value =
+        serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
+    if v.get("resourceType").and_then(Value::as_str) != Some(ty) {
+        return Err(Outcome::new(SpineCode::InvalidResource, format!("the body must be a {ty}")));
+    }
+    Ok(v)
+}
+
+/// The logical id a reference at `pointer` names, if it is to a `ty`.
+pub fn reference_id<'a>(v: &'a Value, pointer: &str, ty: &str) -> Option<&'a str> {
+    v.pointer(pointer).and_then(Value::as_str).and_then(|r| r.strip_prefix(ty)).and_then(|r| r.strip_prefix('/'))
+}
+
+/// Adds `Location: http://[host][base]/[ty]/[id]/_history/1` to a create's
+/// answer.
+pub fn with_location(mut resp: Response, headers: &axum::http::HeaderMap, base: &str, ty: &str, id: &str) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    if let Ok(v) = HeaderValue::from_str(&format!("http://{host}{base}/{ty}/{id}/_history/1")) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+/// A create's answer: 201, the resource at version 1, its Location.
+pub fn created(headers: &axum::http::HeaderMap, base: &str, body: Value) -> Response {
+    let ty = body.get("resourceType").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = body.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body }.into_response();
+    with_location(resp, headers, base, &ty, &id)
+}
+
 /// An error answered as a GPConnect-OperationOutcome-1.
 #[derive(Debug, Clone)]
 pub struct Outcome {

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use time::Date;
@@ -20,7 +20,7 @@ use super::State;
 use super::defects::Defect;
 use super::guard;
 use super::knowledge;
-use super::outcome::{Fhir, Outcome};
+use super::outcome::{Fhir, Outcome, reference_id, resource_of, with_location};
 use crate::clock;
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::medicines::{self, Concept};
@@ -316,20 +316,11 @@ fn daily_dose(dosage: &Value) -> Option<f64> {
 fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     guard::check(s, headers, Interaction::CreatePrescription, now())?;
-    let sent: Value =
-        serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
-    if sent.get("resourceType").and_then(Value::as_str) != Some("MedicationRequest") {
-        return Err(invalid("the body must be a MedicationRequest"));
-    }
+    let sent = resource_of(body, "MedicationRequest")?;
     if sent.get("intent").and_then(Value::as_str) != Some("order") {
         return Err(invalid("a prescription is a MedicationRequest with intent order"));
     }
-    let patient_id = sent
-        .pointer("/subject/reference")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("Patient/"))
-        .unwrap_or_default()
-        .to_string();
+    let patient_id = reference_id(&sent, "/subject/reference", "Patient").unwrap_or_default().to_string();
     let registered = s.store.by_id(&patient_id).filter(|p| p.is_active());
     if registered.is_none() && !d(Defect::PrescribesForUnknownPatient) {
         return Err(invalid(format!("Patient/{patient_id} is not a patient registered here")));
@@ -591,12 +582,8 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     };
     let view = p.view(s);
     super::locked(&s.prescriptions.inner).push(p);
-    let mut resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body: view }.into_response();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    if let Ok(v) = HeaderValue::from_str(&format!("http://{host}{}/MedicationRequest/{id}/_history/1", s.base_path)) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    let resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body: view }.into_response();
+    Ok(with_location(resp, headers, &s.base_path, "MedicationRequest", &id))
 }
 
 /// The short-form ID for a new prescription, or (defects) a worse one.
@@ -733,11 +720,7 @@ pub async fn cancel(
 fn cancelled(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     guard::check(s, headers, Interaction::CancelPrescription, now())?;
-    let sent: Value =
-        serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
-    if sent.get("resourceType").and_then(Value::as_str) != Some("Parameters") {
-        return Err(invalid("the body must be Parameters with a `reason`"));
-    }
+    let sent = resource_of(body, "Parameters")?;
     let coding = sent
         .get("parameter")
         .and_then(Value::as_array)

@@ -7,14 +7,14 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{Query, State as Extract};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::State;
 use super::defects::Defect;
 use super::guard::{self, Claims};
-use super::outcome::{Fhir, Outcome};
+use super::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use super::store::StoredPatient;
 use crate::gpc::{self, Interaction, SpineCode};
 
@@ -26,10 +26,6 @@ pub struct Repeats {
 
 fn invalid(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::InvalidResource, msg)
-}
-
-fn reference_id<'a>(v: &'a Value, pointer: &str, ty: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str).and_then(|r| r.strip_prefix(ty)).and_then(|r| r.strip_prefix('/'))
 }
 
 /// Why a medication of the record cannot be asked for again, if it cannot.
@@ -73,11 +69,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
     let d = |x| s.defects.has(x);
     let claims =
         guard::check(s, headers, Interaction::RequestRepeat, time::OffsetDateTime::now_utc().unix_timestamp())?;
-    let sent: Value =
-        serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
-    if sent.get("resourceType").and_then(Value::as_str) != Some("Task") {
-        return Err(invalid("the body must be a Task"));
-    }
+    let sent = resource_of(body, "Task")?;
     let coding = sent.pointer("/code/coding/0");
     let code = (
         coding.and_then(|c| c.get("system")).and_then(Value::as_str),
@@ -145,12 +137,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
     if !d(Defect::RepeatRequestsNotListed) {
         super::locked(&s.repeats.inner).push(task.clone());
     }
-    let mut resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body: task }.into_response();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    if let Ok(v) = HeaderValue::from_str(&format!("http://{host}{}/Task/{id}/_history/1", s.base_path)) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(created(headers, &s.base_path, task))
 }
 
 pub async fn search(
