@@ -226,9 +226,7 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
         let cancel = json!({ "resourceType": "Parameters", "parameter": [{ "name": "reason", "valueCoding": { "code": "0001" } }] });
         // Unmangled, the prescription is issued: the mangling starts from
         // something the reference accepts, so it reaches every check.
-        let mut spec = RequestSpec::new(Interaction::CreatePrescription, "MedicationRequest");
-        spec.method = reqwest::Method::POST;
-        spec.body = Some(prescription.to_string().into_bytes());
+        let spec = RequestSpec::post(Interaction::CreatePrescription, "MedicationRequest", prescription.to_string());
         let (_, result) = client.send(&spec, None).await;
         assert_eq!(result.expect("an answer").status, 201, "the unmangled prescription is issued");
         let places = [
@@ -256,9 +254,7 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
                     Some(at) => *at = value,
                     None => body = value,
                 }
-                let mut spec = RequestSpec::new(interaction, path);
-                spec.method = reqwest::Method::POST;
-                spec.body = Some(body.to_string().into_bytes());
+                let spec = RequestSpec::post(interaction, path, body.to_string());
                 let (_, result) = client.send(&spec, None).await;
                 let resp = result.unwrap_or_else(|e| panic!("{path}: no answer to {body}: {e}"));
                 assert!(resp.status == 201 || (400..500).contains(&resp.status), "{path}: HTTP {} for {body}", resp.status);

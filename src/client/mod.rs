@@ -57,6 +57,11 @@ impl RequestSpec {
             body: None,
         }
     }
+
+    /// A POST of this body (a create or an operation).
+    pub fn post(interaction: Interaction, path: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
+        Self { method: Method::POST, body: Some(body.into()), ..Self::new(interaction, path) }
+    }
 }
 
 /// A response as the steps see it.

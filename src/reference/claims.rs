@@ -166,24 +166,13 @@ pub async fn search(
     if let Err(o) = guard::check(&s, &headers, Interaction::SearchClaims, now()) {
         return o.into_response();
     }
-    let (mut patient, mut identifier) = (None, None);
-    for (k, v) in &params {
-        match k.as_str() {
-            "patient" => patient = Some(v.trim_start_matches("Patient/").to_string()),
-            "identifier" => identifier = Some(v.clone()),
-            _ => {
-                return Outcome::new(
-                    SpineCode::InvalidParameter,
-                    format!("`{k}` is not a parameter of the claim search (patient, identifier)"),
-                )
-                .into_response();
-            }
-        }
-    }
-    let Some(patient) = patient else {
-        return Outcome::new(SpineCode::InvalidParameter, "patient is required (patient=[id])").into_response();
-    };
-    let matches = |c: &Value| match identifier.as_deref().map(|i| i.split_once('|').unwrap_or(("", i))) {
+    let patient =
+        match super::search_params(&params, "claim search", &["patient", "identifier"], ("patient", "Patient")) {
+            Ok(id) => id,
+            Err(o) => return o.into_response(),
+        };
+    let identifier = params.iter().rev().find(|(k, _)| k == "identifier").map(|(_, v)| v.as_str());
+    let matches = |c: &Value| match identifier.map(|i| i.split_once('|').unwrap_or(("", i))) {
         None => true,
         Some((system, value)) => c.get("identifier").and_then(Value::as_array).into_iter().flatten().any(|x| {
             x.get("value").and_then(Value::as_str) == Some(value)
@@ -192,7 +181,7 @@ pub async fn search(
     };
     let found: Vec<Value> = super::locked(&s.claims.inner)
         .by_patient
-        .get(&patient)
+        .get(patient)
         .into_iter()
         .flatten()
         .filter(|c| matches(c))

@@ -139,25 +139,16 @@ pub async fn search(
     if let Err(o) = guard::check(&s, &headers, Interaction::SearchDispenses, now()) {
         return o.into_response();
     }
-    let mut prescription = None;
-    for (k, v) in &params {
-        match k.as_str() {
-            "prescription" => {
-                prescription = Some(format!("MedicationRequest/{}", v.trim_start_matches("MedicationRequest/")))
-            }
-            _ => {
-                return Outcome::new(
-                    SpineCode::InvalidParameter,
-                    format!("`{k}` is not a parameter of the dispense search (prescription=[id])"),
-                )
-                .into_response();
-            }
-        }
-    }
-    let Some(wanted) = prescription else {
-        return Outcome::new(SpineCode::InvalidParameter, "prescription is required (prescription=[id])")
-            .into_response();
+    let prescription = match super::search_params(
+        &params,
+        "dispense search",
+        &["prescription"],
+        ("prescription", "MedicationRequest"),
+    ) {
+        Ok(id) => id,
+        Err(o) => return o.into_response(),
     };
+    let wanted = format!("MedicationRequest/{prescription}");
     let found: Vec<Value> = super::locked(&s.dispenses.inner)
         .get(&wanted)
         .into_iter()

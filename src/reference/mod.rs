@@ -53,6 +53,24 @@ fn searchset(entry: Vec<serde_json::Value>, total: usize) -> serde_json::Value {
     })
 }
 
+/// Checks a search's parameters: every one given is `known`, and the
+/// `required` one (a reference, its type prefix optional) is there. Answers
+/// its id; anything else is 422 `INVALID_PARAMETER` naming what is wrong.
+fn search_params<'a>(
+    params: &'a [(String, String)],
+    search: &str,
+    known: &[&str],
+    (required, ty): (&str, &str),
+) -> Result<&'a str, outcome::Outcome> {
+    let bad = |msg: String| outcome::Outcome::new(crate::gpc::SpineCode::InvalidParameter, msg);
+    if let Some((k, _)) = params.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        return Err(bad(format!("`{k}` is not a parameter of the {search} ({})", known.join(", "))));
+    }
+    let value = params.iter().rev().find(|(k, _)| k == required).map(|(_, v)| v.as_str());
+    let value = value.ok_or_else(|| bad(format!("{required} is required ({required}=[id])")))?;
+    Ok(value.strip_prefix(ty).and_then(|v| v.strip_prefix('/')).unwrap_or(value))
+}
+
 /// What every handler can see.
 #[derive(Debug)]
 pub struct State {
@@ -210,5 +228,29 @@ impl Drop for RunningReference {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_params;
+
+    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn search_params_name_the_unknown_or_missing_parameter() {
+        let known = ["patient", "identifier"];
+        let p = params(&[("patient", "Patient/abc"), ("identifier", "x|1")]);
+        assert_eq!(search_params(&p, "claim search", &known, ("patient", "Patient")).ok(), Some("abc"));
+        let p = params(&[("patient", "abc")]);
+        assert_eq!(search_params(&p, "claim search", &known, ("patient", "Patient")).ok(), Some("abc"));
+        let p = params(&[("patient", "abc"), ("_count", "5")]);
+        let e = search_params(&p, "claim search", &known, ("patient", "Patient")).err().map(|o| o.diagnostics);
+        assert_eq!(e.as_deref(), Some("`_count` is not a parameter of the claim search (patient, identifier)"));
+        let p = params(&[("identifier", "x|1")]);
+        let e = search_params(&p, "claim search", &known, ("patient", "Patient")).err().map(|o| o.diagnostics);
+        assert_eq!(e.as_deref(), Some("patient is required (patient=[id])"));
     }
 }

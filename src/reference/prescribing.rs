@@ -653,30 +653,25 @@ fn date_condition(v: &str) -> Option<(&str, Date)> {
 /// `identifier` (the short-form ID or the item's UUID, `system|value`) and
 /// `authoredon` (repeatable, with prefixes).
 fn find(s: &State, params: &[(String, String)]) -> Result<Vec<Value>, Outcome> {
-    let bad = |msg: String| Outcome::new(SpineCode::InvalidParameter, msg);
-    let (mut patient, mut identifier, mut dates) = (None, None, Vec::new());
-    for (k, v) in params {
-        match k.as_str() {
-            "patient" => patient = Some(v.trim_start_matches("Patient/").to_string()),
-            "identifier" => identifier = Some(v.split_once('|').map_or(v.as_str(), |(_, id)| id).to_string()),
-            "authoredon" => {
-                dates.push(date_condition(v).ok_or_else(|| bad(format!("authoredon `{v}` is not [prefix]YYYY-MM-DD")))?)
-            }
-            _ => {
-                return Err(bad(format!(
-                    "`{k}` is not a parameter of the prescription search (patient, identifier, authoredon)"
-                )));
-            }
-        }
-    }
-    let patient = patient.ok_or_else(|| bad("patient is required (patient=[id])".into()))?;
+    let search = "prescription search";
+    let patient =
+        super::search_params(params, search, &["patient", "identifier", "authoredon"], ("patient", "Patient"))?;
+    let values = |name: &'static str| params.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str());
+    let identifier = values("identifier").next_back().map(|v| v.split_once('|').map_or(v, |(_, id)| id));
+    let dates = values("authoredon")
+        .map(|v| {
+            date_condition(v).ok_or_else(|| {
+                Outcome::new(SpineCode::InvalidParameter, format!("authoredon `{v}` is not [prefix]YYYY-MM-DD"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     if s.defects.has(Defect::PrescriptionsNotListed) {
         return Ok(Vec::new());
     }
     let book = super::locked(&s.prescriptions.inner);
     let wanted = |p: &&Prescription| {
         let ids = [p.resource.pointer("/groupIdentifier/value"), p.resource.pointer("/identifier/0/value")];
-        let by_id = identifier.as_deref().is_none_or(|want| ids.iter().flatten().any(|v| v.as_str() == Some(want)));
+        let by_id = identifier.is_none_or(|want| ids.iter().flatten().any(|v| v.as_str() == Some(want)));
         let authored = date_of(p.resource.get("authoredOn"));
         let by_date = dates.iter().all(|(prefix, d)| {
             authored.is_some_and(|a| match *prefix {
@@ -690,7 +685,7 @@ fn find(s: &State, params: &[(String, String)]) -> Result<Vec<Value>, Outcome> {
         by_id && by_date
     };
     Ok(book
-        .of_patient(&patient)
+        .of_patient(patient)
         .filter(wanted)
         .map(|p| json!({ "fullUrl": format!("MedicationRequest/{}", p.id), "resource": p.read_view(s), "search": { "mode": "match" } }))
         .collect())

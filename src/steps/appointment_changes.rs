@@ -102,15 +102,13 @@ async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 fn operation(w: &mut RfaWorld, id: &str, interaction: Interaction, nhs: Option<String>) {
     let op = if interaction == Interaction::MarkArrived { "$rfa.arrive" } else { "$rfa.didnotattend" };
-    let mut spec = RequestSpec::new(interaction, format!("Appointment/{id}/{op}"));
-    spec.method = reqwest::Method::POST;
     let parameter: Vec<Value> = nhs
         .filter(|n| !n.is_empty())
         .map(|n| json!({ "name": "patient", "valueIdentifier": { "system": gpc::NHS_NUMBER_SYSTEM, "value": n } }))
         .into_iter()
         .collect();
-    spec.body = Some(json!({ "resourceType": "Parameters", "parameter": parameter }).to_string().into_bytes());
-    w.request = Some(spec);
+    let body = json!({ "resourceType": "Parameters", "parameter": parameter });
+    w.request = Some(RequestSpec::post(interaction, format!("Appointment/{id}/{op}"), body.to_string()));
 }
 
 /// The NHS number of the patient an appointment is for (by its logical id).

@@ -170,9 +170,7 @@ fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
 }
 
 fn begin(w: &mut RfaWorld, body: Value) {
-    let mut spec = RequestSpec::new(Interaction::BookAppointment, "Appointment");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(body.to_string().into_bytes());
+    let spec = RequestSpec::post(Interaction::BookAppointment, "Appointment", body.to_string());
     w.request = Some(spec);
     w.rec.booking = Some(body);
 }

@@ -113,9 +113,7 @@ async fn forge(w: &mut RfaWorld, _: &Args) -> StepResult {
         o.insert("outcome".into(), json!("0"));
         o.insert("outcomeDesc".into(), json!("200"));
     }
-    let mut spec = RequestSpec::new(Interaction::SearchAuditEvents, "AuditEvent");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(copy.to_string().into_bytes());
+    let spec = RequestSpec::post(Interaction::SearchAuditEvents, "AuditEvent", copy.to_string());
     w.request = Some(spec);
     Ok(())
 }

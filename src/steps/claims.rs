@@ -89,10 +89,7 @@ async fn build(w: &mut RfaWorld, patient: &str, service: &str, encounter: &str) 
 }
 
 fn spec_for(claim: &Value) -> RequestSpec {
-    let mut spec = RequestSpec::new(Interaction::CreateClaim, "Claim");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(claim.to_string().into_bytes());
-    spec
+    RequestSpec::post(Interaction::CreateClaim, "Claim", claim.to_string())
 }
 
 fn rebuild(w: &mut RfaWorld) -> StepResult {
@@ -182,19 +179,12 @@ async fn search_for(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn accepted(w: &mut RfaWorld, a: &Args) -> StepResult {
     let sent = w.rec.claim.clone().ok_or_else(|| Failure::Harness("no claim was sent".into()))?;
-    let resp = w.response()?;
-    match (resp.status, resp.json()) {
-        (201, Ok(got))
-            if got.get("resourceType").and_then(Value::as_str) == Some("Claim")
-                && got.get("id").and_then(Value::as_str).is_some() =>
-        {
-            w.rec.claims.insert(a.get(1).to_string(), (sent, got));
-            Ok(())
-        }
-        (status, _) => w.fail(format!(
-            "the claim should be accepted (HTTP 201 with the Claim and its id), it answered HTTP {status}"
-        )),
+    let got = super::http::answered(w, 201, "Claim", "the claim (accepted)")?;
+    if got.get("id").and_then(Value::as_str).is_none() {
+        return w.fail("the claim should be answered with its id");
     }
+    w.rec.claims.insert(a.get(1).to_string(), (sent, got));
+    Ok(())
 }
 
 async fn as_sent(w: &mut RfaWorld, a: &Args) -> StepResult {

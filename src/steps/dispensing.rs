@@ -28,9 +28,7 @@ fn draft(w: &mut RfaWorld) -> Result<&mut Value, Failure> {
 }
 
 fn begin(w: &mut RfaWorld, d: Value) {
-    let mut spec = RequestSpec::new(Interaction::RecordDispense, "MedicationDispense");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(d.to_string().into_bytes());
+    let spec = RequestSpec::post(Interaction::RecordDispense, "MedicationDispense", d.to_string());
     w.request = Some(spec);
     w.rec.dispense = Some(d);
 }
@@ -100,9 +98,7 @@ async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn has_been_dispensed(w: &mut RfaWorld, a: &Args) -> StepResult {
     let rx = issued_as(w, a.get(1))?.1;
     let d = dispense(w, &rx, quantity(a, 2)?)?;
-    let mut spec = RequestSpec::new(Interaction::RecordDispense, "MedicationDispense");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(d.to_string().into_bytes());
+    let spec = RequestSpec::post(Interaction::RecordDispense, "MedicationDispense", d.to_string());
     let resp = w.send_as_practice(&spec).await?;
     if resp.status != 201 {
         return w.fail(format!(
@@ -125,17 +121,10 @@ async fn search_for(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 fn answered(w: &RfaWorld) -> Result<Value, Failure> {
-    let resp = w.response()?;
-    match (resp.status, resp.json()) {
-        (201, Ok(d))
-            if d.get("resourceType").and_then(Value::as_str) == Some("MedicationDispense")
-                && d.get("id").and_then(Value::as_str).is_some() =>
-        {
-            Ok(d)
-        }
-        (status, _) => w.fail(format!(
-            "the dispense should be recorded (HTTP 201 with the MedicationDispense), it answered HTTP {status}"
-        )),
+    let d = super::http::answered(w, 201, "MedicationDispense", "the dispense (recorded)")?;
+    match d.get("id").and_then(Value::as_str) {
+        Some(_) => Ok(d),
+        None => w.fail("the dispense should be answered with its id"),
     }
 }
 

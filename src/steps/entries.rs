@@ -135,10 +135,7 @@ async fn build(w: &mut RfaWorld, ty: EntryType, key: &str, when: &str) -> Result
 }
 
 fn create_spec(ty: EntryType, body: &Value) -> RequestSpec {
-    let mut spec = RequestSpec::new(Interaction::CreateEntry(ty), ty.name());
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(body.to_string().into_bytes());
-    spec
+    RequestSpec::post(Interaction::CreateEntry(ty), ty.name(), body.to_string())
 }
 
 async fn new_entry(w: &mut RfaWorld, a: &Args) -> StepResult {

@@ -218,6 +218,17 @@ async fn is_fhir_json(w: &mut RfaWorld, _: &Args) -> StepResult {
     Ok(())
 }
 
+/// The response body, when the response has this status and is a resource
+/// of this type; otherwise the step fails, saying what `what` should have
+/// answered.
+pub fn answered(w: &RfaWorld, status: u16, ty: &str, what: &str) -> Result<Value, Failure> {
+    let resp = w.response()?;
+    match (resp.status, resp.json()) {
+        (got, Ok(body)) if got == status && body.get("resourceType").and_then(Value::as_str) == Some(ty) => Ok(body),
+        (got, _) => w.fail(format!("{what} should answer HTTP {status} with the {ty}, it answered HTTP {got}")),
+    }
+}
+
 /// The response body as JSON of the given resource type.
 pub fn resource(w: &RfaWorld, ty: &str) -> Result<Value, Failure> {
     let resp = w.response()?;

@@ -140,13 +140,7 @@ async fn records_none(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn read_back_records(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let resp = w.response()?;
-    let got = match (resp.status, resp.json()) {
-        (200, Ok(r)) => r,
-        (status, _) => {
-            return w.fail(format!("the read should answer 200 with the prescription, it answered HTTP {status}"));
-        }
-    };
+    let got = super::http::answered(w, 200, "MedicationRequest", "the read")?;
     find_alert(w, &got, a.get(1), a.get(2), None)
 }
 
@@ -172,13 +166,7 @@ async fn lookup_code(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn answers(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let resp = w.response()?;
-    let p = match (resp.status, resp.json()) {
-        (200, Ok(p)) if p.get("resourceType").and_then(Value::as_str) == Some("Parameters") => p,
-        (status, _) => {
-            return w.fail(format!("the look-up should answer 200 with Parameters, it answered HTTP {status}"));
-        }
-    };
+    let p = super::http::answered(w, 200, "Parameters", "the look-up")?;
     let answer = crate::medicines::LookupAnswer::read(&p);
     let (display, inactive, class) = (answer.display, answer.inactive, answer.class);
     if display != Some(a.get(1)) {

@@ -132,9 +132,7 @@ async fn begin(w: &mut RfaWorld, medication: &str) -> StepResult {
         "focus": { "reference": format!("MedicationRequest/{medication}") },
         "for": { "reference": format!("Patient/{patient}") }
     });
-    let mut spec = RequestSpec::new(Interaction::RequestRepeat, "Task");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(task.to_string().into_bytes());
+    let spec = RequestSpec::post(Interaction::RequestRepeat, "Task", task.to_string());
     w.request = Some(spec);
     w.rec.booking = Some(task);
     Ok(())

@@ -114,9 +114,7 @@ fn set_extension_value(rx: &mut Value, url: &str, value: Value) {
 }
 
 fn begin(w: &mut RfaWorld, rx: Value) {
-    let mut spec = RequestSpec::new(Interaction::CreatePrescription, "MedicationRequest");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(rx.to_string().into_bytes());
+    let spec = RequestSpec::post(Interaction::CreatePrescription, "MedicationRequest", rx.to_string());
     w.request = Some(spec);
     w.rec.prescription = Some(rx);
 }
@@ -327,9 +325,7 @@ async fn override_alerts(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 /// Issues a prescription as setup and keeps it under `label`.
 pub(super) async fn issue_for_setup(w: &mut RfaWorld, label: &str, rx: Value) -> StepResult {
-    let mut spec = RequestSpec::new(Interaction::CreatePrescription, "MedicationRequest");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(rx.to_string().into_bytes());
+    let spec = RequestSpec::post(Interaction::CreatePrescription, "MedicationRequest", rx.to_string());
     let resp = w.send_as_practice(&spec).await?;
     match (resp.status, resp.json()) {
         (201, Ok(issued)) if issued.get("id").and_then(Value::as_str).is_some() => {
@@ -419,9 +415,11 @@ fn cancellation(w: &mut RfaWorld, label: &str, reason: Option<&str>) -> Result<R
         .map(|code| json!({ "name": "reason", "valueCoding": { "system": gpc::STATUS_REASON_SYSTEM, "code": code } }))
         .into_iter()
         .collect();
-    let mut spec = RequestSpec::new(Interaction::CancelPrescription, format!("MedicationRequest/{id}/$rfa.cancel"));
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(json!({ "resourceType": "Parameters", "parameter": parameter }).to_string().into_bytes());
+    let spec = RequestSpec::post(
+        Interaction::CancelPrescription,
+        format!("MedicationRequest/{id}/$rfa.cancel"),
+        json!({ "resourceType": "Parameters", "parameter": parameter }).to_string(),
+    );
     Ok(spec)
 }
 
@@ -450,19 +448,12 @@ async fn has_been_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn issued(w: &mut RfaWorld, a: &Args) -> StepResult {
     let sent = w.rec.prescription.clone().ok_or_else(|| Failure::Harness("no prescription was sent".into()))?;
-    let resp = w.response()?;
-    if resp.status != 201 {
-        return w.fail(format!("the prescription should be issued (HTTP 201), it answered HTTP {}", resp.status));
+    let r = super::http::answered(w, 201, "MedicationRequest", "the prescription (issued)")?;
+    if id_of(&r).is_empty() {
+        return w.fail("the prescription should answer the MedicationRequest issued, with its id");
     }
-    match resp.json() {
-        Ok(r)
-            if r.get("resourceType").and_then(Value::as_str) == Some("MedicationRequest") && !id_of(&r).is_empty() =>
-        {
-            w.rec.prescribed.insert(a.get(1).to_string(), (sent, r));
-            Ok(())
-        }
-        _ => w.fail("the prescription should answer the MedicationRequest issued, with its id"),
-    }
+    w.rec.prescribed.insert(a.get(1).to_string(), (sent, r));
+    Ok(())
 }
 
 async fn as_sent(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -563,13 +554,7 @@ async fn different_ids(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn response_is(w: &mut RfaWorld, a: &Args) -> StepResult {
     let want = issued_as(w, a.get(1))?.1;
-    let resp = w.response()?;
-    let got = match (resp.status, resp.json()) {
-        (200, Ok(r)) => r,
-        (status, _) => {
-            return w.fail(format!("the read should answer 200 with the prescription, it answered HTTP {status}"));
-        }
-    };
+    let got = super::http::answered(w, 200, "MedicationRequest", "the read")?;
     if id_of(&got) != id_of(&want) || short_form(&got) != short_form(&want) {
         return w.fail(format!("the read should answer prescription {} ({:?})", id_of(&want), short_form(&want)));
     }
@@ -706,14 +691,7 @@ async fn has_status(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn is_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let resp = w.response()?;
-    let got = match (resp.status, resp.json()) {
-        (200, Ok(r)) => r,
-        (status, _) => {
-            return w
-                .fail(format!("the cancellation should answer 200 with the prescription, it answered HTTP {status}"));
-        }
-    };
+    let got = super::http::answered(w, 200, "MedicationRequest", "the cancellation")?;
     let reason = gpc::extension(&got, gpc::STATUS_REASON_EXTENSION)
         .and_then(|x| x.pointer("/valueCoding/code"))
         .and_then(Value::as_str);

@@ -69,9 +69,7 @@ fn parameters(nhs: &str, family: &str, given: &str, gender: &str, birth: &str) -
 }
 
 fn begin(w: &mut RfaWorld, body: Value) {
-    let mut spec = RequestSpec::new(Interaction::RegisterPatient, "Patient/$gpc.registerpatient");
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(body.to_string().into_bytes());
+    let spec = RequestSpec::post(Interaction::RegisterPatient, "Patient/$gpc.registerpatient", body.to_string());
     w.request = Some(spec);
     w.rec.registration = Some(body);
 }

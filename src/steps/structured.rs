@@ -24,16 +24,12 @@ pub fn steps() -> Vec<StepDef> {
 const PATH: &str = "Patient/$gpc.getstructuredrecord";
 
 fn begin(w: &mut RfaWorld, body: Vec<u8>) {
-    let mut spec = RequestSpec::new(Interaction::GetStructuredRecord, PATH);
-    spec.method = reqwest::Method::POST;
-    spec.body = Some(body);
+    let spec = RequestSpec::post(Interaction::GetStructuredRecord, PATH, body);
     w.request = Some(spec);
 }
 
 /// A request for the patient's medications, without their issues.
 pub(super) fn medications_of(number: &str) -> RequestSpec {
-    let mut spec = RequestSpec::new(Interaction::GetStructuredRecord, PATH);
-    spec.method = reqwest::Method::POST;
     let body = json!({
         "resourceType": "Parameters",
         "parameter": [
@@ -41,8 +37,7 @@ pub(super) fn medications_of(number: &str) -> RequestSpec {
             { "name": "includeMedication", "part": [{ "name": "includePrescriptionIssues", "valueBoolean": false }] }
         ]
     });
-    spec.body = Some(body.to_string().into_bytes());
-    spec
+    RequestSpec::post(Interaction::GetStructuredRecord, PATH, body.to_string())
 }
 
 fn with_nhs(number: &str) -> Vec<u8> {
