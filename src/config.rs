@@ -142,8 +142,37 @@ pub struct CandidateConfig {
     pub directory: Directory,
     /// Extra headers for every request.
     pub headers: Vec<ExtraHeader>,
+    /// The candidate's TLS endpoint and the PKI the transport checks use.
+    pub tls: Option<TlsSettings>,
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
+}
+
+/// `[tls]`: where the transport-security scenarios connect, what they trust
+/// and what they present.
+#[derive(Debug, Clone)]
+pub struct TlsSettings {
+    /// The Foundations service root over TLS (`https://`).
+    pub url: Url,
+    /// The authority the candidate's server certificate must chain to (PEM).
+    /// Empty when re-judging: a replay verifies nothing.
+    pub server_ca_pem: String,
+    /// The authority the candidate trusts for client certificates; the
+    /// harness mints its certificates from it. None when re-judging.
+    pub client_authority: Option<crate::tls::pki::Authority>,
+    /// The name the candidate expects its clients' certificates to carry
+    /// (GP Connect: the Spine security proxy's FQDN).
+    pub client_fqdn: String,
+}
+
+/// What a dossier records of `[tls]`: no keys.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicTls {
+    pub url: String,
+    pub client_fqdn: String,
+    /// `sha256:` of the server authority's certificate PEM.
+    pub server_ca: String,
 }
 
 /// The config as it may be published: everything but secret values. It is
@@ -169,6 +198,8 @@ pub struct PublicConfig {
     pub directory: Directory,
     /// Header name → value, or `<secret>` for secret ones.
     pub headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<PublicTls>,
 }
 
 pub const SECRET_PLACEHOLDER: &str = "<secret>";
@@ -204,6 +235,20 @@ struct RawConfig {
     practitioners: BTreeMap<String, PractitionerIdentity>,
     #[serde(default)]
     locations: BTreeMap<String, LocationIdentity>,
+    #[serde(default)]
+    tls: Option<RawTls>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTls {
+    #[serde(default, deserialize_with = "base_url_opt")]
+    url: Option<Url>,
+    /// PEM files, relative to the config file.
+    server_ca: PathBuf,
+    client_ca: PathBuf,
+    client_ca_key: PathBuf,
+    client_fqdn: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -442,6 +487,10 @@ impl CandidateConfig {
         let headers = resolve_headers(raw.endpoint.headers, text, shown)?;
         let jwt = raw.jwt;
         let base = raw.endpoint.base_url;
+        let tls = match raw.tls {
+            Some(t) => Some(resolve_tls(t, &base, text, shown)?),
+            None => None,
+        };
         Ok(Self {
             identity: raw.candidate,
             timeout: raw.endpoint.timeout_secs.unwrap_or(DEFAULT_TIMEOUT),
@@ -471,6 +520,7 @@ impl CandidateConfig {
             patients,
             directory,
             headers,
+            tls,
             source: None,
         })
     }
@@ -513,6 +563,7 @@ impl CandidateConfig {
             patients: fixtures.default_identities(),
             directory: fixtures.default_directory(),
             headers: Vec::new(),
+            tls: None,
             source: None,
         })
     }
@@ -556,6 +607,14 @@ impl CandidateConfig {
                 .iter()
                 .map(|h| (h.name.clone(), if h.secret { SECRET_PLACEHOLDER.to_string() } else { h.value.clone() }))
                 .collect(),
+            tls: self.tls.as_ref().map(|t| PublicTls {
+                url: t.url.to_string(),
+                client_fqdn: t.client_fqdn.clone(),
+                server_ca: {
+                    use sha2::{Digest as _, Sha256};
+                    format!("sha256:{}", hex::encode(Sha256::digest(t.server_ca_pem.as_bytes())))
+                },
+            }),
         }
     }
 
@@ -598,6 +657,15 @@ impl CandidateConfig {
                 .filter(|(_, v)| v.as_str() != SECRET_PLACEHOLDER)
                 .map(|(n, v)| ExtraHeader { name: n.clone(), value: v.clone(), secret: false })
                 .collect(),
+            tls: match &p.tls {
+                Some(t) => Some(TlsSettings {
+                    url: parse_base_url(&t.url)?,
+                    server_ca_pem: String::new(),
+                    client_authority: None,
+                    client_fqdn: t.client_fqdn.clone(),
+                }),
+                None => None,
+            },
             source: None,
         })
     }
@@ -664,6 +732,47 @@ fn resolve_headers(raw: BTreeMap<String, RawHeader>, text: &str, shown: &str) ->
         out.push(ExtraHeader { name, value, secret });
     }
     Ok(out)
+}
+
+/// Reads `[tls]`: its PEM files (relative to the config file) and checks
+/// that the client authority can issue.
+fn resolve_tls(t: RawTls, base: &Url, text: &str, shown: &str) -> Result<TlsSettings, ConfigError> {
+    let at = find_line(text, "[tls]").map(|l| format!(":{l}")).unwrap_or_default();
+    let invalid = |message: String| ConfigError::Invalid { path: format!("{shown}{at}"), message };
+    let url = match t.url {
+        Some(u) => u,
+        None if base.scheme() == "https" => base.clone(),
+        None => {
+            return Err(invalid(
+                "[tls] needs `url` (the https:// service root) when endpoint.base_url is plain http".into(),
+            ));
+        }
+    };
+    if url.scheme() != "https" {
+        return Err(invalid(format!("[tls] url `{url}` must be https://")));
+    }
+    let dir = Path::new(shown).parent().unwrap_or(Path::new(""));
+    let read = |key: &str, p: &Path| {
+        let full = if p.is_absolute() { p.to_path_buf() } else { dir.join(p) };
+        std::fs::read_to_string(&full)
+            .map_err(|e| invalid(format!("[tls] {key} `{}` cannot be read: {e}", full.display())))
+    };
+    let server_ca_pem = read("server_ca", &t.server_ca)?;
+    if openssl::x509::X509::from_pem(server_ca_pem.as_bytes()).is_err() {
+        return Err(invalid(format!("[tls] server_ca `{}` is not a PEM certificate", t.server_ca.display())));
+    }
+    let authority = crate::tls::pki::Authority::from_pem(
+        &read("client_ca", &t.client_ca)?,
+        &read("client_ca_key", &t.client_ca_key)?,
+    )
+    .map_err(|e| invalid(format!("[tls] client_ca / client_ca_key: {e}")))?;
+    let fqdn = t.client_fqdn.trim().to_ascii_lowercase();
+    let label_ok =
+        |l: &str| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if fqdn.len() > 253 || !fqdn.split('.').all(label_ok) {
+        return Err(invalid(format!("[tls] client_fqdn `{}` is not a host name", t.client_fqdn)));
+    }
+    Ok(TlsSettings { url, server_ca_pem, client_authority: Some(authority), client_fqdn: fqdn })
 }
 
 fn find_line(text: &str, needle: &str) -> Option<usize> {

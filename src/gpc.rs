@@ -37,6 +37,8 @@ pub const AUDIT_SCOPE: &str = "system/AuditEvent.read";
 /// Where a created entry's business identifier, and an audit record's
 /// trace id, live (profile decisions).
 pub const ENTRY_IDENTIFIER_SYSTEM: &str = "https://rfa-harness.dev/Id/entry";
+/// The business identifier system of messages between practice users (COM).
+pub const MESSAGE_IDENTIFIER_SYSTEM: &str = "https://rfa-harness.dev/Id/message";
 pub const TRACE_ID_SYSTEM: &str = "https://rfa-harness.dev/Id/ssp-trace-id";
 /// The extension a candidate stamps on every entry it records: who recorded
 /// it, for which organisation, when (taken from the request, not the body).
@@ -245,6 +247,12 @@ pub enum Interaction {
     LookupCode,
     CreateClaim,
     SearchClaims,
+    RegisterDevice,
+    ReadDevice,
+    SendMessage,
+    SearchMessages,
+    ReadMessage,
+    AcknowledgeMessage,
 }
 
 impl Interaction {
@@ -281,6 +289,12 @@ impl Interaction {
             Self::LookupCode,
             Self::CreateClaim,
             Self::SearchClaims,
+            Self::RegisterDevice,
+            Self::ReadDevice,
+            Self::SendMessage,
+            Self::SearchMessages,
+            Self::ReadMessage,
+            Self::AcknowledgeMessage,
         ])
     }
 
@@ -347,6 +361,12 @@ impl Interaction {
             Self::LookupCode => "urn:nhs:names:services:gpconnect:fhir:operation:codesystem.lookup-1",
             Self::CreateClaim => "urn:nhs:names:services:gpconnect:fhir:rest:create:claim-1",
             Self::SearchClaims => "urn:nhs:names:services:gpconnect:fhir:rest:search:claim-1",
+            Self::RegisterDevice => "urn:nhs:names:services:gpconnect:fhir:rest:create:device-1",
+            Self::ReadDevice => "urn:nhs:names:services:gpconnect:fhir:rest:read:device-1",
+            Self::SendMessage => "urn:nhs:names:services:gpconnect:fhir:rest:create:communication-1",
+            Self::SearchMessages => "urn:nhs:names:services:gpconnect:fhir:rest:search:communication-1",
+            Self::ReadMessage => "urn:nhs:names:services:gpconnect:fhir:rest:read:communication-1",
+            Self::AcknowledgeMessage => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.acknowledge-1",
         }
     }
 
@@ -390,7 +410,10 @@ impl Interaction {
             | Self::ReadPrescription
             | Self::SearchPrescriptions
             | Self::SearchDispenses
-            | Self::SearchClaims => "patient/*.read",
+            | Self::SearchClaims
+            | Self::ReadDevice
+            | Self::SearchMessages
+            | Self::ReadMessage => "patient/*.read",
             Self::CreateEntry(_)
             | Self::UpdateEntry(_)
             | Self::RegisterPatient
@@ -403,7 +426,10 @@ impl Interaction {
             | Self::CreatePrescription
             | Self::CancelPrescription
             | Self::RecordDispense
-            | Self::CreateClaim => "patient/*.write",
+            | Self::CreateClaim
+            | Self::RegisterDevice
+            | Self::SendMessage
+            | Self::AcknowledgeMessage => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }

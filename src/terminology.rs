@@ -109,6 +109,8 @@ pub fn expected_unit(snomed: &str) -> Option<&'static str> {
         "271650006" => "mm[Hg]", // diastolic blood pressure
         "364075005" => "/min",   // heart rate
         "103228002" => "%",      // haemoglobin saturation with oxygen
+        "431314004" => "%",      // peripheral oxygen saturation
+        "18491006" => "L/min",   // peak expiratory flow rate
         "60621009" => "kg/m2",   // body mass index
         _ => return None,
     })

@@ -154,6 +154,37 @@ impl Verdict {
     }
 }
 
+/// A requirement's outcome from its scenarios' (outcome, failure message):
+/// failed if one failed; error if one could not be judged or was skipped
+/// without a reason (a harness or pack fault); skipped, with the first
+/// reason, if a step skipped one (e.g. no TLS endpoint configured); passed
+/// only when every one passed. No scenarios at all: skipped.
+pub fn outcome_of<'a>(
+    scenarios: impl Iterator<Item = (ScenarioOutcome, Option<&'a str>)>,
+) -> (Outcome, Option<String>) {
+    let (mut failed, mut unjudged, mut skipped, mut any) = (false, false, None, false);
+    for (o, why) in scenarios {
+        any = true;
+        match (o, why) {
+            (ScenarioOutcome::Failed, _) => failed = true,
+            (ScenarioOutcome::Error, _) | (ScenarioOutcome::Skipped, None) => unjudged = true,
+            (ScenarioOutcome::Skipped, Some(w)) => {
+                skipped.get_or_insert_with(|| w.to_string());
+            }
+            (ScenarioOutcome::Passed, _) => {}
+        }
+    }
+    if failed {
+        (Outcome::Failed, None)
+    } else if unjudged {
+        (Outcome::Error, None)
+    } else if skipped.is_some() || !any {
+        (Outcome::Skipped, skipped)
+    } else {
+        (Outcome::Passed, None)
+    }
+}
+
 /// The area whose `@must` requirements every lot's verdict includes.
 pub const FOUNDATION_AREA: &str = "ACC";
 
@@ -309,15 +340,13 @@ fn judge_one(
         };
         scenarios.push(result);
     }
-    let outcomes: Vec<ScenarioOutcome> = scenarios.iter().map(|s| s.outcome).collect();
-    let outcome = if outcomes.contains(&ScenarioOutcome::Failed) {
-        Outcome::Failed
-    } else if outcomes.iter().any(|o| matches!(o, ScenarioOutcome::Error | ScenarioOutcome::Skipped)) {
-        Outcome::Error
-    } else {
-        Outcome::Passed
+    let (outcome, why) =
+        outcome_of(scenarios.iter().map(|s| (s.outcome, s.failure.as_ref().map(|f| f.message.as_str()))));
+    let reason = match outcome {
+        Outcome::Error => Some("a scenario could not be judged (see its failure)".to_string()),
+        Outcome::Skipped => why,
+        _ => None,
     };
-    let reason = (outcome == Outcome::Error).then(|| "a scenario could not be judged (see its failure)".to_string());
     base(outcome, reason, scenarios)
 }
 

@@ -369,7 +369,8 @@ fn the_profile_documents_every_automated_requirement() {
 /// EPS, DSP and KNW requirements must pass again on a candidate that
 /// already holds their entries, registrations, audit records,
 /// appointments, repeat requests, prescriptions (the knowledge base sees
-/// them), dispenses and finance claims (FIN, too).
+/// them), dispenses, finance claims (FIN, too) and devices and their
+/// readings (DEV).
 #[test]
 fn writing_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
     let (_server, base) = common::serve(&[]);
@@ -397,6 +398,8 @@ fn writing_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
             "KNW",
             "--area",
             "FIN",
+            "--area",
+            "DEV",
             "--out",
             out.to_str().expect("utf8"),
         ]);

@@ -95,7 +95,10 @@ fn a_dossier_rejudges_the_same_on_a_later_day() {
     let o = run(&["keys", "generate", "--out", &s.s("k")]);
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
     let (key, out) = (s.s("k.key"), s.s("out"));
-    let areas = ["--area", "ONL", "--area", "ARR", "--area", "EPS", "--area", "DSP", "--area", "KNW", "--area", "FIN"];
+    let areas = [
+        "--area", "ONL", "--area", "ARR", "--area", "EPS", "--area", "DSP", "--area", "KNW", "--area", "FIN", "--area",
+        "DEV",
+    ];
     let args = [&["run", "-q"][..], &areas, &["--sign-key", &key, "--out", &out]].concat();
     let o = rfa().env("RFA_TODAY", "2028-02-28").args(args).output().expect("run");
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));

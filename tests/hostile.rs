@@ -52,6 +52,9 @@ async fn against(behaviour: Behaviour) -> Outcomes {
     );
     cfg.timeout = TIMEOUT;
     cfg.max_response_bytes = 1024 * 1024;
+    // The transport checks go straight to the reference's TLS port: the
+    // proxy sabotages HTTP answers, not handshakes.
+    cfg.tls = r.candidate_config(&fixtures).tls;
     let started = Instant::now();
     let plan = RunPlan::live(&cat, Arc::new(cfg)).expect("plan");
     let out = runner::execute(plan, None).await.expect("the run completes");

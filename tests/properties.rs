@@ -176,9 +176,10 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
-/// The reference's prescribing, dispensing, cancellation, claim and
-/// look-up endpoints answer whatever they are sent — a valid prescription,
-/// dispense or claim with one part replaced by arbitrary JSON, or arbitrary JSON
+/// The reference's prescribing, dispensing, cancellation, claim, device,
+/// device-reading and look-up endpoints answer whatever they are sent — a
+/// valid prescription, dispense, claim, device or reading with one part
+/// replaced by arbitrary JSON, or arbitrary JSON
 /// outright — with 201 or a 4xx OperationOutcome: never a 5xx, never a
 /// dropped connection. One reference serves all cases.
 #[test]
@@ -223,6 +224,28 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
                 "unitPrice": { "value": 10.06, "code": "GBP" }, "net": { "value": 10.06, "code": "GBP" } }],
             "total": { "value": 10.06, "code": "GBP" }
         });
+        let device = json!({
+            "resourceType": "Device", "status": "active",
+            "identifier": [{ "system": rfa_harness::devices::SERIAL_SYSTEM, "value": "property-test-1" }],
+            "type": { "coding": [{ "system": "http://snomed.info/sct", "code": "466086009" }] },
+            "patient": { "reference": format!("Patient/{}", p1.as_str().unwrap_or_default()) }
+        });
+        let spec = RequestSpec::post(Interaction::RegisterDevice, "Device", device.to_string());
+        let (_, result) = client.send(&spec, None).await;
+        let registered = result.expect("an answer").json().expect("the Device");
+        let author = fixtures.practitioners["practitioner1"].resource.as_ref().expect("practitioner")["id"].clone();
+        let bp = |code: &str, v: f64| json!({ "code": { "coding": [{ "system": "http://snomed.info/sct", "code": code }] },
+            "valueQuantity": { "value": v, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org", "code": "mm[Hg]" } });
+        let reading = json!({
+            "resourceType": "Observation", "status": "final",
+            "identifier": [{ "system": "https://rfa-harness.dev/Id/entry", "value": "property-test-reading" }],
+            "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "75367002" }] },
+            "subject": { "reference": format!("Patient/{}", p1.as_str().unwrap_or_default()) },
+            "effectiveDateTime": "2001-06-01T10:30:17+01:00",
+            "performer": [{ "reference": format!("Practitioner/{}", author.as_str().unwrap_or_default()) }],
+            "device": { "reference": format!("Device/{}", registered["id"].as_str().unwrap_or_default()) },
+            "component": [bp("271649006", 128.0), bp("271650006", 82.0)]
+        });
         let cancel = json!({ "resourceType": "Parameters", "parameter": [{ "name": "reason", "valueCoding": { "code": "0001" } }] });
         // Unmangled, the prescription is issued: the mangling starts from
         // something the reference accepts, so it reaches every check.
@@ -236,6 +259,8 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             "/dispenseRequest/validityPeriod", "/dispenseRequest/performer", "/dispenseRequest/numberOfRepeatsAllowed",
             "/quantity", "/authorizingPrescription", "/authorizingPrescription/0", "/parameter", "/parameter/0",
             "/item", "/item/0", "/item/0/unitPrice", "/item/0/quantity", "/total", "/patient",
+            "/type", "/type/coding", "/identifier", "/status", "/device", "/component", "/component/0",
+            "/component/1/valueQuantity", "/component/0/valueQuantity/value", "/effectiveDateTime",
         ];
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         let junk = arbitrary_json();
@@ -244,6 +269,8 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             (Interaction::RecordDispense, "MedicationDispense", &dispense),
             (Interaction::CancelPrescription, "MedicationRequest/no-such-prescription/$rfa.cancel", &cancel),
             (Interaction::CreateClaim, "Claim", &claim),
+            (Interaction::RegisterDevice, "Device", &device),
+            (Interaction::CreateEntry(rfa_harness::gpc::EntryType::Observation), "Observation", &reading),
         ];
         for round in 0..40 {
             for (interaction, path, base) in targets {

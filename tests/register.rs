@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{config_for, run, serve, text};
+use common::{config_for, run, serve_banner, text};
 use serde_json::Value;
 
 struct Setup {
@@ -105,8 +105,11 @@ fn populated() -> (Setup, PathBuf) {
     assert_eq!((code, out.contains("already admitted")), (0, true), "re-adding is a no-op: {out}");
 
     // System B: a served reference under another identity (examples/local.toml).
-    let (_server, base) = serve(&[]);
-    std::fs::write(s.path("b.toml"), config_for(&base)).expect("config");
+    // With its TLS authorities, or the transport checks are skipped and no
+    // lot is accreditable.
+    let pki = s.p("b-pki");
+    let (_server, base, tls) = serve_banner(&["--tls-dir", &pki]);
+    std::fs::write(s.path("b.toml"), format!("{}\n{tls}", config_for(&base))).expect("config");
     attest_all(&s, "att-b.json", Some(&s.p("b.toml")));
     let (att_b, bcfg) = (s.p("att-b.json"), s.p("b.toml"));
     let b1 = formal(&s, "b1", &["--config", &bcfg, "--attestations", &att_b, "--assessor-key", &assessor]);

@@ -80,7 +80,9 @@ fn load(dir: &Path) -> anyhow::Result<Shard> {
 }
 
 fn ran(r: &RequirementResult) -> bool {
-    !matches!(r.outcome, Outcome::Skipped | Outcome::NotAssessed)
+    // A requirement its steps skipped (with a reason) still ran: its
+    // scenarios are recorded. One not selected has none.
+    !matches!(r.outcome, Outcome::Skipped | Outcome::NotAssessed) || !r.scenarios.is_empty()
 }
 
 pub async fn merge(a: MergeArgs) -> anyhow::Result<u8> {

@@ -34,6 +34,15 @@ pub enum ReferenceCommand {
         /// candidate that failed to load a record, for `rfa fixtures check`.
         #[arg(long, value_name = "KEY")]
         without: Vec<String>,
+        /// Address of the TLS endpoint (mutual TLS, the transport checks).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+        tls_addr: SocketAddr,
+        /// Write the TLS endpoint's throw-away authorities (server CA, client
+        /// CA and its key) here, and print the `[tls]` config section that
+        /// uses them. Without it the transport checks cannot be run against
+        /// this server (they are skipped).
+        #[arg(long, value_name = "DIR")]
+        tls_dir: Option<std::path::PathBuf>,
     },
     /// List the defects the reference can be started with and the
     /// requirements each must make fail.
@@ -45,19 +54,26 @@ pub enum ReferenceCommand {
 
 pub async fn dispatch(c: ReferenceCommand) -> anyhow::Result<u8> {
     match c {
-        ReferenceCommand::Serve { addr, defects, latency, jitter, without } => {
+        ReferenceCommand::Serve { addr, defects, latency, jitter, without, tls_addr, tls_dir } => {
             let latency = reference::Latency {
                 base: std::time::Duration::from_millis(latency),
                 jitter: std::time::Duration::from_millis(jitter),
             };
-            serve(addr, defects, latency, &without).await
+            serve(Listen { addr, tls_addr, tls_dir }, defects, latency, &without).await
         }
         ReferenceCommand::Defects { format } => super::list_defects(format),
     }
 }
 
-async fn serve(
+/// Where `serve` listens, and where it writes its TLS authorities.
+struct Listen {
     addr: SocketAddr,
+    tls_addr: SocketAddr,
+    tls_dir: Option<std::path::PathBuf>,
+}
+
+async fn serve(
+    Listen { addr, tls_addr, tls_dir }: Listen,
     defects: Vec<Defect>,
     latency: reference::Latency,
     without: &[String],
@@ -68,14 +84,25 @@ async fn serve(
         anyhow::anyhow!("--without {}: not a fixture key (known: {})", unknown.join(", "), known.join(", "))
     })?;
     let set: DefectSet = defects.into_iter().collect();
-    let r = reference::start_with(addr, set, &fixtures, latency)
+    let r = reference::start_serving(addr, tls_addr, set, &fixtures, latency)
         .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+        .with_context(|| format!("cannot listen on {addr} and {tls_addr}"))?;
+    let tls_section = match &tls_dir {
+        Some(dir) => {
+            let section = r
+                .tls
+                .write_pki(dir, &r.tls_base_url)
+                .with_context(|| format!("cannot write the TLS authorities to {}", dir.display()))?;
+            format!("  TLS config:    add to the config (paths as written):\n{}", indent(&section))
+        }
+        None => "  TLS config:    pass --tls-dir DIR to write its authorities and get the [tls] section\n".into(),
+    };
     let names: Vec<&str> = r.defects.iter().map(Defect::name).collect();
     let banner = format!(
-        "rfa reference candidate listening\n  base URL:      {}\n  provider ASID: {}   ODS code: {}\n  defects:       {}\n  left out:      {}\n\
+        "rfa reference candidate listening\n  base URL:      {}\n  TLS base URL:  {} (mutual TLS)\n{tls_section}  provider ASID: {}   ODS code: {}\n  defects:       {}\n  left out:      {}\n\
          Test it with: rfa run --config examples/local.toml   (Ctrl-C stops the server)\n",
         r.base_url,
+        r.tls_base_url,
         r.asid,
         r.ods,
         if names.is_empty() { "none (conformant)".into() } else { names.join(", ") },
@@ -88,4 +115,8 @@ async fn serve(
     tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
     r.stop().await;
     Ok(0)
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("                 {l}\n")).collect()
 }

@@ -18,6 +18,8 @@ use crate::catalogue::ScenarioKey;
 use crate::config::CandidateConfig;
 use crate::evidence::{Body, Exchange, RecordedRequest, RecordedResponse, Redactor};
 use crate::gpc::{self, Interaction};
+use crate::tls::pki::{self, Authority, Issued, Purpose, Validity};
+use crate::tls::{ClientCert, TlsCase, probe};
 pub use jwt::{ClaimEdit, JwtSpec};
 
 /// A change a test makes to one request header.
@@ -42,6 +44,9 @@ pub struct RequestSpec {
     pub header_edits: Vec<(String, HeaderEdit)>,
     pub jwt: JwtSpec,
     pub body: Option<Vec<u8>>,
+    /// Sent to the candidate's TLS endpoint (`[tls]`) this way, instead of
+    /// to the service root the interaction belongs to.
+    pub tls: Option<TlsCase>,
 }
 
 impl RequestSpec {
@@ -55,6 +60,7 @@ impl RequestSpec {
             header_edits: Vec::new(),
             jwt: JwtSpec::default(),
             body: None,
+            tls: None,
         }
     }
 
@@ -142,32 +148,138 @@ pub struct Client {
     redactor: Redactor,
     /// Bounds requests in flight to the candidate (`max_in_flight`).
     in_flight: Arc<tokio::sync::Semaphore>,
+    /// One HTTP client per way of reaching the TLS endpoint, built on first use.
+    tls_clients: Arc<Mutex<HashMap<TlsCase, reqwest::Client>>>,
+}
+
+fn http_builder(config: &CandidateConfig) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(config.timeout)
+        .user_agent(concat!("rfa-harness/", env!("CARGO_PKG_VERSION")))
 }
 
 impl Client {
     pub fn new(config: Arc<CandidateConfig>) -> Result<Self, TransportError> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.timeout)
-            .user_agent(concat!("rfa-harness/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| TransportError::Build(e.to_string()))?;
+        let mut builder = http_builder(&config);
+        // A candidate served over TLS with `[tls]` is reached as the TLS
+        // scenarios reach it: its authority trusted, the harness's client
+        // certificate presented.
+        if let Some(t) = config.tls.as_ref().filter(|_| config.base_url.scheme() == "https") {
+            builder = verified(builder, t)?;
+        }
+        let http = builder.build().map_err(|e| TransportError::Build(e.to_string()))?;
         Ok(Self::with_transport(config, Transport::Live(http)))
     }
 
     pub fn with_transport(config: Arc<CandidateConfig>, transport: Transport) -> Self {
         let redactor = config.redactor();
         let in_flight = Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1)));
-        Self { transport, config, redactor, in_flight }
+        Self { transport, config, redactor, in_flight, tls_clients: Arc::default() }
+    }
+
+    fn tls_settings(&self) -> Result<&crate::config::TlsSettings, TransportError> {
+        self.config.tls.as_ref().ok_or_else(|| TransportError::Build("the config has no [tls] section".into()))
+    }
+
+    /// The HTTP client for one way of reaching the TLS endpoint.
+    fn tls_client(&self, case: TlsCase) -> Result<reqwest::Client, TransportError> {
+        if let Some(c) = self.tls_clients.lock().ok().and_then(|m| m.get(&case).cloned()) {
+            return Ok(c);
+        }
+        let t = self.tls_settings()?;
+        let b = http_builder(&self.config);
+        let unverified = |b: reqwest::ClientBuilder| b.danger_accept_invalid_certs(true);
+        let b = match case {
+            TlsCase::Verified => verified(b, t)?,
+            TlsCase::Tls12Only => unverified(b)
+                .tls_version_min(reqwest::tls::Version::TLS_1_2)
+                .tls_version_max(reqwest::tls::Version::TLS_1_2)
+                .identity(identity(&client_cert(t, ClientCert::Valid)?)?),
+            TlsCase::Client(ClientCert::None) => unverified(b),
+            TlsCase::Client(c) => unverified(b).identity(identity(&client_cert(t, c)?)?),
+            TlsCase::Plain => b,
+        };
+        let client = b.build().map_err(|e| TransportError::Build(root_cause(&e)))?;
+        if let Ok(mut m) = self.tls_clients.lock() {
+            m.insert(case, client.clone());
+        }
+        Ok(client)
+    }
+
+    /// Offers the candidate's TLS endpoint exactly what `offer` says,
+    /// presenting the harness's valid client certificate, and records it.
+    pub async fn handshake(&self, offer: &probe::Offer, scenario: Option<&ScenarioKey>) -> (Exchange, probe::Outcome) {
+        let (host, port, url) = match self.tls_settings() {
+            Ok(t) => {
+                let host = t.url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+                let port = t.url.port_or_known_default().unwrap_or(443);
+                let url = format!("tls://{}:{port}", t.url.host_str().unwrap_or_default());
+                (host, port, url)
+            }
+            Err(e) => (String::new(), 0, format!("tls://({e})")),
+        };
+        let fqdn = self.config.tls.as_ref().map(|t| t.client_fqdn.clone()).unwrap_or_default();
+        let request = RecordedRequest {
+            method: "HANDSHAKE".into(),
+            url,
+            headers: vec![],
+            jwt_claims: None,
+            tls: Some(format!("{}; {}", offer.what, ClientCert::Valid.describe(&fqdn))),
+            body: Body::default(),
+        };
+        if let Transport::Replay(book) = &self.transport {
+            return replay_handshake(book, request, scenario);
+        }
+        let started = SystemTime::now();
+        let clock = Instant::now();
+        let outcome = match self.tls_settings().and_then(|t| client_cert(t, ClientCert::Valid)) {
+            Err(e) => probe::Outcome::NoConnection(e.to_string()),
+            Ok(id) => {
+                let _permit = self.in_flight.acquire().await;
+                probe::handshake(&host, port, offer, Some(&id), self.config.timeout).await
+            }
+        };
+        let (negotiated, error) = match &outcome {
+            probe::Outcome::Negotiated { version, cipher } => (Some(format!("{version} {cipher}")), None),
+            probe::Outcome::Refused(e) => (None, Some(e.clone())),
+            probe::Outcome::NoConnection(e) => (None, Some(format!("{NO_CONNECTION}{e}"))),
+        };
+        let exchange = Exchange {
+            started: time::OffsetDateTime::from(started)
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
+            request,
+            response: None,
+            error,
+            negotiated,
+        };
+        (exchange, outcome)
     }
 
     pub fn config(&self) -> &CandidateConfig {
         &self.config
     }
 
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
     /// The absolute URL of a path under the service root.
     pub fn url(&self, spec: &RequestSpec) -> Result<Url, TransportError> {
-        let base = self.config.service_root(spec.interaction.capability()).as_str().trim_end_matches('/');
+        let root = match spec.tls {
+            None => self.config.service_root(spec.interaction.capability()).clone(),
+            Some(TlsCase::Plain) => {
+                let mut u = self.tls_settings()?.url.clone();
+                let port = u.port_or_known_default();
+                u.set_scheme("http").map_err(|_| TransportError::Build("cannot make a plain HTTP URL".into()))?;
+                u.set_port(port).map_err(|_| TransportError::Build("cannot make a plain HTTP URL".into()))?;
+                u
+            }
+            Some(_) => self.tls_settings()?.url.clone(),
+        };
+        let base = root.as_str().trim_end_matches('/');
         let path = spec.path.trim_start_matches('/');
         let mut url = Url::parse(&format!("{base}/{path}")).map_err(|e| TransportError::Build(e.to_string()))?;
         if let Some(raw) = &spec.raw_query {
@@ -222,6 +334,7 @@ impl Client {
             url: url.as_ref().map(|u| u.to_string()).unwrap_or_else(|_| spec.path.clone()),
             headers: headers.clone(),
             jwt_claims: Some(claims),
+            tls: spec.tls.map(|case| case.describe(c.tls.as_ref().map(|t| t.client_fqdn.as_str()).unwrap_or_default())),
             body: Body::from_bytes(spec.body.as_deref().unwrap_or_default()),
         };
         // The clock starts before the wait for a slot, so a request's
@@ -248,6 +361,7 @@ impl Client {
                 body: Body::from_bytes(&r.body),
             }),
             error: result.as_ref().err().map(ToString::to_string),
+            negotiated: None,
         };
         let exchange = self.redactor.exchange_owned(exchange);
         match &exchange.response {
@@ -280,10 +394,12 @@ impl Client {
                     url: url.clone(),
                     headers: vec![],
                     jwt_claims: None,
+                    tls: None,
                     body: Body::default(),
                 },
                 response: None,
                 error: Some(why.clone()),
+                negotiated: None,
             };
             (x, Err(TransportError::NotInEvidence(why)))
         };
@@ -332,6 +448,10 @@ impl Client {
         let Transport::Live(http) = &self.transport else {
             return Err(TransportError::Build("no live transport".into()));
         };
+        let http = match spec.tls {
+            Some(case) => &self.tls_client(case)?,
+            None => http,
+        };
         let mut req = http.request(spec.method.clone(), url).headers(map).timeout(timeout);
         if let Some(body) = &spec.body {
             req = req.body(body.clone());
@@ -358,6 +478,92 @@ impl Client {
         }
         Ok(Response { status, headers, body })
     }
+}
+
+/// The prefix of a handshake exchange's error when no TCP connection was made.
+const NO_CONNECTION: &str = "no connection: ";
+
+fn replay_handshake(
+    book: &ReplayBook,
+    request: RecordedRequest,
+    scenario: Option<&ScenarioKey>,
+) -> (Exchange, probe::Outcome) {
+    let missing = |why: String, request: RecordedRequest| {
+        let x = Exchange {
+            started: String::new(),
+            duration_ms: 0.0,
+            request,
+            response: None,
+            error: Some(why.clone()),
+            negotiated: None,
+        };
+        (x, probe::Outcome::NoConnection(why))
+    };
+    let Some(key) = scenario else { return missing("replaying needs the scenario's identity".into(), request) };
+    let Some(x) = book.next(key) else {
+        return missing(
+            format!(
+                "the evidence holds no further exchange for this scenario (a handshake with {} was asked for)",
+                request.url
+            ),
+            request,
+        );
+    };
+    if x.request.method != request.method || x.request.url != request.url {
+        let why = format!(
+            "the scenario makes a handshake with {} but the evidence's next exchange is {} {}",
+            request.url, x.request.method, x.request.url
+        );
+        return missing(why, request);
+    }
+    let outcome = match (&x.negotiated, &x.error) {
+        (Some(n), _) => {
+            let (version, cipher) = n.split_once(' ').unwrap_or((n.as_str(), ""));
+            probe::Outcome::Negotiated { version: version.into(), cipher: cipher.into() }
+        }
+        (None, Some(e)) => match e.strip_prefix(NO_CONNECTION) {
+            Some(rest) => probe::Outcome::NoConnection(rest.into()),
+            None => probe::Outcome::Refused(e.clone()),
+        },
+        (None, None) => probe::Outcome::NoConnection("the evidence records neither an agreement nor a refusal".into()),
+    };
+    (x, outcome)
+}
+
+/// A client that verifies the candidate against `[tls]`'s server authority
+/// and the host name, and presents the harness's valid certificate.
+fn verified(
+    b: reqwest::ClientBuilder,
+    t: &crate::config::TlsSettings,
+) -> Result<reqwest::ClientBuilder, TransportError> {
+    let ca = reqwest::Certificate::from_pem(t.server_ca_pem.as_bytes())
+        .map_err(|e| TransportError::Build(format!("[tls] server_ca: {}", root_cause(&e))))?;
+    Ok(b.tls_certs_only([ca]).identity(identity(&client_cert(t, ClientCert::Valid)?)?))
+}
+
+fn identity(cert: &Issued) -> Result<reqwest::Identity, TransportError> {
+    reqwest::Identity::from_pem(&cert.identity_pem())
+        .map_err(|e| TransportError::Build(format!("the client certificate: {}", root_cause(&e))))
+}
+
+/// Mints the client certificate a case presents.
+fn client_cert(t: &crate::config::TlsSettings, case: ClientCert) -> Result<Issued, TransportError> {
+    let authority = t.client_authority.as_ref().ok_or_else(|| {
+        TransportError::Build("no client authority to mint certificates from (re-judging sends nothing)".into())
+    })?;
+    let fqdn = vec![t.client_fqdn.clone()];
+    let minted = match case {
+        ClientCert::Valid | ClientCert::None => authority.issue(&fqdn, Purpose::Client, Validity::Current),
+        ClientCert::SelfSigned => pki::self_signed(&fqdn, Purpose::Client),
+        ClientCert::OtherAuthority => Authority::generate("an authority the candidate never trusted")
+            .and_then(|a| a.issue(&fqdn, Purpose::Client, Validity::Current)),
+        ClientCert::Expired => authority.issue(&fqdn, Purpose::Client, Validity::Expired),
+        ClientCert::NotYetValid => authority.issue(&fqdn, Purpose::Client, Validity::NotYetValid),
+        ClientCert::OtherName => {
+            authority.issue(&[crate::tls::other_name(&t.client_fqdn)], Purpose::Client, Validity::Current)
+        }
+    };
+    minted.map_err(|e| TransportError::Build(e.to_string()))
 }
 
 /// reqwest's top-level message is generic ("error sending request"); the

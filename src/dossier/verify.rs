@@ -14,7 +14,7 @@ use crate::catalogue::{Catalogue, ScenarioKey};
 use crate::client::{Client, ReplayBook, Transport};
 use crate::config::CandidateConfig;
 use crate::evidence::bundle::{self, EvidenceRecord, Recorder};
-use crate::runner::{self, RunPlan, ScenarioOutcome, Selection};
+use crate::runner::{self, RunPlan, Selection};
 use crate::signing::{Envelope, PublicKey};
 use crate::verdict::{self, Outcome};
 
@@ -123,16 +123,7 @@ fn check_requirement(r: &DossierRequirement) -> Result<(), Invalid> {
     if r.attestation.is_some() {
         return inconsistent(format!("{id} is automated but carries an attestation"));
     }
-    let outcomes: Vec<ScenarioOutcome> = r.scenarios.iter().map(|s| s.outcome).collect();
-    let expected = if outcomes.is_empty() {
-        Outcome::Skipped
-    } else if outcomes.contains(&ScenarioOutcome::Failed) {
-        Outcome::Failed
-    } else if outcomes.iter().any(|o| matches!(o, ScenarioOutcome::Error | ScenarioOutcome::Skipped)) {
-        Outcome::Error
-    } else {
-        Outcome::Passed
-    };
+    let (expected, _) = crate::verdict::outcome_of(r.scenarios.iter().map(|s| (s.outcome, s.failure.as_deref())));
     if r.outcome != expected {
         return inconsistent(format!(
             "{id} is `{}` but its scenarios make it `{}`",

@@ -284,10 +284,12 @@ mod tests {
                 url: url.into(),
                 headers: vec![],
                 jwt_claims: None,
+                tls: None,
                 body: Body::default(),
             },
             response: None,
             error: Some("refused".into()),
+            negotiated: None,
         }
     }
 

@@ -62,6 +62,9 @@ pub struct Exchange {
     /// Transport failure (timeout, refused, over the size cap...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// A TLS handshake probe: the protocol and suite agreed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negotiated: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,6 +75,10 @@ pub struct RecordedRequest {
     /// The JWT claims sent, decoded (audit data, not secrets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt_claims: Option<serde_json::Value>,
+    /// What the harness offered and presented at the TLS layer, when the
+    /// request tests transport security.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<String>,
     #[serde(flatten)]
     pub body: Body,
 }
@@ -111,10 +118,14 @@ impl Exchange {
     pub fn summary(&self) -> String {
         let outcome = match (&self.response, &self.error) {
             (Some(r), _) => r.status.to_string(),
+            (None, None) if self.negotiated.is_some() => {
+                format!("agreed {}", self.negotiated.as_deref().unwrap_or_default())
+            }
             (None, Some(e)) => format!("no response: {e}"),
             (None, None) => "no response".into(),
         };
-        format!("{} {} → {outcome} ({:.0} ms)", self.request.method, self.request.url, self.duration_ms)
+        let tls = self.request.tls.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default();
+        format!("{} {}{tls} → {outcome} ({:.0} ms)", self.request.method, self.request.url, self.duration_ms)
     }
 }
 

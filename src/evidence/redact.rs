@@ -141,6 +141,7 @@ mod tests {
                 url: "http://h/p?k=s3cr3t-value".into(),
                 headers: vec![("X-Api-Key".into(), "s3cr3t-value".into())],
                 jwt_claims: Some(serde_json::json!({"iss": "s3cr3t-value"})),
+                tls: None,
                 body: Body::default(),
             },
             response: Some(RecordedResponse {
@@ -149,6 +150,7 @@ mod tests {
                 body: Body::from_bytes(b"{\"echo\":\"s3cr3t-value\"}"),
             }),
             error: None,
+            negotiated: None,
         };
         let json = serde_json::to_string(&r.exchange(&x)).expect("ser");
         assert!(!json.contains("s3cr3t-value"), "{json}");

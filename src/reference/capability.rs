@@ -81,7 +81,22 @@ pub fn statement(state: &State) -> Value {
         "interaction": [{ "code": "create" }, { "code": "search-type" }],
         "searchParam": [{ "name": "patient", "type": "reference" }, { "name": "identifier", "type": "token" }]
     }));
+    resources.push(json!({
+        "type": "Device",
+        "documentation": "Home-monitoring devices issued to patients (RFA profile §33); their readings are Observations",
+        "interaction": [{ "code": "create" }, { "code": "read" }]
+    }));
+    resources.push(json!({
+        "type": "Communication",
+        "documentation": "Messages between practice users (RFA profile §34)",
+        "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "search-type" }],
+        "searchParam": [{ "name": "recipient", "type": "reference" }, { "name": "identifier", "type": "token" }]
+    }));
     let operations = json!([
+        {
+            "name": "rfa.acknowledge",
+            "definition": { "reference": "https://rfa-harness.dev/fhir/OperationDefinition/acknowledge-message-1" }
+        },
         {
             "name": "gpc.registerpatient",
             "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-RegisterPatient-Operation-1" }

@@ -172,13 +172,7 @@ pub async fn search(
             Err(o) => return o.into_response(),
         };
     let identifier = params.iter().rev().find(|(k, _)| k == "identifier").map(|(_, v)| v.as_str());
-    let matches = |c: &Value| match identifier.map(|i| i.split_once('|').unwrap_or(("", i))) {
-        None => true,
-        Some((system, value)) => c.get("identifier").and_then(Value::as_array).into_iter().flatten().any(|x| {
-            x.get("value").and_then(Value::as_str) == Some(value)
-                && (system.is_empty() || x.get("system").and_then(Value::as_str) == Some(system))
-        }),
-    };
+    let matches = |c: &Value| super::has_identifier(c, identifier);
     let found: Vec<Value> = super::locked(&s.claims.inner)
         .by_patient
         .get(patient)

@@ -235,13 +235,13 @@ defects! {
         "records entries coded only in another code system than SNOMED CT";
     AcceptsInvalidUcum = "accepts-invalid-ucum" ["RFA-REC-010"]
         "records quantities whose unit is not UCUM";
-    AcceptsUnitMismatch = "accepts-unit-mismatch" ["RFA-REC-010"]
+    AcceptsUnitMismatch = "accepts-unit-mismatch" ["RFA-REC-010", "RFA-DEV-004"]
         "records a reading in a unit that measures something else (a body weight in cm)";
     AcceptsImpreciseTime = "accepts-imprecise-time" ["RFA-REC-011"]
         "records entries whose time is not to the second with a zone";
     AcceptsFutureTime = "accepts-future-time" ["RFA-REC-011"]
         "records entries dated in the future";
-    AcceptsDuplicates = "accepts-duplicates" ["RFA-REC-012"]
+    AcceptsDuplicates = "accepts-duplicates" ["RFA-REC-012", "RFA-DEV-009"]
         "records a second entry with an identifier already in use";
     UpdateNotStored = "update-not-stored" ["RFA-REC-013", "RFA-REC-015", "RFA-REC-016", "RFA-REC-017", "RFA-REC-020"]
         "answers an amendment as made but keeps the entry as it was";
@@ -367,7 +367,7 @@ defects! {
         "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
     PatientReadsWholeRecord = "patient-reads-whole-record" ["RFA-ONL-031"]
         "gives a patient-scoped token every part of the structured record, not the summary";
-    PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-ARR-009", "RFA-DSP-014", "RFA-EPS-032", "RFA-FIN-008", "RFA-ONL-032"]
+    PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-COM-007", "RFA-ARR-009", "RFA-DSP-014", "RFA-EPS-032", "RFA-FIN-008", "RFA-ONL-032"]
         "lets a patient-scoped token record entries, read the audit trail, find and register patients";
     PatientTokenUnchecked = "patient-token-unchecked" ["RFA-ONL-033"]
         "accepts a patient-scoped token without P9 identity proofing or the patient's NHS number";
@@ -556,6 +556,60 @@ defects! {
         "lets a patient-scoped token make finance claims";
     ServiceDateUnchecked = "service-date-unchecked" ["RFA-FIN-009"]
         "accepts a service date that is not the date of the service recorded, or in the future";
+    Tls12Refused = "tls12-refused" ["RFA-ACC-023", "RFA-ACC-025"]
+        "serves its TLS endpoint over TLS 1.3 only, so a TLS 1.2 client (as GP Connect requires) cannot connect";
+    OldTlsAccepted = "old-tls-accepted" ["RFA-ACC-024"]
+        "its TLS endpoint (OpenSSL at security level 0) also agrees to TLS 1.0 and TLS 1.1";
+    WeakCiphersAccepted = "weak-ciphers-accepted" ["RFA-ACC-025"]
+        "under TLS 1.2 its TLS endpoint agrees to any cipher suite OpenSSL has, not only the approved AES-GCM and AES-256 ephemeral-key ones";
+    PlainHttpServed = "plain-http-served" ["RFA-ACC-026"]
+        "its TLS port sniffs the first byte and serves plain HTTP to a client that does not start a TLS handshake";
+    ClientCertificateOptional = "client-certificate-optional" ["RFA-ACC-027"]
+        "asks for a client certificate but serves a client that presents none";
+    AnyClientAuthority = "any-client-authority" ["RFA-ACC-028"]
+        "accepts a client certificate whoever issued it, self-signed included";
+    ClientValidityUnchecked = "client-validity-unchecked" ["RFA-ACC-029"]
+        "accepts a client certificate outside its validity period (expired, or not yet valid)";
+    ClientNameUnchecked = "client-name-unchecked" ["RFA-ACC-030"]
+        "accepts a client certificate from the right authority whatever name it was issued to";
+    ServerCertificateWrongName = "server-certificate-wrong-name" ["RFA-ACC-031"]
+        "its TLS endpoint presents a certificate issued to another host name";
+    ServerCertificateExpired = "server-certificate-expired" ["RFA-ACC-031"]
+        "its TLS endpoint presents a certificate that expired yesterday";
+    CorsOpen = "cors-open" ["RFA-ACC-032"]
+        "answers any Origin with Access-Control-Allow-Origin echoing it, credentials allowed, preflights included";
+    DeviceNotReadable = "device-not-readable" ["RFA-DEV-001"]
+        "registers devices but answers a read of one with 404";
+    DeviceRegistrationUnchecked = "device-registration-unchecked" ["RFA-DEV-002"]
+        "registers any device: unknown types, no serial number, patients not registered here";
+    ReadingDropsDevice = "reading-drops-device" ["RFA-DEV-003", "RFA-DEV-004"]
+        "files a device reading without its device reference";
+    DeviceUnitsUnchecked = "device-units-unchecked" ["RFA-DEV-004"]
+        "does not check the units of a device reading's blood pressure components";
+    ImplausibleReadingsAccepted = "implausible-readings-accepted" ["RFA-DEV-005"]
+        "files device readings whatever their value: 0 kg, 120 % saturation, a systolic below the diastolic";
+    DeviceOwnerUnchecked = "device-owner-unchecked" ["RFA-DEV-006"]
+        "files a reading to whichever patient it names, whoever the device was issued to";
+    DeviceMeasuresAnything = "device-measures-anything" ["RFA-DEV-007"]
+        "takes any kind of reading from any device (a weight from a pulse oximeter)";
+    BloodPressureComponentsOptional = "blood-pressure-components-optional" ["RFA-DEV-008"]
+        "files a blood pressure reading without both its systolic and diastolic components";
+    DuplicateReadingsFiled = "duplicate-readings-filed" ["RFA-DEV-009"]
+        "files a device's reading again when it is resent under a new identifier";
+    MessagesWithoutSentTime = "messages-without-sent-time" ["RFA-COM-001"]
+        "accepts a message but does not stamp the time it was sent";
+    MessagesUnchecked = "messages-unchecked" ["RFA-COM-002"]
+        "accepts a message from any sender, to no one or to practitioners not held here, with no text";
+    InboxMissesCopies = "inbox-misses-copies" ["RFA-COM-003"]
+        "an inbox holds only the messages whose first recipient it belongs to";
+    MessagesVisibleToAll = "messages-visible-to-all" ["RFA-COM-004", "RFA-COM-006"]
+        "any practitioner can search any inbox and read any message";
+    AcknowledgementNotKept = "acknowledgement-not-kept" ["RFA-COM-005"]
+        "answers an acknowledgement with a completed message but does not keep it";
+    AnyoneAcknowledges = "anyone-acknowledges" ["RFA-COM-006"]
+        "lets the sender, or anyone who can name the message, acknowledge it for its addressee";
+    MessagesAboutAnyone = "messages-about-anyone" ["RFA-COM-007"]
+        "accepts a message about a patient not registered here";
 }
 
 impl Defect {

@@ -8,12 +8,14 @@ mod capability;
 mod claims;
 mod clinical;
 pub mod defects;
+mod devices;
 mod directory;
 mod dispensing;
 mod documents;
 mod guard;
 pub mod hostile;
 mod knowledge;
+mod messages;
 mod outcome;
 mod prescribing;
 mod register;
@@ -22,12 +24,13 @@ mod routes;
 mod slots;
 mod store;
 mod structured;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use reqwest::Url;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tower::Layer as _;
 
 use crate::config::{CandidateConfig, CandidateIdentity};
@@ -71,6 +74,19 @@ fn search_params<'a>(
     Ok(value.strip_prefix(ty).and_then(|v| v.strip_prefix('/')).unwrap_or(value))
 }
 
+/// Whether a resource carries the identifier a search's `identifier`
+/// parameter names (`system|value`, or a bare value); no parameter: yes.
+fn has_identifier(r: &serde_json::Value, wanted: Option<&str>) -> bool {
+    use serde_json::Value;
+    match wanted.map(|i| i.split_once('|').unwrap_or(("", i))) {
+        None => true,
+        Some((system, value)) => r.get("identifier").and_then(Value::as_array).into_iter().flatten().any(|x| {
+            x.get("value").and_then(Value::as_str) == Some(value)
+                && (system.is_empty() || x.get("system").and_then(Value::as_str) == Some(system))
+        }),
+    }
+}
+
 /// What every handler can see.
 #[derive(Debug)]
 pub struct State {
@@ -95,6 +111,10 @@ pub struct State {
     pub dispenses: dispensing::Dispenses,
     /// Finance claims (FIN).
     pub claims: claims::Claims,
+    /// Home-monitoring devices (DEV).
+    pub devices: devices::Devices,
+    /// Messages between practice users (COM).
+    pub messages: messages::Messages,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -138,8 +158,11 @@ pub struct RunningReference {
     pub asid: String,
     pub ods: String,
     pub defects: DefectSet,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    /// The same API over TLS with mutual authentication (transport checks).
+    pub tls: tls::Endpoint,
+    pub tls_base_url: Url,
+    shutdown: Option<watch::Sender<bool>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// Binds `addr` (port 0 picks a free port) and serves in the background.
@@ -150,6 +173,17 @@ pub async fn start(addr: SocketAddr, defects: DefectSet, fixtures: &FixturePack)
 /// [`start`], answering every request after `latency`.
 pub async fn start_with(
     addr: SocketAddr,
+    defects: DefectSet,
+    fixtures: &FixturePack,
+    latency: Latency,
+) -> std::io::Result<RunningReference> {
+    start_serving(addr, SocketAddr::new(addr.ip(), 0), defects, fixtures, latency).await
+}
+
+/// [`start_with`], with the TLS endpoint on `tls_addr`.
+pub async fn start_serving(
+    addr: SocketAddr,
+    tls_addr: SocketAddr,
     defects: DefectSet,
     fixtures: &FixturePack,
     latency: Latency,
@@ -175,20 +209,37 @@ pub async fn start_with(
         prescriptions,
         dispenses: dispensing::Dispenses::default(),
         claims: claims::Claims::default(),
+        devices: devices::Devices::default(),
+        messages: messages::Messages::default(),
         defects: defects.clone(),
         latency,
     });
     let base_url = Url::parse(&format!("http://{addr}{}", state.base_path))
         .map_err(|e| std::io::Error::other(format!("bad base URL: {e}")))?;
+    let (tls_listener, tls) =
+        tls::bind(tls_addr, &defects).await.map_err(|e| std::io::Error::other(format!("the TLS endpoint: {e}")))?;
+    let tls_base_url = Url::parse(&format!("https://{}{}", tls.addr, state.base_path))
+        .map_err(|e| std::io::Error::other(format!("bad TLS base URL: {e}")))?;
     let app = axum::middleware::from_fn_with_state(state.clone(), routes::canonical_case).layer(routes::router(state));
-    let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(app))
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            });
+    let (tx, rx) = watch::channel(false);
+    let stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let plain = {
+        let (app, rx) = (app.clone(), rx.clone());
+        tokio::spawn(async move {
+            let serve = axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(app))
+                .with_graceful_shutdown(stopped(rx));
+            if let Err(e) = serve.await {
+                tracing::error!("reference candidate stopped: {e}");
+            }
+        })
+    };
+    let secure = tokio::spawn(async move {
+        let serve = axum::serve(tls_listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(app))
+            .with_graceful_shutdown(stopped(rx));
         if let Err(e) = serve.await {
-            tracing::error!("reference candidate stopped: {e}");
+            tracing::error!("reference candidate's TLS endpoint stopped: {e}");
         }
     });
     Ok(RunningReference {
@@ -197,8 +248,10 @@ pub async fn start_with(
         asid: fixtures.asid.clone(),
         ods: fixtures.ods_code.clone(),
         defects,
+        tls,
+        tls_base_url,
         shutdown: Some(tx),
-        task: Some(task),
+        tasks: vec![plain, secure],
     })
 }
 
@@ -209,15 +262,22 @@ impl RunningReference {
 
     /// The candidate config that points the harness at this instance.
     pub fn candidate_config(&self, fixtures: &FixturePack) -> CandidateConfig {
-        CandidateConfig::for_known(self.identity(), self.base_url.clone(), &self.asid, &self.ods, fixtures)
+        let mut c = CandidateConfig::for_known(self.identity(), self.base_url.clone(), &self.asid, &self.ods, fixtures);
+        c.tls = Some(crate::config::TlsSettings {
+            url: self.tls_base_url.clone(),
+            server_ca_pem: self.tls.server_ca_pem.clone(),
+            client_authority: Some(self.tls.client_authority.clone()),
+            client_fqdn: self.tls.client_fqdn.clone(),
+        });
+        c
     }
 
     /// Stops serving and waits for in-flight requests to finish.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
@@ -226,7 +286,7 @@ impl RunningReference {
 impl Drop for RunningReference {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 }

@@ -19,11 +19,13 @@ use super::capability;
 use super::claims;
 use super::clinical;
 use super::defects::Defect;
+use super::devices;
 use super::directory;
 use super::dispensing;
 use super::documents;
 use super::guard;
 use super::knowledge;
+use super::messages;
 use super::outcome::{Fhir, Outcome};
 use super::prescribing;
 use super::register;
@@ -71,6 +73,14 @@ pub fn router(state: Shared) -> Router {
         .route("/MedicationRequest/{id}/$rfa.cancel", operation(post(prescribing::cancel), any(prescribing::cancel)))
         .route("/MedicationDispense", post(dispensing::create).get(dispensing::search).fallback(wrong_method))
         .route("/Claim", post(claims::create).get(claims::search).fallback(wrong_method))
+        .route("/Device", post(devices::register).fallback(post_only))
+        .route("/Communication", post(messages::send).get(messages::search).fallback(wrong_method))
+        .route("/Communication/{id}", route(get(messages::read), any(messages::read)))
+        .route(
+            "/Communication/{id}/$rfa.acknowledge",
+            operation(post(messages::acknowledge), any(messages::acknowledge)),
+        )
+        .route("/Device/{id}", route(get(devices::read), any(devices::read)))
         .route("/CodeSystem/$lookup", route(get(knowledge::lookup), any(knowledge::lookup)))
         .route("/Patient/{id}/Appointment", route(get(appointments::for_patient), any(appointments::for_patient)))
         .merge(clinical::routes(&state))
@@ -265,6 +275,13 @@ async fn delay(Extract(s): Extract<Shared>, req: Request, next: Next) -> Respons
 /// defects that shape all responses.
 async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Response {
     let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let origin = req.headers().get(header::ORIGIN).cloned().filter(|_| s.defects.has(Defect::CorsOpen));
+    if let Some(o) = &origin
+        && method == axum::http::Method::OPTIONS
+        && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+    {
+        return cors_opened(StatusCode::NO_CONTENT.into_response(), o);
+    }
     let mut resp = next.run(req).await;
     match resp.extensions().get::<Outcome>() {
         Some(o) => {
@@ -292,6 +309,22 @@ async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Respon
     if !(s.defects.has(Defect::CacheableErrors) && resp.status().as_u16() >= 400) {
         resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    match origin {
+        Some(o) => cors_opened(resp, &o),
+        None => resp,
+    }
+}
+
+/// The `cors-open` defect: any origin may read, with credentials.
+fn cors_opened(mut resp: Response, origin: &HeaderValue) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+    h.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, PUT, DELETE"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("authorization, ssp-traceid, ssp-from, ssp-to, ssp-interactionid, content-type"),
+    );
     resp
 }
 

@@ -192,6 +192,7 @@ fn classify(err: &StepError) -> (ScenarioOutcome, String) {
             Some(Failure::Assert(m)) => (ScenarioOutcome::Failed, m.clone()),
             Some(Failure::Transport(m)) => (ScenarioOutcome::Error, m.clone()),
             Some(Failure::Harness(m)) => (ScenarioOutcome::Error, format!("harness: {m}")),
+            Some(Failure::Skip(m)) => (ScenarioOutcome::Skipped, format!("skipped: {m}")),
             None => (ScenarioOutcome::Error, format!("harness bug (please report): {}", panic_text(info))),
         },
         StepError::NotFound => (ScenarioOutcome::Error, "no step definition matches this step".into()),

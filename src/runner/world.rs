@@ -25,12 +25,15 @@ pub enum Failure {
     Transport(String),
     /// The pack or harness is at fault (e.g. steps in an impossible order).
     Harness(String),
+    /// The scenario cannot be judged here, for this reason (e.g. the config
+    /// has no TLS endpoint): skipped, never passed.
+    Skip(String),
 }
 
 impl Failure {
     pub fn message(&self) -> &str {
         match self {
-            Self::Assert(m) | Self::Transport(m) | Self::Harness(m) => m,
+            Self::Assert(m) | Self::Transport(m) | Self::Harness(m) | Self::Skip(m) => m,
         }
     }
 }
@@ -122,6 +125,19 @@ pub struct RecState {
     pub claim: Option<serde_json::Value>,
     /// Claims made, by label: (as sent, as answered).
     pub claims: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
+    /// Why the candidate's TLS endpoint gave no response (it refused the
+    /// connection, or closed it unanswered).
+    pub refusal: Option<String>,
+    /// What a TLS handshake probe came to.
+    pub handshake: Option<crate::tls::probe::Outcome>,
+    /// The device registration being built (DEV).
+    pub device: Option<serde_json::Value>,
+    /// Devices issued, by label: (logical id, as registered, patient key).
+    pub devices: std::collections::BTreeMap<String, (String, serde_json::Value, String)>,
+    /// The message being built (COM): its label and body.
+    pub message: Option<(String, serde_json::Value)>,
+    /// Messages sent, by label: (logical id, as sent).
+    pub messages: std::collections::BTreeMap<String, (String, serde_json::Value)>,
 }
 
 impl cucumber::World for RfaWorld {
@@ -144,6 +160,12 @@ impl RfaWorld {
     }
 
     pub fn response(&self) -> Result<&Response, Failure> {
+        if let (None, Some(why)) = (&self.response, &self.rec.refusal) {
+            return Err(Failure::Assert(format!(
+                "the candidate served no response: {why}\n    exchange: {}",
+                self.last_exchange()
+            )));
+        }
         self.response
             .as_ref()
             .ok_or_else(|| Failure::Harness("this step checks a response, but no request has been sent yet".into()))

@@ -127,14 +127,14 @@ pub(super) fn fresh_identifier(w: &mut RfaWorld) -> String {
     }
 }
 
-async fn build(w: &mut RfaWorld, ty: EntryType, key: &str, when: &str) -> Result<Value, Failure> {
+pub(super) async fn build(w: &mut RfaWorld, ty: EntryType, key: &str, when: &str) -> Result<Value, Failure> {
     let patient = logical_id(w, key).await?;
     let author = logical_id(w, AUTHOR).await?;
     let identifier = fresh_identifier(w);
     Ok(entries::template(ty, &patient, &author, when, &identifier))
 }
 
-fn create_spec(ty: EntryType, body: &Value) -> RequestSpec {
+pub(super) fn create_spec(ty: EntryType, body: &Value) -> RequestSpec {
     RequestSpec::post(Interaction::CreateEntry(ty), ty.name(), body.to_string())
 }
 
@@ -394,7 +394,7 @@ fn version_of(r: &Value) -> &str {
     r.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or_default()
 }
 
-async fn is_created(w: &mut RfaWorld, _: &Args) -> StepResult {
+pub(super) async fn is_created(w: &mut RfaWorld, _: &Args) -> StepResult {
     let (ty, label, body) =
         w.rec.entry.clone().ok_or_else(|| Failure::Harness("no entry was built in this scenario".into()))?;
     let status = w.response()?.status;

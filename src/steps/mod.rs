@@ -9,6 +9,7 @@ mod appointments;
 mod audit;
 mod bundle;
 mod claims;
+mod devices;
 mod directory;
 mod dispensing;
 mod documents;
@@ -18,12 +19,14 @@ mod http;
 mod inf;
 mod keys;
 mod knowledge;
+mod messages;
 mod patient_online;
 mod prescribing;
 mod record;
 mod register;
 mod slots;
 mod structured;
+mod transport;
 
 use cucumber::gherkin::{self, StepType};
 use cucumber::step::{Collection, Context};
@@ -117,6 +120,9 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(dispensing::steps());
     all.extend(knowledge::steps());
     all.extend(claims::steps());
+    all.extend(transport::steps());
+    all.extend(devices::steps());
+    all.extend(messages::steps());
     all
 }
 

@@ -59,8 +59,15 @@ impl Drop for Server {
 
 /// Starts `rfa reference serve` on a free loopback port; returns its base URL.
 pub fn serve(extra: &[&str]) -> (Server, String) {
+    let (server, base, _) = serve_banner(extra);
+    (server, base)
+}
+
+/// [`serve`], also returning the `[tls]` section its banner prints (empty
+/// unless `--tls-dir` is among `extra`).
+pub fn serve_banner(extra: &[&str]) -> (Server, String, String) {
     let mut child = rfa()
-        .args(["reference", "serve", "--addr", "127.0.0.1:0"])
+        .args(["reference", "serve", "--addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -69,13 +76,23 @@ pub fn serve(extra: &[&str]) -> (Server, String) {
     let stdout = child.stdout.take().expect("stdout");
     let server = Server(child);
     let mut lines = BufReader::new(stdout).lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.trim().strip_prefix("base URL:").map(|u| u.trim().to_string()));
+    let (mut base, mut tls, mut in_tls) = (None, String::new(), false);
+    for line in lines.by_ref().map_while(Result::ok) {
+        let l = line.trim();
+        if let Some(u) = l.strip_prefix("base URL:") {
+            base = Some(u.trim().to_string());
+        } else if l.starts_with("TLS config:") {
+            in_tls = true;
+        } else if l.starts_with("provider ASID:") {
+            break;
+        } else if in_tls {
+            tls.push_str(l);
+            tls.push('\n');
+        }
+    }
     // Keep draining so the server never writes into a closed pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    (server, base.expect("the server prints its base URL"))
+    (server, base.expect("the server prints its base URL"), tls)
 }
 
 /// examples/local.toml pointed at `base_url`.

@@ -159,7 +159,7 @@ pub(super) fn requesting_ods(c: &Claims) -> Option<&str> {
     )
 }
 
-pub(super) fn requesting_sds(c: &Claims) -> Option<&str> {
+pub(in crate::reference) fn requesting_sds(c: &Claims) -> Option<&str> {
     identifier_value(c.get("requesting_practitioner"), &[gpc::SDS_USER_SYSTEM])
 }
 
@@ -248,26 +248,39 @@ async fn create(Extract(s): Extract<Shared>, headers: HeaderMap, body: Bytes, ty
     }
 }
 
+/// The pseudo identifier system under which device readings are indexed.
+const DEVICE_READING: &str = "urn:rfa:device-reading";
+
 fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> Result<Response, Outcome> {
     let claims = admit(s, headers, Interaction::CreateEntry(ty))?;
     let shape = Shape::of(ty);
     let r = parse_body(body)?;
     let at = now();
     validate::entry(s, &shape, &r, at)?;
-    let wanted = entries::identifiers(&r);
+    let mut wanted = entries::identifiers(&r);
+    // A device reading resent under a new identifier is the same reading.
+    if ty == EntryType::Observation
+        && let Some(key) = super::devices::check_reading(s, &r)?
+    {
+        wanted.push((DEVICE_READING.to_string(), key));
+    }
+    let r = super::devices::filed(s, r);
     let id = uuid::Uuid::new_v4().to_string();
     let stored = stamp(s, &shape, r, &id, 1, &claims, at);
     s.entries.with(|all| {
         // Taken inside the entries lock, so check and insert are one step.
         let mut index = super::locked(&s.entries.identifiers);
-        let duplicate = wanted.iter().find_map(|(sys, v)| index.get(&(ty, sys.clone(), v.clone())));
-        if let Some(dup) = duplicate
+        let duplicate =
+            wanted.iter().find_map(|(sys, v)| index.get(&(ty, sys.clone(), v.clone())).map(|dup| (sys, dup)));
+        if let Some((sys, dup)) = duplicate
             && !s.defects.has(Defect::AcceptsDuplicates)
         {
-            return Err(Outcome::new(
-                SpineCode::DuplicateRejected,
-                format!("{} {dup} already has this identifier", ty.name()),
-            ));
+            let what = if sys == DEVICE_READING {
+                "is this reading: the same device, code and time"
+            } else {
+                "already has this identifier"
+            };
+            return Err(Outcome::new(SpineCode::DuplicateRejected, format!("{} {dup} {what}", ty.name())));
         }
         for (sys, v) in &wanted {
             index.entry((ty, sys.clone(), v.clone())).or_insert_with(|| id.clone());
