@@ -80,8 +80,22 @@ pub struct FixturePack {
     /// ODS codes of organisations, beyond the practice itself, with a
     /// legitimate relationship to its patients (sharing agreements).
     pub relationships: Vec<String>,
+    /// Other care settings with a sharing agreement (XCS): each reads only
+    /// the parts of the structured record its agreement names.
+    pub care_settings: Vec<CareSetting>,
     /// Patients on Spine PDS but not registered at the practice, by key.
     pub pds: BTreeMap<String, PdsPatient>,
+}
+
+/// A care setting outside the practice and what its sharing agreement lets
+/// it read: structured record parameter names (`includeMedication`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CareSetting {
+    pub ods_code: String,
+    /// hospital, community, out-of-hours, ...
+    pub setting: String,
+    pub parts: Vec<String>,
 }
 
 /// A patient as Spine PDS knows them (`fixtures/pds.json`).
@@ -148,6 +162,8 @@ struct ManifestOrg {
     asid: String,
     #[serde(default)]
     relationships: Vec<String>,
+    #[serde(default)]
+    care_settings: Vec<CareSetting>,
 }
 
 #[derive(Deserialize)]
@@ -302,6 +318,7 @@ impl FixturePack {
             ods_code: manifest.organization.ods_code,
             asid: manifest.organization.asid,
             relationships: manifest.organization.relationships,
+            care_settings: manifest.organization.care_settings,
             patients,
             organizations: items(manifest.organizations)?,
             practitioners: items(manifest.practitioners)?,

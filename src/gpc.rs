@@ -253,6 +253,7 @@ pub enum Interaction {
     SearchMessages,
     ReadMessage,
     AcknowledgeMessage,
+    FileDocument,
 }
 
 impl Interaction {
@@ -295,6 +296,7 @@ impl Interaction {
             Self::SearchMessages,
             Self::ReadMessage,
             Self::AcknowledgeMessage,
+            Self::FileDocument,
         ])
     }
 
@@ -367,6 +369,7 @@ impl Interaction {
             Self::SearchMessages => "urn:nhs:names:services:gpconnect:fhir:rest:search:communication-1",
             Self::ReadMessage => "urn:nhs:names:services:gpconnect:fhir:rest:read:communication-1",
             Self::AcknowledgeMessage => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.acknowledge-1",
+            Self::FileDocument => "urn:nhs:names:services:gpconnect:documents:fhir:rest:create:documentreference-1",
         }
     }
 
@@ -374,9 +377,11 @@ impl Interaction {
     pub fn capability(self) -> Capability {
         match self {
             Self::ReadStructuredMetadata | Self::GetStructuredRecord => Capability::Structured,
-            Self::ReadDocumentsMetadata | Self::SearchDocumentsPatients | Self::SearchDocuments | Self::ReadBinary => {
-                Capability::Documents
-            }
+            Self::ReadDocumentsMetadata
+            | Self::SearchDocumentsPatients
+            | Self::SearchDocuments
+            | Self::ReadBinary
+            | Self::FileDocument => Capability::Documents,
             _ => Capability::Foundations,
         }
     }
@@ -429,7 +434,8 @@ impl Interaction {
             | Self::CreateClaim
             | Self::RegisterDevice
             | Self::SendMessage
-            | Self::AcknowledgeMessage => "patient/*.write",
+            | Self::AcknowledgeMessage
+            | Self::FileDocument => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }

@@ -247,8 +247,9 @@ fn a_hand_edited_or_truncated_log_fails_verification() {
     let log = s.path("reg/log.ndjson");
     let original = std::fs::read_to_string(&log).expect("log");
 
-    // Rewrite history: an admission claims lot3 too (still valid JSON).
-    let edited = original.replacen("\"lots\":[\"lot1\",\"lot2\"]", "\"lots\":[\"lot1\",\"lot2\",\"lot3\"]", 1);
+    // Rewrite history: an admission claims a lot it was not admitted for
+    // (still valid JSON).
+    let edited = original.replacen("\"lots\":[\"lot1\"", "\"lots\":[\"lot0\",\"lot1\"", 1);
     assert_ne!(edited, original);
     std::fs::write(&log, &edited).expect("write");
     let o = run(&["register", "--dir", &s.p("reg"), "verify"]);

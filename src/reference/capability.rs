@@ -186,7 +186,7 @@ pub fn documents_statement(_state: &State) -> Value {
                 },
                 {
                     "type": "DocumentReference",
-                    "interaction": [{ "code": "search-type" }],
+                    "interaction": [{ "code": "search-type" }, { "code": "create", "documentation": "Filing a document into the record (RFA profile §36)" }],
                     "searchInclude": includes,
                     "searchRevInclude": ["PractitionerRole:practitioner"],
                     "searchParam": [

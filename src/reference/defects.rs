@@ -137,7 +137,7 @@ defects! {
         "returns the structured record of a temporary resident";
     StructuredServesUnverified = "structured-serves-unverified" ["RFA-INF-033"]
         "returns the structured record of a patient whose NHS number is not verified";
-    DissentAnswersNotFound = "dissent-answers-not-found" ["RFA-INF-034"]
+    DissentAnswersNotFound = "dissent-answers-not-found" ["RFA-XCS-003", "RFA-INF-034"]
         "answers 404 PATIENT_NOT_FOUND for a patient who dissented, instead of 403 NO_PATIENT_CONSENT";
     AllergiesListIncludesResolved = "allergies-list-includes-resolved" ["RFA-INF-035", "RFA-INF-037"]
         "puts ended allergies in the active allergies list";
@@ -199,7 +199,7 @@ defects! {
         "answers a DocumentReference search for a patient id it does not hold with an empty Bundle";
     DocumentsCreatedFilterIgnored = "documents-created-filter-ignored" ["RFA-INF-063"]
         "ignores the created search parameter";
-    BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064"]
+    BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064", "RFA-COM-009"]
         "serves every document as application/octet-stream whatever its DocumentReference says";
     LargeDocumentUrlListed = "large-document-url-listed" ["RFA-INF-065"]
         "lists a URL for a document over the 5 MB retrieval limit";
@@ -283,19 +283,19 @@ defects! {
         "serves clinical entries to a token scoped organization/*.read";
     WritesForAnyReason = "writes-for-any-reason" ["RFA-REC-031"]
         "records entries whatever reason_for_request says";
-    IgnoresRelationship = "ignores-relationship" ["RFA-REC-032"]
+    IgnoresRelationship = "ignores-relationship" ["RFA-REC-032", "RFA-XCS-005"]
         "serves and records entries for an organisation with no relationship to the practice";
     RestrictedEntriesShown = "restricted-entries-shown" ["RFA-REC-033"]
         "shows restricted (conf/R) entries to a token without conf/R";
     AuditSkipsReads = "audit-skips-reads" ["RFA-REC-034", "RFA-REC-035", "RFA-REC-036", "RFA-REC-037", "RFA-REC-039"]
         "audits writes only";
-    AuditWithoutTraceId = "audit-without-trace-id" ["RFA-REC-034", "RFA-REC-035", "RFA-REC-036", "RFA-REC-037", "RFA-REC-039", "RFA-REC-040"]
+    AuditWithoutTraceId = "audit-without-trace-id" ["RFA-REC-034", "RFA-REC-035", "RFA-REC-036", "RFA-REC-037", "RFA-REC-039", "RFA-REC-040", "RFA-XCS-004"]
         "audits requests without their Ssp-TraceID";
     AuditSkipsRefused = "audit-skips-refused" ["RFA-REC-035"]
         "does not audit refused or failed requests";
     AuditOutcomeAlwaysSuccess = "audit-outcome-always-success" ["RFA-REC-035"]
         "audits every request as a success";
-    AuditOmitsRequester = "audit-omits-requester" ["RFA-REC-036"]
+    AuditOmitsRequester = "audit-omits-requester" ["RFA-REC-036", "RFA-XCS-004"]
         "audits requests without the requesting practitioner and organisation";
     AuditSequenceFromClock = "audit-sequence-from-clock" ["RFA-REC-037"]
         "numbers audit records by the clock's second, so records in one second share a number";
@@ -610,6 +610,26 @@ defects! {
         "lets the sender, or anyone who can name the message, acknowledge it for its addressee";
     MessagesAboutAnyone = "messages-about-anyone" ["RFA-COM-007"]
         "accepts a message about a patient not registered here";
+    CareSettingsRefused = "care-settings-refused" ["RFA-XCS-001", "RFA-XCS-003", "RFA-XCS-004"]
+        "refuses other care settings' sharing agreements: their reads are refused as if they had none";
+    CareSettingsReadEverything = "care-settings-read-everything" ["RFA-XCS-002"]
+        "gives another care setting every part of the structured record it asks for, whatever its sharing agreement covers";
+    AuditMisnamesCareSettings = "audit-misnames-care-settings" ["RFA-XCS-004"]
+        "audits another care setting's reads under the practice's own ODS code";
+    CareSettingsWrite = "care-settings-write" ["RFA-XCS-005"]
+        "lets another care setting with a read-only sharing agreement record and amend entries";
+    FiledWithoutUrl = "filed-without-url" ["RFA-COM-008", "RFA-COM-009", "RFA-COM-011"]
+        "files a document but answers its DocumentReference without a url to its content";
+    FiledDocumentsNotListed = "filed-documents-not-listed" ["RFA-COM-009"]
+        "files documents that the patient's document search never finds";
+    AnyContentType = "any-content-type" ["RFA-COM-010"]
+        "files a document of any content type, executables and web pages included";
+    NoDocumentSizeLimit = "no-document-size-limit" ["RFA-COM-011"]
+        "files documents of any size";
+    DocumentSizeUnchecked = "document-size-unchecked" ["RFA-COM-012"]
+        "files a document whose declared size is not the size of its content";
+    DocumentsUnchecked = "documents-unchecked" ["RFA-COM-013"]
+        "files a document for a patient not registered here, with no type, or with no content";
 }
 
 impl Defect {

@@ -99,6 +99,8 @@ pub struct State {
     pub ods_code: String,
     /// ODS codes with a legitimate relationship to the practice's patients.
     pub relationships: std::collections::BTreeSet<String>,
+    /// Other care settings' sharing agreements (XCS).
+    pub care_settings: Vec<crate::fixtures::CareSetting>,
     /// Clinical entries written through the API (REC).
     pub entries: clinical::Entries,
     pub audit: audit::Trail,
@@ -115,6 +117,8 @@ pub struct State {
     pub devices: devices::Devices,
     /// Messages between practice users (COM).
     pub messages: messages::Messages,
+    /// Documents filed through the API (COM).
+    pub filed: documents::Filed,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -201,6 +205,7 @@ pub async fn start_serving(
         store,
         ods_code: fixtures.ods_code.clone(),
         relationships: fixtures.relationships.iter().cloned().collect(),
+        care_settings: fixtures.care_settings.clone(),
         entries: clinical::Entries::default(),
         audit: audit::Trail::default(),
         registrations: register::Registrations::from_fixtures(fixtures),
@@ -211,6 +216,7 @@ pub async fn start_serving(
         claims: claims::Claims::default(),
         devices: devices::Devices::default(),
         messages: messages::Messages::default(),
+        filed: documents::Filed::default(),
         defects: defects.clone(),
         latency,
     });

@@ -96,7 +96,8 @@ pub fn router(state: Shared) -> Router {
             "/Patient/{id}/DocumentReference",
             route(get(documents::search_documents), any(documents::search_documents)),
         )
-        .route("/Binary/{id}", route(get(documents::read_binary), any(documents::read_binary)));
+        .route("/Binary/{id}", route(get(documents::read_binary), any(documents::read_binary)))
+        .route("/DocumentReference", post(documents::file).fallback(post_only));
     Router::new()
         .nest(&state.base_path, api)
         .nest(&state.structured_path, structured)

@@ -138,6 +138,10 @@ pub struct RecState {
     pub message: Option<(String, serde_json::Value)>,
     /// Messages sent, by label: (logical id, as sent).
     pub messages: std::collections::BTreeMap<String, (String, serde_json::Value)>,
+    /// The document being filed (COM): its label and DocumentReference.
+    pub filing: Option<(String, serde_json::Value)>,
+    /// Documents filed, by label: (logical id, as sent, as answered).
+    pub filed: std::collections::BTreeMap<String, (String, serde_json::Value, serde_json::Value)>,
 }
 
 impl cucumber::World for RfaWorld {

@@ -46,7 +46,7 @@ async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-fn document_spec(id: &str, includes: bool) -> RequestSpec {
+pub(super) fn document_spec(id: &str, includes: bool) -> RequestSpec {
     let mut spec = RequestSpec::new(Interaction::SearchDocuments, format!("Patient/{id}/DocumentReference"));
     if includes {
         spec.query.extend(INCLUDES.iter().map(|i| ("_include".to_string(), i.to_string())));
@@ -57,7 +57,7 @@ fn document_spec(id: &str, includes: bool) -> RequestSpec {
 
 /// The patient's logical id on the documents endpoint, found as a consumer
 /// finds it.
-async fn patient_id(w: &mut RfaWorld, key: &str) -> Result<String, Failure> {
+pub(super) async fn patient_id(w: &mut RfaWorld, key: &str) -> Result<String, Failure> {
     let nhs = keys::nhs(w, key)?;
     let label = format!("{key} (NHS number {nhs})");
     resolve(w, &patient_spec(&nhs), "Patient", gpc::NHS_NUMBER_SYSTEM, &nhs, &label).await

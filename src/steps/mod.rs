@@ -15,6 +15,7 @@ mod dispensing;
 mod documents;
 mod entries;
 mod entry_search;
+mod filing;
 mod http;
 mod inf;
 mod keys;
@@ -123,6 +124,7 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(transport::steps());
     all.extend(devices::steps());
     all.extend(messages::steps());
+    all.extend(filing::steps());
     all
 }
 
