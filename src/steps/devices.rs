@@ -9,7 +9,6 @@ use super::http::answered;
 use super::{Args, StepDef, step};
 use crate::client::RequestSpec;
 use crate::devices::{self, Kind};
-use crate::entries as entry_json;
 use crate::gpc::{self, EntryType, Interaction};
 use crate::runner::world::{Failure, RfaWorld, StepResult};
 
@@ -74,17 +73,9 @@ async fn registration(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn device_path(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let pointer = entry_json::dotted_pointer("", a.get(1));
     let body = w.rec.device.as_mut().ok_or_else(|| Failure::Harness("no device registration was begun".into()))?;
-    if a.get(2) == "absent" {
-        entry_json::remove_pointer(body, &pointer);
-    } else {
-        let v: Value = serde_json::from_str(a.get(2))
-            .map_err(|e| Failure::Harness(format!("the value `{}` is not JSON (quote strings): {e}", a.get(2))))?;
-        entry_json::set_pointer(body, &pointer, v);
-    }
-    let text = body.to_string();
-    w.request_mut()?.body = Some(text.into_bytes());
+    let text = super::edit_draft(body, a.get(1), a.get(2))?;
+    w.request_mut()?.body = Some(text);
     Ok(())
 }
 

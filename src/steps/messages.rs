@@ -78,17 +78,9 @@ async fn message(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn message_path(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let pointer = crate::entries::dotted_pointer("", a.get(1));
     let (_, body) = w.rec.message.as_mut().ok_or_else(|| Failure::Harness("no message was begun".into()))?;
-    if a.get(2) == "absent" {
-        crate::entries::remove_pointer(body, &pointer);
-    } else {
-        let v: Value = serde_json::from_str(a.get(2))
-            .map_err(|e| Failure::Harness(format!("the value `{}` is not JSON (quote strings): {e}", a.get(2))))?;
-        crate::entries::set_pointer(body, &pointer, v);
-    }
-    let text = body.to_string();
-    w.request_mut()?.body = Some(text.into_bytes());
+    let text = super::edit_draft(body, a.get(1), a.get(2))?;
+    w.request_mut()?.body = Some(text);
     Ok(())
 }
 

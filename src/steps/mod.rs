@@ -63,6 +63,21 @@ impl Args {
     }
 }
 
+/// Edits a draft resource the way the "the …'s \"path\" is VALUE" steps
+/// do: `path` is dotted (array indices as numbers), `value` is JSON or
+/// `absent` (removes it). Answers the draft's new text, for the request body.
+pub fn edit_draft(draft: &mut serde_json::Value, path: &str, value: &str) -> Result<Vec<u8>, Failure> {
+    let pointer = crate::entries::dotted_pointer("", path);
+    if value == "absent" {
+        crate::entries::remove_pointer(draft, &pointer);
+    } else {
+        let v: serde_json::Value = serde_json::from_str(value)
+            .map_err(|e| Failure::Harness(format!("the value `{value}` is not JSON (quote strings): {e}")))?;
+        crate::entries::set_pointer(draft, &pointer, v);
+    }
+    Ok(draft.to_string().into_bytes())
+}
+
 /// Hands a step's verdict to cucumber. A failure unwinds with the
 /// [`Failure`] as payload; `resume_unwind` does not run the panic hook, so
 /// nothing is printed, and the collector downcasts it back.
