@@ -138,6 +138,35 @@ impl ReplayBook {
     fn next(&self, key: &ScenarioKey) -> Option<Exchange> {
         self.queues.lock().ok()?.get_mut(key)?.pop_front()
     }
+
+    /// The scenario's next recorded exchange, provided it is `asked` (same
+    /// method and URL); otherwise why not.
+    fn next_for(&self, scenario: Option<&ScenarioKey>, asked: &RecordedRequest) -> Result<Exchange, String> {
+        let (method, url) = (&asked.method, &asked.url);
+        match scenario.map(|key| self.next(key)) {
+            None => Err("replaying needs the scenario's identity".to_string()),
+            Some(None) => {
+                Err(format!("the evidence holds no further exchange for this scenario ({method} {url} was asked for)"))
+            }
+            Some(Some(x)) if &x.request.method == method && &x.request.url == url => Ok(x),
+            Some(Some(x)) => Err(format!(
+                "the scenario asks for {method} {url} but the evidence's next exchange is {} {}",
+                x.request.method, x.request.url
+            )),
+        }
+    }
+}
+
+/// What re-judging records for a request the evidence does not hold.
+fn unrecorded(request: RecordedRequest, why: &str) -> Exchange {
+    Exchange {
+        started: String::new(),
+        duration_ms: 0.0,
+        request,
+        response: None,
+        error: Some(why.to_string()),
+        negotiated: None,
+    }
 }
 
 /// Sends GP Connect requests to one candidate.
@@ -246,9 +275,7 @@ impl Client {
             probe::Outcome::NoConnection(e) => (None, Some(format!("{NO_CONNECTION}{e}"))),
         };
         let exchange = Exchange {
-            started: time::OffsetDateTime::from(started)
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            started: rfc3339(started),
             duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
             request,
             response: None,
@@ -346,9 +373,7 @@ impl Client {
             (_, Err(_)) => Err(TransportError::Other("the request limiter was closed".into())),
         };
         let exchange = Exchange {
-            started: time::OffsetDateTime::from(started)
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            started: rfc3339(started),
             duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
             request: recorded,
             response: result.as_ref().ok().map(|r| RecordedResponse {
@@ -384,37 +409,18 @@ impl Client {
         scenario: Option<&ScenarioKey>,
     ) -> (Exchange, Result<Response, TransportError>) {
         let url = self.url(spec).map(|u| self.redactor.text(u.as_str())).unwrap_or_else(|_| spec.path.clone());
-        let method = spec.method.to_string();
-        let missing = |why: String| {
-            let x = Exchange {
-                started: String::new(),
-                duration_ms: 0.0,
-                request: RecordedRequest {
-                    method: method.clone(),
-                    url: url.clone(),
-                    headers: vec![],
-                    jwt_claims: None,
-                    tls: None,
-                    body: Body::default(),
-                },
-                response: None,
-                error: Some(why.clone()),
-                negotiated: None,
-            };
-            (x, Err(TransportError::NotInEvidence(why)))
+        let asked = RecordedRequest {
+            method: spec.method.to_string(),
+            url,
+            headers: vec![],
+            jwt_claims: None,
+            tls: None,
+            body: Body::default(),
         };
-        let Some(key) = scenario else { return missing("replaying needs the scenario's identity".into()) };
-        let Some(x) = book.next(key) else {
-            return missing(format!(
-                "the evidence holds no further exchange for this scenario ({method} {url} was asked for)"
-            ));
+        let x = match book.next_for(scenario, &asked) {
+            Ok(x) => x,
+            Err(why) => return (unrecorded(asked, &why), Err(TransportError::NotInEvidence(why))),
         };
-        if x.request.method != method || x.request.url != url {
-            return missing(format!(
-                "the scenario asks for {method} {url} but the evidence's next exchange is {} {}",
-                x.request.method, x.request.url
-            ));
-        }
         let result = match (&x.response, &x.error) {
             (Some(r), _) => {
                 let mut headers = HeaderMap::new();
@@ -480,6 +486,11 @@ impl Client {
     }
 }
 
+/// When an exchange started, as the evidence records it.
+fn rfc3339(at: SystemTime) -> String {
+    time::OffsetDateTime::from(at).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
 /// The prefix of a handshake exchange's error when no TCP connection was made.
 const NO_CONNECTION: &str = "no connection: ";
 
@@ -488,34 +499,10 @@ fn replay_handshake(
     request: RecordedRequest,
     scenario: Option<&ScenarioKey>,
 ) -> (Exchange, probe::Outcome) {
-    let missing = |why: String, request: RecordedRequest| {
-        let x = Exchange {
-            started: String::new(),
-            duration_ms: 0.0,
-            request,
-            response: None,
-            error: Some(why.clone()),
-            negotiated: None,
-        };
-        (x, probe::Outcome::NoConnection(why))
+    let x = match book.next_for(scenario, &request) {
+        Ok(x) => x,
+        Err(why) => return (unrecorded(request, &why), probe::Outcome::NoConnection(why)),
     };
-    let Some(key) = scenario else { return missing("replaying needs the scenario's identity".into(), request) };
-    let Some(x) = book.next(key) else {
-        return missing(
-            format!(
-                "the evidence holds no further exchange for this scenario (a handshake with {} was asked for)",
-                request.url
-            ),
-            request,
-        );
-    };
-    if x.request.method != request.method || x.request.url != request.url {
-        let why = format!(
-            "the scenario makes a handshake with {} but the evidence's next exchange is {} {}",
-            request.url, x.request.method, x.request.url
-        );
-        return missing(why, request);
-    }
     let outcome = match (&x.negotiated, &x.error) {
         (Some(n), _) => {
             let (version, cipher) = n.split_once(' ').unwrap_or((n.as_str(), ""));

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::State;
-use super::clinical::requesting_sds;
+use super::clinical::{instant, requesting_sds};
 use super::defects::Defect;
 use super::guard::{self, Claims};
 use super::outcome::{Fhir, Outcome, created, reference_id, resource_of};
@@ -56,14 +56,6 @@ fn recipients(m: &Value) -> Vec<&str> {
 
 fn sender(m: &Value) -> &str {
     reference_id(m, "/sender/reference", "Practitioner").unwrap_or_default()
-}
-
-fn rfc3339_now() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
 }
 
 pub async fn send(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -118,7 +110,7 @@ fn sending(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Out
     m["id"] = json!(id);
     m["meta"] = json!({ "versionId": "1" });
     if !d(Defect::MessagesWithoutSentTime) {
-        m["sent"] = json!(rfc3339_now());
+        m["sent"] = json!(instant(time::OffsetDateTime::now_utc()));
     }
     super::locked(&s.messages.all).push(m.clone());
     Ok(created(headers, &s.base_path, m))
@@ -209,7 +201,7 @@ pub async fn acknowledge(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Pa
     let mut done = m;
     if done.get("status").and_then(Value::as_str) != Some("completed") {
         done["status"] = json!("completed");
-        done["received"] = json!(rfc3339_now());
+        done["received"] = json!(instant(time::OffsetDateTime::now_utc()));
         done["meta"] = json!({ "versionId": "2" });
     }
     if !d(Defect::AcknowledgementNotKept) {

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::entries::{DEFAULT_WHEN, build, create_spec, fresh_identifier, logical_id};
-use super::http::answered;
+use super::http::{created, fetch};
 use super::{Args, StepDef, step};
 use crate::client::RequestSpec;
 use crate::devices::{self, Kind};
@@ -56,11 +56,7 @@ async fn issued(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
     let resp = w.send(&register_spec(&body)).await?;
     w.response = Some(resp);
-    let got = answered(w, 201, "Device", &format!("registering a {}", k.name))?;
-    let id = got.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-    if id.is_empty() {
-        return w.fail("the registered Device has no id");
-    }
+    let (id, _) = created(w, "Device", &format!("registering a {}", k.name))?;
     w.rec.devices.insert(label, (id, body, patient));
     Ok(())
 }
@@ -105,10 +101,7 @@ fn same_device(w: &RfaWorld, sent: &Value, got: &Value) -> StepResult {
 
 async fn is_registered(w: &mut RfaWorld, _: &Args) -> StepResult {
     let sent = w.rec.device.clone().ok_or_else(|| Failure::Harness("no device registration was sent".into()))?;
-    let got = answered(w, 201, "Device", "registering a valid device")?;
-    if got.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
-        return w.fail("the registered Device has no id");
-    }
+    let (_, got) = created(w, "Device", "registering a valid device")?;
     same_device(w, &sent, &got)
 }
 
@@ -120,9 +113,8 @@ fn device<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value, String
 
 async fn device_reads_back(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, sent, _) = device(w, a.get(1))?.clone();
-    let resp = w.send(&RequestSpec::new(Interaction::ReadDevice, format!("Device/{id}"))).await?;
-    w.response = Some(resp);
-    let got = answered(w, 200, "Device", "reading a registered device")?;
+    let spec = RequestSpec::new(Interaction::ReadDevice, format!("Device/{id}"));
+    let got = fetch(w, &spec, 200, "Device", "reading a registered device").await?;
     same_device(w, &sent, &got)?;
     let status = got.get("status").and_then(Value::as_str).unwrap_or_default();
     if status != sent["status"].as_str().unwrap_or_default() {
@@ -229,11 +221,8 @@ async fn reading_reads_back(w: &mut RfaWorld, a: &Args) -> StepResult {
         .get(label)
         .cloned()
         .ok_or_else(|| Failure::Harness(format!("no reading \"{label}\" was recorded")))?;
-    let resp = w
-        .send(&RequestSpec::new(Interaction::ReadEntry(EntryType::Observation), format!("Observation/{}", r.id)))
-        .await?;
-    w.response = Some(resp);
-    let got = answered(w, 200, "Observation", "reading a filed reading")?;
+    let spec = RequestSpec::new(Interaction::ReadEntry(EntryType::Observation), format!("Observation/{}", r.id));
+    let got = fetch(w, &spec, 200, "Observation", "reading a filed reading").await?;
     let named = got.pointer("/device/reference").and_then(Value::as_str).unwrap_or_default();
     if named.trim_start_matches('/').rsplit('/').next() != Some(device_id.as_str()) || !named.contains("Device/") {
         return w.fail(format!("the reading should name its device Device/{device_id}, it names `{named}`"));

@@ -245,8 +245,17 @@ async fn from_org(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn by_practitioner(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let sds = keys::sds(w, a.get(1))?;
-    let id = format!("rfa-{}", a.get(1));
+    let mut spec = w.request.clone().ok_or_else(|| Failure::Harness("no request was begun".into()))?;
+    act_as(w, &mut spec, a.get(1))?;
+    w.request = Some(spec);
+    Ok(())
+}
+
+/// The request acts as this fixture practitioner: the JWT's
+/// requesting_practitioner (and `sub`) carry them, by SDS user id.
+pub(super) fn act_as(w: &RfaWorld, spec: &mut RequestSpec, key: &str) -> StepResult {
+    let sds = keys::sds(w, key)?;
+    let id = format!("rfa-{key}");
     let who = json!({
         "resourceType": "Practitioner",
         "id": id,
@@ -256,9 +265,8 @@ async fn by_practitioner(w: &mut RfaWorld, a: &Args) -> StepResult {
             { "system": gpc::SDS_ROLE_PROFILE_SYSTEM, "value": "UNK" }
         ]
     });
-    let edits = &mut w.request_mut()?.jwt.claim_edits;
-    edits.push(("requesting_practitioner".into(), ClaimEdit::Set(who)));
-    edits.push(("sub".into(), ClaimEdit::Set(json!(id))));
+    spec.jwt.claim_edits.push(("requesting_practitioner".into(), ClaimEdit::Set(who)));
+    spec.jwt.claim_edits.push(("sub".into(), ClaimEdit::Set(json!(id))));
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::bundle::resources;
 use super::documents::{document_spec, patient_id};
 use super::entries::{DEFAULT_WHEN, fresh_identifier};
-use super::http::answered;
+use super::http::{created, fetch};
 use super::{Args, StepDef, step};
 use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
@@ -90,11 +90,7 @@ async fn document(w: &mut RfaWorld, a: &Args) -> StepResult {
     if !a.get(5).is_empty() {
         let resp = w.send(&spec).await?;
         w.response = Some(resp);
-        let got = answered(w, 201, "DocumentReference", "filing a valid document")?;
-        let id = got.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-        if id.is_empty() {
-            return w.fail("the filed DocumentReference has no id");
-        }
+        let (id, got) = created(w, "DocumentReference", "filing a valid document")?;
         w.rec.filed.insert(label, (id, doc, got));
     }
     Ok(())
@@ -122,11 +118,7 @@ fn essentials(d: &Value) -> Vec<Value> {
 
 async fn is_filed(w: &mut RfaWorld, _: &Args) -> StepResult {
     let (label, sent) = w.rec.filing.clone().ok_or_else(|| Failure::Harness("no document was filed".into()))?;
-    let got = answered(w, 201, "DocumentReference", "filing a valid document")?;
-    let id = got.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-    if id.is_empty() {
-        return w.fail("the filed DocumentReference has no id");
-    }
+    let (id, got) = created(w, "DocumentReference", "filing a valid document")?;
     if essentials(&got) != essentials(&sent) {
         return w.fail(format!(
             "the DocumentReference should keep its type, subject, description, contentType and size: sent {:?}, answered {:?}",
@@ -155,9 +147,7 @@ fn filed<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value, Value),
 async fn among(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, _, _) = filed(w, a.get(1))?.clone();
     let patient = patient_id(w, a.get(2)).await?;
-    let resp = w.send(&document_spec(&patient, true)).await?;
-    w.response = Some(resp);
-    let bundle = answered(w, 200, "Bundle", "the patient's document search")?;
+    let bundle = fetch(w, &document_spec(&patient, true), 200, "Bundle", "the patient's document search").await?;
     if !resources(&bundle, "DocumentReference").iter().any(|d| d.get("id").and_then(Value::as_str) == Some(id.as_str()))
     {
         return w.fail(format!("the patient's documents should include the filed DocumentReference/{id}; they do not"));
@@ -172,9 +162,9 @@ async fn retrieved(w: &mut RfaWorld, a: &Args) -> StepResult {
     let Some(path) = url.strip_prefix(&format!("{root}/")) else {
         return w.fail(format!("the filed document's url `{url}` is not under the documents service root {root}"));
     };
-    let resp = w.send(&RequestSpec::new(Interaction::ReadBinary, path)).await?;
-    w.response = Some(resp);
-    let binary = answered(w, 200, "Binary", "retrieving a filed document")?;
+    let binary =
+        fetch(w, &RequestSpec::new(Interaction::ReadBinary, path), 200, "Binary", "retrieving a filed document")
+            .await?;
     let want_type = sent.pointer("/content/0/attachment/contentType").and_then(Value::as_str).unwrap_or_default();
     let want = sent.pointer("/content/0/attachment/data").and_then(Value::as_str).unwrap_or_default();
     let engine = base64::engine::general_purpose::STANDARD;

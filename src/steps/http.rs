@@ -229,6 +229,23 @@ pub fn answered(w: &RfaWorld, status: u16, ty: &str, what: &str) -> Result<Value
     }
 }
 
+/// Sends a request (evidence kept), keeps its response, and reads it as
+/// [`answered`] does.
+pub async fn fetch(w: &mut RfaWorld, spec: &RequestSpec, status: u16, ty: &str, what: &str) -> Result<Value, Failure> {
+    let resp = w.send(spec).await?;
+    w.response = Some(resp);
+    answered(w, status, ty, what)
+}
+
+/// A create's answer: 201 with the resource, which must carry its new id.
+pub fn created(w: &RfaWorld, ty: &str, what: &str) -> Result<(String, Value), Failure> {
+    let got = answered(w, 201, ty, what)?;
+    match got.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) {
+        Some(id) => Ok((id.to_string(), got.clone())),
+        None => w.fail(format!("the created {ty} has no id")),
+    }
+}
+
 /// The response body as JSON of the given resource type.
 pub fn resource(w: &RfaWorld, ty: &str) -> Result<Value, Failure> {
     let resp = w.response()?;

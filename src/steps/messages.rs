@@ -4,10 +4,10 @@
 
 use serde_json::{Value, json};
 
-use super::entries::{fresh_identifier, logical_id};
-use super::http::answered;
-use super::{Args, StepDef, keys, step};
-use crate::client::{ClaimEdit, RequestSpec};
+use super::entries::{act_as, fresh_identifier, logical_id};
+use super::http::{answered, created};
+use super::{Args, StepDef, step};
+use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
 use crate::runner::world::{Failure, RfaWorld, StepResult};
 
@@ -25,25 +25,6 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the message "([^"]+)" is answered( as acknowledged)?$"# => is_answered, "HTTP 200 with the message (same id, sender, recipients, text); `as acknowledged`: status completed with a `received` time."),
         step!(Then r#"^the message "([^"]+)" reads back to "(practitioner\d+)" as (sent|acknowledged)$"# => reads_back, "Reads the message as this practitioner (evidence kept): HTTP 200, and status in-progress (sent) or completed with a `received` time (acknowledged)."),
     ]
-}
-
-/// The request acts as this fixture practitioner: the JWT's
-/// requesting_practitioner carries their SDS user id.
-pub fn act_as(w: &mut RfaWorld, spec: &mut RequestSpec, key: &str) -> StepResult {
-    let sds = keys::sds(w, key)?;
-    let id = format!("rfa-{key}");
-    let who = json!({
-        "resourceType": "Practitioner",
-        "id": id,
-        "name": [{ "family": "Practitioner", "given": [key], "prefix": ["Dr"] }],
-        "identifier": [
-            { "system": gpc::SDS_USER_SYSTEM, "value": sds },
-            { "system": gpc::SDS_ROLE_PROFILE_SYSTEM, "value": "UNK" }
-        ]
-    });
-    spec.jwt.claim_edits.push(("requesting_practitioner".into(), ClaimEdit::Set(who)));
-    spec.jwt.claim_edits.push(("sub".into(), ClaimEdit::Set(json!(id))));
-    Ok(())
 }
 
 async fn build(w: &mut RfaWorld, a: &Args) -> Result<(String, Value, RequestSpec), Failure> {
@@ -102,11 +83,7 @@ fn essentials(m: &Value) -> Vec<Value> {
 
 async fn is_sent(w: &mut RfaWorld, _: &Args) -> StepResult {
     let (label, sent) = w.rec.message.clone().ok_or_else(|| Failure::Harness("no message was sent".into()))?;
-    let got = answered(w, 201, "Communication", "sending a valid message")?;
-    let id = got.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-    if id.is_empty() {
-        return w.fail("the sent Communication has no id");
-    }
+    let (id, got) = created(w, "Communication", "sending a valid message")?;
     if got.get("status").and_then(Value::as_str) != Some("in-progress") {
         return w.fail(format!("a message just sent is in-progress, it is {}", got["status"]));
     }
@@ -130,11 +107,7 @@ async fn message_sent(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (label, m, spec) = build(w, a).await?;
     let resp = w.send(&spec).await?;
     w.response = Some(resp);
-    let got = answered(w, 201, "Communication", "sending a valid message")?;
-    let id = got.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-    if id.is_empty() {
-        return w.fail("the sent Communication has no id");
-    }
+    let (id, _) = created(w, "Communication", "sending a valid message")?;
     w.rec.messages.insert(label.clone(), (id, m.clone()));
     w.rec.message = Some((label, m));
     Ok(())
