@@ -144,6 +144,8 @@ pub struct CandidateConfig {
     pub headers: Vec<ExtraHeader>,
     /// The candidate's TLS endpoint and the PKI the transport checks use.
     pub tls: Option<TlsSettings>,
+    /// How the candidate is made to act as a client (`[consumer]`).
+    pub consumer: Option<ConsumerSettings>,
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
 }
@@ -163,6 +165,73 @@ pub struct TlsSettings {
     /// The name the candidate expects its clients' certificates to carry
     /// (GP Connect: the Spine security proxy's FQDN).
     pub client_fqdn: String,
+}
+
+/// How a scenario makes the candidate act as a client (profile §37).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TriggerMode {
+    /// `POST [base]/$rfa-trigger`: the candidate's test-control endpoint.
+    #[default]
+    Endpoint,
+    /// The harness prints what a tester must do in the candidate and waits.
+    Interactive,
+}
+
+/// `[consumer]`: the candidate as a client of national services the
+/// harness hosts. Nothing in it is secret, so the dossier records it whole.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerSettings {
+    #[serde(default)]
+    pub trigger: TriggerMode,
+    /// Where the hosted services listen (loopback, any free port, unless set).
+    #[serde(default = "default_listen")]
+    pub listen: std::net::SocketAddr,
+    /// How the candidate reaches them, when not at `listen` (NAT, a proxy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// How long no request must arrive before an action counts as done, for
+    /// candidates that call out after answering [default: 500].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_ms: Option<u64>,
+    /// The candidate's MESH mailbox [default: its ODS code + `OT001`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mesh_mailbox: Option<String>,
+    /// How long an interactive action waits for the tester [default: 300].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tester_timeout_secs: Option<u64>,
+}
+
+fn default_listen() -> std::net::SocketAddr {
+    ([127, 0, 0, 1], 0).into()
+}
+
+impl ConsumerSettings {
+    /// The settings of a candidate driven through its trigger endpoint that
+    /// finishes its calls before it answers (the embedded reference).
+    pub fn synchronous() -> Self {
+        Self {
+            trigger: TriggerMode::Endpoint,
+            listen: default_listen(),
+            public_url: None,
+            settle_ms: Some(0),
+            mesh_mailbox: None,
+            tester_timeout_secs: None,
+        }
+    }
+
+    pub fn settle(&self) -> Duration {
+        Duration::from_millis(self.settle_ms.unwrap_or(500))
+    }
+
+    pub fn tester_timeout(&self) -> Duration {
+        Duration::from_secs(self.tester_timeout_secs.unwrap_or(300))
+    }
+
+    pub fn mailbox(&self, provider_ods: &str) -> String {
+        self.mesh_mailbox.clone().unwrap_or_else(|| format!("{provider_ods}OT001"))
+    }
 }
 
 /// What a dossier records of `[tls]`: no keys.
@@ -200,6 +269,8 @@ pub struct PublicConfig {
     pub headers: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<PublicTls>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<ConsumerSettings>,
 }
 
 pub const SECRET_PLACEHOLDER: &str = "<secret>";
@@ -237,6 +308,8 @@ struct RawConfig {
     locations: BTreeMap<String, LocationIdentity>,
     #[serde(default)]
     tls: Option<RawTls>,
+    #[serde(default)]
+    consumer: Option<ConsumerSettings>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -521,6 +594,7 @@ impl CandidateConfig {
             directory,
             headers,
             tls,
+            consumer: raw.consumer,
             source: None,
         })
     }
@@ -564,6 +638,7 @@ impl CandidateConfig {
             directory: fixtures.default_directory(),
             headers: Vec::new(),
             tls: None,
+            consumer: None,
             source: None,
         })
     }
@@ -615,6 +690,7 @@ impl CandidateConfig {
                     format!("sha256:{}", hex::encode(Sha256::digest(t.server_ca_pem.as_bytes())))
                 },
             }),
+            consumer: self.consumer.clone(),
         }
     }
 
@@ -666,6 +742,7 @@ impl CandidateConfig {
                 }),
                 None => None,
             },
+            consumer: p.consumer.clone(),
             source: None,
         })
     }

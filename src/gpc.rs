@@ -254,6 +254,8 @@ pub enum Interaction {
     ReadMessage,
     AcknowledgeMessage,
     FileDocument,
+    /// The test-control trigger (profile §37): not a clinical interaction.
+    Trigger,
 }
 
 impl Interaction {
@@ -297,6 +299,7 @@ impl Interaction {
             Self::ReadMessage,
             Self::AcknowledgeMessage,
             Self::FileDocument,
+            Self::Trigger,
         ])
     }
 
@@ -370,6 +373,7 @@ impl Interaction {
             Self::ReadMessage => "urn:nhs:names:services:gpconnect:fhir:rest:read:communication-1",
             Self::AcknowledgeMessage => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.acknowledge-1",
             Self::FileDocument => "urn:nhs:names:services:gpconnect:documents:fhir:rest:create:documentreference-1",
+            Self::Trigger => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.trigger-1",
         }
     }
 
@@ -435,7 +439,8 @@ impl Interaction {
             | Self::RegisterDevice
             | Self::SendMessage
             | Self::AcknowledgeMessage
-            | Self::FileDocument => "patient/*.write",
+            | Self::FileDocument
+            | Self::Trigger => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }
     }

@@ -23,6 +23,7 @@ pub mod fuzzing;
 pub mod gpc;
 pub mod medicines;
 pub mod model;
+pub mod national;
 pub mod nhs;
 pub mod preflight;
 pub mod prescription_id;

@@ -370,7 +370,7 @@ fn check_rule(
             Some(Tag::Level(l)) => levels.push(l),
             Some(Tag::Manual) => manual = true,
             Some(Tag::Serial) => serial = true,
-            None => {}
+            Some(Tag::Consumer) | None => {}
         }
     }
     for s in &rule.scenarios {

@@ -44,6 +44,9 @@ pub enum Tag {
     Manual,
     /// `@serial`: the scenario changes shared state and must run alone.
     Serial,
+    /// `@consumer`: the requirement tests the candidate as a client of
+    /// national services the harness hosts (profile §37).
+    Consumer,
 }
 
 /// Lots the GPSoC framework defines.
@@ -69,9 +72,10 @@ pub fn classify(tag: &str) -> Result<Tag, String> {
         "may" => Ok(Tag::Level(Level::May)),
         "manual" => Ok(Tag::Manual),
         "serial" => Ok(Tag::Serial),
+        "consumer" => Ok(Tag::Consumer),
         t if LOTS.contains(&t) => Ok(Tag::Lot(t.to_string())),
         t => Err(format!(
-            "unknown tag `@{t}`: allowed are @RFA-<AREA>-<NNN>, @lot1/@lot2/@lot3, @must/@should/@may, @manual and @serial"
+            "unknown tag `@{t}`: allowed are @RFA-<AREA>-<NNN>, @lot1/@lot2/@lot3, @must/@should/@may, @manual, @serial and @consumer"
         )),
     }
 }
@@ -87,6 +91,7 @@ mod tests {
         assert_eq!(classify("should"), Ok(Tag::Level(Level::Should)));
         assert_eq!(classify("manual"), Ok(Tag::Manual));
         assert_eq!(classify("serial"), Ok(Tag::Serial));
+        assert_eq!(classify("consumer"), Ok(Tag::Consumer));
     }
 
     #[test]

@@ -85,6 +85,11 @@ pub struct RunArgs {
     /// Public key of an assessor whose attestations are trusted (repeatable).
     #[arg(long = "assessor-key", value_name = "PUB")]
     assessor_keys: Vec<PathBuf>,
+    /// Never wait for a tester: scenarios whose action a tester would carry
+    /// out in the candidate (`[consumer] trigger = "interactive"`) are
+    /// skipped, with that reason, instead of prompting.
+    #[arg(long)]
+    non_interactive: bool,
     /// Print only the verdict lines, no progress or tables.
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
@@ -291,6 +296,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         concurrency: usize::from(args.concurrency),
         recorder,
         today: None,
+        non_interactive: args.non_interactive,
     };
     let output = runner::execute(plan, Some(progress)).await?;
     bar.finish_and_clear();

@@ -111,6 +111,16 @@ pub fn build(cfg: &CandidateConfig, interaction: Interaction, spec: &JwtSpec, no
     (token, claims)
 }
 
+/// The claims of a bearer JWT in an `Authorization` header value, if it
+/// carries one (for evidence of what a candidate sent; nothing is verified).
+pub fn claims_of(authorization: &str) -> Option<Value> {
+    let (scheme, token) = authorization.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    decode_segment(token.trim().split('.').nth(1)?)
+}
+
 /// Decodes one base64url JWT segment (padding tolerated) to JSON.
 pub fn decode_segment(segment: &str) -> Option<Value> {
     let bytes = URL_SAFE_NO_PAD.decode(segment.trim_end_matches('=')).ok()?;

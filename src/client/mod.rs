@@ -139,9 +139,21 @@ impl ReplayBook {
         self.queues.lock().ok()?.get_mut(key)?.pop_front()
     }
 
+    /// The requests the candidate made of the hosted services that the
+    /// evidence records next for the scenario (re-judging a consumer step).
+    pub fn take_inbound(&self, key: &ScenarioKey) -> Vec<Exchange> {
+        let Ok(mut queues) = self.queues.lock() else { return vec![] };
+        let Some(q) = queues.get_mut(key) else { return vec![] };
+        let mut out = Vec::new();
+        while q.front().is_some_and(|x| x.inbound) {
+            out.extend(q.pop_front());
+        }
+        out
+    }
+
     /// The scenario's next recorded exchange, provided it is `asked` (same
     /// method and URL); otherwise why not.
-    fn next_for(&self, scenario: Option<&ScenarioKey>, asked: &RecordedRequest) -> Result<Exchange, String> {
+    pub fn next_for(&self, scenario: Option<&ScenarioKey>, asked: &RecordedRequest) -> Result<Exchange, String> {
         let (method, url) = (&asked.method, &asked.url);
         match scenario.map(|key| self.next(key)) {
             None => Err("replaying needs the scenario's identity".to_string()),
@@ -158,7 +170,7 @@ impl ReplayBook {
 }
 
 /// What re-judging records for a request the evidence does not hold.
-fn unrecorded(request: RecordedRequest, why: &str) -> Exchange {
+pub fn unrecorded(request: RecordedRequest, why: &str) -> Exchange {
     Exchange {
         started: String::new(),
         duration_ms: 0.0,
@@ -166,6 +178,7 @@ fn unrecorded(request: RecordedRequest, why: &str) -> Exchange {
         response: None,
         error: Some(why.to_string()),
         negotiated: None,
+        inbound: false,
     }
 }
 
@@ -281,6 +294,7 @@ impl Client {
             response: None,
             error,
             negotiated,
+            inbound: false,
         };
         (exchange, outcome)
     }
@@ -387,6 +401,7 @@ impl Client {
             }),
             error: result.as_ref().err().map(ToString::to_string),
             negotiated: None,
+            inbound: false,
         };
         let exchange = self.redactor.exchange_owned(exchange);
         match &exchange.response {

@@ -290,6 +290,7 @@ mod tests {
             response: None,
             error: Some("refused".into()),
             negotiated: None,
+            inbound: false,
         }
     }
 

@@ -65,6 +65,10 @@ pub struct Exchange {
     /// A TLS handshake probe: the protocol and suite agreed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negotiated: Option<String>,
+    /// The candidate called the harness (a hosted national service), rather
+    /// than the harness calling the candidate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inbound: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,7 +129,8 @@ impl Exchange {
             (None, None) => "no response".into(),
         };
         let tls = self.request.tls.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default();
-        format!("{} {}{tls} → {outcome} ({:.0} ms)", self.request.method, self.request.url, self.duration_ms)
+        let by = if self.inbound { "candidate → " } else { "" };
+        format!("{by}{} {}{tls} → {outcome} ({:.0} ms)", self.request.method, self.request.url, self.duration_ms)
     }
 }
 

@@ -25,6 +25,13 @@ pub fn redact_header(name: &str, value: &str) -> String {
         }
         return format!("{scheme} <redacted>");
     }
+    // MESH's NHSMESH scheme: mailbox, nonce, nonce count and time are not
+    // secret and show whether a nonce was reused; the HMAC is withheld.
+    if scheme.eq_ignore_ascii_case("nhsmesh")
+        && let Some((public, _)) = rest.rsplit_once(':')
+    {
+        return format!("{scheme} {public}:<redacted hmac>");
+    }
     if rest.is_empty() { value.to_string() } else { format!("{scheme} <redacted>") }
 }
 
@@ -151,6 +158,7 @@ mod tests {
             }),
             error: None,
             negotiated: None,
+            inbound: false,
         };
         let json = serde_json::to_string(&r.exchange(&x)).expect("ser");
         assert!(!json.contains("s3cr3t-value"), "{json}");

@@ -630,6 +630,66 @@ defects! {
         "files a document whose declared size is not the size of its content";
     DocumentsUnchecked = "documents-unchecked" ["RFA-COM-013"]
         "files a document for a patient not registered here, with no type, or with no content";
+    ConsumerSkipsPdsTrace = "consumer-skips-pds-trace" ["RFA-REC-046", "RFA-REC-047", "RFA-REC-048", "RFA-REC-049", "RFA-REC-050", "RFA-REC-051", "RFA-REC-052"]
+        "registers a new patient with the details as typed, without tracing them on PDS";
+    ReusesPdsRequestId = "reuses-pds-request-id" ["RFA-REC-047"]
+        "sends every PDS request with the same X-Request-ID";
+    RegistersAmbiguousTrace = "registers-ambiguous-trace" ["RFA-REC-048"]
+        "registers the first of several PDS matches instead of refusing an ambiguous trace";
+    RegistersWhenPdsFails = "registers-when-pds-fails" ["RFA-REC-049"]
+        "registers the patient untraced, as typed, when PDS answers an error";
+    KeepsTypedDemographics = "keeps-typed-demographics" ["RFA-REC-050"]
+        "registers a traced patient with the name as typed rather than PDS's";
+    KeepsSupersededNhsNumber = "keeps-superseded-nhs-number" ["RFA-REC-051"]
+        "registers a patient under the NHS number asked for even when PDS answers with the record's current one";
+    RegistersDeceasedTrace = "registers-deceased-trace" ["RFA-REC-052"]
+        "registers a patient PDS records as deceased";
+    EpsOrderWithoutDmdCode = "eps-order-without-dmd-code" ["RFA-EPS-033"]
+        "sends the medicine to EPS as text only, without its dm+d code";
+    EpsBadCheckCharacter = "eps-bad-check-character" ["RFA-EPS-034"]
+        "gives prescription IDs a wrong check character";
+    EpsMissingSessionUrid = "eps-missing-session-urid" ["RFA-EPS-035"]
+        "sends EPS requests without the NHSD-Session-URID header";
+    EpsMissingPrescriberId = "eps-missing-prescriber-id" ["RFA-EPS-036"]
+        "names the prescriber in EPS messages without their SDS user id";
+    EpsUnsigned = "eps-unsigned" ["RFA-EPS-037"]
+        "sends prescription orders to EPS without the prescriber's signature (Provenance)";
+    EpsNoRetry = "eps-no-retry" ["RFA-EPS-038", "RFA-EPS-039"]
+        "gives up on a submission at EPS's first 503 and holds the prescription";
+    EpsRetryNewIdentifiers = "eps-retry-new-identifiers" ["RFA-EPS-039"]
+        "retries an EPS submission as a new message: new message identifier, prescription ID and X-Request-ID";
+    EpsRetriesRejections = "eps-retries-rejections" ["RFA-EPS-040"]
+        "retries an EPS submission that EPS rejected as invalid (400)";
+    EpsRetriesForever = "eps-retries-forever" ["RFA-EPS-041"]
+        "tries an EPS submission twelve times before holding it";
+    EpsCancelWrongPrescription = "eps-cancel-wrong-prescription" ["RFA-EPS-042"]
+        "sends a cancellation to EPS under a new prescription ID rather than the cancelled one's";
+    EpsResubmitsCancelled = "eps-resubmits-cancelled" ["RFA-EPS-043"]
+        "sends held prescriptions to EPS even when they were cancelled while held";
+    ConsumerSkipsSds = "consumer-skips-sds" ["RFA-INF-067", "RFA-INF-068", "RFA-INF-069", "RFA-INF-072", "RFA-INF-074"]
+        "calls a provider at an address it builds itself, without looking the endpoint up in SDS";
+    ConsumerWrongSspTo = "consumer-wrong-ssp-to" ["RFA-INF-068"]
+        "sends its own ASID in Ssp-To when retrieving a record, not the provider's from SDS";
+    ConsumerWrongJwtAudience = "consumer-wrong-jwt-audience" ["RFA-INF-069"]
+        "sends a JWT whose aud is a fixed authorisation URL, not the provider's endpoint";
+    ConsumerJwtWithoutUser = "consumer-jwt-without-user" ["RFA-INF-070"]
+        "sends a JWT whose requesting_practitioner has no SDS user id";
+    ConsumerWrongNhsSystem = "consumer-wrong-nhs-system" ["RFA-INF-071"]
+        "asks for a structured record with the NHS number under the retired DSTU2 identifier system";
+    ConsumerDoesNotFile = "consumer-does-not-file" ["RFA-INF-072"]
+        "retrieves another practice's record but files nothing";
+    ConsumerFilesErrors = "consumer-files-errors" ["RFA-INF-073"]
+        "files the provider's error answer into the patient's documents as if it were the record";
+    ConsumerGuessesEndpoint = "consumer-guesses-endpoint" ["RFA-INF-074"]
+        "calls an address it builds itself when SDS lists no endpoint";
+    MeshWrongFrom = "mesh-wrong-from" ["RFA-COM-014"]
+        "sends MESH messages with the recipient's mailbox in Mex-From";
+    MeshReusesNonce = "mesh-reuses-nonce" ["RFA-COM-015", "RFA-COM-016", "RFA-COM-017"]
+        "uses the same NHSMESH nonce for every MESH request";
+    MeshNoAcknowledge = "mesh-no-acknowledge" ["RFA-COM-016"]
+        "downloads MESH messages but never acknowledges them";
+    MeshAcksUndownloaded = "mesh-acks-undownloaded" ["RFA-COM-017"]
+        "acknowledges MESH messages whose download failed";
 }
 
 impl Defect {

@@ -7,6 +7,7 @@ mod audit;
 mod capability;
 mod claims;
 mod clinical;
+mod consumer;
 pub mod defects;
 mod devices;
 mod directory;
@@ -119,6 +120,8 @@ pub struct State {
     pub messages: messages::Messages,
     /// Documents filed through the API (COM).
     pub filed: documents::Filed,
+    /// The practice as a client of national services (profile §37).
+    pub consumer: consumer::Memory,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -217,6 +220,7 @@ pub async fn start_serving(
         devices: devices::Devices::default(),
         messages: messages::Messages::default(),
         filed: documents::Filed::default(),
+        consumer: consumer::Memory::default(),
         defects: defects.clone(),
         latency,
     });
@@ -275,6 +279,7 @@ impl RunningReference {
             client_authority: Some(self.tls.client_authority.clone()),
             client_fqdn: self.tls.client_fqdn.clone(),
         });
+        c.consumer = Some(crate::config::ConsumerSettings::synchronous());
         c
     }
 

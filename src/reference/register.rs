@@ -60,6 +60,16 @@ impl Registrations {
         f(&mut guard)
     }
 
+    /// The logical ids of patients registered through the API with this NHS number.
+    pub fn ids_for(&self, number: &str) -> Vec<String> {
+        self.with(|all| {
+            all.iter()
+                .filter(|p| nhs_number(p) == Some(number))
+                .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+    }
+
     /// A patient registered through the API, by logical id.
     pub fn by_id(&self, id: &str) -> Option<Value> {
         self.with(|all| all.iter().find(|p| p.get("id").and_then(Value::as_str) == Some(id)).cloned())
@@ -164,9 +174,21 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
             return Err(demographics("the name, gender or birth date do not match PDS"));
         }
     }
-    let held = s.store.by_nhs_number(&number).next().is_some();
-    let registered = s.registrations.with(|all| all.iter().any(|p| nhs_number(p) == Some(number.as_str())));
-    if (held || registered) && !d(Defect::RegisterAllowsDuplicates) {
+    let stored = enrol(s, &number, &patient)?;
+    let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let entry = json!({ "fullUrl": format!("http://{host}{}/Patient/{id}", s.base_path), "resource": stored });
+    Ok(Fhir::ok(super::searchset(vec![entry], 1)).into_response())
+}
+
+/// Registers a patient PDS vouched for under this NHS number, with the
+/// name, gender and birth date of `patient`; a number already held is 409.
+pub(super) fn enrol(s: &State, number: &str, patient: &Value) -> Result<Value, Outcome> {
+    let d = |x| s.defects.has(x);
+    let held = s.store.by_nhs_number(number).next().is_some();
+    let registered = s.registrations.with(|all| all.iter().any(|p| nhs_number(p) == Some(number)));
+    // Without an NHS number (an untraced registration) there is nothing to duplicate.
+    if (held || registered) && !number.is_empty() && !d(Defect::RegisterAllowsDuplicates) {
         return Err(Outcome::new(
             SpineCode::DuplicateRejected,
             format!("a patient with NHS number {number} is already registered"),
@@ -206,7 +228,5 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
         "managingOrganization": { "reference": format!("Organization/{org}") }
     });
     s.registrations.with(|all| all.push(stored.clone()));
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let entry = json!({ "fullUrl": format!("http://{host}{}/Patient/{id}", s.base_path), "resource": stored });
-    Ok(Fhir::ok(super::searchset(vec![entry], 1)).into_response())
+    Ok(stored)
 }

@@ -81,6 +81,7 @@ pub fn router(state: Shared) -> Router {
             operation(post(messages::acknowledge), any(messages::acknowledge)),
         )
         .route("/Device/{id}", route(get(devices::read), any(devices::read)))
+        .route("/$rfa-trigger", operation(post(super::consumer::trigger), any(super::consumer::trigger)))
         .route("/CodeSystem/$lookup", route(get(knowledge::lookup), any(knowledge::lookup)))
         .route("/Patient/{id}/Appointment", route(get(appointments::for_patient), any(appointments::for_patient)))
         .merge(clinical::routes(&state))
@@ -216,22 +217,32 @@ fn find_patients(
         Err(NhsNumberError::CheckDigit) if d(Defect::NoModulus11Check) => {}
         Err(e) => return bad(SpineCode::InvalidNhsNumber, &format!("`{number}` is not a valid NHS number: {e}")),
     }
-    if d(Defect::UnknownPatient404) && s.store.by_nhs_number(number).next().is_none() {
+    if d(Defect::UnknownPatient404)
+        && s.store.by_nhs_number(number).next().is_none()
+        && s.registrations.ids_for(number).is_empty()
+    {
         return bad(SpineCode::PatientNotFound, "no patient with that NHS number");
     }
-    Ok(s.store
+    let mut ids: Vec<String> = s
+        .store
         .by_nhs_number(number)
         .filter(|p| (p.is_active() || inactive_too) && (p.searchable() || hidden_too))
         .map(|p| p.id.clone())
-        .collect())
+        .collect();
+    // Patients registered since (temporary residents) are the practice's too.
+    ids.extend(s.registrations.ids_for(number));
+    Ok(ids)
 }
 
 fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Value {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let registered: Vec<(String, Value)> =
+        ids.iter().filter_map(|id| s.registrations.by_id(id).map(|p| (id.clone(), p))).collect();
     let entries = ids
         .iter()
         .filter_map(|id| s.store.by_id(id))
         .map(|p| ("Patient", p.id.as_str(), p.public_view(!s.defects.has(Defect::SearchExposesWithheldFields))))
+        .chain(registered.iter().map(|(id, p)| ("Patient", id.as_str(), p.clone())))
         .collect();
     directory::searchset(base, host, entries, !s.defects.has(Defect::SearchOmitsFullUrl))
 }

@@ -3,6 +3,7 @@
 //! exchanges behind it. Judging is the next stage's job (`verdict`).
 
 pub mod collect;
+pub mod consumer;
 pub mod world;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -33,6 +34,8 @@ pub enum RunError {
     Schemas(#[from] crate::schemas::SchemaError),
     #[error("evidence could not be written: {0}")]
     Evidence(String),
+    #[error("the national services for [consumer] could not start on {listen}: {cause}")]
+    National { listen: std::net::SocketAddr, cause: String },
 }
 
 /// A parsed `--tags` expression, kept with its source text for reports.
@@ -109,6 +112,8 @@ pub struct RunPlan<'a> {
     /// The date the run takes as today (None: today, or `RFA_TODAY`);
     /// re-judging passes the recorded run's date.
     pub today: Option<time::Date>,
+    /// Skip actions a tester would carry out, rather than wait for one.
+    pub non_interactive: bool,
 }
 
 impl<'a> RunPlan<'a> {
@@ -122,6 +127,7 @@ impl<'a> RunPlan<'a> {
             concurrency: 256,
             recorder: Recorder::in_memory(),
             today: None,
+            non_interactive: false,
         })
     }
 }
@@ -177,7 +183,30 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
         .collect();
     let features = select_features(&plan.catalogue.features, &keys);
 
-    let ctx = Arc::new(RunContext { client: plan.client, schemas: Schemas::shared()? });
+    let settings = plan.client.config().consumer.clone();
+    let live = matches!(plan.client.transport(), crate::client::Transport::Live(_));
+    let services = match (&settings, live) {
+        (Some(s), true) => {
+            let public =
+                match &s.public_url {
+                    Some(u) => Some(reqwest::Url::parse(u).map_err(|e| RunError::National {
+                        listen: s.listen,
+                        cause: format!("public_url `{u}`: {e}"),
+                    })?),
+                    None => None,
+                };
+            let data = crate::national::NationalData::embedded()
+                .map_err(|e| RunError::National { listen: s.listen, cause: e.to_string() })?;
+            let started = crate::national::Services::start(s.listen, public, data)
+                .await
+                .map_err(|e| RunError::National { listen: s.listen, cause: e.to_string() })?;
+            tracing::info!(target: "rfa::national", "national services at {}", started.url());
+            Some(Arc::new(started))
+        }
+        _ => None,
+    };
+    let consumer = consumer::Consumer::new(settings, services.clone(), plan.non_interactive);
+    let ctx = Arc::new(RunContext { client: plan.client, schemas: Schemas::shared()?, consumer });
     let mut recorder = plan.recorder;
     recorder.name_scenarios(
         plan.catalogue
@@ -208,6 +237,7 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
     })
     .after(move |feature, _, scenario, _, world: Option<&mut RfaWorld>| -> LocalBoxFuture<'_, ()> {
         if let Some(w) = world {
+            w.turn = None;
             let key = collect::key_of(feature, scenario);
             if let Ok(mut r) = after_recorder.lock() {
                 r.exchanges_done(key, std::mem::take(&mut w.exchanges));
@@ -221,6 +251,9 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
     let duration = clock.elapsed();
     let finished = time::OffsetDateTime::now_utc();
     drop(_turn);
+    if let Some(s) = services.and_then(|s| Arc::try_unwrap(s).ok()) {
+        s.stop().await;
+    }
     let records = collector.into_records();
 
     let mut recorder = match Arc::try_unwrap(recorder) {

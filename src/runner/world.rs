@@ -12,6 +12,8 @@ use crate::schemas::Schemas;
 pub struct RunContext {
     pub client: Client,
     pub schemas: Arc<Schemas>,
+    /// The candidate as a client: the hosted services and the tester.
+    pub consumer: super::consumer::Consumer,
 }
 
 /// Why a step did not pass. Steps return this instead of panicking; the
@@ -60,6 +62,31 @@ pub struct RfaWorld {
     pub scenario: Option<crate::catalogue::ScenarioKey>,
     /// Clinical entries this scenario builds, records and searches (REC).
     pub rec: RecState,
+    /// The scenario's hold on the hosted national services, once it uses them.
+    pub turn: Option<super::consumer::Turn>,
+    /// What the candidate did as a client (profile §37).
+    pub consumer: ConsumerState,
+}
+
+/// A consumer scenario's state.
+#[derive(Debug, Clone, Default)]
+pub struct ConsumerState {
+    /// Every request the candidate made of the hosted services, in order.
+    pub inbound: Vec<Exchange>,
+    /// How many of `inbound` arrived before the latest action.
+    pub before_last: usize,
+    /// The candidate's answer to the latest trigger (None: a tester acted).
+    pub answer: Option<Response>,
+    /// The latest action's name.
+    pub action: Option<String>,
+    /// National test patients the scenario uses, by label: their key.
+    pub patients: std::collections::BTreeMap<String, String>,
+    /// Prescription IDs the candidate gave, by label.
+    pub prescriptions: std::collections::BTreeMap<String, String>,
+    /// How many messages the scenario put in the MESH inbox.
+    pub delivered: usize,
+    /// How many retrieved records a patient's documents held before.
+    pub documents_before: Option<usize>,
 }
 
 /// An entry a scenario recorded, under the label the feature gives it.

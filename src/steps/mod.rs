@@ -9,6 +9,11 @@ mod appointments;
 mod audit;
 mod bundle;
 mod claims;
+mod consumer;
+mod consumer_eps;
+mod consumer_gpc;
+mod consumer_mesh;
+mod consumer_pds;
 mod devices;
 mod directory;
 mod dispensing;
@@ -140,6 +145,11 @@ pub fn registry() -> Vec<StepDef> {
     all.extend(devices::steps());
     all.extend(messages::steps());
     all.extend(filing::steps());
+    all.extend(consumer::steps());
+    all.extend(consumer_pds::steps());
+    all.extend(consumer_eps::steps());
+    all.extend(consumer_gpc::steps());
+    all.extend(consumer_mesh::steps());
     all
 }
 

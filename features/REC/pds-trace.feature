@@ -1,0 +1,88 @@
+Feature: Registering a new patient after a PDS trace (the candidate as a PDS client)
+  A GP system registers a new patient only once the national patient index
+  (PDS) has identified them: it traces them by their demographics, and
+  registers a unique, living match under PDS's NHS number with PDS's
+  demographics (profile §37.2). The harness hosts a PDS-like service
+  serving fixtures/national.json and asks the candidate to register through
+  its test-control trigger, or a tester does it in the candidate's user
+  interface; what the candidate registered is then found through its own
+  Patient search.
+
+  @RFA-REC-046 @lot1 @must @consumer
+  Rule: A new patient is traced on PDS and registered under the NHS number PDS gives
+
+    Scenario: a new patient from the trace pool
+      Given "newcomer" is a new patient from the national trace pool
+      When the candidate is asked to register "newcomer"
+      Then the candidate carried out the action
+      And the candidate traced "newcomer" on PDS
+      And "newcomer" is registered at the candidate
+
+  @RFA-REC-047 @lot1 @must @consumer
+  Rule: Every PDS request carries its own X-Request-ID (a UUID), an X-Correlation-ID and a bearer token
+
+    Scenario: two registrations, two traces
+      Given "first" is a new patient from the national trace pool
+      And the candidate is asked to register "first"
+      And "second" is a new patient from the national trace pool
+      When the candidate is asked to register "second"
+      Then the candidate made at least 2 requests of PDS
+      And every PDS request carried a UUID in "X-Request-ID"
+      And the PDS requests' "X-Request-ID" values were all different
+      And every PDS request carried "X-Correlation-ID"
+      And every PDS request carried "Authorization"
+
+  @RFA-REC-048 @lot1 @must @consumer
+  Rule: A trace that does not identify one patient registers no one: no match, or more than one
+
+    Scenario: PDS knows no one with these demographics
+      When the candidate is asked to register someone PDS does not know
+      Then the candidate made 1 request of PDS
+      And the candidate refused the action
+
+    Scenario: two PDS records share these demographics
+      When the candidate is asked to register "traceTwinA"
+      Then the candidate refused the action
+      And "traceTwinA" is not registered at the candidate
+      And "traceTwinB" is not registered at the candidate
+
+  @RFA-REC-049 @lot1 @must @consumer
+  Rule: When PDS fails, the candidate registers no one untraced and says so
+
+    Scenario Outline: PDS answers <status>
+      Given "unlucky" is a new patient from the national trace pool
+      And the national PDS service answers <status> to every request
+      When the candidate is asked to register "unlucky"
+      Then the candidate refused the action
+      And "unlucky" is not registered at the candidate
+
+      Examples:
+        | status |
+        | 503    |
+        | 500    |
+        | 429    |
+
+  @RFA-REC-050 @lot1 @must @consumer
+  Rule: The patient is registered with PDS's demographics, not as typed
+
+    Scenario: the name typed in another case and shortened
+      When the candidate is asked to register "traceFull" typed as "DEXTER", "jo"
+      Then the candidate traced "traceFull" on PDS
+      And "traceFull" is registered at the candidate with PDS's name
+
+  @RFA-REC-051 @lot1 @must @consumer
+  Rule: A superseded NHS number is registered under the current one PDS answers with
+
+    Scenario: registering by a superseded NHS number
+      When the candidate is asked to register NHS number 9990030146
+      Then the candidate carried out the action
+      And "traceCurrent" is registered at the candidate
+      And NHS number 9990030146 is not registered at the candidate
+
+  @RFA-REC-052 @lot1 @must @consumer
+  Rule: A patient PDS records as deceased is not registered
+
+    Scenario: deceased on PDS
+      When the candidate is asked to register "traceDeceased"
+      Then the candidate refused the action
+      And "traceDeceased" is not registered at the candidate

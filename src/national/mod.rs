@@ -1,0 +1,438 @@
+//! National services the harness hosts while it tests the candidate as a
+//! client (profile §37): a PDS-like patient trace, an EPS-like prescription
+//! submission service, an SDS-like endpoint directory, a MESH-like mailbox
+//! and another practice's GP Connect provider.
+//!
+//! They answer as the real services would where the answer steers what the
+//! candidate does next (matches, errors, MESH's authentication), and record
+//! every inbound request in the evidence format of outbound exchanges; the
+//! steps judge the candidate from those records, so `rfa verify --rejudge`
+//! can judge them again without these services.
+//!
+//! One consumer scenario owns the services at a time (see
+//! [`Services::begin`]): what arrives belongs to it.
+
+pub mod data;
+mod eps;
+mod gpc;
+mod mesh;
+mod pds;
+mod sds;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+
+use axum::Router;
+use axum::body::{Body as AxumBody, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use reqwest::Url;
+use serde_json::{Value, json};
+use tokio::sync::watch;
+
+use crate::catalogue::ScenarioKey;
+use crate::evidence::{Body, Exchange, RecordedRequest, RecordedResponse, redact_header};
+pub use data::NationalData;
+pub use mesh::signature as mesh_signature;
+
+/// The largest inbound body recorded and served; larger is 413.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// One of the hosted services, named by its path prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Service {
+    Pds,
+    Eps,
+    Sds,
+    Mesh,
+    GpConnect,
+}
+
+impl Service {
+    pub const ALL: [Service; 5] = [Self::Pds, Self::Eps, Self::Sds, Self::Mesh, Self::GpConnect];
+
+    /// How features and messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pds => "PDS",
+            Self::Eps => "EPS",
+            Self::Sds => "SDS",
+            Self::Mesh => "MESH",
+            Self::GpConnect => "GP Connect",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The first path segment it is served under.
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::Pds => "pds",
+            Self::Eps => "eps",
+            Self::Sds => "sds",
+            Self::Mesh => "mesh",
+            Self::GpConnect => "gpc",
+        }
+    }
+
+    /// Which service a recorded URL was addressed to.
+    pub fn of_url(url: &str) -> Option<Self> {
+        let path = Url::parse(url).ok()?.path().to_string();
+        let first = path.trim_start_matches('/').split('/').next()?.to_string();
+        Self::ALL.into_iter().find(|s| s.prefix() == first)
+    }
+}
+
+/// A message waiting in the candidate's MESH inbox.
+#[derive(Debug, Clone)]
+pub struct MeshMessage {
+    pub id: String,
+    pub body: String,
+    /// Download answers 500: the candidate must not acknowledge it.
+    pub broken: bool,
+    pub acknowledged: bool,
+}
+
+/// What one consumer scenario set up and what arrived for it.
+#[derive(Debug, Default)]
+struct Session {
+    owner: Option<ScenarioKey>,
+    log: Vec<Exchange>,
+    /// Statuses to answer the next requests with, per service, in order.
+    next: HashMap<Service, VecDeque<u16>>,
+    /// A status to answer every request with.
+    always: HashMap<Service, u16>,
+    /// SDS lists no endpoint for the other practice.
+    sds_empty: bool,
+    inbox: Vec<MeshMessage>,
+    nonces: HashSet<String>,
+    /// EPS message identifiers already processed (duplicates are idempotent).
+    eps_seen: HashSet<String>,
+}
+
+/// What handlers share.
+#[derive(Debug)]
+struct Hosted {
+    data: NationalData,
+    base: Url,
+    /// The path segment of the other practice's endpoint, new each start, so
+    /// an address not looked up in SDS is never right by chance.
+    route: String,
+    session: Mutex<Session>,
+    /// Inbound requests while no consumer scenario owned the services.
+    stray: Mutex<usize>,
+}
+
+type Shared = Arc<Hosted>;
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Hosted {
+    fn with<T>(&self, f: impl FnOnce(&mut Session) -> T) -> T {
+        f(&mut locked(&self.session))
+    }
+
+    /// The status programmed for this request to `service`, if any.
+    fn programmed(&self, service: Service) -> Option<u16> {
+        self.with(|s| {
+            s.next.get_mut(&service).and_then(VecDeque::pop_front).or_else(|| s.always.get(&service).copied())
+        })
+    }
+
+    /// The other practice's Access Record Structured service root.
+    fn provider_root(&self) -> String {
+        format!(
+            "{}gpc/{}/{}/STU3/1/gpconnect/structured/fhir",
+            self.base.as_str(),
+            self.route,
+            self.data.other_practice.ods_code
+        )
+    }
+}
+
+/// The hosted services, listening.
+#[derive(Debug)]
+pub struct Services {
+    hosted: Shared,
+    pub addr: SocketAddr,
+    shutdown: Option<watch::Sender<bool>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Services {
+    /// Binds `listen` (port 0: any free port) and serves. `public` is how
+    /// the candidate reaches them, when that is not the listening address.
+    pub async fn start(listen: SocketAddr, public: Option<Url>, data: NationalData) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let base = match public {
+            Some(u) => u,
+            None => Url::parse(&format!("http://{addr}/"))
+                .map_err(|e| std::io::Error::other(format!("no URL for {addr}: {e}")))?,
+        };
+        let base = if base.as_str().ends_with('/') {
+            base
+        } else {
+            Url::parse(&format!("{base}/")).map_err(|e| std::io::Error::other(e.to_string()))?
+        };
+        let route = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+        let hosted = Arc::new(Hosted { data, base, route, session: Mutex::default(), stray: Mutex::new(0) });
+        let app = router(hosted.clone());
+        let (tx, mut rx) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!("the national services stopped: {e}");
+            }
+        });
+        Ok(Self { hosted, addr, shutdown: Some(tx), task: Some(task) })
+    }
+
+    /// The base URL the candidate is given (ends with `/`).
+    pub fn url(&self) -> &Url {
+        &self.hosted.base
+    }
+
+    pub fn data(&self) -> &NationalData {
+        &self.hosted.data
+    }
+
+    /// Hands the services to a scenario: what it programs and what arrives
+    /// from now on is its own. The caller holds the consumer turn.
+    pub fn begin(&self, owner: &ScenarioKey) {
+        self.hosted.with(|s| {
+            if s.owner.as_ref() != Some(owner) {
+                *s = Session { owner: Some(owner.clone()), ..Session::default() };
+            }
+        });
+    }
+
+    /// Ends the scenario's ownership; what arrives next is stray.
+    pub fn end(&self) {
+        self.hosted.with(|s| *s = Session::default());
+    }
+
+    /// Answer `status` to the next `times` requests to `service` (None:
+    /// to every request).
+    pub fn answer(&self, service: Service, status: u16, times: Option<usize>) {
+        self.hosted.with(|s| match times {
+            Some(n) => s.next.entry(service).or_default().extend(std::iter::repeat_n(status, n)),
+            None => {
+                s.always.insert(service, status);
+            }
+        });
+    }
+
+    /// `service` serves requests again.
+    pub fn restore(&self, service: Service) {
+        self.hosted.with(|s| {
+            s.next.remove(&service);
+            s.always.remove(&service);
+        });
+    }
+
+    /// SDS lists no endpoint for the other practice.
+    pub fn sds_lists_nothing(&self) {
+        self.hosted.with(|s| s.sds_empty = true);
+    }
+
+    /// Puts messages in the candidate's inbox; `broken` ones fail to download.
+    pub fn deliver(&self, count: usize, broken: bool) -> Vec<String> {
+        self.hosted.with(|s| {
+            (0..count)
+                .map(|_| {
+                    let id = format!("{}-{}", crate::clock::today(), &uuid::Uuid::new_v4().simple().to_string()[..12]);
+                    s.inbox.push(MeshMessage {
+                        id: id.clone(),
+                        body: format!("Consultation report {id} for the practice."),
+                        broken,
+                        acknowledged: false,
+                    });
+                    id
+                })
+                .collect()
+        })
+    }
+
+    /// Everything that arrived for the scenario since the last take.
+    pub fn take(&self) -> Vec<Exchange> {
+        self.hosted.with(|s| std::mem::take(&mut s.log))
+    }
+
+    /// How many requests arrived while no scenario owned the services.
+    pub fn stray(&self) -> usize {
+        *locked(&self.hosted.stray)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(true);
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for Services {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(true);
+        }
+    }
+}
+
+fn router(hosted: Shared) -> Router {
+    use axum::routing::{get, post, put};
+    let structured =
+        format!("/gpc/{}/{}/STU3/1/gpconnect/structured/fhir", hosted.route, hosted.data.other_practice.ods_code);
+    Router::new()
+        .route("/pds/FHIR/R4/Patient", get(pds::search))
+        .route("/pds/FHIR/R4/Patient/{id}", get(pds::read))
+        .route("/eps/FHIR/R4/$process-message", post(eps::process))
+        .route("/sds/FHIR/R4/Endpoint", get(sds::endpoints))
+        .route("/mesh/messageexchange/{mailbox}/outbox", post(mesh::send))
+        .route("/mesh/messageexchange/{mailbox}/inbox", get(mesh::inbox))
+        .route("/mesh/messageexchange/{mailbox}/inbox/{id}", get(mesh::download))
+        .route("/mesh/messageexchange/{mailbox}/inbox/{id}/status/acknowledged", put(mesh::acknowledge))
+        .route(&format!("{structured}/Patient/$gpc.getstructuredrecord"), post(gpc::structured_record))
+        .fallback(unknown)
+        .layer(middleware::from_fn_with_state(hosted.clone(), record))
+        .with_state(hosted)
+}
+
+async fn unknown(req: Request) -> Response {
+    let what = format!("{} {} is not a national service endpoint the harness hosts", req.method(), req.uri().path());
+    fhir_error(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", &what)
+}
+
+/// An R4 OperationOutcome, as PDS, EPS and SDS answer errors.
+fn fhir_error(status: StatusCode, code: &str, diagnostics: &str) -> Response {
+    let body = json!({
+        "resourceType": "OperationOutcome",
+        "issue": [{
+            "severity": "error",
+            "code": if status.is_server_error() { "exception" } else { "invalid" },
+            "details": { "coding": [{ "system": "https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode", "code": code }] },
+            "diagnostics": diagnostics
+        }]
+    });
+    fhir(status, &body)
+}
+
+/// Now, as the services stamp their answers.
+fn timestamp() -> String {
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn fhir(status: StatusCode, body: &Value) -> Response {
+    (status, [("content-type", "application/fhir+json")], body.to_string()).into_response()
+}
+
+/// The error a programmed status stands for.
+fn programmed_error(service: Service, status: u16) -> Response {
+    let s = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let code = match status {
+        429 => "TOO_MANY_REQUESTS",
+        503 => "SERVICE_UNAVAILABLE",
+        404 if service == Service::GpConnect => "PATIENT_NOT_FOUND",
+        403 if service == Service::GpConnect => "NO_RELATIONSHIP",
+        400 | 422 => "INVALID_VALUE",
+        s if s >= 500 => "SERVER_ERROR",
+        _ => "ERROR",
+    };
+    let mut r = fhir_error(s, code, &format!("the test set {} to answer {status} to this request", service.name()));
+    if status == 429 || status == 503 {
+        r.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("0"));
+    }
+    r
+}
+
+/// Records every request and what it was answered, and applies a
+/// programmed status instead of the service's own answer.
+async fn record(State(h): State<Shared>, req: Request, next: Next) -> Response {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let (parts, body) = req.into_parts();
+    let url = format!("{}{}", h.base.as_str().trim_end_matches('/'), parts.uri);
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let (bytes, too_large) = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => (b, false),
+        Err(_) => (Default::default(), true),
+    };
+    let service = Service::of_url(&url);
+    let response = if too_large {
+        fhir_error(StatusCode::PAYLOAD_TOO_LARGE, "INVALID_VALUE", "the body is larger than 4 MiB")
+    } else if let Some(status) = service.and_then(|s| h.programmed(s)) {
+        programmed_error(service.unwrap_or(Service::Pds), status)
+    } else {
+        next.run(Request::from_parts(parts.clone(), AxumBody::from(bytes.clone()))).await
+    };
+    let (rparts, rbody) = response.into_parts();
+    let rbytes = to_bytes(rbody, MAX_BODY).await.unwrap_or_default();
+    let jwt_claims = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+        .and_then(|(_, v)| crate::client::jwt::claims_of(v));
+    let exchange = Exchange {
+        started: time::OffsetDateTime::from(started)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
+        request: RecordedRequest {
+            method: parts.method.to_string(),
+            url,
+            headers: headers.iter().map(|(n, v)| (n.clone(), redact_header(n, v))).collect(),
+            jwt_claims,
+            tls: None,
+            body: Body::from_bytes(&bytes),
+        },
+        response: Some(RecordedResponse {
+            status: rparts.status.as_u16(),
+            headers: rparts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect(),
+            body: Body::from_bytes(&rbytes),
+        }),
+        error: None,
+        negotiated: None,
+        inbound: true,
+    };
+    h.with(|s| {
+        if s.owner.is_some() {
+            s.log.push(exchange);
+        } else {
+            *locked(&h.stray) += 1;
+        }
+    });
+    Response::from_parts(rparts, AxumBody::from(rbytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_are_named_by_their_path() {
+        assert_eq!(Service::of_url("http://127.0.0.1:9/pds/FHIR/R4/Patient?family=x"), Some(Service::Pds));
+        assert_eq!(Service::of_url("http://127.0.0.1:9/gpc/ab/X/STU3"), Some(Service::GpConnect));
+        assert_eq!(Service::of_url("http://127.0.0.1:9/other"), None);
+        assert_eq!(Service::parse("gp connect"), Some(Service::GpConnect));
+    }
+}

@@ -1,0 +1,86 @@
+//! A PDS-like patient trace (PDS FHIR R4: `GET Patient?family=&given=&gender=&birthdate=`
+//! and `GET Patient/{nhs}`): answers from the national data as PDS would,
+//! a superseded NHS number with the current record.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::data::NationalPatient;
+use super::{Shared, fhir, fhir_error};
+use crate::gpc::NHS_NUMBER_SYSTEM;
+
+/// A patient as PDS FHIR R4 returns them.
+pub fn resource(p: &NationalPatient) -> Value {
+    let mut r = json!({
+        "resourceType": "Patient",
+        "id": p.nhs_number,
+        "identifier": [{ "system": NHS_NUMBER_SYSTEM, "value": p.nhs_number }],
+        "meta": { "versionId": "1", "security": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "U", "display": "unrestricted" }] },
+        "name": [{ "use": "usual", "family": p.family, "given": [p.given] }],
+        "gender": p.gender,
+        "birthDate": p.birth_date,
+    });
+    if let Some(pc) = &p.postcode {
+        r["address"] = json!([{ "use": "home", "line": ["1 Test Street", "Leeds"], "postalCode": pc }]);
+    }
+    if let Some(d) = &p.deceased {
+        r["deceasedDateTime"] = json!(format!("{d}T00:00:00+00:00"));
+    }
+    r
+}
+
+pub async fn search(State(h): State<Shared>, Query(params): Query<Vec<(String, String)>>) -> Response {
+    let get =
+        |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
+    let Some(birth) = get("birthdate") else {
+        return fhir_error(StatusCode::BAD_REQUEST, "INVALID_SEARCH_DATA", "birthdate is required to trace a patient");
+    };
+    let Some(family) = get("family") else {
+        return fhir_error(StatusCode::BAD_REQUEST, "INVALID_SEARCH_DATA", "family is required to trace a patient");
+    };
+    let birth = birth.strip_prefix("eq").unwrap_or(&birth).to_string();
+    let given = get("given").map(|g| g.to_lowercase());
+    let gender = get("gender");
+    let found: Vec<&NationalPatient> = h
+        .data
+        .pds
+        .iter()
+        .filter(|p| p.family.eq_ignore_ascii_case(&family) && p.birth_date == birth)
+        .filter(|p| given.as_ref().is_none_or(|g| p.given.to_lowercase().starts_with(g.as_str())))
+        .filter(|p| gender.as_ref().is_none_or(|g| p.gender.eq_ignore_ascii_case(g)))
+        .collect();
+    let entries: Vec<Value> = found
+        .iter()
+        .map(|p| {
+            json!({
+                "fullUrl": format!("{}pds/FHIR/R4/Patient/{}", h.base, p.nhs_number),
+                "search": { "score": 1 },
+                "resource": resource(p)
+            })
+        })
+        .collect();
+    let body = json!({
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "timestamp": super::timestamp(),
+        "total": entries.len(),
+        "entry": entries
+    });
+    fhir(StatusCode::OK, &body)
+}
+
+pub async fn read(State(h): State<Shared>, Path(id): Path<String>) -> Response {
+    if crate::nhs::validate(&id).is_err() {
+        return fhir_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_RESOURCE_ID",
+            &format!("`{id}` is not a valid NHS number"),
+        );
+    }
+    match h.data.by_nhs_number(&id) {
+        Some(p) => fhir(StatusCode::OK, &resource(p)),
+        None => fhir_error(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", &format!("PDS holds no patient {id}")),
+    }
+}

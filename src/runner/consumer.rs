@@ -1,0 +1,178 @@
+//! The candidate as a client (profile §37): how a scenario makes it act —
+//! its test-control trigger, or a tester at its user interface — and how
+//! what it then sent to the hosted national services reaches the scenario.
+//!
+//! Consumer scenarios take turns ([`Consumer::turn`]): the hosted services
+//! are shared, and whatever arrives while a scenario holds the turn is its
+//! own. cucumber's `@serial` cannot give that guarantee (0.23 starts a serial
+//! scenario while concurrent ones still run), so the turn is a lock.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::config::{ConsumerSettings, TriggerMode};
+use crate::national::Services;
+
+/// What every consumer scenario of a run shares.
+#[derive(Debug, Default)]
+pub struct Consumer {
+    pub settings: Option<ConsumerSettings>,
+    /// The hosted services; None when re-judging (nothing is served then).
+    pub services: Option<Arc<Services>>,
+    /// `--non-interactive`: interactive actions are skipped, never waited for.
+    pub non_interactive: bool,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A scenario's hold on the hosted services; dropping it hands them on.
+#[derive(Debug)]
+pub struct Turn {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+    services: Option<Arc<Services>>,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if let Some(s) = &self.services {
+            s.end();
+        }
+    }
+}
+
+impl Consumer {
+    pub fn new(settings: Option<ConsumerSettings>, services: Option<Arc<Services>>, non_interactive: bool) -> Self {
+        Self { settings, services, non_interactive, turn: Arc::default() }
+    }
+
+    /// Waits for the scenario's turn and gives it the services.
+    pub async fn turn(&self, key: &crate::catalogue::ScenarioKey) -> Turn {
+        let guard = self.turn.clone().lock_owned().await;
+        if let Some(s) = &self.services {
+            s.begin(key);
+        }
+        Turn { _guard: guard, services: self.services.clone() }
+    }
+
+    /// Whether actions go to a tester rather than the trigger endpoint.
+    pub fn interactive(&self) -> bool {
+        self.settings.as_ref().is_some_and(|s| s.trigger == TriggerMode::Interactive)
+    }
+}
+
+/// The actions a scenario can ask of the candidate, with what a tester is
+/// told to do for each.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("register-patient", "Register a new patient at the practice, tracing them on PDS first, with these details"),
+    (
+        "issue-prescription",
+        "Issue an electronic prescription (EPS) for this patient and medicine, signed by this prescriber",
+    ),
+    ("cancel-prescription", "Cancel this prescription"),
+    ("send-held-prescriptions", "Send the prescriptions the practice is holding because EPS was unavailable"),
+    (
+        "retrieve-record",
+        "Retrieve this patient's record from the other practice over GP Connect (look its endpoint up in SDS) and file it",
+    ),
+    ("send-mesh-message", "Send this MESH message from the practice's mailbox"),
+    ("receive-mesh-messages", "Collect the practice's MESH messages"),
+];
+
+pub fn describe(action: &str) -> Option<&'static str> {
+    ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, d)| *d)
+}
+
+/// The trigger's body: a Parameters with the action and its parameters,
+/// and where the national services are.
+pub fn trigger_body(action: &str, params: &[(String, String)], services: Option<&str>) -> Value {
+    let mut list = vec![json!({ "name": "action", "valueCode": action })];
+    for (k, v) in params {
+        list.push(json!({ "name": k, "valueString": v }));
+    }
+    if let Some(url) = services {
+        list.push(json!({ "name": "nationalServices", "valueUrl": url }));
+    }
+    json!({ "resourceType": "Parameters", "parameter": list })
+}
+
+/// What the tester must do, as printed.
+pub fn prompt(number: usize, scenario: &str, action: &str, params: &[(String, String)], services: &str) -> String {
+    let mut s = format!("\n── tester action {number}: {scenario} ──\n");
+    s.push_str(&format!("In the candidate: {}.\n", describe(action).unwrap_or(action)));
+    for (k, v) in params {
+        s.push_str(&format!("    {k}: {v}\n"));
+    }
+    s.push_str(&format!("(The candidate reaches the national services at {services}.)\n"));
+    s.push_str("Press Enter when it is done, or type `skip` and Enter to skip this scenario.\n");
+    s
+}
+
+/// What the tester answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Done,
+    Skip(String),
+}
+
+type Lines = tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<String>>;
+
+/// Standard input as lines, read by one thread for the whole process:
+/// standard input can only be read once, and a blocking read cannot be
+/// abandoned, so the thread outlives any wait that gives up on it.
+fn lines() -> &'static Lines {
+    static LINES: OnceLock<Lines> = OnceLock::new();
+    LINES.get_or_init(|| {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let spawned = std::thread::Builder::new().name("rfa-tester-input".into()).spawn(move || {
+            let mut line = String::new();
+            loop {
+                line.clear();
+                match std::io::stdin().read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        if tx.send(line.trim().to_string()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        if spawned.is_err() {
+            tracing::error!("could not start the thread that reads the tester's answers");
+        }
+        tokio::sync::Mutex::new(rx)
+    })
+}
+
+/// Waits up to `bound` for the tester's answer on standard input.
+pub async fn ask_tester(text: &str, bound: Duration) -> Answer {
+    static PRINT: Mutex<()> = Mutex::new(());
+    {
+        let _one = PRINT.lock();
+        eprint!("{text}");
+    }
+    let mut rx = lines().lock().await;
+    match tokio::time::timeout(bound, rx.recv()).await {
+        Err(_) => Answer::Skip(format!("the tester did not answer within {} s", bound.as_secs())),
+        Ok(None) => Answer::Skip("standard input is closed: no tester to carry out the action".into()),
+        Ok(Some(l)) if l.eq_ignore_ascii_case("skip") => Answer::Skip("the tester skipped the action".into()),
+        Ok(Some(_)) => Answer::Done,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_is_described_and_the_body_names_it() {
+        for (a, d) in ACTIONS {
+            assert!(!d.is_empty());
+            let b = trigger_body(a, &[("patient".into(), "x".into())], Some("http://127.0.0.1:1/"));
+            assert_eq!(b.pointer("/parameter/0/valueCode").and_then(Value::as_str), Some(*a));
+        }
+        let p = prompt(1, "RFA-X", "cancel-prescription", &[("prescriptionId".into(), "A".into())], "http://h/");
+        assert!(p.contains("Cancel this prescription") && p.contains("prescriptionId: A") && p.contains("skip"));
+    }
+}
