@@ -43,6 +43,7 @@ async fn against(behaviour: Behaviour) -> Outcomes {
     let r = reference::start(([127, 0, 0, 1], 0).into(), DefectSet::none(), &fixtures).await.expect("reference");
     let h = hostile::start(behaviour, TARGET, r.addr, TIMEOUT).await.expect("hostile proxy");
     let base = r.base_url.as_str().replace(&r.addr.to_string(), &h.addr.to_string());
+    let proxy = h.addr.to_string();
     let mut cfg = CandidateConfig::for_known(
         r.identity(),
         rfa_harness::config::parse_base_url(&base).expect("url"),
@@ -55,6 +56,9 @@ async fn against(behaviour: Behaviour) -> Outcomes {
     // The transport checks go straight to the reference's TLS port: the
     // proxy sabotages HTTP answers, not handshakes.
     cfg.tls = r.candidate_config(&fixtures).tls;
+    // The candidate's calls to national services are judged too: the
+    // proxy sits between the harness and the candidate, not those services.
+    cfg.consumer = r.candidate_config(&fixtures).consumer;
     let started = Instant::now();
     let plan = RunPlan::live(&cat, Arc::new(cfg)).expect("plan");
     let out = runner::execute(plan, None).await.expect("the run completes");
@@ -69,7 +73,11 @@ async fn against(behaviour: Behaviour) -> Outcomes {
     let touching = verdict
         .requirements
         .iter()
-        .filter(|r| r.scenarios.iter().any(|s| s.exchanges.iter().any(|x| x.url.contains(TARGET))))
+        // Through the proxy only: the candidate's own calls to the hosted
+        // national services (GP Connect's `/Patient/$gpc…`) never pass it.
+        .filter(|r| {
+            r.scenarios.iter().any(|s| s.exchanges.iter().any(|x| x.url.contains(TARGET) && x.url.contains(&proxy)))
+        })
         .map(|r| r.id.clone())
         .collect();
     let exit = verdict.exit_code();

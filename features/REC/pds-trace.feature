@@ -75,8 +75,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
 
     Scenario: registering by a superseded NHS number
       When the candidate is asked to register NHS number 9990030146
-      Then the candidate carried out the action
-      And "traceCurrent" is registered at the candidate
+      Then "traceCurrent" is registered at the candidate
       And NHS number 9990030146 is not registered at the candidate
 
   @RFA-REC-052 @lot1 @must @consumer

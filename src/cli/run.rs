@@ -264,7 +264,10 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         );
     }
     let total: usize = catalogue.requirements.iter().filter(|r| selection.selects(r)).map(|r| r.scenarios.len()).sum();
-    let bar = progress_bar(total as u64, args.quiet);
+    // A tester's prompts go to the terminal: a progress bar would draw over them.
+    let prompting = !args.non_interactive
+        && candidate.consumer.as_ref().is_some_and(|c| c.trigger == crate::config::TriggerMode::Interactive);
+    let bar = progress_bar(total as u64, args.quiet || prompting);
     let progress = {
         let bar = bar.clone();
         let (plain, verbose) = (bar.is_hidden() && !args.quiet, args.verbose > 0);

@@ -41,6 +41,9 @@ pub use mesh::signature as mesh_signature;
 
 /// The largest inbound body recorded and served; larger is 413.
 const MAX_BODY: usize = 4 * 1024 * 1024;
+/// The most requests one scenario's evidence keeps: a candidate that calls
+/// without end cannot exhaust the harness's memory (the rest are counted).
+const MAX_LOGGED: usize = 2000;
 
 /// One of the hosted services, named by its path prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -269,7 +272,8 @@ impl Services {
         self.hosted.with(|s| std::mem::take(&mut s.log))
     }
 
-    /// How many requests arrived while no scenario owned the services.
+    /// How many requests arrived while no scenario owned the services, or
+    /// beyond what a scenario's evidence keeps.
     pub fn stray(&self) -> usize {
         *locked(&self.hosted.stray)
     }
@@ -415,7 +419,7 @@ async fn record(State(h): State<Shared>, req: Request, next: Next) -> Response {
         inbound: true,
     };
     h.with(|s| {
-        if s.owner.is_some() {
+        if s.owner.is_some() && s.log.len() < MAX_LOGGED {
             s.log.push(exchange);
         } else {
             *locked(&h.stray) += 1;

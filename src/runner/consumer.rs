@@ -99,7 +99,7 @@ pub fn trigger_body(action: &str, params: &[(String, String)], services: Option<
 /// What the tester must do, as printed.
 pub fn prompt(number: usize, scenario: &str, action: &str, params: &[(String, String)], services: &str) -> String {
     let mut s = format!("\n── tester action {number}: {scenario} ──\n");
-    s.push_str(&format!("In the candidate: {}.\n", describe(action).unwrap_or(action)));
+    s.push_str(&format!("In the candidate: {} (action `{action}`).\n", describe(action).unwrap_or(action)));
     for (k, v) in params {
         s.push_str(&format!("    {k}: {v}\n"));
     }

@@ -240,9 +240,10 @@ pub fn succeeded(x: &Exchange) -> bool {
 pub fn fail_with<T>(w: &RfaWorld, msg: impl std::fmt::Display) -> Result<T, Failure> {
     let all: Vec<&Exchange> = w.consumer.inbound.iter().collect();
     Err(Failure::Assert(format!(
-        "{msg}\n    action: {}\n    the candidate's requests:{}",
+        "{msg}\n    action: {}\n    the candidate's requests:{}\n    exchange: {}",
         w.consumer.action.as_deref().unwrap_or("none"),
-        listing(&all)
+        listing(&all),
+        w.last_exchange()
     )))
 }
 

@@ -56,8 +56,9 @@ fn group_id(bundle: &Value) -> Option<String> {
 fn prescription<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a str, Failure> {
     w.consumer.prescriptions.get(label).map(String::as_str).ok_or_else(|| {
         Failure::Assert(format!(
-            "the candidate sent EPS no prescription order for \"{label}\", so it has no prescription ID\n    the candidate's requests:{}",
-            super::consumer::listing(&w.consumer.inbound.iter().collect::<Vec<_>>())
+            "the candidate sent EPS no prescription order for \"{label}\", so it has no prescription ID\n    the candidate's requests:{}\n    exchange: {}",
+            super::consumer::listing(&w.consumer.inbound.iter().collect::<Vec<_>>()),
+            w.last_exchange()
         ))
     })
 }
