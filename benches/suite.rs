@@ -62,7 +62,9 @@ async fn bare(evidence: &HashMap<ScenarioKey, Vec<Exchange>>, base_from: &str, b
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let mut total = Duration::ZERO;
     let mut n = 0;
-    for x in evidence.values().flatten() {
+    // The harness's own HTTP requests only: not the candidate's calls to the
+    // national services (`inbound`), nor TLS handshake probes.
+    for x in evidence.values().flatten().filter(|x| !x.inbound && x.request.url.starts_with("http")) {
         let url = x.request.url.replace(base_from, base_to);
         let mut req = client.request(x.request.method.parse().expect("method"), url);
         for (k, v) in &x.request.headers {
@@ -168,7 +170,7 @@ async fn main() {
     let fast = run(&cat, latency, 256, 256).await;
     let default_limit = run(&cat, latency, 256, rfa_harness::config::DEFAULT_MAX_IN_FLIGHT).await;
     let serial = run(&cat, latency, 1, 256).await;
-    let longest = fast.evidence.values().map(Vec::len).max().unwrap_or(1);
+    let longest = fast.evidence.values().map(|xs| xs.iter().filter(|x| !x.inbound).count()).max().unwrap_or(1);
     let chain = latency * longest as u32;
     println!("\n2. reference with 50 ms latency");
     println!("   longest chain              {:>9.1} ms  ({longest} sequential requests in one scenario)", ms(chain));

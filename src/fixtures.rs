@@ -116,6 +116,30 @@ pub struct PdsPatient {
     pub purpose: String,
 }
 
+impl FixturePack {
+    /// Everyone PDS knows in the test environment: `pds.json`, and the
+    /// practice's own patients with the demographics it holds.
+    pub fn on_pds(&self) -> Vec<PdsPatient> {
+        let mut all: Vec<PdsPatient> = self.pds.values().cloned().collect();
+        for (key, p) in &self.patients {
+            let Some(r) = &p.resource else { continue };
+            let text = |ptr: &str| r.pointer(ptr).and_then(Value::as_str).unwrap_or_default().to_string();
+            all.push(PdsPatient {
+                key: key.clone(),
+                nhs_number: p.nhs_number.clone(),
+                family: text("/name/0/family"),
+                given: text("/name/0/given/0"),
+                gender: text("/gender"),
+                birth_date: text("/birthDate"),
+                deceased: r.get("deceasedDateTime").and_then(Value::as_str).map(str::to_string),
+                sensitive: p.flags.contains(&PatientFlag::Sensitive),
+                purpose: p.purpose.clone(),
+            });
+        }
+        all
+    }
+}
+
 impl PdsPatient {
     /// Pool patients are the ones a run may register (`pool1`, `pool2`, ...).
     pub fn in_pool(&self) -> bool {

@@ -86,34 +86,19 @@ impl NationalData {
     fn from_parts(file: File, pack: &FixturePack) -> Self {
         let own = file.pds.len();
         let mut pds = file.pds;
-        for p in pack.pds.values() {
+        for p in pack.on_pds() {
+            let superseded = pack.patients.get(&p.key).map(|f| f.former_nhs_numbers.clone()).unwrap_or_default();
             pds.push(NationalPatient {
-                key: p.key.clone(),
-                nhs_number: p.nhs_number.clone(),
-                family: p.family.clone(),
-                given: p.given.clone(),
-                gender: p.gender.clone(),
-                birth_date: p.birth_date.clone(),
+                key: p.key,
+                nhs_number: p.nhs_number,
+                family: p.family,
+                given: p.given,
+                gender: p.gender,
+                birth_date: p.birth_date,
                 postcode: None,
-                deceased: p.deceased.clone(),
-                superseded: vec![],
-                purpose: p.purpose.clone(),
-            });
-        }
-        for (key, p) in &pack.patients {
-            let Some(r) = &p.resource else { continue };
-            let text = |ptr: &str| r.pointer(ptr).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
-            pds.push(NationalPatient {
-                key: key.clone(),
-                nhs_number: p.nhs_number.clone(),
-                family: text("/name/0/family"),
-                given: text("/name/0/given/0"),
-                gender: text("/gender"),
-                birth_date: text("/birthDate"),
-                postcode: None,
-                deceased: r.get("deceasedDateTime").and_then(serde_json::Value::as_str).map(str::to_string),
-                superseded: p.former_nhs_numbers.clone(),
-                purpose: p.purpose.clone(),
+                deceased: p.deceased,
+                superseded,
+                purpose: p.purpose,
             });
         }
         Self { pds, own, other_practice: file.other_practice, mesh: file.mesh }

@@ -34,23 +34,7 @@ pub struct Registrations {
 
 impl Registrations {
     pub fn from_fixtures(pack: &FixturePack) -> Self {
-        let mut pds: Vec<PdsPatient> = pack.pds.values().cloned().collect();
-        // The practice's own patients are on PDS with the demographics it holds.
-        for (key, p) in &pack.patients {
-            let Some(r) = &p.resource else { continue };
-            let text = |ptr: &str| r.pointer(ptr).and_then(Value::as_str).unwrap_or_default().to_string();
-            pds.push(PdsPatient {
-                key: key.clone(),
-                nhs_number: p.nhs_number.clone(),
-                family: text("/name/0/family"),
-                given: text("/name/0/given/0"),
-                gender: text("/gender"),
-                birth_date: text("/birthDate"),
-                deceased: r.get("deceasedDateTime").and_then(Value::as_str).map(str::to_string),
-                sensitive: p.flags.contains(&crate::fixtures::PatientFlag::Sensitive),
-                purpose: p.purpose.clone(),
-            });
-        }
+        let pds = pack.on_pds();
         let retired = pack.patients.values().flat_map(|p| p.former_nhs_numbers.clone()).collect();
         Self { patients: Mutex::default(), pds, retired }
     }
