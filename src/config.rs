@@ -178,6 +178,18 @@ pub enum TriggerMode {
     Interactive,
 }
 
+/// How consumer scenarios keep what the candidate sends them apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Isolation {
+    /// One scenario at a time on the one address (any candidate).
+    #[default]
+    Turns,
+    /// Each scenario gives the candidate an address of its own in the
+    /// trigger's `nationalServices`, and scenarios run side by side.
+    Addresses,
+}
+
 /// `[consumer]`: the candidate as a client of national services the
 /// harness hosts. Nothing in it is secret, so the dossier records it whole.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
@@ -185,6 +197,10 @@ pub enum TriggerMode {
 pub struct ConsumerSettings {
     #[serde(default)]
     pub trigger: TriggerMode,
+    /// `addresses` when the candidate calls the national services at the
+    /// address each trigger gives (interactive actions always take turns).
+    #[serde(default)]
+    pub isolation: Isolation,
     /// Where the hosted services listen (loopback, any free port, unless set).
     #[serde(default = "default_listen")]
     pub listen: std::net::SocketAddr,
@@ -209,10 +225,12 @@ fn default_listen() -> std::net::SocketAddr {
 
 impl ConsumerSettings {
     /// The settings of a candidate driven through its trigger endpoint that
-    /// finishes its calls before it answers (the embedded reference).
+    /// calls the address each trigger gives and finishes its calls before it
+    /// answers (the embedded reference).
     pub fn synchronous() -> Self {
         Self {
             trigger: TriggerMode::Endpoint,
+            isolation: Isolation::Addresses,
             listen: default_listen(),
             public_url: None,
             settle_ms: Some(0),

@@ -5,7 +5,8 @@ Feature: Retrieving another practice's record (the candidate as a GP Connect con
   and files what comes back into the patient's record (profile §37.4). The
   harness hosts an SDS-like directory and the other practice's provider,
   and judges the requests the candidate makes of them; what it filed is read
-  back through its own Access Document API.
+  back through its own Access Document API. Failed retrievals are for
+  patient8, so that no successful one is counted with them.
 
   @RFA-INF-067 @lot1 @must @consumer
   Rule: The provider's endpoint is looked up in SDS, by ODS code and interaction, before it is called, and the address SDS gives is the one called
@@ -55,11 +56,11 @@ Feature: Retrieving another practice's record (the candidate as a GP Connect con
   Rule: A provider's error is reported and nothing is filed
 
     Scenario Outline: the other practice answers <status>
-      Given the retrieved records in "patient5"'s documents are counted
+      Given the retrieved records in "patient8"'s documents are counted
       And the national GP Connect service answers <status> to every request
-      When the candidate is asked to retrieve the record of "patient5" from the other practice
+      When the candidate is asked to retrieve the record of "patient8" from the other practice
       Then the candidate refused the action
-      And no retrieved record was added to "patient5"'s documents
+      And no retrieved record was added to "patient8"'s documents
 
       Examples:
         | status |

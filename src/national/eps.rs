@@ -4,14 +4,14 @@
 //! `Bundle.identifier`) as done, as EPS's idempotent processing does.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{Shared, fhir, fhir_error};
+use super::{Shared, Sid, fhir, fhir_error};
 
-pub async fn process(State(h): State<Shared>, body: Bytes) -> Response {
+pub async fn process(State(h): State<Shared>, Extension(sid): Extension<Sid>, body: Bytes) -> Response {
     let Ok(bundle) = serde_json::from_slice::<Value>(&body) else {
         return fhir_error(StatusCode::BAD_REQUEST, "INVALID_VALUE", "the body is not JSON");
     };
@@ -38,7 +38,7 @@ pub async fn process(State(h): State<Shared>, body: Bytes) -> Response {
             "the first entry must be a MessageHeader with event prescription-order or prescription-order-update",
         );
     }
-    let repeat = !h.with(|s| s.eps_seen.insert(id.to_string()));
+    let repeat = !h.with(&sid, |s| s.eps_seen.insert(id.to_string()));
     let text = if repeat { format!("message {id} was already processed") } else { format!("message {id} processed") };
     fhir(
         StatusCode::OK,

@@ -5,13 +5,13 @@
 //! unknown mailbox (417).
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hmac::{KeyInit, Mac};
 use serde_json::json;
 
-use super::Shared;
+use super::{Shared, Sid};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
@@ -27,12 +27,12 @@ fn refused(status: StatusCode, code: &str, description: &str) -> Response {
 }
 
 /// Checks the request's NHSMESH authorisation for `mailbox`; the 403 says why not.
-fn authorised(h: &Shared, headers: &HeaderMap, mailbox: &str) -> Option<Response> {
-    let why = refusal(h, headers, mailbox)?;
+fn authorised(h: &Shared, sid: &Sid, headers: &HeaderMap, mailbox: &str) -> Option<Response> {
+    let why = refusal(h, sid, headers, mailbox)?;
     Some(refused(StatusCode::FORBIDDEN, "EPL-151", why))
 }
 
-fn refusal(h: &Shared, headers: &HeaderMap, mailbox: &str) -> Option<&'static str> {
+fn refusal(h: &Shared, sid: &Sid, headers: &HeaderMap, mailbox: &str) -> Option<&'static str> {
     let deny = Some;
     let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
         return deny("no Authorization header");
@@ -49,14 +49,20 @@ fn refusal(h: &Shared, headers: &HeaderMap, mailbox: &str) -> Option<&'static st
     if !signature(&m.shared_key, who, nonce, count, &m.password, timestamp).eq_ignore_ascii_case(mac) {
         return deny("the HMAC does not match");
     }
-    if !h.with(|s| s.nonces.insert(format!("{nonce}:{count}"))) {
+    if !h.with(sid, |s| s.nonces.insert(format!("{nonce}:{count}"))) {
         return deny("this nonce and nonce count were used before");
     }
     None
 }
 
-pub async fn send(State(h): State<Shared>, Path(mailbox): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = authorised(&h, &headers, &mailbox) {
+pub async fn send(
+    State(h): State<Shared>,
+    Extension(sid): Extension<Sid>,
+    Path(mailbox): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = authorised(&h, &sid, &headers, &mailbox) {
         return r;
     }
     let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
@@ -73,23 +79,29 @@ pub async fn send(State(h): State<Shared>, Path(mailbox): Path<String>, headers:
     (StatusCode::ACCEPTED, axum::Json(json!({ "message_id": id }))).into_response()
 }
 
-pub async fn inbox(State(h): State<Shared>, Path(mailbox): Path<String>, headers: HeaderMap) -> Response {
-    if let Some(r) = authorised(&h, &headers, &mailbox) {
+pub async fn inbox(
+    State(h): State<Shared>,
+    Extension(sid): Extension<Sid>,
+    Path(mailbox): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = authorised(&h, &sid, &headers, &mailbox) {
         return r;
     }
-    let ids: Vec<String> = h.with(|s| s.inbox.iter().filter(|m| !m.acknowledged).map(|m| m.id.clone()).collect());
+    let ids: Vec<String> = h.with(&sid, |s| s.inbox.iter().filter(|m| !m.acknowledged).map(|m| m.id.clone()).collect());
     axum::Json(json!({ "messages": ids })).into_response()
 }
 
 pub async fn download(
     State(h): State<Shared>,
+    Extension(sid): Extension<Sid>,
     Path((mailbox, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = authorised(&h, &headers, &mailbox) {
+    if let Some(r) = authorised(&h, &sid, &headers, &mailbox) {
         return r;
     }
-    match h.with(|s| s.inbox.iter().find(|m| m.id == id && !m.acknowledged).cloned()) {
+    match h.with(&sid, |s| s.inbox.iter().find(|m| m.id == id && !m.acknowledged).cloned()) {
         None => refused(StatusCode::NOT_FOUND, "EPL-154", "no such message in the inbox"),
         Some(m) if m.broken => refused(StatusCode::INTERNAL_SERVER_ERROR, "EPL-500", "the message could not be read"),
         Some(m) => {
@@ -112,13 +124,14 @@ pub async fn download(
 
 pub async fn acknowledge(
     State(h): State<Shared>,
+    Extension(sid): Extension<Sid>,
     Path((mailbox, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = authorised(&h, &headers, &mailbox) {
+    if let Some(r) = authorised(&h, &sid, &headers, &mailbox) {
         return r;
     }
-    let found = h.with(|s| match s.inbox.iter_mut().find(|m| m.id == id) {
+    let found = h.with(&sid, |s| match s.inbox.iter_mut().find(|m| m.id == id) {
         Some(m) => {
             m.acknowledged = true;
             true

@@ -33,6 +33,7 @@ use axum::response::{IntoResponse, Response};
 use reqwest::Url;
 use serde_json::{Value, json};
 use tokio::sync::watch;
+use tower::Layer as _;
 
 use crate::catalogue::ScenarioKey;
 use crate::evidence::{Body, Exchange, RecordedRequest, RecordedResponse, redact_header};
@@ -87,7 +88,8 @@ impl Service {
     /// Which service a recorded URL was addressed to.
     pub fn of_url(url: &str) -> Option<Self> {
         let path = Url::parse(url).ok()?.path().to_string();
-        let first = path.trim_start_matches('/').split('/').next()?.to_string();
+        let (_, rest) = split_session(&path);
+        let first = rest.trim_start_matches('/').split('/').next()?.to_string();
         Self::ALL.into_iter().find(|s| s.prefix() == first)
     }
 }
@@ -105,7 +107,6 @@ pub struct MeshMessage {
 /// What one consumer scenario set up and what arrived for it.
 #[derive(Debug, Default)]
 struct Session {
-    owner: Option<ScenarioKey>,
     log: Vec<Exchange>,
     /// Statuses to answer the next requests with, per service, in order.
     next: HashMap<Service, VecDeque<u16>>,
@@ -119,6 +120,23 @@ struct Session {
     eps_seen: HashSet<String>,
 }
 
+/// Which scenario's session a request is for: the token of its own
+/// address (`/s/{token}/…`), or empty for the shared address that scenarios
+/// taking turns use.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Sid(String);
+
+/// Splits `/s/{token}/rest` into the token and `/rest`; any other path has
+/// no token.
+fn split_session(path: &str) -> (&str, &str) {
+    if let Some(rest) = path.strip_prefix("/s/")
+        && let Some((token, tail)) = rest.split_once('/')
+    {
+        return (token, &path[3 + token.len()..][..tail.len() + 1]);
+    }
+    ("", path)
+}
+
 /// What handlers share.
 #[derive(Debug)]
 struct Hosted {
@@ -127,8 +145,9 @@ struct Hosted {
     /// The path segment of the other practice's endpoint, new each start, so
     /// an address not looked up in SDS is never right by chance.
     route: String,
-    session: Mutex<Session>,
-    /// Inbound requests while no consumer scenario owned the services.
+    /// Open sessions by token ("" for the shared address).
+    sessions: Mutex<HashMap<Sid, Session>>,
+    /// Inbound requests no open session took.
     stray: Mutex<usize>,
 }
 
@@ -139,22 +158,33 @@ fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Hosted {
-    fn with<T>(&self, f: impl FnOnce(&mut Session) -> T) -> T {
-        f(&mut locked(&self.session))
+    /// Works on a session; a request for no open session works on a
+    /// throw-away one (it is answered, not kept).
+    fn with<T>(&self, sid: &Sid, f: impl FnOnce(&mut Session) -> T) -> T {
+        let mut sessions = locked(&self.sessions);
+        match sessions.get_mut(sid) {
+            Some(s) => f(s),
+            None => f(&mut Session::default()),
+        }
     }
 
     /// The status programmed for this request to `service`, if any.
-    fn programmed(&self, service: Service) -> Option<u16> {
-        self.with(|s| {
+    fn programmed(&self, sid: &Sid, service: Service) -> Option<u16> {
+        self.with(sid, |s| {
             s.next.get_mut(&service).and_then(VecDeque::pop_front).or_else(|| s.always.get(&service).copied())
         })
     }
 
+    /// The base URL of a session (ends with `/`).
+    fn base_of(&self, sid: &Sid) -> String {
+        if sid.0.is_empty() { self.base.to_string() } else { format!("{}s/{}/", self.base, sid.0) }
+    }
+
     /// The other practice's Access Record Structured service root.
-    fn provider_root(&self) -> String {
+    fn provider_root(&self, sid: &Sid) -> String {
         format!(
             "{}gpc/{}/{}/STU3/1/gpconnect/structured/fhir",
-            self.base.as_str(),
+            self.base_of(sid),
             self.route,
             self.data.other_practice.ods_code
         )
@@ -187,10 +217,13 @@ impl Services {
             Url::parse(&format!("{base}/")).map_err(|e| std::io::Error::other(e.to_string()))?
         };
         let route = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
-        let hosted = Arc::new(Hosted { data, base, route, session: Mutex::default(), stray: Mutex::new(0) });
-        let app = router(hosted.clone());
+        let hosted = Arc::new(Hosted { data, base, route, sessions: Mutex::default(), stray: Mutex::new(0) });
+        // Recording wraps the router: it takes a session's `/s/{token}`
+        // prefix off the path before routing sees it.
+        let app = middleware::from_fn_with_state(hosted.clone(), record).layer(router(hosted.clone()));
         let (tx, mut rx) = watch::channel(false);
         let task = tokio::spawn(async move {
+            let app = axum::ServiceExt::<Request>::into_make_service(app);
             let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
                 let _ = rx.wait_for(|stop| *stop).await;
             });
@@ -201,34 +234,44 @@ impl Services {
         Ok(Self { hosted, addr, shutdown: Some(tx), task: Some(task) })
     }
 
-    /// The base URL the candidate is given (ends with `/`).
+    /// The base URL the services listen at (ends with `/`).
     pub fn url(&self) -> &Url {
         &self.hosted.base
+    }
+
+    /// The base URL a session's candidate is given (ends with `/`).
+    pub fn url_for(&self, sid: &Sid) -> String {
+        self.hosted.base_of(sid)
     }
 
     pub fn data(&self) -> &NationalData {
         &self.hosted.data
     }
 
-    /// Hands the services to a scenario: what it programs and what arrives
-    /// from now on is its own. The caller holds the consumer turn.
-    pub fn begin(&self, owner: &ScenarioKey) {
-        self.hosted.with(|s| {
-            if s.owner.as_ref() != Some(owner) {
-                *s = Session { owner: Some(owner.clone()), ..Session::default() };
-            }
-        });
+    /// Opens a fresh session for a scenario: with an address of its own
+    /// (`own_address`), or on the shared address, which the caller must
+    /// hold the turn for. What arrives there from now on is the scenario's.
+    pub fn open(&self, owner: &ScenarioKey, own_address: bool) -> Sid {
+        let sid = if own_address {
+            use sha2::Digest as _;
+            let digest = sha2::Sha256::digest(owner.to_string().as_bytes());
+            Sid(hex::encode(&digest[..6]))
+        } else {
+            Sid::default()
+        };
+        locked(&self.hosted.sessions).insert(sid.clone(), Session::default());
+        sid
     }
 
-    /// Ends the scenario's ownership; what arrives next is stray.
-    pub fn end(&self) {
-        self.hosted.with(|s| *s = Session::default());
+    /// Closes a session; what arrives for it next is stray.
+    pub fn close(&self, sid: &Sid) {
+        locked(&self.hosted.sessions).remove(sid);
     }
 
     /// Answer `status` to the next `times` requests to `service` (None:
     /// to every request).
-    pub fn answer(&self, service: Service, status: u16, times: Option<usize>) {
-        self.hosted.with(|s| match times {
+    pub fn answer(&self, sid: &Sid, service: Service, status: u16, times: Option<usize>) {
+        self.hosted.with(sid, |s| match times {
             Some(n) => s.next.entry(service).or_default().extend(std::iter::repeat_n(status, n)),
             None => {
                 s.always.insert(service, status);
@@ -237,21 +280,21 @@ impl Services {
     }
 
     /// `service` serves requests again.
-    pub fn restore(&self, service: Service) {
-        self.hosted.with(|s| {
+    pub fn restore(&self, sid: &Sid, service: Service) {
+        self.hosted.with(sid, |s| {
             s.next.remove(&service);
             s.always.remove(&service);
         });
     }
 
     /// SDS lists no endpoint for the other practice.
-    pub fn sds_lists_nothing(&self) {
-        self.hosted.with(|s| s.sds_empty = true);
+    pub fn sds_lists_nothing(&self, sid: &Sid) {
+        self.hosted.with(sid, |s| s.sds_empty = true);
     }
 
     /// Puts messages in the candidate's inbox; `broken` ones fail to download.
-    pub fn deliver(&self, count: usize, broken: bool) -> Vec<String> {
-        self.hosted.with(|s| {
+    pub fn deliver(&self, sid: &Sid, count: usize, broken: bool) -> Vec<String> {
+        self.hosted.with(sid, |s| {
             (0..count)
                 .map(|_| {
                     let id = format!("{}-{}", crate::clock::today(), &uuid::Uuid::new_v4().simple().to_string()[..12]);
@@ -267,9 +310,9 @@ impl Services {
         })
     }
 
-    /// Everything that arrived for the scenario since the last take.
-    pub fn take(&self) -> Vec<Exchange> {
-        self.hosted.with(|s| std::mem::take(&mut s.log))
+    /// Everything that arrived for the session since the last take.
+    pub fn take(&self, sid: &Sid) -> Vec<Exchange> {
+        self.hosted.with(sid, |s| std::mem::take(&mut s.log))
     }
 
     /// How many requests arrived while no scenario owned the services, or
@@ -311,7 +354,6 @@ fn router(hosted: Shared) -> Router {
         .route("/mesh/messageexchange/{mailbox}/inbox/{id}/status/acknowledged", put(mesh::acknowledge))
         .route(&format!("{structured}/Patient/$gpc.getstructuredrecord"), post(gpc::structured_record))
         .fallback(unknown)
-        .layer(middleware::from_fn_with_state(hosted.clone(), record))
         .with_state(hosted)
 }
 
@@ -367,8 +409,17 @@ fn programmed_error(service: Service, status: u16) -> Response {
 async fn record(State(h): State<Shared>, req: Request, next: Next) -> Response {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let url = format!("{}{}", h.base.as_str().trim_end_matches('/'), parts.uri);
+    let (token, rest) = split_session(parts.uri.path());
+    let sid = Sid(token.to_string());
+    if !token.is_empty() {
+        let query = parts.uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+        if let Ok(uri) = format!("{rest}{query}").parse() {
+            parts.uri = uri;
+        }
+    }
+    parts.extensions.insert(sid.clone());
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
@@ -381,7 +432,7 @@ async fn record(State(h): State<Shared>, req: Request, next: Next) -> Response {
     let service = Service::of_url(&url);
     let response = if too_large {
         fhir_error(StatusCode::PAYLOAD_TOO_LARGE, "INVALID_VALUE", "the body is larger than 4 MiB")
-    } else if let Some(status) = service.and_then(|s| h.programmed(s)) {
+    } else if let Some(status) = service.and_then(|s| h.programmed(&sid, s)) {
         programmed_error(service.unwrap_or(Service::Pds), status)
     } else {
         next.run(Request::from_parts(parts.clone(), AxumBody::from(bytes.clone()))).await
@@ -418,13 +469,16 @@ async fn record(State(h): State<Shared>, req: Request, next: Next) -> Response {
         negotiated: None,
         inbound: true,
     };
-    h.with(|s| {
-        if s.owner.is_some() && s.log.len() < MAX_LOGGED {
+    let kept = match locked(&h.sessions).get_mut(&sid) {
+        Some(s) if s.log.len() < MAX_LOGGED => {
             s.log.push(exchange);
-        } else {
-            *locked(&h.stray) += 1;
+            true
         }
-    });
+        _ => false,
+    };
+    if !kept {
+        *locked(&h.stray) += 1;
+    }
     Response::from_parts(rparts, AxumBody::from(rbytes))
 }
 
@@ -438,5 +492,13 @@ mod tests {
         assert_eq!(Service::of_url("http://127.0.0.1:9/gpc/ab/X/STU3"), Some(Service::GpConnect));
         assert_eq!(Service::of_url("http://127.0.0.1:9/other"), None);
         assert_eq!(Service::parse("gp connect"), Some(Service::GpConnect));
+        assert_eq!(Service::of_url("http://127.0.0.1:9/s/ab12/eps/FHIR/R4/$process-message"), Some(Service::Eps));
+    }
+
+    #[test]
+    fn a_session_prefix_comes_off_the_path() {
+        assert_eq!(split_session("/s/ab12/pds/FHIR/R4/Patient"), ("ab12", "/pds/FHIR/R4/Patient"));
+        assert_eq!(split_session("/pds/FHIR/R4/Patient"), ("", "/pds/FHIR/R4/Patient"));
+        assert_eq!(split_session("/s/ab12"), ("", "/s/ab12"));
     }
 }

@@ -2,13 +2,13 @@
 //! and `GET Patient/{nhs}`): answers from the national data as PDS would,
 //! a superseded NHS number with the current record.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::data::NationalPatient;
-use super::{Shared, fhir, fhir_error};
+use super::{Shared, Sid, fhir, fhir_error};
 use crate::gpc::NHS_NUMBER_SYSTEM;
 
 /// A patient as PDS FHIR R4 returns them.
@@ -31,7 +31,11 @@ pub fn resource(p: &NationalPatient) -> Value {
     r
 }
 
-pub async fn search(State(h): State<Shared>, Query(params): Query<Vec<(String, String)>>) -> Response {
+pub async fn search(
+    State(h): State<Shared>,
+    Extension(sid): Extension<Sid>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
     let get =
         |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
     let Some(birth) = get("birthdate") else {
@@ -55,7 +59,7 @@ pub async fn search(State(h): State<Shared>, Query(params): Query<Vec<(String, S
         .iter()
         .map(|p| {
             json!({
-                "fullUrl": format!("{}pds/FHIR/R4/Patient/{}", h.base, p.nhs_number),
+                "fullUrl": format!("{}pds/FHIR/R4/Patient/{}", h.base_of(&sid), p.nhs_number),
                 "search": { "score": 1 },
                 "resource": resource(p)
             })

@@ -4,19 +4,23 @@
 //! provider's ASID as well as its address, where real SDS lists the ASID on
 //! a Device.
 
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{Shared, fhir, fhir_error};
+use super::{Shared, Sid, fhir, fhir_error};
 use crate::gpc::ODS_ORGANIZATION_SYSTEM;
 
 pub const INTERACTION_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsServiceInteractionId";
 pub const ASID_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsSpineASID";
 pub const PARTY_KEY_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsMhsPartyKey";
 
-pub async fn endpoints(State(h): State<Shared>, Query(params): Query<Vec<(String, String)>>) -> Response {
+pub async fn endpoints(
+    State(h): State<Shared>,
+    Extension(sid): Extension<Sid>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
     let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let (Some(org), Some(interaction)) = (get("organization"), get("identifier")) else {
         return fhir_error(
@@ -30,17 +34,17 @@ pub async fn endpoints(State(h): State<Shared>, Query(params): Query<Vec<(String
     let practice = &h.data.other_practice;
     let listed = ods == practice.ods_code
         && interaction == crate::gpc::Interaction::GetStructuredRecord.id()
-        && !h.with(|s| s.sds_empty);
+        && !h.with(&sid, |s| s.sds_empty);
     let entry: Vec<Value> = if listed {
         vec![json!({
-            "fullUrl": format!("{}sds/FHIR/R4/Endpoint/{}", h.base, h.route),
+            "fullUrl": format!("{}sds/FHIR/R4/Endpoint/{}", h.base_of(&sid), h.route),
             "resource": {
                 "resourceType": "Endpoint",
                 "id": h.route,
                 "status": "active",
                 "connectionType": { "system": "http://terminology.hl7.org/CodeSystem/endpoint-connection-type", "code": "hl7-fhir-rest" },
                 "payloadType": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/endpoint-payload-type", "code": "any" }] }],
-                "address": h.provider_root(),
+                "address": h.provider_root(&sid),
                 "managingOrganization": { "identifier": { "system": ODS_ORGANIZATION_SYSTEM, "value": practice.ods_code } },
                 "identifier": [
                     { "system": INTERACTION_SYSTEM, "value": interaction },

@@ -2,10 +2,13 @@
 //! its test-control trigger, or a tester at its user interface — and how
 //! what it then sent to the hosted national services reaches the scenario.
 //!
-//! Consumer scenarios take turns ([`Consumer::turn`]): the hosted services
-//! are shared, and whatever arrives while a scenario holds the turn is its
-//! own. cucumber's `@serial` cannot give that guarantee (0.23 starts a serial
-//! scenario while concurrent ones still run), so the turn is a lock.
+//! Each consumer scenario has a session on the hosted services
+//! ([`Consumer::turn`]) and what arrives for it is its own. A candidate that
+//! takes the national services' address from each trigger gets one per
+//! scenario (`isolation = "addresses"`), and scenarios run side by side;
+//! otherwise they share one address and take turns. cucumber's `@serial`
+//! cannot give that guarantee (0.23 starts a serial scenario while
+//! concurrent ones still run), so the turn is a lock.
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -13,7 +16,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::config::{ConsumerSettings, TriggerMode};
-use crate::national::Services;
+use crate::national::{Services, Sid};
 
 /// What every consumer scenario of a run shares.
 #[derive(Debug, Default)]
@@ -26,17 +29,27 @@ pub struct Consumer {
     turn: Arc<tokio::sync::Mutex<()>>,
 }
 
-/// A scenario's hold on the hosted services; dropping it hands them on.
+/// A scenario's session on the hosted services (and, on the shared
+/// address, its turn); dropping it closes the session.
 #[derive(Debug)]
 pub struct Turn {
-    _guard: tokio::sync::OwnedMutexGuard<()>,
+    _guard: Option<tokio::sync::OwnedMutexGuard<()>>,
     services: Option<Arc<Services>>,
+    pub sid: Sid,
+}
+
+impl Turn {
+    /// The hosted services and this scenario's session on them (None when
+    /// re-judging).
+    pub fn services(&self) -> Option<(&Services, &Sid)> {
+        self.services.as_deref().map(|s| (s, &self.sid))
+    }
 }
 
 impl Drop for Turn {
     fn drop(&mut self) {
         if let Some(s) = &self.services {
-            s.end();
+            s.close(&self.sid);
         }
     }
 }
@@ -46,13 +59,16 @@ impl Consumer {
         Self { settings, services, non_interactive, turn: Arc::default() }
     }
 
-    /// Waits for the scenario's turn and gives it the services.
+    /// Opens the scenario's session: on an address of its own when the
+    /// candidate takes the address from each trigger (scenarios then run
+    /// side by side), else on the shared address once it is the scenario's
+    /// turn.
     pub async fn turn(&self, key: &crate::catalogue::ScenarioKey) -> Turn {
-        let guard = self.turn.clone().lock_owned().await;
-        if let Some(s) = &self.services {
-            s.begin(key);
-        }
-        Turn { _guard: guard, services: self.services.clone() }
+        let own = !self.interactive()
+            && self.settings.as_ref().is_some_and(|s| s.isolation == crate::config::Isolation::Addresses);
+        let guard = if own { None } else { Some(self.turn.clone().lock_owned().await) };
+        let sid = self.services.as_ref().map(|s| s.open(key, own)).unwrap_or_default();
+        Turn { _guard: guard, services: self.services.clone(), sid }
     }
 
     /// Whether actions go to a tester rather than the trigger endpoint.

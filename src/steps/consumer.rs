@@ -62,8 +62,8 @@ async fn answers(w: &mut RfaWorld, a: &Args) -> StepResult {
     own(w).await?;
     let (svc, status) = (service(a.get(1))?, a.get(2).parse::<u16>().unwrap_or(503));
     let times = if a.get(3).is_empty() { None } else { Some(a.get(3).parse::<usize>().unwrap_or(1)) };
-    if let Some(s) = &w.ctx()?.consumer.services {
-        s.answer(svc, status, times);
+    if let Some((s, sid)) = w.turn.as_ref().and_then(|t| t.services()) {
+        s.answer(sid, svc, status, times);
     }
     Ok(())
 }
@@ -71,16 +71,16 @@ async fn answers(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn back(w: &mut RfaWorld, a: &Args) -> StepResult {
     own(w).await?;
     let svc = service(a.get(1))?;
-    if let Some(s) = &w.ctx()?.consumer.services {
-        s.restore(svc);
+    if let Some((s, sid)) = w.turn.as_ref().and_then(|t| t.services()) {
+        s.restore(sid, svc);
     }
     Ok(())
 }
 
 async fn sds_empty(w: &mut RfaWorld, _: &Args) -> StepResult {
     own(w).await?;
-    if let Some(s) = &w.ctx()?.consumer.services {
-        s.sds_lists_nothing();
+    if let Some((s, sid)) = w.turn.as_ref().and_then(|t| t.services()) {
+        s.sds_lists_nothing(sid);
     }
     Ok(())
 }
@@ -100,7 +100,7 @@ pub async fn act(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) 
     w.consumer.before_last = w.consumer.inbound.len();
     w.consumer.action = Some(action.to_string());
     w.consumer.answer = None;
-    let services = ctx.consumer.services.as_ref().map(|s| s.url().to_string());
+    let services = w.turn.as_ref().and_then(|t| t.services()).map(|(s, sid)| s.url_for(sid));
     match (settings.trigger, ctx.client.transport()) {
         (TriggerMode::Endpoint, _) => {
             let body = trigger_body(action, &params, services.as_deref());
@@ -179,14 +179,15 @@ fn tester_request(action: &str, text: &str) -> RecordedRequest {
 async fn collect(w: &mut RfaWorld, settle: Duration) -> StepResult {
     const BOUND: Duration = Duration::from_secs(60);
     let ctx = w.ctx()?;
-    let arrived = match (ctx.client.transport(), &ctx.consumer.services) {
+    let session = w.turn.as_ref().and_then(|t| t.services());
+    let arrived = match (ctx.client.transport(), session) {
         (Transport::Replay(book), _) => w.scenario.as_ref().map(|k| book.take_inbound(k)).unwrap_or_default(),
-        (Transport::Live(_), Some(services)) => {
-            let mut got = services.take();
+        (Transport::Live(_), Some((services, sid))) => {
+            let mut got = services.take(sid);
             let start = Instant::now();
             while !settle.is_zero() && start.elapsed() < BOUND {
                 tokio::time::sleep(settle).await;
-                let more = services.take();
+                let more = services.take(sid);
                 if more.is_empty() {
                     break;
                 }

@@ -32,9 +32,9 @@ async fn deliver(w: &mut RfaWorld, a: &Args) -> StepResult {
     own(w).await?;
     let total: usize = a.get(1).parse().unwrap_or(1);
     let broken: usize = a.get(2).parse().unwrap_or(0).min(total);
-    if let Some(s) = &w.ctx()?.consumer.services {
-        s.deliver(total - broken, false);
-        s.deliver(broken, true);
+    if let Some((s, sid)) = w.turn.as_ref().and_then(|t| t.services()) {
+        s.deliver(sid, total - broken, false);
+        s.deliver(sid, broken, true);
     }
     w.consumer.delivered = total;
     Ok(())

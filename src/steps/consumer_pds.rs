@@ -13,7 +13,7 @@ use crate::runner::world::{Failure, RfaWorld, StepResult};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^"([^"]+)" is a new patient from the national trace pool$"# => from_pool, "Picks the first patient of the hosted PDS's trace pool (`fixtures/national.json`) whom the candidate's Patient search does not find (evidence kept), and knows them by this label."),
+        step!(Given r#"^"([^"]+)" is the first of trace(\d+) to trace(\d+) the candidate does not hold$"# => from_pool, "Picks the first of these trace-pool patients (`fixtures/national.json`) whom the candidate's Patient search does not find (evidence kept), and knows them by this label. Scenarios that run side by side pick from ranges of their own."),
         step!(When r#"^the candidate is asked to register "([^"]+)"$"# => register, "Asks the candidate to register this patient (a label from the pool, or a key of `fixtures/national.json`) with their family name, given name, gender and birth date."),
         step!(Given r#"^the candidate is asked to register "([^"]+)"$"# => register, "The same, as set-up for a later action."),
         step!(When r#"^the candidate is asked to register "([^"]+)" typed as "([^"]+)", "([^"]+)"$"# => register_typed, "The same, with the family and given name typed as given (another case, the start of the name), gender and birth date as PDS has them."),
@@ -57,15 +57,20 @@ async fn search(w: &mut RfaWorld, nhs: &str) -> Result<Vec<Value>, Failure> {
 
 async fn from_pool(w: &mut RfaWorld, a: &Args) -> StepResult {
     own(w).await?;
-    for p in national()?.trace_pool() {
+    let (from, to): (usize, usize) = (a.get(2).parse().unwrap_or(1), a.get(3).parse().unwrap_or(0));
+    let range: Vec<&NationalPatient> = national()?
+        .trace_pool()
+        .filter(|p| p.key[5..].parse::<usize>().is_ok_and(|n| (from..=to).contains(&n)))
+        .collect();
+    for p in range {
         if search(w, &p.nhs_number).await?.is_empty() {
             w.consumer.patients.insert(a.get(1).to_string(), p.key.clone());
             return Ok(());
         }
     }
-    Err(Failure::Skip(
-        "every patient of the national trace pool is already registered at the candidate: reset its test data".into(),
-    ))
+    Err(Failure::Skip(format!(
+        "trace{from} to trace{to} of the national trace pool are all registered at the candidate already: reset its test data"
+    )))
 }
 
 fn demographics(p: &NationalPatient, family: &str, given: &str) -> Vec<(String, String)> {
