@@ -99,12 +99,13 @@ async fn serve(
     };
     let names: Vec<&str> = r.defects.iter().map(Defect::name).collect();
     let banner = format!(
-        "rfa reference candidate listening\n  base URL:      {}\n  TLS base URL:  {} (mutual TLS)\n{tls_section}  provider ASID: {}   ODS code: {}\n  defects:       {}\n  left out:      {}\n\
+        "rfa reference candidate listening\n  base URL:      {}\n  TLS base URL:  {} (mutual TLS)\n{tls_section}  provider ASID: {}   ODS code: {}\n  as a client:   POST {}/$rfa-trigger; it calls the national services at the trigger's nationalServices\n  defects:       {}\n  left out:      {}\n\
          Test it with: rfa run --config examples/local.toml   (Ctrl-C stops the server)\n",
         r.base_url,
         r.tls_base_url,
         r.asid,
         r.ods,
+        r.base_url.as_str().trim_end_matches('/'),
         if names.is_empty() { "none (conformant)".into() } else { names.join(", ") },
         if without.is_empty() { "nothing (the whole fixture pack)".into() } else { without.join(", ") }
     );
