@@ -582,6 +582,15 @@ impl CandidateConfig {
             Some(t) => Some(resolve_tls(t, &base, text, shown)?),
             None => None,
         };
+        if let Some(u) = raw.consumer.as_ref().and_then(|c| c.public_url.as_deref())
+            && let Err(e) = Url::parse(u)
+        {
+            let at = find_line(text, "public_url").map(|l| format!(":{l}")).unwrap_or_default();
+            return Err(ConfigError::Invalid {
+                path: format!("{shown}{at}"),
+                message: format!("[consumer] public_url `{u}` is not a URL: {e}"),
+            });
+        }
         Ok(Self {
             identity: raw.candidate,
             timeout: raw.endpoint.timeout_secs.unwrap_or(DEFAULT_TIMEOUT),
@@ -963,6 +972,27 @@ nhs_number = "9690937286"
             let e = CandidateConfig::parse(&bad, "c.toml", &fixtures()).expect_err(to);
             let msg = e.to_string();
             assert!(msg.starts_with(&format!("c.toml:{line}:")), "{to}: {msg}");
+        }
+    }
+
+    #[test]
+    fn the_consumer_section_has_defaults_and_its_errors_name_their_line() {
+        let with = |extra: &str| format!("{GOOD}\n{extra}");
+        let c = CandidateConfig::parse(&with("[consumer]"), "c.toml", &fixtures()).expect("valid");
+        let s = c.consumer.expect("[consumer]");
+        assert_eq!((s.trigger, s.isolation), (TriggerMode::Endpoint, Isolation::Turns));
+        assert_eq!((s.settle(), s.tester_timeout()), (Duration::from_millis(500), Duration::from_secs(300)));
+        assert_eq!(s.mailbox("GPC001"), "GPC001OT001");
+        assert!(s.listen.ip().is_loopback());
+        assert!(CandidateConfig::parse(GOOD, "c.toml", &fixtures()).expect("valid").consumer.is_none());
+        for (extra, says) in [
+            ("[consumer]\ntrigger = \"magic\"", "magic"),
+            ("[consumer]\nlisten = \"nowhere\"", "listen"),
+            ("[consumer]\npublic_url = \"not a url\"", "public_url"),
+            ("[consumer]\nsettle = 5", "settle"),
+        ] {
+            let e = CandidateConfig::parse(&with(extra), "c.toml", &fixtures()).expect_err(extra).to_string();
+            assert!(e.contains(says) && e.contains("c.toml:"), "{extra}: {e}");
         }
     }
 

@@ -144,3 +144,17 @@ pub async fn acknowledge(
         refused(StatusCode::NOT_FOUND, "EPL-154", "no such message in the inbox")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::signature;
+
+    #[test]
+    fn the_hmac_is_mesh_s() {
+        // Python's hmac.new(key, "GPC001OT001:n1:1:rfa-mesh-password:202611261200", sha256).
+        let want = "04268c61632cc0a2e42ab943882a74c09cb9b4b218c24ace5a91c9944f71548e";
+        let got = signature("rfa-harness-mesh-test-key", "GPC001OT001", "n1", "1", "rfa-mesh-password", "202611261200");
+        assert_eq!(got, want);
+        assert_ne!(signature("another key", "GPC001OT001", "n1", "1", "rfa-mesh-password", "202611261200"), want);
+    }
+}

@@ -495,6 +495,35 @@ mod tests {
         assert_eq!(Service::of_url("http://127.0.0.1:9/s/ab12/eps/FHIR/R4/$process-message"), Some(Service::Eps));
     }
 
+    /// The hosted MESH refuses what real MESH refuses (no reference defect
+    /// exercises these: they guard the harness's side).
+    #[tokio::test]
+    async fn mesh_refuses_a_wrong_hmac_and_a_reused_nonce() {
+        let data = NationalData::embedded().expect("national data");
+        let (key, password) = (data.mesh.shared_key.clone(), data.mesh.password.clone());
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let owner = ScenarioKey { file: "x.feature".into(), line: 1 };
+        let sid = services.open(&owner, true);
+        let url = format!("{}mesh/messageexchange/GPC001OT001/inbox", services.url_for(&sid));
+        let auth = |nonce: &str, mac: Option<&str>| {
+            let good = mesh::signature(&key, "GPC001OT001", nonce, "1", &password, "202611261200");
+            format!("NHSMESH GPC001OT001:{nonce}:1:202611261200:{}", mac.unwrap_or(&good))
+        };
+        let client = reqwest::Client::new();
+        let status = |a: String| {
+            let req = client.get(&url).header("Authorization", a);
+            async move { req.send().await.map(|r| r.status().as_u16()).unwrap_or(0) }
+        };
+        assert_eq!(status(auth("n1", None)).await, 200);
+        assert_eq!(status(auth("n1", None)).await, 403, "a reused nonce");
+        assert_eq!(status(auth("n2", Some("00"))).await, 403, "a wrong HMAC");
+        let log = services.take(&sid);
+        assert_eq!(log.len(), 3, "every request is recorded");
+        assert!(log.iter().all(|x| x.inbound), "as inbound");
+        assert!(log[0].request.header("authorization").is_some_and(|a| a.ends_with(":<redacted hmac>")));
+        services.stop().await;
+    }
+
     #[test]
     fn a_session_prefix_comes_off_the_path() {
         assert_eq!(split_session("/s/ab12/pds/FHIR/R4/Patient"), ("ab12", "/pds/FHIR/R4/Patient"));
