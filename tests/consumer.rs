@@ -72,6 +72,7 @@ fn outcome(s: &Scratch, dir: &str, id: &str) -> serde_json::Value {
 /// What one prompt asked: the action, its details, where the services are.
 #[derive(Debug, Default)]
 struct Prompt {
+    title: String,
     action: String,
     params: Vec<(String, String)>,
     services: String,
@@ -84,6 +85,7 @@ fn read_prompt(lines: &mut impl Iterator<Item = String>) -> Option<Prompt> {
     for line in lines {
         if line.contains("── tester action") {
             inside = true;
+            p.title = line.clone();
         } else if !inside {
             continue;
         } else if let Some(rest) = line.split("(action `").nth(1) {
@@ -136,6 +138,7 @@ async fn a_scripted_tester_carries_out_the_prompted_action() {
     });
     let prompt = rx.recv_timeout(BOUND).expect("a prompt within the bound").expect("a whole prompt");
     assert_eq!(prompt.action, "send-mesh-message", "{prompt:?}");
+    assert!(prompt.title.contains("RFA-COM-014 a discharge summary"), "the prompt names the scenario: {prompt:?}");
     assert!(prompt.params.iter().any(|(k, _)| k == "to"), "{prompt:?}");
     assert!(prompt.services.starts_with("http://127.0.0.1:"), "{prompt:?}");
     assert_eq!(carry_out(&base, &prompt).await, 200);

@@ -201,6 +201,13 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
                 .await
                 .map_err(|e| RunError::National { listen: s.listen, cause: e.to_string() })?;
             tracing::info!(target: "rfa::national", "national services at {}", started.url());
+            if s.trigger == crate::config::TriggerMode::Interactive && !plan.non_interactive {
+                // The tester points the candidate here before the first action.
+                eprintln!(
+                    "national services for the @consumer requirements: {} (PDS {0}pds/FHIR/R4, EPS {0}eps/FHIR/R4, SDS {0}sds/FHIR/R4, MESH {0}mesh)",
+                    started.url()
+                );
+            }
             Some(Arc::new(started))
         }
         _ => None,
@@ -230,9 +237,12 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
     )
     .steps(StepTable::shared().collection())
     .max_concurrent_scenarios(plan.concurrency.max(1))
-    .before(move |feature, _, scenario, world: &mut RfaWorld| -> LocalBoxFuture<'_, ()> {
+    .before(move |feature, rule, scenario, world: &mut RfaWorld| -> LocalBoxFuture<'_, ()> {
         world.ctx = Some(ctx.clone());
         world.scenario = Some(collect::key_of(feature, scenario));
+        // How a tester is told which scenario a prompt is for.
+        let id = rule.and_then(|r| r.tags.iter().find(|t| t.starts_with("RFA-")).cloned()).unwrap_or_default();
+        world.title = format!("{id} {}", scenario.name).trim().to_string();
         Box::pin(async {})
     })
     .after(move |feature, _, scenario, _, world: Option<&mut RfaWorld>| -> LocalBoxFuture<'_, ()> {

@@ -60,6 +60,8 @@ pub struct RfaWorld {
     pub document: Option<serde_json::Value>,
     /// Which scenario this is (set before its first step).
     pub scenario: Option<crate::catalogue::ScenarioKey>,
+    /// Its requirement and name, for people (`RFA-COM-014 a discharge summary`).
+    pub title: String,
     /// Clinical entries this scenario builds, records and searches (REC).
     pub rec: RecState,
     /// The scenario's hold on the hosted national services, once it uses them.

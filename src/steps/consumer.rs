@@ -127,7 +127,7 @@ pub async fn act(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) 
             let where_ = services.clone().unwrap_or_default();
             static ASKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
             let number = ASKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            let text = prompt(number, &key.to_string(), action, &params, &where_);
+            let text = prompt(number, &format!("{} ({key})", w.title), action, &params, &where_);
             let started = std::time::SystemTime::now();
             let clock = Instant::now();
             let answer = if ctx.consumer.non_interactive {
