@@ -83,6 +83,14 @@ pub const PRESCRIPTION_TYPE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/
 /// each item's UUID.
 pub const PRESCRIPTION_ORDER_SYSTEM: &str = "https://fhir.nhs.uk/Id/prescription-order-number";
 pub const PRESCRIPTION_ITEM_SYSTEM: &str = "https://fhir.nhs.uk/Id/prescription-order-item-number";
+/// EPS FHIR messages: the MessageHeader's event, and medicines in dm+d.
+pub const MESSAGE_EVENT_SYSTEM: &str = "https://fhir.nhs.uk/CodeSystem/message-event";
+pub const DMD_SYSTEM: &str = "https://dmd.nhs.uk";
+/// SDS: the interaction an endpoint serves, the ASID and party key of the
+/// system behind it.
+pub const SERVICE_INTERACTION_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsServiceInteractionId";
+pub const SPINE_ASID_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsSpineASID";
+pub const MHS_PARTY_KEY_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsMhsPartyKey";
 /// Where a prescription is in its life, with EPS's prescription status
 /// codes (0001 To be Dispensed … 0006 Dispensed); profile decision.
 pub const PRESCRIPTION_STATUS_EXTENSION: &str =

@@ -10,29 +10,12 @@ use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{config_for, rfa, serve};
+use common::{Scratch, config_for, rfa, serve};
 use rfa_harness::client::{Client, RequestSpec};
 use rfa_harness::config::CandidateConfig;
 use rfa_harness::fixtures::FixturePack;
 use rfa_harness::gpc::Interaction;
 use rfa_harness::runner::consumer::trigger_body;
-
-/// A directory the test's outputs go into.
-struct Scratch(tempfile::TempDir);
-
-impl Scratch {
-    fn new() -> Self {
-        Self(tempfile::tempdir().expect("tempdir"))
-    }
-
-    fn path(&self, name: &str) -> std::path::PathBuf {
-        self.0.path().join(name)
-    }
-
-    fn p(&self, name: &str) -> String {
-        self.path(name).to_string_lossy().into_owned()
-    }
-}
 
 /// No consumer run here needs more; past it the run is taken as hung.
 const BOUND: Duration = Duration::from_secs(90);

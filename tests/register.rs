@@ -7,21 +7,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{config_for, run, serve_banner, text};
+use common::{Scratch, config_for, run, serve_banner, text};
 use serde_json::Value;
-
-struct Setup {
-    dir: tempfile::TempDir,
-}
-
-impl Setup {
-    fn p(&self, name: &str) -> String {
-        self.dir.path().join(name).to_str().expect("utf8").to_string()
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
 
 fn ok(args: &[&str]) -> String {
     let o = run(args);
@@ -35,7 +22,7 @@ fn pack_digest() -> String {
     cat["pack"]["digest"].as_str().expect("digest").to_string()
 }
 
-fn policy(s: &Setup, name: &str, digest: &str) -> String {
+fn policy(s: &Scratch, name: &str, digest: &str) -> String {
     let text = format!(
         "origin = \"register.rfa-harness.test/gpsoc\"\nvalidity_days = 365\nsigning_key = \"register.key\"\n\n\
          [[assurance_keys]]\nname = \"Assurance team\"\npublic_key = \"assurance.pub\"\n\n\
@@ -46,7 +33,7 @@ fn policy(s: &Setup, name: &str, digest: &str) -> String {
 }
 
 /// Attests the three GOV requirements for a candidate (config or reference).
-fn attest_all(s: &Setup, file: &str, config: Option<&str>) {
+fn attest_all(s: &Scratch, file: &str, config: Option<&str>) {
     for id in ["RFA-GOV-001", "RFA-GOV-002", "RFA-GOV-003"] {
         let mut args = vec![
             "attest",
@@ -69,7 +56,7 @@ fn attest_all(s: &Setup, file: &str, config: Option<&str>) {
 }
 
 /// A formal, signed run into `out`; extra arguments appended.
-fn formal(s: &Setup, out: &str, extra: &[&str]) -> PathBuf {
+fn formal(s: &Scratch, out: &str, extra: &[&str]) -> PathBuf {
     let (key, o) = (s.p("assurance.key"), s.p(out));
     let mut args = vec!["run", "-q", "--formal", "--sign-key", &key, "--out", &o];
     args.extend(extra);
@@ -78,15 +65,15 @@ fn formal(s: &Setup, out: &str, extra: &[&str]) -> PathBuf {
     s.path(out).join("dossier.json")
 }
 
-fn add(s: &Setup, reg: &str, dossier: &Path) -> (i32, String) {
+fn add(s: &Scratch, reg: &str, dossier: &Path) -> (i32, String) {
     let o = run(&["register", "--dir", &s.p(reg), "add", dossier.to_str().expect("utf8")]);
     (o.status.code().unwrap_or(-1), text(&o).0)
 }
 
 /// Builds a register with two accredited systems (one renewed, one revoked)
 /// and every kind of rejection tried; returns the setup and the site dir.
-fn populated() -> (Setup, PathBuf) {
-    let s = Setup { dir: tempfile::tempdir().expect("tempdir") };
+fn populated() -> (Scratch, PathBuf) {
+    let s = Scratch::new();
     for k in ["assurance", "register", "assessor", "stranger"] {
         ok(&["keys", "generate", "--out", &s.p(k)]);
     }
@@ -276,7 +263,7 @@ fn a_hand_edited_or_truncated_log_fails_verification() {
 
 #[test]
 fn bad_policies_are_refused_with_a_location() {
-    let s = Setup { dir: tempfile::tempdir().expect("tempdir") };
+    let s = Scratch::new();
     ok(&["keys", "generate", "--out", &s.p("register")]);
     ok(&["keys", "generate", "--out", &s.p("assurance")]);
     let good = policy(&s, "p.toml", &pack_digest());

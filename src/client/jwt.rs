@@ -105,10 +105,15 @@ pub fn build(cfg: &CandidateConfig, interaction: Interaction, spec: &JwtSpec, no
     if let Some(raw) = &spec.raw {
         return (raw.clone(), claims);
     }
+    (unsigned(&claims, spec.trailing_dot), claims)
+}
+
+/// An unsigned GP Connect JWT (`alg` none) carrying these claims; GP
+/// Connect writes it with a trailing dot (the empty signature).
+pub fn unsigned(claims: &Value, trailing_dot: bool) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string().as_bytes());
-    let token = if spec.trailing_dot { format!("{header}.{payload}.") } else { format!("{header}.{payload}") };
-    (token, claims)
+    if trailing_dot { format!("{header}.{payload}.") } else { format!("{header}.{payload}") }
 }
 
 /// The claims of a bearer JWT in an `Authorization` header value, if it

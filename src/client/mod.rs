@@ -502,7 +502,7 @@ impl Client {
 }
 
 /// When an exchange started, as the evidence records it.
-fn rfc3339(at: SystemTime) -> String {
+pub fn rfc3339(at: SystemTime) -> String {
     time::OffsetDateTime::from(at).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 

@@ -83,6 +83,12 @@ impl NationalData {
         Ok(Self::from_parts(file, &pack))
     }
 
+    /// The embedded data, read once per process.
+    pub fn shared() -> Result<&'static Self, String> {
+        static DATA: std::sync::OnceLock<Result<NationalData, String>> = std::sync::OnceLock::new();
+        DATA.get_or_init(|| Self::embedded().map_err(|e| e.to_string())).as_ref().map_err(Clone::clone)
+    }
+
     fn from_parts(file: File, pack: &FixturePack) -> Self {
         let own = file.pds.len();
         let mut pds = file.pds;

@@ -378,7 +378,7 @@ fn fhir_error(status: StatusCode, code: &str, diagnostics: &str) -> Response {
 
 /// Now, as the services stamp their answers.
 fn timestamp() -> String {
-    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    crate::client::rfc3339(SystemTime::now())
 }
 
 fn fhir(status: StatusCode, body: &Value) -> Response {
@@ -432,8 +432,8 @@ async fn record(State(h): State<Shared>, req: Request, next: Next) -> Response {
     let service = Service::of_url(&url);
     let response = if too_large {
         fhir_error(StatusCode::PAYLOAD_TOO_LARGE, "INVALID_VALUE", "the body is larger than 4 MiB")
-    } else if let Some(status) = service.and_then(|s| h.programmed(&sid, s)) {
-        programmed_error(service.unwrap_or(Service::Pds), status)
+    } else if let Some((service, status)) = service.and_then(|s| h.programmed(&sid, s).map(|st| (s, st))) {
+        programmed_error(service, status)
     } else {
         next.run(Request::from_parts(parts.clone(), AxumBody::from(bytes.clone()))).await
     };
@@ -444,9 +444,7 @@ async fn record(State(h): State<Shared>, req: Request, next: Next) -> Response {
         .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
         .and_then(|(_, v)| crate::client::jwt::claims_of(v));
     let exchange = Exchange {
-        started: time::OffsetDateTime::from(started)
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
+        started: crate::client::rfc3339(started),
         duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
         request: RecordedRequest {
             method: parts.method.to_string(),

@@ -10,11 +10,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{Shared, Sid, fhir, fhir_error};
-use crate::gpc::ODS_ORGANIZATION_SYSTEM;
-
-pub const INTERACTION_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsServiceInteractionId";
-pub const ASID_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsSpineASID";
-pub const PARTY_KEY_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsMhsPartyKey";
+use crate::gpc::{MHS_PARTY_KEY_SYSTEM, ODS_ORGANIZATION_SYSTEM, SERVICE_INTERACTION_SYSTEM, SPINE_ASID_SYSTEM};
 
 pub async fn endpoints(
     State(h): State<Shared>,
@@ -30,7 +26,7 @@ pub async fn endpoints(
         );
     };
     let ods = org.strip_prefix(&format!("{ODS_ORGANIZATION_SYSTEM}|")).unwrap_or_default();
-    let interaction = interaction.strip_prefix(&format!("{INTERACTION_SYSTEM}|")).unwrap_or_default();
+    let interaction = interaction.strip_prefix(&format!("{SERVICE_INTERACTION_SYSTEM}|")).unwrap_or_default();
     let practice = &h.data.other_practice;
     let listed = ods == practice.ods_code
         && interaction == crate::gpc::Interaction::GetStructuredRecord.id()
@@ -47,9 +43,9 @@ pub async fn endpoints(
                 "address": h.provider_root(&sid),
                 "managingOrganization": { "identifier": { "system": ODS_ORGANIZATION_SYSTEM, "value": practice.ods_code } },
                 "identifier": [
-                    { "system": INTERACTION_SYSTEM, "value": interaction },
-                    { "system": PARTY_KEY_SYSTEM, "value": format!("{}-800001", practice.ods_code) },
-                    { "system": ASID_SYSTEM, "value": practice.asid }
+                    { "system": SERVICE_INTERACTION_SYSTEM, "value": interaction },
+                    { "system": MHS_PARTY_KEY_SYSTEM, "value": format!("{}-800001", practice.ods_code) },
+                    { "system": SPINE_ASID_SYSTEM, "value": practice.asid }
                 ]
             }
         })]

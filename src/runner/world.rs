@@ -83,8 +83,9 @@ pub struct ConsumerState {
     pub action: Option<String>,
     /// National test patients the scenario uses, by label: their key.
     pub patients: std::collections::BTreeMap<String, String>,
-    /// Prescription IDs the candidate gave, by label.
-    pub prescriptions: std::collections::BTreeMap<String, String>,
+    /// Prescriptions the candidate issued, by label: the prescription ID
+    /// it gave and the patient's NHS number.
+    pub prescriptions: std::collections::BTreeMap<String, (String, String)>,
     /// How many messages the scenario put in the MESH inbox.
     pub delivered: usize,
     /// How many retrieved records a patient's documents held before.

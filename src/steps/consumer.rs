@@ -32,10 +32,7 @@ pub fn steps() -> Vec<StepDef> {
 
 /// The candidate's national services data (for what the steps ask for).
 pub fn national() -> Result<&'static NationalData, Failure> {
-    static DATA: std::sync::OnceLock<Result<NationalData, String>> = std::sync::OnceLock::new();
-    DATA.get_or_init(|| NationalData::embedded().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| Failure::Harness(format!("the national test data: {e}")))
+    NationalData::shared().map_err(|e| Failure::Harness(format!("the national test data: {e}")))
 }
 
 pub fn service(name: &str) -> Result<Service, Failure> {
@@ -138,9 +135,7 @@ pub async fn act(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) 
                 ask_tester(&text, settings.tester_timeout()).await
             };
             let x = Exchange {
-                started: time::OffsetDateTime::from(started)
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
+                started: crate::client::rfc3339(started),
                 duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
                 request: tester_request(action, &text),
                 response: matches!(answer, Answer::Done).then(|| RecordedResponse {

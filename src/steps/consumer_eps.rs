@@ -8,13 +8,11 @@ use serde_json::Value;
 use super::consumer::{act, body_json, fail_with, inbound, latest, succeeded};
 use super::{Args, StepDef, step};
 use crate::evidence::Exchange;
-use crate::gpc;
+use crate::gpc::{self, DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, PRESCRIPTION_ORDER_SYSTEM};
 use crate::national::Service;
 use crate::runner::world::{Failure, RfaWorld, StepResult};
 
 const MEDICINE: (&str, &str) = ("323510009", "Amoxicillin 500mg capsules");
-const PRESCRIPTION_ID_SYSTEM: &str = "https://fhir.nhs.uk/Id/prescription-order-number";
-const MESSAGE_EVENT_SYSTEM: &str = "https://fhir.nhs.uk/CodeSystem/message-event";
 
 pub fn steps() -> Vec<StepDef> {
     vec![
@@ -54,13 +52,18 @@ fn group_id(bundle: &Value) -> Option<String> {
 }
 
 fn prescription<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a str, Failure> {
-    w.consumer.prescriptions.get(label).map(String::as_str).ok_or_else(|| {
+    w.consumer.prescriptions.get(label).map(|(id, _)| id.as_str()).ok_or_else(|| {
         Failure::Assert(format!(
             "the candidate sent EPS no prescription order for \"{label}\", so it has no prescription ID\n    the candidate's requests:{}\n    exchange: {}",
             super::consumer::listing(&w.consumer.inbound.iter().collect::<Vec<_>>()),
             w.last_exchange()
         ))
     })
+}
+
+/// The NHS number of the patient a prescription was issued for.
+fn patient_of(w: &RfaWorld, label: &str) -> String {
+    w.consumer.prescriptions.get(label).map(|(_, nhs)| nhs.clone()).unwrap_or_default()
 }
 
 /// The prescription-order requests for a prescription.
@@ -75,10 +78,9 @@ fn orders<'a>(xs: Vec<&'a Exchange>, id: &str) -> Vec<&'a Exchange> {
 
 async fn issue(w: &mut RfaWorld, a: &Args) -> StepResult {
     let nhs = super::keys::nhs(w, a.get(2))?;
-    w.consumer.patients.insert(format!("prescription {}", a.get(1)), nhs.clone());
     let prescriber = super::keys::sds(w, "practitioner1")?;
     let params = [
-        ("patient", nhs),
+        ("patient", nhs.clone()),
         ("medication", MEDICINE.0.to_string()),
         ("medicationDisplay", MEDICINE.1.to_string()),
         ("quantity", "21".to_string()),
@@ -91,7 +93,7 @@ async fn issue(w: &mut RfaWorld, a: &Args) -> StepResult {
     let orders: Vec<&(bool, Value)> = sent.iter().filter(|(_, b)| event(b) == "prescription-order").collect();
     let id = orders.iter().rev().find(|(ok, _)| *ok).or(orders.first()).and_then(|(_, b)| group_id(b));
     if let Some(id) = id {
-        w.consumer.prescriptions.insert(a.get(1).to_string(), id);
+        w.consumer.prescriptions.insert(a.get(1).to_string(), (id, nhs));
     }
     Ok(())
 }
@@ -139,19 +141,19 @@ async fn submitted(w: &mut RfaWorld, a: &Args) -> StepResult {
         {
             wrong.push("the MedicationRequest should be intent order, status active".into());
         }
-        if m.pointer("/groupIdentifier/system").and_then(Value::as_str) != Some(PRESCRIPTION_ID_SYSTEM) {
-            wrong.push(format!("the prescription ID should be in {PRESCRIPTION_ID_SYSTEM}"));
+        if m.pointer("/groupIdentifier/system").and_then(Value::as_str) != Some(PRESCRIPTION_ORDER_SYSTEM) {
+            wrong.push(format!("the prescription ID should be in {PRESCRIPTION_ORDER_SYSTEM}"));
         }
         let coded =
             m.pointer("/medicationCodeableConcept/coding").and_then(Value::as_array).into_iter().flatten().any(|c| {
-                c.get("system").and_then(Value::as_str) == Some("https://dmd.nhs.uk")
+                c.get("system").and_then(Value::as_str) == Some(DMD_SYSTEM)
                     && c.get("code").and_then(Value::as_str) == Some(MEDICINE.0)
             });
         if !coded {
             wrong.push(format!("the medicine should be coded in dm+d ({} {})", MEDICINE.0, MEDICINE.1));
         }
     }
-    let nhs = w.consumer.patients.get(&format!("prescription {label}")).cloned().unwrap_or_default();
+    let nhs = patient_of(w, label);
     if !patient_numbers(&b).contains(&nhs) {
         wrong.push(format!("the message should carry the patient's NHS number {nhs}"));
     }
@@ -230,7 +232,7 @@ async fn names(w: &mut RfaWorld, a: &Args) -> StepResult {
     {
         wrong.push(format!("an Organization should carry the practice's ODS code {practice}"));
     }
-    let nhs = w.consumer.patients.get(&format!("prescription {}", a.get(1))).cloned().unwrap_or_default();
+    let nhs = patient_of(w, a.get(1));
     if !patient_numbers(&b).contains(&nhs) {
         wrong.push(format!("the Patient should carry the NHS number {nhs}"));
     }
@@ -303,8 +305,8 @@ async fn at_most(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn same_message(w: &mut RfaWorld, a: &Args) -> StepResult {
     let id = prescription(w, a.get(1))?.to_string();
     let eps = inbound(w, Service::Eps);
-    // A retry with new identifiers carries another prescription ID: count
-    // every prescription-order of the latest action.
+    // A retry with new identifiers carries another prescription ID: take
+    // every prescription-order of the scenario (it issues one prescription).
     let all: Vec<&Exchange> = eps.into_iter().filter(|x| event(&body_json(x)) == "prescription-order").collect();
     let keys: std::collections::BTreeSet<(String, Option<String>, String)> = all
         .iter()

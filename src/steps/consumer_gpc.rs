@@ -10,12 +10,10 @@ use super::consumer::{act, answer_json, body_json, fail_with, national, succeede
 use super::{Args, StepDef, step};
 use crate::client::RequestSpec;
 use crate::evidence::Exchange;
-use crate::gpc::{self, Interaction};
+use crate::gpc::{self, Interaction, SERVICE_INTERACTION_SYSTEM, SPINE_ASID_SYSTEM};
 use crate::national::Service;
 use crate::runner::world::{Failure, RfaWorld, StepResult};
 
-const INTERACTION_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsServiceInteractionId";
-const ASID_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsSpineASID";
 const RECORD_TYPE: &str = "application/fhir+json";
 
 pub fn steps() -> Vec<StepDef> {
@@ -57,11 +55,11 @@ fn lookup(w: &RfaWorld) -> Option<(usize, String, String)> {
         let url = reqwest::Url::parse(&x.request.url).ok()?;
         let q = |k: &str| url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned()).unwrap_or_default();
         let asks = q("organization") == format!("{}|{ods}", gpc::ODS_ORGANIZATION_SYSTEM)
-            && q("identifier") == format!("{INTERACTION_SYSTEM}|{}", Interaction::GetStructuredRecord.id());
+            && q("identifier") == format!("{SERVICE_INTERACTION_SYSTEM}|{}", Interaction::GetStructuredRecord.id());
         let endpoint = answer_json(x).pointer("/entry/0/resource").cloned()?;
         let address = endpoint.get("address")?.as_str()?.to_string();
         let asid =
-            super::bundle::identifiers(&endpoint, ASID_SYSTEM).first().map(|s| s.to_string()).unwrap_or_default();
+            super::bundle::identifiers(&endpoint, SPINE_ASID_SYSTEM).first().map(|s| s.to_string()).unwrap_or_default();
         asks.then_some((i, address, asid))
     })
 }

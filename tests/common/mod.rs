@@ -47,6 +47,23 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A directory a test's files go into, removed when the test ends.
+pub struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    pub fn new() -> Self {
+        Self(tempfile::tempdir().expect("tempdir"))
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.path().join(name)
+    }
+
+    pub fn p(&self, name: &str) -> String {
+        self.path(name).to_str().expect("utf8").to_string()
+    }
+}
+
 /// Kills a child process when the test ends, however it ends.
 pub struct Server(Child);
 

@@ -8,16 +8,16 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{Action, Reply, call, failed, has, http};
-use crate::gpc::{NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, SDS_USER_SYSTEM, SpineCode};
+use crate::gpc::{
+    DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, PRESCRIPTION_ORDER_SYSTEM,
+    SDS_USER_SYSTEM, SpineCode,
+};
 use crate::reference::State;
 use crate::reference::defects::Defect;
 use crate::reference::outcome::Outcome;
 
 /// Attempts at one submission before it is held (profile §37).
 pub const ATTEMPTS: usize = 3;
-pub const PRESCRIPTION_ID_SYSTEM: &str = "https://fhir.nhs.uk/Id/prescription-order-number";
-pub const MESSAGE_EVENT_SYSTEM: &str = "https://fhir.nhs.uk/CodeSystem/message-event";
-pub const DMD_SYSTEM: &str = "https://dmd.nhs.uk";
 
 type Parts = Vec<(&'static str, String)>;
 
@@ -37,16 +37,16 @@ fn next_id(s: &State) -> String {
     id
 }
 
-/// The prescription-order (or, cancelling, -update) message.
-fn message(s: &State, a: &Action, id: &str, cancel: bool) -> Value {
+/// The prescription-order message.
+fn message(s: &State, a: &Action, id: &str) -> Value {
     let now = crate::reference::clinical::instant(crate::reference::clinical::now());
     let prescriber = a.param("prescriber").unwrap_or_default();
     let mut request = json!({
         "resourceType": "MedicationRequest",
         "id": "medication-request-1",
-        "status": if cancel { "cancelled" } else { "active" },
+        "status": "active",
         "intent": "order",
-        "groupIdentifier": { "system": PRESCRIPTION_ID_SYSTEM, "value": id },
+        "groupIdentifier": { "system": PRESCRIPTION_ORDER_SYSTEM, "value": id },
         "medicationCodeableConcept": {
             "coding": [{ "system": DMD_SYSTEM, "code": a.param("medication").unwrap_or_default(), "display": a.param("medicationDisplay").unwrap_or_default() }]
         },
@@ -56,9 +56,6 @@ fn message(s: &State, a: &Action, id: &str, cancel: bool) -> Value {
         "dosageInstruction": [{ "text": a.param("dosage").unwrap_or_default() }],
         "dispenseRequest": { "quantity": { "value": a.param("quantity").and_then(|q| q.parse::<u32>().ok()).unwrap_or(0), "unit": "capsule" } }
     });
-    if cancel {
-        request["statusReason"] = json!({ "coding": [{ "system": "https://fhir.nhs.uk/CodeSystem/medicationrequest-status-reason", "code": "0001", "display": "Prescribing Error" }] });
-    }
     if has(s, Defect::EpsOrderWithoutDmdCode) {
         request["medicationCodeableConcept"] = json!({ "text": a.param("medicationDisplay").unwrap_or_default() });
     }
@@ -77,7 +74,7 @@ fn message(s: &State, a: &Action, id: &str, cancel: bool) -> Value {
     let mut entries = vec![
         json!({ "fullUrl": "urn:uuid:message-header-1", "resource": {
             "resourceType": "MessageHeader",
-            "eventCoding": { "system": MESSAGE_EVENT_SYSTEM, "code": if cancel { "prescription-order-update" } else { "prescription-order" } },
+            "eventCoding": { "system": MESSAGE_EVENT_SYSTEM, "code": "prescription-order" },
             "sender": { "identifier": { "system": ODS_ORGANIZATION_SYSTEM, "value": s.ods_code } },
             "source": { "endpoint": format!("urn:nhs-uk:addressing:ods:{}", s.ods_code) },
             "focus": [{ "reference": "urn:uuid:medication-request-1" }, { "reference": "urn:uuid:patient-1" }]
@@ -168,7 +165,7 @@ pub async fn issue(s: &State, a: &Action) -> Result<Parts, Outcome> {
         a.required(p)?;
     }
     let id = next_id(s);
-    let msg = message(s, a, &id, false);
+    let msg = message(s, a, &id);
     let (reply, accepted) = submit(s, a, msg.clone()).await?;
     if accepted {
         crate::reference::locked(&s.consumer.issued).push((id.clone(), msg));
@@ -200,27 +197,24 @@ pub async fn cancel(s: &State, a: &Action) -> Result<Parts, Outcome> {
         return Err(Outcome::new(SpineCode::ReferenceNotFound, format!("no prescription {id} was issued here")));
     };
     let cancel_id = if has(s, Defect::EpsCancelWrongPrescription) { next_id(s) } else { id.clone() };
-    let mut update = message(s, &with_params(a, &order), &cancel_id, true);
-    update["identifier"]["value"] = json!(uuid::Uuid::new_v4().to_string());
-    let (reply, accepted) = submit(s, a, update).await?;
+    let (reply, accepted) = submit(s, a, cancellation(order, &cancel_id)).await?;
     if !accepted {
         return Err(failed("EPS", &reply));
     }
     Ok(vec![("prescriptionId", id), ("status", "cancelled".into())])
 }
 
-/// The action's parameters, with the order's own where the cancel gives none.
-fn with_params(a: &Action, order: &Value) -> Action {
-    let get = |p: &str| order.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
-    let mut params = vec![
-        ("patient".to_string(), get("/entry/2/resource/identifier/0/value")),
-        ("medication".to_string(), get("/entry/1/resource/medicationCodeableConcept/coding/0/code")),
-        ("medicationDisplay".to_string(), get("/entry/1/resource/medicationCodeableConcept/coding/0/display")),
-        ("prescriber".to_string(), get("/entry/3/resource/identifier/0/value")),
-        ("dosage".to_string(), get("/entry/1/resource/dosageInstruction/0/text")),
-    ];
-    params.extend(a.params.iter().cloned());
-    Action { name: a.name.clone(), params, services: a.services.clone() }
+/// The prescription-order-update that cancels an order: the order as sent,
+/// its MedicationRequest cancelled with a reason, as a new message.
+fn cancellation(mut order: Value, id: &str) -> Value {
+    order["id"] = json!(uuid::Uuid::new_v4().to_string());
+    order["identifier"]["value"] = json!(uuid::Uuid::new_v4().to_string());
+    order["entry"][0]["resource"]["eventCoding"]["code"] = json!("prescription-order-update");
+    let request = &mut order["entry"][1]["resource"];
+    request["status"] = json!("cancelled");
+    request["statusReason"] = json!({ "coding": [{ "system": "https://fhir.nhs.uk/CodeSystem/medicationrequest-status-reason", "code": "0001", "display": "Prescribing Error" }] });
+    request["groupIdentifier"]["value"] = json!(id);
+    order
 }
 
 pub async fn send_held(s: &State, a: &Action) -> Result<Parts, Outcome> {

@@ -6,13 +6,14 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::{Action, call, has, http};
-use crate::gpc::{Interaction, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, SDS_USER_SYSTEM, SpineCode};
+use crate::gpc::{
+    Interaction, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, SDS_USER_SYSTEM, SERVICE_INTERACTION_SYSTEM,
+    SPINE_ASID_SYSTEM, SpineCode,
+};
 use crate::reference::State;
 use crate::reference::defects::Defect;
 use crate::reference::outcome::Outcome;
 
-const INTERACTION_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsServiceInteractionId";
-const ASID_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsSpineASID";
 /// SNOMED CT 371530004 |Clinical consultation report|: how the retrieved
 /// record is filed.
 const FILED_TYPE: &str = "371530004";
@@ -25,7 +26,7 @@ async fn lookup(a: &Action, ods: &str) -> Result<Option<(String, String)>, Outco
                 "sds/FHIR/R4/Endpoint",
                 &[
                     ("organization", format!("{ODS_ORGANIZATION_SYSTEM}|{ods}")),
-                    ("identifier", format!("{INTERACTION_SYSTEM}|{}", Interaction::GetStructuredRecord.id())),
+                    ("identifier", format!("{SERVICE_INTERACTION_SYSTEM}|{}", Interaction::GetStructuredRecord.id())),
                 ],
             )?)
             .header("X-Correlation-Id", uuid::Uuid::new_v4().to_string())
@@ -43,7 +44,7 @@ async fn lookup(a: &Action, ods: &str) -> Result<Option<(String, String)>, Outco
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .find(|i| i.get("system").and_then(Value::as_str) == Some(ASID_SYSTEM))
+        .find(|i| i.get("system").and_then(Value::as_str) == Some(SPINE_ASID_SYSTEM))
         .and_then(|i| i.get("value").and_then(Value::as_str))
         .unwrap_or_default()
         .to_string();
@@ -70,8 +71,7 @@ fn token(s: &State, a: &Action, audience: &str) -> String {
         "requesting_organization": { "resourceType": "Organization", "identifier": [{ "system": ODS_ORGANIZATION_SYSTEM, "value": s.ods_code }], "name": "The reference practice" },
         "requesting_practitioner": { "resourceType": "Practitioner", "id": "1", "identifier": identifiers, "name": [{ "family": "Reference", "given": ["Clinician"], "prefix": ["Dr"] }] }
     });
-    let enc = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
-    format!("{}.{}.", enc(br#"{"alg":"none","typ":"JWT"}"#), enc(claims.to_string().as_bytes()))
+    crate::client::jwt::unsigned(&claims, true)
 }
 
 pub async fn retrieve(s: &State, a: &Action) -> Result<Vec<(&'static str, String)>, Outcome> {

@@ -13,15 +13,12 @@ fn mailbox(s: &State) -> String {
     format!("{}OT001", s.ods_code)
 }
 
-/// The credentials of the accreditation environment's MESH.
-fn credentials() -> Result<(String, String), Outcome> {
-    crate::national::NationalData::embedded()
-        .map(|d| (d.mesh.shared_key, d.mesh.password))
-        .map_err(|e| Outcome::new(SpineCode::InternalServerError, format!("MESH credentials: {e}")))
-}
-
 fn authorisation(s: &State) -> Result<String, Outcome> {
-    let (key, password) = credentials()?;
+    // The accreditation environment's MESH key and password.
+    let mesh = &crate::national::NationalData::shared()
+        .map_err(|e| Outcome::new(SpineCode::InternalServerError, format!("MESH credentials: {e}")))?
+        .mesh;
+    let (key, password) = (&mesh.shared_key, &mesh.password);
     let who = mailbox(s);
     let nonce = if has(s, Defect::MeshReusesNonce) {
         "0f7e1d2c-3b4a-4958-a6b7-c8d9e0f1a2b3".to_string()
@@ -30,7 +27,7 @@ fn authorisation(s: &State) -> Result<String, Outcome> {
     };
     let t = time::OffsetDateTime::now_utc();
     let timestamp = format!("{:04}{:02}{:02}{:02}{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute());
-    let mac = crate::national::mesh_signature(&key, &who, &nonce, "1", &password, &timestamp);
+    let mac = crate::national::mesh_signature(key, &who, &nonce, "1", password, &timestamp);
     Ok(format!("NHSMESH {who}:{nonce}:1:{timestamp}:{mac}"))
 }
 
