@@ -214,6 +214,11 @@ pub struct ConsumerSettings {
     /// The candidate's MESH mailbox [default: its ODS code + `OT001`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mesh_mailbox: Option<String>,
+    /// The candidate's ASID as a GP Connect consumer, sent as `Ssp-From`
+    /// [default: `spine.provider_asid`]. Spine issues an ASID per system and
+    /// role, so a candidate's consumer ASID often differs from its provider's.
+    #[serde(default, deserialize_with = "asid_opt", skip_serializing_if = "Option::is_none")]
+    pub asid: Option<String>,
     /// How long an interactive action waits for the tester [default: 300].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tester_timeout_secs: Option<u64>,
@@ -235,6 +240,7 @@ impl ConsumerSettings {
             public_url: None,
             settle_ms: Some(0),
             mesh_mailbox: None,
+            asid: None,
             tester_timeout_secs: None,
         }
     }
@@ -249,6 +255,11 @@ impl ConsumerSettings {
 
     pub fn mailbox(&self, provider_ods: &str) -> String {
         self.mesh_mailbox.clone().unwrap_or_else(|| format!("{provider_ods}OT001"))
+    }
+
+    /// The ASID the candidate calls out with (`Ssp-From`).
+    pub fn consumer_asid<'a>(&'a self, provider_asid: &'a str) -> &'a str {
+        self.asid.as_deref().unwrap_or(provider_asid)
     }
 }
 
@@ -983,13 +994,17 @@ nhs_number = "9690937286"
         assert_eq!((s.trigger, s.isolation), (TriggerMode::Endpoint, Isolation::Turns));
         assert_eq!((s.settle(), s.tester_timeout()), (Duration::from_millis(500), Duration::from_secs(300)));
         assert_eq!(s.mailbox("GPC001"), "GPC001OT001");
+        assert_eq!(s.consumer_asid("918999198738"), "918999198738");
         assert!(s.listen.ip().is_loopback());
+        let own = CandidateConfig::parse(&with("[consumer]\nasid = \"200000000359\""), "c.toml", &fixtures());
+        assert_eq!(own.expect("valid").consumer.expect("[consumer]").consumer_asid("918999198738"), "200000000359");
         assert!(CandidateConfig::parse(GOOD, "c.toml", &fixtures()).expect("valid").consumer.is_none());
         for (extra, says) in [
             ("[consumer]\ntrigger = \"magic\"", "magic"),
             ("[consumer]\nlisten = \"nowhere\"", "listen"),
             ("[consumer]\npublic_url = \"not a url\"", "public_url"),
             ("[consumer]\nsettle = 5", "settle"),
+            ("[consumer]\nasid = \"GPC-ASID\"", "not an ASID"),
         ] {
             let e = CandidateConfig::parse(&with(extra), "c.toml", &fixtures()).expect_err(extra).to_string();
             assert!(e.contains(says) && e.contains("c.toml:"), "{extra}: {e}");

@@ -190,3 +190,27 @@ fn the_catalogue_lists_the_consumer_requirements_and_every_one_has_a_defect() {
         assert!(killed, "{id} has no defect that fails it");
     }
 }
+
+/// `[consumer] asid` is what `Ssp-From` is judged against: the served
+/// reference calls out with its provider ASID, so a config naming another
+/// consumer ASID fails RFA-INF-068 and says which it expected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssp_from_is_judged_against_the_configured_consumer_asid() {
+    let s = Scratch::new();
+    let (_server, base) = serve(&[]);
+    let text =
+        config_for(&base).replace("[consumer]\nsettle_ms = 0", "[consumer]\nsettle_ms = 0\nasid = \"200000000359\"");
+    assert!(text.contains("asid = \"200000000359\""), "examples/local.toml has the [consumer] section");
+    std::fs::write(s.path("asid.toml"), text).expect("config");
+    let child = rfa()
+        .args(["run", "--config", &s.p("asid.toml"), "--requirement", "RFA-INF-068", "--out", &s.p("a"), "-q"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn rfa run");
+    tokio::task::spawn_blocking(move || finish(child)).await.expect("join");
+    let r = outcome(&s, "a", "RFA-INF-068");
+    assert_eq!(r["outcome"], "failed", "{r}");
+    assert!(r.to_string().contains("Ssp-From should be the candidate's ASID 200000000359"), "{r}");
+}

@@ -113,7 +113,13 @@ async fn called_endpoint(w: &mut RfaWorld, _: &Args) -> StepResult {
 
 async fn spine_headers(w: &mut RfaWorld, _: &Args) -> StepResult {
     let (_, _, asid) = endpoint(w)?;
-    let own = w.ctx()?.client.config().spine.provider_asid.clone();
+    let own = {
+        let ctx = w.ctx()?;
+        let c = ctx.client.config();
+        let settings =
+            c.consumer.as_ref().ok_or_else(|| Failure::Harness("the config has no [consumer] section".into()))?;
+        settings.consumer_asid(&c.spine.provider_asid).to_string()
+    };
     let x = first_call(w)?;
     let h = |n: &str| x.request.header(n).unwrap_or_default().to_string();
     let mut wrong = Vec::new();
