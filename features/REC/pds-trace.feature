@@ -46,6 +46,13 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       And "traceTwinA" is not registered at the candidate
       And "traceTwinB" is not registered at the candidate
 
+    Scenario: PDS answers that too many patients match
+      Given every PDS search finds too many matches
+      When the candidate is asked to register "traceUnlucky"
+      Then the candidate made 1 request of PDS
+      And the candidate refused the action
+      And "traceUnlucky" is not registered at the candidate
+
   @RFA-REC-049 @lot1 @must @consumer
   Rule: When PDS fails, the candidate registers no one untraced and says so
 

@@ -114,6 +114,8 @@ struct Session {
     always: HashMap<Service, u16>,
     /// SDS lists no endpoint for the other practice.
     sds_empty: bool,
+    /// Every PDS search matches more patients than it may return.
+    pds_too_many: bool,
     inbox: Vec<MeshMessage>,
     nonces: HashSet<String>,
     /// EPS message identifiers already processed (duplicates are idempotent).
@@ -290,6 +292,11 @@ impl Services {
     /// SDS lists no endpoint for the other practice.
     pub fn sds_lists_nothing(&self, sid: &Sid) {
         self.hosted.with(sid, |s| s.sds_empty = true);
+    }
+
+    /// Every PDS search finds more patients than `_max-results` allows.
+    pub fn pds_finds_too_many(&self, sid: &Sid) {
+        self.hosted.with(sid, |s| s.pds_too_many = true);
     }
 
     /// Puts messages in the candidate's inbox; `broken` ones fail to download.
@@ -519,6 +526,43 @@ mod tests {
         assert_eq!(log.len(), 3, "every request is recorded");
         assert!(log.iter().all(|x| x.inbound), "as inbound");
         assert!(log[0].request.header("authorization").is_some_and(|a| a.ends_with(":<redacted hmac>")));
+        services.stop().await;
+    }
+
+    /// PDS's `_max-results`: more matches than it allows answer 200 with a
+    /// TOO_MANY_MATCHES OperationOutcome, a value out of 1..=50 is refused.
+    #[tokio::test]
+    async fn pds_answers_too_many_matches_beyond_max_results() {
+        let data = NationalData::embedded().expect("national data");
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let client = reqwest::Client::new();
+        let search = |max: &str| {
+            let mut url =
+                format!("{}pds/FHIR/R4/Patient?family=Ashworth&birthdate=eq2001-01-01", services.url_for(&sid));
+            if !max.is_empty() {
+                url.push_str(&format!("&_max-results={max}"));
+            }
+            let req = client.get(url);
+            async move {
+                let r = req.send().await.expect("answered");
+                (
+                    r.status().as_u16(),
+                    serde_json::from_slice::<Value>(&r.bytes().await.unwrap_or_default()).unwrap_or_default(),
+                )
+            }
+        };
+        let code = |b: &Value| b.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str).map(str::to_string);
+        let (status, body) = search("").await;
+        assert_eq!((status, body["total"].as_u64()), (200, Some(2)), "both twins by default: {body}");
+        let (status, body) = search("1").await;
+        assert_eq!((status, code(&body).as_deref()), (200, Some("TOO_MANY_MATCHES")), "{body}");
+        for bad in ["0", "51", "many"] {
+            let (status, body) = search(bad).await;
+            assert_eq!((status, code(&body).as_deref()), (400, Some("INVALID_VALUE")), "{bad}: {body}");
+        }
+        services.pds_finds_too_many(&sid);
+        assert_eq!(code(&search("").await.1).as_deref(), Some("TOO_MANY_MATCHES"), "as programmed");
         services.stop().await;
     }
 

@@ -1,6 +1,8 @@
 //! A PDS-like patient trace (PDS FHIR R4: `GET Patient?family=&given=&gender=&birthdate=`
 //! and `GET Patient/{nhs}`): answers from the national data as PDS would,
-//! a superseded NHS number with the current record.
+//! a superseded NHS number with the current record, more matches than
+//! `_max-results` (1 to 50, default 50 as for healthcare-worker access) as
+//! `TOO_MANY_MATCHES`.
 
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
@@ -44,6 +46,19 @@ pub async fn search(
     let Some(family) = get("family") else {
         return fhir_error(StatusCode::BAD_REQUEST, "INVALID_SEARCH_DATA", "family is required to trace a patient");
     };
+    // Healthcare-worker access: up to 50 matches, 50 by default.
+    let max = match get("_max-results").map(|m| m.parse::<usize>()) {
+        None => 50,
+        Some(Ok(m)) if (1..=50).contains(&m) => m,
+        Some(_) => {
+            let m = get("_max-results").unwrap_or_default();
+            return fhir_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_VALUE",
+                &format!("Invalid value - '{m}' in field '_max-results' (1 to 50)"),
+            );
+        }
+    };
     let birth = birth.strip_prefix("eq").unwrap_or(&birth).to_string();
     let given = get("given").map(|g| g.to_lowercase());
     let gender = get("gender");
@@ -55,6 +70,9 @@ pub async fn search(
         .filter(|p| given.as_ref().is_none_or(|g| p.given.to_lowercase().starts_with(g.as_str())))
         .filter(|p| gender.as_ref().is_none_or(|g| p.gender.eq_ignore_ascii_case(g)))
         .collect();
+    if found.len() > max || h.with(&sid, |s| s.pds_too_many) {
+        return fhir(StatusCode::OK, &too_many_matches());
+    }
     let entries: Vec<Value> = found
         .iter()
         .map(|p| {
@@ -73,6 +91,25 @@ pub async fn search(
         "entry": entries
     });
     fhir(StatusCode::OK, &body)
+}
+
+/// PDS's answer when more patients match than `_max-results` allows: a
+/// 200 with an OperationOutcome where a Bundle would be (PDS FHIR API,
+/// `GET /Patient`: "it might contain a 'TOO_MANY_MATCHES' error").
+fn too_many_matches() -> Value {
+    json!({
+        "resourceType": "OperationOutcome",
+        "issue": [{
+            "severity": "information",
+            "code": "multiple-matches",
+            "details": { "coding": [{
+                "system": "https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode",
+                "version": "1",
+                "code": "TOO_MANY_MATCHES",
+                "display": "Too Many Matches"
+            }] }
+        }]
+    })
 }
 
 pub async fn read(State(h): State<Shared>, Path(id): Path<String>) -> Response {

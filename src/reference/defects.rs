@@ -636,6 +636,8 @@ defects! {
         "sends every PDS request with the same X-Request-ID";
     RegistersAmbiguousTrace = "registers-ambiguous-trace" ["RFA-REC-048"]
         "registers the first of several PDS matches instead of refusing an ambiguous trace";
+    RegistersOnTooManyMatches = "registers-on-too-many-matches" ["RFA-REC-048"]
+        "reads PDS's TOO_MANY_MATCHES (a 200 with no Bundle) as no answer and registers the patient untraced, as typed";
     RegistersWhenPdsFails = "registers-when-pds-fails" ["RFA-REC-049"]
         "registers the patient untraced, as typed, when PDS answers an error";
     KeepsTypedDemographics = "keeps-typed-demographics" ["RFA-REC-050"]

@@ -20,6 +20,7 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^the national (PDS|EPS|SDS|MESH|GP Connect) service answers (\d{3}) to (?:the next (\d+) requests?|every request)$"# => answers, "Makes a hosted national service answer this status (with an OperationOutcome, and `Retry-After: 0` for 429 and 503) instead of serving the next N requests, or every request, of this scenario."),
         step!(When r#"^the national (PDS|EPS|SDS|MESH|GP Connect) service is back$"# => back, "The hosted service serves requests again (what `answers …` set is cleared)."),
+        step!(Given r#"^every PDS search finds too many matches$"# => pds_too_many, "The hosted PDS answers every search as PDS does when more patients match than `_max-results` allows: 200 with an OperationOutcome `TOO_MANY_MATCHES` and no Bundle."),
         step!(Given r#"^SDS lists no endpoint for the other practice$"# => sds_empty, "The hosted SDS answers an empty Bundle for the other practice's structured-record endpoint."),
         step!(Then r#"^the candidate carried out the action$"# => carried_out, "Its trigger answered 2xx (a tester's `done` counts for an interactive action)."),
         step!(Then r#"^the candidate refused the action$"# => refused, "Its trigger answered 4xx or 5xx with an OperationOutcome (not judged for an interactive action: the scenario's other checks are)."),
@@ -78,6 +79,14 @@ async fn sds_empty(w: &mut RfaWorld, _: &Args) -> StepResult {
     own(w).await?;
     if let Some((s, sid)) = w.turn.as_ref().and_then(|t| t.services()) {
         s.sds_lists_nothing(sid);
+    }
+    Ok(())
+}
+
+async fn pds_too_many(w: &mut RfaWorld, _: &Args) -> StepResult {
+    own(w).await?;
+    if let Some((s, sid)) = w.turn.as_ref().and_then(|t| t.services()) {
+        s.pds_finds_too_many(sid);
     }
     Ok(())
 }

@@ -68,8 +68,20 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
                 }
                 return Err(failed("PDS", &reply));
             }
-            let found: Vec<Value> = reply
-                .json()
+            let answer = reply.json();
+            if answer.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
+                if has(s, Defect::RegistersOnTooManyMatches) {
+                    let stored = crate::reference::register::enrol(s, "", &typed)?;
+                    return Ok(vec![("patient", id_of(&stored))]);
+                }
+                return Err(match answer.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str) {
+                    Some("TOO_MANY_MATCHES") => demographics(
+                        "PDS found too many patients with these demographics: the patient must be identified before registering",
+                    ),
+                    _ => failed("PDS", &reply),
+                });
+            }
+            let found: Vec<Value> = answer
                 .get("entry")
                 .and_then(Value::as_array)
                 .into_iter()
