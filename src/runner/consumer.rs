@@ -164,11 +164,14 @@ fn lines() -> &'static Lines {
 /// Waits up to `bound` for the tester's answer on standard input.
 pub async fn ask_tester(text: &str, bound: Duration) -> Answer {
     static PRINT: Mutex<()> = Mutex::new(());
+    let mut rx = lines().lock().await;
+    // A line typed before this prompt answered an earlier one that timed out
+    // (or was typed ahead): it must not count as done for this action.
+    while rx.try_recv().is_ok() {}
     {
         let _one = PRINT.lock();
         eprint!("{text}");
     }
-    let mut rx = lines().lock().await;
     match tokio::time::timeout(bound, rx.recv()).await {
         Err(_) => Answer::Skip(format!("the tester did not answer within {} s", bound.as_secs())),
         Ok(None) => Answer::Skip("standard input is closed: no tester to carry out the action".into()),
