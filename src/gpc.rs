@@ -6,6 +6,17 @@
 //! provider test suite; see `docs/profile.md` for the rules built on them.
 
 pub const NHS_NUMBER_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
+/// `meta.security` labels in R4 (PDS); PDS marks restricted patients `R`
+/// (very restricted `V`). [`CONFIDENTIALITY_SYSTEM`] is the STU3 one.
+pub const R4_CONFIDENTIALITY_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+
+/// Whether a PDS Patient is restricted (or very restricted).
+pub fn restricted(patient: &serde_json::Value) -> bool {
+    patient.pointer("/meta/security").and_then(serde_json::Value::as_array).into_iter().flatten().any(|l| {
+        l.get("system").and_then(serde_json::Value::as_str) == Some(R4_CONFIDENTIALITY_SYSTEM)
+            && matches!(l.get("code").and_then(serde_json::Value::as_str), Some("R" | "V"))
+    })
+}
 pub const ODS_ORGANIZATION_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organization-code";
 /// The DSTU2-era ODS system; GP Connect providers still accept it in the JWT.
 pub const ODS_ORGANIZATION_SYSTEM_LEGACY: &str = "http://fhir.nhs.net/Id/ods-organization-code";

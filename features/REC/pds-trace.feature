@@ -91,3 +91,15 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       When the candidate is asked to register "traceDeceased"
       Then the candidate refused the action
       And "traceDeceased" is not registered at the candidate
+
+  @RFA-REC-053 @lot1 @must @consumer
+  Rule: A patient PDS restricts is registered, then held as sensitive: the candidate's Patient search leaves them out and their structured record is refused with 404 PATIENT_NOT_FOUND
+
+    Scenario: restricted on PDS
+      Given the candidate is asked to register "traceRestricted"
+      And a structured record request for the NHS number "9990030308"
+      When the request is sent
+      Then the request is refused with 404 "PATIENT_NOT_FOUND"
+      And the candidate traced "traceRestricted" on PDS
+      And the candidate carried out the action, or held the patient already
+      And "traceRestricted" is left out of the candidate's Patient search

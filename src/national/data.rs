@@ -22,6 +22,9 @@ pub struct NationalPatient {
     /// NHS numbers PDS retired in favour of this record's.
     #[serde(default)]
     pub superseded: Vec<String>,
+    /// Restricted ("S-flagged"): PDS withholds where they live.
+    #[serde(default)]
+    pub restricted: bool,
     pub purpose: String,
 }
 
@@ -104,6 +107,7 @@ impl NationalData {
                 postcode: None,
                 deceased: p.deceased,
                 superseded,
+                restricted: p.sensitive,
                 purpose: p.purpose,
             });
         }

@@ -11,20 +11,23 @@ use serde_json::{Value, json};
 
 use super::data::NationalPatient;
 use super::{Shared, Sid, fhir, fhir_error};
-use crate::gpc::NHS_NUMBER_SYSTEM;
+use crate::gpc::{self, NHS_NUMBER_SYSTEM};
 
-/// A patient as PDS FHIR R4 returns them.
+/// A patient as PDS FHIR R4 returns them. A restricted patient is labelled
+/// `R` in `meta.security` and comes without address (PDS also removes
+/// telecom, contact and registered GP, which these records do not carry).
 pub fn resource(p: &NationalPatient) -> Value {
+    let (code, display) = if p.restricted { ("R", "restricted") } else { ("U", "unrestricted") };
     let mut r = json!({
         "resourceType": "Patient",
         "id": p.nhs_number,
         "identifier": [{ "system": NHS_NUMBER_SYSTEM, "value": p.nhs_number }],
-        "meta": { "versionId": "1", "security": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "U", "display": "unrestricted" }] },
+        "meta": { "versionId": "1", "security": [{ "system": gpc::R4_CONFIDENTIALITY_SYSTEM, "code": code, "display": display }] },
         "name": [{ "use": "usual", "family": p.family, "given": [p.given] }],
         "gender": p.gender,
         "birthDate": p.birth_date,
     });
-    if let Some(pc) = &p.postcode {
+    if let Some(pc) = p.postcode.as_ref().filter(|_| !p.restricted) {
         r["address"] = json!([{ "use": "home", "line": ["1 Test Street", "Leeds"], "postalCode": pc }]);
     }
     if let Some(d) = &p.deceased {

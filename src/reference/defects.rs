@@ -630,7 +630,7 @@ defects! {
         "files a document whose declared size is not the size of its content";
     DocumentsUnchecked = "documents-unchecked" ["RFA-COM-013"]
         "files a document for a patient not registered here, with no type, or with no content";
-    ConsumerSkipsPdsTrace = "consumer-skips-pds-trace" ["RFA-REC-046", "RFA-REC-047", "RFA-REC-048", "RFA-REC-049", "RFA-REC-050", "RFA-REC-051", "RFA-REC-052"]
+    ConsumerSkipsPdsTrace = "consumer-skips-pds-trace" ["RFA-REC-046", "RFA-REC-047", "RFA-REC-048", "RFA-REC-049", "RFA-REC-050", "RFA-REC-051", "RFA-REC-052", "RFA-REC-053"]
         "registers a new patient with the details as typed, without tracing them on PDS";
     ReusesPdsRequestId = "reuses-pds-request-id" ["RFA-REC-047"]
         "sends every PDS request with the same X-Request-ID";
@@ -638,6 +638,10 @@ defects! {
         "registers the first of several PDS matches instead of refusing an ambiguous trace";
     RegistersOnTooManyMatches = "registers-on-too-many-matches" ["RFA-REC-048"]
         "reads PDS's TOO_MANY_MATCHES (a 200 with no Bundle) as no answer and registers the patient untraced, as typed";
+    RegistersRestrictedAsOrdinary = "registers-restricted-as-ordinary" ["RFA-REC-053"]
+        "registers a patient PDS restricts as an ordinary patient, so its GP Connect API finds them";
+    RefusesRestrictedTrace = "refuses-restricted-trace" ["RFA-REC-053"]
+        "refuses to register a patient because PDS restricts them (restriction hides where they live; it does not bar registration)";
     RegistersWhenPdsFails = "registers-when-pds-fails" ["RFA-REC-049"]
         "registers the patient untraced, as typed, when PDS answers an error";
     KeepsTypedDemographics = "keeps-typed-demographics" ["RFA-REC-050"]

@@ -54,6 +54,17 @@ impl Registrations {
         })
     }
 
+    /// Those of [`Self::ids_for`] GP Connect may find: not restricted,
+    /// unless `hidden_too`.
+    pub fn searchable_ids_for(&self, number: &str, hidden_too: bool) -> Vec<String> {
+        self.with(|all| {
+            all.iter()
+                .filter(|p| nhs_number(p) == Some(number) && (hidden_too || !gpc::restricted(p)))
+                .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+    }
+
     /// A patient registered through the API, by logical id.
     pub fn by_id(&self, id: &str) -> Option<Value> {
         self.with(|all| all.iter().find(|p| p.get("id").and_then(Value::as_str) == Some(id)).cloned())
@@ -168,6 +179,12 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
 /// Registers a patient PDS vouched for under this NHS number, with the
 /// name, gender and birth date of `patient`; a number already held is 409.
 pub(super) fn enrol(s: &State, number: &str, patient: &Value) -> Result<Value, Outcome> {
+    enrol_as(s, number, patient, false)
+}
+
+/// [`enrol`], and a patient PDS restricts is kept labelled restricted
+/// (`meta.security` R), so the API treats them as sensitive.
+pub(super) fn enrol_as(s: &State, number: &str, patient: &Value, restricted: bool) -> Result<Value, Outcome> {
     let d = |x| s.defects.has(x);
     let held = s.store.by_nhs_number(number).next().is_some();
     let registered = s.registrations.with(|all| all.iter().any(|p| nhs_number(p) == Some(number)));
@@ -211,6 +228,11 @@ pub(super) fn enrol(s: &State, number: &str, patient: &Value) -> Result<Value, O
         "birthDate": patient.get("birthDate").cloned().unwrap_or(Value::Null),
         "managingOrganization": { "reference": format!("Organization/{org}") }
     });
+    let mut stored = stored;
+    if restricted {
+        stored["meta"]["security"] =
+            json!([{ "system": gpc::R4_CONFIDENTIALITY_SYSTEM, "code": "R", "display": "restricted" }]);
+    }
     s.registrations.with(|all| all.push(stored.clone()));
     Ok(stored)
 }

@@ -229,8 +229,9 @@ fn find_patients(
         .filter(|p| (p.is_active() || inactive_too) && (p.searchable() || hidden_too))
         .map(|p| p.id.clone())
         .collect();
-    // Patients registered since (temporary residents) are the practice's too.
-    ids.extend(s.registrations.ids_for(number));
+    // Patients registered since (temporary residents) are the practice's
+    // too; those PDS restricts are sensitive, as patient9 is.
+    ids.extend(s.registrations.searchable_ids_for(number, hidden_too));
     Ok(ids)
 }
 

@@ -23,6 +23,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^every PDS search finds too many matches$"# => pds_too_many, "The hosted PDS answers every search as PDS does when more patients match than `_max-results` allows: 200 with an OperationOutcome `TOO_MANY_MATCHES` and no Bundle."),
         step!(Given r#"^SDS lists no endpoint for the other practice$"# => sds_empty, "The hosted SDS answers an empty Bundle for the other practice's structured-record endpoint."),
         step!(Then r#"^the candidate carried out the action$"# => carried_out, "Its trigger answered 2xx (a tester's `done` counts for an interactive action)."),
+        step!(Then r#"^the candidate carried out the action, or held the patient already$"# => carried_out_or_held, "Its trigger answered 2xx, or refused with Spine code `DUPLICATE_REJECTED` (registered by an earlier run); a tester's `done` counts for an interactive action."),
         step!(Then r#"^the candidate refused the action$"# => refused, "Its trigger answered 4xx or 5xx with an OperationOutcome (not judged for an interactive action: the scenario's other checks are)."),
         step!(Then r#"^the candidate made (no|\d+|at least \d+|at most \d+) requests? of (PDS|EPS|SDS|MESH|GP Connect)$"# => count, "Counts the requests the candidate made of this hosted service during the scenario's actions."),
         step!(Then r#"^every (PDS|EPS|SDS|MESH|GP Connect) request carried a UUID in "([^"]+)"$"# => uuid_header, "Every request the candidate made of this service had this header, holding a UUID."),
@@ -263,6 +264,20 @@ async fn carried_out(w: &mut RfaWorld, _: &Args) -> StepResult {
             w.fail(format!("the candidate should carry out the action and answer 2xx, it answered {status}"))
         }
     }
+}
+
+async fn carried_out_or_held(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let Some(r) = &w.consumer.answer else { return Ok(()) };
+    let body = r.json().unwrap_or_default();
+    let code = body.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str).unwrap_or_default();
+    if (200..300).contains(&r.status) || code == "DUPLICATE_REJECTED" {
+        return Ok(());
+    }
+    let why = body.pointer("/issue/0/diagnostics").and_then(Value::as_str).unwrap_or(code).to_string();
+    let status = r.status;
+    w.fail(format!(
+        "the candidate should carry out the action (answer 2xx), or say it holds the patient already (DUPLICATE_REJECTED); it answered {status}: {why}"
+    ))
 }
 
 async fn refused(w: &mut RfaWorld, _: &Args) -> StepResult {

@@ -22,6 +22,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the candidate traced "([^"]+)" on PDS$"# => traced, "A PDS search by the patient's family name and birth date (`birthdate=eqYYYY-MM-DD`) that PDS answered with them."),
         step!(Then r#"^"([^"]+)" is registered at the candidate( with PDS's name)?$"# => registered, "The candidate's Patient search by the patient's NHS number finds exactly one patient (evidence kept); `with PDS's name`: named exactly as PDS names them."),
         step!(Then r#"^"([^"]+)" is not registered at the candidate$"# => not_registered, "The candidate's Patient search by the patient's NHS number finds no one (evidence kept)."),
+        step!(Then r#"^"([^"]+)" is left out of the candidate's Patient search$"# => left_out, "The candidate's Patient search by the patient's NHS number finds no one (evidence kept): GP Connect leaves out sensitive patients."),
         step!(Then r#"^NHS number (\d{10}) is not registered at the candidate$"# => number_not_registered, "The candidate's Patient search by this NHS number finds no one (evidence kept)."),
     ]
 }
@@ -160,6 +161,19 @@ async fn not_registered(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn number_not_registered(w: &mut RfaWorld, a: &Args) -> StepResult {
     absent(w, a.get(1)).await
+}
+
+async fn left_out(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let nhs = patient(w, a.get(1))?.nhs_number.clone();
+    if !search(w, &nhs).await?.is_empty() {
+        return fail_with(
+            w,
+            format!(
+                "the candidate's Patient search should leave out NHS number {nhs}: PDS restricts this patient, so the candidate holds them as sensitive; it finds them"
+            ),
+        );
+    }
+    Ok(())
 }
 
 async fn absent(w: &mut RfaWorld, nhs: &str) -> StepResult {

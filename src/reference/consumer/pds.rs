@@ -130,7 +130,12 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
             "birthDate": record.get("birthDate"),
         })
     };
-    let stored = crate::reference::register::enrol(s, &number, &patient)?;
+    let restricted = crate::gpc::restricted(&record);
+    if restricted && has(s, Defect::RefusesRestrictedTrace) {
+        return Err(demographics("PDS restricts this patient"));
+    }
+    let restricted = restricted && !has(s, Defect::RegistersRestrictedAsOrdinary);
+    let stored = crate::reference::register::enrol_as(s, &number, &patient, restricted)?;
     Ok(vec![("patient", id_of(&stored)), ("nhsNumber", number)])
 }
 
