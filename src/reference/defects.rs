@@ -113,7 +113,7 @@ defects! {
         "sends ETag W/\"1\" on every Location read, whatever the version";
     LocationNotFoundPatientCode = "location-not-found-patient-code" ["RFA-INF-021"]
         "answers a read of an unknown Location with PATIENT_NOT_FOUND (a copied handler)";
-    SearchReturnsHidden = "search-returns-hidden" ["RFA-INF-022"]
+    SearchReturnsHidden = "search-returns-hidden" ["RFA-INF-022", "RFA-REC-053"]
         "returns sensitive, temporary-resident and unverified patients from patient search";
     StructuredBundleIdNotTraceId = "structured-bundle-id-not-trace-id" ["RFA-INF-023"]
         "gives the structured record Bundle a fresh id instead of the request's Ssp-TraceID";
