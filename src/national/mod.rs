@@ -530,9 +530,10 @@ mod tests {
     }
 
     /// PDS's `_max-results`: more matches than it allows answer 200 with a
-    /// TOO_MANY_MATCHES OperationOutcome, a value out of 1..=50 is refused.
+    /// TOO_MANY_MATCHES OperationOutcome, a value out of 1..=50 is refused;
+    /// so is a parameter PDS does not know.
     #[tokio::test]
-    async fn pds_answers_too_many_matches_beyond_max_results() {
+    async fn pds_search_answers_as_pds_does() {
         let data = NationalData::embedded().expect("national data");
         let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
         let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
@@ -561,6 +562,8 @@ mod tests {
             let (status, body) = search(bad).await;
             assert_eq!((status, code(&body).as_deref()), (400, Some("INVALID_VALUE")), "{bad}: {body}");
         }
+        let (status, body) = search("1&sex=female").await;
+        assert_eq!((status, code(&body).as_deref()), (400, Some("ADDITIONAL_PROPERTIES")), "{body}");
         services.pds_finds_too_many(&sid);
         assert_eq!(code(&search("").await.1).as_deref(), Some("TOO_MANY_MATCHES"), "as programmed");
         services.stop().await;

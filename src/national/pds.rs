@@ -36,11 +36,40 @@ pub fn resource(p: &NationalPatient) -> Value {
     r
 }
 
+/// The search parameters PDS FHIR R4 knows (`GET /Patient`).
+const SEARCH_PARAMETERS: [&str; 14] = [
+    "_fuzzy-match",
+    "_exact-match",
+    "_history",
+    "_max-results",
+    "family",
+    "given",
+    "gender",
+    "birthdate",
+    "death-date",
+    "address-postalcode",
+    "address-postcode",
+    "general-practitioner",
+    "email",
+    "phone",
+];
+
 pub async fn search(
     State(h): State<Shared>,
     Extension(sid): Extension<Sid>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
+    // PDS refuses a parameter it does not know rather than ignore it, so a
+    // misspelt one (`sex`, `birthDate`) fails here as it would there.
+    if let Some((unknown, _)) = params.iter().find(|(n, _)| !SEARCH_PARAMETERS.contains(&n.as_str())) {
+        return fhir_error(
+            StatusCode::BAD_REQUEST,
+            "ADDITIONAL_PROPERTIES",
+            &format!(
+                "Invalid request with error - '{unknown}' is not a valid search parameter (parameter names are case-sensitive)"
+            ),
+        );
+    }
     let get =
         |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
     let Some(birth) = get("birthdate") else {

@@ -642,6 +642,8 @@ defects! {
         "registers a patient PDS restricts as an ordinary patient, so its GP Connect API finds them";
     RefusesRestrictedTrace = "refuses-restricted-trace" ["RFA-REC-053"]
         "refuses to register a patient because PDS restricts them (restriction hides where they live; it does not bar registration)";
+    PdsUnknownParameter = "pds-unknown-parameter" ["RFA-REC-046", "RFA-REC-050", "RFA-REC-053"]
+        "traces on PDS with `sex` for gender, a parameter PDS does not know and refuses";
     RegistersWhenPdsFails = "registers-when-pds-fails" ["RFA-REC-049"]
         "registers the patient untraced, as typed, when PDS answers an error";
     KeepsTypedDemographics = "keeps-typed-demographics" ["RFA-REC-050"]

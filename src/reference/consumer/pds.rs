@@ -55,7 +55,8 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
         None => {
             let birth = a.required("birthDate")?;
             let mut query = vec![("family", a.required("family")?.to_string()), ("birthdate", format!("eq{birth}"))];
-            for (k, p) in [("given", "given"), ("gender", "gender")] {
+            let gender = if has(s, Defect::PdsUnknownParameter) { "sex" } else { "gender" };
+            for (k, p) in [("given", "given"), (gender, "gender")] {
                 if let Some(v) = a.param(p).filter(|v| !v.is_empty()) {
                     query.push((k, v.to_string()));
                 }
