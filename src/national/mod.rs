@@ -147,6 +147,9 @@ struct Hosted {
     /// The path segment of the other practice's endpoint, new each start, so
     /// an address not looked up in SDS is never right by chance.
     route: String,
+    /// The other practice's ASID as SDS lists it on its Device, new each
+    /// start for the same reason.
+    asid: String,
     /// Open sessions by token ("" for the shared address).
     sessions: Mutex<HashMap<Sid, Session>>,
     /// Inbound requests no open session took.
@@ -219,7 +222,10 @@ impl Services {
             Url::parse(&format!("{base}/")).map_err(|e| std::io::Error::other(e.to_string()))?
         };
         let route = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
-        let hosted = Arc::new(Hosted { data, base, route, sessions: Mutex::default(), stray: Mutex::new(0) });
+        // Twelve digits, never the fixture's (which the defect that skips
+        // the Device lookup sends).
+        let asid = format!("8{:011}", uuid::Uuid::new_v4().as_u128() % 100_000_000_000);
+        let hosted = Arc::new(Hosted { data, base, route, asid, sessions: Mutex::default(), stray: Mutex::new(0) });
         // Recording wraps the router: it takes a session's `/s/{token}`
         // prefix off the path before routing sees it.
         let app = middleware::from_fn_with_state(hosted.clone(), record).layer(router(hosted.clone()));
@@ -289,7 +295,7 @@ impl Services {
         });
     }
 
-    /// SDS lists no endpoint for the other practice.
+    /// SDS lists no endpoint (and no Device) for the other practice.
     pub fn sds_lists_nothing(&self, sid: &Sid) {
         self.hosted.with(sid, |s| s.sds_empty = true);
     }
@@ -355,6 +361,7 @@ fn router(hosted: Shared) -> Router {
         .route("/pds/FHIR/R4/Patient/{id}", get(pds::read))
         .route("/eps/FHIR/R4/$process-message", post(eps::process))
         .route("/sds/FHIR/R4/Endpoint", get(sds::endpoints))
+        .route("/sds/FHIR/R4/Device", get(sds::devices))
         .route("/mesh/messageexchange/{mailbox}/outbox", post(mesh::send))
         .route("/mesh/messageexchange/{mailbox}/inbox", get(mesh::inbox))
         .route("/mesh/messageexchange/{mailbox}/inbox/{id}", get(mesh::download))
@@ -566,6 +573,36 @@ mod tests {
         assert_eq!((status, code(&body).as_deref()), (400, Some("ADDITIONAL_PROPERTIES")), "{body}");
         services.pds_finds_too_many(&sid);
         assert_eq!(code(&search("").await.1).as_deref(), Some("TOO_MANY_MATCHES"), "as programmed");
+        services.stop().await;
+    }
+
+    /// SDS as SDS answers: the address on the Endpoint, the ASID (new each
+    /// start, never the fixture's) on the Device.
+    #[tokio::test]
+    async fn sds_lists_the_address_on_the_endpoint_and_the_asid_on_the_device() {
+        let data = NationalData::embedded().expect("national data");
+        let stale = data.other_practice.asid.clone();
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let query = format!(
+            "?organization={}|RFAO01&identifier={}|{}",
+            crate::gpc::ODS_ORGANIZATION_SYSTEM,
+            crate::gpc::SERVICE_INTERACTION_SYSTEM,
+            crate::gpc::Interaction::GetStructuredRecord.id()
+        );
+        let client = reqwest::Client::new();
+        let mut found = Vec::new();
+        for kind in ["Endpoint", "Device"] {
+            let url = format!("{}sds/FHIR/R4/{kind}{query}", services.url_for(&sid));
+            let r = client.get(url).send().await.expect("answered");
+            let body: Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
+            found.push(body.pointer("/entry/0/resource").cloned().unwrap_or_default());
+        }
+        let asids = |r: &Value| r.to_string().matches(crate::gpc::SPINE_ASID_SYSTEM).count();
+        assert!(found[0]["address"].as_str().is_some_and(|a| a.contains("/gpconnect/structured/fhir")), "{}", found[0]);
+        assert_eq!(asids(&found[0]), 0, "no ASID on the Endpoint: {}", found[0]);
+        let asid = found[1].pointer("/identifier/0/value").and_then(Value::as_str).unwrap_or_default();
+        assert!(asid.len() == 12 && asid.bytes().all(|b| b.is_ascii_digit()) && asid != stale, "{}", found[1]);
         services.stop().await;
     }
 

@@ -676,6 +676,8 @@ defects! {
         "sends held prescriptions to EPS even when they were cancelled while held";
     ConsumerSkipsSds = "consumer-skips-sds" ["RFA-INF-067", "RFA-INF-068", "RFA-INF-069", "RFA-INF-072", "RFA-INF-074"]
         "calls a provider at an address it builds itself, without looking the endpoint up in SDS";
+    ConsumerSkipsSdsDevice = "consumer-skips-sds-device" ["RFA-INF-068"]
+        "sends in Ssp-To an ASID it holds for the provider, without looking the provider's Device up in SDS";
     ConsumerWrongSspTo = "consumer-wrong-ssp-to" ["RFA-INF-068"]
         "sends its own ASID in Ssp-To when retrieving a record, not the provider's from SDS";
     ConsumerWrongJwtAudience = "consumer-wrong-jwt-audience" ["RFA-INF-069"]

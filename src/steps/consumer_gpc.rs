@@ -43,25 +43,37 @@ async fn retrieve(w: &mut RfaWorld, a: &Args) -> StepResult {
     .await
 }
 
-/// The SDS lookup for the other practice and the endpoint it answered
-/// (address, ASID), if any.
-fn lookup(w: &RfaWorld) -> Option<(usize, String, String)> {
+/// The first successful SDS search for the other practice's
+/// structured-record `kind` (`Endpoint`, `Device`): its position among all
+/// requests and the resource SDS answered.
+fn sds_answer(w: &RfaWorld, kind: &str) -> Option<(usize, Value)> {
     let ods = national().ok()?.other_practice.ods_code.clone();
-    let all: Vec<&Exchange> = w.consumer.inbound.iter().collect();
-    all.iter().enumerate().find_map(|(i, x)| {
+    w.consumer.inbound.iter().enumerate().find_map(|(i, x)| {
         if Service::of_url(&x.request.url) != Some(Service::Sds) || !succeeded(x) {
             return None;
         }
         let url = reqwest::Url::parse(&x.request.url).ok()?;
         let q = |k: &str| url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned()).unwrap_or_default();
-        let asks = q("organization") == format!("{}|{ods}", gpc::ODS_ORGANIZATION_SYSTEM)
+        let asks = url.path().ends_with(&format!("/{kind}"))
+            && q("organization") == format!("{}|{ods}", gpc::ODS_ORGANIZATION_SYSTEM)
             && q("identifier") == format!("{SERVICE_INTERACTION_SYSTEM}|{}", Interaction::GetStructuredRecord.id());
-        let endpoint = answer_json(x).pointer("/entry/0/resource").cloned()?;
-        let address = endpoint.get("address")?.as_str()?.to_string();
-        let asid =
-            super::bundle::identifiers(&endpoint, SPINE_ASID_SYSTEM).first().map(|s| s.to_string()).unwrap_or_default();
-        asks.then_some((i, address, asid))
+        let resource = answer_json(x).pointer("/entry/0/resource").cloned()?;
+        asks.then_some((i, resource))
     })
+}
+
+/// The SDS Endpoint lookup for the other practice and the address it
+/// answered, if any.
+fn lookup(w: &RfaWorld) -> Option<(usize, String)> {
+    let (i, endpoint) = sds_answer(w, "Endpoint")?;
+    Some((i, endpoint.get("address")?.as_str()?.to_string()))
+}
+
+/// The ASID SDS lists on the other practice's Device, if the candidate
+/// looked it up (it is new every run).
+fn device_asid(w: &RfaWorld) -> Option<String> {
+    let (_, device) = sds_answer(w, "Device")?;
+    super::bundle::identifiers(&device, SPINE_ASID_SYSTEM).first().map(|s| s.to_string())
 }
 
 /// The GP Connect requests, with their position among all requests.
@@ -81,7 +93,7 @@ fn first_call(w: &RfaWorld) -> Result<&Exchange, Failure> {
     }
 }
 
-fn endpoint(w: &RfaWorld) -> Result<(usize, String, String), Failure> {
+fn endpoint(w: &RfaWorld) -> Result<(usize, String), Failure> {
     lookup(w).map_or_else(
         || fail_with(w, "the candidate should look the other practice's structured-record endpoint up in SDS (Endpoint?organization=…|ODS&identifier=…|interaction)"),
         Ok,
@@ -89,7 +101,7 @@ fn endpoint(w: &RfaWorld) -> Result<(usize, String, String), Failure> {
 }
 
 async fn looked_up(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let (at, _, _) = endpoint(w)?;
+    let (at, _) = endpoint(w)?;
     if let Some((first, _)) = calls(w).first()
         && *first < at
     {
@@ -99,7 +111,7 @@ async fn looked_up(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 async fn called_endpoint(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let (_, address, _) = endpoint(w)?;
+    let (_, address) = endpoint(w)?;
     let want = format!("{}/Patient/$gpc.getstructuredrecord", address.trim_end_matches('/'));
     first_call(w)?;
     for (_, x) in calls(w) {
@@ -112,7 +124,8 @@ async fn called_endpoint(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 async fn spine_headers(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let (_, _, asid) = endpoint(w)?;
+    endpoint(w)?;
+    let asid = device_asid(w);
     let own = {
         let ctx = w.ctx()?;
         let c = ctx.client.config();
@@ -129,8 +142,15 @@ async fn spine_headers(w: &mut RfaWorld, _: &Args) -> StepResult {
     if h("Ssp-From") != own {
         wrong.push(format!("Ssp-From should be the candidate's ASID {own}, it is `{}`", h("Ssp-From")));
     }
-    if h("Ssp-To") != asid {
-        wrong.push(format!("Ssp-To should be the ASID SDS gave ({asid}), it is `{}`", h("Ssp-To")));
+    match asid {
+        Some(asid) if h("Ssp-To") != asid => {
+            wrong.push(format!("Ssp-To should be the ASID SDS lists on the provider's Device ({asid}), it is `{}`", h("Ssp-To")))
+        }
+        Some(_) => {}
+        None => wrong.push(format!(
+            "Ssp-To should be the ASID SDS lists on the provider's Device (new every run), and the candidate did not look the Device up (Device?organization=…|ODS&identifier=…|interaction); it sent `{}`",
+            h("Ssp-To")
+        )),
     }
     if h("Ssp-InteractionID") != Interaction::GetStructuredRecord.id() {
         wrong.push(format!(
@@ -154,7 +174,7 @@ fn claims(w: &RfaWorld) -> Result<Value, Failure> {
 }
 
 async fn token_audience(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let (_, address, _) = endpoint(w)?;
+    let (_, address) = endpoint(w)?;
     let c = claims(w)?;
     let started = first_call(w)?.started.clone();
     let sent = time::OffsetDateTime::parse(&started, &time::format_description::well_known::Rfc3339)

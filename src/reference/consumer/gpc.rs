@@ -18,12 +18,13 @@ use crate::reference::outcome::Outcome;
 /// record is filed.
 const FILED_TYPE: &str = "371530004";
 
-/// The endpoint address and ASID SDS lists for the practice, if any.
-async fn lookup(a: &Action, ods: &str) -> Result<Option<(String, String)>, Outcome> {
+/// What SDS lists for the practice's structured-record interaction, by
+/// resource type (`Endpoint`, `Device`): the first match, if any.
+async fn sds(a: &Action, kind: &str, ods: &str) -> Result<Option<Value>, Outcome> {
     let reply = call(
         http()
             .get(a.query(
-                "sds/FHIR/R4/Endpoint",
+                &format!("sds/FHIR/R4/{kind}"),
                 &[
                     ("organization", format!("{ODS_ORGANIZATION_SYSTEM}|{ods}")),
                     ("identifier", format!("{SERVICE_INTERACTION_SYSTEM}|{}", Interaction::GetStructuredRecord.id())),
@@ -36,18 +37,28 @@ async fn lookup(a: &Action, ods: &str) -> Result<Option<(String, String)>, Outco
     if !reply.ok() {
         return Err(super::failed("SDS", &reply));
     }
-    let body = reply.json();
-    let Some(endpoint) = body.pointer("/entry/0/resource") else { return Ok(None) };
+    Ok(reply.json().pointer("/entry/0/resource").cloned())
+}
+
+/// The endpoint address (SDS `Endpoint`) and ASID (SDS `Device`) for the
+/// practice, if SDS lists them.
+async fn lookup(s: &State, a: &Action, ods: &str) -> Result<Option<(String, String)>, Outcome> {
+    let Some(endpoint) = sds(a, "Endpoint", ods).await? else { return Ok(None) };
     let address = endpoint.get("address").and_then(Value::as_str).unwrap_or_default().to_string();
-    let asid = endpoint
-        .get("identifier")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|i| i.get("system").and_then(Value::as_str) == Some(SPINE_ASID_SYSTEM))
-        .and_then(|i| i.get("value").and_then(Value::as_str))
-        .unwrap_or_default()
-        .to_string();
+    let asid = if has(s, Defect::ConsumerSkipsSdsDevice) {
+        crate::national::NationalData::shared().map(|d| d.other_practice.asid.clone()).unwrap_or_default()
+    } else {
+        let device = sds(a, "Device", ods).await?.unwrap_or_default();
+        device
+            .get("identifier")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|i| i.get("system").and_then(Value::as_str) == Some(SPINE_ASID_SYSTEM))
+            .and_then(|i| i.get("value").and_then(Value::as_str))
+            .unwrap_or_default()
+            .to_string()
+    };
     Ok(Some((address, asid)))
 }
 
@@ -83,7 +94,7 @@ pub async fn retrieve(s: &State, a: &Action) -> Result<Vec<(&'static str, String
     let (address, asid) = if has(s, Defect::ConsumerSkipsSds) {
         guessed()?
     } else {
-        match lookup(a, &ods).await? {
+        match lookup(s, a, &ods).await? {
             Some(found) => found,
             None if has(s, Defect::ConsumerGuessesEndpoint) => guessed()?,
             None => {
