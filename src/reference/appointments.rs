@@ -26,8 +26,11 @@ type Shared = Arc<State>;
 #[derive(Debug, Default)]
 struct Book {
     by_id: HashMap<String, Value>,
-    /// Slots taken by a booked (not cancelled) appointment.
-    taken: HashSet<String>,
+    /// Slots taken by booked (not cancelled) appointments, with how many
+    /// hold each: a double booking (only under a defect) cancelled on one
+    /// side leaves the slot taken by the other, so the defect's harm stays
+    /// with the requirement it is for.
+    taken: HashMap<String, usize>,
 }
 
 /// The appointments the reference holds.
@@ -44,7 +47,7 @@ impl Appointments {
 
     /// The slots booked appointments hold, as one snapshot.
     pub fn taken(&self) -> HashSet<String> {
-        self.with(|b| b.taken.clone())
+        self.with(|b| b.taken.keys().cloned().collect())
     }
 
     /// The test data's past appointments (profile §23): patient20 and
@@ -234,7 +237,9 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     let rows = validate(s, &a)?;
     // The first of the slots already booked, if any.
     let taken = |b: &Book| {
-        rows.iter().find(|r| b.taken.contains(&r.id) && !d(Defect::BookingAllowsDoubleBooking)).map(|r| r.id.clone())
+        rows.iter()
+            .find(|r| b.taken.contains_key(&r.id) && !d(Defect::BookingAllowsDoubleBooking))
+            .map(|r| r.id.clone())
     };
     let refused = |slot: String| Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{slot} is already booked"));
     if d(Defect::BookingRace) {
@@ -258,7 +263,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
         // A defect keeps only the first slot of several.
         let held = if d(Defect::BookingKeepsFirstSlotOnly) { &rows[..1] } else { &rows[..] };
         for r in held {
-            b.taken.insert(r.id.clone());
+            *b.taken.entry(r.id.clone()).or_default() += 1;
         }
         b.by_id.insert(id.clone(), stored.clone());
         Ok(())
@@ -422,7 +427,12 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
         next["extension"] = Value::Array(ext);
         if !d(Defect::CancelKeepsSlot) {
             for slot in slot_ids(&current) {
-                b.taken.remove(&slot);
+                if let Some(n) = b.taken.get_mut(&slot) {
+                    *n -= 1;
+                    if *n == 0 {
+                        b.taken.remove(&slot);
+                    }
+                }
             }
         }
         b.by_id.insert(id.to_string(), next.clone());
