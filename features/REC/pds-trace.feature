@@ -12,7 +12,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
   Rule: A new patient is traced on PDS and registered under the NHS number PDS gives
 
     Scenario: a new patient from the trace pool
-      Given "newcomer" is the first of trace1 to trace6 the candidate does not hold
+      Given "newcomer" is the first of trace1 to trace1000 the candidate does not hold
       When the candidate is asked to register "newcomer"
       Then the candidate carried out the action
       And the candidate traced "newcomer" on PDS
@@ -22,9 +22,9 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
   Rule: Every PDS request carries its own X-Request-ID (a UUID), an X-Correlation-ID and a bearer token
 
     Scenario: two registrations, two traces
-      Given "first" is the first of trace7 to trace12 the candidate does not hold
+      Given "first" is the first of trace1001 to trace2000 the candidate does not hold
       And the candidate is asked to register "first"
-      And "second" is the first of trace13 to trace18 the candidate does not hold
+      And "second" is the first of trace2001 to trace3000 the candidate does not hold
       When the candidate is asked to register "second"
       Then the candidate made at least 2 requests of PDS
       And every PDS request carried a UUID in "X-Request-ID"

@@ -93,8 +93,11 @@ impl NationalData {
     }
 
     fn from_parts(file: File, pack: &FixturePack) -> Self {
-        let own = file.pds.len();
         let mut pds = file.pds;
+        let listed =
+            pds.iter().filter(|p| p.key.strip_prefix("trace").is_some_and(|n| n.parse::<u32>().is_ok())).count();
+        pds.extend(generated_pool(listed as u32 + 1..=POOL_SIZE));
+        let own = pds.len();
         for p in pack.on_pds() {
             let superseded = pack.patients.get(&p.key).map(|f| f.former_nhs_numbers.clone()).unwrap_or_default();
             pds.push(NationalPatient {
@@ -130,6 +133,71 @@ impl NationalData {
     }
 }
 
+/// How many trace-pool patients the hosted PDS holds: the features pick
+/// from three ranges of 1000, one patient a range a run, so a long-lived
+/// candidate is judged the same for 1000 runs.
+pub const POOL_SIZE: u32 = 3000;
+
+/// Surnames and given names for the generated pool; with a birth date a
+/// day apart each, no two generated patients share family name and birth
+/// date, so each trace finds exactly one.
+const FAMILIES: [&str; 24] = [
+    "Ashby", "Bramwell", "Calloway", "Darrow", "Eastwood", "Fenwick", "Garside", "Hartley", "Ibbotson", "Jessop",
+    "Kershaw", "Lockwood", "Marsden", "Newbould", "Oldroyd", "Pickles", "Quarmby", "Ramsden", "Sugden", "Thwaite",
+    "Uttley", "Varley", "Whiteley", "Yeadon",
+];
+const GIVEN: [(&str, &str); 12] = [
+    ("Alice", "female"),
+    ("Bernard", "male"),
+    ("Clara", "female"),
+    ("Desmond", "male"),
+    ("Edith", "female"),
+    ("Frank", "male"),
+    ("Gwen", "female"),
+    ("Harold", "male"),
+    ("Irene", "female"),
+    ("Jack", "male"),
+    ("Kathleen", "female"),
+    ("Leonard", "male"),
+];
+
+/// `trace{n}` for each n: deterministic, so every run (and a re-judge)
+/// sees the same pool. Written out here rather than listed in
+/// `fixtures/national.json`, where 3000 near-identical lines would hide
+/// the patients that each test one thing.
+fn generated_pool(keys: std::ops::RangeInclusive<u32>) -> Vec<NationalPatient> {
+    let first_day = time::macros::date!(1940 - 01 - 01);
+    // Numbers 9990100000 and up: clear of the fixtures' 99900xxxxx; those
+    // whose check digit would be 10 do not exist and are passed over.
+    let mut numbers = (999_010_000u64..).filter_map(|stem| {
+        let digits: Vec<u64> = stem.to_string().bytes().map(|b| u64::from(b - b'0')).collect();
+        let sum: u64 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+        match 11 - sum % 11 {
+            10 => None,
+            11 => Some(format!("{stem}0")),
+            c => Some(format!("{stem}{c}")),
+        }
+    });
+    keys.map(|n| {
+        let i = n as usize;
+        let (given, gender) = GIVEN[i % GIVEN.len()];
+        NationalPatient {
+            key: format!("trace{n}"),
+            nhs_number: numbers.next().unwrap_or_default(),
+            family: FAMILIES[i % FAMILIES.len()].to_string(),
+            given: given.to_string(),
+            gender: gender.to_string(),
+            birth_date: (first_day + time::Duration::days(i64::from(n))).to_string(),
+            postcode: Some(format!("LS{} {}AB", 1 + i % 28, i % 10)),
+            deceased: None,
+            superseded: Vec::new(),
+            restricted: false,
+            purpose: "Trace pool, generated (RFA-REC-046, 047).".into(),
+        }
+    })
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +209,26 @@ mod tests {
         assert_eq!(d.by_nhs_number("9990030146").map(|p| p.key.as_str()), Some("traceCurrent"));
         assert!(d.patient("traceDeceased").is_some_and(|p| p.deceased.is_some()));
         assert!(d.pds.len() > d.own, "PDS also serves the provider fixtures");
+    }
+
+    /// The pool is whole and every trace of it is unambiguous: valid, unique
+    /// NHS numbers, and no other PDS record with its family name and birth
+    /// date.
+    #[test]
+    fn the_trace_pool_has_pool_size_patients_each_traced_uniquely() {
+        let d = NationalData::embedded().expect("national.json");
+        let pool: Vec<&NationalPatient> = d.trace_pool().collect();
+        assert_eq!(pool.len(), POOL_SIZE as usize);
+        assert_eq!(pool.last().map(|p| p.key.as_str()), Some("trace3000"));
+        let mut numbers = std::collections::HashSet::new();
+        let mut traces = std::collections::HashMap::new();
+        for p in &d.pds {
+            assert!(numbers.insert(p.nhs_number.clone()), "{} repeats NHS number {}", p.key, p.nhs_number);
+            assert!(crate::nhs::validate(&p.nhs_number).is_ok(), "{}: {}", p.key, p.nhs_number);
+            *traces.entry((p.family.to_lowercase(), p.birth_date.clone())).or_insert(0) += 1;
+        }
+        for p in pool {
+            assert_eq!(traces[&(p.family.to_lowercase(), p.birth_date.clone())], 1, "{} is not traced uniquely", p.key);
+        }
     }
 }
