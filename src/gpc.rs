@@ -10,6 +10,17 @@ pub const NHS_NUMBER_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
 /// (very restricted `V`). [`CONFIDENTIALITY_SYSTEM`] is the STU3 one.
 pub const R4_CONFIDENTIALITY_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 
+/// The value of a resource's first identifier in this system.
+pub fn identifier<'a>(resource: &'a serde_json::Value, system: &str) -> Option<&'a str> {
+    resource
+        .get("identifier")?
+        .as_array()?
+        .iter()
+        .find(|i| i.get("system").and_then(serde_json::Value::as_str) == Some(system))?
+        .get("value")?
+        .as_str()
+}
+
 /// Whether a PDS Patient is restricted (or very restricted).
 pub fn restricted(patient: &serde_json::Value) -> bool {
     patient.pointer("/meta/security").and_then(serde_json::Value::as_array).into_iter().flatten().any(|l| {

@@ -104,15 +104,7 @@ impl RecordedRequest {
     /// The value of an identifier with this system in a JWT claim that is a
     /// resource (`requesting_practitioner`, `requesting_organization`).
     pub fn claimed_identifier(&self, claim: &str, system: &str) -> Option<&str> {
-        self.jwt_claims
-            .as_ref()?
-            .get(claim)?
-            .get("identifier")?
-            .as_array()?
-            .iter()
-            .find(|i| i.get("system").and_then(serde_json::Value::as_str) == Some(system))?
-            .get("value")?
-            .as_str()
+        crate::gpc::identifier(self.jwt_claims.as_ref()?.get(claim)?, system)
     }
 }
 

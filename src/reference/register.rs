@@ -72,12 +72,7 @@ impl Registrations {
 }
 
 fn nhs_number(p: &Value) -> Option<&str> {
-    p.get("identifier")?
-        .as_array()?
-        .iter()
-        .find(|i| i.get("system").and_then(Value::as_str) == Some(gpc::NHS_NUMBER_SYSTEM))?
-        .get("value")?
-        .as_str()
+    gpc::identifier(p, gpc::NHS_NUMBER_SYSTEM)
 }
 
 fn invalid(msg: impl Into<String>) -> Outcome {

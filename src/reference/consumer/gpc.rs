@@ -49,15 +49,7 @@ async fn lookup(s: &State, a: &Action, ods: &str) -> Result<Option<(String, Stri
         crate::national::NationalData::shared().map(|d| d.other_practice.asid.clone()).unwrap_or_default()
     } else {
         let device = sds(a, "Device", ods).await?.unwrap_or_default();
-        device
-            .get("identifier")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|i| i.get("system").and_then(Value::as_str) == Some(SPINE_ASID_SYSTEM))
-            .and_then(|i| i.get("value").and_then(Value::as_str))
-            .unwrap_or_default()
-            .to_string()
+        crate::gpc::identifier(&device, SPINE_ASID_SYSTEM).unwrap_or_default().to_string()
     };
     Ok(Some((address, asid)))
 }

@@ -110,16 +110,7 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
     } else {
         None
     }
-    .or_else(|| {
-        record
-            .get("identifier")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|i| i.get("system").and_then(Value::as_str) == Some(NHS_NUMBER_SYSTEM))
-            .and_then(|i| i.get("value").and_then(Value::as_str))
-            .map(str::to_string)
-    })
+    .or_else(|| crate::gpc::identifier(&record, NHS_NUMBER_SYSTEM).map(str::to_string))
     .ok_or_else(|| demographics("PDS's record carries no NHS number"))?;
     let patient = if has(s, Defect::KeepsTypedDemographics) && a.param("family").is_some() {
         typed
