@@ -545,13 +545,9 @@ mod tests {
         let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
         let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
         let client = reqwest::Client::new();
-        let search = |max: &str| {
-            let mut url =
-                format!("{}pds/FHIR/R4/Patient?family=Ashworth&birthdate=eq2001-01-01", services.url_for(&sid));
-            if !max.is_empty() {
-                url.push_str(&format!("&_max-results={max}"));
-            }
-            let req = client.get(url);
+        // The twins Ashworth, both born 2001-01-01; `q` follows the family name.
+        let search = |q: &str| {
+            let req = client.get(format!("{}pds/FHIR/R4/Patient?family=Ashworth{q}", services.url_for(&sid)));
             async move {
                 let r = req.send().await.expect("answered");
                 (
@@ -561,18 +557,30 @@ mod tests {
             }
         };
         let code = |b: &Value| b.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str).map(str::to_string);
-        let (status, body) = search("").await;
+        let (status, body) = search("&birthdate=eq2001-01-01").await;
         assert_eq!((status, body["total"].as_u64()), (200, Some(2)), "both twins by default: {body}");
-        let (status, body) = search("1").await;
+        let (status, body) = search("&birthdate=2001-01-01&_max-results=1").await;
         assert_eq!((status, code(&body).as_deref()), (200, Some("TOO_MANY_MATCHES")), "{body}");
         for bad in ["0", "51", "many"] {
-            let (status, body) = search(bad).await;
+            let (status, body) = search(&format!("&birthdate=eq2001-01-01&_max-results={bad}")).await;
             assert_eq!((status, code(&body).as_deref()), (400, Some("INVALID_VALUE")), "{bad}: {body}");
         }
-        let (status, body) = search("1&sex=female").await;
+        let (_, body) = search("&birthdate=ge2000-12-31&birthdate=le2001-01-01").await;
+        assert_eq!(body["total"].as_u64(), Some(2), "a birth-date range: {body}");
+        let (_, body) = search("&birthdate=ge2001-01-02").await;
+        assert_eq!(body["total"].as_u64(), Some(0), "born after both: {body}");
+        let (_, body) = search("&birthdate=ge1990-01-01&birthdate=le2000-12-31").await;
+        assert_eq!(body["total"].as_u64(), Some(0), "born before both (Ada Ashworth, 1961, before that): {body}");
+        let (status, body) = search("&birthdate=yesterday").await;
+        assert_eq!((status, code(&body).as_deref()), (400, Some("INVALID_SEARCH_DATA")), "{body}");
+        let (status, body) = search("&birthdate=eq2001-01-01&sex=female").await;
         assert_eq!((status, code(&body).as_deref()), (400, Some("ADDITIONAL_PROPERTIES")), "{body}");
         services.pds_finds_too_many(&sid);
-        assert_eq!(code(&search("").await.1).as_deref(), Some("TOO_MANY_MATCHES"), "as programmed");
+        assert_eq!(
+            code(&search("&birthdate=eq2001-01-01").await.1).as_deref(),
+            Some("TOO_MANY_MATCHES"),
+            "as programmed"
+        );
         services.stop().await;
     }
 

@@ -1,4 +1,5 @@
-//! A PDS-like patient trace (PDS FHIR R4: `GET Patient?family=&given=&gender=&birthdate=`
+//! A PDS-like patient trace (PDS FHIR R4: `GET Patient?family=&given=&gender=&birthdate=`,
+//! birth dates `eq`, `ge`, `le` or a range,
 //! and `GET Patient/{nhs}`): answers from the national data as PDS would,
 //! a superseded NHS number with the current record, more matches than
 //! `_max-results` (1 to 50, default 50 as for healthcare-worker access) as
@@ -72,9 +73,23 @@ pub async fn search(
     }
     let get =
         |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
-    let Some(birth) = get("birthdate") else {
+    if get("birthdate").is_none() {
         return fhir_error(StatusCode::BAD_REQUEST, "INVALID_SEARCH_DATA", "birthdate is required to trace a patient");
-    };
+    }
+    // `eq` (or no prefix), `ge`, `le`, and twice for a range, as PDS takes them.
+    let mut constraints = Vec::new();
+    for (_, v) in params.iter().filter(|(n, _)| n == "birthdate") {
+        match birth_constraint(v.trim()) {
+            Some(c) => constraints.push(c),
+            None => {
+                return fhir_error(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_SEARCH_DATA",
+                    &format!("Invalid value - '{v}' in field 'birthdate' (eq, ge or le and YYYY-MM-DD)"),
+                );
+            }
+        }
+    }
     let Some(family) = get("family") else {
         return fhir_error(StatusCode::BAD_REQUEST, "INVALID_SEARCH_DATA", "family is required to trace a patient");
     };
@@ -91,14 +106,13 @@ pub async fn search(
             );
         }
     };
-    let birth = birth.strip_prefix("eq").unwrap_or(&birth).to_string();
     let given = get("given").map(|g| g.to_lowercase());
     let gender = get("gender");
     let found: Vec<&NationalPatient> = h
         .data
         .pds
         .iter()
-        .filter(|p| p.family.eq_ignore_ascii_case(&family) && p.birth_date == birth)
+        .filter(|p| p.family.eq_ignore_ascii_case(&family) && constraints.iter().all(|c| born(&p.birth_date, c)))
         .filter(|p| given.as_ref().is_none_or(|g| p.given.to_lowercase().starts_with(g.as_str())))
         .filter(|p| gender.as_ref().is_none_or(|g| p.gender.eq_ignore_ascii_case(g)))
         .collect();
@@ -123,6 +137,26 @@ pub async fn search(
         "entry": entries
     });
     fhir(StatusCode::OK, &body)
+}
+
+/// A `birthdate` search value: the comparison (`eq`, `ge`, `le`) and the
+/// date (`YYYY-MM-DD`, which compares as text in date order).
+fn birth_constraint(v: &str) -> Option<(&str, String)> {
+    let (op, date) = match v.get(..2) {
+        Some(p @ ("eq" | "ge" | "le")) => (p, &v[2..]),
+        _ => ("eq", v),
+    };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date, format).ok()?;
+    Some((op, date.to_string()))
+}
+
+fn born(birth_date: &str, (op, date): &(&str, String)) -> bool {
+    match *op {
+        "ge" => birth_date >= date.as_str(),
+        "le" => birth_date <= date.as_str(),
+        _ => birth_date == date,
+    }
 }
 
 /// PDS's answer when more patients match than `_max-results` allows: a
