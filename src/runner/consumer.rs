@@ -165,13 +165,23 @@ fn lines() -> &'static Lines {
 pub async fn ask_tester(text: &str, bound: Duration) -> Answer {
     static PRINT: Mutex<()> = Mutex::new(());
     let mut rx = lines().lock().await;
-    // A line typed before this prompt answered an earlier one that timed out
-    // (or was typed ahead): it must not count as done for this action.
-    while rx.try_recv().is_ok() {}
-    {
+    let print = || {
         let _one = PRINT.lock();
         eprint!("{text}");
-    }
+    };
+    answer(&mut rx, print, bound).await
+}
+
+/// Prompts (`print`) and waits up to `bound` for the next line. A line
+/// typed before the prompt answered an earlier one that timed out (or was
+/// typed ahead): it is dropped, never taken as done for this action.
+async fn answer(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+    print: impl FnOnce(),
+    bound: Duration,
+) -> Answer {
+    while rx.try_recv().is_ok() {}
+    print();
     match tokio::time::timeout(bound, rx.recv()).await {
         Err(_) => Answer::Skip(format!("the tester did not answer within {} s", bound.as_secs())),
         Ok(None) => Answer::Skip("standard input is closed: no tester to carry out the action".into()),
@@ -183,6 +193,25 @@ pub async fn ask_tester(text: &str, bound: Duration) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A late Enter, typed after its prompt timed out, is not taken by the
+    /// next prompt; a line typed after the prompt is.
+    #[tokio::test]
+    async fn a_line_typed_before_the_prompt_does_not_answer_it() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        tx.send(String::new()).expect("send");
+        let late = answer(&mut rx, || {}, Duration::from_millis(50)).await;
+        assert_eq!(late, Answer::Skip("the tester did not answer within 0 s".into()));
+        let tx2 = tx.clone();
+        let now = answer(&mut rx, move || tx2.send(String::new()).expect("send"), Duration::from_secs(5)).await;
+        assert_eq!(now, Answer::Done, "typed once the prompt is out");
+        let tx3 = tx.clone();
+        let skip = answer(&mut rx, move || tx3.send("SKIP".into()).expect("send"), Duration::from_secs(5)).await;
+        assert_eq!(skip, Answer::Skip("the tester skipped the action".into()));
+        drop(tx);
+        let closed = answer(&mut rx, || {}, Duration::from_secs(5)).await;
+        assert!(matches!(closed, Answer::Skip(why) if why.contains("closed")));
+    }
 
     #[test]
     fn every_action_is_described_and_the_body_names_it() {
