@@ -21,6 +21,12 @@ pub fn identifier<'a>(resource: &'a serde_json::Value, system: &str) -> Option<&
         .as_str()
 }
 
+/// The `meta.security` label PDS gives a patient: `R` restricted, or `U`.
+pub fn confidentiality_label(restricted: bool) -> serde_json::Value {
+    let (code, display) = if restricted { ("R", "restricted") } else { ("U", "unrestricted") };
+    serde_json::json!({ "system": R4_CONFIDENTIALITY_SYSTEM, "code": code, "display": display })
+}
+
 /// Whether a PDS Patient is restricted (or very restricted).
 pub fn restricted(patient: &serde_json::Value) -> bool {
     patient.pointer("/meta/security").and_then(serde_json::Value::as_array).into_iter().flatten().any(|l| {

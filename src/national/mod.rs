@@ -377,13 +377,16 @@ async fn unknown(req: Request) -> Response {
 }
 
 /// An R4 OperationOutcome, as PDS, EPS and SDS answer errors.
+/// The code system of the NHS R4 APIs' error and warning codes.
+const SPINE_R4_CODES: &str = "https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode";
+
 fn fhir_error(status: StatusCode, code: &str, diagnostics: &str) -> Response {
     let body = json!({
         "resourceType": "OperationOutcome",
         "issue": [{
             "severity": "error",
             "code": if status.is_server_error() { "exception" } else { "invalid" },
-            "details": { "coding": [{ "system": "https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode", "code": code }] },
+            "details": { "coding": [{ "system": SPINE_R4_CODES, "code": code }] },
             "diagnostics": diagnostics
         }]
     });
@@ -536,6 +539,12 @@ mod tests {
         services.stop().await;
     }
 
+    /// A GET's status and JSON body (null when it has none).
+    async fn get_json(url: String) -> (u16, Value) {
+        let r = reqwest::get(url).await.expect("answered");
+        (r.status().as_u16(), serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default())
+    }
+
     /// PDS's `_max-results`: more matches than it allows answer 200 with a
     /// TOO_MANY_MATCHES OperationOutcome, a value out of 1..=50 is refused;
     /// so is a parameter PDS does not know.
@@ -544,18 +553,8 @@ mod tests {
         let data = NationalData::embedded().expect("national data");
         let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
         let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
-        let client = reqwest::Client::new();
         // The twins Ashworth, both born 2001-01-01; `q` follows the family name.
-        let search = |q: &str| {
-            let req = client.get(format!("{}pds/FHIR/R4/Patient?family=Ashworth{q}", services.url_for(&sid)));
-            async move {
-                let r = req.send().await.expect("answered");
-                (
-                    r.status().as_u16(),
-                    serde_json::from_slice::<Value>(&r.bytes().await.unwrap_or_default()).unwrap_or_default(),
-                )
-            }
-        };
+        let search = |q: &str| get_json(format!("{}pds/FHIR/R4/Patient?family=Ashworth{q}", services.url_for(&sid)));
         let code = |b: &Value| b.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str).map(str::to_string);
         let (status, body) = search("&birthdate=eq2001-01-01").await;
         assert_eq!((status, body["total"].as_u64()), (200, Some(2)), "both twins by default: {body}");
@@ -598,12 +597,9 @@ mod tests {
             crate::gpc::SERVICE_INTERACTION_SYSTEM,
             crate::gpc::Interaction::GetStructuredRecord.id()
         );
-        let client = reqwest::Client::new();
         let mut found = Vec::new();
         for kind in ["Endpoint", "Device"] {
-            let url = format!("{}sds/FHIR/R4/{kind}{query}", services.url_for(&sid));
-            let r = client.get(url).send().await.expect("answered");
-            let body: Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
+            let (_, body) = get_json(format!("{}sds/FHIR/R4/{kind}{query}", services.url_for(&sid))).await;
             found.push(body.pointer("/entry/0/resource").cloned().unwrap_or_default());
         }
         let asids = |r: &Value| r.to_string().matches(crate::gpc::SPINE_ASID_SYSTEM).count();

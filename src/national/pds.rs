@@ -18,12 +18,11 @@ use crate::gpc::{self, NHS_NUMBER_SYSTEM};
 /// `R` in `meta.security` and comes without address (PDS also removes
 /// telecom, contact and registered GP, which these records do not carry).
 pub fn resource(p: &NationalPatient) -> Value {
-    let (code, display) = if p.restricted { ("R", "restricted") } else { ("U", "unrestricted") };
     let mut r = json!({
         "resourceType": "Patient",
         "id": p.nhs_number,
         "identifier": [{ "system": NHS_NUMBER_SYSTEM, "value": p.nhs_number }],
-        "meta": { "versionId": "1", "security": [{ "system": gpc::R4_CONFIDENTIALITY_SYSTEM, "code": code, "display": display }] },
+        "meta": { "versionId": "1", "security": [gpc::confidentiality_label(p.restricted)] },
         "name": [{ "use": "usual", "family": p.family, "given": [p.given] }],
         "gender": p.gender,
         "birthDate": p.birth_date,
@@ -94,11 +93,10 @@ pub async fn search(
         return fhir_error(StatusCode::BAD_REQUEST, "INVALID_SEARCH_DATA", "family is required to trace a patient");
     };
     // Healthcare-worker access: up to 50 matches, 50 by default.
-    let max = match get("_max-results").map(|m| m.parse::<usize>()) {
+    let max = match get("_max-results").map(|m| (m.parse::<usize>().ok().filter(|n| (1..=50).contains(n)), m)) {
         None => 50,
-        Some(Ok(m)) if (1..=50).contains(&m) => m,
-        Some(_) => {
-            let m = get("_max-results").unwrap_or_default();
+        Some((Some(n), _)) => n,
+        Some((None, m)) => {
             return fhir_error(
                 StatusCode::BAD_REQUEST,
                 "INVALID_VALUE",
@@ -169,7 +167,7 @@ fn too_many_matches() -> Value {
             "severity": "information",
             "code": "multiple-matches",
             "details": { "coding": [{
-                "system": "https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode",
+                "system": super::SPINE_R4_CODES,
                 "version": "1",
                 "code": "TOO_MANY_MATCHES",
                 "display": "Too Many Matches"

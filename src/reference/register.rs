@@ -44,22 +44,13 @@ impl Registrations {
         f(&mut guard)
     }
 
-    /// The logical ids of patients registered through the API with this NHS number.
-    pub fn ids_for(&self, number: &str) -> Vec<String> {
+    /// The logical ids of patients registered through the API with this NHS
+    /// number: those PDS restricts only with `restricted_too` (GP Connect
+    /// does not find them).
+    pub fn ids_for(&self, number: &str, restricted_too: bool) -> Vec<String> {
         self.with(|all| {
             all.iter()
-                .filter(|p| nhs_number(p) == Some(number))
-                .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        })
-    }
-
-    /// Those of [`Self::ids_for`] GP Connect may find: not restricted,
-    /// unless `hidden_too`.
-    pub fn searchable_ids_for(&self, number: &str, hidden_too: bool) -> Vec<String> {
-        self.with(|all| {
-            all.iter()
-                .filter(|p| nhs_number(p) == Some(number) && (hidden_too || !gpc::restricted(p)))
+                .filter(|p| nhs_number(p) == Some(number) && (restricted_too || !gpc::restricted(p)))
                 .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_string))
                 .collect()
         })
@@ -194,7 +185,7 @@ pub(super) fn enrol_as(s: &State, number: &str, patient: &Value, restricted: boo
     let today = &instant(now())[..10];
     let kind = if d(Defect::RegisterAsRegular) { ("R", "Regular") } else { ("T", "Temporary") };
     let org = s.store.organization.get("id").and_then(Value::as_str).unwrap_or_default();
-    let stored = json!({
+    let mut stored = json!({
         "resourceType": "Patient",
         "id": id,
         "meta": { "versionId": "1", "profile": [gpc::PATIENT_PROFILE] },
@@ -223,10 +214,8 @@ pub(super) fn enrol_as(s: &State, number: &str, patient: &Value, restricted: boo
         "birthDate": patient.get("birthDate").cloned().unwrap_or(Value::Null),
         "managingOrganization": { "reference": format!("Organization/{org}") }
     });
-    let mut stored = stored;
     if restricted {
-        stored["meta"]["security"] =
-            json!([{ "system": gpc::R4_CONFIDENTIALITY_SYSTEM, "code": "R", "display": "restricted" }]);
+        stored["meta"]["security"] = json!([gpc::confidentiality_label(true)]);
     }
     s.registrations.with(|all| all.push(stored.clone()));
     Ok(stored)

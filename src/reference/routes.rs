@@ -219,7 +219,7 @@ fn find_patients(
     }
     if d(Defect::UnknownPatient404)
         && s.store.by_nhs_number(number).next().is_none()
-        && s.registrations.ids_for(number).is_empty()
+        && s.registrations.ids_for(number, true).is_empty()
     {
         return bad(SpineCode::PatientNotFound, "no patient with that NHS number");
     }
@@ -231,7 +231,7 @@ fn find_patients(
         .collect();
     // Patients registered since (temporary residents) are the practice's
     // too; those PDS restricts are sensitive, as patient9 is.
-    ids.extend(s.registrations.searchable_ids_for(number, hidden_too));
+    ids.extend(s.registrations.ids_for(number, hidden_too));
     Ok(ids)
 }
 

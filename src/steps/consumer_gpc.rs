@@ -73,7 +73,7 @@ fn lookup(w: &RfaWorld) -> Option<(usize, String)> {
 /// looked it up (it is new every run).
 fn device_asid(w: &RfaWorld) -> Option<String> {
     let (_, device) = sds_answer(w, "Device")?;
-    super::bundle::identifiers(&device, SPINE_ASID_SYSTEM).first().map(|s| s.to_string())
+    gpc::identifier(&device, SPINE_ASID_SYSTEM).map(str::to_string)
 }
 
 /// The GP Connect requests, with their position among all requests.
