@@ -34,6 +34,7 @@ pub mod runner;
 pub mod schemas;
 pub mod signing;
 pub mod steps;
+pub mod support;
 pub mod terminology;
 pub mod tls;
 pub mod verdict;

@@ -4,11 +4,10 @@
 //! against them. Extend freely; renaming or removing a field needs a new
 //! `format` version.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{Catalogue, RequirementHead};
 use crate::config::CandidateConfig;
-use crate::dossier::Mode;
 use crate::verdict::{Counts, LotVerdict, RequirementResult, Verdict};
 
 pub const CATALOGUE_FORMAT: &str = "rfa-catalogue/1";
@@ -83,6 +82,7 @@ impl CatalogueDoc {
     }
 }
 
+/// One entry of `rfa reference defects --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DefectDoc {
     pub name: &'static str,
@@ -90,12 +90,6 @@ pub struct DefectDoc {
     pub targets: Vec<&'static str>,
 }
 
-pub fn defects_doc() -> Vec<DefectDoc> {
-    crate::reference::defects::ALL
-        .iter()
-        .map(|d| DefectDoc { name: d.name(), description: d.description(), targets: d.targets().to_vec() })
-        .collect()
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HarnessRef {
@@ -124,18 +118,25 @@ impl CandidateRef {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct RunInfo {
+/// How a run went: when, how wide, and what narrowed it. One contract for
+/// `results.json` and the dossier's statement (which re-judging reads back,
+/// so unknown fields are refused there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRecord {
     pub started: String,
     pub finished: String,
     pub duration_ms: f64,
     pub concurrency: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
-    /// Other narrowing (`--requirement`, `--area`, `--rerun-failed`, `--shard`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Any other narrowing of the pack (`--requirement`, `--area`,
+    /// `--rerun-failed`, `--shard`), as the command line gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<String>,
-    /// The date the run took as today (`YYYY-MM-DD`; `RFA_TODAY` if set).
+    /// The date the run took as today (`YYYY-MM-DD`; `RFA_TODAY` if set):
+    /// re-judging replays it, so dated requests (free slots, arrivals) are
+    /// rebuilt as recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub today: Option<String>,
 }
@@ -154,14 +155,14 @@ pub struct ResultsDoc<'a> {
     pub candidate: CandidateRef,
     /// `self-test` (a supplier's own run) or `formal` (an assurance run).
     pub mode: &'static str,
-    pub run: RunInfo,
+    pub run: RunRecord,
     pub summary: Summary,
     pub lots: &'a [LotVerdict],
     pub requirements: &'a [RequirementResult],
 }
 
 impl<'a> ResultsDoc<'a> {
-    pub fn new(c: &Catalogue, candidate: &CandidateConfig, run: RunInfo, mode: Mode, v: &'a Verdict) -> Self {
+    pub fn new(c: &Catalogue, candidate: &CandidateConfig, run: RunRecord, mode: Mode, v: &'a Verdict) -> Self {
         Self {
             format: RESULTS_FORMAT,
             harness: HARNESS,
@@ -172,6 +173,25 @@ impl<'a> ResultsDoc<'a> {
             summary: Summary { requirements: v.summary.clone(), scenarios: v.scenario_counts() },
             lots: &v.lots,
             requirements: &v.requirements,
+        }
+    }
+}
+
+/// Who ran it and why: a result or dossier is a self-test or a formal run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// A supplier's own run.
+    SelfTest,
+    /// An assurance team's accreditation run: the official pack, whole.
+    Formal,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SelfTest => "self-test",
+            Self::Formal => "formal",
         }
     }
 }

@@ -541,3 +541,40 @@ fn concurrent_double_booking_is_judged_the_same_20_runs_in_a_row() {
         }
     }
 }
+
+/// A run cut short must not leave an earlier run's outputs beside its own:
+/// every registered output is cleared before anything is sent, so what is
+/// left after a kill is this run's or nothing.
+#[test]
+fn an_interrupted_run_leaves_no_stale_output() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let names = [
+        "results.json",
+        "junit.xml",
+        "cucumber.json",
+        "report.html",
+        "evidence.ndjson",
+        "scenarios.ndjson",
+        "statement.json",
+        "dossier.json",
+    ];
+    for n in names {
+        std::fs::write(out.path().join(n), b"stale, from an earlier run").expect("write");
+    }
+    let mut child = common::rfa()
+        .args(["run", "-q", "--out", out.path().to_str().expect("utf8")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn rfa");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while out.path().join("results.json").exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    for n in names {
+        let stale = std::fs::read(out.path().join(n)).is_ok_and(|b| b.starts_with(b"stale"));
+        assert!(!stale, "{n} from the earlier run survived the interrupted one");
+    }
+}

@@ -9,14 +9,14 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::load_catalogue;
-use super::outputs::{Outputs, write_all};
+use crate::report::outputs::{Outputs, write_all};
 use crate::catalogue::{PackFiles, ScenarioKey};
 use crate::config::CandidateConfig;
 use crate::dossier::statement::Statement;
 use crate::dossier::verify;
 use crate::evidence::Exchange;
 use crate::evidence::bundle::{self, EVIDENCE_FILE, EvidenceLog};
-use crate::model::RunInfo;
+use crate::model::RunRecord;
 use crate::report::terminal;
 use crate::signing::SecretKey;
 use crate::verdict::{Outcome, RequirementResult, Verdict};
@@ -146,7 +146,14 @@ pub async fn merge(a: MergeArgs) -> anyhow::Result<u8> {
     }
 
     // One evidence bundle, renumbered, with the results pointing into it.
+    // The merged outputs replace whatever an earlier run or merge left in
+    // --out; a shard's own directory would lose that shard, so it is refused.
+    let same = |d: &std::path::Path| d.canonicalize().ok().is_some_and(|d| a.out.canonicalize().ok() == Some(d));
+    if let Some(s) = shards.iter().find(|s| same(&s.dir)) {
+        bail!("--out {} is one of the shards being merged; choose another directory", s.dir.display());
+    }
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    crate::report::outputs::clear_stale(&a.out);
     let mut log =
         EvidenceLog::create(&a.out.join(EVIDENCE_FILE)).with_context(|| format!("writing {}", a.out.display()))?;
     let mut evidence: HashMap<ScenarioKey, Vec<Exchange>> = HashMap::new();
@@ -175,7 +182,7 @@ pub async fn merge(a: MergeArgs) -> anyhow::Result<u8> {
         (Some(a), Some(b)) => (b - a).as_seconds_f64() * 1000.0,
         _ => 0.0,
     };
-    let info = RunInfo {
+    let info = RunRecord {
         started,
         finished,
         duration_ms: wall_ms,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::catalogue::{Catalogue, PackFiles};
-use crate::model::{CatalogueDoc, defects_doc};
+use crate::model::{CatalogueDoc, DefectDoc};
 
 use crate::steps::StepTable;
 
@@ -31,7 +31,6 @@ macro_rules! out {
 mod dossier;
 mod fixtures;
 mod merge;
-mod outputs;
 mod reference;
 mod register;
 mod run;
@@ -233,7 +232,10 @@ fn catalogue(args: CatalogueArgs) -> anyhow::Result<u8> {
 }
 
 fn list_defects(format: Format) -> anyhow::Result<u8> {
-    let doc = defects_doc();
+    let doc: Vec<DefectDoc> = crate::reference::defects::ALL
+        .iter()
+        .map(|d| DefectDoc { name: d.name(), description: d.description(), targets: d.targets().to_vec() })
+        .collect();
     match format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(&doc)?),
         Format::Table => {

@@ -14,11 +14,11 @@ use crate::attest;
 use crate::catalogue::PackFiles;
 use crate::config::CandidateConfig;
 use crate::dossier::statement::{ConfigRecord, Mode};
-use crate::evidence::bundle::{EVIDENCE_FILE, Recorder};
+use crate::evidence::bundle::Recorder;
 use crate::fixtures::FixturePack;
-use crate::model::RunInfo;
+use crate::model::RunRecord;
 use crate::reference::{self, Defect, DefectSet};
-use crate::report::terminal;
+use crate::report::{outputs, terminal};
 use crate::runner::{self, Progress, RunPlan, ScenarioOutcome, Selection, TagFilter};
 use crate::signing::{PublicKey, SecretKey};
 use crate::verdict;
@@ -227,7 +227,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
-    clear_stale_outputs(&args.out);
+    outputs::clear_stale(&args.out);
     let recorder =
         Recorder::to_dir(&args.out).with_context(|| format!("cannot write evidence into {}", args.out.display()))?;
 
@@ -309,7 +309,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
 
     let v = verdict::judge(&catalogue, &output, skip_reason.as_deref(), &attested);
     let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    let info = RunInfo {
+    let info = RunRecord {
         started: fmt(output.started),
         finished: fmt(output.finished),
         duration_ms: output.duration.as_secs_f64() * 1000.0,
@@ -319,7 +319,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         today: Some(crate::clock::ymd(output.today)),
     };
     let bundle = output.bundle.clone().context("the evidence bundle was not written")?;
-    let written = super::outputs::write_all(super::outputs::Outputs {
+    let written = outputs::write_all(outputs::Outputs {
         out: &args.out,
         catalogue: &catalogue,
         official_digest: &official,
@@ -350,13 +350,6 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     Ok(v.exit_code())
 }
 
-/// Outputs of an earlier run in the same directory would be mistaken for
-/// this run's if it is interrupted; remove them before it starts.
-fn clear_stale_outputs(dir: &Path) {
-    for name in ["results.json", "junit.xml", "statement.json", "dossier.json", "scenarios.ndjson", EVIDENCE_FILE] {
-        let _ = std::fs::remove_file(dir.join(name));
-    }
-}
 
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {

@@ -42,23 +42,7 @@ pub struct Subject {
     pub digest: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    /// A supplier's own run.
-    SelfTest,
-    /// An assurance team's accreditation run: the official pack, whole.
-    Formal,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SelfTest => "self-test",
-            Self::Formal => "formal",
-        }
-    }
-}
+pub use crate::model::Mode;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -85,24 +69,8 @@ pub struct ConfigRecord {
     pub public: PublicConfig,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RunRecord {
-    pub started: String,
-    pub finished: String,
-    pub duration_ms: f64,
-    pub concurrency: usize,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
-    /// Any other narrowing of the pack (`--requirement`, `--area`,
-    /// `--rerun-failed`, `--shard`), as the command line gave it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selection: Option<String>,
-    /// The date the run took as today (`YYYY-MM-DD`): re-judging replays it,
-    /// so dated requests (free slots, arrivals) are rebuilt as recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub today: Option<String>,
-}
+/// The run record is the same contract as in `results.json`.
+pub use crate::model::RunRecord;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

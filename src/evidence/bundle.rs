@@ -14,6 +14,8 @@ use super::Exchange;
 use crate::catalogue::ScenarioKey;
 
 pub const EVIDENCE_FILE: &str = "evidence.ndjson";
+/// Each scenario's outcome as soon as it is known (a run in progress can be watched).
+pub const SCENARIOS_FILE: &str = "scenarios.ndjson";
 
 /// One line of the bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -211,7 +213,7 @@ impl Recorder {
     pub fn to_dir(dir: &Path) -> std::io::Result<Self> {
         Ok(Self {
             evidence: Some(EvidenceLog::create(&dir.join(EVIDENCE_FILE))?),
-            scenarios: Some(BufWriter::new(File::create(dir.join("scenarios.ndjson"))?)),
+            scenarios: Some(BufWriter::new(File::create(dir.join(SCENARIOS_FILE))?)),
             ..Self::default()
         })
     }

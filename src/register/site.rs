@@ -124,12 +124,12 @@ pub fn publish(reg: &Register, out: &Path, at: OffsetDateTime) -> Result<usize, 
     std::fs::create_dir_all(out.join("dossiers")).map_err(io(out))?;
     let doc = document(reg, at);
     let json = serde_json::to_string_pretty(&doc).map_err(|e| RegisterError::Usage(e.to_string()))?;
-    crate::report::write_atomic(&out.join("accredited.json"), json.as_bytes()).map_err(io(out))?;
+    crate::support::fs::write_atomic(&out.join("accredited.json"), json.as_bytes()).map_err(io(out))?;
     // Embedded in a <script> element: no `<` may survive, or `</script>` in a
     // supplier's name would end it.
     let embedded = json.replace('<', "\\u003c");
     let html = TEMPLATE.replace("/*DATA*/null", &embedded).replace("{{ORIGIN}}", &escape(&reg.policy.origin));
-    crate::report::write_atomic(&out.join("index.html"), html.as_bytes()).map_err(io(out))?;
+    crate::support::fs::write_atomic(&out.join("index.html"), html.as_bytes()).map_err(io(out))?;
     for name in [super::log::LOG_FILE, super::log::CHECKPOINTS_FILE] {
         std::fs::copy(reg.dir.join(name), out.join(name)).map_err(io(&reg.dir.join(name)))?;
     }

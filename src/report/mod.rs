@@ -1,21 +1,9 @@
 //! Outputs of a run, each a small consumer of the same verdict: the terminal
-//! summary, `results.json` and `junit.xml`.
+//! summary, `results.json`, `junit.xml`, `cucumber.json`, `report.html` and
+//! the statement/dossier. [`outputs`] is the one registry of their files.
 
 pub mod cucumber;
 pub mod html;
 pub mod junit;
+pub mod outputs;
 pub mod terminal;
-
-use std::path::{Path, PathBuf};
-
-/// Writes a file so that a reader never sees half of it: write a sibling
-/// temporary file, then rename over the target.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp: PathBuf = {
-        let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        name.push(".tmp");
-        path.with_file_name(name)
-    };
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}

@@ -1,0 +1,3 @@
+//! Plumbing every stage may use and none owns: files written whole.
+
+pub mod fs;
