@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
@@ -349,7 +349,6 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     }
     Ok(v.exit_code())
 }
-
 
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {

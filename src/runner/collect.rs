@@ -9,9 +9,9 @@ use std::time::Instant;
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, Writer, gherkin, parser};
 
-use super::world::{Failure, RfaWorld};
 use crate::catalogue::ScenarioKey;
 use crate::evidence::bundle::Recorder;
+use crate::steps::{Failure, RfaWorld};
 
 /// How one scenario ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

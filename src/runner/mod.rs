@@ -3,8 +3,6 @@
 //! exchanges behind it. Judging is the next stage's job (`verdict`).
 
 pub mod collect;
-pub mod consumer;
-pub mod world;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -20,9 +18,8 @@ use crate::config::CandidateConfig;
 use crate::evidence::Exchange;
 use crate::evidence::bundle::{BundleSummary, Recorder};
 use crate::schemas::Schemas;
-use crate::steps::StepTable;
+use crate::steps::{Consumer, RfaWorld, RunContext, StepTable};
 pub use collect::{Progress, ProgressFn, ScenarioOutcome, ScenarioRecord};
-use world::{RfaWorld, RunContext};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -212,7 +209,7 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
         }
         _ => None,
     };
-    let consumer = consumer::Consumer::new(settings, services.clone(), plan.non_interactive);
+    let consumer = Consumer::new(settings, services.clone(), plan.non_interactive);
     let ctx = Arc::new(RunContext { client: plan.client, schemas: Schemas::shared()?, consumer });
     let mut recorder = plan.recorder;
     recorder.name_scenarios(

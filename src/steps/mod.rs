@@ -3,43 +3,30 @@
 //! message that says what the requirement expects and what the candidate did.
 //! `docs/steps.md` lists them for pack authors.
 
+pub mod common;
+pub mod world;
+
+// One module per requirement area; `consumer` is the candidate as a client
+// of the national services, which several areas judge.
 mod acc;
-mod appointment_changes;
-mod appointments;
-mod audit;
-mod bundle;
-mod claims;
+mod com;
 mod consumer;
-mod consumer_eps;
-mod consumer_gpc;
-mod consumer_mesh;
-mod consumer_pds;
-mod devices;
-mod directory;
-mod dispensing;
-mod documents;
-mod entries;
-mod entry_search;
-mod filing;
-mod http;
+mod dev;
+mod dsp;
+mod eps;
+mod fin;
 mod inf;
-mod keys;
-mod knowledge;
-mod messages;
-mod patient_online;
-mod prescribing;
-mod record;
-mod register;
-mod slots;
-mod structured;
-mod transport;
+mod knw;
+mod onl;
+mod rec;
 
 use cucumber::gherkin::{self, StepType};
 use cucumber::step::{Collection, Context};
 use regex::Regex;
 
 use crate::catalogue::StepMatcher;
-use crate::runner::world::{Failure, RfaWorld, StepResult};
+pub use common::hosted::Consumer;
+pub use world::{Failure, RfaWorld, RunContext, StepResult};
 
 /// One step definition.
 pub struct StepDef {
@@ -102,7 +89,7 @@ macro_rules! step {
             doc: $doc,
             func: {
                 fn adapter<'a>(
-                    w: &'a mut $crate::runner::world::RfaWorld,
+                    w: &'a mut $crate::steps::world::RfaWorld,
                     ctx: cucumber::step::Context,
                 ) -> futures::future::LocalBoxFuture<'a, ()> {
                     Box::pin(async move { $crate::steps::conclude($f(w, &$crate::steps::Args::from(ctx)).await) })
@@ -122,34 +109,22 @@ impl From<Context> for Args {
 
 /// Every step definition.
 pub fn registry() -> Vec<StepDef> {
-    let mut all = http::steps();
-    all.extend(acc::steps());
-    all.extend(inf::steps());
-    all.extend(directory::steps());
-    all.extend(structured::steps());
-    all.extend(record::steps());
-    all.extend(documents::steps());
-    all.extend(entries::steps());
-    all.extend(entry_search::steps());
-    all.extend(audit::steps());
-    all.extend(register::steps());
-    all.extend(slots::steps());
-    all.extend(appointments::steps());
-    all.extend(appointment_changes::steps());
-    all.extend(patient_online::steps());
-    all.extend(prescribing::steps());
-    all.extend(dispensing::steps());
-    all.extend(knowledge::steps());
-    all.extend(claims::steps());
-    all.extend(transport::steps());
-    all.extend(devices::steps());
-    all.extend(messages::steps());
-    all.extend(filing::steps());
-    all.extend(consumer::steps());
-    all.extend(consumer_pds::steps());
-    all.extend(consumer_eps::steps());
-    all.extend(consumer_gpc::steps());
-    all.extend(consumer_mesh::steps());
+    let mut all = common::http::steps();
+    for area in [
+        acc::steps(),
+        inf::steps(),
+        rec::steps(),
+        onl::steps(),
+        eps::steps(),
+        dsp::steps(),
+        knw::steps(),
+        fin::steps(),
+        dev::steps(),
+        com::steps(),
+        consumer::steps(),
+    ] {
+        all.extend(area);
+    }
     all
 }
 

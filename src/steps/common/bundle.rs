@@ -1,0 +1,75 @@
+//! Reading searchset Bundles and business identifiers, shared by the patient
+//! and directory steps.
+
+use serde_json::Value;
+
+use crate::client::RequestSpec;
+use crate::steps::common::http::{check_schema, resource};
+use crate::steps::world::{Failure, RfaWorld};
+
+pub fn entries(bundle: &Value) -> Vec<&Value> {
+    bundle.get("entry").and_then(Value::as_array).into_iter().flatten().collect()
+}
+
+/// The resources of this type in a Bundle's entries.
+pub fn resources<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
+    entries(bundle)
+        .into_iter()
+        .filter_map(|e| e.get("resource"))
+        .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
+        .collect()
+}
+
+/// The values of a resource's identifiers in this system.
+pub fn identifiers<'a>(r: &'a Value, system: &str) -> Vec<&'a str> {
+    r.get("identifier")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|i| i.get("system").and_then(Value::as_str) == Some(system))
+        .filter_map(|i| i.get("value").and_then(Value::as_str))
+        .collect()
+}
+
+/// The response as a searchset Bundle (schema-checked).
+pub fn searchset(w: &RfaWorld) -> Result<Value, Failure> {
+    let status = w.response()?.status;
+    if status != 200 {
+        return w.fail(format!("expected a searchset Bundle with HTTP 200, got HTTP {status}"));
+    }
+    let b = resource(w, "Bundle")?;
+    check_schema(w, "searchset-bundle", &b)?;
+    Ok(b)
+}
+
+/// Finds a resource's logical id the way a consumer does: by searching on
+/// its business identifier first (the search is part of the evidence). A
+/// search that does not find it fails the scenario as a setup failure, with
+/// the exchange, since the read cannot be judged without it.
+pub async fn resolve(
+    w: &mut RfaWorld,
+    search: &RequestSpec,
+    ty: &str,
+    system: &str,
+    value: &str,
+    label: &str,
+) -> Result<String, Failure> {
+    // A lookup, not the thing tested: made as the practice.
+    let resp = w.send_as_practice(search).await?;
+    let setup = |why: String| {
+        Failure::Assert(format!(
+            "setup: the logical id of {label} could not be found by {ty} search, so the read cannot be tested: {why}\n    exchange: {}",
+            w.last_exchange()
+        ))
+    };
+    if resp.status != 200 {
+        return Err(setup(format!("the search answered HTTP {}", resp.status)));
+    }
+    let body = resp.json().map_err(setup)?;
+    resources(&body, ty)
+        .into_iter()
+        .find(|r| identifiers(r, system).contains(&value))
+        .and_then(|r| r.get("id").and_then(Value::as_str))
+        .map(str::to_string)
+        .ok_or_else(|| setup(format!("no {ty} with that identifier and an id was returned")))
+}

@@ -1,0 +1,302 @@
+//! Generic request-building and response steps: headers, methods, paths,
+//! query strings, status codes, OperationOutcomes, media types, schemas.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::client::{HeaderEdit, RequestSpec};
+use crate::gpc::{self, Interaction};
+use crate::steps::world::{Failure, RfaWorld, StepResult};
+use crate::steps::{Args, StepDef, step};
+
+pub fn steps() -> Vec<StepDef> {
+    vec![
+        step!(Given r#"^a metadata request$"# => metadata_request, "Begins a request for the CapabilityStatement (`GET [base]/metadata`, read:metadata-1)."),
+        step!(Given r#"^a (structured|documents) metadata request$"# => capability_metadata_request, "Begins a request for the Access Record Structured or Access Document CapabilityStatement (`GET [structured]/metadata`, `GET [documents]/metadata`)."),
+        step!(Given r#"^the "([^"]+)" header is removed$"# => header_removed, "Leaves a header out of the request (e.g. `\"Ssp-TraceID\"`)."),
+        step!(Given r#"^the "([^"]+)" header is "([^"]*)"$"# => header_set, "Sends a header with this exact value instead of the conformant one."),
+        step!(Given r#"^the Authorization header carries Basic credentials$"# => basic_credentials, "Replaces the bearer token with Basic credentials made up for this request (never written anywhere: evidence shows `Basic <redacted>`)."),
+        step!(Given r#"^the request method is ([A-Z]+)$"# => method_set, "Sends the request with another HTTP method (GET, PUT, POST, PATCH, DELETE...)."),
+        step!(Given r#"^the request path is "([^"]*)"$"# => path_set, "Sends the request to another path under the service root (no leading slash)."),
+        step!(Given r#"^the query parameter "([^"]+)" is added with the value "([^"]*)"$"# => query_added, "Adds a query parameter (percent-encoded when sent)."),
+        step!(When r#"^the request is sent$"# => send, "Sends the request built so far and records the exchange as evidence."),
+        step!(Then r#"^the response status is (\d{3})$"# => status_is, "The HTTP status is exactly this."),
+        step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)"$"# => refused_with_code, "The status is this and the body is an OperationOutcome carrying this Spine error code."),
+        step!(Then r#"^the request is refused with an OperationOutcome$"# => refused_with_outcome, "The status is 4xx and the body is an OperationOutcome (any code)."),
+        step!(Then r#"^the response is a valid GP Connect OperationOutcome$"# => valid_outcome, "The body is a GPConnect-OperationOutcome-1 (schema `operation-outcome`) and its Spine code goes with the HTTP status."),
+        step!(Then r#"^the response header "([^"]+)" includes "([^"]*)"$"# => header_includes, "A response header (all its values, comma-separated) includes this token, case-insensitively."),
+        step!(Then r#"^the response is FHIR JSON$"# => is_fhir_json, "Content-Type is application/fhir+json (UTF-8 if a charset is given) and the body parses as JSON."),
+        step!(Then r#"^the response is a "([A-Za-z]+)" resource$"# => is_resource, "The body is a FHIR resource of this resourceType."),
+        step!(Then r#"^the response conforms to the "([a-z-]+)" schema$"# => conforms, "The body conforms to a schema in `schemas/fhir/` (name without `.schema.json`)."),
+    ]
+}
+
+async fn metadata_request(w: &mut RfaWorld, _: &Args) -> StepResult {
+    w.request = Some(RequestSpec::new(Interaction::ReadMetadata, "metadata"));
+    Ok(())
+}
+
+async fn capability_metadata_request(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let interaction =
+        if a.get(1) == "structured" { Interaction::ReadStructuredMetadata } else { Interaction::ReadDocumentsMetadata };
+    w.request = Some(RequestSpec::new(interaction, "metadata"));
+    Ok(())
+}
+
+async fn header_removed(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.request_mut()?.header_edits.push((a.get(1).to_string(), HeaderEdit::Remove));
+    Ok(())
+}
+
+async fn header_set(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.request_mut()?.header_edits.push((a.get(1).to_string(), HeaderEdit::Set(a.get(2).to_string())));
+    Ok(())
+}
+
+async fn basic_credentials(w: &mut RfaWorld, _: &Args) -> StepResult {
+    use base64::Engine as _;
+    let creds = base64::engine::general_purpose::STANDARD.encode(format!("rfa:{}", uuid::Uuid::new_v4()));
+    w.request_mut()?.header_edits.push(("Authorization".into(), HeaderEdit::Set(format!("Basic {creds}"))));
+    Ok(())
+}
+
+async fn method_set(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let m = Method::from_bytes(a.get(1).as_bytes())
+        .map_err(|_| Failure::Harness(format!("`{}` is not an HTTP method", a.get(1))))?;
+    w.request_mut()?.method = m;
+    Ok(())
+}
+
+async fn path_set(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.request_mut()?.path = a.get(1).to_string();
+    Ok(())
+}
+
+async fn query_added(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.request_mut()?.query.push((a.get(1).to_string(), a.get(2).to_string()));
+    Ok(())
+}
+
+async fn send(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let spec = w.request.clone().ok_or_else(|| {
+        Failure::Harness("`When the request is sent` needs an earlier step that begins a request".into())
+    })?;
+    let resp = w.send(&spec).await?;
+    w.response = Some(resp);
+    Ok(())
+}
+
+async fn status_is(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let want: u16 = a.get(1).parse().unwrap_or_default();
+    let got = w.response()?.status;
+    if got != want {
+        return w.fail(format!("expected HTTP status {want}, got {got}"));
+    }
+    Ok(())
+}
+
+/// The Spine codes carried by an OperationOutcome body.
+fn spine_codes(body: &Value) -> Vec<String> {
+    body.get("issue")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|i| i.pointer("/details/coding").and_then(Value::as_array).into_iter().flatten())
+        .filter_map(|c| c.get("code").and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+/// The body as an OperationOutcome, or a failure saying what it was instead.
+fn outcome_body(w: &RfaWorld) -> Result<Value, Failure> {
+    let resp = w.response()?;
+    let body = match resp.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(format!("expected an OperationOutcome body, but {e}")),
+    };
+    match body.get("resourceType").and_then(Value::as_str) {
+        Some("OperationOutcome") => Ok(body),
+        Some(other) => w.fail(format!("expected an OperationOutcome body, got a {other}")),
+        None => w.fail("expected an OperationOutcome body, got JSON without a resourceType"),
+    }
+}
+
+pub(crate) async fn refused_with_code(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (want_status, want_code) = (a.get(1).parse::<u16>().unwrap_or_default(), a.get(2));
+    let got = w.response()?.status;
+    if got != want_status {
+        return w.fail(format!("expected the request to be refused with {want_status} {want_code}, got HTTP {got}"));
+    }
+    let body = outcome_body(w)?;
+    let codes = spine_codes(&body);
+    if !codes.iter().any(|c| c == want_code) {
+        let found = if codes.is_empty() { "none".to_string() } else { codes.join(", ") };
+        return w.fail(format!("expected Spine error code {want_code} in the OperationOutcome, found {found}"));
+    }
+    Ok(())
+}
+
+async fn refused_with_outcome(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let got = w.response()?.status;
+    if !(400..500).contains(&got) {
+        return w.fail(format!("expected the request to be refused with a 4xx status, got HTTP {got}"));
+    }
+    outcome_body(w).map(|_| ())
+}
+
+async fn valid_outcome(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let body = outcome_body(w)?;
+    let status = w.response()?.status;
+    check_schema(w, "operation-outcome", &body)?;
+    // The HTTP status must be the one GP Connect pairs with the Spine code.
+    for code in spine_codes(&body) {
+        if let Some(expected) = spine_status(&code)
+            && expected != status
+        {
+            return w.fail(format!("Spine code {code} goes with HTTP {expected}, but the status was {status}"));
+        }
+    }
+    Ok(())
+}
+
+/// GP Connect's HTTP status for each Spine code (error-handling guidance).
+fn spine_status(code: &str) -> Option<u16> {
+    Some(match code {
+        "BAD_REQUEST"
+        | "CONFLICTING_VALUES"
+        | "INVALID_IDENTIFIER_SYSTEM"
+        | "INVALID_IDENTIFIER_VALUE"
+        | "INVALID_NHS_NUMBER"
+        | "INVALID_PATIENT_DEMOGRAPHICS" => 400,
+        "NO_PATIENT_CONSENT" | "NO_ORGANISATION_CONSENT" | "ACCESS DENIED" | "NO_RELATIONSHIP" => 403,
+        "PATIENT_NOT_FOUND" | "ORGANISATION_NOT_FOUND" | "PRACTITIONER_NOT_FOUND" | "NO_RECORD_FOUND" => 404,
+        "DUPLICATE_REJECTED" | "FHIR_CONSTRAINT_VIOLATION" => 409,
+        "INVALID_RESOURCE" | "INVALID_PARAMETER" | "REFERENCE_NOT_FOUND" => 422,
+        "INTERNAL_SERVER_ERROR" => 500,
+        "NOT_IMPLEMENTED" => 501,
+        _ => return None,
+    })
+}
+
+async fn header_includes(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (name, token) = (a.get(1), a.get(2));
+    let Some(value) = w.response()?.header(name) else {
+        return w.fail(format!("expected a {name} header including `{token}`, but there is no {name} header"));
+    };
+    let has = value.split(',').any(|part| part.trim().eq_ignore_ascii_case(token));
+    if !has {
+        return w.fail(format!("expected the {name} header to include `{token}`, it is `{value}`"));
+    }
+    Ok(())
+}
+
+async fn is_fhir_json(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let resp = w.response()?;
+    let values = resp.headers.get_all("Content-Type").iter().count();
+    if values > 1 {
+        let all = resp.header("Content-Type").unwrap_or_default();
+        return w.fail(format!("expected one Content-Type, the response sends {values} that disagree: {all}"));
+    }
+    let Some(ct) = resp.header("Content-Type") else {
+        return w.fail(format!("expected Content-Type {}, but the response has none", gpc::FHIR_JSON));
+    };
+    let mut parts = ct.split(';').map(str::trim);
+    let media = parts.next().unwrap_or_default();
+    if !media.eq_ignore_ascii_case(gpc::FHIR_JSON) {
+        return w.fail(format!("expected Content-Type {}, got `{ct}`", gpc::FHIR_JSON));
+    }
+    for param in parts {
+        if let Some((k, v)) = param.split_once('=')
+            && k.trim().eq_ignore_ascii_case("charset")
+            && !v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        {
+            return w.fail(format!("FHIR JSON must be UTF-8, but Content-Type says `{ct}`"));
+        }
+    }
+    if let Err(e) = resp.json() {
+        return w.fail(format!("the Content-Type says FHIR JSON, but {e}"));
+    }
+    Ok(())
+}
+
+/// The response body, when the response has this status and is a resource
+/// of this type; otherwise the step fails, saying what `what` should have
+/// answered.
+pub fn answered(w: &RfaWorld, status: u16, ty: &str, what: &str) -> Result<Value, Failure> {
+    let resp = w.response()?;
+    match (resp.status, resp.json()) {
+        (got, Ok(body)) if got == status && body.get("resourceType").and_then(Value::as_str) == Some(ty) => Ok(body),
+        (got, _) => w.fail(format!("{what} should answer HTTP {status} with the {ty}, it answered HTTP {got}")),
+    }
+}
+
+/// Sends a request (evidence kept), keeps its response, and reads it as
+/// [`answered`] does.
+pub async fn fetch(w: &mut RfaWorld, spec: &RequestSpec, status: u16, ty: &str, what: &str) -> Result<Value, Failure> {
+    let resp = w.send(spec).await?;
+    w.response = Some(resp);
+    answered(w, status, ty, what)
+}
+
+/// A create's answer: 201 with the resource, which must carry its new id.
+pub fn created(w: &RfaWorld, ty: &str, what: &str) -> Result<(String, Value), Failure> {
+    let got = answered(w, 201, ty, what)?;
+    match got.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) {
+        Some(id) => Ok((id.to_string(), got.clone())),
+        None => w.fail(format!("the created {ty} has no id")),
+    }
+}
+
+/// The response body as JSON of the given resource type.
+pub fn resource(w: &RfaWorld, ty: &str) -> Result<Value, Failure> {
+    let resp = w.response()?;
+    let body = match resp.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(format!("expected a {ty} resource, but {e}")),
+    };
+    match body.get("resourceType").and_then(Value::as_str) {
+        Some(t) if t == ty => Ok(body),
+        Some(t) => w.fail(format!("expected a {ty} resource, got a {t}")),
+        None => w.fail(format!("expected a {ty} resource, got JSON without a resourceType")),
+    }
+}
+
+async fn is_resource(w: &mut RfaWorld, a: &Args) -> StepResult {
+    resource(w, a.get(1)).map(|_| ())
+}
+
+/// Validates against a named schema, failing with every violation.
+pub fn check_schema(w: &RfaWorld, name: &str, instance: &Value) -> StepResult {
+    let ctx = w.ctx()?;
+    match ctx.schemas.check(name, instance) {
+        Ok(()) => Ok(()),
+        Err(errors) if errors.len() == 1 && errors[0].starts_with("no schema named") => {
+            Err(Failure::Harness(errors[0].clone()))
+        }
+        Err(errors) => {
+            let shown: Vec<String> = errors.iter().take(8).map(|e| format!("      - {e}")).collect();
+            let more =
+                if errors.len() > 8 { format!("\n      … and {} more", errors.len() - 8) } else { String::new() };
+            w.fail(format!("the resource does not conform to the {name} schema:\n{}{more}", shown.join("\n")))
+        }
+    }
+}
+
+async fn conforms(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let body = match w.response()?.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(e),
+    };
+    check_schema(w, a.get(1), &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spine_status_matches_the_shared_table() {
+        for c in crate::gpc::SpineCode::ALL {
+            assert_eq!(spine_status(c.code()), Some(c.status()), "{c:?}");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Fixture keys → the candidate's identifiers (the config's identity maps),
+//! and `{nhs:KEY}`-style placeholders in literal query strings.
+
+use crate::steps::world::{Failure, RfaWorld};
+
+fn unknown<'a>(what: &str, key: &str, known: impl Iterator<Item = &'a String>) -> Failure {
+    let known: Vec<&str> = known.map(String::as_str).collect();
+    let list = if known.is_empty() { "none configured".to_string() } else { known.join(", ") };
+    Failure::Harness(format!("`{key}` is not a fixture {what} (known: {list})"))
+}
+
+/// The candidate's NHS number for a fixture patient.
+pub fn nhs(w: &RfaWorld, key: &str) -> Result<String, Failure> {
+    let ctx = w.ctx()?;
+    let cfg = ctx.client.config();
+    cfg.patients.get(key).map(|p| p.nhs_number.clone()).ok_or_else(|| unknown("patient", key, cfg.patients.keys()))
+}
+
+/// The candidate's ODS code for a fixture organisation.
+pub fn ods(w: &RfaWorld, key: &str) -> Result<String, Failure> {
+    let ctx = w.ctx()?;
+    let orgs = &ctx.client.config().directory.organizations;
+    orgs.get(key).map(|o| o.ods_code.clone()).ok_or_else(|| unknown("organisation", key, orgs.keys()))
+}
+
+/// The candidate's SDS user id for a fixture practitioner.
+pub fn sds(w: &RfaWorld, key: &str) -> Result<String, Failure> {
+    let ctx = w.ctx()?;
+    let pracs = &ctx.client.config().directory.practitioners;
+    pracs.get(key).map(|p| p.sds_user_id.clone()).ok_or_else(|| unknown("practitioner", key, pracs.keys()))
+}
+
+/// The candidate's logical id for a fixture location.
+pub fn location(w: &RfaWorld, key: &str) -> Result<String, Failure> {
+    let ctx = w.ctx()?;
+    let locs = &ctx.client.config().directory.locations;
+    locs.get(key).map(|l| l.logical_id.clone()).ok_or_else(|| unknown("location", key, locs.keys()))
+}
+
+/// Expands `{nhs:KEY}`, `{ods:KEY}` and `{sds:KEY}` to the candidate's
+/// identifiers for fixture keys; anything else is left as written.
+pub fn expand(w: &RfaWorld, text: &str) -> Result<String, Failure> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = ["{nhs:", "{ods:", "{sds:"].iter().filter_map(|p| rest.find(p)).min() {
+        out.push_str(&rest[..start]);
+        let (kind, after) = rest[start + 1..].split_at(3);
+        let after = &after[1..];
+        let Some(end) = after.find('}') else {
+            return Err(Failure::Harness(format!("unclosed `{{{kind}:` in `{text}`")));
+        };
+        let key = &after[..end];
+        out.push_str(&match kind {
+            "nhs" => nhs(w, key)?,
+            "ods" => ods(w, key)?,
+            _ => sds(w, key)?,
+        });
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}

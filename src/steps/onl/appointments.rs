@@ -1,0 +1,592 @@
+//! Booking, reading and cancelling appointments (ONL). Slots are shared by
+//! every scenario running at once, so a booking that loses its slot to
+//! another scenario (409, and the slot no longer offered) picks another;
+//! the choice of slot follows from the recorded search, so re-judging
+//! rebuilds the same requests.
+
+use serde_json::{Value, json};
+
+use crate::client::RequestSpec;
+use crate::entries;
+use crate::gpc::{self, Interaction};
+use crate::steps::onl::slots::at;
+use crate::steps::rec::entries::logical_id;
+use crate::steps::world::{Failure, RfaWorld, StepResult};
+use crate::steps::{Args, StepDef, step};
+
+/// How many slots a booking tries before it gives up on races.
+const ATTEMPTS: usize = 5;
+
+pub fn steps() -> Vec<StepDef> {
+    vec![
+        step!(Given r#"^a booking of a free slot for "([^"]+)"$"# => booking, "Searches free slots on one of the next 14 days (which one follows from the scenario's first trace id; evidence kept), picks one, and begins `POST [base]/Appointment`: status booked, the slot's start and end, the Slot, the Patient as participant, and the booking organisation (the consumer's ODS code)."),
+        step!(Given r#"^a booking of a free slot today for "([^"]+)"$"# => booking_today, "Like a booking of a free slot, on a slot of today (the test data's sit-and-wait schedule); a lost slot is replaced by another of today."),
+        step!(Given r#"^a booking of (two|three) adjacent free slots for "([^"]+)"$"# => booking_adjacent, "Like a booking of a free slot, of two or three slots of one schedule each starting as the one before ends: start of the first, end of the last, every Slot referenced."),
+        step!(Given r#"^the booking also takes a free slot that does not follow on$"# => booking_gap, "Adds to the booking a free slot of the same schedule that is not next to it — after its end if the window has one, else before its start — and stretches the booking's end (or start) to it."),
+        step!(Then r#"^every slot of "([^"]+)" is no longer offered$"# => all_slots_taken, "A free slot search over the booking's window (evidence kept) offers none of the appointment's slots."),
+        step!(Given r#"^a booking of a free slot kept for urgent care for "([^"]+)"$"# => booking_kept_slot, "Like a booking of a free slot, on a slot offered only to organisation type urgent-care (searchFilter), which no other scenario books; later slot checks search as urgent care too."),
+        step!(Given r#"^the booking's "([^"]+)" is set to (.+)$"# => set_field, "Sets an element of the Appointment being booked (a dotted path) to a JSON value."),
+        step!(Given r#"^the booking's "([^"]+)" is removed$"# => remove_field, "Leaves an element of the Appointment being booked out."),
+        step!(Given r#"^a booking of the slot of "([^"]+)" for "([^"]+)"$"# => booking_same_slot, "Begins a booking, for this patient, of the slot a booked appointment holds."),
+        step!(Given r#"^a read of the appointment "([^"]+)"$"# => read_appointment, "Begins `GET [base]/Appointment/[id]` of a booked appointment."),
+        step!(Given r#"^a read of the appointment id "([^"]*)"$"# => read_appointment_id, "Begins `GET [base]/Appointment/[id]` for this literal id."),
+        step!(Given r#"^a cancellation of "([^"]+)"(?: with the reason "([^"]*)")?$"# => cancellation, "Begins `PUT [base]/Appointment/[id]` (cancel interaction): the appointment as booked, status cancelled, with the cancellation reason extension if a reason is given."),
+        step!(Given r#"^a search for the appointments of "([^"]+)" with "([^"]*)"$"# => patient_search, "Begins `GET [base]/Patient/[id]/Appointment?…` with these parameters; `{today+N}` become dates."),
+        step!(When r#"^the booking is sent$"# => send_booking, "Sends the booking; if it loses its slot to another scenario (409 and the slot no longer offered), books another, up to five times. Every attempt is evidence."),
+        step!(When r#"^the booking is sent twice at once$"# => send_twice, "Sends the same booking twice concurrently (on another slot if both lost it to another scenario) and records both exchanges."),
+        step!(Then r#"^the appointment is booked as "([^"]+)"$"# => is_booked, "HTTP 201, a Location naming the appointment, and a body (if any) with an id, status booked and the Slot booked. The appointment is then known by this label."),
+        step!(Then r#"^the response has the ETag W/"(\d+)"$"# => has_etag, "The ETag header is exactly `W/\"[n]\"`."),
+        step!(Then r#"^the slot of "([^"]+)" is (no longer|again) offered$"# => slot_offered, "A free slot search of that slot's day (evidence kept) leaves the slot out, or lists it."),
+        step!(Then r#"^exactly one of the two bookings succeeded and the other was refused with 409 "DUPLICATE_REJECTED"$"# => one_booking_wins, "Of the two concurrent bookings, one answered 201 and the other 409."),
+        step!(Then r#"^the response is the appointment "([^"]+)"$"# => is_appointment, "HTTP 200, ETag `W/\"[version]\"`, and the appointment: its id, status and Slot."),
+        step!(Then r#"^the appointment is cancelled with the reason "([^"]*)"$"# => is_cancelled, "HTTP 200, status cancelled, and the cancellation reason extension holds this reason."),
+        step!(Then r#"^the Bundle (includes|does not include) the appointment "([^"]+)"$"# => bundle_has, "The searchset Bundle holds, or does not hold, this appointment."),
+    ]
+}
+
+/// A free slot search over whole days, or, with `hours`, over those hours
+/// of the first day (UTC).
+fn free_slot_search(
+    (day_from, day_to): (i64, i64),
+    hours: Option<(u8, u8)>,
+    org_type: Option<&str>,
+) -> Result<RequestSpec, Failure> {
+    let mut spec = RequestSpec::new(Interaction::SearchSlots, "Slot");
+    let window = match hours {
+        Some((from, to)) => {
+            format!("start=ge{{today+{day_from}}}T{from:02}:00:00Z&end=le{{today+{day_from}}}T{to:02}:00:00Z")
+        }
+        None => format!("start=ge{{today+{day_from}}}&end=le{{today+{day_to}}}"),
+    };
+    let q = crate::steps::inf::structured::dates(&window)?;
+    for pair in q.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or_default();
+        spec.query.push((k.into(), v.into()));
+    }
+    spec.query.push(("status".into(), "free".into()));
+    if let Some(t) = org_type {
+        spec.query.push(("searchFilter".into(), format!("{}|{t}", gpc::ORGANISATION_TYPE_SYSTEM)));
+    }
+    Ok(spec)
+}
+
+/// The free slots of the scenario's booking window (evidence kept), as offered to the
+/// organisation type the scenario books as, if any.
+async fn free_slots(w: &mut RfaWorld) -> Result<Vec<Value>, Failure> {
+    let org_type = w.rec.booking_org_type.clone();
+    search_slots(w, org_type.as_deref()).await
+}
+
+async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Value>, Failure> {
+    let (from, to) = window(w);
+    // Today's slots run all day: a booking for today looks at two hours of
+    // it (which two follows from the scenario), not at every slot of the day.
+    let hours = (from, to) == (0, 0) && w.rec.booking_days.is_some();
+    let hours = hours.then(|| {
+        let h = (seed(w) / 11 % 22) as u8;
+        (h, h + 2)
+    });
+    let resp = w.send(&free_slot_search((from, to), hours, org_type)?).await?;
+    let status = resp.status;
+    let body = resp.json().ok();
+    // Only slots of the window asked for: whether the search keeps to its
+    // window is ONL-001's to judge, not something a booking should trip on.
+    let today = crate::clock::today();
+    let (first, last) = (today + time::Duration::days(from), today + time::Duration::days(to));
+    let in_window = |s: &&Value| at(s.get("start")).is_some_and(|t| t.date() >= first && t.date() <= last);
+    match body {
+        Some(b) if status == 200 => {
+            Ok(crate::steps::common::bundle::resources(&b, "Slot").into_iter().filter(in_window).cloned().collect())
+        }
+        _ => Err(Failure::Assert(format!(
+            "setup: the free slot search answered HTTP {status}, so no slot can be booked\n    exchange: {}",
+            w.last_exchange()
+        ))),
+    }
+}
+
+/// Slots for this scenario — as many adjacent ones as it books (one
+/// schedule, each starting as the one before ends) — at a position that
+/// follows from its first trace id (random per run, the same when
+/// re-judged), skipping `skip` choices.
+fn pick(w: &RfaWorld, slots: &[Value], skip: usize) -> Option<Vec<Value>> {
+    let span = w.rec.booking_span.max(1);
+    let text = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+    let follows = |a: &Value, b: &Value| {
+        let end = at(a.get("end"));
+        text(a, "/schedule/reference") == text(b, "/schedule/reference") && end.is_some() && end == at(b.get("start"))
+    };
+    // In schedule and time order, whatever order the candidate answered in.
+    let mut slots = slots.to_vec();
+    slots.sort_by_key(|s| (text(s, "/schedule/reference"), at(s.get("start"))));
+    let runs: Vec<usize> = (0..slots.len())
+        .filter(|&i| i + span <= slots.len() && slots[i..i + span].windows(2).all(|p| follows(&p[0], &p[1])))
+        .collect();
+    let first = *runs.get((seed(w) + skip * 7) % runs.len().max(1))?;
+    Some(slots[first..first + span].to_vec())
+}
+
+/// A number that follows from the scenario's first trace id.
+fn seed(w: &RfaWorld) -> usize {
+    let id = w.exchanges.first().and_then(|x| x.request.header("Ssp-TraceID")).unwrap_or_default();
+    id.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize))
+}
+
+/// The days a booking looks for a slot in: one day of the next 14,
+/// spread over scenarios, so each search answers a few dozen slots rather
+/// than every slot of the fortnight (the answers are evidence, and were
+/// most of a run's bytes).
+fn window(w: &RfaWorld) -> (i64, i64) {
+    const DAYS: i64 = 1;
+    w.rec.booking_days.unwrap_or_else(|| {
+        let first = 1 + (seed(w) / 7 % (14 - DAYS + 1) as usize) as i64;
+        (first, first + DAYS - 1)
+    })
+}
+
+fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
+    let ods = w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default();
+    let refs: Vec<Value> = slots
+        .iter()
+        .map(|s| json!({ "reference": format!("Slot/{}", s.get("id").and_then(Value::as_str).unwrap_or_default()) }))
+        .collect();
+    let (first, last) = (slots.first().unwrap_or(&Value::Null), slots.last().unwrap_or(&Value::Null));
+    json!({
+        "resourceType": "Appointment",
+        "contained": [{
+            "resourceType": "Organization",
+            "id": "booking-org",
+            "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }],
+            "name": "rfa-harness consumer"
+        }],
+        "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
+        "status": "booked",
+        "description": "Booked by rfa-harness",
+        "start": first.get("start").cloned().unwrap_or(Value::Null),
+        "end": last.get("end").cloned().unwrap_or(Value::Null),
+        "slot": refs,
+        "participant": [{ "actor": { "reference": format!("Patient/{patient}") }, "status": "accepted" }]
+    })
+}
+
+fn begin(w: &mut RfaWorld, body: Value) {
+    let spec = RequestSpec::post(Interaction::BookAppointment, "Appointment", body.to_string());
+    w.request = Some(spec);
+    w.rec.booking = Some(body);
+}
+
+async fn booking_today(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.rec.booking_days = Some((0, 0));
+    start_booking(w, a.get(1), "no free slot today (the test data keeps a sit-and-wait schedule with slots all day)")
+        .await
+}
+
+/// Begins a booking of a free slot (of the scenario's window) for a patient.
+async fn start_booking(w: &mut RfaWorld, key: &str, none: &str) -> StepResult {
+    let patient = logical_id(w, key).await?;
+    let slots = free_slots(w).await?;
+    let Some(chosen) = pick(w, &slots, 0) else {
+        return Err(Failure::Assert(format!("setup: {none}\n    exchange: {}", w.last_exchange())));
+    };
+    w.rec.booking_patient = Some(patient.clone());
+    let body = appointment_for(w, &chosen, &patient);
+    w.rec.booking_schedule = chosen.first().and_then(|s| s.pointer("/schedule/reference")).cloned();
+    begin(w, body);
+    Ok(())
+}
+
+async fn booking_adjacent(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.rec.booking_span = if a.get(1) == "three" { 3 } else { 2 };
+    start_booking(w, a.get(2), "the free slot search returned no adjacent free slots to book").await
+}
+
+/// Adds a free slot of the same schedule that is not next to the booking's:
+/// after its end if there is one in the window, else before its start.
+async fn booking_gap(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let body = w.rec.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+    let (Some(start), Some(end)) = (at(body.get("start")), at(body.get("end"))) else {
+        return Err(Failure::Harness("the booking has no start and end to keep a gap from".into()));
+    };
+    // The schedule as first found: the slot may be taken by now.
+    let schedule = w.rec.booking_schedule.clone();
+    let slots = free_slots(w).await?;
+    let same: Vec<&Value> = slots.iter().filter(|s| s.pointer("/schedule/reference") == schedule.as_ref()).collect();
+    let after = same.iter().find(|s| at(s.get("start")).is_some_and(|t| t > end));
+    let before = same.iter().rev().find(|s| at(s.get("end")).is_some_and(|t| t < start));
+    let (other, later) = match (after, before) {
+        (Some(s), _) => ((*s).clone(), true),
+        (None, Some(s)) => ((*s).clone(), false),
+        (None, None) => {
+            return Err(Failure::Assert(format!(
+                "setup: no other free slot of the same schedule to leave a gap to\n    exchange: {}",
+                w.last_exchange()
+            )));
+        }
+    };
+    let reference =
+        json!({ "reference": format!("Slot/{}", other.get("id").and_then(Value::as_str).unwrap_or_default()) });
+    edit(w, |b| {
+        if let Some(list) = b.get_mut("slot").and_then(Value::as_array_mut) {
+            if later { list.push(reference) } else { list.insert(0, reference) }
+        }
+        let (key, value) = if later { ("end", other.get("end")) } else { ("start", other.get("start")) };
+        b[key] = value.cloned().unwrap_or(Value::Null);
+    })
+}
+
+async fn all_slots_taken(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, appt) = booked(w, a.get(1))?.clone();
+    let held = slots_of(&appt);
+    let free = free_slots(w).await?;
+    let offered: Vec<&String> = held
+        .iter()
+        .filter(|id| free.iter().any(|s| s.get("id").and_then(Value::as_str) == Some(id.as_str())))
+        .collect();
+    if held.len() < 2 {
+        return w.fail(format!("appointment \"{}\" should hold several slots, it holds {}", a.get(1), held.len()));
+    }
+    match offered.first() {
+        Some(id) => {
+            w.fail(format!("Slot/{id} is booked by a several-slot appointment, yet a free slot search still offers it"))
+        }
+        None => Ok(()),
+    }
+}
+
+async fn booking(w: &mut RfaWorld, a: &Args) -> StepResult {
+    start_booking(w, a.get(1), "the free slot search returned no slot to book").await
+}
+
+fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
+    let mut body = w.rec.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+    f(&mut body);
+    begin(w, body);
+    Ok(())
+}
+
+fn pointer(path: &str) -> String {
+    entries::dotted_pointer("", path)
+}
+
+async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let p = pointer(a.get(1));
+    let value: Value = serde_json::from_str(a.get(2))
+        .map_err(|e| Failure::Harness(format!("the value `{}` is not JSON (quote strings): {e}", a.get(2))))?;
+    edit(w, |b| entries::set_pointer(b, &p, value))
+}
+
+async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let p = pointer(a.get(1));
+    edit(w, |b| entries::remove_pointer(b, &p))
+}
+
+pub(in crate::steps) fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
+    w.rec
+        .appointments
+        .get(label)
+        .ok_or_else(|| Failure::Harness(format!("no appointment \"{label}\" was booked in this scenario")))
+}
+
+/// Every slot an appointment holds (ids).
+fn slots_of(a: &Value) -> Vec<String> {
+    a.get("slot")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("reference").and_then(Value::as_str))
+        .map(|r| r.trim_start_matches("Slot/").to_string())
+        .collect()
+}
+
+pub(in crate::steps) fn slot_of(a: &Value) -> String {
+    a.pointer("/slot/0/reference").and_then(Value::as_str).unwrap_or_default().trim_start_matches("Slot/").to_string()
+}
+
+/// Books where no other scenario does: a slot kept for urgent care, which
+/// a search without that organisation type never offers, so no other
+/// scenario can take it between this scenario's steps.
+async fn booking_kept_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
+    const KIND: &str = "urgent-care";
+    let patient = logical_id(w, a.get(1)).await?;
+    let plain: Vec<String> = search_slots(w, None)
+        .await?
+        .iter()
+        .filter_map(|s| s.get("id").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    w.rec.booking_org_type = Some(KIND.into());
+    let mut kept = free_slots(w).await?;
+    kept.retain(|s| s.get("id").and_then(Value::as_str).is_some_and(|id| !plain.iter().any(|p| p == id)));
+    let Some(chosen) = pick(w, &kept, 0) else {
+        return Err(Failure::Assert(format!(
+            "setup: no slot is kept for {KIND} organisations (the test data keeps one schedule for them)"
+        )));
+    };
+    w.rec.booking_patient = Some(patient.clone());
+    let body = appointment_for(w, &chosen, &patient);
+    begin(w, body);
+    Ok(())
+}
+
+async fn booking_same_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, first) = booked(w, a.get(1))?.clone();
+    let patient = logical_id(w, a.get(2)).await?;
+    let mut body = first;
+    entries::set_pointer(&mut body, "/participant/0/actor/reference", json!(format!("Patient/{patient}")));
+    if let Some(o) = body.as_object_mut() {
+        for k in ["id", "meta", "created"] {
+            o.remove(k);
+        }
+    }
+    begin(w, body);
+    Ok(())
+}
+
+async fn read_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (id, _) = booked(w, a.get(1))?;
+    w.request = Some(RequestSpec::new(Interaction::ReadAppointment, format!("Appointment/{id}")));
+    Ok(())
+}
+
+async fn read_appointment_id(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.request = Some(RequestSpec::new(Interaction::ReadAppointment, format!("Appointment/{}", a.get(1))));
+    Ok(())
+}
+
+async fn cancellation(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, current) = booked(w, a.get(1))?.clone();
+    let body = cancelled(current, Some(a.get(2)).filter(|r| !r.is_empty()));
+    put(w, a.get(1), Interaction::CancelAppointment, &body, None)
+}
+
+/// The appointment with status cancelled and, if given, the reason.
+pub(in crate::steps) fn cancelled(mut body: Value, reason: Option<&str>) -> Value {
+    body["status"] = json!("cancelled");
+    if let Some(reason) = reason {
+        let mut ext = body.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+        ext.push(json!({ "url": gpc::CANCELLATION_REASON_EXTENSION, "valueString": reason }));
+        body["extension"] = Value::Array(ext);
+    }
+    body
+}
+
+/// Begins `PUT [base]/Appointment/[id]` of a labelled appointment with this
+/// body (amend or cancel), with `If-Match` if a tag is given.
+pub(in crate::steps) fn put(
+    w: &mut RfaWorld,
+    label: &str,
+    interaction: Interaction,
+    body: &Value,
+    tag: Option<String>,
+) -> StepResult {
+    let (id, _) = booked(w, label)?.clone();
+    let mut spec = RequestSpec::new(interaction, format!("Appointment/{id}"));
+    spec.method = reqwest::Method::PUT;
+    spec.body = Some(body.to_string().into_bytes());
+    if let Some(t) = tag {
+        spec.header_edits.push(("If-Match".into(), crate::client::HeaderEdit::Set(t)));
+    }
+    w.request = Some(spec);
+    w.rec.changing = Some(label.to_string());
+    Ok(())
+}
+
+async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let patient = logical_id(w, a.get(1)).await?;
+    let q = crate::steps::inf::structured::dates(a.get(2))?;
+    let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{patient}/Appointment"));
+    for pair in q.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        spec.query.push((k.into(), v.into()));
+    }
+    w.request = Some(spec);
+    Ok(())
+}
+
+/// Whether the slot is still offered as free (evidence kept).
+async fn offered(w: &mut RfaWorld, slot: &str) -> Result<bool, Failure> {
+    Ok(free_slots(w).await?.iter().any(|s| s.get("id").and_then(Value::as_str) == Some(slot)))
+}
+
+/// After a 409 the slot was most likely taken by another scenario running
+/// at the same time: book another one. The caller bounds the attempts, so a
+/// candidate that refuses every booking still fails.
+async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
+    let (Some(body), Some(patient)) = (w.rec.booking.clone(), w.rec.booking_patient.clone()) else { return Ok(()) };
+    let lost = slots_of(&body);
+    let mut slots = free_slots(w).await?;
+    slots.retain(|s| s.get("id").and_then(Value::as_str).is_none_or(|id| !lost.iter().any(|l| l == id)));
+    let Some(chosen) = pick(w, &slots, attempt) else { return Ok(()) };
+    let mut next = appointment_for(w, &chosen, &patient);
+    for k in ["description", "comment"] {
+        if let Some(v) = body.get(k) {
+            next[k] = v.clone();
+        }
+    }
+    // The same request with another slot: headers and token edits stay.
+    let mut spec = w.request.clone().ok_or_else(|| Failure::Harness("no booking".into()))?;
+    spec.body = Some(next.to_string().into_bytes());
+    w.request = Some(spec);
+    w.rec.booking = Some(next);
+    Ok(())
+}
+
+async fn send_booking(w: &mut RfaWorld, _: &Args) -> StepResult {
+    for attempt in 1..=ATTEMPTS {
+        let spec = w.request.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+        let resp = w.send(&spec).await?;
+        let status = resp.status;
+        w.response = Some(resp);
+        if status != 409 || attempt == ATTEMPTS {
+            break;
+        }
+        rebook(w, attempt).await?;
+    }
+    Ok(())
+}
+
+async fn send_twice(w: &mut RfaWorld, _: &Args) -> StepResult {
+    for attempt in 1..=ATTEMPTS {
+        let spec = w.request.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+        w.send_twice(&spec).await?;
+        if w.rec.together != [409, 409] || attempt == ATTEMPTS {
+            break;
+        }
+        rebook(w, attempt).await?;
+    }
+    Ok(())
+}
+
+async fn is_booked(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let sent = w.rec.booking.clone().ok_or_else(|| Failure::Harness("no booking was sent".into()))?;
+    let resp = w.response()?;
+    if resp.status != 201 {
+        return w.fail(format!("the booking should answer 201, it answered HTTP {}", resp.status));
+    }
+    let location = resp.header("Location").unwrap_or_default();
+    let id = location
+        .split("/Appointment/")
+        .nth(1)
+        .map(|t| t.split('/').next().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    let body = resp.json().ok().filter(|b| b.get("resourceType").is_some());
+    if id.is_empty() {
+        return w.fail(format!("the booking should answer a Location naming the appointment, it is `{location}`"));
+    }
+    let stored = match body {
+        Some(b) => {
+            if b.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+                return w.fail(format!("the body's id should be {id}, the id in Location"));
+            }
+            if b.get("status").and_then(Value::as_str) != Some("booked") || slot_of(&b) != slot_of(&sent) {
+                return w.fail(format!("the appointment should be booked on Slot/{}", slot_of(&sent)));
+            }
+            b
+        }
+        None => {
+            let mut b = sent;
+            b["id"] = json!(id);
+            b
+        }
+    };
+    w.rec.appointments.insert(a.get(1).to_string(), (id, stored));
+    Ok(())
+}
+
+async fn has_etag(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let want = format!("W/\"{}\"", a.get(1));
+    let tag = w.response()?.header("ETag").unwrap_or_default();
+    if tag != want {
+        return w.fail(format!("the ETag should be {want}, it is `{tag}`"));
+    }
+    Ok(())
+}
+
+async fn slot_offered(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, appt) = booked(w, a.get(1))?.clone();
+    let slot = slot_of(&appt);
+    let is_offered = offered(w, &slot).await?;
+    match (a.get(2), is_offered) {
+        ("no longer", true) => w.fail(format!("Slot/{slot} is booked, yet a free slot search still offers it")),
+        ("again", false) => w.fail(format!(
+            "the appointment on Slot/{slot} was cancelled, yet a free slot search does not offer the slot again"
+        )),
+        _ => Ok(()),
+    }
+}
+
+async fn one_booking_wins(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let mut got = w.rec.together.clone();
+    got.sort_unstable();
+    if got != [201, 409] {
+        let shown: Vec<String> = w.rec.together.iter().map(u16::to_string).collect();
+        return w.fail(format!("two bookings of one slot at once: exactly one should be booked (201) and the other refused (409); the answers were {}", shown.join(" and ")));
+    }
+    Ok(())
+}
+
+async fn is_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (id, want) = booked(w, a.get(1))?.clone();
+    let resp = w.response()?;
+    if resp.status != 200 {
+        return w.fail(format!("the read should answer 200, it answered HTTP {}", resp.status));
+    }
+    let got = match resp.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(e),
+    };
+    let version = got.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or_default();
+    let tag = resp.header("ETag").unwrap_or_default();
+    if tag != format!("W/\"{version}\"") || version.is_empty() {
+        return w.fail(format!("the ETag should be W/\"[meta.versionId]\", it is `{tag}` (versionId `{version}`)"));
+    }
+    if got.get("id").and_then(Value::as_str) != Some(id.as_str()) || slot_of(&got) != slot_of(&want) {
+        return w.fail(format!("the read should return appointment {id} on Slot/{}", slot_of(&want)));
+    }
+    Ok(())
+}
+
+async fn is_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let resp = w.response()?;
+    if resp.status != 200 {
+        return w.fail(format!("the cancellation should answer 200, it answered HTTP {}", resp.status));
+    }
+    let got = match resp.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(e),
+    };
+    let reason = got
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|e| e.get("url").and_then(Value::as_str) == Some(gpc::CANCELLATION_REASON_EXTENSION))
+        .and_then(|e| e.get("valueString").and_then(Value::as_str));
+    if got.get("status").and_then(Value::as_str) != Some("cancelled") || reason != Some(a.get(1)) {
+        return w.fail(format!(
+            "the appointment should be cancelled with the reason `{}`, it has status {} and reason {}",
+            a.get(1),
+            got.get("status").unwrap_or(&Value::Null),
+            reason.unwrap_or("none")
+        ));
+    }
+    // Later steps change the appointment as now cancelled.
+    if let Some(label) = w.rec.changing.clone()
+        && let Some(entry) = w.rec.appointments.get_mut(&label)
+    {
+        entry.1 = got;
+    }
+    Ok(())
+}
+
+async fn bundle_has(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (id, _) = booked(w, a.get(2))?.clone();
+    let b = crate::steps::common::bundle::searchset(w)?;
+    let found = crate::steps::common::bundle::resources(&b, "Appointment")
+        .iter()
+        .any(|r| r.get("id").and_then(Value::as_str) == Some(id.as_str()));
+    match (a.get(1), found) {
+        ("includes", false) => w.fail(format!("the Bundle should hold appointment {id}")),
+        ("does not include", true) => w.fail(format!("the Bundle should not hold appointment {id}")),
+        _ => Ok(()),
+    }
+}

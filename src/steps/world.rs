@@ -1,0 +1,295 @@
+//! The per-scenario state steps share: the request being built, the last
+//! response, and every exchange made (the scenario's evidence).
+
+use std::sync::Arc;
+
+use crate::client::{Client, RequestSpec, Response};
+use crate::evidence::Exchange;
+use crate::schemas::Schemas;
+
+/// What all scenarios of a run share.
+#[derive(Debug)]
+pub struct RunContext {
+    pub client: Client,
+    pub schemas: Arc<Schemas>,
+    /// The candidate as a client: the hosted services and the tester.
+    pub consumer: crate::steps::common::hosted::Consumer,
+}
+
+/// Why a step did not pass. Steps return this instead of panicking; the
+/// step adapter hands it to cucumber with `resume_unwind`, which skips the
+/// panic hook, and the collector reads it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The candidate did something the requirement forbids.
+    Assert(String),
+    /// No response could be judged (timeout, refused connection, size cap).
+    Transport(String),
+    /// The pack or harness is at fault (e.g. steps in an impossible order).
+    Harness(String),
+    /// The scenario cannot be judged here, for this reason (e.g. the config
+    /// has no TLS endpoint): skipped, never passed.
+    Skip(String),
+}
+
+impl Failure {
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Assert(m) | Self::Transport(m) | Self::Harness(m) | Self::Skip(m) => m,
+        }
+    }
+}
+
+pub type StepResult = Result<(), Failure>;
+
+/// Shorthand for an assertion failure.
+pub fn fail<T>(msg: impl Into<String>) -> Result<T, Failure> {
+    Err(Failure::Assert(msg.into()))
+}
+
+#[derive(Debug, Default)]
+pub struct RfaWorld {
+    pub(crate) ctx: Option<Arc<RunContext>>,
+    pub request: Option<RequestSpec>,
+    pub response: Option<Response>,
+    /// Every exchange this scenario made, in order.
+    pub exchanges: Vec<Exchange>,
+    /// The logical id a patient read targets, once resolved.
+    pub target_id: Option<String>,
+    /// The DocumentReference a Binary retrieval is for, once found.
+    pub document: Option<serde_json::Value>,
+    /// Which scenario this is (set before its first step).
+    pub scenario: Option<crate::catalogue::ScenarioKey>,
+    /// Its requirement and name, for people (`RFA-COM-014 a discharge summary`).
+    pub title: String,
+    /// Clinical entries this scenario builds, records and searches (REC).
+    pub rec: RecState,
+    /// The scenario's hold on the hosted national services, once it uses them.
+    pub turn: Option<crate::steps::common::hosted::Turn>,
+    /// What the candidate did as a client (profile §37).
+    pub consumer: ConsumerState,
+}
+
+/// A consumer scenario's state.
+#[derive(Debug, Clone, Default)]
+pub struct ConsumerState {
+    /// Every request the candidate made of the hosted services, in order.
+    pub inbound: Vec<Exchange>,
+    /// How many of `inbound` arrived before the latest action.
+    pub before_last: usize,
+    /// The candidate's answer to the latest trigger (None: a tester acted).
+    pub answer: Option<Response>,
+    /// The latest action's name.
+    pub action: Option<String>,
+    /// National test patients the scenario uses, by label: their key.
+    pub patients: std::collections::BTreeMap<String, String>,
+    /// Prescriptions the candidate issued, by label: the prescription ID
+    /// it gave and the patient's NHS number.
+    pub prescriptions: std::collections::BTreeMap<String, (String, String)>,
+    /// How many messages the scenario put in the MESH inbox.
+    pub delivered: usize,
+    /// How many retrieved records a patient's documents held before.
+    pub documents_before: Option<usize>,
+}
+
+/// An entry a scenario recorded, under the label the feature gives it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub ty: crate::gpc::EntryType,
+    pub id: String,
+    /// The version the candidate last answered with.
+    pub version: usize,
+    /// What the scenario last had accepted: the entry should read back so.
+    pub expected: serde_json::Value,
+    /// What it first recorded (version 1).
+    pub original: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RecState {
+    /// The entry being built or amended: its type, the label it will be
+    /// known by, and its body.
+    pub entry: Option<(crate::gpc::EntryType, String, serde_json::Value)>,
+    pub recorded: std::collections::BTreeMap<String, Recorded>,
+    /// Logical ids found for fixture keys (`patient20`, `practitioner1`).
+    pub ids: std::collections::BTreeMap<String, String>,
+    /// Every page a followed search returned, in order.
+    pub pages: Vec<serde_json::Value>,
+    /// An audit record kept to compare with later.
+    pub saved: Option<serde_json::Value>,
+    /// Responses of requests sent together (`twice at once`).
+    pub together: Vec<u16>,
+    /// How many entries this scenario has built (numbers their identifiers).
+    pub built: usize,
+    /// The Parameters of the registration being built or last sent.
+    pub registration: Option<serde_json::Value>,
+    /// The Appointment being booked, and for which patient (logical id).
+    pub booking: Option<serde_json::Value>,
+    pub booking_patient: Option<String>,
+    /// The organisation type the scenario searches slots as, if any.
+    pub booking_org_type: Option<String>,
+    /// Booked appointments by label: logical id and the appointment.
+    pub appointments: std::collections::BTreeMap<String, (String, serde_json::Value)>,
+    /// The days (from today) a booking searches free slots in; None: the
+    /// next 14 days.
+    pub booking_days: Option<(i64, i64)>,
+    /// The Schedule reference of the slot a booking picked.
+    pub booking_schedule: Option<serde_json::Value>,
+    /// How many adjacent slots a booking takes (0 or 1: one).
+    pub booking_span: usize,
+    /// The label of the appointment the request being built changes.
+    pub changing: Option<String>,
+    /// The patient signed in (the `requesting_patient` claim, the NHS
+    /// number, the fixture key); every request then carries a
+    /// patient-scoped token.
+    pub signed_in: Option<(serde_json::Value, String, String)>,
+    /// Repeat requests recorded, by label: the Task as answered.
+    pub repeat_requests: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The prescription being built (EPS).
+    pub prescription: Option<serde_json::Value>,
+    /// Prescriptions issued, by label: (as sent, as answered).
+    pub prescribed: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
+    /// The dispense being built (DSP).
+    pub dispense: Option<serde_json::Value>,
+    /// The finance claim being built (FIN).
+    pub claim: Option<serde_json::Value>,
+    /// Claims made, by label: (as sent, as answered).
+    pub claims: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
+    /// Why the candidate's TLS endpoint gave no response (it refused the
+    /// connection, or closed it unanswered).
+    pub refusal: Option<String>,
+    /// What a TLS handshake probe came to.
+    pub handshake: Option<crate::tls::probe::Outcome>,
+    /// The device registration being built (DEV).
+    pub device: Option<serde_json::Value>,
+    /// Devices issued, by label: (logical id, as registered, patient key).
+    pub devices: std::collections::BTreeMap<String, (String, serde_json::Value, String)>,
+    /// The message being built (COM): its label and body.
+    pub message: Option<(String, serde_json::Value)>,
+    /// Messages sent, by label: (logical id, as sent).
+    pub messages: std::collections::BTreeMap<String, (String, serde_json::Value)>,
+    /// The document being filed (COM): its label and DocumentReference.
+    pub filing: Option<(String, serde_json::Value)>,
+    /// Documents filed, by label: (logical id, as sent, as answered).
+    pub filed: std::collections::BTreeMap<String, (String, serde_json::Value, serde_json::Value)>,
+}
+
+impl cucumber::World for RfaWorld {
+    type Error = std::convert::Infallible;
+
+    async fn new() -> Result<Self, Self::Error> {
+        Ok(Self::default())
+    }
+}
+
+impl RfaWorld {
+    pub fn ctx(&self) -> Result<Arc<RunContext>, Failure> {
+        self.ctx.clone().ok_or_else(|| Failure::Harness("the run context was not set up before the scenario".into()))
+    }
+
+    pub fn request_mut(&mut self) -> Result<&mut RequestSpec, Failure> {
+        self.request.as_mut().ok_or_else(|| {
+            Failure::Harness("this step changes a request, but no earlier step began one (start with e.g. `Given a metadata request`)".into())
+        })
+    }
+
+    pub fn response(&self) -> Result<&Response, Failure> {
+        if let (None, Some(why)) = (&self.response, &self.rec.refusal) {
+            return Err(Failure::Assert(format!(
+                "the candidate served no response: {why}\n    exchange: {}",
+                self.last_exchange()
+            )));
+        }
+        self.response
+            .as_ref()
+            .ok_or_else(|| Failure::Harness("this step checks a response, but no request has been sent yet".into()))
+    }
+
+    /// A header of the last request sent, as sent (empty when absent).
+    pub fn last_request_header(&self, name: &str) -> String {
+        self.exchanges.last().and_then(|x| x.request.header(name)).unwrap_or_default().to_string()
+    }
+
+    /// The last exchange, described for failure messages.
+    pub fn last_exchange(&self) -> String {
+        match self.exchanges.last() {
+            None => "no request was sent".into(),
+            Some(x) => {
+                let mut s = x.summary();
+                if let Some(r) = &x.response {
+                    let text = r.body.text();
+                    let body: String = text.chars().take(400).collect();
+                    let more = if text.chars().count() > 400 { "…" } else { "" };
+                    if !body.is_empty() {
+                        s.push_str(&format!("; body: {body}{more}"));
+                    }
+                }
+                s
+            }
+        }
+    }
+
+    /// Assertion failure with the last exchange attached.
+    pub fn fail<T>(&self, msg: impl std::fmt::Display) -> Result<T, Failure> {
+        Err(Failure::Assert(format!("{msg}\n    exchange: {}", self.last_exchange())))
+    }
+
+    /// Sends the same request twice at the same moment and records both
+    /// exchanges; their statuses are in `rec.together`, the last response
+    /// in `response`.
+    pub async fn send_twice(&mut self, spec: &RequestSpec) -> Result<(), Failure> {
+        let ctx = self.ctx()?;
+        let key = self.scenario.clone();
+        let spec = &self.as_sent(spec);
+        let (a, b) = tokio::join!(ctx.client.send(spec, key.as_ref()), ctx.client.send(spec, key.as_ref()));
+        self.rec.together.clear();
+        for (exchange, result) in [a, b] {
+            let summary = exchange.summary();
+            self.exchanges.push(exchange);
+            let resp = result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))?;
+            self.rec.together.push(resp.status);
+            self.response = Some(resp);
+        }
+        Ok(())
+    }
+
+    /// The request as the signed-in patient sends it, if one is: the
+    /// patient-scoped token of profile §25 (no practitioner, the patient in
+    /// requesting_patient, reason patientaccess, proofed to P9); the
+    /// scenario's own claim edits still apply on top.
+    pub fn as_sent<'a>(&self, spec: &'a RequestSpec) -> std::borrow::Cow<'a, RequestSpec> {
+        use crate::client::jwt::ClaimEdit;
+        use serde_json::json;
+        let Some((patient, nhs, _)) = &self.rec.signed_in else { return std::borrow::Cow::Borrowed(spec) };
+        let mut s = spec.clone();
+        let mut edits = vec![
+            ("requesting_practitioner".to_string(), ClaimEdit::Remove),
+            (crate::gpc::REQUESTING_PATIENT_CLAIM.to_string(), ClaimEdit::Set(patient.clone())),
+            ("reason_for_request".to_string(), ClaimEdit::Set(json!(crate::gpc::PATIENT_ACCESS_REASON))),
+            (
+                crate::gpc::IDENTITY_PROOFING_CLAIM.to_string(),
+                ClaimEdit::Set(json!(crate::gpc::IDENTITY_PROOFING_HIGH)),
+            ),
+            ("sub".to_string(), ClaimEdit::Set(json!(nhs))),
+        ];
+        edits.append(&mut s.jwt.claim_edits);
+        s.jwt.claim_edits = edits;
+        std::borrow::Cow::Owned(s)
+    }
+
+    /// Sends a setup request as the practice, whoever is signed in.
+    pub async fn send_as_practice(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
+        let ctx = self.ctx()?;
+        let (exchange, result) = ctx.client.send(spec, self.scenario.as_ref()).await;
+        let summary = exchange.summary();
+        self.exchanges.push(exchange);
+        result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))
+    }
+
+    /// Sends a request (as the signed-in patient, if one is) and records
+    /// the exchange.
+    pub async fn send(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
+        let sent = self.as_sent(spec);
+        self.send_as_practice(&sent).await
+    }
+}
