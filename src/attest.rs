@@ -105,7 +105,8 @@ pub fn append(path: &Path, a: &Attestation, key: &SecretKey) -> Result<usize, At
     file.attestations.push(Envelope::sign(PAYLOAD_TYPE, &payload, key));
     let json = serde_json::to_vec_pretty(&file)
         .map_err(|e| AttestError::Format { path: shown.clone(), message: e.to_string() })?;
-    crate::support::fs::write_atomic(path, &json).map_err(|source| AttestError::Write { path: shown, cause: source })?;
+    crate::support::fs::write_atomic(path, &json)
+        .map_err(|source| AttestError::Write { path: shown, cause: source })?;
     Ok(file.attestations.len())
 }
 

@@ -90,7 +90,6 @@ pub struct DefectDoc {
     pub targets: Vec<&'static str>,
 }
 
-
 #[derive(Debug, Clone, Serialize)]
 pub struct HarnessRef {
     pub name: &'static str,

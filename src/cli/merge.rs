@@ -9,7 +9,6 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::load_catalogue;
-use crate::report::outputs::{Outputs, write_all};
 use crate::catalogue::{PackFiles, ScenarioKey};
 use crate::config::CandidateConfig;
 use crate::dossier::statement::Statement;
@@ -17,6 +16,7 @@ use crate::dossier::verify;
 use crate::evidence::Exchange;
 use crate::evidence::bundle::{self, EVIDENCE_FILE, EvidenceLog};
 use crate::model::RunRecord;
+use crate::report::outputs::{Outputs, write_all};
 use crate::report::terminal;
 use crate::signing::SecretKey;
 use crate::verdict::{Outcome, RequirementResult, Verdict};

@@ -80,7 +80,12 @@ impl Output {
 
     /// The file's bytes, or `None` when it is not rendered here (streamed
     /// during the run, or a dossier without a key).
-    fn render(self, o: &Outputs<'_>, results: &ResultsDoc<'_>, statement: &[u8]) -> Result<Option<Vec<u8>>, OutputError> {
+    fn render(
+        self,
+        o: &Outputs<'_>,
+        results: &ResultsDoc<'_>,
+        statement: &[u8],
+    ) -> Result<Option<Vec<u8>>, OutputError> {
         let json = |e| OutputError::Render { file: self.file_name(), cause: e };
         Ok(Some(match self {
             Self::Results => serde_json::to_vec_pretty(results).map_err(|e| json(e.to_string()))?,
@@ -189,7 +194,8 @@ mod tests {
         }
         std::fs::write(dir.path().join("mine.txt"), b"keep").expect("write");
         clear_stale(dir.path());
-        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("read").map(|e| e.expect("entry").file_name()).collect();
+        let left: Vec<_> =
+            std::fs::read_dir(dir.path()).expect("read").map(|e| e.expect("entry").file_name()).collect();
         assert_eq!(left, vec![std::ffi::OsString::from("mine.txt")]);
     }
 }
