@@ -107,6 +107,34 @@ pub struct Directory {
     pub locations: BTreeMap<String, LocationIdentity>,
 }
 
+// The fixture pack's own identifiers are the config's defaults: config
+// reads fixtures, never the other way round.
+/// Fixture key → identifiers, as the pack itself assigns them.
+pub fn default_identities(fixtures: &FixturePack) -> BTreeMap<String, PatientIdentity> {
+    fixtures.patients.iter().map(|(k, p)| (k.clone(), PatientIdentity { nhs_number: p.nhs_number.clone() })).collect()
+}
+
+/// Organisations, practitioners and locations by key, as the pack itself
+/// identifies them.
+pub fn default_directory(fixtures: &FixturePack) -> Directory {
+    Directory {
+        organizations: fixtures
+            .organizations
+            .iter()
+            .filter_map(|(k, o)| Some((k.clone(), OrganizationIdentity { ods_code: o.business_id.clone()? })))
+            .collect(),
+        practitioners: fixtures
+            .practitioners
+            .iter()
+            .filter_map(|(k, p)| Some((k.clone(), PractitionerIdentity { sds_user_id: p.business_id.clone()? })))
+            .collect(),
+        locations: fixtures
+            .locations
+            .iter()
+            .filter_map(|(k, l)| Some((k.clone(), LocationIdentity { logical_id: l.logical_id()?.to_string() })))
+            .collect(),
+    }
+}
 /// A header added to every request (e.g. an API gateway key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtraHeader {
@@ -580,9 +608,9 @@ impl CandidateConfig {
                 }
             }
         }
-        let mut patients = fixtures.default_identities();
+        let mut patients = default_identities(fixtures);
         patients.extend(raw.patients);
-        let mut directory = fixtures.default_directory();
+        let mut directory = default_directory(fixtures);
         directory.organizations.extend(raw.organizations);
         directory.practitioners.extend(raw.practitioners);
         directory.locations.extend(raw.locations);
@@ -672,8 +700,8 @@ impl CandidateConfig {
                 provider_ods: provider_ods.into(),
             },
             jwt: JwtDefaults::standard(),
-            patients: fixtures.default_identities(),
-            directory: fixtures.default_directory(),
+            patients: default_identities(fixtures),
+            directory: default_directory(fixtures),
             headers: Vec::new(),
             tls: None,
             consumer: None,
@@ -959,7 +987,7 @@ nhs_number = "9690937286"
         assert_eq!(c.structured_url.as_str(), "https://gp.example.nhs.uk/GPC001/STU3/1/gpconnect/structured/fhir");
         assert_eq!(c.audience(crate::gpc::Capability::Documents), c.documents_url.as_str());
         assert_eq!(c.patients["patient2"].nhs_number, "9690937286");
-        assert_eq!(c.patients["patient1"], fixtures().default_identities()["patient1"]);
+        assert_eq!(c.patients["patient1"], default_identities(&fixtures())["patient1"]);
     }
 
     #[test]
@@ -1030,7 +1058,7 @@ nhs_number = "9690937286"
         assert_eq!(c.directory.organizations["ORG2"].ods_code, "Y12345");
         assert_eq!(c.directory.organizations["ORG1"].ods_code, "GPC001", "unmapped keys keep the pack's");
         assert_eq!(c.directory.locations["location1"].logical_id, "17");
-        assert_eq!(c.directory.practitioners, fixtures().default_directory().practitioners);
+        assert_eq!(c.directory.practitioners, default_directory(&fixtures()).practitioners);
         let back = CandidateConfig::from_public(&c.public()).expect("rebuild");
         assert_eq!(back.directory, c.directory, "the public view (in results and dossiers) keeps the maps");
         for (extra, want) in [

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::config::PatientIdentity;
 use crate::embedded;
 
 #[derive(Debug, thiserror::Error)]
@@ -98,7 +97,9 @@ pub struct CareSetting {
     pub parts: Vec<String>,
 }
 
-/// A patient as Spine PDS knows them (`fixtures/pds.json`).
+/// A patient as Spine PDS knows them: `fixtures/pds.json`, the PDS part of
+/// `fixtures/national.json`, and the practice's own patients. One type for
+/// the reference's registrations and the hosted PDS alike.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PdsPatient {
@@ -108,10 +109,16 @@ pub struct PdsPatient {
     pub given: String,
     pub gender: String,
     pub birth_date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
     /// Date of death, if PDS records one.
     #[serde(default)]
     pub deceased: Option<String>,
-    #[serde(default)]
+    /// NHS numbers PDS retired in favour of this record's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<String>,
+    /// Restricted ("S-flagged"): PDS withholds where they live.
+    #[serde(default, alias = "restricted")]
     pub sensitive: bool,
     pub purpose: String,
 }
@@ -131,7 +138,9 @@ impl FixturePack {
                 given: text("/name/0/given/0"),
                 gender: text("/gender"),
                 birth_date: text("/birthDate"),
+                postcode: None,
                 deceased: r.get("deceasedDateTime").and_then(Value::as_str).map(str::to_string),
+                superseded: p.former_nhs_numbers.clone(),
                 sensitive: p.flags.contains(&PatientFlag::Sensitive),
                 purpose: p.purpose.clone(),
             });
@@ -348,34 +357,6 @@ impl FixturePack {
             practitioners: items(manifest.practitioners)?,
             locations: items(manifest.locations)?,
         })
-    }
-
-    /// Fixture key → identifiers, as the pack itself assigns them.
-    pub fn default_identities(&self) -> BTreeMap<String, PatientIdentity> {
-        self.patients.iter().map(|(k, p)| (k.clone(), PatientIdentity { nhs_number: p.nhs_number.clone() })).collect()
-    }
-
-    /// Organisations, practitioners and locations by key, as the pack itself
-    /// identifies them.
-    pub fn default_directory(&self) -> crate::config::Directory {
-        use crate::config::{LocationIdentity, OrganizationIdentity, PractitionerIdentity};
-        crate::config::Directory {
-            organizations: self
-                .organizations
-                .iter()
-                .filter_map(|(k, o)| Some((k.clone(), OrganizationIdentity { ods_code: o.business_id.clone()? })))
-                .collect(),
-            practitioners: self
-                .practitioners
-                .iter()
-                .filter_map(|(k, p)| Some((k.clone(), PractitionerIdentity { sds_user_id: p.business_id.clone()? })))
-                .collect(),
-            locations: self
-                .locations
-                .iter()
-                .filter_map(|(k, l)| Some((k.clone(), LocationIdentity { logical_id: l.logical_id()?.to_string() })))
-                .collect(),
-        }
     }
 }
 

@@ -3,30 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::fixtures::FixturePack;
-
-/// A patient as the hosted PDS knows them.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NationalPatient {
-    pub key: String,
-    pub nhs_number: String,
-    pub family: String,
-    pub given: String,
-    pub gender: String,
-    pub birth_date: String,
-    #[serde(default)]
-    pub postcode: Option<String>,
-    #[serde(default)]
-    pub deceased: Option<String>,
-    /// NHS numbers PDS retired in favour of this record's.
-    #[serde(default)]
-    pub superseded: Vec<String>,
-    /// Restricted ("S-flagged"): PDS withholds where they live.
-    #[serde(default)]
-    pub restricted: bool,
-    pub purpose: String,
-}
+use crate::fixtures::{FixturePack, PdsPatient};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,7 +32,7 @@ pub struct Mesh {
 struct File {
     #[serde(rename = "_comment", default)]
     _comment: String,
-    pds: Vec<NationalPatient>,
+    pds: Vec<PdsPatient>,
     other_practice: OtherPractice,
     mesh: Mesh,
 }
@@ -63,7 +40,7 @@ struct File {
 #[derive(Debug, Clone)]
 pub struct NationalData {
     /// Every patient PDS answers for: the consumer-test patients first.
-    pub pds: Vec<NationalPatient>,
+    pub pds: Vec<PdsPatient>,
     /// How many of `pds` are national.json's own (the rest come from the
     /// provider-side fixtures).
     pub own: usize,
@@ -98,37 +75,22 @@ impl NationalData {
             pds.iter().filter(|p| p.key.strip_prefix("trace").is_some_and(|n| n.parse::<u32>().is_ok())).count();
         pds.extend(generated_pool(listed as u32 + 1..=POOL_SIZE));
         let own = pds.len();
-        for p in pack.on_pds() {
-            let superseded = pack.patients.get(&p.key).map(|f| f.former_nhs_numbers.clone()).unwrap_or_default();
-            pds.push(NationalPatient {
-                key: p.key,
-                nhs_number: p.nhs_number,
-                family: p.family,
-                given: p.given,
-                gender: p.gender,
-                birth_date: p.birth_date,
-                postcode: None,
-                deceased: p.deceased,
-                superseded,
-                restricted: p.sensitive,
-                purpose: p.purpose,
-            });
-        }
+        pds.extend(pack.on_pds());
         Self { pds, own, other_practice: file.other_practice, mesh: file.mesh }
     }
 
     /// A consumer-test patient by key.
-    pub fn patient(&self, key: &str) -> Option<&NationalPatient> {
+    pub fn patient(&self, key: &str) -> Option<&PdsPatient> {
         self.pds[..self.own].iter().find(|p| p.key == key)
     }
 
     /// The trace pool (`trace1`, `trace2`, ...), in order.
-    pub fn trace_pool(&self) -> impl Iterator<Item = &NationalPatient> {
+    pub fn trace_pool(&self) -> impl Iterator<Item = &PdsPatient> {
         self.pds[..self.own].iter().filter(|p| p.key.strip_prefix("trace").is_some_and(|n| n.parse::<u32>().is_ok()))
     }
 
     /// The record PDS holds for an NHS number, current or superseded.
-    pub fn by_nhs_number(&self, n: &str) -> Option<&NationalPatient> {
+    pub fn by_nhs_number(&self, n: &str) -> Option<&PdsPatient> {
         self.pds.iter().find(|p| p.nhs_number == n || p.superseded.iter().any(|s| s == n))
     }
 }
@@ -165,7 +127,7 @@ const GIVEN: [(&str, &str); 12] = [
 /// sees the same pool. Written out here rather than listed in
 /// `fixtures/national.json`, where 3000 near-identical lines would hide
 /// the patients that each test one thing.
-fn generated_pool(keys: std::ops::RangeInclusive<u32>) -> Vec<NationalPatient> {
+fn generated_pool(keys: std::ops::RangeInclusive<u32>) -> Vec<PdsPatient> {
     let first_day = time::macros::date!(1940 - 01 - 01);
     // Numbers 9990100000 and up: clear of the fixtures' 99900xxxxx; those
     // whose check digit would be 10 do not exist and are passed over.
@@ -181,7 +143,7 @@ fn generated_pool(keys: std::ops::RangeInclusive<u32>) -> Vec<NationalPatient> {
     keys.map(|n| {
         let i = n as usize;
         let (given, gender) = GIVEN[i % GIVEN.len()];
-        NationalPatient {
+        PdsPatient {
             key: format!("trace{n}"),
             nhs_number: numbers.next().unwrap_or_default(),
             family: FAMILIES[i % FAMILIES.len()].to_string(),
@@ -191,7 +153,7 @@ fn generated_pool(keys: std::ops::RangeInclusive<u32>) -> Vec<NationalPatient> {
             postcode: Some(format!("LS{} {}AB", 1 + i % 28, i % 10)),
             deceased: None,
             superseded: Vec::new(),
-            restricted: false,
+            sensitive: false,
             purpose: "Trace pool, generated (RFA-REC-046, 047).".into(),
         }
     })
@@ -217,7 +179,7 @@ mod tests {
     #[test]
     fn the_trace_pool_has_pool_size_patients_each_traced_uniquely() {
         let d = NationalData::embedded().expect("national.json");
-        let pool: Vec<&NationalPatient> = d.trace_pool().collect();
+        let pool: Vec<&PdsPatient> = d.trace_pool().collect();
         assert_eq!(pool.len(), POOL_SIZE as usize);
         assert_eq!(pool.last().map(|p| p.key.as_str()), Some("trace3000"));
         let mut numbers = std::collections::HashSet::new();

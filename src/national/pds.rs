@@ -10,24 +10,24 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::data::NationalPatient;
 use super::{Shared, Sid, fhir, fhir_error};
+use crate::fixtures::PdsPatient;
 use crate::gpc::{self, NHS_NUMBER_SYSTEM};
 
 /// A patient as PDS FHIR R4 returns them. A restricted patient is labelled
 /// `R` in `meta.security` and comes without address (PDS also removes
 /// telecom, contact and registered GP, which these records do not carry).
-pub fn resource(p: &NationalPatient) -> Value {
+pub fn resource(p: &PdsPatient) -> Value {
     let mut r = json!({
         "resourceType": "Patient",
         "id": p.nhs_number,
         "identifier": [{ "system": NHS_NUMBER_SYSTEM, "value": p.nhs_number }],
-        "meta": { "versionId": "1", "security": [gpc::confidentiality_label(p.restricted)] },
+        "meta": { "versionId": "1", "security": [gpc::confidentiality_label(p.sensitive)] },
         "name": [{ "use": "usual", "family": p.family, "given": [p.given] }],
         "gender": p.gender,
         "birthDate": p.birth_date,
     });
-    if let Some(pc) = p.postcode.as_ref().filter(|_| !p.restricted) {
+    if let Some(pc) = p.postcode.as_ref().filter(|_| !p.sensitive) {
         r["address"] = json!([{ "use": "home", "line": ["1 Test Street", "Leeds"], "postalCode": pc }]);
     }
     if let Some(d) = &p.deceased {
@@ -106,7 +106,7 @@ pub async fn search(
     };
     let given = get("given").map(|g| g.to_lowercase());
     let gender = get("gender");
-    let found: Vec<&NationalPatient> = h
+    let found: Vec<&PdsPatient> = h
         .data
         .pds
         .iter()

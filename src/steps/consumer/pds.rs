@@ -5,8 +5,9 @@
 use serde_json::Value;
 
 use crate::client::RequestSpec;
+use crate::fixtures::PdsPatient;
 use crate::gpc::{self, Interaction};
-use crate::national::{Service, data::NationalPatient};
+use crate::national::Service;
 use crate::steps::consumer::{act, fail_with, inbound, national, own};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -28,7 +29,7 @@ pub fn steps() -> Vec<StepDef> {
 }
 
 /// A national patient by label or key.
-fn patient(w: &RfaWorld, label: &str) -> Result<&'static NationalPatient, Failure> {
+fn patient(w: &RfaWorld, label: &str) -> Result<&'static PdsPatient, Failure> {
     let key = w.consumer.patients.get(label).map(String::as_str).unwrap_or(label);
     national()?.patient(key).ok_or_else(|| {
         Failure::Harness(format!(
@@ -59,7 +60,7 @@ async fn search(w: &mut RfaWorld, nhs: &str) -> Result<Vec<Value>, Failure> {
 async fn from_pool(w: &mut RfaWorld, a: &Args) -> StepResult {
     own(w).await?;
     let (from, to): (usize, usize) = (a.get(2).parse().unwrap_or(1), a.get(3).parse().unwrap_or(0));
-    let range: Vec<&NationalPatient> = national()?
+    let range: Vec<&PdsPatient> = national()?
         .trace_pool()
         .filter(|p| p.key[5..].parse::<usize>().is_ok_and(|n| (from..=to).contains(&n)))
         .collect();
@@ -107,7 +108,7 @@ async fn from_pool(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
 }
 
-fn demographics(p: &NationalPatient, family: &str, given: &str) -> Vec<(String, String)> {
+fn demographics(p: &PdsPatient, family: &str, given: &str) -> Vec<(String, String)> {
     vec![
         ("family".into(), family.into()),
         ("given".into(), given.into()),
