@@ -15,7 +15,7 @@ use rfa_harness::client::{Client, RequestSpec};
 use rfa_harness::config::CandidateConfig;
 use rfa_harness::fixtures::FixturePack;
 use rfa_harness::gpc::Interaction;
-use rfa_harness::steps::common::hosted::trigger_body;
+use rfa_harness::steps::hosted::trigger_body;
 
 /// No consumer run here needs more; past it the run is taken as hung.
 const BOUND: Duration = Duration::from_secs(90);

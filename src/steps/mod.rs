@@ -4,6 +4,7 @@
 //! `docs/steps.md` lists them for pack authors.
 
 pub mod common;
+pub mod hosted;
 pub mod world;
 
 // One module per requirement area; `consumer` is the candidate as a client
@@ -25,7 +26,7 @@ use cucumber::step::{Collection, Context};
 use regex::Regex;
 
 use crate::catalogue::StepMatcher;
-pub use common::hosted::Consumer;
+pub use hosted::Consumer;
 pub use world::{Failure, RfaWorld, RunContext, StepResult};
 
 /// One step definition.
@@ -53,21 +54,6 @@ impl Args {
             .as_deref()
             .ok_or_else(|| Failure::Harness("this step needs a doc string (\"\"\" ... \"\"\") under it".into()))
     }
-}
-
-/// Edits a draft resource the way the "the …'s \"path\" is VALUE" steps
-/// do: `path` is dotted (array indices as numbers), `value` is JSON or
-/// `absent` (removes it). Answers the draft's new text, for the request body.
-pub fn edit_draft(draft: &mut serde_json::Value, path: &str, value: &str) -> Result<Vec<u8>, Failure> {
-    let pointer = crate::entries::dotted_pointer("", path);
-    if value == "absent" {
-        crate::entries::remove_pointer(draft, &pointer);
-    } else {
-        let v: serde_json::Value = serde_json::from_str(value)
-            .map_err(|e| Failure::Harness(format!("the value `{value}` is not JSON (quote strings): {e}")))?;
-        crate::entries::set_pointer(draft, &pointer, v);
-    }
-    Ok(draft.to_string().into_bytes())
 }
 
 /// Hands a step's verdict to cucumber. A failure unwinds with the

@@ -13,7 +13,7 @@ pub struct RunContext {
     pub client: Client,
     pub schemas: Arc<Schemas>,
     /// The candidate as a client: the hosted services and the tester.
-    pub consumer: crate::steps::common::hosted::Consumer,
+    pub consumer: crate::steps::hosted::Consumer,
 }
 
 /// Why a step did not pass. Steps return this instead of panicking; the
@@ -65,7 +65,7 @@ pub struct RfaWorld {
     /// Clinical entries this scenario builds, records and searches (REC).
     pub rec: RecState,
     /// The scenario's hold on the hosted national services, once it uses them.
-    pub turn: Option<crate::steps::common::hosted::Turn>,
+    pub turn: Option<crate::steps::hosted::Turn>,
     /// What the candidate did as a client (profile §37).
     pub consumer: ConsumerState,
 }

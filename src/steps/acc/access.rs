@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::client::ClaimEdit;
 use crate::steps::common::http::resource;
+use crate::steps::common::stamps::json_arg;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -23,11 +24,6 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the CapabilityStatement declares the "([a-z-]+)" interaction on "([A-Za-z]+)"$"# => declares_interaction, "The CapabilityStatement's rest.resource of this type declares this interaction code."),
         step!(Then r#"^the CapabilityStatement declares the "([A-Za-z_:.-]+)" search parameter on "([A-Za-z]+)"$"# => declares_search_param, "The CapabilityStatement's rest.resource of this type declares this search parameter."),
     ]
-}
-
-pub(in crate::steps) fn json_arg(text: &str) -> Result<Value, Failure> {
-    serde_json::from_str(text.trim())
-        .map_err(|e| Failure::Harness(format!("`{}` is not a JSON value ({e}); quote strings: \"text\"", text.trim())))
 }
 
 fn edit(w: &mut RfaWorld, claim: &str, e: ClaimEdit) -> StepResult {

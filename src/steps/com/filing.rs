@@ -10,8 +10,9 @@ use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
 use crate::steps::common::bundle::resources;
 use crate::steps::common::http::{created, fetch};
+use crate::steps::common::keys::fresh_identifier;
 use crate::steps::inf::documents::{document_spec, patient_id};
-use crate::steps::rec::entries::{DEFAULT_WHEN, fresh_identifier};
+use crate::steps::rec::entries::DEFAULT_WHEN;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -98,7 +99,7 @@ async fn document(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn document_path(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, body) = w.rec.filing.as_mut().ok_or_else(|| Failure::Harness("no document was begun".into()))?;
-    let text = crate::steps::edit_draft(body, a.get(1), a.get(2))?;
+    let text = crate::steps::common::drafts::edit_draft(body, a.get(1), a.get(2))?;
     w.request_mut()?.body = Some(text);
     Ok(())
 }

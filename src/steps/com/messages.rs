@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
 use crate::steps::common::http::{answered, created};
-use crate::steps::rec::entries::{act_as, fresh_identifier, logical_id};
+use crate::steps::common::keys::fresh_identifier;
+use crate::steps::common::keys::logical_id;
+use crate::steps::rec::entries::act_as;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -60,7 +62,7 @@ async fn message(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn message_path(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, body) = w.rec.message.as_mut().ok_or_else(|| Failure::Harness("no message was begun".into()))?;
-    let text = crate::steps::edit_draft(body, a.get(1), a.get(2))?;
+    let text = crate::steps::common::drafts::edit_draft(body, a.get(1), a.get(2))?;
     w.request_mut()?.body = Some(text);
     Ok(())
 }

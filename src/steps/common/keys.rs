@@ -1,6 +1,11 @@
 //! Fixture keys → the candidate's identifiers (the config's identity maps),
-//! and `{nhs:KEY}`-style placeholders in literal query strings.
+//! the logical ids the candidate gives fixture patients and practitioners,
+//! identifiers fresh to each run, and `{nhs:KEY}`-style placeholders in
+//! literal query strings.
 
+use crate::client::RequestSpec;
+use crate::gpc::{self, Interaction};
+use crate::steps::common::bundle::resolve;
 use crate::steps::world::{Failure, RfaWorld};
 
 fn unknown<'a>(what: &str, key: &str, known: impl Iterator<Item = &'a String>) -> Failure {
@@ -59,4 +64,41 @@ pub fn expand(w: &RfaWorld, text: &str) -> Result<String, Failure> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// The candidate's logical id of a fixture patient (`patient*`) or
+/// practitioner, found by search once per scenario (evidence kept).
+pub async fn logical_id(w: &mut RfaWorld, key: &str) -> Result<String, Failure> {
+    if let Some(id) = w.rec.ids.get(key) {
+        return Ok(id.clone());
+    }
+    let id = if key.starts_with("practitioner") {
+        let sds = sds(w, key)?;
+        let mut spec = RequestSpec::new(Interaction::SearchPractitioners, "Practitioner");
+        spec.query.push(("identifier".into(), format!("{}|{sds}", gpc::SDS_USER_SYSTEM)));
+        resolve(w, &spec, "Practitioner", gpc::SDS_USER_SYSTEM, &sds, &format!("{key} ({sds})")).await?
+    } else {
+        let nhs = nhs(w, key)?;
+        let mut spec = RequestSpec::new(Interaction::SearchPatients, "Patient");
+        spec.query.push(("identifier".into(), format!("{}|{nhs}", gpc::NHS_NUMBER_SYSTEM)));
+        resolve(w, &spec, "Patient", gpc::NHS_NUMBER_SYSTEM, &nhs, &format!("{key} (NHS number {nhs})")).await?
+    };
+    w.rec.ids.insert(key.to_string(), id.clone());
+    Ok(id)
+}
+
+/// A business identifier no run has used: the scenario's first trace id
+/// (a fresh UUID per run) and a counter. Derived from the evidence rather
+/// than drawn at random so that re-judging a recorded run (`rfa verify
+/// --rejudge`) rebuilds the very requests the run made.
+pub(in crate::steps) fn fresh_identifier(w: &mut RfaWorld) -> String {
+    w.rec.built += 1;
+    let base = w
+        .exchanges
+        .first()
+        .map(|x| x.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID")).map(|(_, v)| v.clone()));
+    match base.flatten() {
+        Some(trace) => format!("{trace}.{}", w.rec.built),
+        None => uuid::Uuid::new_v4().to_string(),
+    }
 }

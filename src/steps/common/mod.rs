@@ -1,6 +1,7 @@
-//! Helpers every area's steps share: sending and judging HTTP, walking Bundles, fixture keys, the hosted services and the tester.
+//! Helpers every area's steps share: sending and judging HTTP, walking Bundles, fixture keys.
 
 pub mod bundle;
-pub mod hosted;
+pub mod drafts;
 pub mod http;
 pub mod keys;
+pub mod stamps;

@@ -17,7 +17,7 @@ use crate::config::TriggerMode;
 use crate::evidence::{Body, Exchange, RecordedRequest, RecordedResponse};
 use crate::gpc::Interaction;
 use crate::national::{NationalData, Service};
-use crate::steps::common::hosted::{Answer, ask_tester, prompt, trigger_body};
+use crate::steps::hosted::{Answer, ask_tester, prompt, trigger_body};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 

@@ -8,7 +8,9 @@ use crate::client::RequestSpec;
 use crate::devices::{self, Kind};
 use crate::gpc::{self, EntryType, Interaction};
 use crate::steps::common::http::{created, fetch};
-use crate::steps::rec::entries::{DEFAULT_WHEN, build, create_spec, fresh_identifier, logical_id};
+use crate::steps::common::keys::fresh_identifier;
+use crate::steps::common::keys::logical_id;
+use crate::steps::rec::entries::{DEFAULT_WHEN, build, create_spec};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -70,7 +72,7 @@ async fn registration(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn device_path(w: &mut RfaWorld, a: &Args) -> StepResult {
     let body = w.rec.device.as_mut().ok_or_else(|| Failure::Harness("no device registration was begun".into()))?;
-    let text = crate::steps::edit_draft(body, a.get(1), a.get(2))?;
+    let text = crate::steps::common::drafts::edit_draft(body, a.get(1), a.get(2))?;
     w.request_mut()?.body = Some(text);
     Ok(())
 }

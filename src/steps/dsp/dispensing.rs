@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
+use crate::steps::common::keys::logical_id;
 use crate::steps::eps::prescribing::{issued_as, put};
-use crate::steps::rec::entries::logical_id;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 

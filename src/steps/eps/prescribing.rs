@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
 use crate::medicines::{self, Concept};
-use crate::steps::rec::entries::logical_id;
+use crate::steps::common::keys::logical_id;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -144,7 +144,7 @@ async fn for_code(w: &mut RfaWorld, a: &Args) -> StepResult {
 /// Today plus `+N` days or `+Nm` months, as `YYYY-MM-DD`.
 pub(in crate::steps) fn date_arg(text: &str) -> Result<String, Failure> {
     let Some(inner) = text.strip_prefix("{today").and_then(|t| t.strip_suffix('}')) else {
-        return crate::steps::inf::structured::dates(text);
+        return crate::steps::common::stamps::dates(text);
     };
     let today = crate::clock::today();
     if let Some(months) = inner.strip_suffix('m') {
@@ -154,7 +154,7 @@ pub(in crate::steps) fn date_arg(text: &str) -> Result<String, Failure> {
             .map_err(|_| Failure::Harness(format!("`{text}`: months are written {{today+6m}}")))?;
         return Ok(crate::clock::ymd(crate::clock::add_months(today, n)));
     }
-    crate::steps::inf::structured::dates(text)
+    crate::steps::common::stamps::dates(text)
 }
 
 async fn kind(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -573,10 +573,10 @@ async fn bundle_holds(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn authored_now(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (sent, got) = issued_as(w, a.get(1))?;
-    let Some(at) = crate::steps::onl::slots::at(got.get("authoredOn")) else {
+    let Some(at) = crate::steps::common::stamps::at(got.get("authoredOn")) else {
         return w.fail("the prescription should carry authoredOn, when it was issued");
     };
-    if let Err(why) = crate::steps::onl::appointment_changes::stamped_at_request(w, at) {
+    if let Err(why) = crate::steps::common::stamps::stamped_at_request(w, at) {
         return w.fail(format!("the prescription's authoredOn should be when it was issued: {why}"));
     }
     let p = "/requester/agent/identifier/value";

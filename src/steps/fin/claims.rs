@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use crate::client::RequestSpec;
 use crate::finance;
 use crate::gpc::{self, Interaction};
+use crate::steps::common::keys::logical_id;
 use crate::steps::eps::prescribing::put;
-use crate::steps::rec::entries::logical_id;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -71,7 +71,7 @@ async fn build(w: &mut RfaWorld, patient: &str, service: &str, encounter: &str) 
     let id = logical_id(w, patient).await?;
     let ods = w.ctx()?.client.config().spine.provider_ods.clone();
     // Derived from the evidence, so a re-judged run rebuilds the same claim.
-    let identifier = crate::steps::rec::entries::fresh_identifier(w);
+    let identifier = crate::steps::common::keys::fresh_identifier(w);
     let mut claim = json!({
         "resourceType": "Claim",
         "identifier": [{ "system": gpc::CLAIM_IDENTIFIER_SYSTEM, "value": identifier }],

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::gpc;
 use crate::steps::common::http::{check_schema, resource};
-use crate::steps::inf::structured::dates;
+use crate::steps::common::stamps::dates;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};
 

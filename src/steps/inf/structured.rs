@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
+use crate::steps::common::stamps::dates;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};
 
@@ -67,32 +68,6 @@ async fn request_with_body(w: &mut RfaWorld, a: &Args) -> StepResult {
     let text = keys::expand(w, a.docstring()?)?;
     begin(w, dates(&text)?.into_bytes());
     Ok(())
-}
-
-/// Fills in `{today}`, `{today+N}` and `{today-N}` (days, UTC, or from
-/// `RFA_TODAY`).
-pub fn dates(text: &str) -> Result<String, Failure> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{today") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + "{today".len()..];
-        let Some(end) = after.find('}') else {
-            return Err(Failure::Harness(format!("unclosed `{{today` in `{text}`")));
-        };
-        let offset: i64 = match &after[..end] {
-            "" => 0,
-            o => o
-                .strip_prefix('+')
-                .unwrap_or(o)
-                .parse()
-                .map_err(|_| Failure::Harness(format!("`{{today{o}}}`: the offset must be +N or -N days")))?,
-        };
-        out.push_str(&crate::clock::ymd(crate::clock::today() + time::Duration::days(offset)));
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }
 
 /// The request's Parameters, for editing.

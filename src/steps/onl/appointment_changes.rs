@@ -5,20 +5,17 @@
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::client::RequestSpec;
 use crate::entries;
 use crate::gpc::{self, Interaction};
-use crate::steps::acc::access::json_arg;
+use crate::steps::common::keys::logical_id;
+use crate::steps::common::stamps::at;
+use crate::steps::common::stamps::json_arg;
+use crate::steps::common::stamps::stamped_at_request;
 use crate::steps::onl::appointments::{booked, cancelled, put, slot_of};
-use crate::steps::onl::slots::at;
-use crate::steps::rec::entries::logical_id;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
-
-/// How far the candidate's arrival stamp may be from the harness's clock.
-const CLOCK_SKEW_SECS: i64 = 120;
 
 pub fn steps() -> Vec<StepDef> {
     vec![
@@ -72,7 +69,7 @@ async fn cancellation_at(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
     let patient = logical_id(w, a.get(1)).await?;
     let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{patient}/Appointment"));
-    let q = crate::steps::inf::structured::dates("start=ge{today-30}&start=le{today-1}")?;
+    let q = crate::steps::common::stamps::dates("start=ge{today-30}&start=le{today-1}")?;
     for pair in q.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or_default();
         spec.query.push((k.into(), v.into()));
@@ -259,35 +256,6 @@ async fn reads_back_booked(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 fn arrival_time(a: &Value) -> Option<OffsetDateTime> {
     gpc::extension(a, gpc::ARRIVAL_TIME_EXTENSION)?.get("valueDateTime").and_then(|v| at(Some(v)))
-}
-
-/// Whether a time the candidate stamped is within the allowed skew of when
-/// the last request was sent — by the recorded exchange, so re-judging
-/// next month gives the same answer. A run with a faked date (RFA_TODAY)
-/// has the candidate stamp that date at the real time of day, so the time
-/// of day is compared (across midnight too) and the date must be the run's,
-/// give or take the midnight a run may straddle.
-pub(in crate::steps) fn stamped_at_request(w: &RfaWorld, stamp: OffsetDateTime) -> Result<(), String> {
-    let sent = w
-        .exchanges
-        .last()
-        .and_then(|x| OffsetDateTime::parse(&x.started, &Rfc3339).ok())
-        .ok_or("the request's time was not recorded")?;
-    let day = 86_400;
-    let secs = |t: OffsetDateTime| {
-        let (h, m, s) = t.to_offset(time::UtcOffset::UTC).time().as_hms();
-        i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s)
-    };
-    let apart = (secs(stamp) - secs(sent)).rem_euclid(day);
-    let skew = apart.min(day - apart);
-    let days = (stamp.to_offset(time::UtcOffset::UTC).date() - crate::clock::today()).whole_days().abs();
-    if skew > CLOCK_SKEW_SECS || days > 1 {
-        return Err(format!(
-            "the stamp {stamp} is {skew} s (time of day) from when the request was sent, {sent}, on the run's date {} (allowed: {CLOCK_SKEW_SECS} s, the run's date)",
-            crate::clock::ymd(crate::clock::today())
-        ));
-    }
-    Ok(())
 }
 
 async fn is_arrived(w: &mut RfaWorld, _: &Args) -> StepResult {

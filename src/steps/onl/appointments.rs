@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 use crate::client::RequestSpec;
 use crate::entries;
 use crate::gpc::{self, Interaction};
-use crate::steps::onl::slots::at;
-use crate::steps::rec::entries::logical_id;
+use crate::steps::common::drafts;
+use crate::steps::common::keys::logical_id;
+use crate::steps::common::stamps::at;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -58,7 +59,7 @@ fn free_slot_search(
         }
         None => format!("start=ge{{today+{day_from}}}&end=le{{today+{day_to}}}"),
     };
-    let q = crate::steps::inf::structured::dates(&window)?;
+    let q = crate::steps::common::stamps::dates(&window)?;
     for pair in q.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or_default();
         spec.query.push((k.into(), v.into()));
@@ -264,20 +265,13 @@ fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
     Ok(())
 }
 
-fn pointer(path: &str) -> String {
-    entries::dotted_pointer("", path)
-}
-
 async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let p = pointer(a.get(1));
-    let value: Value = serde_json::from_str(a.get(2))
-        .map_err(|e| Failure::Harness(format!("the value `{}` is not JSON (quote strings): {e}", a.get(2))))?;
-    edit(w, |b| entries::set_pointer(b, &p, value))
+    let value = drafts::json_value(a.get(2))?;
+    edit(w, |b| drafts::set(b, "", a.get(1), value))
 }
 
 async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let p = pointer(a.get(1));
-    edit(w, |b| entries::remove_pointer(b, &p))
+    edit(w, |b| drafts::remove(b, "", a.get(1)))
 }
 
 pub(in crate::steps) fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
@@ -392,7 +386,7 @@ pub(in crate::steps) fn put(
 
 async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
     let patient = logical_id(w, a.get(1)).await?;
-    let q = crate::steps::inf::structured::dates(a.get(2))?;
+    let q = crate::steps::common::stamps::dates(a.get(2))?;
     let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{patient}/Appointment"));
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));

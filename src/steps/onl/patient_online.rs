@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
-use crate::steps::rec::entries::logical_id;
+use crate::steps::common::keys::logical_id;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -46,7 +46,7 @@ async fn sign_out(w: &mut RfaWorld, _: &Args) -> StepResult {
 async fn patient_id_search(w: &mut RfaWorld, a: &Args) -> StepResult {
     let mut spec =
         RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{}/Appointment", a.get(1)));
-    let q = crate::steps::inf::structured::dates(a.get(2))?;
+    let q = crate::steps::common::stamps::dates(a.get(2))?;
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         spec.query.push((k.into(), v.into()));
@@ -212,10 +212,10 @@ async fn is_recorded(w: &mut RfaWorld, a: &Args) -> StepResult {
             return w.fail(format!("the Task's {what} should be {want}, it is {got}"));
         }
     }
-    let Some(authored) = crate::steps::onl::slots::at(task.get("authoredOn")) else {
+    let Some(authored) = crate::steps::common::stamps::at(task.get("authoredOn")) else {
         return w.fail("the Task's authoredOn should be when the request was made; it has none");
     };
-    if let Err(why) = crate::steps::onl::appointment_changes::stamped_at_request(w, authored) {
+    if let Err(why) = crate::steps::common::stamps::stamped_at_request(w, authored) {
         return w.fail(format!("the Task's authoredOn should be when the request was made: {why}"));
     }
     w.rec.repeat_requests.insert(a.get(1).to_string(), task);

@@ -10,6 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::client::RequestSpec;
 use crate::gpc::{self, Interaction};
 use crate::steps::common::bundle::{entries, resources};
+use crate::steps::common::stamps::at;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};
 
@@ -28,7 +29,7 @@ pub fn steps() -> Vec<StepDef> {
 }
 
 fn begin(w: &mut RfaWorld, query: &str) -> StepResult {
-    let text = crate::steps::inf::structured::dates(&keys::expand(w, query)?)?;
+    let text = crate::steps::common::stamps::dates(&keys::expand(w, query)?)?;
     let mut spec = RequestSpec::new(Interaction::SearchSlots, "Slot");
     for pair in text.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -44,11 +45,6 @@ async fn search_with(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn next_days(w: &mut RfaWorld, a: &Args) -> StepResult {
     begin(w, &format!("start=ge{{today+1}}&end=le{{today+{}}}&status=free", a.get(1)))
-}
-
-/// A FHIR instant (RFC 3339) as a time, if that is what `v` holds.
-pub(in crate::steps) fn at(v: Option<&Value>) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(v?.as_str()?, &Rfc3339).ok()
 }
 
 fn slots(w: &RfaWorld) -> Result<Vec<Value>, Failure> {

@@ -9,7 +9,9 @@ use time::format_description::well_known::Rfc3339;
 use crate::client::{ClaimEdit, HeaderEdit, RequestSpec};
 use crate::entries::{self, Shape};
 use crate::gpc::{self, EntryType, Interaction};
-use crate::steps::common::bundle::resolve;
+use crate::steps::common::drafts;
+use crate::steps::common::keys::fresh_identifier;
+use crate::steps::common::keys::logical_id;
 use crate::steps::world::{Failure, Recorded, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};
 
@@ -61,27 +63,6 @@ pub fn entry_type(name: &str) -> EntryType {
     EntryType::from_name(name).unwrap_or(EntryType::Condition)
 }
 
-/// The candidate's logical id of a fixture patient (`patient*`) or
-/// practitioner, found by search once per scenario (evidence kept).
-pub async fn logical_id(w: &mut RfaWorld, key: &str) -> Result<String, Failure> {
-    if let Some(id) = w.rec.ids.get(key) {
-        return Ok(id.clone());
-    }
-    let id = if key.starts_with("practitioner") {
-        let sds = keys::sds(w, key)?;
-        let mut spec = RequestSpec::new(Interaction::SearchPractitioners, "Practitioner");
-        spec.query.push(("identifier".into(), format!("{}|{sds}", gpc::SDS_USER_SYSTEM)));
-        resolve(w, &spec, "Practitioner", gpc::SDS_USER_SYSTEM, &sds, &format!("{key} ({sds})")).await?
-    } else {
-        let nhs = keys::nhs(w, key)?;
-        let mut spec = RequestSpec::new(Interaction::SearchPatients, "Patient");
-        spec.query.push(("identifier".into(), format!("{}|{nhs}", gpc::NHS_NUMBER_SYSTEM)));
-        resolve(w, &spec, "Patient", gpc::NHS_NUMBER_SYSTEM, &nhs, &format!("{key} (NHS number {nhs})")).await?
-    };
-    w.rec.ids.insert(key.to_string(), id.clone());
-    Ok(id)
-}
-
 fn recorded<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a Recorded, Failure> {
     w.rec.recorded.get(label).ok_or_else(|| {
         Failure::Harness(format!("no entry \"{label}\" was recorded earlier in this scenario (use `Given a Condition \"{label}\" recorded for ...`)"))
@@ -109,22 +90,6 @@ fn edit(w: &mut RfaWorld, f: impl FnOnce(EntryType, &mut Value)) -> StepResult {
     let (ty, body) = entry_mut(w)?;
     f(ty, body);
     sync(w)
-}
-
-/// A business identifier no run has used: the scenario's first trace id
-/// (a fresh UUID per run) and a counter. Derived from the evidence rather
-/// than drawn at random so that re-judging a recorded run (`rfa verify
-/// --rejudge`) rebuilds the very requests the run made.
-pub(in crate::steps) fn fresh_identifier(w: &mut RfaWorld) -> String {
-    w.rec.built += 1;
-    let base = w
-        .exchanges
-        .first()
-        .map(|x| x.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID")).map(|(_, v)| v.clone()));
-    match base.flatten() {
-        Some(trace) => format!("{trace}.{}", w.rec.built),
-        None => uuid::Uuid::new_v4().to_string(),
-    }
 }
 
 pub(in crate::steps) async fn build(w: &mut RfaWorld, ty: EntryType, key: &str, when: &str) -> Result<Value, Failure> {
@@ -177,15 +142,9 @@ async fn set_part(w: &mut RfaWorld, a: &Args) -> StepResult {
     })
 }
 
-fn pointer(path: &str) -> String {
-    entries::dotted_pointer("", path)
-}
-
 async fn set_path(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let p = pointer(a.get(1));
-    let value: Value = serde_json::from_str(a.get(2))
-        .map_err(|e| Failure::Harness(format!("the value `{}` is not JSON (quote strings): {e}", a.get(2))))?;
-    edit(w, |_, body| entries::set_pointer(body, &p, value))
+    let value = drafts::json_value(a.get(2))?;
+    edit(w, |_, body| drafts::set(body, "", a.get(1), value))
 }
 
 async fn for_patient_id(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -698,12 +657,6 @@ async fn one_wins(w: &mut RfaWorld, _: &Args) -> StepResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dotted_paths_become_pointers() {
-        assert_eq!(pointer("valueQuantity.code"), "/valueQuantity/code");
-        assert_eq!(pointer("code.coding.0.system"), "/code/coding/0/system");
-    }
 
     #[test]
     fn instants_compare_across_zones() {

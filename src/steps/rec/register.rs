@@ -10,6 +10,7 @@ use crate::client::RequestSpec;
 use crate::entries;
 use crate::fixtures::FixturePack;
 use crate::gpc::{self, Interaction};
+use crate::steps::common::drafts;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};
 
@@ -93,20 +94,16 @@ fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
     Ok(())
 }
 
-fn patient_pointer(path: &str) -> String {
-    entries::dotted_pointer("/parameter/0/resource", path)
-}
+/// Paths in the registration steps are within the Patient parameter.
+const PATIENT: &str = "/parameter/0/resource";
 
 async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let p = patient_pointer(a.get(1));
-    let value: Value = serde_json::from_str(a.get(2))
-        .map_err(|e| Failure::Harness(format!("the value `{}` is not JSON (quote strings): {e}", a.get(2))))?;
-    edit(w, |b| entries::set_pointer(b, &p, value))
+    let value = drafts::json_value(a.get(2))?;
+    edit(w, |b| drafts::set(b, PATIENT, a.get(1), value))
 }
 
 async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let p = patient_pointer(a.get(1));
-    edit(w, |b| entries::remove_pointer(b, &p))
+    edit(w, |b| drafts::remove(b, PATIENT, a.get(1)))
 }
 
 async fn rename_parameter(w: &mut RfaWorld, a: &Args) -> StepResult {
