@@ -240,62 +240,88 @@ impl EntryType {
     }
 }
 
-/// The provider interactions the profile covers so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Interaction {
-    ReadMetadata,
-    SearchPatients,
-    ReadPatient,
-    SearchOrganizations,
-    ReadOrganization,
-    SearchPractitioners,
-    ReadPractitioner,
-    ReadLocation,
-    ReadStructuredMetadata,
-    GetStructuredRecord,
-    ReadDocumentsMetadata,
-    SearchDocumentsPatients,
-    SearchDocuments,
-    ReadBinary,
-    CreateEntry(EntryType),
-    ReadEntry(EntryType),
-    UpdateEntry(EntryType),
-    SearchEntries(EntryType),
-    EntryHistory(EntryType),
-    SearchAuditEvents,
-    RegisterPatient,
-    SearchSlots,
-    BookAppointment,
-    ReadAppointment,
-    CancelAppointment,
-    SearchPatientAppointments,
-    AmendAppointment,
-    RequestRepeat,
-    SearchRepeatRequests,
-    MarkArrived,
-    MarkDidNotAttend,
-    CreatePrescription,
-    ReadPrescription,
-    SearchPrescriptions,
-    CancelPrescription,
-    RecordDispense,
-    SearchDispenses,
-    LookupCode,
-    CreateClaim,
-    SearchClaims,
-    RegisterDevice,
-    ReadDevice,
-    SendMessage,
-    SearchMessages,
-    ReadMessage,
-    AcknowledgeMessage,
-    FileDocument,
+/// One row per interaction of the fixed kind: variant, `Ssp-InteractionID`,
+/// the service root it is sent to. The one place an interaction is listed
+/// (the entry interactions, one per entry type, follow the table).
+macro_rules! interactions {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal @ $root:ident; )+) => {
+        /// The provider interactions the profile covers so far.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Interaction {
+            $( $(#[$doc])* $variant, )+
+            CreateEntry(EntryType),
+            ReadEntry(EntryType),
+            UpdateEntry(EntryType),
+            SearchEntries(EntryType),
+            EntryHistory(EntryType),
+        }
+
+        impl Interaction {
+            /// Every interaction with a fixed id, in table order.
+            const FIXED: &[Interaction] = &[$(Self::$variant),+];
+
+            /// The `Ssp-InteractionID` value and service root of a fixed
+            /// interaction; `None` for the entry interactions.
+            fn row(self) -> Option<(&'static str, Capability)> {
+                match self {
+                    $( Self::$variant => Some(($id, Capability::$root)), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+interactions! {
+    ReadMetadata = "urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1" @ Foundations;
+    SearchPatients = "urn:nhs:names:services:gpconnect:fhir:rest:search:patient-1" @ Foundations;
+    ReadPatient = "urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1" @ Foundations;
+    SearchOrganizations = "urn:nhs:names:services:gpconnect:fhir:rest:search:organization-1" @ Foundations;
+    ReadOrganization = "urn:nhs:names:services:gpconnect:fhir:rest:read:organization-1" @ Foundations;
+    SearchPractitioners = "urn:nhs:names:services:gpconnect:fhir:rest:search:practitioner-1" @ Foundations;
+    ReadPractitioner = "urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1" @ Foundations;
+    ReadLocation = "urn:nhs:names:services:gpconnect:fhir:rest:read:location-1" @ Foundations;
+    ReadStructuredMetadata = "urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1" @ Structured;
+    GetStructuredRecord = "urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1" @ Structured;
+    ReadDocumentsMetadata = "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:metadata-1" @ Documents;
+    SearchDocumentsPatients = "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:patient-1" @ Documents;
+    SearchDocuments = "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1" @ Documents;
+    ReadBinary = "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1" @ Documents;
+    SearchAuditEvents = "urn:nhs:names:services:gpconnect:fhir:rest:search:auditevent-1" @ Foundations;
+    RegisterPatient = "urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1" @ Foundations;
+    SearchSlots = "urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1" @ Foundations;
+    BookAppointment = "urn:nhs:names:services:gpconnect:fhir:rest:create:appointment-1" @ Foundations;
+    ReadAppointment = "urn:nhs:names:services:gpconnect:fhir:rest:read:appointment-1" @ Foundations;
+    CancelAppointment = "urn:nhs:names:services:gpconnect:fhir:rest:cancel:appointment-1" @ Foundations;
+    SearchPatientAppointments = "urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1" @ Foundations;
+    AmendAppointment = "urn:nhs:names:services:gpconnect:fhir:rest:update:appointment-1" @ Foundations;
+    // The profile's own interactions follow GP Connect's naming.
+    RequestRepeat = "urn:nhs:names:services:gpconnect:fhir:rest:create:task-1" @ Foundations;
+    SearchRepeatRequests = "urn:nhs:names:services:gpconnect:fhir:rest:search:task-1" @ Foundations;
+    MarkArrived = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.arrive-1" @ Foundations;
+    MarkDidNotAttend = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.didnotattend-1" @ Foundations;
+    CreatePrescription = "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationrequest-1" @ Foundations;
+    ReadPrescription = "urn:nhs:names:services:gpconnect:fhir:rest:read:medicationrequest-1" @ Foundations;
+    SearchPrescriptions = "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationrequest-1" @ Foundations;
+    CancelPrescription = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.cancelprescription-1" @ Foundations;
+    RecordDispense = "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationdispense-1" @ Foundations;
+    SearchDispenses = "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationdispense-1" @ Foundations;
+    LookupCode = "urn:nhs:names:services:gpconnect:fhir:operation:codesystem.lookup-1" @ Foundations;
+    CreateClaim = "urn:nhs:names:services:gpconnect:fhir:rest:create:claim-1" @ Foundations;
+    SearchClaims = "urn:nhs:names:services:gpconnect:fhir:rest:search:claim-1" @ Foundations;
+    RegisterDevice = "urn:nhs:names:services:gpconnect:fhir:rest:create:device-1" @ Foundations;
+    ReadDevice = "urn:nhs:names:services:gpconnect:fhir:rest:read:device-1" @ Foundations;
+    SendMessage = "urn:nhs:names:services:gpconnect:fhir:rest:create:communication-1" @ Foundations;
+    SearchMessages = "urn:nhs:names:services:gpconnect:fhir:rest:search:communication-1" @ Foundations;
+    ReadMessage = "urn:nhs:names:services:gpconnect:fhir:rest:read:communication-1" @ Foundations;
+    AcknowledgeMessage = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.acknowledge-1" @ Foundations;
+    FileDocument = "urn:nhs:names:services:gpconnect:documents:fhir:rest:create:documentreference-1" @ Documents;
     /// The test-control trigger (profile §37): not a clinical interaction.
-    Trigger,
+    Trigger = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.trigger-1" @ Foundations;
 }
 
 impl Interaction {
-    /// Every interaction with a fixed id, then the entry interactions.
+    /// Every interaction: the table's, then each entry type's.
     pub fn all() -> impl Iterator<Item = Interaction> {
         let entries = EntryType::ALL.into_iter().flat_map(|t| {
             [
@@ -306,124 +332,24 @@ impl Interaction {
                 Self::EntryHistory(t),
             ]
         });
-        Self::ALL.into_iter().chain(entries).chain([
-            Self::SearchAuditEvents,
-            Self::RegisterPatient,
-            Self::SearchSlots,
-            Self::BookAppointment,
-            Self::ReadAppointment,
-            Self::CancelAppointment,
-            Self::SearchPatientAppointments,
-            Self::AmendAppointment,
-            Self::RequestRepeat,
-            Self::SearchRepeatRequests,
-            Self::MarkArrived,
-            Self::MarkDidNotAttend,
-            Self::CreatePrescription,
-            Self::ReadPrescription,
-            Self::SearchPrescriptions,
-            Self::CancelPrescription,
-            Self::RecordDispense,
-            Self::SearchDispenses,
-            Self::LookupCode,
-            Self::CreateClaim,
-            Self::SearchClaims,
-            Self::RegisterDevice,
-            Self::ReadDevice,
-            Self::SendMessage,
-            Self::SearchMessages,
-            Self::ReadMessage,
-            Self::AcknowledgeMessage,
-            Self::FileDocument,
-            Self::Trigger,
-        ])
+        Self::FIXED.iter().copied().chain(entries)
     }
-
-    pub const ALL: [Interaction; 14] = [
-        Self::ReadMetadata,
-        Self::SearchPatients,
-        Self::ReadPatient,
-        Self::SearchOrganizations,
-        Self::ReadOrganization,
-        Self::SearchPractitioners,
-        Self::ReadPractitioner,
-        Self::ReadLocation,
-        Self::ReadStructuredMetadata,
-        Self::GetStructuredRecord,
-        Self::ReadDocumentsMetadata,
-        Self::SearchDocumentsPatients,
-        Self::SearchDocuments,
-        Self::ReadBinary,
-    ];
 
     /// The `Ssp-InteractionID` value.
     pub fn id(self) -> &'static str {
         match self {
-            Self::ReadMetadata => "urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1",
-            Self::SearchPatients => "urn:nhs:names:services:gpconnect:fhir:rest:search:patient-1",
-            Self::ReadPatient => "urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1",
-            Self::SearchOrganizations => "urn:nhs:names:services:gpconnect:fhir:rest:search:organization-1",
-            Self::ReadOrganization => "urn:nhs:names:services:gpconnect:fhir:rest:read:organization-1",
-            Self::SearchPractitioners => "urn:nhs:names:services:gpconnect:fhir:rest:search:practitioner-1",
-            Self::ReadPractitioner => "urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1",
-            Self::ReadLocation => "urn:nhs:names:services:gpconnect:fhir:rest:read:location-1",
-            Self::ReadStructuredMetadata => "urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1",
-            Self::GetStructuredRecord => "urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1",
-            Self::ReadDocumentsMetadata => "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:metadata-1",
-            Self::SearchDocumentsPatients => "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:patient-1",
-            Self::SearchDocuments => "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1",
-            Self::ReadBinary => "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1",
             Self::CreateEntry(t) => t.ids()[0],
             Self::ReadEntry(t) => t.ids()[1],
             Self::UpdateEntry(t) => t.ids()[2],
             Self::SearchEntries(t) => t.ids()[3],
             Self::EntryHistory(t) => t.ids()[4],
-            Self::SearchAuditEvents => "urn:nhs:names:services:gpconnect:fhir:rest:search:auditevent-1",
-            Self::RegisterPatient => "urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1",
-            Self::SearchSlots => "urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1",
-            Self::BookAppointment => "urn:nhs:names:services:gpconnect:fhir:rest:create:appointment-1",
-            Self::ReadAppointment => "urn:nhs:names:services:gpconnect:fhir:rest:read:appointment-1",
-            Self::CancelAppointment => "urn:nhs:names:services:gpconnect:fhir:rest:cancel:appointment-1",
-            Self::SearchPatientAppointments => {
-                "urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1"
-            }
-            Self::AmendAppointment => "urn:nhs:names:services:gpconnect:fhir:rest:update:appointment-1",
-            // The profile's own interactions follow GP Connect's naming.
-            Self::RequestRepeat => "urn:nhs:names:services:gpconnect:fhir:rest:create:task-1",
-            Self::SearchRepeatRequests => "urn:nhs:names:services:gpconnect:fhir:rest:search:task-1",
-            Self::MarkArrived => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.arrive-1",
-            Self::MarkDidNotAttend => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.didnotattend-1",
-            Self::CreatePrescription => "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationrequest-1",
-            Self::ReadPrescription => "urn:nhs:names:services:gpconnect:fhir:rest:read:medicationrequest-1",
-            Self::SearchPrescriptions => "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationrequest-1",
-            Self::CancelPrescription => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.cancelprescription-1",
-            Self::RecordDispense => "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationdispense-1",
-            Self::SearchDispenses => "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationdispense-1",
-            Self::LookupCode => "urn:nhs:names:services:gpconnect:fhir:operation:codesystem.lookup-1",
-            Self::CreateClaim => "urn:nhs:names:services:gpconnect:fhir:rest:create:claim-1",
-            Self::SearchClaims => "urn:nhs:names:services:gpconnect:fhir:rest:search:claim-1",
-            Self::RegisterDevice => "urn:nhs:names:services:gpconnect:fhir:rest:create:device-1",
-            Self::ReadDevice => "urn:nhs:names:services:gpconnect:fhir:rest:read:device-1",
-            Self::SendMessage => "urn:nhs:names:services:gpconnect:fhir:rest:create:communication-1",
-            Self::SearchMessages => "urn:nhs:names:services:gpconnect:fhir:rest:search:communication-1",
-            Self::ReadMessage => "urn:nhs:names:services:gpconnect:fhir:rest:read:communication-1",
-            Self::AcknowledgeMessage => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.acknowledge-1",
-            Self::FileDocument => "urn:nhs:names:services:gpconnect:documents:fhir:rest:create:documentreference-1",
-            Self::Trigger => "urn:nhs:names:services:gpconnect:fhir:operation:rfa.trigger-1",
+            fixed => fixed.row().map_or("", |(id, _)| id),
         }
     }
 
     /// Which service root it is sent to.
     pub fn capability(self) -> Capability {
-        match self {
-            Self::ReadStructuredMetadata | Self::GetStructuredRecord => Capability::Structured,
-            Self::ReadDocumentsMetadata
-            | Self::SearchDocumentsPatients
-            | Self::SearchDocuments
-            | Self::ReadBinary
-            | Self::FileDocument => Capability::Documents,
-            _ => Capability::Foundations,
-        }
+        self.row().map_or(Capability::Foundations, |(_, root)| root)
     }
 
     /// The `requested_scope` a consumer sends for it (GP Connect's
