@@ -62,8 +62,16 @@ pub struct RfaWorld {
     pub scenario: Option<crate::catalogue::ScenarioKey>,
     /// Its requirement and name, for people (`RFA-COM-014 a discharge summary`).
     pub title: String,
-    /// Clinical entries this scenario builds, records and searches (REC).
+    /// Each area's per-scenario state (steps/<area>/ keeps its own).
+    pub shared: SharedState,
     pub rec: RecState,
+    pub onl: OnlState,
+    pub eps: EpsState,
+    pub dsp: DspState,
+    pub fin: FinState,
+    pub acc: AccState,
+    pub dev: DevState,
+    pub com: ComState,
     /// The scenario's hold on the hosted national services, once it uses them.
     pub turn: Option<crate::steps::hosted::Turn>,
     /// What the candidate did as a client (profile §37).
@@ -105,24 +113,35 @@ pub struct Recorded {
     pub original: serde_json::Value,
 }
 
+/// What several areas' steps keep: ids found for fixture keys, identifiers built, concurrent answers.
+#[derive(Debug, Clone, Default)]
+pub struct SharedState {
+    /// Logical ids found for fixture keys (`patient20`, `practitioner1`).
+    pub ids: std::collections::BTreeMap<String, String>,
+    /// How many entries this scenario has built (numbers their identifiers).
+    pub built: usize,
+    /// Responses of requests sent together (`twice at once`).
+    pub together: Vec<u16>,
+}
+
+/// REC: clinical entries built, recorded and searched; the audit record kept; the registration.
 #[derive(Debug, Clone, Default)]
 pub struct RecState {
     /// The entry being built or amended: its type, the label it will be
     /// known by, and its body.
     pub entry: Option<(crate::gpc::EntryType, String, serde_json::Value)>,
     pub recorded: std::collections::BTreeMap<String, Recorded>,
-    /// Logical ids found for fixture keys (`patient20`, `practitioner1`).
-    pub ids: std::collections::BTreeMap<String, String>,
     /// Every page a followed search returned, in order.
     pub pages: Vec<serde_json::Value>,
     /// An audit record kept to compare with later.
     pub saved: Option<serde_json::Value>,
-    /// Responses of requests sent together (`twice at once`).
-    pub together: Vec<u16>,
-    /// How many entries this scenario has built (numbers their identifiers).
-    pub built: usize,
     /// The Parameters of the registration being built or last sent.
     pub registration: Option<serde_json::Value>,
+}
+
+/// ONL: bookings, appointments, the signed-in patient and repeat requests.
+#[derive(Debug, Clone, Default)]
+pub struct OnlState {
     /// The Appointment being booked, and for which patient (logical id).
     pub booking: Option<serde_json::Value>,
     pub booking_patient: Option<String>,
@@ -145,25 +164,55 @@ pub struct RecState {
     pub signed_in: Option<(serde_json::Value, String, String)>,
     /// Repeat requests recorded, by label: the Task as answered.
     pub repeat_requests: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// EPS: prescriptions built and issued.
+#[derive(Debug, Clone, Default)]
+pub struct EpsState {
     /// The prescription being built (EPS).
     pub prescription: Option<serde_json::Value>,
     /// Prescriptions issued, by label: (as sent, as answered).
     pub prescribed: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
+}
+
+/// DSP: the dispense being built.
+#[derive(Debug, Clone, Default)]
+pub struct DspState {
     /// The dispense being built (DSP).
     pub dispense: Option<serde_json::Value>,
+}
+
+/// FIN: claims built and made.
+#[derive(Debug, Clone, Default)]
+pub struct FinState {
     /// The finance claim being built (FIN).
     pub claim: Option<serde_json::Value>,
     /// Claims made, by label: (as sent, as answered).
     pub claims: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
+}
+
+/// ACC: what the TLS endpoint did.
+#[derive(Debug, Clone, Default)]
+pub struct AccState {
     /// Why the candidate's TLS endpoint gave no response (it refused the
     /// connection, or closed it unanswered).
     pub refusal: Option<String>,
     /// What a TLS handshake probe came to.
     pub handshake: Option<crate::tls::probe::Outcome>,
+}
+
+/// DEV: devices built and registered.
+#[derive(Debug, Clone, Default)]
+pub struct DevState {
     /// The device registration being built (DEV).
     pub device: Option<serde_json::Value>,
     /// Devices issued, by label: (logical id, as registered, patient key).
     pub devices: std::collections::BTreeMap<String, (String, serde_json::Value, String)>,
+}
+
+/// COM: messages and filed documents.
+#[derive(Debug, Clone, Default)]
+pub struct ComState {
     /// The message being built (COM): its label and body.
     pub message: Option<(String, serde_json::Value)>,
     /// Messages sent, by label: (logical id, as sent).
@@ -194,7 +243,7 @@ impl RfaWorld {
     }
 
     pub fn response(&self) -> Result<&Response, Failure> {
-        if let (None, Some(why)) = (&self.response, &self.rec.refusal) {
+        if let (None, Some(why)) = (&self.response, &self.acc.refusal) {
             return Err(Failure::Assert(format!(
                 "the candidate served no response: {why}\n    exchange: {}",
                 self.last_exchange()
@@ -242,12 +291,12 @@ impl RfaWorld {
         let key = self.scenario.clone();
         let spec = &self.as_sent(spec);
         let (a, b) = tokio::join!(ctx.client.send(spec, key.as_ref()), ctx.client.send(spec, key.as_ref()));
-        self.rec.together.clear();
+        self.shared.together.clear();
         for (exchange, result) in [a, b] {
             let summary = exchange.summary();
             self.exchanges.push(exchange);
             let resp = result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))?;
-            self.rec.together.push(resp.status);
+            self.shared.together.push(resp.status);
             self.response = Some(resp);
         }
         Ok(())
@@ -260,7 +309,7 @@ impl RfaWorld {
     pub fn as_sent<'a>(&self, spec: &'a RequestSpec) -> std::borrow::Cow<'a, RequestSpec> {
         use crate::client::jwt::ClaimEdit;
         use serde_json::json;
-        let Some((patient, nhs, _)) = &self.rec.signed_in else { return std::borrow::Cow::Borrowed(spec) };
+        let Some((patient, nhs, _)) = &self.onl.signed_in else { return std::borrow::Cow::Borrowed(spec) };
         let mut s = spec.clone();
         let mut edits = vec![
             ("requesting_practitioner".to_string(), ClaimEdit::Remove),

@@ -75,7 +75,7 @@ async fn send_tls(w: &mut RfaWorld, _: &Args) -> StepResult {
     match result {
         Ok(resp) => {
             w.response = Some(resp);
-            w.rec.refusal = None;
+            w.acc.refusal = None;
         }
         // A connection that cannot be opened at all says nothing about TLS.
         Err(e @ crate::client::TransportError::Build(_)) => return Err(Failure::Harness(e.to_string())),
@@ -84,7 +84,7 @@ async fn send_tls(w: &mut RfaWorld, _: &Args) -> StepResult {
         }
         Err(e) => {
             w.response = None;
-            w.rec.refusal = Some(e.to_string());
+            w.acc.refusal = Some(e.to_string());
         }
     }
     Ok(())
@@ -99,7 +99,7 @@ fn refused_before_tls(error: &str) -> bool {
 }
 
 async fn not_served(w: &mut RfaWorld, _: &Args) -> StepResult {
-    match (&w.response, &w.rec.refusal) {
+    match (&w.response, &w.acc.refusal) {
         (None, Some(_)) => Ok(()),
         (Some(r), _) if !(200..300).contains(&r.status) => Ok(()),
         (Some(r), _) => {
@@ -125,12 +125,12 @@ async fn probe_offer(w: &mut RfaWorld, a: &Args) -> StepResult {
     if let probe::Outcome::NoConnection(e) = &outcome {
         return Err(Failure::Transport(format!("{e}\n    exchange: {summary}")));
     }
-    w.rec.handshake = Some(outcome);
+    w.acc.handshake = Some(outcome);
     Ok(())
 }
 
 fn handshake(w: &RfaWorld) -> Result<&probe::Outcome, Failure> {
-    w.rec.handshake.as_ref().ok_or_else(|| Failure::Harness("no handshake was attempted".into()))
+    w.acc.handshake.as_ref().ok_or_else(|| Failure::Harness("no handshake was attempted".into()))
 }
 
 async fn handshake_refused(w: &mut RfaWorld, _: &Args) -> StepResult {

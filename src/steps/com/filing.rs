@@ -87,18 +87,18 @@ async fn document(w: &mut RfaWorld, a: &Args) -> StepResult {
     });
     let spec = RequestSpec::post(Interaction::FileDocument, "DocumentReference", doc.to_string());
     w.request = Some(spec.clone());
-    w.rec.filing = Some((label.clone(), doc.clone()));
+    w.com.filing = Some((label.clone(), doc.clone()));
     if !a.get(5).is_empty() {
         let resp = w.send(&spec).await?;
         w.response = Some(resp);
         let (id, got) = created(w, "DocumentReference", "filing a valid document")?;
-        w.rec.filed.insert(label, (id, doc, got));
+        w.com.filed.insert(label, (id, doc, got));
     }
     Ok(())
 }
 
 async fn document_path(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let (_, body) = w.rec.filing.as_mut().ok_or_else(|| Failure::Harness("no document was begun".into()))?;
+    let (_, body) = w.com.filing.as_mut().ok_or_else(|| Failure::Harness("no document was begun".into()))?;
     let text = crate::steps::common::drafts::edit_draft(body, a.get(1), a.get(2))?;
     w.request_mut()?.body = Some(text);
     Ok(())
@@ -118,7 +118,7 @@ fn essentials(d: &Value) -> Vec<Value> {
 }
 
 async fn is_filed(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let (label, sent) = w.rec.filing.clone().ok_or_else(|| Failure::Harness("no document was filed".into()))?;
+    let (label, sent) = w.com.filing.clone().ok_or_else(|| Failure::Harness("no document was filed".into()))?;
     let (id, got) = created(w, "DocumentReference", "filing a valid document")?;
     if essentials(&got) != essentials(&sent) {
         return w.fail(format!(
@@ -134,12 +134,12 @@ async fn is_filed(w: &mut RfaWorld, _: &Args) -> StepResult {
             "the attachment should give a url under the documents service root {root}, it gives `{url}`"
         ));
     }
-    w.rec.filed.insert(label, (id, sent, got));
+    w.com.filed.insert(label, (id, sent, got));
     Ok(())
 }
 
 fn filed<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value, Value), Failure> {
-    w.rec
+    w.com
         .filed
         .get(label)
         .ok_or_else(|| Failure::Harness(format!("no document \"{label}\" was filed earlier in this scenario")))

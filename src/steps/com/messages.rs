@@ -56,12 +56,12 @@ async fn build(w: &mut RfaWorld, a: &Args) -> Result<(String, Value, RequestSpec
 async fn message(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (label, m, spec) = build(w, a).await?;
     w.request = Some(spec);
-    w.rec.message = Some((label, m));
+    w.com.message = Some((label, m));
     Ok(())
 }
 
 async fn message_path(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let (_, body) = w.rec.message.as_mut().ok_or_else(|| Failure::Harness("no message was begun".into()))?;
+    let (_, body) = w.com.message.as_mut().ok_or_else(|| Failure::Harness("no message was begun".into()))?;
     let text = crate::steps::common::drafts::edit_draft(body, a.get(1), a.get(2))?;
     w.request_mut()?.body = Some(text);
     Ok(())
@@ -84,7 +84,7 @@ fn essentials(m: &Value) -> Vec<Value> {
 }
 
 async fn is_sent(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let (label, sent) = w.rec.message.clone().ok_or_else(|| Failure::Harness("no message was sent".into()))?;
+    let (label, sent) = w.com.message.clone().ok_or_else(|| Failure::Harness("no message was sent".into()))?;
     let (id, got) = created(w, "Communication", "sending a valid message")?;
     if got.get("status").and_then(Value::as_str) != Some("in-progress") {
         return w.fail(format!("a message just sent is in-progress, it is {}", got["status"]));
@@ -99,7 +99,7 @@ async fn is_sent(w: &mut RfaWorld, _: &Args) -> StepResult {
             essentials(&got)
         ));
     }
-    w.rec.messages.insert(label, (id, sent));
+    w.com.messages.insert(label, (id, sent));
     Ok(())
 }
 
@@ -110,13 +110,13 @@ async fn message_sent(w: &mut RfaWorld, a: &Args) -> StepResult {
     let resp = w.send(&spec).await?;
     w.response = Some(resp);
     let (id, _) = created(w, "Communication", "sending a valid message")?;
-    w.rec.messages.insert(label.clone(), (id, m.clone()));
-    w.rec.message = Some((label, m));
+    w.com.messages.insert(label.clone(), (id, m.clone()));
+    w.com.message = Some((label, m));
     Ok(())
 }
 
 fn known<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
-    w.rec
+    w.com
         .messages
         .get(label)
         .ok_or_else(|| Failure::Harness(format!("no message \"{label}\" was sent earlier in this scenario")))

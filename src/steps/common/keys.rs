@@ -69,7 +69,7 @@ pub fn expand(w: &RfaWorld, text: &str) -> Result<String, Failure> {
 /// The candidate's logical id of a fixture patient (`patient*`) or
 /// practitioner, found by search once per scenario (evidence kept).
 pub async fn logical_id(w: &mut RfaWorld, key: &str) -> Result<String, Failure> {
-    if let Some(id) = w.rec.ids.get(key) {
+    if let Some(id) = w.shared.ids.get(key) {
         return Ok(id.clone());
     }
     let id = if key.starts_with("practitioner") {
@@ -83,7 +83,7 @@ pub async fn logical_id(w: &mut RfaWorld, key: &str) -> Result<String, Failure> 
         spec.query.push(("identifier".into(), format!("{}|{nhs}", gpc::NHS_NUMBER_SYSTEM)));
         resolve(w, &spec, "Patient", gpc::NHS_NUMBER_SYSTEM, &nhs, &format!("{key} (NHS number {nhs})")).await?
     };
-    w.rec.ids.insert(key.to_string(), id.clone());
+    w.shared.ids.insert(key.to_string(), id.clone());
     Ok(id)
 }
 
@@ -92,13 +92,13 @@ pub async fn logical_id(w: &mut RfaWorld, key: &str) -> Result<String, Failure> 
 /// than drawn at random so that re-judging a recorded run (`rfa verify
 /// --rejudge`) rebuilds the very requests the run made.
 pub(in crate::steps) fn fresh_identifier(w: &mut RfaWorld) -> String {
-    w.rec.built += 1;
+    w.shared.built += 1;
     let base = w
         .exchanges
         .first()
         .map(|x| x.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID")).map(|(_, v)| v.clone()));
     match base.flatten() {
-        Some(trace) => format!("{trace}.{}", w.rec.built),
+        Some(trace) => format!("{trace}.{}", w.shared.built),
         None => uuid::Uuid::new_v4().to_string(),
     }
 }

@@ -59,19 +59,19 @@ async fn issued(w: &mut RfaWorld, a: &Args) -> StepResult {
     let resp = w.send(&register_spec(&body)).await?;
     w.response = Some(resp);
     let (id, _) = created(w, "Device", &format!("registering a {}", k.name))?;
-    w.rec.devices.insert(label, (id, body, patient));
+    w.dev.devices.insert(label, (id, body, patient));
     Ok(())
 }
 
 async fn registration(w: &mut RfaWorld, a: &Args) -> StepResult {
     let body = device_body(w, kind(a.get(1))?, a.get(2)).await?;
     w.request = Some(register_spec(&body));
-    w.rec.device = Some(body);
+    w.dev.device = Some(body);
     Ok(())
 }
 
 async fn device_path(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let body = w.rec.device.as_mut().ok_or_else(|| Failure::Harness("no device registration was begun".into()))?;
+    let body = w.dev.device.as_mut().ok_or_else(|| Failure::Harness("no device registration was begun".into()))?;
     let text = crate::steps::common::drafts::edit_draft(body, a.get(1), a.get(2))?;
     w.request_mut()?.body = Some(text);
     Ok(())
@@ -102,13 +102,13 @@ fn same_device(w: &RfaWorld, sent: &Value, got: &Value) -> StepResult {
 }
 
 async fn is_registered(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let sent = w.rec.device.clone().ok_or_else(|| Failure::Harness("no device registration was sent".into()))?;
+    let sent = w.dev.device.clone().ok_or_else(|| Failure::Harness("no device registration was sent".into()))?;
     let (_, got) = created(w, "Device", "registering a valid device")?;
     same_device(w, &sent, &got)
 }
 
 fn device<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value, String), Failure> {
-    w.rec.devices.get(label).ok_or_else(|| {
+    w.dev.devices.get(label).ok_or_else(|| {
         Failure::Harness(format!("no device \"{label}\" was issued earlier in this scenario (`Given a pulse oximeter \"{label}\" issued to ...`)"))
     })
 }

@@ -24,13 +24,13 @@ pub fn steps() -> Vec<StepDef> {
 }
 
 fn draft(w: &mut RfaWorld) -> Result<&mut Value, Failure> {
-    w.rec.dispense.as_mut().ok_or_else(|| Failure::Harness("begin a dispense first".into()))
+    w.dsp.dispense.as_mut().ok_or_else(|| Failure::Harness("begin a dispense first".into()))
 }
 
 fn begin(w: &mut RfaWorld, d: Value) {
     let spec = RequestSpec::post(Interaction::RecordDispense, "MedicationDispense", d.to_string());
     w.request = Some(spec);
-    w.rec.dispense = Some(d);
+    w.dsp.dispense = Some(d);
 }
 
 fn dispense(w: &RfaWorld, rx: &Value, quantity: u32) -> Result<Value, Failure> {
@@ -135,7 +135,7 @@ async fn recorded(w: &mut RfaWorld, _: &Args) -> StepResult {
 async fn recorded_as_sent(w: &mut RfaWorld, _: &Args) -> StepResult {
     let got = answered(w)?;
     crate::steps::common::http::check_schema(w, "medication-dispense", &got)?;
-    let sent = w.rec.dispense.clone().ok_or_else(|| Failure::Harness("no dispense was sent".into()))?;
+    let sent = w.dsp.dispense.clone().ok_or_else(|| Failure::Harness("no dispense was sent".into()))?;
     let id = got.get("id").and_then(Value::as_str).unwrap_or_default();
     let location = w.response()?.header("Location").unwrap_or_default().to_string();
     if !location.contains(&format!("/MedicationDispense/{id}")) {

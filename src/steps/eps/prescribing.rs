@@ -48,7 +48,7 @@ pub fn steps() -> Vec<StepDef> {
 
 /// The prescription being built.
 fn draft(w: &mut RfaWorld) -> Result<&mut Value, Failure> {
-    w.rec.prescription.as_mut().ok_or_else(|| Failure::Harness("begin a prescription first".into()))
+    w.eps.prescription.as_mut().ok_or_else(|| Failure::Harness("begin a prescription first".into()))
 }
 
 fn medicine(display: &str) -> Result<&'static Concept, Failure> {
@@ -116,7 +116,7 @@ fn set_extension_value(rx: &mut Value, url: &str, value: Value) {
 fn begin(w: &mut RfaWorld, rx: Value) {
     let spec = RequestSpec::post(Interaction::CreatePrescription, "MedicationRequest", rx.to_string());
     w.request = Some(spec);
-    w.rec.prescription = Some(rx);
+    w.eps.prescription = Some(rx);
 }
 
 /// Puts the edited draft back into the request.
@@ -329,7 +329,7 @@ pub(in crate::steps) async fn issue_for_setup(w: &mut RfaWorld, label: &str, rx:
     let resp = w.send_as_practice(&spec).await?;
     match (resp.status, resp.json()) {
         (201, Ok(issued)) if issued.get("id").and_then(Value::as_str).is_some() => {
-            w.rec.prescribed.insert(label.to_string(), (rx, issued));
+            w.eps.prescribed.insert(label.to_string(), (rx, issued));
             Ok(())
         }
         (status, _) => {
@@ -350,7 +350,7 @@ async fn prescribed(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 /// A prescription issued in this scenario: (as sent, as answered).
 pub(in crate::steps) fn issued_as(w: &RfaWorld, label: &str) -> Result<(Value, Value), Failure> {
-    w.rec
+    w.eps
         .prescribed
         .get(label)
         .cloned()
@@ -400,7 +400,7 @@ async fn expired_of(w: &mut RfaWorld, a: &Args) -> StepResult {
     });
     match found {
         Some(rx) => {
-            w.rec.prescribed.insert(label.to_string(), (rx.clone(), rx));
+            w.eps.prescribed.insert(label.to_string(), (rx.clone(), rx));
             Ok(())
         }
         None => w.fail(format!(
@@ -447,12 +447,12 @@ async fn has_been_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn issued(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let sent = w.rec.prescription.clone().ok_or_else(|| Failure::Harness("no prescription was sent".into()))?;
+    let sent = w.eps.prescription.clone().ok_or_else(|| Failure::Harness("no prescription was sent".into()))?;
     let r = crate::steps::common::http::answered(w, 201, "MedicationRequest", "the prescription (issued)")?;
     if id_of(&r).is_empty() {
         return w.fail("the prescription should answer the MedicationRequest issued, with its id");
     }
-    w.rec.prescribed.insert(a.get(1).to_string(), (sent, r));
+    w.eps.prescribed.insert(a.get(1).to_string(), (sent, r));
     Ok(())
 }
 

@@ -26,7 +26,7 @@ pub fn steps() -> Vec<StepDef> {
 }
 
 fn draft(w: &mut RfaWorld) -> Result<&mut Value, Failure> {
-    w.rec.claim.as_mut().ok_or_else(|| Failure::Harness("begin a claim first".into()))
+    w.fin.claim.as_mut().ok_or_else(|| Failure::Harness("begin a claim first".into()))
 }
 
 fn gbp(pounds: f64) -> Value {
@@ -100,7 +100,7 @@ fn rebuild(w: &mut RfaWorld) -> StepResult {
 
 async fn claim_for(w: &mut RfaWorld, a: &Args) -> StepResult {
     let claim = build(w, a.get(1), a.get(2), a.get(3)).await?;
-    w.rec.claim = Some(claim);
+    w.fin.claim = Some(claim);
     rebuild(w)
 }
 
@@ -149,7 +149,7 @@ async fn made(w: &mut RfaWorld, a: &Args) -> StepResult {
     let resp = w.send_as_practice(&spec_for(&claim)).await?;
     match (resp.status, resp.json()) {
         (201, Ok(got)) if got.get("id").and_then(Value::as_str).is_some() => {
-            w.rec.claims.insert(label.to_string(), (claim, got));
+            w.fin.claims.insert(label.to_string(), (claim, got));
             Ok(())
         }
         (status, _) => {
@@ -159,7 +159,7 @@ async fn made(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 fn claim_as(w: &RfaWorld, label: &str) -> Result<(Value, Value), Failure> {
-    w.rec
+    w.fin
         .claims
         .get(label)
         .cloned()
@@ -178,12 +178,12 @@ async fn search_for(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn accepted(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let sent = w.rec.claim.clone().ok_or_else(|| Failure::Harness("no claim was sent".into()))?;
+    let sent = w.fin.claim.clone().ok_or_else(|| Failure::Harness("no claim was sent".into()))?;
     let got = crate::steps::common::http::answered(w, 201, "Claim", "the claim (accepted)")?;
     if got.get("id").and_then(Value::as_str).is_none() {
         return w.fail("the claim should be answered with its id");
     }
-    w.rec.claims.insert(a.get(1).to_string(), (sent, got));
+    w.fin.claims.insert(a.get(1).to_string(), (sent, got));
     Ok(())
 }
 

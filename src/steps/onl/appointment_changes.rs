@@ -93,7 +93,7 @@ async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
         )));
     };
     let id = appt.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-    w.rec.appointments.insert(a.get(2).to_string(), (id, appt));
+    w.onl.appointments.insert(a.get(2).to_string(), (id, appt));
     Ok(())
 }
 
@@ -112,7 +112,7 @@ fn operation(w: &mut RfaWorld, id: &str, interaction: Interaction, nhs: Option<S
 fn nhs_of(w: &RfaWorld, appt: &Value) -> Result<String, Failure> {
     let id = appt.pointer("/participant/0/actor/reference").and_then(Value::as_str).unwrap_or_default();
     let id = id.trim_start_matches("Patient/");
-    let key = w.rec.ids.iter().find(|(_, v)| v.as_str() == id).map(|(k, _)| k.clone());
+    let key = w.shared.ids.iter().find(|(_, v)| v.as_str() == id).map(|(k, _)| k.clone());
     match key {
         Some(k) => crate::steps::common::keys::nhs(w, &k),
         None => Err(Failure::Harness(format!(
@@ -125,14 +125,14 @@ async fn arrival(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, appt) = booked(w, a.get(1))?.clone();
     let nhs = if a.get(2).is_empty() { nhs_of(w, &appt)? } else { crate::steps::common::keys::nhs(w, a.get(2))? };
     operation(w, &id, Interaction::MarkArrived, Some(nhs));
-    w.rec.changing = Some(a.get(1).to_string());
+    w.onl.changing = Some(a.get(1).to_string());
     Ok(())
 }
 
 async fn arrival_naming_number(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, _) = booked(w, a.get(1))?.clone();
     operation(w, &id, Interaction::MarkArrived, Some(a.get(2).to_string()));
-    w.rec.changing = Some(a.get(1).to_string());
+    w.onl.changing = Some(a.get(1).to_string());
     Ok(())
 }
 
@@ -145,7 +145,7 @@ async fn arrival_for_id(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn did_not_attend(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, _) = booked(w, a.get(1))?.clone();
     operation(w, &id, Interaction::MarkDidNotAttend, None);
-    w.rec.changing = Some(a.get(1).to_string());
+    w.onl.changing = Some(a.get(1).to_string());
     Ok(())
 }
 
@@ -165,8 +165,8 @@ fn answered(w: &mut RfaWorld, what: &str) -> Result<Value, Failure> {
         Ok(b) if b.get("resourceType").and_then(Value::as_str) == Some("Appointment") => b,
         _ => return w.fail(format!("{what} should answer the Appointment")),
     };
-    if let Some(label) = w.rec.changing.clone()
-        && let Some(entry) = w.rec.appointments.get_mut(&label)
+    if let Some(label) = w.onl.changing.clone()
+        && let Some(entry) = w.onl.appointments.get_mut(&label)
     {
         entry.1 = body.clone();
     }

@@ -74,7 +74,7 @@ fn free_slot_search(
 /// The free slots of the scenario's booking window (evidence kept), as offered to the
 /// organisation type the scenario books as, if any.
 async fn free_slots(w: &mut RfaWorld) -> Result<Vec<Value>, Failure> {
-    let org_type = w.rec.booking_org_type.clone();
+    let org_type = w.onl.booking_org_type.clone();
     search_slots(w, org_type.as_deref()).await
 }
 
@@ -82,7 +82,7 @@ async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Va
     let (from, to) = window(w);
     // Today's slots run all day: a booking for today looks at two hours of
     // it (which two follows from the scenario), not at every slot of the day.
-    let hours = (from, to) == (0, 0) && w.rec.booking_days.is_some();
+    let hours = (from, to) == (0, 0) && w.onl.booking_days.is_some();
     let hours = hours.then(|| {
         let h = (seed(w) / 11 % 22) as u8;
         (h, h + 2)
@@ -111,7 +111,7 @@ async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Va
 /// follows from its first trace id (random per run, the same when
 /// re-judged), skipping `skip` choices.
 fn pick(w: &RfaWorld, slots: &[Value], skip: usize) -> Option<Vec<Value>> {
-    let span = w.rec.booking_span.max(1);
+    let span = w.onl.booking_span.max(1);
     let text = |s: &Value, p: &str| s.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
     let follows = |a: &Value, b: &Value| {
         let end = at(a.get("end"));
@@ -139,7 +139,7 @@ fn seed(w: &RfaWorld) -> usize {
 /// most of a run's bytes).
 fn window(w: &RfaWorld) -> (i64, i64) {
     const DAYS: i64 = 1;
-    w.rec.booking_days.unwrap_or_else(|| {
+    w.onl.booking_days.unwrap_or_else(|| {
         let first = 1 + (seed(w) / 7 % (14 - DAYS + 1) as usize) as i64;
         (first, first + DAYS - 1)
     })
@@ -173,11 +173,11 @@ fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
 fn begin(w: &mut RfaWorld, body: Value) {
     let spec = RequestSpec::post(Interaction::BookAppointment, "Appointment", body.to_string());
     w.request = Some(spec);
-    w.rec.booking = Some(body);
+    w.onl.booking = Some(body);
 }
 
 async fn booking_today(w: &mut RfaWorld, a: &Args) -> StepResult {
-    w.rec.booking_days = Some((0, 0));
+    w.onl.booking_days = Some((0, 0));
     start_booking(w, a.get(1), "no free slot today (the test data keeps a sit-and-wait schedule with slots all day)")
         .await
 }
@@ -189,27 +189,27 @@ async fn start_booking(w: &mut RfaWorld, key: &str, none: &str) -> StepResult {
     let Some(chosen) = pick(w, &slots, 0) else {
         return Err(Failure::Assert(format!("setup: {none}\n    exchange: {}", w.last_exchange())));
     };
-    w.rec.booking_patient = Some(patient.clone());
+    w.onl.booking_patient = Some(patient.clone());
     let body = appointment_for(w, &chosen, &patient);
-    w.rec.booking_schedule = chosen.first().and_then(|s| s.pointer("/schedule/reference")).cloned();
+    w.onl.booking_schedule = chosen.first().and_then(|s| s.pointer("/schedule/reference")).cloned();
     begin(w, body);
     Ok(())
 }
 
 async fn booking_adjacent(w: &mut RfaWorld, a: &Args) -> StepResult {
-    w.rec.booking_span = if a.get(1) == "three" { 3 } else { 2 };
+    w.onl.booking_span = if a.get(1) == "three" { 3 } else { 2 };
     start_booking(w, a.get(2), "the free slot search returned no adjacent free slots to book").await
 }
 
 /// Adds a free slot of the same schedule that is not next to the booking's:
 /// after its end if there is one in the window, else before its start.
 async fn booking_gap(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let body = w.rec.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+    let body = w.onl.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
     let (Some(start), Some(end)) = (at(body.get("start")), at(body.get("end"))) else {
         return Err(Failure::Harness("the booking has no start and end to keep a gap from".into()));
     };
     // The schedule as first found: the slot may be taken by now.
-    let schedule = w.rec.booking_schedule.clone();
+    let schedule = w.onl.booking_schedule.clone();
     let slots = free_slots(w).await?;
     let same: Vec<&Value> = slots.iter().filter(|s| s.pointer("/schedule/reference") == schedule.as_ref()).collect();
     let after = same.iter().find(|s| at(s.get("start")).is_some_and(|t| t > end));
@@ -259,7 +259,7 @@ async fn booking(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
-    let mut body = w.rec.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+    let mut body = w.onl.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
     f(&mut body);
     begin(w, body);
     Ok(())
@@ -275,7 +275,7 @@ async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 pub(in crate::steps) fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
-    w.rec
+    w.onl
         .appointments
         .get(label)
         .ok_or_else(|| Failure::Harness(format!("no appointment \"{label}\" was booked in this scenario")))
@@ -307,7 +307,7 @@ async fn booking_kept_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
         .iter()
         .filter_map(|s| s.get("id").and_then(Value::as_str).map(str::to_string))
         .collect();
-    w.rec.booking_org_type = Some(KIND.into());
+    w.onl.booking_org_type = Some(KIND.into());
     let mut kept = free_slots(w).await?;
     kept.retain(|s| s.get("id").and_then(Value::as_str).is_some_and(|id| !plain.iter().any(|p| p == id)));
     let Some(chosen) = pick(w, &kept, 0) else {
@@ -315,7 +315,7 @@ async fn booking_kept_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
             "setup: no slot is kept for {KIND} organisations (the test data keeps one schedule for them)"
         )));
     };
-    w.rec.booking_patient = Some(patient.clone());
+    w.onl.booking_patient = Some(patient.clone());
     let body = appointment_for(w, &chosen, &patient);
     begin(w, body);
     Ok(())
@@ -380,7 +380,7 @@ pub(in crate::steps) fn put(
         spec.header_edits.push(("If-Match".into(), crate::client::HeaderEdit::Set(t)));
     }
     w.request = Some(spec);
-    w.rec.changing = Some(label.to_string());
+    w.onl.changing = Some(label.to_string());
     Ok(())
 }
 
@@ -405,7 +405,7 @@ async fn offered(w: &mut RfaWorld, slot: &str) -> Result<bool, Failure> {
 /// at the same time: book another one. The caller bounds the attempts, so a
 /// candidate that refuses every booking still fails.
 async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
-    let (Some(body), Some(patient)) = (w.rec.booking.clone(), w.rec.booking_patient.clone()) else { return Ok(()) };
+    let (Some(body), Some(patient)) = (w.onl.booking.clone(), w.onl.booking_patient.clone()) else { return Ok(()) };
     let lost = slots_of(&body);
     let mut slots = free_slots(w).await?;
     slots.retain(|s| s.get("id").and_then(Value::as_str).is_none_or(|id| !lost.iter().any(|l| l == id)));
@@ -420,7 +420,7 @@ async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
     let mut spec = w.request.clone().ok_or_else(|| Failure::Harness("no booking".into()))?;
     spec.body = Some(next.to_string().into_bytes());
     w.request = Some(spec);
-    w.rec.booking = Some(next);
+    w.onl.booking = Some(next);
     Ok(())
 }
 
@@ -442,7 +442,7 @@ async fn send_twice(w: &mut RfaWorld, _: &Args) -> StepResult {
     for attempt in 1..=ATTEMPTS {
         let spec = w.request.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
         w.send_twice(&spec).await?;
-        if w.rec.together != [409, 409] || attempt == ATTEMPTS {
+        if w.shared.together != [409, 409] || attempt == ATTEMPTS {
             break;
         }
         rebook(w, attempt).await?;
@@ -451,7 +451,7 @@ async fn send_twice(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 async fn is_booked(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let sent = w.rec.booking.clone().ok_or_else(|| Failure::Harness("no booking was sent".into()))?;
+    let sent = w.onl.booking.clone().ok_or_else(|| Failure::Harness("no booking was sent".into()))?;
     let resp = w.response()?;
     if resp.status != 201 {
         return w.fail(format!("the booking should answer 201, it answered HTTP {}", resp.status));
@@ -482,7 +482,7 @@ async fn is_booked(w: &mut RfaWorld, a: &Args) -> StepResult {
             b
         }
     };
-    w.rec.appointments.insert(a.get(1).to_string(), (id, stored));
+    w.onl.appointments.insert(a.get(1).to_string(), (id, stored));
     Ok(())
 }
 
@@ -509,10 +509,10 @@ async fn slot_offered(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn one_booking_wins(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let mut got = w.rec.together.clone();
+    let mut got = w.shared.together.clone();
     got.sort_unstable();
     if got != [201, 409] {
-        let shown: Vec<String> = w.rec.together.iter().map(u16::to_string).collect();
+        let shown: Vec<String> = w.shared.together.iter().map(u16::to_string).collect();
         return w.fail(format!("two bookings of one slot at once: exactly one should be booked (201) and the other refused (409); the answers were {}", shown.join(" and ")));
     }
     Ok(())
@@ -564,8 +564,8 @@ async fn is_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
         ));
     }
     // Later steps change the appointment as now cancelled.
-    if let Some(label) = w.rec.changing.clone()
-        && let Some(entry) = w.rec.appointments.get_mut(&label)
+    if let Some(label) = w.onl.changing.clone()
+        && let Some(entry) = w.onl.appointments.get_mut(&label)
     {
         entry.1 = got;
     }

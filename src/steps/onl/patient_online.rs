@@ -34,12 +34,12 @@ async fn sign_in(w: &mut RfaWorld, a: &Args) -> StepResult {
         "resourceType": "Patient",
         "identifier": [{ "system": gpc::NHS_NUMBER_SYSTEM, "value": nhs }]
     });
-    w.rec.signed_in = Some((claim, nhs, key.to_string()));
+    w.onl.signed_in = Some((claim, nhs, key.to_string()));
     Ok(())
 }
 
 async fn sign_out(w: &mut RfaWorld, _: &Args) -> StepResult {
-    w.rec.signed_in = None;
+    w.onl.signed_in = None;
     Ok(())
 }
 
@@ -56,7 +56,7 @@ async fn patient_id_search(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 fn signed_in_key(w: &RfaWorld) -> Result<String, Failure> {
-    w.rec
+    w.onl
         .signed_in
         .as_ref()
         .map(|(_, _, k)| k.clone())
@@ -134,7 +134,7 @@ async fn begin(w: &mut RfaWorld, medication: &str) -> StepResult {
     });
     let spec = RequestSpec::post(Interaction::RequestRepeat, "Task", task.to_string());
     w.request = Some(spec);
-    w.rec.booking = Some(task);
+    w.onl.booking = Some(task);
     Ok(())
 }
 
@@ -154,11 +154,11 @@ async fn repeat_of_id(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
-    let mut task = w.rec.booking.clone().ok_or_else(|| Failure::Harness("begin a repeat request first".into()))?;
+    let mut task = w.onl.booking.clone().ok_or_else(|| Failure::Harness("begin a repeat request first".into()))?;
     f(&mut task);
     let spec = w.request_mut()?;
     spec.body = Some(task.to_string().into_bytes());
-    w.rec.booking = Some(task);
+    w.onl.booking = Some(task);
     Ok(())
 }
 
@@ -182,7 +182,7 @@ async fn search_requests(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn is_recorded(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let sent = w.rec.booking.clone().ok_or_else(|| Failure::Harness("no repeat request was sent".into()))?;
+    let sent = w.onl.booking.clone().ok_or_else(|| Failure::Harness("no repeat request was sent".into()))?;
     let ods = w.ctx()?.client.config().spine.provider_ods.clone();
     let resp = w.response()?;
     if resp.status != 201 {
@@ -218,13 +218,13 @@ async fn is_recorded(w: &mut RfaWorld, a: &Args) -> StepResult {
     if let Err(why) = crate::steps::common::stamps::stamped_at_request(w, authored) {
         return w.fail(format!("the Task's authoredOn should be when the request was made: {why}"));
     }
-    w.rec.repeat_requests.insert(a.get(1).to_string(), task);
+    w.onl.repeat_requests.insert(a.get(1).to_string(), task);
     Ok(())
 }
 
 async fn bundle_holds(w: &mut RfaWorld, a: &Args) -> StepResult {
     let id = w
-        .rec
+        .onl
         .repeat_requests
         .get(a.get(1))
         .and_then(|t| t.get("id").and_then(Value::as_str).map(str::to_string))

@@ -645,10 +645,10 @@ async fn history_versions(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn one_wins(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let mut got = w.rec.together.clone();
+    let mut got = w.shared.together.clone();
     got.sort_unstable();
     if got != [200, 409] {
-        let shown: Vec<String> = w.rec.together.iter().map(u16::to_string).collect();
+        let shown: Vec<String> = w.shared.together.iter().map(u16::to_string).collect();
         return w.fail(format!("two amendments of the same version at once: exactly one should win (200) and the other be refused (409); the answers were {}", shown.join(" and ")));
     }
     Ok(())
