@@ -117,7 +117,7 @@ fn ms(d: Duration) -> f64 {
 #[tokio::main]
 async fn main() {
     // `cargo bench` passes --bench; a filter argument selects nothing here.
-    let cat = rfa_harness::cli::load_catalogue(None).expect("pack");
+    let cat = rfa_harness::runner::load_catalogue(None).expect("pack");
     let fixtures = FixturePack::embedded().expect("fixtures");
     println!(
         "rfa {} · {} scenarios · {} cores",

@@ -340,7 +340,7 @@ fn fixtures_check_names_what_a_candidate_failed_to_load() {
 
 #[test]
 fn the_profile_documents_every_automated_requirement() {
-    let cat = rfa_harness::cli::load_catalogue(None).expect("built-in pack");
+    let cat = rfa_harness::runner::load_catalogue(None).expect("built-in pack");
     let profile = std::fs::read_to_string(common::root().join("docs/profile.md")).expect("docs/profile.md");
     // Requirement numbers the profile names: singly (`INF-025`) or as the
     // range of a section heading (`RFA-INF-022 … 034`).

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use rfa_harness::cli::load_catalogue;
+use rfa_harness::runner::load_catalogue;
 use rfa_harness::config::CandidateConfig;
 use rfa_harness::fixtures::FixturePack;
 use rfa_harness::reference::hostile::{self, Behaviour};

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rfa_harness::catalogue::Catalogue;
-use rfa_harness::cli::load_catalogue;
+use rfa_harness::runner::load_catalogue;
 use rfa_harness::fixtures::FixturePack;
 use rfa_harness::reference::{self, DefectSet, defects};
 use rfa_harness::runner::{self, RunPlan};

@@ -129,7 +129,7 @@ fn the_report_drills_down_to_a_failures_exchange_in_a_browser() {
     let url = format!("file://{}", report.display());
     let dom = |q: &str| common::headless(&browser, &["--dump-dom".into(), format!("{url}{q}")]);
 
-    let cat = rfa_harness::cli::load_catalogue(None).expect("built-in pack");
+    let cat = rfa_harness::runner::load_catalogue(None).expect("built-in pack");
     let (total, manual) = (cat.requirements.len(), cat.requirements.iter().filter(|r| r.manual).count());
     let all = dom("");
     assert!(

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::catalogue::{Catalogue, PackFiles};
+use crate::catalogue::Catalogue;
 use crate::model::{CatalogueDoc, DefectDoc};
 
-use crate::steps::StepTable;
 
 /// `println!` and `print!` for rfa's standard output, which may be closed
 /// early (`rfa reference defects | head`): the std macros panic then. The
@@ -180,12 +179,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
 }
 
 /// Loads and validates a pack (the built-in one without `dir`).
-pub fn load_catalogue(dir: Option<&Path>) -> anyhow::Result<Catalogue> {
-    let files = match dir {
-        Some(d) => PackFiles::from_dir(d)?,
-        None => PackFiles::embedded()?,
-    };
-    Ok(Catalogue::load(&files, &StepTable::new())?)
+/// The feature pack (built in, or `--features DIR`), checked against the
+/// step definitions.
+pub(crate) fn load_catalogue(dir: Option<&Path>) -> anyhow::Result<Catalogue> {
+    Ok(crate::runner::load_catalogue(dir)?)
 }
 
 fn killers(id: &str) -> Vec<String> {

@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::load_catalogue;
 use crate::attest;
-use crate::catalogue::PackFiles;
+use crate::catalogue::{Catalogue, PackFiles};
 use crate::config::CandidateConfig;
 use crate::dossier::statement::{ConfigRecord, Mode};
 use crate::evidence::bundle::Recorder;
@@ -117,7 +117,32 @@ fn narrow(only: &mut Option<BTreeSet<String>>, ids: BTreeSet<String>) {
     });
 }
 
+/// Everything `rfa run` needs, resolved and checked from the arguments,
+/// the pack and the config before anything is sent (ripgrep's two phases:
+/// arguments become one value, then the engine runs it).
+struct RunConfig {
+    args: RunArgs,
+    fixtures: FixturePack,
+    catalogue: Catalogue,
+    official: String,
+    selection: Selection,
+    narrowing: Option<String>,
+    skip_reason: Option<String>,
+    mode: Mode,
+    sign_key: Option<SecretKey>,
+    config_file: Option<CandidateConfig>,
+    attested: BTreeMap<String, attest::Attested>,
+}
+
 pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
+    match resolve(args)? {
+        Some(rc) => execute(rc).await,
+        None => Ok(0),
+    }
+}
+
+/// Phase one: every refusal happens here. `None`: nothing to do.
+fn resolve(args: RunArgs) -> anyhow::Result<Option<RunConfig>> {
     let fixtures = FixturePack::embedded().context("the built-in fixture pack")?;
     let catalogue = load_catalogue(args.features.as_deref())?;
     let official = PackFiles::embedded()?.digest();
@@ -159,7 +184,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
             .collect();
         if failed.is_empty() {
             outln!("nothing failed in {}: nothing to rerun", prev.display());
-            return Ok(0);
+            return Ok(None);
         }
         narrow(&mut only, failed);
         described.push(format!("--rerun-failed {}", prev.display()));
@@ -225,6 +250,37 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         Some(path) => attest::load(path, &assessors, &catalogue, &identity)?,
         None => BTreeMap::new(),
     };
+    Ok(Some(RunConfig {
+        args,
+        fixtures,
+        catalogue,
+        official,
+        selection,
+        narrowing,
+        skip_reason,
+        mode,
+        sign_key,
+        config_file,
+        attested,
+    }))
+}
+
+/// Phase two: start the candidate if it is the reference, run, judge and
+/// write the outputs.
+async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
+    let RunConfig {
+        args,
+        fixtures,
+        catalogue,
+        official,
+        selection,
+        narrowing,
+        skip_reason,
+        mode,
+        sign_key,
+        config_file,
+        attested,
+    } = rc;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
     outputs::clear_stale(&args.out);

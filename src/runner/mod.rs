@@ -35,6 +35,16 @@ pub enum RunError {
     National { listen: std::net::SocketAddr, cause: String },
 }
 
+/// The feature pack (built in when `dir` is `None`), loaded and checked
+/// against the step definitions this runner executes.
+pub fn load_catalogue(dir: Option<&std::path::Path>) -> Result<Catalogue, crate::catalogue::PackError> {
+    let files = match dir {
+        Some(d) => crate::catalogue::PackFiles::from_dir(d)?,
+        None => crate::catalogue::PackFiles::embedded()?,
+    };
+    Catalogue::load(&files, StepTable::shared())
+}
+
 /// A parsed `--tags` expression, kept with its source text for reports.
 #[derive(Debug, Clone)]
 pub struct TagFilter {
@@ -307,7 +317,7 @@ mod tests {
 
     #[test]
     fn shards_partition_the_automated_requirements() {
-        let cat = crate::cli::load_catalogue(None).expect("pack");
+        let cat = load_catalogue(None).expect("pack");
         let automated: BTreeSet<String> = cat.requirements.iter().filter(|r| !r.manual).map(|r| r.id.clone()).collect();
         for n in 1..=7 {
             let shards: Vec<BTreeSet<String>> = (1..=n).map(|k| shard_members(&cat, k, n)).collect();
