@@ -12,11 +12,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use rfa_harness::runner::load_catalogue;
 use rfa_harness::config::CandidateConfig;
 use rfa_harness::fixtures::FixturePack;
 use rfa_harness::reference::hostile::{self, Behaviour};
 use rfa_harness::reference::{self, DefectSet};
+use rfa_harness::runner::load_catalogue;
 use rfa_harness::runner::{self, RunPlan};
 use rfa_harness::verdict::{self, Outcome, Verdict};
 

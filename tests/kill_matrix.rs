@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use rfa_harness::catalogue::Catalogue;
-use rfa_harness::runner::load_catalogue;
 use rfa_harness::fixtures::FixturePack;
 use rfa_harness::reference::{self, DefectSet, defects};
+use rfa_harness::runner::load_catalogue;
 use rfa_harness::runner::{self, RunPlan};
 use rfa_harness::verdict::{self, Outcome};
 

@@ -9,7 +9,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::catalogue::Catalogue;
 use crate::model::{CatalogueDoc, DefectDoc};
 
-
 /// `println!` and `print!` for rfa's standard output, which may be closed
 /// early (`rfa reference defects | head`): the std macros panic then. The
 /// output is a view; the files and the exit code are the result, so a

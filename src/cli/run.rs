@@ -268,65 +268,53 @@ fn resolve(args: RunArgs) -> anyhow::Result<Option<RunConfig>> {
 /// Phase two: start the candidate if it is the reference, run, judge and
 /// write the outputs.
 async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
-    let RunConfig {
-        args,
-        fixtures,
-        catalogue,
-        official,
-        selection,
-        narrowing,
-        skip_reason,
-        mode,
-        sign_key,
-        config_file,
-        attested,
-    } = rc;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
-    outputs::clear_stale(&args.out);
-    let recorder =
-        Recorder::to_dir(&args.out).with_context(|| format!("cannot write evidence into {}", args.out.display()))?;
+    std::fs::create_dir_all(&rc.args.out)
+        .with_context(|| format!("cannot create the output directory {}", rc.args.out.display()))?;
+    outputs::clear_stale(&rc.args.out);
+    let recorder = Recorder::to_dir(&rc.args.out)
+        .with_context(|| format!("cannot write evidence into {}", rc.args.out.display()))?;
 
-    let (candidate, reference) = match config_file {
+    let (candidate, reference) = match rc.config_file {
         Some(c) => (c, None),
         None => {
-            let defects: DefectSet = args.defects.iter().copied().collect();
+            let defects: DefectSet = rc.args.defects.iter().copied().collect();
             let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
             let latency = reference::Latency {
-                base: std::time::Duration::from_millis(args.latency),
-                jitter: std::time::Duration::from_millis(args.jitter),
+                base: std::time::Duration::from_millis(rc.args.latency),
+                jitter: std::time::Duration::from_millis(rc.args.jitter),
             };
-            let r = reference::start_with(addr, defects, &fixtures, latency)
+            let r = reference::start_with(addr, defects, &rc.fixtures, latency)
                 .await
                 .context("starting the embedded reference candidate")?;
-            (r.candidate_config(&fixtures), Some(r))
+            (r.candidate_config(&rc.fixtures), Some(r))
         }
     };
     let mut candidate = candidate;
-    if let Some(n) = args.max_in_flight {
+    if let Some(n) = rc.args.max_in_flight {
         candidate.max_in_flight = usize::from(n);
     }
     let candidate = Arc::new(candidate);
-    if !args.quiet {
+    if !rc.args.quiet {
         eprint!(
             "{}",
             terminal::header(&terminal::Header {
-                pack_name: &catalogue.pack.name,
-                pack_version: &catalogue.pack.version,
-                pack_digest: &catalogue.pack.digest,
+                pack_name: &rc.catalogue.pack.name,
+                pack_version: &rc.catalogue.pack.version,
+                pack_digest: &rc.catalogue.pack.digest,
                 candidate: candidate.identity.to_string(),
                 base_url: candidate.base_url.as_str(),
             })
         );
     }
-    let total: usize = catalogue.requirements.iter().filter(|r| selection.selects(r)).map(|r| r.scenarios.len()).sum();
+    let total: usize =
+        rc.catalogue.requirements.iter().filter(|r| rc.selection.selects(r)).map(|r| r.scenarios.len()).sum();
     // A tester's prompts go to the terminal: a progress bar would draw over them.
-    let prompting = !args.non_interactive
+    let prompting = !rc.args.non_interactive
         && candidate.consumer.as_ref().is_some_and(|c| c.trigger == crate::config::TriggerMode::Interactive);
-    let bar = progress_bar(total as u64, args.quiet || prompting);
+    let bar = progress_bar(total as u64, rc.args.quiet || prompting);
     let progress = {
         let bar = bar.clone();
-        let (plain, verbose) = (bar.is_hidden() && !args.quiet, args.verbose > 0);
+        let (plain, verbose) = (bar.is_hidden() && !rc.args.quiet, rc.args.verbose > 0);
         let (mut done, mut failures, mut next_line) = (0usize, 0usize, 0usize);
         Box::new(move |p: Progress<'_>| {
             let Progress::ScenarioFinished { key, name, outcome } = p;
@@ -349,13 +337,13 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
 
     let client = crate::client::Client::new(candidate.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let plan = RunPlan {
-        catalogue: &catalogue,
+        catalogue: &rc.catalogue,
         client,
-        selection,
-        concurrency: usize::from(args.concurrency),
+        selection: rc.selection,
+        concurrency: usize::from(rc.args.concurrency),
         recorder,
         today: None,
-        non_interactive: args.non_interactive,
+        non_interactive: rc.args.non_interactive,
     };
     let output = runner::execute(plan, Some(progress)).await?;
     bar.finish_and_clear();
@@ -363,40 +351,40 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         r.stop().await;
     }
 
-    let v = verdict::judge(&catalogue, &output, skip_reason.as_deref(), &attested);
+    let v = verdict::judge(&rc.catalogue, &output, rc.skip_reason.as_deref(), &rc.attested);
     let fmt = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let info = RunRecord {
         started: fmt(output.started),
         finished: fmt(output.finished),
         duration_ms: output.duration.as_secs_f64() * 1000.0,
-        concurrency: usize::from(args.concurrency),
-        tags: args.tags.clone(),
-        selection: narrowing.clone(),
+        concurrency: usize::from(rc.args.concurrency),
+        tags: rc.args.tags.clone(),
+        selection: rc.narrowing.clone(),
         today: Some(crate::clock::ymd(output.today)),
     };
     let bundle = output.bundle.clone().context("the evidence bundle was not written")?;
     let written = outputs::write_all(outputs::Outputs {
-        out: &args.out,
-        catalogue: &catalogue,
-        official_digest: &official,
+        out: &rc.args.out,
+        catalogue: &rc.catalogue,
+        official_digest: &rc.official,
         candidate: &candidate,
         config: ConfigRecord::of(&candidate),
-        mode,
+        mode: rc.mode,
         info,
         started: output.started,
         verdict: &v,
         evidence: &output.evidence,
         bundle,
-        sign_key: sign_key.as_ref(),
+        sign_key: rc.sign_key.as_ref(),
     })?;
 
     let footer = terminal::Footer {
         duration_s: output.duration.as_secs_f64(),
-        concurrency: usize::from(args.concurrency),
+        concurrency: usize::from(rc.args.concurrency),
         outputs: written,
     };
     let text = terminal::summary(&v, &footer);
-    if args.quiet {
+    if rc.args.quiet {
         for line in text.lines().filter(|l| l.starts_with("lot")) {
             outln!("{line}");
         }
