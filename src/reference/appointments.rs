@@ -69,10 +69,10 @@ impl Appointments {
                 "contained": [{ "resourceType": "Organization", "id": "booking-org", "name": "The practice" }],
                 "status": "booked",
                 "description": "Blood pressure review",
-                "start": super::clinical::instant(begins),
-                "end": super::clinical::instant(begins + time::Duration::minutes(15)),
+                "start": super::instant(begins),
+                "end": super::instant(begins + time::Duration::minutes(15)),
                 "slot": [{ "reference": format!("Slot/schedule-main-{stamp}10{:02}", 15 * n) }],
-                "created": super::clinical::instant(start - time::Duration::days(7)),
+                "created": super::instant(start - time::Duration::days(7)),
                 "participant": [{ "actor": { "reference": format!("Patient/{}", patient.id) }, "status": "accepted" }]
             });
             book.with(|b| b.by_id.insert(id, a));
@@ -129,10 +129,6 @@ fn not_found(id: &str) -> Outcome {
 
 fn invalid(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::InvalidResource, msg)
-}
-
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
 }
 
 fn parse(body: &Bytes) -> Result<Value, Outcome> {
@@ -229,7 +225,7 @@ pub async fn book(Extract(s): Extract<Shared>, headers: HeaderMap, body: Bytes) 
 
 async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    let claims = guard::check(s, headers, Interaction::BookAppointment, now())?;
+    let claims = guard::check(s, headers, Interaction::BookAppointment)?;
     let a = parse(body)?;
     if let Some(p) = patient_of(&a) {
         guard::own_patient(s, &claims, &p)?;
@@ -253,7 +249,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     let mut stored = a;
     stored["id"] = json!(id);
     stored["meta"] = json!({ "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] });
-    stored["created"] = json!(super::clinical::instant(OffsetDateTime::now_utc()));
+    stored["created"] = json!(super::instant(super::now()));
     s.appointments.with(|b| {
         if !d(Defect::BookingRace)
             && let Some(slot) = taken(b)
@@ -284,7 +280,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
 }
 
 pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let result = guard::check(&s, &headers, Interaction::ReadAppointment, now()).and_then(|claims| {
+    let result = guard::check(&s, &headers, Interaction::ReadAppointment).and_then(|claims| {
         let found = s.appointments.with(|b| b.by_id.get(&id).cloned());
         visible(&s, &claims, found.as_ref())?;
         found.ok_or_else(|| not_found(&id))
@@ -349,7 +345,7 @@ fn without_amendable(a: &Value) -> Value {
 
 fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    let claims = guard::check(s, headers, Interaction::AmendAppointment, now())?;
+    let claims = guard::check(s, headers, Interaction::AmendAppointment)?;
     let sent = parse(body)?;
     let wanted = if_match(headers);
     if wanted.is_none() && !d(Defect::AmendWithoutIfMatch) {
@@ -391,7 +387,7 @@ fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> 
 
 fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    let claims = guard::check(s, headers, Interaction::CancelAppointment, now())?;
+    let claims = guard::check(s, headers, Interaction::CancelAppointment)?;
     let sent = parse(body)?;
     if sent.get("status").and_then(Value::as_str) != Some("cancelled") {
         return Err(invalid("an appointment is cancelled with status cancelled; no other change is accepted here"));
@@ -446,7 +442,7 @@ pub async fn for_patient(
     Path(patient): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let claims = match guard::check(&s, &headers, Interaction::SearchPatientAppointments, now()) {
+    let claims = match guard::check(&s, &headers, Interaction::SearchPatientAppointments) {
         Ok(c) => c,
         Err(o) => return o.into_response(),
     };
@@ -532,7 +528,7 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
         Attendance::Arrived => Interaction::MarkArrived,
         Attendance::DidNotAttend => Interaction::MarkDidNotAttend,
     };
-    guard::check(s, headers, interaction, now())?;
+    guard::check(s, headers, interaction)?;
     let named = match what {
         Attendance::Arrived => Some(arrival_patient(body)?),
         Attendance::DidNotAttend => None,
@@ -577,7 +573,7 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
                 let at = if d(Defect::ArrivalTimeNotStamped) {
                     current.get("start").cloned().unwrap_or(Value::Null)
                 } else {
-                    json!(super::clinical::instant(crate::clock::now()))
+                    json!(super::instant(crate::clock::now()))
                 };
                 let mut ext: Vec<Value> = n.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
                 ext.push(json!({ "url": gpc::ARRIVAL_TIME_EXTENSION, "valueDateTime": at }));

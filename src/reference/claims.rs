@@ -15,7 +15,7 @@ use super::State;
 use super::defects::Defect;
 use super::guard;
 use super::outcome::{Fhir, Outcome, created, reference_id, resource_of};
-use super::prescribing::{invalid, now};
+use super::prescribing::invalid;
 use crate::finance::{self, pennies};
 use crate::gpc::{EntryType, Interaction, SpineCode};
 
@@ -103,7 +103,7 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
 
 fn claim(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    guard::check(s, headers, Interaction::CreateClaim, now())?;
+    guard::check(s, headers, Interaction::CreateClaim)?;
     let sent = resource_of(body, "Claim")?;
     let patient = reference_id(&sent, "/patient/reference", "Patient").unwrap_or_default().to_string();
     if s.store.by_id(&patient).filter(|p| p.is_active()).is_none() {
@@ -163,7 +163,7 @@ pub async fn search(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::SearchClaims, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::SearchClaims) {
         return o.into_response();
     }
     let patient =

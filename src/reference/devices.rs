@@ -21,10 +21,6 @@ use super::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::devices::{self, Kind};
 use crate::gpc::{self, Interaction, SpineCode};
 
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
-
 fn invalid(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::InvalidResource, msg)
 }
@@ -51,7 +47,7 @@ pub async fn register(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body:
 }
 
 fn registration(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
-    guard::check(s, headers, Interaction::RegisterDevice, now())?;
+    guard::check(s, headers, Interaction::RegisterDevice)?;
     let sent = resource_of(body, "Device")?;
     let lax = s.defects.has(Defect::DeviceRegistrationUnchecked);
     let code = sent.pointer("/type/coding").and_then(Value::as_array).into_iter().flatten().find_map(|c| {
@@ -100,7 +96,7 @@ fn registration(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response
 }
 
 pub async fn read(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadDevice, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadDevice) {
         return o.into_response();
     }
     let found = super::locked(&s.devices.by_id).get(&id).map(|d| d.body.clone());

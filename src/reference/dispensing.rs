@@ -15,7 +15,7 @@ use super::State;
 use super::defects::Defect;
 use super::guard;
 use super::outcome::{Fhir, Outcome, created, reference_id, resource_of};
-use super::prescribing::{Kind, invalid, now};
+use super::prescribing::{Kind, invalid};
 use crate::fixtures::PatientFlag;
 use crate::gpc::{Interaction, SpineCode};
 
@@ -31,7 +31,7 @@ pub async fn create(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: B
 
 fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    guard::check(s, headers, Interaction::RecordDispense, now())?;
+    guard::check(s, headers, Interaction::RecordDispense)?;
     let sent = resource_of(body, "MedicationDispense")?;
     let prescription_id = reference_id(&sent, "/authorizingPrescription/0/reference", "MedicationRequest")
         .unwrap_or_default()
@@ -136,7 +136,7 @@ pub async fn search(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::SearchDispenses, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::SearchDispenses) {
         return o.into_response();
     }
     let prescription = match super::search_params(

@@ -31,10 +31,6 @@ pub const MANDATORY_INCLUDES: [&str; 4] = [
 /// GP Connect's retrieval limit: larger documents are listed, not served.
 pub const MAX_DOCUMENT_BYTES: u64 = 5 * 1024 * 1024;
 
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 fn trace_id(headers: &HeaderMap) -> String {
     headers.get("Ssp-TraceID").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
 }
@@ -135,7 +131,7 @@ pub async fn search_documents(
     Path(id): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::SearchDocuments, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::SearchDocuments) {
         return o.into_response();
     }
     let f = match filters(&s, &params) {
@@ -226,7 +222,7 @@ pub async fn search_documents(
 }
 
 pub async fn read_binary(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadBinary, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadBinary) {
         return o.into_response();
     }
     let not_found =
@@ -328,7 +324,7 @@ pub async fn file(Extract(s): Extract<Shared>, headers: HeaderMap, body: axum::b
 fn filing(s: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     let invalid = |m: String| Outcome::new(SpineCode::InvalidResource, m);
-    guard::check(s, headers, Interaction::FileDocument, now())?;
+    guard::check(s, headers, Interaction::FileDocument)?;
     let mut doc = super::outcome::resource_of(body, "DocumentReference")?;
     let subject = super::outcome::reference_id(&doc, "/subject/reference", "Patient").unwrap_or_default().to_string();
     let patient = s.store.by_id(&subject).filter(|p| p.is_active());

@@ -26,11 +26,13 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// The JWT claims of a request that passed the checks.
 pub type Claims = serde_json::Map<String, Value>;
 
-/// Checks a request for `interaction`; `now` is the current UNIX time.
-/// Returns the JWT's claims (none when a defect let a request without a
-/// token through).
-pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction, now: i64) -> Result<Claims, Outcome> {
+/// Checks a request for `interaction`: every handler starts here, so that
+/// the headers, the token and its lifetime (by the wall clock) are judged
+/// one way. Returns the JWT's claims (none when a defect let a request
+/// without a token through).
+pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Claims, Outcome> {
     let d = |x| state.defects.has(x);
+    let now = super::now().unix_timestamp();
 
     let trace = header(headers, "Ssp-TraceID");
     if !d(Defect::IgnoresMissingTraceId) {

@@ -64,12 +64,12 @@ impl Alert {
             "patient": { "reference": format!("Patient/{patient}") },
             "implicated": [self.implicated],
             "detail": self.detail,
-            "date": super::clinical::instant(crate::clock::now())
+            "date": super::instant(crate::clock::now())
         });
         if let Some(reason) = override_reason.filter(|r| !r.trim().is_empty()) {
             issue["mitigation"] = json!([{
                 "action": { "text": format!("Prescribed despite the alert: {reason}") },
-                "date": super::clinical::instant(crate::clock::now()),
+                "date": super::instant(crate::clock::now()),
                 "author": author
             }]);
         }
@@ -201,7 +201,7 @@ pub async fn lookup(
 
 fn looked_up(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    guard::check(s, headers, Interaction::LookupCode, super::prescribing::now())?;
+    guard::check(s, headers, Interaction::LookupCode)?;
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let bad = |msg: String| Outcome::new(SpineCode::InvalidParameter, msg);
     if let Some((k, _)) = params.iter().find(|(k, _)| k != "system" && k != "code") {

@@ -11,15 +11,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::State;
-use super::clinical::{instant, requesting_sds};
+use super::clinical::requesting_sds;
 use super::defects::Defect;
 use super::guard::{self, Claims};
 use super::outcome::{Fhir, Outcome, created, reference_id, resource_of};
+use super::{instant, now};
 use crate::gpc::{Interaction, SpineCode};
-
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 fn invalid(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::InvalidResource, msg)
@@ -67,7 +64,7 @@ pub async fn send(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Byt
 
 fn sending(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    let claims = guard::check(s, headers, Interaction::SendMessage, now())?;
+    let claims = guard::check(s, headers, Interaction::SendMessage)?;
     let mut m = resource_of(body, "Communication")?;
     if !d(Defect::MessagesUnchecked) {
         let me = acting(s, &claims);
@@ -110,7 +107,7 @@ fn sending(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Out
     m["id"] = json!(id);
     m["meta"] = json!({ "versionId": "1" });
     if !d(Defect::MessagesWithoutSentTime) {
-        m["sent"] = json!(instant(time::OffsetDateTime::now_utc()));
+        m["sent"] = json!(instant(now()));
     }
     super::locked(&s.messages.all).push(m.clone());
     Ok(created(headers, &s.base_path, m))
@@ -128,7 +125,7 @@ pub async fn search(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let claims = match guard::check(&s, &headers, Interaction::SearchMessages, now()) {
+    let claims = match guard::check(&s, &headers, Interaction::SearchMessages) {
         Ok(c) => c,
         Err(o) => return o.into_response(),
     };
@@ -171,7 +168,7 @@ fn hidden(id: &str) -> Outcome {
 }
 
 pub async fn read(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let claims = match guard::check(&s, &headers, Interaction::ReadMessage, now()) {
+    let claims = match guard::check(&s, &headers, Interaction::ReadMessage) {
         Ok(c) => c,
         Err(o) => return o.into_response(),
     };
@@ -186,7 +183,7 @@ pub async fn read(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id):
 /// the message read. Acknowledging again changes nothing.
 pub async fn acknowledge(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let d = |x| s.defects.has(x);
-    let claims = match guard::check(&s, &headers, Interaction::AcknowledgeMessage, now()) {
+    let claims = match guard::check(&s, &headers, Interaction::AcknowledgeMessage) {
         Ok(c) => c,
         Err(o) => return o.into_response(),
     };
@@ -201,7 +198,7 @@ pub async fn acknowledge(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Pa
     let mut done = m;
     if done.get("status").and_then(Value::as_str) != Some("completed") {
         done["status"] = json!("completed");
-        done["received"] = json!(instant(time::OffsetDateTime::now_utc()));
+        done["received"] = json!(instant(now()));
         done["meta"] = json!({ "versionId": "2" });
     }
     if !d(Defect::AcknowledgementNotKept) {

@@ -45,6 +45,27 @@ fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// The wall clock: JWT lifetimes are judged by it and the instants the
+/// reference stamps come from it. What is dated relative to the run (slots,
+/// arrival days, authored dates) reads `crate::clock`, which `RFA_TODAY`
+/// fakes, instead.
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// An instant to the second, UTC.
+fn instant(t: time::OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 /// A searchset Bundle of these entries (each with its `search.mode`).
 fn searchset(entry: Vec<serde_json::Value>, total: usize) -> serde_json::Value {
     serde_json::json!({

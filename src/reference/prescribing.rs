@@ -246,10 +246,6 @@ pub(super) fn invalid(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::InvalidResource, msg)
 }
 
-pub(super) fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 fn date_of(v: Option<&Value>) -> Option<Date> {
     v.and_then(Value::as_str).and_then(|t| t.get(..10)).and_then(clock::parse_date)
 }
@@ -315,7 +311,7 @@ fn daily_dose(dosage: &Value) -> Option<f64> {
 
 fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    guard::check(s, headers, Interaction::CreatePrescription, now())?;
+    guard::check(s, headers, Interaction::CreatePrescription)?;
     let sent = resource_of(body, "MedicationRequest")?;
     if sent.get("intent").and_then(Value::as_str) != Some("order") {
         return Err(invalid("a prescription is a MedicationRequest with intent order"));
@@ -507,8 +503,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     let mut r = sent.clone();
     r["id"] = json!(id);
     r["status"] = json!("active");
-    r["authoredOn"] =
-        if d(Defect::OmitsAuthoredOn) { Value::Null } else { json!(super::clinical::instant(clock::now())) };
+    r["authoredOn"] = if d(Defect::OmitsAuthoredOn) { Value::Null } else { json!(super::instant(clock::now())) };
     let group = if nominated.is_none() && d(Defect::UnnominatedGoesPaper) {
         None
     } else {
@@ -610,7 +605,7 @@ fn prescription_group_id(s: &State, patient: &str) -> String {
 }
 
 pub async fn read(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadPrescription, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadPrescription) {
         return o.into_response();
     }
     let found = super::locked(&s.prescriptions.inner).get(&id).map(|p| (p.read_view(&s), p.version));
@@ -627,7 +622,7 @@ pub async fn search(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::SearchPrescriptions, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::SearchPrescriptions) {
         return o.into_response();
     }
     match find(&s, &params) {
@@ -714,7 +709,7 @@ pub async fn cancel(
 
 fn cancelled(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    guard::check(s, headers, Interaction::CancelPrescription, now())?;
+    guard::check(s, headers, Interaction::CancelPrescription)?;
     let sent = resource_of(body, "Parameters")?;
     let coding = sent
         .get("parameter")

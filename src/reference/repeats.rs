@@ -67,8 +67,7 @@ pub async fn request(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: 
 
 fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
-    let claims =
-        guard::check(s, headers, Interaction::RequestRepeat, time::OffsetDateTime::now_utc().unix_timestamp())?;
+    let claims = guard::check(s, headers, Interaction::RequestRepeat)?;
     let sent = resource_of(body, "Task")?;
     let coding = sent.pointer("/code/coding/0");
     let code = (
@@ -124,7 +123,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
         "code": { "coding": [{ "system": gpc::TASK_TYPE_SYSTEM, "code": gpc::REPEAT_REQUEST_CODE, "display": "Repeat prescription request" }] },
         "focus": { "reference": format!("MedicationRequest/{med_id}") },
         "for": { "reference": format!("Patient/{patient_id}") },
-        "authoredOn": super::clinical::instant(crate::clock::now()),
+        "authoredOn": super::instant(crate::clock::now()),
         "requester": { "agent": requester },
         "owner": {
             "reference": format!("Organization/{org_id}"),
@@ -149,8 +148,7 @@ pub async fn search(
 }
 
 fn find(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> Result<Response, Outcome> {
-    let claims: Claims =
-        guard::check(s, headers, Interaction::SearchRepeatRequests, time::OffsetDateTime::now_utc().unix_timestamp())?;
+    let claims: Claims = guard::check(s, headers, Interaction::SearchRepeatRequests)?;
     let mut patient = None;
     for (k, v) in params {
         match k.as_str() {

@@ -2,7 +2,6 @@
 //! response the profile's headers.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Body;
@@ -37,10 +36,6 @@ use crate::gpc::{self, Interaction, SpineCode};
 use crate::nhs::{self, NhsNumberError};
 
 type Shared = Arc<State>;
-
-fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
-}
 
 pub fn router(state: Shared) -> Router {
     let route = |get_only: MethodRouter<Shared>, anything: MethodRouter<Shared>| {
@@ -119,14 +114,14 @@ async fn post_only() -> Outcome {
 }
 
 async fn structured_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadStructuredMetadata, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadStructuredMetadata) {
         return o.into_response();
     }
     Fhir::ok(capability::structured_statement(&s)).into_response()
 }
 
 async fn documents_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadDocumentsMetadata, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadDocumentsMetadata) {
         return o.into_response();
     }
     Fhir::ok(capability::documents_statement(&s)).into_response()
@@ -137,7 +132,7 @@ async fn unknown_path(uri: Uri) -> Outcome {
 }
 
 async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata) {
         return o.into_response();
     }
     Fhir::ok(capability::statement(&s)).into_response()
@@ -148,7 +143,7 @@ async fn search(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::SearchPatients, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::SearchPatients) {
         return o.into_response();
     }
     let lenient = (s.defects.has(Defect::SearchReturnsInactive), s.defects.has(Defect::SearchReturnsHidden));
@@ -165,7 +160,7 @@ async fn documents_patient_search(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::SearchDocumentsPatients, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::SearchDocumentsPatients) {
         return o.into_response();
     }
     let hidden_too = s.defects.has(Defect::DocumentsSearchReturnsHidden);
@@ -249,7 +244,7 @@ fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Valu
 }
 
 async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadPatient, now()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadPatient) {
         return o.into_response();
     }
     let Some(p) = s.store.by_id(&id) else {

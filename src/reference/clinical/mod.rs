@@ -16,10 +16,10 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::State;
 use super::defects::Defect;
 use super::guard::{self, Claims};
 use super::outcome::{Fhir, Outcome};
+use super::{State, instant, now};
 use crate::entries::{self, Shape};
 use crate::gpc::{self, EntryType, Interaction, SpineCode};
 
@@ -106,27 +106,10 @@ async fn not_here() -> Outcome {
     Outcome::new(SpineCode::BadRequest, "this endpoint does not support this method")
 }
 
-pub(super) fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
-/// An instant to the second, UTC.
-pub(super) fn instant(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 /// Checks the request and that the requesting organisation may touch
 /// patients' records here (403 NO_RELATIONSHIP otherwise).
 fn admit(s: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Claims, Outcome> {
-    let claims = guard::check(s, headers, interaction, now().unix_timestamp())?;
+    let claims = guard::check(s, headers, interaction)?;
     if claims.is_empty() || s.defects.has(Defect::IgnoresRelationship) {
         return Ok(claims);
     }

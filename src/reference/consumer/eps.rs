@@ -39,7 +39,7 @@ fn next_id(s: &State) -> String {
 
 /// The prescription-order message.
 fn message(s: &State, a: &Action, id: &str) -> Value {
-    let now = crate::reference::clinical::instant(crate::reference::clinical::now());
+    let now = crate::reference::instant(crate::reference::now());
     let prescriber = a.param("prescriber").unwrap_or_default();
     let mut request = json!({
         "resourceType": "MedicationRequest",

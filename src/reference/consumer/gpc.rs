@@ -55,7 +55,7 @@ async fn lookup(s: &State, a: &Action, ods: &str) -> Result<Option<(String, Stri
 }
 
 fn token(s: &State, a: &Action, audience: &str) -> String {
-    let iat = crate::reference::clinical::now().unix_timestamp();
+    let iat = crate::reference::now().unix_timestamp();
     let mut identifiers =
         vec![json!({ "system": "https://fhir.nhs.uk/Id/sds-role-profile-id", "value": "RFAR00000001" })];
     if !has(s, Defect::ConsumerJwtWithoutUser) {
@@ -147,7 +147,7 @@ pub async fn retrieve(s: &State, a: &Action) -> Result<Vec<(&'static str, String
 /// Files the retrieved record into the patient's documents.
 fn file(s: &State, nhs: &str, ods: &str, record: &[u8]) -> Option<String> {
     let patient = s.store.by_nhs_number(nhs).next()?.id.clone();
-    let now = crate::reference::clinical::instant(crate::reference::clinical::now());
+    let now = crate::reference::instant(crate::reference::now());
     let doc = json!({
         "resourceType": "DocumentReference",
         "type": { "coding": [{ "system": crate::gpc::SNOMED_SYSTEM, "code": FILED_TYPE, "display": "Clinical consultation report" }] },

@@ -25,7 +25,7 @@ fn authorisation(s: &State) -> Result<String, Outcome> {
     } else {
         uuid::Uuid::new_v4().to_string()
     };
-    let t = time::OffsetDateTime::now_utc();
+    let t = crate::reference::now();
     let timestamp = format!("{:04}{:02}{:02}{:02}{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute());
     let mac = crate::national::mesh_signature(key, &who, &nonce, "1", password, &timestamp);
     Ok(format!("NHSMESH {who}:{nonce}:1:{timestamp}:{mac}"))

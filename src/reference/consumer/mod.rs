@@ -101,7 +101,7 @@ fn parse(body: &Bytes) -> Result<Action, Outcome> {
 
 /// `POST [base]/$rfa-trigger`.
 pub async fn trigger(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::Trigger, super::clinical::now().unix_timestamp()) {
+    if let Err(o) = guard::check(&s, &headers, Interaction::Trigger) {
         return o.into_response();
     }
     let action = match parse(&body) {

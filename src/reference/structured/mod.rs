@@ -24,14 +24,13 @@ pub fn today() -> String {
 }
 
 pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut headers = headers;
     if s.defects.has(Defect::StructuredIgnoresSspTo)
         && let Ok(asid) = axum::http::HeaderValue::from_str(&s.asid)
     {
         headers.insert("Ssp-To", asid);
     }
-    let claims = match guard::check(&s, &headers, Interaction::GetStructuredRecord, now) {
+    let claims = match guard::check(&s, &headers, Interaction::GetStructuredRecord) {
         Ok(c) => c,
         Err(o) => return o.into_response(),
     };
