@@ -86,9 +86,19 @@ fn code_of(v: Option<&Value>) -> Option<&str> {
     v?.pointer("/coding/0/code")?.as_str()
 }
 
+/// A prescription this system issued that is still live (not cancelled,
+/// dispensed or expired). The prescribing side says which they are, so the
+/// knowledge base needs no view of how prescriptions are kept.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub id: String,
+    /// Its dm+d code.
+    pub code: String,
+}
+
 /// The patient's current medication: (ingredient, display, what to cite,
 /// whether it is a repeat of the record).
-fn current_medication(s: &State, patient_id: &str) -> Vec<(String, String, Value, bool)> {
+fn current_medication(s: &State, patient_id: &str, issued: &[Issued]) -> Vec<(String, String, Value, bool)> {
     let t = medicines::terminology();
     let mut out = Vec::new();
     if let Some(p) = s.store.by_id(patient_id) {
@@ -115,11 +125,8 @@ fn current_medication(s: &State, patient_id: &str) -> Vec<(String, String, Value
         }
     }
     if !s.defects.has(Defect::KbIgnoresNewPrescriptions) {
-        let today = crate::clock::today();
-        for p in super::locked(&s.prescriptions.inner).of_patient(patient_id) {
-            let live = p.cancelled.is_none() && !p.fully_dispensed() && !p.expired(today);
-            let concept = t.concept(&p.code);
-            if let (true, Some(c)) = (live, concept)
+        for p in issued {
+            if let Some(c) = t.concept(&p.code)
                 && let Some(i) = &c.ingredient
             {
                 out.push((
@@ -135,8 +142,8 @@ fn current_medication(s: &State, patient_id: &str) -> Vec<(String, String, Value
 }
 
 /// Everything the knowledge base says about prescribing `drug` for the
-/// patient.
-pub fn alerts(s: &State, patient_id: &str, drug: &Concept) -> Vec<Alert> {
+/// patient, who has the `issued` prescriptions live.
+pub fn alerts(s: &State, patient_id: &str, drug: &Concept, issued: &[Issued]) -> Vec<Alert> {
     let d = |x| s.defects.has(x);
     let t = medicines::terminology();
     let mut out: Vec<Alert> = Vec::new();
@@ -161,7 +168,7 @@ pub fn alerts(s: &State, patient_id: &str, drug: &Concept) -> Vec<Alert> {
         }
     }
     let Some(ingredient) = &drug.ingredient else { return out };
-    for (other, display, cite, repeat) in current_medication(s, patient_id) {
+    for (other, display, cite, repeat) in current_medication(s, patient_id, issued) {
         if let Some(i) = t.interaction(ingredient, &other)
             && !d(Defect::NoInteractionCheck)
             && !out.iter().any(|a| a.category == Category::Interaction && a.detail == i.detail)

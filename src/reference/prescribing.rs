@@ -256,6 +256,16 @@ fn ods_shaped(code: &str) -> bool {
     (3..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
+/// The patient's prescriptions still live, for the knowledge base's checks.
+fn live(s: &State, patient: &str) -> Vec<knowledge::Issued> {
+    let today = clock::today();
+    super::locked(&s.prescriptions.inner)
+        .of_patient(patient)
+        .filter(|p| p.cancelled.is_none() && !p.fully_dispensed() && !p.expired(today))
+        .map(|p| knowledge::Issued { id: p.id.clone(), code: p.code.clone() })
+        .collect()
+}
+
 /// The medication a request names, checked against the knowledge base.
 pub(super) fn medication<'a>(s: &State, r: &Value) -> Result<&'a Concept, Outcome> {
     let d = |x| s.defects.has(x);
@@ -482,7 +492,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     if override_reason.is_some_and(|r| r.trim().is_empty()) && !d(Defect::OverrideWithoutReason) {
         return Err(invalid("overriding an alert needs the prescriber's reason (a non-empty valueString)"));
     }
-    let alerts = knowledge::alerts(s, &patient_id, concept);
+    let alerts = knowledge::alerts(s, &patient_id, concept, &live(s, &patient_id));
     let blocking: Vec<&knowledge::Alert> = alerts.iter().filter(|a| a.blocks(s)).collect();
     if !blocking.is_empty() && override_reason.is_none_or(|r| r.trim().is_empty() && !d(Defect::OverrideWithoutReason))
     {
