@@ -2,30 +2,24 @@
 //! (axum, in-memory store loaded from `fixtures/`) that `rfa run` tests when
 //! no config is given, and that the kill matrix breaks one defect at a time.
 
-mod appointments;
-mod audit;
-mod capability;
-mod claims;
-mod clinical;
+mod acc;
+mod com;
 mod consumer;
 pub mod defects;
-mod devices;
-mod directory;
-mod dispensing;
-mod documents;
-mod guard;
+mod dev;
+mod dsp;
+mod eps;
+mod fin;
 pub mod hostile;
-mod knowledge;
-mod messages;
+mod inf;
+mod knw;
+mod onl;
 mod outcome;
-mod prescribing;
-mod register;
-mod repeats;
+mod rec;
 mod routes;
-mod slots;
 mod store;
-mod structured;
-pub mod tls;
+
+pub use acc::tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -124,25 +118,25 @@ pub struct State {
     /// Other care settings' sharing agreements (XCS).
     pub care_settings: Vec<crate::fixtures::CareSetting>,
     /// Clinical entries written through the API (REC).
-    pub entries: clinical::Entries,
-    pub audit: audit::Trail,
+    pub entries: rec::clinical::Entries,
+    pub audit: rec::audit::Trail,
     /// Patients registered through the API, and PDS.
-    pub registrations: register::Registrations,
-    pub appointments: appointments::Appointments,
-    pub repeats: repeats::Repeats,
+    pub registrations: rec::register::Registrations,
+    pub appointments: onl::appointments::Appointments,
+    pub repeats: onl::repeats::Repeats,
     /// Prescriptions issued through the API, and the test data's (EPS).
-    pub prescriptions: prescribing::Prescriptions,
-    pub dispenses: dispensing::Dispenses,
+    pub prescriptions: eps::prescribing::Prescriptions,
+    pub dispenses: dsp::Dispenses,
     /// Finance claims (FIN).
-    pub claims: claims::Claims,
+    pub claims: fin::Claims,
     /// Home-monitoring devices (DEV).
-    pub devices: devices::Devices,
+    pub devices: dev::Devices,
     /// Messages between practice users (COM).
-    pub messages: messages::Messages,
+    pub messages: com::messages::Messages,
     /// Documents filed through the API (COM).
-    pub filed: documents::Filed,
-    /// The practice as a client of national services (profile §37).
-    pub consumer: consumer::Memory,
+    pub filed: inf::documents::Filed,
+    /// Prescriptions the practice submitted to EPS, or holds for it (profile §37).
+    pub submissions: eps::submit::Submissions,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -219,8 +213,8 @@ pub async fn start_serving(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let store = store::Store::from_fixtures(fixtures);
-    let appointments = appointments::Appointments::seeded(&store, crate::clock::today());
-    let prescriptions = prescribing::Prescriptions::seeded(&store, crate::clock::today(), &fixtures.ods_code);
+    let appointments = onl::appointments::Appointments::seeded(&store, crate::clock::today());
+    let prescriptions = eps::prescribing::Prescriptions::seeded(&store, crate::clock::today(), &fixtures.ods_code);
     let state = Arc::new(State {
         asid: fixtures.asid.clone(),
         base_path: base_path(&fixtures.ods_code),
@@ -230,18 +224,18 @@ pub async fn start_serving(
         ods_code: fixtures.ods_code.clone(),
         relationships: fixtures.relationships.iter().cloned().collect(),
         care_settings: fixtures.care_settings.clone(),
-        entries: clinical::Entries::default(),
-        audit: audit::Trail::default(),
-        registrations: register::Registrations::from_fixtures(fixtures),
+        entries: rec::clinical::Entries::default(),
+        audit: rec::audit::Trail::default(),
+        registrations: rec::register::Registrations::from_fixtures(fixtures),
         appointments,
-        repeats: repeats::Repeats::default(),
+        repeats: onl::repeats::Repeats::default(),
         prescriptions,
-        dispenses: dispensing::Dispenses::default(),
-        claims: claims::Claims::default(),
-        devices: devices::Devices::default(),
-        messages: messages::Messages::default(),
-        filed: documents::Filed::default(),
-        consumer: consumer::Memory::default(),
+        dispenses: dsp::Dispenses::default(),
+        claims: fin::Claims::default(),
+        devices: dev::Devices::default(),
+        messages: com::messages::Messages::default(),
+        filed: inf::documents::Filed::default(),
+        submissions: eps::submit::Submissions::default(),
         defects: defects.clone(),
         latency,
     });

@@ -12,28 +12,28 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, get, post};
 use serde_json::Value;
 
-use super::appointments;
-use super::audit;
-use super::capability;
-use super::claims;
-use super::clinical;
-use super::defects::Defect;
-use super::devices;
-use super::directory;
-use super::dispensing;
-use super::documents;
-use super::guard;
-use super::knowledge;
-use super::messages;
-use super::outcome::{Fhir, Outcome};
-use super::prescribing;
-use super::register;
-use super::repeats;
-use super::slots;
-use super::structured;
-use super::{Latency, State};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::nhs::{self, NhsNumberError};
+use crate::reference::acc::capability;
+use crate::reference::acc::guard;
+use crate::reference::com::messages;
+use crate::reference::defects::Defect;
+use crate::reference::dev;
+use crate::reference::dsp;
+use crate::reference::eps::prescribing;
+use crate::reference::fin;
+use crate::reference::inf::directory;
+use crate::reference::inf::documents;
+use crate::reference::inf::structured;
+use crate::reference::knw;
+use crate::reference::onl::appointments;
+use crate::reference::onl::repeats;
+use crate::reference::onl::slots;
+use crate::reference::outcome::{Fhir, Outcome};
+use crate::reference::rec::audit;
+use crate::reference::rec::clinical;
+use crate::reference::rec::register;
+use crate::reference::{Latency, State};
 
 type Shared = Arc<State>;
 
@@ -66,18 +66,21 @@ pub fn router(state: Shared) -> Router {
         .route("/MedicationRequest", post(prescribing::create).get(prescribing::search).fallback(wrong_method))
         .route("/MedicationRequest/{id}", route(get(prescribing::read), any(prescribing::read)))
         .route("/MedicationRequest/{id}/$rfa.cancel", operation(post(prescribing::cancel), any(prescribing::cancel)))
-        .route("/MedicationDispense", post(dispensing::create).get(dispensing::search).fallback(wrong_method))
-        .route("/Claim", post(claims::create).get(claims::search).fallback(wrong_method))
-        .route("/Device", post(devices::register).fallback(post_only))
+        .route("/MedicationDispense", post(dsp::create).get(dsp::search).fallback(wrong_method))
+        .route("/Claim", post(fin::create).get(fin::search).fallback(wrong_method))
+        .route("/Device", post(dev::register).fallback(post_only))
         .route("/Communication", post(messages::send).get(messages::search).fallback(wrong_method))
         .route("/Communication/{id}", route(get(messages::read), any(messages::read)))
         .route(
             "/Communication/{id}/$rfa.acknowledge",
             operation(post(messages::acknowledge), any(messages::acknowledge)),
         )
-        .route("/Device/{id}", route(get(devices::read), any(devices::read)))
-        .route("/$rfa-trigger", operation(post(super::consumer::trigger), any(super::consumer::trigger)))
-        .route("/CodeSystem/$lookup", route(get(knowledge::lookup), any(knowledge::lookup)))
+        .route("/Device/{id}", route(get(dev::read), any(dev::read)))
+        .route(
+            "/$rfa-trigger",
+            operation(post(crate::reference::consumer::trigger), any(crate::reference::consumer::trigger)),
+        )
+        .route("/CodeSystem/$lookup", route(get(knw::lookup), any(knw::lookup)))
         .route("/Patient/{id}/Appointment", route(get(appointments::for_patient), any(appointments::for_patient)))
         .merge(clinical::routes(&state))
         .merge(audit::routes());

@@ -1,0 +1,145 @@
+//! Access Record Structured: `POST [structured]/Patient/$gpc.getstructuredrecord`.
+
+mod params;
+pub use params::whole_date;
+mod record;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State as Extract;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use crate::fixtures::PatientFlag;
+use crate::gpc::{Interaction, SpineCode};
+use crate::reference::State;
+use crate::reference::acc::guard;
+use crate::reference::defects::Defect;
+use crate::reference::outcome::{Fhir, Outcome};
+
+/// Today as `YYYY-MM-DD` (UTC, or `RFA_TODAY`).
+pub fn today() -> String {
+    crate::clock::ymd(crate::clock::today())
+}
+
+pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
+    let mut headers = headers;
+    if s.defects.has(Defect::StructuredIgnoresSspTo)
+        && let Ok(asid) = axum::http::HeaderValue::from_str(&s.asid)
+    {
+        headers.insert("Ssp-To", asid);
+    }
+    let claims = match guard::check(&s, &headers, Interaction::GetStructuredRecord) {
+        Ok(c) => c,
+        Err(o) => return o.into_response(),
+    };
+    let today = today();
+    let q = match params::parse(&body, &today, &s.defects) {
+        Ok(q) => q,
+        Err(o) => return o.into_response(),
+    };
+    let d = |x| s.defects.has(x);
+    if let Err(o) = patient_summary_only(&s, &claims, &q) {
+        return o.into_response();
+    }
+    if let Err(o) = sharing_agreement(&s, &claims, &q) {
+        return o.into_response();
+    }
+    let not_found =
+        || Outcome::new(SpineCode::PatientNotFound, "no patient whose record can be shared has that NHS number");
+    let Some(patient) = s.store.by_nhs_number(&q.nhs_number).next() else {
+        return not_found().into_response();
+    };
+    let refused = (!patient.is_active() && !d(Defect::StructuredServesDeceased))
+        || (!patient.verified() && !d(Defect::StructuredServesUnverified))
+        || (patient.has(PatientFlag::Sensitive) && !d(Defect::StructuredServesSensitive))
+        || (patient.has(PatientFlag::Temporary) && !d(Defect::StructuredServesTemporary));
+    if refused {
+        return not_found().into_response();
+    }
+    if patient.has(PatientFlag::Dissent) {
+        return if d(Defect::DissentAnswersNotFound) {
+            not_found().into_response()
+        } else {
+            Outcome::new(SpineCode::NoPatientConsent, "the patient has dissented from sharing their record")
+                .into_response()
+        };
+    }
+    let trace = headers.get("Ssp-TraceID").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Fhir::ok(record::build(&s, patient, &q, trace, &today)).into_response()
+}
+
+/// The parts of the record a request asks for, by parameter name.
+fn requested(q: &params::Query) -> Vec<&'static str> {
+    [
+        ("includeAllergies", q.allergies.is_some()),
+        ("includeMedication", q.medication.is_some()),
+        ("includeProblems", q.problems.is_some()),
+        ("includeConsultations", q.consultations.is_some()),
+        ("includeImmunisations", q.immunisations.is_some()),
+        ("includeUncategorisedData", q.uncategorised.is_some()),
+        ("includeInvestigations", q.investigations.is_some()),
+        ("includeReferrals", q.referrals.is_some()),
+        ("includeDiaryEntries", q.diary.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, asked)| asked.then_some(name))
+    .collect()
+}
+
+/// A care setting whose sharing agreement narrows what it reads (XCS,
+/// profile §35) gets only the parts its agreement names (403
+/// NO_RELATIONSHIP beyond them). Every other organisation reads under the
+/// national data-sharing agreement, as RFA-INF-066 has it.
+fn sharing_agreement(s: &State, claims: &guard::Claims, q: &params::Query) -> Result<(), Outcome> {
+    let d = |x| s.defects.has(x);
+    let ods = crate::reference::rec::clinical::requesting_ods(claims);
+    let Some(agreement) = ods.and_then(|code| s.care_settings.iter().find(|c| c.ods_code == code)) else {
+        return Ok(());
+    };
+    // A patient-scoped token is bounded by patient_summary_only instead.
+    if guard::acting_patient(claims).is_some() || d(Defect::CareSettingsReadEverything) {
+        return Ok(());
+    }
+    if d(Defect::CareSettingsRefused) {
+        return Err(Outcome::new(SpineCode::NoRelationship, "care settings are not served"));
+    }
+    let beyond: Vec<&str> = requested(q).into_iter().filter(|p| !agreement.parts.iter().any(|a| a == p)).collect();
+    if beyond.is_empty() {
+        return Ok(());
+    }
+    Err(Outcome::new(
+        SpineCode::NoRelationship,
+        format!(
+            "the sharing agreement of {} ({}) does not cover {}",
+            agreement.setting,
+            agreement.ods_code,
+            beyond.join(", ")
+        ),
+    ))
+}
+
+/// A patient-scoped token reads the patient's own record summary —
+/// allergies and medications — and nothing else (profile §25).
+fn patient_summary_only(s: &State, claims: &guard::Claims, q: &params::Query) -> Result<(), Outcome> {
+    if guard::acting_patient(claims).is_none() {
+        return Ok(());
+    }
+    let d = |x| s.defects.has(x);
+    let unknown = s.store.by_nhs_number(&q.nhs_number).next().is_none();
+    if !(unknown && d(Defect::PatientAccessLeaksExistence)) {
+        guard::own_nhs_number(s, claims, &q.nhs_number)?;
+    }
+    let beyond = q.problems.is_some()
+        || q.immunisations.is_some()
+        || q.consultations.is_some()
+        || q.uncategorised.is_some()
+        || q.investigations.is_some()
+        || q.referrals.is_some()
+        || q.diary.is_some();
+    if beyond && !d(Defect::PatientReadsWholeRecord) {
+        return Err(guard::denied());
+    }
+    Ok(())
+}
