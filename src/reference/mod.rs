@@ -3,6 +3,7 @@
 //! no config is given, and that the kill matrix breaks one defect at a time.
 
 mod acc;
+mod arr;
 mod com;
 mod consumer;
 pub mod defects;
@@ -18,6 +19,7 @@ mod outcome;
 mod rec;
 mod routes;
 mod store;
+mod xcs;
 
 pub use acc::tls;
 
@@ -134,7 +136,7 @@ pub struct State {
     /// Messages between practice users (COM).
     pub messages: com::messages::Messages,
     /// Documents filed through the API (COM).
-    pub filed: inf::documents::Filed,
+    pub filed: com::filing::Filed,
     /// Prescriptions the practice submitted to EPS, or holds for it (profile §37).
     pub submissions: eps::submit::Submissions,
     pub defects: DefectSet,
@@ -234,7 +236,7 @@ pub async fn start_serving(
         claims: fin::Claims::default(),
         devices: dev::Devices::default(),
         messages: com::messages::Messages::default(),
-        filed: inf::documents::Filed::default(),
+        filed: com::filing::Filed::default(),
         submissions: eps::submit::Submissions::default(),
         defects: defects.clone(),
         latency,
@@ -245,7 +247,8 @@ pub async fn start_serving(
         tls::bind(tls_addr, &defects).await.map_err(|e| std::io::Error::other(format!("the TLS endpoint: {e}")))?;
     let tls_base_url = Url::parse(&format!("https://{}{}", tls.addr, state.base_path))
         .map_err(|e| std::io::Error::other(format!("bad TLS base URL: {e}")))?;
-    let app = axum::middleware::from_fn_with_state(state.clone(), routes::canonical_case).layer(routes::router(state));
+    let app = axum::middleware::from_fn_with_state(state.clone(), acc::responses::canonical_case)
+        .layer(routes::router(state));
     let (tx, rx) = watch::channel(false);
     let stopped = |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;

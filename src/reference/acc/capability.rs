@@ -1,10 +1,40 @@
-//! The reference candidate's CapabilityStatement.
+//! The reference candidate's CapabilityStatements, one per service root.
 
+use std::sync::Arc;
+
+use axum::extract::State as Extract;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::gpc;
+use crate::gpc::{self, Interaction};
 use crate::reference::State;
+use crate::reference::acc::guard;
 use crate::reference::defects::Defect;
+use crate::reference::outcome::Fhir;
+
+type Shared = Arc<State>;
+
+pub async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata) {
+        return o.into_response();
+    }
+    Fhir::ok(statement(&s)).into_response()
+}
+
+pub async fn structured_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadStructuredMetadata) {
+        return o.into_response();
+    }
+    Fhir::ok(structured_statement(&s)).into_response()
+}
+
+pub async fn documents_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadDocumentsMetadata) {
+        return o.into_response();
+    }
+    Fhir::ok(documents_statement(&s)).into_response()
+}
 
 pub fn statement(state: &State) -> Value {
     let mut patient_interactions = vec![json!({ "code": "read" })];

@@ -18,8 +18,18 @@ use crate::devices::{self, Kind};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
+use crate::reference::acc::methods::{Methods, post_only};
 use crate::reference::defects::Defect;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
+use crate::reference::routes::Roots;
+
+pub fn routes(m: Methods) -> Roots {
+    Roots::api(
+        axum::Router::new()
+            .route("/Device", axum::routing::post(register).fallback(post_only))
+            .route("/Device/{id}", m.read(read)),
+    )
+}
 
 fn invalid(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::InvalidResource, msg)

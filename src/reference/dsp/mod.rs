@@ -15,9 +15,18 @@ use crate::fixtures::PatientFlag;
 use crate::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
+use crate::reference::acc::methods::{Methods, wrong_method};
 use crate::reference::defects::Defect;
 use crate::reference::eps::prescribing::{Kind, invalid};
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
+use crate::reference::routes::Roots;
+
+pub fn routes(_: Methods) -> Roots {
+    Roots::api(
+        axum::Router::new()
+            .route("/MedicationDispense", axum::routing::post(create).get(search).fallback(wrong_method)),
+    )
+}
 
 /// The dispenses recorded, by the prescription they were made against.
 #[derive(Debug, Default)]

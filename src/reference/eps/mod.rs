@@ -3,3 +3,18 @@
 
 pub mod prescribing;
 pub mod submit;
+
+use axum::Router;
+use axum::routing::post;
+
+use crate::reference::acc::methods::{Methods, wrong_method};
+use crate::reference::routes::Roots;
+
+pub fn routes(m: Methods) -> Roots {
+    Roots::api(
+        Router::new()
+            .route("/MedicationRequest", post(prescribing::create).get(prescribing::search).fallback(wrong_method))
+            .route("/MedicationRequest/{id}", m.read(prescribing::read))
+            .route("/MedicationRequest/{id}/$rfa.cancel", m.operation(prescribing::cancel)),
+    )
+}

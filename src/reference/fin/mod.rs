@@ -15,9 +15,15 @@ use crate::finance::{self, pennies};
 use crate::gpc::{EntryType, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
+use crate::reference::acc::methods::{Methods, wrong_method};
 use crate::reference::defects::Defect;
 use crate::reference::eps::prescribing::invalid;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
+use crate::reference::routes::Roots;
+
+pub fn routes(_: Methods) -> Roots {
+    Roots::api(axum::Router::new().route("/Claim", axum::routing::post(create).get(search).fallback(wrong_method)))
+}
 
 #[derive(Debug, Default)]
 struct Book {

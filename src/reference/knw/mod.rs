@@ -15,8 +15,14 @@ use crate::gpc::{self, Interaction, SpineCode};
 use crate::medicines::{self, Concept, Severity};
 use crate::reference::State;
 use crate::reference::acc::guard;
+use crate::reference::acc::methods::Methods;
 use crate::reference::defects::Defect;
 use crate::reference::outcome::{Fhir, Outcome};
+use crate::reference::routes::Roots;
+
+pub fn routes(m: Methods) -> Roots {
+    Roots::api(axum::Router::new().route("/CodeSystem/$lookup", m.read(lookup)))
+}
 
 /// What an alert is about, as DetectedIssue.category (v3 ActCode) says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Appointments (`ONL`, `ARR`): booking a free slot (once — the check and
+//! Appointments (`ONL`): booking a free slot (once — the check and
 //! the booking are one step), reading, amending the description and comment,
 //! cancelling with a reason (which frees the slot), a patient's appointments
 //! in a date range, and marking arrival or did-not-attend on the day. A
@@ -45,6 +45,23 @@ impl Appointments {
         f(&mut guard)
     }
 
+    /// Changes one appointment under the book's lock, so the check and the
+    /// change are one step: `f` sees the current version (None if unknown)
+    /// and answers the version to keep, if any, with its result.
+    pub fn change<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(Option<&Value>) -> Result<(Option<Value>, T), Outcome>,
+    ) -> Result<T, Outcome> {
+        self.with(|b| {
+            let (keep, out) = f(b.by_id.get(id))?;
+            if let Some(next) = keep {
+                b.by_id.insert(id.to_string(), next);
+            }
+            Ok(out)
+        })
+    }
+
     /// The slots booked appointments hold, as one snapshot.
     pub fn taken(&self) -> HashSet<String> {
         self.with(|b| b.taken.keys().cloned().collect())
@@ -81,11 +98,11 @@ impl Appointments {
     }
 }
 
-fn status_of(a: &Value) -> &str {
+pub(in crate::reference) fn status_of(a: &Value) -> &str {
     a.get("status").and_then(Value::as_str).unwrap_or_default()
 }
 
-fn start_of(a: &Value) -> Option<OffsetDateTime> {
+pub(in crate::reference) fn start_of(a: &Value) -> Option<OffsetDateTime> {
     instant(a.get("start"))
 }
 
@@ -103,7 +120,7 @@ fn version_of(a: &Value) -> u32 {
 }
 
 /// The next version of `current` with `change` applied.
-fn next_version(current: &Value, change: impl FnOnce(&mut Value)) -> Value {
+pub(in crate::reference) fn next_version(current: &Value, change: impl FnOnce(&mut Value)) -> Value {
     let mut next = current.clone();
     change(&mut next);
     next["meta"]["versionId"] = json!((version_of(current) + 1).to_string());
@@ -123,11 +140,11 @@ fn visible(s: &State, claims: &Claims, a: Option<&Value>) -> Result<(), Outcome>
     }
 }
 
-fn not_found(id: &str) -> Outcome {
+pub(in crate::reference) fn not_found(id: &str) -> Outcome {
     Outcome::new(SpineCode::NoRecordFound, format!("no appointment with id {id}"))
 }
 
-fn invalid(msg: impl Into<String>) -> Outcome {
+pub(in crate::reference) fn invalid(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::InvalidResource, msg)
 }
 
@@ -151,7 +168,7 @@ fn slot_ids(a: &Value) -> Vec<String> {
         .collect()
 }
 
-fn patient_of(a: &Value) -> Option<String> {
+pub(in crate::reference) fn patient_of(a: &Value) -> Option<String> {
     a.get("participant")?
         .as_array()?
         .iter()
@@ -212,7 +229,7 @@ fn validate(s: &State, a: &Value) -> Result<Vec<crate::reference::onl::slots::Sl
     Ok(rows)
 }
 
-fn etag(v: &Value) -> String {
+pub(in crate::reference) fn etag(v: &Value) -> String {
     format!("W/\"{}\"", v.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or("1"))
 }
 
@@ -480,110 +497,4 @@ pub async fn for_patient(
     let entries: Vec<Value> = found.iter().map(|a| json!({ "resource": a, "search": { "mode": "match" } })).collect();
     let total = entries.len();
     Fhir::ok(crate::reference::searchset(entries, total)).into_response()
-}
-
-/// The NHS number an arrival names (`patient`, valueIdentifier).
-fn arrival_patient(body: &Bytes) -> Result<String, Outcome> {
-    let missing = || Outcome::new(SpineCode::InvalidParameter, "an arrival needs the patient's NHS number (patient)");
-    let v: Value = serde_json::from_slice(body).map_err(|_| missing())?;
-    let nhs = v
-        .get("parameter")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|p| p.get("name").and_then(Value::as_str) == Some("patient"))
-        .filter_map(|p| p.get("valueIdentifier"))
-        .find(|i| i.get("system").and_then(Value::as_str) == Some(gpc::NHS_NUMBER_SYSTEM))
-        .and_then(|i| i.get("value").and_then(Value::as_str))
-        .filter(|v| !v.is_empty())
-        .ok_or_else(missing)?;
-    crate::nhs::validate(nhs)
-        .map_err(|e| Outcome::new(SpineCode::InvalidNhsNumber, format!("{nhs} is not a valid NHS number: {e}")))?;
-    Ok(nhs.to_string())
-}
-
-/// What arriving or not attending does to a booked appointment.
-#[derive(Clone, Copy, PartialEq)]
-enum Attendance {
-    Arrived,
-    DidNotAttend,
-}
-
-pub async fn arrive(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    attend(&s, &headers, &id, &body, Attendance::Arrived).unwrap_or_else(IntoResponse::into_response)
-}
-
-pub async fn did_not_attend(
-    Extract(s): Extract<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    attend(&s, &headers, &id, &body, Attendance::DidNotAttend).unwrap_or_else(IntoResponse::into_response)
-}
-
-fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendance) -> Result<Response, Outcome> {
-    let d = |x| s.defects.has(x);
-    let interaction = match what {
-        Attendance::Arrived => Interaction::MarkArrived,
-        Attendance::DidNotAttend => Interaction::MarkDidNotAttend,
-    };
-    guard::check(s, headers, interaction)?;
-    let named = match what {
-        Attendance::Arrived => Some(arrival_patient(body)?),
-        Attendance::DidNotAttend => None,
-    };
-    let today = crate::clock::today();
-    s.appointments.with(|b| {
-        let current = b.by_id.get(id).cloned().ok_or_else(|| {
-            if d(Defect::AttendanceUnknownInvalid) {
-                invalid(format!("no appointment {id} to mark"))
-            } else {
-                not_found(id)
-            }
-        })?;
-        if let Some(nhs) = &named {
-            let theirs = patient_of(&current).and_then(|p| s.store.by_id(&p)).map(|p| p.nhs_number.clone());
-            if theirs.as_deref() != Some(nhs.as_str()) && !d(Defect::ArrivalForAnyPatient) {
-                return Err(Outcome::new(SpineCode::InvalidParameter, "the appointment is not for this patient"));
-            }
-        }
-        let status = status_of(&current);
-        let lenient_status = match what {
-            Attendance::Arrived => d(Defect::ArrivalAnyStatus),
-            Attendance::DidNotAttend => d(Defect::DidNotAttendAnyStatus),
-        };
-        if status != "booked" && !lenient_status {
-            return Err(invalid(format!("the appointment is {status}; only a booked appointment can be marked")));
-        }
-        let day = start_of(&current).map(|t| t.date());
-        let on_day = match what {
-            Attendance::Arrived => d(Defect::ArrivalAnyDay) || day == Some(today),
-            Attendance::DidNotAttend => d(Defect::DidNotAttendBeforeTheDay) || day.is_some_and(|t| t <= today),
-        };
-        if !on_day {
-            return Err(invalid(match what {
-                Attendance::Arrived => "a patient arrives on the appointment's day only",
-                Attendance::DidNotAttend => "did-not-attend can be marked from the appointment's day on",
-            }));
-        }
-        let next = next_version(&current, |n| match what {
-            Attendance::Arrived => {
-                n["status"] = json!("arrived");
-                let at = if d(Defect::ArrivalTimeNotStamped) {
-                    current.get("start").cloned().unwrap_or(Value::Null)
-                } else {
-                    json!(crate::reference::instant(crate::clock::now()))
-                };
-                let mut ext: Vec<Value> = n.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
-                ext.push(json!({ "url": gpc::ARRIVAL_TIME_EXTENSION, "valueDateTime": at }));
-                n["extension"] = Value::Array(ext);
-            }
-            Attendance::DidNotAttend => n["status"] = json!("noshow"),
-        });
-        if !d(Defect::AttendanceNotKept) {
-            b.by_id.insert(id.to_string(), next.clone());
-        }
-        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
-    })
 }

@@ -116,14 +116,7 @@ pub async fn record(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
                 status,
                 spine,
                 practitioner: requesting_sds(&claims).map(str::to_string),
-                organization: requesting_ods(&claims).map(|o| {
-                    let external = s.care_settings.iter().any(|c| c.ods_code == o);
-                    if external && s.defects.has(Defect::AuditMisnamesCareSettings) {
-                        s.ods_code.clone()
-                    } else {
-                        o.to_string()
-                    }
-                }),
+                organization: requesting_ods(&claims).map(|o| crate::reference::xcs::audited_organization(&s, o)),
             });
         });
     }

@@ -5,3 +5,17 @@ pub mod audit;
 pub mod clinical;
 pub mod pds;
 pub mod register;
+
+use axum::Router;
+
+use crate::reference::acc::methods::Methods;
+use crate::reference::routes::Roots;
+
+pub fn routes(m: Methods) -> Roots {
+    Roots::api(
+        Router::new()
+            .route("/Patient/$gpc.registerpatient", m.operation(register::register))
+            .merge(clinical::routes(m))
+            .merge(audit::routes()),
+    )
+}

@@ -17,6 +17,7 @@ use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::defects::Defect;
 use crate::reference::outcome::{Fhir, Outcome};
+use crate::reference::{onl, xcs};
 
 /// Today as `YYYY-MM-DD` (UTC, or `RFA_TODAY`).
 pub fn today() -> String {
@@ -40,10 +41,10 @@ pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: Hea
         Err(o) => return o.into_response(),
     };
     let d = |x| s.defects.has(x);
-    if let Err(o) = patient_summary_only(&s, &claims, &q) {
+    if let Err(o) = onl::access::summary_only(&s, &claims, &q.nhs_number, beyond_summary(&q)) {
         return o.into_response();
     }
-    if let Err(o) = sharing_agreement(&s, &claims, &q) {
+    if let Err(o) = xcs::sharing_agreement(&s, &claims, &requested(&q)) {
         return o.into_response();
     }
     let not_found =
@@ -88,58 +89,14 @@ fn requested(q: &params::Query) -> Vec<&'static str> {
     .collect()
 }
 
-/// A care setting whose sharing agreement narrows what it reads (XCS,
-/// profile §35) gets only the parts its agreement names (403
-/// NO_RELATIONSHIP beyond them). Every other organisation reads under the
-/// national data-sharing agreement, as RFA-INF-066 has it.
-fn sharing_agreement(s: &State, claims: &guard::Claims, q: &params::Query) -> Result<(), Outcome> {
-    let d = |x| s.defects.has(x);
-    let ods = crate::reference::rec::clinical::requesting_ods(claims);
-    let Some(agreement) = ods.and_then(|code| s.care_settings.iter().find(|c| c.ods_code == code)) else {
-        return Ok(());
-    };
-    // A patient-scoped token is bounded by patient_summary_only instead.
-    if guard::acting_patient(claims).is_some() || d(Defect::CareSettingsReadEverything) {
-        return Ok(());
-    }
-    if d(Defect::CareSettingsRefused) {
-        return Err(Outcome::new(SpineCode::NoRelationship, "care settings are not served"));
-    }
-    let beyond: Vec<&str> = requested(q).into_iter().filter(|p| !agreement.parts.iter().any(|a| a == p)).collect();
-    if beyond.is_empty() {
-        return Ok(());
-    }
-    Err(Outcome::new(
-        SpineCode::NoRelationship,
-        format!(
-            "the sharing agreement of {} ({}) does not cover {}",
-            agreement.setting,
-            agreement.ods_code,
-            beyond.join(", ")
-        ),
-    ))
-}
-
-/// A patient-scoped token reads the patient's own record summary —
-/// allergies and medications — and nothing else (profile §25).
-fn patient_summary_only(s: &State, claims: &guard::Claims, q: &params::Query) -> Result<(), Outcome> {
-    if guard::acting_patient(claims).is_none() {
-        return Ok(());
-    }
-    let d = |x| s.defects.has(x);
-    let unknown = s.store.by_nhs_number(&q.nhs_number).next().is_none();
-    if !(unknown && d(Defect::PatientAccessLeaksExistence)) {
-        guard::own_nhs_number(s, claims, &q.nhs_number)?;
-    }
-    let beyond = q.problems.is_some()
+/// Whether a request asks for more than the record summary (allergies and
+/// medications), which is all a patient reads.
+fn beyond_summary(q: &params::Query) -> bool {
+    q.problems.is_some()
         || q.immunisations.is_some()
         || q.consultations.is_some()
         || q.uncategorised.is_some()
         || q.investigations.is_some()
         || q.referrals.is_some()
-        || q.diary.is_some();
-    if beyond && !d(Defect::PatientReadsWholeRecord) {
-        return Err(guard::denied());
-    }
-    Ok(())
+        || q.diary.is_some()
 }

@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use crate::entries::{self, Shape};
 use crate::gpc::{self, EntryType, Interaction, SpineCode};
 use crate::reference::acc::guard::{self, Claims};
+use crate::reference::acc::methods::Methods;
 use crate::reference::defects::Defect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::{State, instant, now};
@@ -77,14 +78,14 @@ impl Entries {
     }
 }
 
-pub fn routes(state: &Shared) -> Router<Shared> {
+pub fn routes(m: Methods) -> Router<Shared> {
     let mut r = Router::new();
     for ty in EntryType::ALL {
         let name = ty.name();
         let by_id = get(move |s, h, p, q| read(s, h, p, q, ty))
             .put(move |s, h, p, b| update(s, h, p, b, ty))
             .delete(move |s, p| delete(s, p, ty));
-        let by_id = if state.defects.has(Defect::AcceptsAnyMethod) { by_id } else { by_id.fallback(not_here) };
+        let by_id = m.refusing_others(by_id, not_here);
         r = r
             .route(
                 &format!("/{name}"),
@@ -114,8 +115,7 @@ fn admit(s: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Cla
         return Ok(claims);
     }
     let ods = requesting_ods(&claims);
-    let care_setting_writes = s.defects.has(Defect::CareSettingsWrite)
-        && ods.is_some_and(|code| s.care_settings.iter().any(|c| c.ods_code == code));
+    let care_setting_writes = crate::reference::xcs::writes_as_related(s, ods);
     match ods {
         Some(code) if code == s.ods_code || s.relationships.contains(code) || care_setting_writes => Ok(claims),
         _ => Err(Outcome::new(
