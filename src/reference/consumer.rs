@@ -167,6 +167,6 @@ pub(super) fn failed(service: &str, reply: &Reply) -> Outcome {
     Outcome::new(SpineCode::InternalServerError, format!("{service} answered {}: {text}", reply.status))
 }
 
-pub(super) fn has(s: &State, d: Defect) -> bool {
+pub(super) fn has(s: &State, d: impl Into<Defect>) -> bool {
     s.defects.has(d)
 }

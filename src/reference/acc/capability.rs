@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 
 use crate::gpc::{self, Interaction};
 use crate::reference::State;
+use crate::reference::acc::defects::AccDefect;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
 use crate::reference::outcome::Fhir;
 
 type Shared = Arc<State>;
@@ -38,10 +38,11 @@ pub async fn documents_metadata(Extract(s): Extract<Shared>, headers: HeaderMap)
 
 pub fn statement(state: &State) -> Value {
     let mut patient_interactions = vec![json!({ "code": "read" })];
-    if !state.defects.has(Defect::CapabilityOmitsPatientSearch) {
+    if !state.defects.has(AccDefect::CapabilityOmitsPatientSearch) {
         patient_interactions.push(json!({ "code": "search-type" }));
     }
-    let fhir_version = if state.defects.has(Defect::CapabilityWrongFhirVersion) { "4.0.1" } else { gpc::FHIR_VERSION };
+    let fhir_version =
+        if state.defects.has(AccDefect::CapabilityWrongFhirVersion) { "4.0.1" } else { gpc::FHIR_VERSION };
     let mut resources = vec![json!({
         "type": "Patient",
         "profile": { "reference": gpc::PATIENT_PROFILE },
@@ -52,7 +53,7 @@ pub fn statement(state: &State) -> Value {
             "documentation": "NHS number (system https://fhir.nhs.uk/Id/nhs-number)"
         }]
     })];
-    if !state.defects.has(Defect::CapabilityOmitsDirectory) {
+    if !state.defects.has(AccDefect::CapabilityOmitsDirectory) {
         resources.push(directory_resource(
             "Organization",
             gpc::ORGANIZATION_PROFILE,
@@ -185,7 +186,7 @@ fn directory_resource(kind: &str, profile: &str, search: Option<&str>) -> Value 
 
 /// The Access Record Structured CapabilityStatement: the operation.
 pub fn structured_statement(state: &State) -> Value {
-    let operations = if state.defects.has(Defect::CapabilityOmitsStructuredOperation) {
+    let operations = if state.defects.has(AccDefect::CapabilityOmitsStructuredOperation) {
         json!([])
     } else {
         json!([{

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::client::jwt::decode_segment;
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
-use crate::reference::defects::Defect;
+use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
 
 fn bad(msg: impl Into<String>) -> Outcome {
@@ -35,26 +35,26 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
     let now = crate::reference::now().unix_timestamp();
 
     let trace = header(headers, "Ssp-TraceID");
-    if !d(Defect::IgnoresMissingTraceId) {
+    if !d(AccDefect::IgnoresMissingTraceId) {
         match trace {
             None => return Err(bad("Ssp-TraceID header is required")),
             Some(t) if uuid::Uuid::parse_str(t).is_err() => return Err(bad("Ssp-TraceID must be a GUID")),
             Some(_) => {}
         }
     }
-    if !d(Defect::IgnoresMissingFrom) && header(headers, "Ssp-From").is_none_or(|v| v.trim().is_empty()) {
+    if !d(AccDefect::IgnoresMissingFrom) && header(headers, "Ssp-From").is_none_or(|v| v.trim().is_empty()) {
         return Err(bad("Ssp-From header is required"));
     }
     match header(headers, "Ssp-To") {
         None => return Err(bad("Ssp-To header is required")),
-        Some(to) if to != state.asid && !d(Defect::AcceptsAnyToAsid) => {
+        Some(to) if to != state.asid && !d(AccDefect::AcceptsAnyToAsid) => {
             return Err(bad(format!("Ssp-To {to} is not this provider's ASID")));
         }
         Some(_) => {}
     }
     match header(headers, "Ssp-InteractionID") {
         None => return Err(bad("Ssp-InteractionID header is required")),
-        Some(id) if id != interaction.id() && !d(Defect::IgnoresInteractionMismatch) => {
+        Some(id) if id != interaction.id() && !d(AccDefect::IgnoresInteractionMismatch) => {
             return Err(bad(format!("Ssp-InteractionID {id} does not match this endpoint ({})", interaction.id())));
         }
         Some(_) => {}
@@ -63,16 +63,16 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
     let auth = header(headers, "Authorization");
     let token = match auth.and_then(|a| a.strip_prefix("Bearer ")) {
         Some(t) => t.trim(),
-        None if d(Defect::AcceptsMissingAuthorization) => return Ok(Claims::new()),
+        None if d(AccDefect::AcceptsMissingAuthorization) => return Ok(Claims::new()),
         None if auth.is_none() => return Err(bad("Authorization header is required")),
         None => return Err(bad("Authorization must use the Bearer scheme")),
     };
-    let claims = parse_jwt(token, d(Defect::AcceptsJwtWithoutTrailingDot))?;
+    let claims = parse_jwt(token, d(AccDefect::AcceptsJwtWithoutTrailingDot))?;
     check_claims(state, &claims, interaction, now)?;
-    let lenient = d(Defect::PatientTokenServesEverything)
-        || (interaction == Interaction::CreatePrescription && d(Defect::PatientsCanPrescribe))
-        || (interaction == Interaction::RecordDispense && d(Defect::PatientsCanDispense))
-        || (interaction == Interaction::CreateClaim && d(Defect::PatientsCanClaim));
+    let lenient = d(AccDefect::PatientTokenServesEverything)
+        || (interaction == Interaction::CreatePrescription && d(AccDefect::PatientsCanPrescribe))
+        || (interaction == Interaction::RecordDispense && d(AccDefect::PatientsCanDispense))
+        || (interaction == Interaction::CreateClaim && d(AccDefect::PatientsCanClaim));
     if claims.contains_key(gpc::REQUESTING_PATIENT_CLAIM) && !lenient {
         patient_may(interaction)?;
     }
@@ -115,7 +115,7 @@ pub fn acting_patient(c: &Claims) -> Option<String> {
 /// NHS number); a practitioner's token passes.
 pub fn own_nhs_number(state: &State, c: &Claims, nhs_number: &str) -> Result<(), Outcome> {
     match acting_patient(c) {
-        Some(me) if me != nhs_number && !state.defects.has(Defect::PatientSeesOtherPatients) => Err(denied()),
+        Some(me) if me != nhs_number && !state.defects.has(AccDefect::PatientSeesOtherPatients) => Err(denied()),
         _ => Ok(()),
     }
 }
@@ -161,7 +161,7 @@ fn check_claims(
         if patient && claim == "requesting_practitioner" {
             continue;
         }
-        let lenient = d(Defect::IgnoresMissingClaims) && matches!(claim, "iss" | "sub" | "aud");
+        let lenient = d(AccDefect::IgnoresMissingClaims) && matches!(claim, "iss" | "sub" | "aud");
         if !lenient && c.get(claim).is_none_or(Value::is_null) {
             return Err(bad(format!("JWT claim {claim} is required")));
         }
@@ -172,42 +172,42 @@ fn check_claims(
             .ok_or_else(|| bad(format!("JWT claim {name} must be a number of seconds since the epoch")))
     };
     let (iat, exp) = (int("iat")?, int("exp")?);
-    if !d(Defect::AcceptsAnyJwtLifetime) && exp - iat != gpc::JWT_LIFETIME_SECS {
+    if !d(AccDefect::AcceptsAnyJwtLifetime) && exp - iat != gpc::JWT_LIFETIME_SECS {
         return Err(bad(format!(
             "JWT exp must be iat + {} seconds; it is iat + {}",
             gpc::JWT_LIFETIME_SECS,
             exp - iat
         )));
     }
-    if !d(Defect::AcceptsExpiredJwt) && exp <= now {
+    if !d(AccDefect::AcceptsExpiredJwt) && exp <= now {
         return Err(bad("the JWT has expired"));
     }
-    if d(Defect::RejectsFutureIat) && iat > now {
+    if d(AccDefect::RejectsFutureIat) && iat > now {
         return Err(bad("JWT iat is in the future"));
     }
     let reason = c.get("reason_for_request").and_then(Value::as_str);
     let writes =
         matches!(interaction, Interaction::CreateEntry(_) | Interaction::UpdateEntry(_) | Interaction::RegisterPatient);
-    let lenient_reason = d(Defect::AcceptsAnyReasonForRequest) || (writes && d(Defect::WritesForAnyReason));
+    let lenient_reason = d(AccDefect::AcceptsAnyReasonForRequest) || (writes && d(AccDefect::WritesForAnyReason));
     let wanted = if patient { gpc::PATIENT_ACCESS_REASON } else { "directcare" };
     if !lenient_reason && reason != Some(wanted) {
         return Err(bad(format!("reason_for_request must be {wanted} for this interaction")));
     }
-    if patient && d(Defect::PatientTokenRefused) {
+    if patient && d(AccDefect::PatientTokenRefused) {
         return Err(denied());
     }
-    if patient && !d(Defect::PatientTokenUnchecked) {
+    if patient && !d(AccDefect::PatientTokenUnchecked) {
         check_patient(c)?;
     }
     let scope = c.get("requested_scope").and_then(Value::as_str).unwrap_or_default();
     let first = scope.split_whitespace().next().unwrap_or_default();
     let reads_entries =
         matches!(interaction, Interaction::ReadEntry(_) | Interaction::SearchEntries(_) | Interaction::EntryHistory(_));
-    let lenient_scope = d(Defect::IgnoresRequestedScope)
-        || (writes && d(Defect::WritesWithReadScope) && first == "patient/*.read")
-        || (reads_entries && d(Defect::OrganizationScopeReadsEntries) && first == "organization/*.read")
+    let lenient_scope = d(AccDefect::IgnoresRequestedScope)
+        || (writes && d(AccDefect::WritesWithReadScope) && first == "patient/*.read")
+        || (reads_entries && d(AccDefect::OrganizationScopeReadsEntries) && first == "organization/*.read")
         || (interaction == Interaction::SearchAuditEvents
-            && d(Defect::AuditReadableWithPatientScope)
+            && d(AccDefect::AuditReadableWithPatientScope)
             && first == "patient/*.read");
     if !lenient_scope && first != interaction.scope() {
         return Err(bad(format!(
@@ -215,7 +215,7 @@ fn check_claims(
             interaction.scope()
         )));
     }
-    if !d(Defect::SkipsClaimResourceValidation) {
+    if !d(AccDefect::SkipsClaimResourceValidation) {
         check_resources(c, patient)?;
     }
     Ok(())

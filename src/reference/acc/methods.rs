@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, any, get, post};
 
 use crate::gpc::SpineCode;
 use crate::reference::State;
-use crate::reference::defects::Defect;
+use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
 
 type Shared = Arc<State>;
@@ -22,7 +22,7 @@ pub struct Methods {
 
 impl Methods {
     pub fn of(s: &State) -> Self {
-        Self { any: s.defects.has(Defect::AcceptsAnyMethod) }
+        Self { any: s.defects.has(AccDefect::AcceptsAnyMethod) }
     }
 
     /// A read endpoint: GET.

@@ -3,6 +3,7 @@
 //! every response carries, the CapabilityStatements, and the TLS endpoint.
 
 pub mod capability;
+pub mod defects;
 pub mod guard;
 pub mod methods;
 pub mod responses;

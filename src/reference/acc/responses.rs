@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::gpc::{self, SpineCode};
 use crate::reference::State;
-use crate::reference::defects::Defect;
+use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
 
 type Shared = Arc<State>;
@@ -22,7 +22,7 @@ type Shared = Arc<State>;
 /// defects that shape all responses.
 pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Response {
     let (method, path) = (req.method().clone(), req.uri().path().to_string());
-    let origin = req.headers().get(header::ORIGIN).cloned().filter(|_| s.defects.has(Defect::CorsOpen));
+    let origin = req.headers().get(header::ORIGIN).cloned().filter(|_| s.defects.has(AccDefect::CorsOpen));
     if let Some(o) = &origin
         && method == axum::http::Method::OPTIONS
         && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
@@ -42,7 +42,7 @@ pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
         let status = resp.status();
         resp = Outcome::new(SpineCode::BadRequest, format!("the request was refused ({status})")).into_response();
     }
-    if s.defects.has(Defect::OutcomeWithoutProfile)
+    if s.defects.has(AccDefect::OutcomeWithoutProfile)
         && let Some(mut outcome) = resp.extensions().get::<Outcome>().cloned()
     {
         outcome.with_profile = false;
@@ -50,10 +50,10 @@ pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
         resp = Response::from_parts(parts, Body::from(outcome.body().to_string()));
     }
     let headers = resp.headers_mut();
-    if s.defects.has(Defect::JsonContentType) {
+    if s.defects.has(AccDefect::JsonContentType) {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     }
-    if !(s.defects.has(Defect::CacheableErrors) && resp.status().as_u16() >= 400) {
+    if !(s.defects.has(AccDefect::CacheableErrors) && resp.status().as_u16() >= 400) {
         resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     match origin {
@@ -78,7 +78,7 @@ fn cors_opened(mut resp: Response, origin: &HeaderValue) -> Response {
 /// Under the `case-insensitive-routes` defect, rewrites a path to the case
 /// the router knows before routing happens.
 pub async fn canonical_case(Extract(s): Extract<Shared>, mut req: Request, next: Next) -> Response {
-    if s.defects.has(Defect::CaseInsensitiveRoutes) {
+    if s.defects.has(AccDefect::CaseInsensitiveRoutes) {
         let path = req.uri().path().to_string();
         if let Some(fixed) = canonical_path(&s.base_path, &path) {
             let pq = match req.uri().query() {

@@ -19,7 +19,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-use crate::reference::defects::{Defect, DefectSet};
+use crate::reference::acc::defects::AccDefect;
+use crate::reference::defects::DefectSet;
 use crate::tls::pki::{self, Authority, Issued, Purpose, Validity};
 
 /// How long a client may take over its handshake.
@@ -124,15 +125,15 @@ pub async fn bind(addr: SocketAddr, defects: &DefectSet) -> Result<(TlsListener,
     let local = tcp.local_addr().map_err(|e| TlsSetupError::Config(e.to_string()))?;
     let server_ca = Authority::generate("rfa reference server CA")?;
     let client_ca = Authority::generate("rfa accreditation client CA")?;
-    let host = if defects.has(Defect::ServerCertificateWrongName) {
+    let host = if defects.has(AccDefect::ServerCertificateWrongName) {
         "another-host.rfa-harness.test".to_string()
     } else {
         local.ip().to_string()
     };
-    let validity = if defects.has(Defect::ServerCertificateExpired) { Validity::Expired } else { Validity::Current };
+    let validity = if defects.has(AccDefect::ServerCertificateExpired) { Validity::Expired } else { Validity::Current };
     let server = server_ca.issue(&[host], Purpose::Server, validity)?;
-    let old = defects.has(Defect::OldTlsAccepted);
-    let weak = defects.has(Defect::WeakCiphersAccepted);
+    let old = defects.has(AccDefect::OldTlsAccepted);
+    let weak = defects.has(AccDefect::WeakCiphersAccepted);
     let backend = if old || weak {
         Backend::OpenSsl(Arc::new(openssl_acceptor(&server, client_ca.cert_pem(), old, weak)?))
     } else {
@@ -141,8 +142,8 @@ pub async fn bind(addr: SocketAddr, defects: &DefectSet) -> Result<(TlsListener,
     let policy = Policy {
         backend,
         client_fqdn: CLIENT_FQDN.to_string(),
-        check_name: !defects.has(Defect::ClientNameUnchecked),
-        plain_served: defects.has(Defect::PlainHttpServed),
+        check_name: !defects.has(AccDefect::ClientNameUnchecked),
+        plain_served: defects.has(AccDefect::PlainHttpServed),
     };
     let (tx, rx) = mpsc::channel(64);
     tokio::spawn(accept_loop(tcp, policy, tx));
@@ -247,17 +248,17 @@ fn rustls_acceptor(
     let ca = CertificateDer::from_pem_slice(client_ca_pem.as_bytes()).map_err(|e| bad(&e))?;
     roots.add(ca).map_err(|e| bad(&e))?;
     let mut builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
-    if defects.has(Defect::ClientCertificateOptional) {
+    if defects.has(AccDefect::ClientCertificateOptional) {
         builder = builder.allow_unauthenticated();
     }
     let mut verifier = builder.build().map_err(|e| bad(&e))?;
-    if defects.has(Defect::AnyClientAuthority) {
+    if defects.has(AccDefect::AnyClientAuthority) {
         verifier = Arc::new(Forgiving { inner: verifier, forgive: Forgive::Authority });
     }
-    if defects.has(Defect::ClientValidityUnchecked) {
+    if defects.has(AccDefect::ClientValidityUnchecked) {
         verifier = Arc::new(Forgiving { inner: verifier, forgive: Forgive::Dates });
     }
-    let versions: &[&rustls::SupportedProtocolVersion] = if defects.has(Defect::Tls12Refused) {
+    let versions: &[&rustls::SupportedProtocolVersion] = if defects.has(AccDefect::Tls12Refused) {
         &[&rustls::version::TLS13]
     } else {
         &[&rustls::version::TLS13, &rustls::version::TLS12]

@@ -1,6 +1,8 @@
 //! ARR: patient arrival — marking a booked appointment arrived (with the
 //! time) or did-not-attend, on the appointment's day.
 
+pub mod defects;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -14,7 +16,7 @@ use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::Methods;
-use crate::reference::defects::Defect;
+use crate::reference::arr::defects::ArrDefect;
 use crate::reference::onl::appointments::{etag, invalid, next_version, not_found, patient_of, start_of, status_of};
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::routes::Roots;
@@ -83,7 +85,7 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
     let today = crate::clock::today();
     s.appointments.change(id, |current| {
         let current = current.cloned().ok_or_else(|| {
-            if d(Defect::AttendanceUnknownInvalid) {
+            if d(ArrDefect::AttendanceUnknownInvalid) {
                 invalid(format!("no appointment {id} to mark"))
             } else {
                 not_found(id)
@@ -91,22 +93,22 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
         })?;
         if let Some(nhs) = &named {
             let theirs = patient_of(&current).and_then(|p| s.store.by_id(&p)).map(|p| p.nhs_number.clone());
-            if theirs.as_deref() != Some(nhs.as_str()) && !d(Defect::ArrivalForAnyPatient) {
+            if theirs.as_deref() != Some(nhs.as_str()) && !d(ArrDefect::ArrivalForAnyPatient) {
                 return Err(Outcome::new(SpineCode::InvalidParameter, "the appointment is not for this patient"));
             }
         }
         let status = status_of(&current);
         let lenient_status = match what {
-            Attendance::Arrived => d(Defect::ArrivalAnyStatus),
-            Attendance::DidNotAttend => d(Defect::DidNotAttendAnyStatus),
+            Attendance::Arrived => d(ArrDefect::ArrivalAnyStatus),
+            Attendance::DidNotAttend => d(ArrDefect::DidNotAttendAnyStatus),
         };
         if status != "booked" && !lenient_status {
             return Err(invalid(format!("the appointment is {status}; only a booked appointment can be marked")));
         }
         let day = start_of(&current).map(|t| t.date());
         let on_day = match what {
-            Attendance::Arrived => d(Defect::ArrivalAnyDay) || day == Some(today),
-            Attendance::DidNotAttend => d(Defect::DidNotAttendBeforeTheDay) || day.is_some_and(|t| t <= today),
+            Attendance::Arrived => d(ArrDefect::ArrivalAnyDay) || day == Some(today),
+            Attendance::DidNotAttend => d(ArrDefect::DidNotAttendBeforeTheDay) || day.is_some_and(|t| t <= today),
         };
         if !on_day {
             return Err(invalid(match what {
@@ -117,7 +119,7 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
         let next = next_version(&current, |n| match what {
             Attendance::Arrived => {
                 n["status"] = json!("arrived");
-                let at = if d(Defect::ArrivalTimeNotStamped) {
+                let at = if d(ArrDefect::ArrivalTimeNotStamped) {
                     current.get("start").cloned().unwrap_or(Value::Null)
                 } else {
                     json!(crate::reference::instant(crate::clock::now()))
@@ -128,7 +130,7 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
             }
             Attendance::DidNotAttend => n["status"] = json!("noshow"),
         });
-        let kept = (!d(Defect::AttendanceNotKept)).then(|| next.clone());
+        let kept = (!d(ArrDefect::AttendanceNotKept)).then(|| next.clone());
         Ok((kept, Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response()))
     })
 }

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
+use crate::reference::com::defects::ComDefect;
 use crate::reference::outcome::{Outcome, created, reference_id, resource_of};
 
 type Shared = Arc<State>;
@@ -80,7 +80,7 @@ fn filing(s: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Outco
     let mut doc = resource_of(body, "DocumentReference")?;
     let subject = reference_id(&doc, "/subject/reference", "Patient").unwrap_or_default().to_string();
     let patient = s.store.by_id(&subject).filter(|p| p.is_active());
-    if patient.is_none() && !d(Defect::DocumentsUnchecked) {
+    if patient.is_none() && !d(ComDefect::DocumentsUnchecked) {
         return Err(Outcome::new(
             SpineCode::ReferenceNotFound,
             format!("DocumentReference.subject `Patient/{subject}` is not a patient registered here"),
@@ -90,32 +90,32 @@ fn filing(s: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Outco
         c.get("system").and_then(Value::as_str) == Some(gpc::SNOMED_SYSTEM)
             && c.get("code").and_then(Value::as_str).is_some_and(|c| crate::terminology::check_concept_id(c).is_ok())
     });
-    if !typed && !d(Defect::DocumentsUnchecked) {
+    if !typed && !d(ComDefect::DocumentsUnchecked) {
         return Err(invalid("DocumentReference.type needs a SNOMED CT document type".into()));
     }
     let attachment = doc.pointer("/content/0/attachment").cloned().unwrap_or(Value::Null);
     let data = attachment.get("data").and_then(Value::as_str).unwrap_or_default();
     let bytes = base64::engine::general_purpose::STANDARD.decode(data).unwrap_or_default();
-    if bytes.is_empty() && !d(Defect::DocumentsUnchecked) {
+    if bytes.is_empty() && !d(ComDefect::DocumentsUnchecked) {
         return Err(invalid(
             "DocumentReference.content.attachment.data: the document's content (base64) is required".into(),
         ));
     }
     let content_type = attachment.get("contentType").and_then(Value::as_str).unwrap_or_default();
-    if !FILED_TYPES.contains(&content_type) && !d(Defect::AnyContentType) {
+    if !FILED_TYPES.contains(&content_type) && !d(ComDefect::AnyContentType) {
         return Err(invalid(format!(
             "DocumentReference.content.attachment.contentType `{content_type}` is not one the record holds ({})",
             FILED_TYPES.join(", ")
         )));
     }
-    if bytes.len() > MAX_FILED_BYTES && !d(Defect::NoDocumentSizeLimit) {
+    if bytes.len() > MAX_FILED_BYTES && !d(ComDefect::NoDocumentSizeLimit) {
         return Err(invalid(format!(
             "DocumentReference.content.attachment.data: {} bytes is over the {MAX_FILED_BYTES}-byte limit for filing through the API",
             bytes.len()
         )));
     }
     match attachment.get("size").and_then(Value::as_u64) {
-        Some(declared) if declared != bytes.len() as u64 && !d(Defect::DocumentSizeUnchecked) => {
+        Some(declared) if declared != bytes.len() as u64 && !d(ComDefect::DocumentSizeUnchecked) => {
             return Err(invalid(format!(
                 "DocumentReference.content.attachment.size {declared} is not the size of its data ({} bytes)",
                 bytes.len()
@@ -130,11 +130,11 @@ fn filing(s: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Outco
     if let Some(a) = doc.pointer_mut("/content/0/attachment").and_then(Value::as_object_mut) {
         a.insert("size".into(), json!(bytes.len()));
     }
-    if !d(Defect::FiledDocumentsNotListed) {
+    if !d(ComDefect::FiledDocumentsNotListed) {
         crate::reference::locked(&s.filed.by_patient).entry(subject).or_default().push(doc.clone());
     }
     let mut shown = crate::reference::inf::documents::listed(s, headers, &doc);
-    if d(Defect::FiledWithoutUrl)
+    if d(ComDefect::FiledWithoutUrl)
         && let Some(a) = shown.pointer_mut("/content/0/attachment").and_then(Value::as_object_mut)
     {
         a.remove("url");

@@ -4,8 +4,8 @@
 
 use crate::gpc::SpineCode;
 use crate::reference::State;
+use crate::reference::com::defects::ComDefect;
 use crate::reference::consumer::{Action, Reply, call, failed, has, http};
-use crate::reference::defects::Defect;
 use crate::reference::outcome::Outcome;
 
 /// The practice's mailbox: its ODS code and `OT001`, as MESH names them.
@@ -20,7 +20,7 @@ fn authorisation(s: &State) -> Result<String, Outcome> {
         .mesh;
     let (key, password) = (&mesh.shared_key, &mesh.password);
     let who = mailbox(s);
-    let nonce = if has(s, Defect::MeshReusesNonce) {
+    let nonce = if has(s, ComDefect::MeshReusesNonce) {
         "0f7e1d2c-3b4a-4958-a6b7-c8d9e0f1a2b3".to_string()
     } else {
         uuid::Uuid::new_v4().to_string()
@@ -40,7 +40,7 @@ pub async fn send(s: &State, a: &Action) -> Result<Vec<(&'static str, String)>, 
     let workflow = a.required("workflowId")?.to_string();
     let content = a.required("content")?.to_string();
     let own = mailbox(s);
-    let from = if has(s, Defect::MeshWrongFrom) { to.clone() } else { own.clone() };
+    let from = if has(s, ComDefect::MeshWrongFrom) { to.clone() } else { own.clone() };
     let req = http()
         .post(a.url(&format!("mesh/messageexchange/{own}/outbox"))?)
         .header("Mex-From", from)
@@ -82,7 +82,8 @@ pub async fn receive(s: &State, a: &Action) -> Result<Vec<(&'static str, String)
         } else {
             failed_downloads += 1;
         }
-        let ack = if downloaded { !has(s, Defect::MeshNoAcknowledge) } else { has(s, Defect::MeshAcksUndownloaded) };
+        let ack =
+            if downloaded { !has(s, ComDefect::MeshNoAcknowledge) } else { has(s, ComDefect::MeshAcksUndownloaded) };
         if ack {
             let path = format!("mesh/messageexchange/{own}/inbox/{id}/status/acknowledged");
             mesh(s, http().put(a.url(&path)?)).await?;

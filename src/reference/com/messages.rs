@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
-use crate::reference::defects::Defect;
+use crate::reference::com::defects::ComDefect;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::rec::clinical::requesting_sds;
 use crate::reference::{instant, now};
@@ -66,7 +66,7 @@ fn sending(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Out
     let d = |x| s.defects.has(x);
     let claims = guard::check(s, headers, Interaction::SendMessage)?;
     let mut m = resource_of(body, "Communication")?;
-    if !d(Defect::MessagesUnchecked) {
+    if !d(ComDefect::MessagesUnchecked) {
         let me = acting(s, &claims);
         if me.as_deref() != Some(sender(&m)) || me.is_none() {
             return Err(invalid(
@@ -96,7 +96,7 @@ fn sending(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Out
         return Err(invalid("Communication.status of a message being sent is in-progress"));
     }
     if let Some(subject) = m.pointer("/subject/reference").and_then(Value::as_str)
-        && !d(Defect::MessagesAboutAnyone)
+        && !d(ComDefect::MessagesAboutAnyone)
     {
         let id = subject.strip_prefix("Patient/").unwrap_or_default();
         if s.store.by_id(id).filter(|p| p.is_active()).is_none() {
@@ -106,7 +106,7 @@ fn sending(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Out
     let id = uuid::Uuid::new_v4().to_string();
     m["id"] = json!(id);
     m["meta"] = json!({ "versionId": "1" });
-    if !d(Defect::MessagesWithoutSentTime) {
+    if !d(ComDefect::MessagesWithoutSentTime) {
         m["sent"] = json!(instant(now()));
     }
     crate::reference::locked(&s.messages.all).push(m.clone());
@@ -115,7 +115,8 @@ fn sending(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Out
 
 /// Whether the acting practitioner may see a message.
 fn sees(s: &State, me: Option<&str>, m: &Value) -> bool {
-    s.defects.has(Defect::MessagesVisibleToAll) || me.is_some_and(|me| sender(m) == me || recipients(m).contains(&me))
+    s.defects.has(ComDefect::MessagesVisibleToAll)
+        || me.is_some_and(|me| sender(m) == me || recipients(m).contains(&me))
 }
 
 /// `GET [base]/Communication?recipient=Practitioner/[id]` (required: the
@@ -138,11 +139,11 @@ pub async fn search(
         Ok(id) => id,
         Err(o) => return o.into_response(),
     };
-    if acting(&s, &claims).as_deref() != Some(inbox) && !s.defects.has(Defect::MessagesVisibleToAll) {
+    if acting(&s, &claims).as_deref() != Some(inbox) && !s.defects.has(ComDefect::MessagesVisibleToAll) {
         return Outcome::new(SpineCode::AccessDenied, "a practitioner searches their own inbox only").into_response();
     }
     let identifier = params.iter().rev().find(|(k, _)| k == "identifier").map(|(_, v)| v.as_str());
-    let first_only = s.defects.has(Defect::InboxMissesCopies);
+    let first_only = s.defects.has(ComDefect::InboxMissesCopies);
     let found: Vec<Value> = crate::reference::locked(&s.messages.all)
         .iter()
         .filter(|m| {
@@ -188,11 +189,11 @@ pub async fn acknowledge(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Pa
         Err(o) => return o.into_response(),
     };
     let me = acting(&s, &claims);
-    let Some(m) = find(&s, &id).filter(|m| sees(&s, me.as_deref(), m) || d(Defect::AnyoneAcknowledges)) else {
+    let Some(m) = find(&s, &id).filter(|m| sees(&s, me.as_deref(), m) || d(ComDefect::AnyoneAcknowledges)) else {
         return hidden(&id).into_response();
     };
     let addressee = me.as_deref().is_some_and(|me| recipients(&m).contains(&me));
-    if !addressee && !d(Defect::AnyoneAcknowledges) {
+    if !addressee && !d(ComDefect::AnyoneAcknowledges) {
         return Outcome::new(SpineCode::AccessDenied, "only an addressee acknowledges a message").into_response();
     }
     let mut done = m;
@@ -201,7 +202,7 @@ pub async fn acknowledge(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Pa
         done["received"] = json!(instant(now()));
         done["meta"] = json!({ "versionId": "2" });
     }
-    if !d(Defect::AcknowledgementNotKept) {
+    if !d(ComDefect::AcknowledgementNotKept) {
         let mut all = crate::reference::locked(&s.messages.all);
         if let Some(slot) = all.iter_mut().find(|m| m.get("id").and_then(Value::as_str) == Some(id.as_str())) {
             *slot = done.clone();

@@ -1,6 +1,7 @@
 //! COM: communication — messages between practice users, documents filed
 //! into a patient's record, and MESH.
 
+pub mod defects;
 pub mod filing;
 pub mod mesh;
 pub mod messages;

@@ -3,6 +3,8 @@
 //! reading is an Observation (REC, §15) that names its device: checked here
 //! for the device's patient, what it measures, units and plausibility.
 
+pub mod defects;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -19,7 +21,7 @@ use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, post_only};
-use crate::reference::defects::Defect;
+use crate::reference::dev::defects::DevDefect;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::routes::Roots;
 
@@ -59,7 +61,7 @@ pub async fn register(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body:
 fn registration(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     guard::check(s, headers, Interaction::RegisterDevice)?;
     let sent = resource_of(body, "Device")?;
-    let lax = s.defects.has(Defect::DeviceRegistrationUnchecked);
+    let lax = s.defects.has(DevDefect::DeviceRegistrationUnchecked);
     let code = sent.pointer("/type/coding").and_then(Value::as_array).into_iter().flatten().find_map(|c| {
         (c.get("system").and_then(Value::as_str) == Some(gpc::SNOMED_SYSTEM))
             .then(|| c.get("code").and_then(Value::as_str))
@@ -110,7 +112,7 @@ pub async fn read(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id):
         return o.into_response();
     }
     let found = crate::reference::locked(&s.devices.by_id).get(&id).map(|d| d.body.clone());
-    match found.filter(|_| !s.defects.has(Defect::DeviceNotReadable)) {
+    match found.filter(|_| !s.defects.has(DevDefect::DeviceNotReadable)) {
         Some(body) => Fhir { status: StatusCode::OK, body, etag: Some("W/\"1\"".into()) }.into_response(),
         None => Outcome::new(SpineCode::NoRecordFound, format!("no Device with id {id}")).into_response(),
     }
@@ -141,7 +143,7 @@ pub fn check_reading(s: &State, r: &Value) -> Result<Option<String>, Outcome> {
         ));
     };
     let subject = reference_id(r, "/subject/reference", "Patient").unwrap_or_default();
-    if !d(Defect::DeviceOwnerUnchecked) {
+    if !d(DevDefect::DeviceOwnerUnchecked) {
         if !device.active {
             return Err(invalid(format!("Observation.device `{reference}` has been returned (status inactive)")));
         }
@@ -154,7 +156,7 @@ pub fn check_reading(s: &State, r: &Value) -> Result<Option<String>, Outcome> {
     let code = code_of(r);
     if let Some(kind) = device.kind
         && !kind.measures.contains(&code)
-        && !d(Defect::DeviceMeasuresAnything)
+        && !d(DevDefect::DeviceMeasuresAnything)
     {
         return Err(invalid(format!("Observation.code `{code}`: a {} does not measure that", kind.name)));
     }
@@ -163,11 +165,11 @@ pub fn check_reading(s: &State, r: &Value) -> Result<Option<String>, Outcome> {
     } else if let (Some(m), Some((value, unit))) = (devices::measure_by_code(code), quantity(r.get("valueQuantity")))
         && crate::terminology::same_dimension(unit, m.unit)
         && let Some(why) = devices::implausible(m, value, unit)
-        && !d(Defect::ImplausibleReadingsAccepted)
+        && !d(DevDefect::ImplausibleReadingsAccepted)
     {
         return Err(invalid(format!("Observation.valueQuantity: {why}")));
     }
-    if d(Defect::DuplicateReadingsFiled) {
+    if d(DevDefect::DuplicateReadingsFiled) {
         return Ok(None);
     }
     let at = r
@@ -188,7 +190,7 @@ fn blood_pressure(s: &State, r: &Value) -> Result<(), Outcome> {
     for (c, m) in [(sys, devices::SYSTOLIC), (dia, devices::DIASTOLIC)] {
         let measure = devices::measure_by_code(m).ok_or_else(|| invalid("unknown blood pressure part"))?;
         let Some((value, unit)) = quantity(c.and_then(|c| c.get("valueQuantity"))) else {
-            if d(Defect::BloodPressureComponentsOptional) {
+            if d(DevDefect::BloodPressureComponentsOptional) {
                 continue;
             }
             return Err(invalid(format!(
@@ -196,7 +198,7 @@ fn blood_pressure(s: &State, r: &Value) -> Result<(), Outcome> {
                 measure.display.to_lowercase()
             )));
         };
-        if !crate::terminology::same_dimension(unit, measure.unit) && !d(Defect::DeviceUnitsUnchecked) {
+        if !crate::terminology::same_dimension(unit, measure.unit) && !d(DevDefect::DeviceUnitsUnchecked) {
             return Err(invalid(format!(
                 "Observation.component.valueQuantity.code `{unit}` does not measure a {} (in {})",
                 measure.display.to_lowercase(),
@@ -204,18 +206,18 @@ fn blood_pressure(s: &State, r: &Value) -> Result<(), Outcome> {
             )));
         }
         if let Some(why) = devices::implausible(measure, value, unit)
-            && !d(Defect::ImplausibleReadingsAccepted)
+            && !d(DevDefect::ImplausibleReadingsAccepted)
         {
             return Err(invalid(format!("Observation.component: {why}")));
         }
         values.push(ucum::convert(value, unit, measure.unit).unwrap_or(value));
     }
-    if r.get("valueQuantity").is_some() && !d(Defect::BloodPressureComponentsOptional) {
+    if r.get("valueQuantity").is_some() && !d(DevDefect::BloodPressureComponentsOptional) {
         return Err(invalid("Observation.valueQuantity: a blood pressure reading carries its values in components"));
     }
     if let [systolic, diastolic] = values[..]
         && systolic <= diastolic
-        && !d(Defect::ImplausibleReadingsAccepted)
+        && !d(DevDefect::ImplausibleReadingsAccepted)
     {
         return Err(invalid(format!(
             "Observation.component: a systolic of {systolic} mm[Hg] at or below a diastolic of {diastolic} is not a real reading"
@@ -226,7 +228,7 @@ fn blood_pressure(s: &State, r: &Value) -> Result<(), Outcome> {
 
 /// What a filed reading keeps of its device (under a defect, nothing).
 pub fn filed(s: &State, mut r: Value) -> Value {
-    if s.defects.has(Defect::ReadingDropsDevice)
+    if s.defects.has(DevDefect::ReadingDropsDevice)
         && let Some(o) = r.as_object_mut()
     {
         o.remove("device");

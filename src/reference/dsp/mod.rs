@@ -2,6 +2,8 @@
 //! supplies a prescription item to one of its dispensing patients and
 //! records it as a MedicationDispense; the prescription's status follows.
 
+pub mod defects;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +18,7 @@ use crate::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, wrong_method};
-use crate::reference::defects::Defect;
+use crate::reference::dsp::defects::DspDefect;
 use crate::reference::eps::prescribing::{Kind, invalid};
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::routes::Roots;
@@ -57,7 +59,7 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
 
     let mut all = crate::reference::locked(&s.prescriptions.inner);
     let Some(p) = all.get_mut(&prescription_id) else {
-        if d(Defect::DispenseUnknownPrescription) {
+        if d(DspDefect::DispenseUnknownPrescription) {
             return Ok(recorded(s, headers, sent, None));
         }
         return Err(Outcome::new(
@@ -65,49 +67,49 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
             format!("authorizingPrescription MedicationRequest/{prescription_id} is not a prescription here"),
         ));
     };
-    if p.patient != patient_id && !d(Defect::DispensesToOtherPatient) {
+    if p.patient != patient_id && !d(DspDefect::DispensesToOtherPatient) {
         return Err(invalid("the dispense is for a different patient than the prescription"));
     }
     let dispensing_patient = s.store.by_id(&p.patient).is_some_and(|sp| sp.has(PatientFlag::Dispensing));
-    if !dispensing_patient && !d(Defect::DispensesToAnyone) {
+    if !dispensing_patient && !d(DspDefect::DispensesToAnyone) {
         return Err(invalid(
             "the patient is not a dispensing patient of the practice: their prescriptions go to a pharmacy",
         ));
     }
-    if p.nominated.as_deref().is_some_and(|n| n != s.ods_code) && !d(Defect::DispensesNominatedElsewhere) {
+    if p.nominated.as_deref().is_some_and(|n| n != s.ods_code) && !d(DspDefect::DispensesNominatedElsewhere) {
         return Err(invalid(format!(
             "the prescription is nominated to another dispenser ({}); the practice cannot dispense it",
             p.nominated.as_deref().unwrap_or_default()
         )));
     }
-    if p.cancelled.is_some() && !d(Defect::DispensesCancelled) {
+    if p.cancelled.is_some() && !d(DspDefect::DispensesCancelled) {
         return Err(invalid("the prescription was cancelled"));
     }
-    if p.expired(today) && !d(Defect::DispensesExpired) {
+    if p.expired(today) && !d(DspDefect::DispensesExpired) {
         return Err(invalid(format!("the prescription expired on {}", crate::clock::ymd(p.valid_until))));
     }
-    if code != p.code && !d(Defect::DispensesOtherMedication) {
+    if code != p.code && !d(DspDefect::DispensesOtherMedication) {
         return Err(invalid(format!("the prescription is for {}, not {code}", p.code)));
     }
-    if (quantity <= 0.0 || unit != p.unit) && !d(Defect::DispenseAnyUnit) {
+    if (quantity <= 0.0 || unit != p.unit) && !d(DspDefect::DispenseAnyUnit) {
         return Err(invalid(format!("a dispense is a positive quantity in the prescription's unit ({})", p.unit)));
     }
     match p.kind {
         Kind::RepeatDispensing => {
             let issues = p.dispensed.len() as u32;
-            if issues > p.repeats && !d(Defect::RepeatDispensingUnlimited) {
+            if issues > p.repeats && !d(DspDefect::RepeatDispensingUnlimited) {
                 return Err(invalid(format!(
                     "all {} issues of the repeat-dispensing prescription are dispensed",
                     p.repeats + 1
                 )));
             }
-            if quantity > p.quantity + 1e-9 && !d(Defect::OverDispensing) {
+            if quantity > p.quantity + 1e-9 && !d(DspDefect::OverDispensing) {
                 return Err(invalid(format!("an issue is at most {} {}", p.quantity, p.unit)));
             }
         }
         _ => {
             let so_far: f64 = p.dispensed.iter().sum();
-            if so_far + quantity > p.quantity + 1e-9 && !d(Defect::OverDispensing) {
+            if so_far + quantity > p.quantity + 1e-9 && !d(DspDefect::OverDispensing) {
                 return Err(invalid(format!(
                     "{so_far} of {} {} already dispensed: {quantity} more is more than was prescribed",
                     p.quantity, p.unit
@@ -128,14 +130,14 @@ fn recorded(s: &State, headers: &HeaderMap, sent: Value, prescription: Option<&s
     r["meta"] = json!({ "versionId": "1" });
     r["status"] = json!("completed");
     if let Some(p) = prescription
-        && !s.defects.has(Defect::DispensesNotListed)
+        && !s.defects.has(DspDefect::DispensesNotListed)
     {
         crate::reference::locked(&s.dispenses.inner)
             .entry(format!("MedicationRequest/{p}"))
             .or_default()
             .push(r.clone());
     }
-    if s.defects.has(Defect::DispenseDropsPrescription)
+    if s.defects.has(DspDefect::DispenseDropsPrescription)
         && let Some(o) = r.as_object_mut()
     {
         o.remove("authorizingPrescription");

@@ -21,7 +21,7 @@ use crate::gpc::{self, Interaction, SpineCode};
 use crate::medicines::{self, Concept};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
+use crate::reference::eps::defects::EpsDefect;
 use crate::reference::knw;
 use crate::reference::outcome::{Fhir, Outcome, reference_id, resource_of, with_location};
 
@@ -82,11 +82,11 @@ impl Prescription {
 
     /// EPS's prescription status: (code, display, FHIR status).
     fn status(&self, today: Date, defects: &crate::reference::DefectSet) -> (&'static str, &'static str, &'static str) {
-        let full = self.fully_dispensed() && !defects.has(Defect::DispensedNotMarked);
+        let full = self.fully_dispensed() && !defects.has(EpsDefect::DispensedNotMarked);
         let some = !self.dispensed.is_empty();
         if self.cancelled.is_some() {
             ("0005", "Cancelled", "cancelled")
-        } else if full || (some && defects.has(Defect::PartialMarksDispensed)) {
+        } else if full || (some && defects.has(EpsDefect::PartialMarksDispensed)) {
             ("0006", "Dispensed", "completed")
         } else if some {
             ("0003", "With Dispenser - Active", "active")
@@ -109,7 +109,7 @@ impl Prescription {
             json!({ "valueCoding": { "system": gpc::PRESCRIPTION_STATUS_SYSTEM, "code": code, "display": display } }),
         );
         if let Some(reason) = &self.cancelled
-            && !s.defects.has(Defect::CancelDropsReason)
+            && !s.defects.has(EpsDefect::CancelDropsReason)
         {
             set_extension(&mut r, gpc::STATUS_REASON_EXTENSION, json!({ "valueCoding": reason }));
         }
@@ -119,7 +119,7 @@ impl Prescription {
     /// [`Self::view`] as a later read or search shows it.
     fn read_view(&self, s: &State) -> Value {
         let mut r = self.view(s);
-        if s.defects.has(Defect::AlertsLostOnRead)
+        if s.defects.has(EpsDefect::AlertsLostOnRead)
             && let Some(o) = r.as_object_mut()
         {
             o.remove("contained");
@@ -272,25 +272,25 @@ pub(in crate::reference) fn medication<'a>(s: &State, r: &Value) -> Result<&'a C
     let coding = r.pointer("/medicationCodeableConcept/coding/0");
     let system = coding.and_then(|c| c.get("system")).and_then(Value::as_str).unwrap_or_default();
     let code = coding.and_then(|c| c.get("code")).and_then(Value::as_str).unwrap_or_default();
-    if system != gpc::SNOMED_SYSTEM && !d(Defect::PrescribingNoCheckDigit) {
+    if system != gpc::SNOMED_SYSTEM && !d(EpsDefect::PrescribingNoCheckDigit) {
         return Err(invalid(format!("the medication must be coded in dm+d ({}), not `{system}`", gpc::SNOMED_SYSTEM)));
     }
     if let Err(e) = crate::terminology::check_concept_id(code)
-        && !d(Defect::PrescribingNoCheckDigit)
+        && !d(EpsDefect::PrescribingNoCheckDigit)
     {
         return Err(invalid(format!("`{code}` is not a dm+d code: {e}")));
     }
     let t = medicines::terminology();
-    let lenient_unknown = d(Defect::PrescribesUnknownCode);
+    let lenient_unknown = d(EpsDefect::PrescribesUnknownCode);
     // A lenient candidate takes an unknown code for a product it knows.
     let fallback = || t.by_display("Paracetamol 500mg tablets");
     let Some(concept) = t.concept(code).or_else(|| if lenient_unknown { fallback() } else { None }) else {
         return Err(invalid(format!("`{code}` is not a dm+d product the knowledge base knows")));
     };
-    if !concept.active && !d(Defect::PrescribesInactiveCode) {
+    if !concept.active && !d(EpsDefect::PrescribesInactiveCode) {
         return Err(invalid(format!("`{code}` ({}) is no longer valid in dm+d", concept.display)));
     }
-    if !concept.class.prescribable() && !d(Defect::PrescribesVtm) {
+    if !concept.class.prescribable() && !d(EpsDefect::PrescribesVtm) {
         return Err(invalid(format!(
             "`{code}` ({}) is a {}, not a product: prescribe a VMP or AMP",
             concept.display,
@@ -328,28 +328,28 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     }
     let patient_id = reference_id(&sent, "/subject/reference", "Patient").unwrap_or_default().to_string();
     let registered = s.store.by_id(&patient_id).filter(|p| p.is_active());
-    if registered.is_none() && !d(Defect::PrescribesForUnknownPatient) {
+    if registered.is_none() && !d(EpsDefect::PrescribesForUnknownPatient) {
         return Err(invalid(format!("Patient/{patient_id} is not a patient registered here")));
     }
     let concept = medication(s, &sent)?;
     let dosage = sent.pointer("/dosageInstruction/0").cloned().unwrap_or(Value::Null);
     let text = dosage.get("text").and_then(Value::as_str).unwrap_or_default();
-    if text.trim().is_empty() && !d(Defect::AcceptsMissingDosageText) {
+    if text.trim().is_empty() && !d(EpsDefect::AcceptsMissingDosageText) {
         return Err(invalid("dosageInstruction.text is required: the dosage as the patient's label reads"));
     }
     let per_day = daily_dose(&dosage);
-    if per_day.is_none() && !d(Defect::AcceptsUnstructuredDose) {
+    if per_day.is_none() && !d(EpsDefect::AcceptsUnstructuredDose) {
         return Err(invalid(
             "a structured dose is required: dosageInstruction.doseQuantity and timing.repeat (frequency, period, periodUnit h, d or wk)",
         ));
     }
     let quantity = sent.pointer("/dispenseRequest/quantity/value").and_then(Value::as_f64).unwrap_or(0.0);
-    if quantity <= 0.0 && !d(Defect::AcceptsMissingQuantity) {
+    if quantity <= 0.0 && !d(EpsDefect::AcceptsMissingQuantity) {
         return Err(invalid("dispenseRequest.quantity must be a positive quantity"));
     }
     let unit = sent.pointer("/dispenseRequest/quantity/unit").and_then(Value::as_str).unwrap_or_default();
     let product_unit = concept.unit.as_deref().unwrap_or(unit);
-    if unit != product_unit && !d(Defect::AcceptsAnyQuantityUnit) {
+    if unit != product_unit && !d(EpsDefect::AcceptsAnyQuantityUnit) {
         return Err(invalid(format!("{} is counted in `{product_unit}`, not `{unit}`", concept.display)));
     }
     let agent = sent.pointer("/requester/agent/identifier");
@@ -359,7 +359,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     );
     let known = prescriber.0 == Some(gpc::SDS_USER_SYSTEM)
         && s.store.practitioners.iter().any(|p| p.business_id.as_deref() == Some(prescriber.1));
-    if !known && !d(Defect::AcceptsAnyPrescriber) {
+    if !known && !d(EpsDefect::AcceptsAnyPrescriber) {
         return Err(invalid(format!(
             "the prescriber must be named by the SDS user id ({}) of a practitioner here",
             gpc::SDS_USER_SYSTEM
@@ -372,7 +372,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
             let system = i.get("system").and_then(Value::as_str);
             let code = i.get("value").and_then(Value::as_str).unwrap_or_default();
             if (system != Some(gpc::ODS_ORGANIZATION_SYSTEM) || !ods_shaped(code))
-                && !d(Defect::AcceptsMalformedNomination)
+                && !d(EpsDefect::AcceptsMalformedNomination)
             {
                 return Err(invalid(format!(
                     "the nominated dispenser must be an ODS code ({}), three to eight letters and digits; `{code}` is not",
@@ -386,7 +386,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
         .and_then(|e| e.get("valueCode"))
         .and_then(Value::as_str);
     let paper = form == Some("paper");
-    if paper && !d(Defect::AllowsPaperPrescriptions) {
+    if paper && !d(EpsDefect::AllowsPaperPrescriptions) {
         return Err(invalid(
             "the patient can receive electronic prescriptions (EPS): a paper-only prescription is refused",
         ));
@@ -397,7 +397,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     let type_code = gpc::extension_code(&sent, gpc::PRESCRIPTION_TYPE_EXTENSION);
     let kind = match type_code.and_then(Kind::parse) {
         Some(k) => k,
-        None if d(Defect::AcceptsMissingPrescriptionType) => Kind::Acute,
+        None if d(EpsDefect::AcceptsMissingPrescriptionType) => Kind::Acute,
         None => {
             return Err(invalid(
                 "the prescription type (acute, repeat or repeat-dispensing) is required in Extension-CareConnect-GPC-PrescriptionType-1",
@@ -407,24 +407,24 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     let repeats_sent = sent.pointer("/dispenseRequest/numberOfRepeatsAllowed");
     let repeats = repeats_sent.and_then(Value::as_u64).unwrap_or(0) as u32;
     match kind {
-        Kind::Acute if repeats > 0 && !d(Defect::AcuteWithRepeats) => {
+        Kind::Acute if repeats > 0 && !d(EpsDefect::AcuteWithRepeats) => {
             return Err(invalid("an acute prescription is issued once: numberOfRepeatsAllowed must be 0 or absent"));
         }
-        Kind::Repeat if repeats == 0 && !d(Defect::RepeatWithoutIssues) => {
+        Kind::Repeat if repeats == 0 && !d(EpsDefect::RepeatWithoutIssues) => {
             return Err(invalid("a repeat authorises one or more further issues: numberOfRepeatsAllowed ≥ 1"));
         }
-        Kind::RepeatDispensing if repeats == 0 && !d(Defect::RepeatDispensingUnbounded) => {
+        Kind::RepeatDispensing if repeats == 0 && !d(EpsDefect::RepeatDispensingUnbounded) => {
             return Err(invalid("a repeat-dispensing prescription has further issues: numberOfRepeatsAllowed ≥ 1"));
         }
         _ => {}
     }
-    if concept.needs_words() || (concept.schedule.is_some() && d(Defect::WordsForEveryDrug)) {
+    if concept.needs_words() || (concept.schedule.is_some() && d(EpsDefect::WordsForEveryDrug)) {
         let words = gpc::extension(&sent, gpc::CONTROLLED_DRUG_EXTENSION)
             .and_then(|cd| gpc::extension(cd, "quantityWords"))
             .and_then(|x| x.get("valueString"))
             .and_then(Value::as_str);
         match words {
-            None if !d(Defect::CdWithoutWords) => {
+            None if !d(EpsDefect::CdWithoutWords) => {
                 return Err(invalid(format!(
                     "{} is a Schedule {} controlled drug: the total quantity is required in words as well as figures",
                     concept.display,
@@ -434,13 +434,13 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
             Some(w)
                 if (quantity.fract() != 0.0
                     || medicines::normalise_words(w) != medicines::in_words(quantity as u32))
-                    && !d(Defect::CdWordsUnchecked) =>
+                    && !d(EpsDefect::CdWordsUnchecked) =>
             {
                 return Err(invalid(format!("the quantity in words `{w}` does not say {quantity}")));
             }
             _ => {}
         }
-        if kind == Kind::RepeatDispensing && concept.needs_words() && !d(Defect::CdRepeatDispensing) {
+        if kind == Kind::RepeatDispensing && concept.needs_words() && !d(EpsDefect::CdRepeatDispensing) {
             return Err(invalid(format!(
                 "{} is a Schedule {} controlled drug: it cannot be prescribed on a repeatable (repeat-dispensing) prescription",
                 concept.display,
@@ -451,7 +451,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     if concept.short_validity()
         && let Some(per_day) = per_day
         && quantity / per_day > 30.0 + 1e-9
-        && !d(Defect::CdAnySupply)
+        && !d(EpsDefect::CdAnySupply)
     {
         return Err(invalid(format!(
             "{} is a Schedule {} controlled drug: at most 30 days' supply; {quantity} {unit} at this dose lasts {:.0} days",
@@ -462,25 +462,25 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     }
     let today = clock::today();
     let start = date_of(sent.pointer("/dispenseRequest/validityPeriod/start")).unwrap_or(today);
-    if start < today && !d(Defect::AcceptsLongValidity) {
+    if start < today && !d(EpsDefect::AcceptsLongValidity) {
         return Err(invalid("a prescription's validity cannot start before today (it would be issued part-spent)"));
     }
     let sent_end = date_of(sent.pointer("/dispenseRequest/validityPeriod/end"));
-    let short = concept.short_validity() && !d(Defect::CdLongValidity);
+    let short = concept.short_validity() && !d(EpsDefect::CdLongValidity);
     let (limit, what) = match kind {
         Kind::RepeatDispensing => (clock::add_months(start, 12), "12 months (repeat dispensing)"),
         _ if short => (start + time::Duration::days(28), "28 days (Schedule 2, 3 and 4 controlled drugs)"),
         _ => (clock::add_months(start, 6), "6 months"),
     };
     let end = match (kind, sent_end) {
-        (Kind::RepeatDispensing, None) if !d(Defect::RepeatDispensingUnbounded) => {
+        (Kind::RepeatDispensing, None) if !d(EpsDefect::RepeatDispensingUnbounded) => {
             return Err(invalid("a repeat-dispensing prescription needs dispenseRequest.validityPeriod.end"));
         }
         (_, Some(end)) if end < start => return Err(invalid("the validity period ends before it starts")),
         (k, Some(end))
             if end > limit
-                && !d(Defect::AcceptsLongValidity)
-                && !(k == Kind::RepeatDispensing && d(Defect::RepeatDispensingUnbounded)) =>
+                && !d(EpsDefect::AcceptsLongValidity)
+                && !(k == Kind::RepeatDispensing && d(EpsDefect::RepeatDispensingUnbounded)) =>
         {
             return Err(invalid(format!("a prescription is valid for at most {what} from its start")));
         }
@@ -489,12 +489,13 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     };
     let override_reason = gpc::extension(&sent, gpc::ALERT_OVERRIDE_EXTENSION)
         .map(|e| e.get("valueString").and_then(Value::as_str).unwrap_or_default());
-    if override_reason.is_some_and(|r| r.trim().is_empty()) && !d(Defect::OverrideWithoutReason) {
+    if override_reason.is_some_and(|r| r.trim().is_empty()) && !d(EpsDefect::OverrideWithoutReason) {
         return Err(invalid("overriding an alert needs the prescriber's reason (a non-empty valueString)"));
     }
     let alerts = knw::alerts(s, &patient_id, concept, &live(s, &patient_id));
     let blocking: Vec<&knw::Alert> = alerts.iter().filter(|a| a.blocks(s)).collect();
-    if !blocking.is_empty() && override_reason.is_none_or(|r| r.trim().is_empty() && !d(Defect::OverrideWithoutReason))
+    if !blocking.is_empty()
+        && override_reason.is_none_or(|r| r.trim().is_empty() && !d(EpsDefect::OverrideWithoutReason))
     {
         let mut o = invalid(format!(
             "the knowledge base stops this prescription: {} (override with a reason to go ahead)",
@@ -514,8 +515,8 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     r["id"] = json!(id);
     r["status"] = json!("active");
     r["authoredOn"] =
-        if d(Defect::OmitsAuthoredOn) { Value::Null } else { json!(crate::reference::instant(clock::now())) };
-    let group = if nominated.is_none() && d(Defect::UnnominatedGoesPaper) {
+        if d(EpsDefect::OmitsAuthoredOn) { Value::Null } else { json!(crate::reference::instant(clock::now())) };
+    let group = if nominated.is_none() && d(EpsDefect::UnnominatedGoesPaper) {
         None
     } else {
         Some(prescription_group_id(s, &patient_id))
@@ -523,7 +524,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     if let Some(g) = group {
         r["groupIdentifier"] = json!({ "system": gpc::PRESCRIPTION_ORDER_SYSTEM, "value": g });
     }
-    if d(Defect::PrescriptionDropsDosage)
+    if d(EpsDefect::PrescriptionDropsDosage)
         && let Some(o) = r.as_object_mut()
     {
         o.remove("dosageInstruction");
@@ -531,10 +532,10 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     let item = uuid::Uuid::new_v4().to_string();
     r["identifier"] = json!([{ "system": gpc::PRESCRIPTION_ITEM_SYSTEM, "value": item }]);
     r["dispenseRequest"]["validityPeriod"] = json!({ "start": clock::ymd(start) });
-    if !d(Defect::NoExpiry) {
+    if !d(EpsDefect::NoExpiry) {
         r["dispenseRequest"]["validityPeriod"]["end"] = json!(clock::ymd(end));
     }
-    let paper_form = paper || (nominated.is_none() && d(Defect::UnnominatedGoesPaper));
+    let paper_form = paper || (nominated.is_none() && d(EpsDefect::UnnominatedGoesPaper));
     set_extension(
         &mut r,
         gpc::PRESCRIPTION_FORM_EXTENSION,
@@ -555,7 +556,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
             ext.retain(|e| e.get("url").and_then(Value::as_str) != Some(gpc::ALERT_OVERRIDE_EXTENSION));
         }
     }
-    let recorded: Vec<&knw::Alert> = if d(Defect::OverrideNotRecorded) {
+    let recorded: Vec<&knw::Alert> = if d(EpsDefect::OverrideNotRecorded) {
         alerts.iter().filter(|a| !a.blocks(s)).collect()
     } else {
         alerts.iter().collect()
@@ -595,7 +596,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
 /// The short-form ID for a new prescription, or (defects) a worse one.
 fn prescription_group_id(s: &State, patient: &str) -> String {
     let d = |x| s.defects.has(x);
-    if d(Defect::ShortFormIdReused)
+    if d(EpsDefect::ShortFormIdReused)
         && let Some(first) = crate::reference::locked(&s.prescriptions.inner)
             .of_patient(patient)
             .find(|p| !p.id.starts_with("expired-"))
@@ -603,9 +604,9 @@ fn prescription_group_id(s: &State, patient: &str) -> String {
     {
         return first;
     }
-    let ods = if d(Defect::ShortFormIdWithoutOds) { "A1B2C3" } else { s.ods_code.as_str() };
+    let ods = if d(EpsDefect::ShortFormIdWithoutOds) { "A1B2C3" } else { s.ods_code.as_str() };
     let id = s.prescriptions.short_form_id(ods);
-    if d(Defect::ShortFormIdBadCheck) {
+    if d(EpsDefect::ShortFormIdBadCheck) {
         let mut chars: Vec<char> = id.chars().collect();
         if let Some(last) = chars.last_mut() {
             *last = if *last == 'X' { 'Y' } else { 'X' };
@@ -675,7 +676,7 @@ fn find(s: &State, params: &[(String, String)]) -> Result<Vec<Value>, Outcome> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if s.defects.has(Defect::PrescriptionsNotListed) {
+    if s.defects.has(EpsDefect::PrescriptionsNotListed) {
         return Ok(Vec::new());
     }
     let book = crate::reference::locked(&s.prescriptions.inner);
@@ -737,7 +738,7 @@ fn cancelled(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<R
         .and_then(Value::as_str);
     let reason = match code.and_then(|c| CANCEL_REASONS.iter().find(|(k, _)| *k == c)) {
         Some((code, display)) => json!({ "system": gpc::STATUS_REASON_SYSTEM, "code": code, "display": display }),
-        None if d(Defect::CancelsWithoutReason) => {
+        None if d(EpsDefect::CancelsWithoutReason) => {
             json!({ "system": gpc::STATUS_REASON_SYSTEM, "code": "0001", "display": "Prescribing Error" })
         }
         None => {
@@ -751,17 +752,17 @@ fn cancelled(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<R
     let p = all
         .get_mut(id)
         .ok_or_else(|| Outcome::new(SpineCode::NoRecordFound, format!("no prescription MedicationRequest/{id}")))?;
-    if p.cancelled.is_some() && !d(Defect::CancelNotKept) {
+    if p.cancelled.is_some() && !d(EpsDefect::CancelNotKept) {
         return Err(invalid("the prescription is already cancelled"));
     }
-    if !p.dispensed.is_empty() && !d(Defect::CancelsDispensed) {
+    if !p.dispensed.is_empty() && !d(EpsDefect::CancelsDispensed) {
         return Err(invalid("the prescription has been dispensed (with dispenser): it can no longer be cancelled"));
     }
     p.cancelled = Some(reason);
     p.version += 1;
     let version = p.version;
     let mut view = p.view(s);
-    if d(Defect::CancelNotKept) {
+    if d(EpsDefect::CancelNotKept) {
         // The answer says cancelled; the prescription stays as it was.
         view["status"] = json!("cancelled");
         p.cancelled = None;

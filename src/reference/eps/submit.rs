@@ -15,7 +15,7 @@ use crate::gpc::{
 };
 use crate::reference::State;
 use crate::reference::consumer::{Action, Reply, call, failed, has, http};
-use crate::reference::defects::Defect;
+use crate::reference::eps::defects::EpsDefect;
 use crate::reference::outcome::Outcome;
 
 /// What the practice remembers of its dealings with EPS.
@@ -42,7 +42,7 @@ fn next_id(s: &State) -> String {
     };
     let random = uuid::Uuid::new_v4().as_u128() as u32;
     let id = crate::prescription_id::generate(random, &s.ods_code, seq).unwrap_or_default();
-    if has(s, Defect::EpsBadCheckCharacter) {
+    if has(s, EpsDefect::EpsBadCheckCharacter) {
         // The same ID with another check character.
         let last = if id.ends_with('A') { 'B' } else { 'A' };
         return format!("{}{last}", &id[..id.len().saturating_sub(1)]);
@@ -69,7 +69,7 @@ fn message(s: &State, a: &Action, id: &str) -> Value {
         "dosageInstruction": [{ "text": a.param("dosage").unwrap_or_default() }],
         "dispenseRequest": { "quantity": { "value": a.param("quantity").and_then(|q| q.parse::<u32>().ok()).unwrap_or(0), "unit": "capsule" } }
     });
-    if has(s, Defect::EpsOrderWithoutDmdCode) {
+    if has(s, EpsDefect::EpsOrderWithoutDmdCode) {
         request["medicationCodeableConcept"] = json!({ "text": a.param("medicationDisplay").unwrap_or_default() });
     }
     let mut practitioner = json!({
@@ -80,7 +80,7 @@ fn message(s: &State, a: &Action, id: &str) -> Value {
         ],
         "name": [{ "family": "Prescriber", "prefix": ["Dr"] }]
     });
-    if has(s, Defect::EpsMissingPrescriberId) {
+    if has(s, EpsDefect::EpsMissingPrescriberId) {
         practitioner["identifier"] = json!([]);
     }
     let signed = format!("{id}|{prescriber}|{now}");
@@ -103,7 +103,7 @@ fn message(s: &State, a: &Action, id: &str) -> Value {
             "identifier": [{ "system": ODS_ORGANIZATION_SYSTEM, "value": s.ods_code }]
         } }),
     ];
-    if !has(s, Defect::EpsUnsigned) {
+    if !has(s, EpsDefect::EpsUnsigned) {
         entries.push(json!({ "fullUrl": "urn:uuid:provenance-1", "resource": {
             "resourceType": "Provenance",
             "target": [{ "reference": "urn:uuid:medication-request-1" }],
@@ -132,9 +132,9 @@ fn message(s: &State, a: &Action, id: &str) -> Value {
 /// reply and whether EPS accepted it.
 async fn submit(s: &State, a: &Action, mut msg: Value) -> Result<(Reply, bool), Outcome> {
     let url = a.url("eps/FHIR/R4/$process-message")?;
-    let attempts = if has(s, Defect::EpsNoRetry) {
+    let attempts = if has(s, EpsDefect::EpsNoRetry) {
         1
-    } else if has(s, Defect::EpsRetriesForever) {
+    } else if has(s, EpsDefect::EpsRetriesForever) {
         12
     } else {
         ATTEMPTS
@@ -142,7 +142,7 @@ async fn submit(s: &State, a: &Action, mut msg: Value) -> Result<(Reply, bool), 
     let mut request_id = uuid::Uuid::new_v4().to_string();
     let mut last = Reply { status: 0, body: vec![] };
     for attempt in 0..attempts {
-        if attempt > 0 && has(s, Defect::EpsRetryNewIdentifiers) {
+        if attempt > 0 && has(s, EpsDefect::EpsRetryNewIdentifiers) {
             msg["identifier"]["value"] = json!(uuid::Uuid::new_v4().to_string());
             if let Some(g) = msg.pointer_mut("/entry/1/resource/groupIdentifier/value") {
                 *g = json!(next_id(s));
@@ -156,14 +156,14 @@ async fn submit(s: &State, a: &Action, mut msg: Value) -> Result<(Reply, bool), 
             .header("Authorization", "Bearer rfa-reference-eps-access-token")
             .header("Content-Type", "application/fhir+json")
             .body(msg.to_string());
-        if !has(s, Defect::EpsMissingSessionUrid) {
+        if !has(s, EpsDefect::EpsMissingSessionUrid) {
             req = req.header("NHSD-Session-URID", "555254242106");
         }
         last = call(req).await;
         if last.ok() {
             return Ok((last, true));
         }
-        if !last.transient() && !has(s, Defect::EpsRetriesRejections) {
+        if !last.transient() && !has(s, EpsDefect::EpsRetriesRejections) {
             return Err(Outcome::new(
                 SpineCode::BadRequest,
                 format!("EPS rejected the prescription ({})", last.status),
@@ -209,7 +209,7 @@ pub async fn cancel(s: &State, a: &Action) -> Result<Parts, Outcome> {
     let Some(order) = order else {
         return Err(Outcome::new(SpineCode::ReferenceNotFound, format!("no prescription {id} was issued here")));
     };
-    let cancel_id = if has(s, Defect::EpsCancelWrongPrescription) { next_id(s) } else { id.clone() };
+    let cancel_id = if has(s, EpsDefect::EpsCancelWrongPrescription) { next_id(s) } else { id.clone() };
     let (reply, accepted) = submit(s, a, cancellation(order, &cancel_id)).await?;
     if !accepted {
         return Err(failed("EPS", &reply));
@@ -234,7 +234,7 @@ pub async fn send_held(s: &State, a: &Action) -> Result<Parts, Outcome> {
     let waiting: Vec<(String, Value)> = {
         let held = crate::reference::locked(&s.submissions.held);
         held.iter()
-            .filter(|(_, _, cancelled)| !cancelled || has(s, Defect::EpsResubmitsCancelled))
+            .filter(|(_, _, cancelled)| !cancelled || has(s, EpsDefect::EpsResubmitsCancelled))
             .map(|(id, m, _)| (id.clone(), m.clone()))
             .collect()
     };

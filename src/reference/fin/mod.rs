@@ -2,6 +2,8 @@
 //! services it has recorded, item by item, as a FHIR Claim priced by the
 //! fee schedule (`crate::finance`). A service is claimed once.
 
+pub mod defects;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -16,8 +18,8 @@ use crate::gpc::{EntryType, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, wrong_method};
-use crate::reference::defects::Defect;
 use crate::reference::eps::prescribing::invalid;
+use crate::reference::fin::defects::FinDefect;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::routes::Roots;
 
@@ -59,7 +61,7 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
     let service = schedule.service(code).filter(|_| system == Some(schedule.system.as_str()));
     let service = match service {
         Some(sv) => sv,
-        None if d(Defect::AnyFee) => &schedule.services[0],
+        None if d(FinDefect::AnyFee) => &schedule.services[0],
         None => {
             return Err(invalid(format!(
                 "{what}: `{code}` is not a service of the fee schedule ({})",
@@ -72,7 +74,7 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
     let theirs = recorded.as_ref().is_some_and(|e| {
         e.pointer("/subject/reference").and_then(Value::as_str) == Some(format!("Patient/{patient}").as_str())
     });
-    if !theirs && !d(Defect::ClaimsUnrecordedService) {
+    if !theirs && !d(FinDefect::ClaimsUnrecordedService) {
         return Err(invalid(format!(
             "{what}: Encounter/{encounter} is not a service recorded in this patient's record"
         )));
@@ -81,7 +83,7 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
     let happened =
         recorded.as_ref().and_then(|e| e.pointer("/period/start")).and_then(Value::as_str).and_then(|t| t.get(..10));
     let future = served > crate::clock::ymd(crate::clock::today()).as_str();
-    if (happened != Some(served) || future) && !d(Defect::ServiceDateUnchecked) {
+    if (happened != Some(served) || future) && !d(FinDefect::ServiceDateUnchecked) {
         return Err(invalid(format!(
             "{what}: servicedDate `{served}` is not the date of the service recorded ({})",
             happened.unwrap_or("none")
@@ -89,7 +91,7 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
     }
     let quantity = i.pointer("/quantity/value").and_then(Value::as_f64).unwrap_or(1.0);
     let (unit, currency) = money(i.get("unitPrice")).unwrap_or((0, ""));
-    if (unit != pennies(service.fee) || currency != "GBP") && !d(Defect::AnyFee) {
+    if (unit != pennies(service.fee) || currency != "GBP") && !d(FinDefect::AnyFee) {
         return Err(invalid(format!(
             "{what}: {} is paid £{:.2} (GBP) by the fee schedule, not {:.2} {currency}",
             service.display,
@@ -98,10 +100,10 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
         )));
     }
     let (net, net_currency) = money(i.get("net")).unwrap_or((0, ""));
-    if (net != (unit as f64 * quantity).round() as i64 || net_currency != "GBP") && !d(Defect::ItemNetUnchecked) {
+    if (net != (unit as f64 * quantity).round() as i64 || net_currency != "GBP") && !d(FinDefect::ItemNetUnchecked) {
         return Err(invalid(format!("{what}: net must be quantity × unitPrice, in GBP")));
     }
-    if quantity <= 0.0 && !d(Defect::ItemNetUnchecked) {
+    if quantity <= 0.0 && !d(FinDefect::ItemNetUnchecked) {
         return Err(invalid(format!("{what}: quantity must be positive")));
     }
     Ok((encounter, service.code.clone(), net))
@@ -125,7 +127,7 @@ fn claim(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outco
     }
     let sum: i64 = lines.iter().map(|(_, _, net)| net).sum();
     let total = money(sent.get("total"));
-    if total != Some((sum, "GBP")) && !d(Defect::TotalUnchecked) {
+    if total != Some((sum, "GBP")) && !d(FinDefect::TotalUnchecked) {
         return Err(invalid(format!(
             "the claim's total must be the sum of its items' nets, £{:.2} (GBP)",
             sum as f64 / 100.0
@@ -142,7 +144,7 @@ fn claim(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outco
         let mut seen = HashSet::new();
         let twice = keys.iter().find(|k| book.claimed.contains(*k) || !seen.insert((*k).clone()));
         if let Some((encounter, code)) = twice
-            && !d(Defect::AcceptsDuplicateClaims)
+            && !d(FinDefect::AcceptsDuplicateClaims)
         {
             return Err(Outcome::new(
                 SpineCode::DuplicateRejected,
@@ -150,11 +152,11 @@ fn claim(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outco
             ));
         }
         book.claimed.extend(keys);
-        if !d(Defect::ClaimsNotListed) {
+        if !d(FinDefect::ClaimsNotListed) {
             book.by_patient.entry(patient).or_default().push(stored.clone());
         }
     }
-    if d(Defect::ClaimDropsItems)
+    if d(FinDefect::ClaimDropsItems)
         && let Some(o) = stored.as_object_mut()
     {
         o.remove("item");

@@ -11,7 +11,7 @@ use crate::gpc::{
 };
 use crate::reference::State;
 use crate::reference::consumer::{Action, call, has, http};
-use crate::reference::defects::Defect;
+use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::Outcome;
 
 /// SNOMED CT 371530004 |Clinical consultation report|: how the retrieved
@@ -45,7 +45,7 @@ async fn sds(a: &Action, kind: &str, ods: &str) -> Result<Option<Value>, Outcome
 async fn lookup(s: &State, a: &Action, ods: &str) -> Result<Option<(String, String)>, Outcome> {
     let Some(endpoint) = sds(a, "Endpoint", ods).await? else { return Ok(None) };
     let address = endpoint.get("address").and_then(Value::as_str).unwrap_or_default().to_string();
-    let asid = if has(s, Defect::ConsumerSkipsSdsDevice) {
+    let asid = if has(s, InfDefect::ConsumerSkipsSdsDevice) {
         crate::national::NationalData::shared().map(|d| d.other_practice.asid.clone()).unwrap_or_default()
     } else {
         let device = sds(a, "Device", ods).await?.unwrap_or_default();
@@ -58,14 +58,14 @@ fn token(s: &State, a: &Action, audience: &str) -> String {
     let iat = crate::reference::now().unix_timestamp();
     let mut identifiers =
         vec![json!({ "system": "https://fhir.nhs.uk/Id/sds-role-profile-id", "value": "RFAR00000001" })];
-    if !has(s, Defect::ConsumerJwtWithoutUser) {
+    if !has(s, InfDefect::ConsumerJwtWithoutUser) {
         identifiers
             .insert(0, json!({ "system": SDS_USER_SYSTEM, "value": a.param("practitioner").unwrap_or_default() }));
     }
     let claims = json!({
         "iss": format!("https://{}.rfa-reference.invalid", s.ods_code.to_lowercase()),
         "sub": "1",
-        "aud": if has(s, Defect::ConsumerWrongJwtAudience) { "https://authorize.fhir.nhs.net/token".to_string() } else { audience.to_string() },
+        "aud": if has(s, InfDefect::ConsumerWrongJwtAudience) { "https://authorize.fhir.nhs.net/token".to_string() } else { audience.to_string() },
         "exp": iat + 300,
         "iat": iat,
         "reason_for_request": "directcare",
@@ -83,12 +83,12 @@ pub async fn retrieve(s: &State, a: &Action) -> Result<Vec<(&'static str, String
     let guessed = || {
         Ok::<_, Outcome>((a.url(&format!("gpc/{ods}/STU3/1/gpconnect/structured/fhir"))?.to_string(), String::new()))
     };
-    let (address, asid) = if has(s, Defect::ConsumerSkipsSds) {
+    let (address, asid) = if has(s, InfDefect::ConsumerSkipsSds) {
         guessed()?
     } else {
         match lookup(s, a, &ods).await? {
             Some(found) => found,
-            None if has(s, Defect::ConsumerGuessesEndpoint) => guessed()?,
+            None if has(s, InfDefect::ConsumerGuessesEndpoint) => guessed()?,
             None => {
                 return Err(Outcome::new(
                     SpineCode::OrganisationNotFound,
@@ -97,9 +97,9 @@ pub async fn retrieve(s: &State, a: &Action) -> Result<Vec<(&'static str, String
             }
         }
     };
-    let to = if has(s, Defect::ConsumerWrongSspTo) { s.asid.clone() } else { asid };
+    let to = if has(s, InfDefect::ConsumerWrongSspTo) { s.asid.clone() } else { asid };
     let system =
-        if has(s, Defect::ConsumerWrongNhsSystem) { "http://fhir.nhs.net/Id/nhs-number" } else { NHS_NUMBER_SYSTEM };
+        if has(s, InfDefect::ConsumerWrongNhsSystem) { "http://fhir.nhs.net/Id/nhs-number" } else { NHS_NUMBER_SYSTEM };
     let body = json!({
         "resourceType": "Parameters",
         "parameter": [
@@ -123,7 +123,7 @@ pub async fn retrieve(s: &State, a: &Action) -> Result<Vec<(&'static str, String
     )
     .await;
     if !reply.ok() {
-        if has(s, Defect::ConsumerFilesErrors) {
+        if has(s, InfDefect::ConsumerFilesErrors) {
             file(s, &nhs, &ods, &reply.body);
         }
         let code = match reply.status {
@@ -133,7 +133,7 @@ pub async fn retrieve(s: &State, a: &Action) -> Result<Vec<(&'static str, String
         };
         return Err(Outcome::new(code, format!("the other practice answered {}", reply.status)));
     }
-    if has(s, Defect::ConsumerDoesNotFile) {
+    if has(s, InfDefect::ConsumerDoesNotFile) {
         return Ok(vec![("status", "retrieved".into())]);
     }
     match file(s, &nhs, &ods, &reply.body) {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
+use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::store::StoredItem;
 
@@ -64,10 +64,10 @@ impl Kind {
 
     fn not_found(self, s: &State) -> SpineCode {
         match self {
-            Self::Organization if s.defects.has(Defect::OrganisationNotFoundWrongCode) => SpineCode::NoRecordFound,
+            Self::Organization if s.defects.has(InfDefect::OrganisationNotFoundWrongCode) => SpineCode::NoRecordFound,
             Self::Organization => SpineCode::OrganisationNotFound,
             Self::Practitioner => SpineCode::PractitionerNotFound,
-            Self::Location if s.defects.has(Defect::LocationNotFoundPatientCode) => SpineCode::PatientNotFound,
+            Self::Location if s.defects.has(InfDefect::LocationNotFoundPatientCode) => SpineCode::PatientNotFound,
             Self::Location => SpineCode::NoRecordFound,
         }
     }
@@ -90,8 +90,8 @@ fn identifier(kind: Kind, s: &State, params: &[(String, String)]) -> Result<Stri
         return bad(SpineCode::InvalidParameter, "identifier must be `system|value` with both parts present".into());
     };
     let any_system = match kind {
-        Kind::Organization => s.defects.has(Defect::OrganizationSearchAnySystem),
-        _ => s.defects.has(Defect::PractitionerSearchAnySystem),
+        Kind::Organization => s.defects.has(InfDefect::OrganizationSearchAnySystem),
+        _ => s.defects.has(InfDefect::PractitionerSearchAnySystem),
     };
     if system != kind.system() && !any_system {
         return bad(SpineCode::InvalidIdentifierSystem, format!("identifier system `{system}` is not supported here"));
@@ -138,7 +138,7 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
     };
     let found: Vec<&StoredItem> =
         kind.items(&s).iter().filter(|i| i.business_id.as_deref() == Some(id.as_str())).collect();
-    if found.is_empty() && matches!(kind, Kind::Organization) && s.defects.has(Defect::UnknownOrganization404) {
+    if found.is_empty() && matches!(kind, Kind::Organization) && s.defects.has(InfDefect::UnknownOrganization404) {
         return Outcome::new(SpineCode::OrganisationNotFound, "no organisation with that ODS code").into_response();
     }
     let entries = found
@@ -146,7 +146,7 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
         .map(|i| {
             let mut r = i.resource.clone();
             if matches!(kind, Kind::Organization)
-                && s.defects.has(Defect::OrganizationSearchOmitsMeta)
+                && s.defects.has(InfDefect::OrganizationSearchOmitsMeta)
                 && let Some(o) = r.as_object_mut()
             {
                 o.remove("meta");
@@ -154,7 +154,7 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
             (kind.type_name(), i.id.as_str(), r)
         })
         .collect();
-    let full_urls = !(matches!(kind, Kind::Practitioner) && s.defects.has(Defect::PractitionerSearchOmitsFullUrl));
+    let full_urls = !(matches!(kind, Kind::Practitioner) && s.defects.has(InfDefect::PractitionerSearchOmitsFullUrl));
     Fhir::ok(searchset(&s.base_path, host(&headers), entries, full_urls)).into_response()
 }
 
@@ -163,14 +163,14 @@ async fn read(kind: Kind, s: Shared, headers: HeaderMap, id: String) -> Response
         return o.into_response();
     }
     let Some(item) = kind.items(&s).iter().find(|i| i.id == id) else {
-        if matches!(kind, Kind::Practitioner) && s.defects.has(Defect::PractitionerReadUnknown500) {
+        if matches!(kind, Kind::Practitioner) && s.defects.has(InfDefect::PractitionerReadUnknown500) {
             return Outcome::new(SpineCode::InternalServerError, "lookup failed").into_response();
         }
         return Outcome::new(kind.not_found(&s), format!("no {} with id {id}", kind.type_name())).into_response();
     };
     let etag = match kind {
-        Kind::Organization if s.defects.has(Defect::OrganizationReadWithoutEtag) => None,
-        Kind::Location if s.defects.has(Defect::LocationEtagIgnoresVersion) => Some("W/\"1\"".to_string()),
+        Kind::Organization if s.defects.has(InfDefect::OrganizationReadWithoutEtag) => None,
+        Kind::Location if s.defects.has(InfDefect::LocationEtagIgnoresVersion) => Some("W/\"1\"".to_string()),
         _ => Some(format!("W/\"{}\"", item.version)),
     };
     Fhir { status: StatusCode::OK, body: item.resource.clone(), etag }.into_response()

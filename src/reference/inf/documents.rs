@@ -14,7 +14,7 @@ use crate::fixtures::PatientFlag;
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
+use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::store::StoredPatient;
 
@@ -53,7 +53,7 @@ pub(in crate::reference) fn listed(s: &State, headers: &HeaderMap, doc: &Value) 
     let mut d = doc.clone();
     let id = doc.get("id").and_then(Value::as_str).unwrap_or_default();
     let url = format!("http://{}{}/Binary/{id}", host(headers), s.documents_path);
-    let serve_url = available(doc) || s.defects.has(Defect::LargeDocumentUrlListed);
+    let serve_url = available(doc) || s.defects.has(InfDefect::LargeDocumentUrlListed);
     if let Some(a) = d.pointer_mut("/content/0/attachment").and_then(Value::as_object_mut) {
         a.remove("data");
         if serve_url {
@@ -74,7 +74,7 @@ fn refusal(s: &State, p: &StoredPatient) -> Option<Outcome> {
     if hidden {
         return Some(Outcome::new(SpineCode::PatientNotFound, "no patient whose record can be shared has that id"));
     }
-    if p.has(PatientFlag::Dissent) && !s.defects.has(Defect::DissentAnswersNotFound) {
+    if p.has(PatientFlag::Dissent) && !s.defects.has(InfDefect::DissentAnswersNotFound) {
         return Some(Outcome::new(SpineCode::NoPatientConsent, "the patient has dissented from sharing their record"));
     }
     None
@@ -112,7 +112,7 @@ fn filters(s: &State, params: &[(String, String)]) -> Result<Filters, Outcome> {
             other => return bad(format!("`{other}` is not a DocumentReference search parameter")),
         }
     }
-    if !s.defects.has(Defect::DocumentsIncludesOptional)
+    if !s.defects.has(InfDefect::DocumentsIncludesOptional)
         && let Some(missing) = MANDATORY_INCLUDES.iter().find(|i| !includes.contains(i))
     {
         return bad(format!("the search must include _include={missing}"));
@@ -139,7 +139,7 @@ pub async fn search_documents(
         Err(o) => return o.into_response(),
     };
     let Some(patient) = s.store.by_id(&id) else {
-        if s.defects.has(Defect::DocumentsUnknownPatientEmpty) {
+        if s.defects.has(InfDefect::DocumentsUnknownPatientEmpty) {
             let empty =
                 crate::reference::inf::directory::searchset(&s.documents_path, host(&headers), Vec::new(), true);
             return Fhir::ok(empty).into_response();
@@ -152,7 +152,7 @@ pub async fn search_documents(
     let created_ok = |d: &Value| {
         let when = d.get("created").or_else(|| d.get("indexed")).and_then(Value::as_str).unwrap_or_default();
         let day = when.get(..10).unwrap_or(when);
-        s.defects.has(Defect::DocumentsCreatedFilterIgnored)
+        s.defects.has(InfDefect::DocumentsCreatedFilterIgnored)
             || f.created
                 .iter()
                 .all(|(op, bound)| if op == "ge" { day >= bound.as_str() } else { day <= bound.as_str() })
@@ -186,7 +186,7 @@ pub async fn search_documents(
         .map(|d| listed(&s, &headers, d))
         .collect();
     let mut entries: Vec<(&str, String, Value)> = Vec::new();
-    if !docs.is_empty() && !s.defects.has(Defect::DocumentsOmitIncludedResources) {
+    if !docs.is_empty() && !s.defects.has(InfDefect::DocumentsOmitIncludedResources) {
         entries.push(("Patient", patient.id.clone(), patient.public_view(true)));
         let mut refs: Vec<String> = Vec::new();
         for d in &docs {
@@ -248,7 +248,7 @@ pub async fn read_binary(Extract(s): Extract<Shared>, headers: HeaderMap, Path(i
         return not_found();
     }
     let data = doc.pointer("/content/0/attachment/data").and_then(Value::as_str).unwrap_or_default();
-    let content_type = if s.defects.has(Defect::BinaryContentTypeMismatch) {
+    let content_type = if s.defects.has(InfDefect::BinaryContentTypeMismatch) {
         "application/octet-stream"
     } else {
         doc.pointer("/content/0/attachment/contentType").and_then(Value::as_str).unwrap_or("application/octet-stream")

@@ -3,6 +3,7 @@
 //! Structured, Access Document, and retrieving another practice's record.
 
 pub mod consumer;
+pub mod defects;
 pub mod directory;
 pub mod documents;
 pub mod patients;

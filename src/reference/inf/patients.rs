@@ -12,7 +12,7 @@ use crate::gpc::{self, Interaction, SpineCode};
 use crate::nhs::{self, NhsNumberError};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
+use crate::reference::inf::defects::InfDefect;
 use crate::reference::inf::directory;
 use crate::reference::outcome::{Fhir, Outcome};
 
@@ -26,7 +26,7 @@ pub async fn search(
     if let Err(o) = guard::check(&s, &headers, Interaction::SearchPatients) {
         return o.into_response();
     }
-    let lenient = (s.defects.has(Defect::SearchReturnsInactive), s.defects.has(Defect::SearchReturnsHidden));
+    let lenient = (s.defects.has(InfDefect::SearchReturnsInactive), s.defects.has(InfDefect::SearchReturnsHidden));
     match find_patients(&s, &params, lenient) {
         Ok(ids) => Fhir::ok(searchset(&s, &s.base_path, &headers, &ids)).into_response(),
         Err(o) => o.into_response(),
@@ -43,7 +43,7 @@ pub async fn documents_patient_search(
     if let Err(o) = guard::check(&s, &headers, Interaction::SearchDocumentsPatients) {
         return o.into_response();
     }
-    let hidden_too = s.defects.has(Defect::DocumentsSearchReturnsHidden);
+    let hidden_too = s.defects.has(InfDefect::DocumentsSearchReturnsHidden);
     match find_patients(&s, &params, (hidden_too, hidden_too)) {
         Ok(ids) => {
             let mut bundle = searchset(&s, &s.documents_path, &headers, &ids);
@@ -71,28 +71,28 @@ fn find_patients(
     let identifiers: Vec<&str> = params.iter().filter(|(k, _)| k == "identifier").map(|(_, v)| v.as_str()).collect();
     let value = match identifiers[..] {
         [one] => one,
-        [] if d(Defect::SearchWithoutIdentifierListsAll) => {
+        [] if d(InfDefect::SearchWithoutIdentifierListsAll) => {
             return Ok(s.store.patients.iter().map(|p| p.id.clone()).collect());
         }
         [] => return bad(SpineCode::BadRequest, "the identifier parameter is required"),
         _ => return bad(SpineCode::BadRequest, "exactly one identifier parameter is allowed"),
     };
-    let lenient = d(Defect::LenientIdentifierParameter);
+    let lenient = d(InfDefect::LenientIdentifierParameter);
     let (system, number) = match value.split_once('|') {
         Some((sys, num)) if !sys.is_empty() && !num.is_empty() => (sys, num),
         Some((_, num)) if lenient => (gpc::NHS_NUMBER_SYSTEM, num),
         None if lenient => (gpc::NHS_NUMBER_SYSTEM, value),
         _ => return bad(SpineCode::InvalidParameter, "identifier must be `system|value` with both parts present"),
     };
-    if system != gpc::NHS_NUMBER_SYSTEM && !d(Defect::AcceptsAnyIdentifierSystem) {
+    if system != gpc::NHS_NUMBER_SYSTEM && !d(InfDefect::AcceptsAnyIdentifierSystem) {
         return bad(SpineCode::InvalidIdentifierSystem, &format!("identifier system `{system}` is not supported"));
     }
     match nhs::validate(number) {
         Ok(()) => {}
-        Err(NhsNumberError::CheckDigit) if d(Defect::NoModulus11Check) => {}
+        Err(NhsNumberError::CheckDigit) if d(InfDefect::NoModulus11Check) => {}
         Err(e) => return bad(SpineCode::InvalidNhsNumber, &format!("`{number}` is not a valid NHS number: {e}")),
     }
-    if d(Defect::UnknownPatient404)
+    if d(InfDefect::UnknownPatient404)
         && s.store.by_nhs_number(number).next().is_none()
         && s.registrations.ids_for(number, true).is_empty()
     {
@@ -117,10 +117,10 @@ fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Valu
     let entries = ids
         .iter()
         .filter_map(|id| s.store.by_id(id))
-        .map(|p| ("Patient", p.id.as_str(), p.public_view(!s.defects.has(Defect::SearchExposesWithheldFields))))
+        .map(|p| ("Patient", p.id.as_str(), p.public_view(!s.defects.has(InfDefect::SearchExposesWithheldFields))))
         .chain(registered.iter().map(|(id, p)| ("Patient", id.as_str(), p.clone())))
         .collect();
-    directory::searchset(base, host, entries, !s.defects.has(Defect::SearchOmitsFullUrl))
+    directory::searchset(base, host, entries, !s.defects.has(InfDefect::SearchOmitsFullUrl))
 }
 
 pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
@@ -131,17 +131,17 @@ pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Pat
         if let Some(registered) = s.registrations.by_id(&id) {
             return Fhir { status: StatusCode::OK, body: registered, etag: Some("W/\"1\"".into()) }.into_response();
         }
-        if s.defects.has(Defect::ReadUnknown500) {
+        if s.defects.has(InfDefect::ReadUnknown500) {
             return Outcome::new(SpineCode::InternalServerError, "lookup failed").into_response();
         }
         return Outcome::new(SpineCode::PatientNotFound, format!("no patient with id {id}")).into_response();
     };
     let mut body = p.public_view(true);
-    if s.defects.has(Defect::ReadOmitsId)
+    if s.defects.has(InfDefect::ReadOmitsId)
         && let Some(obj) = body.as_object_mut()
     {
         obj.remove("id");
     }
-    let etag = (!s.defects.has(Defect::ReadWithoutEtag)).then(|| format!("W/\"{}\"", p.version));
+    let etag = (!s.defects.has(InfDefect::ReadWithoutEtag)).then(|| format!("W/\"{}\"", p.version));
     Fhir { status: StatusCode::OK, body, etag }.into_response()
 }

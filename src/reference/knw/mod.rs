@@ -4,6 +4,8 @@
 //! and a terminology look-up (`CodeSystem/$lookup`), both from the test
 //! data's medicines subset (`crate::medicines`).
 
+pub mod defects;
+
 use std::sync::Arc;
 
 use axum::extract::{Query, State as Extract};
@@ -16,7 +18,7 @@ use crate::medicines::{self, Concept, Severity};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::Methods;
-use crate::reference::defects::Defect;
+use crate::reference::knw::defects::KnwDefect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::routes::Roots;
 
@@ -55,7 +57,7 @@ pub struct Alert {
 impl Alert {
     /// Whether it stops the prescription unless overridden.
     pub fn blocks(&self, s: &State) -> bool {
-        self.severity == Severity::High || s.defects.has(Defect::ModerateBlocks)
+        self.severity == Severity::High || s.defects.has(KnwDefect::ModerateBlocks)
     }
 
     /// The DetectedIssue kept with the prescription.
@@ -130,7 +132,7 @@ fn current_medication(s: &State, patient_id: &str, issued: &[Issued]) -> Vec<(St
             }
         }
     }
-    if !s.defects.has(Defect::KbIgnoresNewPrescriptions) {
+    if !s.defects.has(KnwDefect::KbIgnoresNewPrescriptions) {
         for p in issued {
             if let Some(c) = t.concept(&p.code)
                 && let Some(i) = &c.ingredient
@@ -154,11 +156,11 @@ pub fn alerts(s: &State, patient_id: &str, drug: &Concept, issued: &[Issued]) ->
     let t = medicines::terminology();
     let mut out: Vec<Alert> = Vec::new();
     if let Some(p) = s.store.by_id(patient_id)
-        && !d(Defect::NoAllergyCheck)
+        && !d(KnwDefect::NoAllergyCheck)
     {
         for allergy in entries(&p.record, "AllergyIntolerance") {
             let active = allergy.get("clinicalStatus").and_then(Value::as_str) == Some("active");
-            if !active && !d(Defect::AlertsOnResolvedAllergy) {
+            if !active && !d(KnwDefect::AlertsOnResolvedAllergy) {
                 continue;
             }
             let Some(a) = code_of(allergy.get("code")).and_then(|c| t.concept(c)) else { continue };
@@ -176,7 +178,7 @@ pub fn alerts(s: &State, patient_id: &str, drug: &Concept, issued: &[Issued]) ->
     let Some(ingredient) = &drug.ingredient else { return out };
     for (other, display, cite, repeat) in current_medication(s, patient_id, issued) {
         if let Some(i) = t.interaction(ingredient, &other)
-            && !d(Defect::NoInteractionCheck)
+            && !d(KnwDefect::NoInteractionCheck)
             && !out.iter().any(|a| a.category == Category::Interaction && a.detail == i.detail)
         {
             out.push(Alert {
@@ -188,7 +190,7 @@ pub fn alerts(s: &State, patient_id: &str, drug: &Concept, issued: &[Issued]) ->
         }
         if &other == ingredient
             && repeat
-            && !d(Defect::NoDuplicateCheck)
+            && !d(KnwDefect::NoDuplicateCheck)
             && !out.iter().any(|a| a.category == Category::Duplicate)
         {
             out.push(Alert {
@@ -232,24 +234,24 @@ fn looked_up(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> Res
     let not_found =
         || Outcome::new(SpineCode::NoRecordFound, format!("`{code}` is not a concept the knowledge base holds"));
     if let Err(e) = crate::terminology::check_concept_id(code) {
-        if d(Defect::LookupNoCheckDigit) {
+        if d(KnwDefect::LookupNoCheckDigit) {
             return Err(not_found());
         }
         return Err(bad(format!("`{code}` is not a SNOMED CT concept id: {e}")));
     }
     let t = medicines::terminology();
     let concept = t.concept(code).filter(|c| {
-        c.class.prescribable() || c.class == medicines::ConceptClass::Vtm || !d(Defect::LookupProductsOnly)
+        c.class.prescribable() || c.class == medicines::ConceptClass::Vtm || !d(KnwDefect::LookupProductsOnly)
     });
     let (display, active, class) = match concept {
         Some(c) => {
-            let display = match (&c.ingredient, d(Defect::LookupWrongDisplay)) {
+            let display = match (&c.ingredient, d(KnwDefect::LookupWrongDisplay)) {
                 (Some(i), true) => i.clone(),
                 _ => c.display.clone(),
             };
-            (display, c.active || d(Defect::LookupHidesInactive), c.class.code())
+            (display, c.active || d(KnwDefect::LookupHidesInactive), c.class.code())
         }
-        None if d(Defect::LookupInventsUnknown) => (format!("Concept {code}"), true, "VMP"),
+        None if d(KnwDefect::LookupInventsUnknown) => (format!("Concept {code}"), true, "VMP"),
         None => return Err(not_found()),
     };
     let property = |name: &str, value: Value| json!({ "name": "property", "part": [{ "name": "code", "valueCode": name }, value] });

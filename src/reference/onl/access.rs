@@ -3,7 +3,7 @@
 
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
-use crate::reference::defects::Defect;
+use crate::reference::onl::defects::OnlDefect;
 use crate::reference::outcome::Outcome;
 
 /// A patient reads their own record summary — allergies and medications —
@@ -15,10 +15,10 @@ pub fn summary_only(s: &State, claims: &Claims, nhs_number: &str, beyond_summary
     }
     let d = |x| s.defects.has(x);
     let unknown = s.store.by_nhs_number(nhs_number).next().is_none();
-    if !(unknown && d(Defect::PatientAccessLeaksExistence)) {
+    if !(unknown && d(OnlDefect::PatientAccessLeaksExistence)) {
         guard::own_nhs_number(s, claims, nhs_number)?;
     }
-    if beyond_summary && !d(Defect::PatientReadsWholeRecord) {
+    if beyond_summary && !d(OnlDefect::PatientReadsWholeRecord) {
         return Err(guard::denied());
     }
     Ok(())

@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
-use crate::reference::defects::Defect;
+use crate::reference::onl::defects::OnlDefect;
 use crate::reference::outcome::{Fhir, Outcome};
 
 type Shared = Arc<State>;
@@ -135,7 +135,7 @@ fn visible(s: &State, claims: &Claims, a: Option<&Value>) -> Result<(), Outcome>
     }
     match a.and_then(patient_of) {
         Some(p) => guard::own_patient(s, claims, &p),
-        None if s.defects.has(Defect::PatientAccessLeaksExistence) => Ok(()),
+        None if s.defects.has(OnlDefect::PatientAccessLeaksExistence) => Ok(()),
         None => Err(guard::denied()),
     }
 }
@@ -183,7 +183,7 @@ fn same_instant(a: Option<&Value>, b: OffsetDateTime) -> bool {
 
 /// The profile's rules for a booking; returns the slots it books.
 fn validate(s: &State, a: &Value) -> Result<Vec<crate::reference::onl::slots::SlotRow>, Outcome> {
-    let lenient = s.defects.has(Defect::BookingWithoutValidation);
+    let lenient = s.defects.has(OnlDefect::BookingWithoutValidation);
     if a.get("status").and_then(Value::as_str) != Some("booked") && !lenient {
         return Err(invalid("Appointment.status must be booked"));
     }
@@ -213,7 +213,7 @@ fn validate(s: &State, a: &Value) -> Result<Vec<crate::reference::onl::slots::Sl
         .map(|(row, id)| row.ok_or_else(|| invalid(format!("Slot/{id} is not a slot of this practice"))))
         .collect::<Result<Vec<_>, _>>()?;
     let adjacent = rows.windows(2).all(|p| p[0].schedule_id() == p[1].schedule_id() && p[0].end == p[1].start);
-    if !adjacent && !s.defects.has(Defect::BookingAcceptsGaps) {
+    if !adjacent && !s.defects.has(OnlDefect::BookingAcceptsGaps) {
         return Err(invalid("the Slots of one appointment must follow one another on one schedule"));
     }
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
@@ -251,11 +251,11 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     // The first of the slots already booked, if any.
     let taken = |b: &Book| {
         rows.iter()
-            .find(|r| b.taken.contains_key(&r.id) && !d(Defect::BookingAllowsDoubleBooking))
+            .find(|r| b.taken.contains_key(&r.id) && !d(OnlDefect::BookingAllowsDoubleBooking))
             .map(|r| r.id.clone())
     };
     let refused = |slot: String| Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{slot} is already booked"));
-    if d(Defect::BookingRace) {
+    if d(OnlDefect::BookingRace) {
         // Checks, lets go, books: two bookings at once can both pass.
         if let Some(slot) = s.appointments.with(|b| taken(b)) {
             return Err(refused(slot));
@@ -268,22 +268,22 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     stored["meta"] = json!({ "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] });
     stored["created"] = json!(crate::reference::instant(crate::reference::now()));
     s.appointments.with(|b| {
-        if !d(Defect::BookingRace)
+        if !d(OnlDefect::BookingRace)
             && let Some(slot) = taken(b)
         {
             return Err(refused(slot));
         }
         // A defect keeps only the first slot of several.
-        let held = if d(Defect::BookingKeepsFirstSlotOnly) { &rows[..1] } else { &rows[..] };
+        let held = if d(OnlDefect::BookingKeepsFirstSlotOnly) { &rows[..1] } else { &rows[..] };
         for r in held {
             *b.taken.entry(r.id.clone()).or_default() += 1;
         }
         b.by_id.insert(id.clone(), stored.clone());
         Ok(())
     })?;
-    let minimal = d(Defect::BookingAnswersMinimal)
+    let minimal = d(OnlDefect::BookingAnswersMinimal)
         || headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"));
-    let tag = (!d(Defect::BookingWithoutEtag)).then(|| etag(&stored));
+    let tag = (!d(OnlDefect::BookingWithoutEtag)).then(|| etag(&stored));
     let resp = if minimal {
         let mut r = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
         if let Some(t) = tag.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
@@ -304,7 +304,7 @@ pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Pat
     });
     match result {
         Ok(a) => {
-            let tag = (!s.defects.has(Defect::BookingWithoutEtag)).then(|| etag(&a));
+            let tag = (!s.defects.has(OnlDefect::BookingWithoutEtag)).then(|| etag(&a));
             Fhir { status: StatusCode::OK, etag: tag, body: a }.into_response()
         }
         Err(o) => o.into_response(),
@@ -365,22 +365,22 @@ fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> 
     let claims = guard::check(s, headers, Interaction::AmendAppointment)?;
     let sent = parse(body)?;
     let wanted = if_match(headers);
-    if wanted.is_none() && !d(Defect::AmendWithoutIfMatch) {
+    if wanted.is_none() && !d(OnlDefect::AmendWithoutIfMatch) {
         return Err(Outcome::new(SpineCode::BadRequest, "an amendment needs If-Match with the version it amends"));
     }
     s.appointments.with(|b| {
-        let current = current_version(s, b, &claims, id, wanted.as_deref(), d(Defect::AmendWithoutIfMatch))?;
-        if status_of(&current) != "booked" && !d(Defect::AmendAnyStatus) {
+        let current = current_version(s, b, &claims, id, wanted.as_deref(), d(OnlDefect::AmendWithoutIfMatch))?;
+        if status_of(&current) != "booked" && !d(OnlDefect::AmendAnyStatus) {
             return Err(invalid(format!("an appointment that is {} cannot be amended", status_of(&current))));
         }
-        if is_past(&current) && !d(Defect::PastAppointmentsChange) {
+        if is_past(&current) && !d(OnlDefect::PastAppointmentsChange) {
             return Err(invalid("the appointment's day has gone; it cannot be amended"));
         }
-        if without_amendable(&sent) != without_amendable(&current) && !d(Defect::AmendAnything) {
+        if without_amendable(&sent) != without_amendable(&current) && !d(OnlDefect::AmendAnything) {
             return Err(invalid("only the description and the comment of an appointment can be amended"));
         }
         let next = next_version(&current, |n| {
-            let source = if d(Defect::AmendAnything) { sent.clone() } else { current.clone() };
+            let source = if d(OnlDefect::AmendAnything) { sent.clone() } else { current.clone() };
             *n = source;
             n["id"] = current["id"].clone();
             n["meta"] = current["meta"].clone();
@@ -395,7 +395,7 @@ fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> 
                 }
             }
         });
-        if !d(Defect::AmendNotKept) {
+        if !d(OnlDefect::AmendNotKept) {
             b.by_id.insert(id.to_string(), next.clone());
         }
         Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
@@ -418,17 +418,17 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
         .and_then(|e| e.get("valueString").and_then(Value::as_str))
         .filter(|r| !r.trim().is_empty())
         .map(str::to_string);
-    if reason.is_none() && !d(Defect::CancelWithoutReason) {
+    if reason.is_none() && !d(OnlDefect::CancelWithoutReason) {
         return Err(invalid("a cancellation needs its reason (Extension-GPConnect-AppointmentCancellationReason-1)"));
     }
     let wanted = if_match(headers);
     s.appointments.with(|b| {
-        let current = current_version(s, b, &claims, id, wanted.as_deref(), d(Defect::CancelIgnoresIfMatch))?;
+        let current = current_version(s, b, &claims, id, wanted.as_deref(), d(OnlDefect::CancelIgnoresIfMatch))?;
         let status = status_of(&current);
-        if status == "cancelled" || (status != "booked" && !d(Defect::CancelAnyStatus)) {
+        if status == "cancelled" || (status != "booked" && !d(OnlDefect::CancelAnyStatus)) {
             return Err(invalid(format!("an appointment that is {status} cannot be cancelled")));
         }
-        if is_past(&current) && !d(Defect::PastAppointmentsChange) {
+        if is_past(&current) && !d(OnlDefect::PastAppointmentsChange) {
             return Err(invalid("the appointment's day has gone; it cannot be cancelled"));
         }
         let mut next = next_version(&current, |n| n["status"] = json!("cancelled"));
@@ -438,7 +438,7 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
             json!({ "url": gpc::CANCELLATION_REASON_EXTENSION, "valueString": reason.clone().unwrap_or_default() }),
         );
         next["extension"] = Value::Array(ext);
-        if !d(Defect::CancelKeepsSlot) {
+        if !d(OnlDefect::CancelKeepsSlot) {
             for slot in slot_ids(&current) {
                 if let Some(n) = b.taken.get_mut(&slot) {
                     *n -= 1;
@@ -463,7 +463,7 @@ pub async fn for_patient(
         Ok(c) => c,
         Err(o) => return o.into_response(),
     };
-    let leaks = s.defects.has(Defect::PatientAccessLeaksExistence) && s.store.by_id(&patient).is_none();
+    let leaks = s.defects.has(OnlDefect::PatientAccessLeaksExistence) && s.store.by_id(&patient).is_none();
     if !leaks && let Err(o) = guard::own_patient(&s, &claims, &patient) {
         return o.into_response();
     }
@@ -485,7 +485,7 @@ pub async fn for_patient(
         return Outcome::new(SpineCode::PatientNotFound, format!("no patient with id {patient}")).into_response();
     }
     let (lo, hi) = (from.midnight().assume_utc(), (to + time::Duration::days(1)).midnight().assume_utc());
-    let ignore_range = s.defects.has(Defect::PatientAppointmentsIgnoreRange);
+    let ignore_range = s.defects.has(OnlDefect::PatientAppointmentsIgnoreRange);
     let found: Vec<Value> = s.appointments.with(|b| {
         b.by_id
             .values()

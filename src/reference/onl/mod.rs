@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod appointments;
+pub mod defects;
 pub mod repeats;
 pub mod slots;
 

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
-use crate::reference::defects::Defect;
+use crate::reference::onl::defects::OnlDefect;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::store::StoredPatient;
 
@@ -79,7 +79,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
     }
     let patient_id = reference_id(&sent, "/for/reference", "Patient").unwrap_or_default().to_string();
     let acting = guard::acting_patient(&claims).is_some();
-    let lenient = d(Defect::RepeatRequestForOthers);
+    let lenient = d(OnlDefect::RepeatRequestForOthers);
     if !lenient {
         guard::own_patient(s, &claims, &patient_id)?;
     }
@@ -100,7 +100,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
         None => return Err(not_theirs()),
     };
     if let Some(why) = not_repeatable(patient, &plan)
-        && !d(Defect::RepeatRequestAnyMedication)
+        && !d(OnlDefect::RepeatRequestAnyMedication)
     {
         return Err(invalid(why));
     }
@@ -118,7 +118,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
         "resourceType": "Task",
         "id": id,
         "meta": { "versionId": "1" },
-        "status": if d(Defect::RepeatRequestApproved) { "accepted" } else { "requested" },
+        "status": if d(OnlDefect::RepeatRequestApproved) { "accepted" } else { "requested" },
         "intent": "proposal",
         "code": { "coding": [{ "system": gpc::TASK_TYPE_SYSTEM, "code": gpc::REPEAT_REQUEST_CODE, "display": "Repeat prescription request" }] },
         "focus": { "reference": format!("MedicationRequest/{med_id}") },
@@ -133,7 +133,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
     if let Some(note) = sent.get("note") {
         task["note"] = note.clone();
     }
-    if !d(Defect::RepeatRequestsNotListed) {
+    if !d(OnlDefect::RepeatRequestsNotListed) {
         crate::reference::locked(&s.repeats.inner).push(task.clone());
     }
     Ok(created(headers, &s.base_path, task))

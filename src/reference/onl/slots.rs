@@ -17,7 +17,7 @@ use time::{Duration, OffsetDateTime, Time};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
+use crate::reference::onl::defects::OnlDefect;
 use crate::reference::outcome::{Fhir, Outcome};
 
 /// Days ahead slots exist for, and the longest window a search may ask for.
@@ -218,8 +218,8 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
             _ => Err(invalid(format!("{name} may be given once"))),
         }
     };
-    let lenient_bounds = d(Defect::FreeSearchAcceptsLooseBounds);
-    let leniency = (lenient_bounds, d(Defect::FreeSearchAcceptsPartialDates));
+    let lenient_bounds = d(OnlDefect::FreeSearchAcceptsLooseBounds);
+    let leniency = (lenient_bounds, d(OnlDefect::FreeSearchAcceptsPartialDates));
     let (start, end) = match (one("start")?, one("end")?) {
         (Some(a), Some(b)) => (bound("start", a, "ge", leniency, false)?, bound("end", b, "le", leniency, true)?),
         _ if lenient_bounds => {
@@ -228,7 +228,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
         }
         _ => return Err(invalid("start (ge) and end (le) are both required")),
     };
-    if !d(Defect::FreeSearchAcceptsAnyWindow) {
+    if !d(OnlDefect::FreeSearchAcceptsAnyWindow) {
         if end <= start {
             return Err(invalid("end must be after start"));
         }
@@ -238,7 +238,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
     }
     match one("status")? {
         Some("free") => {}
-        _ if d(Defect::FreeSearchWithoutStatus) => {}
+        _ if d(OnlDefect::FreeSearchWithoutStatus) => {}
         other => return Err(invalid(format!("status must be free, it is {}", other.unwrap_or("missing")))),
     }
     let mut org_type = None;
@@ -268,7 +268,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
             _ => return Err(invalid(format!("`{k}={v}` is not a parameter of the free slot search"))),
         }
     }
-    if d(Defect::FreeSearchIgnoresInclude) {
+    if d(OnlDefect::FreeSearchIgnoresInclude) {
         include_schedule = false;
         recurse.clear();
     }
@@ -277,15 +277,15 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
     let taken = s.appointments.taken();
     let found: Vec<SlotRow> = rows(today)
         .into_iter()
-        .filter(|r| d(Defect::FreeSearchIgnoresWindow) || (r.start >= start && r.end <= end))
-        .filter(|r| r.free || d(Defect::FreeSearchReturnsBusy))
-        .filter(|r| d(Defect::BookedSlotStillFree) || !taken.contains(&r.id))
+        .filter(|r| d(OnlDefect::FreeSearchIgnoresWindow) || (r.start >= start && r.end <= end))
+        .filter(|r| r.free || d(OnlDefect::FreeSearchReturnsBusy))
+        .filter(|r| d(OnlDefect::BookedSlotStillFree) || !taken.contains(&r.id))
         .filter(|r| match r.schedule.only_for {
             None => true,
-            Some(t) => d(Defect::FreeSearchIgnoresOrganisationType) || org_type.as_deref() == Some(t),
+            Some(t) => d(OnlDefect::FreeSearchIgnoresOrganisationType) || org_type.as_deref() == Some(t),
         })
         .filter(|r| {
-            d(Defect::FreeSearchIgnoresDeliveryChannel) || channel.as_deref().is_none_or(|c| c == r.schedule.channel)
+            d(OnlDefect::FreeSearchIgnoresDeliveryChannel) || channel.as_deref().is_none_or(|c| c == r.schedule.channel)
         })
         .collect();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");

@@ -17,9 +17,9 @@ use crate::client::jwt::decode_segment;
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::clinical::{requesting_ods, requesting_sds};
+use crate::reference::rec::defects::RecDefect;
 use crate::reference::{instant, now};
 
 type Shared = Arc<State>;
@@ -97,15 +97,18 @@ pub async fn record(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
     let status = resp.status().as_u16();
     let d = |x| s.defects.has(x);
     let audit_read = path.ends_with("/AuditEvent") && method == Method::GET;
-    let skip = (d(Defect::AuditSkipsReads) && method == Method::GET && !audit_read)
-        || (d(Defect::AuditSkipsRefused) && status >= 400)
-        || (d(Defect::AuditSkipsAuditReads) && audit_read);
+    let skip = (d(RecDefect::AuditSkipsReads) && method == Method::GET && !audit_read)
+        || (d(RecDefect::AuditSkipsRefused) && status >= 400)
+        || (d(RecDefect::AuditSkipsAuditReads) && audit_read);
     if !skip {
         let spine = resp.extensions().get::<Outcome>().map(|o| o.code.code());
         let at = now();
         s.audit.with(|all| {
-            let seq =
-                if d(Defect::AuditSequenceFromClock) { at.unix_timestamp() as u64 } else { all.all.len() as u64 + 1 };
+            let seq = if d(RecDefect::AuditSequenceFromClock) {
+                at.unix_timestamp() as u64
+            } else {
+                all.all.len() as u64 + 1
+            };
             all.push(Record {
                 seq,
                 recorded: instant(at),
@@ -137,7 +140,7 @@ async fn read_only() -> Outcome {
 }
 
 async fn delete(Extract(s): Extract<Shared>, Path(id): Path<String>) -> Response {
-    if !s.defects.has(Defect::AuditTrailEditable) {
+    if !s.defects.has(RecDefect::AuditTrailEditable) {
         return read_only().await.into_response();
     }
     s.audit.with(|all| all.remove(&id));
@@ -158,7 +161,7 @@ fn event(s: &State, r: &Record) -> Value {
         _ => "C",
     };
     let outcome = match r.status {
-        _ if d(Defect::AuditOutcomeAlwaysSuccess) => "0",
+        _ if d(RecDefect::AuditOutcomeAlwaysSuccess) => "0",
         0..400 => "0",
         400..500 => "4",
         _ => "8",
@@ -168,7 +171,7 @@ fn event(s: &State, r: &Record) -> Value {
         None => r.status.to_string(),
     };
     let mut agents = vec![];
-    if !d(Defect::AuditOmitsRequester) {
+    if !d(RecDefect::AuditOmitsRequester) {
         agents.push(json!({
             "requestor": true,
             "userId": { "system": gpc::SDS_USER_SYSTEM, "value": r.practitioner.clone().unwrap_or_default() }
@@ -179,7 +182,7 @@ fn event(s: &State, r: &Record) -> Value {
         }));
     }
     let mut entity = json!({ "description": format!("{} {}", r.method, r.path) });
-    if !d(Defect::AuditWithoutTraceId) {
+    if !d(RecDefect::AuditWithoutTraceId) {
         entity["identifier"] = json!({ "system": gpc::TRACE_ID_SYSTEM, "value": r.trace });
     }
     json!({

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod clinical;
+pub mod defects;
 pub mod pds;
 pub mod register;
 

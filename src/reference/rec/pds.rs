@@ -7,14 +7,14 @@ use serde_json::{Value, json};
 use crate::gpc::{NHS_NUMBER_SYSTEM, SpineCode};
 use crate::reference::State;
 use crate::reference::consumer::{Action, Reply, call, failed, has, http};
-use crate::reference::defects::Defect;
 use crate::reference::outcome::Outcome;
+use crate::reference::rec::defects::RecDefect;
 
 /// The X-Request-ID a broken practice sends with every trace.
 const STUCK_REQUEST_ID: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
 async fn pds(s: &State, req: reqwest::RequestBuilder) -> Reply {
-    let id = if has(s, Defect::ReusesPdsRequestId) {
+    let id = if has(s, RecDefect::ReusesPdsRequestId) {
         STUCK_REQUEST_ID.to_string()
     } else {
         uuid::Uuid::new_v4().to_string()
@@ -39,7 +39,7 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
         "gender": a.param("gender").unwrap_or_default(),
         "birthDate": a.param("birthDate").unwrap_or_default(),
     });
-    if has(s, Defect::ConsumerSkipsPdsTrace) {
+    if has(s, RecDefect::ConsumerSkipsPdsTrace) {
         let stored = crate::reference::rec::register::enrol(s, a.param("nhsNumber").unwrap_or_default(), &typed)?;
         return Ok(vec![("patient", id_of(&stored))]);
     }
@@ -55,7 +55,7 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
         None => {
             let birth = a.required("birthDate")?;
             let mut query = vec![("family", a.required("family")?.to_string()), ("birthdate", format!("eq{birth}"))];
-            let gender = if has(s, Defect::PdsUnknownParameter) { "sex" } else { "gender" };
+            let gender = if has(s, RecDefect::PdsUnknownParameter) { "sex" } else { "gender" };
             for (k, p) in [("given", "given"), (gender, "gender")] {
                 if let Some(v) = a.param(p).filter(|v| !v.is_empty()) {
                     query.push((k, v.to_string()));
@@ -63,7 +63,7 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
             }
             let reply = pds(s, http().get(a.query("pds/FHIR/R4/Patient", &query)?)).await;
             if !reply.ok() {
-                if has(s, Defect::RegistersWhenPdsFails) {
+                if has(s, RecDefect::RegistersWhenPdsFails) {
                     let stored = crate::reference::rec::register::enrol(s, "", &typed)?;
                     return Ok(vec![("patient", id_of(&stored))]);
                 }
@@ -71,7 +71,7 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
             }
             let answer = reply.json();
             if answer.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
-                if has(s, Defect::RegistersOnTooManyMatches) {
+                if has(s, RecDefect::RegistersOnTooManyMatches) {
                     let stored = crate::reference::rec::register::enrol(s, "", &typed)?;
                     return Ok(vec![("patient", id_of(&stored))]);
                 }
@@ -92,7 +92,7 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
             match &found[..] {
                 [] => return Err(demographics("PDS found no patient with these demographics")),
                 [one] => one.clone(),
-                [first, ..] if has(s, Defect::RegistersAmbiguousTrace) => first.clone(),
+                [first, ..] if has(s, RecDefect::RegistersAmbiguousTrace) => first.clone(),
                 many => {
                     return Err(demographics(format!(
                         "PDS found {} patients with these demographics: the patient must be identified before registering",
@@ -102,17 +102,17 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
             }
         }
     };
-    if record.get("deceasedDateTime").is_some() && !has(s, Defect::RegistersDeceasedTrace) {
+    if record.get("deceasedDateTime").is_some() && !has(s, RecDefect::RegistersDeceasedTrace) {
         return Err(demographics("PDS records this patient as deceased"));
     }
-    let number = if has(s, Defect::KeepsSupersededNhsNumber) {
+    let number = if has(s, RecDefect::KeepsSupersededNhsNumber) {
         a.param("nhsNumber").filter(|n| !n.is_empty()).map(str::to_string)
     } else {
         None
     }
     .or_else(|| crate::gpc::identifier(&record, NHS_NUMBER_SYSTEM).map(str::to_string))
     .ok_or_else(|| demographics("PDS's record carries no NHS number"))?;
-    let patient = if has(s, Defect::KeepsTypedDemographics) && a.param("family").is_some() {
+    let patient = if has(s, RecDefect::KeepsTypedDemographics) && a.param("family").is_some() {
         typed
     } else {
         let name = record.pointer("/name/0").cloned().unwrap_or(Value::Null);
@@ -123,10 +123,10 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
         })
     };
     let restricted = crate::gpc::restricted(&record);
-    if restricted && has(s, Defect::RefusesRestrictedTrace) {
+    if restricted && has(s, RecDefect::RefusesRestrictedTrace) {
         return Err(demographics("PDS restricts this patient"));
     }
-    let restricted = restricted && !has(s, Defect::RegistersRestrictedAsOrdinary);
+    let restricted = restricted && !has(s, RecDefect::RegistersRestrictedAsOrdinary);
     let stored = crate::reference::rec::register::enrol_as(s, &number, &patient, restricted)?;
     Ok(vec![("patient", id_of(&stored)), ("nhsNumber", number)])
 }

@@ -15,8 +15,8 @@ use crate::fixtures::{FixturePack, PdsPatient};
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
 use crate::reference::outcome::{Fhir, Outcome};
+use crate::reference::rec::defects::RecDefect;
 use crate::reference::{instant, now};
 
 pub const REGISTRATION_EXTENSION: &str =
@@ -114,7 +114,7 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
     let text = |ptr: &str| patient.pointer(ptr).and_then(Value::as_str).filter(|v| !v.is_empty());
     let number =
         nhs_number(&patient).ok_or_else(|| invalid("Patient.identifier must carry the NHS number"))?.to_string();
-    if !d(Defect::RegisterAcceptsIncompletePatient) {
+    if !d(RecDefect::RegisterAcceptsIncompletePatient) {
         for (ptr, element) in [
             ("/name/0/family", "Patient.name.family"),
             ("/gender", "Patient.gender"),
@@ -125,7 +125,7 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
             }
         }
     }
-    if !d(Defect::RegisterAcceptsInvalidNhsNumber) {
+    if !d(RecDefect::RegisterAcceptsInvalidNhsNumber) {
         if let Err(e) = crate::nhs::validate(&number) {
             return Err(Outcome::new(
                 SpineCode::InvalidNhsNumber,
@@ -136,7 +136,7 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
             return Err(Outcome::new(SpineCode::InvalidNhsNumber, format!("PDS has retired NHS number {number}")));
         }
     }
-    if !d(Defect::RegisterSkipsPdsTrace) {
+    if !d(RecDefect::RegisterSkipsPdsTrace) {
         let Some(traced) = s.registrations.pds.iter().find(|p| p.nhs_number == number) else {
             return Err(demographics(format!("PDS has no patient with NHS number {number}")));
         };
@@ -180,7 +180,7 @@ pub(in crate::reference) fn enrol_as(
     let held = s.store.by_nhs_number(number).next().is_some();
     let registered = s.registrations.with(|all| all.iter().any(|p| nhs_number(p) == Some(number)));
     // Without an NHS number (an untraced registration) there is nothing to duplicate.
-    if (held || registered) && !number.is_empty() && !d(Defect::RegisterAllowsDuplicates) {
+    if (held || registered) && !number.is_empty() && !d(RecDefect::RegisterAllowsDuplicates) {
         return Err(Outcome::new(
             SpineCode::DuplicateRejected,
             format!("a patient with NHS number {number} is already registered"),
@@ -188,7 +188,7 @@ pub(in crate::reference) fn enrol_as(
     }
     let id = uuid::Uuid::new_v4().to_string();
     let today = &instant(now())[..10];
-    let kind = if d(Defect::RegisterAsRegular) { ("R", "Regular") } else { ("T", "Temporary") };
+    let kind = if d(RecDefect::RegisterAsRegular) { ("R", "Regular") } else { ("T", "Temporary") };
     let org = s.store.organization.get("id").and_then(Value::as_str).unwrap_or_default();
     let mut stored = json!({
         "resourceType": "Patient",

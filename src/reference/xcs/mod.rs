@@ -3,13 +3,15 @@
 //! names the parts of the record it may read; it never writes, and the
 //! audit trail names it as itself.
 
+pub mod defects;
+
 use crate::fixtures::CareSetting;
 use crate::gpc::SpineCode;
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
-use crate::reference::defects::Defect;
 use crate::reference::outcome::Outcome;
 use crate::reference::rec::clinical::requesting_ods;
+use crate::reference::xcs::defects::XcsDefect;
 
 /// The sharing agreement of the care setting `ods` belongs to, if it is one.
 fn agreement<'a>(s: &'a State, ods: Option<&str>) -> Option<&'a CareSetting> {
@@ -26,10 +28,10 @@ pub fn sharing_agreement(s: &State, claims: &Claims, requested: &[&str]) -> Resu
         return Ok(());
     };
     // A patient-scoped token is bounded by what a patient reads instead.
-    if guard::acting_patient(claims).is_some() || d(Defect::CareSettingsReadEverything) {
+    if guard::acting_patient(claims).is_some() || d(XcsDefect::CareSettingsReadEverything) {
         return Ok(());
     }
-    if d(Defect::CareSettingsRefused) {
+    if d(XcsDefect::CareSettingsRefused) {
         return Err(Outcome::new(SpineCode::NoRelationship, "care settings are not served"));
     }
     let beyond: Vec<&str> = requested.iter().copied().filter(|p| !agreement.parts.iter().any(|a| a == p)).collect();
@@ -51,12 +53,12 @@ pub fn sharing_agreement(s: &State, claims: &Claims, requested: &[&str]) -> Resu
 /// relationship with the practice's patients: only under a defect, for a
 /// care setting (its agreement is for reading).
 pub fn writes_as_related(s: &State, ods: Option<&str>) -> bool {
-    s.defects.has(Defect::CareSettingsWrite) && agreement(s, ods).is_some()
+    s.defects.has(XcsDefect::CareSettingsWrite) && agreement(s, ods).is_some()
 }
 
 /// How the audit trail names the requesting organisation `ods`.
 pub fn audited_organization(s: &State, ods: &str) -> String {
-    if agreement(s, Some(ods)).is_some() && s.defects.has(Defect::AuditMisnamesCareSettings) {
+    if agreement(s, Some(ods)).is_some() && s.defects.has(XcsDefect::AuditMisnamesCareSettings) {
         s.ods_code.clone()
     } else {
         ods.to_string()

@@ -15,7 +15,7 @@ use crate::fixtures::PatientFlag;
 use crate::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
+use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::{onl, xcs};
 
@@ -26,7 +26,7 @@ pub fn today() -> String {
 
 pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
     let mut headers = headers;
-    if s.defects.has(Defect::StructuredIgnoresSspTo)
+    if s.defects.has(InfDefect::StructuredIgnoresSspTo)
         && let Ok(asid) = axum::http::HeaderValue::from_str(&s.asid)
     {
         headers.insert("Ssp-To", asid);
@@ -52,15 +52,15 @@ pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: Hea
     let Some(patient) = s.store.by_nhs_number(&q.nhs_number).next() else {
         return not_found().into_response();
     };
-    let refused = (!patient.is_active() && !d(Defect::StructuredServesDeceased))
-        || (!patient.verified() && !d(Defect::StructuredServesUnverified))
-        || (patient.has(PatientFlag::Sensitive) && !d(Defect::StructuredServesSensitive))
-        || (patient.has(PatientFlag::Temporary) && !d(Defect::StructuredServesTemporary));
+    let refused = (!patient.is_active() && !d(InfDefect::StructuredServesDeceased))
+        || (!patient.verified() && !d(InfDefect::StructuredServesUnverified))
+        || (patient.has(PatientFlag::Sensitive) && !d(InfDefect::StructuredServesSensitive))
+        || (patient.has(PatientFlag::Temporary) && !d(InfDefect::StructuredServesTemporary));
     if refused {
         return not_found().into_response();
     }
     if patient.has(PatientFlag::Dissent) {
-        return if d(Defect::DissentAnswersNotFound) {
+        return if d(InfDefect::DissentAnswersNotFound) {
             not_found().into_response()
         } else {
             Outcome::new(SpineCode::NoPatientConsent, "the patient has dissented from sharing their record")

@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 use crate::gpc::{self, SpineCode};
-use crate::reference::defects::{Defect, DefectSet};
+use crate::reference::defects::DefectSet;
+use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::Outcome;
 
 /// An inclusive date range; either end may be open. Dates are `YYYY-MM-DD`,
@@ -203,13 +204,13 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
         };
         let known = name == "patientNHSNumber" || AREAS.iter().any(|(n, _)| *n == name);
         if !known {
-            if d(Defect::StructuredRejectsUnknownParameters) {
+            if d(InfDefect::StructuredRejectsUnknownParameters) {
                 return Err(invalid_parameter(format!("unknown parameter {name}")));
             }
             q.unknown.push(name.to_string());
             continue;
         }
-        if seen.contains(&name) && !d(Defect::DuplicateParametersAccepted) {
+        if seen.contains(&name) && !d(InfDefect::DuplicateParametersAccepted) {
             return Err(invalid_resource(format!("{name} may appear only once")));
         }
         seen.push(name);
@@ -218,7 +219,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
         }
     }
     let Some(nhs) = nhs else {
-        return Err(if d(Defect::StructuredMissingNhsNumber400) {
+        return Err(if d(InfDefect::StructuredMissingNhsNumber400) {
             Outcome::new(SpineCode::BadRequest, "no patient")
         } else {
             invalid_parameter("the patientNHSNumber parameter is required")
@@ -226,7 +227,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
     };
     let system = nhs.pointer("/valueIdentifier/system").and_then(Value::as_str).unwrap_or_default();
     let number = nhs.pointer("/valueIdentifier/value").and_then(Value::as_str).unwrap_or_default();
-    if system != gpc::NHS_NUMBER_SYSTEM && !d(Defect::StructuredAnyIdentifierSystem) {
+    if system != gpc::NHS_NUMBER_SYSTEM && !d(InfDefect::StructuredAnyIdentifierSystem) {
         return Err(Outcome::new(
             SpineCode::InvalidIdentifierSystem,
             format!("patientNHSNumber.valueIdentifier.system must be {}, got `{system}`", gpc::NHS_NUMBER_SYSTEM),
@@ -234,7 +235,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
     }
     if let Err(e) = crate::nhs::validate(number) {
         let check_digit_only = matches!(e, crate::nhs::NhsNumberError::CheckDigit);
-        if !(check_digit_only && d(Defect::StructuredNoModulus11)) {
+        if !(check_digit_only && d(InfDefect::StructuredNoModulus11)) {
             return Err(Outcome::new(
                 SpineCode::InvalidNhsNumber,
                 format!("`{number}` is not a valid NHS number: {e}"),
@@ -255,7 +256,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                 q.unknown.push(format!("{name}.{pname}"));
                 continue;
             }
-            if parts.iter().any(|x| x.name == pname) && !d(Defect::DuplicateParametersAccepted) {
+            if parts.iter().any(|x| x.name == pname) && !d(InfDefect::DuplicateParametersAccepted) {
                 return Err(invalid_resource(format!("{name}.{pname} may appear only once")));
             }
             parts.push(Part { name: pname, param: part });
@@ -265,7 +266,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             "includeAllergies" => {
                 let resolved = match part("includeResolvedAllergies") {
                     Some(x) => x.boolean(name)?,
-                    None if d(Defect::ResolvedAllergiesPartOptional) => false,
+                    None if d(InfDefect::ResolvedAllergiesPartOptional) => false,
                     None => {
                         return Err(invalid_parameter("includeAllergies needs its includeResolvedAllergies part"));
                     }
@@ -277,7 +278,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                 let from = part("medicationSearchFromDate").map(|x| x.date(name)).transpose()?;
                 if let Some(f) = &from
                     && f.as_str() > today
-                    && !d(Defect::MedicationFutureDateAccepted)
+                    && !d(InfDefect::MedicationFutureDateAccepted)
                 {
                     return Err(invalid_parameter(format!(
                         "includeMedication.medicationSearchFromDate {f} is after today ({today})"
@@ -287,7 +288,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             }
             "includeConsultations" => {
                 let period = part("consultationSearchPeriod")
-                    .map(|x| x.period(name, today, d(Defect::SearchPeriodReversedAccepted)))
+                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted)))
                     .transpose()?;
                 let most_recent = match part("includeNumberOfMostRecent") {
                     None => None,
@@ -300,7 +301,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                         }
                     },
                 };
-                if period.is_some() && most_recent.is_some() && !d(Defect::ConsultationFiltersCombined) {
+                if period.is_some() && most_recent.is_some() && !d(InfDefect::ConsultationFiltersCombined) {
                     return Err(invalid_resource(
                         "consultationSearchPeriod and includeNumberOfMostRecent cannot both be given",
                     ));
@@ -312,7 +313,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                     let Some(x) = part(n) else { return Ok(None) };
                     match x.param.get("valueCode").and_then(Value::as_str) {
                         Some(v) if allowed.contains(&v) => Ok(Some(v.to_string())),
-                        Some(_) if n == "filterStatus" && d(Defect::ProblemFilterStatusAnyValue) => Ok(None),
+                        Some(_) if n == "filterStatus" && d(InfDefect::ProblemFilterStatusAnyValue) => Ok(None),
                         other => Err(invalid_parameter(format!(
                             "includeProblems.{n} must be {} or {}, got {}",
                             allowed[0],
@@ -333,19 +334,19 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             }
             "includeUncategorisedData" => {
                 let period = part("uncategorisedDataSearchPeriod")
-                    .map(|x| x.period(name, today, d(Defect::SearchPeriodReversedAccepted)))
+                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted)))
                     .transpose()?;
                 q.uncategorised = Some(period.unwrap_or_default());
             }
             "includeInvestigations" => {
                 let period = part("investigationSearchPeriod")
-                    .map(|x| x.period(name, today, d(Defect::SearchPeriodReversedAccepted)))
+                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted)))
                     .transpose()?;
                 q.investigations = Some(period.unwrap_or_default());
             }
             "includeReferrals" => {
                 let period = part("referralSearchPeriod")
-                    .map(|x| x.period(name, today, d(Defect::SearchPeriodReversedAccepted)))
+                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted)))
                     .transpose()?;
                 q.referrals = Some(period.unwrap_or_default());
             }
@@ -353,7 +354,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                 let date = part("diaryEntriesSearchDate").map(|x| x.date(name)).transpose()?;
                 if let Some(day) = &date
                     && day.as_str() < today
-                    && !d(Defect::DiaryPastDateAccepted)
+                    && !d(InfDefect::DiaryPastDateAccepted)
                 {
                     return Err(invalid_parameter(format!(
                         "includeDiaryEntries.diaryEntriesSearchDate {day} is before today ({today})"
@@ -362,7 +363,9 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                 q.diary = Some(date);
             }
         }
-        if (name == "includeConsultations" || name == "includeProblems") && !d(Defect::ParameterCombinationsUnchecked) {
+        if (name == "includeConsultations" || name == "includeProblems")
+            && !d(InfDefect::ParameterCombinationsUnchecked)
+        {
             check_combinations(name, params)?;
         }
     }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::fixtures::PatientFlag;
 use crate::gpc;
 use crate::reference::State;
-use crate::reference::defects::Defect;
+use crate::reference::inf::defects::InfDefect;
 use crate::reference::inf::structured::params::{Period, Query};
 use crate::reference::store::StoredPatient;
 
@@ -111,7 +111,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn d(&self, x: Defect) -> bool {
+    fn d(&self, x: InfDefect) -> bool {
         self.state.defects.has(x)
     }
 
@@ -149,7 +149,7 @@ impl<'a> Builder<'a> {
         }
         for dep in deps {
             if let Some(x) = self.find(&dep) {
-                if self.d(Defect::MedicationOmitsMedicationResource) && kind(x) == "Medication" {
+                if self.d(InfDefect::MedicationOmitsMedicationResource) && kind(x) == "Medication" {
                     continue;
                 }
                 self.add_item(x);
@@ -159,10 +159,10 @@ impl<'a> Builder<'a> {
 
     fn warnings(&self, excluded_confidential: bool) -> Vec<Warning> {
         let mut w = Vec::new();
-        if excluded_confidential && !self.d(Defect::ConfidentialWarningMissing) {
+        if excluded_confidential && !self.d(InfDefect::ConfidentialWarningMissing) {
             w.push(Warning::Confidential);
         }
-        if self.patient.has(PatientFlag::InTransit) && !self.d(Defect::DataInTransitWarningMissing) {
+        if self.patient.has(PatientFlag::InTransit) && !self.d(InfDefect::DataInTransitWarningMissing) {
             w.push(Warning::InTransit);
         }
         w
@@ -186,7 +186,7 @@ impl<'a> Builder<'a> {
             "entry": items.iter().map(|r| json!({ "item": { "reference": r } })).collect::<Vec<_>>(),
         });
         let mut notes: Vec<String> = Vec::new();
-        if items.is_empty() && !self.d(Defect::EmptyListWithoutReason) {
+        if items.is_empty() && !self.d(InfDefect::EmptyListWithoutReason) {
             list["emptyReason"] = json!({ "coding": [{
                 "system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1",
                 "code": "no-content-recorded",
@@ -242,16 +242,16 @@ impl<'a> Builder<'a> {
     fn allergies(&mut self, include_resolved: bool) {
         let all: Vec<&Value> = self.of_kind("AllergyIntolerance").collect();
         let status = |r: &Value| r.get("clinicalStatus").and_then(Value::as_str).unwrap_or("active").to_string();
-        let leak = self.d(Defect::ConfidentialItemsLeaked);
+        let leak = self.d(InfDefect::ConfidentialItemsLeaked);
         let shown = |r: &&Value| leak || !confidential(r);
         let active: Vec<&Value> = all
             .iter()
             .copied()
-            .filter(|r| status(r) == "active" || self.d(Defect::AllergiesListIncludesResolved))
+            .filter(|r| status(r) == "active" || self.d(InfDefect::AllergiesListIncludesResolved))
             .collect();
         let hidden_active = active.iter().any(|r| !shown(r));
         self.primary(ALLERGIES, active.into_iter().filter(shown).collect(), hidden_active);
-        if include_resolved || self.d(Defect::EndedAllergiesIgnoreFlag) {
+        if include_resolved || self.d(InfDefect::EndedAllergiesIgnoreFlag) {
             // Ended allergies are contained in their List (GP Connect).
             let resolved: Vec<&Value> = all.iter().copied().filter(|r| status(r) == "resolved").collect();
             let hidden = resolved.iter().any(|r| !shown(r));
@@ -267,8 +267,8 @@ impl<'a> Builder<'a> {
     }
 
     fn medications(&mut self, issues: bool, from: Option<&str>) {
-        let leak = self.d(Defect::ConfidentialItemsLeaked);
-        let from = if self.d(Defect::MedicationSearchDateIgnored) { None } else { from };
+        let leak = self.d(InfDefect::ConfidentialItemsLeaked);
+        let from = if self.d(InfDefect::MedicationSearchDateIgnored) { None } else { from };
         let statements: Vec<&Value> = self
             .of_kind("MedicationStatement")
             .filter(|s| {
@@ -279,7 +279,7 @@ impl<'a> Builder<'a> {
             .collect();
         let hidden = statements.iter().any(|r| confidential(r)) && !leak;
         let chosen: Vec<&Value> = statements.into_iter().filter(|r| leak || !confidential(r)).collect();
-        if issues || self.d(Defect::PrescriptionIssuesAlwaysIncluded) {
+        if issues || self.d(InfDefect::PrescriptionIssuesAlwaysIncluded) {
             let plans: Vec<String> = chosen
                 .iter()
                 .filter_map(|s| s.pointer("/basedOn/0/reference").and_then(Value::as_str).map(str::to_string))
@@ -301,7 +301,7 @@ impl<'a> Builder<'a> {
     }
 
     fn problems(&mut self, status: Option<&str>, significance: Option<&str>) {
-        let status = if self.d(Defect::ProblemFilterStatusIgnored) { None } else { status };
+        let status = if self.d(InfDefect::ProblemFilterStatusIgnored) { None } else { status };
         fn sig(r: &Value) -> Option<&str> {
             r.get("extension").and_then(Value::as_array).into_iter().flatten().find_map(|e| {
                 (e.get("url").and_then(Value::as_str) == Some(SIGNIFICANCE))
@@ -317,7 +317,7 @@ impl<'a> Builder<'a> {
             .collect();
         let chosen_refs: Vec<String> = chosen.iter().map(|r| reference(r)).collect();
         for p in &chosen {
-            if self.d(Defect::ProblemLinkedItemsOmitted) {
+            if self.d(InfDefect::ProblemLinkedItemsOmitted) {
                 continue;
             }
             for linked in related(p, RELATED_CONTENT) {
@@ -368,7 +368,7 @@ impl<'a> Builder<'a> {
     }
 
     fn immunisations(&mut self, not_given: bool) {
-        let not_given = not_given || self.d(Defect::ImmunisationsNotGivenAlways);
+        let not_given = not_given || self.d(InfDefect::ImmunisationsNotGivenAlways);
         let chosen: Vec<&Value> = self
             .of_kind("Immunization")
             .filter(|r| not_given || !r.get("notGiven").and_then(Value::as_bool).unwrap_or(false))
@@ -378,19 +378,19 @@ impl<'a> Builder<'a> {
 
     fn consultations(&mut self, period: Option<&Period>, most_recent: Option<usize>) {
         let start = |r: &Value| r.pointer("/period/start").and_then(Value::as_str).unwrap_or_default().to_string();
-        let period = if self.d(Defect::ConsultationPeriodIgnored) { None } else { period };
+        let period = if self.d(InfDefect::ConsultationPeriodIgnored) { None } else { period };
         let mut encounters: Vec<&Value> =
             self.of_kind("Encounter").filter(|e| period.is_none_or(|p| p.contains(&start(e)))).collect();
         encounters.sort_by_key(|e| std::cmp::Reverse(start(e)));
         if let Some(n) = most_recent
-            && !self.d(Defect::MostRecentIgnored)
+            && !self.d(InfDefect::MostRecentIgnored)
         {
             encounters.truncate(n);
         }
         let refs: Vec<String> = encounters.iter().map(|e| reference(e)).collect();
         for e in &encounters {
             self.add(e);
-            if !self.d(Defect::ConsultationStructureMissing) {
+            if !self.d(InfDefect::ConsultationStructureMissing) {
                 self.consultation_structure(e);
             }
         }
@@ -505,7 +505,7 @@ impl<'a> Builder<'a> {
                 _ => continue,
             };
             if let Some(item) = items.iter().find(|i| i.id == id) {
-                if usual_gp == Some(r.as_str()) && self.d(Defect::StructuredOmitsUsualGp) {
+                if usual_gp == Some(r.as_str()) && self.d(InfDefect::StructuredOmitsUsualGp) {
                     continue;
                 }
                 let resource = item.resource.clone();
@@ -569,15 +569,15 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
         b.consultations(c.period.as_ref(), c.most_recent);
     }
     if let Some(p) = &q.uncategorised {
-        let p = if state.defects.has(Defect::UncategorisedPeriodIgnored) { Period::default() } else { p.clone() };
+        let p = if state.defects.has(InfDefect::UncategorisedPeriodIgnored) { Period::default() } else { p.clone() };
         b.dated(UNCATEGORISED, "Observation", "effectiveDateTime", &p, true);
     }
     if let Some(p) = &q.investigations {
-        let p = if state.defects.has(Defect::InvestigationPeriodIgnored) { Period::default() } else { p.clone() };
+        let p = if state.defects.has(InfDefect::InvestigationPeriodIgnored) { Period::default() } else { p.clone() };
         b.dated(INVESTIGATIONS, "DiagnosticReport", "issued", &p, false);
     }
     if let Some(p) = &q.referrals {
-        let p = if state.defects.has(Defect::ReferralPeriodIgnored) { Period::default() } else { p.clone() };
+        let p = if state.defects.has(InfDefect::ReferralPeriodIgnored) { Period::default() } else { p.clone() };
         b.dated(REFERRALS, "ReferralRequest", "authoredOn", &p, false);
     }
     if let Some(until) = &q.diary {
@@ -591,7 +591,7 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
     if !q.unknown.is_empty() {
         entries.push(warnings(&q.unknown));
     }
-    let bundle_id = if state.defects.has(Defect::StructuredBundleIdNotTraceId) {
+    let bundle_id = if state.defects.has(InfDefect::StructuredBundleIdNotTraceId) {
         uuid::Uuid::new_v4().to_string()
     } else {
         trace_id.to_string()

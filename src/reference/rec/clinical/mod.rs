@@ -20,8 +20,8 @@ use crate::entries::{self, Shape};
 use crate::gpc::{self, EntryType, Interaction, SpineCode};
 use crate::reference::acc::guard::{self, Claims};
 use crate::reference::acc::methods::Methods;
-use crate::reference::defects::Defect;
 use crate::reference::outcome::{Fhir, Outcome};
+use crate::reference::rec::defects::RecDefect;
 use crate::reference::{State, instant, now};
 
 type Shared = Arc<State>;
@@ -111,7 +111,7 @@ async fn not_here() -> Outcome {
 /// patients' records here (403 NO_RELATIONSHIP otherwise).
 fn admit(s: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Claims, Outcome> {
     let claims = guard::check(s, headers, interaction)?;
-    if claims.is_empty() || s.defects.has(Defect::IgnoresRelationship) {
+    if claims.is_empty() || s.defects.has(RecDefect::IgnoresRelationship) {
         return Ok(claims);
     }
     let ods = requesting_ods(&claims);
@@ -150,7 +150,7 @@ pub(in crate::reference) fn requesting_sds(c: &Claims) -> Option<&str> {
 
 /// Whether the token's scope reaches restricted (`conf/R`) data.
 fn sees_restricted(s: &State, c: &Claims) -> bool {
-    s.defects.has(Defect::RestrictedEntriesShown)
+    s.defects.has(RecDefect::RestrictedEntriesShown)
         || c.get("requested_scope").and_then(Value::as_str).is_some_and(|v| v.split_whitespace().any(|t| t == "conf/R"))
 }
 
@@ -173,7 +173,7 @@ fn stamp(
     at: OffsetDateTime,
 ) -> Value {
     let d = |x| s.defects.has(x);
-    let recorder = if d(Defect::ProvenanceFromAuthor) {
+    let recorder = if d(RecDefect::ProvenanceFromAuthor) {
         r.pointer(shape.author)
             .and_then(Value::as_str)
             .and_then(|a| a.strip_prefix("Practitioner/"))
@@ -182,16 +182,16 @@ fn stamp(
     } else {
         requesting_sds(claims).map(str::to_string)
     };
-    let recorded = if d(Defect::ProvenanceDateOnly) { instant(at)[..10].to_string() } else { instant(at) };
+    let recorded = if d(RecDefect::ProvenanceDateOnly) { instant(at)[..10].to_string() } else { instant(at) };
     let mut parts = vec![
         json!({ "url": "recorder", "valueIdentifier": { "system": gpc::SDS_USER_SYSTEM, "value": recorder.unwrap_or_default() } }),
         json!({ "url": "recorded", "valueDateTime": recorded }),
     ];
-    if !d(Defect::ProvenanceOmitsOrganization) {
+    if !d(RecDefect::ProvenanceOmitsOrganization) {
         let ods = requesting_ods(claims).unwrap_or_default();
         parts.push(json!({ "url": "organization", "valueIdentifier": { "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods } }));
     }
-    if d(Defect::StoresDateOnly)
+    if d(RecDefect::StoresDateOnly)
         && let Some(when) = r.pointer(shape.when).and_then(Value::as_str).and_then(|w| w.get(..10)).map(str::to_string)
     {
         entries::set_pointer(&mut r, shape.when, json!(when));
@@ -258,7 +258,7 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
         let duplicate =
             wanted.iter().find_map(|(sys, v)| index.get(&(ty, sys.clone(), v.clone())).map(|dup| (sys, dup)));
         if let Some((sys, dup)) = duplicate
-            && !s.defects.has(Defect::AcceptsDuplicates)
+            && !s.defects.has(RecDefect::AcceptsDuplicates)
         {
             let what = if sys == DEVICE_READING {
                 "is this reading: the same device, code and time"
@@ -277,12 +277,12 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
         .get("Prefer")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(';').any(|p| p.trim() == "return=minimal"))
-        && !s.defects.has(Defect::CreateIgnoresPreferMinimal);
+        && !s.defects.has(RecDefect::CreateIgnoresPreferMinimal);
     let mut resp = Fhir { status: StatusCode::CREATED, body: stored, etag: Some(etag(1)) }.into_response();
     if minimal {
         resp = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)], etag_header(1)).into_response();
     }
-    if !s.defects.has(Defect::CreateWithoutLocation)
+    if !s.defects.has(RecDefect::CreateWithoutLocation)
         && let Ok(v) = HeaderValue::from_str(&location(s, headers, ty, &id, 1))
     {
         resp.headers_mut().insert(header::LOCATION, v);
@@ -409,9 +409,9 @@ async fn update_entry(
     }
     let at = now();
     validate::entry(s, &shape, &r, at)?;
-    let lenient_match = d(Defect::IgnoresIfMatch);
+    let lenient_match = d(RecDefect::IgnoresIfMatch);
     let wanted = match if_match(headers) {
-        None if lenient_match || d(Defect::UpdateWithoutIfMatchAccepted) => None,
+        None if lenient_match || d(RecDefect::UpdateWithoutIfMatchAccepted) => None,
         None => return Err(Outcome::new(SpineCode::BadRequest, "an update needs If-Match with the version it amends")),
         Some(Err(())) => {
             return Err(Outcome::new(SpineCode::BadRequest, "If-Match must be an ETag such as W/\"1\""));
@@ -420,7 +420,7 @@ async fn update_entry(
     };
     let current = visible(s, &claims, ty, id)?;
     let same_patient = current.current().pointer(shape.patient) == r.pointer(shape.patient);
-    if !same_patient && !d(Defect::UpdateMovesEntry) {
+    if !same_patient && !d(RecDefect::UpdateMovesEntry) {
         return Err(Outcome::new(
             SpineCode::InvalidResource,
             format!("{} cannot change: an entry stays in the record it was made in", shape.element(shape.patient)),
@@ -435,7 +435,7 @@ async fn update_entry(
             _ => Ok(()),
         }
     };
-    if d(Defect::UpdateRace) {
+    if d(RecDefect::UpdateRace) {
         // Checks, lets go of the lock, then writes: the lost-update race a
         // conformant candidate closes by checking and writing atomically.
         check(&current)?;
@@ -446,15 +446,15 @@ async fn update_entry(
             .get_mut(id)
             .filter(|e| e.ty == ty)
             .ok_or_else(|| Outcome::new(SpineCode::NoRecordFound, format!("no {} with id {id}", ty.name())))?;
-        if !d(Defect::UpdateRace) {
+        if !d(RecDefect::UpdateRace) {
             check(e)?;
         }
         let version = e.version() + 1;
         let stored = stamp(s, &shape, r, id, version, &claims, at);
-        if d(Defect::HistoryOverwritten) {
+        if d(RecDefect::HistoryOverwritten) {
             e.versions = vec![Value::Null; version - 1];
             e.versions.push(stored.clone());
-        } else if !d(Defect::UpdateNotStored) {
+        } else if !d(RecDefect::UpdateNotStored) {
             e.versions.push(stored.clone());
         }
         Ok::<_, Outcome>((stored, version))
@@ -468,7 +468,7 @@ async fn update_entry(
 }
 
 async fn delete(Extract(s): Extract<Shared>, Path(id): Path<String>, ty: EntryType) -> Response {
-    if s.defects.has(Defect::DeleteRemoves) {
+    if s.defects.has(RecDefect::DeleteRemoves) {
         s.entries.with(|all| all.retain(|_, e| !(e.ty == ty && e.id == id)));
         return Fhir::ok(json!({
             "resourceType": "OperationOutcome",

@@ -14,9 +14,9 @@ use time::{Date, Month, OffsetDateTime};
 use crate::entries::Shape;
 use crate::gpc::{self, EntryType, Interaction, SpineCode};
 use crate::reference::State;
-use crate::reference::defects::Defect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::clinical::{Entry, admit, sees_restricted};
+use crate::reference::rec::defects::RecDefect;
 
 const DEFAULT_COUNT: usize = 50;
 const MAX_COUNT: usize = 100;
@@ -122,7 +122,7 @@ struct Query_ {
 }
 
 fn parse(s: &State, shape: &Shape, params: &[(String, String)]) -> Result<Query_, Outcome> {
-    let lenient = s.defects.has(Defect::SearchAcceptsInvalidParameters);
+    let lenient = s.defects.has(RecDefect::SearchAcceptsInvalidParameters);
     let mut q = Query_ {
         patient: String::new(),
         identifiers: vec![],
@@ -146,7 +146,7 @@ fn parse(s: &State, shape: &Shape, params: &[(String, String)]) -> Result<Query_
             "code" => q.codes.extend(v.split(',').map(str::to_string)),
             "_count" => q.count = number(k, v, 1)?.min(MAX_COUNT),
             "_offset" => q.offset = number(k, v, 0)?,
-            "_include" if v == shape.include => q.include = !s.defects.has(Defect::SearchIgnoresInclude),
+            "_include" if v == shape.include => q.include = !s.defects.has(RecDefect::SearchIgnoresInclude),
             "_include" => return Err(invalid(format!("_include `{v}` is not supported (only {})", shape.include))),
             k if k == shape.date_param => match DateFilter::parse(v) {
                 Ok(f) => q.dates.push(f),
@@ -173,15 +173,15 @@ fn matches(s: &State, shape: &Shape, q: &Query_, e: &Entry) -> bool {
     let d = |x| s.defects.has(x);
     let r = e.current();
     let patient = r.pointer(shape.patient).and_then(Value::as_str).and_then(|p| p.strip_prefix("Patient/"));
-    if patient != Some(q.patient.as_str()) && !d(Defect::SearchIgnoresPatient) {
+    if patient != Some(q.patient.as_str()) && !d(RecDefect::SearchIgnoresPatient) {
         return false;
     }
-    if shape.is_entered_in_error(r) && !d(Defect::EnteredInErrorSearchable) {
+    if shape.is_entered_in_error(r) && !d(RecDefect::EnteredInErrorSearchable) {
         return false;
     }
     let ids = crate::entries::identifiers(r);
     if !q.identifiers.is_empty()
-        && !d(Defect::SearchIgnoresIdentifier)
+        && !d(RecDefect::SearchIgnoresIdentifier)
         && !q.identifiers.iter().any(|t| ids.iter().any(|(sys, v)| token_matches(t, Some(sys), Some(v))))
     {
         return false;
@@ -193,18 +193,18 @@ fn matches(s: &State, shape: &Shape, q: &Query_, e: &Entry) -> bool {
             .iter()
             .any(|c| token_matches(t, c.get("system").and_then(Value::as_str), c.get("code").and_then(Value::as_str)))
     };
-    if !q.codes.is_empty() && !d(Defect::SearchIgnoresCode) && !q.codes.iter().any(|t| coded(t)) {
+    if !q.codes.is_empty() && !d(RecDefect::SearchIgnoresCode) && !q.codes.iter().any(|t| coded(t)) {
         return false;
     }
     if !q.dates.is_empty() {
-        let as_eq = d(Defect::SearchDatePrefixesAsEq);
+        let as_eq = d(RecDefect::SearchDatePrefixesAsEq);
         match when(shape, r) {
             Some(t) if q.dates.iter().all(|f| f.matches(t, as_eq)) => {}
             _ => return false,
         }
     }
     let status = r.pointer(shape.status).and_then(Value::as_str).unwrap_or_default();
-    if !q.statuses.is_empty() && !d(Defect::SearchIgnoresStatus) && !q.statuses.iter().any(|v| v == status) {
+    if !q.statuses.is_empty() && !d(RecDefect::SearchIgnoresStatus) && !q.statuses.iter().any(|v| v == status) {
         return false;
     }
     true
@@ -235,7 +235,7 @@ pub async fn search(
     // Most recent first; the id breaks ties so pages are stable.
     found.sort_by(|a, b| when(&shape, b.current()).cmp(&when(&shape, a.current())).then_with(|| a.id.cmp(&b.id)));
     let total = found.len();
-    let count = if s.defects.has(Defect::PagingIgnoresCount) { total.max(1) } else { q.count };
+    let count = if s.defects.has(RecDefect::PagingIgnoresCount) { total.max(1) } else { q.count };
     let page: Vec<&Entry> = found.iter().skip(q.offset).take(count).collect();
 
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
@@ -273,7 +273,7 @@ pub async fn search(
     };
     let mut links = vec![json!({ "relation": "self", "url": link(q.offset) })];
     if q.offset + page.len() < total {
-        let next = if s.defects.has(Defect::NextLinkRepeatsPage) { q.offset } else { q.offset + page.len() };
+        let next = if s.defects.has(RecDefect::NextLinkRepeatsPage) { q.offset } else { q.offset + page.len() };
         links.push(json!({ "relation": "next", "url": link(next) }));
     }
     Fhir::ok(json!({

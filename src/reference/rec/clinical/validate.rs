@@ -8,8 +8,8 @@ use time::format_description::well_known::Rfc3339;
 use crate::entries::Shape;
 use crate::gpc::{self, EntryType, SpineCode};
 use crate::reference::State;
-use crate::reference::defects::Defect;
 use crate::reference::outcome::Outcome;
+use crate::reference::rec::defects::RecDefect;
 use crate::terminology::{self, SctIdError};
 
 fn invalid(msg: impl Into<String>) -> Outcome {
@@ -20,13 +20,13 @@ fn invalid(msg: impl Into<String>) -> Outcome {
 pub fn entry(s: &State, shape: &Shape, r: &Value, now: OffsetDateTime) -> Result<(), Outcome> {
     let d = |x| s.defects.has(x);
     let name = |p: &str| {
-        if d(Defect::InvalidResourceUnnamed) { "the resource".to_string() } else { shape.element(p) }
+        if d(RecDefect::InvalidResourceUnnamed) { "the resource".to_string() } else { shape.element(p) }
     };
     let ty = shape.ty.name();
     match r.get("resourceType").and_then(Value::as_str) {
         Some(t) if t == ty => {}
         // Judges the body by its own type and files it under the endpoint's.
-        Some(t) if d(Defect::AcceptsWrongResourceType) && EntryType::from_name(t).is_some() => {
+        Some(t) if d(RecDefect::AcceptsWrongResourceType) && EntryType::from_name(t).is_some() => {
             let own = Shape::of(EntryType::from_name(t).unwrap_or(shape.ty));
             return entry(s, &own, r, now);
         }
@@ -41,7 +41,7 @@ pub fn entry(s: &State, shape: &Shape, r: &Value, now: OffsetDateTime) -> Result
     for (pointer, what) in
         [(shape.patient, "the patient"), (shape.author, "the author"), (shape.when, "when it happened")]
     {
-        if pointer == shape.author && d(Defect::AcceptsMissingAuthor) {
+        if pointer == shape.author && d(RecDefect::AcceptsMissingAuthor) {
             continue;
         }
         if text(pointer).is_none() {
@@ -66,7 +66,7 @@ pub fn entry(s: &State, shape: &Shape, r: &Value, now: OffsetDateTime) -> Result
 }
 
 fn references(s: &State, shape: &Shape, r: &Value, name: &dyn Fn(&str) -> String) -> Result<(), Outcome> {
-    if s.defects.has(Defect::AcceptsUnknownReferences) {
+    if s.defects.has(RecDefect::AcceptsUnknownReferences) {
         return Ok(());
     }
     let reference = |p: &str| r.pointer(p).and_then(Value::as_str).unwrap_or_default();
@@ -106,7 +106,7 @@ fn when(
     let v = r.pointer(shape.when).and_then(Value::as_str).unwrap_or_default();
     let at = match OffsetDateTime::parse(v, &Rfc3339) {
         Ok(t) => t,
-        Err(_) if s.defects.has(Defect::AcceptsImpreciseTime) => return Ok(()),
+        Err(_) if s.defects.has(RecDefect::AcceptsImpreciseTime) => return Ok(()),
         Err(_) => {
             return Err(invalid(format!(
                 "{} `{v}` must be a date and time to the second with a time zone (e.g. 2001-06-01T10:30:17+01:00)",
@@ -114,7 +114,7 @@ fn when(
             )));
         }
     };
-    if at > now + time::Duration::minutes(1) && !s.defects.has(Defect::AcceptsFutureTime) {
+    if at > now + time::Duration::minutes(1) && !s.defects.has(RecDefect::AcceptsFutureTime) {
         return Err(invalid(format!("{} `{v}` is in the future", name(shape.when))));
     }
     Ok(())
@@ -129,14 +129,14 @@ fn code(s: &State, shape: &Shape, r: &Value, name: &dyn Fn(&str) -> String) -> R
         .filter_map(|c| c.get("code").and_then(Value::as_str))
         .collect();
     let Some(code) = snomed.first() else {
-        if s.defects.has(Defect::AcceptsAnyCodeSystem) && !codings.is_empty() {
+        if s.defects.has(RecDefect::AcceptsAnyCodeSystem) && !codings.is_empty() {
             return Ok(());
         }
         return Err(invalid(format!("{} needs a SNOMED CT coding (system {})", name(shape.code), gpc::SNOMED_SYSTEM)));
     };
     match terminology::check_concept_id(code) {
         Ok(()) => Ok(()),
-        Err(SctIdError::CheckDigit) if s.defects.has(Defect::SnomedCheckDigitIgnored) => Ok(()),
+        Err(SctIdError::CheckDigit) if s.defects.has(RecDefect::SnomedCheckDigitIgnored) => Ok(()),
         Err(e) => Err(invalid(format!("{} `{code}` is not a SNOMED CT concept id: {e}", name(shape.code)))),
     }
 }
@@ -150,7 +150,7 @@ fn quantity(s: &State, r: &Value) -> Result<(), Outcome> {
         return Err(invalid(format!("{el}.value must be a number")));
     }
     let unit = q.get("code").and_then(Value::as_str).unwrap_or_default();
-    if !s.defects.has(Defect::AcceptsInvalidUcum) {
+    if !s.defects.has(RecDefect::AcceptsInvalidUcum) {
         if q.get("system").and_then(Value::as_str) != Some(gpc::UCUM_SYSTEM) {
             return Err(invalid(format!("{el}.system must be {} (UCUM)", gpc::UCUM_SYSTEM)));
         }
@@ -160,7 +160,7 @@ fn quantity(s: &State, r: &Value) -> Result<(), Outcome> {
     }
     let code = r.pointer("/code/coding/0/code").and_then(Value::as_str).unwrap_or_default();
     if let Some(expected) = terminology::expected_unit(code)
-        && !s.defects.has(Defect::AcceptsUnitMismatch)
+        && !s.defects.has(RecDefect::AcceptsUnitMismatch)
         && terminology::check_ucum(unit).is_ok()
         && !terminology::same_dimension(unit, expected)
     {
