@@ -105,6 +105,9 @@ fn has_identifier(r: &serde_json::Value, wanted: Option<&str>) -> bool {
     }
 }
 
+/// What every handler is given.
+type Shared = Arc<State>;
+
 /// What every handler can see.
 #[derive(Debug)]
 pub struct State {

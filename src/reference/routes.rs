@@ -1,8 +1,6 @@
 //! The reference candidate's router: each area's endpoints under the
 //! practice's three service roots, and the layers every request passes.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::{Request, State as Extract};
 use axum::http::Uri;
@@ -12,10 +10,8 @@ use axum::response::Response;
 use crate::gpc::SpineCode;
 use crate::reference::acc::methods::Methods;
 use crate::reference::outcome::Outcome;
-use crate::reference::{Latency, State};
+use crate::reference::{Latency, Shared};
 use crate::reference::{acc, arr, com, consumer, dev, dsp, eps, fin, inf, knw, onl, rec};
-
-type Shared = Arc<State>;
 
 /// An area's endpoints under each service root: the API's, Access Record
 /// Structured's and Access Document's.

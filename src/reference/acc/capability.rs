@@ -1,19 +1,15 @@
 //! The reference candidate's CapabilityStatements, one per service root.
 
-use std::sync::Arc;
-
 use axum::extract::State as Extract;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::gpc::{self, Interaction};
-use crate::reference::State;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::acc::guard;
 use crate::reference::outcome::Fhir;
-
-type Shared = Arc<State>;
+use crate::reference::{Shared, State};
 
 pub async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
     if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata) {

@@ -2,17 +2,13 @@
 //! GET, an operation POST, and any other method is refused with 400 — unless
 //! the `accepts-any-method` defect serves them all alike.
 
-use std::sync::Arc;
-
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, any, get, post};
 
 use crate::gpc::SpineCode;
-use crate::reference::State;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
-
-type Shared = Arc<State>;
+use crate::reference::{Shared, State};
 
 /// The method rule the running reference applies to every endpoint.
 #[derive(Debug, Clone, Copy)]

@@ -2,8 +2,6 @@
 //! profile's headers, an OperationOutcome for anything that is not FHIR,
 //! and (before routing) the path as the router knows it.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::extract::{Request, State as Extract};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
@@ -11,11 +9,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::gpc::{self, SpineCode};
-use crate::reference::State;
+use crate::reference::Shared;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
-
-type Shared = Arc<State>;
 
 /// Gives every response the profile's headers, turns anything that is not
 /// FHIR (axum's own rejections) into an OperationOutcome, and applies the

@@ -3,8 +3,6 @@
 
 pub mod defects;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State as Extract};
@@ -13,15 +11,13 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::gpc::{self, Interaction, SpineCode};
-use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::Methods;
 use crate::reference::arr::defects::ArrDefect;
 use crate::reference::onl::appointments::{etag, invalid, next_version, not_found, patient_of, start_of, status_of};
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::routes::Roots;
-
-type Shared = Arc<State>;
+use crate::reference::{Shared, State};
 
 pub fn routes(m: Methods) -> Roots {
     Roots::api(

@@ -3,8 +3,6 @@
 //! filing what it retrieved itself. Filed documents are then listed and
 //! served by Access Document (INF).
 
-use std::sync::Arc;
-
 use axum::extract::State as Extract;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -12,12 +10,10 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::gpc::{self, Interaction, SpineCode};
-use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::com::defects::ComDefect;
 use crate::reference::outcome::{Outcome, created, reference_id, resource_of};
-
-type Shared = Arc<State>;
+use crate::reference::{Shared, State};
 
 /// The largest document the API files (profile §36): larger ones go by
 /// another route (e.g. GP2GP's large-message handling).

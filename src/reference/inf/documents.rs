@@ -2,8 +2,6 @@
 //! their DocumentReferences (with the resources GP Connect makes consumers
 //! `_include`), and retrieving a document as a Binary.
 
-use std::sync::Arc;
-
 use axum::extract::{Path, Query, State as Extract};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
@@ -12,13 +10,11 @@ use serde_json::{Value, json};
 
 use crate::fixtures::PatientFlag;
 use crate::gpc::{self, Interaction, SpineCode};
-use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::store::StoredPatient;
-
-type Shared = Arc<State>;
+use crate::reference::{Shared, State};
 
 /// The `_include`s a DocumentReference search must carry.
 pub const MANDATORY_INCLUDES: [&str; 4] = [

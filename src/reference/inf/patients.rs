@@ -1,8 +1,6 @@
 //! Patient search and read (GP Connect Foundations), and Access Document's
 //! Find a patient, which applies the same search rules on its own root.
 
-use std::sync::Arc;
-
 use axum::extract::{Path, Query, State as Extract};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -10,13 +8,11 @@ use serde_json::Value;
 
 use crate::gpc::{self, Interaction, SpineCode};
 use crate::nhs::{self, NhsNumberError};
-use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::inf::directory;
 use crate::reference::outcome::{Fhir, Outcome};
-
-type Shared = Arc<State>;
+use crate::reference::{Shared, State};
 
 pub async fn search(
     Extract(s): Extract<Shared>,

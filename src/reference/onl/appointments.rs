@@ -5,7 +5,7 @@
 //! patient-scoped token reaches only that patient's appointments.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
@@ -16,12 +16,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::gpc::{self, Interaction, SpineCode};
-use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
 use crate::reference::onl::defects::OnlDefect;
 use crate::reference::outcome::{Fhir, Outcome};
-
-type Shared = Arc<State>;
+use crate::reference::{Shared, State};
 
 #[derive(Debug, Default)]
 struct Book {

@@ -3,7 +3,7 @@
 //! for whom, the interaction and the outcome. An auditor reads it as
 //! AuditEvents (search by trace id, auditor scope); nothing alters it.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use axum::Router;
 use axum::extract::{Path, Query, Request, State as Extract};
@@ -15,14 +15,12 @@ use serde_json::{Value, json};
 
 use crate::client::jwt::decode_segment;
 use crate::gpc::{self, Interaction, SpineCode};
-use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::clinical::{requesting_ods, requesting_sds};
 use crate::reference::rec::defects::RecDefect;
+use crate::reference::{Shared, State};
 use crate::reference::{instant, now};
-
-type Shared = Arc<State>;
 
 #[derive(Debug, Clone)]
 struct Record {

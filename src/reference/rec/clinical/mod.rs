@@ -5,7 +5,7 @@
 mod search;
 mod validate;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -22,9 +22,7 @@ use crate::reference::acc::guard::{self, Claims};
 use crate::reference::acc::methods::Methods;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::defects::RecDefect;
-use crate::reference::{State, instant, now};
-
-type Shared = Arc<State>;
+use crate::reference::{Shared, State, instant, now};
 
 /// One entry and every version of it, oldest first.
 #[derive(Debug, Clone)]
