@@ -130,7 +130,7 @@ pub struct State {
     pub appointments: onl::appointments::Appointments,
     pub repeats: onl::repeats::Repeats,
     /// Prescriptions issued through the API, and the test data's (EPS).
-    pub prescriptions: eps::prescribing::Prescriptions,
+    pub prescriptions: eps::book::Prescriptions,
     pub dispenses: dsp::Dispenses,
     /// Finance claims (FIN).
     pub claims: fin::Claims,
@@ -219,7 +219,7 @@ pub async fn start_serving(
     let addr = listener.local_addr()?;
     let store = store::Store::from_fixtures(fixtures);
     let appointments = onl::appointments::Appointments::seeded(&store, crate::clock::today());
-    let prescriptions = eps::prescribing::Prescriptions::seeded(&store, crate::clock::today(), &fixtures.ods_code);
+    let prescriptions = eps::book::Prescriptions::seeded(&store, crate::clock::today(), &fixtures.ods_code);
     let state = Arc::new(State {
         asid: fixtures.asid.clone(),
         base_path: base_path(&fixtures.ods_code),

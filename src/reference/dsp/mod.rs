@@ -19,7 +19,8 @@ use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, wrong_method};
 use crate::reference::dsp::defects::DspDefect;
-use crate::reference::eps::prescribing::{Kind, invalid};
+use crate::reference::eps::book::Kind;
+use crate::reference::eps::prescribing::invalid;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::routes::Roots;
 

@@ -1,6 +1,7 @@
 //! EPS: electronic prescribing — issuing, reading, searching and
 //! cancelling prescriptions, and submitting them to EPS.
 
+pub mod book;
 pub mod defects;
 pub mod prescribing;
 pub mod submit;
