@@ -1,6 +1,7 @@
-//! Access Document: finding a patient on the documents endpoint, searching
-//! their DocumentReferences (with the resources GP Connect makes consumers
-//! `_include`), and retrieving a document as a Binary.
+//! Access Document: searching a patient's DocumentReferences (with the
+//! resources GP Connect makes consumers `_include`) and retrieving a
+//! document as a Binary. Finding the patient is `patients`' search, on this
+//! root; filing a document is COM's (`com::filing`).
 
 use axum::extract::{Path, Query, State as Extract};
 use axum::http::{HeaderMap, header};
