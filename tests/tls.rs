@@ -107,10 +107,11 @@ fn without_tls_the_transport_checks_are_skipped_with_the_reason_never_passed() {
 /// refuse connections at random; both backends must take it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_connection_resuming_the_session_is_served_by_either_backend() {
-    use rfa_harness::reference::{self, Defect, DefectSet};
+    use rfa_harness::reference::defects::AccDefect;
+    use rfa_harness::reference::{self, DefectSet};
     use rfa_harness::tls::pki::{Purpose, Validity};
     let fixtures = rfa_harness::fixtures::FixturePack::embedded().expect("fixtures");
-    for defects in [DefectSet::none(), [Defect::OldTlsAccepted].into_iter().collect()] {
+    for defects in [DefectSet::none(), [AccDefect::OldTlsAccepted].into_iter().collect()] {
         let r = reference::start(([127, 0, 0, 1], 0).into(), defects.clone(), &fixtures).await.expect("reference");
         let id = r
             .tls

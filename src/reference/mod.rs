@@ -2,30 +2,26 @@
 //! (axum, in-memory store loaded from `fixtures/`) that `rfa run` tests when
 //! no config is given, and that the kill matrix breaks one defect at a time.
 
-mod appointments;
-mod audit;
-mod capability;
-mod claims;
-mod clinical;
+mod acc;
+mod arr;
+mod com;
 mod consumer;
 pub mod defects;
-mod devices;
-mod directory;
-mod dispensing;
-mod documents;
-mod guard;
+mod dev;
+mod dsp;
+mod eps;
+mod fin;
 pub mod hostile;
-mod knowledge;
-mod messages;
+mod inf;
+mod knw;
+mod onl;
 mod outcome;
-mod prescribing;
-mod register;
-mod repeats;
+mod rec;
 mod routes;
-mod slots;
 mod store;
-mod structured;
-pub mod tls;
+mod xcs;
+
+pub use acc::tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -43,6 +39,27 @@ pub use defects::{Defect, DefectSet};
 /// assignment), so a poisoned lock is taken over rather than propagated.
 fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The wall clock: JWT lifetimes are judged by it and the instants the
+/// reference stamps come from it. What is dated relative to the run (slots,
+/// arrival days, authored dates) reads `crate::clock`, which `RFA_TODAY`
+/// fakes, instead.
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// An instant to the second, UTC.
+fn instant(t: time::OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// A searchset Bundle of these entries (each with its `search.mode`).
@@ -88,6 +105,9 @@ fn has_identifier(r: &serde_json::Value, wanted: Option<&str>) -> bool {
     }
 }
 
+/// What every handler is given.
+type Shared = Arc<State>;
+
 /// What every handler can see.
 #[derive(Debug)]
 pub struct State {
@@ -103,25 +123,25 @@ pub struct State {
     /// Other care settings' sharing agreements (XCS).
     pub care_settings: Vec<crate::fixtures::CareSetting>,
     /// Clinical entries written through the API (REC).
-    pub entries: clinical::Entries,
-    pub audit: audit::Trail,
+    pub entries: rec::clinical::Entries,
+    pub audit: rec::audit::Trail,
     /// Patients registered through the API, and PDS.
-    pub registrations: register::Registrations,
-    pub appointments: appointments::Appointments,
-    pub repeats: repeats::Repeats,
+    pub registrations: rec::register::Registrations,
+    pub appointments: onl::appointments::Appointments,
+    pub repeats: onl::repeats::Repeats,
     /// Prescriptions issued through the API, and the test data's (EPS).
-    pub prescriptions: prescribing::Prescriptions,
-    pub dispenses: dispensing::Dispenses,
+    pub prescriptions: eps::book::Prescriptions,
+    pub dispenses: dsp::Dispenses,
     /// Finance claims (FIN).
-    pub claims: claims::Claims,
+    pub claims: fin::Claims,
     /// Home-monitoring devices (DEV).
-    pub devices: devices::Devices,
+    pub devices: dev::Devices,
     /// Messages between practice users (COM).
-    pub messages: messages::Messages,
+    pub messages: com::messages::Messages,
     /// Documents filed through the API (COM).
-    pub filed: documents::Filed,
-    /// The practice as a client of national services (profile §37).
-    pub consumer: consumer::Memory,
+    pub filed: com::filing::Filed,
+    /// Prescriptions the practice submitted to EPS, or holds for it (profile §37).
+    pub submissions: eps::submit::Submissions,
     pub defects: DefectSet,
     pub latency: Latency,
 }
@@ -198,8 +218,8 @@ pub async fn start_serving(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let store = store::Store::from_fixtures(fixtures);
-    let appointments = appointments::Appointments::seeded(&store, crate::clock::today());
-    let prescriptions = prescribing::Prescriptions::seeded(&store, crate::clock::today(), &fixtures.ods_code);
+    let appointments = onl::appointments::Appointments::seeded(&store, crate::clock::today());
+    let prescriptions = eps::book::Prescriptions::seeded(&store, crate::clock::today(), &fixtures.ods_code);
     let state = Arc::new(State {
         asid: fixtures.asid.clone(),
         base_path: base_path(&fixtures.ods_code),
@@ -209,18 +229,18 @@ pub async fn start_serving(
         ods_code: fixtures.ods_code.clone(),
         relationships: fixtures.relationships.iter().cloned().collect(),
         care_settings: fixtures.care_settings.clone(),
-        entries: clinical::Entries::default(),
-        audit: audit::Trail::default(),
-        registrations: register::Registrations::from_fixtures(fixtures),
+        entries: rec::clinical::Entries::default(),
+        audit: rec::audit::Trail::default(),
+        registrations: rec::register::Registrations::from_fixtures(fixtures),
         appointments,
-        repeats: repeats::Repeats::default(),
+        repeats: onl::repeats::Repeats::default(),
         prescriptions,
-        dispenses: dispensing::Dispenses::default(),
-        claims: claims::Claims::default(),
-        devices: devices::Devices::default(),
-        messages: messages::Messages::default(),
-        filed: documents::Filed::default(),
-        consumer: consumer::Memory::default(),
+        dispenses: dsp::Dispenses::default(),
+        claims: fin::Claims::default(),
+        devices: dev::Devices::default(),
+        messages: com::messages::Messages::default(),
+        filed: com::filing::Filed::default(),
+        submissions: eps::submit::Submissions::default(),
         defects: defects.clone(),
         latency,
     });
@@ -230,7 +250,8 @@ pub async fn start_serving(
         tls::bind(tls_addr, &defects).await.map_err(|e| std::io::Error::other(format!("the TLS endpoint: {e}")))?;
     let tls_base_url = Url::parse(&format!("https://{}{}", tls.addr, state.base_path))
         .map_err(|e| std::io::Error::other(format!("bad TLS base URL: {e}")))?;
-    let app = axum::middleware::from_fn_with_state(state.clone(), routes::canonical_case).layer(routes::router(state));
+    let app = axum::middleware::from_fn_with_state(state.clone(), acc::responses::canonical_case)
+        .layer(routes::router(state));
     let (tx, rx) = watch::channel(false);
     let stopped = |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;

@@ -1,0 +1,229 @@
+//! The reference candidate's CapabilityStatements, one per service root.
+
+use axum::extract::State as Extract;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::gpc::{self, Interaction};
+use crate::reference::acc::defects::AccDefect;
+use crate::reference::acc::guard;
+use crate::reference::outcome::Fhir;
+use crate::reference::{Shared, State};
+
+pub async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata) {
+        return o.into_response();
+    }
+    Fhir::ok(statement(&s)).into_response()
+}
+
+pub async fn structured_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadStructuredMetadata) {
+        return o.into_response();
+    }
+    Fhir::ok(structured_statement(&s)).into_response()
+}
+
+pub async fn documents_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
+    if let Err(o) = guard::check(&s, &headers, Interaction::ReadDocumentsMetadata) {
+        return o.into_response();
+    }
+    Fhir::ok(documents_statement(&s)).into_response()
+}
+
+pub fn statement(state: &State) -> Value {
+    let mut patient_interactions = vec![json!({ "code": "read" })];
+    if !state.defects.has(AccDefect::CapabilityOmitsPatientSearch) {
+        patient_interactions.push(json!({ "code": "search-type" }));
+    }
+    let fhir_version =
+        if state.defects.has(AccDefect::CapabilityWrongFhirVersion) { "4.0.1" } else { gpc::FHIR_VERSION };
+    let mut resources = vec![json!({
+        "type": "Patient",
+        "profile": { "reference": gpc::PATIENT_PROFILE },
+        "interaction": patient_interactions,
+        "searchParam": [{
+            "name": "identifier",
+            "type": "token",
+            "documentation": "NHS number (system https://fhir.nhs.uk/Id/nhs-number)"
+        }]
+    })];
+    if !state.defects.has(AccDefect::CapabilityOmitsDirectory) {
+        resources.push(directory_resource(
+            "Organization",
+            gpc::ORGANIZATION_PROFILE,
+            Some("ODS code (system https://fhir.nhs.uk/Id/ods-organization-code)"),
+        ));
+        resources.push(directory_resource(
+            "Practitioner",
+            gpc::PRACTITIONER_PROFILE,
+            Some("SDS user id (system https://fhir.nhs.uk/Id/sds-user-id)"),
+        ));
+        resources.push(directory_resource("Location", gpc::LOCATION_PROFILE, None));
+    }
+    for ty in crate::gpc::EntryType::ALL {
+        let shape = crate::entries::Shape::of(ty);
+        resources.push(json!({
+            "type": ty.name(),
+            "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "vread" }, { "code": "update" }, { "code": "history-instance" }, { "code": "search-type" }],
+            "versioning": "versioned-update",
+            "conditionalUpdate": false,
+            "searchInclude": [shape.include],
+            "searchParam": [
+                { "name": "patient", "type": "reference" },
+                { "name": "identifier", "type": "token" },
+                { "name": "code", "type": "token" },
+                { "name": shape.date_param, "type": "date" },
+                { "name": shape.status_param, "type": "token" }
+            ]
+        }));
+    }
+    resources.push(json!({
+        "type": "AuditEvent",
+        "interaction": [{ "code": "search-type" }],
+        "searchParam": [{ "name": "entity-id", "type": "token" }]
+    }));
+    // Prescribing, dispensing and the knowledge base's look-up (profile
+    // §28–30): the profile's own, so their documentation is the profile.
+    resources.push(json!({
+        "type": "MedicationRequest",
+        "documentation": "Prescribing through EPS (RFA profile §28)",
+        "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "search-type" }],
+        "searchParam": [
+            { "name": "patient", "type": "reference" },
+            { "name": "identifier", "type": "token", "documentation": "the short-form prescription ID or the item's UUID" },
+            { "name": "authoredon", "type": "date" }
+        ]
+    }));
+    resources.push(json!({
+        "type": "MedicationDispense",
+        "documentation": "Dispensing by a dispensing practice (RFA profile §29)",
+        "interaction": [{ "code": "create" }, { "code": "search-type" }],
+        "searchParam": [{ "name": "prescription", "type": "reference" }]
+    }));
+    resources.push(json!({
+        "type": "Claim",
+        "documentation": "Practice finance claims (RFA profile §31)",
+        "interaction": [{ "code": "create" }, { "code": "search-type" }],
+        "searchParam": [{ "name": "patient", "type": "reference" }, { "name": "identifier", "type": "token" }]
+    }));
+    resources.push(json!({
+        "type": "Device",
+        "documentation": "Home-monitoring devices issued to patients (RFA profile §33); their readings are Observations",
+        "interaction": [{ "code": "create" }, { "code": "read" }]
+    }));
+    resources.push(json!({
+        "type": "Communication",
+        "documentation": "Messages between practice users (RFA profile §34)",
+        "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "search-type" }],
+        "searchParam": [{ "name": "recipient", "type": "reference" }, { "name": "identifier", "type": "token" }]
+    }));
+    let operations = json!([
+        {
+            "name": "rfa.acknowledge",
+            "definition": { "reference": "https://rfa-harness.dev/fhir/OperationDefinition/acknowledge-message-1" }
+        },
+        {
+            "name": "gpc.registerpatient",
+            "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-RegisterPatient-Operation-1" }
+        },
+        {
+            "name": "rfa.cancel",
+            "definition": { "reference": "https://rfa-harness.dev/fhir/OperationDefinition/cancel-prescription-1" }
+        },
+        {
+            "name": "lookup",
+            "definition": { "reference": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup" }
+        }
+    ]);
+    let mut statement = envelope(
+        "RFA Reference GP Connect provider",
+        fhir_version,
+        json!({ "resource": resources, "operation": operations }),
+    );
+    statement["profile"] = json!([{ "reference": gpc::PATIENT_PROFILE }]);
+    statement
+}
+
+/// What every one of the reference's CapabilityStatements shares; `rest`
+/// holds the server entry's own members (resources or operations).
+fn envelope(name: &str, fhir_version: &str, rest: Value) -> Value {
+    let mut server = json!({ "mode": "server", "security": { "cors": true } });
+    if let (Some(server), Value::Object(members)) = (server.as_object_mut(), rest) {
+        server.extend(members);
+    }
+    json!({
+        "resourceType": "CapabilityStatement",
+        "version": "1.6.0",
+        "name": name,
+        "status": "active",
+        "date": "2026-11-01",
+        "publisher": "rfa-harness",
+        "kind": "instance",
+        "software": { "name": "rfa reference candidate", "version": env!("CARGO_PKG_VERSION") },
+        "fhirVersion": fhir_version,
+        "acceptUnknown": "both",
+        "format": [gpc::FHIR_JSON],
+        "rest": [server]
+    })
+}
+
+fn directory_resource(kind: &str, profile: &str, search: Option<&str>) -> Value {
+    let mut interactions = vec![json!({ "code": "read" })];
+    let mut resource = json!({ "type": kind, "profile": { "reference": profile } });
+    if let Some(documentation) = search {
+        interactions.push(json!({ "code": "search-type" }));
+        resource["searchParam"] = json!([{ "name": "identifier", "type": "token", "documentation": documentation }]);
+    }
+    resource["interaction"] = Value::Array(interactions);
+    resource
+}
+
+/// The Access Record Structured CapabilityStatement: the operation.
+pub fn structured_statement(state: &State) -> Value {
+    let operations = if state.defects.has(AccDefect::CapabilityOmitsStructuredOperation) {
+        json!([])
+    } else {
+        json!([{
+            "name": "gpc.getstructuredrecord",
+            "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16" }
+        }])
+    };
+    envelope(
+        "RFA Reference GP Connect provider: Access Record Structured",
+        gpc::FHIR_VERSION,
+        json!({ "operation": operations }),
+    )
+}
+
+/// The Access Document CapabilityStatement: patient search, DocumentReference
+/// search with its includes and parameters, Binary read.
+pub fn documents_statement(_state: &State) -> Value {
+    let includes: Vec<&str> = crate::reference::inf::documents::MANDATORY_INCLUDES.to_vec();
+    envelope(
+        "RFA Reference GP Connect provider: Access Document",
+        gpc::FHIR_VERSION,
+        json!({
+            "resource": [
+                {
+                    "type": "Patient",
+                    "interaction": [{ "code": "search-type" }],
+                    "searchParam": [{ "name": "identifier", "type": "token" }]
+                },
+                {
+                    "type": "DocumentReference",
+                    "interaction": [{ "code": "search-type" }, { "code": "create", "documentation": "Filing a document into the record (RFA profile §36)" }],
+                    "searchInclude": includes,
+                    "searchRevInclude": ["PractitionerRole:practitioner"],
+                    "searchParam": [
+                        { "name": "created", "type": "date" },
+                        { "name": "author", "type": "token" },
+                        { "name": "description", "type": "string" }
+                    ]
+                },
+                { "type": "Binary", "interaction": [{ "code": "read" }] }
+            ]
+        }),
+    )
+}

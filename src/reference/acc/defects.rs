@@ -1,0 +1,100 @@
+//! The ways the reference can break remote access (the Spine Security Proxy headers and JWT, methods, response headers, CapabilityStatements, TLS): the defects whose
+//! behaviour lives in this area's handlers, declared beside them. Each
+//! names the requirement(s) it must make fail (some in other areas, where a
+//! check made here is what those requirements judge).
+
+crate::reference::defects::defects! {
+    AccDefect {
+        IgnoresMissingTraceId = "ignores-missing-trace-id" ["RFA-ACC-001"]
+            "accepts requests without an Ssp-TraceID header, or with one that is not a GUID";
+        IgnoresMissingFrom = "ignores-missing-from" ["RFA-ACC-002"]
+            "accepts requests without an Ssp-From header";
+        AcceptsAnyToAsid = "accepts-any-to-asid" ["RFA-ACC-003", "RFA-INF-066"]
+            "accepts requests whose Ssp-To names another system's ASID";
+        IgnoresInteractionMismatch = "ignores-interaction-mismatch" ["RFA-ACC-004"]
+            "accepts any Ssp-InteractionID, even one that does not match the endpoint called";
+        AcceptsMissingAuthorization = "accepts-missing-authorization" ["RFA-ACC-005"]
+            "treats a request without a Bearer Authorization header as anonymous and serves it";
+        AcceptsJwtWithoutTrailingDot = "accepts-jwt-without-trailing-dot" ["RFA-ACC-006"]
+            "accepts an unsigned JWT whose trailing '.' (empty signature) is missing";
+        AcceptsExpiredJwt = "accepts-expired-jwt" ["RFA-ACC-007"]
+            "does not check whether the JWT has expired";
+        AcceptsAnyJwtLifetime = "accepts-any-jwt-lifetime" ["RFA-ACC-008"]
+            "does not check that exp is exactly iat + 300 seconds";
+        RejectsFutureIat = "rejects-future-iat" ["RFA-ACC-009"]
+            "refuses JWTs issued slightly in the future, although consumer clocks drift";
+        IgnoresMissingClaims = "ignores-missing-claims" ["RFA-ACC-010"]
+            "does not require the iss, sub and aud claims";
+        SkipsClaimResourceValidation = "skips-claim-resource-validation" ["RFA-ACC-011"]
+            "does not check that requesting_device/organization/practitioner are the right FHIR resources";
+        AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-REC-031", "RFA-ONL-033"]
+            "serves direct-care interactions whatever reason_for_request says";
+        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009"]
+            "serves a request whatever requested_scope it carries";
+        JsonContentType = "json-content-type" ["RFA-ACC-014"]
+            "labels FHIR responses application/json instead of application/fhir+json";
+        CacheableErrors = "cacheable-errors" ["RFA-ACC-015"]
+            "omits Cache-Control: no-store on error responses";
+        OutcomeWithoutProfile = "outcome-without-profile" ["RFA-ACC-016", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-018"]
+            "sends OperationOutcomes without the GPConnect-OperationOutcome-1 profile in meta";
+        CaseInsensitiveRoutes = "case-insensitive-routes" ["RFA-ACC-017"]
+            "serves /Metadata and /patient as if they were /metadata and /Patient";
+        AcceptsAnyMethod = "accepts-any-method" ["RFA-ACC-018"]
+            "answers PUT, POST, PATCH and DELETE on read-only endpoints as if they were GET";
+        CapabilityWrongFhirVersion = "capability-wrong-fhir-version" ["RFA-ACC-019"]
+            "declares fhirVersion 4.0.1 in its CapabilityStatement";
+        CapabilityOmitsPatientSearch = "capability-omits-patient-search" ["RFA-ACC-020"]
+            "leaves the Patient search interaction out of its CapabilityStatement";
+        CapabilityOmitsStructuredOperation = "capability-omits-structured-operation" ["RFA-ACC-022"]
+            "leaves gpc.getstructuredrecord out of the structured CapabilityStatement";
+        CapabilityOmitsDirectory = "capability-omits-directory" ["RFA-ACC-021"]
+            "leaves Organization, Practitioner and Location out of its CapabilityStatement";
+        WritesWithReadScope = "writes-with-read-scope" ["RFA-REC-029"]
+            "records and amends entries for a token scoped patient/*.read";
+        OrganizationScopeReadsEntries = "organization-scope-reads-entries" ["RFA-REC-030"]
+            "serves clinical entries to a token scoped organization/*.read";
+        WritesForAnyReason = "writes-for-any-reason" ["RFA-REC-031"]
+            "records entries whatever reason_for_request says";
+        AuditReadableWithPatientScope = "audit-readable-with-patient-scope" ["RFA-REC-038"]
+            "lets any patient/*.read token read the audit trail";
+        PatientSeesOtherPatients = "patient-sees-other-patients" ["RFA-ONL-028", "RFA-ONL-029", "RFA-ONL-038"]
+            "serves a patient-scoped token another patient's appointments, bookings and record";
+        PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-COM-007", "RFA-ARR-009", "RFA-DSP-014", "RFA-EPS-032", "RFA-FIN-008", "RFA-ONL-032"]
+            "lets a patient-scoped token record entries, read the audit trail, find and register patients";
+        PatientTokenUnchecked = "patient-token-unchecked" ["RFA-ONL-033"]
+            "accepts a patient-scoped token without P9 identity proofing or the patient's NHS number";
+        PatientTokenRefused = "patient-token-refused" [
+            "RFA-ONL-026", "RFA-ONL-027", "RFA-ONL-028", "RFA-ONL-030", "RFA-ONL-032", "RFA-ONL-033", "RFA-ONL-034",
+            "RFA-ONL-035", "RFA-ONL-036", "RFA-ONL-037"
+        ]
+            "refuses every patient-scoped token: patients online cannot book, read or ask for anything";
+        PatientsCanPrescribe = "patients-can-prescribe" ["RFA-EPS-032"]
+            "lets a patient-scoped token issue prescriptions";
+        PatientsCanDispense = "patients-can-dispense" ["RFA-DSP-014"]
+            "lets a patient-scoped token record dispenses";
+        PatientsCanClaim = "patients-can-claim" ["RFA-FIN-008"]
+            "lets a patient-scoped token make finance claims";
+        Tls12Refused = "tls12-refused" ["RFA-ACC-023", "RFA-ACC-025"]
+            "serves its TLS endpoint over TLS 1.3 only, so a TLS 1.2 client (as GP Connect requires) cannot connect";
+        OldTlsAccepted = "old-tls-accepted" ["RFA-ACC-024"]
+            "its TLS endpoint (OpenSSL at security level 0) also agrees to TLS 1.0 and TLS 1.1";
+        WeakCiphersAccepted = "weak-ciphers-accepted" ["RFA-ACC-025"]
+            "under TLS 1.2 its TLS endpoint agrees to any cipher suite OpenSSL has, not only the approved AES-GCM and AES-256 ephemeral-key ones";
+        PlainHttpServed = "plain-http-served" ["RFA-ACC-026"]
+            "its TLS port sniffs the first byte and serves plain HTTP to a client that does not start a TLS handshake";
+        ClientCertificateOptional = "client-certificate-optional" ["RFA-ACC-027"]
+            "asks for a client certificate but serves a client that presents none";
+        AnyClientAuthority = "any-client-authority" ["RFA-ACC-028"]
+            "accepts a client certificate whoever issued it, self-signed included";
+        ClientValidityUnchecked = "client-validity-unchecked" ["RFA-ACC-029"]
+            "accepts a client certificate outside its validity period (expired, or not yet valid)";
+        ClientNameUnchecked = "client-name-unchecked" ["RFA-ACC-030"]
+            "accepts a client certificate from the right authority whatever name it was issued to";
+        ServerCertificateWrongName = "server-certificate-wrong-name" ["RFA-ACC-031"]
+            "its TLS endpoint presents a certificate issued to another host name";
+        ServerCertificateExpired = "server-certificate-expired" ["RFA-ACC-031"]
+            "its TLS endpoint presents a certificate that expired yesterday";
+        CorsOpen = "cors-open" ["RFA-ACC-032"]
+            "answers any Origin with Access-Control-Allow-Origin echoing it, credentials allowed, preflights included";
+    }
+}

@@ -1,0 +1,289 @@
+//! What a GP Connect provider checks before serving anything: the Spine
+//! Security Proxy headers and the audit JWT. Each check can be switched off
+//! by the defect that models getting it wrong.
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use crate::client::jwt::decode_segment;
+use crate::gpc::{self, Interaction, SpineCode};
+use crate::reference::State;
+use crate::reference::acc::defects::AccDefect;
+use crate::reference::outcome::Outcome;
+
+fn bad(msg: impl Into<String>) -> Outcome {
+    Outcome::new(SpineCode::BadRequest, msg)
+}
+
+fn invalid_resource(msg: impl Into<String>) -> Outcome {
+    Outcome::new(SpineCode::InvalidResource, msg)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The JWT claims of a request that passed the checks.
+pub type Claims = serde_json::Map<String, Value>;
+
+/// Checks a request for `interaction`: every handler starts here, so that
+/// the headers, the token and its lifetime (by the wall clock) are judged
+/// one way. Returns the JWT's claims (none when a defect let a request
+/// without a token through).
+pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Claims, Outcome> {
+    let d = |x| state.defects.has(x);
+    let now = crate::reference::now().unix_timestamp();
+
+    let trace = header(headers, "Ssp-TraceID");
+    if !d(AccDefect::IgnoresMissingTraceId) {
+        match trace {
+            None => return Err(bad("Ssp-TraceID header is required")),
+            Some(t) if uuid::Uuid::parse_str(t).is_err() => return Err(bad("Ssp-TraceID must be a GUID")),
+            Some(_) => {}
+        }
+    }
+    if !d(AccDefect::IgnoresMissingFrom) && header(headers, "Ssp-From").is_none_or(|v| v.trim().is_empty()) {
+        return Err(bad("Ssp-From header is required"));
+    }
+    match header(headers, "Ssp-To") {
+        None => return Err(bad("Ssp-To header is required")),
+        Some(to) if to != state.asid && !d(AccDefect::AcceptsAnyToAsid) => {
+            return Err(bad(format!("Ssp-To {to} is not this provider's ASID")));
+        }
+        Some(_) => {}
+    }
+    match header(headers, "Ssp-InteractionID") {
+        None => return Err(bad("Ssp-InteractionID header is required")),
+        Some(id) if id != interaction.id() && !d(AccDefect::IgnoresInteractionMismatch) => {
+            return Err(bad(format!("Ssp-InteractionID {id} does not match this endpoint ({})", interaction.id())));
+        }
+        Some(_) => {}
+    }
+
+    let auth = header(headers, "Authorization");
+    let token = match auth.and_then(|a| a.strip_prefix("Bearer ")) {
+        Some(t) => t.trim(),
+        None if d(AccDefect::AcceptsMissingAuthorization) => return Ok(Claims::new()),
+        None if auth.is_none() => return Err(bad("Authorization header is required")),
+        None => return Err(bad("Authorization must use the Bearer scheme")),
+    };
+    let claims = parse_jwt(token, d(AccDefect::AcceptsJwtWithoutTrailingDot))?;
+    check_claims(state, &claims, interaction, now)?;
+    let lenient = d(AccDefect::PatientTokenServesEverything)
+        || (interaction == Interaction::CreatePrescription && d(AccDefect::PatientsCanPrescribe))
+        || (interaction == Interaction::RecordDispense && d(AccDefect::PatientsCanDispense))
+        || (interaction == Interaction::CreateClaim && d(AccDefect::PatientsCanClaim));
+    if claims.contains_key(gpc::REQUESTING_PATIENT_CLAIM) && !lenient {
+        patient_may(interaction)?;
+    }
+    Ok(claims)
+}
+
+/// What a patient-scoped token may do: find and book slots, their own
+/// appointments, their own record summary and repeat requests.
+fn patient_may(interaction: Interaction) -> Result<(), Outcome> {
+    use Interaction::*;
+    match interaction {
+        ReadMetadata
+        | SearchSlots
+        | BookAppointment
+        | ReadAppointment
+        | CancelAppointment
+        | AmendAppointment
+        | SearchPatientAppointments
+        | GetStructuredRecord
+        | RequestRepeat
+        | SearchRepeatRequests => Ok(()),
+        _ => Err(denied()),
+    }
+}
+
+/// The one refusal a patient gets for anything not theirs, whether or not
+/// it exists, so the answer tells nothing about other patients.
+pub fn denied() -> Outcome {
+    Outcome::new(SpineCode::AccessDenied, "a patient-scoped token gives access to the patient's own data only")
+}
+
+/// The NHS number a patient-scoped token acts for; None for a token of a
+/// practitioner.
+pub fn acting_patient(c: &Claims) -> Option<String> {
+    let p = c.get(gpc::REQUESTING_PATIENT_CLAIM)?;
+    identifiers(p).find(|(s, _)| *s == gpc::NHS_NUMBER_SYSTEM).map(|(_, v)| v.to_string())
+}
+
+/// Refuses a patient-scoped request about another patient's record (by
+/// NHS number); a practitioner's token passes.
+pub fn own_nhs_number(state: &State, c: &Claims, nhs_number: &str) -> Result<(), Outcome> {
+    match acting_patient(c) {
+        Some(me) if me != nhs_number && !state.defects.has(AccDefect::PatientSeesOtherPatients) => Err(denied()),
+        _ => Ok(()),
+    }
+}
+
+/// Like [`own_nhs_number`], by the patient's logical id.
+pub fn own_patient(state: &State, c: &Claims, patient_id: &str) -> Result<(), Outcome> {
+    if acting_patient(c).is_none() {
+        return Ok(());
+    }
+    let nhs = state.store.by_id(patient_id).map(|p| p.nhs_number.clone()).unwrap_or_default();
+    own_nhs_number(state, c, &nhs)
+}
+
+/// Splits and decodes an unsigned JWT: `header.payload.` (empty signature,
+/// trailing dot mandatory).
+fn parse_jwt(token: &str, lenient_dot: bool) -> Result<serde_json::Map<String, Value>, Outcome> {
+    let parts: Vec<&str> = token.split('.').collect();
+    let (h, p) = match parts[..] {
+        [h, p, _] => (h, p),
+        [h, p] if lenient_dot => (h, p),
+        [_, _] => return Err(bad("JWT must end with '.' (an unsigned JWT has an empty signature)")),
+        _ => return Err(bad("the bearer token is not a JWT (header.payload.signature)")),
+    };
+    match decode_segment(h) {
+        Some(Value::Object(_)) => {}
+        _ => return Err(bad("the JWT header is not base64url-encoded JSON")),
+    }
+    match decode_segment(p) {
+        Some(Value::Object(claims)) => Ok(claims),
+        _ => Err(bad("the JWT payload is not a base64url-encoded JSON object")),
+    }
+}
+
+fn check_claims(
+    state: &State,
+    c: &serde_json::Map<String, Value>,
+    interaction: Interaction,
+    now: i64,
+) -> Result<(), Outcome> {
+    let d = |x| state.defects.has(x);
+    let patient = c.contains_key(gpc::REQUESTING_PATIENT_CLAIM);
+    for claim in gpc::MANDATORY_CLAIMS {
+        if patient && claim == "requesting_practitioner" {
+            continue;
+        }
+        let lenient = d(AccDefect::IgnoresMissingClaims) && matches!(claim, "iss" | "sub" | "aud");
+        if !lenient && c.get(claim).is_none_or(Value::is_null) {
+            return Err(bad(format!("JWT claim {claim} is required")));
+        }
+    }
+    let int = |name: &str| -> Result<i64, Outcome> {
+        c.get(name)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| bad(format!("JWT claim {name} must be a number of seconds since the epoch")))
+    };
+    let (iat, exp) = (int("iat")?, int("exp")?);
+    if !d(AccDefect::AcceptsAnyJwtLifetime) && exp - iat != gpc::JWT_LIFETIME_SECS {
+        return Err(bad(format!(
+            "JWT exp must be iat + {} seconds; it is iat + {}",
+            gpc::JWT_LIFETIME_SECS,
+            exp - iat
+        )));
+    }
+    if !d(AccDefect::AcceptsExpiredJwt) && exp <= now {
+        return Err(bad("the JWT has expired"));
+    }
+    if d(AccDefect::RejectsFutureIat) && iat > now {
+        return Err(bad("JWT iat is in the future"));
+    }
+    let reason = c.get("reason_for_request").and_then(Value::as_str);
+    let writes =
+        matches!(interaction, Interaction::CreateEntry(_) | Interaction::UpdateEntry(_) | Interaction::RegisterPatient);
+    let lenient_reason = d(AccDefect::AcceptsAnyReasonForRequest) || (writes && d(AccDefect::WritesForAnyReason));
+    let wanted = if patient { gpc::PATIENT_ACCESS_REASON } else { "directcare" };
+    if !lenient_reason && reason != Some(wanted) {
+        return Err(bad(format!("reason_for_request must be {wanted} for this interaction")));
+    }
+    if patient && d(AccDefect::PatientTokenRefused) {
+        return Err(denied());
+    }
+    if patient && !d(AccDefect::PatientTokenUnchecked) {
+        check_patient(c)?;
+    }
+    let scope = c.get("requested_scope").and_then(Value::as_str).unwrap_or_default();
+    let first = scope.split_whitespace().next().unwrap_or_default();
+    let reads_entries =
+        matches!(interaction, Interaction::ReadEntry(_) | Interaction::SearchEntries(_) | Interaction::EntryHistory(_));
+    let lenient_scope = d(AccDefect::IgnoresRequestedScope)
+        || (writes && d(AccDefect::WritesWithReadScope) && first == "patient/*.read")
+        || (reads_entries && d(AccDefect::OrganizationScopeReadsEntries) && first == "organization/*.read")
+        || (interaction == Interaction::SearchAuditEvents
+            && d(AccDefect::AuditReadableWithPatientScope)
+            && first == "patient/*.read");
+    if !lenient_scope && first != interaction.scope() {
+        return Err(bad(format!(
+            "requested_scope `{scope}` does not permit this interaction (needs {})",
+            interaction.scope()
+        )));
+    }
+    if !d(AccDefect::SkipsClaimResourceValidation) {
+        check_resources(c, patient)?;
+    }
+    Ok(())
+}
+
+/// A patient acts for themselves only with identity verified to the high
+/// level (P9) and a Patient naming their NHS number.
+fn check_patient(c: &serde_json::Map<String, Value>) -> Result<(), Outcome> {
+    let p = c.get(gpc::REQUESTING_PATIENT_CLAIM);
+    if p.and_then(|p| p.get("resourceType")).and_then(Value::as_str) != Some("Patient") {
+        return Err(invalid_resource(format!(
+            "JWT claim {} must be a FHIR Patient resource",
+            gpc::REQUESTING_PATIENT_CLAIM
+        )));
+    }
+    if acting_patient(c).is_none_or(|nhs| nhs.is_empty()) {
+        return Err(invalid_resource(format!(
+            "JWT claim {} needs the patient's NHS number",
+            gpc::REQUESTING_PATIENT_CLAIM
+        )));
+    }
+    if c.get(gpc::IDENTITY_PROOFING_CLAIM).and_then(Value::as_str) != Some(gpc::IDENTITY_PROOFING_HIGH) {
+        return Err(Outcome::new(
+            SpineCode::AccessDenied,
+            format!(
+                "a patient needs {} {} to see or change their record",
+                gpc::IDENTITY_PROOFING_CLAIM,
+                gpc::IDENTITY_PROOFING_HIGH
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn identifiers(r: &Value) -> impl Iterator<Item = (&str, &str)> {
+    r.get("identifier")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|i| Some((i.get("system")?.as_str()?, i.get("value")?.as_str()?)))
+}
+
+fn check_resources(c: &serde_json::Map<String, Value>, patient: bool) -> Result<(), Outcome> {
+    let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
+        match c.get(claim) {
+            Some(r) if r.get("resourceType").and_then(Value::as_str) == Some(ty) => Ok(r),
+            _ => Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource"))),
+        }
+    };
+    let device = of_type("requesting_device", "Device")?;
+    if identifiers(device).next().is_none() {
+        return Err(invalid_resource("requesting_device needs an identifier with system and value"));
+    }
+    let org = of_type("requesting_organization", "Organization")?;
+    if !identifiers(org)
+        .any(|(s, v)| (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty())
+    {
+        return Err(invalid_resource("requesting_organization needs an ODS code identifier"));
+    }
+    if patient {
+        return Ok(());
+    }
+    let prac = of_type("requesting_practitioner", "Practitioner")?;
+    if prac.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
+        return Err(invalid_resource("requesting_practitioner needs an id"));
+    }
+    if !identifiers(prac).any(|(s, _)| s == gpc::SDS_USER_SYSTEM) {
+        return Err(invalid_resource("requesting_practitioner needs an SDS user id identifier (UNK if unknown)"));
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! The ways the reference can break patient arrival: the defects whose
+//! behaviour lives in this area's handlers, declared beside them. Each
+//! names the requirement(s) it must make fail (some in other areas, where a
+//! check made here is what those requirements judge).
+
+crate::reference::defects::defects! {
+    ArrDefect {
+        ArrivalTimeNotStamped = "arrival-time-not-stamped" ["RFA-ARR-001", "RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-008"]
+            "records the appointment's start as the arrival time instead of when the patient arrived";
+        AttendanceNotKept = "attendance-not-kept" ["RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-006", "RFA-ARR-007", "RFA-ARR-008"]
+            "answers an arrival or did-not-attend 200 but does not keep it";
+        ArrivalAnyDay = "arrival-any-day" ["RFA-ARR-003"]
+            "marks arrival on appointments of any day";
+        ArrivalForAnyPatient = "arrival-for-any-patient" ["RFA-ARR-004"]
+            "marks an appointment arrived whichever patient the arrival names";
+        ArrivalAnyStatus = "arrival-any-status" ["RFA-ARR-005"]
+            "marks cancelled, arrived and did-not-attend appointments arrived";
+        DidNotAttendBeforeTheDay = "did-not-attend-before-the-day" ["RFA-ARR-007"]
+            "marks did-not-attend before the appointment's day";
+        DidNotAttendAnyStatus = "did-not-attend-any-status" ["RFA-ARR-007"]
+            "marks did-not-attend on an appointment the patient arrived for";
+        AttendanceUnknownInvalid = "attendance-unknown-invalid" ["RFA-ARR-010"]
+            "answers an arrival for an appointment it does not hold 422 instead of 404";
+    }
+}

@@ -1,0 +1,43 @@
+//! The ways the reference can break communication (messages, filed documents, MESH): the defects whose
+//! behaviour lives in this area's handlers, declared beside them. Each
+//! names the requirement(s) it must make fail (some in other areas, where a
+//! check made here is what those requirements judge).
+
+crate::reference::defects::defects! {
+    ComDefect {
+        MessagesWithoutSentTime = "messages-without-sent-time" ["RFA-COM-001"]
+            "accepts a message but does not stamp the time it was sent";
+        MessagesUnchecked = "messages-unchecked" ["RFA-COM-002"]
+            "accepts a message from any sender, to no one or to practitioners not held here, with no text";
+        InboxMissesCopies = "inbox-misses-copies" ["RFA-COM-003"]
+            "an inbox holds only the messages whose first recipient it belongs to";
+        MessagesVisibleToAll = "messages-visible-to-all" ["RFA-COM-004", "RFA-COM-006"]
+            "any practitioner can search any inbox and read any message";
+        AcknowledgementNotKept = "acknowledgement-not-kept" ["RFA-COM-005"]
+            "answers an acknowledgement with a completed message but does not keep it";
+        AnyoneAcknowledges = "anyone-acknowledges" ["RFA-COM-006"]
+            "lets the sender, or anyone who can name the message, acknowledge it for its addressee";
+        MessagesAboutAnyone = "messages-about-anyone" ["RFA-COM-007"]
+            "accepts a message about a patient not registered here";
+        FiledWithoutUrl = "filed-without-url" ["RFA-COM-008", "RFA-COM-009", "RFA-COM-011"]
+            "files a document but answers its DocumentReference without a url to its content";
+        FiledDocumentsNotListed = "filed-documents-not-listed" ["RFA-COM-009"]
+            "files documents that the patient's document search never finds";
+        AnyContentType = "any-content-type" ["RFA-COM-010"]
+            "files a document of any content type, executables and web pages included";
+        NoDocumentSizeLimit = "no-document-size-limit" ["RFA-COM-011"]
+            "files documents of any size";
+        DocumentSizeUnchecked = "document-size-unchecked" ["RFA-COM-012"]
+            "files a document whose declared size is not the size of its content";
+        DocumentsUnchecked = "documents-unchecked" ["RFA-COM-013"]
+            "files a document for a patient not registered here, with no type, or with no content";
+        MeshWrongFrom = "mesh-wrong-from" ["RFA-COM-014"]
+            "sends MESH messages with the recipient's mailbox in Mex-From";
+        MeshReusesNonce = "mesh-reuses-nonce" ["RFA-COM-015", "RFA-COM-016", "RFA-COM-017"]
+            "uses the same NHSMESH nonce for every MESH request";
+        MeshNoAcknowledge = "mesh-no-acknowledge" ["RFA-COM-016"]
+            "downloads MESH messages but never acknowledges them";
+        MeshAcksUndownloaded = "mesh-acks-undownloaded" ["RFA-COM-017"]
+            "acknowledges MESH messages whose download failed";
+    }
+}

@@ -1,0 +1,139 @@
+//! Filing a document into a patient's record through the API (COM,
+//! profile §36): `POST [documents]/DocumentReference`, and the practice
+//! filing what it retrieved itself. Filed documents are then listed and
+//! served by Access Document (INF).
+
+use axum::extract::State as Extract;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use crate::gpc::{self, Interaction, SpineCode};
+use crate::reference::acc::guard;
+use crate::reference::com::defects::ComDefect;
+use crate::reference::outcome::{Outcome, created, reference_id, resource_of};
+use crate::reference::{Shared, State};
+
+/// The largest document the API files (profile §36): larger ones go by
+/// another route (e.g. GP2GP's large-message handling).
+pub const MAX_FILED_BYTES: usize = 1024 * 1024;
+
+/// Content types the record holds (profile §36).
+pub const FILED_TYPES: [&str; 8] = [
+    "application/pdf",
+    "text/plain",
+    "text/rtf",
+    "image/jpeg",
+    "image/png",
+    "image/tiff",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+];
+
+/// Documents filed through the API, by patient logical id.
+#[derive(Debug, Default)]
+pub struct Filed {
+    by_patient: std::sync::Mutex<std::collections::HashMap<String, Vec<Value>>>,
+}
+
+impl Filed {
+    pub(in crate::reference) fn of(&self, patient: &str) -> Vec<Value> {
+        crate::reference::locked(&self.by_patient).get(patient).cloned().unwrap_or_default()
+    }
+
+    pub(in crate::reference) fn find(&self, id: &str) -> Option<(String, Value)> {
+        crate::reference::locked(&self.by_patient).iter().find_map(|(p, docs)| {
+            docs.iter().find(|d| d.get("id").and_then(Value::as_str) == Some(id)).map(|d| (p.clone(), d.clone()))
+        })
+    }
+}
+
+/// Files a document the practice itself made (a record retrieved from
+/// another practice) into a patient's record; answers its id.
+pub(in crate::reference) fn file_own(s: &State, patient: &str, mut doc: Value) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    doc["id"] = json!(id);
+    doc["meta"] = json!({ "versionId": "1" });
+    doc["status"] = json!("current");
+    crate::reference::locked(&s.filed.by_patient).entry(patient.to_string()).or_default().push(doc);
+    id
+}
+
+/// `POST [documents]/DocumentReference`: files a document into a
+/// patient's record (COM, profile §36).
+pub async fn file(Extract(s): Extract<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    match filing(&s, &headers, &body) {
+        Ok(r) => r,
+        Err(o) => o.into_response(),
+    }
+}
+
+fn filing(s: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Outcome> {
+    let d = |x| s.defects.has(x);
+    let invalid = |m: String| Outcome::new(SpineCode::InvalidResource, m);
+    guard::check(s, headers, Interaction::FileDocument)?;
+    let mut doc = resource_of(body, "DocumentReference")?;
+    let subject = reference_id(&doc, "/subject/reference", "Patient").unwrap_or_default().to_string();
+    let patient = s.store.by_id(&subject).filter(|p| p.is_active());
+    if patient.is_none() && !d(ComDefect::DocumentsUnchecked) {
+        return Err(Outcome::new(
+            SpineCode::ReferenceNotFound,
+            format!("DocumentReference.subject `Patient/{subject}` is not a patient registered here"),
+        ));
+    }
+    let typed = doc.pointer("/type/coding").and_then(Value::as_array).into_iter().flatten().any(|c| {
+        c.get("system").and_then(Value::as_str) == Some(gpc::SNOMED_SYSTEM)
+            && c.get("code").and_then(Value::as_str).is_some_and(|c| crate::terminology::check_concept_id(c).is_ok())
+    });
+    if !typed && !d(ComDefect::DocumentsUnchecked) {
+        return Err(invalid("DocumentReference.type needs a SNOMED CT document type".into()));
+    }
+    let attachment = doc.pointer("/content/0/attachment").cloned().unwrap_or(Value::Null);
+    let data = attachment.get("data").and_then(Value::as_str).unwrap_or_default();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(data).unwrap_or_default();
+    if bytes.is_empty() && !d(ComDefect::DocumentsUnchecked) {
+        return Err(invalid(
+            "DocumentReference.content.attachment.data: the document's content (base64) is required".into(),
+        ));
+    }
+    let content_type = attachment.get("contentType").and_then(Value::as_str).unwrap_or_default();
+    if !FILED_TYPES.contains(&content_type) && !d(ComDefect::AnyContentType) {
+        return Err(invalid(format!(
+            "DocumentReference.content.attachment.contentType `{content_type}` is not one the record holds ({})",
+            FILED_TYPES.join(", ")
+        )));
+    }
+    if bytes.len() > MAX_FILED_BYTES && !d(ComDefect::NoDocumentSizeLimit) {
+        return Err(invalid(format!(
+            "DocumentReference.content.attachment.data: {} bytes is over the {MAX_FILED_BYTES}-byte limit for filing through the API",
+            bytes.len()
+        )));
+    }
+    match attachment.get("size").and_then(Value::as_u64) {
+        Some(declared) if declared != bytes.len() as u64 && !d(ComDefect::DocumentSizeUnchecked) => {
+            return Err(invalid(format!(
+                "DocumentReference.content.attachment.size {declared} is not the size of its data ({} bytes)",
+                bytes.len()
+            )));
+        }
+        _ => {}
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    doc["id"] = json!(id);
+    doc["meta"] = json!({ "versionId": "1" });
+    doc["status"] = json!("current");
+    if let Some(a) = doc.pointer_mut("/content/0/attachment").and_then(Value::as_object_mut) {
+        a.insert("size".into(), json!(bytes.len()));
+    }
+    if !d(ComDefect::FiledDocumentsNotListed) {
+        crate::reference::locked(&s.filed.by_patient).entry(subject).or_default().push(doc.clone());
+    }
+    let mut shown = crate::reference::inf::documents::listed(s, headers, &doc);
+    if d(ComDefect::FiledWithoutUrl)
+        && let Some(a) = shown.pointer_mut("/content/0/attachment").and_then(Value::as_object_mut)
+    {
+        a.remove("url");
+    }
+    Ok(created(headers, &s.documents_path, shown))
+}

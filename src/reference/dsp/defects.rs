@@ -1,0 +1,33 @@
+//! The ways the reference can break dispensing: the defects whose
+//! behaviour lives in this area's handlers, declared beside them. Each
+//! names the requirement(s) it must make fail (some in other areas, where a
+//! check made here is what those requirements judge).
+
+crate::reference::defects::defects! {
+    DspDefect {
+        DispenseDropsPrescription = "dispense-drops-prescription" ["RFA-DSP-001"]
+            "answers a dispense without the prescription it was made against";
+        OverDispensing = "over-dispensing" ["RFA-DSP-004"]
+            "dispenses more than was prescribed";
+        DispensesCancelled = "dispenses-cancelled" ["RFA-DSP-005"]
+            "dispenses cancelled prescriptions";
+        DispensesExpired = "dispenses-expired" ["RFA-DSP-006"]
+            "dispenses expired prescriptions";
+        DispensesOtherMedication = "dispenses-other-medication" ["RFA-DSP-007"]
+            "records a dispense of a different medicine from the one prescribed";
+        DispensesToOtherPatient = "dispenses-to-other-patient" ["RFA-DSP-008"]
+            "records a dispense for a different patient from the prescription's";
+        DispensesToAnyone = "dispenses-to-anyone" ["RFA-DSP-009"]
+            "dispenses to patients who are not the practice's dispensing patients";
+        DispensesNominatedElsewhere = "dispenses-nominated-elsewhere" ["RFA-DSP-010"]
+            "dispenses prescriptions nominated to another dispenser";
+        DispenseAnyUnit = "dispense-any-unit" ["RFA-DSP-011"]
+            "records dispenses in any unit, or of nothing";
+        DispensesNotListed = "dispenses-not-listed" ["RFA-DSP-012"]
+            "does not list the dispenses made against a prescription";
+        RepeatDispensingUnlimited = "repeat-dispensing-unlimited" ["RFA-DSP-013"]
+            "dispenses a repeat-dispensing prescription more times than it has issues";
+        DispenseUnknownPrescription = "dispense-unknown-prescription" ["RFA-DSP-015"]
+            "records dispenses against prescriptions it does not hold";
+    }
+}

@@ -1,0 +1,161 @@
+//! The ways the reference can break information for clinicians (Patient search and read, the directory, Access Record Structured, Access Document, retrieving a record): the defects whose
+//! behaviour lives in this area's handlers, declared beside them. Each
+//! names the requirement(s) it must make fail (some in other areas, where a
+//! check made here is what those requirements judge).
+
+crate::reference::defects::defects! {
+    InfDefect {
+        SearchOmitsFullUrl = "search-omits-full-url" ["RFA-INF-001"]
+            "returns search Bundle entries without fullUrl";
+        UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002"]
+            "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle";
+        NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]
+            "checks that an NHS number has ten digits but not its Modulus 11 check digit";
+        AcceptsAnyIdentifierSystem = "accepts-any-identifier-system" ["RFA-INF-004"]
+            "searches by the identifier value whatever identifier system is given";
+        LenientIdentifierParameter = "lenient-identifier-parameter" ["RFA-INF-005"]
+            "takes an identifier without a system (or with a blank part) as an NHS number";
+        SearchWithoutIdentifierListsAll = "search-without-identifier-lists-all" ["RFA-INF-006"]
+            "answers a patient search with no identifier by listing every patient";
+        SearchReturnsInactive = "search-returns-inactive" ["RFA-INF-007"]
+            "returns deceased and inactive patients from patient search";
+        SearchExposesWithheldFields = "search-exposes-withheld-fields" ["RFA-INF-008"]
+            "patient search returns stored fields GP Connect forbids (maritalStatus, multipleBirth)";
+        ReadOmitsId = "read-omits-id" ["RFA-INF-009"]
+            "returns the Patient from a read without its logical id";
+        ReadUnknown500 = "read-unknown-500" ["RFA-INF-010"]
+            "fails with 500 when asked to read a patient id it does not hold";
+        ReadWithoutEtag = "read-without-etag" ["RFA-INF-011"]
+            "sends no ETag header on Patient reads";
+        OrganizationSearchOmitsMeta = "organization-search-omits-meta" ["RFA-INF-012"]
+            "returns Organizations from search without meta (no profile, no versionId)";
+        UnknownOrganization404 = "unknown-organization-404" ["RFA-INF-013"]
+            "answers an Organization search for an ODS code it does not hold with 404 instead of an empty Bundle";
+        OrganizationSearchAnySystem = "organization-search-any-system" ["RFA-INF-014"]
+            "searches Organizations by the identifier value whatever identifier system is given";
+        OrganizationReadWithoutEtag = "organization-read-without-etag" ["RFA-INF-015"]
+            "sends no ETag header on Organization reads";
+        OrganisationNotFoundWrongCode = "organisation-not-found-wrong-code" ["RFA-INF-016"]
+            "answers a read of an unknown Organization with 404 NO_RECORD_FOUND instead of ORGANISATION_NOT_FOUND";
+        PractitionerSearchOmitsFullUrl = "practitioner-search-omits-full-url" ["RFA-INF-017"]
+            "returns Practitioner search entries without fullUrl";
+        PractitionerSearchAnySystem = "practitioner-search-any-system" ["RFA-INF-018"]
+            "searches Practitioners by the identifier value whatever identifier system is given";
+        PractitionerReadUnknown500 = "practitioner-read-unknown-500" ["RFA-INF-019"]
+            "fails with 500 when asked to read a Practitioner id it does not hold";
+        LocationEtagIgnoresVersion = "location-etag-ignores-version" ["RFA-INF-020"]
+            "sends ETag W/\"1\" on every Location read, whatever the version";
+        LocationNotFoundPatientCode = "location-not-found-patient-code" ["RFA-INF-021"]
+            "answers a read of an unknown Location with PATIENT_NOT_FOUND (a copied handler)";
+        SearchReturnsHidden = "search-returns-hidden" ["RFA-INF-022", "RFA-REC-053"]
+            "returns sensitive, temporary-resident and unverified patients from patient search";
+        StructuredBundleIdNotTraceId = "structured-bundle-id-not-trace-id" ["RFA-INF-023"]
+            "gives the structured record Bundle a fresh id instead of the request's Ssp-TraceID";
+        StructuredOmitsUsualGp = "structured-omits-usual-gp" ["RFA-INF-024"]
+            "leaves the patient's usual GP out of the structured record, so references to them dangle";
+        StructuredMissingNhsNumber400 = "structured-missing-nhs-number-400" ["RFA-INF-025"]
+            "answers a structured request without patientNHSNumber with 400 BAD_REQUEST";
+        StructuredNoModulus11 = "structured-no-modulus-11" ["RFA-INF-026"]
+            "skips the Modulus 11 check on the structured record's NHS number";
+        StructuredAnyIdentifierSystem = "structured-any-identifier-system" ["RFA-INF-027"]
+            "accepts any identifier system for patientNHSNumber";
+        DuplicateParametersAccepted = "duplicate-parameters-accepted" ["RFA-INF-028"]
+            "accepts a parameter or part parameter given twice (the last one wins)";
+        StructuredRejectsUnknownParameters = "structured-rejects-unknown-parameters" ["RFA-INF-029"]
+            "refuses a structured request with an unrecognised parameter instead of warning and answering";
+        StructuredServesDeceased = "structured-serves-deceased" ["RFA-INF-030"]
+            "returns the structured record of deceased and inactive patients";
+        StructuredServesSensitive = "structured-serves-sensitive" ["RFA-INF-031"]
+            "returns the structured record of a sensitive patient";
+        StructuredServesTemporary = "structured-serves-temporary" ["RFA-INF-032"]
+            "returns the structured record of a temporary resident";
+        StructuredServesUnverified = "structured-serves-unverified" ["RFA-INF-033"]
+            "returns the structured record of a patient whose NHS number is not verified";
+        DissentAnswersNotFound = "dissent-answers-not-found" ["RFA-XCS-003", "RFA-INF-034"]
+            "answers 404 PATIENT_NOT_FOUND for a patient who dissented, instead of 403 NO_PATIENT_CONSENT";
+        AllergiesListIncludesResolved = "allergies-list-includes-resolved" ["RFA-INF-035", "RFA-INF-037"]
+            "puts ended allergies in the active allergies list";
+        EndedAllergiesIgnoreFlag = "ended-allergies-ignore-flag" ["RFA-INF-036"]
+            "returns the Ended allergies list even when includeResolvedAllergies is false";
+        EmptyListWithoutReason = "empty-list-without-reason" ["RFA-INF-037"]
+            "returns empty clinical lists without emptyReason and note";
+        ConfidentialItemsLeaked = "confidential-items-leaked" ["RFA-INF-035", "RFA-INF-038", "RFA-INF-040", "RFA-INF-041", "RFA-INF-042"]
+            "returns items marked confidential in the structured record";
+        ConfidentialWarningMissing = "confidential-warning-missing" ["RFA-INF-038"]
+            "withholds confidential items without the confidential-items warning on their list";
+        ResolvedAllergiesPartOptional = "resolved-allergies-part-optional" ["RFA-INF-039"]
+            "treats a missing includeResolvedAllergies part as false instead of refusing";
+        MedicationOmitsMedicationResource = "medication-omits-medication-resource" ["RFA-INF-024", "RFA-INF-040"]
+            "leaves the Medication resources out of the structured record";
+        PrescriptionIssuesAlwaysIncluded = "prescription-issues-always-included" ["RFA-INF-041"]
+            "returns prescription issues even when includePrescriptionIssues is false";
+        MedicationSearchDateIgnored = "medication-search-date-ignored" ["RFA-INF-042"]
+            "ignores medicationSearchFromDate";
+        MedicationFutureDateAccepted = "medication-future-date-accepted" ["RFA-INF-043"]
+            "accepts a medicationSearchFromDate after today";
+        ProblemLinkedItemsOmitted = "problem-linked-items-omitted" ["RFA-INF-044"]
+            "leaves the items a problem is linked to out of the structured record";
+        ProblemFilterStatusIgnored = "problem-filter-status-ignored" ["RFA-INF-045"]
+            "ignores the problems filterStatus part parameter";
+        ProblemFilterStatusAnyValue = "problem-filter-status-any-value" ["RFA-INF-046"]
+            "treats an unknown filterStatus value as no filter instead of refusing";
+        ParameterCombinationsUnchecked = "parameter-combinations-unchecked" ["RFA-INF-047"]
+            "accepts part parameters GP Connect forbids alongside includeConsultations or includeProblems";
+        ImmunisationsNotGivenAlways = "immunisations-not-given-always" ["RFA-INF-048"]
+            "returns immunisations that were not given even when includeNotGiven is false";
+        ConsultationStructureMissing = "consultation-structure-missing" ["RFA-INF-049"]
+            "returns consultations without their Consultation and Topic lists";
+        MostRecentIgnored = "most-recent-ignored" ["RFA-INF-050"]
+            "ignores includeNumberOfMostRecent and returns every consultation";
+        ConsultationPeriodIgnored = "consultation-period-ignored" ["RFA-INF-051"]
+            "ignores consultationSearchPeriod";
+        ConsultationFiltersCombined = "consultation-filters-combined" ["RFA-INF-052"]
+            "accepts consultationSearchPeriod and includeNumberOfMostRecent together";
+        SearchPeriodReversedAccepted = "search-period-reversed-accepted" ["RFA-INF-053"]
+            "accepts a search period that ends before it starts";
+        InvestigationPeriodIgnored = "investigation-period-ignored" ["RFA-INF-054"]
+            "ignores investigationSearchPeriod";
+        ReferralPeriodIgnored = "referral-period-ignored" ["RFA-INF-055"]
+            "ignores referralSearchPeriod";
+        UncategorisedPeriodIgnored = "uncategorised-period-ignored" ["RFA-INF-056"]
+            "ignores uncategorisedDataSearchPeriod";
+        DiaryPastDateAccepted = "diary-past-date-accepted" ["RFA-INF-057"]
+            "accepts a diaryEntriesSearchDate before today";
+        DataInTransitWarningMissing = "data-in-transit-warning-missing" ["RFA-INF-058"]
+            "leaves the data-in-transit warning off the lists of a record still in transit";
+        DocumentsSearchReturnsHidden = "documents-search-returns-hidden" ["RFA-INF-059"]
+            "returns sensitive, deceased and inactive patients from the documents endpoint's patient search";
+        DocumentsOmitIncludedResources = "documents-omit-included-resources" ["RFA-INF-060"]
+            "answers a DocumentReference search without the Patient and Organizations it was asked to include";
+        DocumentsIncludesOptional = "documents-includes-optional" ["RFA-INF-061"]
+            "accepts a DocumentReference search without the mandatory _include parameters";
+        DocumentsUnknownPatientEmpty = "documents-unknown-patient-empty" ["RFA-INF-062"]
+            "answers a DocumentReference search for a patient id it does not hold with an empty Bundle";
+        DocumentsCreatedFilterIgnored = "documents-created-filter-ignored" ["RFA-INF-063"]
+            "ignores the created search parameter";
+        BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064", "RFA-COM-009"]
+            "serves every document as application/octet-stream whatever its DocumentReference says";
+        LargeDocumentUrlListed = "large-document-url-listed" ["RFA-INF-065"]
+            "lists a URL for a document over the 5 MB retrieval limit";
+        StructuredIgnoresSspTo = "structured-ignores-ssp-to" ["RFA-INF-066"]
+            "serves the structured record whatever provider ASID Ssp-To names";
+        ConsumerSkipsSds = "consumer-skips-sds" ["RFA-INF-067", "RFA-INF-068", "RFA-INF-069", "RFA-INF-072", "RFA-INF-074"]
+            "calls a provider at an address it builds itself, without looking the endpoint up in SDS";
+        ConsumerSkipsSdsDevice = "consumer-skips-sds-device" ["RFA-INF-068"]
+            "sends in Ssp-To an ASID it holds for the provider, without looking the provider's Device up in SDS";
+        ConsumerWrongSspTo = "consumer-wrong-ssp-to" ["RFA-INF-068"]
+            "sends its own ASID in Ssp-To when retrieving a record, not the provider's from SDS";
+        ConsumerWrongJwtAudience = "consumer-wrong-jwt-audience" ["RFA-INF-069"]
+            "sends a JWT whose aud is a fixed authorisation URL, not the provider's endpoint";
+        ConsumerJwtWithoutUser = "consumer-jwt-without-user" ["RFA-INF-070"]
+            "sends a JWT whose requesting_practitioner has no SDS user id";
+        ConsumerWrongNhsSystem = "consumer-wrong-nhs-system" ["RFA-INF-071"]
+            "asks for a structured record with the NHS number under the retired DSTU2 identifier system";
+        ConsumerDoesNotFile = "consumer-does-not-file" ["RFA-INF-072"]
+            "retrieves another practice's record but files nothing";
+        ConsumerFilesErrors = "consumer-files-errors" ["RFA-INF-073"]
+            "files the provider's error answer into the patient's documents as if it were the record";
+        ConsumerGuessesEndpoint = "consumer-guesses-endpoint" ["RFA-INF-074"]
+            "calls an address it builds itself when SDS lists no endpoint";
+    }
+}

@@ -1,0 +1,31 @@
+//! The ways the reference can break the knowledge base (terminology look-up, prescribing alerts): the defects whose
+//! behaviour lives in this area's handlers, declared beside them. Each
+//! names the requirement(s) it must make fail (some in other areas, where a
+//! check made here is what those requirements judge).
+
+crate::reference::defects::defects! {
+    KnwDefect {
+        LookupWrongDisplay = "lookup-wrong-display" ["RFA-KNW-001", "RFA-KNW-003"]
+            "answers a product look-up with its ingredient's name instead of the product's";
+        LookupProductsOnly = "lookup-products-only" ["RFA-KNW-002"]
+            "looks up dm+d products only, not SNOMED CT clinical concepts";
+        LookupHidesInactive = "lookup-hides-inactive" ["RFA-KNW-003"]
+            "answers inactive concepts as active";
+        LookupInventsUnknown = "lookup-invents-unknown" ["RFA-KNW-004"]
+            "answers a look-up of a code it does not hold with a made-up concept";
+        LookupNoCheckDigit = "lookup-no-check-digit" ["RFA-KNW-005"]
+            "does not check a looked-up code's form and check digit: a malformed code is just not found";
+        NoAllergyCheck = "no-allergy-check" ["RFA-KNW-010", "RFA-KNW-011", "RFA-KNW-019"]
+            "does not check a prescription against the patient's allergies";
+        NoInteractionCheck = "no-interaction-check" ["RFA-KNW-012", "RFA-KNW-013", "RFA-KNW-014", "RFA-KNW-018", "RFA-KNW-019"]
+            "does not check a prescription against the patient's current medication";
+        ModerateBlocks = "moderate-blocks" ["RFA-KNW-014", "RFA-KNW-015", "RFA-KNW-019"]
+            "stops prescriptions for moderate alerts as if they were high-severity";
+        NoDuplicateCheck = "no-duplicate-check" ["RFA-KNW-015"]
+            "does not warn of duplicate therapy";
+        AlertsOnResolvedAllergy = "alerts-on-resolved-allergy" ["RFA-KNW-016"]
+            "alerts on allergies that have resolved";
+        KbIgnoresNewPrescriptions = "kb-ignores-new-prescriptions" ["RFA-KNW-018"]
+            "checks interactions against the record's repeats only, not against prescriptions just issued";
+    }
+}

@@ -1,0 +1,498 @@
+//! Appointments (`ONL`): booking a free slot (once — the check and
+//! the booking are one step), reading, amending the description and comment,
+//! cancelling with a reason (which frees the slot), a patient's appointments
+//! in a date range, and marking arrival or did-not-attend on the day. A
+//! patient-scoped token reaches only that patient's appointments.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State as Extract};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::gpc::{self, Interaction, SpineCode};
+use crate::reference::acc::guard::{self, Claims};
+use crate::reference::onl::defects::OnlDefect;
+use crate::reference::outcome::{Fhir, Outcome};
+use crate::reference::{Shared, State};
+
+#[derive(Debug, Default)]
+struct Book {
+    by_id: HashMap<String, Value>,
+    /// Slots taken by booked (not cancelled) appointments, with how many
+    /// hold each: a double booking (only under a defect) cancelled on one
+    /// side leaves the slot taken by the other, so the defect's harm stays
+    /// with the requirement it is for.
+    taken: HashMap<String, usize>,
+}
+
+/// The appointments the reference holds.
+#[derive(Debug, Default)]
+pub struct Appointments {
+    inner: Mutex<Book>,
+}
+
+impl Appointments {
+    fn with<T>(&self, f: impl FnOnce(&mut Book) -> T) -> T {
+        let mut guard = crate::reference::locked(&self.inner);
+        f(&mut guard)
+    }
+
+    /// Changes one appointment under the book's lock, so the check and the
+    /// change are one step: `f` sees the current version (None if unknown)
+    /// and answers the version to keep, if any, with its result.
+    pub fn change<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(Option<&Value>) -> Result<(Option<Value>, T), Outcome>,
+    ) -> Result<T, Outcome> {
+        self.with(|b| {
+            let (keep, out) = f(b.by_id.get(id))?;
+            if let Some(next) = keep {
+                b.by_id.insert(id.to_string(), next);
+            }
+            Ok(out)
+        })
+    }
+
+    /// The slots booked appointments hold, as one snapshot.
+    pub fn taken(&self) -> HashSet<String> {
+        self.with(|b| b.taken.keys().cloned().collect())
+    }
+
+    /// The test data's past appointments (profile §23): patient20 and
+    /// patient10 each booked for a week before the run date.
+    pub fn seeded(store: &crate::reference::store::Store, today: time::Date) -> Self {
+        let book = Self::default();
+        let Ok(ten) = time::Time::from_hms(10, 0, 0) else { return book };
+        let start = (today - time::Duration::days(7)).with_time(ten).assume_utc();
+        let stamp = crate::clock::ymd(start.date()).replace('-', "");
+        for (n, key) in ["patient20", "patient10"].into_iter().enumerate() {
+            let Some(patient) = store.patients.iter().find(|p| p.key == key) else { continue };
+            let begins = start + time::Duration::minutes(15 * n as i64);
+            let id = format!("appointment-past-{stamp}-{key}");
+            let a = json!({
+                "resourceType": "Appointment",
+                "id": id,
+                "meta": { "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] },
+                "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
+                "contained": [{ "resourceType": "Organization", "id": "booking-org", "name": "The practice" }],
+                "status": "booked",
+                "description": "Blood pressure review",
+                "start": crate::reference::instant(begins),
+                "end": crate::reference::instant(begins + time::Duration::minutes(15)),
+                "slot": [{ "reference": format!("Slot/schedule-main-{stamp}10{:02}", 15 * n) }],
+                "created": crate::reference::instant(start - time::Duration::days(7)),
+                "participant": [{ "actor": { "reference": format!("Patient/{}", patient.id) }, "status": "accepted" }]
+            });
+            book.with(|b| b.by_id.insert(id, a));
+        }
+        book
+    }
+}
+
+pub(in crate::reference) fn status_of(a: &Value) -> &str {
+    a.get("status").and_then(Value::as_str).unwrap_or_default()
+}
+
+pub(in crate::reference) fn start_of(a: &Value) -> Option<OffsetDateTime> {
+    instant(a.get("start"))
+}
+
+fn instant(v: Option<&Value>) -> Option<OffsetDateTime> {
+    v.and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok())
+}
+
+/// The appointment's day has gone (by the run's date, UTC).
+fn is_past(a: &Value) -> bool {
+    start_of(a).is_some_and(|t| t.date() < crate::clock::today())
+}
+
+fn version_of(a: &Value) -> u32 {
+    a.pointer("/meta/versionId").and_then(Value::as_str).and_then(|v| v.parse().ok()).unwrap_or(1)
+}
+
+/// The next version of `current` with `change` applied.
+pub(in crate::reference) fn next_version(current: &Value, change: impl FnOnce(&mut Value)) -> Value {
+    let mut next = current.clone();
+    change(&mut next);
+    next["meta"]["versionId"] = json!((version_of(current) + 1).to_string());
+    next
+}
+
+/// A patient-scoped token reaches only that patient's appointments; an
+/// appointment it may not see, or that does not exist, gets one answer.
+fn visible(s: &State, claims: &Claims, a: Option<&Value>) -> Result<(), Outcome> {
+    if guard::acting_patient(claims).is_none() {
+        return Ok(());
+    }
+    match a.and_then(patient_of) {
+        Some(p) => guard::own_patient(s, claims, &p),
+        None if s.defects.has(OnlDefect::PatientAccessLeaksExistence) => Ok(()),
+        None => Err(guard::denied()),
+    }
+}
+
+pub(in crate::reference) fn not_found(id: &str) -> Outcome {
+    Outcome::new(SpineCode::NoRecordFound, format!("no appointment with id {id}"))
+}
+
+pub(in crate::reference) fn invalid(msg: impl Into<String>) -> Outcome {
+    Outcome::new(SpineCode::InvalidResource, msg)
+}
+
+fn parse(body: &Bytes) -> Result<Value, Outcome> {
+    let v: Value =
+        serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
+    if v.get("resourceType").and_then(Value::as_str) != Some("Appointment") {
+        return Err(invalid("the body must be an Appointment"));
+    }
+    Ok(v)
+}
+
+fn slot_ids(a: &Value) -> Vec<String> {
+    a.get("slot")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("reference").and_then(Value::as_str))
+        .filter_map(|r| r.strip_prefix("Slot/"))
+        .map(str::to_string)
+        .collect()
+}
+
+pub(in crate::reference) fn patient_of(a: &Value) -> Option<String> {
+    a.get("participant")?
+        .as_array()?
+        .iter()
+        .filter_map(|p| p.pointer("/actor/reference").and_then(Value::as_str))
+        .find_map(|r| r.strip_prefix("Patient/"))
+        .map(str::to_string)
+}
+
+fn same_instant(a: Option<&Value>, b: OffsetDateTime) -> bool {
+    instant(a) == Some(b)
+}
+
+/// The profile's rules for a booking; returns the slots it books.
+fn validate(s: &State, a: &Value) -> Result<Vec<crate::reference::onl::slots::SlotRow>, Outcome> {
+    let lenient = s.defects.has(OnlDefect::BookingWithoutValidation);
+    if a.get("status").and_then(Value::as_str) != Some("booked") && !lenient {
+        return Err(invalid("Appointment.status must be booked"));
+    }
+    let has_org = a
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|e| e.get("url").and_then(Value::as_str) == Some(gpc::BOOKING_ORGANISATION_EXTENSION));
+    if !has_org && !lenient {
+        return Err(invalid(
+            "Appointment.extension needs the booking organisation (Extension-GPConnect-BookingOrganisation-1)",
+        ));
+    }
+    let patient = patient_of(a).filter(|id| s.store.by_id(id).is_some_and(|p| p.is_active()));
+    if patient.is_none() && !lenient {
+        return Err(invalid("Appointment.participant needs the Patient, registered here"));
+    }
+    let ids = slot_ids(a);
+    if ids.is_empty() {
+        return Err(invalid("Appointment.slot must name the Slot (or adjacent Slots) it books"));
+    }
+    let today = crate::clock::today();
+    let rows = crate::reference::onl::slots::find(today, &ids)
+        .into_iter()
+        .zip(&ids)
+        .map(|(row, id)| row.ok_or_else(|| invalid(format!("Slot/{id} is not a slot of this practice"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let adjacent = rows.windows(2).all(|p| p[0].schedule_id() == p[1].schedule_id() && p[0].end == p[1].start);
+    if !adjacent && !s.defects.has(OnlDefect::BookingAcceptsGaps) {
+        return Err(invalid("the Slots of one appointment must follow one another on one schedule"));
+    }
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Err(invalid("Appointment.slot is empty"));
+    };
+    let times = same_instant(a.get("start"), first.start) && same_instant(a.get("end"), last.end);
+    if !times && !lenient {
+        return Err(invalid("Appointment.start and end must be the first slot's start and the last slot's end"));
+    }
+    if let Some(busy) = rows.iter().find(|r| !r.free) {
+        return Err(Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{} is not free", busy.id)));
+    }
+    Ok(rows)
+}
+
+pub(in crate::reference) fn etag(v: &Value) -> String {
+    format!("W/\"{}\"", v.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or("1"))
+}
+
+pub async fn book(Extract(s): Extract<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    match book_slot(&s, &headers, &body).await {
+        Ok(r) => r,
+        Err(o) => o.into_response(),
+    }
+}
+
+async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
+    let d = |x| s.defects.has(x);
+    let claims = guard::check(s, headers, Interaction::BookAppointment)?;
+    let a = parse(body)?;
+    if let Some(p) = patient_of(&a) {
+        guard::own_patient(s, &claims, &p)?;
+    }
+    let rows = validate(s, &a)?;
+    // The first of the slots already booked, if any.
+    let taken = |b: &Book| {
+        rows.iter()
+            .find(|r| b.taken.contains_key(&r.id) && !d(OnlDefect::BookingAllowsDoubleBooking))
+            .map(|r| r.id.clone())
+    };
+    let refused = |slot: String| Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{slot} is already booked"));
+    if d(OnlDefect::BookingRace) {
+        // Checks, lets go, books: two bookings at once can both pass.
+        if let Some(slot) = s.appointments.with(|b| taken(b)) {
+            return Err(refused(slot));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut stored = a;
+    stored["id"] = json!(id);
+    stored["meta"] = json!({ "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] });
+    stored["created"] = json!(crate::reference::instant(crate::reference::now()));
+    s.appointments.with(|b| {
+        if !d(OnlDefect::BookingRace)
+            && let Some(slot) = taken(b)
+        {
+            return Err(refused(slot));
+        }
+        // A defect keeps only the first slot of several.
+        let held = if d(OnlDefect::BookingKeepsFirstSlotOnly) { &rows[..1] } else { &rows[..] };
+        for r in held {
+            *b.taken.entry(r.id.clone()).or_default() += 1;
+        }
+        b.by_id.insert(id.clone(), stored.clone());
+        Ok(())
+    })?;
+    let minimal = d(OnlDefect::BookingAnswersMinimal)
+        || headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"));
+    let tag = (!d(OnlDefect::BookingWithoutEtag)).then(|| etag(&stored));
+    let resp = if minimal {
+        let mut r = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
+        if let Some(t) = tag.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
+            r.headers_mut().insert(header::ETAG, t);
+        }
+        r
+    } else {
+        Fhir { status: StatusCode::CREATED, body: stored, etag: tag }.into_response()
+    };
+    Ok(crate::reference::outcome::with_location(resp, headers, &s.base_path, "Appointment", &id))
+}
+
+pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let result = guard::check(&s, &headers, Interaction::ReadAppointment).and_then(|claims| {
+        let found = s.appointments.with(|b| b.by_id.get(&id).cloned());
+        visible(&s, &claims, found.as_ref())?;
+        found.ok_or_else(|| not_found(&id))
+    });
+    match result {
+        Ok(a) => {
+            let tag = (!s.defects.has(OnlDefect::BookingWithoutEtag)).then(|| etag(&a));
+            Fhir { status: StatusCode::OK, etag: tag, body: a }.into_response()
+        }
+        Err(o) => o.into_response(),
+    }
+}
+
+/// `PUT Appointment/{id}` is two interactions: amend and cancel, told apart
+/// by `Ssp-InteractionID` as GP Connect does.
+pub async fn update(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let amend =
+        headers.get("Ssp-InteractionID").and_then(|v| v.to_str().ok()) == Some(Interaction::AmendAppointment.id());
+    let result =
+        if amend { amend_appointment(&s, &headers, &id, &body) } else { cancel_appointment(&s, &headers, &id, &body) };
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn if_match(headers: &HeaderMap) -> Option<String> {
+    headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// The appointment a change is made to: one the requester may see, at
+/// the version If-Match names (unless `any_version`).
+fn current_version(
+    s: &State,
+    b: &Book,
+    claims: &Claims,
+    id: &str,
+    wanted: Option<&str>,
+    any_version: bool,
+) -> Result<Value, Outcome> {
+    let current = b.by_id.get(id).cloned();
+    visible(s, claims, current.as_ref())?;
+    let current = current.ok_or_else(|| not_found(id))?;
+    match wanted {
+        Some(tag) if tag != etag(&current) && !any_version => Err(Outcome::new(
+            SpineCode::FhirConstraintViolation,
+            format!("If-Match {tag} is not the current version {}", etag(&current)),
+        )),
+        _ => Ok(current),
+    }
+}
+
+/// What an amendment may change (GP Connect: description and comment).
+const AMENDABLE: [&str; 2] = ["description", "comment"];
+
+fn without_amendable(a: &Value) -> Value {
+    let mut v = a.clone();
+    if let Some(o) = v.as_object_mut() {
+        for k in AMENDABLE.iter().chain(&["meta", "id"]) {
+            o.remove(*k);
+        }
+    }
+    v
+}
+
+fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
+    let d = |x| s.defects.has(x);
+    let claims = guard::check(s, headers, Interaction::AmendAppointment)?;
+    let sent = parse(body)?;
+    let wanted = if_match(headers);
+    if wanted.is_none() && !d(OnlDefect::AmendWithoutIfMatch) {
+        return Err(Outcome::new(SpineCode::BadRequest, "an amendment needs If-Match with the version it amends"));
+    }
+    s.appointments.with(|b| {
+        let current = current_version(s, b, &claims, id, wanted.as_deref(), d(OnlDefect::AmendWithoutIfMatch))?;
+        if status_of(&current) != "booked" && !d(OnlDefect::AmendAnyStatus) {
+            return Err(invalid(format!("an appointment that is {} cannot be amended", status_of(&current))));
+        }
+        if is_past(&current) && !d(OnlDefect::PastAppointmentsChange) {
+            return Err(invalid("the appointment's day has gone; it cannot be amended"));
+        }
+        if without_amendable(&sent) != without_amendable(&current) && !d(OnlDefect::AmendAnything) {
+            return Err(invalid("only the description and the comment of an appointment can be amended"));
+        }
+        let next = next_version(&current, |n| {
+            let source = if d(OnlDefect::AmendAnything) { sent.clone() } else { current.clone() };
+            *n = source;
+            n["id"] = current["id"].clone();
+            n["meta"] = current["meta"].clone();
+            for k in AMENDABLE {
+                match sent.get(k) {
+                    Some(v) => n[k] = v.clone(),
+                    None => {
+                        if let Some(o) = n.as_object_mut() {
+                            o.remove(k);
+                        }
+                    }
+                }
+            }
+        });
+        if !d(OnlDefect::AmendNotKept) {
+            b.by_id.insert(id.to_string(), next.clone());
+        }
+        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
+    })
+}
+
+fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
+    let d = |x| s.defects.has(x);
+    let claims = guard::check(s, headers, Interaction::CancelAppointment)?;
+    let sent = parse(body)?;
+    if sent.get("status").and_then(Value::as_str) != Some("cancelled") {
+        return Err(invalid("an appointment is cancelled with status cancelled; no other change is accepted here"));
+    }
+    let reason = sent
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|e| e.get("url").and_then(Value::as_str) == Some(gpc::CANCELLATION_REASON_EXTENSION))
+        .and_then(|e| e.get("valueString").and_then(Value::as_str))
+        .filter(|r| !r.trim().is_empty())
+        .map(str::to_string);
+    if reason.is_none() && !d(OnlDefect::CancelWithoutReason) {
+        return Err(invalid("a cancellation needs its reason (Extension-GPConnect-AppointmentCancellationReason-1)"));
+    }
+    let wanted = if_match(headers);
+    s.appointments.with(|b| {
+        let current = current_version(s, b, &claims, id, wanted.as_deref(), d(OnlDefect::CancelIgnoresIfMatch))?;
+        let status = status_of(&current);
+        if status == "cancelled" || (status != "booked" && !d(OnlDefect::CancelAnyStatus)) {
+            return Err(invalid(format!("an appointment that is {status} cannot be cancelled")));
+        }
+        if is_past(&current) && !d(OnlDefect::PastAppointmentsChange) {
+            return Err(invalid("the appointment's day has gone; it cannot be cancelled"));
+        }
+        let mut next = next_version(&current, |n| n["status"] = json!("cancelled"));
+        let mut ext: Vec<Value> = next.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+        ext.retain(|e| e.get("url").and_then(Value::as_str) != Some(gpc::CANCELLATION_REASON_EXTENSION));
+        ext.push(
+            json!({ "url": gpc::CANCELLATION_REASON_EXTENSION, "valueString": reason.clone().unwrap_or_default() }),
+        );
+        next["extension"] = Value::Array(ext);
+        if !d(OnlDefect::CancelKeepsSlot) {
+            for slot in slot_ids(&current) {
+                if let Some(n) = b.taken.get_mut(&slot) {
+                    *n -= 1;
+                    if *n == 0 {
+                        b.taken.remove(&slot);
+                    }
+                }
+            }
+        }
+        b.by_id.insert(id.to_string(), next.clone());
+        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
+    })
+}
+
+pub async fn for_patient(
+    Extract(s): Extract<Shared>,
+    headers: HeaderMap,
+    Path(patient): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let claims = match guard::check(&s, &headers, Interaction::SearchPatientAppointments) {
+        Ok(c) => c,
+        Err(o) => return o.into_response(),
+    };
+    let leaks = s.defects.has(OnlDefect::PatientAccessLeaksExistence) && s.store.by_id(&patient).is_none();
+    if !leaks && let Err(o) = guard::own_patient(&s, &claims, &patient) {
+        return o.into_response();
+    }
+    let bound = |prefix: &str| {
+        params
+            .iter()
+            .filter(|(k, _)| k == "start")
+            .find_map(|(_, v)| v.strip_prefix(prefix))
+            .and_then(crate::clock::parse_date)
+    };
+    let (Some(from), Some(to)) = (bound("ge"), bound("le")) else {
+        return Outcome::new(SpineCode::InvalidParameter, "start=ge[date] and start=le[date] are both required")
+            .into_response();
+    };
+    if to < from {
+        return Outcome::new(SpineCode::InvalidParameter, "the range ends before it starts").into_response();
+    }
+    if s.store.by_id(&patient).is_none() {
+        return Outcome::new(SpineCode::PatientNotFound, format!("no patient with id {patient}")).into_response();
+    }
+    let (lo, hi) = (from.midnight().assume_utc(), (to + time::Duration::days(1)).midnight().assume_utc());
+    let ignore_range = s.defects.has(OnlDefect::PatientAppointmentsIgnoreRange);
+    let found: Vec<Value> = s.appointments.with(|b| {
+        b.by_id
+            .values()
+            .filter(|a| patient_of(a).as_deref() == Some(patient.as_str()))
+            .filter(|a| ignore_range || start_of(a).is_some_and(|t| t >= lo && t < hi))
+            .cloned()
+            .collect()
+    });
+    let entries: Vec<Value> = found.iter().map(|a| json!({ "resource": a, "search": { "mode": "match" } })).collect();
+    let total = entries.len();
+    Fhir::ok(crate::reference::searchset(entries, total)).into_response()
+}

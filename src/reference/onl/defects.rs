@@ -1,0 +1,75 @@
+//! The ways the reference can break patients online (slots, appointments, repeat requests, patient access): the defects whose
+//! behaviour lives in this area's handlers, declared beside them. Each
+//! names the requirement(s) it must make fail (some in other areas, where a
+//! check made here is what those requirements judge).
+
+crate::reference::defects::defects! {
+    OnlDefect {
+        FreeSearchIgnoresWindow = "free-search-ignores-window" ["RFA-ONL-001"]
+            "returns free slots outside the start and end of the search";
+        FreeSearchAcceptsLooseBounds = "free-search-accepts-loose-bounds" ["RFA-ONL-002"]
+            "answers a free slot search without start or end, or with other prefixes";
+        FreeSearchAcceptsPartialDates = "free-search-accepts-partial-dates" ["RFA-ONL-003"]
+            "reads a partial start or end as best it can instead of refusing it";
+        FreeSearchAcceptsAnyWindow = "free-search-accepts-any-window" ["RFA-ONL-004"]
+            "answers a free slot search whose end is before its start, or that spans more than 14 days";
+        FreeSearchWithoutStatus = "free-search-without-status" ["RFA-ONL-005"]
+            "answers a free slot search without status=free";
+        FreeSearchIgnoresInclude = "free-search-ignores-include" ["RFA-ONL-006"]
+            "leaves the Schedules, Practitioners and Locations asked for with _include out";
+        FreeSearchReturnsBusy = "free-search-returns-busy" ["RFA-ONL-007"]
+            "returns busy slots from a search for free ones";
+        FreeSearchIgnoresOrganisationType = "free-search-ignores-organisation-type" ["RFA-ONL-008", "RFA-ONL-016"]
+            "offers slots kept for one type of organisation to every consumer";
+        BookingWithoutEtag = "appointment-without-etag" ["RFA-ONL-009", "RFA-ONL-014", "RFA-ONL-026"]
+            "answers bookings and reads of appointments without the version's ETag";
+        BookingWithoutValidation = "booking-without-validation" ["RFA-ONL-010"]
+            "books appointments without a patient, a booking organisation, status booked or the slot's times";
+        BookedSlotStillFree = "booked-slot-still-free" ["RFA-ONL-011", "RFA-ONL-039"]
+            "keeps offering a booked slot as free";
+        BookingAllowsDoubleBooking = "booking-allows-double-booking" ["RFA-ONL-012", "RFA-ONL-013"]
+            "books a slot that is already booked";
+        BookingRace = "booking-race" ["RFA-ONL-013"]
+            "checks and books a slot in two steps, so two bookings at once can both succeed";
+        CancelWithoutReason = "cancel-without-reason" ["RFA-ONL-015"]
+            "cancels an appointment without a cancellation reason";
+        CancelKeepsSlot = "cancel-keeps-slot" ["RFA-ONL-016"]
+            "leaves the slot of a cancelled appointment unavailable";
+        PatientAppointmentsIgnoreRange = "patient-appointments-ignore-range" ["RFA-ONL-017"]
+            "returns all of a patient's appointments whatever range is asked for";
+        AmendAnything = "amend-anything" ["RFA-ONL-019"]
+            "accepts an amendment that changes the start, the slot, the patient or the status";
+        AmendWithoutIfMatch = "amend-without-if-match" ["RFA-ONL-020"]
+            "amends appointments without If-Match, or against a stale version";
+        AmendAnyStatus = "amend-any-status" ["RFA-ONL-021"]
+            "amends cancelled appointments";
+        PastAppointmentsChange = "past-appointments-change" ["RFA-ONL-022"]
+            "cancels and amends appointments whose day has gone";
+        CancelIgnoresIfMatch = "cancel-ignores-if-match" ["RFA-ONL-023"]
+            "cancels an appointment whatever version If-Match names";
+        FreeSearchIgnoresDeliveryChannel = "free-search-ignores-delivery-channel" ["RFA-ONL-024"]
+            "ignores a delivery-channel searchFilter and returns slots of every channel";
+        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025"]
+            "answers every booking without a body, as if return=minimal were asked for";
+        PatientAccessLeaksExistence = "patient-access-leaks-existence" ["RFA-ONL-029"]
+            "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
+        PatientReadsWholeRecord = "patient-reads-whole-record" ["RFA-ONL-031"]
+            "gives a patient-scoped token every part of the structured record, not the summary";
+        RepeatRequestApproved = "repeat-request-approved" ["RFA-ONL-034", "RFA-ONL-035"]
+            "approves repeat requests as they are made instead of leaving them for the practice";
+        RepeatRequestsNotListed = "repeat-requests-not-listed" ["RFA-ONL-035"]
+            "answers a repeat request 201 but keeps no record of it";
+        RepeatRequestAnyMedication = "repeat-request-any-medication" ["RFA-ONL-036"]
+            "accepts repeat requests for acute, ended and other organisations' medications";
+        RepeatRequestForOthers = "repeat-request-for-others" ["RFA-ONL-037"]
+            "takes repeat requests for other patients and their medications";
+        CancelAnyStatus = "cancel-any-status" ["RFA-ARR-008"]
+            "cancels appointments the patient arrived for or did not attend";
+        AmendNotKept = "amend-not-kept" ["RFA-ONL-018", "RFA-ONL-020", "RFA-ONL-023"]
+            "answers an amendment 200 at the next version but keeps the appointment as it was";
+        BookingKeepsFirstSlotOnly = "booking-keeps-first-slot-only" ["RFA-ONL-039"]
+            "books an appointment of several slots on its first slot only, leaving the others free";
+        BookingAcceptsGaps = "booking-accepts-gaps" ["RFA-ONL-039"]
+            "books slots that do not follow one another as one appointment";
+    }
+}

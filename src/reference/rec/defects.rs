@@ -1,0 +1,129 @@
+//! The ways the reference can break the record (entries, audit, registration, PDS trace): the defects whose
+//! behaviour lives in this area's handlers, declared beside them. Each
+//! names the requirement(s) it must make fail (some in other areas, where a
+//! check made here is what those requirements judge).
+
+crate::reference::defects::defects! {
+    RecDefect {
+        CreateWithoutLocation = "create-without-location" ["RFA-REC-001", "RFA-REC-002"]
+            "answers a create without the Location header naming the new entry's version";
+        CreateIgnoresPreferMinimal = "create-ignores-prefer-minimal" ["RFA-REC-002"]
+            "returns the entry's body even when the consumer asked for Prefer: return=minimal";
+        StoresDateOnly = "stores-date-only" ["RFA-REC-001", "RFA-REC-002", "RFA-REC-003", "RFA-REC-013", "RFA-REC-014", "RFA-REC-015", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-034"]
+            "keeps only the date of an entry's time, dropping the time of day";
+        ProvenanceFromAuthor = "provenance-from-author" ["RFA-REC-004"]
+            "records the entry's author as its recorder instead of the practitioner who made the request";
+        ProvenanceDateOnly = "provenance-date-only" ["RFA-REC-004"]
+            "records when an entry was recorded to the day, not the second";
+        ProvenanceOmitsOrganization = "provenance-omits-organization" ["RFA-REC-004"]
+            "does not record the organisation an entry was recorded for";
+        AcceptsMissingAuthor = "accepts-missing-author" ["RFA-REC-005"]
+            "records entries that name no author";
+        InvalidResourceUnnamed = "invalid-resource-unnamed" ["RFA-REC-005", "RFA-REC-006"]
+            "refuses an invalid entry without naming the element at fault";
+        AcceptsUnknownReferences = "accepts-unknown-references" ["RFA-REC-006"]
+            "records entries for patients or by practitioners it does not hold";
+        AcceptsWrongResourceType = "accepts-wrong-resource-type" ["RFA-REC-007"]
+            "records a resource of another type sent to an entry type's endpoint";
+        SnomedCheckDigitIgnored = "snomed-check-digit-ignored" ["RFA-REC-008"]
+            "accepts SNOMED CT concept ids with a wrong Verhoeff check digit";
+        AcceptsAnyCodeSystem = "accepts-any-code-system" ["RFA-REC-009"]
+            "records entries coded only in another code system than SNOMED CT";
+        AcceptsInvalidUcum = "accepts-invalid-ucum" ["RFA-REC-010"]
+            "records quantities whose unit is not UCUM";
+        AcceptsUnitMismatch = "accepts-unit-mismatch" ["RFA-REC-010", "RFA-DEV-004"]
+            "records a reading in a unit that measures something else (a body weight in cm)";
+        AcceptsImpreciseTime = "accepts-imprecise-time" ["RFA-REC-011"]
+            "records entries whose time is not to the second with a zone";
+        AcceptsFutureTime = "accepts-future-time" ["RFA-REC-011"]
+            "records entries dated in the future";
+        AcceptsDuplicates = "accepts-duplicates" ["RFA-REC-012", "RFA-DEV-009"]
+            "records a second entry with an identifier already in use";
+        UpdateNotStored = "update-not-stored" ["RFA-REC-013", "RFA-REC-015", "RFA-REC-016", "RFA-REC-017", "RFA-REC-020"]
+            "answers an amendment as made but keeps the entry as it was";
+        UpdateWithoutIfMatchAccepted = "update-without-if-match-accepted" ["RFA-REC-014"]
+            "amends entries without If-Match";
+        IgnoresIfMatch = "ignores-if-match" ["RFA-REC-014", "RFA-REC-015", "RFA-REC-016"]
+            "amends entries whatever version If-Match names (last write wins)";
+        UpdateRace = "update-race" ["RFA-REC-016"]
+            "checks If-Match and writes in two steps, so two amendments of one version can both succeed";
+        HistoryOverwritten = "history-overwritten" ["RFA-REC-017"]
+            "keeps only an entry's latest version";
+        UpdateMovesEntry = "update-moves-entry" ["RFA-REC-018"]
+            "lets an amendment move an entry to another patient's record";
+        DeleteRemoves = "delete-removes" ["RFA-REC-019"]
+            "deletes entries on DELETE, leaving no trace in the record";
+        EnteredInErrorSearchable = "entered-in-error-searchable" ["RFA-REC-020"]
+            "returns entries marked entered-in-error in searches";
+        SearchIgnoresPatient = "search-ignores-patient" ["RFA-REC-021"]
+            "returns entries of every patient from a search for one";
+        SearchIgnoresCode = "search-ignores-code" ["RFA-REC-022"]
+            "ignores the code search parameter";
+        SearchDatePrefixesAsEq = "search-date-prefixes-as-eq" ["RFA-REC-023"]
+            "treats every date prefix (ge, le, gt, lt) as eq";
+        SearchIgnoresStatus = "search-ignores-status" ["RFA-REC-024"]
+            "ignores the status search parameter";
+        PagingIgnoresCount = "paging-ignores-count" ["RFA-REC-025"]
+            "returns every match on one page whatever _count asks";
+        NextLinkRepeatsPage = "next-link-repeats-page" ["RFA-REC-025"]
+            "gives a next link that returns the same page again";
+        SearchIgnoresInclude = "search-ignores-include" ["RFA-REC-026"]
+            "accepts _include of the author but leaves the author out";
+        SearchAcceptsInvalidParameters = "search-accepts-invalid-parameters" ["RFA-REC-027"]
+            "ignores unknown search parameters and unparseable dates instead of refusing them";
+        SearchIgnoresIdentifier = "search-ignores-identifier" ["RFA-REC-028", "RFA-REC-012"]
+            "ignores the identifier search parameter";
+        IgnoresRelationship = "ignores-relationship" ["RFA-REC-032", "RFA-XCS-005"]
+            "serves and records entries for an organisation with no relationship to the practice";
+        RestrictedEntriesShown = "restricted-entries-shown" ["RFA-REC-033"]
+            "shows restricted (conf/R) entries to a token without conf/R";
+        AuditSkipsReads = "audit-skips-reads" ["RFA-REC-034", "RFA-REC-035", "RFA-REC-036", "RFA-REC-037", "RFA-REC-039"]
+            "audits writes only";
+        AuditWithoutTraceId = "audit-without-trace-id" ["RFA-REC-034", "RFA-REC-035", "RFA-REC-036", "RFA-REC-037", "RFA-REC-039", "RFA-REC-040", "RFA-XCS-004"]
+            "audits requests without their Ssp-TraceID";
+        AuditSkipsRefused = "audit-skips-refused" ["RFA-REC-035"]
+            "does not audit refused or failed requests";
+        AuditOutcomeAlwaysSuccess = "audit-outcome-always-success" ["RFA-REC-035"]
+            "audits every request as a success";
+        AuditOmitsRequester = "audit-omits-requester" ["RFA-REC-036", "RFA-XCS-004"]
+            "audits requests without the requesting practitioner and organisation";
+        AuditSequenceFromClock = "audit-sequence-from-clock" ["RFA-REC-037"]
+            "numbers audit records by the clock's second, so records in one second share a number";
+        AuditTrailEditable = "audit-trail-editable" ["RFA-REC-039"]
+            "deletes audit records on DELETE";
+        AuditSkipsAuditReads = "audit-skips-audit-reads" ["RFA-REC-040"]
+            "does not audit reads of the audit trail";
+        RegisterSkipsPdsTrace = "register-skips-pds-trace" ["RFA-REC-043"]
+            "registers a patient without tracing them on PDS";
+        RegisterAllowsDuplicates = "register-allows-duplicates" ["RFA-REC-042"]
+            "registers a patient who is already registered";
+        RegisterAsRegular = "register-as-regular" ["RFA-REC-041"]
+            "registers patients through the API as regular (GMS) patients instead of temporary residents";
+        RegisterAcceptsInvalidNhsNumber = "register-accepts-invalid-nhs-number" ["RFA-REC-044"]
+            "registers a patient under an NHS number that fails Modulus 11 or that PDS retired";
+        RegisterAcceptsIncompletePatient = "register-accepts-incomplete-patient" ["RFA-REC-045"]
+            "registers a patient without a family name, gender or birth date";
+        ConsumerSkipsPdsTrace = "consumer-skips-pds-trace" ["RFA-REC-046", "RFA-REC-047", "RFA-REC-048", "RFA-REC-049", "RFA-REC-050", "RFA-REC-051", "RFA-REC-052", "RFA-REC-053"]
+            "registers a new patient with the details as typed, without tracing them on PDS";
+        ReusesPdsRequestId = "reuses-pds-request-id" ["RFA-REC-047"]
+            "sends every PDS request with the same X-Request-ID";
+        RegistersAmbiguousTrace = "registers-ambiguous-trace" ["RFA-REC-048"]
+            "registers the first of several PDS matches instead of refusing an ambiguous trace";
+        RegistersOnTooManyMatches = "registers-on-too-many-matches" ["RFA-REC-048"]
+            "reads PDS's TOO_MANY_MATCHES (a 200 with no Bundle) as no answer and registers the patient untraced, as typed";
+        RegistersRestrictedAsOrdinary = "registers-restricted-as-ordinary" ["RFA-REC-053"]
+            "registers a patient PDS restricts as an ordinary patient, so its GP Connect API finds them";
+        RefusesRestrictedTrace = "refuses-restricted-trace" ["RFA-REC-053"]
+            "refuses to register a patient because PDS restricts them (restriction hides where they live; it does not bar registration)";
+        PdsUnknownParameter = "pds-unknown-parameter" ["RFA-REC-046", "RFA-REC-050", "RFA-REC-053"]
+            "traces on PDS with `sex` for gender, a parameter PDS does not know and refuses";
+        RegistersWhenPdsFails = "registers-when-pds-fails" ["RFA-REC-049"]
+            "registers the patient untraced, as typed, when PDS answers an error";
+        KeepsTypedDemographics = "keeps-typed-demographics" ["RFA-REC-050"]
+            "registers a traced patient with the name as typed rather than PDS's";
+        KeepsSupersededNhsNumber = "keeps-superseded-nhs-number" ["RFA-REC-051"]
+            "registers a patient under the NHS number asked for even when PDS answers with the record's current one";
+        RegistersDeceasedTrace = "registers-deceased-trace" ["RFA-REC-052"]
+            "registers a patient PDS records as deceased";
+    }
+}
