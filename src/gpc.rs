@@ -12,13 +12,7 @@ pub const R4_CONFIDENTIALITY_SYSTEM: &str = "http://terminology.hl7.org/CodeSyst
 
 /// The value of a resource's first identifier in this system.
 pub fn identifier<'a>(resource: &'a serde_json::Value, system: &str) -> Option<&'a str> {
-    resource
-        .get("identifier")?
-        .as_array()?
-        .iter()
-        .find(|i| i.get("system").and_then(serde_json::Value::as_str) == Some(system))?
-        .get("value")?
-        .as_str()
+    crate::fhir::Resource(resource).identifier_values(system).first().copied()
 }
 
 /// The `meta.security` label PDS gives a patient: `R` restricted, or `U`.

@@ -17,6 +17,7 @@ pub mod dossier;
 pub mod embedded;
 pub mod entries;
 pub mod evidence;
+pub mod fhir;
 pub mod finance;
 pub mod fixtures;
 pub mod fuzzing;

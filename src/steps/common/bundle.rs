@@ -4,31 +4,22 @@
 use serde_json::Value;
 
 use crate::client::RequestSpec;
+use crate::fhir::{Bundle, Entry, Resource};
 use crate::steps::common::http::{check_schema, resource};
 use crate::steps::world::{Failure, RfaWorld};
 
 pub fn entries(bundle: &Value) -> Vec<&Value> {
-    bundle.get("entry").and_then(Value::as_array).into_iter().flatten().collect()
+    Bundle(bundle).entries().map(Entry::json).collect()
 }
 
 /// The resources of this type in a Bundle's entries.
 pub fn resources<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
-    entries(bundle)
-        .into_iter()
-        .filter_map(|e| e.get("resource"))
-        .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
-        .collect()
+    Bundle(bundle).entries().filter_map(Entry::resource).filter(|r| r.is(ty)).map(Resource::json).collect()
 }
 
 /// The values of a resource's identifiers in this system.
 pub fn identifiers<'a>(r: &'a Value, system: &str) -> Vec<&'a str> {
-    r.get("identifier")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|i| i.get("system").and_then(Value::as_str) == Some(system))
-        .filter_map(|i| i.get("value").and_then(Value::as_str))
-        .collect()
+    Resource(r).identifier_values(system)
 }
 
 /// The response as a searchset Bundle (schema-checked).
@@ -69,7 +60,7 @@ pub async fn resolve(
     resources(&body, ty)
         .into_iter()
         .find(|r| identifiers(r, system).contains(&value))
-        .and_then(|r| r.get("id").and_then(Value::as_str))
+        .and_then(|r| Resource(r).id())
         .map(str::to_string)
         .ok_or_else(|| setup(format!("no {ty} with that identifier and an id was returned")))
 }

@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::client::{HeaderEdit, RequestSpec};
+use crate::fhir::{OperationOutcome, Resource};
 use crate::gpc::{self, Interaction};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -97,13 +98,7 @@ async fn status_is(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 /// The Spine codes carried by an OperationOutcome body.
 fn spine_codes(body: &Value) -> Vec<String> {
-    body.get("issue")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .flat_map(|i| i.pointer("/details/coding").and_then(Value::as_array).into_iter().flatten())
-        .filter_map(|c| c.get("code").and_then(Value::as_str).map(str::to_string))
-        .collect()
+    OperationOutcome(body).spine_codes().into_iter().map(str::to_string).collect()
 }
 
 /// The body as an OperationOutcome, or a failure saying what it was instead.
@@ -113,7 +108,7 @@ fn outcome_body(w: &RfaWorld) -> Result<Value, Failure> {
         Ok(b) => b,
         Err(e) => return w.fail(format!("expected an OperationOutcome body, but {e}")),
     };
-    match body.get("resourceType").and_then(Value::as_str) {
+    match Resource(&body).resource_type() {
         Some("OperationOutcome") => Ok(body),
         Some(other) => w.fail(format!("expected an OperationOutcome body, got a {other}")),
         None => w.fail("expected an OperationOutcome body, got JSON without a resourceType"),
