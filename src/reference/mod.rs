@@ -139,7 +139,7 @@ pub struct State {
     /// Messages between practice users (COM).
     pub messages: com::messages::Messages,
     /// Documents filed through the API (COM).
-    pub filed: com::filing::Filed,
+    pub filed: inf::documents::Filed,
     /// Prescriptions the practice submitted to EPS, or holds for it (profile §37).
     pub submissions: eps::submit::Submissions,
     pub defects: DefectSet,
@@ -239,7 +239,7 @@ pub async fn start_serving(
         claims: fin::Claims::default(),
         devices: dev::Devices::default(),
         messages: com::messages::Messages::default(),
-        filed: com::filing::Filed::default(),
+        filed: inf::documents::Filed::default(),
         submissions: eps::submit::Submissions::default(),
         defects: defects.clone(),
         latency,

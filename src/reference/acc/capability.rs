@@ -11,6 +11,15 @@ use crate::reference::acc::guard;
 use crate::reference::outcome::Fhir;
 use crate::reference::{Shared, State};
 
+/// The `_include`s a DocumentReference search must carry, as the documents
+/// CapabilityStatement declares them and the search enforces them.
+pub const MANDATORY_INCLUDES: [&str; 4] = [
+    "DocumentReference:subject:Patient",
+    "DocumentReference:custodian:Organization",
+    "DocumentReference:author:Organization",
+    "DocumentReference:author:Practitioner",
+];
+
 pub async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
     if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata) {
         return o.into_response();
@@ -200,7 +209,7 @@ pub fn structured_statement(state: &State) -> Value {
 /// The Access Document CapabilityStatement: patient search, DocumentReference
 /// search with its includes and parameters, Binary read.
 pub fn documents_statement(_state: &State) -> Value {
-    let includes: Vec<&str> = crate::reference::inf::documents::MANDATORY_INCLUDES.to_vec();
+    let includes: Vec<&str> = MANDATORY_INCLUDES.to_vec();
     envelope(
         "RFA Reference GP Connect provider: Access Document",
         gpc::FHIR_VERSION,

@@ -104,6 +104,28 @@ pub fn denied() -> Outcome {
     Outcome::new(SpineCode::AccessDenied, "a patient-scoped token gives access to the patient's own data only")
 }
 
+fn identifier_value<'a>(r: Option<&'a Value>, systems: &[&str]) -> Option<&'a str> {
+    r?.get("identifier")?
+        .as_array()?
+        .iter()
+        .find(|i| i.get("system").and_then(Value::as_str).is_some_and(|s| systems.contains(&s)))?
+        .get("value")?
+        .as_str()
+}
+
+/// The requesting organisation's ODS code, from the JWT.
+pub fn requesting_ods(c: &Claims) -> Option<&str> {
+    identifier_value(
+        c.get("requesting_organization"),
+        &[gpc::ODS_ORGANIZATION_SYSTEM, gpc::ODS_ORGANIZATION_SYSTEM_LEGACY],
+    )
+}
+
+/// The requesting practitioner's SDS user id, from the JWT.
+pub fn requesting_sds(c: &Claims) -> Option<&str> {
+    identifier_value(c.get("requesting_practitioner"), &[gpc::SDS_USER_SYSTEM])
+}
+
 /// The NHS number a patient-scoped token acts for; None for a token of a
 /// practitioner.
 pub fn acting_patient(c: &Claims) -> Option<String> {

@@ -1,7 +1,7 @@
 //! Filing a document into a patient's record through the API (COM,
-//! profile §36): `POST [documents]/DocumentReference`, and the practice
-//! filing what it retrieved itself. Filed documents are then listed and
-//! served by Access Document (INF).
+//! profile §36): `POST [documents]/DocumentReference`, checked here and
+//! kept in the store Access Document (INF) lists and serves
+//! (`inf::documents::Filed`).
 
 use axum::extract::State as Extract;
 use axum::http::HeaderMap;
@@ -30,35 +30,6 @@ pub const FILED_TYPES: [&str; 8] = [
     "application/msword",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 ];
-
-/// Documents filed through the API, by patient logical id.
-#[derive(Debug, Default)]
-pub struct Filed {
-    by_patient: std::sync::Mutex<std::collections::HashMap<String, Vec<Value>>>,
-}
-
-impl Filed {
-    pub(in crate::reference) fn of(&self, patient: &str) -> Vec<Value> {
-        crate::reference::locked(&self.by_patient).get(patient).cloned().unwrap_or_default()
-    }
-
-    pub(in crate::reference) fn find(&self, id: &str) -> Option<(String, Value)> {
-        crate::reference::locked(&self.by_patient).iter().find_map(|(p, docs)| {
-            docs.iter().find(|d| d.get("id").and_then(Value::as_str) == Some(id)).map(|d| (p.clone(), d.clone()))
-        })
-    }
-}
-
-/// Files a document the practice itself made (a record retrieved from
-/// another practice) into a patient's record; answers its id.
-pub(in crate::reference) fn file_own(s: &State, patient: &str, mut doc: Value) -> String {
-    let id = uuid::Uuid::new_v4().to_string();
-    doc["id"] = json!(id);
-    doc["meta"] = json!({ "versionId": "1" });
-    doc["status"] = json!("current");
-    crate::reference::locked(&s.filed.by_patient).entry(patient.to_string()).or_default().push(doc);
-    id
-}
 
 /// `POST [documents]/DocumentReference`: files a document into a
 /// patient's record (COM, profile §36).
@@ -127,7 +98,7 @@ fn filing(s: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Outco
         a.insert("size".into(), json!(bytes.len()));
     }
     if !d(ComDefect::FiledDocumentsNotListed) {
-        crate::reference::locked(&s.filed.by_patient).entry(subject).or_default().push(doc.clone());
+        s.filed.add(&subject, doc.clone());
     }
     let mut shown = crate::reference::inf::documents::listed(s, headers, &doc);
     if d(ComDefect::FiledWithoutUrl)

@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 
 use crate::gpc::{Interaction, SpineCode};
 use crate::reference::State;
+use crate::reference::acc::guard::requesting_sds;
 use crate::reference::acc::guard::{self, Claims};
 use crate::reference::com::defects::ComDefect;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
-use crate::reference::rec::clinical::requesting_sds;
 use crate::reference::{instant, now};
 
 fn invalid(msg: impl Into<String>) -> Outcome {

@@ -163,5 +163,5 @@ fn file(s: &State, nhs: &str, ods: &str, record: &[u8]) -> Option<String> {
             "title": format!("GP Connect structured record from {ods}")
         } }]
     });
-    Some(crate::reference::com::filing::file_own(s, &patient, doc))
+    Some(crate::reference::inf::documents::file_own(s, &patient, doc))
 }

@@ -11,19 +11,11 @@ use serde_json::{Value, json};
 
 use crate::fixtures::PatientFlag;
 use crate::gpc::{self, Interaction, SpineCode};
-use crate::reference::acc::guard;
+use crate::reference::acc::{capability, guard};
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::store::StoredPatient;
 use crate::reference::{Shared, State};
-
-/// The `_include`s a DocumentReference search must carry.
-pub const MANDATORY_INCLUDES: [&str; 4] = [
-    "DocumentReference:subject:Patient",
-    "DocumentReference:custodian:Organization",
-    "DocumentReference:author:Organization",
-    "DocumentReference:author:Practitioner",
-];
 
 /// GP Connect's retrieval limit: larger documents are listed, not served.
 pub const MAX_DOCUMENT_BYTES: u64 = 5 * 1024 * 1024;
@@ -110,7 +102,7 @@ fn filters(s: &State, params: &[(String, String)]) -> Result<Filters, Outcome> {
         }
     }
     if !s.defects.has(InfDefect::DocumentsIncludesOptional)
-        && let Some(missing) = MANDATORY_INCLUDES.iter().find(|i| !includes.contains(i))
+        && let Some(missing) = capability::MANDATORY_INCLUDES.iter().find(|i| !includes.contains(i))
     {
         return bad(format!("the search must include _include={missing}"));
     }
@@ -263,4 +255,40 @@ pub async fn read_binary(Extract(s): Extract<Shared>, headers: HeaderMap, Path(i
         "content": content,
     }))
     .into_response()
+}
+
+/// Documents filed through the API (COM) or by the practice itself, by
+/// patient logical id: Access Document lists and serves them beside the
+/// test data's.
+#[derive(Debug, Default)]
+pub struct Filed {
+    by_patient: std::sync::Mutex<std::collections::HashMap<String, Vec<Value>>>,
+}
+
+impl Filed {
+    pub(in crate::reference) fn of(&self, patient: &str) -> Vec<Value> {
+        crate::reference::locked(&self.by_patient).get(patient).cloned().unwrap_or_default()
+    }
+
+    /// Files `doc` for the patient, as it is.
+    pub(in crate::reference) fn add(&self, patient: &str, doc: Value) {
+        crate::reference::locked(&self.by_patient).entry(patient.to_string()).or_default().push(doc);
+    }
+
+    pub(in crate::reference) fn find(&self, id: &str) -> Option<(String, Value)> {
+        crate::reference::locked(&self.by_patient).iter().find_map(|(p, docs)| {
+            docs.iter().find(|d| d.get("id").and_then(Value::as_str) == Some(id)).map(|d| (p.clone(), d.clone()))
+        })
+    }
+}
+
+/// Files a document the practice itself made (a record retrieved from
+/// another practice) into a patient's record; answers its id.
+pub(in crate::reference) fn file_own(s: &State, patient: &str, mut doc: Value) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    doc["id"] = json!(id);
+    doc["meta"] = json!({ "versionId": "1" });
+    doc["status"] = json!("current");
+    s.filed.add(patient, doc);
+    id
 }

@@ -8,9 +8,8 @@ pub mod defects;
 use crate::fixtures::CareSetting;
 use crate::gpc::SpineCode;
 use crate::reference::State;
-use crate::reference::acc::guard::{self, Claims};
+use crate::reference::acc::guard::{self, Claims, requesting_ods};
 use crate::reference::outcome::Outcome;
-use crate::reference::rec::clinical::requesting_ods;
 use crate::reference::xcs::defects::XcsDefect;
 
 /// The sharing agreement of the care setting `ods` belongs to, if it is one.

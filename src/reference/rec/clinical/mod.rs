@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use crate::entries::{self, Shape};
 use crate::gpc::{self, EntryType, Interaction, SpineCode};
-use crate::reference::acc::guard::{self, Claims};
+use crate::reference::acc::guard::{self, Claims, requesting_ods, requesting_sds};
 use crate::reference::acc::methods::Methods;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::defects::RecDefect;
@@ -124,26 +124,6 @@ fn admit(s: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Cla
             ),
         )),
     }
-}
-
-fn identifier_value<'a>(r: Option<&'a Value>, systems: &[&str]) -> Option<&'a str> {
-    r?.get("identifier")?
-        .as_array()?
-        .iter()
-        .find(|i| i.get("system").and_then(Value::as_str).is_some_and(|s| systems.contains(&s)))?
-        .get("value")?
-        .as_str()
-}
-
-pub(in crate::reference) fn requesting_ods(c: &Claims) -> Option<&str> {
-    identifier_value(
-        c.get("requesting_organization"),
-        &[gpc::ODS_ORGANIZATION_SYSTEM, gpc::ODS_ORGANIZATION_SYSTEM_LEGACY],
-    )
-}
-
-pub(in crate::reference) fn requesting_sds(c: &Claims) -> Option<&str> {
-    identifier_value(c.get("requesting_practitioner"), &[gpc::SDS_USER_SYSTEM])
 }
 
 /// Whether the token's scope reaches restricted (`conf/R`) data.
