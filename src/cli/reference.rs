@@ -97,7 +97,7 @@ async fn serve(
         }
         None => "  TLS config:    pass --tls-dir DIR to write its authorities and get the [tls] section\n".into(),
     };
-    let names: Vec<&str> = r.defects.iter().map(Defect::name).collect();
+    let names: Vec<&str> = r.defects.names().collect();
     let banner = format!(
         "rfa reference candidate listening\n  base URL:      {}\n  TLS base URL:  {} (mutual TLS)\n{tls_section}  provider ASID: {}   ODS code: {}\n  as a client:   POST {}/$rfa-trigger; it calls the national services at the trigger's nationalServices\n  defects:       {}\n  left out:      {}\n\
          Test it with: rfa run --config examples/local.toml   (Ctrl-C stops the server)\n",

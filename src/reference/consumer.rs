@@ -6,7 +6,6 @@
 //! done, calls included.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State as Extract;
@@ -17,41 +16,8 @@ use serde_json::{Value, json};
 use crate::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
-use crate::reference::defects::Defect;
+use crate::reference::outbound::Action;
 use crate::reference::outcome::{Fhir, Outcome};
-
-/// One trigger: the action, its parameters, where the services are.
-pub(super) struct Action {
-    pub name: String,
-    params: Vec<(String, String)>,
-    pub services: reqwest::Url,
-}
-
-impl Action {
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    pub fn required(&self, name: &str) -> Result<&str, Outcome> {
-        self.param(name).filter(|v| !v.is_empty()).ok_or_else(|| {
-            Outcome::new(SpineCode::InvalidParameter, format!("the action {} needs the parameter {name}", self.name))
-        })
-    }
-
-    /// A URL under the national services, with a query.
-    pub fn query(&self, path: &str, pairs: &[(&str, String)]) -> Result<reqwest::Url, Outcome> {
-        let mut url = self.url(path)?;
-        url.query_pairs_mut().extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
-        Ok(url)
-    }
-
-    /// A URL under the national services.
-    pub fn url(&self, path: &str) -> Result<reqwest::Url, Outcome> {
-        self.services
-            .join(path)
-            .map_err(|e| Outcome::new(SpineCode::InvalidParameter, format!("nationalServices: {e}")))
-    }
-}
 
 fn parse(body: &Bytes) -> Result<Action, Outcome> {
     let bad = |m: &str| Outcome::new(SpineCode::InvalidParameter, m.to_string());
@@ -114,59 +80,4 @@ pub async fn trigger(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: 
 fn done(parts: Vec<(&str, String)>) -> Value {
     let list: Vec<Value> = parts.into_iter().map(|(n, v)| json!({ "name": n, "valueString": v })).collect();
     json!({ "resourceType": "Parameters", "parameter": list })
-}
-
-/// The HTTP client the practice calls national services with.
-pub(super) fn http() -> &'static reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap_or_default()
-    })
-}
-
-/// A national service's answer.
-pub(super) struct Reply {
-    pub status: u16,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    pub fn ok(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    /// Worth trying again: throttled or the service failed.
-    pub fn transient(&self) -> bool {
-        self.status == 429 || self.status >= 500
-    }
-}
-
-/// Sends one request; a connection failure reads as 503 (worth a retry).
-pub(super) async fn call(req: reqwest::RequestBuilder) -> Reply {
-    match req.send().await {
-        Ok(r) => {
-            let status = r.status().as_u16();
-            let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            Reply { status, body }
-        }
-        Err(e) => Reply { status: 503, body: e.to_string().into_bytes() },
-    }
-}
-
-/// Why a national service's answer stops the action.
-pub(super) fn failed(service: &str, reply: &Reply) -> Outcome {
-    let text: String = String::from_utf8_lossy(&reply.body).chars().take(300).collect();
-    Outcome::new(SpineCode::InternalServerError, format!("{service} answered {}: {text}", reply.status))
-}
-
-pub(super) fn has(s: &State, d: impl Into<Defect>) -> bool {
-    s.defects.has(d)
 }

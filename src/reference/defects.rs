@@ -4,38 +4,13 @@
 //! holds every requirement to being killed by at least one defect.
 //!
 //! Each area declares its defects beside the behaviour they break, in
-//! `<area>/defects.rs` with [`defects!`]; this module merges the areas' lists
+//! `<area>/defects.rs` with `defect::defects!`; this module merges the areas' lists
 //! into the one [`Defect`] the CLI, the kill matrix and the reference share.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
-/// Declares an area's defects: an enum whose variants each carry a name,
-/// the requirement(s) they must fail, and a description.
-macro_rules! defects {
-    ($area:ident { $( $variant:ident = $name:literal [$($target:literal),+] $desc:literal ;)+ }) => {
-        /// One way of being wrong, in this area.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $area { $($variant),+ }
-
-        impl $area {
-            /// The area's defects, in declaration order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn name(self) -> &'static str {
-                match self { $(Self::$variant => $name),+ }
-            }
-            pub fn description(self) -> &'static str {
-                match self { $(Self::$variant => $desc),+ }
-            }
-            /// The requirement IDs this defect must fail (and nothing else).
-            pub fn targets(self) -> &'static [&'static str] {
-                match self { $(Self::$variant => &[$($target),+]),+ }
-            }
-        }
-    };
-}
-pub(crate) use defects;
+pub use super::defect::DefectSet;
+use super::defect::Named;
 
 /// Merges the areas' defect enums into [`Defect`] and [`ALL`].
 macro_rules! merge {
@@ -132,31 +107,21 @@ impl fmt::Display for Defect {
     }
 }
 
-/// The defects one reference instance runs with.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DefectSet(BTreeSet<Defect>);
-
-impl DefectSet {
-    pub fn none() -> Self {
-        Self::default()
-    }
-
-    pub fn has(&self, d: impl Into<Defect>) -> bool {
-        self.0.contains(&d.into())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = Defect> + '_ {
-        self.0.iter().copied()
+impl<D: Into<Defect>> FromIterator<D> for DefectSet {
+    /// Keeps the table's order, so a run's identity names its defects in it.
+    fn from_iter<I: IntoIterator<Item = D>>(iter: I) -> Self {
+        let mut set = DefectSet::none();
+        for d in iter {
+            let d = d.into();
+            set.insert(ALL.iter().position(|x| *x == d).unwrap_or(usize::MAX), d.name());
+        }
+        set
     }
 }
 
-impl<D: Into<Defect>> FromIterator<D> for DefectSet {
-    fn from_iter<I: IntoIterator<Item = D>>(iter: I) -> Self {
-        Self(iter.into_iter().map(Into::into).collect())
+impl Named for Defect {
+    fn name(self) -> &'static str {
+        Defect::name(self)
     }
 }
 
@@ -170,6 +135,8 @@ pub fn parse(name: &str) -> Result<Defect, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]

@@ -6,6 +6,7 @@ mod acc;
 mod arr;
 mod com;
 mod consumer;
+mod defect;
 pub mod defects;
 mod dev;
 mod dsp;
@@ -15,8 +16,10 @@ pub mod hostile;
 mod inf;
 mod knw;
 mod onl;
+mod outbound;
 mod outcome;
 mod rec;
+mod roots;
 mod routes;
 mod store;
 mod xcs;
@@ -171,7 +174,7 @@ pub fn capability_paths(ods: &str) -> (String, String) {
 pub fn identity(defects: &DefectSet) -> CandidateIdentity {
     let mut version = env!("CARGO_PKG_VERSION").to_string();
     if !defects.is_empty() {
-        let names: Vec<&str> = defects.iter().map(Defect::name).collect();
+        let names: Vec<&str> = defects.names().collect();
         version.push_str(&format!("+defects.{}", names.join(".")));
     }
     CandidateIdentity { supplier: "rfa-harness".into(), product: "reference candidate".into(), version }

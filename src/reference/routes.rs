@@ -10,32 +10,9 @@ use axum::response::Response;
 use crate::gpc::SpineCode;
 use crate::reference::acc::methods::Methods;
 use crate::reference::outcome::Outcome;
+use crate::reference::roots::Roots;
 use crate::reference::{Latency, Shared};
 use crate::reference::{acc, arr, com, consumer, dev, dsp, eps, fin, inf, knw, onl, rec};
-
-/// An area's endpoints under each service root: the API's, Access Record
-/// Structured's and Access Document's.
-#[derive(Default)]
-pub struct Roots {
-    pub api: Router<Shared>,
-    pub structured: Router<Shared>,
-    pub documents: Router<Shared>,
-}
-
-impl Roots {
-    /// Endpoints under the API's root only.
-    pub fn api(api: Router<Shared>) -> Self {
-        Self { api, ..Self::default() }
-    }
-
-    fn merge(self, other: Self) -> Self {
-        Self {
-            api: self.api.merge(other.api),
-            structured: self.structured.merge(other.structured),
-            documents: self.documents.merge(other.documents),
-        }
-    }
-}
 
 pub fn router(state: Shared) -> Router {
     let m = Methods::of(&state);

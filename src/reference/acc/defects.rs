@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     AccDefect {
         IgnoresMissingTraceId = "ignores-missing-trace-id" ["RFA-ACC-001"]
             "accepts requests without an Ssp-TraceID header, or with one that is not a GUID";

@@ -11,7 +11,7 @@ pub mod tls;
 
 use axum::Router;
 
-use crate::reference::routes::Roots;
+use crate::reference::roots::Roots;
 use methods::Methods;
 
 pub fn routes(m: Methods) -> Roots {

@@ -20,7 +20,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use crate::reference::acc::defects::AccDefect;
-use crate::reference::defects::DefectSet;
+use crate::reference::defect::DefectSet;
 use crate::tls::pki::{self, Authority, Issued, Purpose, Validity};
 
 /// How long a client may take over its handshake.

@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     ArrDefect {
         ArrivalTimeNotStamped = "arrival-time-not-stamped" ["RFA-ARR-001", "RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-008"]
             "records the appointment's start as the arrival time instead of when the patient arrived";

@@ -16,7 +16,7 @@ use crate::reference::acc::methods::Methods;
 use crate::reference::arr::defects::ArrDefect;
 use crate::reference::onl::appointments::{etag, invalid, next_version, not_found, patient_of, start_of, status_of};
 use crate::reference::outcome::{Fhir, Outcome};
-use crate::reference::routes::Roots;
+use crate::reference::roots::Roots;
 use crate::reference::{Shared, State};
 
 pub fn routes(m: Methods) -> Roots {

@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     ComDefect {
         MessagesWithoutSentTime = "messages-without-sent-time" ["RFA-COM-001"]
             "accepts a message but does not stamp the time it was sent";

@@ -5,7 +5,7 @@
 use crate::gpc::SpineCode;
 use crate::reference::State;
 use crate::reference::com::defects::ComDefect;
-use crate::reference::consumer::{Action, Reply, call, failed, has, http};
+use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
 
 /// The practice's mailbox: its ODS code and `OT001`, as MESH names them.

@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     DevDefect {
         DeviceNotReadable = "device-not-readable" ["RFA-DEV-001"]
             "registers devices but answers a read of one with 404";

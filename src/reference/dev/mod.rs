@@ -23,7 +23,7 @@ use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, post_only};
 use crate::reference::dev::defects::DevDefect;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
-use crate::reference::routes::Roots;
+use crate::reference::roots::Roots;
 
 pub fn routes(m: Methods) -> Roots {
     Roots::api(

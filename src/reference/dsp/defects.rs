@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     DspDefect {
         DispenseDropsPrescription = "dispense-drops-prescription" ["RFA-DSP-001"]
             "answers a dispense without the prescription it was made against";

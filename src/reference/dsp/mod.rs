@@ -22,7 +22,7 @@ use crate::reference::dsp::defects::DspDefect;
 use crate::reference::eps::book::Kind;
 use crate::reference::eps::prescribing::invalid;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
-use crate::reference::routes::Roots;
+use crate::reference::roots::Roots;
 
 pub fn routes(_: Methods) -> Roots {
     Roots::api(

@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     EpsDefect {
         PrescriptionDropsDosage = "prescription-drops-dosage" ["RFA-EPS-001"]
             "answers a new prescription without the dosage instructions it was sent";

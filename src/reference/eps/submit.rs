@@ -14,8 +14,8 @@ use crate::gpc::{
     SDS_USER_SYSTEM, SpineCode,
 };
 use crate::reference::State;
-use crate::reference::consumer::{Action, Reply, call, failed, has, http};
 use crate::reference::eps::defects::EpsDefect;
+use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
 
 /// What the practice remembers of its dealings with EPS.

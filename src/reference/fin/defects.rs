@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     FinDefect {
         ClaimDropsItems = "claim-drops-items" ["RFA-FIN-001"]
             "answers a new claim without its items";

@@ -21,7 +21,7 @@ use crate::reference::acc::methods::{Methods, wrong_method};
 use crate::reference::eps::prescribing::invalid;
 use crate::reference::fin::defects::FinDefect;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
-use crate::reference::routes::Roots;
+use crate::reference::roots::Roots;
 
 pub fn routes(_: Methods) -> Roots {
     Roots::api(axum::Router::new().route("/Claim", axum::routing::post(create).get(search).fallback(wrong_method)))

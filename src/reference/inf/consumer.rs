@@ -10,8 +10,8 @@ use crate::gpc::{
     SPINE_ASID_SYSTEM, SpineCode,
 };
 use crate::reference::State;
-use crate::reference::consumer::{Action, call, has, http};
 use crate::reference::inf::defects::InfDefect;
+use crate::reference::outbound::{Action, call, has, http};
 use crate::reference::outcome::Outcome;
 
 /// SNOMED CT 371530004 |Clinical consultation report|: how the retrieved
@@ -35,7 +35,7 @@ async fn sds(a: &Action, kind: &str, ods: &str) -> Result<Option<Value>, Outcome
     )
     .await;
     if !reply.ok() {
-        return Err(crate::reference::consumer::failed("SDS", &reply));
+        return Err(crate::reference::outbound::failed("SDS", &reply));
     }
     Ok(reply.json().pointer("/entry/0/resource").cloned())
 }

@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     InfDefect {
         SearchOmitsFullUrl = "search-omits-full-url" ["RFA-INF-001"]
             "returns search Bundle entries without fullUrl";

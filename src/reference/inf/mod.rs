@@ -12,7 +12,7 @@ pub mod structured;
 use axum::Router;
 
 use crate::reference::acc::methods::Methods;
-use crate::reference::routes::Roots;
+use crate::reference::roots::Roots;
 
 pub fn routes(m: Methods) -> Roots {
     Roots {

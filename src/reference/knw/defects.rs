@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     KnwDefect {
         LookupWrongDisplay = "lookup-wrong-display" ["RFA-KNW-001", "RFA-KNW-003"]
             "answers a product look-up with its ingredient's name instead of the product's";

@@ -20,7 +20,7 @@ use crate::reference::acc::guard;
 use crate::reference::acc::methods::Methods;
 use crate::reference::knw::defects::KnwDefect;
 use crate::reference::outcome::{Fhir, Outcome};
-use crate::reference::routes::Roots;
+use crate::reference::roots::Roots;
 
 pub fn routes(m: Methods) -> Roots {
     Roots::api(axum::Router::new().route("/CodeSystem/$lookup", m.read(lookup)))

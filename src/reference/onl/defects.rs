@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     OnlDefect {
         FreeSearchIgnoresWindow = "free-search-ignores-window" ["RFA-ONL-001"]
             "returns free slots outside the start and end of the search";

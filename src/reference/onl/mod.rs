@@ -12,7 +12,7 @@ use axum::Router;
 use axum::routing::post;
 
 use crate::reference::acc::methods::{Methods, wrong_method};
-use crate::reference::routes::Roots;
+use crate::reference::roots::Roots;
 
 pub fn routes(m: Methods) -> Roots {
     Roots::api(

@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     RecDefect {
         CreateWithoutLocation = "create-without-location" ["RFA-REC-001", "RFA-REC-002"]
             "answers a create without the Location header naming the new entry's version";

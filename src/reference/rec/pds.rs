@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::gpc::{NHS_NUMBER_SYSTEM, SpineCode};
 use crate::reference::State;
-use crate::reference::consumer::{Action, Reply, call, failed, has, http};
+use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
 use crate::reference::rec::defects::RecDefect;
 

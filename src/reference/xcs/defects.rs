@@ -3,7 +3,7 @@
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
-crate::reference::defects::defects! {
+crate::reference::defect::defects! {
     XcsDefect {
         CareSettingsRefused = "care-settings-refused" ["RFA-XCS-001", "RFA-XCS-003", "RFA-XCS-004"]
             "refuses other care settings' sharing agreements: their reads are refused as if they had none";

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::gpc::{self, SpineCode};
-use crate::reference::defects::DefectSet;
+use crate::reference::defect::DefectSet;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::Outcome;
 
