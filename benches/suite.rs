@@ -82,7 +82,7 @@ async fn bare(evidence: &HashMap<ScenarioKey, Vec<Exchange>>, base_from: &str, b
 
 fn ten_times_pack() -> (tempfile::TempDir, Catalogue) {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (path, bytes) in rfa_harness::embedded::FEATURES {
+    for (path, bytes) in rfa_harness::support::embedded::FEATURES {
         let text = std::str::from_utf8(bytes).expect("utf8");
         if *path == "pack.toml" {
             std::fs::write(dir.path().join(path), text.replace("rfa-gpsoc", "rfa-gpsoc-x10")).expect("write");

@@ -560,7 +560,8 @@ fn logical_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error
 
 fn nhs_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let s = String::deserialize(d)?;
-    crate::nhs::validate(&s).map_err(|e| serde::de::Error::custom(format!("`{s}` is not a valid NHS number: {e}")))?;
+    crate::fhir::nhs::validate(&s)
+        .map_err(|e| serde::de::Error::custom(format!("`{s}` is not a valid NHS number: {e}")))?;
     Ok(s)
 }
 
@@ -710,16 +711,16 @@ impl CandidateConfig {
     }
 
     /// The service root of a capability.
-    pub fn service_root(&self, capability: crate::gpc::Capability) -> &Url {
+    pub fn service_root(&self, capability: crate::fhir::gpc::Capability) -> &Url {
         match capability {
-            crate::gpc::Capability::Foundations => &self.base_url,
-            crate::gpc::Capability::Structured => &self.structured_url,
-            crate::gpc::Capability::Documents => &self.documents_url,
+            crate::fhir::gpc::Capability::Foundations => &self.base_url,
+            crate::fhir::gpc::Capability::Structured => &self.structured_url,
+            crate::fhir::gpc::Capability::Documents => &self.documents_url,
         }
     }
 
     /// The JWT `aud` for a request to this capability.
-    pub fn audience(&self, capability: crate::gpc::Capability) -> String {
+    pub fn audience(&self, capability: crate::fhir::gpc::Capability) -> String {
         self.jwt.audience.clone().unwrap_or_else(|| self.service_root(capability).to_string())
     }
 
@@ -983,9 +984,9 @@ nhs_number = "9690937286"
         assert_eq!(c.base_url.as_str(), "https://gp.example.nhs.uk/GPC001/STU3/1/gpconnect/fhir");
         assert_eq!(c.timeout, Duration::from_millis(2500));
         assert_eq!(c.spine.consumer_asid, DEFAULT_CONSUMER_ASID);
-        assert_eq!(c.audience(crate::gpc::Capability::Foundations), c.base_url.as_str());
+        assert_eq!(c.audience(crate::fhir::gpc::Capability::Foundations), c.base_url.as_str());
         assert_eq!(c.structured_url.as_str(), "https://gp.example.nhs.uk/GPC001/STU3/1/gpconnect/structured/fhir");
-        assert_eq!(c.audience(crate::gpc::Capability::Documents), c.documents_url.as_str());
+        assert_eq!(c.audience(crate::fhir::gpc::Capability::Documents), c.documents_url.as_str());
         assert_eq!(c.patients["patient2"].nhs_number, "9690937286");
         assert_eq!(c.patients["patient1"], default_identities(&fixtures())["patient1"]);
     }

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::gpc::{self, EntryType};
+use crate::fhir::gpc::{self, EntryType};
 
 /// The elements of one entry type, as JSON pointers into the resource, and
 /// its search parameters.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::embedded;
+use crate::support::embedded;
 
 #[derive(Debug, thiserror::Error)]
 #[error("fixtures/{file}: {message}")]
@@ -240,7 +240,7 @@ pub fn nhs_number_verified(patient: &Value) -> bool {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|i| i.get("system").and_then(Value::as_str) == Some(crate::gpc::NHS_NUMBER_SYSTEM))
+        .filter(|i| i.get("system").and_then(Value::as_str) == Some(crate::fhir::gpc::NHS_NUMBER_SYSTEM))
         .flat_map(|i| i.get("extension").and_then(Value::as_array).into_iter().flatten())
         .find_map(|e| e.pointer("/valueCodeableConcept/coding/0/code").and_then(Value::as_str));
     status.is_none_or(|c| c == "01")
@@ -289,14 +289,14 @@ impl FixturePack {
             toml::from_str(text).map_err(|e| FixtureError { file: "manifest.toml".into(), message: e.to_string() })?;
         let mut patients = BTreeMap::new();
         for (key, p) in manifest.patients {
-            if let Err(e) = crate::nhs::validate(&p.nhs_number) {
+            if let Err(e) = crate::fhir::nhs::validate(&p.nhs_number) {
                 return Err(FixtureError {
                     file: "manifest.toml".into(),
                     message: format!("[patients.{key}] nhs_number `{}`: {e}", p.nhs_number),
                 });
             }
             for former in &p.former_nhs_numbers {
-                crate::nhs::validate(former).map_err(|e| FixtureError {
+                crate::fhir::nhs::validate(former).map_err(|e| FixtureError {
                     file: "manifest.toml".into(),
                     message: format!("[patients.{key}] former_nhs_numbers `{former}`: {e}"),
                 })?;
@@ -338,7 +338,7 @@ impl FixturePack {
             let file: PdsFile = serde_json::from_slice(read(path)?)
                 .map_err(|e| FixtureError { file: path.into(), message: format!("is not a PDS file: {e}") })?;
             for p in file.patients {
-                crate::nhs::validate(&p.nhs_number).map_err(|e| FixtureError {
+                crate::fhir::nhs::validate(&p.nhs_number).map_err(|e| FixtureError {
                     file: path.into(),
                     message: format!("{}: nhs_number `{}`: {e}", p.key, p.nhs_number),
                 })?;
@@ -422,7 +422,7 @@ mod tests {
     #[test]
     fn directory_resources_conform_to_their_schemas() {
         let pack = FixturePack::embedded().expect("load");
-        let schemas = crate::schemas::Schemas::embedded().expect("schemas");
+        let schemas = crate::support::schemas::Schemas::embedded().expect("schemas");
         for (schema, items) in [
             ("organization", &pack.organizations),
             ("practitioner", &pack.practitioners),

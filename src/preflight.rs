@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::{Client, RequestSpec};
+use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::{FixtureItem, FixturePack, FixturePatient};
-use crate::gpc::{self, Interaction};
 
 /// What the candidate holds for one fixture key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

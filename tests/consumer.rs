@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use common::{Scratch, config_for, rfa, serve};
 use rfa_harness::client::{Client, RequestSpec};
 use rfa_harness::config::CandidateConfig;
+use rfa_harness::fhir::gpc::Interaction;
 use rfa_harness::fixtures::FixturePack;
-use rfa_harness::gpc::Interaction;
 use rfa_harness::steps::hosted::trigger_body;
 
 /// No consumer run here needs more; past it the run is taken as hung.

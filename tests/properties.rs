@@ -6,8 +6,8 @@ use proptest::prelude::*;
 use rfa_harness::catalogue::{Catalogue, PackFiles, StepMatcher, pack::PackFile};
 use rfa_harness::config::CandidateConfig;
 use rfa_harness::dossier::verify;
+use rfa_harness::fhir::nhs;
 use rfa_harness::fixtures::FixturePack;
-use rfa_harness::nhs;
 use rfa_harness::signing::{Envelope, SecretKey, pae};
 
 /// Independent statement of the Modulus 11 rule, to check nhs.rs against.
@@ -186,7 +186,7 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
 fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
     use proptest::strategy::ValueTree;
     use rfa_harness::client::{Client, RequestSpec};
-    use rfa_harness::gpc::Interaction;
+    use rfa_harness::fhir::gpc::Interaction;
     use serde_json::json;
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
@@ -278,7 +278,7 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             (Interaction::CreateClaim, "Claim", &claim),
             (Interaction::RegisterDevice, "Device", &device),
             (Interaction::FileDocument, "DocumentReference", &filed),
-            (Interaction::CreateEntry(rfa_harness::gpc::EntryType::Observation), "Observation", &reading),
+            (Interaction::CreateEntry(rfa_harness::fhir::gpc::EntryType::Observation), "Observation", &reading),
         ];
         for round in 0..40 {
             for (interaction, path, base) in targets {

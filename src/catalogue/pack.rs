@@ -44,7 +44,7 @@ impl PackFiles {
     /// The pack compiled into the binary.
     pub fn embedded() -> Result<Self, PackError> {
         let mut files = Vec::new();
-        for (path, bytes) in crate::embedded::FEATURES {
+        for (path, bytes) in crate::support::embedded::FEATURES {
             if !is_pack_file(path) {
                 continue;
             }

@@ -141,8 +141,8 @@ pub async fn main() -> u8 {
         }
     };
     init_tracing();
-    if let Err(bad) = crate::clock::faked() {
-        eprintln!("error: {}=`{bad}` is not a date (YYYY-MM-DD)", crate::clock::TODAY_ENV);
+    if let Err(bad) = crate::support::clock::faked() {
+        eprintln!("error: {}=`{bad}` is not a date (YYYY-MM-DD)", crate::support::clock::TODAY_ENV);
         return 2;
     }
     match dispatch(cli).await {

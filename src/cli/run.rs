@@ -360,7 +360,7 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         concurrency: usize::from(rc.args.concurrency),
         tags: rc.args.tags.clone(),
         selection: rc.narrowing.clone(),
-        today: Some(crate::clock::ymd(output.today)),
+        today: Some(crate::support::clock::ymd(output.today)),
     };
     let bundle = output.bundle.clone().context("the evidence bundle was not written")?;
     let written = outputs::write_all(outputs::Outputs {

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
 use crate::config::CandidateConfig;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 
 /// A change a test makes to one claim.
 #[derive(Debug, Clone, PartialEq)]

@@ -17,7 +17,7 @@ use reqwest::{Method, Url};
 use crate::catalogue::ScenarioKey;
 use crate::config::CandidateConfig;
 use crate::evidence::{Body, Exchange, RecordedRequest, RecordedResponse, Redactor};
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::tls::pki::{self, Authority, Issued, Purpose, Validity};
 use crate::tls::{ClientCert, TlsCase, probe};
 pub use jwt::{ClaimEdit, JwtSpec};

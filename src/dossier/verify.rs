@@ -206,7 +206,7 @@ pub async fn rejudge(
         concurrency: p.run.concurrency.max(1),
         recorder: Recorder::in_memory(),
         // The run's own date: `{today}` in the requests it rebuilds.
-        today: p.run.today.as_deref().and_then(crate::clock::parse_date),
+        today: p.run.today.as_deref().and_then(crate::support::clock::parse_date),
         non_interactive: true,
     };
     let output = runner::execute(plan, None).await?;

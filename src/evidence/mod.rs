@@ -104,7 +104,7 @@ impl RecordedRequest {
     /// The value of an identifier with this system in a JWT claim that is a
     /// resource (`requesting_practitioner`, `requesting_organization`).
     pub fn claimed_identifier(&self, claim: &str, system: &str) -> Option<&str> {
-        crate::gpc::identifier(self.jwt_claims.as_ref()?.get(claim)?, system)
+        crate::fhir::gpc::identifier(self.jwt_claims.as_ref()?.get(claim)?, system)
     }
 }
 

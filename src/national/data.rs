@@ -51,12 +51,12 @@ pub struct NationalData {
 impl NationalData {
     pub fn embedded() -> Result<Self, crate::fixtures::FixtureError> {
         let err = |message: String| crate::fixtures::FixtureError { file: "national.json".into(), message };
-        let bytes = crate::embedded::find(crate::embedded::FIXTURES, "national.json")
+        let bytes = crate::support::embedded::find(crate::support::embedded::FIXTURES, "national.json")
             .ok_or_else(|| err("is missing".into()))?;
         let file: File = serde_json::from_slice(bytes).map_err(|e| err(format!("is not valid: {e}")))?;
         for p in &file.pds {
             for n in std::iter::once(&p.nhs_number).chain(&p.superseded) {
-                crate::nhs::validate(n).map_err(|e| err(format!("{}: NHS number `{n}`: {e}", p.key)))?;
+                crate::fhir::nhs::validate(n).map_err(|e| err(format!("{}: NHS number `{n}`: {e}", p.key)))?;
             }
         }
         let pack = FixturePack::embedded()?;
@@ -186,7 +186,7 @@ mod tests {
         let mut traces = std::collections::HashMap::new();
         for p in &d.pds {
             assert!(numbers.insert(p.nhs_number.clone()), "{} repeats NHS number {}", p.key, p.nhs_number);
-            assert!(crate::nhs::validate(&p.nhs_number).is_ok(), "{}: {}", p.key, p.nhs_number);
+            assert!(crate::fhir::nhs::validate(&p.nhs_number).is_ok(), "{}: {}", p.key, p.nhs_number);
             *traces.entry((p.family.to_lowercase(), p.birth_date.clone())).or_insert(0) += 1;
         }
         for p in pool {

@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{Shared, fhir, fhir_error};
-use crate::gpc::{NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM};
+use crate::fhir::gpc::{NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM};
 
 pub async fn structured_record(State(h): State<Shared>, body: Bytes) -> Response {
     let Ok(params) = serde_json::from_slice::<Value>(&body) else {
@@ -28,7 +28,7 @@ pub async fn structured_record(State(h): State<Shared>, body: Bytes) -> Response
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    if crate::nhs::validate(&number).is_err() {
+    if crate::fhir::nhs::validate(&number).is_err() {
         return fhir_error(
             StatusCode::BAD_REQUEST,
             "INVALID_NHS_NUMBER",

@@ -75,7 +75,7 @@ pub async fn send(
     if body.is_empty() {
         return refused(StatusCode::BAD_REQUEST, "EPL-150", "the message is empty");
     }
-    let id = format!("{}-{}", crate::clock::today(), &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let id = format!("{}-{}", crate::support::clock::today(), &uuid::Uuid::new_v4().simple().to_string()[..12]);
     (StatusCode::ACCEPTED, axum::Json(json!({ "message_id": id }))).into_response()
 }
 

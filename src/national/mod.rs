@@ -310,7 +310,11 @@ impl Services {
         self.hosted.with(sid, |s| {
             (0..count)
                 .map(|_| {
-                    let id = format!("{}-{}", crate::clock::today(), &uuid::Uuid::new_v4().simple().to_string()[..12]);
+                    let id = format!(
+                        "{}-{}",
+                        crate::support::clock::today(),
+                        &uuid::Uuid::new_v4().simple().to_string()[..12]
+                    );
                     s.inbox.push(MeshMessage {
                         id: id.clone(),
                         body: format!("Consultation report {id} for the practice."),
@@ -593,16 +597,16 @@ mod tests {
         let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
         let query = format!(
             "?organization={}|RFAO01&identifier={}|{}",
-            crate::gpc::ODS_ORGANIZATION_SYSTEM,
-            crate::gpc::SERVICE_INTERACTION_SYSTEM,
-            crate::gpc::Interaction::GetStructuredRecord.id()
+            crate::fhir::gpc::ODS_ORGANIZATION_SYSTEM,
+            crate::fhir::gpc::SERVICE_INTERACTION_SYSTEM,
+            crate::fhir::gpc::Interaction::GetStructuredRecord.id()
         );
         let mut found = Vec::new();
         for kind in ["Endpoint", "Device"] {
             let (_, body) = get_json(format!("{}sds/FHIR/R4/{kind}{query}", services.url_for(&sid))).await;
             found.push(body.pointer("/entry/0/resource").cloned().unwrap_or_default());
         }
-        let asids = |r: &Value| r.to_string().matches(crate::gpc::SPINE_ASID_SYSTEM).count();
+        let asids = |r: &Value| r.to_string().matches(crate::fhir::gpc::SPINE_ASID_SYSTEM).count();
         assert!(found[0]["address"].as_str().is_some_and(|a| a.contains("/gpconnect/structured/fhir")), "{}", found[0]);
         assert_eq!(asids(&found[0]), 0, "no ASID on the Endpoint: {}", found[0]);
         let asid = found[1].pointer("/identifier/0/value").and_then(Value::as_str).unwrap_or_default();

@@ -11,8 +11,8 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{Shared, Sid, fhir, fhir_error};
+use crate::fhir::gpc::{self, NHS_NUMBER_SYSTEM};
 use crate::fixtures::PdsPatient;
-use crate::gpc::{self, NHS_NUMBER_SYSTEM};
 
 /// A patient as PDS FHIR R4 returns them. A restricted patient is labelled
 /// `R` in `meta.security` and comes without address (PDS also removes
@@ -177,7 +177,7 @@ fn too_many_matches() -> Value {
 }
 
 pub async fn read(State(h): State<Shared>, Path(id): Path<String>) -> Response {
-    if crate::nhs::validate(&id).is_err() {
+    if crate::fhir::nhs::validate(&id).is_err() {
         return fhir_error(
             StatusCode::BAD_REQUEST,
             "INVALID_RESOURCE_ID",

@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{Hosted, Shared, Sid, fhir, fhir_error};
-use crate::gpc::{MHS_PARTY_KEY_SYSTEM, ODS_ORGANIZATION_SYSTEM, SERVICE_INTERACTION_SYSTEM, SPINE_ASID_SYSTEM};
+use crate::fhir::gpc::{MHS_PARTY_KEY_SYSTEM, ODS_ORGANIZATION_SYSTEM, SERVICE_INTERACTION_SYSTEM, SPINE_ASID_SYSTEM};
 
 const INTERACTION_EXTENSION: &str = "https://fhir.nhs.uk/StructureDefinition/Extension-SDS-NhsServiceInteractionId";
 
@@ -21,7 +21,7 @@ fn listed(h: &Hosted, sid: &Sid, params: &[(String, String)]) -> Option<bool> {
     let interaction = interaction.strip_prefix(&format!("{SERVICE_INTERACTION_SYSTEM}|")).unwrap_or_default();
     Some(
         ods == h.data.other_practice.ods_code
-            && interaction == crate::gpc::Interaction::GetStructuredRecord.id()
+            && interaction == crate::fhir::gpc::Interaction::GetStructuredRecord.id()
             && !h.with(sid, |s| s.sds_empty),
     )
 }
@@ -56,7 +56,7 @@ fn party_key(h: &Hosted) -> String {
 fn interaction_extension() -> Value {
     json!({
         "url": INTERACTION_EXTENSION,
-        "valueReference": { "identifier": { "system": SERVICE_INTERACTION_SYSTEM, "value": crate::gpc::Interaction::GetStructuredRecord.id() } }
+        "valueReference": { "identifier": { "system": SERVICE_INTERACTION_SYSTEM, "value": crate::fhir::gpc::Interaction::GetStructuredRecord.id() } }
     })
 }
 

@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::{KeyReport, Status, fetch, outcome_code, report, resources};
 use crate::client::{Client, RequestSpec};
+use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::FixturePack;
-use crate::gpc::{self, Interaction};
 
 /// The patients the test data gives a past appointment.
 const PAST: [&str; 2] = ["patient20", "patient10"];
@@ -35,13 +35,13 @@ pub async fn check(client: &Client, pack: &FixturePack) -> Vec<KeyReport> {
 }
 
 fn day(offset: i64) -> time::Date {
-    crate::clock::today() + time::Duration::days(offset)
+    crate::support::clock::today() + time::Duration::days(offset)
 }
 
 fn slot_search(from: i64, to: i64, org_type: Option<&str>) -> RequestSpec {
     let mut spec = RequestSpec::new(Interaction::SearchSlots, "Slot");
-    spec.query.push(("start".into(), format!("ge{}", crate::clock::ymd(day(from)))));
-    spec.query.push(("end".into(), format!("le{}", crate::clock::ymd(day(to)))));
+    spec.query.push(("start".into(), format!("ge{}", crate::support::clock::ymd(day(from)))));
+    spec.query.push(("end".into(), format!("le{}", crate::support::clock::ymd(day(to)))));
     spec.query.push(("status".into(), "free".into()));
     if let Some(t) = org_type {
         spec.query.push(("searchFilter".into(), format!("{}|{t}", gpc::ORGANISATION_TYPE_SYSTEM)));
@@ -78,7 +78,7 @@ fn fortnight(plain: &Found) -> KeyReport {
         Err(e) => return report("setup", label, looked_up, Status::Error, vec![e.clone()]),
     };
     let empty: Vec<String> = (1..=14)
-        .map(|d| crate::clock::ymd(day(d)))
+        .map(|d| crate::support::clock::ymd(day(d)))
         .filter(|d| !found.iter().any(|(_, start)| start == d))
         .map(|d| format!("no free slot on {d}: the ONL requirements book on any of the next 14 days"))
         .collect();
@@ -156,7 +156,7 @@ async fn expired_prescription(client: &Client, pack: &FixturePack, key: &str) ->
     let mut spec = RequestSpec::new(Interaction::SearchPrescriptions, "MedicationRequest");
     spec.query.push(("patient".into(), id));
     spec.query.push(gpc::authored_long_ago());
-    let today = crate::clock::ymd(crate::clock::today());
+    let today = crate::support::clock::ymd(crate::support::clock::today());
     Some(match fetch(client, &spec).await {
         Ok((200, body)) => {
             let expired = resources(&body, "MedicationRequest").any(|r| {
@@ -190,8 +190,8 @@ async fn past_appointment(client: &Client, pack: &FixturePack, key: &str) -> Opt
         Err(r) => return Some(r),
     };
     let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{id}/Appointment"));
-    spec.query.push(("start".into(), format!("ge{}", crate::clock::ymd(day(-30)))));
-    spec.query.push(("start".into(), format!("le{}", crate::clock::ymd(day(-1)))));
+    spec.query.push(("start".into(), format!("ge{}", crate::support::clock::ymd(day(-30)))));
+    spec.query.push(("start".into(), format!("le{}", crate::support::clock::ymd(day(-1)))));
     Some(match fetch(client, &spec).await {
         Ok((200, body)) => {
             let booked =

@@ -5,7 +5,7 @@
 
 use super::{KeyReport, Status, fetch, outcome_code, report};
 use crate::client::{Client, RequestSpec};
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::medicines::{self, Concept};
 
 pub async fn check(client: &Client) -> Vec<KeyReport> {

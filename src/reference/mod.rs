@@ -46,7 +46,7 @@ fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The wall clock: JWT lifetimes are judged by it and the instants the
 /// reference stamps come from it. What is dated relative to the run (slots,
-/// arrival days, authored dates) reads `crate::clock`, which `RFA_TODAY`
+/// arrival days, authored dates) reads `crate::support::clock`, which `RFA_TODAY`
 /// fakes, instead.
 fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
@@ -70,7 +70,7 @@ fn searchset(entry: Vec<serde_json::Value>, total: usize) -> serde_json::Value {
     serde_json::json!({
         "resourceType": "Bundle",
         "id": uuid::Uuid::new_v4().to_string(),
-        "meta": { "profile": [crate::gpc::SEARCHSET_PROFILE] },
+        "meta": { "profile": [crate::fhir::gpc::SEARCHSET_PROFILE] },
         "type": "searchset",
         "total": total,
         "entry": entry
@@ -86,7 +86,7 @@ fn search_params<'a>(
     known: &[&str],
     (required, ty): (&str, &str),
 ) -> Result<&'a str, outcome::Outcome> {
-    let bad = |msg: String| outcome::Outcome::new(crate::gpc::SpineCode::InvalidParameter, msg);
+    let bad = |msg: String| outcome::Outcome::new(crate::fhir::gpc::SpineCode::InvalidParameter, msg);
     if let Some((k, _)) = params.iter().find(|(k, _)| !known.contains(&k.as_str())) {
         return Err(bad(format!("`{k}` is not a parameter of the {search} ({})", known.join(", "))));
     }
@@ -221,8 +221,8 @@ pub async fn start_serving(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let store = store::Store::from_fixtures(fixtures);
-    let appointments = onl::appointments::Appointments::seeded(&store, crate::clock::today());
-    let prescriptions = eps::book::Prescriptions::seeded(&store, crate::clock::today(), &fixtures.ods_code);
+    let appointments = onl::appointments::Appointments::seeded(&store, crate::support::clock::today());
+    let prescriptions = eps::book::Prescriptions::seeded(&store, crate::support::clock::today(), &fixtures.ods_code);
     let state = Arc::new(State {
         asid: fixtures.asid.clone(),
         base_path: base_path(&fixtures.ods_code),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::gpc::SpineCode;
+use crate::fhir::gpc::SpineCode;
 use crate::reference::State;
 use crate::reference::outcome::Outcome;
 

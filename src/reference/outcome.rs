@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::gpc::{self, SpineCode};
+use crate::fhir::gpc::{self, SpineCode};
 
 /// A FHIR resource to send with a status and optional ETag.
 pub struct Fhir {

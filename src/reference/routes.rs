@@ -7,7 +7,7 @@ use axum::http::Uri;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 
-use crate::gpc::SpineCode;
+use crate::fhir::gpc::SpineCode;
 use crate::reference::acc::methods::Methods;
 use crate::reference::outcome::Outcome;
 use crate::reference::roots::Roots;

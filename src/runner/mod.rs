@@ -17,8 +17,8 @@ use crate::client::Client;
 use crate::config::CandidateConfig;
 use crate::evidence::Exchange;
 use crate::evidence::bundle::{BundleSummary, Recorder};
-use crate::schemas::Schemas;
 use crate::steps::{Consumer, RfaWorld, RunContext, StepTable};
+use crate::support::schemas::Schemas;
 pub use collect::{Progress, ProgressFn, ScenarioOutcome, ScenarioRecord};
 
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +28,7 @@ pub enum RunError {
     #[error("the HTTP client could not be set up: {0}")]
     Client(String),
     #[error(transparent)]
-    Schemas(#[from] crate::schemas::SchemaError),
+    Schemas(#[from] crate::support::schemas::SchemaError),
     #[error("evidence could not be written: {0}")]
     Evidence(String),
     #[error("the national services for [consumer] could not start on {listen}: {cause}")]
@@ -232,8 +232,8 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
     let recorder = Arc::new(Mutex::new(recorder));
 
     let _turn = RUN_LOCK.lock().await;
-    let today = plan.today.unwrap_or_else(crate::clock::today);
-    let _pin = crate::clock::pin(today);
+    let today = plan.today.unwrap_or_else(crate::support::clock::today);
+    let _pin = crate::support::clock::pin(today);
     let started = time::OffsetDateTime::now_utc();
     let clock = Instant::now();
     let after_recorder = recorder.clone();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::client::{Client, RequestSpec, Response};
 use crate::evidence::Exchange;
-use crate::schemas::Schemas;
+use crate::support::schemas::Schemas;
 
 /// What all scenarios of a run share.
 #[derive(Debug)]
@@ -103,7 +103,7 @@ pub struct ConsumerState {
 /// An entry a scenario recorded, under the label the feature gives it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
-    pub ty: crate::gpc::EntryType,
+    pub ty: crate::fhir::gpc::EntryType,
     pub id: String,
     /// The version the candidate last answered with.
     pub version: usize,
@@ -129,7 +129,7 @@ pub struct SharedState {
 pub struct RecState {
     /// The entry being built or amended: its type, the label it will be
     /// known by, and its body.
-    pub entry: Option<(crate::gpc::EntryType, String, serde_json::Value)>,
+    pub entry: Option<(crate::fhir::gpc::EntryType, String, serde_json::Value)>,
     pub recorded: std::collections::BTreeMap<String, Recorded>,
     /// Every page a followed search returned, in order.
     pub pages: Vec<serde_json::Value>,
@@ -313,11 +313,11 @@ impl RfaWorld {
         let mut s = spec.clone();
         let mut edits = vec![
             ("requesting_practitioner".to_string(), ClaimEdit::Remove),
-            (crate::gpc::REQUESTING_PATIENT_CLAIM.to_string(), ClaimEdit::Set(patient.clone())),
-            ("reason_for_request".to_string(), ClaimEdit::Set(json!(crate::gpc::PATIENT_ACCESS_REASON))),
+            (crate::fhir::gpc::REQUESTING_PATIENT_CLAIM.to_string(), ClaimEdit::Set(patient.clone())),
+            ("reason_for_request".to_string(), ClaimEdit::Set(json!(crate::fhir::gpc::PATIENT_ACCESS_REASON))),
             (
-                crate::gpc::IDENTITY_PROOFING_CLAIM.to_string(),
-                ClaimEdit::Set(json!(crate::gpc::IDENTITY_PROOFING_HIGH)),
+                crate::fhir::gpc::IDENTITY_PROOFING_CLAIM.to_string(),
+                ClaimEdit::Set(json!(crate::fhir::gpc::IDENTITY_PROOFING_HIGH)),
             ),
             ("sub".to_string(), ClaimEdit::Set(json!(nhs))),
         ];

@@ -5,7 +5,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::acc::guard;
 use crate::reference::outcome::Fhir;
@@ -71,7 +71,7 @@ pub fn statement(state: &State) -> Value {
         ));
         resources.push(directory_resource("Location", gpc::LOCATION_PROFILE, None));
     }
-    for ty in crate::gpc::EntryType::ALL {
+    for ty in crate::fhir::gpc::EntryType::ALL {
         let shape = crate::entries::Shape::of(ty);
         resources.push(json!({
             "type": ty.name(),

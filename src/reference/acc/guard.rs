@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use serde_json::Value;
 
 use crate::client::jwt::decode_segment;
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;

@@ -5,7 +5,7 @@
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, any, get, post};
 
-use crate::gpc::SpineCode;
+use crate::fhir::gpc::SpineCode;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
 use crate::reference::{Shared, State};

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::gpc::{self, SpineCode};
+use crate::fhir::gpc::{self, SpineCode};
 use crate::reference::Shared;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::Methods;
 use crate::reference::arr::defects::ArrDefect;
@@ -42,7 +42,7 @@ fn arrival_patient(body: &Bytes) -> Result<String, Outcome> {
         .and_then(|i| i.get("value").and_then(Value::as_str))
         .filter(|v| !v.is_empty())
         .ok_or_else(missing)?;
-    crate::nhs::validate(nhs)
+    crate::fhir::nhs::validate(nhs)
         .map_err(|e| Outcome::new(SpineCode::InvalidNhsNumber, format!("{nhs} is not a valid NHS number: {e}")))?;
     Ok(nhs.to_string())
 }
@@ -78,7 +78,7 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
         Attendance::Arrived => Some(arrival_patient(body)?),
         Attendance::DidNotAttend => None,
     };
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
     s.appointments.change(id, |current| {
         let current = current.cloned().ok_or_else(|| {
             if d(ArrDefect::AttendanceUnknownInvalid) {
@@ -118,7 +118,7 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
                 let at = if d(ArrDefect::ArrivalTimeNotStamped) {
                     current.get("start").cloned().unwrap_or(Value::Null)
                 } else {
-                    json!(crate::reference::instant(crate::clock::now()))
+                    json!(crate::reference::instant(crate::support::clock::now()))
                 };
                 let mut ext: Vec<Value> = n.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
                 ext.push(json!({ "url": gpc::ARRIVAL_TIME_EXTENSION, "valueDateTime": at }));

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::acc::guard;
 use crate::reference::com::defects::ComDefect;
 use crate::reference::outcome::{Outcome, created, reference_id, resource_of};

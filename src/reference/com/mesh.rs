@@ -2,7 +2,7 @@
 //! authorisation with a fresh nonce per request, the sender's own mailbox,
 //! and a received message acknowledged only once it is downloaded.
 
-use crate::gpc::SpineCode;
+use crate::fhir::gpc::SpineCode;
 use crate::reference::State;
 use crate::reference::com::defects::ComDefect;
 use crate::reference::outbound::{Action, Reply, call, failed, has, http};

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::gpc::{Interaction, SpineCode};
+use crate::fhir::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard::requesting_sds;
 use crate::reference::acc::guard::{self, Claims};

@@ -13,8 +13,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::gpc::{Interaction, SpineCode};
 use crate::fixtures::PatientFlag;
-use crate::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, wrong_method};
@@ -56,7 +56,7 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
     let code = sent.pointer("/medicationCodeableConcept/coding/0/code").and_then(Value::as_str).unwrap_or_default();
     let quantity = sent.pointer("/quantity/value").and_then(Value::as_f64).unwrap_or(0.0);
     let unit = sent.pointer("/quantity/unit").and_then(Value::as_str).unwrap_or_default();
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
 
     let mut all = crate::reference::locked(&s.prescriptions.inner);
     let Some(p) = all.get_mut(&prescription_id) else {
@@ -87,7 +87,7 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
         return Err(invalid("the prescription was cancelled"));
     }
     if p.expired(today) && !d(DspDefect::DispensesExpired) {
-        return Err(invalid(format!("the prescription expired on {}", crate::clock::ymd(p.valid_until))));
+        return Err(invalid(format!("the prescription expired on {}", crate::support::clock::ymd(p.valid_until))));
     }
     if code != p.code && !d(DspDefect::DispensesOtherMedication) {
         return Err(invalid(format!("the prescription is for {}, not {code}", p.code)));

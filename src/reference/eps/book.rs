@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::clock;
-use crate::gpc;
+use crate::fhir::gpc;
 use crate::medicines;
 use crate::reference::State;
 use crate::reference::eps::defects::EpsDefect;
+use crate::support::clock;
 
 /// What kind of prescription, as CareConnect's prescription type codes
 /// name it.
@@ -220,7 +220,7 @@ impl Prescriptions {
     pub(super) fn short_form_id(&self, ods: &str) -> String {
         use rand::RngExt as _;
         let seq = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
-        crate::prescription_id::generate(rand::rng().random_range(0..0x100_0000), ods, seq)
+        crate::fhir::prescription_id::generate(rand::rng().random_range(0..0x100_0000), ods, seq)
             .unwrap_or_else(|| format!("{:06X}-000000-00000", seq))
     }
 }

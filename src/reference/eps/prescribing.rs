@@ -13,8 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::clock;
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::medicines::{self, Concept};
 use crate::reference::State;
 use crate::reference::acc::guard;
@@ -22,6 +21,7 @@ use crate::reference::eps::book::{Kind, Prescription, set_extension};
 use crate::reference::eps::defects::EpsDefect;
 use crate::reference::knw;
 use crate::reference::outcome::{Fhir, Outcome, reference_id, resource_of, with_location};
+use crate::support::clock;
 
 pub(in crate::reference) fn invalid(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::InvalidResource, msg)

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::gpc::{
+use crate::fhir::gpc::{
     DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, PRESCRIPTION_ORDER_SYSTEM,
     SDS_USER_SYSTEM, SpineCode,
 };
@@ -41,7 +41,7 @@ fn next_id(s: &State) -> String {
         *n
     };
     let random = uuid::Uuid::new_v4().as_u128() as u32;
-    let id = crate::prescription_id::generate(random, &s.ods_code, seq).unwrap_or_default();
+    let id = crate::fhir::prescription_id::generate(random, &s.ods_code, seq).unwrap_or_default();
     if has(s, EpsDefect::EpsBadCheckCharacter) {
         // The same ID with another check character.
         let last = if id.ends_with('A') { 'B' } else { 'A' };

@@ -13,8 +13,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::gpc::{EntryType, Interaction, SpineCode};
 use crate::finance::{self, pennies};
-use crate::gpc::{EntryType, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, wrong_method};
@@ -82,7 +82,7 @@ fn item(s: &State, patient: &str, i: &Value, n: usize) -> Result<(String, String
     let served = i.get("servicedDate").and_then(Value::as_str).unwrap_or_default();
     let happened =
         recorded.as_ref().and_then(|e| e.pointer("/period/start")).and_then(Value::as_str).and_then(|t| t.get(..10));
-    let future = served > crate::clock::ymd(crate::clock::today()).as_str();
+    let future = served > crate::support::clock::ymd(crate::support::clock::today()).as_str();
     if (happened != Some(served) || future) && !d(FinDefect::ServiceDateUnchecked) {
         return Err(invalid(format!(
             "{what}: servicedDate `{served}` is not the date of the service recorded ({})",

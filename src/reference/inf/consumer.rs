@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::gpc::{
+use crate::fhir::gpc::{
     Interaction, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, SDS_USER_SYSTEM, SERVICE_INTERACTION_SYSTEM,
     SPINE_ASID_SYSTEM, SpineCode,
 };
@@ -49,7 +49,7 @@ async fn lookup(s: &State, a: &Action, ods: &str) -> Result<Option<(String, Stri
         crate::national::NationalData::shared().map(|d| d.other_practice.asid.clone()).unwrap_or_default()
     } else {
         let device = sds(a, "Device", ods).await?.unwrap_or_default();
-        crate::gpc::identifier(&device, SPINE_ASID_SYSTEM).unwrap_or_default().to_string()
+        crate::fhir::gpc::identifier(&device, SPINE_ASID_SYSTEM).unwrap_or_default().to_string()
     };
     Ok(Some((address, asid)))
 }
@@ -150,7 +150,7 @@ fn file(s: &State, nhs: &str, ods: &str, record: &[u8]) -> Option<String> {
     let now = crate::reference::instant(crate::reference::now());
     let doc = json!({
         "resourceType": "DocumentReference",
-        "type": { "coding": [{ "system": crate::gpc::SNOMED_SYSTEM, "code": FILED_TYPE, "display": "Clinical consultation report" }] },
+        "type": { "coding": [{ "system": crate::fhir::gpc::SNOMED_SYSTEM, "code": FILED_TYPE, "display": "Clinical consultation report" }] },
         "subject": { "reference": format!("Patient/{patient}") },
         "indexed": now,
         "created": now,

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::fixtures::PatientFlag;
-use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::acc::{capability, guard};
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::{Fhir, Outcome};

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::gpc::{self, Interaction, SpineCode};
-use crate::nhs::{self, NhsNumberError};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::nhs::{self, NhsNumberError};
 use crate::reference::acc::guard;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::inf::directory;

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::medicines::{self, Concept, Severity};
 use crate::reference::State;
 use crate::reference::acc::guard;
@@ -72,12 +72,12 @@ impl Alert {
             "patient": { "reference": format!("Patient/{patient}") },
             "implicated": [self.implicated],
             "detail": self.detail,
-            "date": crate::reference::instant(crate::clock::now())
+            "date": crate::reference::instant(crate::support::clock::now())
         });
         if let Some(reason) = override_reason.filter(|r| !r.trim().is_empty()) {
             issue["mitigation"] = json!([{
                 "action": { "text": format!("Prescribed despite the alert: {reason}") },
-                "date": crate::reference::instant(crate::clock::now()),
+                "date": crate::reference::instant(crate::support::clock::now()),
                 "author": author
             }]);
         }

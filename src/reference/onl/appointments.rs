@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::acc::guard::{self, Claims};
 use crate::reference::onl::defects::OnlDefect;
 use crate::reference::outcome::{Fhir, Outcome};
@@ -71,7 +71,7 @@ impl Appointments {
         let book = Self::default();
         let Ok(ten) = time::Time::from_hms(10, 0, 0) else { return book };
         let start = (today - time::Duration::days(7)).with_time(ten).assume_utc();
-        let stamp = crate::clock::ymd(start.date()).replace('-', "");
+        let stamp = crate::support::clock::ymd(start.date()).replace('-', "");
         for (n, key) in ["patient20", "patient10"].into_iter().enumerate() {
             let Some(patient) = store.patients.iter().find(|p| p.key == key) else { continue };
             let begins = start + time::Duration::minutes(15 * n as i64);
@@ -110,7 +110,7 @@ fn instant(v: Option<&Value>) -> Option<OffsetDateTime> {
 
 /// The appointment's day has gone (by the run's date, UTC).
 fn is_past(a: &Value) -> bool {
-    start_of(a).is_some_and(|t| t.date() < crate::clock::today())
+    start_of(a).is_some_and(|t| t.date() < crate::support::clock::today())
 }
 
 fn version_of(a: &Value) -> u32 {
@@ -204,7 +204,7 @@ fn validate(s: &State, a: &Value) -> Result<Vec<crate::reference::onl::slots::Sl
     if ids.is_empty() {
         return Err(invalid("Appointment.slot must name the Slot (or adjacent Slots) it books"));
     }
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
     let rows = crate::reference::onl::slots::find(today, &ids)
         .into_iter()
         .zip(&ids)
@@ -470,7 +470,7 @@ pub async fn for_patient(
             .iter()
             .filter(|(k, _)| k == "start")
             .find_map(|(_, v)| v.strip_prefix(prefix))
-            .and_then(crate::clock::parse_date)
+            .and_then(crate::support::clock::parse_date)
     };
     let (Some(from), Some(to)) = (bound("ge"), bound("le")) else {
         return Outcome::new(SpineCode::InvalidParameter, "start=ge[date] and start=le[date] are both required")

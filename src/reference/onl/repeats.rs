@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
 use crate::reference::onl::defects::OnlDefect;
@@ -123,7 +123,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
         "code": { "coding": [{ "system": gpc::TASK_TYPE_SYSTEM, "code": gpc::REPEAT_REQUEST_CODE, "display": "Repeat prescription request" }] },
         "focus": { "reference": format!("MedicationRequest/{med_id}") },
         "for": { "reference": format!("Patient/{patient_id}") },
-        "authoredOn": crate::reference::instant(crate::clock::now()),
+        "authoredOn": crate::reference::instant(crate::support::clock::now()),
         "requester": { "agent": requester },
         "owner": {
             "reference": format!("Organization/{org_id}"),

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, Time};
 
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::onl::defects::OnlDefect;
@@ -115,8 +115,12 @@ fn rows(today: time::Date) -> Vec<SlotRow> {
             for k in 0..schedule.per_day {
                 let start = date.with_time(first).assume_utc() + Duration::minutes(k * schedule.minutes);
                 let end = start + Duration::minutes(schedule.minutes);
-                let stamp =
-                    format!("{}{:02}{:02}", crate::clock::ymd(date).replace('-', ""), start.hour(), start.minute());
+                let stamp = format!(
+                    "{}{:02}{:02}",
+                    crate::support::clock::ymd(date).replace('-', ""),
+                    start.hour(),
+                    start.minute()
+                );
                 let free = k != 0 || !schedule.first_busy;
                 out.push(SlotRow { id: format!("{}-{stamp}", schedule.id), schedule, start, end, free });
             }
@@ -156,8 +160,8 @@ fn schedule(s: &State, sch: &Schedule, today: time::Date) -> Value {
             { "reference": format!("Practitioner/{}", item_id(&s.store.practitioners, sch.practitioner)) }
         ],
         "planningHorizon": {
-            "start": crate::clock::ymd(today + Duration::days(sch.days.0)),
-            "end": crate::clock::ymd(today + Duration::days(sch.days.1))
+            "start": crate::support::clock::ymd(today + Duration::days(sch.days.0)),
+            "end": crate::support::clock::ymd(today + Duration::days(sch.days.1))
         }
     })
 }
@@ -183,13 +187,13 @@ fn bound(
     if let Ok(t) = OffsetDateTime::parse(value, &Rfc3339) {
         return Ok(t);
     }
-    match crate::clock::parse_date(value) {
+    match crate::support::clock::parse_date(value) {
         Some(d) if end_of_day => Ok((d + Duration::days(1)).midnight().assume_utc()),
         Some(d) => Ok(d.midnight().assume_utc()),
         // What it cannot read it takes as its day part, or as tomorrow.
         None if partial_ok => {
-            let day = value.get(..10).and_then(crate::clock::parse_date);
-            let d = day.unwrap_or_else(|| crate::clock::today() + Duration::days(1));
+            let day = value.get(..10).and_then(crate::support::clock::parse_date);
+            let d = day.unwrap_or_else(|| crate::support::clock::today() + Duration::days(1));
             Ok(if end_of_day { (d + Duration::days(1)).midnight().assume_utc() } else { d.midnight().assume_utc() })
         }
         None => Err(invalid(format!("{name} `{value}` must be a full date (YYYY-MM-DD) or a date-time with a zone"))),
@@ -223,7 +227,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
     let (start, end) = match (one("start")?, one("end")?) {
         (Some(a), Some(b)) => (bound("start", a, "ge", leniency, false)?, bound("end", b, "le", leniency, true)?),
         _ if lenient_bounds => {
-            let today = crate::clock::today().midnight().assume_utc();
+            let today = crate::support::clock::today().midnight().assume_utc();
             (today, today + Duration::days(HORIZON_DAYS + 1))
         }
         _ => return Err(invalid("start (ge) and end (le) are both required")),
@@ -272,7 +276,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
         include_schedule = false;
         recurse.clear();
     }
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
     // One snapshot of the booked slots, not a lock per slot.
     let taken = s.appointments.taken();
     let found: Vec<SlotRow> = rows(today)
@@ -321,7 +325,7 @@ mod tests {
 
     #[test]
     fn slots_roll_with_the_date_and_the_first_of_each_day_is_busy() {
-        let Some(today) = crate::clock::parse_date("2028-02-28") else { panic!("date") };
+        let Some(today) = crate::support::clock::parse_date("2028-02-28") else { panic!("date") };
         let all = rows(today);
         let (ahead, same_day): (Vec<_>, Vec<_>) = all.iter().partition(|r| r.start.date() > today);
         assert_eq!(ahead.len() as i64, HORIZON_DAYS * (40 + 12));

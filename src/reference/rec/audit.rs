@@ -14,7 +14,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::client::jwt::decode_segment;
-use crate::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::acc::guard;
 use crate::reference::acc::guard::{requesting_ods, requesting_sds};
 use crate::reference::outcome::{Fhir, Outcome};

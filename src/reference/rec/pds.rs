@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::gpc::{NHS_NUMBER_SYSTEM, SpineCode};
+use crate::fhir::gpc::{NHS_NUMBER_SYSTEM, SpineCode};
 use crate::reference::State;
 use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
@@ -110,7 +110,7 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
     } else {
         None
     }
-    .or_else(|| crate::gpc::identifier(&record, NHS_NUMBER_SYSTEM).map(str::to_string))
+    .or_else(|| crate::fhir::gpc::identifier(&record, NHS_NUMBER_SYSTEM).map(str::to_string))
     .ok_or_else(|| demographics("PDS's record carries no NHS number"))?;
     let patient = if has(s, RecDefect::KeepsTypedDemographics) && a.param("family").is_some() {
         typed
@@ -122,7 +122,7 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
             "birthDate": record.get("birthDate"),
         })
     };
-    let restricted = crate::gpc::restricted(&record);
+    let restricted = crate::fhir::gpc::restricted(&record);
     if restricted && has(s, RecDefect::RefusesRestrictedTrace) {
         return Err(demographics("PDS restricts this patient"));
     }

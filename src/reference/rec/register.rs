@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::fixtures::{FixturePack, PdsPatient};
-use crate::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::outcome::{Fhir, Outcome};
@@ -126,7 +126,7 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
         }
     }
     if !d(RecDefect::RegisterAcceptsInvalidNhsNumber) {
-        if let Err(e) = crate::nhs::validate(&number) {
+        if let Err(e) = crate::fhir::nhs::validate(&number) {
             return Err(Outcome::new(
                 SpineCode::InvalidNhsNumber,
                 format!("`{number}` is not a valid NHS number: {e}"),

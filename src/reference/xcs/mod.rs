@@ -5,8 +5,8 @@
 
 pub mod defects;
 
+use crate::fhir::gpc::SpineCode;
 use crate::fixtures::CareSetting;
-use crate::gpc::SpineCode;
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims, requesting_ods};
 use crate::reference::outcome::Outcome;

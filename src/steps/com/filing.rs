@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::resources;
 use crate::steps::common::http::{created, fetch};
 use crate::steps::common::keys::fresh_identifier;

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::http::{answered, created};
 use crate::steps::common::keys::fresh_identifier;
 use crate::steps::common::keys::logical_id;

@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::client::{HeaderEdit, RequestSpec};
+use crate::fhir::gpc::{self, Interaction};
 use crate::fhir::{OperationOutcome, Resource};
-use crate::gpc::{self, Interaction};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -290,7 +290,7 @@ mod tests {
 
     #[test]
     fn every_spine_status_matches_the_shared_table() {
-        for c in crate::gpc::SpineCode::ALL {
+        for c in crate::fhir::gpc::SpineCode::ALL {
             assert_eq!(spine_status(c.code()), Some(c.status()), "{c:?}");
         }
     }

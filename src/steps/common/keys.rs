@@ -4,7 +4,7 @@
 //! literal query strings.
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::resolve;
 use crate::steps::world::{Failure, RfaWorld};
 

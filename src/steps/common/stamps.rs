@@ -31,7 +31,7 @@ pub fn dates(text: &str) -> Result<String, Failure> {
                 .parse()
                 .map_err(|_| Failure::Harness(format!("`{{today{o}}}`: the offset must be +N or -N days")))?,
         };
-        out.push_str(&crate::clock::ymd(crate::clock::today() + time::Duration::days(offset)));
+        out.push_str(&crate::support::clock::ymd(crate::support::clock::today() + time::Duration::days(offset)));
         rest = &after[end + 1..];
     }
     out.push_str(rest);
@@ -62,11 +62,11 @@ pub(in crate::steps) fn stamped_at_request(w: &RfaWorld, stamp: OffsetDateTime) 
     };
     let apart = (secs(stamp) - secs(sent)).rem_euclid(day);
     let skew = apart.min(day - apart);
-    let days = (stamp.to_offset(time::UtcOffset::UTC).date() - crate::clock::today()).whole_days().abs();
+    let days = (stamp.to_offset(time::UtcOffset::UTC).date() - crate::support::clock::today()).whole_days().abs();
     if skew > CLOCK_SKEW_SECS || days > 1 {
         return Err(format!(
             "the stamp {stamp} is {skew} s (time of day) from when the request was sent, {sent}, on the run's date {} (allowed: {CLOCK_SKEW_SECS} s, the run's date)",
-            crate::clock::ymd(crate::clock::today())
+            crate::support::clock::ymd(crate::support::clock::today())
         ));
     }
     Ok(())

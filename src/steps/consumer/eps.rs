@@ -6,7 +6,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::evidence::Exchange;
-use crate::gpc::{self, DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, PRESCRIPTION_ORDER_SYSTEM};
+use crate::fhir::gpc::{self, DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, PRESCRIPTION_ORDER_SYSTEM};
 use crate::national::Service;
 use crate::steps::consumer::{act, body_json, fail_with, inbound, latest, succeeded};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
@@ -188,7 +188,7 @@ async fn accepted(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn well_formed(w: &mut RfaWorld, a: &Args) -> StepResult {
     let id = prescription(w, a.get(1))?.to_string();
-    if let Err(e) = crate::prescription_id::validate(&id) {
+    if let Err(e) = crate::fhir::prescription_id::validate(&id) {
         return fail_with(w, format!("the prescription ID `{id}` is not well-formed: {e}"));
     }
     Ok(())

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::client::RequestSpec;
 use crate::evidence::Exchange;
-use crate::gpc::{self, Interaction, SERVICE_INTERACTION_SYSTEM, SPINE_ASID_SYSTEM};
+use crate::fhir::gpc::{self, Interaction, SERVICE_INTERACTION_SYSTEM, SPINE_ASID_SYSTEM};
 use crate::national::Service;
 use crate::steps::consumer::{act, answer_json, body_json, fail_with, national, succeeded};
 use crate::steps::world::{Failure, RfaWorld, StepResult};

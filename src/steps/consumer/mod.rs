@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::client::{RequestSpec, Transport, unrecorded};
 use crate::config::TriggerMode;
 use crate::evidence::{Body, Exchange, RecordedRequest, RecordedResponse};
-use crate::gpc::Interaction;
+use crate::fhir::gpc::Interaction;
 use crate::national::{NationalData, Service};
 use crate::steps::hosted::{Answer, ask_tester, prompt, trigger_body};
 use crate::steps::world::{Failure, RfaWorld, StepResult};

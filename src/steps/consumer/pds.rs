@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use crate::client::RequestSpec;
+use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::PdsPatient;
-use crate::gpc::{self, Interaction};
 use crate::national::Service;
 use crate::steps::consumer::{act, fail_with, inbound, national, own};
 use crate::steps::world::{Failure, RfaWorld, StepResult};

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::devices::{self, Kind};
-use crate::gpc::{self, EntryType, Interaction};
+use crate::fhir::gpc::{self, EntryType, Interaction};
 use crate::steps::common::http::{created, fetch};
 use crate::steps::common::keys::fresh_identifier;
 use crate::steps::common::keys::logical_id;

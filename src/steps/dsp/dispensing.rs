@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::keys::logical_id;
 use crate::steps::eps::prescribing::{issued_as, put};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
@@ -43,7 +43,7 @@ fn dispense(w: &RfaWorld, rx: &Value, quantity: u32) -> Result<Value, Failure> {
         "subject": rx.get("subject").cloned().unwrap_or(Value::Null),
         "authorizingPrescription": [{ "reference": format!("MedicationRequest/{id}") }],
         "quantity": { "value": quantity, "unit": rx.pointer("/dispenseRequest/quantity/unit").cloned().unwrap_or(Value::Null) },
-        "whenHandedOver": crate::clock::now().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "whenHandedOver": crate::support::clock::now().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "performer": [{ "actor": { "identifier": { "system": gpc::SDS_USER_SYSTEM, "value": sds } } }]
     }))
 }

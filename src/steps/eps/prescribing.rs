@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::medicines::{self, Concept};
 use crate::steps::common::keys::logical_id;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
@@ -146,19 +146,19 @@ pub(in crate::steps) fn date_arg(text: &str) -> Result<String, Failure> {
     let Some(inner) = text.strip_prefix("{today").and_then(|t| t.strip_suffix('}')) else {
         return crate::steps::common::stamps::dates(text);
     };
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
     if let Some(months) = inner.strip_suffix('m') {
         let n: i32 = months
             .trim_start_matches('+')
             .parse()
             .map_err(|_| Failure::Harness(format!("`{text}`: months are written {{today+6m}}")))?;
-        return Ok(crate::clock::ymd(crate::clock::add_months(today, n)));
+        return Ok(crate::support::clock::ymd(crate::support::clock::add_months(today, n)));
     }
     crate::steps::common::stamps::dates(text)
 }
 
 async fn kind(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
     let rx = draft(w)?;
     let (code, repeats) = match a.get(1) {
         "acute" => ("acute", None),
@@ -171,8 +171,8 @@ async fn kind(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
     if code == "repeat-dispensing" {
         let period = json!({
-            "start": crate::clock::ymd(today),
-            "end": crate::clock::ymd(crate::clock::add_months(today, 6))
+            "start": crate::support::clock::ymd(today),
+            "end": crate::support::clock::ymd(crate::support::clock::add_months(today, 6))
         });
         put(rx, &["dispenseRequest", "validityPeriod"], period);
     }
@@ -218,7 +218,11 @@ async fn set_field(w: &mut RfaWorld, a: &Args) -> StepResult {
         "repeats" => put(rx, &["dispenseRequest", "numberOfRepeatsAllowed"], value),
         "validity start" => put(rx, &["dispenseRequest", "validityPeriod", "start"], value),
         "validity end" => {
-            put(rx, &["dispenseRequest", "validityPeriod", "start"], json!(crate::clock::ymd(crate::clock::today())));
+            put(
+                rx,
+                &["dispenseRequest", "validityPeriod", "start"],
+                json!(crate::support::clock::ymd(crate::support::clock::today())),
+            );
             put(rx, &["dispenseRequest", "validityPeriod", "end"], value);
         }
         "form" => set_extension_value(rx, gpc::PRESCRIPTION_FORM_EXTENSION, json!({ "valueCode": v })),
@@ -387,7 +391,7 @@ async fn expired_of(w: &mut RfaWorld, a: &Args) -> StepResult {
     spec.query.push(("patient".into(), patient));
     spec.query.push(gpc::authored_long_ago());
     let resp = w.send_as_practice(&spec).await?;
-    let today = crate::clock::ymd(crate::clock::today());
+    let today = crate::support::clock::ymd(crate::support::clock::today());
     let found = resp.json().ok().and_then(|b| {
         crate::steps::common::bundle::resources(&b, "MedicationRequest")
             .into_iter()
@@ -512,7 +516,7 @@ async fn valid_id(w: &mut RfaWorld, a: &Args) -> StepResult {
             gpc::PRESCRIPTION_ORDER_SYSTEM
         ));
     };
-    if let Err(e) = crate::prescription_id::validate(id) {
+    if let Err(e) = crate::fhir::prescription_id::validate(id) {
         return w.fail(format!("`{id}` is not a valid short-form prescription ID: {e}"));
     }
     match item_id(&got) {
@@ -602,7 +606,7 @@ async fn electronic(w: &mut RfaWorld, a: &Args) -> StepResult {
     if form != Some("electronic") {
         return w.fail(format!("the prescription form should be electronic, it is {form:?}"));
     }
-    match short_form(&got).map(crate::prescription_id::validate) {
+    match short_form(&got).map(crate::fhir::prescription_id::validate) {
         Some(Ok(())) => Ok(()),
         _ => w.fail("an electronic prescription carries a valid short-form ID (the patient's token)"),
     }
@@ -610,20 +614,20 @@ async fn electronic(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn valid_for(w: &mut RfaWorld, a: &Args) -> StepResult {
     let got = issued_as(w, a.get(1))?.1;
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
     let end = match a.get(2) {
-        "6 months" => crate::clock::add_months(today, 6),
-        "12 months" => crate::clock::add_months(today, 12),
+        "6 months" => crate::support::clock::add_months(today, 6),
+        "12 months" => crate::support::clock::add_months(today, 12),
         _ => today + time::Duration::days(28),
     };
     let period = got.pointer("/dispenseRequest/validityPeriod").cloned().unwrap_or(Value::Null);
     let day = |k: &str| period.get(k).and_then(Value::as_str).and_then(|s| s.get(..10)).map(str::to_string);
-    let want = (Some(crate::clock::ymd(today)), Some(crate::clock::ymd(end)));
+    let want = (Some(crate::support::clock::ymd(today)), Some(crate::support::clock::ymd(end)));
     if (day("start"), day("end")) != want {
         return w.fail(format!(
             "the prescription should be valid from {} to {} ({}), its validityPeriod is {period}",
-            crate::clock::ymd(today),
-            crate::clock::ymd(end),
+            crate::support::clock::ymd(today),
+            crate::support::clock::ymd(end),
             a.get(2)
         ));
     }
@@ -726,9 +730,12 @@ mod tests {
 
     #[test]
     fn dates_in_months() {
-        let today = crate::clock::today();
-        assert_eq!(date_arg("{today+6m}").ok(), Some(crate::clock::ymd(crate::clock::add_months(today, 6))));
-        assert_eq!(date_arg("{today+3}").ok(), Some(crate::clock::ymd(today + time::Duration::days(3))));
+        let today = crate::support::clock::today();
+        assert_eq!(
+            date_arg("{today+6m}").ok(),
+            Some(crate::support::clock::ymd(crate::support::clock::add_months(today, 6)))
+        );
+        assert_eq!(date_arg("{today+3}").ok(), Some(crate::support::clock::ymd(today + time::Duration::days(3))));
         assert!(date_arg("{today+xm}").is_err());
     }
 }

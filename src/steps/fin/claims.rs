@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
+use crate::fhir::gpc::{self, Interaction};
 use crate::finance;
-use crate::gpc::{self, Interaction};
 use crate::steps::common::keys::logical_id;
 use crate::steps::eps::prescribing::put;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
@@ -79,7 +79,7 @@ async fn build(w: &mut RfaWorld, patient: &str, service: &str, encounter: &str) 
         "type": { "coding": [{ "system": "http://hl7.org/fhir/ex-claimtype", "code": "professional" }] },
         "use": "complete",
         "patient": { "reference": format!("Patient/{id}") },
-        "created": crate::clock::now().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        "created": crate::support::clock::now().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
         "organization": { "identifier": { "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods } },
         "insurer": { "display": "NHS England" },
         "item": [item(w, 1, service, encounter)?]

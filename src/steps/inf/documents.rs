@@ -6,7 +6,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{identifiers, resolve, resources, searchset};
 use crate::steps::common::http::{check_schema, resource};
 use crate::steps::world::{Failure, RfaWorld, StepResult};

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{entries, identifiers, resolve, resources, searchset};
 use crate::steps::common::http::{check_schema, resource};
 use crate::steps::common::keys;

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::gpc;
+use crate::fhir::gpc;
 use crate::steps::common::http::{check_schema, resource};
 use crate::steps::common::stamps::dates;
 use crate::steps::world::{Failure, RfaWorld, StepResult};

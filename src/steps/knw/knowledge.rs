@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::client::RequestSpec;
 use crate::entries;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::keys::logical_id;
 use crate::steps::common::stamps::at;
 use crate::steps::common::stamps::json_arg;
@@ -75,7 +75,7 @@ async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
         spec.query.push((k.into(), v.into()));
     }
     let resp = w.send_as_practice(&spec).await?;
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
     let found = resp.json().ok().and_then(|b| {
         crate::steps::common::bundle::resources(&b, "Appointment")
             .into_iter()

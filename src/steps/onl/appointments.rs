@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::entries;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::drafts;
 use crate::steps::common::keys::logical_id;
 use crate::steps::common::stamps::at;
@@ -92,7 +92,7 @@ async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Va
     let body = resp.json().ok();
     // Only slots of the window asked for: whether the search keeps to its
     // window is ONL-001's to judge, not something a booking should trip on.
-    let today = crate::clock::today();
+    let today = crate::support::clock::today();
     let (first, last) = (today + time::Duration::days(from), today + time::Duration::days(to));
     let in_window = |s: &&Value| at(s.get("start")).is_some_and(|t| t.date() >= first && t.date() <= last);
     match body {

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::client::RequestSpec;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{entries, resources};
 use crate::steps::common::stamps::at;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
@@ -108,7 +108,7 @@ fn window(w: &RfaWorld) -> Result<(OffsetDateTime, OffsetDateTime), Failure> {
         if let Ok(t) = OffsetDateTime::parse(&v, &Rfc3339) {
             return Some(t);
         }
-        let d = crate::clock::parse_date(&v)?;
+        let d = crate::support::clock::parse_date(&v)?;
         Some(if end { (d + time::Duration::days(1)).midnight().assume_utc() } else { d.midnight().assume_utc() })
     };
     match (bound(get("start", "ge"), false), bound(get("end", "le"), true)) {
@@ -151,7 +151,7 @@ async fn channels(w: &mut RfaWorld, a: &Args) -> StepResult {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .find(|e| e.get("url").and_then(Value::as_str) == Some(crate::gpc::DELIVERY_CHANNEL_EXTENSION))
+            .find(|e| e.get("url").and_then(Value::as_str) == Some(crate::fhir::gpc::DELIVERY_CHANNEL_EXTENSION))
             .and_then(|e| e.get("valueCode").and_then(Value::as_str));
         match channel {
             Some(c) if allowed.contains(&c) => {}

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::evidence::Exchange;
-use crate::gpc::{self, Interaction};
+use crate::fhir::gpc::{self, Interaction};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 

@@ -8,7 +8,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::client::{ClaimEdit, HeaderEdit, RequestSpec};
 use crate::entries::{self, Shape};
-use crate::gpc::{self, EntryType, Interaction};
+use crate::fhir::gpc::{self, EntryType, Interaction};
 use crate::steps::common::drafts;
 use crate::steps::common::keys::fresh_identifier;
 use crate::steps::common::keys::logical_id;

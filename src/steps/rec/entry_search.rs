@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::client::RequestSpec;
 use crate::entries::Shape;
-use crate::gpc::{EntryType, Interaction};
+use crate::fhir::gpc::{EntryType, Interaction};
 use crate::steps::common::keys::logical_id;
 use crate::steps::rec::entries::entry_type;
 use crate::steps::world::{Failure, RfaWorld, StepResult};

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::entries;
+use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::FixturePack;
-use crate::gpc::{self, Interaction};
 use crate::steps::common::drafts;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};

@@ -11,8 +11,8 @@ use axum::extract::State as Extract;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
+use crate::fhir::gpc::{Interaction, SpineCode};
 use crate::fixtures::PatientFlag;
-use crate::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::inf::defects::InfDefect;
@@ -21,7 +21,7 @@ use crate::reference::{onl, xcs};
 
 /// Today as `YYYY-MM-DD` (UTC, or `RFA_TODAY`).
 pub fn today() -> String {
-    crate::clock::ymd(crate::clock::today())
+    crate::support::clock::ymd(crate::support::clock::today())
 }
 
 pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::gpc::{self, SpineCode};
+use crate::fhir::gpc::{self, SpineCode};
 use crate::reference::defect::DefectSet;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::Outcome;
@@ -233,8 +233,8 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             format!("patientNHSNumber.valueIdentifier.system must be {}, got `{system}`", gpc::NHS_NUMBER_SYSTEM),
         ));
     }
-    if let Err(e) = crate::nhs::validate(number) {
-        let check_digit_only = matches!(e, crate::nhs::NhsNumberError::CheckDigit);
+    if let Err(e) = crate::fhir::nhs::validate(number) {
+        let check_digit_only = matches!(e, crate::fhir::nhs::NhsNumberError::CheckDigit);
         if !(check_digit_only && d(InfDefect::StructuredNoModulus11)) {
             return Err(Outcome::new(
                 SpineCode::InvalidNhsNumber,

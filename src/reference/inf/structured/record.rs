@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
+use crate::fhir::gpc;
 use crate::fixtures::PatientFlag;
-use crate::gpc;
 use crate::reference::State;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::inf::structured::params::{Period, Query};

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::entries::{self, Shape};
-use crate::gpc::{self, EntryType, Interaction, SpineCode};
+use crate::fhir::gpc::{self, EntryType, Interaction, SpineCode};
 use crate::reference::acc::guard::{self, Claims, requesting_ods, requesting_sds};
 use crate::reference::acc::methods::Methods;
 use crate::reference::outcome::{Fhir, Outcome};

@@ -12,7 +12,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime};
 
 use crate::entries::Shape;
-use crate::gpc::{self, EntryType, Interaction, SpineCode};
+use crate::fhir::gpc::{self, EntryType, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::clinical::{Entry, admit, sees_restricted};

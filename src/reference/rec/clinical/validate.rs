@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::entries::Shape;
-use crate::gpc::{self, EntryType, SpineCode};
+use crate::fhir::gpc::{self, EntryType, SpineCode};
 use crate::reference::State;
 use crate::reference::outcome::Outcome;
 use crate::reference::rec::defects::RecDefect;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::embedded;
+use crate::support::embedded;
 
 #[derive(Debug, thiserror::Error)]
 #[error("schemas/fhir/{file}: {message}")]

@@ -154,8 +154,8 @@ pub fn extension<'a>(r: &'a serde_json::Value, url: &str) -> Option<&'a serde_js
 /// days before today: where the test data's expired prescription is, and
 /// none of a run's own.
 pub fn authored_long_ago() -> (String, String) {
-    let before = crate::clock::today() - time::Duration::days(30);
-    ("authoredon".into(), format!("lt{}", crate::clock::ymd(before)))
+    let before = crate::support::clock::today() - time::Duration::days(30);
+    ("authoredon".into(), format!("lt{}", crate::support::clock::ymd(before)))
 }
 
 /// JWT lifetime GP Connect fixes: `exp` is exactly `iat` + 300 seconds.
