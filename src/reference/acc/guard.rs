@@ -231,11 +231,9 @@ fn check_claims(
         || (interaction == Interaction::SearchAuditEvents
             && d(AccDefect::AuditReadableWithPatientScope)
             && first == "patient/*.read");
-    if !lenient_scope && first != interaction.scope() {
-        return Err(bad(format!(
-            "requested_scope `{scope}` does not permit this interaction (needs {})",
-            interaction.scope()
-        )));
+    let needed = required_scope(interaction);
+    if !lenient_scope && first != needed {
+        return Err(bad(format!("requested_scope `{scope}` does not permit this interaction (needs {needed})")));
     }
     if !d(AccDefect::SkipsClaimResourceValidation) {
         check_resources(c, patient)?;
@@ -308,4 +306,37 @@ fn check_resources(c: &serde_json::Map<String, Value>, patient: bool) -> Result<
         return Err(invalid_resource("requesting_practitioner needs an SDS user id identifier (UNK if unknown)"));
     }
     Ok(())
+}
+
+/// The scope the reference requires, read from GP Connect's authorisation
+/// table by the interaction's own id: the reference's reading, kept apart
+/// from the one the harness's client sends (`Interaction::scope`), so that
+/// one misreading cannot pass both sides (DESIGN.md: rules are not shared).
+fn required_scope(interaction: Interaction) -> &'static str {
+    let id = interaction.id();
+    let verb_and_target = id.rsplit_once(":rest:").or_else(|| id.rsplit_once(":operation:")).map_or("", |(_, v)| v);
+    let (verb, target) = verb_and_target.split_once(':').unwrap_or(("operation", verb_and_target));
+    let target = target.trim_end_matches("-1");
+    match (verb, target) {
+        (_, "auditevent") => crate::fhir::gpc::AUDIT_SCOPE,
+        ("read" | "search", "metadata" | "organization" | "practitioner" | "location" | "slot") => {
+            "organization/*.read"
+        }
+        (_, "codesystem.lookup") => "organization/*.read",
+        (_, "gpc.getstructuredrecord") => "patient/*.read",
+        ("read" | "search" | "history", _) => "patient/*.read",
+        _ => "patient/*.write",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_reads_the_scope_table_as_the_client_does() {
+        for i in Interaction::all() {
+            assert_eq!(required_scope(i), i.scope(), "{i:?} ({})", i.id());
+        }
+    }
 }
