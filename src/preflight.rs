@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::{Client, RequestSpec};
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::{FixtureItem, FixturePack, FixturePatient};
 
@@ -144,7 +145,7 @@ fn resources<'a>(bundle: &'a Value, ty: &'a str) -> impl Iterator<Item = &'a Val
         .into_iter()
         .flatten()
         .filter_map(|e| e.get("resource"))
-        .filter(move |r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
+        .filter(move |r| r.as_resource().resource_type() == Some(ty))
 }
 
 /// The resources of a searchset Bundle that carry `system|value`.
@@ -160,7 +161,7 @@ fn matches<'a>(bundle: &'a Value, ty: &'a str, system: &str, value: &str) -> Vec
 }
 
 fn outcome_code(body: &Value) -> String {
-    body.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str).unwrap_or("no Spine code").to_string()
+    body.as_outcome().first_code().unwrap_or("no Spine code").to_string()
 }
 
 /// Compares the facts a scenario relies on; each difference is one line.

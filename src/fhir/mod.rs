@@ -11,5 +11,5 @@ pub mod views;
 
 pub use views::{
     Bundle, CodeableConcept, Coding, Entry, Identifier, Issue, OperationOutcome, Parameter, Parameters, Reference,
-    Resource,
+    Resource, Views,
 };

@@ -12,6 +12,34 @@
 
 use serde_json::Value;
 
+/// Views of a JSON value, by method, so `x.as_resource().id()` reads the
+/// same whether `x` is a `Value` or a reference to one.
+pub trait Views {
+    fn as_resource(&self) -> Resource<'_>;
+    fn as_reference(&self) -> Reference<'_>;
+    fn as_bundle(&self) -> Bundle<'_>;
+    fn as_parameters(&self) -> Parameters<'_>;
+    fn as_outcome(&self) -> OperationOutcome<'_>;
+}
+
+impl Views for Value {
+    fn as_resource(&self) -> Resource<'_> {
+        Resource(self)
+    }
+    fn as_reference(&self) -> Reference<'_> {
+        Reference(self)
+    }
+    fn as_bundle(&self) -> Bundle<'_> {
+        Bundle(self)
+    }
+    fn as_parameters(&self) -> Parameters<'_> {
+        Parameters(self)
+    }
+    fn as_outcome(&self) -> OperationOutcome<'_> {
+        OperationOutcome(self)
+    }
+}
+
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
@@ -231,6 +259,16 @@ impl<'a> OperationOutcome<'a> {
         array_at(self.0, "issue").map(Issue)
     }
 
+    /// The first issue's first Spine code: what a refusal is known by.
+    pub fn first_code(self) -> Option<&'a str> {
+        self.issues().next()?.details()?.codings().next()?.code()
+    }
+
+    /// The first issue's diagnostics.
+    pub fn first_diagnostics(self) -> Option<&'a str> {
+        self.issues().next()?.diagnostics()
+    }
+
     /// Every `issue.details.coding.code`, in order: where GP Connect puts
     /// the Spine error code.
     pub fn spine_codes(self) -> Vec<&'a str> {
@@ -307,6 +345,11 @@ mod tests {
         assert_eq!(OperationOutcome(&o).spine_codes(), vec!["INVALID_NHS_NUMBER"]);
         assert_eq!(OperationOutcome(&o).issues().next().and_then(Issue::code), Some("invalid"));
         assert!(OperationOutcome(&json!({ "issue": "nope" })).spine_codes().is_empty());
+        assert_eq!(OperationOutcome(&o).first_code(), Some("INVALID_NHS_NUMBER"));
+        assert_eq!(
+            OperationOutcome(&json!({ "issue": [{}, { "details": { "coding": [{ "code": "X" }] } }] })).first_code(),
+            None
+        );
     }
 
     #[test]

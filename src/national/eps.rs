@@ -3,6 +3,7 @@
 //! else, and treats a message it has already processed (same
 //! `Bundle.identifier`) as done, as EPS's idempotent processing does.
 
+use crate::fhir::Views as _;
 use axum::body::Bytes;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
@@ -15,7 +16,7 @@ pub async fn process(State(h): State<Shared>, Extension(sid): Extension<Sid>, bo
     let Ok(bundle) = serde_json::from_slice::<Value>(&body) else {
         return fhir_error(StatusCode::BAD_REQUEST, "INVALID_VALUE", "the body is not JSON");
     };
-    if bundle.get("resourceType").and_then(Value::as_str) != Some("Bundle")
+    if bundle.as_resource().resource_type() != Some("Bundle")
         || bundle.get("type").and_then(Value::as_str) != Some("message")
     {
         return fhir_error(StatusCode::BAD_REQUEST, "INVALID_VALUE", "$process-message takes a Bundle of type message");

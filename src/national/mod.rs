@@ -504,6 +504,7 @@ async fn record(State(h): State<Shared>, req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fhir::Views as _;
 
     #[test]
     fn services_are_named_by_their_path() {
@@ -559,7 +560,7 @@ mod tests {
         let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
         // The twins Ashworth, both born 2001-01-01; `q` follows the family name.
         let search = |q: &str| get_json(format!("{}pds/FHIR/R4/Patient?family=Ashworth{q}", services.url_for(&sid)));
-        let code = |b: &Value| b.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str).map(str::to_string);
+        let code = |b: &Value| b.as_outcome().first_code().map(str::to_string);
         let (status, body) = search("&birthdate=eq2001-01-01").await;
         assert_eq!((status, body["total"].as_u64()), (200, Some(2)), "both twins by default: {body}");
         let (status, body) = search("&birthdate=2001-01-01&_max-results=1").await;

@@ -8,6 +8,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{Hosted, Shared, Sid, fhir, fhir_error};
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{MHS_PARTY_KEY_SYSTEM, ODS_ORGANIZATION_SYSTEM, SERVICE_INTERACTION_SYSTEM, SPINE_ASID_SYSTEM};
 
 const INTERACTION_EXTENSION: &str = "https://fhir.nhs.uk/StructureDefinition/Extension-SDS-NhsServiceInteractionId";
@@ -39,7 +40,7 @@ fn searchset(h: &Hosted, sid: &Sid, kind: &str, resource: Option<Value>) -> Resp
     let entry: Vec<Value> = resource
         .into_iter()
         .map(|r| {
-            let id = r.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let id = r.as_resource().id().unwrap_or_default().to_string();
             json!({ "fullUrl": format!("{}sds/FHIR/R4/{kind}/{id}", h.base_of(sid)), "resource": r, "search": { "mode": "match" } })
         })
         .collect();

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{KeyReport, Status, fetch, outcome_code, report, resources};
 use crate::client::{Client, RequestSpec};
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::FixturePack;
 
@@ -119,7 +120,7 @@ pub async fn logical_id(client: &Client, nhs: &str) -> Result<Option<String>, St
     match fetch(client, &spec).await {
         Ok((200, body)) => Ok(super::matches(&body, "Patient", gpc::NHS_NUMBER_SYSTEM, nhs)
             .first()
-            .and_then(|r| r.get("id").and_then(Value::as_str))
+            .and_then(|r| r.as_resource().id())
             .map(str::to_string)),
         Ok((status, body)) => Err(format!("patient search answered HTTP {status} {}", outcome_code(&body))),
         Err(e) => Err(e),

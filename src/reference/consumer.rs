@@ -13,6 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard;
@@ -22,7 +23,7 @@ use crate::reference::outcome::{Fhir, Outcome};
 fn parse(body: &Bytes) -> Result<Action, Outcome> {
     let bad = |m: &str| Outcome::new(SpineCode::InvalidParameter, m.to_string());
     let params: Value = serde_json::from_slice(body).map_err(|_| bad("the body must be a JSON Parameters resource"))?;
-    if params.get("resourceType").and_then(Value::as_str) != Some("Parameters") {
+    if params.as_resource().resource_type() != Some("Parameters") {
         return Err(bad("the body must be a Parameters resource"));
     }
     let mut name = None;

@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, SpineCode};
 
 /// A FHIR resource to send with a status and optional ETag.
@@ -39,7 +40,7 @@ impl IntoResponse for Fhir {
 pub fn resource_of(body: &[u8], ty: &str) -> Result<Value, Outcome> {
     let v: Value =
         serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
-    if v.get("resourceType").and_then(Value::as_str) != Some(ty) {
+    if v.as_resource().resource_type() != Some(ty) {
         return Err(Outcome::new(SpineCode::InvalidResource, format!("the body must be a {ty}")));
     }
     Ok(v)
@@ -62,8 +63,8 @@ pub fn with_location(mut resp: Response, headers: &axum::http::HeaderMap, base: 
 
 /// A create's answer: 201, the resource at version 1, its Location.
 pub fn created(headers: &axum::http::HeaderMap, base: &str, body: Value) -> Response {
-    let ty = body.get("resourceType").and_then(Value::as_str).unwrap_or_default().to_string();
-    let id = body.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let ty = body.as_resource().resource_type().unwrap_or_default().to_string();
+    let id = body.as_resource().id().unwrap_or_default().to_string();
     let resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body }.into_response();
     with_location(resp, headers, base, &ty, &id)
 }

@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use serde_json::Value;
 
 use crate::client::jwt::decode_segment;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::defects::AccDefect;
@@ -281,7 +282,7 @@ fn identifiers(r: &Value) -> impl Iterator<Item = (&str, &str)> {
 fn check_resources(c: &serde_json::Map<String, Value>, patient: bool) -> Result<(), Outcome> {
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
         match c.get(claim) {
-            Some(r) if r.get("resourceType").and_then(Value::as_str) == Some(ty) => Ok(r),
+            Some(r) if r.as_resource().resource_type() == Some(ty) => Ok(r),
             _ => Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource"))),
         }
     };
@@ -299,7 +300,7 @@ fn check_resources(c: &serde_json::Map<String, Value>, patient: bool) -> Result<
         return Ok(());
     }
     let prac = of_type("requesting_practitioner", "Practitioner")?;
-    if prac.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
+    if prac.as_resource().id().is_none_or(str::is_empty) {
         return Err(invalid_resource("requesting_practitioner needs an id"));
     }
     if !identifiers(prac).any(|(s, _)| s == gpc::SDS_USER_SYSTEM) {

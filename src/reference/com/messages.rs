@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard::requesting_sds;
@@ -46,7 +47,7 @@ fn recipients(m: &Value) -> Vec<&str> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|r| r.get("reference").and_then(Value::as_str))
+        .filter_map(|r| r.as_reference().reference())
         .map(|r| r.strip_prefix("Practitioner/").unwrap_or(r))
         .collect()
 }
@@ -152,7 +153,7 @@ pub async fn search(
         })
         .filter(|m| crate::reference::has_identifier(m, identifier))
         .map(|m| {
-            let id = m.get("id").and_then(Value::as_str).unwrap_or_default();
+            let id = m.as_resource().id().unwrap_or_default();
             json!({ "fullUrl": format!("Communication/{id}"), "resource": m, "search": { "mode": "match" } })
         })
         .collect();
@@ -161,7 +162,7 @@ pub async fn search(
 }
 
 fn find(s: &State, id: &str) -> Option<Value> {
-    crate::reference::locked(&s.messages.all).iter().find(|m| m.get("id").and_then(Value::as_str) == Some(id)).cloned()
+    crate::reference::locked(&s.messages.all).iter().find(|m| m.as_resource().id() == Some(id)).cloned()
 }
 
 fn hidden(id: &str) -> Outcome {
@@ -204,7 +205,7 @@ pub async fn acknowledge(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Pa
     }
     if !d(ComDefect::AcknowledgementNotKept) {
         let mut all = crate::reference::locked(&s.messages.all);
-        if let Some(slot) = all.iter_mut().find(|m| m.get("id").and_then(Value::as_str) == Some(id.as_str())) {
+        if let Some(slot) = all.iter_mut().find(|m| m.as_resource().id() == Some(id.as_str())) {
             *slot = done.clone();
         }
     }

@@ -13,6 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{EntryType, Interaction, SpineCode};
 use crate::finance::{self, pennies};
 use crate::reference::State;
@@ -191,7 +192,7 @@ pub async fn search(
         .into_iter()
         .flatten()
         .filter(|c| matches(c))
-        .map(|c| json!({ "fullUrl": format!("Claim/{}", c.get("id").and_then(Value::as_str).unwrap_or_default()), "resource": c, "search": { "mode": "match" } }))
+        .map(|c| json!({ "fullUrl": format!("Claim/{}", c.as_resource().id().unwrap_or_default()), "resource": c, "search": { "mode": "match" } }))
         .collect();
     let total = found.len();
     Fhir::ok(crate::reference::searchset(found, total)).into_response()

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::fixtures::PatientFlag;
 use crate::reference::acc::{capability, guard};
@@ -40,7 +41,7 @@ fn available(doc: &Value) -> bool {
 /// or, for one too large to retrieve, by a title saying why.
 pub(in crate::reference) fn listed(s: &State, headers: &HeaderMap, doc: &Value) -> Value {
     let mut d = doc.clone();
-    let id = doc.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = doc.as_resource().id().unwrap_or_default();
     let url = format!("http://{}{}/Binary/{id}", host(headers), s.documents_path);
     let serve_url = available(doc) || s.defects.has(InfDefect::LargeDocumentUrlListed);
     if let Some(a) = d.pointer_mut("/content/0/attachment").and_then(Value::as_object_mut) {
@@ -152,7 +153,7 @@ pub async fn search_documents(
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .any(|a| a.get("reference").and_then(Value::as_str).and_then(|r| ods_of(&s, r)) == Some(want))
+                .any(|a| a.as_reference().reference().and_then(|r| ods_of(&s, r)) == Some(want))
         })
     };
     let description_ok = |d: &Value| {
@@ -170,7 +171,7 @@ pub async fn search_documents(
         .record
         .iter()
         .chain(filed.iter())
-        .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some("DocumentReference"))
+        .filter(|r| r.as_resource().resource_type() == Some("DocumentReference"))
         .filter(|d| created_ok(d) && author_ok(d) && description_ok(d))
         .map(|d| listed(&s, &headers, d))
         .collect();
@@ -202,7 +203,7 @@ pub async fn search_documents(
         }
     }
     for d in docs {
-        let did = d.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+        let did = d.as_resource().id().unwrap_or_default().to_string();
         entries.push(("DocumentReference", did, d));
     }
     let borrowed: Vec<(&str, &str, Value)> = entries.iter().map(|(t, i, r)| (*t, i.as_str(), r.clone())).collect();
@@ -221,8 +222,8 @@ pub async fn read_binary(Extract(s): Extract<Shared>, headers: HeaderMap, Path(i
         p.record
             .iter()
             .find(|r| {
-                r.get("resourceType").and_then(Value::as_str) == Some("DocumentReference")
-                    && r.get("id").and_then(Value::as_str) == Some(id.as_str())
+                r.as_resource().resource_type() == Some("DocumentReference")
+                    && r.as_resource().id() == Some(id.as_str())
             })
             .map(|d| (p, d))
     });
@@ -277,7 +278,7 @@ impl Filed {
 
     pub(in crate::reference) fn find(&self, id: &str) -> Option<(String, Value)> {
         crate::reference::locked(&self.by_patient).iter().find_map(|(p, docs)| {
-            docs.iter().find(|d| d.get("id").and_then(Value::as_str) == Some(id)).map(|d| (p.clone(), d.clone()))
+            docs.iter().find(|d| d.as_resource().id() == Some(id)).map(|d| (p.clone(), d.clone()))
         })
     }
 }

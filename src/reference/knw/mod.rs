@@ -13,6 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::medicines::{self, Concept, Severity};
 use crate::reference::State;
@@ -87,7 +88,7 @@ impl Alert {
 
 /// The record's entries of a type.
 fn entries<'a>(record: &'a [Value], ty: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
-    record.iter().filter(move |r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
+    record.iter().filter(move |r| r.as_resource().resource_type() == Some(ty))
 }
 
 fn code_of(v: Option<&Value>) -> Option<&str> {
@@ -118,9 +119,9 @@ fn current_medication(s: &State, patient_id: &str, issued: &[Issued]) -> Vec<(St
             }
             let med_ref = plan.pointer("/medicationReference/reference").and_then(Value::as_str).unwrap_or_default();
             let med = entries(&p.record, "Medication")
-                .find(|m| m.get("id").and_then(Value::as_str).is_some_and(|id| med_ref == format!("Medication/{id}")));
+                .find(|m| m.as_resource().id().is_some_and(|id| med_ref == format!("Medication/{id}")));
             let Some(c) = code_of(med.and_then(|m| m.get("code"))).and_then(|c| t.concept(c)) else { continue };
-            let id = plan.get("id").and_then(Value::as_str).unwrap_or_default();
+            let id = plan.as_resource().id().unwrap_or_default();
             let repeat = gpc::extension_code(plan, gpc::PRESCRIPTION_TYPE_EXTENSION) == Some("repeat");
             if let Some(i) = &c.ingredient {
                 out.push((
@@ -165,7 +166,7 @@ pub fn alerts(s: &State, patient_id: &str, drug: &Concept, issued: &[Issued]) ->
             }
             let Some(a) = code_of(allergy.get("code")).and_then(|c| t.concept(c)) else { continue };
             if a.groups.iter().any(|g| drug.groups.contains(g)) {
-                let id = allergy.get("id").and_then(Value::as_str).unwrap_or_default();
+                let id = allergy.as_resource().id().unwrap_or_default();
                 out.push(Alert {
                     category: Category::Allergy,
                     severity: Severity::High,

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::acc::guard::{self, Claims};
 use crate::reference::onl::defects::OnlDefect;
@@ -149,7 +150,7 @@ pub(in crate::reference) fn invalid(msg: impl Into<String>) -> Outcome {
 fn parse(body: &Bytes) -> Result<Value, Outcome> {
     let v: Value =
         serde_json::from_slice(body).map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not JSON"))?;
-    if v.get("resourceType").and_then(Value::as_str) != Some("Appointment") {
+    if v.as_resource().resource_type() != Some("Appointment") {
         return Err(invalid("the body must be an Appointment"));
     }
     Ok(v)
@@ -160,7 +161,7 @@ fn slot_ids(a: &Value) -> Vec<String> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|r| r.get("reference").and_then(Value::as_str))
+        .filter_map(|r| r.as_reference().reference())
         .filter_map(|r| r.strip_prefix("Slot/"))
         .map(str::to_string)
         .collect()

@@ -11,6 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
@@ -39,14 +40,15 @@ fn not_repeatable(patient: &StoredPatient, plan: &Value) -> Option<String> {
     if plan.get("status").and_then(Value::as_str) != Some("active") {
         return Some("the repeat has ended".into());
     }
-    let id = plan.get("id").and_then(Value::as_str).unwrap_or_default();
-    let statement =
-        patient.record.iter().find(|r| {
-            r.get("resourceType").and_then(Value::as_str) == Some("MedicationStatement")
-                && r.get("basedOn").and_then(Value::as_array).into_iter().flatten().any(|b| {
-                    b.get("reference").and_then(Value::as_str) == Some(format!("MedicationRequest/{id}").as_str())
-                })
-        });
+    let id = plan.as_resource().id().unwrap_or_default();
+    let statement = patient.record.iter().find(|r| {
+        r.as_resource().resource_type() == Some("MedicationStatement")
+            && r.get("basedOn")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|b| b.as_reference().reference() == Some(format!("MedicationRequest/{id}").as_str()))
+    });
     let agency = statement.and_then(|st| gpc::extension_code(st, gpc::PRESCRIBING_AGENCY_EXTENSION));
     if agency != Some("prescribed-at-gp-practice") {
         return Some("the repeat is prescribed by another organisation; ask them".into());
@@ -55,10 +57,10 @@ fn not_repeatable(patient: &StoredPatient, plan: &Value) -> Option<String> {
 }
 
 fn medication<'a>(patient: &'a StoredPatient, id: &str) -> Option<&'a Value> {
-    patient.record.iter().find(|r| {
-        r.get("resourceType").and_then(Value::as_str) == Some("MedicationRequest")
-            && r.get("id").and_then(Value::as_str) == Some(id)
-    })
+    patient
+        .record
+        .iter()
+        .find(|r| r.as_resource().resource_type() == Some("MedicationRequest") && r.as_resource().id() == Some(id))
 }
 
 pub async fn request(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -113,7 +115,7 @@ fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outc
             .and_then(Value::as_str)
             .map_or(json!({ "display": "the practice" }), |p| json!({ "reference": format!("Practitioner/{p}") })),
     };
-    let org_id = s.store.organization.get("id").and_then(Value::as_str).unwrap_or_default();
+    let org_id = s.store.organization.as_resource().id().unwrap_or_default();
     let mut task = json!({
         "resourceType": "Task",
         "id": id,

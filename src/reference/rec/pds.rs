@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{NHS_NUMBER_SYSTEM, SpineCode};
 use crate::reference::State;
 use crate::reference::outbound::{Action, Reply, call, failed, has, http};
@@ -70,12 +71,12 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
                 return Err(failed("PDS", &reply));
             }
             let answer = reply.json();
-            if answer.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
+            if answer.as_resource().resource_type() != Some("Bundle") {
                 if has(s, RecDefect::RegistersOnTooManyMatches) {
                     let stored = crate::reference::rec::register::enrol(s, "", &typed)?;
                     return Ok(vec![("patient", id_of(&stored))]);
                 }
-                return Err(match answer.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str) {
+                return Err(match answer.as_outcome().first_code() {
                     Some("TOO_MANY_MATCHES") => demographics(
                         "PDS found too many patients with these demographics: the patient must be identified before registering",
                     ),
@@ -132,5 +133,5 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
 }
 
 fn id_of(p: &Value) -> String {
-    p.get("id").and_then(Value::as_str).unwrap_or_default().to_string()
+    p.as_resource().id().unwrap_or_default().to_string()
 }

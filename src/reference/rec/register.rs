@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::fixtures::{FixturePack, PdsPatient};
 use crate::reference::State;
@@ -51,14 +52,14 @@ impl Registrations {
         self.with(|all| {
             all.iter()
                 .filter(|p| nhs_number(p) == Some(number) && (restricted_too || !gpc::restricted(p)))
-                .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_string))
+                .filter_map(|p| p.as_resource().id().map(str::to_string))
                 .collect()
         })
     }
 
     /// A patient registered through the API, by logical id.
     pub fn by_id(&self, id: &str) -> Option<Value> {
-        self.with(|all| all.iter().find(|p| p.get("id").and_then(Value::as_str) == Some(id)).cloned())
+        self.with(|all| all.iter().find(|p| p.as_resource().id() == Some(id)).cloned())
     }
 }
 
@@ -78,7 +79,7 @@ fn demographics(msg: impl Into<String>) -> Outcome {
 fn patient_of(body: &Bytes) -> Result<Value, Outcome> {
     let params: Value = serde_json::from_slice(body)
         .map_err(|_| Outcome::new(SpineCode::BadRequest, "the body is not a JSON Parameters resource"))?;
-    if params.get("resourceType").and_then(Value::as_str) != Some("Parameters") {
+    if params.as_resource().resource_type() != Some("Parameters") {
         return Err(invalid("the body must be a Parameters resource"));
     }
     let list = params.get("parameter").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -92,7 +93,7 @@ fn patient_of(body: &Bytes) -> Result<Value, Outcome> {
     }
     match &list[..] {
         [one] => match one.get("resource") {
-            Some(p) if p.get("resourceType").and_then(Value::as_str) == Some("Patient") => Ok(p.clone()),
+            Some(p) if p.as_resource().resource_type() == Some("Patient") => Ok(p.clone()),
             _ => Err(invalid("registerPatient must hold a Patient resource")),
         },
         [] => Err(Outcome::new(SpineCode::InvalidParameter, "the registerPatient parameter is required")),
@@ -156,7 +157,7 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
         }
     }
     let stored = enrol(s, &number, &patient)?;
-    let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = stored.as_resource().id().unwrap_or_default();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let entry = json!({ "fullUrl": format!("http://{host}{}/Patient/{id}", s.base_path), "resource": stored });
     Ok(Fhir::ok(crate::reference::searchset(vec![entry], 1)).into_response())
@@ -189,7 +190,7 @@ pub(in crate::reference) fn enrol_as(
     let id = uuid::Uuid::new_v4().to_string();
     let today = &instant(now())[..10];
     let kind = if d(RecDefect::RegisterAsRegular) { ("R", "Regular") } else { ("T", "Temporary") };
-    let org = s.store.organization.get("id").and_then(Value::as_str).unwrap_or_default();
+    let org = s.store.organization.as_resource().id().unwrap_or_default();
     let mut stored = json!({
         "resourceType": "Patient",
         "id": id,

@@ -7,6 +7,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::resources;
 use crate::steps::common::http::{created, fetch};
@@ -149,8 +150,7 @@ async fn among(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, _, _) = filed(w, a.get(1))?.clone();
     let patient = patient_id(w, a.get(2)).await?;
     let bundle = fetch(w, &document_spec(&patient, true), 200, "Bundle", "the patient's document search").await?;
-    if !resources(&bundle, "DocumentReference").iter().any(|d| d.get("id").and_then(Value::as_str) == Some(id.as_str()))
-    {
+    if !resources(&bundle, "DocumentReference").iter().any(|d| d.as_resource().id() == Some(id.as_str())) {
         return w.fail(format!("the patient's documents should include the filed DocumentReference/{id}; they do not"));
     }
     Ok(())

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::http::{answered, created};
 use crate::steps::common::keys::fresh_identifier;
@@ -167,7 +168,7 @@ async fn acknowledge(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 fn judge(w: &RfaWorld, label: &str, got: &Value, acknowledged: bool) -> StepResult {
     let (id, sent) = known(w, label)?;
-    if got.get("id").and_then(Value::as_str) != Some(id.as_str()) || essentials(got) != essentials(sent) {
+    if got.as_resource().id() != Some(id.as_str()) || essentials(got) != essentials(sent) {
         return w.fail(format!("the answer should be the message Communication/{id} as sent"));
     }
     let status = got.get("status").and_then(Value::as_str).unwrap_or_default();

@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::client::{HeaderEdit, RequestSpec};
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::fhir::{OperationOutcome, Resource};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
@@ -219,7 +220,7 @@ async fn is_fhir_json(w: &mut RfaWorld, _: &Args) -> StepResult {
 pub fn answered(w: &RfaWorld, status: u16, ty: &str, what: &str) -> Result<Value, Failure> {
     let resp = w.response()?;
     match (resp.status, resp.json()) {
-        (got, Ok(body)) if got == status && body.get("resourceType").and_then(Value::as_str) == Some(ty) => Ok(body),
+        (got, Ok(body)) if got == status && body.as_resource().resource_type() == Some(ty) => Ok(body),
         (got, _) => w.fail(format!("{what} should answer HTTP {status} with the {ty}, it answered HTTP {got}")),
     }
 }
@@ -235,7 +236,7 @@ pub async fn fetch(w: &mut RfaWorld, spec: &RequestSpec, status: u16, ty: &str, 
 /// A create's answer: 201 with the resource, which must carry its new id.
 pub fn created(w: &RfaWorld, ty: &str, what: &str) -> Result<(String, Value), Failure> {
     let got = answered(w, 201, ty, what)?;
-    match got.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) {
+    match got.as_resource().id().filter(|id| !id.is_empty()) {
         Some(id) => Ok((id.to_string(), got.clone())),
         None => w.fail(format!("the created {ty} has no id")),
     }
@@ -248,7 +249,7 @@ pub fn resource(w: &RfaWorld, ty: &str) -> Result<Value, Failure> {
         Ok(b) => b,
         Err(e) => return w.fail(format!("expected a {ty} resource, but {e}")),
     };
-    match body.get("resourceType").and_then(Value::as_str) {
+    match body.as_resource().resource_type() {
         Some(t) if t == ty => Ok(body),
         Some(t) => w.fail(format!("expected a {ty} resource, got a {t}")),
         None => w.fail(format!("expected a {ty} resource, got JSON without a resourceType")),

@@ -6,6 +6,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::evidence::Exchange;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, PRESCRIPTION_ORDER_SYSTEM};
 use crate::national::Service;
 use crate::steps::consumer::{act, body_json, fail_with, inbound, latest, succeeded};
@@ -260,7 +261,7 @@ async fn signed(w: &mut RfaWorld, a: &Args) -> StepResult {
         .to_string();
     let ok = resources(&b, "Provenance").iter().any(|p| {
         let targets = p.get("target").and_then(Value::as_array).into_iter().flatten();
-        let covers = targets.filter_map(|t| t.get("reference").and_then(Value::as_str)).any(|r| r == target);
+        let covers = targets.filter_map(|t| t.as_reference().reference()).any(|r| r == target);
         let sig = p.pointer("/signature/0").cloned().unwrap_or(Value::Null);
         let data = sig.get("data").and_then(Value::as_str).unwrap_or_default();
         covers

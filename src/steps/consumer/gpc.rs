@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::client::RequestSpec;
 use crate::evidence::Exchange;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction, SERVICE_INTERACTION_SYSTEM, SPINE_ASID_SYSTEM};
 use crate::national::Service;
 use crate::steps::consumer::{act, answer_json, body_json, fail_with, national, succeeded};
@@ -218,7 +219,7 @@ async fn token_identity(w: &mut RfaWorld, _: &Args) -> StepResult {
     if !crate::steps::common::bundle::identifiers(&who, gpc::SDS_USER_SYSTEM).contains(&user.as_str()) {
         wrong.push(format!("requesting_practitioner should carry the user's SDS user id {user}"));
     }
-    if who.get("id").and_then(Value::as_str).is_none_or(|id| id != s("/sub")) {
+    if who.as_resource().id().is_none_or(|id| id != s("/sub")) {
         wrong.push("sub should equal requesting_practitioner.id".into());
     }
     if s("/requesting_device/resourceType") != "Device" {
@@ -241,7 +242,7 @@ async fn asked_for(w: &mut RfaWorld, a: &Args) -> StepResult {
     });
     let includes =
         params.iter().any(|p| p.get("name").and_then(Value::as_str).is_some_and(|n| n.starts_with("include")));
-    if b.get("resourceType").and_then(Value::as_str) != Some("Parameters") || !ok_number || !includes {
+    if b.as_resource().resource_type() != Some("Parameters") || !ok_number || !includes {
         return fail_with(
             w,
             format!(

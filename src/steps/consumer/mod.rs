@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::client::{RequestSpec, Transport, unrecorded};
 use crate::config::TriggerMode;
 use crate::evidence::{Body, Exchange, RecordedRequest, RecordedResponse};
+use crate::fhir::Views as _;
 use crate::fhir::gpc::Interaction;
 use crate::national::{NationalData, Service};
 use crate::steps::hosted::{Answer, ask_tester, prompt, trigger_body};
@@ -283,11 +284,11 @@ async fn carried_out(w: &mut RfaWorld, _: &Args) -> StepResult {
 async fn carried_out_or_held(w: &mut RfaWorld, _: &Args) -> StepResult {
     let Some(r) = &w.consumer.answer else { return Ok(()) };
     let body = r.json().unwrap_or_default();
-    let code = body.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str).unwrap_or_default();
+    let code = body.as_outcome().first_code().unwrap_or_default();
     if (200..300).contains(&r.status) || code == "DUPLICATE_REJECTED" {
         return Ok(());
     }
-    let why = body.pointer("/issue/0/diagnostics").and_then(Value::as_str).unwrap_or(code).to_string();
+    let why = body.as_outcome().first_diagnostics().unwrap_or(code).to_string();
     let status = r.status;
     w.fail(format!(
         "the candidate should carry out the action (answer 2xx), or say it holds the patient already (DUPLICATE_REJECTED); it answered {status}: {why}"
@@ -296,7 +297,7 @@ async fn carried_out_or_held(w: &mut RfaWorld, _: &Args) -> StepResult {
 
 async fn refused(w: &mut RfaWorld, _: &Args) -> StepResult {
     let Some(r) = &w.consumer.answer else { return Ok(()) };
-    let outcome = r.json().ok().and_then(|b| b.get("resourceType").and_then(Value::as_str).map(str::to_string));
+    let outcome = r.json().ok().and_then(|b| b.as_resource().resource_type().map(str::to_string));
     if r.status < 400 || outcome.as_deref() != Some("OperationOutcome") {
         let status = r.status;
         return w.fail(format!(

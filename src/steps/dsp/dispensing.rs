@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::keys::logical_id;
 use crate::steps::eps::prescribing::{issued_as, put};
@@ -35,7 +36,7 @@ fn begin(w: &mut RfaWorld, d: Value) {
 
 fn dispense(w: &RfaWorld, rx: &Value, quantity: u32) -> Result<Value, Failure> {
     let sds = crate::steps::common::keys::sds(w, "practitioner1")?;
-    let id = rx.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = rx.as_resource().id().unwrap_or_default();
     Ok(json!({
         "resourceType": "MedicationDispense",
         "status": "completed",
@@ -113,7 +114,7 @@ async fn has_been_dispensed(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn search_for(w: &mut RfaWorld, a: &Args) -> StepResult {
     let rx = issued_as(w, a.get(1))?.1;
-    let id = rx.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = rx.as_resource().id().unwrap_or_default().to_string();
     let mut spec = RequestSpec::new(Interaction::SearchDispenses, "MedicationDispense");
     spec.query.push(("prescription".into(), id));
     w.request = Some(spec);
@@ -122,7 +123,7 @@ async fn search_for(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 fn answered(w: &RfaWorld) -> Result<Value, Failure> {
     let d = crate::steps::common::http::answered(w, 201, "MedicationDispense", "the dispense (recorded)")?;
-    match d.get("id").and_then(Value::as_str) {
+    match d.as_resource().id() {
         Some(_) => Ok(d),
         None => w.fail("the dispense should be answered with its id"),
     }
@@ -136,7 +137,7 @@ async fn recorded_as_sent(w: &mut RfaWorld, _: &Args) -> StepResult {
     let got = answered(w)?;
     crate::steps::common::http::check_schema(w, "medication-dispense", &got)?;
     let sent = w.dsp.dispense.clone().ok_or_else(|| Failure::Harness("no dispense was sent".into()))?;
-    let id = got.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = got.as_resource().id().unwrap_or_default();
     let location = w.response()?.header("Location").unwrap_or_default().to_string();
     if !location.contains(&format!("/MedicationDispense/{id}")) {
         return w.fail(format!("the Location `{location}` should name the dispense, MedicationDispense/{id}"));
@@ -162,7 +163,7 @@ async fn recorded_as_sent(w: &mut RfaWorld, _: &Args) -> StepResult {
 
 async fn bundle_holds(w: &mut RfaWorld, a: &Args) -> StepResult {
     let rx = issued_as(w, a.get(2))?.1;
-    let wanted = format!("MedicationRequest/{}", rx.get("id").and_then(Value::as_str).unwrap_or_default());
+    let wanted = format!("MedicationRequest/{}", rx.as_resource().id().unwrap_or_default());
     let b = crate::steps::common::bundle::searchset(w)?;
     let mine: Vec<&Value> = crate::steps::common::bundle::resources(&b, "MedicationDispense")
         .into_iter()

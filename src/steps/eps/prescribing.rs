@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::medicines::{self, Concept};
 use crate::steps::common::keys::logical_id;
@@ -332,7 +333,7 @@ pub(in crate::steps) async fn issue_for_setup(w: &mut RfaWorld, label: &str, rx:
     let spec = RequestSpec::post(Interaction::CreatePrescription, "MedicationRequest", rx.to_string());
     let resp = w.send_as_practice(&spec).await?;
     match (resp.status, resp.json()) {
-        (201, Ok(issued)) if issued.get("id").and_then(Value::as_str).is_some() => {
+        (201, Ok(issued)) if issued.as_resource().id().is_some() => {
             w.eps.prescribed.insert(label.to_string(), (rx, issued));
             Ok(())
         }
@@ -362,7 +363,7 @@ pub(in crate::steps) fn issued_as(w: &RfaWorld, label: &str) -> Result<(Value, V
 }
 
 fn id_of(v: &Value) -> String {
-    v.get("id").and_then(Value::as_str).unwrap_or_default().to_string()
+    v.as_resource().id().unwrap_or_default().to_string()
 }
 
 async fn read_one(w: &mut RfaWorld, a: &Args) -> StepResult {

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::finance;
 use crate::steps::common::keys::logical_id;
@@ -148,7 +149,7 @@ async fn made(w: &mut RfaWorld, a: &Args) -> StepResult {
     let claim = build(w, a.get(2), a.get(3), a.get(4)).await?;
     let resp = w.send_as_practice(&spec_for(&claim)).await?;
     match (resp.status, resp.json()) {
-        (201, Ok(got)) if got.get("id").and_then(Value::as_str).is_some() => {
+        (201, Ok(got)) if got.as_resource().id().is_some() => {
             w.fin.claims.insert(label.to_string(), (claim, got));
             Ok(())
         }
@@ -180,7 +181,7 @@ async fn search_for(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn accepted(w: &mut RfaWorld, a: &Args) -> StepResult {
     let sent = w.fin.claim.clone().ok_or_else(|| Failure::Harness("no claim was sent".into()))?;
     let got = crate::steps::common::http::answered(w, 201, "Claim", "the claim (accepted)")?;
-    if got.get("id").and_then(Value::as_str).is_none() {
+    if got.as_resource().id().is_none() {
         return w.fail("the claim should be answered with its id");
     }
     w.fin.claims.insert(a.get(1).to_string(), (sent, got));
@@ -189,7 +190,7 @@ async fn accepted(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn as_sent(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (sent, got) = claim_as(w, a.get(1))?;
-    let id = got.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = got.as_resource().id().unwrap_or_default();
     let location = w.response()?.header("Location").unwrap_or_default().to_string();
     if !location.contains(&format!("/Claim/{id}")) {
         return w.fail(format!("the Location `{location}` should name the claim, Claim/{id}"));
@@ -242,12 +243,12 @@ async fn as_sent(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn bundle_holds(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, got) = claim_as(w, a.get(1))?;
-    let id = got.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = got.as_resource().id().unwrap_or_default().to_string();
     let want = pounds("total", a.get(2)).map(finance::pennies)?;
     let b = crate::steps::common::bundle::searchset(w)?;
     let found = crate::steps::common::bundle::resources(&b, "Claim")
         .into_iter()
-        .find(|c| c.get("id").and_then(Value::as_str) == Some(id.as_str()))
+        .find(|c| c.as_resource().id() == Some(id.as_str()))
         .cloned();
     match found {
         Some(c) if c.pointer("/total/value").and_then(Value::as_f64).map(finance::pennies) == Some(want) => Ok(()),

@@ -1,9 +1,8 @@
 //! Organisation, practitioner and location steps: searching by ODS code or
 //! SDS user id, reading by logical id, and judging what comes back.
 
-use serde_json::Value;
-
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{identifiers, resolve, resources, searchset};
 use crate::steps::common::http::resource;
@@ -132,7 +131,7 @@ async fn is_requested(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
     let r = resource(w, k.ty)?;
     let want = w.target_id.clone().unwrap_or_default();
-    match r.get("id").and_then(Value::as_str) {
+    match r.as_resource().id() {
         Some(id) if id == want => {}
         Some(id) => return w.fail(format!("asked for {}/{want}, got a {} with id {id}", k.ty, k.ty)),
         None => return w.fail(format!("asked for {}/{want}, got a {} without an id", k.ty, k.ty)),

@@ -6,6 +6,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{identifiers, resolve, resources, searchset};
 use crate::steps::common::http::{check_schema, resource};
@@ -125,7 +126,7 @@ async fn documents_bundle(w: &mut RfaWorld, a: &Args) -> StepResult {
     let want: usize = a.get(1).parse().unwrap_or_default();
     let b = searchset(w)?;
     let trace = w.last_request_header("Ssp-TraceID");
-    if b.get("id").and_then(Value::as_str) != Some(trace.as_str()) {
+    if b.as_resource().id() != Some(trace.as_str()) {
         return w.fail(format!("the Bundle id should be the request's Ssp-TraceID {trace}"));
     }
     let docs = resources(&b, "DocumentReference");
@@ -140,9 +141,10 @@ async fn documents_bundle(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 fn find<'a>(b: &'a Value, reference: &str) -> Option<&'a Value> {
     let (ty, id) = reference.rsplit_once('/').map(|(head, id)| (head.rsplit('/').next().unwrap_or(head), id))?;
-    crate::steps::common::bundle::entries(b).into_iter().filter_map(|e| e.get("resource")).find(|r| {
-        r.get("resourceType").and_then(Value::as_str) == Some(ty) && r.get("id").and_then(Value::as_str) == Some(id)
-    })
+    crate::steps::common::bundle::entries(b)
+        .into_iter()
+        .filter_map(|e| e.get("resource"))
+        .find(|r| r.as_resource().resource_type() == Some(ty) && r.as_resource().id() == Some(id))
 }
 
 async fn includes_present(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -163,13 +165,13 @@ async fn includes_present(w: &mut RfaWorld, a: &Args) -> StepResult {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .filter_map(|x| x.get("reference").and_then(Value::as_str)),
+                .filter_map(|x| x.as_reference().reference()),
         );
         for r in refs {
             if find(&b, r).is_none() {
                 return w.fail(format!(
                     "DocumentReference/{} names {r}, which the Bundle does not include",
-                    d.get("id").and_then(Value::as_str).unwrap_or("?")
+                    d.as_resource().id().unwrap_or("?")
                 ));
             }
         }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{entries, identifiers, resolve, resources, searchset};
 use crate::steps::common::http::{check_schema, resource};
@@ -147,7 +148,7 @@ async fn is_requested_patient(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
     let p = resource(w, "Patient")?;
     let want = w.target_id.clone().unwrap_or_default();
-    match p.get("id").and_then(Value::as_str) {
+    match p.as_resource().id() {
         Some(id) if id == want => {}
         Some(id) => return w.fail(format!("asked for Patient/{want}, got a Patient with id {id}")),
         None => return w.fail(format!("asked for Patient/{want}, got a Patient without an id")),

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc;
 use crate::steps::common::http::{check_schema, resource};
 use crate::steps::common::stamps::dates;
@@ -39,7 +40,7 @@ const STRUCTURE_CODES: [&str; 3] = ["325851000000107", "25851000000105", "247810
 const CONFIDENTIAL_NOTE: &str = "Items excluded due to confidentiality and/or patient preferences.";
 
 fn ty(r: &Value) -> &str {
-    r.get("resourceType").and_then(Value::as_str).unwrap_or_default()
+    r.as_resource().resource_type().unwrap_or_default()
 }
 
 fn entries(b: &Value) -> Vec<&Value> {
@@ -58,7 +59,7 @@ fn all_resources(b: &Value) -> Vec<&Value> {
 
 fn find<'a>(b: &'a Value, reference: &str) -> Option<&'a Value> {
     let (t, id) = reference.rsplit_once('/').map(|(head, id)| (head.rsplit('/').next().unwrap_or(head), id))?;
-    entries(b).into_iter().find(|r| ty(r) == t && r.get("id").and_then(Value::as_str) == Some(id))
+    entries(b).into_iter().find(|r| ty(r) == t && r.as_resource().id() == Some(id))
 }
 
 fn first_code(r: &Value) -> Option<&str> {
@@ -94,7 +95,7 @@ fn resolve_item<'a>(b: &'a Value, list: &'a Value, item: &str) -> Option<&'a Val
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .find(|r| r.get("id").and_then(Value::as_str) == Some(id)),
+            .find(|r| r.as_resource().id() == Some(id)),
         None => find(b, item),
     }
 }
@@ -189,7 +190,7 @@ fn schema_for(resource_type: &str) -> Option<&'static str> {
 async fn id_is_trace_id(w: &mut RfaWorld, _: &Args) -> StepResult {
     let b = record(w)?;
     let trace = w.last_request_header("Ssp-TraceID");
-    match b.get("id").and_then(Value::as_str) {
+    match b.as_resource().id() {
         Some(id) if id == trace => Ok(()),
         other => w.fail(format!(
             "the Bundle id must be the request's Ssp-TraceID {trace}, it is {}",
@@ -214,7 +215,7 @@ async fn practice_and_gp(w: &mut RfaWorld, _: &Args) -> StepResult {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|g| g.get("reference").and_then(Value::as_str))
+        .filter_map(|g| g.as_reference().reference())
         .collect();
     wanted.extend(gps.iter().map(|g| ("generalPractitioner", *g)));
     for (what, reference) in wanted {
@@ -246,7 +247,7 @@ async fn references_resolve(w: &mut RfaWorld, _: &Args) -> StepResult {
     let b = record(w)?;
     let mut problems = Vec::new();
     for r in entries(&b) {
-        let at = format!("{}/{}", ty(r), r.get("id").and_then(Value::as_str).unwrap_or("(no id)"));
+        let at = format!("{}/{}", ty(r), r.as_resource().id().unwrap_or("(no id)"));
         if ty(r) == "List" {
             for item in items(r) {
                 if resolve_item(&b, r, item).is_none() {
@@ -511,7 +512,7 @@ async fn no_code(w: &mut RfaWorld, a: &Args) -> StepResult {
             .collect()
     };
     if let Some(r) = all_resources(&b).into_iter().find(|r| ty(r) == want_type && codes(r).iter().any(|c| c == code)) {
-        let id = r.get("id").and_then(Value::as_str).unwrap_or("(no id)");
+        let id = r.as_resource().id().unwrap_or("(no id)");
         return w.fail(format!("{want_type}/{id} with code {code} is in the Bundle but must be withheld"));
     }
     Ok(())
@@ -540,7 +541,7 @@ fn intent_of<'a>(b: &'a Value, reference: &str) -> Option<&'a str> {
 async fn statements_linked(w: &mut RfaWorld, _: &Args) -> StepResult {
     let b = record(w)?;
     for s in entries(&b).into_iter().filter(|r| ty(r) == "MedicationStatement") {
-        let id = s.get("id").and_then(Value::as_str).unwrap_or("(no id)");
+        let id = s.as_resource().id().unwrap_or("(no id)");
         let plan = s.pointer("/basedOn/0/reference").and_then(Value::as_str).unwrap_or_default();
         if intent_of(&b, plan) != Some("plan") {
             return w.fail(format!(
@@ -561,7 +562,7 @@ async fn issues_linked(w: &mut RfaWorld, _: &Args) -> StepResult {
         .into_iter()
         .filter(|r| ty(r) == "MedicationRequest" && r.get("intent").and_then(Value::as_str) == Some("order"));
     for o in orders {
-        let id = o.get("id").and_then(Value::as_str).unwrap_or("(no id)");
+        let id = o.as_resource().id().unwrap_or("(no id)");
         let plan = o.pointer("/basedOn/0/reference").and_then(Value::as_str).unwrap_or_default();
         if intent_of(&b, plan) != Some("plan") {
             return w.fail(format!(
@@ -601,7 +602,7 @@ async fn consultation_structure(w: &mut RfaWorld, _: &Args) -> StepResult {
     let listed = items(list);
     let lists: Vec<&Value> = entries(&b).into_iter().filter(|r| ty(r) == "List").collect();
     for e in entries(&b).into_iter().filter(|r| ty(r) == "Encounter") {
-        let reference = format!("Encounter/{}", e.get("id").and_then(Value::as_str).unwrap_or_default());
+        let reference = format!("Encounter/{}", e.as_resource().id().unwrap_or_default());
         if !listed.iter().any(|i| i.ends_with(&reference)) {
             return w.fail(format!("{reference} is in the Bundle but not in the List of consultations"));
         }

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -41,9 +42,9 @@ async fn stopped_by(w: &mut RfaWorld, a: &Args) -> StepResult {
         }
     };
     crate::steps::common::http::check_schema(w, "operation-outcome", &outcome)?;
-    let spine = outcome.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str) == Some("INVALID_RESOURCE");
+    let spine = outcome.as_outcome().first_code() == Some("INVALID_RESOURCE");
     let alert = outcome.get("contained").and_then(Value::as_array).into_iter().flatten().any(|d| {
-        d.get("resourceType").and_then(Value::as_str) == Some("DetectedIssue")
+        d.as_resource().resource_type() == Some("DetectedIssue")
             && d.pointer("/category/coding/0/system").and_then(Value::as_str) == Some(gpc::ACT_CODE_SYSTEM)
             && d.pointer("/category/coding/0/code").and_then(Value::as_str) == Some(want)
             && d.get("severity").and_then(Value::as_str) == Some("high")
@@ -64,14 +65,14 @@ fn alerts(rx: &Value) -> Vec<Value> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|r| r.get("reference").and_then(Value::as_str).map(|s| s.trim_start_matches('#').to_string()))
+        .filter_map(|r| r.as_reference().reference().map(|s| s.trim_start_matches('#').to_string()))
         .collect();
     rx.get("contained")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|c| c.get("resourceType").and_then(Value::as_str) == Some("DetectedIssue"))
-        .filter(|c| c.get("id").and_then(Value::as_str).is_some_and(|id| refs.iter().any(|r| r == id)))
+        .filter(|c| c.as_resource().resource_type() == Some("DetectedIssue"))
+        .filter(|c| c.as_resource().id().is_some_and(|id| refs.iter().any(|r| r == id)))
         .cloned()
         .collect()
 }

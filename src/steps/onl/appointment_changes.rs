@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use crate::client::RequestSpec;
 use crate::entries;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::keys::logical_id;
 use crate::steps::common::stamps::at;
@@ -47,7 +48,7 @@ fn version(a: &Value) -> String {
 async fn amendment(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, known) = booked(w, a.get(1))?.clone();
     let current = match read_back(w, a.get(1)).await {
-        Ok(read) if read.get("resourceType").and_then(Value::as_str) == Some("Appointment") => read,
+        Ok(read) if read.as_resource().resource_type() == Some("Appointment") => read,
         _ => known,
     };
     let mut body = current.clone();
@@ -92,7 +93,7 @@ async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
             w.last_exchange()
         )));
     };
-    let id = appt.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = appt.as_resource().id().unwrap_or_default().to_string();
     w.onl.appointments.insert(a.get(2).to_string(), (id, appt));
     Ok(())
 }
@@ -162,7 +163,7 @@ fn answered(w: &mut RfaWorld, what: &str) -> Result<Value, Failure> {
         return w.fail(format!("{what} should answer 200, it answered HTTP {}", resp.status));
     }
     let body = match resp.json() {
-        Ok(b) if b.get("resourceType").and_then(Value::as_str) == Some("Appointment") => b,
+        Ok(b) if b.as_resource().resource_type() == Some("Appointment") => b,
         _ => return w.fail(format!("{what} should answer the Appointment")),
     };
     if let Some(label) = w.onl.changing.clone()
@@ -301,7 +302,7 @@ async fn bundle_status(w: &mut RfaWorld, a: &Args) -> StepResult {
     let b = crate::steps::common::bundle::searchset(w)?;
     let status = crate::steps::common::bundle::resources(&b, "Appointment")
         .into_iter()
-        .find(|r| r.get("id").and_then(Value::as_str) == Some(id.as_str()))
+        .find(|r| r.as_resource().id() == Some(id.as_str()))
         .and_then(|r| r.get("status").and_then(Value::as_str).map(str::to_string));
     match status {
         Some(s) if s == a.get(2) => Ok(()),

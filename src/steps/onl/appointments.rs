@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::entries;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::drafts;
 use crate::steps::common::keys::logical_id;
@@ -149,7 +150,7 @@ fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
     let ods = w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default();
     let refs: Vec<Value> = slots
         .iter()
-        .map(|s| json!({ "reference": format!("Slot/{}", s.get("id").and_then(Value::as_str).unwrap_or_default()) }))
+        .map(|s| json!({ "reference": format!("Slot/{}", s.as_resource().id().unwrap_or_default()) }))
         .collect();
     let (first, last) = (slots.first().unwrap_or(&Value::Null), slots.last().unwrap_or(&Value::Null));
     json!({
@@ -224,8 +225,7 @@ async fn booking_gap(w: &mut RfaWorld, _: &Args) -> StepResult {
             )));
         }
     };
-    let reference =
-        json!({ "reference": format!("Slot/{}", other.get("id").and_then(Value::as_str).unwrap_or_default()) });
+    let reference = json!({ "reference": format!("Slot/{}", other.as_resource().id().unwrap_or_default()) });
     edit(w, |b| {
         if let Some(list) = b.get_mut("slot").and_then(Value::as_array_mut) {
             if later { list.push(reference) } else { list.insert(0, reference) }
@@ -239,10 +239,8 @@ async fn all_slots_taken(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, appt) = booked(w, a.get(1))?.clone();
     let held = slots_of(&appt);
     let free = free_slots(w).await?;
-    let offered: Vec<&String> = held
-        .iter()
-        .filter(|id| free.iter().any(|s| s.get("id").and_then(Value::as_str) == Some(id.as_str())))
-        .collect();
+    let offered: Vec<&String> =
+        held.iter().filter(|id| free.iter().any(|s| s.as_resource().id() == Some(id.as_str()))).collect();
     if held.len() < 2 {
         return w.fail(format!("appointment \"{}\" should hold several slots, it holds {}", a.get(1), held.len()));
     }
@@ -287,7 +285,7 @@ fn slots_of(a: &Value) -> Vec<String> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|r| r.get("reference").and_then(Value::as_str))
+        .filter_map(|r| r.as_reference().reference())
         .map(|r| r.trim_start_matches("Slot/").to_string())
         .collect()
 }
@@ -302,14 +300,11 @@ pub(in crate::steps) fn slot_of(a: &Value) -> String {
 async fn booking_kept_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
     const KIND: &str = "urgent-care";
     let patient = logical_id(w, a.get(1)).await?;
-    let plain: Vec<String> = search_slots(w, None)
-        .await?
-        .iter()
-        .filter_map(|s| s.get("id").and_then(Value::as_str).map(str::to_string))
-        .collect();
+    let plain: Vec<String> =
+        search_slots(w, None).await?.iter().filter_map(|s| s.as_resource().id().map(str::to_string)).collect();
     w.onl.booking_org_type = Some(KIND.into());
     let mut kept = free_slots(w).await?;
-    kept.retain(|s| s.get("id").and_then(Value::as_str).is_some_and(|id| !plain.iter().any(|p| p == id)));
+    kept.retain(|s| s.as_resource().id().is_some_and(|id| !plain.iter().any(|p| p == id)));
     let Some(chosen) = pick(w, &kept, 0) else {
         return Err(Failure::Assert(format!(
             "setup: no slot is kept for {KIND} organisations (the test data keeps one schedule for them)"
@@ -398,7 +393,7 @@ async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 /// Whether the slot is still offered as free (evidence kept).
 async fn offered(w: &mut RfaWorld, slot: &str) -> Result<bool, Failure> {
-    Ok(free_slots(w).await?.iter().any(|s| s.get("id").and_then(Value::as_str) == Some(slot)))
+    Ok(free_slots(w).await?.iter().any(|s| s.as_resource().id() == Some(slot)))
 }
 
 /// After a 409 the slot was most likely taken by another scenario running
@@ -408,7 +403,7 @@ async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
     let (Some(body), Some(patient)) = (w.onl.booking.clone(), w.onl.booking_patient.clone()) else { return Ok(()) };
     let lost = slots_of(&body);
     let mut slots = free_slots(w).await?;
-    slots.retain(|s| s.get("id").and_then(Value::as_str).is_none_or(|id| !lost.iter().any(|l| l == id)));
+    slots.retain(|s| s.as_resource().id().is_none_or(|id| !lost.iter().any(|l| l == id)));
     let Some(chosen) = pick(w, &slots, attempt) else { return Ok(()) };
     let mut next = appointment_for(w, &chosen, &patient);
     for k in ["description", "comment"] {
@@ -468,7 +463,7 @@ async fn is_booked(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
     let stored = match body {
         Some(b) => {
-            if b.get("id").and_then(Value::as_str) != Some(id.as_str()) {
+            if b.as_resource().id() != Some(id.as_str()) {
                 return w.fail(format!("the body's id should be {id}, the id in Location"));
             }
             if b.get("status").and_then(Value::as_str) != Some("booked") || slot_of(&b) != slot_of(&sent) {
@@ -533,7 +528,7 @@ async fn is_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
     if tag != format!("W/\"{version}\"") || version.is_empty() {
         return w.fail(format!("the ETag should be W/\"[meta.versionId]\", it is `{tag}` (versionId `{version}`)"));
     }
-    if got.get("id").and_then(Value::as_str) != Some(id.as_str()) || slot_of(&got) != slot_of(&want) {
+    if got.as_resource().id() != Some(id.as_str()) || slot_of(&got) != slot_of(&want) {
         return w.fail(format!("the read should return appointment {id} on Slot/{}", slot_of(&want)));
     }
     Ok(())
@@ -577,7 +572,7 @@ async fn bundle_has(w: &mut RfaWorld, a: &Args) -> StepResult {
     let b = crate::steps::common::bundle::searchset(w)?;
     let found = crate::steps::common::bundle::resources(&b, "Appointment")
         .iter()
-        .any(|r| r.get("id").and_then(Value::as_str) == Some(id.as_str()));
+        .any(|r| r.as_resource().id() == Some(id.as_str()));
     match (a.get(1), found) {
         ("includes", false) => w.fail(format!("the Bundle should hold appointment {id}")),
         ("does not include", true) => w.fail(format!("the Bundle should not hold appointment {id}")),

@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::keys::logical_id;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
@@ -73,7 +74,7 @@ fn kind(bundle: &Value, plan: &Value) -> Option<&'static str> {
         Some("acute") => Some("acute"),
         Some("repeat") if status != "active" => Some("ended repeat"),
         Some("repeat") => {
-            let id = plan.get("id").and_then(Value::as_str).unwrap_or_default();
+            let id = plan.as_resource().id().unwrap_or_default();
             let based = format!("MedicationRequest/{id}");
             let agency = crate::steps::common::bundle::resources(bundle, "MedicationStatement")
                 .into_iter()
@@ -82,7 +83,7 @@ fn kind(bundle: &Value, plan: &Value) -> Option<&'static str> {
                         .and_then(Value::as_array)
                         .into_iter()
                         .flatten()
-                        .any(|b| b.get("reference").and_then(Value::as_str) == Some(based.as_str()))
+                        .any(|b| b.as_reference().reference() == Some(based.as_str()))
                 })
                 .and_then(|st| gpc::extension_code(st, gpc::PRESCRIBING_AGENCY_EXTENSION));
             match agency {
@@ -112,7 +113,7 @@ async fn find_medication(w: &mut RfaWorld, key: &str, wanted: &str, as_practice:
     let found = crate::steps::common::bundle::resources(&body, "MedicationRequest")
         .into_iter()
         .find(|m| kind(&body, m) == Some(wanted))
-        .and_then(|m| m.get("id").and_then(Value::as_str).map(str::to_string));
+        .and_then(|m| m.as_resource().id().map(str::to_string));
     found.ok_or_else(|| {
         Failure::Assert(format!(
             "setup: {key}'s medications hold no {wanted} authorisation (MedicationRequest intent plan); the test data gives patient7 one of each kind\n    exchange: {}",
@@ -190,10 +191,10 @@ async fn is_recorded(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
     let location = resp.header("Location").unwrap_or_default();
     let task = match resp.json() {
-        Ok(t) if t.get("resourceType").and_then(Value::as_str) == Some("Task") => t,
+        Ok(t) if t.as_resource().resource_type() == Some("Task") => t,
         _ => return w.fail("the repeat request should answer the Task"),
     };
-    let id = task.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = task.as_resource().id().unwrap_or_default();
     if id.is_empty() || !location.contains(&format!("/Task/{id}")) {
         return w.fail(format!("the Location `{location}` should name the Task, Task/{id}"));
     }
@@ -223,16 +224,14 @@ async fn is_recorded(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn bundle_holds(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let id = w
-        .onl
-        .repeat_requests
-        .get(a.get(1))
-        .and_then(|t| t.get("id").and_then(Value::as_str).map(str::to_string))
-        .ok_or_else(|| Failure::Harness(format!("no repeat request \"{}\" was recorded in this scenario", a.get(1))))?;
+    let id =
+        w.onl.repeat_requests.get(a.get(1)).and_then(|t| t.as_resource().id().map(str::to_string)).ok_or_else(
+            || Failure::Harness(format!("no repeat request \"{}\" was recorded in this scenario", a.get(1))),
+        )?;
     let b = crate::steps::common::bundle::searchset(w)?;
     let status = crate::steps::common::bundle::resources(&b, "Task")
         .into_iter()
-        .find(|t| t.get("id").and_then(Value::as_str) == Some(id.as_str()))
+        .find(|t| t.as_resource().id() == Some(id.as_str()))
         .map(|t| t.get("status").cloned().unwrap_or(Value::Null));
     match status {
         Some(s) if s == json!("requested") => Ok(()),

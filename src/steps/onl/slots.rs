@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{entries, resources};
 use crate::steps::common::stamps::at;
@@ -63,7 +64,7 @@ fn slots(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
 }
 
 fn id(r: &Value) -> &str {
-    r.get("id").and_then(Value::as_str).unwrap_or("(no id)")
+    r.as_resource().id().unwrap_or("(no id)")
 }
 
 async fn holds_slots(w: &mut RfaWorld, _: &Args) -> StepResult {
@@ -79,7 +80,7 @@ async fn holds_slots(w: &mut RfaWorld, _: &Args) -> StepResult {
         let schedule =
             s.pointer("/schedule/reference").and_then(Value::as_str).is_some_and(|r| r.starts_with("Schedule/"));
         let (start, end) = (at(s.get("start")), at(s.get("end")));
-        let problem = if s.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
+        let problem = if s.as_resource().id().is_none_or(str::is_empty) {
             Some("has no id")
         } else if !profiled {
             Some("does not claim the GPConnect-Slot-1 profile")
@@ -173,9 +174,7 @@ fn included(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
 
 fn has(list: &[Value], reference: &str) -> bool {
     let (ty, rid) = reference.split_once('/').unwrap_or_default();
-    list.iter().any(|r| {
-        r.get("resourceType").and_then(Value::as_str) == Some(ty) && r.get("id").and_then(Value::as_str) == Some(rid)
-    })
+    list.iter().any(|r| r.as_resource().resource_type() == Some(ty) && r.as_resource().id() == Some(rid))
 }
 
 async fn schedules_included(w: &mut RfaWorld, _: &Args) -> StepResult {
@@ -192,8 +191,7 @@ async fn schedules_included(w: &mut RfaWorld, _: &Args) -> StepResult {
 async fn actors_included(w: &mut RfaWorld, a: &Args) -> StepResult {
     let kind = a.get(1);
     let inc = included(w)?;
-    let schedules: Vec<&Value> =
-        inc.iter().filter(|r| r.get("resourceType").and_then(Value::as_str) == Some("Schedule")).collect();
+    let schedules: Vec<&Value> = inc.iter().filter(|r| r.as_resource().resource_type() == Some("Schedule")).collect();
     if schedules.is_empty() {
         return w.fail("the Bundle includes no Schedule");
     }
@@ -203,7 +201,7 @@ async fn actors_included(w: &mut RfaWorld, a: &Args) -> StepResult {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|x| x.get("reference").and_then(Value::as_str))
+            .filter_map(|x| x.as_reference().reference())
             .find(|r| r.starts_with(&format!("{kind}/")));
         match actor {
             Some(r) if has(&inc, r) => {}

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::evidence::Exchange;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -91,7 +92,7 @@ async fn first_record(w: &mut RfaWorld) -> Result<Value, Failure> {
 
 async fn alter(w: &mut RfaWorld, a: &Args) -> StepResult {
     let record = first_record(w).await?;
-    let id = record.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = record.as_resource().id().unwrap_or_default().to_string();
     let mut spec = RequestSpec::new(Interaction::SearchAuditEvents, format!("AuditEvent/{id}"));
     if a.get(1) == "PUT" {
         spec.method = reqwest::Method::PUT;

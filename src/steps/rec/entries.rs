@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::client::{ClaimEdit, HeaderEdit, RequestSpec};
 use crate::entries::{self, Shape};
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, EntryType, Interaction};
 use crate::steps::common::drafts;
 use crate::steps::common::keys::fresh_identifier;
@@ -278,7 +279,7 @@ async fn record_entry(w: &mut RfaWorld, a: &Args) -> StepResult {
         return Err(setup(w, format!("the create answered HTTP {status}")));
     }
     // Setup is lenient about Location (REC-001 judges it): the body's id will do.
-    let body_id = w.response()?.json().ok().and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_string));
+    let body_id = w.response()?.json().ok().and_then(|b| b.as_resource().id().map(str::to_string));
     let id = match (created_id(w, ty), body_id) {
         (Ok((id, _)), _) | (Err(_), Some(id)) => id,
         (Err(f), None) => return Err(setup(w, f.message().to_string())),
@@ -370,7 +371,7 @@ pub(in crate::steps) async fn is_created(w: &mut RfaWorld, _: &Args) -> StepResu
             .fail(format!("a valid {} should be recorded with 201 Created, the answer was HTTP {status}", ty.name()));
     }
     let got = w.response()?.json().ok().filter(|g| g.get("resourceType").is_some());
-    let body_id = got.as_ref().and_then(|g| g.get("id").and_then(Value::as_str)).map(str::to_string);
+    let body_id = got.as_ref().and_then(|g| g.as_resource().id()).map(str::to_string);
     let id = match (created_id(w, ty), body_id) {
         (Ok((id, _)), _) | (Err(_), Some(id)) => id,
         (Err(f), None) => {
@@ -397,7 +398,7 @@ async fn location_and_etag(w: &mut RfaWorld, _: &Args) -> StepResult {
         Ok(x) => x,
         Err(f) => return w.fail(f.message()),
     };
-    if let Some(body_id) = got.as_ref().and_then(|g| g.get("id").and_then(Value::as_str))
+    if let Some(body_id) = got.as_ref().and_then(|g| g.as_resource().id())
         && body_id != id
     {
         return w.fail(format!("the body's id {body_id} is not the id {id} in Location"));
@@ -425,7 +426,7 @@ fn same_instant(a: &str, b: &str) -> bool {
 fn differences(ty: EntryType, want: &Value, got: &Value) -> Vec<String> {
     let s = Shape::of(ty);
     let mut out = vec![];
-    if got.get("resourceType").and_then(Value::as_str) != Some(ty.name()) {
+    if got.as_resource().resource_type() != Some(ty.name()) {
         out.push(format!("resourceType should be {}", ty.name()));
     }
     let code = format!("{}/coding/0/code", s.code);
@@ -455,7 +456,7 @@ fn check_entry(w: &RfaWorld, ty: EntryType, want: &Value, got: &Value, version: 
     if !diffs.is_empty() {
         return w.fail(format!("the {} is not as it was sent: {}", ty.name(), diffs.join("; ")));
     }
-    if got.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
+    if got.as_resource().id().is_none_or(str::is_empty) {
         return w.fail("the entry has no id");
     }
     if version_of(got) != version {
@@ -625,9 +626,7 @@ async fn history_versions(w: &mut RfaWorld, a: &Args) -> StepResult {
         Ok(b) => b,
         Err(e) => return w.fail(e),
     };
-    if b.get("resourceType").and_then(Value::as_str) != Some("Bundle")
-        || b.get("type").and_then(Value::as_str) != Some("history")
-    {
+    if b.as_resource().resource_type() != Some("Bundle") || b.get("type").and_then(Value::as_str) != Some("history") {
         return w.fail("the history should be a Bundle of type history");
     }
     let got: Vec<String> = crate::steps::common::bundle::entries(&b)

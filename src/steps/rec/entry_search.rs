@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::client::RequestSpec;
 use crate::entries::Shape;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{EntryType, Interaction};
 use crate::steps::common::keys::logical_id;
 use crate::steps::rec::entries::entry_type;
@@ -170,7 +171,7 @@ fn ids_of(w: &RfaWorld, text: &str) -> Result<Vec<(String, String)>, Failure> {
 }
 
 fn found_ids(w: &RfaWorld) -> Result<BTreeSet<String>, Failure> {
-    Ok(matches(w)?.iter().filter_map(|r| r.get("id").and_then(Value::as_str).map(str::to_string)).collect())
+    Ok(matches(w)?.iter().filter_map(|r| r.as_resource().id().map(str::to_string)).collect())
 }
 
 async fn includes(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -209,9 +210,9 @@ fn each(w: &RfaWorld, what: &str, ok: impl Fn(EntryType, &Value) -> bool) -> Ste
         return w.fail(format!("the search returned no entries, so none can be checked for {what}"));
     }
     for r in &all {
-        let ty = EntryType::from_name(r.get("resourceType").and_then(Value::as_str).unwrap_or_default());
+        let ty = EntryType::from_name(r.as_resource().resource_type().unwrap_or_default());
         if !ty.is_some_and(|t| ok(t, r)) {
-            let id = r.get("id").and_then(Value::as_str).unwrap_or("(no id)");
+            let id = r.as_resource().id().unwrap_or("(no id)");
             return w.fail(format!("the result {id} does not have {what}"));
         }
     }
@@ -251,7 +252,7 @@ async fn paging(w: &mut RfaWorld, a: &Args) -> StepResult {
             return w.fail(format!("page {} holds {} entries; _count asked for at most {max}", i + 1, on_page.len()));
         }
         for r in on_page {
-            let id = r.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let id = r.as_resource().id().unwrap_or_default().to_string();
             if !seen.insert(id.clone()) {
                 return w.fail(format!("the entry {id} appears again on page {}", i + 1));
             }
@@ -270,10 +271,9 @@ async fn includes_author(w: &mut RfaWorld, a: &Args) -> StepResult {
     let author = r.original.pointer(Shape::of(r.ty).author).and_then(Value::as_str).unwrap_or_default().to_string();
     let pid = author.trim_start_matches("Practitioner/");
     let included: Vec<Value> = pages(w)?.iter().flat_map(|p| entries_of(p, "include")).collect();
-    let found = included.iter().any(|p| {
-        p.get("resourceType").and_then(Value::as_str) == Some("Practitioner")
-            && p.get("id").and_then(Value::as_str) == Some(pid)
-    });
+    let found = included
+        .iter()
+        .any(|p| p.as_resource().resource_type() == Some("Practitioner") && p.as_resource().id() == Some(pid));
     if !found {
         return w.fail(format!(
             "the Bundle should include (search mode include) the author {author}; it includes {} resources",

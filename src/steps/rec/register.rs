@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::entries;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::FixturePack;
 use crate::steps::common::drafts;
@@ -198,7 +199,7 @@ async fn is_registration(w: &mut RfaWorld, _: &Args) -> StepResult {
             kind.unwrap_or_else(|| "without a registration type".into())
         ));
     }
-    match p.get("id").and_then(Value::as_str) {
+    match p.as_resource().id() {
         Some(id) if !id.is_empty() => {
             w.target_id = Some(id.to_string());
             Ok(())

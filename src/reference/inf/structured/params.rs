@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, SpineCode};
 use crate::reference::defect::DefectSet;
 use crate::reference::inf::defects::InfDefect;
@@ -187,7 +188,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
     let d = |x| defects.has(x);
     let doc: Value = serde_json::from_slice(body)
         .map_err(|e| invalid_resource(format!("the request body is not a JSON FHIR resource: {e}")))?;
-    if doc.get("resourceType").and_then(Value::as_str) != Some("Parameters") {
+    if doc.as_resource().resource_type() != Some("Parameters") {
         return Err(invalid_resource("the request body must be a Parameters resource"));
     }
     let params = match doc.get("parameter") {

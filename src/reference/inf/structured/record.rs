@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc;
 use crate::fixtures::PatientFlag;
 use crate::reference::State;
@@ -44,11 +45,11 @@ pub const DIARY: (&str, &str) = ("Patient recall administration", "7143110000001
 const LINKED_PROBLEMS: &str = "Problems - linked problems not relating to the primary query";
 
 fn kind(r: &Value) -> &str {
-    r.get("resourceType").and_then(Value::as_str).unwrap_or_default()
+    r.as_resource().resource_type().unwrap_or_default()
 }
 
 fn id(r: &Value) -> &str {
-    r.get("id").and_then(Value::as_str).unwrap_or_default()
+    r.as_resource().id().unwrap_or_default()
 }
 
 fn reference(r: &Value) -> String {
@@ -143,7 +144,7 @@ impl<'a> Builder<'a> {
             }
             "DiagnosticReport" => {
                 let results = r.get("result").and_then(Value::as_array).into_iter().flatten();
-                deps.extend(results.filter_map(|x| x.get("reference").and_then(Value::as_str)).map(str::to_string));
+                deps.extend(results.filter_map(|x| x.as_reference().reference()).map(str::to_string));
             }
             _ => {}
         }
@@ -447,7 +448,7 @@ impl<'a> Builder<'a> {
         let results: BTreeSet<String> = self
             .of_kind("DiagnosticReport")
             .flat_map(|r| r.get("result").and_then(Value::as_array).into_iter().flatten())
-            .filter_map(|x| x.get("reference").and_then(Value::as_str).map(str::to_string))
+            .filter_map(|x| x.as_reference().reference().map(str::to_string))
             .collect();
         let chosen: Vec<&Value> = self
             .of_kind(ty)

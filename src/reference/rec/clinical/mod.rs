@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::entries::{self, Shape};
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, EntryType, Interaction, SpineCode};
 use crate::reference::acc::guard::{self, Claims, requesting_ods, requesting_sds};
 use crate::reference::acc::methods::Methods;
@@ -379,7 +380,7 @@ async fn update_entry(
     let claims = admit(s, headers, Interaction::UpdateEntry(ty))?;
     let shape = Shape::of(ty);
     let r = parse_body(body)?;
-    if r.get("id").and_then(Value::as_str) != Some(id) {
+    if r.as_resource().id() != Some(id) {
         return Err(Outcome::new(
             SpineCode::InvalidResource,
             format!("{}.id must be {id}, the id in the URL", ty.name()),

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::entries::Shape;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, EntryType, SpineCode};
 use crate::reference::State;
 use crate::reference::outcome::Outcome;
@@ -23,7 +24,7 @@ pub fn entry(s: &State, shape: &Shape, r: &Value, now: OffsetDateTime) -> Result
         if d(RecDefect::InvalidResourceUnnamed) { "the resource".to_string() } else { shape.element(p) }
     };
     let ty = shape.ty.name();
-    match r.get("resourceType").and_then(Value::as_str) {
+    match r.as_resource().resource_type() {
         Some(t) if t == ty => {}
         // Judges the body by its own type and files it under the endpoint's.
         Some(t) if d(RecDefect::AcceptsWrongResourceType) && EntryType::from_name(t).is_some() => {
