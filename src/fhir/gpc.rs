@@ -12,7 +12,7 @@ pub const R4_CONFIDENTIALITY_SYSTEM: &str = "http://terminology.hl7.org/CodeSyst
 
 /// The value of a resource's first identifier in this system.
 pub fn identifier<'a>(resource: &'a serde_json::Value, system: &str) -> Option<&'a str> {
-    crate::fhir::Resource(resource).identifier_values(system).first().copied()
+    crate::fhir::Resource(resource).identifiers().find(|i| i.system() == Some(system))?.value()
 }
 
 /// The `meta.security` label PDS gives a patient: `R` restricted, or `U`.

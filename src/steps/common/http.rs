@@ -97,11 +97,6 @@ async fn status_is(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-/// The Spine codes carried by an OperationOutcome body.
-fn spine_codes(body: &Value) -> Vec<String> {
-    OperationOutcome(body).spine_codes().into_iter().map(str::to_string).collect()
-}
-
 /// The body as an OperationOutcome, or a failure saying what it was instead.
 fn outcome_body(w: &RfaWorld) -> Result<Value, Failure> {
     let resp = w.response()?;
@@ -123,8 +118,8 @@ pub(crate) async fn refused_with_code(w: &mut RfaWorld, a: &Args) -> StepResult 
         return w.fail(format!("expected the request to be refused with {want_status} {want_code}, got HTTP {got}"));
     }
     let body = outcome_body(w)?;
-    let codes = spine_codes(&body);
-    if !codes.iter().any(|c| c == want_code) {
+    let codes = OperationOutcome(&body).spine_codes();
+    if !codes.contains(&want_code) {
         let found = if codes.is_empty() { "none".to_string() } else { codes.join(", ") };
         return w.fail(format!("expected Spine error code {want_code} in the OperationOutcome, found {found}"));
     }
@@ -144,8 +139,8 @@ async fn valid_outcome(w: &mut RfaWorld, _: &Args) -> StepResult {
     let status = w.response()?.status;
     check_schema(w, "operation-outcome", &body)?;
     // The HTTP status must be the one GP Connect pairs with the Spine code.
-    for code in spine_codes(&body) {
-        if let Some(expected) = spine_status(&code)
+    for code in OperationOutcome(&body).spine_codes() {
+        if let Some(expected) = spine_status(code)
             && expected != status
         {
             return w.fail(format!("Spine code {code} goes with HTTP {expected}, but the status was {status}"));
