@@ -81,6 +81,16 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response header "Cache-Control" includes "no-store"
 
+    Scenario: a free slot search
+      Given a free slot search for the next 3 days
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+    Scenario: a free slot search refused for its window
+      Given a free slot search with "start=ge{today+1}&end=le{today+31}&status=free&_include=Slot:schedule"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
   @RFA-ACC-016 @lot1 @must
   Rule: Errors are GPConnect-OperationOutcome-1 resources whose Spine code, issue type and HTTP status agree
 

@@ -155,6 +155,16 @@ fn missing_lot_and_level_are_both_reported() {
 }
 
 #[test]
+fn a_profile_decision_may_not_be_must() {
+    let rule = |level: &str| {
+        format!("Feature: F\n  @RFA-INF-001 @lot1 @{level} @profile-decision\n  Rule: r\n    Scenario: s\n      Given ok\n")
+    };
+    let p = problems(&[("INF/f.feature", &rule("must"))]);
+    assert!(p.len() == 1 && p[0].contains("profile-decision") && p[0].contains("never @must"), "{p:?}");
+    assert!(problems(&[("INF/f.feature", &rule("should"))]).is_empty());
+}
+
+#[test]
 fn missing_manifest_is_an_error() {
     let files = PackFiles { display_root: "pk".into(), files: vec![] };
     let e = Catalogue::load(&files, &OkSteps).expect_err("no manifest");

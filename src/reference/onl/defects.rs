@@ -21,6 +21,20 @@ crate::reference::defect::defects! {
             "returns busy slots from a search for free ones";
         FreeSearchIgnoresOrganisationType = "free-search-ignores-organisation-type" ["RFA-ONL-008", "RFA-ONL-016"]
             "offers slots kept for one type of organisation to every consumer";
+        FreeSearchMissingIsInvalid = "free-search-missing-is-invalid" ["RFA-ONL-002", "RFA-ONL-005"]
+            "answers a free slot search missing start, end or status 422 INVALID_PARAMETER instead of 400 BAD_REQUEST";
+        FreeSearchWindowOffByOne = "free-search-window-off-by-one" ["RFA-ONL-001", "RFA-ONL-004", "RFA-ONL-007"]
+            "refuses a window of exactly 14 days, and one whose start and end are the same";
+        FreeSearchRefusesUnknownFilter = "free-search-refuses-unknown-filter" ["RFA-ONL-008", "RFA-ONL-024"]
+            "refuses a searchFilter it does not understand instead of ignoring it";
+        FreeSearchIncludesEveryActor = "free-search-includes-every-actor" ["RFA-ONL-006"]
+            "includes the Schedules' Practitioners and Locations whether or not they were asked for";
+        FreeSearchPractitionerDetails = "free-search-practitioner-details" ["RFA-ONL-006"]
+            "includes Practitioners with the telecom and birthDate GP Connect leaves out of free slot searches";
+        FreeSearchEmptyHasResources = "free-search-empty-has-resources" ["RFA-ONL-001"]
+            "answers a search that finds no free slot with Schedules in the Bundle";
+        FreeSearchSlotSpecialty = "free-search-slot-specialty" ["RFA-ONL-001", "RFA-ONL-004", "RFA-ONL-006", "RFA-ONL-007", "RFA-ONL-008", "RFA-ONL-024"]
+            "fills Slot.specialty, which GP Connect's Slot leaves unused";
         BookingWithoutEtag = "appointment-without-etag" ["RFA-ONL-009", "RFA-ONL-014", "RFA-ONL-026"]
             "answers bookings and reads of appointments without the version's ETag";
         BookingWithoutValidation = "booking-without-validation" ["RFA-ONL-010"]

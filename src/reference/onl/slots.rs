@@ -224,53 +224,73 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
     };
     let lenient_bounds = d(OnlDefect::FreeSearchAcceptsLooseBounds);
     let leniency = (lenient_bounds, d(OnlDefect::FreeSearchAcceptsPartialDates));
+    // A required parameter left out is a malformed request (400 BAD_REQUEST,
+    // as the official suite's "missing parameters" cases expect); one given
+    // with a wrong value or prefix is 422 INVALID_PARAMETER.
+    let missing = |what: &str| {
+        if d(OnlDefect::FreeSearchMissingIsInvalid) {
+            invalid(format!("{what} is required"))
+        } else {
+            Outcome::new(SpineCode::BadRequest, format!("{what} is required"))
+        }
+    };
     let (start, end) = match (one("start")?, one("end")?) {
         (Some(a), Some(b)) => (bound("start", a, "ge", leniency, false)?, bound("end", b, "le", leniency, true)?),
         _ if lenient_bounds => {
             let today = crate::support::clock::today().midnight().assume_utc();
             (today, today + Duration::days(HORIZON_DAYS + 1))
         }
-        _ => return Err(invalid("start (ge) and end (le) are both required")),
+        _ => return Err(missing("start (ge) and end (le) are both required: start")),
     };
     if !d(OnlDefect::FreeSearchAcceptsAnyWindow) {
-        if end <= start {
-            return Err(invalid("end must be after start"));
+        // A window of no length (start = end) is a search, not an error;
+        // exactly 14 days is the longest allowed.
+        let too_short = if d(OnlDefect::FreeSearchWindowOffByOne) { end <= start } else { end < start };
+        if too_short {
+            return Err(invalid("end must not be before start"));
         }
-        if end - start > Duration::days(HORIZON_DAYS) {
+        let longest = Duration::days(HORIZON_DAYS);
+        let too_long =
+            if d(OnlDefect::FreeSearchWindowOffByOne) { end - start >= longest } else { end - start > longest };
+        if too_long {
             return Err(invalid(format!("the window may span at most {HORIZON_DAYS} days")));
         }
     }
     match one("status")? {
         Some("free") => {}
         _ if d(OnlDefect::FreeSearchWithoutStatus) => {}
-        other => return Err(invalid(format!("status must be free, it is {}", other.unwrap_or("missing")))),
+        None => return Err(missing("status=free")),
+        Some(other) => return Err(invalid(format!("status must be free, it is {other}"))),
     }
     let mut org_type = None;
     let mut channel = None;
     let mut include_schedule = false;
     let mut recurse = Vec::new();
+    let mut managing_organisation = false;
     for (k, v) in params {
         match k.as_str() {
-            "start" | "end" | "status" => {}
             "_include" if v == "Slot:schedule" => include_schedule = true,
             "_include:recurse" if v == "Schedule:actor:Practitioner" || v == "Schedule:actor:Location" => {
                 recurse.push(v.trim_start_matches("Schedule:actor:").to_string());
             }
+            "_include:recurse" if v == "Location:managingOrganization" => managing_organisation = true,
+            // GP Connect: search filters a provider does not understand are
+            // ignored, never refused (Search for free slots, "Enhanced slot
+            // filtering"); so is an unknown delivery channel.
             "searchFilter" => match v.split_once('|') {
-                Some((gpc::ODS_ORGANIZATION_SYSTEM, _)) => {}
                 Some((gpc::ORGANISATION_TYPE_SYSTEM, t)) => org_type = Some(t.to_string()),
                 Some((gpc::DELIVERY_CHANNEL_SYSTEM, c)) if CHANNELS.contains(&c) => channel = Some(c.to_string()),
-                Some((gpc::DELIVERY_CHANNEL_SYSTEM, c)) => {
-                    return Err(invalid(format!("`{c}` is not a delivery channel ({})", CHANNELS.join(", "))));
+                _ if d(OnlDefect::FreeSearchRefusesUnknownFilter) && !v.starts_with(gpc::ODS_ORGANIZATION_SYSTEM) => {
+                    return Err(invalid(format!("searchFilter `{v}` is not understood")));
                 }
-                _ => {
-                    return Err(invalid(format!(
-                        "searchFilter `{v}` is not an ODS code, organisation type or delivery channel"
-                    )));
-                }
+                _ => {}
             },
-            _ => return Err(invalid(format!("`{k}={v}` is not a parameter of the free slot search"))),
+            // Other parameters (`_format`, ...) do not change the answer.
+            _ => {}
         }
+    }
+    if d(OnlDefect::FreeSearchIncludesEveryActor) && include_schedule {
+        recurse = vec!["Practitioner".to_string(), "Location".to_string()];
     }
     if d(OnlDefect::FreeSearchIgnoresInclude) {
         include_schedule = false;
@@ -296,7 +316,15 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
     let base = format!("http://{host}{}", s.base_path);
     let mut entry: Vec<Value> = found
         .iter()
-        .map(|r| json!({ "fullUrl": format!("{base}/Slot/{}", r.id), "resource": slot(r), "search": { "mode": "match" } }))
+        .map(|r| {
+            let mut resource = slot(r);
+            if d(OnlDefect::FreeSearchSlotSpecialty) {
+                // GP Connect's Slot leaves specialty unused; this fills it.
+                resource["specialty"] =
+                    json!([{ "coding": [{ "system": "http://snomed.info/sct", "code": "394814009" }] }]);
+            }
+            json!({ "fullUrl": format!("{base}/Slot/{}", r.id), "resource": resource, "search": { "mode": "match" } })
+        })
         .collect();
     let used: Vec<&Schedule> = SCHEDULES.iter().filter(|sch| found.iter().any(|r| r.schedule.id == sch.id)).collect();
     if include_schedule {
@@ -311,9 +339,34 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
                     (&s.store.locations, sch.location)
                 };
                 if let Some(item) = items.get(i) {
-                    entry.push(json!({ "fullUrl": format!("{base}/{kind}/{}", item.id), "resource": item.resource, "search": { "mode": "include" } }));
+                    let mut resource = item.resource.clone();
+                    if kind == "Practitioner" && d(OnlDefect::FreeSearchPractitionerDetails) {
+                        resource["telecom"] = json!([{ "system": "phone", "value": "01130000000", "use": "work" }]);
+                        resource["birthDate"] = json!("1970-01-01");
+                    }
+                    entry.push(json!({ "fullUrl": format!("{base}/{kind}/{}", item.id), "resource": resource, "search": { "mode": "include" } }));
                 }
             }
+        }
+        if managing_organisation && !d(OnlDefect::FreeSearchIgnoresInclude) {
+            let mut orgs: Vec<&str> = used
+                .iter()
+                .filter_map(|sch| s.store.locations.get(sch.location))
+                .filter_map(|l| l.resource.pointer("/managingOrganization/reference").and_then(Value::as_str))
+                .collect();
+            orgs.sort_unstable();
+            orgs.dedup();
+            for reference in orgs {
+                let id = reference.trim_start_matches("Organization/");
+                if let Some(org) = s.store.organizations.iter().find(|o| o.id == id) {
+                    entry.push(json!({ "fullUrl": format!("{base}/Organization/{}", org.id), "resource": org.resource, "search": { "mode": "include" } }));
+                }
+            }
+        }
+    }
+    if found.is_empty() && d(OnlDefect::FreeSearchEmptyHasResources) {
+        for sch in &SCHEDULES {
+            entry.push(json!({ "fullUrl": format!("{base}/Schedule/{}", sch.id), "resource": schedule(s, sch, today), "search": { "mode": "include" } }));
         }
     }
     Ok(Fhir::ok(crate::reference::searchset(entry, found.len())).into_response())

@@ -66,6 +66,8 @@ fn free_slot_search(
         spec.query.push((k.into(), v.into()));
     }
     spec.query.push(("status".into(), "free".into()));
+    // GP Connect has a provider refuse a free slot search without it.
+    spec.query.push(("_include".into(), "Slot:schedule".into()));
     if let Some(t) = org_type {
         spec.query.push(("searchFilter".into(), format!("{}|{t}", gpc::ORGANISATION_TYPE_SYSTEM)));
     }

@@ -18,13 +18,17 @@ use crate::steps::{Args, StepDef, common::keys, step};
 pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^a free slot search with "([^"]*)"$"# => search_with, "Begins `GET [base]/Slot?…` with these parameters (`a=1&b=2`, percent-encoded when sent); `{today}`, `{today+N}` become dates, `{ods:KEY}` ODS codes."),
-        step!(Given r#"^a free slot search for the next (\d+) days$"# => next_days, "Begins a free slot search from tomorrow (`start=ge`) to N days ahead (`end=le`), `status=free`."),
-        step!(Then r#"^the Bundle holds free slots$"# => holds_slots, "HTTP 200 and a searchset Bundle with at least one Slot; each has an id, a Schedule reference, start and end date-times with a zone (start before end) and the GPConnect-Slot-1 profile."),
+        step!(Given r#"^a free slot search for the next (\d+) days$"# => next_days, "Begins a free slot search from tomorrow (`start=ge`) to N days ahead (`end=le`), `status=free`, `_include=Slot:schedule`."),
+        step!(Then r#"^the Bundle holds free slots$"# => holds_slots, "HTTP 200 and a searchset Bundle with at least one Slot; each has an id, a Schedule reference, start and end date-times with a zone (start before end), the GPConnect-Slot-1 profile, at most one identifier (with a value) and no specialty."),
         step!(Then r#"^every Slot in the Bundle is within the search window$"# => within_window, "Each Slot starts at or after the search's start and ends at or before its end (a date means the whole day, UTC)."),
         step!(Then r#"^every Slot in the Bundle is free$"# => all_free, "Each Slot's status is free."),
         step!(Then r#"^every Slot's delivery channel is one of "([^"]*)"$"# => channels, "Each Slot carries the delivery-channel extension (Extension-GPConnect-DeliveryChannel-2) with one of these comma-separated codes."),
         step!(Then r#"^every Slot's Schedule is in the Bundle$"# => schedules_included, "Each Slot's Schedule reference resolves to a Schedule in the Bundle (search mode include)."),
         step!(Then r#"^every Schedule's (Practitioner|Location) is in the Bundle$"# => actors_included, "Each Schedule in the Bundle has an actor of this type, and it is in the Bundle."),
+        step!(Then r#"^the Bundle holds no resources$"# => holds_nothing, "HTTP 200 and a searchset Bundle with no entry: a search that finds no free slot returns no Schedule, Location or anything else either."),
+        step!(Then r#"^the Bundle holds no (Practitioner|Location|Organization)$"# => holds_no_kind, "HTTP 200, and no entry of the Bundle is a resource of this type (it was not asked for)."),
+        step!(Then r#"^every Location in the Bundle has its managing Organization in the Bundle$"# => managing_included, "At least one Location is in the Bundle, and each names a managingOrganization that is in the Bundle."),
+        step!(Then r#"^no Practitioner in the Bundle has telecom, address, birthDate, photo or qualification$"# => practitioners_lean, "At least one Practitioner is in the Bundle, and none carries the elements GP Connect's free slot search leaves out."),
         step!(Then r#"^the Bundle holds slots that the same search without the organisation type does not$"# => type_gets_more, "Sends the search again without its organisation-type searchFilter (evidence kept): some Schedule whose slots the filtered search offered must be missing from it."),
     ]
 }
@@ -45,7 +49,7 @@ async fn search_with(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn next_days(w: &mut RfaWorld, a: &Args) -> StepResult {
-    begin(w, &format!("start=ge{{today+1}}&end=le{{today+{}}}&status=free", a.get(1)))
+    begin(w, &format!("start=ge{{today+1}}&end=le{{today+{}}}&status=free&_include=Slot:schedule", a.get(1)))
 }
 
 fn slots(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
@@ -88,11 +92,100 @@ async fn holds_slots(w: &mut RfaWorld, _: &Args) -> StepResult {
             Some("has no Schedule reference")
         } else if !matches!((start, end), (Some(a), Some(b)) if a < b) {
             Some("needs start and end date-times with a zone, start first")
+        } else if !identifiers_ok(s) {
+            Some("has more than one identifier, or one without a value")
+        } else if s.get("specialty").is_some_and(|x| x.as_array().is_none_or(|a| !a.is_empty())) {
+            Some("has a specialty, which GP Connect's Slot leaves unused")
         } else {
             None
         };
         if let Some(p) = problem {
             return w.fail(format!("Slot {} {p}", id(s)));
+        }
+    }
+    Ok(())
+}
+
+/// At most one identifier, and each with a value (the official suite's
+/// "Slot Identifiers should be valid").
+fn identifiers_ok(s: &Value) -> bool {
+    match s.get("identifier") {
+        None => true,
+        Some(Value::Array(ids)) => {
+            ids.len() <= 1 && ids.iter().all(|i| i.get("value").and_then(Value::as_str).is_some_and(|v| !v.is_empty()))
+        }
+        Some(_) => false,
+    }
+}
+
+/// Every resource of the Bundle (GP Connect's examples carry no
+/// `search.mode`, so an included resource is any entry).
+fn bundle_resources(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
+    let status = w.response()?.status;
+    if status != 200 {
+        return w.fail(format!("the free slot search should answer 200, it answered HTTP {status}"));
+    }
+    let b = match w.response()?.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(e),
+    };
+    if b.get("type").and_then(Value::as_str) != Some("searchset") {
+        return w.fail("the answer is not a searchset Bundle");
+    }
+    Ok(entries(&b).into_iter().filter_map(|e| e.get("resource").cloned()).collect())
+}
+
+async fn holds_nothing(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let all = bundle_resources(w)?;
+    if let Some(r) = all.first() {
+        return w.fail(format!(
+            "the search found no free slot, yet the Bundle holds {} resource(s), the first a {}: a search with no match returns none",
+            all.len(),
+            r.as_resource().resource_type().unwrap_or("resource without a type")
+        ));
+    }
+    Ok(())
+}
+
+async fn holds_no_kind(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let kind = a.get(1);
+    let all = bundle_resources(w)?;
+    if all.iter().all(|r| r.as_resource().resource_type() != Some("Slot")) {
+        return w.fail("the Bundle holds no Slot, so it shows nothing about what was left out");
+    }
+    if let Some(r) = all.iter().find(|r| r.as_resource().resource_type() == Some(kind)) {
+        return w.fail(format!("the Bundle holds {kind} {}, which the search did not ask for", id(r)));
+    }
+    Ok(())
+}
+
+async fn managing_included(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let all = bundle_resources(w)?;
+    let locations: Vec<&Value> = all.iter().filter(|r| r.as_resource().resource_type() == Some("Location")).collect();
+    if locations.is_empty() {
+        return w.fail("the Bundle holds no Location");
+    }
+    for l in locations {
+        match l.pointer("/managingOrganization/reference").and_then(Value::as_str) {
+            Some(r) if has(&all, r) => {}
+            Some(r) => return w.fail(format!("Location {}'s managing Organization {r} is not in the Bundle", id(l))),
+            None => return w.fail(format!("Location {} names no managingOrganization", id(l))),
+        }
+    }
+    Ok(())
+}
+
+async fn practitioners_lean(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let all = bundle_resources(w)?;
+    let people: Vec<&Value> = all.iter().filter(|r| r.as_resource().resource_type() == Some("Practitioner")).collect();
+    if people.is_empty() {
+        return w.fail("the Bundle holds no Practitioner");
+    }
+    for p in people {
+        if let Some(e) =
+            ["telecom", "address", "birthDate", "photo", "qualification"].iter().find(|e| p.get(**e).is_some())
+        {
+            return w.fail(format!("Practitioner {} has {e}, which a free slot search leaves out", id(p)));
         }
     }
     Ok(())
@@ -165,11 +258,7 @@ async fn channels(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 fn included(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
     let b = w.response()?.json().map_err(Failure::Assert)?;
-    Ok(entries(&b)
-        .into_iter()
-        .filter(|e| e.pointer("/search/mode").and_then(Value::as_str) == Some("include"))
-        .filter_map(|e| e.get("resource").cloned())
-        .collect())
+    Ok(entries(&b).into_iter().filter_map(|e| e.get("resource").cloned()).collect())
 }
 
 fn has(list: &[Value], reference: &str) -> bool {
