@@ -138,7 +138,11 @@ Feature: Finding a patient by NHS number
         | patient3 |
 
   @RFA-INF-022 @lot1 @must
-  Rule: Patient search does not return sensitive patients, temporary residents or patients whose NHS number is not verified
+  Rule: Patient search does not return sensitive patients or patients whose NHS number is not verified; a temporary resident is an active patient and is returned
+
+    GP Connect's glossary: "active" is about registration status, not type,
+    so a temporary resident who is fully registered is found like any other
+    active patient (only the structured record and documents refuse them).
 
     Scenario Outline: a patient who is <why>
       Given a patient search for the NHS number of "<patient>"
@@ -148,5 +152,9 @@ Feature: Finding a patient by NHS number
       Examples:
         | patient   | why                                   |
         | patient9  | sensitive                             |
-        | patient14 | registered as a temporary resident    |
         | patient19 | held with an unverified NHS number    |
+
+    Scenario: a temporary resident is found
+      Given a patient search for the NHS number of "patient14"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry

@@ -53,8 +53,11 @@ impl StoredPatient {
 
     /// Not sensitive, a Regular/GMS registration, a verified NHS number:
     /// what patient search needs besides an active patient.
+    /// Found by patient search: not sensitive, NHS number verified. A
+    /// temporary resident is active (GP Connect's glossary: "active" is
+    /// about registration status, not type), so search finds them.
     pub fn searchable(&self) -> bool {
-        !self.has(PatientFlag::Sensitive) && !self.has(PatientFlag::Temporary) && self.verified()
+        !self.has(PatientFlag::Sensitive) && self.verified()
     }
 
     /// The resource as the API shows it.

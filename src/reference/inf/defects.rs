@@ -48,7 +48,9 @@ crate::reference::defect::defects! {
         LocationNotFoundPatientCode = "location-not-found-patient-code" ["RFA-INF-021"]
             "answers a read of an unknown Location with PATIENT_NOT_FOUND (a copied handler)";
         SearchReturnsHidden = "search-returns-hidden" ["RFA-INF-022", "RFA-REC-053"]
-            "returns sensitive, temporary-resident and unverified patients from patient search";
+            "returns sensitive and unverified patients from patient search";
+        SearchHidesTemporary = "search-hides-temporary" ["RFA-INF-022"]
+            "leaves temporary residents out of patient search, as if they were not active";
         StructuredBundleIdNotTraceId = "structured-bundle-id-not-trace-id" ["RFA-INF-023"]
             "gives the structured record Bundle a fresh id instead of the request's Ssp-TraceID";
         StructuredOmitsUsualGp = "structured-omits-usual-gp" ["RFA-INF-024"]

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::fhir::gpc::{self, Interaction, SpineCode};
 use crate::fhir::nhs::{self, NhsNumberError};
+use crate::fixtures::PatientFlag;
 use crate::reference::acc::guard;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::inf::directory;
@@ -98,6 +99,7 @@ fn find_patients(
         .store
         .by_nhs_number(number)
         .filter(|p| (p.is_active() || inactive_too) && (p.searchable() || hidden_too))
+        .filter(|p| !(d(InfDefect::SearchHidesTemporary) && p.has(PatientFlag::Temporary)))
         .map(|p| p.id.clone())
         .collect();
     // Patients registered since (temporary residents) are the practice's
