@@ -68,3 +68,153 @@ Feature: The CapabilityStatement
         | resource          | interaction |
         | DocumentReference | search-type |
         | Binary            | read        |
+
+    Scenario: Patient read and search on the documents endpoint
+      Given a documents metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the "read" interaction on "Patient"
+      And the CapabilityStatement declares the "search-type" interaction on "Patient"
+
+    Scenario Outline: the DocumentReference include <include>
+      Given a documents metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the search include "<include>" on "DocumentReference"
+
+      Examples:
+        | include                                  |
+        | DocumentReference:subject:Patient        |
+        | DocumentReference:custodian:Organization |
+        | DocumentReference:author:Organization    |
+        | DocumentReference:author:Practitioner    |
+
+    Scenario Outline: the DocumentReference search parameter <name>
+      Given a documents metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the "<name>" search parameter of type "<type>" on "DocumentReference"
+
+      Examples:
+        | name        | type   |
+        | created     | date   |
+        | author      | token  |
+        | description | string |
+
+  @RFA-ACC-033 @lot1 @must
+  Rule: Each CapabilityStatement names the GP Connect release it implements and lists the GP Connect profiles it serves, each exactly once, the structured and documents ones with their versions
+
+    Scenario Outline: <request>: the release
+      Given <request>
+      When the request is sent
+      Then the CapabilityStatement's version is a GP Connect release
+
+      Examples:
+        | request                       |
+        | a metadata request            |
+        | a structured metadata request |
+        | a documents metadata request  |
+
+    Scenario Outline: the Foundations CapabilityStatement lists <profile>
+      Given a metadata request
+      When the request is sent
+      Then the CapabilityStatement lists the profile "https://fhir.nhs.uk/STU3/StructureDefinition/<profile>" once
+
+      Examples:
+        | profile                                 |
+        | CareConnect-GPC-Patient-1               |
+        | CareConnect-GPC-Organization-1          |
+        | CareConnect-GPC-Practitioner-1          |
+        | CareConnect-GPC-PractitionerRole-1      |
+        | CareConnect-GPC-Location-1              |
+        | GPConnect-OperationOutcome-1            |
+        | GPConnect-Appointment-1                 |
+        | GPConnect-Schedule-1                    |
+        | GPConnect-Slot-1                        |
+        | CareConnect-GPC-AllergyIntolerance-1    |
+        | CareConnect-GPC-Medication-1            |
+        | CareConnect-GPC-MedicationStatement-1   |
+        | CareConnect-GPC-MedicationRequest-1     |
+        | CareConnect-GPC-List-1                  |
+        | GPConnect-StructuredRecord-Bundle-1     |
+        | CareConnect-GPC-Immunization-1          |
+        | CareConnect-GPC-ProblemHeader-Condition-1 |
+        | CareConnect-GPC-Encounter-1             |
+        | CareConnect-GPC-Observation-1           |
+        | CareConnect-GPC-DiagnosticReport-1      |
+        | CareConnect-GPC-Specimen-1              |
+        | CareConnect-GPC-ProcedureRequest-1      |
+        | CareConnect-GPC-ReferralRequest-1       |
+
+    Scenario Outline: the structured CapabilityStatement lists <profile>
+      Given a structured metadata request
+      When the request is sent
+      Then the CapabilityStatement lists the profile "<base>/<profile>" once
+
+      Examples:
+        | base                                            | profile                                              |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Patient-1/_history/1.8               |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Organization-1/_history/1.4          |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Practitioner-1/_history/1.2          |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-PractitionerRole-1/_history/1.2      |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-AllergyIntolerance-1/_history/1.7    |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Medication-1/_history/1.2            |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-MedicationStatement-1/_history/1.7   |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-MedicationRequest-1/_history/1.6     |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-List-1/_history/1.7                  |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | GPConnect-StructuredRecord-Bundle-1/_history/1.3     |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | GPConnect-OperationOutcome-1/_history/1.2            |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Immunization-1/_history/1.5          |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-ProblemHeader-Condition-1/_history/1.7 |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Encounter-1/_history/1.5             |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Observation-1/_history/1.6           |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-DiagnosticReport-1/_history/1.3      |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Specimen-1/_history/1.3              |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-ProcedureRequest-1/_history/1.3      |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-ReferralRequest-1/_history/1.2       |
+        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-DocumentReference-1/_history/1.3     |
+        | https://fhir.hl7.org.uk/STU3/StructureDefinition | CareConnect-HealthcareService-1/_history/1.0        |
+
+    Scenario Outline: the documents CapabilityStatement lists <profile>
+      Given a documents metadata request
+      When the request is sent
+      Then the CapabilityStatement lists the profile "https://fhir.nhs.uk/STU3/StructureDefinition/<profile>" once
+
+      Examples:
+        | profile                                          |
+        | CareConnect-GPC-Patient-1/_history/1.8           |
+        | CareConnect-GPC-Organization-1/_history/1.4      |
+        | CareConnect-GPC-Practitioner-1/_history/1.2      |
+        | CareConnect-GPC-PractitionerRole-1/_history/1.2  |
+        | GPConnect-OperationOutcome-1/_history/1.2        |
+        | CareConnect-GPC-DocumentReference-1/_history/1.3 |
+        | GPConnect-Searchset-Bundle-1/_history/1.3        |
+
+  @RFA-ACC-034 @lot1 @must
+  Rule: The Foundations CapabilityStatement declares the operations GP Connect 1.6 puts there: gpc.registerpatient, and gpc.getstructuredrecord defined by its OperationDefinition
+
+    Scenario: registering a patient
+      Given a metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the operation "gpc.registerpatient"
+
+    Scenario: the structured record operation and its definition
+      Given a metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the operation "gpc.getstructuredrecord" defined by "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.15"
+
+  @RFA-ACC-035 @lot1 @must
+  Rule: A consumer that sends Accept-Encoding gzip gets the answer gzip-compressed
+
+    Scenario: the CapabilityStatement, gzipped
+      Given a metadata request
+      And the "Accept-Encoding" header is "gzip"
+      When the request is sent
+      Then the response status is 200
+      And the response is gzip-compressed
+      And the response is FHIR JSON
+      And the response is a "CapabilityStatement" resource
+
+    Scenario: a patient search, gzipped
+      Given a patient search for the NHS number of "patient2"
+      And the "Accept-Encoding" header is "gzip"
+      When the request is sent
+      Then the response is gzip-compressed
+      And the response is a searchset Bundle with 1 entry

@@ -167,6 +167,19 @@ Feature: HTTP and FHIR conventions of the API
         | metadatas |
         | metadata/ |
 
+    Scenario Outline: <method> to a path the API does not offer
+      Given a metadata request
+      And the request path is "metadatas"
+      And the request method is <method>
+      When the request is sent
+      Then the request is refused with an OperationOutcome
+      And the response is FHIR JSON
+
+      Examples:
+        | method |
+        | POST   |
+        | PUT    |
+
     Scenario: a patient search on a wrongly cased resource type
       Given a patient search for the NHS number of "patient1"
       And the request path is "patient"
@@ -183,11 +196,12 @@ Feature: HTTP and FHIR conventions of the API
       Then the request is refused with an OperationOutcome
 
       Examples:
-        | method |
-        | PUT    |
-        | POST   |
-        | PATCH  |
-        | DELETE |
+        | method  |
+        | PUT     |
+        | POST    |
+        | PATCH   |
+        | DELETE  |
+        | OPTIONS |
 
     Scenario: DELETE on a patient
       Given a patient read of "patient3"

@@ -45,6 +45,13 @@ Feature: Searching for free appointment slots
       When the request is sent
       Then the Bundle holds no resources
 
+    Scenario: the CapabilityStatement declares free slot search and its includes
+      Given a metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the "search-type" interaction on "Slot"
+      And the CapabilityStatement declares the search include "Slot:schedule" on "Slot"
+      And the CapabilityStatement declares the search include "Location:managingOrganization" on "Slot"
+
   @RFA-ONL-002 @lot1 @must
   Rule: start (prefix ge) and end (prefix le) are both required; without them the search is refused with 400 BAD_REQUEST, with another prefix with 422 INVALID_PARAMETER
 

@@ -157,7 +157,9 @@ fn missing_lot_and_level_are_both_reported() {
 #[test]
 fn a_profile_decision_may_not_be_must() {
     let rule = |level: &str| {
-        format!("Feature: F\n  @RFA-INF-001 @lot1 @{level} @profile-decision\n  Rule: r\n    Scenario: s\n      Given ok\n")
+        format!(
+            "Feature: F\n  @RFA-INF-001 @lot1 @{level} @profile-decision\n  Rule: r\n    Scenario: s\n      Given ok\n"
+        )
     };
     let p = problems(&[("INF/f.feature", &rule("must"))]);
     assert!(p.len() == 1 && p[0].contains("profile-decision") && p[0].contains("never @must"), "{p:?}");

@@ -32,15 +32,22 @@ pub fn router(state: Shared) -> Router {
         trigger,
     ];
     let all = areas.into_iter().fold(Roots::default(), Roots::merge);
-    Router::new()
+    let router = Router::new()
         .nest(&state.base_path, all.api)
         .nest(&state.structured_path, all.structured)
         .nest(&state.documents_path, all.documents)
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(state.clone(), acc::responses::finish))
         .layer(middleware::from_fn_with_state(state.clone(), rec::audit::record))
-        .layer(middleware::from_fn_with_state(state.clone(), delay))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(state.clone(), delay));
+    // Outermost, so what it compresses is the finished answer; only when the
+    // consumer sends Accept-Encoding: gzip (the official suite's FHIR.feature).
+    let router = if state.defects.has(acc::defects::AccDefect::NoGzip) {
+        router
+    } else {
+        router.layer(tower_http::compression::CompressionLayer::new())
+    };
+    router.with_state(state)
 }
 
 async fn unknown_path(uri: Uri) -> Outcome {

@@ -20,6 +20,84 @@ pub const MANDATORY_INCLUDES: [&str; 4] = [
     "DocumentReference:author:Practitioner",
 ];
 
+/// The profiles the Foundations and Appointments CapabilityStatement lists,
+/// by canonical URL without version, as the official provider suite's
+/// FHIR.feature expects them (it lists the structured record's too).
+pub const FOUNDATIONS_PROFILES: [&str; 23] = [
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Organization-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Practitioner-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-PractitionerRole-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Location-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Schedule-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Slot-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-AllergyIntolerance-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Medication-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-MedicationStatement-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-MedicationRequest-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Immunization-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Encounter-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Observation-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-DiagnosticReport-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Specimen-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProcedureRequest-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ReferralRequest-1",
+];
+
+/// The Access Record Structured CapabilityStatement's profiles, versioned
+/// as GP Connect 1.6 publishes them.
+pub const STRUCTURED_PROFILES: [&str; 21] = [
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1/_history/1.8",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Organization-1/_history/1.4",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Practitioner-1/_history/1.2",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-PractitionerRole-1/_history/1.2",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-AllergyIntolerance-1/_history/1.7",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Medication-1/_history/1.2",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-MedicationStatement-1/_history/1.7",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-MedicationRequest-1/_history/1.6",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1/_history/1.7",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1/_history/1.3",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1/_history/1.2",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Immunization-1/_history/1.5",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1/_history/1.7",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Encounter-1/_history/1.5",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Observation-1/_history/1.6",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-DiagnosticReport-1/_history/1.3",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Specimen-1/_history/1.3",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProcedureRequest-1/_history/1.3",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ReferralRequest-1/_history/1.2",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-DocumentReference-1/_history/1.3",
+    "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-HealthcareService-1/_history/1.0",
+];
+
+/// The Access Document CapabilityStatement's profiles, versioned.
+pub const DOCUMENTS_PROFILES: [&str; 7] = [
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1/_history/1.8",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Organization-1/_history/1.4",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Practitioner-1/_history/1.2",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-PractitionerRole-1/_history/1.2",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1/_history/1.2",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-DocumentReference-1/_history/1.3",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1/_history/1.3",
+];
+
+/// The profile list as the statement carries it; one defect drops the
+/// versions (a statement built from unversioned constants).
+fn profiles(state: &State, list: &[&str]) -> Value {
+    let strip = state.defects.has(AccDefect::CapabilityProfilesUnversioned);
+    Value::Array(
+        list.iter()
+            .map(|p| if strip { p.split("/_history/").next().unwrap_or(p) } else { p })
+            .map(|p| json!({ "reference": p }))
+            .collect(),
+    )
+}
+
 pub async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
     if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata) {
         return o.into_response();
@@ -88,6 +166,25 @@ pub fn statement(state: &State) -> Value {
             ]
         }));
     }
+    if !state.defects.has(AccDefect::CapabilityOmitsSlot) {
+        resources.push(json!({
+            "type": "Slot",
+            "profile": { "reference": gpc::SLOT_PROFILE },
+            "interaction": [{ "code": "search-type" }],
+            "searchInclude": ["Slot:schedule", "Schedule:actor:Practitioner", "Schedule:actor:Location", "Location:managingOrganization"],
+            "searchParam": [
+                { "name": "start", "type": "date" },
+                { "name": "end", "type": "date" },
+                { "name": "status", "type": "token" },
+                { "name": "searchFilter", "type": "token" }
+            ]
+        }));
+    }
+    resources.push(json!({
+        "type": "Appointment",
+        "profile": { "reference": gpc::APPOINTMENT_PROFILE },
+        "interaction": [{ "code": "read" }, { "code": "create" }, { "code": "update" }]
+    }));
     resources.push(json!({
         "type": "AuditEvent",
         "interaction": [{ "code": "search-type" }],
@@ -128,7 +225,16 @@ pub fn statement(state: &State) -> Value {
         "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "search-type" }],
         "searchParam": [{ "name": "recipient", "type": "reference" }, { "name": "identifier", "type": "token" }]
     }));
+    let structured_definition = if state.defects.has(AccDefect::CapabilityOperationDefinitionWrong) {
+        "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1"
+    } else {
+        FOUNDATIONS_STRUCTURED_DEFINITION
+    };
     let operations = json!([
+        {
+            "name": "gpc.getstructuredrecord",
+            "definition": { "reference": structured_definition }
+        },
         {
             "name": "rfa.acknowledge",
             "definition": { "reference": "https://rfa-harness.dev/fhir/OperationDefinition/acknowledge-message-1" }
@@ -151,9 +257,15 @@ pub fn statement(state: &State) -> Value {
         fhir_version,
         json!({ "resource": resources, "operation": operations }),
     );
-    statement["profile"] = json!([{ "reference": gpc::PATIENT_PROFILE }]);
+    statement["profile"] = profiles(state, &FOUNDATIONS_PROFILES);
     statement
 }
+
+/// The structured record operation's definition as the Foundations
+/// statement names it: the official suite's FHIR.feature asks for exactly
+/// this version.
+pub const FOUNDATIONS_STRUCTURED_DEFINITION: &str =
+    "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.15";
 
 /// What every one of the reference's CapabilityStatements shares; `rest`
 /// holds the server entry's own members (resources or operations).
@@ -199,25 +311,38 @@ pub fn structured_statement(state: &State) -> Value {
             "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16" }
         }])
     };
-    envelope(
+    let mut statement = envelope(
         "RFA Reference GP Connect provider: Access Record Structured",
         gpc::FHIR_VERSION,
         json!({ "operation": operations }),
-    )
+    );
+    statement["profile"] = profiles(state, &STRUCTURED_PROFILES);
+    statement
 }
 
 /// The Access Document CapabilityStatement: patient search, DocumentReference
 /// search with its includes and parameters, Binary read.
-pub fn documents_statement(_state: &State) -> Value {
-    let includes: Vec<&str> = MANDATORY_INCLUDES.to_vec();
-    envelope(
+pub fn documents_statement(state: &State) -> Value {
+    let d = |x| state.defects.has(x);
+    let includes: Vec<&str> = if d(AccDefect::CapabilityDocumentsShort) {
+        MANDATORY_INCLUDES[..2].to_vec()
+    } else {
+        MANDATORY_INCLUDES.to_vec()
+    };
+    let patient = if d(AccDefect::CapabilityDocumentsShort) {
+        json!([{ "code": "search-type" }])
+    } else {
+        json!([{ "code": "read" }, { "code": "search-type" }])
+    };
+    let author_type = if d(AccDefect::CapabilityDocumentsShort) { "reference" } else { "token" };
+    let mut statement = envelope(
         "RFA Reference GP Connect provider: Access Document",
         gpc::FHIR_VERSION,
         json!({
             "resource": [
                 {
                     "type": "Patient",
-                    "interaction": [{ "code": "search-type" }],
+                    "interaction": patient,
                     "searchParam": [{ "name": "identifier", "type": "token" }]
                 },
                 {
@@ -227,12 +352,14 @@ pub fn documents_statement(_state: &State) -> Value {
                     "searchRevInclude": ["PractitionerRole:practitioner"],
                     "searchParam": [
                         { "name": "created", "type": "date" },
-                        { "name": "author", "type": "token" },
+                        { "name": "author", "type": author_type },
                         { "name": "description", "type": "string" }
                     ]
                 },
                 { "type": "Binary", "interaction": [{ "code": "read" }] }
             ]
         }),
-    )
+    );
+    statement["profile"] = profiles(state, &DOCUMENTS_PROFILES);
+    statement
 }

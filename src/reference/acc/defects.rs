@@ -49,6 +49,16 @@ crate::reference::defect::defects! {
             "leaves gpc.getstructuredrecord out of the structured CapabilityStatement";
         CapabilityOmitsDirectory = "capability-omits-directory" ["RFA-ACC-021"]
             "leaves Organization, Practitioner and Location out of its CapabilityStatement";
+        CapabilityProfilesUnversioned = "capability-profiles-unversioned" ["RFA-ACC-033"]
+            "lists its structured and documents profiles without their GP Connect versions";
+        CapabilityOmitsSlot = "capability-omits-slot" ["RFA-ONL-001"]
+            "leaves free slot search (Slot) out of its CapabilityStatement";
+        CapabilityOperationDefinitionWrong = "capability-operation-definition-wrong" ["RFA-ACC-034"]
+            "names the structured record operation by an unversioned OperationDefinition";
+        CapabilityDocumentsShort = "capability-documents-short" ["RFA-ACC-022"]
+            "declares Access Document without Patient read, two of its includes, and author as a reference parameter";
+        NoGzip = "no-gzip" ["RFA-ACC-035"]
+            "answers uncompressed when the consumer asks for gzip";
         WritesWithReadScope = "writes-with-read-scope" ["RFA-REC-029"]
             "records and amends entries for a token scoped patient/*.read";
         OrganizationScopeReadsEntries = "organization-scope-reads-entries" ["RFA-REC-030"]

@@ -1,9 +1,8 @@
-//! Remote-access steps: the JWT a request carries, and the CapabilityStatement.
+//! Remote-access steps: the JWT a request carries.
 
 use serde_json::Value;
 
 use crate::client::ClaimEdit;
-use crate::steps::common::http::resource;
 use crate::steps::common::stamps::json_arg;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -20,9 +19,6 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the JWT expires (-?\d+) seconds after it is issued$"# => lifetime, "`exp` is `iat` plus this many seconds (conformant: 300)."),
         step!(Given r#"^the JWT has no trailing dot$"# => no_trailing_dot, "Sends the unsigned JWT without its trailing `.`."),
         step!(Given r#"^the bearer token is "([^"]*)"$"# => raw_token, "Sends this exact text as the bearer token."),
-        step!(Then r#"^the CapabilityStatement declares the operation "([a-z.]+)"$"# => declares_operation, "The CapabilityStatement's rest.operation has an entry of this name with a definition reference."),
-        step!(Then r#"^the CapabilityStatement declares the "([a-z-]+)" interaction on "([A-Za-z]+)"$"# => declares_interaction, "The CapabilityStatement's rest.resource of this type declares this interaction code."),
-        step!(Then r#"^the CapabilityStatement declares the "([A-Za-z_:.-]+)" search parameter on "([A-Za-z]+)"$"# => declares_search_param, "The CapabilityStatement's rest.resource of this type declares this search parameter."),
     ]
 }
 
@@ -109,80 +105,4 @@ async fn no_trailing_dot(w: &mut RfaWorld, _: &Args) -> StepResult {
 async fn raw_token(w: &mut RfaWorld, a: &Args) -> StepResult {
     w.request_mut()?.jwt.raw = Some(a.get(1).to_string());
     Ok(())
-}
-
-/// The CapabilityStatement's entry for a resource type.
-fn rest_resource(w: &RfaWorld, ty: &str) -> Result<Value, Failure> {
-    let cs = resource(w, "CapabilityStatement")?;
-    let found = cs
-        .get("rest")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .flat_map(|r| r.get("resource").and_then(Value::as_array).into_iter().flatten())
-        .find(|r| r.get("type").and_then(Value::as_str) == Some(ty))
-        .cloned();
-    match found {
-        Some(r) => Ok(r),
-        None => w.fail(format!("the CapabilityStatement declares no {ty} resource in rest.resource")),
-    }
-}
-
-async fn declares_interaction(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let (code, ty) = (a.get(1), a.get(2));
-    let r = rest_resource(w, ty)?;
-    let codes: Vec<&str> = r
-        .get("interaction")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i.get("code").and_then(Value::as_str))
-        .collect();
-    if !codes.contains(&code) {
-        return w.fail(format!(
-            "the CapabilityStatement's {ty} resource does not declare the `{code}` interaction (it declares: {})",
-            codes.join(", ")
-        ));
-    }
-    Ok(())
-}
-
-async fn declares_search_param(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let (name, ty) = (a.get(1), a.get(2));
-    let r = rest_resource(w, ty)?;
-    let found = r
-        .get("searchParam")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(|p| p.get("name").and_then(Value::as_str) == Some(name));
-    if !found {
-        return w
-            .fail(format!("the CapabilityStatement's {ty} resource does not declare the `{name}` search parameter"));
-    }
-    Ok(())
-}
-
-async fn declares_operation(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let cs = resource(w, "CapabilityStatement")?;
-    let ops: Vec<&Value> = cs
-        .get("rest")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .flat_map(|r| r.get("operation").and_then(Value::as_array).into_iter().flatten())
-        .collect();
-    let found = ops.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(a.get(1)));
-    match found {
-        Some(o) if o.pointer("/definition/reference").and_then(Value::as_str).is_some_and(|r| !r.is_empty()) => Ok(()),
-        Some(_) => w.fail(format!("the operation {} is declared without a definition reference", a.get(1))),
-        None => {
-            let names: Vec<&str> = ops.iter().filter_map(|o| o.get("name").and_then(Value::as_str)).collect();
-            w.fail(format!(
-                "the CapabilityStatement does not declare the operation {} (it declares: {})",
-                a.get(1),
-                if names.is_empty() { "none".into() } else { names.join(", ") }
-            ))
-        }
-    }
 }

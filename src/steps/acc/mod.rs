@@ -1,6 +1,7 @@
 //! ACC, remote access: the JWT and Ssp headers a request carries, the CapabilityStatement, transport security.
 
 pub(crate) mod access;
+pub(crate) mod capability;
 pub(crate) mod transport;
 
 use crate::steps::StepDef;
@@ -9,6 +10,7 @@ use crate::steps::StepDef;
 pub(crate) fn steps() -> Vec<StepDef> {
     let mut all = Vec::new();
     all.extend(access::steps());
+    all.extend(capability::steps());
     all.extend(transport::steps());
     all
 }
