@@ -124,18 +124,28 @@ Feature: Finding a patient by NHS number
       Then the response is a searchset Bundle with 0 entries
 
   @RFA-INF-008 @lot1 @must
-  Rule: Patients found by search conform to CareConnect-GPC-Patient-1 and carry no field GP Connect withholds
+  Rule: Patients found by search conform to CareConnect-GPC-Patient-1, carry no field GP Connect withholds, name their preferred branch surgery, and their managing organisation and usual GP read back
 
     Scenario Outline: the Patient resource of <patient>
       Given a patient search for the NHS number of "<patient>"
       When the request is sent
       Then every Patient in the Bundle conforms to the "patient" schema
+      And the Patient's managing organisation and usual GP read back
 
       Examples:
         | patient  |
         | patient1 |
         | patient2 |
         | patient3 |
+        | patient4 |
+        | patient5 |
+        | patient6 |
+
+    Scenario: the preferred branch surgery
+      Given a patient search for the NHS number of "patient2"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry
+      And the Patient has its preferred branch surgery
 
   @RFA-INF-022 @lot1 @must
   Rule: Patient search does not return sensitive patients or patients whose NHS number is not verified; a temporary resident is an active patient and is returned

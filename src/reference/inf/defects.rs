@@ -51,6 +51,12 @@ crate::reference::defect::defects! {
             "returns sensitive and unverified patients from patient search";
         SearchHidesTemporary = "search-hides-temporary" ["RFA-INF-022"]
             "leaves temporary residents out of patient search, as if they were not active";
+        PatientNoBranchSurgery = "patient-no-branch-surgery" ["RFA-INF-008", "RFA-INF-009"]
+            "shows patients without their registration details and preferred branch surgery";
+        PatientDanglingReferences = "patient-dangling-references" ["RFA-INF-008", "RFA-INF-009"]
+            "points patients' managingOrganization at an Organization it does not serve";
+        PatientTelecomWithoutUse = "patient-telecom-without-use" ["RFA-INF-008", "RFA-INF-009"]
+            "shows patients' telecoms without their use";
         StructuredBundleIdNotTraceId = "structured-bundle-id-not-trace-id" ["RFA-INF-023"]
             "gives the structured record Bundle a fresh id instead of the request's Ssp-TraceID";
         StructuredOmitsUsualGp = "structured-omits-usual-gp" ["RFA-INF-024"]

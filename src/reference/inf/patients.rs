@@ -108,6 +108,27 @@ fn find_patients(
     Ok(ids)
 }
 
+/// A held patient as search and read show it, as the defects bend it.
+fn shown(s: &State, mut p: Value) -> Value {
+    let d = |x| s.defects.has(x);
+    if let Some(obj) = p.as_object_mut() {
+        if d(InfDefect::PatientNoBranchSurgery) {
+            obj.remove("extension");
+        }
+        if d(InfDefect::PatientDanglingReferences) {
+            obj.insert("managingOrganization".into(), serde_json::json!({ "reference": "Organization/gone-away" }));
+        }
+        if d(InfDefect::PatientTelecomWithoutUse)
+            && let Some(Value::Array(t)) = obj.get_mut("telecom")
+        {
+            t.iter_mut().filter_map(Value::as_object_mut).for_each(|c| {
+                c.remove("use");
+            });
+        }
+    }
+    p
+}
+
 fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Value {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let registered: Vec<(String, Value)> =
@@ -115,7 +136,9 @@ fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Valu
     let entries = ids
         .iter()
         .filter_map(|id| s.store.by_id(id))
-        .map(|p| ("Patient", p.id.as_str(), p.public_view(!s.defects.has(InfDefect::SearchExposesWithheldFields))))
+        .map(|p| {
+            ("Patient", p.id.as_str(), shown(s, p.public_view(!s.defects.has(InfDefect::SearchExposesWithheldFields))))
+        })
         .chain(registered.iter().map(|(id, p)| ("Patient", id.as_str(), p.clone())))
         .collect();
     directory::searchset(base, host, entries, !s.defects.has(InfDefect::SearchOmitsFullUrl))
@@ -134,7 +157,7 @@ pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Pat
         }
         return Outcome::new(SpineCode::PatientNotFound, format!("no patient with id {id}")).into_response();
     };
-    let mut body = p.public_view(true);
+    let mut body = shown(&s, p.public_view(true));
     if s.defects.has(InfDefect::ReadOmitsId)
         && let Some(obj) = body.as_object_mut()
     {

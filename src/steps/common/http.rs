@@ -23,6 +23,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the query parameter "([^"]+)" is added with the value "([^"]*)"$"# => query_added, "Adds a query parameter (percent-encoded when sent)."),
         step!(When r#"^the request is sent$"# => send, "Sends the request built so far and records the exchange as evidence."),
         step!(Then r#"^the response status is (\d{3})$"# => status_is, "The HTTP status is exactly this."),
+        step!(Then r#"^the response status is (\d{3}) or (\d{3})$"# => status_either, "The HTTP status is one of these two (where GP Connect's official suite allows either)."),
         step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)"$"# => refused_with_code, "The status is this and the body is an OperationOutcome carrying this Spine error code."),
         step!(Then r#"^the request is refused with an OperationOutcome$"# => refused_with_outcome, "The status is 4xx and the body is an OperationOutcome (any code)."),
         step!(Then r#"^the response is a valid GP Connect OperationOutcome$"# => valid_outcome, "The body is a GPConnect-OperationOutcome-1 (schema `operation-outcome`) and its Spine code goes with the HTTP status."),
@@ -93,6 +94,15 @@ async fn status_is(w: &mut RfaWorld, a: &Args) -> StepResult {
     let got = w.response()?.status;
     if got != want {
         return w.fail(format!("expected HTTP status {want}, got {got}"));
+    }
+    Ok(())
+}
+
+async fn status_either(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let allowed: [u16; 2] = [a.get(1).parse().unwrap_or_default(), a.get(2).parse().unwrap_or_default()];
+    let got = w.response()?.status;
+    if !allowed.contains(&got) {
+        return w.fail(format!("expected HTTP status {} or {}, got {got}", allowed[0], allowed[1]));
     }
     Ok(())
 }

@@ -25,6 +25,8 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^every Patient in the Bundle has the NHS number of "([^"]+)"$"# => bundle_nhs, "Every Patient in the searchset Bundle carries this fixture patient's NHS number."),
         step!(Then r#"^every (Patient|Organization|Practitioner) in the Bundle conforms to the "([a-z-]+)" schema$"# => bundle_schema, "The Bundle holds at least one resource of this type and each conforms to this schema."),
         step!(Then r#"^the response is the Patient "([^"]+)" with the requested id$"# => is_requested_patient, "HTTP 200 and a Patient whose id is the one requested and whose NHS number is this fixture patient's."),
+        step!(Then r#"^the Patient has its preferred branch surgery$"# => preferred_branch, "The Patient (the response, or each in the searchset Bundle) has exactly one registration details extension (Extension-CareConnect-GPC-RegistrationDetails-1) naming one preferredBranchSurgery, a reference to a Location that reads back as a Location (evidence kept)."),
+        step!(Then r#"^the Patient's managing organisation and usual GP read back$"# => references_resolve, "Each Patient (the response, or each in the searchset Bundle) has a managingOrganization `Organization/[id]` and at most one generalPractitioner `Practitioner/[id]`; each is read (evidence kept) and answers 200 with that resource."),
         step!(Then r#"^the response has an ETag for the version it returned$"# => etag_matches, "The ETag header is `W/\"[meta.versionId]\"` of the resource returned."),
     ]
 }
@@ -172,4 +174,112 @@ async fn etag_matches(w: &mut RfaWorld, _: &Args) -> StepResult {
         Some(tag) if tag == want => Ok(()),
         Some(tag) => w.fail(format!("expected ETag {want} (the weak ETag of meta.versionId), got {tag}")),
     }
+}
+
+/// The Patients of the last answer: the Patient itself, or those of a
+/// searchset Bundle; none is a failure.
+fn patients(w: &RfaWorld) -> Result<Vec<Value>, crate::steps::world::Failure> {
+    let body = match w.response()?.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(e),
+    };
+    let list: Vec<Value> = match body.as_resource().resource_type() {
+        Some("Patient") => vec![body.clone()],
+        Some("Bundle") => resources(&body, "Patient").into_iter().cloned().collect(),
+        _ => Vec::new(),
+    };
+    if list.is_empty() {
+        return w.fail("the answer holds no Patient to check");
+    }
+    Ok(list)
+}
+
+/// Reads `reference` (`Type/id`) and fails unless it answers 200 with that
+/// resource.
+async fn reads_back(w: &mut RfaWorld, reference: &str, what: &str) -> StepResult {
+    let (ty, interaction) = match reference.split_once('/') {
+        Some(("Organization", id)) if !id.is_empty() => ("Organization", Interaction::ReadOrganization),
+        Some(("Practitioner", id)) if !id.is_empty() => ("Practitioner", Interaction::ReadPractitioner),
+        Some(("Location", id)) if !id.is_empty() => ("Location", Interaction::ReadLocation),
+        _ => {
+            return w
+                .fail(format!("the Patient's {what} is `{reference}`, not a relative reference of the expected type"));
+        }
+    };
+    let resp = w.send(&RequestSpec::new(interaction, reference.to_string())).await?;
+    let kind = resp.json().ok().and_then(|b| b.as_resource().resource_type().map(str::to_string));
+    if resp.status != 200 || kind.as_deref() != Some(ty) {
+        return w.fail(format!(
+            "the Patient's {what} `{reference}` does not read back: HTTP {}, {}",
+            resp.status,
+            kind.map_or("no resource".to_string(), |k| format!("a {k}"))
+        ));
+    }
+    Ok(())
+}
+
+async fn preferred_branch(w: &mut RfaWorld, _: &Args) -> StepResult {
+    for p in patients(w)? {
+        let details: Vec<&Value> = p
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) == Some(gpc::REGISTRATION_DETAILS_EXTENSION))
+            .collect();
+        let [details] = details[..] else {
+            return w.fail(format!(
+                "Patient {} should have exactly one registration details extension, it has {}",
+                p.as_resource().id().unwrap_or("?"),
+                details.len()
+            ));
+        };
+        let branches: Vec<&str> = details
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) == Some("preferredBranchSurgery"))
+            .map(|e| e.pointer("/valueReference/reference").and_then(Value::as_str).unwrap_or(""))
+            .collect();
+        let [branch] = branches[..] else {
+            return w.fail(format!(
+                "Patient {} should name one preferredBranchSurgery in its registration details (GP Connect: SHALL populate), it names {}",
+                p.as_resource().id().unwrap_or("?"),
+                branches.len()
+            ));
+        };
+        reads_back(w, branch, "preferred branch surgery").await?;
+    }
+    Ok(())
+}
+
+async fn references_resolve(w: &mut RfaWorld, _: &Args) -> StepResult {
+    for p in patients(w)? {
+        let Some(org) = p.pointer("/managingOrganization/reference").and_then(Value::as_str) else {
+            return w.fail(format!(
+                "Patient {} has no managingOrganization reference",
+                p.as_resource().id().unwrap_or("?")
+            ));
+        };
+        reads_back(w, org, "managing organisation").await?;
+        let gps: Vec<&str> = p
+            .get("generalPractitioner")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|g| g.as_reference().reference().unwrap_or(""))
+            .collect();
+        if gps.len() > 1 {
+            return w.fail(format!(
+                "Patient {} names {} usual GPs; GP Connect allows one",
+                p.as_resource().id().unwrap_or("?"),
+                gps.len()
+            ));
+        }
+        for gp in gps {
+            reads_back(w, gp, "usual GP").await?;
+        }
+    }
+    Ok(())
 }
