@@ -69,6 +69,11 @@ Feature: The CapabilityStatement
         | DocumentReference | search-type |
         | Binary            | read        |
 
+    Scenario: the documents CapabilityStatement is conformant
+      Given a documents metadata request
+      When the request is sent
+      Then the response conforms to the "capability-statement" schema
+
     Scenario: Patient read and search on the documents endpoint
       Given a documents metadata request
       When the request is sent

@@ -47,6 +47,64 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response is FHIR JSON
 
+    Scenario Outline: <request> with _format JSON and no Accept header
+      Given <request>
+      And the "Accept" header is removed
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response is a "CapabilityStatement" resource
+
+      Examples:
+        | request                       |
+        | a metadata request            |
+        | a structured metadata request |
+        | a documents metadata request  |
+
+    Scenario Outline: a patient <kind> with _format JSON <where>
+      Given a patient <kind> "patient2"
+      And the "Accept" header is "application/fhir+json"
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response status is 200
+
+      Examples:
+        | kind                        | where                  |
+        | search for the NHS number of | after the identifier   |
+        | read of                     | on the read            |
+
+    Scenario Outline: a free slot search with <how>
+      Given a free slot search for the next 3 days
+      And <how>
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response status is 200
+
+      Examples:
+        | how                                                                              |
+        | the "Accept" header is "application/fhir+json"                                   |
+        | the query parameter "_format" is added with the value "application/fhir+json"   |
+
+    Scenario: a patient search with _format JSON before the identifier
+      Given a patient search with the query "_format=application/fhir%2Bjson&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response is a searchset Bundle with 1 entry
+
+    Scenario Outline: <request> with Accept JSON and _format JSON
+      Given <request>
+      And the "Accept" header is "application/fhir+json"
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response is a "CapabilityStatement" resource
+
+      Examples:
+        | request                       |
+        | a structured metadata request |
+        | a documents metadata request  |
+
     Scenario: an error response
       Given a patient search for the NHS number "9990000175"
       When the request is sent
@@ -80,6 +138,12 @@ Feature: HTTP and FHIR conventions of the API
       Given a patient read of the logical id "00000000-0000-4000-8000-000000000000"
       When the request is sent
       Then the response header "Cache-Control" includes "no-store"
+
+    Scenario: a patient search refused for its parameter
+      Given a patient search with the query "Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+      And the response header "Cache-Control" includes "no-store"
 
     Scenario: a free slot search
       Given a free slot search for the next 3 days

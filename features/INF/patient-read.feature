@@ -15,10 +15,11 @@ Feature: Reading a patient by logical id
       And the Patient's managing organisation and usual GP read back
 
       Examples:
-        | patient  |
-        | patient1 |
-        | patient2 |
-        | patient3 |
+        | patient   |
+        | patient1  |
+        | patient2  |
+        | patient3  |
+        | patient15 |
 
     Scenario: the preferred branch surgery
       Given a patient read of "patient2"

@@ -17,10 +17,11 @@ Feature: Finding a patient by NHS number
       And every Bundle entry has a fullUrl naming its resource
 
       Examples:
-        | patient  |
-        | patient1 |
-        | patient2 |
-        | patient3 |
+        | patient   |
+        | patient1  |
+        | patient2  |
+        | patient3  |
+        | patient15 |
 
     Scenario: paging and sorting parameters do not change the answer
       Given a patient search for the NHS number of "patient2"

@@ -201,13 +201,14 @@ Feature: Searching for free appointment slots
       When the request is sent
       Then the Bundle holds slots that the same search without the organisation type does not
 
-    Scenario Outline: <why> is ignored
+    Scenario Outline: <why> is answered
       Given a free slot search with "start=ge{today+1}&end=le{today+7}&status=free&_include=Slot:schedule&searchFilter=<filter>"
       When the request is sent
       Then the Bundle holds free slots
 
       Examples:
         | why                          | filter                                                                 |
+        | a GP practice                | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|gp-practice |
         | a filter of another system   | https://example.org/colour\|blue                                       |
         | a filter with no system      | TypeCategory\|OtherTypeCategory                                        |
         | another organisation's code  | https://fhir.nhs.uk/Id/ods-organization-code\|RNR01                    |
@@ -218,3 +219,19 @@ Feature: Searching for free appointment slots
       When the request is sent
       Then the Bundle holds free slots
       And every Slot in the Bundle is within the search window
+
+  @RFA-ONL-040 @lot1 @should
+  Rule: Schedules name the service they are for (serviceCategory) and their slots the type of service (serviceType)
+
+    The official suite checks both on its test data, which GP Connect's
+    test-data pack asks for "if supported": a @should here.
+
+    Scenario: a Schedule's service category
+      Given a free slot search with "start=ge{today+1}&end=le{today+2}&status=free&_include=Slot:schedule&_include:recurse=Schedule:actor:Location"
+      When the request is sent
+      Then a Schedule in the Bundle names its service category
+
+    Scenario: a Slot's service type
+      Given a free slot search with "start=ge{today+1}&end=le{today+2}&status=free&_include=Slot:schedule&_include:recurse=Schedule:actor:Location"
+      When the request is sent
+      Then a Slot in the Bundle names its service type

@@ -38,6 +38,9 @@ struct Schedule {
     minutes: i64,
     /// Whether each day's first slot is busy.
     first_busy: bool,
+    /// The service its slots are for (Schedule.serviceCategory and
+    /// Slot.serviceType text), where the practice names one.
+    service: Option<&'static str>,
 }
 
 const SCHEDULES: [Schedule; 3] = [
@@ -52,6 +55,7 @@ const SCHEDULES: [Schedule; 3] = [
         per_day: 40,
         minutes: 15,
         first_busy: true,
+        service: Some("General practice appointments"),
     },
     Schedule {
         id: "schedule-branch",
@@ -64,6 +68,7 @@ const SCHEDULES: [Schedule; 3] = [
         per_day: 12,
         minutes: 15,
         first_busy: true,
+        service: None,
     },
     // Sit-and-wait: bookable all day, for patients seen today.
     Schedule {
@@ -77,6 +82,7 @@ const SCHEDULES: [Schedule; 3] = [
         per_day: 288,
         minutes: 5,
         first_busy: false,
+        service: None,
     },
 ];
 
@@ -151,7 +157,7 @@ fn item_id(items: &[crate::reference::store::StoredItem], i: usize) -> String {
 }
 
 fn schedule(s: &State, sch: &Schedule, today: time::Date) -> Value {
-    json!({
+    let mut v = json!({
         "resourceType": "Schedule",
         "id": sch.id,
         "meta": { "versionId": "1", "profile": [gpc::SCHEDULE_PROFILE] },
@@ -163,7 +169,13 @@ fn schedule(s: &State, sch: &Schedule, today: time::Date) -> Value {
             "start": crate::support::clock::ymd(today + Duration::days(sch.days.0)),
             "end": crate::support::clock::ymd(today + Duration::days(sch.days.1))
         }
-    })
+    });
+    if let Some(service) = sch.service
+        && !s.defects.has(OnlDefect::FreeSearchNoServiceKind)
+    {
+        v["serviceCategory"] = json!({ "text": service });
+    }
+    v
 }
 
 fn invalid(msg: impl Into<String>) -> Outcome {
@@ -318,6 +330,11 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
         .iter()
         .map(|r| {
             let mut resource = slot(r);
+            if let Some(service) = r.schedule.service
+                && !d(OnlDefect::FreeSearchNoServiceKind)
+            {
+                resource["serviceType"] = json!([{ "text": service }]);
+            }
             if d(OnlDefect::FreeSearchSlotSpecialty) {
                 // GP Connect's Slot leaves specialty unused; this fills it.
                 resource["specialty"] =

@@ -25,6 +25,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^every Slot's delivery channel is one of "([^"]*)"$"# => channels, "Each Slot carries the delivery-channel extension (Extension-GPConnect-DeliveryChannel-2) with one of these comma-separated codes."),
         step!(Then r#"^every Slot's Schedule is in the Bundle$"# => schedules_included, "Each Slot's Schedule reference resolves to a Schedule in the Bundle (search mode include)."),
         step!(Then r#"^every Schedule's (Practitioner|Location) is in the Bundle$"# => actors_included, "Each Schedule in the Bundle has an actor of this type, and it is in the Bundle."),
+        step!(Then r#"^a (Schedule|Slot) in the Bundle names its service (category|type)$"# => names_service, "At least one Schedule has `serviceCategory.text`, or one Slot a `serviceType` with `text` (the official suite's serviceCategory / serviceType checks)."),
         step!(Then r#"^the Bundle holds no resources$"# => holds_nothing, "HTTP 200 and a searchset Bundle with no entry: a search that finds no free slot returns no Schedule, Location or anything else either."),
         step!(Then r#"^the Bundle holds no (Practitioner|Location|Organization)$"# => holds_no_kind, "HTTP 200, and no entry of the Bundle is a resource of this type (it was not asked for)."),
         step!(Then r#"^every Location in the Bundle has its managing Organization in the Bundle$"# => managing_included, "At least one Location is in the Bundle, and each names a managingOrganization that is in the Bundle."),
@@ -133,6 +134,28 @@ fn bundle_resources(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
         return w.fail("the answer is not a searchset Bundle");
     }
     Ok(entries(&b).into_iter().filter_map(|e| e.get("resource").cloned()).collect())
+}
+
+async fn names_service(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let kind = a.get(1);
+    let all = bundle_resources(w)?;
+    let of_kind: Vec<&Value> = all.iter().filter(|r| r.as_resource().resource_type() == Some(kind)).collect();
+    if of_kind.is_empty() {
+        return w.fail(format!("the Bundle holds no {kind}"));
+    }
+    let named = |r: &&Value| {
+        let text = |v: &Value| v.get("text").and_then(Value::as_str).is_some_and(|t| !t.is_empty());
+        if kind == "Schedule" {
+            r.get("serviceCategory").is_some_and(text)
+        } else {
+            r.get("serviceType").and_then(Value::as_array).is_some_and(|a| a.iter().any(text))
+        }
+    };
+    if !of_kind.iter().any(named) {
+        let element = if kind == "Schedule" { "serviceCategory" } else { "serviceType" };
+        return w.fail(format!("none of the {} {kind}s in the Bundle has a {element} with text", of_kind.len()));
+    }
+    Ok(())
 }
 
 async fn holds_nothing(w: &mut RfaWorld, _: &Args) -> StepResult {
