@@ -90,6 +90,8 @@ Feature: The audit JWT of every request
         | 301      |
         | 299      |
         | 3600     |
+        | 0        |
+        | -1       |
 
   @RFA-ACC-009 @lot1 @must
   Rule: A JWT issued slightly in the future is accepted, because consumer clocks drift
@@ -178,6 +180,26 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the response status is 200
 
+    Scenario: requesting_device carries an element FHIR does not define
+      Given a metadata request
+      And the JWT claim "requesting_device" has the field "invalidField" set to "Assurance Testing"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+    Scenario: a practitioner with only an SDS user id (no role profile, no user GUID) is accepted
+      Given a metadata request
+      And the JWT claim "requesting_practitioner" is set to:
+        """
+        {
+          "resourceType": "Practitioner",
+          "id": "1",
+          "identifier": [{ "system": "https://fhir.nhs.uk/Id/sds-user-id", "value": "GCASDS0001" }],
+          "name": [{ "family": "AssurancePractitioner", "given": ["AssuranceTest"], "prefix": ["Mr"] }]
+        }
+        """
+      When the request is sent
+      Then the response status is 200
+
     Scenario: an organisation identified with the DSTU2 ODS system is accepted
       Given a metadata request
       And the JWT claim "requesting_organization" has the field "identifier" set to [{"system": "http://fhir.nhs.net/Id/ods-organization-code", "value": "RFAH01"}]
@@ -219,6 +241,17 @@ Feature: The audit JWT of every request
       And the JWT claim "requested_scope" is set to "organization/*.read"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario Outline: a malformed scope "<scope>" for the CapabilityStatement
+      Given a metadata request
+      And the JWT claim "requested_scope" is set to "<scope>"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | scope                  |
+        | badScope               |
+        | organization/*.write   |
 
     Scenario: a patient read scope with the conf/N confidentiality suffix is accepted
       Given a patient search for the NHS number of "patient1"
