@@ -86,6 +86,19 @@ Feature: HTTP and FHIR conventions of the API
         | the "Accept" header is "application/fhir+json"                                   |
         | the query parameter "_format" is added with the value "application/fhir+json"   |
 
+    Scenario Outline: a documents patient search with <how>
+      Given a documents patient search with the query "<query>"
+      And the "Accept" header is "application/fhir+json"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response is a searchset Bundle with 1 entry
+
+      Examples:
+        | how                            | query                                                                                   |
+        | Accept JSON                    | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}                            |
+        | _format JSON after identifier  | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}&_format=application/fhir%2Bjson |
+        | _format JSON before identifier | _format=application/fhir%2Bjson&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2} |
+
     Scenario: a patient search with _format JSON before the identifier
       Given a patient search with the query "_format=application/fhir%2Bjson&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}"
       When the request is sent
@@ -138,6 +151,23 @@ Feature: HTTP and FHIR conventions of the API
       Given a patient read of the logical id "00000000-0000-4000-8000-000000000000"
       When the request is sent
       Then the response header "Cache-Control" includes "no-store"
+
+    Scenario Outline: a documents patient search for <patient>
+      Given a documents patient search for the NHS number of "<patient>"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+      And the response is FHIR JSON
+
+      Examples:
+        | patient   |
+        | patient2  |
+        | patient15 |
+
+    Scenario: a documents patient search refused for its parameter
+      Given a documents patient search with the query "Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+      And the response header "Cache-Control" includes "no-store"
 
     Scenario: a patient search refused for its parameter
       Given a patient search with the query "Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}"

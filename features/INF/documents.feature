@@ -7,7 +7,7 @@ Feature: Patients' documents
   StructuredDocuments.feature.)
 
   @RFA-INF-059 @lot1 @must
-  Rule: The documents endpoint finds a patient by NHS number as Foundations does; sensitive, deceased and inactive patients are not returned, patients who dissented are
+  Rule: The documents endpoint finds a patient by NHS number as Foundations does — the same Patient, the same refusals, in a Bundle whose id is the Ssp-TraceID; sensitive, deceased and inactive patients are not returned, patients who dissented are
 
     Scenario Outline: <patient> (<why>)
       Given a documents patient search for the NHS number of "<patient>"
@@ -21,6 +21,49 @@ Feature: Patients' documents
         | patient9  | sensitive            | 0     |
         | patient18 | deceased             | 0     |
         | patient21 | registration ended   | 0     |
+
+    Scenario: a patient the practice does not hold
+      Given a documents patient search for the NHS number of "patientNotInSystem"
+      When the request is sent
+      Then the response is a searchset Bundle with 0 entries
+      And the Bundle's id is the request's Ssp-TraceID
+
+    Scenario: a deceased patient, in a Bundle named by the trace id
+      Given a documents patient search for the NHS number of "patient18"
+      When the request is sent
+      Then the response is a searchset Bundle with 0 entries
+      And the Bundle's id is the request's Ssp-TraceID
+
+    Scenario Outline: the Patient resource of <patient>
+      Given a documents patient search for the NHS number of "<patient>"
+      When the request is sent
+      Then every Patient in the Bundle conforms to the "patient" schema
+      And the Patient's managing organisation and usual GP read back
+
+      Examples:
+        | patient   |
+        | patient2  |
+        | patient15 |
+
+    Scenario: the preferred branch surgery
+      Given a documents patient search for the NHS number of "patient2"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry
+      And the Patient has its preferred branch surgery
+
+    Scenario Outline: <why> is refused
+      Given a documents patient search with the query "<query>"
+      When the request is sent
+      Then the request is refused with <status> "<code>"
+
+      Examples:
+        | why                       | query                                                                                   | status | code              |
+        | an identifier with no system | identifier={nhs:patient2}                                                            | 422    | INVALID_PARAMETER |
+        | a blank system            | identifier=%7C{nhs:patient2}                                                            | 422    | INVALID_PARAMETER |
+        | no value                  | identifier=https://fhir.nhs.uk/Id/nhs-number%7C                                          | 422    | INVALID_PARAMETER |
+        | no identifier             | _count=1                                                                                | 400    | BAD_REQUEST       |
+        | Identifier, wrongly cased | Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}                            | 400    | BAD_REQUEST       |
+        | two identifiers           | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient1} | 400 | BAD_REQUEST |
 
   @RFA-INF-060 @lot1 @must
   Rule: A DocumentReference search returns the patient's documents, each a conformant CareConnect-GPC-DocumentReference-1, with the Patient and the organisations and practitioners they name

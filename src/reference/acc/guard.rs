@@ -279,11 +279,68 @@ fn identifiers(r: &Value) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|i| Some((i.get("system")?.as_str()?, i.get("value")?.as_str()?)))
 }
 
+/// The elements FHIR STU3 defines for the resources a JWT carries (the
+/// reference's own reading of the STU3 resource pages): a claim resource
+/// with any other element is not a valid resource of its type.
+fn stu3_elements(ty: &str) -> &'static [&'static str] {
+    match ty {
+        "Device" => &[
+            "identifier",
+            "udi",
+            "status",
+            "type",
+            "lotNumber",
+            "manufacturer",
+            "manufactureDate",
+            "expirationDate",
+            "model",
+            "version",
+            "patient",
+            "owner",
+            "contact",
+            "location",
+            "url",
+            "note",
+            "safety",
+        ],
+        "Organization" => {
+            &["identifier", "active", "type", "name", "alias", "telecom", "address", "partOf", "contact", "endpoint"]
+        }
+        "Practitioner" => &[
+            "identifier",
+            "active",
+            "name",
+            "telecom",
+            "address",
+            "gender",
+            "birthDate",
+            "photo",
+            "qualification",
+            "communication",
+        ],
+        _ => &[],
+    }
+}
+
+const RESOURCE_ELEMENTS: [&str; 9] =
+    ["resourceType", "id", "meta", "implicitRules", "language", "text", "contained", "extension", "modifierExtension"];
+
 fn check_resources(c: &serde_json::Map<String, Value>, patient: bool) -> Result<(), Outcome> {
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
-        match c.get(claim) {
-            Some(r) if r.as_resource().resource_type() == Some(ty) => Ok(r),
-            _ => Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource"))),
+        let r = match c.get(claim) {
+            Some(r) if r.as_resource().resource_type() == Some(ty) => r,
+            _ => return Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource"))),
+        };
+        let unknown = r
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.keys())
+            .find(|k| !RESOURCE_ELEMENTS.contains(&k.as_str()) && !stu3_elements(ty).contains(&k.as_str()));
+        match unknown {
+            Some(k) => {
+                Err(invalid_resource(format!("JWT claim {claim} has `{k}`, which a FHIR STU3 {ty} does not define")))
+            }
+            None => Ok(r),
         }
     };
     let device = of_type("requesting_device", "Device")?;

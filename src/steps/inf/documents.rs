@@ -16,6 +16,7 @@ use crate::steps::{Args, StepDef, common::keys, step};
 pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^a documents patient search for the NHS number of "([^"]+)"$"# => patient_search, "Begins `GET [documents]/Patient?identifier=…` for a fixture patient's NHS number."),
+        step!(Given r#"^a documents patient search with the query "([^"]*)"$"# => patient_search_raw, "Begins `GET [documents]/Patient?…` with this query string sent verbatim; `{nhs:KEY}` becomes a fixture patient's NHS number."),
         step!(Given r#"^a document search for "([^"]+)"$"# => search_for_key, "Finds the patient's logical id by a documents patient search (recorded as evidence), then begins `GET [documents]/Patient/[id]/DocumentReference` with the four mandatory `_include`s and the `_revinclude`."),
         step!(Given r#"^a document search for "([^"]+)" without the _include parameters$"# => search_without_includes, "The same, with no `_include` or `_revinclude` parameter."),
         step!(Given r#"^a document search for the patient id "([^"]*)"$"# => search_for_id, "A document search, with its mandatory parameters, for this literal patient logical id."),
@@ -44,6 +45,13 @@ fn patient_spec(nhs: &str) -> RequestSpec {
 async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
     let nhs = keys::nhs(w, a.get(1))?;
     w.request = Some(patient_spec(&nhs));
+    Ok(())
+}
+
+async fn patient_search_raw(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let mut spec = RequestSpec::new(Interaction::SearchDocumentsPatients, "Patient");
+    spec.raw_query = Some(keys::expand(w, a.get(1))?);
+    w.request = Some(spec);
     Ok(())
 }
 
