@@ -49,12 +49,14 @@ Feature: Problems in the structured record
         | patient8 | active   | 2     |
         | patient8 | inactive | 1     |
 
-    Scenario: a major problem with a linked minor one
-      Given a structured record request for "patient8"
-      And the parameter "includeProblems" with "filterSignificance" = code "major"
+    Scenario: includeProblems repeated, once per status
+      Given a structured record request for "patient2"
+      And the parameter "includeProblems" with "filterStatus" = code "active"
+      And a second "includeProblems" parameter
+      And the parameter "includeProblems" with "filterStatus" = code "inactive"
       When the request is sent
-      Then the "Problems" list has 1 entry
-      And the Bundle's clinical lists are "Problems" and "Problems - linked problems not relating to the primary query"
+      Then the response is a structured record Bundle for "patient2"
+      And the Bundle has no OperationOutcome
 
   @RFA-INF-046 @lot1 @must
   Rule: A filterStatus other than active or inactive is refused with 422 INVALID_PARAMETER
@@ -71,6 +73,19 @@ Feature: Problems in the structured record
         | recurrence |
         | remission  |
         | off        |
+        | null       |
+
+    Scenario Outline: filterStatus "<status>" with filterSignificance "<significance>"
+      Given a structured record request for "patient2"
+      And the parameter "includeProblems" with "filterStatus" = code "<status>"
+      And the parameter "includeProblems" with "filterSignificance" = code "<significance>"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+      Examples:
+        | status   | significance |
+        | invalid  | invalid      |
+        | resolved | major        |
 
   @RFA-INF-047 @lot1 @must
   Rule: Part parameters GP Connect does not permit alongside includeProblems or includeConsultations are refused with 422 INVALID_PARAMETER
@@ -91,3 +106,72 @@ Feature: Problems in the structured record
         | includeConsultations | includeUncategorisedData | uncategorisedDataSearchPeriod | period "2014-01-01" to "2015-01-01"    |
         | includeConsultations | includeProblems          | filterStatus                  | code "active"                          |
         | includeConsultations | includeDiaryEntries      | diaryEntriesSearchDate        | date "{today+10}"                      |
+
+  @RFA-INF-085 @lot1 @should
+  Rule: filterSignificance (GP Connect 1.6.0) selects major or minor problems, alone, with a status, or in repeated includeProblems pairs; another value is refused with 422 INVALID_PARAMETER
+
+    The official 1.6.0 suite requires it; GP Connect 1.6.2 removed the
+    part, so a 1.6.2 provider warns about it instead: a @should here.
+
+    Scenario: a major problem with a linked minor one
+      Given a structured record request for "patient8"
+      And the parameter "includeProblems" with "filterSignificance" = code "major"
+      When the request is sent
+      Then the "Problems" list has 1 entry
+      And the Bundle's clinical lists are "Problems" and "Problems - linked problems not relating to the primary query"
+
+    Scenario Outline: patient2's problems of <significance> significance
+      Given a structured record request for "patient2"
+      And the parameter "includeProblems" with "filterSignificance" = code "<significance>"
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
+      And the Bundle has no OperationOutcome
+
+      Examples:
+        | significance |
+        | major        |
+        | minor        |
+
+    Scenario Outline: patient2's active problems of <significance> significance
+      Given a structured record request for "patient2"
+      And the parameter "includeProblems" with "filterStatus" = code "active"
+      And the parameter "includeProblems" with "filterSignificance" = code "<significance>"
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
+      And the Bundle has no OperationOutcome
+
+      Examples:
+        | significance |
+        | major        |
+        | minor        |
+
+    Scenario: repeated includeProblems, each a status and significance pair
+      Given a structured record request for "patient2"
+      And the parameter "includeProblems" with "filterStatus" = code "active"
+      And the parameter "includeProblems" with "filterSignificance" = code "minor"
+      And a second "includeProblems" parameter
+      And the parameter "includeProblems" with "filterStatus" = code "inactive"
+      And the parameter "includeProblems" with "filterSignificance" = code "major"
+      And the parameter "includeMedication" with "includePrescriptionIssues" = true
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
+      And the Bundle has no OperationOutcome
+
+    Scenario Outline: filterSignificance "<significance>"
+      Given a structured record request for "patient2"
+      And the parameter "includeProblems" with "filterSignificance" = code "<significance>"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+      Examples:
+        | significance |
+        | HIGH         |
+        | null         |
+        | off          |
+
+    Scenario: filterStatus "active" with filterSignificance "low"
+      Given a structured record request for "patient2"
+      And the parameter "includeProblems" with "filterStatus" = code "active"
+      And the parameter "includeProblems" with "filterSignificance" = code "low"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"

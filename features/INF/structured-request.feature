@@ -88,6 +88,13 @@ Feature: Asking for a patient's structured record
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
 
+    Scenario: misnamed, beside an unknown parameter carrying a known part
+      Given a structured record request for "patient1"
+      And the "patientNHSNumber" parameter is renamed "invalidNHSNumberParam"
+      And the parameter "unknownConsultations" with "consultationSearchPeriod" = period "{today-730}" to "{today}"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
   @RFA-INF-026 @lot1 @must
   Rule: An invalid NHS number in patientNHSNumber is refused with 400 INVALID_NHS_NUMBER
 
@@ -169,8 +176,39 @@ Feature: Asking for a patient's structured record
       When the request is sent
       Then the response is a structured record Bundle for "patient6"
       And the Bundle has an OperationOutcome with 1 warning
-      And the Bundle warns that "includeImmunisations.madeUp" is an unrecognised parameter
+      And the Bundle warns that "madeUp" is an unrecognised parameter
       And the Bundle's clinical lists are "Immunisations"
+
+    Scenario Outline: <part> under includeAllergies
+      Given a structured record request for "patient1"
+      And the parameter "includeAllergies" with "includeResolvedAllergies" = false
+      And the parameter "includeAllergies" with "<part>" = <value>
+      When the request is sent
+      Then the response is a structured record Bundle for "patient1"
+      And the Bundle has an OperationOutcome with 1 warning
+      And the Bundle warns that "<part>" is an unrecognised parameter
+
+      Examples:
+        | part                      | value                               |
+        | includePrescriptionIssues | false                               |
+        | timePeriod                | period "{today-730}" to "{today}"   |
+        | timePeriod                | period from "{today-730}"           |
+
+    Scenario: an unknown part under includeProblems
+      Given a structured record request for "patient2"
+      And the parameter "includeProblems" with "madeUpProblems" = code "madeUpProblemsValue1"
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
+      And the Bundle has an OperationOutcome with 1 warning
+      And the Bundle warns that "madeUpProblems" is an unrecognised parameter
+
+    Scenario: a consultation search period sent without includeConsultations
+      Given a structured record request for "patient2"
+      And the parameter "consultationSearchPeriod"
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
+      And the Bundle has an OperationOutcome with 1 warning
+      And the Bundle warns that "consultationSearchPeriod" is an unrecognised parameter
 
     Scenario: three unknown parameters
       Given a structured record request for "patient2"

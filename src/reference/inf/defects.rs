@@ -107,6 +107,10 @@ crate::reference::defect::defects! {
             "ignores the problems filterStatus part parameter";
         ProblemFilterStatusAnyValue = "problem-filter-status-any-value" ["RFA-INF-046"]
             "treats an unknown filterStatus value as no filter instead of refusing";
+        ProblemsRepeatRefused = "problems-repeat-refused" ["RFA-INF-045", "RFA-INF-085"]
+            "refuses includeProblems given more than once, though GP Connect repeats it for several filter pairs";
+        ProblemFilterSignificanceAnyValue = "problem-filter-significance-any-value" ["RFA-INF-085"]
+            "ignores a filterSignificance other than major or minor instead of refusing it";
         ParameterCombinationsUnchecked = "parameter-combinations-unchecked" ["RFA-INF-047"]
             "accepts part parameters GP Connect forbids alongside includeConsultations or includeProblems";
         ImmunisationsNotGivenAlways = "immunisations-not-given-always" ["RFA-INF-048"]

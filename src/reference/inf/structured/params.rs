@@ -35,8 +35,11 @@ pub struct Medication {
 
 #[derive(Debug, Clone, Default)]
 pub struct Problems {
-    pub status: Option<String>,
-    pub significance: Option<String>,
+    /// One (filterStatus, filterSignificance) pair per includeProblems
+    /// parameter: GP Connect lets a consumer repeat includeProblems to ask
+    /// for several pairs (official StructuredProblems "repeating pair
+    /// values"); a problem matching any pair is returned.
+    pub pairs: Vec<(Option<String>, Option<String>)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -211,7 +214,8 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             q.unknown.push(name.to_string());
             continue;
         }
-        if seen.contains(&name) && !d(InfDefect::DuplicateParametersAccepted) {
+        let repeatable = name == "includeProblems" && !d(InfDefect::ProblemsRepeatRefused);
+        if seen.contains(&name) && !repeatable && !d(InfDefect::DuplicateParametersAccepted) {
             return Err(invalid_resource(format!("{name} may appear only once")));
         }
         seen.push(name);
@@ -315,6 +319,9 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                     match x.param.get("valueCode").and_then(Value::as_str) {
                         Some(v) if allowed.contains(&v) => Ok(Some(v.to_string())),
                         Some(_) if n == "filterStatus" && d(InfDefect::ProblemFilterStatusAnyValue) => Ok(None),
+                        Some(_) if n == "filterSignificance" && d(InfDefect::ProblemFilterSignificanceAnyValue) => {
+                            Ok(None)
+                        }
                         other => Err(invalid_parameter(format!(
                             "includeProblems.{n} must be {} or {}, got {}",
                             allowed[0],
@@ -323,10 +330,9 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                         ))),
                     }
                 };
-                q.problems = Some(Problems {
-                    status: code("filterStatus", ["active", "inactive"])?,
-                    significance: code("filterSignificance", ["major", "minor"])?,
-                });
+                let pair =
+                    (code("filterStatus", ["active", "inactive"])?, code("filterSignificance", ["major", "minor"])?);
+                q.problems.get_or_insert_with(Problems::default).pairs.push(pair);
             }
             "includeImmunisations" => {
                 let not_given = part("includeNotGiven").map(|x| x.boolean(name)).transpose()?.unwrap_or(false);

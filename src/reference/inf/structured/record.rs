@@ -301,8 +301,8 @@ impl<'a> Builder<'a> {
         self.primary(MEDICATIONS, chosen, hidden);
     }
 
-    fn problems(&mut self, status: Option<&str>, significance: Option<&str>) {
-        let status = if self.d(InfDefect::ProblemFilterStatusIgnored) { None } else { status };
+    fn problems(&mut self, pairs: &[(Option<String>, Option<String>)]) {
+        let ignore_status = self.d(InfDefect::ProblemFilterStatusIgnored);
         fn sig(r: &Value) -> Option<&str> {
             r.get("extension").and_then(Value::as_array).into_iter().flatten().find_map(|e| {
                 (e.get("url").and_then(Value::as_str) == Some(SIGNIFICANCE))
@@ -313,8 +313,13 @@ impl<'a> Builder<'a> {
         let chosen: Vec<&Value> = all
             .iter()
             .copied()
-            .filter(|r| status.is_none_or(|s| r.get("clinicalStatus").and_then(Value::as_str) == Some(s)))
-            .filter(|r| significance.is_none_or(|s| sig(r) == Some(s)))
+            .filter(|r| {
+                pairs.iter().any(|(status, significance)| {
+                    (ignore_status
+                        || status.as_deref().is_none_or(|s| r.get("clinicalStatus").and_then(Value::as_str) == Some(s)))
+                        && significance.as_deref().is_none_or(|s| sig(r) == Some(s))
+                })
+            })
             .collect();
         let chosen_refs: Vec<String> = chosen.iter().map(|r| reference(r)).collect();
         for p in &chosen {
@@ -561,7 +566,7 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
         b.medications(m.prescription_issues, m.from.as_deref());
     }
     if let Some(p) = &q.problems {
-        b.problems(p.status.as_deref(), p.significance.as_deref());
+        b.problems(&p.pairs);
     }
     if let Some(i) = &q.immunisations {
         b.immunisations(i.not_given);
