@@ -362,7 +362,7 @@ fn check_rule(
 ) -> Option<RuleHead> {
     let line = rule.position.line;
     let (mut ids, mut lots, mut levels) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut manual, mut serial) = (false, false);
+    let (mut manual, mut serial, mut decision) = (false, false, false);
     for t in &rule.tags {
         match classify_at(t, shown, lines, line, diags) {
             Some(Tag::Requirement { id, area }) => ids.push((id, area)),
@@ -370,6 +370,7 @@ fn check_rule(
             Some(Tag::Level(l)) => levels.push(l),
             Some(Tag::Manual) => manual = true,
             Some(Tag::Serial) => serial = true,
+            Some(Tag::ProfileDecision) => decision = true,
             Some(Tag::Consumer) | None => {}
         }
     }
@@ -439,6 +440,14 @@ fn check_rule(
     }
     let lot = exactly_one(&lots, shown, line, &format!("@{id}"), "lot tag: add @lot1, @lot2 or @lot3", diags);
     let level = exactly_one(&levels, shown, line, &format!("@{id}"), "level tag: add @must, @should or @may", diags);
+    if decision && level == Some(Level::Must) {
+        diags.push(Diagnostic::at(
+            shown,
+            line,
+            format!("@{id} is a @profile-decision, stricter than GP Connect: it may be @should or @may, never @must"),
+        ));
+        ok = false;
+    }
     match (ok, lot, level) {
         (true, Some(lot), Some(level)) => Some(RuleHead { id, area, lot, level, manual, serial }),
         _ => None,

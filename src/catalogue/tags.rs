@@ -47,6 +47,10 @@ pub enum Tag {
     /// `@consumer`: the requirement tests the candidate as a client of
     /// national services the harness hosts (profile §37).
     Consumer,
+    /// `@profile-decision`: the rule is stricter than GP Connect or the
+    /// official provider suite (cited in docs/profile.md), so it may never
+    /// be `@must` (DESIGN.md, "What decides the expected answer").
+    ProfileDecision,
 }
 
 /// Lots the GPSoC framework defines.
@@ -73,9 +77,10 @@ pub fn classify(tag: &str) -> Result<Tag, String> {
         "manual" => Ok(Tag::Manual),
         "serial" => Ok(Tag::Serial),
         "consumer" => Ok(Tag::Consumer),
+        "profile-decision" => Ok(Tag::ProfileDecision),
         t if LOTS.contains(&t) => Ok(Tag::Lot(t.to_string())),
         t => Err(format!(
-            "unknown tag `@{t}`: allowed are @RFA-<AREA>-<NNN>, @lot1/@lot2/@lot3, @must/@should/@may, @manual, @serial and @consumer"
+            "unknown tag `@{t}`: allowed are @RFA-<AREA>-<NNN>, @lot1/@lot2/@lot3, @must/@should/@may, @manual, @serial, @consumer and @profile-decision"
         )),
     }
 }
@@ -92,6 +97,7 @@ mod tests {
         assert_eq!(classify("manual"), Ok(Tag::Manual));
         assert_eq!(classify("serial"), Ok(Tag::Serial));
         assert_eq!(classify("consumer"), Ok(Tag::Consumer));
+        assert_eq!(classify("profile-decision"), Ok(Tag::ProfileDecision));
     }
 
     #[test]
