@@ -1,9 +1,10 @@
 Feature: Registering patients
   A consumer registers a patient who needs care at the practice — a
   temporary resident — with $gpc.registerpatient. The candidate traces the
-  patient on PDS first and registers only a patient PDS vouches for: alive,
-  not sensitive, with the demographics given. A patient is never registered
-  twice. (GP Connect: Register a patient; provider test suite
+  patient on PDS (by NHS number and birth date) first and registers only a
+  patient PDS vouches for: alive, not sensitive, born on the date given.
+  The Patient sent carries what GP Connect lets a consumer send, and
+  nothing more. A patient is never registered twice. (GP Connect: Register a patient; provider test suite
   PatientRegister.feature. PDS in the reference is fixtures/pds.json and
   the practice's own patients; the pool patients pool1… are the ones a run
   registers.)

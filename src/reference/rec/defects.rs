@@ -99,6 +99,8 @@ crate::reference::defect::defects! {
             "registers a patient who is already registered";
         RegisterAsRegular = "register-as-regular" ["RFA-REC-041"]
             "registers patients through the API as regular (GMS) patients instead of temporary residents";
+        RegisterSetsRegistrationStatus = "register-sets-registration-status" ["RFA-REC-041"]
+            "answers a registration with a registrationStatus (active) in registrationDetails, which the official suite says a registration does not carry";
         RegisterAcceptsInvalidNhsNumber = "register-accepts-invalid-nhs-number" ["RFA-REC-044"]
             "registers a patient under an NHS number that fails Modulus 11 or that PDS retired, or without one, tracing whatever it was given";
         RegisterAcceptsIncompletePatient = "register-accepts-incomplete-patient" ["RFA-REC-045"]

@@ -162,10 +162,9 @@ fn official_name(p: &Value) -> Option<&Value> {
 /// What a registration may carry and must carry, before its NHS number
 /// and PDS are looked at.
 fn check_shape(p: &Value, d: &impl Fn(RecDefect) -> bool) -> Result<(), Outcome> {
-    if !d(RecDefect::RegisterAcceptsForbiddenElements) {
-        if let Some(key) = p.as_object().into_iter().flat_map(|o| o.keys()).find(|k| !SENDABLE.contains(&k.as_str())) {
-            return Err(invalid(format!("Patient.{key} may not be sent to register a patient")));
-        }
+    let unsendable = p.as_object().into_iter().flat_map(|o| o.keys()).find(|k| !SENDABLE.contains(&k.as_str()));
+    if let Some(key) = unsendable.filter(|_| !d(RecDefect::RegisterAcceptsForbiddenElements)) {
+        return Err(invalid(format!("Patient.{key} may not be sent to register a patient")));
     }
     let lax = d(RecDefect::RegisterAcceptsIncompletePatient);
     if !lax && array(p, "identifier").iter().any(|i| text_of(i, "system").is_none()) {
@@ -192,15 +191,13 @@ fn check_shape(p: &Value, d: &impl Fn(RecDefect) -> bool) -> Result<(), Outcome>
         return Ok(());
     }
     // An earlier GP Connect draft took temporary contact details only.
-    if d(RecDefect::RegisterRequiresTempContacts) {
-        if let Some(u) = ["address", "telecom"]
-            .iter()
-            .flat_map(|k| array(p, k))
-            .filter_map(|c| text_of(c, "use"))
-            .find(|u| *u != "temp")
-        {
-            return Err(invalid(format!("contact details of use `{u}` cannot be registered: temp only")));
-        }
+    let not_temp = ["address", "telecom"]
+        .iter()
+        .flat_map(|k| array(p, k))
+        .filter_map(|c| text_of(c, "use"))
+        .find(|u| *u != "temp");
+    if let Some(u) = not_temp.filter(|_| d(RecDefect::RegisterRequiresTempContacts)) {
+        return Err(invalid(format!("contact details of use `{u}` cannot be registered: temp only")));
     }
     let mut uses = Vec::new();
     for a in array(p, "address") {
@@ -307,6 +304,14 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
 fn enrol_details(s: &State, number: &str, patient: &Value) -> Result<Value, Outcome> {
     let d = |x| s.defects.has(x);
     let mut stored = enrol(s, number, patient)?;
+    if d(RecDefect::RegisterSetsRegistrationStatus) {
+        if let Some(parts) = stored.pointer_mut("/extension/0/extension").and_then(Value::as_array_mut) {
+            parts.push(json!({ "url": "registrationStatus", "valueCodeableConcept": { "coding": [{
+                "system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-RegistrationStatus-1", "code": "A", "display": "Active"
+            }] } }));
+        }
+        s.registrations.replace(&stored);
+    }
     let mut extra = serde_json::Map::new();
     if !d(RecDefect::RegisterDropsContactDetails) {
         for key in ["address", "telecom"] {
