@@ -356,13 +356,13 @@ pub(in crate::reference) fn enrol_as(
 ) -> Result<Value, Outcome> {
     let d = |x| s.defects.has(x);
     let held = s.store.by_nhs_number(number).next().is_some();
-    let registered = s.registrations.with(|all| all.iter().any(|p| nhs_number(p) == Some(number)));
     // Without an NHS number (an untraced registration) there is nothing to duplicate.
-    if (held || registered) && !number.is_empty() && !d(RecDefect::RegisterAllowsDuplicates) {
-        return Err(Outcome::new(
-            SpineCode::DuplicateRejected,
-            format!("a patient with NHS number {number} is already registered"),
-        ));
+    let duplicate = || {
+        Outcome::new(SpineCode::DuplicateRejected, format!("a patient with NHS number {number} is already registered"))
+    };
+    let checks = !number.is_empty() && !d(RecDefect::RegisterAllowsDuplicates);
+    if held && checks {
+        return Err(duplicate());
     }
     let id = uuid::Uuid::new_v4().to_string();
     let today = &instant(now())[..10];
@@ -400,6 +400,14 @@ pub(in crate::reference) fn enrol_as(
     if restricted {
         stored["meta"]["security"] = json!([gpc::confidentiality_label(true)]);
     }
-    s.registrations.with(|all| all.push(stored.clone()));
+    // Checked and added under one lock: two registrations of one patient
+    // at the same moment (concurrent scenarios) register them once.
+    s.registrations.with(|all| {
+        if checks && all.iter().any(|p| nhs_number(p) == Some(number)) {
+            return Err(duplicate());
+        }
+        all.push(stored.clone());
+        Ok(())
+    })?;
     Ok(stored)
 }
