@@ -408,7 +408,7 @@ mod tests {
         for key in pack.locations.keys() {
             assert!(readme.contains(&format!("| `{key}` |")), "README misses {key}");
         }
-        assert!(pack.pds.values().filter(|p| p.in_pool()).count() >= 2, "a run registers two pool patients");
+        assert!(pack.pds.values().filter(|p| p.in_pool()).count() >= 5, "a run registers five pool patients");
         for (key, p) in &pack.pds {
             assert!(readme.contains(&format!("| `{key}` | {} |", p.nhs_number)), "README misses {key}");
             let clash = pack

@@ -185,6 +185,12 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response header "Cache-Control" includes "no-store"
 
+    Scenario: a registration refused for want of an NHS number
+      Given a registration of "pool36"
+      And the registered patient's "identifier" is removed
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
   @RFA-ACC-016 @lot1 @must
   Rule: Errors are GPConnect-OperationOutcome-1 resources whose Spine code, issue type and HTTP status agree
 
@@ -279,6 +285,18 @@ Feature: HTTP and FHIR conventions of the API
       And the request path is "patient"
       When the request is sent
       Then the request is refused with an OperationOutcome
+
+    Scenario Outline: a registration sent to <path>
+      Given a registration of "pool36"
+      And the request path is "<path>"
+      When the request is sent
+      Then the request is refused with an OperationOutcome
+
+      Examples:
+        | path                          |
+        | Patient/$gpc.registerpatien   |
+        | Patient/$gpc.registerpati#ent |
+        | patient/$gpc.registerpatient  |
 
   @RFA-ACC-018 @lot1 @must
   Rule: Methods a read-only endpoint does not support are refused with an OperationOutcome

@@ -23,11 +23,16 @@ Feature: Only legitimate, authorised access to patient records
         | Observation | patient/*.read      |
         | Encounter   | organization/*.read |
 
-    Scenario: registering a patient with patient/*.read
-      Given a registration of "pool10"
-      And the JWT claim "requested_scope" is set to "patient/*.read"
+    Scenario Outline: registering a patient with <scope>
+      Given a registration of "pool34"
+      And the JWT claim "requested_scope" is set to "<scope>"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | scope               |
+        | patient/*.read      |
+        | organization/*.read |
 
     Scenario: amending with patient/*.read
       Given a Condition "asthma" recorded for "patient20"

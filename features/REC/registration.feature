@@ -1,9 +1,10 @@
 Feature: Registering patients
   A consumer registers a patient who needs care at the practice — a
   temporary resident — with $gpc.registerpatient. The candidate traces the
-  patient on PDS first and registers only a patient PDS vouches for: alive,
-  not sensitive, with the demographics given. A patient is never registered
-  twice. (GP Connect: Register a patient; provider test suite
+  patient on PDS (by NHS number and birth date) first and registers only a
+  patient PDS vouches for: alive, not sensitive, born on the date given.
+  The Patient sent carries what GP Connect lets a consumer send, and
+  nothing more. A patient is never registered twice. (GP Connect: Register a patient; provider test suite
   PatientRegister.feature. PDS in the reference is fixtures/pds.json and
   the practice's own patients; the pool patients pool1… are the ones a run
   registers.)
@@ -37,7 +38,7 @@ Feature: Registering patients
         | patient14 | a temporary resident |
 
   @RFA-REC-043 @lot1 @must
-  Rule: A patient PDS does not vouch for — not on PDS, other demographics, deceased, sensitive — is refused with 400 INVALID_PATIENT_DEMOGRAPHICS
+  Rule: A patient PDS does not vouch for — not on PDS, deceased, sensitive, or with another birth date — is refused with 400 INVALID_PATIENT_DEMOGRAPHICS
 
     Scenario Outline: <why>
       Given a registration of "<patient>"
@@ -52,20 +53,19 @@ Feature: Registering patients
         | patient18          | a practice patient who has died    |
         | patient9           | a sensitive practice patient       |
 
-    Scenario Outline: a pool patient with another <field>
-      Given a registration of "pool12"
-      And the registered patient's "<field>" is set to <value>
+    Scenario: a pool patient with another birth date
+      Given a registration of "pool36"
+      And the registered patient's "birthDate" is set to "1970-01-01"
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
 
-      Examples:
-        | field     | value          |
-        | birthDate | "1970-01-01"   |
-        | name.0.family | "Somebody" |
-        | gender    | "unknown"      |
+    Scenario: the NHS number of a practice patient with someone else's demographics
+      Given a registration of "pool36" under the NHS number of "patient14"
+      When the request is sent
+      Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
 
   @RFA-REC-044 @lot1 @must
-  Rule: An NHS number that fails Modulus 11, or that PDS has retired, is refused with 400 INVALID_NHS_NUMBER
+  Rule: A registration without an NHS number, or whose NHS number fails Modulus 11 or PDS has retired, is refused with 400 INVALID_NHS_NUMBER
 
     Scenario Outline: the NHS number <number> (<why>)
       Given a registration of the NHS number "<number>" with the demographics of "<patient>"
@@ -73,28 +73,184 @@ Feature: Registering patients
       Then the request is refused with 400 "INVALID_NHS_NUMBER"
 
       Examples:
-        | number     | patient   | why                               |
-        | 9990010006 | pool11    | wrong check digit                 |
-        | 999001000  | pool11    | nine digits                       |
-        | 9990000867 | patient11 | superseded: patient11's old number |
+        | number      | patient   | why                                |
+        | 9990010006  | pool35    | wrong check digit                  |
+        | 999001000   | pool35    | nine digits                        |
+        | 99900100050 | pool35    | eleven digits                      |
+        | hello       | pool35    | not a number                       |
+        | 9990000867  | patient11 | superseded: patient11's old number |
+
+    Scenario: no identifier at all
+      Given a registration of "pool35"
+      And the registered patient's "identifier" is removed
+      When the request is sent
+      Then the request is refused with 400 "INVALID_NHS_NUMBER"
 
   @RFA-REC-045 @lot1 @must
-  Rule: A registration without a family name, gender or birth date is refused with 422 INVALID_RESOURCE; without the registerPatient parameter with 422 INVALID_PARAMETER
+  Rule: A registration must carry a birth date and one official name with a family name, identifiers with a system, and registerPatient once, else 400 BAD_REQUEST; a misnamed parameter is 422 INVALID_PARAMETER; gender is optional
 
-    Scenario Outline: no <field>
-      Given a registration of "pool10"
+    Scenario: no gender
+      Given a registration of a patient from the PDS pool
+      And the registered patient's "gender" is removed
+      When the pool registration is sent
+      Then the patient is registered as sent
+
+    Scenario Outline: <why>
+      Given a registration of "pool34"
       And the registered patient's "<field>" is removed
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | field         | why                         |
+        | birthDate     | no birth date               |
+        | name          | no name at all              |
+        | name.0.family | an official name, no family |
+
+    Scenario: a name, but none of use official
+      Given a registration of "pool34"
+      And the registered patient's "name.0.use" is set to "anonymous"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: an identifier without a system beside the NHS number
+      Given a registration of "pool34"
+      And the registered patient's "identifier" gets {"value": "NewIdentifierNoSystem"}
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: registerPatient twice
+      Given a registration of "pool34"
+      And the registration parameter is repeated
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: the parameter misnamed
+      Given a registration of "pool34"
+      And the registration parameter is named "patient"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+  @RFA-REC-054 @lot1 @should @profile-decision
+  Rule: A registration whose official family or given name, or gender, differ from PDS's is refused with 400 INVALID_PATIENT_DEMOGRAPHICS
+
+    Scenario Outline: a pool patient with another <field>
+      Given a registration of "pool36"
+      And the registered patient's "<field>" is set to <value>
+      When the request is sent
+      Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
+
+      Examples:
+        | field         | value      |
+        | name.0.family | "Somebody" |
+        | gender        | "unknown"  |
+
+  @RFA-REC-055 @lot1 @must
+  Rule: A registration carrying what a consumer may not send — another resource than Parameters or Patient, or Patient elements beyond the demographics, identifiers, address, telecom and extensions — is refused with 422 INVALID_RESOURCE
+
+    Scenario: the body is not a Parameters
+      Given a registration of "pool36"
+      And the registration body's "resourceType" is set to "InvalidResourceType"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+    Scenario: the parameter holds no Patient
+      Given a registration of "pool36"
+      And the registered patient's "resourceType" is set to "InvalidResourceType"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+    Scenario Outline: the Patient carries <field>
+      Given a registration of "pool36"
+      And the registered patient's "<field>" is set to <value>
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
       Examples:
-        | field     |
-        | name      |
-        | gender    |
-        | birthDate |
+        | field                | value                                                        |
+        | invalidField         | "Assurance Testing Invalid Field"                            |
+        | active               | true                                                         |
+        | multipleBirthBoolean | true                                                         |
+        | generalPractitioner  | [{"display": "Test Care Provider"}]                          |
+        | contact              | [{"name": {"use": "anonymous", "family": "TestFamily"}}]     |
+        | managingOrganization | {"display": "Test Managing Org"}                             |
+        | maritalStatus        | {"coding": [{"system": "http://hl7.org/fhir/v3/MaritalStatus", "code": "M"}]} |
+        | animal               | {"species": {"coding": [{"system": "AllSpecies", "code": "Human"}]}} |
+        | communication        | [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "en"}]}}] |
+        | photo                | [{"url": "Test Photo Element"}]                              |
+        | deceasedDateTime     | "2017-09-01T10:00:00+00:00"                                  |
 
-    Scenario: the parameter misnamed
-      Given a registration of "pool10"
-      And the registration parameter is named "patient"
+  @RFA-REC-056 @lot1 @must
+  Rule: A registration may also carry one address of use home and one of use temp, one telecom per system and use, one nhsCommunication extension, more given names, names of other uses and other identifiers; a second address of one use, an address of another use or a second nhsCommunication is refused with 422 INVALID_RESOURCE, a second telecom of one system and use with 400 BAD_REQUEST
+
+    Scenario: everything a registration may carry
+      Given a registration of a patient from the PDS pool
+      And the registered patient's "name.0.given" gets "GivenName-1"
+      And the registered patient's "name" gets {"use": "nickname", "family": "AdditionalFamily", "given": ["AdditionalGiven"]}
+      And the registered patient's "identifier" gets {"system": "GenericIdentifierSystem", "value": "GenericIdentifierValue"}
+      And the registered patient's "address" gets {"use": "temp", "line": ["1 Trevelyan Square", "Boar Lane"], "city": "Leeds", "postalCode": "LS1 6AE"}
+      And the registered patient's "address" gets {"use": "home", "line": ["2 Park Row"], "city": "Leeds", "postalCode": "LS1 5HD"}
+      And the registered patient's "telecom" gets {"system": "phone", "use": "home", "value": "01234567891"}
+      And the registered patient's "telecom" gets {"system": "phone", "use": "work", "value": "01132678901"}
+      And the registered patient's "telecom" gets {"system": "phone", "use": "mobile", "value": "07767890123"}
+      And the registered patient's "telecom" gets {"system": "phone", "use": "temp", "value": "01234567892"}
+      And the registered patient's "telecom" gets {"system": "email", "use": "temp", "value": "abc.d@mail.com"}
+      And the registered patient's "extension" gets {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1", "extension": [{"url": "language", "valueCodeableConcept": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1", "code": "de", "display": "German"}]}}, {"url": "interpreterRequired", "valueBoolean": true}]}
+      When the pool registration is sent
+      Then the patient is registered as sent
+      And the registered patient has the nhsCommunication extension sent, once
+
+    Scenario Outline: addresses of use <uses>
+      Given a registration of "pool36"
+      And the registered patient's "address" is set to [<first>, <second>]
       When the request is sent
-      Then the request is refused with 422 "INVALID_PARAMETER"
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+      Examples:
+        | uses       | first                                      | second                                      |
+        | temp, temp | {"use": "temp", "line": ["1 Boar Lane"]}   | {"use": "temp", "line": ["2 Boar Lane"]}    |
+        | home, home | {"use": "home", "line": ["1 Boar Lane"]}   | {"use": "home", "line": ["2 Boar Lane"]}    |
+        | home, work | {"use": "home", "line": ["1 Boar Lane"]}   | {"use": "work", "line": ["2 Boar Lane"]}    |
+        | old, temp  | {"use": "old", "line": ["1 Boar Lane"]}    | {"use": "temp", "line": ["2 Boar Lane"]}    |
+
+    Scenario Outline: one address of use <use>
+      Given a registration of "pool36"
+      And the registered patient's "address" is set to [{"use": "<use>", "line": ["1 Boar Lane"], "city": "Leeds"}]
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+      Examples:
+        | use  |
+        | work |
+        | old  |
+
+    Scenario Outline: two telecoms of system <system> and use <use>
+      Given a registration of "pool36"
+      And the registered patient's "telecom" is set to [{"system": "<system>", "use": "<use>", "value": "01234567891"}, {"system": "<system>", "use": "<use>", "value": "01234567893"}]
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | system | use    |
+        | phone  | home   |
+        | phone  | mobile |
+        | email  | temp   |
+
+    Scenario: two nhsCommunication extensions
+      Given a registration of "pool36"
+      And the registered patient's "extension" gets {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1", "extension": [{"url": "language", "valueCodeableConcept": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1", "code": "de"}]}}]}
+      And the registered patient's "extension" gets {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1", "extension": [{"url": "language", "valueCodeableConcept": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1", "code": "fr"}]}}]}
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+  @RFA-REC-057 @lot1 @should @profile-decision
+  Rule: The address and telecom a registration carries are kept and returned with the registered patient
+
+    Scenario: a temporary address and a home phone
+      Given a registration of a patient from the PDS pool
+      And the registered patient's "address" gets {"use": "temp", "line": ["1 Trevelyan Square", "Boar Lane"], "city": "Leeds", "postalCode": "LS1 6AE"}
+      And the registered patient's "telecom" gets {"system": "phone", "use": "home", "value": "01234567891"}
+      When the pool registration is sent
+      Then the patient is registered as sent
+      And the registered patient has the "address" sent
+      And the registered patient has the "telecom" sent

@@ -93,16 +93,32 @@ crate::reference::defect::defects! {
             "deletes audit records on DELETE";
         AuditSkipsAuditReads = "audit-skips-audit-reads" ["RFA-REC-040"]
             "does not audit reads of the audit trail";
-        RegisterSkipsPdsTrace = "register-skips-pds-trace" ["RFA-REC-043"]
+        RegisterSkipsPdsTrace = "register-skips-pds-trace" ["RFA-REC-043", "RFA-REC-054"]
             "registers a patient without tracing them on PDS";
         RegisterAllowsDuplicates = "register-allows-duplicates" ["RFA-REC-042"]
             "registers a patient who is already registered";
         RegisterAsRegular = "register-as-regular" ["RFA-REC-041"]
             "registers patients through the API as regular (GMS) patients instead of temporary residents";
+        RegisterSetsRegistrationStatus = "register-sets-registration-status" ["RFA-REC-041"]
+            "answers a registration with a registrationStatus (active) in registrationDetails, which the official suite says a registration does not carry";
         RegisterAcceptsInvalidNhsNumber = "register-accepts-invalid-nhs-number" ["RFA-REC-044"]
-            "registers a patient under an NHS number that fails Modulus 11 or that PDS retired";
+            "registers a patient under an NHS number that fails Modulus 11 or that PDS retired, or without one, tracing whatever it was given";
         RegisterAcceptsIncompletePatient = "register-accepts-incomplete-patient" ["RFA-REC-045"]
-            "registers a patient without a family name, gender or birth date";
+            "registers a patient without a birth date or an official family name, or with an identifier that has no system, and reads the first parameter whatever its name, or the first of two";
+        RegisterRequiresGender = "register-requires-gender" ["RFA-REC-045"]
+            "refuses a registration that leaves the gender out, though GP Connect asks for it only where known";
+        RegisterMatchesBirthDateOnly = "register-matches-birth-date-only" ["RFA-REC-054"]
+            "traces on NHS number and birth date only, registering a patient whose family name or gender differ from PDS's";
+        RegisterAcceptsForbiddenElements = "register-accepts-forbidden-elements" ["RFA-REC-055"]
+            "registers a Patient carrying elements a consumer may not send (active, deceased, contact, an unknown element ...), ignoring them, and reads the body and parameter without looking at their resource types";
+        RegisterRequiresTempContacts = "register-requires-temp-contacts" ["RFA-REC-056", "RFA-REC-057"]
+            "refuses an address or telecom of any use but temp, as an early GP Connect draft had it";
+        RegisterAcceptsRepeatedContacts = "register-accepts-repeated-contacts" ["RFA-REC-056"]
+            "registers a patient sent with two addresses or two telecoms of one use, a work or old address, or two nhsCommunication extensions";
+        RegisterDropsNhsCommunication = "register-drops-nhs-communication" ["RFA-REC-056"]
+            "registers the patient without the nhsCommunication extension sent (language, interpreter)";
+        RegisterDropsContactDetails = "register-drops-contact-details" ["RFA-REC-057"]
+            "registers the patient without the address and telecom sent, keeping only the demographics";
         ConsumerSkipsPdsTrace = "consumer-skips-pds-trace" ["RFA-REC-046", "RFA-REC-047", "RFA-REC-048", "RFA-REC-049", "RFA-REC-050", "RFA-REC-051", "RFA-REC-052", "RFA-REC-053"]
             "registers a new patient with the details as typed, without tracing them on PDS";
         ReusesPdsRequestId = "reuses-pds-request-id" ["RFA-REC-047"]
