@@ -215,11 +215,11 @@ struct ManifestPatient {
 
 impl FixturePatient {
     /// Whether GP Connect patient search returns this patient: it is held,
-    /// active and alive.
+    /// active and alive, and not sensitive. A temporary resident is active
+    /// (GP Connect's glossary: "active" is a registration status, not a
+    /// type), so search finds them.
     pub fn found_by_search(&self) -> bool {
-        self.shareable()
-            && !self.flags.contains(&PatientFlag::Sensitive)
-            && !self.flags.contains(&PatientFlag::Temporary)
+        self.shareable() && !self.flags.contains(&PatientFlag::Sensitive)
     }
 
     /// Held, active, alive and with a verified NHS number: the conditions

@@ -22,11 +22,18 @@ fn pack_digest() -> String {
     cat["pack"]["digest"].as_str().expect("digest").to_string()
 }
 
+/// The built-in pack's version, as `rfa catalogue` reports it.
+fn pack_version() -> String {
+    let cat: Value = serde_json::from_str(&ok(&["catalogue", "--format", "json"])).expect("JSON");
+    cat["pack"]["version"].as_str().expect("version").to_string()
+}
+
 fn policy(s: &Scratch, name: &str, digest: &str) -> String {
+    let version = pack_version();
     let text = format!(
         "origin = \"register.rfa-harness.test/gpsoc\"\nvalidity_days = 365\nsigning_key = \"register.key\"\n\n\
          [[assurance_keys]]\nname = \"Assurance team\"\npublic_key = \"assurance.pub\"\n\n\
-         [[pinned_packs]]\nname = \"rfa-gpsoc\"\nversion = \"0.1.0\"\ndigest = \"{digest}\"\n"
+         [[pinned_packs]]\nname = \"rfa-gpsoc\"\nversion = \"{version}\"\ndigest = \"{digest}\"\n"
     );
     std::fs::write(s.path(name), text).expect("policy");
     s.p(name)

@@ -220,7 +220,7 @@ Feature: Searching for free appointment slots
       Then the Bundle holds free slots
       And every Slot in the Bundle is within the search window
 
-  @RFA-ONL-040 @lot1 @should
+  @RFA-ONL-043 @lot1 @should
   Rule: Schedules name the service they are for (serviceCategory) and their slots the type of service (serviceType)
 
     The official suite checks both on its test data, which GP Connect's

@@ -33,7 +33,7 @@ crate::reference::defect::defects! {
             "includes Practitioners with the telecom and birthDate GP Connect leaves out of free slot searches";
         FreeSearchEmptyHasResources = "free-search-empty-has-resources" ["RFA-ONL-001"]
             "answers a search that finds no free slot with Schedules in the Bundle";
-        FreeSearchNoServiceKind = "free-search-no-service-kind" ["RFA-ONL-040"]
+        FreeSearchNoServiceKind = "free-search-no-service-kind" ["RFA-ONL-043"]
             "names no service category on its Schedules and no service type on its Slots";
         FreeSearchSlotSpecialty = "free-search-slot-specialty" ["RFA-ONL-001", "RFA-ONL-004", "RFA-ONL-006", "RFA-ONL-007", "RFA-ONL-008", "RFA-ONL-024"]
             "fills Slot.specialty, which GP Connect's Slot leaves unused";
