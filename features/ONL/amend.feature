@@ -1,8 +1,9 @@
 Feature: Amending appointments and the limits of change
   A booked appointment may be amended only in its description and comment,
   only against its current version, and only while it is still to come;
-  a cancellation likewise checks the version it is made against. An
-  appointment whose day has gone cannot be cancelled or amended. Free slots
+  a cancellation likewise checks the version it is made against, and
+  changes nothing but the status and the reason. An appointment whose
+  start time has passed cannot be booked, cancelled or amended. Free slots
   say how the consultation is delivered, and a consumer can ask for one
   delivery channel. A booking answers with the appointment unless the
   consumer asks for less. (GP Connect Appointment Management: Amend, Cancel;
@@ -102,20 +103,27 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 422 "INVALID_RESOURCE"
 
   @RFA-ONL-022 @lot1 @must
-  Rule: An appointment whose day has gone cannot be cancelled or amended: 422 INVALID_RESOURCE, and it stays booked
+  Rule: An appointment whose start time has passed cannot be booked, cancelled or amended: 422 INVALID_RESOURCE, and it stays booked
 
-    # The test data holds a booked appointment for patient20 a week before
-    # the run date (profile §23).
-    Scenario: cancelling last week's appointment
-      Given the past appointment of "patient20" as "old"
+    # GP Connect Book, Amend and Cancel: an error when "the appointment
+    # start dateTime is before the current date and time" — the time, not
+    # the day. The test data holds a booked appointment for patient20 at
+    # 00:00 UTC today, begun whenever a run is made (profile §23).
+    Scenario: cancelling an appointment begun earlier today
+      Given the begun appointment of "patient20" as "old"
       And a cancellation of "old" with the reason "Forgot to cancel"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
       And the appointment "old" reads back with "status" set to "booked"
 
-    Scenario: amending last week's appointment
-      Given the past appointment of "patient20" as "old"
+    Scenario: amending an appointment begun earlier today
+      Given the begun appointment of "patient20" as "old"
       And an amendment of the appointment "old" setting "comment" to "Rewriting history"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+    Scenario: booking a slot of today that has begun
+      Given a booking of a slot of today that has begun for "patient10"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
@@ -133,6 +141,31 @@ Feature: Amending appointments and the limits of change
       When the request is sent
       Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
       And the appointment "mine" reads back with "status" set to "booked"
+
+  @RFA-ONL-041 @lot1 @must
+  Rule: A cancellation that changes anything but the status and the cancellation reason is refused with 422 INVALID_RESOURCE, and the appointment stays booked
+
+    # GP Connect Cancel an appointment: "If any content other than the
+    # appointment cancellation reason or appointment status is updated the
+    # server SHALL reject"; official AppointmentCancel: comment,
+    # description, participants, type text, absolute references.
+    Scenario Outline: a cancellation that also changes <what>
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked"
+      And the cancellation also sets "<field>" to <value>
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+      And the appointment "mine" reads back as booked, at version 1
+
+      Examples:
+        | what                                | field                                 | value                                            |
+        | the comment                         | comment                               | "RANDOM COMMENT"                                 |
+        | the description                     | description                           | "RANDOM DESCRIPTION"                             |
+        | the type                            | appointmentType                       | {"text": "RANDOM TYPE TEXT"}                     |
+        | the participants                    | participant.+                         | {"actor": {"reference": "Practitioner/2"}, "status": "declined"} |
+        | the booking organisation reference  | extension.0.valueReference.reference  | "https://test1.supplier.thirdparty.nhs.uk/A11111/STU3/1/GPConnect/#booking-org" |
 
   @RFA-ONL-024 @lot1 @must
   Rule: Every free slot names its delivery channel (In-person, Telephone or Video), and a searchFilter on the delivery channel returns only slots of that channel

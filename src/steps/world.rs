@@ -156,6 +156,11 @@ pub struct OnlState {
     pub booking_schedule: Option<serde_json::Value>,
     /// How many adjacent slots a booking takes (0 or 1: one).
     pub booking_span: usize,
+    /// The Location each Schedule names as its actor (Schedule reference to
+    /// Location reference), from the bookings' free slot searches.
+    pub schedule_locations: std::collections::BTreeMap<String, String>,
+    /// A booking for today takes a slot that has already begun.
+    pub booking_begun: bool,
     /// The label of the appointment the request being built changes.
     pub changing: Option<String>,
     /// The patient signed in (the `requesting_patient` claim, the NHS

@@ -71,5 +71,23 @@ crate::reference::defect::defects! {
             "books an appointment of several slots on its first slot only, leaving the others free";
         BookingAcceptsGaps = "booking-accepts-gaps" ["RFA-ONL-039"]
             "books slots that do not follow one another as one appointment";
+        BookingWithoutLocation = "booking-without-location" ["RFA-ONL-010"]
+            "books appointments that name no Location participant";
+        BookingOrganisationUnchecked = "booking-organisation-unchecked" ["RFA-ONL-010"]
+            "books appointments whose booking organisation has no name or telecom, or is not a contained resource";
+        BookingAcceptsForbiddenElements = "booking-accepts-forbidden-elements" ["RFA-ONL-040"]
+            "books appointments carrying a reason, a specialty, an unknown element, an identifier without a value or a participant without a status";
+        BooksStartedSlots = "books-started-slots" ["RFA-ONL-022"]
+            "books a slot whose start time has already passed";
+        PastJudgedByDay = "past-judged-by-day" ["RFA-ONL-022"]
+            "treats an appointment as past only once its day has gone, so one begun earlier today is still cancelled or amended";
+        CancelEmptyReasonInvalidResource = "cancel-empty-reason-invalid-resource" ["RFA-ONL-015"]
+            "refuses a cancellation reason extension with an empty reason as INVALID_RESOURCE instead of INVALID_PARAMETER";
+        CancelAcceptsOtherChanges = "cancel-accepts-other-changes" ["RFA-ONL-041"]
+            "cancels an appointment whose cancellation also changes its description, comment, participants or type";
+        PatientAppointmentsAllowPast = "patient-appointments-allow-past" ["RFA-ONL-017"]
+            "answers a search for a patient's appointments over a range partly or wholly in the past";
+        PatientAppointmentsLooseDates = "patient-appointments-loose-dates" ["RFA-ONL-017"]
+            "reads a patient's appointment range with any prefix and from date-times or extra start parameters instead of refusing them";
     }
 }

@@ -5,6 +5,7 @@
 //! rebuilds the same requests.
 
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 
 use crate::client::RequestSpec;
 use crate::entries;
@@ -29,10 +30,14 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a booking of a free slot kept for urgent care for "([^"]+)"$"# => booking_kept_slot, "Like a booking of a free slot, on a slot offered only to organisation type urgent-care (searchFilter), which no other scenario books; later slot checks search as urgent care too."),
         step!(Given r#"^the booking's "([^"]+)" is set to (.+)$"# => set_field, "Sets an element of the Appointment being booked (a dotted path) to a JSON value."),
         step!(Given r#"^the booking's "([^"]+)" is removed$"# => remove_field, "Leaves an element of the Appointment being booked out."),
+        step!(Given r#"^the booking's (Patient|Location) participant is removed$"# => remove_participant, "Leaves out the participants whose actor is a Patient, or a Location."),
         step!(Given r#"^a booking of the slot of "([^"]+)" for "([^"]+)"$"# => booking_same_slot, "Begins a booking, for this patient, of the slot a booked appointment holds."),
         step!(Given r#"^a read of the appointment "([^"]+)"$"# => read_appointment, "Begins `GET [base]/Appointment/[id]` of a booked appointment."),
         step!(Given r#"^a read of the appointment id "([^"]*)"$"# => read_appointment_id, "Begins `GET [base]/Appointment/[id]` for this literal id."),
-        step!(Given r#"^a cancellation of "([^"]+)"(?: with the reason "([^"]*)")?$"# => cancellation, "Begins `PUT [base]/Appointment/[id]` (cancel interaction): the appointment as booked, status cancelled, with the cancellation reason extension if a reason is given."),
+        step!(Given r#"^a cancellation of "([^"]+)"( with the reason "([^"]*)")?$"# => cancellation, "Begins `PUT [base]/Appointment/[id]` (cancel interaction): the appointment as booked, status cancelled, with the cancellation reason extension if a reason is given (an empty reason is sent as an empty `valueString`)."),
+        step!(Given r#"^a cancellation of "([^"]+)" with the reason "([^"]*)" under the extension url "([^"]*)"$"# => cancellation_url, "Like a cancellation with a reason, the reason's extension under this url instead of the cancellation reason's."),
+        step!(Given r#"^the cancellation also sets "([^"]+)" to (.+)$"# => cancellation_also, "Changes one more element (a dotted path) of the cancellation being built to a JSON value; `participant.+` appends to the list."),
+        step!(Given r#"^a booking of a slot of today that has begun for "([^"]+)"$"# => booking_begun, "Like a booking of a free slot today, of a slot of today (sit-and-wait) whose start time has passed: the search runs from midnight to the scenario's first request."),
         step!(Given r#"^a search for the appointments of "([^"]+)" with "([^"]*)"$"# => patient_search, "Begins `GET [base]/Patient/[id]/Appointment?…` with these parameters; `{today+N}` become dates."),
         step!(When r#"^the booking is sent$"# => send_booking, "Sends the booking; if it loses its slot to another scenario (409 and the slot no longer offered), books another, up to five times. Every attempt is evidence."),
         step!(When r#"^the booking is sent twice at once$"# => send_twice, "Sends the same booking twice concurrently (on another slot if both lost it to another scenario) and records both exchanges."),
@@ -46,26 +51,26 @@ pub fn steps() -> Vec<StepDef> {
     ]
 }
 
-/// A free slot search over whole days, or, with `hours`, over those hours
-/// of the first day (UTC).
+/// A free slot search over whole days, or, with `times`, between these two
+/// instants of today; with the Schedules included, whose actors name the
+/// Location a booking must name (GP Connect's own default booking takes it
+/// from the Schedule).
 fn free_slot_search(
     (day_from, day_to): (i64, i64),
-    hours: Option<(u8, u8)>,
+    times: Option<(OffsetDateTime, OffsetDateTime)>,
     org_type: Option<&str>,
 ) -> Result<RequestSpec, Failure> {
     let mut spec = RequestSpec::new(Interaction::SearchSlots, "Slot");
-    let window = match hours {
-        Some((from, to)) => {
-            format!("start=ge{{today+{day_from}}}T{from:02}:00:00Z&end=le{{today+{day_from}}}T{to:02}:00:00Z")
-        }
-        None => format!("start=ge{{today+{day_from}}}&end=le{{today+{day_to}}}"),
+    let q = match times {
+        Some((from, to)) => format!("start=ge{}&end=le{}", stamp(from), stamp(to)),
+        None => crate::steps::common::stamps::dates(&format!("start=ge{{today+{day_from}}}&end=le{{today+{day_to}}}"))?,
     };
-    let q = crate::steps::common::stamps::dates(&window)?;
     for pair in q.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or_default();
         spec.query.push((k.into(), v.into()));
     }
     spec.query.push(("status".into(), "free".into()));
+    spec.query.push(("_include".into(), "Slot:schedule".into()));
     if let Some(t) = org_type {
         spec.query.push(("searchFilter".into(), format!("{}|{t}", gpc::ORGANISATION_TYPE_SYSTEM)));
     }
@@ -79,25 +84,77 @@ async fn free_slots(w: &mut RfaWorld) -> Result<Vec<Value>, Failure> {
     search_slots(w, org_type.as_deref()).await
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ`.
+fn stamp(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{}T{:02}:{:02}:{:02}Z", crate::support::clock::ymd(t.date()), t.hour(), t.minute(), t.second())
+}
+
+/// The moment a scenario's choices of today's slots are made from: when its
+/// first request was sent (recorded, so re-judging makes the same choice),
+/// or now.
+fn anchor(w: &RfaWorld) -> OffsetDateTime {
+    w.exchanges
+        .first()
+        .and_then(|x| OffsetDateTime::parse(&x.started, &time::format_description::well_known::Rfc3339).ok())
+        .map(|t| t.replace_date(crate::support::clock::today()))
+        .unwrap_or_else(crate::support::clock::now)
+}
+
+/// The stretch of today a booking for today searches: a slot still to
+/// start, at least `LEAD` minutes on (GP Connect refuses to book what has
+/// begun), in two hours of what is left of the day (which two follows from
+/// the scenario); or, for a booking of a slot that has begun, from midnight
+/// to now.
+fn today_window(w: &RfaWorld) -> (OffsetDateTime, OffsetDateTime) {
+    let now = anchor(w);
+    let midnight = now.date().midnight().assume_utc();
+    if w.onl.booking_begun {
+        return (midnight, now);
+    }
+    let end_of_day = midnight + time::Duration::days(1) - time::Duration::seconds(1);
+    let from = now + time::Duration::minutes(LEAD);
+    let left_hours = ((end_of_day - from).whole_hours() - 1).max(1) as usize;
+    let from = from + time::Duration::hours((seed(w) / 11 % left_hours) as i64);
+    (from.min(end_of_day), (from + time::Duration::hours(2)).min(end_of_day))
+}
+
+/// Minutes ahead of now the first slot a booking for today may take starts.
+const LEAD: i64 = 10;
+
 async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Value>, Failure> {
     let (from, to) = window(w);
     // Today's slots run all day: a booking for today looks at two hours of
-    // it (which two follows from the scenario), not at every slot of the day.
-    let hours = (from, to) == (0, 0) && w.onl.booking_days.is_some();
-    let hours = hours.then(|| {
-        let h = (seed(w) / 11 % 22) as u8;
-        (h, h + 2)
-    });
-    let resp = w.send(&free_slot_search((from, to), hours, org_type)?).await?;
+    // it still to come, not at every slot of the day.
+    let today_only = (from, to) == (0, 0) && w.onl.booking_days.is_some();
+    let times = today_only.then(|| today_window(w));
+    let resp = w.send(&free_slot_search((from, to), times, org_type)?).await?;
     let status = resp.status;
     let body = resp.json().ok();
     // Only slots of the window asked for: whether the search keeps to its
     // window is ONL-001's to judge, not something a booking should trip on.
     let today = crate::support::clock::today();
     let (first, last) = (today + time::Duration::days(from), today + time::Duration::days(to));
-    let in_window = |s: &&Value| at(s.get("start")).is_some_and(|t| t.date() >= first && t.date() <= last);
+    let in_window = |s: &&Value| {
+        at(s.get("start")).is_some_and(|t| match times {
+            Some((lo, hi)) => t >= lo && t < hi,
+            None => t.date() >= first && t.date() <= last,
+        })
+    };
     match body {
         Some(b) if status == 200 => {
+            for sch in crate::steps::common::bundle::resources(&b, "Schedule") {
+                let location = sch
+                    .get("actor")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a.as_reference().reference())
+                    .find(|r| r.starts_with("Location/"));
+                if let (Some(id), Some(loc)) = (sch.as_resource().id(), location) {
+                    w.onl.schedule_locations.insert(format!("Schedule/{id}"), loc.to_string());
+                }
+            }
             Ok(crate::steps::common::bundle::resources(&b, "Slot").into_iter().filter(in_window).cloned().collect())
         }
         _ => Err(Failure::Assert(format!(
@@ -146,6 +203,13 @@ fn window(w: &RfaWorld) -> (i64, i64) {
     })
 }
 
+/// The booking GP Connect's own suite sends by default
+/// (DefaultAppointmentBuilder): the Appointment profile, status booked, the
+/// slots' start and end, the Patient and the Location of the slot's
+/// Schedule as participants (each with a status and type PART), the
+/// booking organisation as a contained Organization with its ODS code, a
+/// name and a telecom (and its type when the slots were searched as one),
+/// a description and the time it was created.
 fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
     let ods = w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default();
     let refs: Vec<Value> = slots
@@ -153,23 +217,53 @@ fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
         .map(|s| json!({ "reference": format!("Slot/{}", s.as_resource().id().unwrap_or_default()) }))
         .collect();
     let (first, last) = (slots.first().unwrap_or(&Value::Null), slots.last().unwrap_or(&Value::Null));
+    let part =
+        json!([{ "coding": [{ "system": ENCOUNTER_PARTICIPANT_TYPE, "code": "PART", "display": "Participation" }] }]);
+    let mut participants =
+        vec![json!({ "actor": { "reference": format!("Patient/{patient}") }, "status": "accepted", "type": part })];
+    let schedule = first.pointer("/schedule/reference").and_then(Value::as_str).unwrap_or_default();
+    // The Location of the slot's Schedule; if the search left the Schedule
+    // out (ONL-006 judges that), the test data's first location, so a
+    // candidate's _include is judged once and not by every booking.
+    let location = w
+        .onl
+        .schedule_locations
+        .get(schedule)
+        .cloned()
+        .or_else(|| crate::steps::common::keys::location(w, "location1").ok().map(|id| format!("Location/{id}")));
+    if let Some(location) = location {
+        participants.push(json!({ "actor": { "reference": location }, "status": "accepted", "type": part }));
+    }
+    let mut org = json!({
+        "resourceType": "Organization",
+        "id": "booking-org",
+        "meta": { "profile": [gpc::ORGANIZATION_PROFILE] },
+        "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }],
+        "name": "rfa-harness consumer",
+        "telecom": [{ "system": "phone", "value": "01234 567890", "use": "temp" }]
+    });
+    // GP Connect: the booking organisation's type is the organisation type
+    // the slots were searched as, and absent when none was.
+    if let Some(kind) = &w.onl.booking_org_type {
+        org["type"] = json!([{ "coding": [{ "system": gpc::ORGANISATION_TYPE_SYSTEM, "code": kind }] }]);
+    }
     json!({
         "resourceType": "Appointment",
-        "contained": [{
-            "resourceType": "Organization",
-            "id": "booking-org",
-            "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }],
-            "name": "rfa-harness consumer"
-        }],
+        "meta": { "profile": [gpc::APPOINTMENT_PROFILE] },
+        "contained": [org],
         "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
         "status": "booked",
         "description": "Booked by rfa-harness",
         "start": first.get("start").cloned().unwrap_or(Value::Null),
         "end": last.get("end").cloned().unwrap_or(Value::Null),
         "slot": refs,
-        "participant": [{ "actor": { "reference": format!("Patient/{patient}") }, "status": "accepted" }]
+        "created": stamp(crate::support::clock::now()),
+        "participant": participants
     })
 }
+
+/// The participant type code system GP Connect's bookings use.
+const ENCOUNTER_PARTICIPANT_TYPE: &str = "http://hl7.org/fhir/encounter-participant-type";
 
 fn begin(w: &mut RfaWorld, body: Value) {
     let spec = RequestSpec::post(Interaction::BookAppointment, "Appointment", body.to_string());
@@ -272,6 +366,17 @@ async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
     edit(w, |b| drafts::remove(b, "", a.get(1)))
 }
 
+async fn remove_participant(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let prefix = format!("{}/", a.get(1));
+    edit(w, |b| {
+        if let Some(list) = b.get_mut("participant").and_then(Value::as_array_mut) {
+            list.retain(|p| {
+                !p.pointer("/actor/reference").and_then(Value::as_str).is_some_and(|r| r.starts_with(&prefix))
+            });
+        }
+    })
+}
+
 pub(in crate::steps) fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
     w.onl
         .appointments
@@ -343,8 +448,44 @@ async fn read_appointment_id(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn cancellation(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, current) = booked(w, a.get(1))?.clone();
-    let body = cancelled(current, Some(a.get(2)).filter(|r| !r.is_empty()));
+    let body = cancelled(current, Some(a.get(3)).filter(|_| !a.get(2).is_empty()));
     put(w, a.get(1), Interaction::CancelAppointment, &body, None)
+}
+
+async fn cancellation_url(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, current) = booked(w, a.get(1))?.clone();
+    let mut body = cancelled(current, None);
+    let mut ext = body.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+    ext.push(json!({ "url": a.get(3), "valueString": a.get(2) }));
+    body["extension"] = Value::Array(ext);
+    put(w, a.get(1), Interaction::CancelAppointment, &body, None)
+}
+
+/// Changes the body of the cancellation (or amendment) being built.
+async fn cancellation_also(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let value = drafts::json_value(a.get(2))?;
+    let spec = w.request.as_mut().ok_or_else(|| Failure::Harness("begin a cancellation first".into()))?;
+    let mut body: Value = spec
+        .body
+        .as_deref()
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .ok_or_else(|| Failure::Harness("the request being built has no JSON body".into()))?;
+    match a.get(1).strip_suffix(".+") {
+        Some(list) => {
+            let mut items = body.get(list).and_then(Value::as_array).cloned().unwrap_or_default();
+            items.push(value);
+            body[list] = Value::Array(items);
+        }
+        None => drafts::set(&mut body, "", a.get(1), value),
+    }
+    spec.body = Some(body.to_string().into_bytes());
+    Ok(())
+}
+
+async fn booking_begun(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.onl.booking_days = Some((0, 0));
+    w.onl.booking_begun = true;
+    start_booking(w, a.get(1), "no slot of today has begun yet (the test data keeps a sit-and-wait schedule with slots all day, from midnight)").await
 }
 
 /// The appointment with status cancelled and, if given, the reason.
