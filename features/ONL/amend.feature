@@ -193,7 +193,7 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 422 "INVALID_PARAMETER"
 
   @RFA-ONL-025 @lot1 @must
-  Rule: A booking with Prefer return=representation, or with no Prefer, answers with the booked Appointment in the body
+  Rule: A booking, amendment or cancellation with Prefer return=representation, or with no Prefer, answers with the Appointment in the body; an amendment or cancellation with Prefer return=minimal answers 200 without a body, and the change is made
 
     Scenario Outline: Prefer <prefer>
       Given a booking of a free slot for "patient20"
@@ -212,3 +212,45 @@ Feature: Amending appointments and the limits of change
       When the booking is sent
       Then the appointment is booked as "mine"
       And the response is a "Appointment" resource
+
+    # Official AppointmentAmend and AppointmentCancel: "prefer header set
+    # to representation" and "set to minimal".
+    Scenario: an amendment with return=representation
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "customComment"
+      And the "Prefer" header is "return=representation"
+      When the request is sent
+      Then the appointment in the response has "comment" set to "customComment" at version 2
+
+    Scenario: an amendment with return=minimal
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "description" to "customDescription"
+      And the "Prefer" header is "return=minimal"
+      When the request is sent
+      Then the response status is 200
+      And the response has no body
+      And the appointment "mine" reads back with "description" set to "customDescription" at version 2
+
+    Scenario: a cancellation with return=representation
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked"
+      And the "Prefer" header is "return=representation"
+      When the request is sent
+      Then the appointment is cancelled with the reason "double booked"
+
+    Scenario: a cancellation with return=minimal
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked"
+      And the "Prefer" header is "return=minimal"
+      When the request is sent
+      Then the response status is 200
+      And the response has no body
+      And the appointment "mine" reads back with "status" set to "cancelled"

@@ -86,6 +86,36 @@ Feature: Booking, reading and cancelling appointments
         | an identifier without a value     | identifier            | set to [{"system": "https://fhir.nhs.uk/Id/gpconnect-appointment-identifier"}]         |
         | a participant without a status    | participant.0.status  | removed                                                                                |
 
+  @RFA-ONL-042 @lot1 @must
+  Rule: A booking keeps what it was booked with: its description, its comment (absent when none was sent), and its delivery channel and practitioner role extensions, in the answer and when read
+
+    # GP Connect Book an appointment: "Providers SHALL return description
+    # and comment fields ... as stored"; official AppointmentBook: "with a
+    # description", "with a description and comment", "with a comment",
+    # "without a comment", "with Extensions"; AppointmentRead "with
+    # Extensions".
+    Scenario: a description and a comment
+      Given a booking of a free slot for "patient20"
+      And the booking's "description" is set to "customDescription"
+      And the booking's "comment" is set to "CustomComment"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And the appointment "mine" as answered and as read has "description" set to "customDescription"
+      And the appointment "mine" as answered and as read has "comment" set to "CustomComment"
+
+    Scenario: no comment
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And the appointment "mine" as answered and as read has "comment" set to null
+
+    Scenario: the delivery channel and the practitioner role
+      Given a booking of a free slot for "patient20"
+      And the booking carries the slot's delivery channel and the practitioner role "R0260"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And the appointment "mine" as answered and as read carries every extension it was booked with
+
   @RFA-ONL-011 @lot1 @must
   Rule: A booked slot is no longer offered by the free slot search
 
@@ -131,7 +161,7 @@ Feature: Booking, reading and cancelling appointments
       Then the request is refused with 404 "NO_RECORD_FOUND"
 
   @RFA-ONL-015 @lot1 @must
-  Rule: A cancellation records its reason; the reason extension with an empty reason is refused with 422 INVALID_PARAMETER; no reason extension (none, or one under another url), or an appointment already cancelled, is refused with 422 INVALID_RESOURCE
+  Rule: A cancellation records its reason and keeps everything else, at the next version; the reason extension with an empty reason is refused with 422 INVALID_PARAMETER; no reason extension (none, or one under another url), or an appointment already cancelled, is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: cancelled with the reason "<reason>"
       Given a booking of a free slot for "patient20"
@@ -140,6 +170,7 @@ Feature: Booking, reading and cancelling appointments
       Given a cancellation of "mine" with the reason "<reason>"
       When the request is sent
       Then the appointment is cancelled with the reason "<reason>"
+      And the cancelled appointment is otherwise as it was, at the next version
 
       Examples:
         | reason                    |

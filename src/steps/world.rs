@@ -161,6 +161,9 @@ pub struct OnlState {
     pub schedule_locations: std::collections::BTreeMap<String, String>,
     /// A booking for today takes a slot that has already begun.
     pub booking_begun: bool,
+    /// The appointment as it was before the change being built (amend or
+    /// cancel), to compare the answer with.
+    pub before_change: Option<serde_json::Value>,
     /// The label of the appointment the request being built changes.
     pub changing: Option<String>,
     /// The patient signed in (the `requesting_patient` claim, the NHS

@@ -397,6 +397,20 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     let mut stored = a;
     stored["id"] = json!(id);
     stored["meta"] = json!({ "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] });
+    if d(OnlDefect::BookingDropsOptional) {
+        if let Some(o) = stored.as_object_mut() {
+            o.remove("comment");
+        }
+        let kept: Vec<Value> = stored
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) == Some(gpc::BOOKING_ORGANISATION_EXTENSION))
+            .cloned()
+            .collect();
+        stored["extension"] = Value::Array(kept);
+    }
     // The consumer says when it created the booking (GP Connect Book); the
     // reference stamps its own time only when it did not.
     if stored.get("created").is_none() {
@@ -416,8 +430,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
         b.by_id.insert(id.clone(), stored.clone());
         Ok(())
     })?;
-    let minimal = d(OnlDefect::BookingAnswersMinimal)
-        || headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"));
+    let minimal = d(OnlDefect::BookingAnswersMinimal) || wants_minimal(headers);
     let tag = (!d(OnlDefect::BookingWithoutEtag)).then(|| etag(&stored));
     let resp = if minimal {
         let mut r = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
@@ -520,6 +533,26 @@ fn without_cancellation(a: &Value) -> Value {
     v
 }
 
+/// The answer to an amendment or cancellation: 200 with the new version's
+/// ETag and the Appointment, or no body when `Prefer: return=minimal` asks
+/// (GP Connect: `return=representation` is the default; official
+/// AppointmentAmend and AppointmentCancel "prefer header set to minimal").
+fn changed(s: &State, headers: &HeaderMap, next: Value) -> Response {
+    let tag = etag(&next);
+    if wants_minimal(headers) && !s.defects.has(OnlDefect::ChangeIgnoresPreferMinimal) {
+        let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
+        if let Ok(t) = HeaderValue::from_str(&tag) {
+            r.headers_mut().insert(header::ETAG, t);
+        }
+        return r;
+    }
+    Fhir { status: StatusCode::OK, etag: Some(tag), body: next }.into_response()
+}
+
+fn wants_minimal(headers: &HeaderMap) -> bool {
+    headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"))
+}
+
 fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     let claims = guard::check(s, headers, Interaction::AmendAppointment)?;
@@ -558,7 +591,7 @@ fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> 
         if !d(OnlDefect::AmendNotKept) {
             b.by_id.insert(id.to_string(), next.clone());
         }
-        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
+        Ok(changed(s, headers, next))
     })
 }
 
@@ -607,6 +640,12 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
             return Err(invalid("a cancellation may change only the status and the cancellation reason"));
         }
         let mut next = next_version(&current, |n| n["status"] = json!("cancelled"));
+        if d(OnlDefect::CancelDropsDetails)
+            && let Some(o) = next.as_object_mut()
+        {
+            o.remove("description");
+            o.remove("created");
+        }
         let mut ext: Vec<Value> = next.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
         ext.retain(|e| e.get("url").and_then(Value::as_str) != Some(gpc::CANCELLATION_REASON_EXTENSION));
         ext.push(
@@ -624,7 +663,7 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
             }
         }
         b.by_id.insert(id.to_string(), next.clone());
-        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
+        Ok(changed(s, headers, next))
     })
 }
 

@@ -65,7 +65,7 @@ crate::reference::defect::defects! {
             "takes repeat requests for other patients and their medications";
         CancelAnyStatus = "cancel-any-status" ["RFA-ARR-008"]
             "cancels appointments the patient arrived for or did not attend";
-        AmendNotKept = "amend-not-kept" ["RFA-ONL-018", "RFA-ONL-020", "RFA-ONL-023"]
+        AmendNotKept = "amend-not-kept" ["RFA-ONL-018", "RFA-ONL-020", "RFA-ONL-023", "RFA-ONL-025"]
             "answers an amendment 200 at the next version but keeps the appointment as it was";
         BookingKeepsFirstSlotOnly = "booking-keeps-first-slot-only" ["RFA-ONL-039"]
             "books an appointment of several slots on its first slot only, leaving the others free";
@@ -87,6 +87,12 @@ crate::reference::defect::defects! {
             "cancels an appointment whose cancellation also changes its description, comment, participants or type";
         PatientAppointmentsAllowPast = "patient-appointments-allow-past" ["RFA-ONL-017"]
             "answers a search for a patient's appointments over a range partly or wholly in the past";
+        ChangeIgnoresPreferMinimal = "change-ignores-prefer-minimal" ["RFA-ONL-025"]
+            "answers amendments and cancellations with the Appointment even when Prefer return=minimal asks for no body";
+        BookingDropsOptional = "booking-drops-optional" ["RFA-ONL-042"]
+            "books an appointment but drops its comment and its delivery channel and practitioner role extensions";
+        CancelDropsDetails = "cancel-drops-details" ["RFA-ONL-015"]
+            "answers and keeps a cancelled appointment without its description and the time it was created";
         PatientAppointmentsLooseDates = "patient-appointments-loose-dates" ["RFA-ONL-017"]
             "reads a patient's appointment range with any prefix and from date-times or extra start parameters instead of refusing them";
     }

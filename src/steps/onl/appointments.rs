@@ -31,6 +31,9 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the booking's "([^"]+)" is set to (.+)$"# => set_field, "Sets an element of the Appointment being booked (a dotted path) to a JSON value."),
         step!(Given r#"^the booking's "([^"]+)" is removed$"# => remove_field, "Leaves an element of the Appointment being booked out."),
         step!(Given r#"^the booking's (Patient|Location) participant is removed$"# => remove_participant, "Leaves out the participants whose actor is a Patient, or a Location."),
+        step!(Given r#"^the booking carries the slot's delivery channel and the practitioner role "([^"]+)"$"# => optional_extensions, "Adds to the booking the delivery channel extension (the first slot's channel) and the practitioner role extension with this SDS job role code, as GP Connect's own suite books with them."),
+        step!(Then r#"^the appointment "([^"]+)" as answered and as read has "([^"]+)" set to (.+)$"# => answered_and_read, "The booking's answer (if it had a body) and a read of the appointment (evidence kept, as the practice) both hold this element (a dotted path) as this JSON value (`null`: absent)."),
+        step!(Then r#"^the appointment "([^"]+)" as answered and as read carries every extension it was booked with$"# => extensions_kept, "The booking's answer and a read of the appointment (evidence kept, as the practice) each carry every extension the booking sent but the booking organisation's (whose contained id may be renamed), by url, with the same value."),
         step!(Given r#"^a booking of the slot of "([^"]+)" for "([^"]+)"$"# => booking_same_slot, "Begins a booking, for this patient, of the slot a booked appointment holds."),
         step!(Given r#"^a read of the appointment "([^"]+)"$"# => read_appointment, "Begins `GET [base]/Appointment/[id]` of a booked appointment."),
         step!(Given r#"^a read of the appointment id "([^"]*)"$"# => read_appointment_id, "Begins `GET [base]/Appointment/[id]` for this literal id."),
@@ -47,6 +50,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^exactly one of the two bookings succeeded and the other was refused with 409 "DUPLICATE_REJECTED"$"# => one_booking_wins, "Of the two concurrent bookings, one answered 201 and the other 409."),
         step!(Then r#"^the response is the appointment "([^"]+)"$"# => is_appointment, "HTTP 200, ETag `W/\"[version]\"`, and the appointment: its id, status and Slot."),
         step!(Then r#"^the appointment is cancelled with the reason "([^"]*)"$"# => is_cancelled, "HTTP 200, status cancelled, and the cancellation reason extension holds this reason."),
+        step!(Then r#"^the cancelled appointment is otherwise as it was, at the next version$"# => cancelled_otherwise_same, "The cancellation's answer keeps the appointment's id, description, start, end, slots, participants, created and every extension but the cancellation reason as they were before, and its meta.versionId and ETag are the next version."),
         step!(Then r#"^the Bundle (includes|does not include) the appointment "([^"]+)"$"# => bundle_has, "The searchset Bundle holds, or does not hold, this appointment."),
     ]
 }
@@ -508,7 +512,8 @@ pub(in crate::steps) fn put(
     body: &Value,
     tag: Option<String>,
 ) -> StepResult {
-    let (id, _) = booked(w, label)?.clone();
+    let (id, before) = booked(w, label)?.clone();
+    w.onl.before_change = Some(before);
     let mut spec = RequestSpec::new(interaction, format!("Appointment/{id}"));
     spec.method = reqwest::Method::PUT;
     spec.body = Some(body.to_string().into_bytes());
@@ -719,4 +724,131 @@ async fn bundle_has(w: &mut RfaWorld, a: &Args) -> StepResult {
         ("does not include", true) => w.fail(format!("the Bundle should not hold appointment {id}")),
         _ => Ok(()),
     }
+}
+
+/// The SDS job role name code system GP Connect's practitioner role uses.
+const SDS_JOB_ROLE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
+/// GP Connect's practitioner role extension.
+const PRACTITIONER_ROLE_EXTENSION: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-PractitionerRole-1";
+
+async fn optional_extensions(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let body = w.onl.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+    // The channel of the first slot booked, as the search answered it.
+    let slot = slot_of(&body);
+    let channel = free_slots(w)
+        .await?
+        .iter()
+        .find(|s| s.as_resource().id() == Some(slot.as_str()))
+        .and_then(|s| gpc::extension(s, gpc::DELIVERY_CHANNEL_EXTENSION).and_then(|e| e.get("valueCode")).cloned())
+        .unwrap_or_else(|| json!("In-person"));
+    let role = json!({ "coding": [{ "system": SDS_JOB_ROLE_SYSTEM, "code": a.get(1) }] });
+    edit(w, |b| {
+        let mut ext = b.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+        ext.push(json!({ "url": gpc::DELIVERY_CHANNEL_EXTENSION, "valueCode": channel }));
+        ext.push(json!({ "url": PRACTITIONER_ROLE_EXTENSION, "valueCodeableConcept": role }));
+        b["extension"] = Value::Array(ext);
+    })
+}
+
+/// The appointment as the booking answered it (if with a body) and as it
+/// reads back now (evidence kept).
+async fn answered_and_read_back(w: &mut RfaWorld, label: &str) -> Result<Vec<(&'static str, Value)>, Failure> {
+    let (id, _) = booked(w, label)?.clone();
+    let mut out = Vec::new();
+    if let Some(body) = w.response.as_ref().and_then(|r| r.json().ok()).filter(|b| b.get("resourceType").is_some()) {
+        out.push(("the booking's answer", body));
+    }
+    let resp = w.send_as_practice(&RequestSpec::new(Interaction::ReadAppointment, format!("Appointment/{id}"))).await?;
+    match (resp.status, resp.json()) {
+        (200, Ok(b)) => out.push(("the appointment read back", b)),
+        (status, _) => {
+            return w.fail(format!("reading appointment {id} back should answer 200, it answered HTTP {status}"));
+        }
+    }
+    Ok(out)
+}
+
+async fn answered_and_read(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let want = crate::steps::common::stamps::json_arg(a.get(3))?;
+    let pointer = entries::dotted_pointer("", a.get(2));
+    for (what, body) in answered_and_read_back(w, a.get(1)).await? {
+        let got = body.pointer(&pointer).cloned().unwrap_or(Value::Null);
+        if got != want {
+            return w.fail(format!("`{}` should be {want} in {what}, it is {got}", a.get(2)));
+        }
+    }
+    Ok(())
+}
+
+async fn extensions_kept(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let sent = w.onl.booking.clone().ok_or_else(|| Failure::Harness("no booking was sent".into()))?;
+    // The booking organisation's reference may be renamed with its
+    // contained resource; the other extensions are kept as sent.
+    let wanted: Vec<Value> = sent
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.get("url").and_then(Value::as_str) != Some(gpc::BOOKING_ORGANISATION_EXTENSION))
+        .cloned()
+        .collect();
+    for (what, body) in answered_and_read_back(w, a.get(1)).await? {
+        for e in &wanted {
+            let url = e.get("url").and_then(Value::as_str).unwrap_or_default();
+            let value = |x: &Value| {
+                x.as_object().map(|o| {
+                    o.iter()
+                        .filter(|(k, _)| k.starts_with("value"))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<Vec<_>>()
+                })
+            };
+            let got = gpc::extension(&body, url);
+            if got.map(value) != Some(value(e)) {
+                return w.fail(format!(
+                    "{what} should carry the extension {url} as booked ({e}), it has {}",
+                    got.cloned().unwrap_or(Value::Null)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn cancelled_otherwise_same(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let before = w.onl.before_change.clone().ok_or_else(|| Failure::Harness("no cancellation was built".into()))?;
+    let resp = w.response()?;
+    let tag = resp.header("ETag").unwrap_or_default();
+    let Ok(got) = resp.json() else { return w.fail("the cancellation should answer the Appointment") };
+    let others = |a: &Value| -> Vec<Value> {
+        a.get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) != Some(gpc::CANCELLATION_REASON_EXTENSION))
+            .cloned()
+            .collect()
+    };
+    for path in ["id", "description", "start", "end", "slot", "participant", "created"] {
+        if got.get(path) != before.get(path) {
+            return w.fail(format!(
+                "the cancelled appointment's `{path}` should be as it was ({}), it is {}",
+                before.get(path).unwrap_or(&Value::Null),
+                got.get(path).unwrap_or(&Value::Null)
+            ));
+        }
+    }
+    if others(&got) != others(&before) {
+        return w.fail("the cancelled appointment should keep every extension it had, and add only the reason");
+    }
+    let version = |a: &Value| a.pointer("/meta/versionId").and_then(Value::as_str).and_then(|v| v.parse::<u64>().ok());
+    let next = version(&before).unwrap_or(1) + 1;
+    if version(&got) != Some(next) || tag != format!("W/\"{next}\"") {
+        return w.fail(format!(
+            "the cancelled appointment should be version {next} with ETag W/\"{next}\"; it is version {} with ETag `{tag}`",
+            got.pointer("/meta/versionId").unwrap_or(&Value::Null)
+        ));
+    }
+    Ok(())
 }
