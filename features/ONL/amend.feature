@@ -36,7 +36,7 @@ Feature: Amending appointments and the limits of change
       And the appointment "mine" reads back with "comment" set to "Wheelchair access needed" at version 2
 
   @RFA-ONL-019 @lot1 @must
-  Rule: An amendment that changes anything but the description and the comment is refused with 422 INVALID_RESOURCE, and the appointment is unchanged
+  Rule: An amendment that is not an Appointment, or changes anything but the description and the comment, is refused with 422 INVALID_RESOURCE, and the appointment is unchanged
 
     Scenario Outline: a changed <field>
       Given a booking of a free slot for "patient20"
@@ -55,6 +55,19 @@ Feature: Amending appointments and the limits of change
         | participant.0.actor   | {"reference": "Patient/no-such-patient"}    |
         | status                | "arrived"                                   |
         | priority              | 1                                           |
+        | resourceType          | "Bundle"                                    |
+        | extension.0.valueReference.reference | "https://test1.supplier.thirdparty.nhs.uk/A11111/STU3/1/GPConnect/#booking-org" |
+
+    # Official AppointmentAmend "update cancellation reason".
+    Scenario: a cancellation reason added
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "customComment"
+      And the amendment also sets "extension.+" to {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-AppointmentCancellationReason-1", "valueString": "double booked"}
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+      And the appointment "mine" reads back as booked, at version 1
 
   @RFA-ONL-020 @lot1 @must
   Rule: An amendment needs If-Match with the current version: without it 400 BAD_REQUEST, with a stale one 409 FHIR_CONSTRAINT_VIOLATION; either way nothing changes
@@ -128,7 +141,17 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 422 "INVALID_RESOURCE"
 
   @RFA-ONL-023 @lot1 @must
-  Rule: A cancellation made against a stale version is refused with 409 FHIR_CONSTRAINT_VIOLATION and the appointment stays booked
+  Rule: A cancellation made against the current version is made; one against a stale version is refused with 409 FHIR_CONSTRAINT_VIOLATION and the appointment stays booked
+
+    # Official AppointmentCancel "updated when a valid ETag value is
+    # provided".
+    Scenario: cancelled against the current version
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked" naming version 1
+      When the request is sent
+      Then the appointment is cancelled with the reason "double booked"
 
     Scenario: cancelled against version 1 after an amendment
       Given a booking of a free slot for "patient20"

@@ -66,7 +66,7 @@ Feature: Booking, reading and cancelling appointments
         | Location |
 
   @RFA-ONL-040 @lot1 @must
-  Rule: A booking carrying what GP Connect forbids — a reason, a specialty, an element an Appointment does not have, an identifier without a value, a participant without a status — is refused with 422 INVALID_RESOURCE
+  Rule: A booking that is not an Appointment, or carries what GP Connect forbids — a reason, a specialty, an element an Appointment does not have, an identifier without a value, a participant without a status — is refused with 422 INVALID_RESOURCE
 
     # GP Connect Book an appointment: "SHALL return an error if reason or
     # specialty is included"; official AppointmentBook: a reason, a
@@ -85,6 +85,7 @@ Feature: Booking, reading and cancelling appointments
         | an element Appointment lacks      | rfaNotAnElement       | set to "extra"                                                                         |
         | an identifier without a value     | identifier            | set to [{"system": "https://fhir.nhs.uk/Id/gpconnect-appointment-identifier"}]         |
         | a participant without a status    | participant.0.status  | removed                                                                                |
+        | a Bundle instead of an Appointment | resourceType         | set to "Bundle"                                                                        |
 
   @RFA-ONL-042 @lot1 @must
   Rule: A booking keeps what it was booked with: its description, its comment (absent when none was sent), and its delivery channel and practitioner role extensions, in the answer and when read
