@@ -88,7 +88,7 @@ Feature: Booking, reading and cancelling appointments
         | a Bundle instead of an Appointment | resourceType         | set to "Bundle"                                                                        |
 
   @RFA-ONL-042 @lot1 @must
-  Rule: A booking keeps what it was booked with: its description, its comment (absent when none was sent), and its delivery channel and practitioner role extensions, in the answer and when read
+  Rule: A booking keeps what it was booked with: its description, its comment (absent when none was sent), its booking organisation's ODS code, name and telecom, and its delivery channel and practitioner role extensions, in the answer and when read
 
     # GP Connect Book an appointment: "Providers SHALL return description
     # and comment fields ... as stored"; official AppointmentBook: "with a
@@ -109,6 +109,15 @@ Feature: Booking, reading and cancelling appointments
       When the booking is sent
       Then the appointment is booked as "mine"
       And the appointment "mine" as answered and as read has "comment" set to null
+
+    # Official AppointmentRead "mandatory elements" and AppointmentRetrieve
+    # "valid booking organization"; GP Connect Book: the provider "SHALL
+    # store, return and display" the booking organisation.
+    Scenario: the booking organisation
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And the appointment "mine" as answered and as read names its booking organisation with the ODS code, name and telecom it was booked with
 
     Scenario: the delivery channel and the practitioner role
       Given a booking of a free slot for "patient20"
@@ -236,7 +245,7 @@ Feature: Booking, reading and cancelling appointments
       And the slot of "mine" is again offered
 
   @RFA-ONL-017 @lot1 @must
-  Rule: A patient's appointments are retrieved for a date range of today or later — exactly one start=ge and one start=le, each a full date without a time — and the range is honoured; a range reaching into the past, a missing or other prefix, a date that is partial or has a time, or an end before the start is refused with 422 INVALID_PARAMETER; other search parameters such as _sort are accepted
+  Rule: A patient's appointments are retrieved for a date range of today or later — exactly one start=ge and one start=le, each a full date without a time — and the range is honoured; a range reaching into the past, a missing or other prefix, a date that is partial or has a time, or an end before the start is refused with 422 INVALID_PARAMETER; other search parameters such as _sort are accepted; a patient the candidate does not hold is 404 PATIENT_NOT_FOUND
 
     Scenario: within the range
       Given a booking of a free slot for "patient20"
@@ -262,6 +271,12 @@ Feature: Booking, reading and cancelling appointments
       Given a search for the appointments of "patient10" with "start=ge{today}&start=le{today+14}&_sort=date"
       When the request is sent
       Then the Bundle includes the appointment "mine"
+
+    # Official AppointmentRetrieve "fail due to invalid patient logical id".
+    Scenario: a patient the candidate does not hold
+      Given a search for the appointments of the patient id "no-such-patient" with "start=ge{today}&start=le{today+14}"
+      When the request is sent
+      Then the request is refused with 404 "PATIENT_NOT_FOUND"
 
     # GP Connect Retrieve a patient's appointments: "SHALL return an error
     # if any part of the consumer requested search range is in the past";

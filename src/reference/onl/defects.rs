@@ -93,6 +93,10 @@ crate::reference::defect::defects! {
             "books an appointment but drops its comment and its delivery channel and practitioner role extensions";
         CancelDropsDetails = "cancel-drops-details" ["RFA-ONL-015"]
             "answers and keeps a cancelled appointment without its description and the time it was created";
+        PatientAppointmentsUnknownPatientEmpty = "patient-appointments-unknown-patient-empty" ["RFA-ONL-017"]
+            "answers a search for the appointments of a patient it does not hold with an empty Bundle instead of 404";
+        BookingDropsOrganisationTelecom = "booking-drops-organisation-telecom" ["RFA-ONL-042"]
+            "books an appointment but keeps its booking organisation without the telecom it was sent with";
         PatientAppointmentsLooseDates = "patient-appointments-loose-dates" ["RFA-ONL-017"]
             "reads a patient's appointment range with any prefix and from date-times or extra start parameters instead of refusing them";
     }

@@ -33,6 +33,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the booking's (Patient|Location) participant is removed$"# => remove_participant, "Leaves out the participants whose actor is a Patient, or a Location."),
         step!(Given r#"^the booking carries the slot's delivery channel and the practitioner role "([^"]+)"$"# => optional_extensions, "Adds to the booking the delivery channel extension (the first slot's channel) and the practitioner role extension with this SDS job role code, as GP Connect's own suite books with them."),
         step!(Then r#"^the appointment "([^"]+)" as answered and as read has "([^"]+)" set to (.+)$"# => answered_and_read, "The booking's answer (if it had a body) and a read of the appointment (evidence kept, as the practice) both hold this element (a dotted path) as this JSON value (`null`: absent)."),
+        step!(Then r#"^the appointment "([^"]+)" as answered and as read names its booking organisation with the ODS code, name and telecom it was booked with$"# => organisation_kept, "The booking's answer and a read of the appointment (evidence kept, as the practice) each carry the booking organisation extension referencing a contained Organization with the ODS code, name and telecom the booking sent."),
         step!(Then r#"^the appointment "([^"]+)" as answered and as read carries every extension it was booked with$"# => extensions_kept, "The booking's answer and a read of the appointment (evidence kept, as the practice) each carry every extension the booking sent but the booking organisation's (whose contained id may be renamed), by url, with the same value."),
         step!(Given r#"^a booking of the slot of "([^"]+)" for "([^"]+)"$"# => booking_same_slot, "Begins a booking, for this patient, of the slot a booked appointment holds."),
         step!(Given r#"^a read of the appointment "([^"]+)"$"# => read_appointment, "Begins `GET [base]/Appointment/[id]` of a booked appointment."),
@@ -41,6 +42,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a cancellation of "([^"]+)" with the reason "([^"]*)" under the extension url "([^"]*)"$"# => cancellation_url, "Like a cancellation with a reason, the reason's extension under this url instead of the cancellation reason's."),
         step!(Given r#"^the (?:cancellation|amendment) also sets "([^"]+)" to (.+)$"# => cancellation_also, "Changes one more element (a dotted path) of the cancellation or amendment being built to a JSON value; `participant.+` (any list) appends to the list."),
         step!(Given r#"^a booking of a slot of today that has begun for "([^"]+)"$"# => booking_begun, "Like a booking of a free slot today, of a slot of today (sit-and-wait) whose start time has passed: the search runs from midnight to the scenario's first request."),
+        step!(Given r#"^a search for the appointments of the patient id "([^"]*)" with "([^"]*)"$"# => patient_id_search, "Begins `GET [base]/Patient/[id]/Appointment?…` for this literal logical id; `{today+N}` become dates."),
         step!(Given r#"^a search for the appointments of "([^"]+)" with "([^"]*)"$"# => patient_search, "Begins `GET [base]/Patient/[id]/Appointment?…` with these parameters; `{today+N}` become dates."),
         step!(When r#"^the booking is sent$"# => send_booking, "Sends the booking; if it loses its slot to another scenario (409 and the slot no longer offered), books another, up to five times. Every attempt is evidence."),
         step!(When r#"^the booking is sent twice at once$"# => send_twice, "Sends the same booking twice concurrently (on another slot if both lost it to another scenario) and records both exchanges."),
@@ -428,7 +430,10 @@ async fn booking_kept_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn booking_same_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, first) = booked(w, a.get(1))?.clone();
     let patient = logical_id(w, a.get(2)).await?;
-    let mut body = first;
+    // The booking as sent for that slot (what the candidate answered may
+    // differ, which ONL-042 judges, not this), else as answered.
+    let sent = w.onl.booking.clone().filter(|b| slot_of(b) == slot_of(&first));
+    let mut body = sent.unwrap_or(first);
     entries::set_pointer(&mut body, "/participant/0/actor/reference", json!(format!("Patient/{patient}")));
     if let Some(o) = body.as_object_mut() {
         for k in ["id", "meta", "created"] {
@@ -525,9 +530,17 @@ pub(in crate::steps) fn put(
     Ok(())
 }
 
+async fn patient_id_search(w: &mut RfaWorld, a: &Args) -> StepResult {
+    appointments_search(w, a.get(1).to_string(), a.get(2))
+}
+
 async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
     let patient = logical_id(w, a.get(1)).await?;
-    let q = crate::steps::common::stamps::dates(a.get(2))?;
+    appointments_search(w, patient, a.get(2))
+}
+
+fn appointments_search(w: &mut RfaWorld, patient: String, query: &str) -> StepResult {
+    let q = crate::steps::common::stamps::dates(query)?;
     let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{patient}/Appointment"));
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -849,6 +862,33 @@ async fn cancelled_otherwise_same(w: &mut RfaWorld, _: &Args) -> StepResult {
             "the cancelled appointment should be version {next} with ETag W/\"{next}\"; it is version {} with ETag `{tag}`",
             got.pointer("/meta/versionId").unwrap_or(&Value::Null)
         ));
+    }
+    Ok(())
+}
+
+/// The booking organisation an appointment names: the contained
+/// Organization its extension references.
+fn booking_org(a: &Value) -> Option<&Value> {
+    let reference =
+        gpc::extension(a, gpc::BOOKING_ORGANISATION_EXTENSION)?.pointer("/valueReference/reference")?.as_str()?;
+    let local = reference.strip_prefix('#')?;
+    a.get("contained")?.as_array()?.iter().find(|c| c.as_resource().id() == Some(local))
+}
+
+async fn organisation_kept(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let sent = w.onl.booking.clone().ok_or_else(|| Failure::Harness("no booking was sent".into()))?;
+    let want = booking_org(&sent).cloned().unwrap_or(Value::Null);
+    let ods = |o: &Value| gpc::identifier(o, gpc::ODS_ORGANIZATION_SYSTEM).map(str::to_string);
+    for (what, body) in answered_and_read_back(w, a.get(1)).await? {
+        let Some(got) = booking_org(&body) else {
+            return w.fail(format!("{what} should name its booking organisation as a contained Organization"));
+        };
+        if ods(got) != ods(&want) || got.get("name") != want.get("name") || got.get("telecom") != want.get("telecom") {
+            return w.fail(format!(
+                "{what} should name the booking organisation it was booked with (ODS code, name, telecom {}), it has {got}",
+                want
+            ));
+        }
     }
     Ok(())
 }
