@@ -42,7 +42,6 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a cancellation of "([^"]+)" with the reason "([^"]*)" under the extension url "([^"]*)"$"# => cancellation_url, "Like a cancellation with a reason, the reason's extension under this url instead of the cancellation reason's."),
         step!(Given r#"^the (?:cancellation|amendment) also sets "([^"]+)" to (.+)$"# => cancellation_also, "Changes one more element (a dotted path) of the cancellation or amendment being built to a JSON value; `participant.+` (any list) appends to the list."),
         step!(Given r#"^a booking of a slot of today that has begun for "([^"]+)"$"# => booking_begun, "Like a booking of a free slot today, of a slot of today (sit-and-wait) whose start time has passed: the search runs from midnight to the scenario's first request."),
-        step!(Given r#"^a search for the appointments of the patient id "([^"]*)" with "([^"]*)"$"# => patient_id_search, "Begins `GET [base]/Patient/[id]/Appointment?…` for this literal logical id; `{today+N}` become dates."),
         step!(Given r#"^a search for the appointments of "([^"]+)" with "([^"]*)"$"# => patient_search, "Begins `GET [base]/Patient/[id]/Appointment?…` with these parameters; `{today+N}` become dates."),
         step!(When r#"^the booking is sent$"# => send_booking, "Sends the booking; if it loses its slot to another scenario (409 and the slot no longer offered), books another, up to five times. Every attempt is evidence."),
         step!(When r#"^the booking is sent twice at once$"# => send_twice, "Sends the same booking twice concurrently (on another slot if both lost it to another scenario) and records both exchanges."),
@@ -528,10 +527,6 @@ pub(in crate::steps) fn put(
     w.request = Some(spec);
     w.onl.changing = Some(label.to_string());
     Ok(())
-}
-
-async fn patient_id_search(w: &mut RfaWorld, a: &Args) -> StepResult {
-    appointments_search(w, a.get(1).to_string(), a.get(2))
 }
 
 async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
