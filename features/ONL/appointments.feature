@@ -155,7 +155,7 @@ Feature: Booking, reading and cancelling appointments
       Then exactly one of the two bookings succeeded and the other was refused with 409 "DUPLICATE_REJECTED"
 
   @RFA-ONL-014 @lot1 @must
-  Rule: A booked appointment reads back with its ETag; an id the candidate does not hold is 404 NO_RECORD_FOUND
+  Rule: A booked appointment reads back with its ETag, whichever organisation booked it; an id the candidate does not hold is 404 NO_RECORD_FOUND
 
     Scenario: read after booking
       Given a booking of a free slot for "patient20"
@@ -164,6 +164,17 @@ Feature: Booking, reading and cancelling appointments
       Given a read of the appointment "mine"
       When the request is sent
       Then the response is the appointment "mine"
+
+    # GP Connect Read an appointment: any appointment, "irrespective of
+    # booking organisation"; official AppointmentRead "JWT Org Different".
+    Scenario: booked by another organisation
+      Given a booking of a free slot for "patient10"
+      And the booking is made by the organisation "ORG2"
+      When the booking is sent
+      Then the appointment is booked as "theirs"
+      Given a read of the appointment "theirs"
+      When the request is sent
+      Then the response is the appointment "theirs"
 
     Scenario: an unknown id
       Given a read of the appointment id "no-such-appointment"

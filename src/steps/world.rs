@@ -161,6 +161,9 @@ pub struct OnlState {
     pub schedule_locations: std::collections::BTreeMap<String, String>,
     /// A booking for today takes a slot that has already begun.
     pub booking_begun: bool,
+    /// The ODS code of the organisation a booking is made by, when not the
+    /// consumer's own.
+    pub booking_ods: Option<String>,
     /// The appointment as it was before the change being built (amend or
     /// cancel), to compare the answer with.
     pub before_change: Option<serde_json::Value>,

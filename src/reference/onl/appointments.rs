@@ -239,6 +239,18 @@ fn booking_organisation(a: &Value) -> Result<(), Outcome> {
     Ok(())
 }
 
+/// The ODS code of the organisation that booked an appointment, if its
+/// contained booking organisation has one.
+fn booking_ods(a: &Value) -> Option<String> {
+    let local = gpc::extension(a, gpc::BOOKING_ORGANISATION_EXTENSION)?
+        .pointer("/valueReference/reference")?
+        .as_str()?
+        .strip_prefix('#')?
+        .to_string();
+    let org = a.get("contained")?.as_array()?.iter().find(|c| c.as_resource().id() == Some(local.as_str()))?;
+    gpc::identifier(org, gpc::ODS_ORGANIZATION_SYSTEM).map(str::to_string)
+}
+
 /// The elements of an STU3 Appointment.
 const APPOINTMENT_ELEMENTS: [&str; 29] = [
     "resourceType",
@@ -455,6 +467,16 @@ pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Pat
     let result = guard::check(&s, &headers, Interaction::ReadAppointment).and_then(|claims| {
         let found = s.appointments.with(|b| b.by_id.get(&id).cloned());
         visible(&s, &claims, found.as_ref())?;
+        // A defect shows a consumer only the appointments its own
+        // organisation booked (GP Connect: any appointment "irrespective of
+        // booking organisation").
+        let booker = found.as_ref().and_then(booking_ods);
+        if s.defects.has(OnlDefect::ReadsOwnBookingsOnly)
+            && booker.is_some()
+            && booker.as_deref() != guard::requesting_ods(&claims)
+        {
+            return Err(not_found(&id));
+        }
         found.ok_or_else(|| not_found(&id))
     });
     match result {

@@ -97,6 +97,8 @@ crate::reference::defect::defects! {
             "answers a search for the appointments of a patient it does not hold with an empty Bundle instead of 404";
         BookingDropsOrganisationTelecom = "booking-drops-organisation-telecom" ["RFA-ONL-042"]
             "books an appointment but keeps its booking organisation without the telecom it was sent with";
+        ReadsOwnBookingsOnly = "reads-own-bookings-only" ["RFA-ONL-014"]
+            "answers a read of an appointment booked by another organisation 404, as if it did not exist";
         PatientAppointmentsLooseDates = "patient-appointments-loose-dates" ["RFA-ONL-017"]
             "reads a patient's appointment range with any prefix and from date-times or extra start parameters instead of refusing them";
     }

@@ -30,6 +30,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a booking of a free slot kept for urgent care for "([^"]+)"$"# => booking_kept_slot, "Like a booking of a free slot, on a slot offered only to organisation type urgent-care (searchFilter), which no other scenario books; later slot checks search as urgent care too."),
         step!(Given r#"^the booking's "([^"]+)" is set to (.+)$"# => set_field, "Sets an element of the Appointment being booked (a dotted path) to a JSON value."),
         step!(Given r#"^the booking's "([^"]+)" is removed$"# => remove_field, "Leaves an element of the Appointment being booked out."),
+        step!(Given r#"^the booking is made by the organisation "([^"]+)"$"# => booking_by, "The booking is made by this fixture organisation: its ODS code is the booking organisation's and the JWT's requesting_organization's."),
         step!(Given r#"^the booking's (Patient|Location) participant is removed$"# => remove_participant, "Leaves out the participants whose actor is a Patient, or a Location."),
         step!(Given r#"^the booking carries the slot's delivery channel and the practitioner role "([^"]+)"$"# => optional_extensions, "Adds to the booking the delivery channel extension (the first slot's channel) and the practitioner role extension with this SDS job role code, as GP Connect's own suite books with them."),
         step!(Then r#"^the appointment "([^"]+)" as answered and as read has "([^"]+)" set to (.+)$"# => answered_and_read, "The booking's answer (if it had a body) and a read of the appointment (evidence kept, as the practice) both hold this element (a dotted path) as this JSON value (`null`: absent)."),
@@ -216,7 +217,11 @@ fn window(w: &RfaWorld) -> (i64, i64) {
 /// name and a telecom (and its type when the slots were searched as one),
 /// a description and the time it was created.
 fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
-    let ods = w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default();
+    let ods = w
+        .onl
+        .booking_ods
+        .clone()
+        .unwrap_or_else(|| w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default());
     let refs: Vec<Value> = slots
         .iter()
         .map(|s| json!({ "reference": format!("Slot/{}", s.as_resource().id().unwrap_or_default()) }))
@@ -885,5 +890,22 @@ async fn organisation_kept(w: &mut RfaWorld, a: &Args) -> StepResult {
             ));
         }
     }
+    Ok(())
+}
+
+async fn booking_by(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let ods = crate::steps::common::keys::ods(w, a.get(1))?;
+    w.onl.booking_ods = Some(ods.clone());
+    edit(w, |b| {
+        if let Some(list) = b.pointer_mut("/contained/0/identifier/0") {
+            list["value"] = json!(ods);
+        }
+    })?;
+    let org = json!({
+        "resourceType": "Organization",
+        "name": format!("Organisation {ods}"),
+        "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }]
+    });
+    w.request_mut()?.jwt.claim_edits.push(("requesting_organization".into(), crate::client::ClaimEdit::Set(org)));
     Ok(())
 }
