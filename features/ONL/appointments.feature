@@ -53,6 +53,7 @@ Feature: Booking, reading and cancelling appointments
         | no slot                               | slot                                | removed                                     |
         | a slot that does not exist            | slot                                | set to [{"reference": "Slot/no-such-slot"}] |
         | a slot id that cannot be              | slot                                | set to [{"reference": "Slot/45555555##"}]   |
+        | an absolute slot reference            | slot                                | set to [{"reference": "https://test1.supplier.thirdparty.nhs.uk/A11111/STU3/1/GPConnect/Slot/#12345"}] |
 
     Scenario Outline: no <kind> participant
       Given a booking of a free slot for "patient20"
