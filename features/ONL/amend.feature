@@ -26,6 +26,18 @@ Feature: Amending appointments and the limits of change
         | description | Review of blood pressure              |
         | comment     | Please bring your home readings       |
 
+    # Official AppointmentAmend "with Comment and Description".
+    Scenario: the description and the comment at once
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "description" to "TestChangedDescription"
+      And the amendment also sets "comment" to "TestChangedComment"
+      When the request is sent
+      Then the appointment in the response has "description" set to "TestChangedDescription" at version 2
+      And the appointment in the response has "comment" set to "TestChangedComment" at version 2
+      And the appointment "mine" reads back with "comment" set to "TestChangedComment" at version 2
+
     Scenario: read back after the amendment
       Given a booking of a free slot for "patient10"
       When the booking is sent
