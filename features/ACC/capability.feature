@@ -35,7 +35,7 @@ Feature: The CapabilityStatement
       Then the CapabilityStatement declares the "identifier" search parameter on "Patient"
 
   @RFA-ACC-021 @lot1 @must
-  Rule: The CapabilityStatement declares Organization and Practitioner read and search, and Location read
+  Rule: The CapabilityStatement declares Organization and Practitioner read and search, Location read, and Appointment read, update and search
 
     Scenario Outline: <resource> <interaction> is declared
       Given a metadata request
@@ -49,6 +49,9 @@ Feature: The CapabilityStatement
         | Practitioner | read        |
         | Practitioner | search-type |
         | Location     | read        |
+        | Appointment  | read        |
+        | Appointment  | update      |
+        | Appointment  | search-type |
 
   @RFA-ACC-022 @lot1 @must
   Rule: The Access Record Structured and Access Document CapabilityStatements declare what those endpoints serve

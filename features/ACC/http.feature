@@ -191,6 +191,23 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response header "Cache-Control" includes "no-store"
 
+    # Official AppointmentRead and AppointmentRetrieve: "valid/invalid
+    # response check caching headers exist".
+    Scenario: a patient's appointments
+      Given a search for the appointments of "patient20" with "start=ge{today}&start=le{today+1}"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+    Scenario: an appointment that is not found
+      Given a read of the appointment id "555555"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+    Scenario: a refused search for appointments
+      Given a search for the appointments of "patient20" with "start=ge{today}"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
   @RFA-ACC-016 @lot1 @must
   Rule: Errors are GPConnect-OperationOutcome-1 resources whose Spine code, issue type and HTTP status agree
 

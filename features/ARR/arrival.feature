@@ -63,13 +63,6 @@ Feature: Patient arrival
       Then the request is refused with 422 "INVALID_RESOURCE"
       And the appointment "later" reads back with "status" set to "booked"
 
-    Scenario: an appointment whose day has gone
-      Given the past appointment of "patient10" as "old"
-      And an arrival for "old"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
-      And the appointment "old" reads back with "status" set to "booked"
-
   @RFA-ARR-004 @lot2 @must
   Rule: An arrival names the patient: another patient's NHS number is refused with 422 INVALID_PARAMETER, an invalid one with 400 INVALID_NHS_NUMBER, none with 422 INVALID_PARAMETER; the appointment stays booked
 

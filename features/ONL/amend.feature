@@ -1,8 +1,9 @@
 Feature: Amending appointments and the limits of change
   A booked appointment may be amended only in its description and comment,
   only against its current version, and only while it is still to come;
-  a cancellation likewise checks the version it is made against. An
-  appointment whose day has gone cannot be cancelled or amended. Free slots
+  a cancellation likewise checks the version it is made against, and
+  changes nothing but the status and the reason. An appointment whose
+  start time has passed cannot be booked, cancelled or amended. Free slots
   say how the consultation is delivered, and a consumer can ask for one
   delivery channel. A booking answers with the appointment unless the
   consumer asks for less. (GP Connect Appointment Management: Amend, Cancel;
@@ -25,6 +26,18 @@ Feature: Amending appointments and the limits of change
         | description | Review of blood pressure              |
         | comment     | Please bring your home readings       |
 
+    # Official AppointmentAmend "with Comment and Description".
+    Scenario: the description and the comment at once
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "description" to "TestChangedDescription"
+      And the amendment also sets "comment" to "TestChangedComment"
+      When the request is sent
+      Then the appointment in the response has "description" set to "TestChangedDescription" at version 2
+      And the appointment in the response has "comment" set to "TestChangedComment" at version 2
+      And the appointment "mine" reads back with "comment" set to "TestChangedComment" at version 2
+
     Scenario: read back after the amendment
       Given a booking of a free slot for "patient10"
       When the booking is sent
@@ -35,7 +48,7 @@ Feature: Amending appointments and the limits of change
       And the appointment "mine" reads back with "comment" set to "Wheelchair access needed" at version 2
 
   @RFA-ONL-019 @lot1 @must
-  Rule: An amendment that changes anything but the description and the comment is refused with 422 INVALID_RESOURCE, and the appointment is unchanged
+  Rule: An amendment that is not an Appointment, or changes anything but the description and the comment, is refused with 422 INVALID_RESOURCE, and the appointment is unchanged
 
     Scenario Outline: a changed <field>
       Given a booking of a free slot for "patient20"
@@ -54,6 +67,19 @@ Feature: Amending appointments and the limits of change
         | participant.0.actor   | {"reference": "Patient/no-such-patient"}    |
         | status                | "arrived"                                   |
         | priority              | 1                                           |
+        | resourceType          | "Bundle"                                    |
+        | extension.0.valueReference.reference | "https://test1.supplier.thirdparty.nhs.uk/A11111/STU3/1/GPConnect/#booking-org" |
+
+    # Official AppointmentAmend "update cancellation reason".
+    Scenario: a cancellation reason added
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "customComment"
+      And the amendment also sets "extension.+" to {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-AppointmentCancellationReason-1", "valueString": "double booked"}
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+      And the appointment "mine" reads back as booked, at version 1
 
   @RFA-ONL-020 @lot1 @must
   Rule: An amendment needs If-Match with the current version: without it 400 BAD_REQUEST, with a stale one 409 FHIR_CONSTRAINT_VIOLATION; either way nothing changes
@@ -102,25 +128,42 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 422 "INVALID_RESOURCE"
 
   @RFA-ONL-022 @lot1 @must
-  Rule: An appointment whose day has gone cannot be cancelled or amended: 422 INVALID_RESOURCE, and it stays booked
+  Rule: An appointment whose start time has passed cannot be booked, cancelled or amended: 422 INVALID_RESOURCE, and it stays booked
 
-    # The test data holds a booked appointment for patient20 a week before
-    # the run date (profile §23).
-    Scenario: cancelling last week's appointment
-      Given the past appointment of "patient20" as "old"
+    # GP Connect Book, Amend and Cancel: an error when "the appointment
+    # start dateTime is before the current date and time" — the time, not
+    # the day. The test data holds a booked appointment for patient20 at
+    # 00:00 UTC today, begun whenever a run is made (profile §23).
+    Scenario: cancelling an appointment begun earlier today
+      Given the begun appointment of "patient20" as "old"
       And a cancellation of "old" with the reason "Forgot to cancel"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
       And the appointment "old" reads back with "status" set to "booked"
 
-    Scenario: amending last week's appointment
-      Given the past appointment of "patient20" as "old"
+    Scenario: amending an appointment begun earlier today
+      Given the begun appointment of "patient20" as "old"
       And an amendment of the appointment "old" setting "comment" to "Rewriting history"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
+    Scenario: booking a slot of today that has begun
+      Given a booking of a slot of today that has begun for "patient10"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
   @RFA-ONL-023 @lot1 @must
-  Rule: A cancellation made against a stale version is refused with 409 FHIR_CONSTRAINT_VIOLATION and the appointment stays booked
+  Rule: A cancellation made against the current version is made; one against a stale version is refused with 409 FHIR_CONSTRAINT_VIOLATION and the appointment stays booked
+
+    # Official AppointmentCancel "updated when a valid ETag value is
+    # provided".
+    Scenario: cancelled against the current version
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked" naming version 1
+      When the request is sent
+      Then the appointment is cancelled with the reason "double booked"
 
     Scenario: cancelled against version 1 after an amendment
       Given a booking of a free slot for "patient20"
@@ -133,6 +176,31 @@ Feature: Amending appointments and the limits of change
       When the request is sent
       Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
       And the appointment "mine" reads back with "status" set to "booked"
+
+  @RFA-ONL-041 @lot1 @must
+  Rule: A cancellation that changes anything but the status and the cancellation reason is refused with 422 INVALID_RESOURCE, and the appointment stays booked
+
+    # GP Connect Cancel an appointment: "If any content other than the
+    # appointment cancellation reason or appointment status is updated the
+    # server SHALL reject"; official AppointmentCancel: comment,
+    # description, participants, type text, absolute references.
+    Scenario Outline: a cancellation that also changes <what>
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked"
+      And the cancellation also sets "<field>" to <value>
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+      And the appointment "mine" reads back as booked, at version 1
+
+      Examples:
+        | what                                | field                                 | value                                            |
+        | the comment                         | comment                               | "RANDOM COMMENT"                                 |
+        | the description                     | description                           | "RANDOM DESCRIPTION"                             |
+        | the type                            | appointmentType                       | {"text": "RANDOM TYPE TEXT"}                     |
+        | the participants                    | participant.+                         | {"actor": {"reference": "Practitioner/2"}, "status": "declined"} |
+        | the booking organisation reference  | extension.0.valueReference.reference  | "https://test1.supplier.thirdparty.nhs.uk/A11111/STU3/1/GPConnect/#booking-org" |
 
   @RFA-ONL-024 @lot1 @should @profile-decision
   Rule: Every free slot names its delivery channel (In-person, Telephone or Video), and a searchFilter on the delivery channel returns only slots of that channel; an unknown channel is ignored
@@ -165,7 +233,7 @@ Feature: Amending appointments and the limits of change
       Then the Bundle holds free slots
 
   @RFA-ONL-025 @lot1 @must
-  Rule: A booking with Prefer return=representation, or with no Prefer, answers with the booked Appointment in the body
+  Rule: A booking, amendment or cancellation with Prefer return=representation, or with no Prefer, answers with the Appointment in the body; an amendment or cancellation with Prefer return=minimal answers 200 without a body, and the change is made
 
     Scenario Outline: Prefer <prefer>
       Given a booking of a free slot for "patient20"
@@ -184,3 +252,45 @@ Feature: Amending appointments and the limits of change
       When the booking is sent
       Then the appointment is booked as "mine"
       And the response is a "Appointment" resource
+
+    # Official AppointmentAmend and AppointmentCancel: "prefer header set
+    # to representation" and "set to minimal".
+    Scenario: an amendment with return=representation
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "customComment"
+      And the "Prefer" header is "return=representation"
+      When the request is sent
+      Then the appointment in the response has "comment" set to "customComment" at version 2
+
+    Scenario: an amendment with return=minimal
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "description" to "customDescription"
+      And the "Prefer" header is "return=minimal"
+      When the request is sent
+      Then the response status is 200
+      And the response has no body
+      And the appointment "mine" reads back with "description" set to "customDescription" at version 2
+
+    Scenario: a cancellation with return=representation
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked"
+      And the "Prefer" header is "return=representation"
+      When the request is sent
+      Then the appointment is cancelled with the reason "double booked"
+
+    Scenario: a cancellation with return=minimal
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked"
+      And the "Prefer" header is "return=minimal"
+      When the request is sent
+      Then the response status is 200
+      And the response has no body
+      And the appointment "mine" reads back with "status" set to "cancelled"

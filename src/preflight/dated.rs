@@ -1,7 +1,7 @@
 //! The test data that is relative to the run date, and so cannot be a file
 //! (profile §21, §23): free slots every day of the next 14, slots kept for
-//! urgent care, sit-and-wait slots today, and a booked appointment a week
-//! back for the patients that book.
+//! urgent care, sit-and-wait slots today, and a booked appointment of
+//! today that has already begun (00:00 UTC) for patient20.
 
 use serde_json::Value;
 
@@ -11,8 +11,8 @@ use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::FixturePack;
 
-/// The patients the test data gives a past appointment.
-const PAST: [&str; 2] = ["patient20", "patient10"];
+/// The patients the test data gives an appointment of today that has begun.
+const PAST: [&str; 1] = ["patient20"];
 
 /// The dispensing patient with an expired prescription (profile §23).
 const EXPIRED: &str = "patient6";
@@ -183,22 +183,34 @@ async fn expired_prescription(client: &Client, pack: &FixturePack, key: &str) ->
 }
 
 async fn past_appointment(client: &Client, pack: &FixturePack, key: &str) -> Option<KeyReport> {
-    let label = format!("{key}'s past appointment");
-    let looked_up = "last 30 days";
+    let label = format!("{key}'s begun appointment");
+    let looked_up = "today, begun";
     let error = |e: String| report("setup", &label, looked_up, Status::Error, vec![e]);
     let id = match patient_id(client, pack, key, &label, "appointments").await? {
         Ok(id) => id,
         Err(r) => return Some(r),
     };
+    // GP Connect refuses a search reaching into the past, but answers all
+    // of today's appointments, begun or not.
     let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{id}/Appointment"));
-    spec.query.push(("start".into(), format!("ge{}", crate::support::clock::ymd(day(-30)))));
-    spec.query.push(("start".into(), format!("le{}", crate::support::clock::ymd(day(-1)))));
+    spec.query.push(("start".into(), format!("ge{}", crate::support::clock::ymd(day(0)))));
+    spec.query.push(("start".into(), format!("le{}", crate::support::clock::ymd(day(0)))));
+    let now = crate::support::clock::now();
     Some(match fetch(client, &spec).await {
         Ok((200, body)) => {
-            let booked =
-                resources(&body, "Appointment").any(|a| a.get("status").and_then(Value::as_str) == Some("booked"));
-            let missing = (!booked).then(|| {
-                format!("{key} has no booked appointment in the 30 days before today: RFA-ONL-022 and RFA-ARR-003 need one (a week back)")
+            let begun = resources(&body, "Appointment").any(|a| {
+                a.get("status").and_then(Value::as_str) == Some("booked")
+                    && a.get("start")
+                        .and_then(Value::as_str)
+                        .and_then(|t| {
+                            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+                        })
+                        .is_some_and(|t| t <= now)
+            });
+            let missing = (!begun).then(|| {
+                format!(
+                    "{key} has no booked appointment of today that has begun: RFA-ONL-022 needs one (00:00 UTC today)"
+                )
             });
             verdict(&label, looked_up, missing.into_iter().collect())
         }

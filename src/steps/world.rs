@@ -156,6 +156,17 @@ pub struct OnlState {
     pub booking_schedule: Option<serde_json::Value>,
     /// How many adjacent slots a booking takes (0 or 1: one).
     pub booking_span: usize,
+    /// The Location each Schedule names as its actor (Schedule reference to
+    /// Location reference), from the bookings' free slot searches.
+    pub schedule_locations: std::collections::BTreeMap<String, String>,
+    /// A booking for today takes a slot that has already begun.
+    pub booking_begun: bool,
+    /// The ODS code of the organisation a booking is made by, when not the
+    /// consumer's own.
+    pub booking_ods: Option<String>,
+    /// The appointment as it was before the change being built (amend or
+    /// cancel), to compare the answer with.
+    pub before_change: Option<serde_json::Value>,
     /// The label of the appointment the request being built changes.
     pub changing: Option<String>,
     /// The patient signed in (the `requesting_patient` claim, the NHS

@@ -149,6 +149,18 @@ pub fn statement(state: &State) -> Value {
         ));
         resources.push(directory_resource("Location", gpc::LOCATION_PROFILE, None));
     }
+    // Appointment Management: book (create), read, amend and cancel
+    // (update), and a patient's appointments (search); official
+    // AppointmentBook/Amend/Cancel/Read/Retrieve each check the statement.
+    if !state.defects.has(AccDefect::CapabilityOmitsAppointment) {
+        resources.push(json!({
+            "type": "Appointment",
+            "profile": { "reference": gpc::APPOINTMENT_PROFILE },
+            "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "update" }, { "code": "search-type" }],
+            "versioning": "versioned-update",
+            "searchParam": [{ "name": "start", "type": "date" }]
+        }));
+    }
     for ty in crate::fhir::gpc::EntryType::ALL {
         let shape = crate::entries::Shape::of(ty);
         resources.push(json!({

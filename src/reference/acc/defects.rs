@@ -47,6 +47,8 @@ crate::reference::defect::defects! {
             "leaves the Patient search interaction out of its CapabilityStatement";
         CapabilityOmitsStructuredOperation = "capability-omits-structured-operation" ["RFA-ACC-022"]
             "leaves gpc.getstructuredrecord out of the structured CapabilityStatement";
+        CapabilityOmitsAppointment = "capability-omits-appointment" ["RFA-ACC-021"]
+            "leaves Appointment and its read, update and search out of the CapabilityStatement";
         CapabilityOmitsDirectory = "capability-omits-directory" ["RFA-ACC-021"]
             "leaves Organization, Practitioner and Location out of its CapabilityStatement";
         CapabilityProfilesUnversioned = "capability-profiles-unversioned" ["RFA-ACC-033"]

@@ -66,33 +66,45 @@ impl Appointments {
         self.with(|b| b.taken.keys().cloned().collect())
     }
 
-    /// The test data's past appointments (profile §23): patient20 and
-    /// patient10 each booked for a week before the run date.
+    /// The test data's begun appointment (profile §23): patient20 booked
+    /// today from 00:00 to 00:05 UTC, so its start time has passed whenever
+    /// a run is made, yet it is found by a search of today (GP Connect
+    /// returns today's appointments even once begun). Its sit-and-wait slot
+    /// is taken.
     pub fn seeded(store: &crate::reference::store::Store, today: time::Date) -> Self {
         let book = Self::default();
-        let Ok(ten) = time::Time::from_hms(10, 0, 0) else { return book };
-        let start = (today - time::Duration::days(7)).with_time(ten).assume_utc();
-        let stamp = crate::support::clock::ymd(start.date()).replace('-', "");
-        for (n, key) in ["patient20", "patient10"].into_iter().enumerate() {
-            let Some(patient) = store.patients.iter().find(|p| p.key == key) else { continue };
-            let begins = start + time::Duration::minutes(15 * n as i64);
-            let id = format!("appointment-past-{stamp}-{key}");
-            let a = json!({
-                "resourceType": "Appointment",
-                "id": id,
-                "meta": { "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] },
-                "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
-                "contained": [{ "resourceType": "Organization", "id": "booking-org", "name": "The practice" }],
-                "status": "booked",
-                "description": "Blood pressure review",
-                "start": crate::reference::instant(begins),
-                "end": crate::reference::instant(begins + time::Duration::minutes(15)),
-                "slot": [{ "reference": format!("Slot/schedule-main-{stamp}10{:02}", 15 * n) }],
-                "created": crate::reference::instant(start - time::Duration::days(7)),
-                "participant": [{ "actor": { "reference": format!("Patient/{}", patient.id) }, "status": "accepted" }]
-            });
-            book.with(|b| b.by_id.insert(id, a));
-        }
+        let begins = today.midnight().assume_utc();
+        let stamp = crate::support::clock::ymd(today).replace('-', "");
+        let Some(patient) = store.patients.iter().find(|p| p.key == "patient20") else { return book };
+        let location = store.locations.first().map(|l| l.id.clone()).unwrap_or_default();
+        let id = format!("appointment-begun-{stamp}-patient20");
+        let slot = format!("schedule-sitandwait-{stamp}0000");
+        let a = json!({
+            "resourceType": "Appointment",
+            "id": id,
+            "meta": { "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] },
+            "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
+            "contained": [{
+                "resourceType": "Organization",
+                "id": "booking-org",
+                "name": "The practice",
+                "telecom": [{ "system": "phone", "value": "01234 567890", "use": "work" }]
+            }],
+            "status": "booked",
+            "description": "Blood pressure review",
+            "start": crate::reference::instant(begins),
+            "end": crate::reference::instant(begins + time::Duration::minutes(5)),
+            "slot": [{ "reference": format!("Slot/{slot}") }],
+            "created": crate::reference::instant(begins - time::Duration::days(7)),
+            "participant": [
+                { "actor": { "reference": format!("Patient/{}", patient.id) }, "status": "accepted" },
+                { "actor": { "reference": format!("Location/{location}") }, "status": "accepted" }
+            ]
+        });
+        book.with(|b| {
+            b.by_id.insert(id, a);
+            b.taken.insert(slot, 1);
+        });
         book
     }
 }
@@ -109,9 +121,16 @@ fn instant(v: Option<&Value>) -> Option<OffsetDateTime> {
     v.and_then(Value::as_str).and_then(|v| OffsetDateTime::parse(v, &Rfc3339).ok())
 }
 
-/// The appointment's day has gone (by the run's date, UTC).
-fn is_past(a: &Value) -> bool {
-    start_of(a).is_some_and(|t| t.date() < crate::support::clock::today())
+/// The appointment has begun: its start time has passed (GP Connect Book,
+/// Amend and Cancel: "appointment start dateTime is before the current
+/// date and time"). A defect judges by the day instead, as the profile
+/// once did.
+fn is_past(s: &State, a: &Value) -> bool {
+    let now = crate::support::clock::now();
+    if s.defects.has(OnlDefect::PastJudgedByDay) {
+        return start_of(a).is_some_and(|t| t.date() < now.date());
+    }
+    start_of(a).is_some_and(|t| t <= now)
 }
 
 fn version_of(a: &Value) -> u32 {
@@ -176,6 +195,116 @@ pub(in crate::reference) fn patient_of(a: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The actor references of every participant.
+fn participant_refs(a: &Value) -> Vec<String> {
+    a.get("participant")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.pointer("/actor/reference").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
+
+/// GP Connect's booking organisation: the extension references, by a local
+/// `#id`, a contained Organization with its ODS code, a name and a telecom
+/// (Book an appointment, "contained organization resource SHALL contain at
+/// least name and telecom"; the official AppointmentBook refuses an
+/// absolute reference and an organisation without name or telecom).
+fn booking_organisation(a: &Value) -> Result<(), Outcome> {
+    let reference = gpc::extension(a, gpc::BOOKING_ORGANISATION_EXTENSION)
+        .and_then(|e| e.pointer("/valueReference/reference"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let Some(local) = reference.strip_prefix('#') else {
+        return Err(invalid(format!(
+            "the booking organisation must reference a contained Organization (#id), not `{reference}`"
+        )));
+    };
+    let org = a
+        .get("contained")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|c| c.as_resource().resource_type() == Some("Organization") && c.as_resource().id() == Some(local))
+        .ok_or_else(|| invalid(format!("no contained Organization #{local} for the booking organisation")))?;
+    let text = |k: &str| org.get(k).and_then(Value::as_str).is_some_and(|v| !v.trim().is_empty());
+    let listed = |k: &str| org.get(k).and_then(Value::as_array).is_some_and(|l| !l.is_empty());
+    let ods = org.get("identifier").and_then(Value::as_array).into_iter().flatten().any(|i| {
+        i.get("system").and_then(Value::as_str) == Some(gpc::ODS_ORGANIZATION_SYSTEM) && i.get("value").is_some()
+    });
+    if !(text("name") && listed("telecom") && ods) {
+        return Err(invalid("the booking organisation needs its ODS code, a name and a telecom"));
+    }
+    Ok(())
+}
+
+/// The ODS code of the organisation that booked an appointment, if its
+/// contained booking organisation has one.
+fn booking_ods(a: &Value) -> Option<String> {
+    let local = gpc::extension(a, gpc::BOOKING_ORGANISATION_EXTENSION)?
+        .pointer("/valueReference/reference")?
+        .as_str()?
+        .strip_prefix('#')?
+        .to_string();
+    let org = a.get("contained")?.as_array()?.iter().find(|c| c.as_resource().id() == Some(local.as_str()))?;
+    gpc::identifier(org, gpc::ODS_ORGANIZATION_SYSTEM).map(str::to_string)
+}
+
+/// The elements of an STU3 Appointment.
+const APPOINTMENT_ELEMENTS: [&str; 29] = [
+    "resourceType",
+    "id",
+    "meta",
+    "implicitRules",
+    "language",
+    "text",
+    "contained",
+    "extension",
+    "modifierExtension",
+    "identifier",
+    "status",
+    "serviceCategory",
+    "serviceType",
+    "specialty",
+    "appointmentType",
+    "reason",
+    "indication",
+    "priority",
+    "description",
+    "supportingInformation",
+    "start",
+    "end",
+    "minutesDuration",
+    "slot",
+    "created",
+    "comment",
+    "incomingReferral",
+    "participant",
+    "requestedPeriod",
+];
+
+/// What GP Connect refuses in a booking (Book an appointment; official
+/// AppointmentBook): `reason` or `specialty`, an element an Appointment does
+/// not have, an identifier without a value, a participant without a status.
+fn forbidden_elements(a: &Value) -> Result<(), Outcome> {
+    let Some(o) = a.as_object() else { return Err(invalid("the Appointment is not an object")) };
+    if let Some(k) = o.keys().find(|k| !APPOINTMENT_ELEMENTS.contains(&k.as_str())) {
+        return Err(invalid(format!("`{k}` is not an element of Appointment")));
+    }
+    if let Some(k) = ["reason", "specialty"].into_iter().find(|k| o.contains_key(*k)) {
+        return Err(invalid(format!("Appointment.{k} must not be sent")));
+    }
+    let list = |k: &str| o.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+    if list("identifier").iter().any(|i| i.get("value").and_then(Value::as_str).is_none_or(str::is_empty)) {
+        return Err(invalid("an Appointment.identifier needs a value"));
+    }
+    if list("participant").iter().any(|p| p.get("status").and_then(Value::as_str).is_none_or(str::is_empty)) {
+        return Err(invalid("every Appointment.participant needs a status"));
+    }
+    Ok(())
+}
+
 fn same_instant(a: Option<&Value>, b: OffsetDateTime) -> bool {
     instant(a) == Some(b)
 }
@@ -201,6 +330,18 @@ fn validate(s: &State, a: &Value) -> Result<Vec<crate::reference::onl::slots::Sl
     if patient.is_none() && !lenient {
         return Err(invalid("Appointment.participant needs the Patient, registered here"));
     }
+    if !s.defects.has(OnlDefect::BookingWithoutLocation) {
+        let here = |r: &str| r.strip_prefix("Location/").is_some_and(|id| s.store.locations.iter().any(|l| l.id == id));
+        if !participant_refs(a).iter().any(|r| here(r)) {
+            return Err(invalid("Appointment.participant needs the Location where the appointment takes place"));
+        }
+    }
+    if !s.defects.has(OnlDefect::BookingOrganisationUnchecked) {
+        booking_organisation(a)?;
+    }
+    if !s.defects.has(OnlDefect::BookingAcceptsForbiddenElements) {
+        forbidden_elements(a)?;
+    }
     let ids = slot_ids(a);
     if ids.is_empty() {
         return Err(invalid("Appointment.slot must name the Slot (or adjacent Slots) it books"));
@@ -221,6 +362,9 @@ fn validate(s: &State, a: &Value) -> Result<Vec<crate::reference::onl::slots::Sl
     let times = same_instant(a.get("start"), first.start) && same_instant(a.get("end"), last.end);
     if !times && !lenient {
         return Err(invalid("Appointment.start and end must be the first slot's start and the last slot's end"));
+    }
+    if first.start <= crate::support::clock::now() && !s.defects.has(OnlDefect::BooksStartedSlots) {
+        return Err(invalid("the slot has begun; only appointments still to start can be booked"));
     }
     if let Some(busy) = rows.iter().find(|r| !r.free) {
         return Err(Outcome::new(SpineCode::DuplicateRejected, format!("Slot/{} is not free", busy.id)));
@@ -265,7 +409,32 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     let mut stored = a;
     stored["id"] = json!(id);
     stored["meta"] = json!({ "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] });
-    stored["created"] = json!(crate::reference::instant(crate::reference::now()));
+    if d(OnlDefect::BookingDropsOrganisationTelecom)
+        && let Some(list) = stored.get_mut("contained").and_then(Value::as_array_mut)
+    {
+        for c in list.iter_mut().filter_map(Value::as_object_mut) {
+            c.remove("telecom");
+        }
+    }
+    if d(OnlDefect::BookingDropsOptional) {
+        if let Some(o) = stored.as_object_mut() {
+            o.remove("comment");
+        }
+        let kept: Vec<Value> = stored
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) == Some(gpc::BOOKING_ORGANISATION_EXTENSION))
+            .cloned()
+            .collect();
+        stored["extension"] = Value::Array(kept);
+    }
+    // The consumer says when it created the booking (GP Connect Book); the
+    // reference stamps its own time only when it did not.
+    if stored.get("created").is_none() {
+        stored["created"] = json!(crate::reference::instant(crate::reference::now()));
+    }
     s.appointments.with(|b| {
         if !d(OnlDefect::BookingRace)
             && let Some(slot) = taken(b)
@@ -280,8 +449,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
         b.by_id.insert(id.clone(), stored.clone());
         Ok(())
     })?;
-    let minimal = d(OnlDefect::BookingAnswersMinimal)
-        || headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"));
+    let minimal = d(OnlDefect::BookingAnswersMinimal) || wants_minimal(headers);
     let tag = (!d(OnlDefect::BookingWithoutEtag)).then(|| etag(&stored));
     let resp = if minimal {
         let mut r = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
@@ -299,6 +467,16 @@ pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Pat
     let result = guard::check(&s, &headers, Interaction::ReadAppointment).and_then(|claims| {
         let found = s.appointments.with(|b| b.by_id.get(&id).cloned());
         visible(&s, &claims, found.as_ref())?;
+        // A defect shows a consumer only the appointments its own
+        // organisation booked (GP Connect: any appointment "irrespective of
+        // booking organisation").
+        let booker = found.as_ref().and_then(booking_ods);
+        if s.defects.has(OnlDefect::ReadsOwnBookingsOnly)
+            && booker.is_some()
+            && booker.as_deref() != guard::requesting_ods(&claims)
+        {
+            return Err(not_found(&id));
+        }
         found.ok_or_else(|| not_found(&id))
     });
     match result {
@@ -359,6 +537,51 @@ fn without_amendable(a: &Value) -> Value {
     v
 }
 
+/// The appointment without what a cancellation may change: its status
+/// and cancellation reason (and the id and meta the server keeps).
+fn without_cancellation(a: &Value) -> Value {
+    let mut v = a.clone();
+    if let Some(o) = v.as_object_mut() {
+        for k in ["status", "meta", "id"] {
+            o.remove(k);
+        }
+        let kept: Vec<Value> = o
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) != Some(gpc::CANCELLATION_REASON_EXTENSION))
+            .cloned()
+            .collect();
+        if kept.is_empty() {
+            o.remove("extension");
+        } else {
+            o.insert("extension".into(), Value::Array(kept));
+        }
+    }
+    v
+}
+
+/// The answer to an amendment or cancellation: 200 with the new version's
+/// ETag and the Appointment, or no body when `Prefer: return=minimal` asks
+/// (GP Connect: `return=representation` is the default; official
+/// AppointmentAmend and AppointmentCancel "prefer header set to minimal").
+fn changed(s: &State, headers: &HeaderMap, next: Value) -> Response {
+    let tag = etag(&next);
+    if wants_minimal(headers) && !s.defects.has(OnlDefect::ChangeIgnoresPreferMinimal) {
+        let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
+        if let Ok(t) = HeaderValue::from_str(&tag) {
+            r.headers_mut().insert(header::ETAG, t);
+        }
+        return r;
+    }
+    Fhir { status: StatusCode::OK, etag: Some(tag), body: next }.into_response()
+}
+
+fn wants_minimal(headers: &HeaderMap) -> bool {
+    headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"))
+}
+
 fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     let claims = guard::check(s, headers, Interaction::AmendAppointment)?;
@@ -372,8 +595,8 @@ fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> 
         if status_of(&current) != "booked" && !d(OnlDefect::AmendAnyStatus) {
             return Err(invalid(format!("an appointment that is {} cannot be amended", status_of(&current))));
         }
-        if is_past(&current) && !d(OnlDefect::PastAppointmentsChange) {
-            return Err(invalid("the appointment's day has gone; it cannot be amended"));
+        if is_past(s, &current) && !d(OnlDefect::PastAppointmentsChange) {
+            return Err(invalid("the appointment has begun; it cannot be amended"));
         }
         if without_amendable(&sent) != without_amendable(&current) && !d(OnlDefect::AmendAnything) {
             return Err(invalid("only the description and the comment of an appointment can be amended"));
@@ -397,7 +620,7 @@ fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> 
         if !d(OnlDefect::AmendNotKept) {
             b.by_id.insert(id.to_string(), next.clone());
         }
-        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
+        Ok(changed(s, headers, next))
     })
 }
 
@@ -408,17 +631,25 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
     if sent.get("status").and_then(Value::as_str) != Some("cancelled") {
         return Err(invalid("an appointment is cancelled with status cancelled; no other change is accepted here"));
     }
-    let reason = sent
-        .get("extension")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|e| e.get("url").and_then(Value::as_str) == Some(gpc::CANCELLATION_REASON_EXTENSION))
+    // No reason extension at all (or one under another url, which the
+    // official AppointmentCancel refuses as INVALID_RESOURCE) is an invalid
+    // resource; the extension with an empty reason is an invalid parameter
+    // (official AppointmentCancel: "missing cancellation extension reason").
+    let extension = gpc::extension(&sent, gpc::CANCELLATION_REASON_EXTENSION);
+    let reason = extension
         .and_then(|e| e.get("valueString").and_then(Value::as_str))
         .filter(|r| !r.trim().is_empty())
         .map(str::to_string);
     if reason.is_none() && !d(OnlDefect::CancelWithoutReason) {
-        return Err(invalid("a cancellation needs its reason (Extension-GPConnect-AppointmentCancellationReason-1)"));
+        let code = if extension.is_some() && !d(OnlDefect::CancelEmptyReasonInvalidResource) {
+            SpineCode::InvalidParameter
+        } else {
+            SpineCode::InvalidResource
+        };
+        return Err(Outcome::new(
+            code,
+            "a cancellation needs its reason (Extension-GPConnect-AppointmentCancellationReason-1 with a valueString)",
+        ));
     }
     let wanted = if_match(headers);
     s.appointments.with(|b| {
@@ -427,10 +658,23 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
         if status == "cancelled" || (status != "booked" && !d(OnlDefect::CancelAnyStatus)) {
             return Err(invalid(format!("an appointment that is {status} cannot be cancelled")));
         }
-        if is_past(&current) && !d(OnlDefect::PastAppointmentsChange) {
-            return Err(invalid("the appointment's day has gone; it cannot be cancelled"));
+        if is_past(s, &current) && !d(OnlDefect::PastAppointmentsChange) {
+            return Err(invalid("the appointment has begun; it cannot be cancelled"));
+        }
+        // A cancellation changes the status and adds the reason, nothing
+        // else (GP Connect Cancel: "If any content other than the
+        // appointment cancellation reason or appointment status is updated
+        // the server SHALL reject").
+        if without_cancellation(&sent) != without_cancellation(&current) && !d(OnlDefect::CancelAcceptsOtherChanges) {
+            return Err(invalid("a cancellation may change only the status and the cancellation reason"));
         }
         let mut next = next_version(&current, |n| n["status"] = json!("cancelled"));
+        if d(OnlDefect::CancelDropsDetails)
+            && let Some(o) = next.as_object_mut()
+        {
+            o.remove("description");
+            o.remove("created");
+        }
         let mut ext: Vec<Value> = next.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
         ext.retain(|e| e.get("url").and_then(Value::as_str) != Some(gpc::CANCELLATION_REASON_EXTENSION));
         ext.push(
@@ -448,8 +692,42 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
             }
         }
         b.by_id.insert(id.to_string(), next.clone());
-        Ok(Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response())
+        Ok(changed(s, headers, next))
     })
+}
+
+/// The range of a search for a patient's appointments (GP Connect Retrieve
+/// a patient's appointments): exactly two `start` parameters, one `ge` and
+/// one `le`, each a full date without a time, the end not before the start,
+/// and no part of the range in the past; anything else is 422
+/// INVALID_PARAMETER.
+fn range(s: &State, params: &[(String, String)]) -> Result<(time::Date, time::Date), Outcome> {
+    let bad = |m: &str| Outcome::new(SpineCode::InvalidParameter, m.to_string());
+    let loose = s.defects.has(OnlDefect::PatientAppointmentsLooseDates);
+    let starts: Vec<&str> = params.iter().filter(|(k, _)| k == "start").map(|(_, v)| v.as_str()).collect();
+    // The defect takes the first start as the beginning and the last as
+    // the end, whatever their prefixes, reading the date part of each.
+    let lax = |v: Option<&&str>| {
+        v.and_then(|v| v.trim_start_matches(|c: char| c.is_ascii_alphabetic()).get(..10))
+            .and_then(crate::support::clock::parse_date)
+    };
+    let bound = |prefix: &str| -> Option<time::Date> {
+        starts.iter().find_map(|v| v.strip_prefix(prefix).and_then(crate::support::clock::parse_date))
+    };
+    let (from, to) = if loose { (lax(starts.first()), lax(starts.last())) } else { (bound("ge"), bound("le")) };
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(bad("start=ge[YYYY-MM-DD] and start=le[YYYY-MM-DD] are both required, dates without a time"));
+    };
+    if starts.len() != 2 && !loose {
+        return Err(bad("exactly two start parameters are allowed: start=ge[date] and start=le[date]"));
+    }
+    if to < from {
+        return Err(bad("the range ends before it starts"));
+    }
+    if from < crate::support::clock::today() && !s.defects.has(OnlDefect::PatientAppointmentsAllowPast) {
+        return Err(bad("the search cannot ask for appointments in the past: the range must start today or later"));
+    }
+    Ok((from, to))
 }
 
 pub async fn for_patient(
@@ -466,21 +744,11 @@ pub async fn for_patient(
     if !leaks && let Err(o) = guard::own_patient(&s, &claims, &patient) {
         return o.into_response();
     }
-    let bound = |prefix: &str| {
-        params
-            .iter()
-            .filter(|(k, _)| k == "start")
-            .find_map(|(_, v)| v.strip_prefix(prefix))
-            .and_then(crate::support::clock::parse_date)
+    let (from, to) = match range(&s, &params) {
+        Ok(r) => r,
+        Err(o) => return o.into_response(),
     };
-    let (Some(from), Some(to)) = (bound("ge"), bound("le")) else {
-        return Outcome::new(SpineCode::InvalidParameter, "start=ge[date] and start=le[date] are both required")
-            .into_response();
-    };
-    if to < from {
-        return Outcome::new(SpineCode::InvalidParameter, "the range ends before it starts").into_response();
-    }
-    if s.store.by_id(&patient).is_none() {
+    if s.store.by_id(&patient).is_none() && !s.defects.has(OnlDefect::PatientAppointmentsUnknownPatientEmpty) {
         return Outcome::new(SpineCode::PatientNotFound, format!("no patient with id {patient}")).into_response();
     }
     let (lo, hi) = (from.midnight().assume_utc(), (to + time::Duration::days(1)).midnight().assume_utc());

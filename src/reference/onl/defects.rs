@@ -81,11 +81,41 @@ crate::reference::defect::defects! {
             "takes repeat requests for other patients and their medications";
         CancelAnyStatus = "cancel-any-status" ["RFA-ARR-008"]
             "cancels appointments the patient arrived for or did not attend";
-        AmendNotKept = "amend-not-kept" ["RFA-ONL-018", "RFA-ONL-020", "RFA-ONL-023"]
+        AmendNotKept = "amend-not-kept" ["RFA-ONL-018", "RFA-ONL-020", "RFA-ONL-023", "RFA-ONL-025"]
             "answers an amendment 200 at the next version but keeps the appointment as it was";
         BookingKeepsFirstSlotOnly = "booking-keeps-first-slot-only" ["RFA-ONL-039"]
             "books an appointment of several slots on its first slot only, leaving the others free";
         BookingAcceptsGaps = "booking-accepts-gaps" ["RFA-ONL-039"]
             "books slots that do not follow one another as one appointment";
+        BookingWithoutLocation = "booking-without-location" ["RFA-ONL-010"]
+            "books appointments that name no Location participant";
+        BookingOrganisationUnchecked = "booking-organisation-unchecked" ["RFA-ONL-010"]
+            "books appointments whose booking organisation has no name or telecom, or is not a contained resource";
+        BookingAcceptsForbiddenElements = "booking-accepts-forbidden-elements" ["RFA-ONL-040"]
+            "books appointments carrying a reason, a specialty, an unknown element, an identifier without a value or a participant without a status";
+        BooksStartedSlots = "books-started-slots" ["RFA-ONL-022"]
+            "books a slot whose start time has already passed";
+        PastJudgedByDay = "past-judged-by-day" ["RFA-ONL-022"]
+            "treats an appointment as past only once its day has gone, so one begun earlier today is still cancelled or amended";
+        CancelEmptyReasonInvalidResource = "cancel-empty-reason-invalid-resource" ["RFA-ONL-015"]
+            "refuses a cancellation reason extension with an empty reason as INVALID_RESOURCE instead of INVALID_PARAMETER";
+        CancelAcceptsOtherChanges = "cancel-accepts-other-changes" ["RFA-ONL-041"]
+            "cancels an appointment whose cancellation also changes its description, comment, participants or type";
+        PatientAppointmentsAllowPast = "patient-appointments-allow-past" ["RFA-ONL-017"]
+            "answers a search for a patient's appointments over a range partly or wholly in the past";
+        ChangeIgnoresPreferMinimal = "change-ignores-prefer-minimal" ["RFA-ONL-025"]
+            "answers amendments and cancellations with the Appointment even when Prefer return=minimal asks for no body";
+        BookingDropsOptional = "booking-drops-optional" ["RFA-ONL-042"]
+            "books an appointment but drops its comment and its delivery channel and practitioner role extensions";
+        CancelDropsDetails = "cancel-drops-details" ["RFA-ONL-015"]
+            "answers and keeps a cancelled appointment without its description and the time it was created";
+        PatientAppointmentsUnknownPatientEmpty = "patient-appointments-unknown-patient-empty" ["RFA-ONL-017"]
+            "answers a search for the appointments of a patient it does not hold with an empty Bundle instead of 404";
+        BookingDropsOrganisationTelecom = "booking-drops-organisation-telecom" ["RFA-ONL-042"]
+            "books an appointment but keeps its booking organisation without the telecom it was sent with";
+        ReadsOwnBookingsOnly = "reads-own-bookings-only" ["RFA-ONL-014"]
+            "answers a read of an appointment booked by another organisation 404, as if it did not exist";
+        PatientAppointmentsLooseDates = "patient-appointments-loose-dates" ["RFA-ONL-017"]
+            "reads a patient's appointment range with any prefix and from date-times or extra start parameters instead of refusing them";
     }
 }

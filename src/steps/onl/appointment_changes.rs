@@ -22,7 +22,7 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^an amendment of the appointment "([^"]+)" setting "([^"]+)" to (.+?)( without If-Match| naming version \d+)?$"# => amendment, "Begins `PUT [base]/Appointment/[id]` (amend interaction) with the appointment as last answered, one element (a dotted path) set to a JSON value, and `If-Match: W/\"[version]\"` (or none, or another version)."),
         step!(Given r#"^a cancellation of "([^"]+)" with the reason "([^"]*)" naming version (\d+)$"# => cancellation_at, "Begins a cancellation with this reason and `If-Match: W/\"[version]\"`."),
-        step!(Given r#"^the past appointment of "([^"]+)" as "([^"]+)"$"# => past_appointment, "Finds (evidence kept) a booked appointment of the patient in the 30 days before today — the test data holds one a week back — and labels it."),
+        step!(Given r#"^the begun appointment of "([^"]+)" as "([^"]+)"$"# => past_appointment, "Finds (evidence kept, searching today's appointments as the practice) a booked appointment of the patient whose start time has passed — the test data holds one at 00:00 UTC today — and labels it."),
         step!(Given r#"^an arrival for "([^"]+)"(?: naming "([^"]+)")?$"# => arrival, "Begins `POST [base]/Appointment/[id]/$rfa.arrive` with the NHS number of the appointment's patient (or of another fixture patient) as `patient`."),
         step!(Given r#"^an arrival for "([^"]+)" naming the NHS number "([^"]*)"$"# => arrival_naming_number, "The same with this literal NHS number (empty: no `patient` parameter)."),
         step!(Given r#"^an arrival for the appointment id "([^"]*)" naming "([^"]+)"$"# => arrival_for_id, "The same for a literal appointment id."),
@@ -70,25 +70,27 @@ async fn cancellation_at(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
     let patient = logical_id(w, a.get(1)).await?;
     let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{patient}/Appointment"));
-    let q = crate::steps::common::stamps::dates("start=ge{today-30}&start=le{today-1}")?;
+    // A search may not reach into the past (GP Connect), but today's
+    // appointments are all answered, begun or not.
+    let q = crate::steps::common::stamps::dates("start=ge{today}&start=le{today}")?;
     for pair in q.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or_default();
         spec.query.push((k.into(), v.into()));
     }
     let resp = w.send_as_practice(&spec).await?;
-    let today = crate::support::clock::today();
+    let now = crate::support::clock::now();
     let found = resp.json().ok().and_then(|b| {
         crate::steps::common::bundle::resources(&b, "Appointment")
             .into_iter()
             .find(|r| {
                 r.get("status").and_then(Value::as_str) == Some("booked")
-                    && at(r.get("start")).is_some_and(|t| t.date() < today)
+                    && at(r.get("start")).is_some_and(|t| t <= now)
             })
             .cloned()
     });
     let Some(appt) = found else {
         return Err(Failure::Assert(format!(
-            "setup: {} has no booked appointment in the 30 days before today; the test data keeps one a week back (profile §23)\n    exchange: {}",
+            "setup: {} has no booked appointment of today that has begun; the test data keeps one at 00:00 UTC today (profile §23)\n    exchange: {}",
             a.get(1),
             w.last_exchange()
         )));

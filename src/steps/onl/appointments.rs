@@ -5,6 +5,7 @@
 //! rebuilds the same requests.
 
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 
 use crate::client::RequestSpec;
 use crate::entries;
@@ -29,10 +30,19 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a booking of a free slot kept for urgent care for "([^"]+)"$"# => booking_kept_slot, "Like a booking of a free slot, on a slot offered only to organisation type urgent-care (searchFilter), which no other scenario books; later slot checks search as urgent care too."),
         step!(Given r#"^the booking's "([^"]+)" is set to (.+)$"# => set_field, "Sets an element of the Appointment being booked (a dotted path) to a JSON value."),
         step!(Given r#"^the booking's "([^"]+)" is removed$"# => remove_field, "Leaves an element of the Appointment being booked out."),
+        step!(Given r#"^the booking is made by the organisation "([^"]+)"$"# => booking_by, "The booking is made by this fixture organisation: its ODS code is the booking organisation's and the JWT's requesting_organization's."),
+        step!(Given r#"^the booking's (Patient|Location) participant is removed$"# => remove_participant, "Leaves out the participants whose actor is a Patient, or a Location."),
+        step!(Given r#"^the booking carries the slot's delivery channel and the practitioner role "([^"]+)"$"# => optional_extensions, "Adds to the booking the delivery channel extension (the first slot's channel) and the practitioner role extension with this SDS job role code, as GP Connect's own suite books with them."),
+        step!(Then r#"^the appointment "([^"]+)" as answered and as read has "([^"]+)" set to (.+)$"# => answered_and_read, "The booking's answer (if it had a body) and a read of the appointment (evidence kept, as the practice) both hold this element (a dotted path) as this JSON value (`null`: absent)."),
+        step!(Then r#"^the appointment "([^"]+)" as answered and as read names its booking organisation with the ODS code, name and telecom it was booked with$"# => organisation_kept, "The booking's answer and a read of the appointment (evidence kept, as the practice) each carry the booking organisation extension referencing a contained Organization with the ODS code, name and telecom the booking sent."),
+        step!(Then r#"^the appointment "([^"]+)" as answered and as read carries every extension it was booked with$"# => extensions_kept, "The booking's answer and a read of the appointment (evidence kept, as the practice) each carry every extension the booking sent but the booking organisation's (whose contained id may be renamed), by url, with the same value."),
         step!(Given r#"^a booking of the slot of "([^"]+)" for "([^"]+)"$"# => booking_same_slot, "Begins a booking, for this patient, of the slot a booked appointment holds."),
         step!(Given r#"^a read of the appointment "([^"]+)"$"# => read_appointment, "Begins `GET [base]/Appointment/[id]` of a booked appointment."),
         step!(Given r#"^a read of the appointment id "([^"]*)"$"# => read_appointment_id, "Begins `GET [base]/Appointment/[id]` for this literal id."),
-        step!(Given r#"^a cancellation of "([^"]+)"(?: with the reason "([^"]*)")?$"# => cancellation, "Begins `PUT [base]/Appointment/[id]` (cancel interaction): the appointment as booked, status cancelled, with the cancellation reason extension if a reason is given."),
+        step!(Given r#"^a cancellation of "([^"]+)"( with the reason "([^"]*)")?$"# => cancellation, "Begins `PUT [base]/Appointment/[id]` (cancel interaction): the appointment as booked, status cancelled, with the cancellation reason extension if a reason is given (an empty reason is sent as an empty `valueString`)."),
+        step!(Given r#"^a cancellation of "([^"]+)" with the reason "([^"]*)" under the extension url "([^"]*)"$"# => cancellation_url, "Like a cancellation with a reason, the reason's extension under this url instead of the cancellation reason's."),
+        step!(Given r#"^the (?:cancellation|amendment) also sets "([^"]+)" to (.+)$"# => cancellation_also, "Changes one more element (a dotted path) of the cancellation or amendment being built to a JSON value; `participant.+` (any list) appends to the list."),
+        step!(Given r#"^a booking of a slot of today that has begun for "([^"]+)"$"# => booking_begun, "Like a booking of a free slot today, of a slot of today (sit-and-wait) whose start time has passed: the search runs from midnight to the scenario's first request."),
         step!(Given r#"^a search for the appointments of "([^"]+)" with "([^"]*)"$"# => patient_search, "Begins `GET [base]/Patient/[id]/Appointment?…` with these parameters; `{today+N}` become dates."),
         step!(When r#"^the booking is sent$"# => send_booking, "Sends the booking; if it loses its slot to another scenario (409 and the slot no longer offered), books another, up to five times. Every attempt is evidence."),
         step!(When r#"^the booking is sent twice at once$"# => send_twice, "Sends the same booking twice concurrently (on another slot if both lost it to another scenario) and records both exchanges."),
@@ -42,25 +52,25 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^exactly one of the two bookings succeeded and the other was refused with 409 "DUPLICATE_REJECTED"$"# => one_booking_wins, "Of the two concurrent bookings, one answered 201 and the other 409."),
         step!(Then r#"^the response is the appointment "([^"]+)"$"# => is_appointment, "HTTP 200, ETag `W/\"[version]\"`, and the appointment: its id, status and Slot."),
         step!(Then r#"^the appointment is cancelled with the reason "([^"]*)"$"# => is_cancelled, "HTTP 200, status cancelled, and the cancellation reason extension holds this reason."),
+        step!(Then r#"^the cancelled appointment is otherwise as it was, at the next version$"# => cancelled_otherwise_same, "The cancellation's answer keeps the appointment's id, description, start, end, slots, participants, created and every extension but the cancellation reason as they were before, and its meta.versionId and ETag are the next version."),
         step!(Then r#"^the Bundle (includes|does not include) the appointment "([^"]+)"$"# => bundle_has, "The searchset Bundle holds, or does not hold, this appointment."),
     ]
 }
 
-/// A free slot search over whole days, or, with `hours`, over those hours
-/// of the first day (UTC).
+/// A free slot search over whole days, or, with `times`, between these two
+/// instants of today; with the Schedules included, whose actors name the
+/// Location a booking must name (GP Connect's own default booking takes it
+/// from the Schedule).
 fn free_slot_search(
     (day_from, day_to): (i64, i64),
-    hours: Option<(u8, u8)>,
+    times: Option<(OffsetDateTime, OffsetDateTime)>,
     org_type: Option<&str>,
 ) -> Result<RequestSpec, Failure> {
     let mut spec = RequestSpec::new(Interaction::SearchSlots, "Slot");
-    let window = match hours {
-        Some((from, to)) => {
-            format!("start=ge{{today+{day_from}}}T{from:02}:00:00Z&end=le{{today+{day_from}}}T{to:02}:00:00Z")
-        }
-        None => format!("start=ge{{today+{day_from}}}&end=le{{today+{day_to}}}"),
+    let q = match times {
+        Some((from, to)) => format!("start=ge{}&end=le{}", stamp(from), stamp(to)),
+        None => crate::steps::common::stamps::dates(&format!("start=ge{{today+{day_from}}}&end=le{{today+{day_to}}}"))?,
     };
-    let q = crate::steps::common::stamps::dates(&window)?;
     for pair in q.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or_default();
         spec.query.push((k.into(), v.into()));
@@ -81,25 +91,77 @@ async fn free_slots(w: &mut RfaWorld) -> Result<Vec<Value>, Failure> {
     search_slots(w, org_type.as_deref()).await
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ`.
+fn stamp(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{}T{:02}:{:02}:{:02}Z", crate::support::clock::ymd(t.date()), t.hour(), t.minute(), t.second())
+}
+
+/// The moment a scenario's choices of today's slots are made from: when its
+/// first request was sent (recorded, so re-judging makes the same choice),
+/// or now.
+fn anchor(w: &RfaWorld) -> OffsetDateTime {
+    w.exchanges
+        .first()
+        .and_then(|x| OffsetDateTime::parse(&x.started, &time::format_description::well_known::Rfc3339).ok())
+        .map(|t| t.replace_date(crate::support::clock::today()))
+        .unwrap_or_else(crate::support::clock::now)
+}
+
+/// The stretch of today a booking for today searches: a slot still to
+/// start, at least `LEAD` minutes on (GP Connect refuses to book what has
+/// begun), in two hours of what is left of the day (which two follows from
+/// the scenario); or, for a booking of a slot that has begun, from midnight
+/// to now.
+fn today_window(w: &RfaWorld) -> (OffsetDateTime, OffsetDateTime) {
+    let now = anchor(w);
+    let midnight = now.date().midnight().assume_utc();
+    if w.onl.booking_begun {
+        return (midnight, now);
+    }
+    let end_of_day = midnight + time::Duration::days(1) - time::Duration::seconds(1);
+    let from = now + time::Duration::minutes(LEAD);
+    let left_hours = ((end_of_day - from).whole_hours() - 1).max(1) as usize;
+    let from = from + time::Duration::hours((seed(w) / 11 % left_hours) as i64);
+    (from.min(end_of_day), (from + time::Duration::hours(2)).min(end_of_day))
+}
+
+/// Minutes ahead of now the first slot a booking for today may take starts.
+const LEAD: i64 = 10;
+
 async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Value>, Failure> {
     let (from, to) = window(w);
     // Today's slots run all day: a booking for today looks at two hours of
-    // it (which two follows from the scenario), not at every slot of the day.
-    let hours = (from, to) == (0, 0) && w.onl.booking_days.is_some();
-    let hours = hours.then(|| {
-        let h = (seed(w) / 11 % 22) as u8;
-        (h, h + 2)
-    });
-    let resp = w.send(&free_slot_search((from, to), hours, org_type)?).await?;
+    // it still to come, not at every slot of the day.
+    let today_only = (from, to) == (0, 0) && w.onl.booking_days.is_some();
+    let times = today_only.then(|| today_window(w));
+    let resp = w.send(&free_slot_search((from, to), times, org_type)?).await?;
     let status = resp.status;
     let body = resp.json().ok();
     // Only slots of the window asked for: whether the search keeps to its
     // window is ONL-001's to judge, not something a booking should trip on.
     let today = crate::support::clock::today();
     let (first, last) = (today + time::Duration::days(from), today + time::Duration::days(to));
-    let in_window = |s: &&Value| at(s.get("start")).is_some_and(|t| t.date() >= first && t.date() <= last);
+    let in_window = |s: &&Value| {
+        at(s.get("start")).is_some_and(|t| match times {
+            Some((lo, hi)) => t >= lo && t < hi,
+            None => t.date() >= first && t.date() <= last,
+        })
+    };
     match body {
         Some(b) if status == 200 => {
+            for sch in crate::steps::common::bundle::resources(&b, "Schedule") {
+                let location = sch
+                    .get("actor")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a.as_reference().reference())
+                    .find(|r| r.starts_with("Location/"));
+                if let (Some(id), Some(loc)) = (sch.as_resource().id(), location) {
+                    w.onl.schedule_locations.insert(format!("Schedule/{id}"), loc.to_string());
+                }
+            }
             Ok(crate::steps::common::bundle::resources(&b, "Slot").into_iter().filter(in_window).cloned().collect())
         }
         _ => Err(Failure::Assert(format!(
@@ -148,30 +210,71 @@ fn window(w: &RfaWorld) -> (i64, i64) {
     })
 }
 
+/// The booking GP Connect's own suite sends by default
+/// (DefaultAppointmentBuilder): the Appointment profile, status booked, the
+/// slots' start and end, the Patient and the Location of the slot's
+/// Schedule as participants (each with a status and type PART), the
+/// booking organisation as a contained Organization with its ODS code, a
+/// name and a telecom (and its type when the slots were searched as one),
+/// a description and the time it was created.
 fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
-    let ods = w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default();
+    let ods = w
+        .onl
+        .booking_ods
+        .clone()
+        .unwrap_or_else(|| w.ctx().map(|c| c.client.config().spine.consumer_ods.clone()).unwrap_or_default());
     let refs: Vec<Value> = slots
         .iter()
         .map(|s| json!({ "reference": format!("Slot/{}", s.as_resource().id().unwrap_or_default()) }))
         .collect();
     let (first, last) = (slots.first().unwrap_or(&Value::Null), slots.last().unwrap_or(&Value::Null));
+    let part =
+        json!([{ "coding": [{ "system": ENCOUNTER_PARTICIPANT_TYPE, "code": "PART", "display": "Participation" }] }]);
+    let mut participants =
+        vec![json!({ "actor": { "reference": format!("Patient/{patient}") }, "status": "accepted", "type": part })];
+    let schedule = first.pointer("/schedule/reference").and_then(Value::as_str).unwrap_or_default();
+    // The Location of the slot's Schedule; if the search left the Schedule
+    // out (ONL-006 judges that), the test data's first location, so a
+    // candidate's _include is judged once and not by every booking.
+    let location = w
+        .onl
+        .schedule_locations
+        .get(schedule)
+        .cloned()
+        .or_else(|| crate::steps::common::keys::location(w, "location1").ok().map(|id| format!("Location/{id}")));
+    if let Some(location) = location {
+        participants.push(json!({ "actor": { "reference": location }, "status": "accepted", "type": part }));
+    }
+    let mut org = json!({
+        "resourceType": "Organization",
+        "id": "booking-org",
+        "meta": { "profile": [gpc::ORGANIZATION_PROFILE] },
+        "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }],
+        "name": "rfa-harness consumer",
+        "telecom": [{ "system": "phone", "value": "01234 567890", "use": "temp" }]
+    });
+    // GP Connect: the booking organisation's type is the organisation type
+    // the slots were searched as, and absent when none was.
+    if let Some(kind) = &w.onl.booking_org_type {
+        org["type"] = json!([{ "coding": [{ "system": gpc::ORGANISATION_TYPE_SYSTEM, "code": kind }] }]);
+    }
     json!({
         "resourceType": "Appointment",
-        "contained": [{
-            "resourceType": "Organization",
-            "id": "booking-org",
-            "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }],
-            "name": "rfa-harness consumer"
-        }],
+        "meta": { "profile": [gpc::APPOINTMENT_PROFILE] },
+        "contained": [org],
         "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
         "status": "booked",
         "description": "Booked by rfa-harness",
         "start": first.get("start").cloned().unwrap_or(Value::Null),
         "end": last.get("end").cloned().unwrap_or(Value::Null),
         "slot": refs,
-        "participant": [{ "actor": { "reference": format!("Patient/{patient}") }, "status": "accepted" }]
+        "created": stamp(crate::support::clock::now()),
+        "participant": participants
     })
 }
+
+/// The participant type code system GP Connect's bookings use.
+const ENCOUNTER_PARTICIPANT_TYPE: &str = "http://hl7.org/fhir/encounter-participant-type";
 
 fn begin(w: &mut RfaWorld, body: Value) {
     let spec = RequestSpec::post(Interaction::BookAppointment, "Appointment", body.to_string());
@@ -274,6 +377,17 @@ async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
     edit(w, |b| drafts::remove(b, "", a.get(1)))
 }
 
+async fn remove_participant(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let prefix = format!("{}/", a.get(1));
+    edit(w, |b| {
+        if let Some(list) = b.get_mut("participant").and_then(Value::as_array_mut) {
+            list.retain(|p| {
+                !p.pointer("/actor/reference").and_then(Value::as_str).is_some_and(|r| r.starts_with(&prefix))
+            });
+        }
+    })
+}
+
 pub(in crate::steps) fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (String, Value), Failure> {
     w.onl
         .appointments
@@ -321,7 +435,10 @@ async fn booking_kept_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn booking_same_slot(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, first) = booked(w, a.get(1))?.clone();
     let patient = logical_id(w, a.get(2)).await?;
-    let mut body = first;
+    // The booking as sent for that slot (what the candidate answered may
+    // differ, which ONL-042 judges, not this), else as answered.
+    let sent = w.onl.booking.clone().filter(|b| slot_of(b) == slot_of(&first));
+    let mut body = sent.unwrap_or(first);
     entries::set_pointer(&mut body, "/participant/0/actor/reference", json!(format!("Patient/{patient}")));
     if let Some(o) = body.as_object_mut() {
         for k in ["id", "meta", "created"] {
@@ -345,8 +462,44 @@ async fn read_appointment_id(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn cancellation(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, current) = booked(w, a.get(1))?.clone();
-    let body = cancelled(current, Some(a.get(2)).filter(|r| !r.is_empty()));
+    let body = cancelled(current, Some(a.get(3)).filter(|_| !a.get(2).is_empty()));
     put(w, a.get(1), Interaction::CancelAppointment, &body, None)
+}
+
+async fn cancellation_url(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, current) = booked(w, a.get(1))?.clone();
+    let mut body = cancelled(current, None);
+    let mut ext = body.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+    ext.push(json!({ "url": a.get(3), "valueString": a.get(2) }));
+    body["extension"] = Value::Array(ext);
+    put(w, a.get(1), Interaction::CancelAppointment, &body, None)
+}
+
+/// Changes the body of the cancellation (or amendment) being built.
+async fn cancellation_also(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let value = drafts::json_value(a.get(2))?;
+    let spec = w.request.as_mut().ok_or_else(|| Failure::Harness("begin a cancellation first".into()))?;
+    let mut body: Value = spec
+        .body
+        .as_deref()
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .ok_or_else(|| Failure::Harness("the request being built has no JSON body".into()))?;
+    match a.get(1).strip_suffix(".+") {
+        Some(list) => {
+            let mut items = body.get(list).and_then(Value::as_array).cloned().unwrap_or_default();
+            items.push(value);
+            body[list] = Value::Array(items);
+        }
+        None => drafts::set(&mut body, "", a.get(1), value),
+    }
+    spec.body = Some(body.to_string().into_bytes());
+    Ok(())
+}
+
+async fn booking_begun(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.onl.booking_days = Some((0, 0));
+    w.onl.booking_begun = true;
+    start_booking(w, a.get(1), "no slot of today has begun yet (the test data keeps a sit-and-wait schedule with slots all day, from midnight)").await
 }
 
 /// The appointment with status cancelled and, if given, the reason.
@@ -369,7 +522,8 @@ pub(in crate::steps) fn put(
     body: &Value,
     tag: Option<String>,
 ) -> StepResult {
-    let (id, _) = booked(w, label)?.clone();
+    let (id, before) = booked(w, label)?.clone();
+    w.onl.before_change = Some(before);
     let mut spec = RequestSpec::new(interaction, format!("Appointment/{id}"));
     spec.method = reqwest::Method::PUT;
     spec.body = Some(body.to_string().into_bytes());
@@ -383,7 +537,11 @@ pub(in crate::steps) fn put(
 
 async fn patient_search(w: &mut RfaWorld, a: &Args) -> StepResult {
     let patient = logical_id(w, a.get(1)).await?;
-    let q = crate::steps::common::stamps::dates(a.get(2))?;
+    appointments_search(w, patient, a.get(2))
+}
+
+fn appointments_search(w: &mut RfaWorld, patient: String, query: &str) -> StepResult {
+    let q = crate::steps::common::stamps::dates(query)?;
     let mut spec = RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{patient}/Appointment"));
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -580,4 +738,175 @@ async fn bundle_has(w: &mut RfaWorld, a: &Args) -> StepResult {
         ("does not include", true) => w.fail(format!("the Bundle should not hold appointment {id}")),
         _ => Ok(()),
     }
+}
+
+/// The SDS job role name code system GP Connect's practitioner role uses.
+const SDS_JOB_ROLE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
+/// GP Connect's practitioner role extension.
+const PRACTITIONER_ROLE_EXTENSION: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-PractitionerRole-1";
+
+async fn optional_extensions(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let body = w.onl.booking.clone().ok_or_else(|| Failure::Harness("begin a booking first".into()))?;
+    // The channel of the first slot booked, as the search answered it.
+    let slot = slot_of(&body);
+    let channel = free_slots(w)
+        .await?
+        .iter()
+        .find(|s| s.as_resource().id() == Some(slot.as_str()))
+        .and_then(|s| gpc::extension(s, gpc::DELIVERY_CHANNEL_EXTENSION).and_then(|e| e.get("valueCode")).cloned())
+        .unwrap_or_else(|| json!("In-person"));
+    let role = json!({ "coding": [{ "system": SDS_JOB_ROLE_SYSTEM, "code": a.get(1) }] });
+    edit(w, |b| {
+        let mut ext = b.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+        ext.push(json!({ "url": gpc::DELIVERY_CHANNEL_EXTENSION, "valueCode": channel }));
+        ext.push(json!({ "url": PRACTITIONER_ROLE_EXTENSION, "valueCodeableConcept": role }));
+        b["extension"] = Value::Array(ext);
+    })
+}
+
+/// The appointment as the booking answered it (if with a body) and as it
+/// reads back now (evidence kept).
+async fn answered_and_read_back(w: &mut RfaWorld, label: &str) -> Result<Vec<(&'static str, Value)>, Failure> {
+    let (id, _) = booked(w, label)?.clone();
+    let mut out = Vec::new();
+    if let Some(body) = w.response.as_ref().and_then(|r| r.json().ok()).filter(|b| b.get("resourceType").is_some()) {
+        out.push(("the booking's answer", body));
+    }
+    let resp = w.send_as_practice(&RequestSpec::new(Interaction::ReadAppointment, format!("Appointment/{id}"))).await?;
+    match (resp.status, resp.json()) {
+        (200, Ok(b)) => out.push(("the appointment read back", b)),
+        (status, _) => {
+            return w.fail(format!("reading appointment {id} back should answer 200, it answered HTTP {status}"));
+        }
+    }
+    Ok(out)
+}
+
+async fn answered_and_read(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let want = crate::steps::common::stamps::json_arg(a.get(3))?;
+    let pointer = entries::dotted_pointer("", a.get(2));
+    for (what, body) in answered_and_read_back(w, a.get(1)).await? {
+        let got = body.pointer(&pointer).cloned().unwrap_or(Value::Null);
+        if got != want {
+            return w.fail(format!("`{}` should be {want} in {what}, it is {got}", a.get(2)));
+        }
+    }
+    Ok(())
+}
+
+async fn extensions_kept(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let sent = w.onl.booking.clone().ok_or_else(|| Failure::Harness("no booking was sent".into()))?;
+    // The booking organisation's reference may be renamed with its
+    // contained resource; the other extensions are kept as sent.
+    let wanted: Vec<Value> = sent
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.get("url").and_then(Value::as_str) != Some(gpc::BOOKING_ORGANISATION_EXTENSION))
+        .cloned()
+        .collect();
+    for (what, body) in answered_and_read_back(w, a.get(1)).await? {
+        for e in &wanted {
+            let url = e.get("url").and_then(Value::as_str).unwrap_or_default();
+            let value = |x: &Value| {
+                x.as_object().map(|o| {
+                    o.iter()
+                        .filter(|(k, _)| k.starts_with("value"))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<Vec<_>>()
+                })
+            };
+            let got = gpc::extension(&body, url);
+            if got.map(value) != Some(value(e)) {
+                return w.fail(format!(
+                    "{what} should carry the extension {url} as booked ({e}), it has {}",
+                    got.cloned().unwrap_or(Value::Null)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn cancelled_otherwise_same(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let before = w.onl.before_change.clone().ok_or_else(|| Failure::Harness("no cancellation was built".into()))?;
+    let resp = w.response()?;
+    let tag = resp.header("ETag").unwrap_or_default();
+    let Ok(got) = resp.json() else { return w.fail("the cancellation should answer the Appointment") };
+    let others = |a: &Value| -> Vec<Value> {
+        a.get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) != Some(gpc::CANCELLATION_REASON_EXTENSION))
+            .cloned()
+            .collect()
+    };
+    for path in ["id", "description", "start", "end", "slot", "participant", "created"] {
+        if got.get(path) != before.get(path) {
+            return w.fail(format!(
+                "the cancelled appointment's `{path}` should be as it was ({}), it is {}",
+                before.get(path).unwrap_or(&Value::Null),
+                got.get(path).unwrap_or(&Value::Null)
+            ));
+        }
+    }
+    if others(&got) != others(&before) {
+        return w.fail("the cancelled appointment should keep every extension it had, and add only the reason");
+    }
+    let version = |a: &Value| a.pointer("/meta/versionId").and_then(Value::as_str).and_then(|v| v.parse::<u64>().ok());
+    let next = version(&before).unwrap_or(1) + 1;
+    if version(&got) != Some(next) || tag != format!("W/\"{next}\"") {
+        return w.fail(format!(
+            "the cancelled appointment should be version {next} with ETag W/\"{next}\"; it is version {} with ETag `{tag}`",
+            got.pointer("/meta/versionId").unwrap_or(&Value::Null)
+        ));
+    }
+    Ok(())
+}
+
+/// The booking organisation an appointment names: the contained
+/// Organization its extension references.
+fn booking_org(a: &Value) -> Option<&Value> {
+    let reference =
+        gpc::extension(a, gpc::BOOKING_ORGANISATION_EXTENSION)?.pointer("/valueReference/reference")?.as_str()?;
+    let local = reference.strip_prefix('#')?;
+    a.get("contained")?.as_array()?.iter().find(|c| c.as_resource().id() == Some(local))
+}
+
+async fn organisation_kept(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let sent = w.onl.booking.clone().ok_or_else(|| Failure::Harness("no booking was sent".into()))?;
+    let want = booking_org(&sent).cloned().unwrap_or(Value::Null);
+    let ods = |o: &Value| gpc::identifier(o, gpc::ODS_ORGANIZATION_SYSTEM).map(str::to_string);
+    for (what, body) in answered_and_read_back(w, a.get(1)).await? {
+        let Some(got) = booking_org(&body) else {
+            return w.fail(format!("{what} should name its booking organisation as a contained Organization"));
+        };
+        if ods(got) != ods(&want) || got.get("name") != want.get("name") || got.get("telecom") != want.get("telecom") {
+            return w.fail(format!(
+                "{what} should name the booking organisation it was booked with (ODS code, name, telecom {}), it has {got}",
+                want
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn booking_by(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let ods = crate::steps::common::keys::ods(w, a.get(1))?;
+    w.onl.booking_ods = Some(ods.clone());
+    edit(w, |b| {
+        if let Some(list) = b.pointer_mut("/contained/0/identifier/0") {
+            list["value"] = json!(ods);
+        }
+    })?;
+    let org = json!({
+        "resourceType": "Organization",
+        "name": format!("Organisation {ods}"),
+        "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }]
+    });
+    w.request_mut()?.jwt.claim_edits.push(("requesting_organization".into(), crate::client::ClaimEdit::Set(org)));
+    Ok(())
 }
