@@ -206,8 +206,7 @@ async fn patient(client: &Client, key: &str, nhs: String, p: &FixturePatient) ->
             vec![format!("{} patients share the NHS number", many.len())],
         ),
         (false, []) if p.resource.is_some() => {
-            let why =
-                "held, but patient search hides it by design (deceased, inactive, sensitive or unverified)";
+            let why = "held, but patient search hides it by design (deceased, inactive, sensitive or unverified)";
             report("patient", key, &nhs, Status::Absent, vec![why.into()])
         }
         (false, []) => report("patient", key, &nhs, Status::Absent, Vec::new()),

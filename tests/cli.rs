@@ -365,6 +365,20 @@ fn the_profile_documents_every_automated_requirement() {
     assert!(missing.is_empty(), "docs/profile.md does not document: {missing:?}");
 }
 
+#[test]
+fn the_profile_describes_the_pack_version_it_is_for() {
+    let pack = std::fs::read_to_string(common::root().join("features/pack.toml")).expect("features/pack.toml");
+    let version = pack
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')))
+        .expect("a version in features/pack.toml");
+    let profile = std::fs::read_to_string(common::root().join("docs/profile.md")).expect("docs/profile.md");
+    assert!(
+        profile.contains(&format!("### Pack {version}\n")) && profile.contains(&format!("feature pack **{version}**")),
+        "docs/profile.md must say it describes pack {version} and give its changes under `### Pack {version}`"
+    );
+}
+
 /// A supplier's system keeps what earlier runs wrote: the REC, ONL, ARR,
 /// EPS, DSP and KNW requirements must pass again on a candidate that
 /// already holds their entries, registrations, audit records,

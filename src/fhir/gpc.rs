@@ -540,6 +540,71 @@ impl SpineCode {
 mod tests {
     use super::*;
 
+    /// The interactions GP Connect 1.6 itself defines; every other one is
+    /// this profile's own (DESIGN.md point 4 wants those out of GP
+    /// Connect's `urn:` namespace: the index shows which still are not).
+    const GP_CONNECT: &[Interaction] = &[
+        Interaction::ReadMetadata,
+        Interaction::SearchPatients,
+        Interaction::ReadPatient,
+        Interaction::SearchOrganizations,
+        Interaction::ReadOrganization,
+        Interaction::SearchPractitioners,
+        Interaction::ReadPractitioner,
+        Interaction::ReadLocation,
+        Interaction::ReadStructuredMetadata,
+        Interaction::GetStructuredRecord,
+        Interaction::ReadDocumentsMetadata,
+        Interaction::SearchDocumentsPatients,
+        Interaction::SearchDocuments,
+        Interaction::ReadBinary,
+        Interaction::RegisterPatient,
+        Interaction::SearchSlots,
+        Interaction::BookAppointment,
+        Interaction::ReadAppointment,
+        Interaction::CancelAppointment,
+        Interaction::SearchPatientAppointments,
+        Interaction::AmendAppointment,
+    ];
+
+    /// `docs/interactions.md`, generated from the interaction table so the
+    /// index a supplier builds against cannot drift from what is sent.
+    fn interaction_index() -> String {
+        let mut out = String::from(
+            "# Interaction index\n\n\
+             Every interaction the harness sends, generated from `src/fhir/gpc.rs`\n\
+             (regenerate with `UPDATE_DOCS=1 cargo test --lib gpc`): the\n\
+             `Ssp-InteractionID` it carries, the service root it goes to, the\n\
+             `requested_scope` of its JWT, and who defines it. The request, answers\n\
+             and errors of each are in `docs/profile.md` (section by area), the\n\
+             requirements that judge it in `rfa catalogue`, and how each official\n\
+             provider-suite scenario maps to them in `docs/gpconnect-traceability.md`.\n\n\
+             | interaction | `Ssp-InteractionID` | root | `requested_scope` | defined by |\n\
+             |---|---|---|---|---|\n",
+        );
+        for i in Interaction::all() {
+            let root = match i.capability() {
+                Capability::Foundations => "`[base]`",
+                Capability::Structured => "`[structured]`",
+                Capability::Documents => "`[documents]`",
+            };
+            let by = if GP_CONNECT.contains(&i) { "GP Connect 1.6" } else { "this profile" };
+            out.push_str(&format!("| {i:?} | `{}` | {root} | `{}` | {by} |\n", i.id(), i.scope()));
+        }
+        out
+    }
+
+    #[test]
+    fn the_interaction_index_is_current() {
+        let want = interaction_index();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/interactions.md");
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &want).expect("write docs/interactions.md");
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "docs/interactions.md is stale: run `UPDATE_DOCS=1 cargo test --lib gpc`");
+    }
+
     #[test]
     fn interaction_ids_round_trip() {
         for i in Interaction::all() {
