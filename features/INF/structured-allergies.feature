@@ -93,6 +93,21 @@ Feature: Allergies in the structured record
       When the request is sent
       Then the "List of consultations" list is empty with the reason "no-content-recorded"
 
+    Scenario Outline: a patient with nothing in <list>
+      Given a structured record request for "patient4"
+      And the parameter "<parameter>"
+      When the request is sent
+      Then the "<list>" list is empty with the reason "no-content-recorded"
+
+      Examples:
+        | parameter                | list                         |
+        | includeProblems          | Problems                     |
+        | includeImmunisations     | Immunisations                |
+        | includeInvestigations    | Investigations and results   |
+        | includeReferrals         | Outbound referral            |
+        | includeUncategorisedData | Uncategorised data           |
+        | includeDiaryEntries      | Patient recall administration |
+
     Scenario: a patient with a coded "no known allergy"
       Given a structured record request for "patient5"
       And the parameter "includeAllergies" with "includeResolvedAllergies" = false
