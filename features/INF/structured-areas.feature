@@ -111,13 +111,107 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
         | includeReferrals         | referralSearchPeriod          | period "2014" to "2016-01-01"              |
         | includeUncategorisedData | uncategorisedDataSearchPeriod | period "2014-02" to "2016-01-01"           |
         | includeInvestigations    | investigationSearchPeriod     | period "2015-10-23T11:08:32" to "2016-01-01" |
+        | includeReferrals         | referralSearchPeriod          | period from "{today+1}"                    |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | period "2020-01-01" to "{today+1}"         |
 
-    Scenario: a period of today alone is fine
+    Scenario Outline: the official malformed periods: <parameter>.<part> from "<start>" to "<end>"
+      Given a structured record request for "patient1"
+      And the parameter "<parameter>" with "<part>" = period "<start>" to "<end>"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+      Examples:
+        | parameter | part | start | end |
+        | includeConsultations | consultationSearchPeriod | StartDate | endDate |
+        | includeConsultations | consultationSearchPeriod | X2014 | 2015-12-01 |
+        | includeConsultations | consultationSearchPeriod | X2014-02 | 2015-12-01 |
+        | includeConsultations | consultationSearchPeriod | X2015-10-23T11:08:32 | 2016-01-12 |
+        | includeConsultations | consultationSearchPeriod | X2015-10-23T11:08:32+00:00 | 2015-10-30 |
+        | includeConsultations | consultationSearchPeriod |  | 2019-01-01 |
+        | includeConsultations | consultationSearchPeriod | 2014 | 2015-01-01 |
+        | includeConsultations | consultationSearchPeriod | 2014-02 | 2016-01-30 |
+        | includeConsultations | consultationSearchPeriod | null | 2019-11-11 |
+        | includeConsultations | consultationSearchPeriod | null | null |
+        | includeConsultations | consultationSearchPeriod |  |  |
+        | includeConsultations | consultationSearchPeriod | 2015-12-01 |  |
+        | includeConsultations | consultationSearchPeriod | 2015-12-01 | X2016-02 |
+        | includeConsultations | consultationSearchPeriod | 2015-12-01 | X2016-10-23T11:08:32 |
+        | includeConsultations | consultationSearchPeriod | 2015-12-01 | X2016-10-23T11:08:32+00:00 |
+        | includeConsultations | consultationSearchPeriod | 2015-12-01 | 2015 |
+        | includeConsultations | consultationSearchPeriod | 2015-12-01 | 2016-02 |
+        | includeConsultations | consultationSearchPeriod | 2015-12-01 | null |
+        | includeConsultations | consultationSearchPeriod | 2018 | 2019 |
+        | includeInvestigations | investigationSearchPeriod | StartDate | endDate |
+        | includeInvestigations | investigationSearchPeriod | X2014 | 2015-12-01 |
+        | includeInvestigations | investigationSearchPeriod | X2014-02 | 2015-12-01 |
+        | includeInvestigations | investigationSearchPeriod | X2015-10-23T11:08:32 | 2016-01-12 |
+        | includeInvestigations | investigationSearchPeriod | X2015-10-23T11:08:32+00:00 | 2015-10-30 |
+        | includeInvestigations | investigationSearchPeriod |  | 2019-01-01 |
+        | includeInvestigations | investigationSearchPeriod | 2014 | 2015-01-01 |
+        | includeInvestigations | investigationSearchPeriod | 2014-02 | 2016-01-30 |
+        | includeInvestigations | investigationSearchPeriod | null | 2019-11-11 |
+        | includeInvestigations | investigationSearchPeriod | null | null |
+        | includeInvestigations | investigationSearchPeriod |  |  |
+        | includeInvestigations | investigationSearchPeriod | 2015-12-01 |  |
+        | includeInvestigations | investigationSearchPeriod | 2015-12-01 | X2016-02 |
+        | includeInvestigations | investigationSearchPeriod | 2015-12-01 | X2016-10-23T11:08:32 |
+        | includeInvestigations | investigationSearchPeriod | 2015-12-01 | X2016-10-23T11:08:32+00:00 |
+        | includeInvestigations | investigationSearchPeriod | 2015-12-01 | 2015 |
+        | includeInvestigations | investigationSearchPeriod | 2015-12-01 | 2016-02 |
+        | includeInvestigations | investigationSearchPeriod | 2015-12-01 | null |
+        | includeInvestigations | investigationSearchPeriod | 2018 | 2019 |
+        | includeReferrals | referralSearchPeriod | StartDate | endDate |
+        | includeReferrals | referralSearchPeriod | X2014 | 2015-12-01 |
+        | includeReferrals | referralSearchPeriod | X2014-02 | 2015-12-01 |
+        | includeReferrals | referralSearchPeriod | X2015-10-23T11:08:32 | 2016-01-12 |
+        | includeReferrals | referralSearchPeriod | X2015-10-23T11:08:32+00:00 | 2015-10-30 |
+        | includeReferrals | referralSearchPeriod |  | 2019-01-01 |
+        | includeReferrals | referralSearchPeriod | 2014 | 2015-01-01 |
+        | includeReferrals | referralSearchPeriod | 2014-02 | 2016-01-30 |
+        | includeReferrals | referralSearchPeriod | null | 2019-11-11 |
+        | includeReferrals | referralSearchPeriod | null | null |
+        | includeReferrals | referralSearchPeriod |  |  |
+        | includeReferrals | referralSearchPeriod | 2015-12-01 |  |
+        | includeReferrals | referralSearchPeriod | 2015-12-01 | X2016-02 |
+        | includeReferrals | referralSearchPeriod | 2015-12-01 | X2016-10-23T11:08:32 |
+        | includeReferrals | referralSearchPeriod | 2015-12-01 | X2016-10-23T11:08:32+00:00 |
+        | includeReferrals | referralSearchPeriod | 2015-12-01 | 2015 |
+        | includeReferrals | referralSearchPeriod | 2015-12-01 | 2016-02 |
+        | includeReferrals | referralSearchPeriod | 2015-12-01 | null |
+        | includeReferrals | referralSearchPeriod | 2018 | 2019 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | StartDate | endDate |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | X2014 | 2015-12-01 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | X2014-02 | 2015-12-01 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | X2015-10-23T11:08:32 | 2016-01-12 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | X2015-10-23T11:08:32+00:00 | 2015-10-30 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod |  | 2019-01-01 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2014 | 2015-01-01 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2014-02 | 2016-01-30 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | null | 2019-11-11 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | null | null |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod |  |  |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 |  |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 | X2016-02 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 | X2016-10-23T11:08:32 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 | X2016-10-23T11:08:32+00:00 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 | 2015 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 | 2016-02 |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 | null |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod | 2018 | 2019 |
+
+    Scenario Outline: a period of today alone is fine for <parameter>
       Given a structured record request for "patient2"
-      And the parameter "includeInvestigations" with "investigationSearchPeriod" = period "{today}" to "{today}"
+      And the parameter "<parameter>" with "<part>" = period "{today}" to "{today}"
       When the request is sent
       Then the response is a structured record Bundle for "patient2"
       And the Bundle has no OperationOutcome
+
+      Examples:
+        | parameter                | part                          |
+        | includeInvestigations    | investigationSearchPeriod     |
+        | includeReferrals         | referralSearchPeriod          |
+        | includeUncategorisedData | uncategorisedDataSearchPeriod |
+        | includeConsultations     | consultationSearchPeriod      |
 
   @RFA-INF-054 @lot1 @must
   Rule: The "Investigations and results" list (SNOMED 887191000000108) holds DiagnosticReports, those issued within investigationSearchPeriod when given
