@@ -92,7 +92,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
       Then the request is refused with 422 "INVALID_RESOURCE"
 
   @RFA-INF-053 @lot1 @must
-  Rule: A search period that ends before it starts, reaches past today, or is not made of whole dates is refused with 422 INVALID_PARAMETER
+  Rule: A search period that ends before it starts, reaches past today, or is not made of whole dates, and a search date that is not a whole date, is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: <parameter>.<part> = <period>
       Given a structured record request for "patient2"
@@ -198,6 +198,31 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
         | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 | 2016-02 |
         | includeUncategorisedData | uncategorisedDataSearchPeriod | 2015-12-01 | null |
         | includeUncategorisedData | uncategorisedDataSearchPeriod | 2018 | 2019 |
+
+    Scenario Outline: the official malformed dates: <parameter>.<part> = "<date>"
+      Given a structured record request for "patient1"
+      And the parameter "<parameter>" with "<part>" = date "<date>"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
+
+      Examples:
+        | parameter | part | date |
+        | includeMedication | medicationSearchFromDate | X2014 |
+        | includeMedication | medicationSearchFromDate | X2014-02 |
+        | includeMedication | medicationSearchFromDate | X2015-10-23T11:08:32 |
+        | includeMedication | medicationSearchFromDate | X2015-10-23T11:08:32+00:00 |
+        | includeMedication | medicationSearchFromDate |  |
+        | includeMedication | medicationSearchFromDate | 2014 |
+        | includeMedication | medicationSearchFromDate | 2014-02 |
+        | includeMedication | medicationSearchFromDate | null |
+        | includeDiaryEntries | diaryEntriesSearchDate | X2014 |
+        | includeDiaryEntries | diaryEntriesSearchDate | X2014-02 |
+        | includeDiaryEntries | diaryEntriesSearchDate | X2015-10-23T11:08:32 |
+        | includeDiaryEntries | diaryEntriesSearchDate | X2015-10-23T11:08:32+00:00 |
+        | includeDiaryEntries | diaryEntriesSearchDate |  |
+        | includeDiaryEntries | diaryEntriesSearchDate | 2014 |
+        | includeDiaryEntries | diaryEntriesSearchDate | 2014-02 |
+        | includeDiaryEntries | diaryEntriesSearchDate | null |
 
     Scenario Outline: a period of today alone is fine for <parameter>
       Given a structured record request for "patient2"
