@@ -106,6 +106,10 @@ Feature: Problems in the structured record
         | includeConsultations | includeUncategorisedData | uncategorisedDataSearchPeriod | period "2014-01-01" to "2015-01-01"    |
         | includeConsultations | includeProblems          | filterStatus                  | code "active"                          |
         | includeConsultations | includeDiaryEntries      | diaryEntriesSearchDate        | date "{today+10}"                      |
+        | includeConsultations | includeReferrals         | referralSearchPeriod          | period "2014-01-01" to "2016-01-01"    |
+        | includeConsultations | includeImmunisations     | includeStatus                 | true                                   |
+        | includeProblems      | includeUncategorisedData | uncategorisedDataSearchPeriod | period "2014-01-01" to "2015-01-01"    |
+        | includeProblems      | includeDiaryEntries      | diaryEntriesSearchDate        | date "{today+10}"                      |
 
   @RFA-INF-085 @lot1 @should
   Rule: filterSignificance (GP Connect 1.6.0) selects major or minor problems, alone, with a status, or in repeated includeProblems pairs; another value is refused with 422 INVALID_PARAMETER
