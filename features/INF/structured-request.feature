@@ -41,6 +41,20 @@ Feature: Asking for a patient's structured record
       And the Bundle's id is the request's Ssp-TraceID
       And the Bundle has no OperationOutcome
 
+    Scenario: the record of patient2 with every area the official suite asks for at once, consultations and problems included
+      Given a structured record request for "patient2"
+      And the parameter "includeAllergies" with "includeResolvedAllergies" = true
+      And the parameter "includeMedication" with "includePrescriptionIssues" = true
+      And the parameter "includeConsultations"
+      And the parameter "includeProblems"
+      And the parameter "includeImmunisations"
+      And the parameter "includeUncategorisedData"
+      And the parameter "includeInvestigations"
+      And the parameter "includeReferrals"
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
+      And the Bundle has no OperationOutcome
+
   @RFA-INF-024 @lot1 @must
   Rule: The structured record holds the patient's registered practice and usual GP, and every list item, medication, plan and administrative reference resolves within it
 
