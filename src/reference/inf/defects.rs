@@ -79,6 +79,8 @@ crate::reference::defect::defects! {
             "puts the managing Organization in Location.partOf, which must name a Location";
         LocationManagingOrgDangling = "location-managing-org-dangling" ["RFA-INF-020"]
             "points Location.managingOrganization at an organisation it does not serve";
+        LocationWrongSiteCode = "location-wrong-site-code" ["RFA-INF-020", "RFA-ACC-014"]
+            "answers a Location read with another site's ODS site code";
         DirectoryCacheable = "directory-cacheable" ["RFA-ACC-015"]
             "lets organisation, practitioner and location answers be cached (Cache-Control: max-age=3600)";
         SearchReturnsHidden = "search-returns-hidden" ["RFA-INF-022", "RFA-REC-053"]

@@ -266,6 +266,15 @@ fn shaped(kind: Kind, s: &State, stored: &Value) -> Value {
             {
                 o.insert("partOf".into(), org);
             }
+            if has(InfDefect::LocationWrongSiteCode)
+                && let Some(ids) = o.get_mut("identifier").and_then(Value::as_array_mut)
+            {
+                for i in
+                    ids.iter_mut().filter(|i| i.get("system").and_then(Value::as_str) == Some(gpc::ODS_SITE_SYSTEM))
+                {
+                    i["value"] = json!("GPCS99");
+                }
+            }
             if has(InfDefect::LocationManagingOrgDangling) {
                 o.insert(
                     "managingOrganization".into(),

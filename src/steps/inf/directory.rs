@@ -20,7 +20,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^an? (Organization|Practitioner|Location) read of "([^"]+)"$"# => read_of_key, "Begins a read of a fixture's logical id: found by searching on its ODS code or SDS user id (recorded as evidence), or for a Location taken from `[locations]` in the config."),
         step!(Given r#"^an? (Organization|Practitioner|Location) read of the logical id "([^"]*)"$"# => read_of_id, "Begins a read of this literal logical id."),
         step!(Then r#"^every (Organization|Practitioner) in the Bundle has the identifier of "([^"]+)"$"# => bundle_identifier, "The searchset Bundle holds at least one resource of this type and each carries this fixture's ODS code or SDS user id."),
-        step!(Then r#"^the response is the (Organization|Practitioner|Location) "([^"]+)" with the requested id$"# => is_requested, "HTTP 200 and a resource of this type whose id is the one requested and which is this fixture (its ODS code or SDS user id; for a Location, its configured logical id)."),
+        step!(Then r#"^the response is the (Organization|Practitioner|Location) "([^"]+)" with the requested id$"# => is_requested, "HTTP 200 and a resource of this type whose id is the one requested and which is this fixture (its ODS code or SDS user id; for a Location, its configured logical id, and any ODS site code it carries is the configured `ods_site_code`)."),
     ]
 }
 
@@ -147,6 +147,15 @@ async fn is_requested(w: &mut RfaWorld, a: &Args) -> StepResult {
         None if want != want_business => {
             w.fail(format!("{}/{want} was read, but {key} is configured as {}/{want_business}", k.ty, k.ty))
         }
+        None => match keys::location_site(w, key)? {
+            // As the official "Location Identifier should be valid for
+            // Value": every ODS site code it carries is the configured one.
+            Some(site) => match identifiers(&r, gpc::ODS_SITE_SYSTEM).into_iter().find(|v| *v != site) {
+                Some(other) => w.fail(format!("{}/{want} carries ODS site code {other}, but {key}'s is {site}", k.ty)),
+                None => Ok(()),
+            },
+            None => Ok(()),
+        },
         _ => Ok(()),
     }
 }
