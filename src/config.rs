@@ -92,6 +92,10 @@ pub struct PractitionerIdentity {
 pub struct LocationIdentity {
     #[serde(deserialize_with = "logical_id")]
     pub logical_id: String,
+    /// Its ODS site code, if it has one (the official suite's
+    /// OdsCodeMap for SIT1-3): a Location read must carry this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ods_site_code: Option<String>,
 }
 
 /// Fixture keys of organisations, practitioners and locations → the
@@ -131,7 +135,21 @@ pub fn default_directory(fixtures: &FixturePack) -> Directory {
         locations: fixtures
             .locations
             .iter()
-            .filter_map(|(k, l)| Some((k.clone(), LocationIdentity { logical_id: l.logical_id()?.to_string() })))
+            .filter_map(|(k, l)| {
+                let site = l.resource.as_ref().and_then(|r| {
+                    r.get("identifier")?
+                        .as_array()?
+                        .iter()
+                        .find(|i| {
+                            i.get("system").and_then(serde_json::Value::as_str)
+                                == Some(crate::fhir::gpc::ODS_SITE_SYSTEM)
+                        })?
+                        .get("value")?
+                        .as_str()
+                        .map(str::to_string)
+                });
+                Some((k.clone(), LocationIdentity { logical_id: l.logical_id()?.to_string(), ods_site_code: site }))
+            })
             .collect(),
     }
 }

@@ -118,6 +118,72 @@ Feature: HTTP and FHIR conventions of the API
         | a structured metadata request |
         | a documents metadata request  |
 
+    Scenario Outline: <request> with <how>
+      Given <request>
+      And <how>
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response status is 200
+      And <check>
+
+      Examples:
+        | request                                                     | how                                                                           | check                                                                  |
+        | an Organization search for the identifier of "ORG1"         | the "Accept" header is "application/fhir+json"                                | every Organization in the Bundle has the identifier of "ORG1"          |
+        | an Organization search for the identifier of "ORG1"         | the query parameter "_format" is added with the value "application/fhir+json" | every Organization in the Bundle has the identifier of "ORG1"          |
+        | an Organization read of "ORG1"                              | the "Accept" header is "application/fhir+json"                                | the response is the Organization "ORG1" with the requested id          |
+        | an Organization read of "ORG1"                              | the query parameter "_format" is added with the value "application/fhir+json" | the response is the Organization "ORG1" with the requested id          |
+        | a Practitioner search for the identifier of "practitioner2" | the "Accept" header is "application/fhir+json"                                | every Practitioner in the Bundle has the identifier of "practitioner2" |
+        | a Practitioner search for the identifier of "practitioner2" | the query parameter "_format" is added with the value "application/fhir+json" | every Practitioner in the Bundle has the identifier of "practitioner2" |
+        | a Practitioner read of "practitioner1"                      | the "Accept" header is "application/fhir+json"                                | the response is the Practitioner "practitioner1" with the requested id |
+        | a Practitioner read of "practitioner1"                      | the query parameter "_format" is added with the value "application/fhir+json" | the response is the Practitioner "practitioner1" with the requested id |
+        | a Location read of "location1"                              | the "Accept" header is "application/fhir+json"                                | the response is the Location "location1" with the requested id         |
+        | a Location read of "location1"                              | the query parameter "_format" is added with the value "application/fhir+json" | the response is the Location "location1" with the requested id         |
+
+    Scenario Outline: <request> with _format JSON and no Accept header
+      Given <request>
+      And the "Accept" header is removed
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response status is 200
+      And <check>
+
+      Examples:
+        | request                                             | check                                                                  |
+        | an Organization search for the identifier of "ORG1" | every Organization in the Bundle has the identifier of "ORG1"          |
+        | an Organization read of "ORG1"                      | the response is the Organization "ORG1" with the requested id          |
+        | a Practitioner read of "practitioner1"              | the response is the Practitioner "practitioner1" with the requested id |
+        | a Location read of "location1"                      | the response is the Location "location1" with the requested id         |
+
+    Scenario Outline: <request> with Accept JSON and _format JSON
+      Given <request>
+      And the "Accept" header is "application/fhir+json"
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response status is 200
+      And <check>
+
+      Examples:
+        | request                                                     | check                                                                  |
+        | an Organization search for the identifier of "ORG1"         | every Organization in the Bundle has the identifier of "ORG1"          |
+        | an Organization read of "ORG1"                              | the response is the Organization "ORG1" with the requested id          |
+        | a Practitioner search for the identifier of "practitioner2" | every Practitioner in the Bundle has the identifier of "practitioner2" |
+        | a Practitioner read of "practitioner2"                      | the response is the Practitioner "practitioner2" with the requested id |
+        | a Location read of "location2"                              | the response is the Location "location2" with the requested id         |
+
+    Scenario Outline: <kind> search with _format JSON before the identifier
+      Given <kind> search with the query "_format=application/fhir%2Bjson&identifier=<system>%7C{<key>}"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response is a searchset Bundle with 1 entry
+      And <check>
+
+      Examples:
+        | kind            | system                                       | key               | check                                                                  |
+        | an Organization | https://fhir.nhs.uk/Id/ods-organization-code | ods:ORG1          | every Organization in the Bundle has the identifier of "ORG1"          |
+        | a Practitioner  | https://fhir.nhs.uk/Id/sds-user-id           | sds:practitioner2 | every Practitioner in the Bundle has the identifier of "practitioner2" |
+
     Scenario: an error response
       Given a patient search for the NHS number "9990000175"
       When the request is sent
@@ -179,6 +245,34 @@ Feature: HTTP and FHIR conventions of the API
       Given a free slot search for the next 3 days
       When the request is sent
       Then the response header "Cache-Control" includes "no-store"
+
+    Scenario Outline: <request>
+      Given <request>
+      When the request is sent
+      Then the response status is 200
+      And the response header "Cache-Control" includes "no-store"
+
+      Examples:
+        | request                                                     |
+        | an Organization search for the identifier of "ORG1"         |
+        | an Organization read of "ORG1"                              |
+        | a Practitioner search for the identifier of "practitioner1" |
+        | a Practitioner read of "practitioner1"                      |
+        | a Location read of "location1"                              |
+
+    Scenario Outline: <request> with another interaction's Ssp-InteractionID
+      Given <request>
+      And the "Ssp-InteractionID" header is "<interaction>"
+      When the request is sent
+      Then the response header "Cache-Control" includes "no-store"
+
+      Examples:
+        | request                                                     | interaction                                                     |
+        | an Organization search for the identifier of "ORG1"         | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
+        | an Organization read of "ORG1"                              | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
+        | a Practitioner search for the identifier of "practitioner2" | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
+        | a Practitioner read of "practitioner1"                      | urn:nhs:names:services:gpconnect:fhir:rest:read:location-1      |
+        | a Location read of "location1"                              | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
 
     Scenario: a free slot search refused for its window
       Given a free slot search with "start=ge{today+1}&end=le{today+31}&status=free&_include=Slot:schedule"

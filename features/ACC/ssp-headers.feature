@@ -93,6 +93,20 @@ Feature: Spine Security Proxy headers
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
+    Scenario Outline: another interaction's ID sent to <request>
+      Given <request>
+      And the "Ssp-InteractionID" header is "<interaction>"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | request                                                     | interaction                                                     |
+        | an Organization search for the identifier of "ORG1"         | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
+        | an Organization read of "ORG1"                              | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
+        | a Practitioner search for the identifier of "practitioner2" | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
+        | a Practitioner read of "practitioner1"                      | urn:nhs:names:services:gpconnect:fhir:rest:read:location-1      |
+        | a Location read of "location1"                              | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
+
     Scenario: the DSTU2 interaction ID (without the version suffix)
       Given a metadata request
       And the "Ssp-InteractionID" header is "urn:nhs:names:services:gpconnect:fhir:rest:read:metadata"

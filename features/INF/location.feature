@@ -5,7 +5,11 @@ Feature: Reading locations
   (GP Connect: Read a location; provider test suite LocationRead.feature.)
 
   @RFA-INF-020 @lot1 @must
-  Rule: Reading a location returns it, conformant to CareConnect-GPC-Location-1, with a weak ETag naming its version
+  Rule: Reading a location returns it, conformant to CareConnect-GPC-Location-1, with a weak ETag naming its version; its managing organisation and any location it is part of read back
+
+    Conformant as the official suite checks it: at most one ODS site code,
+    type and physicalType codings with system, code and display, telecom
+    with FHIR codes, partOf a relative Location reference, no endpoint.
 
     Scenario Outline: reading <location>
       Given a Location read of "<location>"
@@ -13,6 +17,8 @@ Feature: Reading locations
       Then the response is the Location "<location>" with the requested id
       And the response conforms to the "location" schema
       And the response has an ETag for the version it returned
+      And the Location's partOf if present reads back
+      And the Location's managingOrganization reads back
 
       Examples:
         | location  |

@@ -7,7 +7,12 @@ Feature: Finding and reading organisations
   OrganizationSearch.feature and OrganizationRead.feature.)
 
   @RFA-INF-012 @lot1 @must
-  Rule: A search by ODS code returns that organisation in a searchset Bundle, conformant to CareConnect-GPC-Organization-1
+  Rule: A search by ODS code returns that organisation in a searchset Bundle, conformant to CareConnect-GPC-Organization-1 as GP Connect uses it; paging and sorting parameters do not change the answer
+
+    Conformant as the official suite checks it: exactly one ODS code, every
+    identifier with a system and a value, a name, telecom and address with
+    FHIR codes, only the MainLocation and organization-period extensions,
+    partOf a relative Organization reference, no contact and no endpoint.
 
     Scenario Outline: finding <organisation>
       Given an Organization search for the identifier of "<organisation>"
@@ -21,6 +26,14 @@ Feature: Finding and reading organisations
         | organisation |
         | ORG1         |
         | ORG2         |
+
+    Scenario: paging and sorting parameters do not change the answer
+      Given an Organization search for the identifier of "ORG1"
+      And the query parameter "_count" is added with the value "1"
+      And the query parameter "_sort" is added with the value "name"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry
+      And every Organization in the Bundle has the identifier of "ORG1"
 
   @RFA-INF-013 @lot1 @must
   Rule: A search for a well-formed ODS code the system does not hold returns an empty searchset Bundle, not an error
@@ -45,7 +58,7 @@ Feature: Finding and reading organisations
         | https://example.org/Id/ods-code        |
 
   @RFA-INF-015 @lot1 @must
-  Rule: Reading an organisation by logical id returns it, conformant, with a weak ETag naming its version
+  Rule: Reading an organisation by logical id returns it, conformant, with a weak ETag naming its version; an organisation it is part of reads back
 
     Scenario Outline: reading <organisation>
       Given an Organization read of "<organisation>"
@@ -53,6 +66,7 @@ Feature: Finding and reading organisations
       Then the response is the Organization "<organisation>" with the requested id
       And the response conforms to the "organization" schema
       And the response has an ETag for the version it returned
+      And the Organization's partOf if present reads back
 
       Examples:
         | organisation |
@@ -71,3 +85,12 @@ Feature: Finding and reading organisations
         | id                                   |
         | 00000000-0000-4000-8000-000000000000 |
         | a-tm.mss..s                          |
+
+  @RFA-INF-077 @lot1 @must
+  Rule: An organisation search without an identifier parameter is refused with an OperationOutcome
+
+    Scenario: no parameters at all
+      Given an Organization search with no parameters
+      When the request is sent
+      Then the request is refused with an OperationOutcome
+      And the response is FHIR JSON

@@ -33,6 +33,8 @@ pub const ODS_ORGANIZATION_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-organizati
 pub const ODS_ORGANIZATION_SYSTEM_LEGACY: &str = "http://fhir.nhs.net/Id/ods-organization-code";
 pub const SDS_USER_SYSTEM: &str = "https://fhir.nhs.uk/Id/sds-user-id";
 pub const SDS_ROLE_PROFILE_SYSTEM: &str = "https://fhir.nhs.uk/Id/sds-role-profile-id";
+/// CareConnect-HumanLanguage-1: the code system of a practitioner's languages.
+pub const HUMAN_LANGUAGE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1";
 pub const ODS_SITE_SYSTEM: &str = "https://fhir.nhs.uk/Id/ods-site-code";
 pub const SPINE_ERROR_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1";
 

@@ -31,11 +31,11 @@ crate::reference::defect::defects! {
             "serves direct-care interactions whatever reason_for_request says";
         IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009"]
             "serves a request whatever requested_scope it carries";
-        JsonContentType = "json-content-type" ["RFA-ACC-014"]
+        JsonContentType = "json-content-type" ["RFA-ACC-014", "RFA-ACC-017", "RFA-ACC-035", "RFA-INF-076", "RFA-INF-077"]
             "labels FHIR responses application/json instead of application/fhir+json";
         CacheableErrors = "cacheable-errors" ["RFA-ACC-015"]
             "omits Cache-Control: no-store on error responses";
-        OutcomeWithoutProfile = "outcome-without-profile" ["RFA-ACC-016", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-018"]
+        OutcomeWithoutProfile = "outcome-without-profile" ["RFA-ACC-016", "RFA-INF-010", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-018"]
             "sends OperationOutcomes without the GPConnect-OperationOutcome-1 profile in meta";
         CaseInsensitiveRoutes = "case-insensitive-routes" ["RFA-ACC-017"]
             "serves /Metadata and /patient as if they were /metadata and /Patient";

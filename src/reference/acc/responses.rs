@@ -49,7 +49,10 @@ pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
     if s.defects.has(AccDefect::JsonContentType) {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     }
-    if !(s.defects.has(AccDefect::CacheableErrors) && resp.status().as_u16() >= 400) {
+    // A handler's own Cache-Control is kept: only a defect sets one, and
+    // overwriting it would hide that defect.
+    let cacheable_error = s.defects.has(AccDefect::CacheableErrors) && resp.status().as_u16() >= 400;
+    if !cacheable_error && !resp.headers().contains_key(header::CACHE_CONTROL) {
         resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     match origin {

@@ -47,6 +47,42 @@ crate::reference::defect::defects! {
             "sends ETag W/\"1\" on every Location read, whatever the version";
         LocationNotFoundPatientCode = "location-not-found-patient-code" ["RFA-INF-021"]
             "answers a read of an unknown Location with PATIENT_NOT_FOUND (a copied handler)";
+        PractitionerIdentifierLenient = "practitioner-identifier-lenient" ["RFA-INF-075"]
+            "takes a Practitioner search identifier without a system (or with a blank one) as an SDS user id";
+        PractitionerSearchFirstIdentifier = "practitioner-search-first-identifier" ["RFA-INF-076"]
+            "answers a Practitioner search by the first identifier parameter, whatever its case and however many there are";
+        OrganizationSearchListsAll = "organization-search-lists-all" ["RFA-INF-077"]
+            "answers an Organization search with no identifier by listing every organisation";
+        DirectorySearchRefusesPaging = "directory-search-refuses-paging" ["RFA-INF-012", "RFA-INF-017"]
+            "refuses Organization and Practitioner searches carrying _count or _sort with 400 BAD_REQUEST";
+        OrganizationSecondOdsCode = "organization-second-ods-code" ["RFA-INF-012", "RFA-INF-015"]
+            "gives each Organization a second ODS code identifier (a predecessor code)";
+        OrganizationForeignExtension = "organization-foreign-extension" ["RFA-INF-012", "RFA-INF-015"]
+            "puts a local extension GP Connect does not define on Organizations";
+        OrganizationContactPopulated = "organization-contact-populated" ["RFA-INF-012", "RFA-INF-015"]
+            "populates Organization.contact and endpoint, which GP Connect does not use";
+        OrganizationPartOfDangling = "organization-part-of-dangling" ["RFA-INF-015"]
+            "points Organization.partOf at an organisation it does not serve";
+        DirectoryTelecomInvalid = "directory-telecom-invalid" ["RFA-INF-012", "RFA-INF-015", "RFA-INF-020"]
+            "gives Organization and Location telecoms a use outside the FHIR ContactPointUse codes (`business`)";
+        PractitionerRoleProfilesDropped = "practitioner-role-profiles-dropped" ["RFA-INF-017", "RFA-INF-019"]
+            "leaves the SDS role profile identifiers off Practitioners";
+        PractitionerNotInUsePopulated = "practitioner-not-in-use-populated" ["RFA-INF-017", "RFA-INF-019"]
+            "populates Practitioner telecom, address and birthDate, which GP Connect does not use";
+        PractitionerLocalIdentifier = "practitioner-local-identifier" ["RFA-INF-017", "RFA-INF-019"]
+            "adds a local staff-number identifier to Practitioners";
+        PractitionerMalformed = "practitioner-malformed" ["RFA-INF-017", "RFA-INF-019"]
+            "gives Practitioners a second name and a communication language with two codings";
+        LocationCodingsWithoutDisplay = "location-codings-without-display" ["RFA-INF-020"]
+            "sends Location type and physicalType codings without their display";
+        LocationPartOfOrganization = "location-part-of-organization" ["RFA-INF-020"]
+            "puts the managing Organization in Location.partOf, which must name a Location";
+        LocationManagingOrgDangling = "location-managing-org-dangling" ["RFA-INF-020"]
+            "points Location.managingOrganization at an organisation it does not serve";
+        LocationWrongSiteCode = "location-wrong-site-code" ["RFA-INF-020", "RFA-ACC-014"]
+            "answers a Location read with another site's ODS site code";
+        DirectoryCacheable = "directory-cacheable" ["RFA-ACC-015"]
+            "lets organisation, practitioner and location answers be cached (Cache-Control: max-age=3600)";
         SearchReturnsHidden = "search-returns-hidden" ["RFA-INF-022", "RFA-REC-053"]
             "returns sensitive and unverified patients from patient search";
         SearchHidesTemporary = "search-hides-temporary" ["RFA-INF-022"]

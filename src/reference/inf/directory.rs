@@ -77,16 +77,36 @@ impl Kind {
 /// checks a Patient search's.
 fn identifier(kind: Kind, s: &State, params: &[(String, String)]) -> Result<String, Outcome> {
     let bad = |code, msg: String| Err(Outcome::new(code, msg));
-    if let Some((k, _)) = params.iter().find(|(k, _)| k != "identifier" && k.eq_ignore_ascii_case("identifier")) {
+    let practitioner = matches!(kind, Kind::Practitioner);
+    let first_wins = practitioner && s.defects.has(InfDefect::PractitionerSearchFirstIdentifier);
+    if s.defects.has(InfDefect::DirectorySearchRefusesPaging)
+        && let Some((k, _)) = params.iter().find(|(k, _)| k == "_count" || k == "_sort")
+    {
+        return bad(SpineCode::BadRequest, format!("unknown parameter `{k}`"));
+    }
+    if let Some((k, _)) = params.iter().find(|(k, _)| k != "identifier" && k.eq_ignore_ascii_case("identifier"))
+        && !first_wins
+    {
         return bad(SpineCode::BadRequest, format!("unknown parameter `{k}` (parameter names are case-sensitive)"));
     }
-    let values: Vec<&str> = params.iter().filter(|(k, _)| k == "identifier").map(|(_, v)| v.as_str()).collect();
+    let values: Vec<&str> = params
+        .iter()
+        .filter(|(k, _)| k == "identifier" || (first_wins && k.eq_ignore_ascii_case("identifier")))
+        .map(|(_, v)| v.as_str())
+        .collect();
     let value = match values[..] {
         [one] => one,
         [] => return bad(SpineCode::BadRequest, "the identifier parameter is required".into()),
+        [first, ..] if first_wins => first,
         _ => return bad(SpineCode::BadRequest, "exactly one identifier parameter is allowed".into()),
     };
-    let Some((system, id)) = value.split_once('|').filter(|(a, b)| !a.is_empty() && !b.is_empty()) else {
+    let lenient = practitioner && s.defects.has(InfDefect::PractitionerIdentifierLenient);
+    let split = match value.split_once('|') {
+        None if lenient => Some((kind.system(), value)),
+        Some(("", id)) if lenient => Some((kind.system(), id)),
+        other => other,
+    };
+    let Some((system, id)) = split.filter(|(a, b)| !a.is_empty() && !b.is_empty()) else {
         return bad(SpineCode::InvalidParameter, "identifier must be `system|value` with both parts present".into());
     };
     let any_system = match kind {
@@ -132,19 +152,23 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
     if let Err(o) = guard::check(&s, &headers, kind.search()) {
         return o.into_response();
     }
+    let lists_all = matches!(kind, Kind::Organization)
+        && s.defects.has(InfDefect::OrganizationSearchListsAll)
+        && !params.iter().any(|(k, _)| k.eq_ignore_ascii_case("identifier"));
     let id = match identifier(kind, &s, &params) {
-        Ok(id) => id,
+        Ok(id) => Some(id),
+        Err(_) if lists_all => None,
         Err(o) => return o.into_response(),
     };
     let found: Vec<&StoredItem> =
-        kind.items(&s).iter().filter(|i| i.business_id.as_deref() == Some(id.as_str())).collect();
+        kind.items(&s).iter().filter(|i| id.is_none() || i.business_id.as_deref() == id.as_deref()).collect();
     if found.is_empty() && matches!(kind, Kind::Organization) && s.defects.has(InfDefect::UnknownOrganization404) {
         return Outcome::new(SpineCode::OrganisationNotFound, "no organisation with that ODS code").into_response();
     }
     let entries = found
         .into_iter()
         .map(|i| {
-            let mut r = i.resource.clone();
+            let mut r = shaped(kind, &s, &i.resource);
             if matches!(kind, Kind::Organization)
                 && s.defects.has(InfDefect::OrganizationSearchOmitsMeta)
                 && let Some(o) = r.as_object_mut()
@@ -155,7 +179,114 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
         })
         .collect();
     let full_urls = !(matches!(kind, Kind::Practitioner) && s.defects.has(InfDefect::PractitionerSearchOmitsFullUrl));
-    Fhir::ok(searchset(&s.base_path, host(&headers), entries, full_urls)).into_response()
+    cacheable(&s, Fhir::ok(searchset(&s.base_path, host(&headers), entries, full_urls)).into_response())
+}
+
+/// The `directory-cacheable` defect: a successful answer that may be cached.
+fn cacheable(s: &State, mut resp: Response) -> Response {
+    if s.defects.has(InfDefect::DirectoryCacheable) && resp.status().is_success() {
+        resp.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("max-age=3600"));
+    }
+    resp
+}
+
+/// The stored resource as served: unchanged, unless a defect reshapes it.
+fn shaped(kind: Kind, s: &State, stored: &Value) -> Value {
+    let mut r = stored.clone();
+    let has = |d| s.defects.has(d);
+    let Some(o) = r.as_object_mut() else { return r };
+    let push = |o: &mut serde_json::Map<String, Value>, key: &str, item: Value| {
+        if let Some(list) = o.entry(key).or_insert_with(|| json!([])).as_array_mut() {
+            list.push(item);
+        }
+    };
+    let bad_telecom = |o: &mut serde_json::Map<String, Value>| {
+        o.insert("telecom".into(), json!([{ "system": "phone", "value": "0113 496 0999", "use": "business" }]));
+    };
+    match kind {
+        Kind::Organization => {
+            if has(InfDefect::OrganizationSecondOdsCode) {
+                push(o, "identifier", json!({ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": "OLD001" }));
+            }
+            if has(InfDefect::OrganizationForeignExtension) {
+                push(
+                    o,
+                    "extension",
+                    json!({ "url": "https://example.org/fhir/practice-list-size", "valueInteger": 9000 }),
+                );
+            }
+            if has(InfDefect::OrganizationContactPopulated) {
+                o.insert("contact".into(), json!([{ "name": { "family": "Manager" } }]));
+                o.insert("endpoint".into(), json!([{ "reference": "Endpoint/1" }]));
+            }
+            if has(InfDefect::OrganizationPartOfDangling) {
+                o.insert("partOf".into(), json!({ "reference": "Organization/00000000-0000-4000-8000-00000000dead" }));
+            }
+            if has(InfDefect::DirectoryTelecomInvalid) {
+                bad_telecom(o);
+            }
+        }
+        Kind::Practitioner => {
+            if has(InfDefect::PractitionerRoleProfilesDropped)
+                && let Some(ids) = o.get_mut("identifier").and_then(Value::as_array_mut)
+            {
+                ids.retain(|i| i.get("system").and_then(Value::as_str) != Some(gpc::SDS_ROLE_PROFILE_SYSTEM));
+            }
+            if has(InfDefect::PractitionerNotInUsePopulated) {
+                o.insert("telecom".into(), json!([{ "system": "phone", "value": "0113 496 0555", "use": "work" }]));
+                o.insert("address".into(), json!([{ "use": "work", "line": ["1 Practice Road"], "city": "Leeds" }]));
+                o.insert("birthDate".into(), json!("1970-01-01"));
+            }
+            if has(InfDefect::PractitionerLocalIdentifier) {
+                push(o, "identifier", json!({ "system": "https://example.org/Id/staff-number", "value": "S1234" }));
+            }
+            if has(InfDefect::PractitionerMalformed) {
+                push(o, "name", json!({ "use": "official", "family": "Other" }));
+                let en = |system: &str| json!({ "system": system, "code": "en", "display": "English" });
+                o.insert(
+                    "communication".into(),
+                    json!([{ "coding": [en(gpc::HUMAN_LANGUAGE_SYSTEM), en("urn:ietf:bcp:47")] }]),
+                );
+            }
+        }
+        Kind::Location => {
+            if has(InfDefect::LocationCodingsWithoutDisplay) {
+                for key in ["type", "physicalType"] {
+                    if let Some(codings) =
+                        o.get_mut(key).and_then(|c| c.get_mut("coding")).and_then(Value::as_array_mut)
+                    {
+                        for c in codings.iter_mut().filter_map(Value::as_object_mut) {
+                            c.remove("display");
+                        }
+                    }
+                }
+            }
+            if has(InfDefect::LocationPartOfOrganization)
+                && let Some(org) = o.get("managingOrganization").cloned()
+            {
+                o.insert("partOf".into(), org);
+            }
+            if has(InfDefect::LocationWrongSiteCode)
+                && let Some(ids) = o.get_mut("identifier").and_then(Value::as_array_mut)
+            {
+                for i in
+                    ids.iter_mut().filter(|i| i.get("system").and_then(Value::as_str) == Some(gpc::ODS_SITE_SYSTEM))
+                {
+                    i["value"] = json!("GPCS99");
+                }
+            }
+            if has(InfDefect::LocationManagingOrgDangling) {
+                o.insert(
+                    "managingOrganization".into(),
+                    json!({ "reference": "Organization/00000000-0000-4000-8000-00000000dead" }),
+                );
+            }
+            if has(InfDefect::DirectoryTelecomInvalid) {
+                bad_telecom(o);
+            }
+        }
+    }
+    r
 }
 
 async fn read(kind: Kind, s: Shared, headers: HeaderMap, id: String) -> Response {
@@ -173,7 +304,7 @@ async fn read(kind: Kind, s: Shared, headers: HeaderMap, id: String) -> Response
         Kind::Location if s.defects.has(InfDefect::LocationEtagIgnoresVersion) => Some("W/\"1\"".to_string()),
         _ => Some(format!("W/\"{}\"", item.version)),
     };
-    Fhir { status: StatusCode::OK, body: item.resource.clone(), etag }.into_response()
+    cacheable(&s, Fhir { status: StatusCode::OK, body: shaped(kind, &s, &item.resource), etag }.into_response())
 }
 
 pub async fn search_organizations(

@@ -42,6 +42,13 @@ pub fn location(w: &RfaWorld, key: &str) -> Result<String, Failure> {
     locs.get(key).map(|l| l.logical_id.clone()).ok_or_else(|| unknown("location", key, locs.keys()))
 }
 
+/// The ODS site code the candidate's config gives a fixture location, if any.
+pub fn location_site(w: &RfaWorld, key: &str) -> Result<Option<String>, Failure> {
+    let ctx = w.ctx()?;
+    let locs = &ctx.client.config().directory.locations;
+    locs.get(key).map(|l| l.ods_site_code.clone()).ok_or_else(|| unknown("location", key, locs.keys()))
+}
+
 /// Expands `{nhs:KEY}`, `{ods:KEY}` and `{sds:KEY}` to the candidate's
 /// identifiers for fixture keys; anything else is left as written.
 pub fn expand(w: &RfaWorld, text: &str) -> Result<String, Failure> {

@@ -8,15 +8,19 @@ use crate::steps::common::bundle::{identifiers, resolve, resources, searchset};
 use crate::steps::common::http::resource;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};
+use serde_json::Value;
 
 pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^an? (Organization|Practitioner) search for the identifier of "([^"]+)"$"# => search_for_key, "Begins an Organization search for a fixture organisation's ODS code, or a Practitioner search for a fixture practitioner's SDS user id (identity maps applied)."),
         step!(Given r#"^an? (Organization|Practitioner) search with the query "([^"]*)"$"# => search_raw, "Begins a search with this query string sent verbatim; `{ods:KEY}`, `{sds:KEY}` and `{nhs:KEY}` become the fixture's identifiers."),
+        step!(Given r#"^an? (Organization|Practitioner) search with no parameters$"# => search_bare, "Begins a search with no query string at all."),
+        step!(Then r#"^(?:every Practitioner in the Bundle|the Practitioner) has (\d+) SDS role profile identifiers?$"# => role_profiles, "The Practitioners answered (the read's, or all in the searchset Bundle together) carry exactly this many `https://fhir.nhs.uk/Id/sds-role-profile-id` identifiers, each with a value (the official suite's 0, 1 and 2 for practitioner1-3)."),
+        step!(Then r#"^the (Organization|Location)'s (partOf|managingOrganization)( if present)? reads back$"# => reference_reads_back, "The read resource's reference (absent allowed only with `if present`) is relative and is read (evidence kept): HTTP 200 with a resource of the referenced type."),
         step!(Given r#"^an? (Organization|Practitioner|Location) read of "([^"]+)"$"# => read_of_key, "Begins a read of a fixture's logical id: found by searching on its ODS code or SDS user id (recorded as evidence), or for a Location taken from `[locations]` in the config."),
         step!(Given r#"^an? (Organization|Practitioner|Location) read of the logical id "([^"]*)"$"# => read_of_id, "Begins a read of this literal logical id."),
         step!(Then r#"^every (Organization|Practitioner) in the Bundle has the identifier of "([^"]+)"$"# => bundle_identifier, "The searchset Bundle holds at least one resource of this type and each carries this fixture's ODS code or SDS user id."),
-        step!(Then r#"^the response is the (Organization|Practitioner|Location) "([^"]+)" with the requested id$"# => is_requested, "HTTP 200 and a resource of this type whose id is the one requested and which is this fixture (its ODS code or SDS user id; for a Location, its configured logical id)."),
+        step!(Then r#"^the response is the (Organization|Practitioner|Location) "([^"]+)" with the requested id$"# => is_requested, "HTTP 200 and a resource of this type whose id is the one requested and which is this fixture (its ODS code or SDS user id; for a Location, its configured logical id, and any ODS site code it carries is the configured `ods_site_code`)."),
     ]
 }
 
@@ -143,6 +147,79 @@ async fn is_requested(w: &mut RfaWorld, a: &Args) -> StepResult {
         None if want != want_business => {
             w.fail(format!("{}/{want} was read, but {key} is configured as {}/{want_business}", k.ty, k.ty))
         }
+        None => match keys::location_site(w, key)? {
+            // As the official "Location Identifier should be valid for
+            // Value": every ODS site code it carries is the configured one.
+            Some(site) => match identifiers(&r, gpc::ODS_SITE_SYSTEM).into_iter().find(|v| *v != site) {
+                Some(other) => w.fail(format!("{}/{want} carries ODS site code {other}, but {key}'s is {site}", k.ty)),
+                None => Ok(()),
+            },
+            None => Ok(()),
+        },
         _ => Ok(()),
     }
+}
+
+async fn search_bare(w: &mut RfaWorld, a: &Args) -> StepResult {
+    w.request = Some(search_spec(&kind(a.get(1)), None));
+    Ok(())
+}
+
+/// The Practitioners answered: the read's one, or every one in a searchset.
+fn practitioners(w: &mut RfaWorld) -> Result<Vec<Value>, Failure> {
+    let body = w.response()?.json().ok();
+    match body.as_ref().and_then(|b| b.get("resourceType")).and_then(Value::as_str) {
+        Some("Bundle") => Ok(resources(&searchset(w)?, "Practitioner").into_iter().cloned().collect()),
+        _ => Ok(vec![resource(w, "Practitioner")?]),
+    }
+}
+
+async fn role_profiles(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let want: usize = a.get(1).parse().map_err(|_| Failure::Harness(format!("`{}` is not a count", a.get(1))))?;
+    let list = practitioners(w)?;
+    if list.is_empty() {
+        return w.fail("the answer holds no Practitioner to check");
+    }
+    let mut total = 0;
+    for r in &list {
+        for i in r.get("identifier").and_then(Value::as_array).into_iter().flatten() {
+            if i.get("system").and_then(Value::as_str) != Some(gpc::SDS_ROLE_PROFILE_SYSTEM) {
+                continue;
+            }
+            if i.get("value").and_then(Value::as_str).is_none_or(str::is_empty) {
+                return w.fail("an SDS role profile identifier has no value");
+            }
+            total += 1;
+        }
+    }
+    if total != want {
+        return w.fail(format!("expected {want} SDS role profile identifier(s) on the Practitioner(s), found {total}"));
+    }
+    Ok(())
+}
+
+async fn reference_reads_back(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (ty, element, optional) = (a.get(1), a.get(2), !a.get(3).is_empty());
+    let r = resource(w, ty)?;
+    let Some(reference) = r.get(element).and_then(|e| e.get("reference")).and_then(Value::as_str) else {
+        if optional {
+            return Ok(());
+        }
+        return w.fail(format!("the {ty} has no {element} reference"));
+    };
+    let target = if element == "partOf" { ty } else { "Organization" };
+    let interaction = if target == "Location" { Interaction::ReadLocation } else { Interaction::ReadOrganization };
+    if reference.strip_prefix(target).and_then(|t| t.strip_prefix('/')).is_none_or(str::is_empty) {
+        return w.fail(format!("the {ty}'s {element} is `{reference}`, not a relative {target} reference"));
+    }
+    let resp = w.send(&RequestSpec::new(interaction, reference.to_string())).await?;
+    let got = resp.json().ok().and_then(|b| b.as_resource().resource_type().map(str::to_string));
+    if resp.status != 200 || got.as_deref() != Some(target) {
+        return w.fail(format!(
+            "the {ty}'s {element} `{reference}` does not read back: HTTP {}, {}",
+            resp.status,
+            got.map_or("no resource".to_string(), |k| format!("a {k}"))
+        ));
+    }
+    Ok(())
 }
