@@ -7,19 +7,19 @@ crate::reference::defect::defects! {
     InfDefect {
         SearchOmitsFullUrl = "search-omits-full-url" ["RFA-INF-001"]
             "returns search Bundle entries without fullUrl";
-        UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002"]
+        UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059"]
             "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle";
         NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]
             "checks that an NHS number has ten digits but not its Modulus 11 check digit";
         AcceptsAnyIdentifierSystem = "accepts-any-identifier-system" ["RFA-INF-004"]
             "searches by the identifier value whatever identifier system is given";
-        LenientIdentifierParameter = "lenient-identifier-parameter" ["RFA-INF-005"]
+        LenientIdentifierParameter = "lenient-identifier-parameter" ["RFA-INF-005", "RFA-INF-059"]
             "takes an identifier without a system (or with a blank part) as an NHS number";
-        SearchWithoutIdentifierListsAll = "search-without-identifier-lists-all" ["RFA-INF-006"]
+        SearchWithoutIdentifierListsAll = "search-without-identifier-lists-all" ["RFA-INF-006", "RFA-INF-059"]
             "answers a patient search with no identifier by listing every patient";
         SearchReturnsInactive = "search-returns-inactive" ["RFA-INF-007"]
             "returns deceased and inactive patients from patient search";
-        SearchExposesWithheldFields = "search-exposes-withheld-fields" ["RFA-INF-008"]
+        SearchExposesWithheldFields = "search-exposes-withheld-fields" ["RFA-INF-008", "RFA-INF-059"]
             "patient search returns stored fields GP Connect forbids (maritalStatus, multipleBirth)";
         ReadOmitsId = "read-omits-id" ["RFA-INF-009"]
             "returns the Patient from a read without its logical id";
@@ -87,11 +87,11 @@ crate::reference::defect::defects! {
             "returns sensitive and unverified patients from patient search";
         SearchHidesTemporary = "search-hides-temporary" ["RFA-INF-022"]
             "leaves temporary residents out of patient search, as if they were not active";
-        PatientNoBranchSurgery = "patient-no-branch-surgery" ["RFA-INF-008", "RFA-INF-009"]
+        PatientNoBranchSurgery = "patient-no-branch-surgery" ["RFA-INF-008", "RFA-INF-009", "RFA-INF-059"]
             "shows patients without their registration details and preferred branch surgery";
-        PatientDanglingReferences = "patient-dangling-references" ["RFA-INF-008", "RFA-INF-009"]
+        PatientDanglingReferences = "patient-dangling-references" ["RFA-INF-008", "RFA-INF-009", "RFA-INF-059"]
             "points patients' managingOrganization at an Organization it does not serve";
-        PatientTelecomWithoutUse = "patient-telecom-without-use" ["RFA-INF-008", "RFA-INF-009"]
+        PatientTelecomWithoutUse = "patient-telecom-without-use" ["RFA-INF-008", "RFA-INF-009", "RFA-INF-059"]
             "shows patients' telecoms without their use";
         StructuredBundleIdNotTraceId = "structured-bundle-id-not-trace-id" ["RFA-INF-023"]
             "gives the structured record Bundle a fresh id instead of the request's Ssp-TraceID";

@@ -15,7 +15,7 @@ crate::reference::defect::defects! {
             "answers a free slot search whose end is before its start, or that spans more than 14 days";
         FreeSearchWithoutStatus = "free-search-without-status" ["RFA-ONL-005"]
             "answers a free slot search without status=free";
-        FreeSearchIgnoresInclude = "free-search-ignores-include" ["RFA-ONL-006"]
+        FreeSearchIgnoresInclude = "free-search-ignores-include" ["RFA-ONL-006", "RFA-ONL-043"]
             "leaves the Schedules, Practitioners and Locations asked for with _include out";
         FreeSearchReturnsBusy = "free-search-returns-busy" ["RFA-ONL-007"]
             "returns busy slots from a search for free ones";
