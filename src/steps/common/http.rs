@@ -238,6 +238,31 @@ pub async fn fetch(w: &mut RfaWorld, spec: &RequestSpec, status: u16, ty: &str, 
     answered(w, status, ty, what)
 }
 
+/// Reads a relative reference `[target]/[id]` that `owner`'s `element`
+/// holds (evidence kept; the scenario's response is left as it was) and
+/// fails unless it is of that form and answers 200 with a `target`.
+pub async fn reads_back(w: &mut RfaWorld, owner: &str, element: &str, reference: &str, target: &str) -> StepResult {
+    let interaction = match target {
+        "Organization" => Interaction::ReadOrganization,
+        "Practitioner" => Interaction::ReadPractitioner,
+        "Location" => Interaction::ReadLocation,
+        other => return Err(Failure::Harness(format!("no read interaction for a {other} reference"))),
+    };
+    if reference.strip_prefix(target).and_then(|t| t.strip_prefix('/')).is_none_or(str::is_empty) {
+        return w.fail(format!("the {owner}'s {element} is `{reference}`, not a relative {target} reference"));
+    }
+    let resp = w.send(&RequestSpec::new(interaction, reference.to_string())).await?;
+    let got = resp.json().ok().and_then(|b| b.as_resource().resource_type().map(str::to_string));
+    if resp.status != 200 || got.as_deref() != Some(target) {
+        return w.fail(format!(
+            "the {owner}'s {element} `{reference}` does not read back: HTTP {}, {}",
+            resp.status,
+            got.map_or("no resource".to_string(), |k| format!("a {k}"))
+        ));
+    }
+    Ok(())
+}
+
 /// A create's answer: 201 with the resource, which must carry its new id.
 pub fn created(w: &RfaWorld, ty: &str, what: &str) -> Result<(String, Value), Failure> {
     let got = answered(w, 201, ty, what)?;

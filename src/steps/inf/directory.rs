@@ -5,7 +5,7 @@ use crate::client::RequestSpec;
 use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{identifiers, resolve, resources, searchset};
-use crate::steps::common::http::resource;
+use crate::steps::common::http::{reads_back, resource};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};
 use serde_json::Value;
@@ -208,18 +208,5 @@ async fn reference_reads_back(w: &mut RfaWorld, a: &Args) -> StepResult {
         return w.fail(format!("the {ty} has no {element} reference"));
     };
     let target = if element == "partOf" { ty } else { "Organization" };
-    let interaction = if target == "Location" { Interaction::ReadLocation } else { Interaction::ReadOrganization };
-    if reference.strip_prefix(target).and_then(|t| t.strip_prefix('/')).is_none_or(str::is_empty) {
-        return w.fail(format!("the {ty}'s {element} is `{reference}`, not a relative {target} reference"));
-    }
-    let resp = w.send(&RequestSpec::new(interaction, reference.to_string())).await?;
-    let got = resp.json().ok().and_then(|b| b.as_resource().resource_type().map(str::to_string));
-    if resp.status != 200 || got.as_deref() != Some(target) {
-        return w.fail(format!(
-            "the {ty}'s {element} `{reference}` does not read back: HTTP {}, {}",
-            resp.status,
-            got.map_or("no resource".to_string(), |k| format!("a {k}"))
-        ));
-    }
-    Ok(())
+    reads_back(w, ty, element, reference, target).await
 }

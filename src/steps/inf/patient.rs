@@ -7,7 +7,7 @@ use crate::client::RequestSpec;
 use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::steps::common::bundle::{entries, identifiers, resolve, resources, searchset};
-use crate::steps::common::http::{check_schema, resource};
+use crate::steps::common::http::{check_schema, reads_back, resource};
 use crate::steps::common::keys;
 use crate::steps::world::{RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -194,30 +194,6 @@ fn patients(w: &RfaWorld) -> Result<Vec<Value>, crate::steps::world::Failure> {
     Ok(list)
 }
 
-/// Reads `reference` (`Type/id`) and fails unless it answers 200 with that
-/// resource.
-async fn reads_back(w: &mut RfaWorld, reference: &str, what: &str) -> StepResult {
-    let (ty, interaction) = match reference.split_once('/') {
-        Some(("Organization", id)) if !id.is_empty() => ("Organization", Interaction::ReadOrganization),
-        Some(("Practitioner", id)) if !id.is_empty() => ("Practitioner", Interaction::ReadPractitioner),
-        Some(("Location", id)) if !id.is_empty() => ("Location", Interaction::ReadLocation),
-        _ => {
-            return w
-                .fail(format!("the Patient's {what} is `{reference}`, not a relative reference of the expected type"));
-        }
-    };
-    let resp = w.send(&RequestSpec::new(interaction, reference.to_string())).await?;
-    let kind = resp.json().ok().and_then(|b| b.as_resource().resource_type().map(str::to_string));
-    if resp.status != 200 || kind.as_deref() != Some(ty) {
-        return w.fail(format!(
-            "the Patient's {what} `{reference}` does not read back: HTTP {}, {}",
-            resp.status,
-            kind.map_or("no resource".to_string(), |k| format!("a {k}"))
-        ));
-    }
-    Ok(())
-}
-
 async fn preferred_branch(w: &mut RfaWorld, _: &Args) -> StepResult {
     for p in patients(w)? {
         let details: Vec<&Value> = p
@@ -249,7 +225,7 @@ async fn preferred_branch(w: &mut RfaWorld, _: &Args) -> StepResult {
                 branches.len()
             ));
         };
-        reads_back(w, branch, "preferred branch surgery").await?;
+        reads_back(w, "Patient", "preferred branch surgery", branch, "Location").await?;
     }
     Ok(())
 }
@@ -262,7 +238,7 @@ async fn references_resolve(w: &mut RfaWorld, _: &Args) -> StepResult {
                 p.as_resource().id().unwrap_or("?")
             ));
         };
-        reads_back(w, org, "managing organisation").await?;
+        reads_back(w, "Patient", "managing organisation", org, "Organization").await?;
         let gps: Vec<&str> = p
             .get("generalPractitioner")
             .and_then(Value::as_array)
@@ -278,7 +254,7 @@ async fn references_resolve(w: &mut RfaWorld, _: &Args) -> StepResult {
             ));
         }
         for gp in gps {
-            reads_back(w, gp, "usual GP").await?;
+            reads_back(w, "Patient", "usual GP", gp, "Practitioner").await?;
         }
     }
     Ok(())

@@ -53,7 +53,8 @@ async fn next_days(w: &mut RfaWorld, a: &Args) -> StepResult {
     begin(w, &format!("start=ge{{today+1}}&end=le{{today+{}}}&status=free&_include=Slot:schedule", a.get(1)))
 }
 
-fn slots(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
+/// The free slot search's answer: HTTP 200 and a searchset Bundle.
+fn searchset_answer(w: &RfaWorld) -> Result<Value, Failure> {
     let status = w.response()?.status;
     if status != 200 {
         return w.fail(format!("the free slot search should answer 200, it answered HTTP {status}"));
@@ -65,7 +66,11 @@ fn slots(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
     if b.get("type").and_then(Value::as_str) != Some("searchset") {
         return w.fail("the answer should be a searchset Bundle");
     }
-    Ok(resources(&b, "Slot").into_iter().cloned().collect())
+    Ok(b)
+}
+
+fn slots(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
+    Ok(resources(&searchset_answer(w)?, "Slot").into_iter().cloned().collect())
 }
 
 fn id(r: &Value) -> &str {
@@ -122,18 +127,7 @@ fn identifiers_ok(s: &Value) -> bool {
 /// Every resource of the Bundle (GP Connect's examples carry no
 /// `search.mode`, so an included resource is any entry).
 fn bundle_resources(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
-    let status = w.response()?.status;
-    if status != 200 {
-        return w.fail(format!("the free slot search should answer 200, it answered HTTP {status}"));
-    }
-    let b = match w.response()?.json() {
-        Ok(b) => b,
-        Err(e) => return w.fail(e),
-    };
-    if b.get("type").and_then(Value::as_str) != Some("searchset") {
-        return w.fail("the answer is not a searchset Bundle");
-    }
-    Ok(entries(&b).into_iter().filter_map(|e| e.get("resource").cloned()).collect())
+    Ok(entries(&searchset_answer(w)?).into_iter().filter_map(|e| e.get("resource").cloned()).collect())
 }
 
 async fn names_service(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -279,18 +273,13 @@ async fn channels(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-fn included(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
-    let b = w.response()?.json().map_err(Failure::Assert)?;
-    Ok(entries(&b).into_iter().filter_map(|e| e.get("resource").cloned()).collect())
-}
-
 fn has(list: &[Value], reference: &str) -> bool {
     let (ty, rid) = reference.split_once('/').unwrap_or_default();
     list.iter().any(|r| r.as_resource().resource_type() == Some(ty) && r.as_resource().id() == Some(rid))
 }
 
 async fn schedules_included(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let inc = included(w)?;
+    let inc = bundle_resources(w)?;
     for s in slots(w)? {
         let r = s.pointer("/schedule/reference").and_then(Value::as_str).unwrap_or_default();
         if !has(&inc, r) {
@@ -302,7 +291,7 @@ async fn schedules_included(w: &mut RfaWorld, _: &Args) -> StepResult {
 
 async fn actors_included(w: &mut RfaWorld, a: &Args) -> StepResult {
     let kind = a.get(1);
-    let inc = included(w)?;
+    let inc = bundle_resources(w)?;
     let schedules: Vec<&Value> = inc.iter().filter(|r| r.as_resource().resource_type() == Some("Schedule")).collect();
     if schedules.is_empty() {
         return w.fail("the Bundle includes no Schedule");
