@@ -264,8 +264,11 @@ pub fn statement(state: &State) -> Value {
             "definition": { "reference": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup" }
         }
     ]);
+    let release =
+        if state.defects.has(AccDefect::CapabilityReleaseWrong) { STRUCTURED_RELEASE } else { FOUNDATIONS_RELEASE };
     let mut statement = envelope(
         "RFA Reference GP Connect provider",
+        release,
         fhir_version,
         json!({ "resource": resources, "operation": operations }),
     );
@@ -279,16 +282,23 @@ pub fn statement(state: &State) -> Value {
 pub const FOUNDATIONS_STRUCTURED_DEFINITION: &str =
     "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.15";
 
+/// The GP Connect releases the reference implements, as the official 1.6.0
+/// suite is configured to expect them (Foundations and Appointments are
+/// released apart from the structured record and documents).
+const FOUNDATIONS_RELEASE: &str = "1.5.0";
+const STRUCTURED_RELEASE: &str = "1.6.0";
+const DOCUMENTS_RELEASE: &str = "1.6.0";
+
 /// What every one of the reference's CapabilityStatements shares; `rest`
 /// holds the server entry's own members (resources or operations).
-fn envelope(name: &str, fhir_version: &str, rest: Value) -> Value {
+fn envelope(name: &str, release: &str, fhir_version: &str, rest: Value) -> Value {
     let mut server = json!({ "mode": "server", "security": { "cors": true } });
     if let (Some(server), Value::Object(members)) = (server.as_object_mut(), rest) {
         server.extend(members);
     }
     json!({
         "resourceType": "CapabilityStatement",
-        "version": "1.6.0",
+        "version": release,
         "name": name,
         "status": "active",
         "date": "2026-11-01",
@@ -318,13 +328,19 @@ pub fn structured_statement(state: &State) -> Value {
     let operations = if state.defects.has(AccDefect::CapabilityOmitsStructuredOperation) {
         json!([])
     } else {
+        let definition = if state.defects.has(AccDefect::CapabilityOperationDefinitionWrong) {
+            "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1"
+        } else {
+            "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16"
+        };
         json!([{
             "name": "gpc.getstructuredrecord",
-            "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16" }
+            "definition": { "reference": definition }
         }])
     };
     let mut statement = envelope(
         "RFA Reference GP Connect provider: Access Record Structured",
+        STRUCTURED_RELEASE,
         gpc::FHIR_VERSION,
         json!({ "operation": operations }),
     );
@@ -349,6 +365,7 @@ pub fn documents_statement(state: &State) -> Value {
     let author_type = if d(AccDefect::CapabilityDocumentsShort) { "reference" } else { "token" };
     let mut statement = envelope(
         "RFA Reference GP Connect provider: Access Document",
+        DOCUMENTS_RELEASE,
         gpc::FHIR_VERSION,
         json!({
             "resource": [

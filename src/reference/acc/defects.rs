@@ -55,8 +55,10 @@ crate::reference::defect::defects! {
             "lists its structured and documents profiles without their GP Connect versions";
         CapabilityOmitsSlot = "capability-omits-slot" ["RFA-ONL-001"]
             "leaves free slot search (Slot) out of its CapabilityStatement";
-        CapabilityOperationDefinitionWrong = "capability-operation-definition-wrong" ["RFA-ACC-034"]
-            "names the structured record operation by an unversioned OperationDefinition";
+        CapabilityOperationDefinitionWrong = "capability-operation-definition-wrong" ["RFA-ACC-034", "RFA-ACC-022"]
+            "names the structured record operation by an unversioned OperationDefinition, on the Foundations and the structured statements";
+        CapabilityReleaseWrong = "capability-release-wrong" ["RFA-ACC-033"]
+            "gives every CapabilityStatement the structured record's release, 1.6.0, the Foundations one too (its line is 1.5)";
         CapabilityDocumentsShort = "capability-documents-short" ["RFA-ACC-022"]
             "declares Access Document without Patient read, two of its includes, and author as a reference parameter";
         NoGzip = "no-gzip" ["RFA-ACC-035"]

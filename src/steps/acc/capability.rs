@@ -20,7 +20,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the CapabilityStatement declares the "([A-Za-z_:.-]+)" search parameter of type "([a-z]+)" on "([A-Za-z]+)"$"# => search_param_typed, "The CapabilityStatement's rest.resource of this type declares this search parameter with this type."),
         step!(Then r#"^the CapabilityStatement declares the search include "([A-Za-z:]+)" on "([A-Za-z]+)"$"# => declares_include, "The CapabilityStatement's rest.resource of this type lists this searchInclude."),
         step!(Then r#"^the CapabilityStatement lists the profile "([^"]+)" once$"# => lists_profile, "The CapabilityStatement's top-level profile list holds a reference that is exactly this URL, exactly once."),
-        step!(Then r#"^the CapabilityStatement's version is a GP Connect release$"# => release_version, "The CapabilityStatement's version is a GP Connect specification release, `1.<minor>.<patch>` (the official suite compares it with the release the provider is tested against)."),
+        step!(Then r#"^the CapabilityStatement's version is a GP Connect (\d+\.\d+)\.x release$"# => release_version, "The CapabilityStatement's version is a release `<major>.<minor>.<patch>` of this line, any patch (the official suite compares it with the exact release the provider is tested against; a pack judges one line)."),
         step!(Then r#"^the response is gzip-compressed$"# => gzipped, "The response has `Content-Encoding: gzip` and its body inflates; later steps read the inflated body."),
     ]
 }
@@ -162,17 +162,25 @@ async fn lists_profile(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
 }
 
-async fn release_version(w: &mut RfaWorld, _: &Args) -> StepResult {
+async fn release_version(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let line = a.get(1);
     let cs = resource(w, "CapabilityStatement")?;
     let version = cs.get("version").and_then(Value::as_str).unwrap_or_default();
-    let parts: Vec<&str> = version.split('.').collect();
-    let numeric = parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    if numeric && parts[0] == "1" {
+    if is_release_of(version, line) {
         return Ok(());
     }
     w.fail(format!(
-        "the CapabilityStatement's version should be the GP Connect release it implements (1.<minor>.<patch>), it is `{version}`"
+        "the CapabilityStatement's version should be the GP Connect release it implements, {line}.<patch>; it is `{version}`"
     ))
+}
+
+/// `version` is `<line>.<patch>`, the patch a number: GP Connect's releases
+/// are three numbers, and a patch release does not change what is judged.
+fn is_release_of(version: &str, line: &str) -> bool {
+    version
+        .strip_prefix(line)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
 }
 
 async fn gzipped(w: &mut RfaWorld, _: &Args) -> StepResult {
@@ -195,4 +203,21 @@ async fn gzipped(w: &mut RfaWorld, _: &Args) -> StepResult {
         r.headers.remove(reqwest::header::CONTENT_ENCODING);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_release_of;
+
+    #[test]
+    fn a_release_is_its_line_and_a_numeric_patch() {
+        assert!(is_release_of("1.6.0", "1.6"));
+        assert!(is_release_of("1.6.12", "1.6"));
+        assert!(!is_release_of("1.6", "1.6"));
+        assert!(!is_release_of("1.6.", "1.6"));
+        assert!(!is_release_of("1.60.1", "1.6"));
+        assert!(!is_release_of("1.5.0", "1.6"));
+        assert!(!is_release_of("1.6.0-beta", "1.6"));
+        assert!(!is_release_of("", "1.6"));
+    }
 }
