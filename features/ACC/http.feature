@@ -279,7 +279,7 @@ Feature: HTTP and FHIR conventions of the API
       Then the response header "Cache-Control" includes "no-store"
 
     Scenario: a registration refused for want of an NHS number
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "identifier" is removed
       When the request is sent
       Then the response header "Cache-Control" includes "no-store"
@@ -397,7 +397,7 @@ Feature: HTTP and FHIR conventions of the API
       Then the request is refused with an OperationOutcome
 
     Scenario Outline: a registration sent to <path>
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the request path is "<path>"
       When the request is sent
       Then the request is refused with an OperationOutcome

@@ -24,7 +24,7 @@ Feature: Only legitimate, authorised access to patient records
         | Encounter   | organization/*.read |
 
     Scenario Outline: registering a patient with <scope>
-      Given a registration of "pool34"
+      Given a registration of "pool70"
       And the JWT claim "requested_scope" is set to "<scope>"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"

@@ -15,7 +15,25 @@ Feature: Registering patients
     Scenario: a patient from the PDS pool
       When a patient from the PDS pool is registered
       Then the response is the registration of that patient
+      And the response is FHIR JSON
+      And every Patient in the Bundle conforms to the "patient" schema
+      And the response header "Cache-Control" includes "no-store"
       And the registered patient can be read by its id
+
+    Scenario Outline: JSON asked for <how>
+      Given a registration of a patient from the PDS pool
+      And the registered patient's "identifier" gets {"system": "GenericIdentifierSystem", "value": "GenericIdentifierValue"}
+      And the "Accept" header is <accept>
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the pool registration is sent
+      Then the response is the registration of that patient
+      And the response is FHIR JSON
+      And every Patient in the Bundle conforms to the "patient" schema
+
+      Examples:
+        | how                                 | accept                   |
+        | by _format, without Accept          | removed                  |
+        | by Accept and _format together      | "application/fhir+json"  |
 
   @RFA-REC-042 @lot1 @must
   Rule: Registering a patient who is already registered is refused with 409 DUPLICATE_REJECTED
@@ -54,13 +72,13 @@ Feature: Registering patients
         | patient9           | a sensitive practice patient       |
 
     Scenario: a pool patient with another birth date
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "birthDate" is set to "1970-01-01"
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
 
     Scenario: the NHS number of a practice patient with someone else's demographics
-      Given a registration of "pool36" under the NHS number of "patient14"
+      Given a registration of "pool72" under the NHS number of "patient14"
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
 
@@ -74,14 +92,14 @@ Feature: Registering patients
 
       Examples:
         | number      | patient   | why                                |
-        | 9990010006  | pool35    | wrong check digit                  |
-        | 999001000   | pool35    | nine digits                        |
-        | 99900100050 | pool35    | eleven digits                      |
-        | hello       | pool35    | not a number                       |
+        | 9990010006  | pool71    | wrong check digit                  |
+        | 999001000   | pool71    | nine digits                        |
+        | 99900100050 | pool71    | eleven digits                      |
+        | hello       | pool71    | not a number                       |
         | 9990000867  | patient11 | superseded: patient11's old number |
 
     Scenario: no identifier at all
-      Given a registration of "pool35"
+      Given a registration of "pool71"
       And the registered patient's "identifier" is removed
       When the request is sent
       Then the request is refused with 400 "INVALID_NHS_NUMBER"
@@ -96,7 +114,7 @@ Feature: Registering patients
       Then the patient is registered as sent
 
     Scenario Outline: <why>
-      Given a registration of "pool34"
+      Given a registration of "pool70"
       And the registered patient's "<field>" is removed
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
@@ -108,25 +126,25 @@ Feature: Registering patients
         | name.0.family | an official name, no family |
 
     Scenario: a name, but none of use official
-      Given a registration of "pool34"
+      Given a registration of "pool70"
       And the registered patient's "name.0.use" is set to "anonymous"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
     Scenario: an identifier without a system beside the NHS number
-      Given a registration of "pool34"
+      Given a registration of "pool70"
       And the registered patient's "identifier" gets {"value": "NewIdentifierNoSystem"}
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
     Scenario: registerPatient twice
-      Given a registration of "pool34"
+      Given a registration of "pool70"
       And the registration parameter is repeated
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
     Scenario: the parameter misnamed
-      Given a registration of "pool34"
+      Given a registration of "pool70"
       And the registration parameter is named "patient"
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
@@ -135,7 +153,7 @@ Feature: Registering patients
   Rule: A registration whose official family or given name, or gender, differ from PDS's is refused with 400 INVALID_PATIENT_DEMOGRAPHICS
 
     Scenario Outline: a pool patient with another <field>
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "<field>" is set to <value>
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
@@ -149,19 +167,19 @@ Feature: Registering patients
   Rule: A registration carrying what a consumer may not send — another resource than Parameters or Patient, or Patient elements beyond the demographics, identifiers, address, telecom and extensions — is refused with 422 INVALID_RESOURCE
 
     Scenario: the body is not a Parameters
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registration body's "resourceType" is set to "InvalidResourceType"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
     Scenario: the parameter holds no Patient
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "resourceType" is set to "InvalidResourceType"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
     Scenario Outline: the Patient carries <field>
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "<field>" is set to <value>
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
@@ -201,7 +219,7 @@ Feature: Registering patients
       And the registered patient has the nhsCommunication extension sent, once
 
     Scenario Outline: addresses of use <uses>
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "address" is set to [<first>, <second>]
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
@@ -214,7 +232,7 @@ Feature: Registering patients
         | old, temp  | {"use": "old", "line": ["1 Boar Lane"]}    | {"use": "temp", "line": ["2 Boar Lane"]}    |
 
     Scenario Outline: one address of use <use>
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "address" is set to [{"use": "<use>", "line": ["1 Boar Lane"], "city": "Leeds"}]
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
@@ -225,7 +243,7 @@ Feature: Registering patients
         | old  |
 
     Scenario Outline: two telecoms of system <system> and use <use>
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "telecom" is set to [{"system": "<system>", "use": "<use>", "value": "01234567891"}, {"system": "<system>", "use": "<use>", "value": "01234567893"}]
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
@@ -237,7 +255,7 @@ Feature: Registering patients
         | email  | temp   |
 
     Scenario: two nhsCommunication extensions
-      Given a registration of "pool36"
+      Given a registration of "pool72"
       And the registered patient's "extension" gets {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1", "extension": [{"url": "language", "valueCodeableConcept": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1", "code": "de"}]}}]}
       And the registered patient's "extension" gets {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1", "extension": [{"url": "language", "valueCodeableConcept": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1", "code": "fr"}]}}]}
       When the request is sent

@@ -65,6 +65,16 @@ fn instant(t: time::OffsetDateTime) -> String {
     )
 }
 
+/// A successful answer made cacheable for an hour: the shape of the defects
+/// that forget GP Connect's `Cache-Control: no-store` on an interaction.
+fn cacheable(mut resp: axum::response::Response) -> axum::response::Response {
+    if resp.status().is_success() {
+        resp.headers_mut()
+            .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("max-age=3600"));
+    }
+    resp
+}
+
 /// A searchset Bundle of these entries (each with its `search.mode`).
 fn searchset(entry: Vec<serde_json::Value>, total: usize) -> serde_json::Value {
     serde_json::json!({

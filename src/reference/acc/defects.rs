@@ -31,7 +31,7 @@ crate::reference::defect::defects! {
             "serves direct-care interactions whatever reason_for_request says";
         IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009"]
             "serves a request whatever requested_scope it carries";
-        JsonContentType = "json-content-type" ["RFA-ACC-014", "RFA-ACC-017", "RFA-ACC-035", "RFA-INF-076", "RFA-INF-077"]
+        JsonContentType = "json-content-type" ["RFA-ACC-014", "RFA-ACC-017", "RFA-ACC-035", "RFA-INF-076", "RFA-INF-077", "RFA-REC-041"]
             "labels FHIR responses application/json instead of application/fhir+json";
         CacheableErrors = "cacheable-errors" ["RFA-ACC-015"]
             "omits Cache-Control: no-store on error responses";

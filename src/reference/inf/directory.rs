@@ -183,11 +183,8 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
 }
 
 /// The `directory-cacheable` defect: a successful answer that may be cached.
-fn cacheable(s: &State, mut resp: Response) -> Response {
-    if s.defects.has(InfDefect::DirectoryCacheable) && resp.status().is_success() {
-        resp.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("max-age=3600"));
-    }
-    resp
+fn cacheable(s: &State, resp: Response) -> Response {
+    if s.defects.has(InfDefect::DirectoryCacheable) { crate::reference::cacheable(resp) } else { resp }
 }
 
 /// The stored resource as served: unchanged, unless a defect reshapes it.

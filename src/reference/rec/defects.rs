@@ -99,6 +99,10 @@ crate::reference::defect::defects! {
             "registers a patient who is already registered";
         RegisterAsRegular = "register-as-regular" ["RFA-REC-041"]
             "registers patients through the API as regular (GMS) patients instead of temporary residents";
+        RegisterBranchUnknown = "register-branch-unknown" ["RFA-REC-041"]
+            "gives a registered patient a preferred branch surgery, a Location the practice does not have";
+        RegisterCacheable = "register-cacheable" ["RFA-REC-041"]
+            "answers a registration with Cache-Control max-age=3600 instead of no-store";
         RegisterSetsRegistrationStatus = "register-sets-registration-status" ["RFA-REC-041"]
             "answers a registration with a registrationStatus (active) in registrationDetails, which the official suite says a registration does not carry";
         RegisterAcceptsInvalidNhsNumber = "register-accepts-invalid-nhs-number" ["RFA-REC-044"]

@@ -295,7 +295,8 @@ fn register_patient(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Resp
     let id = stored.as_resource().id().unwrap_or_default();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let entry = json!({ "fullUrl": format!("http://{host}{}/Patient/{id}", s.base_path), "resource": stored });
-    Ok(Fhir::ok(crate::reference::searchset(vec![entry], 1)).into_response())
+    let resp = Fhir::ok(crate::reference::searchset(vec![entry], 1)).into_response();
+    Ok(if d(RecDefect::RegisterCacheable) { crate::reference::cacheable(resp) } else { resp })
 }
 
 /// [`enrol`], keeping what the consumer sent beside the demographics: the
@@ -368,6 +369,13 @@ pub(in crate::reference) fn enrol_as(
     let today = &instant(now())[..10];
     let kind = if d(RecDefect::RegisterAsRegular) { ("R", "Regular") } else { ("T", "Temporary") };
     let org = s.store.organization.as_resource().id().unwrap_or_default();
+    // The practice's main site is the temporary resident's preferred branch;
+    // the defect names a site the practice does not have.
+    let branch = if d(RecDefect::RegisterBranchUnknown) {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        s.store.locations.first().map(|l| l.id.clone()).unwrap_or_default()
+    };
     let mut stored = json!({
         "resourceType": "Patient",
         "id": id,
@@ -376,7 +384,8 @@ pub(in crate::reference) fn enrol_as(
             "url": REGISTRATION_EXTENSION,
             "extension": [
                 { "url": "registrationPeriod", "valuePeriod": { "start": today } },
-                { "url": "registrationType", "valueCodeableConcept": { "coding": [{ "system": REGISTRATION_TYPE_SYSTEM, "code": kind.0, "display": kind.1 }] } }
+                { "url": "registrationType", "valueCodeableConcept": { "coding": [{ "system": REGISTRATION_TYPE_SYSTEM, "code": kind.0, "display": kind.1 }] } },
+                { "url": "preferredBranchSurgery", "valueReference": { "reference": format!("Location/{branch}") } }
             ]
         }],
         "identifier": [{

@@ -12,6 +12,7 @@ use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::FixturePack;
 use crate::steps::common::drafts;
+use crate::steps::common::http::reads_back;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, common::keys, step};
 
@@ -30,7 +31,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a registration of a patient from the PDS pool$"# => registration_from_pool, "Begins a registration with the demographics of the first pool patient (`pool1` in fixtures/pds.json); `the pool registration is sent` moves it along the pool."),
         step!(When r#"^the pool registration is sent$"# => send_pool_registration, "Sends the registration begun from the PDS pool as built, for each pool patient in turn (`pool1`, `pool2`, …): their NHS number, official family and first given name, and gender and birth date where the registration carries them. A 409 DUPLICATE_REJECTED moves on to the next (an earlier run registered that one); any other answer ends the step. Every attempt is evidence."),
         step!(When r#"^a patient from the PDS pool is registered$"# => register_from_pool, "The same for a plain registration: the first pool patient the candidate does not already hold."),
-        step!(Then r#"^the response is the registration of that patient$"# => is_registration, "HTTP 200 and a searchset Bundle holding one Patient: an id, the NHS number, one official name with the family name (without case) and every given name sent, the birth date and (if sent) the gender as sent, and one registrationDetails extension (Extension-CareConnect-GPC-RegistrationDetails-1) with registration type T (temporary) and no registrationStatus."),
+        step!(Then r#"^the response is the registration of that patient$"# => is_registration, "HTTP 200 and a searchset Bundle holding one Patient: an id, the NHS number, one official name with the family name (without case) and every given name sent, the birth date and (if sent) the gender as sent, and one registrationDetails extension (Extension-CareConnect-GPC-RegistrationDetails-1) with registration type T (temporary), no registrationStatus, at most one registrationPeriod (a Period) and at most one preferredBranchSurgery, which must read back as a Location (evidence kept)."),
         step!(Then r#"^the patient is registered as sent$"# => is_registered, "HTTP 200 and a searchset Bundle holding one Patient with the NHS number and demographics sent, as `the response is the registration of that patient` judges them, without its registration type."),
         step!(Then r#"^the registered patient has the "([^"]+)" sent$"# => has_sent, "Every item of this array element of the Patient sent (address, telecom) is in the registered Patient's, with every field as sent (the candidate may hold more, from PDS)."),
         step!(Then r#"^the registered patient has the nhsCommunication extension sent, once$"# => has_communication, "The registered Patient has exactly one Extension-CareConnect-GPC-NHSCommunication-1, with the language sent."),
@@ -85,6 +86,18 @@ fn begin(w: &mut RfaWorld, body: Value) {
     w.rec.registration = Some(body);
 }
 
+/// Puts a new body in the registration begun, keeping the headers and query
+/// parameters earlier steps set on it.
+fn rebody(w: &mut RfaWorld, body: Value) {
+    match w.request.as_mut() {
+        Some(spec) if spec.interaction == Interaction::RegisterPatient => {
+            spec.body = Some(body.to_string().into_bytes());
+            w.rec.registration = Some(body);
+        }
+        _ => begin(w, body),
+    }
+}
+
 async fn registration_of(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (nhs, family, given, gender, birth) = demographics(w, a.get(1))?;
     begin(w, parameters(&nhs, &family, &given, &gender, &birth));
@@ -100,7 +113,7 @@ async fn registration_with_number(w: &mut RfaWorld, a: &Args) -> StepResult {
 fn edit(w: &mut RfaWorld, f: impl FnOnce(&mut Value)) -> StepResult {
     let mut body = w.rec.registration.clone().ok_or_else(|| Failure::Harness("begin a registration first".into()))?;
     f(&mut body);
-    begin(w, body);
+    rebody(w, body);
     Ok(())
 }
 
@@ -229,7 +242,7 @@ async fn send_along_pool(w: &mut RfaWorld, template: &Value) -> StepResult {
     let pool = pool()?;
     for key in &pool {
         let body = as_pool_patient(w, template, key)?;
-        begin(w, body);
+        rebody(w, body);
         let spec = w.request.clone().ok_or_else(|| Failure::Harness("no request".into()))?;
         let resp = w.send(&spec).await?;
         let status = resp.status;
@@ -333,17 +346,21 @@ async fn has_communication(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 async fn is_registration(w: &mut RfaWorld, _: &Args) -> StepResult {
-    judge_registration(w, true)
+    if let Some(branch) = judge_registration(w, true)? {
+        reads_back(w, "registered Patient", "preferred branch surgery", &branch, "Location").await?;
+    }
+    Ok(())
 }
 
 async fn is_registered(w: &mut RfaWorld, _: &Args) -> StepResult {
-    judge_registration(w, false)
+    judge_registration(w, false).map(|_| ())
 }
 
 /// The registration's answer: the Patient as sent, and with `temporary`
-/// its registration type T (the capability RFA-REC-041 judges; other
-/// requirements judge only that the registration was taken).
-fn judge_registration(w: &mut RfaWorld, temporary: bool) -> StepResult {
+/// its registration details (the capability RFA-REC-041 judges; other
+/// requirements judge only that the registration was taken). Gives the
+/// preferred branch surgery named, for the caller to read back.
+fn judge_registration(w: &mut RfaWorld, temporary: bool) -> Result<Option<String>, Failure> {
     let sent = sent_patient(w)?;
     let status = w.response()?.status;
     if status != 200 {
@@ -407,7 +424,7 @@ fn judge_registration(w: &mut RfaWorld, temporary: bool) -> StepResult {
         }
     }
     if !temporary {
-        return Ok(());
+        return Ok(None);
     }
     let details: Vec<&Value> = p
         .get("extension")
@@ -442,10 +459,35 @@ fn judge_registration(w: &mut RfaWorld, temporary: bool) -> StepResult {
             kind.unwrap_or_else(|| "without a registration type".into())
         ));
     }
+    // As the official suite reads registration details: at most one period,
+    // a Period; at most one preferred branch, a reference to read back.
+    let periods: Vec<&Value> =
+        parts.iter().filter(|e| e.get("url").and_then(Value::as_str) == Some("registrationPeriod")).collect();
+    if periods.len() > 1 || periods.iter().any(|e| !e.get("valuePeriod").is_some_and(Value::is_object)) {
+        return w.fail(format!(
+            "the registered Patient's registrationDetails should carry at most one registrationPeriod, a valuePeriod; it carries {}",
+            serde_json::to_string(&periods).unwrap_or_default()
+        ));
+    }
+    let branches: Vec<&Value> =
+        parts.iter().filter(|e| e.get("url").and_then(Value::as_str) == Some("preferredBranchSurgery")).collect();
+    let branch = match branches[..] {
+        [] => None,
+        [b] => match b.pointer("/valueReference/reference").and_then(Value::as_str) {
+            Some(r) => Some(r.to_string()),
+            None => return w.fail("the registered Patient's preferredBranchSurgery should be a valueReference"),
+        },
+        _ => {
+            return w.fail(format!(
+                "the registered Patient's registrationDetails should carry at most one preferredBranchSurgery, it carries {}",
+                branches.len()
+            ));
+        }
+    };
     match p.as_resource().id() {
         Some(id) if !id.is_empty() => {
             w.target_id = Some(id.to_string());
-            Ok(())
+            Ok(branch)
         }
         _ => w.fail("the registered Patient has no id"),
     }
