@@ -105,7 +105,7 @@ Feature: Patients' documents
       Then the request is refused with 422 "INVALID_PARAMETER"
 
   @RFA-INF-062 @lot1 @must
-  Rule: A DocumentReference search for a patient id the system does not hold is refused with 404 PATIENT_NOT_FOUND
+  Rule: A DocumentReference search for a patient id the system does not hold, or for a patient not registered here as Regular/GMS, is refused with 404 PATIENT_NOT_FOUND
 
     Scenario Outline: the patient id <id>
       Given a document search for the patient id "<id>"
@@ -116,6 +116,11 @@ Feature: Patients' documents
         | id                                   |
         | 9999999999999                        |
         | 00000000-0000-4000-8000-000000000000 |
+
+    Scenario: a temporary resident
+      Given a document search for "patient14"
+      When the request is sent
+      Then the request is refused with 404 "PATIENT_NOT_FOUND"
 
   @RFA-INF-063 @lot1 @must
   Rule: created (ge, le) and author narrow a DocumentReference search

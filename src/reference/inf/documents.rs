@@ -60,7 +60,8 @@ pub(in crate::reference) fn listed(s: &State, headers: &HeaderMap, doc: &Value) 
 
 /// Why a patient's documents may not be shared, if they may not.
 fn refusal(s: &State, p: &StoredPatient) -> Option<Outcome> {
-    let hidden = !p.is_active() || !p.verified() || p.has(PatientFlag::Sensitive) || p.has(PatientFlag::Temporary);
+    let temporary = p.has(PatientFlag::Temporary) && !s.defects.has(InfDefect::DocumentsServeTemporaryResidents);
+    let hidden = !p.is_active() || !p.verified() || p.has(PatientFlag::Sensitive) || temporary;
     if hidden {
         return Some(Outcome::new(SpineCode::PatientNotFound, "no patient whose record can be shared has that id"));
     }
