@@ -63,19 +63,19 @@ Feature: Transport security: TLS 1.2 with mutual authentication
         | anonymous key exchange  |
 
   @RFA-ACC-026 @lot1 @must
-  Rule: Plain HTTP is not served on the TLS endpoint
+  Rule: Plain HTTP is not served on the TLS endpoint: the connection is closed, or redirected to HTTPS with Strict-Transport-Security
 
     Scenario: plain HTTP for the CapabilityStatement
       Given a metadata request
       And the request goes to the TLS endpoint as plain HTTP
       When the request is sent to the TLS endpoint
-      Then the candidate does not serve it
+      Then the connection is closed, or redirected with Strict-Transport-Security
 
     Scenario: plain HTTP for a patient search
       Given a patient search for the NHS number of "patient2"
       And the request goes to the TLS endpoint as plain HTTP
       When the request is sent to the TLS endpoint
-      Then the candidate does not serve it
+      Then the connection is closed, or redirected with Strict-Transport-Security
 
   @RFA-ACC-027 @lot1 @must
   Rule: A client that presents no certificate is refused

@@ -96,6 +96,8 @@ crate::reference::defect::defects! {
             "under TLS 1.2 its TLS endpoint agrees to any cipher suite OpenSSL has, not only the approved AES-GCM and AES-256 ephemeral-key ones";
         PlainHttpServed = "plain-http-served" ["RFA-ACC-026"]
             "its TLS port sniffs the first byte and serves plain HTTP to a client that does not start a TLS handshake";
+        PlainHttpRedirectWithoutHsts = "plain-http-redirect-without-hsts" ["RFA-ACC-026"]
+            "answers plain HTTP on its TLS port with a redirect to HTTPS that carries no Strict-Transport-Security header";
         ClientCertificateOptional = "client-certificate-optional" ["RFA-ACC-027"]
             "asks for a client certificate but serves a client that presents none";
         AnyClientAuthority = "any-client-authority" ["RFA-ACC-028"]

@@ -115,6 +115,7 @@ struct Policy {
     client_fqdn: String,
     check_name: bool,
     plain_served: bool,
+    plain_redirected: bool,
 }
 
 /// Binds `addr` and starts accepting; the listener hands finished
@@ -144,6 +145,7 @@ pub async fn bind(addr: SocketAddr, defects: &DefectSet) -> Result<(TlsListener,
         client_fqdn: CLIENT_FQDN.to_string(),
         check_name: !defects.has(AccDefect::ClientNameUnchecked),
         plain_served: defects.has(AccDefect::PlainHttpServed),
+        plain_redirected: defects.has(AccDefect::PlainHttpRedirectWithoutHsts),
     };
     let (tx, rx) = mpsc::channel(64);
     tokio::spawn(accept_loop(tcp, policy, tx));
@@ -190,6 +192,10 @@ async fn establish(stream: TcpStream, policy: &Policy) -> Result<Box<dyn Io>, St
     let n = stream.peek(&mut first).await.map_err(|e| e.to_string())?;
     // 0x16: a TLS handshake record. Anything else is not TLS.
     if n == 0 || first[0] != 0x16 {
+        if policy.plain_redirected && n > 0 {
+            redirect_to_https(stream).await;
+            return Err("plain HTTP, redirected".into());
+        }
         return if policy.plain_served && n > 0 { Ok(Box::new(stream)) } else { Err("not a TLS handshake".into()) };
     }
     let (io, cert): (Box<dyn Io>, Option<Vec<u8>>) = match &policy.backend {
@@ -217,6 +223,22 @@ async fn establish(stream: TcpStream, policy: &Policy) -> Result<Box<dyn Io>, St
         }
     }
     Ok(io)
+}
+
+/// The `plain-http-redirect-without-hsts` defect: what a web server set to
+/// "redirect HTTP to HTTPS" sends, without the HSTS header GP Connect's
+/// official suite asks of a redirect. Written by hand: it is one fixed
+/// answer on a connection that is then closed, not an HTTP service.
+async fn redirect_to_https(mut stream: TcpStream) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut request = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(2), stream.read(&mut request)).await;
+    let host = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let answer = format!(
+        "HTTP/1.1 301 Moved Permanently\r\nLocation: https://{host}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    let _ = stream.write_all(answer.as_bytes()).await;
+    let _ = stream.shutdown().await;
 }
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {

@@ -13,6 +13,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the request goes to the TLS endpoint presenting (no client certificate|the harness's client certificate|a self-signed certificate|a certificate from another authority|an expired certificate|a certificate that is not yet valid|a certificate issued to another name)$"# => presenting, "Sends the request to the TLS endpoint presenting this client certificate (minted from `[tls] client_ca` unless it says otherwise; always for `[tls] client_fqdn` unless issued to another name). The candidate's own certificate is not checked."),
         step!(Given r#"^the request goes to the TLS endpoint as plain HTTP$"# => plain, "Sends the request without TLS to the TLS endpoint's host and port."),
         step!(When r#"^the request is sent to the TLS endpoint$"# => send_tls, "Sends the request to the TLS endpoint; a refused or unanswered connection is recorded, not an error (the candidate's port must accept TCP, or nothing is judged). Skipped when the config has no `[tls]`."),
+        step!(Then r#"^the connection is closed, or redirected with Strict-Transport-Security$"# => closed_or_hsts_redirect, "The candidate refused or closed the connection unanswered, or answered with a redirect (3xx) carrying a Strict-Transport-Security header (the official Security.feature, \"Non-SSL to SSL\"). Any other answer, an error status included, fails."),
         step!(Then r#"^the candidate does not serve it$"# => not_served, "The candidate refused the connection, closed it unanswered, or answered with a status that is not 2xx."),
         step!(When r#"^a client offering only (TLS 1\.0|TLS 1\.1|static RSA key exchange|AES-128 in CBC mode|ChaCha20-Poly1305|Camellia|anonymous key exchange|ECDHE with AES-GCM) connects to the TLS endpoint$"# => probe_offer, "Starts a TLS handshake (OpenSSL) with the TLS endpoint offering only this, presenting the valid client certificate. Skipped, with the reason, when this machine's OpenSSL cannot offer it or the config has no `[tls]`."),
         step!(Then r#"^the handshake is refused$"# => handshake_refused, "The candidate did not complete the handshake."),
@@ -106,6 +107,27 @@ async fn not_served(w: &mut RfaWorld, _: &Args) -> StepResult {
             let how = w.exchanges.last().and_then(|x| x.request.tls.clone()).unwrap_or_default();
             w.fail(format!("the candidate served the request ({}) to a client it must refuse: {how}", r.status))
         }
+        (None, None) => Err(Failure::Harness("no request has been sent to the TLS endpoint".into())),
+    }
+}
+
+async fn closed_or_hsts_redirect(w: &mut RfaWorld, _: &Args) -> StepResult {
+    match (&w.response, &w.acc.refusal) {
+        (None, Some(_)) => Ok(()),
+        (Some(r), _) if (300..400).contains(&r.status) => {
+            if r.header("strict-transport-security").is_some_and(|v| !v.trim().is_empty()) {
+                Ok(())
+            } else {
+                w.fail(format!(
+                    "the candidate redirected plain HTTP ({}) without a Strict-Transport-Security header",
+                    r.status
+                ))
+            }
+        }
+        (Some(r), _) => w.fail(format!(
+            "plain HTTP on the TLS endpoint should be closed or redirected to HTTPS with Strict-Transport-Security; the candidate answered {}",
+            r.status
+        )),
         (None, None) => Err(Failure::Harness("no request has been sent to the TLS endpoint".into())),
     }
 }
