@@ -35,3 +35,9 @@ Feature: Cross-origin access from web pages
       And the "Origin" header is "null"
       When the request is sent
       Then the response does not open cross-origin access to "null"
+
+    Scenario: control: the same read without an Origin is served
+      Given a metadata request
+      When the request is sent
+      Then the response status is 200
+      And the response is a "CapabilityStatement" resource

@@ -361,6 +361,12 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response is a valid GP Connect OperationOutcome
 
+    Scenario: control: a conformant request is served, not refused
+      Given a metadata request
+      When the request is sent
+      Then the response status is 200
+      And the response is a "CapabilityStatement" resource
+
   @RFA-ACC-017 @lot1 @must
   Rule: Requests for paths the API does not offer, including wrongly cased ones, are refused with an OperationOutcome
 
@@ -407,6 +413,12 @@ Feature: HTTP and FHIR conventions of the API
         | Patient/$gpc.registerpatien   |
         | Patient/$gpc.registerpati#ent |
         | patient/$gpc.registerpatient  |
+
+    Scenario: control: the path the API offers is served
+      Given a metadata request
+      When the request is sent
+      Then the response status is 200
+      And the response is a "CapabilityStatement" resource
 
   @RFA-ACC-018 @lot1 @must
   Rule: Methods a read-only endpoint does not support are refused with an OperationOutcome

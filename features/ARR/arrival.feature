@@ -222,3 +222,11 @@ Feature: Patient arrival
       Given a did-not-attend for the appointment id "no-such-appointment"
       When the request is sent
       Then the request is refused with 404 "NO_RECORD_FOUND"
+
+    Scenario: control: an appointment the candidate holds is marked arrived
+      Given a booking of a free slot today for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "today"
+      Given an arrival for "today"
+      When the request is sent
+      Then the response status is 200

@@ -37,3 +37,9 @@ Feature: Reading locations
         | id                                   |
         | 00000000-0000-4000-8000-000000000000 |
         | th.as.e                              |
+
+    Scenario: control: a location the system holds is read
+      Given a Location read of "location1"
+      When the request is sent
+      Then the response status is 200
+      And the response is a "Location" resource

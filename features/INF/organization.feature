@@ -94,3 +94,8 @@ Feature: Finding and reading organisations
       When the request is sent
       Then the request is refused with an OperationOutcome
       And the response is FHIR JSON
+
+    Scenario: control: a search with the identifier is answered
+      Given an Organization search for the identifier of "ORG1"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry

@@ -67,6 +67,12 @@ Feature: Knowledge bases: terminology look-up and coded medicines
         | 999000011000001104 |
         | 1000004            |
 
+    Scenario: control: a code the knowledge base holds is looked up
+      Given a look-up of "Amoxicillin 500mg capsules"
+      When the request is sent
+      Then the response status is 200
+      And the response is a "Parameters" resource
+
   @RFA-KNW-005 @lot1 @must
   Rule: A look-up of something that is not a SNOMED CT concept id, or in another code system, is refused with 422 INVALID_PARAMETER
 
