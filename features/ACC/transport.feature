@@ -44,11 +44,26 @@ Feature: Transport security: TLS 1.2 with mutual authentication
         | TLS 1.1 |
 
   @RFA-ACC-025 @lot1 @must
-  Rule: Under TLS 1.2 only the approved cipher suites are agreed: AES-GCM or AES-256, with ephemeral key exchange
+  Rule: Under TLS 1.2 the approved cipher suites are agreed, and only they: AES-GCM or AES-256, with ephemeral key exchange
 
     Scenario: a client offering ECDHE with AES-GCM is served
       When a client offering only ECDHE with AES-GCM connects to the TLS endpoint
       Then the handshake agrees on an approved suite under TLS 1.2
+
+    Scenario Outline: a client offering only <suite> is served
+      When a client offering only the suite <suite> connects to the TLS endpoint
+      Then the handshake agrees on an approved suite under TLS 1.2
+
+      Examples:
+        | suite                       |
+        | ECDHE-RSA-AES128-GCM-SHA256 |
+        | ECDHE-RSA-AES256-GCM-SHA384 |
+        | ECDHE-RSA-AES256-SHA384     |
+        | ECDHE-RSA-AES256-SHA        |
+        | DHE-RSA-AES128-GCM-SHA256   |
+        | DHE-RSA-AES256-GCM-SHA384   |
+        | DHE-RSA-AES256-SHA256       |
+        | DHE-RSA-AES256-SHA          |
 
     Scenario Outline: a client offering only <suites> is refused
       When a client offering only <suites> connects to the TLS endpoint
@@ -61,6 +76,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
         | ChaCha20-Poly1305       |
         | Camellia                |
         | anonymous key exchange  |
+        | the suite NULL-MD5      |
 
   @RFA-ACC-026 @lot1 @must
   Rule: Plain HTTP is not served on the TLS endpoint: the connection is closed, or redirected to HTTPS with Strict-Transport-Security

@@ -139,7 +139,10 @@ pub fn self_signed(names: &[String], purpose: Purpose) -> Result<Issued, PkiErro
 }
 
 fn leaf(names: &[String], purpose: Purpose, validity: Validity) -> Result<(CertificateParams, KeyPair), PkiError> {
-    let key = KeyPair::generate()?;
+    let key = match purpose {
+        Purpose::Client => KeyPair::generate()?,
+        Purpose::Server => server_key()?,
+    };
     let mut params = CertificateParams::new(Vec::<String>::new())?;
     for n in names {
         params.subject_alt_names.push(match n.parse::<IpAddr>() {
@@ -162,6 +165,22 @@ fn leaf(names: &[String], purpose: Purpose, validity: Validity) -> Result<(Certi
     params.use_authority_key_identifier_extension = true;
     (params.not_before, params.not_after) = validity.window();
     Ok((params, key))
+}
+
+/// A server's key is RSA: the cipher suites GP Connect approves and the
+/// official suite tries (`ECDHE-RSA-…`, `DHE-RSA-…`) authenticate the server
+/// by RSA. One 2048-bit key per process, since generating one takes tens of
+/// milliseconds and the reference starts hundreds of times in the tests;
+/// each certificate is still new.
+fn server_key() -> Result<KeyPair, PkiError> {
+    static PEM: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    let pem = PEM.get_or_init(|| {
+        KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).map(|k| k.serialize_pem()).map_err(|e| e.to_string())
+    });
+    match pem {
+        Ok(pem) => Ok(KeyPair::from_pem(pem)?),
+        Err(e) => Err(PkiError::Bad(format!("cannot make an RSA key: {e}"))),
+    }
 }
 
 /// The DNS names and IP addresses a certificate (DER) is issued to.

@@ -95,6 +95,60 @@ pub const OFFERS: &[Offer] = &[
         ciphers: "AESGCM+EECDH",
         what: "TLS 1.2 only; only ECDHE AES-GCM suites (approved)",
     },
+    Offer {
+        label: "the suite ECDHE-RSA-AES128-GCM-SHA256",
+        version: Version::Tls12,
+        ciphers: "ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0",
+        what: "TLS 1.2 only; only ECDHE-RSA-AES128-GCM-SHA256 (approved; the official Security.feature connects with it)",
+    },
+    Offer {
+        label: "the suite ECDHE-RSA-AES256-GCM-SHA384",
+        version: Version::Tls12,
+        ciphers: "ECDHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0",
+        what: "TLS 1.2 only; only ECDHE-RSA-AES256-GCM-SHA384 (approved; the official Security.feature connects with it)",
+    },
+    Offer {
+        label: "the suite ECDHE-RSA-AES256-SHA384",
+        version: Version::Tls12,
+        ciphers: "ECDHE-RSA-AES256-SHA384:@SECLEVEL=0",
+        what: "TLS 1.2 only; only ECDHE-RSA-AES256-SHA384 (approved; the official Security.feature connects with it)",
+    },
+    Offer {
+        label: "the suite ECDHE-RSA-AES256-SHA",
+        version: Version::Tls12,
+        ciphers: "ECDHE-RSA-AES256-SHA:@SECLEVEL=0",
+        what: "TLS 1.2 only; only ECDHE-RSA-AES256-SHA (approved; the official Security.feature connects with it)",
+    },
+    Offer {
+        label: "the suite DHE-RSA-AES128-GCM-SHA256",
+        version: Version::Tls12,
+        ciphers: "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0",
+        what: "TLS 1.2 only; only DHE-RSA-AES128-GCM-SHA256 (approved; the official Security.feature connects with it)",
+    },
+    Offer {
+        label: "the suite DHE-RSA-AES256-GCM-SHA384",
+        version: Version::Tls12,
+        ciphers: "DHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0",
+        what: "TLS 1.2 only; only DHE-RSA-AES256-GCM-SHA384 (approved; the official Security.feature connects with it)",
+    },
+    Offer {
+        label: "the suite DHE-RSA-AES256-SHA256",
+        version: Version::Tls12,
+        ciphers: "DHE-RSA-AES256-SHA256:@SECLEVEL=0",
+        what: "TLS 1.2 only; only DHE-RSA-AES256-SHA256 (approved; the official Security.feature connects with it)",
+    },
+    Offer {
+        label: "the suite DHE-RSA-AES256-SHA",
+        version: Version::Tls12,
+        ciphers: "DHE-RSA-AES256-SHA:@SECLEVEL=0",
+        what: "TLS 1.2 only; only DHE-RSA-AES256-SHA (approved; the official Security.feature connects with it)",
+    },
+    Offer {
+        label: "the suite NULL-MD5",
+        version: Version::Tls12,
+        ciphers: "NULL-MD5:@SECLEVEL=0",
+        what: "TLS 1.2 only; only NULL-MD5: no encryption (the official suite's insecure cipher)",
+    },
 ];
 
 pub fn offer(label: &str) -> Option<&'static Offer> {

@@ -94,6 +94,8 @@ crate::reference::defect::defects! {
             "its TLS endpoint (OpenSSL at security level 0) also agrees to TLS 1.0 and TLS 1.1";
         WeakCiphersAccepted = "weak-ciphers-accepted" ["RFA-ACC-025"]
             "under TLS 1.2 its TLS endpoint agrees to any cipher suite OpenSSL has, not only the approved AES-GCM and AES-256 ephemeral-key ones";
+        ApprovedSuitesPartlyRefused = "approved-suites-partly-refused" ["RFA-ACC-025"]
+            "under TLS 1.2 agrees only to ECDHE with AES-GCM, refusing the approved DHE and AES-256-CBC suites the official suite connects with";
         PlainHttpServed = "plain-http-served" ["RFA-ACC-026"]
             "its TLS port sniffs the first byte and serves plain HTTP to a client that does not start a TLS handshake";
         PlainHttpRedirectWithoutHsts = "plain-http-redirect-without-hsts" ["RFA-ACC-026"]

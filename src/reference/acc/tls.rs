@@ -1,7 +1,8 @@
 //! The reference's TLS endpoint: the same API as its plain loopback one,
 //! behind TLS 1.2/1.3 with mutual authentication, as GP Connect asks of a
-//! provider. rustls serves it; the two defects that need what rustls will
-//! not do (TLS 1.0/1.1, unapproved cipher suites) switch it to OpenSSL.
+//! provider. OpenSSL serves it, with every cipher suite GP Connect approves
+//! (the official suite connects with each); the defects that bend the
+//! client checks, or offer only what rustls has, switch it to rustls.
 //!
 //! Handshakes run in their own tasks, so a client that stalls one holds no
 //! one else up; finished connections reach axum through [`TlsListener`].
@@ -10,11 +11,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::client::danger::HandshakeSignatureValid;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime, pem::PemObject as _};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject as _};
 use rustls::server::WebPkiClientVerifier;
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -135,10 +133,14 @@ pub async fn bind(addr: SocketAddr, defects: &DefectSet) -> Result<(TlsListener,
     let server = server_ca.issue(&[host], Purpose::Server, validity)?;
     let old = defects.has(AccDefect::OldTlsAccepted);
     let weak = defects.has(AccDefect::WeakCiphersAccepted);
-    let backend = if old || weak {
-        Backend::OpenSsl(Arc::new(openssl_acceptor(&server, client_ca.cert_pem(), old, weak)?))
-    } else {
+    // OpenSSL serves every suite GP Connect approves (rustls has neither
+    // DHE nor AES-CBC); rustls serves the two defects made of what rustls
+    // has: TLS 1.3 only, and only ECDHE with AES-GCM.
+    let rustls_only = [AccDefect::Tls12Refused, AccDefect::ApprovedSuitesPartlyRefused];
+    let backend = if rustls_only.iter().any(|d| defects.has(*d)) {
         Backend::Rustls(rustls_acceptor(&server, client_ca.cert_pem(), defects)?)
+    } else {
+        Backend::OpenSsl(Arc::new(openssl_acceptor(&server, client_ca.cert_pem(), old, weak, defects)?))
     };
     let policy = Policy {
         backend,
@@ -269,17 +271,8 @@ fn rustls_acceptor(
     let mut roots = rustls::RootCertStore::empty();
     let ca = CertificateDer::from_pem_slice(client_ca_pem.as_bytes()).map_err(|e| bad(&e))?;
     roots.add(ca).map_err(|e| bad(&e))?;
-    let mut builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
-    if defects.has(AccDefect::ClientCertificateOptional) {
-        builder = builder.allow_unauthenticated();
-    }
-    let mut verifier = builder.build().map_err(|e| bad(&e))?;
-    if defects.has(AccDefect::AnyClientAuthority) {
-        verifier = Arc::new(Forgiving { inner: verifier, forgive: Forgive::Authority });
-    }
-    if defects.has(AccDefect::ClientValidityUnchecked) {
-        verifier = Arc::new(Forgiving { inner: verifier, forgive: Forgive::Dates });
-    }
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build().map_err(|e| bad(&e))?;
     let versions: &[&rustls::SupportedProtocolVersion] = if defects.has(AccDefect::Tls12Refused) {
         &[&rustls::version::TLS13]
     } else {
@@ -297,13 +290,16 @@ fn rustls_acceptor(
     Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
-/// OpenSSL for the defects rustls cannot have: TLS 1.0/1.1, or any suite.
-/// The client checks stay as strict as the rustls endpoint's.
+/// The OpenSSL endpoint: TLS 1.2 (and 1.3) with the approved suites, or,
+/// for the defects, TLS 1.0/1.1 or any suite. The client checks are
+/// OpenSSL's: a certificate required, issued by the client authority, in
+/// its dates; the name is checked after the handshake, as for rustls.
 fn openssl_acceptor(
     server: &Issued,
     client_ca_pem: &str,
     old: bool,
     weak: bool,
+    defects: &DefectSet,
 ) -> Result<openssl::ssl::SslAcceptor, TlsSetupError> {
     use openssl::ssl::{SslAcceptor, SslMethod, SslVerifyMode, SslVersion};
     let bad = |e: openssl::error::ErrorStack| TlsSetupError::Config(format!("OpenSSL: {e}"));
@@ -313,7 +309,8 @@ fn openssl_acceptor(
         b.clear_options(openssl::ssl::SslOptions::NO_TLSV1 | openssl::ssl::SslOptions::NO_TLSV1_1);
     }
     b.set_min_proto_version(Some(if old { SslVersion::TLS1 } else { SslVersion::TLS1_2 })).map_err(bad)?;
-    b.set_max_proto_version(Some(SslVersion::TLS1_2)).map_err(bad)?;
+    // TLS 1.3 too, as the rustls endpoint does; the probes offer one version.
+    b.set_max_proto_version(None).map_err(bad)?;
     let ciphers = if weak {
         "ALL:COMPLEMENTOFALL:@SECLEVEL=0".to_string()
     } else {
@@ -324,87 +321,26 @@ fn openssl_acceptor(
     let key = openssl::pkey::PKey::private_key_from_pem(server.key_pem.as_bytes()).map_err(bad)?;
     b.set_certificate(&cert).map_err(bad)?;
     b.set_private_key(&key).map_err(bad)?;
-    b.set_verify(SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT);
+    let mode = if defects.has(AccDefect::ClientCertificateOptional) {
+        SslVerifyMode::PEER
+    } else {
+        SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT
+    };
+    let forgive_authority = defects.has(AccDefect::AnyClientAuthority);
+    let forgive_dates = defects.has(AccDefect::ClientValidityUnchecked);
+    b.set_verify_callback(mode, move |ok, ctx| {
+        // OpenSSL's X509_V_ERR_* codes (x509_vfy.h; the openssl crate names
+        // only OK): 2, 7, 18, 19, 20, 21 are an issuer it does not trust or
+        // a bad signature; 9 and 10 a certificate outside its dates.
+        let e = ctx.error().as_raw();
+        let authority = [2, 7, 18, 19, 20, 21].contains(&e);
+        let dates = [9, 10].contains(&e);
+        ok || (forgive_authority && authority) || (forgive_dates && dates)
+    });
     // Without a session id context OpenSSL fails every resumption of a
     // verified session ("session id context uninitialized"), so a client's
     // second connection would be refused at random.
     b.set_session_id_context(b"rfa-reference").map_err(bad)?;
     b.cert_store_mut().add_cert(openssl::x509::X509::from_pem(client_ca_pem.as_bytes()).map_err(bad)?).map_err(bad)?;
     Ok(b.build())
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Forgive {
-    Authority,
-    Dates,
-}
-
-/// A client verifier that lets one kind of failure through (defects only).
-#[derive(Debug)]
-struct Forgiving {
-    inner: Arc<dyn ClientCertVerifier>,
-    forgive: Forgive,
-}
-
-impl ClientCertVerifier for Forgiving {
-    fn offer_client_auth(&self) -> bool {
-        self.inner.offer_client_auth()
-    }
-
-    fn client_auth_mandatory(&self) -> bool {
-        self.inner.client_auth_mandatory()
-    }
-
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        self.inner.root_hint_subjects()
-    }
-
-    fn verify_client_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        match self.inner.verify_client_cert(end_entity, intermediates, now) {
-            Err(rustls::Error::InvalidCertificate(e)) if self.forgives(&e) => Ok(ClientCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
-}
-
-impl Forgiving {
-    fn forgives(&self, e: &CertificateError) -> bool {
-        match self.forgive {
-            Forgive::Authority => matches!(e, CertificateError::UnknownIssuer | CertificateError::BadSignature),
-            Forgive::Dates => matches!(
-                e,
-                CertificateError::Expired
-                    | CertificateError::ExpiredContext { .. }
-                    | CertificateError::NotValidYet
-                    | CertificateError::NotValidYetContext { .. }
-            ),
-        }
-    }
 }
