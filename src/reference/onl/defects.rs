@@ -65,7 +65,7 @@ crate::reference::defect::defects! {
             "cancels an appointment whatever version If-Match names";
         FreeSearchIgnoresDeliveryChannel = "free-search-ignores-delivery-channel" ["RFA-ONL-024"]
             "ignores a delivery-channel searchFilter and returns slots of every channel";
-        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025"]
+        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025", "RFA-ONL-044", "RFA-ONL-045", "RFA-ACC-014"]
             "answers every booking without a body, as if return=minimal were asked for";
         PatientAccessLeaksExistence = "patient-access-leaks-existence" ["RFA-ONL-029"]
             "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
