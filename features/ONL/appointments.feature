@@ -177,10 +177,24 @@ Feature: Booking, reading and cancelling appointments
       When the request is sent
       Then the response is the appointment "theirs"
 
-    Scenario: an unknown id
-      Given a read of the appointment id "no-such-appointment"
+    # Official AppointmentRead "invalid appointment id": Invalid4321,
+    # 8888888888 and an empty id, each 404 with an OperationOutcome.
+    Scenario Outline: an unknown id <id>
+      Given a read of the appointment id "<id>"
       When the request is sent
       Then the request is refused with 404 "NO_RECORD_FOUND"
+
+      Examples:
+        | id                  |
+        | no-such-appointment |
+        | Invalid4321         |
+        | 8888888888          |
+
+    Scenario: an empty id
+      Given a read of the appointment id ""
+      When the request is sent
+      Then the response status is 404
+      And the request is refused with an OperationOutcome
 
   @RFA-ONL-015 @lot1 @must
   Rule: A cancellation records its reason and keeps everything else, at the next version; the reason extension with an empty reason is refused with 422 INVALID_PARAMETER; no reason extension (none, or one under another url), or an appointment already cancelled, is refused with 422 INVALID_RESOURCE

@@ -515,7 +515,13 @@ pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Pat
         {
             return Err(not_found(&id));
         }
-        found.ok_or_else(|| not_found(&id))
+        found.ok_or_else(|| {
+            if s.defects.has(OnlDefect::AppointmentReadUnknownBadRequest) {
+                Outcome::new(SpineCode::BadRequest, format!("no appointment with id {id}"))
+            } else {
+                not_found(&id)
+            }
+        })
     });
     match result {
         Ok(a) => {

@@ -125,6 +125,8 @@ crate::reference::defect::defects! {
             "refuses an amendment or cancellation that leaves out the service category and type the appointment was answered with";
         FreeSearchRefusesOtherOrganisation = "free-search-refuses-other-organisation" ["RFA-ONL-008"]
             "refuses a searchFilter naming a booking organisation's ODS code it does not hold, instead of ignoring it";
+        AppointmentReadUnknownBadRequest = "appointment-read-unknown-bad-request" ["RFA-ONL-014"]
+            "answers a read of an appointment id it does not hold, or of none, 400 BAD_REQUEST instead of 404";
         AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ACC-015"]
             "lets consumers cache its answers to bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
     }
