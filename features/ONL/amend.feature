@@ -47,6 +47,21 @@ Feature: Amending appointments and the limits of change
       Then the appointment in the response has "comment" set to "Wheelchair access needed" at version 2
       And the appointment "mine" reads back with "comment" set to "Wheelchair access needed" at version 2
 
+    # Official AppointmentAmend "backwards compatibility with consumers
+    # that do not send ServiceCategory and serviceType": the provider's
+    # service kind, left out, is not a change.
+    Scenario: an amendment that leaves out the service category and type
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "description" to "TestChangedDescription"
+      And the amendment also sets "comment" to "TestChangedComment"
+      And the amendment leaves out "serviceCategory"
+      And the amendment leaves out "serviceType"
+      When the request is sent
+      Then the appointment in the response has "description" set to "TestChangedDescription" at version 2
+      And the appointment in the response has "comment" set to "TestChangedComment" at version 2
+
   @RFA-ONL-019 @lot1 @must
   Rule: An amendment that is not an Appointment, or changes anything but the description and the comment, is refused with 422 INVALID_RESOURCE, and the appointment is unchanged
 
@@ -69,6 +84,18 @@ Feature: Amending appointments and the limits of change
         | priority              | 1                                           |
         | resourceType          | "Bundle"                                    |
         | extension.0.valueReference.reference | "https://test1.supplier.thirdparty.nhs.uk/A11111/STU3/1/GPConnect/#booking-org" |
+
+    # Official AppointmentBook "send an invalid appointment resource": an
+    # empty Appointment sent as an amendment.
+    Scenario: an empty Appointment
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "comment" to "customComment"
+      And the amendment's body is an empty Appointment
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+      And the appointment "mine" reads back as booked, at version 1
 
     # Official AppointmentAmend "update cancellation reason".
     Scenario: a cancellation reason added

@@ -177,10 +177,24 @@ Feature: Booking, reading and cancelling appointments
       When the request is sent
       Then the response is the appointment "theirs"
 
-    Scenario: an unknown id
-      Given a read of the appointment id "no-such-appointment"
+    # Official AppointmentRead "invalid appointment id": Invalid4321,
+    # 8888888888 and an empty id, each 404 with an OperationOutcome.
+    Scenario Outline: an unknown id <id>
+      Given a read of the appointment id "<id>"
       When the request is sent
       Then the request is refused with 404 "NO_RECORD_FOUND"
+
+      Examples:
+        | id                  |
+        | no-such-appointment |
+        | Invalid4321         |
+        | 8888888888          |
+
+    Scenario: an empty id
+      Given a read of the appointment id ""
+      When the request is sent
+      Then the response status is 404
+      And the request is refused with an OperationOutcome
 
   @RFA-ONL-015 @lot1 @must
   Rule: A cancellation records its reason and keeps everything else, at the next version; the reason extension with an empty reason is refused with 422 INVALID_PARAMETER; no reason extension (none, or one under another url), or an appointment already cancelled, is refused with 422 INVALID_RESOURCE
@@ -230,6 +244,20 @@ Feature: Booking, reading and cancelling appointments
         | which     | url                                                                                               |
         | an empty  |                                                                                                   |
         | another   | http://fhir.nhs.uk/StructuraeDefinition/extension-gpconnect-appointment-cancellation-reason-1-010 |
+
+    # Official AppointmentCancel "backwards compatibility with consumers
+    # that do not send ServiceCategory and serviceType": the provider's
+    # service kind, left out, is not a change.
+    Scenario: a cancellation that leaves out the service category and type
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "Test-Cancel-Reason"
+      And the cancellation leaves out "serviceCategory"
+      And the cancellation leaves out "serviceType"
+      When the request is sent
+      Then the appointment is cancelled with the reason "Test-Cancel-Reason"
+      And the cancelled appointment is otherwise as it was, at the next version
 
     Scenario: cancelled twice
       Given a booking of a free slot for "patient10"
@@ -335,3 +363,121 @@ Feature: Booking, reading and cancelling appointments
       And the booking also takes a free slot that does not follow on
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+
+  @RFA-ONL-044 @lot1 @must
+  Rule: A booked appointment — as the booking answers it, as read, amended, cancelled and retrieved — is a valid GP Connect Appointment: its profile and version, id, status, start, end, Slots, description and created; a Patient and a Location participant, every participant a Patient, Practitioner or Location that reads back; its booking organisation with a name and a telecom; no reason or specialty
+
+    # GP Connect Appointment Management, the Appointment resource; official
+    # AppointmentBook "appointment participant is valid", "location
+    # reference is valid"; AppointmentRead "mandatory elements";
+    # AppointmentRetrieve "bundle valid resources", "multiple appointment",
+    # "valid booking organization"; AppointmentAmend and AppointmentCancel
+    # validity steps.
+    # Official AppointmentBook "accept header and _format parameter" (its
+    # JSON rows) checks a booking's answer so; whether it is FHIR JSON is
+    # RFA-ACC-014's to judge.
+    Scenario Outline: as the booking answers it, asked for with Accept <accept> and _format JSON
+      Given a booking of a free slot for "patient20"
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And every appointment in the response is a valid GP Connect appointment
+
+      Examples:
+        | accept                |
+        | application/fhir+json |
+        | application/fhir+xml  |
+
+    Scenario: as the booking answers it, booked with the consumer's own service category and type
+      Given a booking of a free slot for "patient10"
+      And the booking's "serviceCategory" is set to {"text": "Test-ServiceCategory"}
+      And the booking's "serviceType" is set to [{"text": "Test-ServiceType"}]
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And every appointment in the response is a valid GP Connect appointment
+
+    Scenario: as read
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a read of the appointment "mine"
+      When the request is sent
+      Then the response status is 200
+      And every appointment in the response is a valid GP Connect appointment
+
+    Scenario: as amended
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given an amendment of the appointment "mine" setting "description" to "TestChangedDescription"
+      And the amendment also sets "comment" to "TestChangedComment"
+      When the request is sent
+      Then the appointment in the response has "comment" set to "TestChangedComment" at version 2
+      And the appointment in the response has "description" set to "TestChangedDescription" at version 2
+      And every appointment in the response is a valid GP Connect appointment
+
+    Scenario: as cancelled
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "Test-Cancel-Reason"
+      When the request is sent
+      Then the appointment is cancelled with the reason "Test-Cancel-Reason"
+      And every appointment in the response is a valid GP Connect appointment
+
+    Scenario: as retrieved, with the others of the patient
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "first"
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "second"
+      Given a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
+      When the request is sent
+      Then the Bundle includes the appointment "first"
+      And the Bundle includes the appointment "second"
+      And every appointment in the response is a valid GP Connect appointment
+
+  @RFA-ONL-045 @lot1 @should
+  Rule: A booked appointment names the service of its slot — its Schedule's serviceCategory and its Slot's serviceType — whatever the booking sent, as the booking answers it, as read, cancelled and retrieved
+
+    GP Connect's test-data pack asks for Schedule.serviceCategory and
+    Slot.serviceType "if supported" (RFA-ONL-043, also @should); the
+    official suite then expects a booked appointment to carry them.
+
+    # Official AppointmentBook "expecting servicecategory / serviceType is
+    # populated", "... in request but ignored", "backwards compatibility";
+    # AppointmentRead, AppointmentRetrieve and AppointmentCancel "expecting
+    # servicecategory / serviceType".
+    Scenario: booked
+      Given a booking of a free slot for "patient20"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And the appointment in the response names its service category
+      And the appointment in the response names its service type
+
+    Scenario: booked with the consumer's own service category and type, which it ignores
+      Given a booking of a free slot for "patient10"
+      And the booking's "serviceCategory" is set to {"text": "Test-ServiceCategory"}
+      And the booking's "serviceType" is set to [{"text": "Test-ServiceType"}]
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      And the appointment in the response names its service category
+      And the appointment in the response names its service type
+
+    Scenario Outline: <request>
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given <request>
+      When the request is sent
+      Then the response status is 200
+      And the appointment in the response names its service category
+      And the appointment in the response names its service type
+
+      Examples:
+        | request                                                                               |
+        | a read of the appointment "mine"                                                      |
+        | a cancellation of "mine" with the reason "Test-Cancel-Reason"                         |
+        | a search for the appointments of "patient10" with "start=ge{today}&start=le{today+14}" |

@@ -201,6 +201,8 @@ Feature: Searching for free appointment slots
       When the request is sent
       Then the Bundle holds slots that the same search without the organisation type does not
 
+    # Official SearchForFreeSlots "org type", "org code" and "org type and
+    # code searchFilter": the consumer's ODS code is any organisation's.
     Scenario Outline: <why> is answered
       Given a free slot search with "start=ge{today+1}&end=le{today+7}&status=free&_include=Slot:schedule&searchFilter=<filter>"
       When the request is sent
@@ -213,6 +215,21 @@ Feature: Searching for free appointment slots
         | a filter with no system      | TypeCategory\|OtherTypeCategory                                        |
         | another organisation's code  | https://fhir.nhs.uk/Id/ods-organization-code\|RNR01                    |
         | an unlisted organisation type| https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|oncology |
+        | the organisation A20047     | https://fhir.nhs.uk/Id/ods-organization-code\|A20047                   |
+        | the organisation B81016     | https://fhir.nhs.uk/Id/ods-organization-code\|B81016                   |
+        | the organisation M85015     | https://fhir.nhs.uk/Id/ods-organization-code\|M85015                   |
+        | urgent-care A20047             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|urgent-care&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|A20047 |
+        | urgent-care B81016             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|urgent-care&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|B81016 |
+        | urgent-care M85015             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|urgent-care&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|M85015 |
+        | urgent-care RNR01             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|urgent-care&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|RNR01 |
+        | gp-practice A20047             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|gp-practice&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|A20047 |
+        | gp-practice B81016             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|gp-practice&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|B81016 |
+        | gp-practice M85015             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|gp-practice&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|M85015 |
+        | gp-practice RNR01             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|gp-practice&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|RNR01 |
+        | oncology A20047             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|oncology&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|A20047 |
+        | oncology B81016             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|oncology&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|B81016 |
+        | oncology M85015             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|oncology&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|M85015 |
+        | oncology RNR01             | https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1\|oncology&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code\|RNR01 |
 
     Scenario: GP Connect's filters among others
       Given a free slot search with "start=ge{today+1}&end=le{today+3}&status=free&_include=Slot:schedule&searchFilter=FilterCategory-7|OtherConsumerCategory&searchFilter=https://fhir.nhs.uk/Id/otherIdentifier|otherID&searchFilter=https://fhir.nhs.uk/Id/ods-organization-code|{ods:ORG1}&searchFilter=https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|urgent-care&searchFilter=TypeCategory|OtherTypeCategory"

@@ -430,6 +430,34 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
             .collect();
         stored["extension"] = Value::Array(kept);
     }
+    // The service is the practice's to say, from the slot's schedule
+    // (official AppointmentBook: serviceCategory and serviceType sent by a
+    // consumer are ignored, and answered as the provider holds them).
+    if let Some(o) = stored.as_object_mut() {
+        o.remove("serviceCategory");
+        o.remove("serviceType");
+    }
+    if let Some(service) = rows.first().and_then(|r| r.service())
+        && !d(OnlDefect::BookingDropsServiceKind)
+    {
+        stored["serviceCategory"] = json!({ "text": service });
+        stored["serviceType"] = json!([{ "text": service }]);
+    }
+    if d(OnlDefect::AppointmentParticipantsUnresolvable)
+        && let Some(list) = stored.get_mut("participant").and_then(Value::as_array_mut)
+    {
+        // Its own site ids rather than the Location's logical id.
+        for p in list.iter_mut() {
+            let site = p
+                .pointer("/actor/reference")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("Location/"))
+                .map(|id| format!("Location/site-{id}"));
+            if let Some(site) = site {
+                p["actor"]["reference"] = json!(site);
+            }
+        }
+    }
     // The consumer says when it created the booking (GP Connect Book); the
     // reference stamps its own time only when it did not.
     if stored.get("created").is_none() {
@@ -460,7 +488,17 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     } else {
         Fhir { status: StatusCode::CREATED, body: stored, etag: tag }.into_response()
     };
-    Ok(crate::reference::outcome::with_location(resp, headers, &s.base_path, "Appointment", &id))
+    Ok(cacheable(s, crate::reference::outcome::with_location(resp, headers, &s.base_path, "Appointment", &id)))
+}
+
+/// Under the `appointment-answers-cacheable` defect, an answer consumers
+/// may cache for five minutes; else the answer as it is (the profile's
+/// `no-store` is added on the way out).
+fn cacheable(s: &State, mut resp: Response) -> Response {
+    if s.defects.has(OnlDefect::AppointmentAnswersCacheable) {
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
+    }
+    resp
 }
 
 pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
@@ -477,12 +515,18 @@ pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Pat
         {
             return Err(not_found(&id));
         }
-        found.ok_or_else(|| not_found(&id))
+        found.ok_or_else(|| {
+            if s.defects.has(OnlDefect::AppointmentReadUnknownBadRequest) {
+                Outcome::new(SpineCode::BadRequest, format!("no appointment with id {id}"))
+            } else {
+                not_found(&id)
+            }
+        })
     });
     match result {
         Ok(a) => {
             let tag = (!s.defects.has(OnlDefect::BookingWithoutEtag)).then(|| etag(&a));
-            Fhir { status: StatusCode::OK, etag: tag, body: a }.into_response()
+            cacheable(&s, Fhir { status: StatusCode::OK, etag: tag, body: a }.into_response())
         }
         Err(o) => o.into_response(),
     }
@@ -527,23 +571,34 @@ fn current_version(
 /// What an amendment may change (GP Connect: description and comment).
 const AMENDABLE: [&str; 2] = ["description", "comment"];
 
-fn without_amendable(a: &Value) -> Value {
+fn without_amendable(a: &Value, keep_service: bool) -> Value {
     let mut v = a.clone();
     if let Some(o) = v.as_object_mut() {
-        for k in AMENDABLE.iter().chain(&["meta", "id"]) {
+        let service: &[&str] = if keep_service { &[] } else { &SERVICE_KIND };
+        for k in AMENDABLE.iter().chain(&["meta", "id"]).chain(service) {
             o.remove(*k);
         }
     }
     v
 }
 
+/// What the provider, not the consumer, says of an appointment: its
+/// service category and type, from the slot's schedule. A consumer that
+/// leaves them out of an amendment or cancellation changes nothing
+/// (official AppointmentAmend and AppointmentCancel: "backwards
+/// compatibility with consumers that do not send ServiceCategory and
+/// serviceType").
+const SERVICE_KIND: [&str; 2] = ["serviceCategory", "serviceType"];
+
 /// The appointment without what a cancellation may change: its status
-/// and cancellation reason (and the id and meta the server keeps).
-fn without_cancellation(a: &Value) -> Value {
+/// and cancellation reason (and the id and meta the server keeps, and the
+/// service kind, which is the provider's).
+fn without_cancellation(a: &Value, keep_service: bool) -> Value {
     let mut v = a.clone();
     if let Some(o) = v.as_object_mut() {
-        for k in ["status", "meta", "id"] {
-            o.remove(k);
+        let service: &[&str] = if keep_service { &[] } else { &SERVICE_KIND };
+        for k in ["status", "meta", "id"].iter().chain(service) {
+            o.remove(*k);
         }
         let kept: Vec<Value> = o
             .get("extension")
@@ -573,9 +628,9 @@ fn changed(s: &State, headers: &HeaderMap, next: Value) -> Response {
         if let Ok(t) = HeaderValue::from_str(&tag) {
             r.headers_mut().insert(header::ETAG, t);
         }
-        return r;
+        return cacheable(s, r);
     }
-    Fhir { status: StatusCode::OK, etag: Some(tag), body: next }.into_response()
+    cacheable(s, Fhir { status: StatusCode::OK, etag: Some(tag), body: next }.into_response())
 }
 
 fn wants_minimal(headers: &HeaderMap) -> bool {
@@ -598,7 +653,8 @@ fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> 
         if is_past(s, &current) && !d(OnlDefect::PastAppointmentsChange) {
             return Err(invalid("the appointment has begun; it cannot be amended"));
         }
-        if without_amendable(&sent) != without_amendable(&current) && !d(OnlDefect::AmendAnything) {
+        let strict = d(OnlDefect::ChangeRequiresServiceKind);
+        if without_amendable(&sent, strict) != without_amendable(&current, strict) && !d(OnlDefect::AmendAnything) {
             return Err(invalid("only the description and the comment of an appointment can be amended"));
         }
         let next = next_version(&current, |n| {
@@ -665,7 +721,10 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
         // else (GP Connect Cancel: "If any content other than the
         // appointment cancellation reason or appointment status is updated
         // the server SHALL reject").
-        if without_cancellation(&sent) != without_cancellation(&current) && !d(OnlDefect::CancelAcceptsOtherChanges) {
+        let strict = d(OnlDefect::ChangeRequiresServiceKind);
+        if without_cancellation(&sent, strict) != without_cancellation(&current, strict)
+            && !d(OnlDefect::CancelAcceptsOtherChanges)
+        {
             return Err(invalid("a cancellation may change only the status and the cancellation reason"));
         }
         let mut next = next_version(&current, |n| n["status"] = json!("cancelled"));

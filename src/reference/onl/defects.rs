@@ -65,7 +65,7 @@ crate::reference::defect::defects! {
             "cancels an appointment whatever version If-Match names";
         FreeSearchIgnoresDeliveryChannel = "free-search-ignores-delivery-channel" ["RFA-ONL-024"]
             "ignores a delivery-channel searchFilter and returns slots of every channel";
-        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025"]
+        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025", "RFA-ONL-044", "RFA-ONL-045", "RFA-ACC-014"]
             "answers every booking without a body, as if return=minimal were asked for";
         PatientAccessLeaksExistence = "patient-access-leaks-existence" ["RFA-ONL-029"]
             "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
@@ -107,15 +107,27 @@ crate::reference::defect::defects! {
             "answers amendments and cancellations with the Appointment even when Prefer return=minimal asks for no body";
         BookingDropsOptional = "booking-drops-optional" ["RFA-ONL-042"]
             "books an appointment but drops its comment and its delivery channel and practitioner role extensions";
-        CancelDropsDetails = "cancel-drops-details" ["RFA-ONL-015"]
+        CancelDropsDetails = "cancel-drops-details" ["RFA-ONL-015", "RFA-ONL-044"]
             "answers and keeps a cancelled appointment without its description and the time it was created";
         PatientAppointmentsUnknownPatientEmpty = "patient-appointments-unknown-patient-empty" ["RFA-ONL-017"]
             "answers a search for the appointments of a patient it does not hold with an empty Bundle instead of 404";
-        BookingDropsOrganisationTelecom = "booking-drops-organisation-telecom" ["RFA-ONL-042"]
+        BookingDropsOrganisationTelecom = "booking-drops-organisation-telecom" ["RFA-ONL-042", "RFA-ONL-044"]
             "books an appointment but keeps its booking organisation without the telecom it was sent with";
         ReadsOwnBookingsOnly = "reads-own-bookings-only" ["RFA-ONL-014"]
             "answers a read of an appointment booked by another organisation 404, as if it did not exist";
         PatientAppointmentsLooseDates = "patient-appointments-loose-dates" ["RFA-ONL-017"]
             "reads a patient's appointment range with any prefix and from date-times or extra start parameters instead of refusing them";
+        AppointmentParticipantsUnresolvable = "appointment-participants-unresolvable" ["RFA-ONL-044"]
+            "answers booked appointments naming their Location by an id of its own that Location read does not know";
+        BookingDropsServiceKind = "booking-drops-service-kind" ["RFA-ONL-045"]
+            "books appointments without the service category and service type of their schedule and slot";
+        ChangeRequiresServiceKind = "change-requires-service-kind" ["RFA-ONL-015", "RFA-ONL-018"]
+            "refuses an amendment or cancellation that leaves out the service category and type the appointment was answered with";
+        FreeSearchRefusesOtherOrganisation = "free-search-refuses-other-organisation" ["RFA-ONL-008"]
+            "refuses a searchFilter naming a booking organisation's ODS code it does not hold, instead of ignoring it";
+        AppointmentReadUnknownBadRequest = "appointment-read-unknown-bad-request" ["RFA-ONL-014"]
+            "answers a read of an appointment id it does not hold, or of none, 400 BAD_REQUEST instead of 404";
+        AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ACC-015"]
+            "lets consumers cache its answers to bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
     }
 }

@@ -103,6 +103,12 @@ impl SlotRow {
     pub(in crate::reference) fn schedule_id(&self) -> &'static str {
         self.schedule.id
     }
+
+    /// The service its schedule is for (Schedule.serviceCategory and
+    /// Slot.serviceType text), where the practice names one.
+    pub(in crate::reference) fn service(&self) -> Option<&'static str> {
+        self.schedule.service
+    }
 }
 
 /// The slots with these ids, as the schedules have them today (None: not
@@ -292,6 +298,16 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
             "searchFilter" => match v.split_once('|') {
                 Some((gpc::ORGANISATION_TYPE_SYSTEM, t)) => org_type = Some(t.to_string()),
                 Some((gpc::DELIVERY_CHANNEL_SYSTEM, c)) if CHANNELS.contains(&c) => channel = Some(c.to_string()),
+                // A defect takes the ODS code for one it must know; GP
+                // Connect's is the consumer's, whoever that is.
+                Some((gpc::ODS_ORGANIZATION_SYSTEM, code))
+                    if d(OnlDefect::FreeSearchRefusesOtherOrganisation)
+                        && !s.store.organizations.iter().any(|o| o.business_id.as_deref() == Some(code)) =>
+                {
+                    return Err(invalid(format!(
+                        "searchFilter names the organisation {code}, which is not known here"
+                    )));
+                }
                 _ if d(OnlDefect::FreeSearchRefusesUnknownFilter) && !v.starts_with(gpc::ODS_ORGANIZATION_SYSTEM) => {
                     return Err(invalid(format!("searchFilter `{v}` is not understood")));
                 }

@@ -246,6 +246,7 @@ pub async fn reads_back(w: &mut RfaWorld, owner: &str, element: &str, reference:
         "Organization" => Interaction::ReadOrganization,
         "Practitioner" => Interaction::ReadPractitioner,
         "Location" => Interaction::ReadLocation,
+        "Patient" => Interaction::ReadPatient,
         other => return Err(Failure::Harness(format!("no read interaction for a {other} reference"))),
     };
     if reference.strip_prefix(target).and_then(|t| t.strip_prefix('/')).is_none_or(str::is_empty) {

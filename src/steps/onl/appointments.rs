@@ -54,6 +54,10 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the appointment is cancelled with the reason "([^"]*)"$"# => is_cancelled, "HTTP 200, status cancelled, and the cancellation reason extension holds this reason."),
         step!(Then r#"^the cancelled appointment is otherwise as it was, at the next version$"# => cancelled_otherwise_same, "The cancellation's answer keeps the appointment's id, description, start, end, slots, participants, created and every extension but the cancellation reason as they were before, and its meta.versionId and ETag are the next version."),
         step!(Then r#"^the Bundle (includes|does not include) the appointment "([^"]+)"$"# => bundle_has, "The searchset Bundle holds, or does not hold, this appointment."),
+        step!(Then r#"^every appointment in the response is a valid GP Connect appointment$"# => valid_appointments, "The response (2xx) is an Appointment, or a Bundle holding those this scenario booked, and each is valid as GP Connect's own suite checks: one meta.profile, GPConnect-Appointment-1, and a versionId; an id, a status, a start (today or later) and an end; Slots referenced as `Slot/[id]`; a description and created; no reason or specialty; identifiers with values; a priority of 0 to 9 if any; at least a Patient and a Location participant, every actor a `Patient/`, `Practitioner/` or `Location/` reference that reads back as one (evidence kept), every participant type with at most one coding; the booking organisation extension referencing a contained Organization with an id, a name and a telecom (and no type when the booking sent none)."),
+        step!(Then r#"^the appointment in the response names its service (category|type)$"# => names_service, "The response's Appointment (or one of the Bundle's) has `serviceCategory.text` (category), or a `serviceType` with a `text` (type), not empty."),
+        step!(Given r#"^the (?:cancellation|amendment) leaves out "([^"]+)"$"# => change_leaves_out, "Leaves a top-level element out of the cancellation or amendment being built."),
+        step!(Given r#"^the amendment's body is an empty Appointment$"# => change_emptied, "Replaces the body of the amendment being built with `{\"resourceType\": \"Appointment\"}` (headers and If-Match stay)."),
     ]
 }
 
@@ -908,5 +912,188 @@ async fn booking_by(w: &mut RfaWorld, a: &Args) -> StepResult {
         "identifier": [{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": ods }]
     });
     w.request_mut()?.jwt.claim_edits.push(("requesting_organization".into(), crate::client::ClaimEdit::Set(org)));
+    Ok(())
+}
+
+/// The Appointments of the response: the resource itself, or a Bundle's.
+fn appointments_answered(w: &RfaWorld) -> Result<Vec<Value>, Failure> {
+    let resp = w.response()?;
+    if !(200..300).contains(&resp.status) {
+        return w.fail(format!("the request should succeed, it answered HTTP {}", resp.status));
+    }
+    let body = match resp.json() {
+        Ok(b) => b,
+        Err(e) => return w.fail(e),
+    };
+    let list: Vec<Value> = match body.as_resource().resource_type() {
+        Some("Appointment") => vec![body.clone()],
+        Some("Bundle") => crate::steps::common::bundle::resources(&body, "Appointment").into_iter().cloned().collect(),
+        other => {
+            return w
+                .fail(format!("expected an Appointment or a Bundle of them, got {}", other.unwrap_or("no resource")));
+        }
+    };
+    if list.is_empty() {
+        return w.fail("the Bundle should hold at least one Appointment");
+    }
+    Ok(list)
+}
+
+/// What GP Connect's own suite finds wrong in an Appointment (its
+/// AppointmentRead, AppointmentRetrieve, BookAppointment and
+/// CancelAppointment steps: metadata, id, status, start, end, slots,
+/// description, created, reason, "Not In Use", identifiers, priority,
+/// participant type and actor, booking organisation), short of reading the
+/// participants back; `typeless`: the booking sent its organisation
+/// without a type, so the answer should carry none.
+fn appointment_problem(a: &Value, today: time::Date, typeless: bool) -> Option<String> {
+    let text = |p: &str| a.pointer(p).and_then(Value::as_str).filter(|t| !t.is_empty());
+    let list = |k: &str| a.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+    let profiles = list_at(a, "/meta/profile");
+    if profiles != [json!(gpc::APPOINTMENT_PROFILE)] {
+        return Some(format!("meta.profile should be exactly [{}], it is {profiles:?}", gpc::APPOINTMENT_PROFILE));
+    }
+    for (p, what) in
+        [("/meta/versionId", "meta.versionId"), ("/id", "an id"), ("/status", "a status"), ("/created", "created")]
+    {
+        if text(p).is_none() {
+            return Some(format!("it has no {what}"));
+        }
+    }
+    if a.get("description").is_none_or(Value::is_null) {
+        return Some("it has no description".into());
+    }
+    let (Some(start), Some(_)) = (at(a.get("start")), at(a.get("end"))) else {
+        return Some("it needs a start and an end".into());
+    };
+    if start.to_offset(time::UtcOffset::UTC).date() < today {
+        return Some(format!("it starts on {}, before today", start.date()));
+    }
+    let slots = list("slot");
+    if slots.is_empty() || slots.iter().any(|s| !s.as_reference().reference().is_some_and(|r| r.starts_with("Slot/"))) {
+        return Some(format!("its slot should be one or more `Slot/[id]` references, it is {slots:?}"));
+    }
+    for k in ["reason", "specialty"] {
+        if !list(k).is_empty() || a.get(k).is_some_and(|v| !v.is_array()) {
+            return Some(format!("it carries {k}, which GP Connect leaves unused"));
+        }
+    }
+    if list("identifier").iter().any(|i| i.get("value").and_then(Value::as_str).is_none_or(str::is_empty)) {
+        return Some("an identifier has no value".into());
+    }
+    if let Some(p) = a.get("priority")
+        && p.as_u64().is_none_or(|n| n > 9)
+    {
+        return Some(format!("its priority should be 0 to 9, it is {p}"));
+    }
+    let participants = list("participant");
+    let refs: Vec<&str> =
+        participants.iter().filter_map(|p| p.pointer("/actor/reference").and_then(Value::as_str)).collect();
+    if refs.len() != participants.len() {
+        return Some("every participant needs an actor reference".into());
+    }
+    if let Some(r) = refs.iter().find(|r| !["Patient/", "Practitioner/", "Location/"].iter().any(|k| r.starts_with(k)))
+    {
+        return Some(format!("a participant's actor is `{r}`, not a Patient, Practitioner or Location reference"));
+    }
+    for kind in ["Patient/", "Location/"] {
+        if !refs.iter().any(|r| r.starts_with(kind)) {
+            return Some(format!("it needs a {} participant", kind.trim_end_matches('/')));
+        }
+    }
+    let codings = |t: &Value| t.get("coding").and_then(Value::as_array).map_or(0, Vec::len);
+    if participants.iter().flat_map(|p| list_at(p, "/type")).any(|t| codings(&t) > 1) {
+        return Some("a participant type has more than one coding".into());
+    }
+    let Some(org) = booking_org(a) else {
+        return Some("it should name its booking organisation as a contained Organization".into());
+    };
+    for k in ["id", "name", "telecom"] {
+        if org.get(k).is_none_or(Value::is_null) {
+            return Some(format!("its booking organisation has no {k}"));
+        }
+    }
+    if typeless && org.get("type").is_some() {
+        return Some("its booking organisation has a type, though it was booked without one".into());
+    }
+    None
+}
+
+/// The array at a JSON pointer (empty when absent).
+fn list_at(v: &Value, pointer: &str) -> Vec<Value> {
+    v.pointer(pointer).and_then(Value::as_array).cloned().unwrap_or_default()
+}
+
+async fn valid_appointments(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let mut list = appointments_answered(w)?;
+    // Of a Bundle, the appointments this scenario booked: others of the
+    // same patient are other scenarios' (some deliberately odd, and kept
+    // by a candidate's defect that requirement is there to catch).
+    let mine: Vec<String> = w.onl.appointments.values().map(|(id, _)| id.clone()).collect();
+    if list.len() > 1 || list.first().is_some_and(|a| !mine.iter().any(|m| Some(m.as_str()) == a.as_resource().id())) {
+        list.retain(|a| mine.iter().any(|m| Some(m.as_str()) == a.as_resource().id()));
+        if list.is_empty() {
+            return w.fail("the Bundle should hold the appointments this scenario booked");
+        }
+    }
+    let today = crate::support::clock::today();
+    // Booked by this scenario without an organisation type (a Bundle may
+    // hold others' bookings, made as other types).
+    let typeless = w.onl.booking.as_ref().and_then(booking_org).is_some_and(|o| o.get("type").is_none());
+    let mut actors: Vec<(String, String)> = Vec::new();
+    for a in &list {
+        let id = a.as_resource().id().unwrap_or_default().to_string();
+        if let Some(why) = appointment_problem(a, today, typeless && mine.contains(&id)) {
+            return w.fail(format!("appointment {id} is not a valid GP Connect appointment: {why}"));
+        }
+        for p in list_at(a, "/participant") {
+            if let Some(r) = p.pointer("/actor/reference").and_then(Value::as_str)
+                && !actors.iter().any(|(_, seen)| seen == r)
+            {
+                actors.push((id.clone(), r.to_string()));
+            }
+        }
+    }
+    // GP Connect's own suite reads each participant back.
+    for (id, r) in actors {
+        let target = r.split('/').next().unwrap_or_default().to_string();
+        crate::steps::common::http::reads_back(w, &format!("appointment {id}"), "participant", &r, &target).await?;
+    }
+    Ok(())
+}
+
+async fn names_service(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let list = appointments_answered(w)?;
+    let text = |v: &Value| v.get("text").and_then(Value::as_str).is_some_and(|t| !t.is_empty());
+    let found = list.iter().any(|x| match a.get(1) {
+        "category" => x.get("serviceCategory").is_some_and(text),
+        _ => list_at(x, "/serviceType").iter().any(text),
+    });
+    if !found {
+        let element = if a.get(1) == "category" { "serviceCategory" } else { "serviceType" };
+        return w.fail(format!(
+            "the appointment should name its service ({element} with a text, from its schedule and slot, which carry one)"
+        ));
+    }
+    Ok(())
+}
+
+async fn change_leaves_out(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let spec = w.request.as_mut().ok_or_else(|| Failure::Harness("begin a cancellation or amendment first".into()))?;
+    let mut body: Value = spec
+        .body
+        .as_deref()
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .ok_or_else(|| Failure::Harness("the request being built has no JSON body".into()))?;
+    if let Some(o) = body.as_object_mut() {
+        o.remove(a.get(1));
+    }
+    spec.body = Some(body.to_string().into_bytes());
+    Ok(())
+}
+
+async fn change_emptied(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let spec = w.request.as_mut().ok_or_else(|| Failure::Harness("begin an amendment first".into()))?;
+    spec.body = Some(json!({ "resourceType": "Appointment" }).to_string().into_bytes());
     Ok(())
 }
