@@ -70,6 +70,11 @@ Feature: Migrating a patient's structured record
   @RFA-INF-090 @lot1 @must
   Rule: The record of a patient not held or deceased is not migrated: 404 PATIENT_NOT_FOUND
 
+    Scenario: the control: patient2, held and alive, is migrated
+      Given a structured record migration for "patient2" without sensitive information
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
+
     Scenario Outline: <patient> (<why>), <with> sensitive information
       Given a structured record migration for "<patient>" <with> sensitive information
       When the request is sent
@@ -83,6 +88,11 @@ Feature: Migrating a patient's structured record
 
   @RFA-INF-091 @lot1 @must
   Rule: A migration carrying any parameter but patientNHSNumber and includeFullRecord is refused with 422 INVALID_PARAMETER
+
+    Scenario: the control: the two parameters alone are served
+      Given a structured record migration for "patient2" without sensitive information
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
 
     Scenario: includeImmunisations beside the full record
       Given a structured record migration for "patient2" without sensitive information
@@ -98,6 +108,11 @@ Feature: Migrating a patient's structured record
 
   @RFA-INF-092 @lot1 @must
   Rule: A migration whose JWT reason_for_request is missing or not migration is refused with 400 BAD_REQUEST
+
+    Scenario: the control: reason_for_request migration is served
+      Given a structured record migration for "patient2" without sensitive information
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
 
     Scenario Outline: reason_for_request <change>, <with> sensitive information
       Given a structured record migration for "patient2" <with> sensitive information
