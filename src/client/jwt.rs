@@ -53,8 +53,17 @@ pub fn default_claims(cfg: &CandidateConfig, interaction: Interaction, iat: i64,
     c.insert("aud".into(), json!(cfg.audience(interaction.capability())));
     c.insert("exp".into(), json!(iat + lifetime));
     c.insert("iat".into(), json!(iat));
-    c.insert("reason_for_request".into(), json!("directcare"));
-    c.insert("requested_scope".into(), json!(interaction.scope()));
+    // A structured record migration is the one interaction sent for
+    // `migration`, naming normal confidentiality as the official suite's
+    // migration without sensitive information does; the official suite
+    // retrieves a migrated document for direct care, with the bare scope.
+    if interaction == Interaction::MigrateStructuredRecord {
+        c.insert("reason_for_request".into(), json!(gpc::MIGRATION_REASON));
+        c.insert("requested_scope".into(), json!(format!("{} {}", interaction.scope(), gpc::CONF_NORMAL)));
+    } else {
+        c.insert("reason_for_request".into(), json!("directcare"));
+        c.insert("requested_scope".into(), json!(interaction.scope()));
+    }
     c.insert(
         "requesting_device".into(),
         json!({

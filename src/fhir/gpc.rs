@@ -89,6 +89,13 @@ pub const CANCELLATION_REASON_EXTENSION: &str =
 /// login's `identity_proofing_level`; P9 is verified to the high level).
 pub const PATIENT_ACCESS_REASON: &str = "patientaccess";
 pub const REQUESTING_PATIENT_CLAIM: &str = "requesting_patient";
+/// The `reason_for_request` of a record migration (GP Connect cross-
+/// organisation audit: `migration`, "for example, a GP2GP record
+/// transfer"), and the confidentiality scopes a migration names beside
+/// `patient/*.read`: normal (`conf/N`) or restricted (`conf/R`).
+pub const MIGRATION_REASON: &str = "migration";
+pub const CONF_NORMAL: &str = "conf/N";
+pub const CONF_RESTRICTED: &str = "conf/R";
 pub const IDENTITY_PROOFING_CLAIM: &str = "identity_proofing_level";
 pub const IDENTITY_PROOFING_HIGH: &str = "P9";
 /// A patient's request for a repeat of a repeat medication: a Task with
@@ -282,10 +289,12 @@ interactions! {
     ReadLocation = "urn:nhs:names:services:gpconnect:fhir:rest:read:location-1" @ Foundations;
     ReadStructuredMetadata = "urn:nhs:names:services:gpconnect:structured:fhir:rest:read:metadata-1" @ Structured;
     GetStructuredRecord = "urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1" @ Structured;
+    MigrateStructuredRecord = "urn:nhs:names:services:gpconnect:fhir:operation:gpc.migratestructuredrecord-1" @ Structured;
     ReadDocumentsMetadata = "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:metadata-1" @ Documents;
     SearchDocumentsPatients = "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:patient-1" @ Documents;
     SearchDocuments = "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1" @ Documents;
     ReadBinary = "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1" @ Documents;
+    MigrateBinary = "urn:nhs:names:services:gpconnect:documents:fhir:rest:migrate:binary-1" @ Documents;
     SearchAuditEvents = "urn:nhs:names:services:gpconnect:fhir:rest:search:auditevent-1" @ Foundations;
     RegisterPatient = "urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1" @ Foundations;
     SearchSlots = "urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1" @ Foundations;
@@ -368,6 +377,8 @@ impl Interaction {
             Self::SearchPatients
             | Self::ReadPatient
             | Self::GetStructuredRecord
+            | Self::MigrateStructuredRecord
+            | Self::MigrateBinary
             | Self::SearchDocumentsPatients
             | Self::SearchDocuments
             | Self::ReadBinary
@@ -416,6 +427,7 @@ impl Interaction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpineCode {
     BadRequest,
+    ConflictingValues,
     InvalidIdentifierSystem,
     InvalidIdentifierValue,
     InvalidNhsNumber,
@@ -436,8 +448,9 @@ pub enum SpineCode {
 }
 
 impl SpineCode {
-    pub const ALL: [SpineCode; 18] = [
+    pub const ALL: [SpineCode; 19] = [
         Self::BadRequest,
+        Self::ConflictingValues,
         Self::InvalidIdentifierSystem,
         Self::InvalidIdentifierValue,
         Self::InvalidNhsNumber,
@@ -460,6 +473,7 @@ impl SpineCode {
     pub fn code(self) -> &'static str {
         match self {
             Self::BadRequest => "BAD_REQUEST",
+            Self::ConflictingValues => "CONFLICTING_VALUES",
             Self::InvalidIdentifierSystem => "INVALID_IDENTIFIER_SYSTEM",
             Self::InvalidIdentifierValue => "INVALID_IDENTIFIER_VALUE",
             Self::InvalidNhsNumber => "INVALID_NHS_NUMBER",
@@ -484,6 +498,7 @@ impl SpineCode {
     pub fn display(self) -> &'static str {
         match self {
             Self::BadRequest => "Bad request",
+            Self::ConflictingValues => "Conflicting values have been specified in different fields",
             Self::InvalidIdentifierSystem => "Invalid identifier system",
             Self::InvalidIdentifierValue => "Invalid identifier value",
             Self::InvalidNhsNumber => "Invalid NHS number",
@@ -507,6 +522,7 @@ impl SpineCode {
     pub fn status(self) -> u16 {
         match self {
             Self::BadRequest
+            | Self::ConflictingValues
             | Self::InvalidIdentifierSystem
             | Self::InvalidIdentifierValue
             | Self::InvalidNhsNumber
@@ -525,7 +541,11 @@ impl SpineCode {
     pub fn issue_type(self) -> &'static str {
         match self {
             Self::InvalidIdentifierSystem | Self::InvalidIdentifierValue | Self::InvalidNhsNumber => "value",
-            Self::BadRequest | Self::InvalidResource | Self::InvalidParameter | Self::ReferenceNotFound => "invalid",
+            Self::BadRequest
+            | Self::ConflictingValues
+            | Self::InvalidResource
+            | Self::InvalidParameter
+            | Self::ReferenceNotFound => "invalid",
             Self::DuplicateRejected => "duplicate",
             Self::InvalidPatientDemographics => "business-rule",
             Self::FhirConstraintViolation => "conflict",
@@ -556,10 +576,12 @@ mod tests {
         Interaction::ReadLocation,
         Interaction::ReadStructuredMetadata,
         Interaction::GetStructuredRecord,
+        Interaction::MigrateStructuredRecord,
         Interaction::ReadDocumentsMetadata,
         Interaction::SearchDocumentsPatients,
         Interaction::SearchDocuments,
         Interaction::ReadBinary,
+        Interaction::MigrateBinary,
         Interaction::RegisterPatient,
         Interaction::SearchSlots,
         Interaction::BookAppointment,

@@ -325,7 +325,7 @@ fn directory_resource(kind: &str, profile: &str, search: Option<&str>) -> Value 
 
 /// The Access Record Structured CapabilityStatement: the operation.
 pub fn structured_statement(state: &State) -> Value {
-    let operations = if state.defects.has(AccDefect::CapabilityOmitsStructuredOperation) {
+    let mut operations = if state.defects.has(AccDefect::CapabilityOmitsStructuredOperation) {
         json!([])
     } else {
         let definition = if state.defects.has(AccDefect::CapabilityOperationDefinitionWrong) {
@@ -338,6 +338,17 @@ pub fn structured_statement(state: &State) -> Value {
             "definition": { "reference": definition }
         }])
     };
+    // The migration of the whole record is served on the same endpoint
+    // (official FHIR.feature "Structured CapabilityStatement returns correct
+    // profile versions" looks for it).
+    if !state.defects.has(AccDefect::CapabilityOmitsMigrateOperation)
+        && let Some(ops) = operations.as_array_mut()
+    {
+        ops.push(json!({
+            "name": "gpc.migratestructuredrecord",
+            "definition": { "reference": "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-MigrateStructuredRecord-Operation-1/_history/1.15" }
+        }));
+    }
     let mut statement = envelope(
         "RFA Reference GP Connect provider: Access Record Structured",
         STRUCTURED_RELEASE,

@@ -114,5 +114,7 @@ crate::reference::defect::defects! {
             "its TLS endpoint presents a certificate that expired yesterday";
         CorsOpen = "cors-open" ["RFA-ACC-032"]
             "answers any Origin with Access-Control-Allow-Origin echoing it, credentials allowed, preflights included";
+        CapabilityOmitsMigrateOperation = "capability-omits-migrate-operation" ["RFA-INF-096"]
+            "its structured CapabilityStatement declares gpc.getstructuredrecord but not gpc.migratestructuredrecord";
     }
 }

@@ -95,7 +95,7 @@ crate::reference::defect::defects! {
             "shows patients' telecoms without their use";
         StructuredBundleIdNotTraceId = "structured-bundle-id-not-trace-id" ["RFA-INF-023"]
             "gives the structured record Bundle a fresh id instead of the request's Ssp-TraceID";
-        StructuredOmitsUsualGp = "structured-omits-usual-gp" ["RFA-INF-024"]
+        StructuredOmitsUsualGp = "structured-omits-usual-gp" ["RFA-INF-024", "RFA-INF-086"]
             "leaves the patient's usual GP out of the structured record, so references to them dangle";
         StructuredMissingNhsNumber400 = "structured-missing-nhs-number-400" ["RFA-INF-025"]
             "answers a structured request without patientNHSNumber with 400 BAD_REQUEST";
@@ -123,13 +123,13 @@ crate::reference::defect::defects! {
             "returns the Ended allergies list even when includeResolvedAllergies is false";
         EmptyListWithoutReason = "empty-list-without-reason" ["RFA-INF-037"]
             "returns empty clinical lists without emptyReason and note";
-        ConfidentialItemsLeaked = "confidential-items-leaked" ["RFA-INF-035", "RFA-INF-038", "RFA-INF-040", "RFA-INF-041", "RFA-INF-042"]
+        ConfidentialItemsLeaked = "confidential-items-leaked" ["RFA-INF-035", "RFA-INF-038", "RFA-INF-040", "RFA-INF-041", "RFA-INF-042", "RFA-INF-087"]
             "returns items marked confidential in the structured record";
-        ConfidentialWarningMissing = "confidential-warning-missing" ["RFA-INF-038"]
+        ConfidentialWarningMissing = "confidential-warning-missing" ["RFA-INF-038", "RFA-INF-087"]
             "withholds confidential items without the confidential-items warning on their list";
         ResolvedAllergiesPartOptional = "resolved-allergies-part-optional" ["RFA-INF-039"]
             "treats a missing includeResolvedAllergies part as false instead of refusing";
-        MedicationOmitsMedicationResource = "medication-omits-medication-resource" ["RFA-INF-024", "RFA-INF-040"]
+        MedicationOmitsMedicationResource = "medication-omits-medication-resource" ["RFA-INF-024", "RFA-INF-040", "RFA-INF-086", "RFA-INF-088"]
             "leaves the Medication resources out of the structured record";
         PrescriptionIssuesAlwaysIncluded = "prescription-issues-always-included" ["RFA-INF-041"]
             "returns prescription issues even when includePrescriptionIssues is false";
@@ -183,7 +183,7 @@ crate::reference::defect::defects! {
             "serves the documents of a temporary resident, who is not registered here as Regular/GMS";
         DocumentsCreatedFilterIgnored = "documents-created-filter-ignored" ["RFA-INF-063"]
             "ignores the created search parameter";
-        BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064", "RFA-COM-009"]
+        BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064", "RFA-COM-009", "RFA-INF-094"]
             "serves every document as application/octet-stream whatever its DocumentReference says";
         LargeDocumentUrlListed = "large-document-url-listed" ["RFA-INF-065"]
             "lists a URL for a document over the 5 MB retrieval limit";
@@ -207,5 +207,28 @@ crate::reference::defect::defects! {
             "files the provider's error answer into the patient's documents as if it were the record";
         ConsumerGuessesEndpoint = "consumer-guesses-endpoint" ["RFA-INF-074"]
             "calls an address it builds itself when SDS lists no endpoint";
+        // Migrating a patient's structured record (structured/migrate.rs).
+        // A migration is assembled by the structured record's code and its
+        // documents served by Access Document's, so the defects of those
+        // (the usual GP, confidential items, the Medication, the Binary's
+        // content type) fail the migration's requirements too.
+        MigratePartialRecord = "migrate-partial-record" ["RFA-INF-086"]
+            "migrates the record without its referrals and diary entries, as if they had to be asked for";
+        MigrateLeaksConfidential = "migrate-leaks-confidential" ["RFA-INF-087"]
+            "migrates confidential items although includeSensitiveInformation is false";
+        MigrateWithholdsConfidential = "migrate-withholds-confidential" ["RFA-INF-088"]
+            "leaves confidential items out of a migration that asks for sensitive information under conf/R";
+        MigrateRequiresPractitioner = "migrate-requires-practitioner" ["RFA-INF-089"]
+            "refuses a migration whose JWT names no requesting_practitioner";
+        MigrateServesDeceased = "migrate-serves-deceased" ["RFA-INF-090"]
+            "migrates the record of a deceased patient";
+        MigrateWarnsUnknownParameters = "migrate-warns-unknown-parameters" ["RFA-INF-091"]
+            "serves a migration that carries a clinical area parameter, as getstructuredrecord would";
+        MigrateAnyReason = "migrate-any-reason" ["RFA-INF-092"]
+            "migrates a record for a JWT whose reason_for_request is directcare";
+        MigrateIgnoresConfidentialityScope = "migrate-ignores-confidentiality-scope" ["RFA-INF-093"]
+            "migrates whatever confidentiality requested_scope names, whatever includeSensitiveInformation says";
+        MigrateBinaryRefused = "migrate-binary-refused" ["RFA-INF-094"]
+            "serves a document only to the read:binary interaction, not to migrate:binary";
     }
 }

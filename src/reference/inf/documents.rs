@@ -214,7 +214,13 @@ pub async fn search_documents(
 }
 
 pub async fn read_binary(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(o) = guard::check(&s, &headers, Interaction::ReadBinary) {
+    // The same document is retrieved for direct care or, after a record
+    // migration listed it, with the migrate-document interaction.
+    let migrating = headers.get("Ssp-InteractionID").and_then(|v| v.to_str().ok())
+        == Some(Interaction::MigrateBinary.id())
+        && !s.defects.has(InfDefect::MigrateBinaryRefused);
+    let interaction = if migrating { Interaction::MigrateBinary } else { Interaction::ReadBinary };
+    if let Err(o) = guard::check(&s, &headers, interaction) {
         return o.into_response();
     }
     let not_found =

@@ -25,7 +25,8 @@ pub fn routes(m: Methods) -> Roots {
             .route("/Practitioner/{id}", m.read(directory::read_practitioner))
             .route("/Location/{id}", m.read(directory::read_location)),
         structured: Router::new()
-            .route("/Patient/$gpc.getstructuredrecord", m.operation(structured::get_structured_record)),
+            .route("/Patient/$gpc.getstructuredrecord", m.operation(structured::get_structured_record))
+            .route("/Patient/$gpc.migratestructuredrecord", m.operation(structured::migrate_structured_record)),
         documents: Router::new()
             .route("/Patient", m.read(patients::documents_patient_search))
             .route("/Patient/{id}/DocumentReference", m.read(documents::search_documents))

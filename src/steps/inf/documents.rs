@@ -113,16 +113,24 @@ async fn retrieval(w: &mut RfaWorld, a: &Args) -> StepResult {
         .cloned()
         .ok_or_else(|| setup("no DocumentReference has that description".into()))?;
     let url = doc.pointer("/content/0/attachment/url").and_then(Value::as_str).unwrap_or_default().to_string();
-    let ctx = w.ctx()?;
-    let root = ctx.client.config().documents_url.as_str().trim_end_matches('/').to_string();
-    let Some(path) = url.strip_prefix(&root).and_then(|p| p.strip_prefix('/')) else {
-        return w.fail(format!(
-            "the DocumentReference's attachment.url `{url}` is not under the documents service root {root} (GP Connect: the full URL of the document on this provider)"
-        ));
-    };
+    let path = binary_path(w, &url)?;
     w.request = Some(RequestSpec::new(Interaction::ReadBinary, path));
     w.document = Some(doc);
     Ok(())
+}
+
+/// The path, under the documents service root, of a DocumentReference's
+/// attachment.url: GP Connect gives the full URL of the document on the
+/// provider, which must be its Access Document endpoint.
+pub(in crate::steps) fn binary_path(w: &RfaWorld, url: &str) -> Result<String, Failure> {
+    let ctx = w.ctx()?;
+    let root = ctx.client.config().documents_url.as_str().trim_end_matches('/').to_string();
+    match url.strip_prefix(&root).and_then(|p| p.strip_prefix('/')) {
+        Some(path) => Ok(path.to_string()),
+        None => w.fail(format!(
+            "the DocumentReference's attachment.url `{url}` is not under the documents service root {root} (GP Connect: the full URL of the document on this provider)"
+        )),
+    }
 }
 
 async fn retrieval_of_id(w: &mut RfaWorld, a: &Args) -> StepResult {

@@ -2,6 +2,7 @@
 
 pub(crate) mod directory;
 pub(crate) mod documents;
+pub(crate) mod migrate;
 pub(crate) mod patient;
 pub(crate) mod record;
 pub(crate) mod structured;
@@ -16,5 +17,6 @@ pub(crate) fn steps() -> Vec<StepDef> {
     all.extend(structured::steps());
     all.extend(record::steps());
     all.extend(documents::steps());
+    all.extend(migrate::steps());
     all
 }

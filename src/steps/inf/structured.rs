@@ -14,7 +14,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a structured record request for "([^"]+)"$"# => request_for_key, "Begins `POST [structured]/Patient/$gpc.getstructuredrecord` whose Parameters hold only patientNHSNumber: this fixture patient's NHS number."),
         step!(Given r#"^a structured record request for the NHS number "([^"]*)"$"# => request_for_number, "The same, for this literal NHS number."),
         step!(Given r#"^a structured record request with the body:$"# => request_with_body, "The same, with the doc string below as the body, sent verbatim after placeholders (`{nhs:KEY}`, `{today}`, `{today+N}`, `{today-N}`) are filled in."),
-        step!(Given r#"^the parameter "([A-Za-z0-9]+)"(?: with "([A-Za-z0-9]+)" = (.+))?$"# => parameter, "Adds a parameter, or a part to the last parameter of that name. Part values: `true`/`false` (valueBoolean), a number (valuePositiveInt), `date \"…\"`, `code \"…\"`, `period \"…\" to \"…\"`, `period from \"…\"`, `period to \"…\"`, `nothing` (no value). Dates may be `{today}`, `{today+N}`, `{today-N}`."),
+        step!(Given r#"^the parameter "([A-Za-z0-9]+)"(?: with "([A-Za-z0-9]+)" = (.+))?$"# => parameter, "Adds a parameter (to a structured record request or a migration), or a part to the last parameter of that name. Part values: `true`/`false` (valueBoolean), a number (valuePositiveInt), `date \"…\"`, `code \"…\"`, `period \"…\" to \"…\"`, `period from \"…\"`, `period to \"…\"`, `nothing` (no value). Dates may be `{today}`, `{today+N}`, `{today-N}`."),
         step!(Given r#"^a second "([A-Za-z]+)" parameter$"# => second_parameter, "Adds another top-level parameter of this name (with no parts), even if there is one."),
         step!(Given r#"^the "([A-Za-z]+)" parameter is removed$"# => remove_parameter, "Removes every top-level parameter of this name."),
         step!(Given r#"^the "([A-Za-z]+)" parameter is renamed "([A-Za-z]+)"$"# => rename_parameter, "Renames every top-level parameter of this name."),
@@ -73,8 +73,10 @@ async fn request_with_body(w: &mut RfaWorld, a: &Args) -> StepResult {
 /// The request's Parameters, for editing.
 fn parameters(w: &mut RfaWorld) -> Result<(&mut RequestSpec, Value), Failure> {
     let spec = w.request_mut()?;
-    if spec.interaction != Interaction::GetStructuredRecord {
-        return Err(Failure::Harness("this step edits a structured record request; begin one first".into()));
+    if !matches!(spec.interaction, Interaction::GetStructuredRecord | Interaction::MigrateStructuredRecord) {
+        return Err(Failure::Harness(
+            "this step edits a structured record request (or a migration); begin one first".into(),
+        ));
     }
     let body: Value = serde_json::from_slice(spec.body.as_deref().unwrap_or_default()).map_err(|_| {
         Failure::Harness("the request body is not JSON Parameters to edit (it was given verbatim)".into())

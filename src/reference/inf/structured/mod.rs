@@ -1,6 +1,9 @@
-//! Access Record Structured: `POST [structured]/Patient/$gpc.getstructuredrecord`.
+//! Access Record Structured: `POST [structured]/Patient/$gpc.getstructuredrecord`,
+//! and its migration form `$gpc.migratestructuredrecord` (`migrate`).
 
+mod migrate;
 mod params;
+pub use migrate::migrate_structured_record;
 pub use params::whole_date;
 mod record;
 
