@@ -212,6 +212,8 @@ crate::reference::defect::defects! {
             "leaves out the problems linked to the items of a non-problem area, and their secondary list";
         StructuredDuplicateResources = "structured-duplicate-resources" ["RFA-INF-023", "RFA-INF-040", "RFA-INF-095"]
             "puts the usual GP's Practitioner in the structured record twice";
+        ReferralStatusActive = "referral-status-active" ["RFA-INF-023", "RFA-INF-055", "RFA-INF-095"]
+            "sends outbound referrals with status active, where GP Connect fixes it to unknown";
         LegacyEndReasonDropped = "legacy-end-reason-dropped" ["RFA-INF-036"]
             "sends legacy ended allergies without the end reason \"No information available\"";
     }

@@ -625,6 +625,19 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
     }
     b.admin_closure();
     let mut entries = std::mem::take(&mut b.entries);
+    if state.defects.has(InfDefect::ReferralStatusActive) {
+        // Only the referrals of the Outbound referral list: the slip is in
+        // the referrals area, not in items a problem brings along.
+        let listed: Vec<String> = entries
+            .iter()
+            .filter(|r| kind(r) == "List" && r.get("title").and_then(Value::as_str) == Some(REFERRALS.0))
+            .flat_map(|l| l.get("entry").and_then(Value::as_array).into_iter().flatten())
+            .filter_map(|e| e.pointer("/item/reference").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        for r in entries.iter_mut().filter(|r| listed.contains(&reference(r))) {
+            r["status"] = json!("active");
+        }
+    }
     if state.defects.has(InfDefect::StructuredDuplicateResources)
         && let Some(gp) = entries.iter().find(|r| kind(r) == "Practitioner").cloned()
     {
