@@ -168,9 +168,19 @@ Feature: Asking for a patient's structured record
       Examples:
         | patient   | flag  | lists                                                   |
         | patient3  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient4  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient6  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient7  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient8  | true  | "Allergies and adverse reactions" and "Ended allergies" |
         | patient12 | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient13 | true  | "Allergies and adverse reactions" and "Ended allergies" |
         | patient3  | false | "Allergies and adverse reactions"                       |
+        | patient4  | false | "Allergies and adverse reactions"                       |
+        | patient6  | false | "Allergies and adverse reactions"                       |
+        | patient7  | false | "Allergies and adverse reactions"                       |
+        | patient8  | false | "Allergies and adverse reactions"                       |
         | patient12 | false | "Allergies and adverse reactions"                       |
+        | patient13 | false | "Allergies and adverse reactions"                       |
 
   @RFA-INF-025 @lot1 @must
   Rule: A request without patientNHSNumber is refused with 422 INVALID_PARAMETER

@@ -214,6 +214,8 @@ crate::reference::defect::defects! {
             "puts the usual GP's Practitioner in the structured record twice";
         ReferralStatusActive = "referral-status-active" ["RFA-INF-023", "RFA-INF-055", "RFA-INF-095"]
             "sends outbound referrals with status active, where GP Connect fixes it to unknown";
+        AllergyMetaVersioned = "allergy-meta-versioned" ["RFA-INF-023", "RFA-INF-035", "RFA-INF-036"]
+            "gives the ended allergies a meta.versionId, which GP Connect does not use in the structured record";
         LegacyEndReasonDropped = "legacy-end-reason-dropped" ["RFA-INF-036"]
             "sends legacy ended allergies without the end reason \"No information available\"";
     }

@@ -638,6 +638,15 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
             r["status"] = json!("active");
         }
     }
+    if state.defects.has(InfDefect::AllergyMetaVersioned) {
+        // The ended allergies only: they are built apart, contained in their List.
+        let ended = entries
+            .iter_mut()
+            .filter(|r| kind(r) == "List" && r.get("title").and_then(Value::as_str) == Some(ENDED_ALLERGIES.0));
+        for r in ended.flat_map(|l| l.get_mut("contained").and_then(Value::as_array_mut).into_iter().flatten()) {
+            r["meta"]["versionId"] = json!("1");
+        }
+    }
     if state.defects.has(InfDefect::StructuredDuplicateResources)
         && let Some(gp) = entries.iter().find(|r| kind(r) == "Practitioner").cloned()
     {
