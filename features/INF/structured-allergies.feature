@@ -32,37 +32,47 @@ Feature: Allergies in the structured record
       And the parameter "includeAllergies" with "includeResolvedAllergies" = true
       When the request is sent
       Then the "Allergies and adverse reactions" list has 2 entries
+      And every item of the "Allergies and adverse reactions" list is an AllergyIntolerance that conforms to the "allergy-intolerance" schema
       And every item of the "Allergies and adverse reactions" list has "clinicalStatus" = "active"
+      And every item of the "Ended allergies" list is an AllergyIntolerance that conforms to the "allergy-intolerance" schema
 
   @RFA-INF-036 @lot1 @must
-  Rule: The "Ended allergies" list (SNOMED 1103671000000101) is returned exactly when includeResolvedAllergies is true, holding the resolved allergies with their end
+  Rule: The "Ended allergies" list (SNOMED 1103671000000101) is returned exactly when includeResolvedAllergies is true, holding the resolved allergies with their end, a legacy allergy whose end reason was never recorded with the reason "No information available"
 
     Scenario Outline: <patient>'s ended allergies
       Given a structured record request for "<patient>"
       And the parameter "includeAllergies" with "includeResolvedAllergies" = true
       When the request is sent
-      Then the Bundle's clinical lists are "Allergies and adverse reactions" and "Ended allergies"
+      Then the Bundle's clinical lists are <lists>
       And the "Ended allergies" list has the code 1103671000000101
       And the "Ended allergies" list has <count> entries
       And every item of the "Ended allergies" list is an AllergyIntolerance that conforms to the "allergy-intolerance" schema
       And every item of the "Ended allergies" list has "clinicalStatus" = "resolved"
 
       Examples:
-        | patient   | count |
-        | patient2  | 1     |
-        | patient16 | 1     |
-        | patient17 | 2     |
+        | patient   | count | lists                                                                                                                  |
+        | patient2  | 1     | "Allergies and adverse reactions", "Ended allergies" and "Problems - linked problems not relating to the primary query" |
+        | patient16 | 1     | "Allergies and adverse reactions" and "Ended allergies"                                                                |
+        | patient17 | 2     | "Allergies and adverse reactions" and "Ended allergies"                                                                |
+
+    Scenario: patient16's legacy ended allergy
+      Given a structured record request for "patient16"
+      And the parameter "includeAllergies" with "includeResolvedAllergies" = true
+      When the request is sent
+      Then the Bundle's clinical lists are "Allergies and adverse reactions" and "Ended allergies"
+      And every item of the "Ended allergies" list is an AllergyIntolerance that conforms to the "allergy-intolerance" schema
+      And every item of the "Ended allergies" list has the end reason "No information available"
 
     Scenario Outline: no ended allergies list for <patient> when they are not asked for
       Given a structured record request for "<patient>"
       And the parameter "includeAllergies" with "includeResolvedAllergies" = false
       When the request is sent
-      Then the Bundle's clinical lists are "Allergies and adverse reactions"
+      Then the Bundle's clinical lists are <lists>
 
       Examples:
-        | patient   |
-        | patient2  |
-        | patient17 |
+        | patient   | lists                                                                                              |
+        | patient2  | "Allergies and adverse reactions" and "Problems - linked problems not relating to the primary query" |
+        | patient17 | "Allergies and adverse reactions"                                                                  |
 
   @RFA-INF-037 @lot1 @must
   Rule: A clinical list with nothing in it is empty with the reason no-content-recorded and the note "Information not available"; a coded "no known allergy" is returned as an allergy
@@ -137,6 +147,14 @@ Feature: Allergies in the structured record
       Then no Medication in the Bundle has the code 321959007
       And the Bundle holds 2 MedicationStatement resources
       And the "Medications and medical devices" list carries the warning "confidential-items"
+
+    Scenario: patient16's confidential referral
+      Given a structured record request for "patient16"
+      And the parameter "includeReferrals"
+      When the request is sent
+      Then the Bundle's clinical lists are "Outbound referral"
+      And the "Outbound referral" list has 0 entries
+      And the "Outbound referral" list carries the warning "confidential-items"
 
   @RFA-INF-039 @lot1 @must
   Rule: includeAllergies without its includeResolvedAllergies part, or with it unset, is refused with 422 INVALID_PARAMETER

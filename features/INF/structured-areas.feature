@@ -348,3 +348,10 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
       And the parameter "includeImmunisations"
       When the request is sent
       Then the "Immunisations" list carries the warning "data-in-transit"
+
+    Scenario: the referrals of patient13
+      Given a structured record request for "patient13"
+      And the parameter "includeReferrals"
+      When the request is sent
+      Then the Bundle's clinical lists are "Outbound referral"
+      And the "Outbound referral" list carries the warning "data-in-transit"

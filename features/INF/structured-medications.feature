@@ -32,6 +32,17 @@ Feature: Medications in the structured record
       When the request is sent
       Then the Bundle's clinical lists are "Medications and medical devices" and "Problems - linked problems not relating to the primary query"
 
+    Scenario: patient12's medication prescribed elsewhere
+      Given a structured record request for "patient12"
+      And the parameter "includeMedication" with "includePrescriptionIssues" = true
+      When the request is sent
+      Then the response is a structured record Bundle for "patient12"
+      And the Bundle's clinical lists are "Medications and medical devices"
+      And the "Medications and medical devices" list has 1 entry
+      And every item of the "Medications and medical devices" list is a MedicationStatement that conforms to the "medication-statement" schema
+      And every MedicationStatement in the Bundle has its plan and Medication in it
+      And the Bundle holds no resource twice
+
   @RFA-INF-041 @lot1 @must
   Rule: Prescription issues are returned, each based on its plan, unless includePrescriptionIssues is false
 

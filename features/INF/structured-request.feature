@@ -54,6 +54,7 @@ Feature: Asking for a patient's structured record
       When the request is sent
       Then the response is a structured record Bundle for "patient2"
       And the Bundle has no OperationOutcome
+      And the Bundle holds no resource twice
 
   @RFA-INF-024 @lot1 @must
   Rule: The structured record holds the patient's registered practice and usual GP, and every list item, medication, plan and administrative reference resolves within it
@@ -85,6 +86,101 @@ Feature: Asking for a patient's structured record
       Given a structured record request for "patient1"
       When the request is sent
       Then the Bundle holds the patient's registered practice and usual GP
+
+  @RFA-INF-095 @lot1 @must
+  Rule: A problem linked to an item of another area asked for comes, once, in the "Problems - linked problems not relating to the primary query" list, with its link to that item; an area whose items no problem is linked to brings no problem and no such list
+
+    Scenario Outline: <parameter> of patient2 brings the problem linked to a <type>
+      Given a structured record request for "patient2"
+      And the parameter "<parameter>"
+      When the request is sent
+      Then the response is a structured record Bundle for "patient2"
+      And the Bundle's clinical lists are "<list>" and "Problems - linked problems not relating to the primary query"
+      And the linked problems list holds every Condition in the Bundle
+      And a problem in the Bundle is linked to a <type> that is in the Bundle
+      And the Bundle holds no resource twice
+      And the Bundle has no OperationOutcome
+
+      Examples:
+        | parameter                | list                          | type              |
+        | includeMedication        | Medications and medical devices | MedicationRequest |
+        | includeImmunisations     | Immunisations                 | Immunization      |
+        | includeUncategorisedData | Uncategorised data            | Observation       |
+        | includeInvestigations    | Investigations and results    | DiagnosticReport  |
+        | includeReferrals         | Outbound referral             | ReferralRequest   |
+        | includeDiaryEntries      | Patient recall administration | ProcedureRequest  |
+
+    Scenario: patient2's medications without issues bring the problem linked to a plan
+      Given a structured record request for "patient2"
+      And the parameter "includeMedication" with "includePrescriptionIssues" = false
+      When the request is sent
+      Then the Bundle's clinical lists are "Medications and medical devices" and "Problems - linked problems not relating to the primary query"
+      And the linked problems list holds every Condition in the Bundle
+      And a problem in the Bundle is linked to a MedicationRequest that is in the Bundle
+      And every MedicationStatement in the Bundle has its plan and Medication in it
+      And the Bundle holds no resource twice
+
+    Scenario Outline: patient2's allergies, ended ones <ended>, bring the problem linked to an allergy
+      Given a structured record request for "patient2"
+      And the parameter "includeAllergies" with "includeResolvedAllergies" = <flag>
+      When the request is sent
+      Then the Bundle's clinical lists are <lists>
+      And the linked problems list holds every Condition in the Bundle
+      And a problem in the Bundle is linked to an AllergyIntolerance that is in the Bundle
+      And the Bundle holds no resource twice
+      And the Bundle has no OperationOutcome
+
+      Examples:
+        | ended    | flag  | lists                                                                                                            |
+        | included | true  | "Allergies and adverse reactions", "Ended allergies" and "Problems - linked problems not relating to the primary query" |
+        | left out | false | "Allergies and adverse reactions" and "Problems - linked problems not relating to the primary query"                  |
+
+    Scenario Outline: <parameter> of patient3, whose items no problem is linked to
+      Given a structured record request for "patient3"
+      And the parameter "<parameter>"
+      When the request is sent
+      Then the response is a structured record Bundle for "patient3"
+      And the Bundle's clinical lists are "<list>"
+      And the "<list>" list has the code <code>
+      And every item of the "<list>" list is a <type> that conforms to the "<schema>" schema
+      And the Bundle holds no linked problems list and no Condition
+      And the Bundle holds no resource twice
+      And the Bundle has no OperationOutcome
+
+      Examples:
+        | parameter                | list                          | code             | type             | schema            |
+        | includeImmunisations     | Immunisations                 | 1102181000000102 | Immunization     | immunization      |
+        | includeUncategorisedData | Uncategorised data            | 826501000000100  | Observation      | observation       |
+        | includeInvestigations    | Investigations and results    | 887191000000108  | DiagnosticReport | diagnostic-report |
+        | includeReferrals         | Outbound referral             | 792931000000107  | ReferralRequest  | referral-request  |
+        | includeDiaryEntries      | Patient recall administration | 714311000000108  | ProcedureRequest | procedure-request |
+
+    Scenario Outline: <patient>'s allergies, whose allergies no problem is linked to
+      Given a structured record request for "<patient>"
+      And the parameter "includeAllergies" with "includeResolvedAllergies" = <flag>
+      When the request is sent
+      Then the response is a structured record Bundle for "<patient>"
+      And the Bundle's clinical lists are <lists>
+      And the Bundle holds no linked problems list and no Condition
+      And the Bundle holds no resource twice
+      And the Bundle has no OperationOutcome
+
+      Examples:
+        | patient   | flag  | lists                                                   |
+        | patient3  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient4  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient6  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient7  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient8  | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient12 | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient13 | true  | "Allergies and adverse reactions" and "Ended allergies" |
+        | patient3  | false | "Allergies and adverse reactions"                       |
+        | patient4  | false | "Allergies and adverse reactions"                       |
+        | patient6  | false | "Allergies and adverse reactions"                       |
+        | patient7  | false | "Allergies and adverse reactions"                       |
+        | patient8  | false | "Allergies and adverse reactions"                       |
+        | patient12 | false | "Allergies and adverse reactions"                       |
+        | patient13 | false | "Allergies and adverse reactions"                       |
 
   @RFA-INF-025 @lot1 @must
   Rule: A request without patientNHSNumber is refused with 422 INVALID_PARAMETER

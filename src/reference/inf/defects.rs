@@ -119,7 +119,7 @@ crate::reference::defect::defects! {
             "answers 404 PATIENT_NOT_FOUND for a patient who dissented, instead of 403 NO_PATIENT_CONSENT";
         AllergiesListIncludesResolved = "allergies-list-includes-resolved" ["RFA-INF-035", "RFA-INF-037"]
             "puts ended allergies in the active allergies list";
-        EndedAllergiesIgnoreFlag = "ended-allergies-ignore-flag" ["RFA-INF-036"]
+        EndedAllergiesIgnoreFlag = "ended-allergies-ignore-flag" ["RFA-INF-036", "RFA-INF-095"]
             "returns the Ended allergies list even when includeResolvedAllergies is false";
         EmptyListWithoutReason = "empty-list-without-reason" ["RFA-INF-037"]
             "returns empty clinical lists without emptyReason and note";
@@ -129,7 +129,7 @@ crate::reference::defect::defects! {
             "withholds confidential items without the confidential-items warning on their list";
         ResolvedAllergiesPartOptional = "resolved-allergies-part-optional" ["RFA-INF-039"]
             "treats a missing includeResolvedAllergies part as false instead of refusing";
-        MedicationOmitsMedicationResource = "medication-omits-medication-resource" ["RFA-INF-024", "RFA-INF-040", "RFA-INF-086", "RFA-INF-088"]
+        MedicationOmitsMedicationResource = "medication-omits-medication-resource" ["RFA-INF-024", "RFA-INF-040", "RFA-INF-086", "RFA-INF-088", "RFA-INF-095"]
             "leaves the Medication resources out of the structured record";
         PrescriptionIssuesAlwaysIncluded = "prescription-issues-always-included" ["RFA-INF-041"]
             "returns prescription issues even when includePrescriptionIssues is false";
@@ -137,7 +137,7 @@ crate::reference::defect::defects! {
             "ignores medicationSearchFromDate";
         MedicationFutureDateAccepted = "medication-future-date-accepted" ["RFA-INF-043"]
             "accepts a medicationSearchFromDate after today";
-        ProblemLinkedItemsOmitted = "problem-linked-items-omitted" ["RFA-INF-044"]
+        ProblemLinkedItemsOmitted = "problem-linked-items-omitted" ["RFA-INF-024", "RFA-INF-044"]
             "leaves the items a problem is linked to out of the structured record";
         ProblemFilterStatusIgnored = "problem-filter-status-ignored" ["RFA-INF-045"]
             "ignores the problems filterStatus part parameter";
@@ -207,6 +207,19 @@ crate::reference::defect::defects! {
             "files the provider's error answer into the patient's documents as if it were the record";
         ConsumerGuessesEndpoint = "consumer-guesses-endpoint" ["RFA-INF-074"]
             "calls an address it builds itself when SDS lists no endpoint";
+        // Structured clinical areas as the official Structured*.feature files
+        // check them (linked problems, duplicates, legacy allergy end reason).
+        LinkedProblemsOmitted = "linked-problems-omitted" ["RFA-INF-036", "RFA-INF-040", "RFA-INF-095"]
+            "leaves out the problems linked to the items of a non-problem area, and their secondary list";
+        StructuredDuplicateResources = "structured-duplicate-resources" ["RFA-INF-023", "RFA-INF-040", "RFA-INF-095"]
+            "puts the usual GP's Practitioner in the structured record twice";
+        ReferralStatusActive = "referral-status-active" ["RFA-INF-023", "RFA-INF-055", "RFA-INF-095"]
+            "sends outbound referrals with status active, where GP Connect fixes it to unknown";
+        AllergyMetaVersioned = "allergy-meta-versioned" ["RFA-INF-023", "RFA-INF-035", "RFA-INF-036"]
+            "gives the ended allergies a meta.versionId, which GP Connect does not use in the structured record";
+        LegacyEndReasonDropped = "legacy-end-reason-dropped" ["RFA-INF-036"]
+            "sends legacy ended allergies without the end reason \"No information available\"";
+
         // Migrating a patient's structured record (structured/migrate.rs).
         // A migration is assembled by the structured record's code and its
         // documents served by Access Document's, so the defects of those

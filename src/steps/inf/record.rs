@@ -32,6 +32,11 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^every MedicationStatement in the Bundle has its plan and Medication in it$"# => statements_linked, "Each MedicationStatement's basedOn is a MedicationRequest with intent plan in the Bundle, and its medicationReference a Medication in it."),
         step!(Then r#"^every prescription issue in the Bundle is based on a plan in it$"# => issues_linked, "Each MedicationRequest with intent order has basedOn a MedicationRequest with intent plan in the Bundle."),
         step!(Then r#"^every item linked to a problem in the "Problems" list is in the Bundle$"# => problem_links, "Every relatedClinicalContent reference of the listed problems resolves within the Bundle."),
+        step!(Then r#"^a problem in the Bundle is linked to an? ([A-Za-z]+) that is in the Bundle$"# => problem_linked_to, "Some Condition in the Bundle has a RelatedClinicalContent extension referring to a resource of this type, and that resource is in the Bundle exactly once (as the official `Check a Problem is linked to …` steps)."),
+        step!(Then r#"^the linked problems list holds every Condition in the Bundle$"# => linked_problems_list, "Exactly one \"Problems - linked problems not relating to the primary query\" List (schema `list`): code problems-linked-problems-not-relating-to-the-primary-query (GPConnect-SecondaryListValues-1) with a display, status current, mode snapshot, the Bundle's Patient as subject, and one entry for each Condition in the Bundle, each resolving to it."),
+        step!(Then r#"^the Bundle holds no linked problems list and no Condition$"# => no_linked_problems, "No secondary problems List and no Condition anywhere in the Bundle (the official `No Problems Secondary Problems List` and `No Problem Resources are Included`)."),
+        step!(Then r#"^the Bundle holds no resource twice$"# => no_duplicates, "No two Bundle entries are the same resource (type and id)."),
+        step!(Then r#"^every item of the "([^"]+)" list has the end reason "([^"]+)"$"# => end_reason, "Every entry's AllergyIntolerance carries the AllergyIntoleranceEnd extension with a reasonEnded of exactly this text."),
         step!(Then r#"^every Encounter in the Bundle is in the "List of consultations" list with its consultation structure$"# => consultation_structure, "The List of consultations references every Encounter; each has a Consultation List (325851000000107) for it whose entries are Topic Lists (25851000000105) in the Bundle."),
     ]
 }
@@ -635,6 +640,148 @@ async fn consultation_structure(w: &mut RfaWorld, _: &Args) -> StepResult {
                     "the Consultation List of {reference} refers to {topic}, which is not a Topic List in the Bundle"
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+const LINKED_PROBLEMS_CODE: &str = "problems-linked-problems-not-relating-to-the-primary-query";
+const RELATED_CONTENT: &str =
+    "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1";
+
+fn linked_problem_lists(b: &Value) -> Vec<&Value> {
+    entries(b).into_iter().filter(|r| ty(r) == "List" && first_code(r) == Some(LINKED_PROBLEMS_CODE)).collect()
+}
+
+async fn problem_linked_to(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let want = a.get(1);
+    let b = record(w)?;
+    let prefix = format!("{want}/");
+    let linked: Vec<&str> = entries(&b)
+        .into_iter()
+        .filter(|r| ty(r) == "Condition")
+        .flat_map(|p| p.get("extension").and_then(Value::as_array).into_iter().flatten())
+        .filter(|e| e.get("url").and_then(Value::as_str) == Some(RELATED_CONTENT))
+        .filter_map(|e| e.pointer("/valueReference/reference").and_then(Value::as_str))
+        .filter(|r| r.starts_with(&prefix) || r.contains(&format!("/{prefix}")))
+        .collect();
+    let Some(target) = linked.first() else {
+        return w.fail(format!("no problem in the Bundle is linked (RelatedClinicalContent) to a {want}"));
+    };
+    let id = target.rsplit('/').next().unwrap_or_default();
+    let copies = entries(&b).into_iter().filter(|r| ty(r) == want && r.as_resource().id() == Some(id)).count();
+    if copies != 1 {
+        return w.fail(format!("a problem is linked to {target}, which is in the Bundle {copies} times, not once"));
+    }
+    Ok(())
+}
+
+async fn linked_problems_list(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let b = record(w)?;
+    let lists = linked_problem_lists(&b);
+    let [list] = lists.as_slice() else {
+        return w.fail(format!("expected one linked problems list ({LINKED_PROBLEMS_CODE}), found {}", lists.len()));
+    };
+    check_schema(w, "list", list)?;
+    let want_title = "Problems - linked problems not relating to the primary query";
+    let checks = [
+        ("title", list.get("title").and_then(Value::as_str), want_title),
+        ("status", list.get("status").and_then(Value::as_str), "current"),
+        ("mode", list.get("mode").and_then(Value::as_str), "snapshot"),
+        (
+            "code.coding.system",
+            list.pointer("/code/coding/0/system").and_then(Value::as_str),
+            "https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1",
+        ),
+    ];
+    for (what, got, want) in checks {
+        if got != Some(want) {
+            return w.fail(format!(
+                "the linked problems list should have {what} `{want}`, it has {}",
+                got.unwrap_or("none")
+            ));
+        }
+    }
+    let codings = list.pointer("/code/coding").and_then(Value::as_array).into_iter().flatten();
+    if codings.into_iter().any(|c| c.get("display").and_then(Value::as_str).is_none_or(str::is_empty)) {
+        return w.fail("every coding of the linked problems list's code needs a display");
+    }
+    let patient =
+        entries(&b).into_iter().find(|r| ty(r) == "Patient").and_then(|p| p.get("id")).and_then(Value::as_str);
+    let subject = list.pointer("/subject/reference").and_then(Value::as_str).unwrap_or_default();
+    if patient.is_none_or(|id| !subject.ends_with(&format!("Patient/{id}"))) {
+        return w.fail(format!("the linked problems list's subject {subject} is not the Bundle's Patient"));
+    }
+    let listed = items(list);
+    let conditions = entries(&b).into_iter().filter(|r| ty(r) == "Condition").count();
+    if listed.len() != conditions {
+        return w.fail(format!(
+            "the Bundle holds {conditions} Condition(s) but the linked problems list has {} entries",
+            listed.len()
+        ));
+    }
+    for item in listed {
+        if find(&b, item).is_none_or(|r| ty(r) != "Condition") {
+            return w.fail(format!("the linked problems list's entry {item} is not a Condition in the Bundle"));
+        }
+    }
+    Ok(())
+}
+
+async fn no_linked_problems(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let b = record(w)?;
+    let lists = linked_problem_lists(&b).len();
+    if lists > 0 {
+        return w
+            .fail(format!("the Bundle holds {lists} linked problems list(s); nothing here is linked to a problem"));
+    }
+    if let Some(c) = all_resources(&b).into_iter().find(|r| ty(r) == "Condition") {
+        let id = c.as_resource().id().unwrap_or("(no id)");
+        return w.fail(format!("Condition/{id} is in the Bundle, but no problem was asked for or linked"));
+    }
+    Ok(())
+}
+
+async fn no_duplicates(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let b = record(w)?;
+    let mut seen = std::collections::BTreeSet::new();
+    for r in entries(&b) {
+        let Some(id) = r.as_resource().id() else { continue };
+        let key = format!("{}/{id}", ty(r));
+        if !seen.insert(key.clone()) {
+            return w.fail(format!("{key} is in the Bundle more than once"));
+        }
+    }
+    Ok(())
+}
+
+async fn end_reason(w: &mut RfaWorld, a: &Args) -> StepResult {
+    const END: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-AllergyIntoleranceEnd-1";
+    let (name, want) = (a.get(1), a.get(2));
+    let b = record(w)?;
+    let list = the_list(w, &b, name)?;
+    let listed = items(list);
+    if listed.is_empty() {
+        return w.fail(format!("the \"{name}\" list has no entries to check"));
+    }
+    for item in listed {
+        let Some(r) = resolve_item(&b, list, item) else {
+            return w.fail(format!("the \"{name}\" list's entry {item} is not in the Bundle"));
+        };
+        let reason = r
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) == Some(END))
+            .flat_map(|e| e.get("extension").and_then(Value::as_array).into_iter().flatten())
+            .find(|x| x.get("url").and_then(Value::as_str) == Some("reasonEnded"))
+            .and_then(|x| x.get("valueString").and_then(Value::as_str));
+        if reason != Some(want) {
+            return w.fail(format!(
+                "{item} in the \"{name}\" list should end with the reason \"{want}\", it gives {}",
+                reason.map_or("none".into(), |r| format!("\"{r}\""))
+            ));
         }
     }
     Ok(())

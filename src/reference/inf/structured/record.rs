@@ -261,7 +261,13 @@ impl<'a> Builder<'a> {
             let warnings = self.warnings(hidden);
             let mut list = self.list(ENDED_ALLERGIES, &refs, &warnings);
             if !resolved.is_empty() {
-                list["contained"] = Value::Array(resolved.iter().map(|r| public(r)).collect());
+                let legacy_dropped = self.d(InfDefect::LegacyEndReasonDropped);
+                list["contained"] = Value::Array(
+                    resolved
+                        .iter()
+                        .map(|r| if legacy_dropped { without_legacy_end_reason(r) } else { public(r) })
+                        .collect(),
+                );
             }
             self.push_list(list);
         }
@@ -373,13 +379,24 @@ impl<'a> Builder<'a> {
         self.push_list(list);
     }
 
+    /// The items that may be shared, and whether any was withheld as
+    /// confidential (its list then carries the confidential-items warning).
+    fn shareable(&self, items: Vec<&'a Value>) -> (Vec<&'a Value>, bool) {
+        if self.d(InfDefect::ConfidentialItemsLeaked) {
+            return (items, false);
+        }
+        let hidden = items.iter().any(|r| confidential(r));
+        (items.into_iter().filter(|r| !confidential(r)).collect(), hidden)
+    }
+
     fn immunisations(&mut self, not_given: bool) {
         let not_given = not_given || self.d(InfDefect::ImmunisationsNotGivenAlways);
         let chosen: Vec<&Value> = self
             .of_kind("Immunization")
             .filter(|r| not_given || !r.get("notGiven").and_then(Value::as_bool).unwrap_or(false))
             .collect();
-        self.primary(IMMUNISATIONS, chosen, false);
+        let (chosen, hidden) = self.shareable(chosen);
+        self.primary(IMMUNISATIONS, chosen, hidden);
     }
 
     fn consultations(&mut self, period: Option<&Period>, most_recent: Option<usize>) {
@@ -463,7 +480,8 @@ impl<'a> Builder<'a> {
                 None => undated_too,
             })
             .collect();
-        self.primary(which, chosen, false);
+        let (chosen, hidden) = self.shareable(chosen);
+        self.primary(which, chosen, hidden);
     }
 
     fn diary(&mut self, until: Option<&str>) {
@@ -476,7 +494,8 @@ impl<'a> Builder<'a> {
                 overdue || until.is_none_or(|u| day <= u)
             })
             .collect();
-        self.primary(DIARY, chosen, false);
+        let (chosen, hidden) = self.shareable(chosen);
+        self.primary(DIARY, chosen, hidden);
     }
 
     /// Problems linked to items of non-problem lists, in the one list GP
@@ -519,6 +538,18 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+/// An ended allergy as a defective provider shows it: the end reason GP
+/// Connect gives legacy allergies ("No information available") left off.
+fn without_legacy_end_reason(r: &Value) -> Value {
+    let mut r = public(r);
+    for ext in r.get_mut("extension").and_then(Value::as_array_mut).into_iter().flatten() {
+        if let Some(parts) = ext.get_mut("extension").and_then(Value::as_array_mut) {
+            parts.retain(|x| x.get("valueString").and_then(Value::as_str) != Some("No information available"));
+        }
+    }
+    r
 }
 
 fn related(r: &Value, url: &str) -> Vec<String> {
@@ -589,11 +620,38 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
     if let Some(until) = &q.diary {
         b.diary(until.as_deref());
     }
-    if q.problems.is_none() {
+    if q.problems.is_none() && !state.defects.has(InfDefect::LinkedProblemsOmitted) {
         b.problems_linked_to_items();
     }
     b.admin_closure();
     let mut entries = std::mem::take(&mut b.entries);
+    if state.defects.has(InfDefect::ReferralStatusActive) {
+        // Only the referrals of the Outbound referral list: the slip is in
+        // the referrals area, not in items a problem brings along.
+        let listed: Vec<String> = entries
+            .iter()
+            .filter(|r| kind(r) == "List" && r.get("title").and_then(Value::as_str) == Some(REFERRALS.0))
+            .flat_map(|l| l.get("entry").and_then(Value::as_array).into_iter().flatten())
+            .filter_map(|e| e.pointer("/item/reference").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        for r in entries.iter_mut().filter(|r| listed.contains(&reference(r))) {
+            r["status"] = json!("active");
+        }
+    }
+    if state.defects.has(InfDefect::AllergyMetaVersioned) {
+        // The ended allergies only: they are built apart, contained in their List.
+        let ended = entries
+            .iter_mut()
+            .filter(|r| kind(r) == "List" && r.get("title").and_then(Value::as_str) == Some(ENDED_ALLERGIES.0));
+        for r in ended.flat_map(|l| l.get_mut("contained").and_then(Value::as_array_mut).into_iter().flatten()) {
+            r["meta"]["versionId"] = json!("1");
+        }
+    }
+    if state.defects.has(InfDefect::StructuredDuplicateResources)
+        && let Some(gp) = entries.iter().find(|r| kind(r) == "Practitioner").cloned()
+    {
+        entries.push(gp);
+    }
     if !q.unknown.is_empty() {
         entries.push(warnings(&q.unknown));
     }
