@@ -21,7 +21,6 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^a structured record migration for "([^"]+)" (with|without) sensitive information$"# => migration_for, "Begins `POST [structured]/Patient/$gpc.migratestructuredrecord` (interaction gpc.migratestructuredrecord-1) whose Parameters hold this fixture patient's NHS number and includeFullRecord with includeSensitiveInformation true or false; the JWT's reason_for_request is migration and its requested_scope `patient/*.read conf/R` with sensitive information, `patient/*.read conf/N` without (as the official suite sends them)."),
         step!(Then r#"^the Bundle has a list for every clinical area$"# => every_area, "The Bundle holds a List titled for each clinical area GP Connect names (allergies and ended allergies, medications, problems, immunisations, consultations, uncategorised data, investigations, referrals, diary entries): the full record, asked for in one parameter."),
-        step!(Then r#"^the Bundle holds no resource twice$"# => no_duplicates, "No two entries of the Bundle hold the same resource type and id."),
         step!(When r#"^the first document the migrated record lists is retrieved with the migrate-document interaction$"# => retrieve_first, "Takes the first DocumentReference of the migration's Bundle (HTTP 200 and at least one, as the official suite requires), and sends `GET` of its `content.attachment.url`, under the documents service root, with the interaction documents:fhir:rest:migrate:binary-1 (requested_scope patient/*.read, as the official suite retrieves it)."),
         step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)" or "([A-Z_ ]+)"$"# => refused_with_either, "The status is this and the body is an OperationOutcome carrying one of these two Spine error codes (where GP Connect's error table does not choose between them)."),
     ]
@@ -85,26 +84,6 @@ async fn every_area(w: &mut RfaWorld, _: &Args) -> StepResult {
         missing.join(", "),
         if titles.is_empty() { "none".to_string() } else { titles.join(", ") }
     ))
-}
-
-async fn no_duplicates(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let b = bundle(w)?;
-    let mut seen: Vec<(String, String)> = Vec::new();
-    for e in crate::steps::common::bundle::entries(&b) {
-        let Some(r) = e.get("resource") else { continue };
-        let key = (
-            r.as_resource().resource_type().unwrap_or_default().to_string(),
-            r.as_resource().id().unwrap_or_default().to_string(),
-        );
-        if key.1.is_empty() {
-            continue;
-        }
-        if seen.contains(&key) {
-            return w.fail(format!("the Bundle holds {}/{} more than once", key.0, key.1));
-        }
-        seen.push(key);
-    }
-    Ok(())
 }
 
 async fn retrieve_first(w: &mut RfaWorld, _: &Args) -> StepResult {
