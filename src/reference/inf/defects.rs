@@ -85,7 +85,7 @@ crate::reference::defect::defects! {
             "lets organisation, practitioner and location answers be cached (Cache-Control: max-age=3600)";
         SearchReturnsHidden = "search-returns-hidden" ["RFA-INF-022", "RFA-REC-053"]
             "returns sensitive and unverified patients from patient search";
-        SearchHidesTemporary = "search-hides-temporary" ["RFA-INF-022"]
+        SearchHidesTemporary = "search-hides-temporary" ["RFA-INF-022", "RFA-INF-062"]
             "leaves temporary residents out of patient search, as if they were not active";
         PatientNoBranchSurgery = "patient-no-branch-surgery" ["RFA-INF-008", "RFA-INF-009", "RFA-INF-059"]
             "shows patients without their registration details and preferred branch surgery";
@@ -211,11 +211,11 @@ crate::reference::defect::defects! {
         // check them (linked problems, duplicates, legacy allergy end reason).
         LinkedProblemsOmitted = "linked-problems-omitted" ["RFA-INF-036", "RFA-INF-040", "RFA-INF-095"]
             "leaves out the problems linked to the items of a non-problem area, and their secondary list";
-        StructuredDuplicateResources = "structured-duplicate-resources" ["RFA-INF-023", "RFA-INF-040", "RFA-INF-095"]
+        StructuredDuplicateResources = "structured-duplicate-resources" ["RFA-INF-023", "RFA-INF-040", "RFA-INF-086", "RFA-INF-094", "RFA-INF-095"]
             "puts the usual GP's Practitioner in the structured record twice";
-        ReferralStatusActive = "referral-status-active" ["RFA-INF-023", "RFA-INF-055", "RFA-INF-095"]
+        ReferralStatusActive = "referral-status-active" ["RFA-INF-023", "RFA-INF-055", "RFA-INF-086", "RFA-INF-088", "RFA-INF-089", "RFA-INF-094", "RFA-INF-095"]
             "sends outbound referrals with status active, where GP Connect fixes it to unknown";
-        AllergyMetaVersioned = "allergy-meta-versioned" ["RFA-INF-023", "RFA-INF-035", "RFA-INF-036"]
+        AllergyMetaVersioned = "allergy-meta-versioned" ["RFA-INF-023", "RFA-INF-035", "RFA-INF-036", "RFA-INF-086", "RFA-INF-088", "RFA-INF-089", "RFA-INF-094"]
             "gives the ended allergies a meta.versionId, which GP Connect does not use in the structured record";
         LegacyEndReasonDropped = "legacy-end-reason-dropped" ["RFA-INF-036"]
             "sends legacy ended allergies without the end reason \"No information available\"";
