@@ -68,7 +68,7 @@ const SCHEDULES: [Schedule; 3] = [
         per_day: 12,
         minutes: 15,
         first_busy: true,
-        service: None,
+        service: Some("Urgent care appointments"),
     },
     // Sit-and-wait: bookable all day, for patients seen today.
     Schedule {
