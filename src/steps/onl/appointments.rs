@@ -482,20 +482,25 @@ async fn cancellation_url(w: &mut RfaWorld, a: &Args) -> StepResult {
 /// Changes the body of the cancellation (or amendment) being built.
 async fn cancellation_also(w: &mut RfaWorld, a: &Args) -> StepResult {
     let value = drafts::json_value(a.get(2))?;
-    let spec = w.request.as_mut().ok_or_else(|| Failure::Harness("begin a cancellation first".into()))?;
-    let mut body: Value = spec
-        .body
-        .as_deref()
-        .and_then(|b| serde_json::from_slice(b).ok())
-        .ok_or_else(|| Failure::Harness("the request being built has no JSON body".into()))?;
-    match a.get(1).strip_suffix(".+") {
+    edit_body(w, "begin a cancellation first", |body| match a.get(1).strip_suffix(".+") {
         Some(list) => {
             let mut items = body.get(list).and_then(Value::as_array).cloned().unwrap_or_default();
             items.push(value);
             body[list] = Value::Array(items);
         }
-        None => drafts::set(&mut body, "", a.get(1), value),
-    }
+        None => drafts::set(body, "", a.get(1), value),
+    })
+}
+
+/// Edits the JSON body of the request being built, in place.
+fn edit_body(w: &mut RfaWorld, begin_first: &str, f: impl FnOnce(&mut Value)) -> StepResult {
+    let spec = w.request.as_mut().ok_or_else(|| Failure::Harness(begin_first.into()))?;
+    let mut body: Value = spec
+        .body
+        .as_deref()
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .ok_or_else(|| Failure::Harness("the request being built has no JSON body".into()))?;
+    f(&mut body);
     spec.body = Some(body.to_string().into_bytes());
     Ok(())
 }
@@ -1079,17 +1084,11 @@ async fn names_service(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn change_leaves_out(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let spec = w.request.as_mut().ok_or_else(|| Failure::Harness("begin a cancellation or amendment first".into()))?;
-    let mut body: Value = spec
-        .body
-        .as_deref()
-        .and_then(|b| serde_json::from_slice(b).ok())
-        .ok_or_else(|| Failure::Harness("the request being built has no JSON body".into()))?;
-    if let Some(o) = body.as_object_mut() {
-        o.remove(a.get(1));
-    }
-    spec.body = Some(body.to_string().into_bytes());
-    Ok(())
+    edit_body(w, "begin a cancellation or amendment first", |body| {
+        if let Some(o) = body.as_object_mut() {
+            o.remove(a.get(1));
+        }
+    })
 }
 
 async fn change_emptied(w: &mut RfaWorld, _: &Args) -> StepResult {
