@@ -36,3 +36,17 @@ pub mod support;
 pub mod terminology;
 pub mod tls;
 pub mod verdict;
+
+/// The judge and the reference each read GP Connect's error table their own
+/// way (`steps::common::http::spine_status`, `reference::outcome::SpineCode`),
+/// so that one misreading cannot pass both; this is where the two readings
+/// are held against each other.
+#[cfg(test)]
+mod error_table_readings {
+    #[test]
+    fn judge_and_reference_pair_every_spine_code_with_the_same_status() {
+        for c in crate::reference::SpineCode::ALL {
+            assert_eq!(crate::steps::common::http::spine_status(c.code()), Some(c.status()), "{c:?}");
+        }
+    }
+}

@@ -1,47 +1,199 @@
 //! The kill matrix: the conformant reference passes every requirement, and
 //! each named defect fails exactly the requirements it declares — no more,
-//! no fewer. Every requirement must be killed by at least one defect; a
-//! requirement nothing can fail is an untested requirement.
+//! no fewer. Only `failed` counts as a kill: a defect that makes a target
+//! `error` or `skipped` has not shown the requirement judges it. And the
+//! proof holds per scenario: every scenario must be failed, in one of its
+//! `Then` steps (a check, not a setup step), by at least one defect, or a
+//! scenario that can never fail would hide behind a sibling that can.
 //!
 //! Runs in-process against the real reference on loopback.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rfa_harness::catalogue::Catalogue;
 use rfa_harness::fixtures::FixturePack;
 use rfa_harness::reference::{self, DefectSet, defects};
+use rfa_harness::runner::collect::StepStatus;
 use rfa_harness::runner::load_catalogue;
-use rfa_harness::runner::{self, RunPlan};
-use rfa_harness::verdict::{self, Outcome};
+use rfa_harness::runner::{self, RunPlan, ScenarioOutcome};
+use rfa_harness::verdict::{self, Outcome, ScenarioResult};
 
-async fn not_passing(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet) -> BTreeSet<String> {
+/// Scenarios no defect fails in a check step yet. The list may only shrink:
+/// a new scenario must come with a defect that kills it, and an entry that
+/// is killed now (or gone) must be removed.
+const UNKILLED: &str = include_str!("kill_matrix/unkilled.txt");
+
+/// A class target: every requirement with a scenario that judges an
+/// OperationOutcome's form (every refusal step ends in the same check), for
+/// defects that get one part of every OperationOutcome wrong.
+const EVERY_REFUSAL: &str = "@every-refusal";
+
+/// One run: each requirement's outcome, and the scenarios failed in a check.
+struct Run {
+    outcomes: BTreeMap<String, Outcome>,
+    killed: BTreeSet<String>,
+    /// Only kept for the clean run: every scenario's key and its steps' text.
+    scenarios: Vec<(String, String, Vec<String>)>,
+}
+
+/// `RFA-ID | file | name`, with ` [n]` for the n-th scenario of that name
+/// under one requirement (an outline may repeat one).
+fn keys(req: &str, scenarios: &[ScenarioResult]) -> Vec<String> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    scenarios
+        .iter()
+        .map(|s| {
+            let n = seen.entry(s.name.as_str()).or_default();
+            *n += 1;
+            let base = format!("{req} | {} | {}", s.file, s.name);
+            if *n == 1 { base } else { format!("{base} [{n}]") }
+        })
+        .collect()
+}
+
+/// Whether the scenario failed, and at a `Then` step (`And`/`But` take the
+/// keyword before them).
+fn failed_in_check(s: &ScenarioResult) -> bool {
+    if s.outcome != ScenarioOutcome::Failed {
+        return false;
+    }
+    let mut kind = "Given";
+    for step in &s.steps {
+        if !matches!(step.keyword.trim(), "And" | "But" | "*") {
+            kind = step.keyword.trim();
+        }
+        if step.status == StepStatus::Failed {
+            return kind == "Then";
+        }
+    }
+    false
+}
+
+async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet) -> Run {
     let r = reference::start(([127, 0, 0, 1], 0).into(), defects, fixtures).await.expect("bind loopback");
     let plan = RunPlan::live(cat, Arc::new(r.candidate_config(fixtures))).expect("plan");
     let out = runner::execute(plan, None).await.expect("run");
     r.stop().await;
     let v = verdict::judge(cat, &out, None, &Default::default());
+    let mut run = Run { outcomes: BTreeMap::new(), killed: BTreeSet::new(), scenarios: Vec::new() };
     // @manual requirements never run: an assessor attests them.
-    v.requirements.iter().filter(|r| !r.manual && r.outcome != Outcome::Passed).map(|r| r.id.clone()).collect()
+    for req in v.requirements.iter().filter(|r| !r.manual) {
+        run.outcomes.insert(req.id.clone(), req.outcome);
+        for (key, s) in keys(&req.id, &req.scenarios).into_iter().zip(&req.scenarios) {
+            if failed_in_check(s) {
+                run.killed.insert(key.clone());
+            }
+            run.scenarios.push((req.id.clone(), key, s.steps.iter().map(|st| st.text.clone()).collect()));
+        }
+    }
+    run
+}
+
+/// Whether a step judges an OperationOutcome's whole form.
+fn judges_outcome(step: &str) -> bool {
+    [
+        "the request is refused with",
+        "the response is a valid GP Connect OperationOutcome",
+        "the prescription is stopped by",
+    ]
+    .iter()
+    .any(|p| step.starts_with(p))
+}
+
+/// A defect's expected failures: its requirement ids, class targets
+/// expanded, and `-RFA-…` entries taken out of a class.
+fn expected(targets: &[&str], every_refusal: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut want = BTreeSet::new();
+    for t in targets {
+        match *t {
+            EVERY_REFUSAL => want.extend(every_refusal.iter().cloned()),
+            t if t.starts_with('-') => {}
+            t => {
+                want.insert(t.to_string());
+            }
+        }
+    }
+    for t in targets.iter().filter_map(|t| t.strip_prefix('-')) {
+        want.remove(t);
+    }
+    want
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_defect_kills_exactly_its_targets() {
+async fn each_defect_kills_exactly_its_targets_and_every_scenario_is_killed() {
     let cat = load_catalogue(None).expect("built-in pack");
     let fixtures = FixturePack::embedded().expect("fixtures");
 
-    let clean = not_passing(&cat, &fixtures, DefectSet::none()).await;
-    assert!(clean.is_empty(), "the conformant reference must pass every requirement; these did not: {clean:?}");
+    let clean = run(&cat, &fixtures, DefectSet::none()).await;
+    let not_passing: Vec<_> = clean.outcomes.iter().filter(|(_, o)| **o != Outcome::Passed).collect();
+    assert!(
+        not_passing.is_empty(),
+        "the conformant reference must pass every requirement; these did not: {not_passing:?}"
+    );
+    let every_refusal: BTreeSet<String> = clean
+        .scenarios
+        .iter()
+        .filter(|(_, _, steps)| steps.iter().any(|s| judges_outcome(s)))
+        .map(|(id, _, _)| id.clone())
+        .collect();
 
     let mut problems = Vec::new();
+    let mut killed = BTreeSet::new();
     for d in defects::ALL {
-        let failed = not_passing(&cat, &fixtures, [*d].into_iter().collect()).await;
-        let targets: BTreeSet<String> = d.targets().iter().map(|t| t.to_string()).collect();
-        if failed != targets {
-            let missed: Vec<_> = targets.difference(&failed).collect();
-            let extra: Vec<_> = failed.difference(&targets).collect();
-            problems.push(format!("{d}: targets not killed {missed:?}, collateral failures {extra:?}"));
+        let got = run(&cat, &fixtures, [*d].into_iter().collect()).await;
+        let want = expected(d.targets(), &every_refusal);
+        let failed: BTreeSet<&String> =
+            got.outcomes.iter().filter(|(_, o)| **o == Outcome::Failed).map(|(id, _)| id).collect();
+        let missed: Vec<String> = want
+            .iter()
+            .filter(|t| !failed.contains(t))
+            .map(|t| match got.outcomes.get(t) {
+                Some(o) if *o != Outcome::Passed => format!("{t} ({}, not failed)", o.as_str()),
+                _ => t.clone(),
+            })
+            .collect();
+        let extra: Vec<String> = got
+            .outcomes
+            .iter()
+            .filter(|(id, o)| **o != Outcome::Passed && !want.contains(*id))
+            .map(|(id, o)| format!("{id} ({})", o.as_str()))
+            .collect();
+        if !missed.is_empty() || !extra.is_empty() {
+            problems.push(format!("{d}: targets not killed {missed:?}, collateral {extra:?}"));
         }
+        killed.extend(got.killed);
+    }
+
+    let all: BTreeSet<&String> = clean.scenarios.iter().map(|(_, k, _)| k).collect();
+    let unkilled: BTreeSet<&String> = all.iter().copied().filter(|k| !killed.contains(*k)).collect();
+    let listed: BTreeSet<String> =
+        UNKILLED.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect();
+    let new_unkilled: Vec<_> = unkilled.iter().filter(|k| !listed.contains(**k)).collect();
+    let stale: Vec<_> = listed.iter().filter(|k| !unkilled.contains(k)).collect();
+    if let Ok(path) = std::env::var("KILL_MATRIX_UNKILLED") {
+        let text: String = unkilled.iter().map(|k| format!("{k}\n")).collect();
+        std::fs::write(&path, text).expect("write the unkilled list");
+    }
+    eprintln!(
+        "kill matrix: {} scenarios, {} failed in a check by some defect, {} not yet",
+        all.len(),
+        all.len() - unkilled.len(),
+        unkilled.len()
+    );
+    if !new_unkilled.is_empty() {
+        problems.push(format!(
+            "{} scenarios no defect fails in a Then step (add a defect that does):\n    {}",
+            new_unkilled.len(),
+            new_unkilled.iter().map(|k| k.as_str()).collect::<Vec<_>>().join("\n    ")
+        ));
+    }
+    if !stale.is_empty() {
+        problems.push(format!(
+            "tests/kill_matrix/unkilled.txt lists {} scenarios that are killed now or gone: remove them\n    {}",
+            stale.len(),
+            stale.iter().map(|k| k.as_str()).collect::<Vec<_>>().join("\n    ")
+        ));
     }
     assert!(problems.is_empty(), "kill matrix mismatches:\n  {}", problems.join("\n  "));
 }
@@ -50,10 +202,19 @@ async fn each_defect_kills_exactly_its_targets() {
 fn every_requirement_is_killed_by_some_defect_and_every_target_exists() {
     let cat = load_catalogue(None).expect("built-in pack");
     let ids: BTreeSet<&str> = cat.requirements.iter().map(|r| r.id.as_str()).collect();
-    let targeted: BTreeSet<&str> = defects::ALL.iter().flat_map(|d| d.targets().iter().copied()).collect();
+    let named = |t: &&str| t.starts_with("RFA-");
+    let targeted: BTreeSet<&str> =
+        defects::ALL.iter().flat_map(|d| d.targets().iter().copied()).filter(named).collect();
     let untested: Vec<_> =
         cat.requirements.iter().filter(|r| !r.manual && !targeted.contains(r.id.as_str())).map(|r| &r.id).collect();
     assert!(untested.is_empty(), "requirements no defect can fail (untested): {untested:?}");
     let unknown: Vec<_> = targeted.difference(&ids).collect();
     assert!(unknown.is_empty(), "defects target requirements the pack does not have: {unknown:?}");
+    let excluded: BTreeSet<&str> =
+        defects::ALL.iter().flat_map(|d| d.targets().iter().filter_map(|t| t.strip_prefix('-'))).collect();
+    let unknown: Vec<_> = excluded.difference(&ids).collect();
+    assert!(unknown.is_empty(), "defects exclude requirements the pack does not have: {unknown:?}");
+    let classes: BTreeSet<&str> =
+        defects::ALL.iter().flat_map(|d| d.targets().iter().copied()).filter(|t| t.starts_with('@')).collect();
+    assert!(classes.iter().all(|c| *c == EVERY_REFUSAL), "unknown class targets: {classes:?}");
 }

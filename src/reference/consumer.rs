@@ -14,10 +14,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{Interaction, SpineCode};
+use crate::fhir::gpc::Interaction;
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::outbound::Action;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 
 fn parse(body: &Bytes) -> Result<Action, Outcome> {

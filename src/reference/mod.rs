@@ -36,6 +36,8 @@ use tower::Layer as _;
 use crate::config::{CandidateConfig, CandidateIdentity};
 use crate::fixtures::FixturePack;
 pub use defects::{Defect, DefectSet};
+#[cfg(test)]
+pub(crate) use outcome::SpineCode;
 
 /// Locks the reference's in-memory state. A handler that panicked while
 /// holding a lock leaves data that is still whole (every update is one
@@ -96,7 +98,7 @@ fn search_params<'a>(
     known: &[&str],
     (required, ty): (&str, &str),
 ) -> Result<&'a str, outcome::Outcome> {
-    let bad = |msg: String| outcome::Outcome::new(crate::fhir::gpc::SpineCode::InvalidParameter, msg);
+    let bad = |msg: String| outcome::Outcome::new(crate::reference::outcome::SpineCode::InvalidParameter, msg);
     if let Some((k, _)) = params.iter().find(|(k, _)| !known.contains(&k.as_str())) {
         return Err(bad(format!("`{k}` is not a parameter of the {search} ({})", known.join(", "))));
     }

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::fhir::gpc::SpineCode;
 use crate::reference::State;
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 
 /// One trigger: the action, its parameters, where the services are.
 pub(super) struct Action {

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, SpineCode};
+use crate::fhir::gpc;
 
 /// A FHIR resource to send with a status and optional ETag.
 pub struct Fhir {
@@ -121,5 +121,143 @@ impl IntoResponse for Outcome {
         // every OperationOutcome.
         resp.extensions_mut().insert(self);
         resp
+    }
+}
+
+/// Spine error codes with the HTTP status and FHIR issue type GP Connect's
+/// error-handling guidance pairs them with, as the reference reads that
+/// guidance. The judge keeps its own reading (the `operation-outcome` schema
+/// and `steps::common::http`), so one misreading cannot pass both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpineCode {
+    BadRequest,
+    ConflictingValues,
+    InvalidIdentifierSystem,
+    InvalidIdentifierValue,
+    InvalidNhsNumber,
+    InvalidPatientDemographics,
+    InvalidResource,
+    InvalidParameter,
+    PatientNotFound,
+    OrganisationNotFound,
+    PractitionerNotFound,
+    NoRecordFound,
+    NoPatientConsent,
+    NoRelationship,
+    AccessDenied,
+    DuplicateRejected,
+    FhirConstraintViolation,
+    ReferenceNotFound,
+    InternalServerError,
+}
+
+impl SpineCode {
+    pub const ALL: [SpineCode; 19] = [
+        Self::BadRequest,
+        Self::ConflictingValues,
+        Self::InvalidIdentifierSystem,
+        Self::InvalidIdentifierValue,
+        Self::InvalidNhsNumber,
+        Self::InvalidPatientDemographics,
+        Self::InvalidResource,
+        Self::InvalidParameter,
+        Self::PatientNotFound,
+        Self::OrganisationNotFound,
+        Self::PractitionerNotFound,
+        Self::NoRecordFound,
+        Self::NoPatientConsent,
+        Self::NoRelationship,
+        Self::AccessDenied,
+        Self::DuplicateRejected,
+        Self::FhirConstraintViolation,
+        Self::ReferenceNotFound,
+        Self::InternalServerError,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::BadRequest => "BAD_REQUEST",
+            Self::ConflictingValues => "CONFLICTING_VALUES",
+            Self::InvalidIdentifierSystem => "INVALID_IDENTIFIER_SYSTEM",
+            Self::InvalidIdentifierValue => "INVALID_IDENTIFIER_VALUE",
+            Self::InvalidNhsNumber => "INVALID_NHS_NUMBER",
+            Self::InvalidPatientDemographics => "INVALID_PATIENT_DEMOGRAPHICS",
+            Self::InvalidResource => "INVALID_RESOURCE",
+            Self::InvalidParameter => "INVALID_PARAMETER",
+            Self::PatientNotFound => "PATIENT_NOT_FOUND",
+            Self::OrganisationNotFound => "ORGANISATION_NOT_FOUND",
+            Self::PractitionerNotFound => "PRACTITIONER_NOT_FOUND",
+            Self::NoRecordFound => "NO_RECORD_FOUND",
+            Self::NoPatientConsent => "NO_PATIENT_CONSENT",
+            Self::NoRelationship => "NO_RELATIONSHIP",
+            // Spelt with a space in GP Connect's error table.
+            Self::AccessDenied => "ACCESS DENIED",
+            Self::DuplicateRejected => "DUPLICATE_REJECTED",
+            Self::FhirConstraintViolation => "FHIR_CONSTRAINT_VIOLATION",
+            Self::ReferenceNotFound => "REFERENCE_NOT_FOUND",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    pub fn display(self) -> &'static str {
+        match self {
+            Self::BadRequest => "Bad request",
+            Self::ConflictingValues => "Conflicting values have been specified in different fields",
+            Self::InvalidIdentifierSystem => "Invalid identifier system",
+            Self::InvalidIdentifierValue => "Invalid identifier value",
+            Self::InvalidNhsNumber => "Invalid NHS number",
+            Self::InvalidPatientDemographics => "Invalid patient demographics",
+            Self::InvalidResource => "Invalid resource",
+            Self::InvalidParameter => "Invalid parameter",
+            Self::PatientNotFound => "Patient not found",
+            Self::OrganisationNotFound => "Organisation not found",
+            Self::PractitionerNotFound => "Practitioner not found",
+            Self::NoRecordFound => "No record found",
+            Self::NoPatientConsent => "Patient has not provided consent to share data",
+            Self::NoRelationship => "No legitimate relationship exists for this patient",
+            Self::AccessDenied => "Access denied",
+            Self::DuplicateRejected => "Create would lead to creation of a duplicate resource",
+            Self::FhirConstraintViolation => "FHIR constraint violated",
+            Self::ReferenceNotFound => "Referenced resource not found",
+            Self::InternalServerError => "Internal server error",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            Self::BadRequest
+            | Self::ConflictingValues
+            | Self::InvalidIdentifierSystem
+            | Self::InvalidIdentifierValue
+            | Self::InvalidNhsNumber
+            | Self::InvalidPatientDemographics => 400,
+            Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
+                404
+            }
+            Self::InvalidResource | Self::InvalidParameter | Self::ReferenceNotFound => 422,
+            Self::NoPatientConsent | Self::NoRelationship | Self::AccessDenied => 403,
+            Self::DuplicateRejected | Self::FhirConstraintViolation => 409,
+            Self::InternalServerError => 500,
+        }
+    }
+
+    /// FHIR `OperationOutcome.issue.code` for the code.
+    pub fn issue_type(self) -> &'static str {
+        match self {
+            Self::InvalidIdentifierSystem | Self::InvalidIdentifierValue | Self::InvalidNhsNumber => "value",
+            Self::BadRequest
+            | Self::ConflictingValues
+            | Self::InvalidResource
+            | Self::InvalidParameter
+            | Self::ReferenceNotFound => "invalid",
+            Self::DuplicateRejected => "duplicate",
+            Self::InvalidPatientDemographics => "business-rule",
+            Self::FhirConstraintViolation => "conflict",
+            Self::PatientNotFound | Self::OrganisationNotFound | Self::PractitionerNotFound | Self::NoRecordFound => {
+                "not-found"
+            }
+            Self::NoPatientConsent | Self::NoRelationship | Self::AccessDenied => "forbidden",
+            Self::InternalServerError => "exception",
+        }
     }
 }

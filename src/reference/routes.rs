@@ -7,9 +7,9 @@ use axum::http::Uri;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 
-use crate::fhir::gpc::SpineCode;
 use crate::reference::acc::methods::Methods;
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 use crate::reference::roots::Roots;
 use crate::reference::{Latency, Shared};
 use crate::reference::{acc, arr, com, consumer, dev, dsp, eps, fin, inf, knw, onl, rec};

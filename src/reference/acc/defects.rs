@@ -11,7 +11,7 @@ crate::reference::defect::defects! {
             "accepts requests without an Ssp-From header";
         AcceptsAnyToAsid = "accepts-any-to-asid" ["RFA-ACC-003", "RFA-INF-066"]
             "accepts requests whose Ssp-To names another system's ASID";
-        IgnoresInteractionMismatch = "ignores-interaction-mismatch" ["RFA-ACC-004"]
+        IgnoresInteractionMismatch = "ignores-interaction-mismatch" ["RFA-ACC-004", "RFA-ONL-048"]
             "accepts any Ssp-InteractionID, even one that does not match the endpoint called";
         AcceptsMissingAuthorization = "accepts-missing-authorization" ["RFA-ACC-005"]
             "treats a request without a Bearer Authorization header as anonymous and serves it";
@@ -29,14 +29,18 @@ crate::reference::defect::defects! {
             "does not check that requesting_device/organization/practitioner are the right FHIR resources";
         AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-REC-031", "RFA-ONL-033"]
             "serves direct-care interactions whatever reason_for_request says";
-        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009"]
+        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009", "RFA-ONL-048"]
             "serves a request whatever requested_scope it carries";
-        JsonContentType = "json-content-type" ["RFA-ACC-014", "RFA-ACC-017", "RFA-ACC-035", "RFA-INF-076", "RFA-INF-077", "RFA-REC-041"]
+        JsonContentType = "json-content-type" ["RFA-ACC-014", "RFA-ACC-017", "RFA-ACC-035", "RFA-INF-076", "RFA-INF-077", "RFA-REC-041", "RFA-INF-097", "RFA-INF-100", "RFA-ONL-046"]
             "labels FHIR responses application/json instead of application/fhir+json";
-        CacheableErrors = "cacheable-errors" ["RFA-ACC-015"]
+        CacheableErrors = "cacheable-errors" ["RFA-ACC-015", "RFA-INF-101", "RFA-ONL-047", "RFA-REC-044"]
             "omits Cache-Control: no-store on error responses";
-        OutcomeWithoutProfile = "outcome-without-profile" ["RFA-ACC-016", "RFA-INF-010", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-018"]
+        OutcomeWithoutProfile = "outcome-without-profile" ["RFA-ACC-016", "RFA-INF-098", "RFA-INF-102", "@every-refusal"]
             "sends OperationOutcomes without the GPConnect-OperationOutcome-1 profile in meta";
+        OutcomeValueSetAsSystem = "outcome-valueset-as-system" ["@every-refusal"]
+            "names the Spine-ErrorOrWarningCode-1 ValueSet's URL as its error codes' system, instead of the CodeSystem's";
+        OutcomeIssueProcessing = "outcome-issue-processing" ["@every-refusal", "-RFA-ONL-023", "-RFA-REC-015"]
+            "gives every OperationOutcome issue the type `processing`, whatever its Spine code (GP Connect's error table pairs no type with FHIR_CONSTRAINT_VIOLATION, the only refusal of ONL-023 and REC-015)";
         CaseInsensitiveRoutes = "case-insensitive-routes" ["RFA-ACC-017"]
             "serves /Metadata and /patient as if they were /metadata and /Patient";
         AcceptsAnyMethod = "accepts-any-method" ["RFA-ACC-018"]
@@ -51,15 +55,15 @@ crate::reference::defect::defects! {
             "leaves Appointment and its read, update and search out of the CapabilityStatement";
         CapabilityOmitsDirectory = "capability-omits-directory" ["RFA-ACC-021"]
             "leaves Organization, Practitioner and Location out of its CapabilityStatement";
-        CapabilityProfilesUnversioned = "capability-profiles-unversioned" ["RFA-ACC-033"]
+        CapabilityProfilesUnversioned = "capability-profiles-unversioned" ["RFA-INF-099", "RFA-INF-104"]
             "lists its structured and documents profiles without their GP Connect versions";
         CapabilityOmitsSlot = "capability-omits-slot" ["RFA-ONL-001"]
             "leaves free slot search (Slot) out of its CapabilityStatement";
         CapabilityOperationDefinitionWrong = "capability-operation-definition-wrong" ["RFA-ACC-034", "RFA-ACC-022"]
             "names the structured record operation by an unversioned OperationDefinition, on the Foundations and the structured statements";
-        CapabilityReleaseWrong = "capability-release-wrong" ["RFA-ACC-033"]
-            "gives every CapabilityStatement the structured record's release, 1.6.0, the Foundations one too (its line is 1.5)";
-        CapabilityDocumentsShort = "capability-documents-short" ["RFA-ACC-022"]
+        CapabilityReleaseWrong = "capability-release-wrong" ["RFA-ACC-033", "RFA-INF-099", "RFA-INF-104"]
+            "swaps the release lines: the Foundations CapabilityStatement says 1.6.0 (its line is 1.5), the structured and documents ones 1.5.0 (theirs is 1.6)";
+        CapabilityDocumentsShort = "capability-documents-short" ["RFA-INF-103"]
             "declares Access Document without Patient read, two of its includes, and author as a reference parameter";
         NoGzip = "no-gzip" ["RFA-ACC-035"]
             "answers uncompressed when the consumer asks for gzip";

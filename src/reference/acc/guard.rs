@@ -7,10 +7,11 @@ use serde_json::Value;
 
 use crate::client::jwt::decode_segment;
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::reference::State;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 
 fn bad(msg: impl Into<String>) -> Outcome {
     Outcome::new(SpineCode::BadRequest, msg)

@@ -5,9 +5,9 @@
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, any, get, post};
 
-use crate::fhir::gpc::SpineCode;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 use crate::reference::{Shared, State};
 
 /// The method rule the running reference applies to every endpoint.

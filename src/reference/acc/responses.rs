@@ -8,10 +8,11 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::fhir::gpc::{self, SpineCode};
+use crate::fhir::gpc;
 use crate::reference::Shared;
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 
 /// Gives every response the profile's headers, turns anything that is not
 /// FHIR (axum's own rejections) into an OperationOutcome, and applies the
@@ -38,12 +39,11 @@ pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
         let status = resp.status();
         resp = Outcome::new(SpineCode::BadRequest, format!("the request was refused ({status})")).into_response();
     }
-    if s.defects.has(AccDefect::OutcomeWithoutProfile)
-        && let Some(mut outcome) = resp.extensions().get::<Outcome>().cloned()
+    if let Some(outcome) = resp.extensions().get::<Outcome>().cloned()
+        && let Some(body) = misshapen_outcome(&s, outcome)
     {
-        outcome.with_profile = false;
         let (parts, _) = resp.into_parts();
-        resp = Response::from_parts(parts, Body::from(outcome.body().to_string()));
+        resp = Response::from_parts(parts, Body::from(body.to_string()));
     }
     let headers = resp.headers_mut();
     if s.defects.has(AccDefect::JsonContentType) {
@@ -59,6 +59,29 @@ pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
         Some(o) => cors_opened(resp, &o),
         None => resp,
     }
+}
+
+/// The defects that get one part of every OperationOutcome's form wrong
+/// (and nothing else), or `None` when none is on.
+fn misshapen_outcome(s: &Shared, mut outcome: Outcome) -> Option<serde_json::Value> {
+    let defects =
+        [AccDefect::OutcomeWithoutProfile, AccDefect::OutcomeValueSetAsSystem, AccDefect::OutcomeIssueProcessing];
+    if !defects.iter().any(|d| s.defects.has(*d)) {
+        return None;
+    }
+    outcome.with_profile = !s.defects.has(AccDefect::OutcomeWithoutProfile);
+    let mut body = outcome.body();
+    if let Some(issue) = body.pointer_mut("/issue/0") {
+        if s.defects.has(AccDefect::OutcomeValueSetAsSystem) {
+            // A realistic slip: the ValueSet's URL where the CodeSystem's belongs.
+            issue["details"]["coding"][0]["system"] =
+                "https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1".into();
+        }
+        if s.defects.has(AccDefect::OutcomeIssueProcessing) {
+            issue["code"] = "processing".into();
+        }
+    }
+    Some(body)
 }
 
 /// The `cors-open` defect: any origin may read, with credentials.

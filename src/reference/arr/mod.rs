@@ -10,11 +10,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::Methods;
 use crate::reference::arr::defects::ArrDefect;
 use crate::reference::onl::appointments::{etag, invalid, next_version, not_found, patient_of, start_of, status_of};
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::roots::Roots;
 use crate::reference::{Shared, State};

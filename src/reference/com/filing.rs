@@ -9,9 +9,10 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::reference::acc::guard;
 use crate::reference::com::defects::ComDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Outcome, created, reference_id, resource_of};
 use crate::reference::{Shared, State};
 

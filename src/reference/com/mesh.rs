@@ -2,11 +2,11 @@
 //! authorisation with a fresh nonce per request, the sender's own mailbox,
 //! and a received message acknowledged only once it is downloaded.
 
-use crate::fhir::gpc::SpineCode;
 use crate::reference::State;
 use crate::reference::com::defects::ComDefect;
 use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 
 /// The practice's mailbox: its ODS code and `OT001`, as MESH names them.
 fn mailbox(s: &State) -> String {

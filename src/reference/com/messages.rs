@@ -11,11 +11,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{Interaction, SpineCode};
+use crate::fhir::gpc::Interaction;
 use crate::reference::State;
 use crate::reference::acc::guard::requesting_sds;
 use crate::reference::acc::guard::{self, Claims};
 use crate::reference::com::defects::ComDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::{instant, now};
 

@@ -17,11 +17,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::devices::{self, Kind};
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, post_only};
 use crate::reference::dev::defects::DevDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::roots::Roots;
 

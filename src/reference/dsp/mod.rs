@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::fhir::gpc::{Interaction, SpineCode};
+use crate::fhir::gpc::Interaction;
 use crate::fixtures::PatientFlag;
 use crate::reference::State;
 use crate::reference::acc::guard;
@@ -21,6 +21,7 @@ use crate::reference::acc::methods::{Methods, wrong_method};
 use crate::reference::dsp::defects::DspDefect;
 use crate::reference::eps::book::Kind;
 use crate::reference::eps::prescribing::invalid;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::roots::Roots;
 

@@ -13,13 +13,14 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::medicines::{self, Concept};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::eps::book::{Kind, Prescription, set_extension};
 use crate::reference::eps::defects::EpsDefect;
 use crate::reference::knw;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome, reference_id, resource_of, with_location};
 use crate::support::clock;
 

@@ -11,12 +11,13 @@ use serde_json::{Value, json};
 
 use crate::fhir::gpc::{
     DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, PRESCRIPTION_ORDER_SYSTEM,
-    SDS_USER_SYSTEM, SpineCode,
+    SDS_USER_SYSTEM,
 };
 use crate::reference::State;
 use crate::reference::eps::defects::EpsDefect;
 use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 
 /// What the practice remembers of its dealings with EPS.
 #[derive(Debug, Default)]

@@ -14,13 +14,14 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{EntryType, Interaction, SpineCode};
+use crate::fhir::gpc::{EntryType, Interaction};
 use crate::finance::{self, pennies};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::{Methods, wrong_method};
 use crate::reference::eps::prescribing::invalid;
 use crate::reference::fin::defects::FinDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::roots::Roots;
 

@@ -7,12 +7,13 @@ use serde_json::{Value, json};
 
 use crate::fhir::gpc::{
     Interaction, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, SDS_USER_SYSTEM, SERVICE_INTERACTION_SYSTEM,
-    SPINE_ASID_SYSTEM, SpineCode,
+    SPINE_ASID_SYSTEM,
 };
 use crate::reference::State;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::outbound::{Action, call, has, http};
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 
 /// SNOMED CT 371530004 |Clinical consultation report|: how the retrieved
 /// record is filed.

@@ -10,10 +10,11 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::PatientFlag;
 use crate::reference::acc::{capability, guard};
 use crate::reference::inf::defects::InfDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::store::StoredPatient;
 use crate::reference::{Shared, State};

@@ -6,12 +6,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::fhir::nhs::{self, NhsNumberError};
 use crate::fixtures::PatientFlag;
 use crate::reference::acc::guard;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::inf::directory;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::{Shared, State};
 

@@ -14,12 +14,13 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::medicines::{self, Concept, Severity};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::acc::methods::Methods;
 use crate::reference::knw::defects::KnwDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::roots::Roots;
 

@@ -12,10 +12,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims};
 use crate::reference::onl::defects::OnlDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome, created, reference_id, resource_of};
 use crate::reference::store::StoredPatient;
 

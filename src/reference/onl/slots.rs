@@ -14,10 +14,11 @@ use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, Time};
 
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::onl::defects::OnlDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 
 /// Days ahead slots exist for, and the longest window a search may ask for.

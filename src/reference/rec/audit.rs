@@ -14,9 +14,10 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::client::jwt::decode_segment;
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::reference::acc::guard;
 use crate::reference::acc::guard::{requesting_ods, requesting_sds};
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::defects::RecDefect;
 use crate::reference::{Shared, State};

@@ -5,10 +5,11 @@
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{NHS_NUMBER_SYSTEM, SpineCode};
+use crate::fhir::gpc::NHS_NUMBER_SYSTEM;
 use crate::reference::State;
 use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 use crate::reference::rec::defects::RecDefect;
 
 /// The X-Request-ID a broken practice sends with every trace.

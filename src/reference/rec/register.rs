@@ -12,10 +12,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::{FixturePack, PdsPatient};
 use crate::reference::State;
 use crate::reference::acc::guard;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::defects::RecDefect;
 use crate::reference::{instant, now};

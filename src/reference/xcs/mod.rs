@@ -5,11 +5,11 @@
 
 pub mod defects;
 
-use crate::fhir::gpc::SpineCode;
 use crate::fixtures::CareSetting;
 use crate::reference::State;
 use crate::reference::acc::guard::{self, Claims, requesting_ods};
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 use crate::reference::xcs::defects::XcsDefect;
 
 /// The sharing agreement of the care setting `ods` belongs to, if it is one.

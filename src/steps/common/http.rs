@@ -24,8 +24,8 @@ pub fn steps() -> Vec<StepDef> {
         step!(When r#"^the request is sent$"# => send, "Sends the request built so far and records the exchange as evidence."),
         step!(Then r#"^the response status is (\d{3})$"# => status_is, "The HTTP status is exactly this."),
         step!(Then r#"^the response status is (\d{3}) or (\d{3})$"# => status_either, "The HTTP status is one of these two (where GP Connect's official suite allows either)."),
-        step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)"$"# => refused_with_code, "The status is this and the body is an OperationOutcome carrying this Spine error code."),
-        step!(Then r#"^the request is refused with an OperationOutcome$"# => refused_with_outcome, "The status is 4xx and the body is an OperationOutcome (any code)."),
+        step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)"$"# => refused_with_code, "The status is this and the body is a GPConnect-OperationOutcome-1 carrying this Spine error code: profile, severity, code system, display, issue type and the status the error table pairs with the code are all checked."),
+        step!(Then r#"^the request is refused with an OperationOutcome$"# => refused_with_outcome, "The status is 4xx and the body is a GPConnect-OperationOutcome-1 (any Spine code), checked in full as above."),
         step!(Then r#"^the response is a valid GP Connect OperationOutcome$"# => valid_outcome, "The body is a GPConnect-OperationOutcome-1 (schema `operation-outcome`) and its Spine code goes with the HTTP status."),
         step!(Then r#"^the response header "([^"]+)" includes "([^"]*)"$"# => header_includes, "A response header (all its values, comma-separated) includes this token, case-insensitively."),
         step!(Then r#"^the response is FHIR JSON$"# => is_fhir_json, "Content-Type is application/fhir+json (UTF-8 if a charset is given) and the body parses as JSON."),
@@ -122,34 +122,54 @@ fn outcome_body(w: &RfaWorld) -> Result<Value, Failure> {
 }
 
 pub(crate) async fn refused_with_code(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let (want_status, want_code) = (a.get(1).parse::<u16>().unwrap_or_default(), a.get(2));
-    let got = w.response()?.status;
-    if got != want_status {
-        return w.fail(format!("expected the request to be refused with {want_status} {want_code}, got HTTP {got}"));
-    }
-    let body = outcome_body(w)?;
-    let codes = OperationOutcome(&body).spine_codes();
-    if !codes.contains(&want_code) {
-        let found = if codes.is_empty() { "none".to_string() } else { codes.join(", ") };
-        return w.fail(format!("expected Spine error code {want_code} in the OperationOutcome, found {found}"));
-    }
-    Ok(())
+    let want_status = a.get(1).parse::<u16>().unwrap_or_default();
+    check_refusal(w, Some(want_status), &[a.get(2)])
 }
 
 async fn refused_with_outcome(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let got = w.response()?.status;
-    if !(400..500).contains(&got) {
-        return w.fail(format!("expected the request to be refused with a 4xx status, got HTTP {got}"));
-    }
-    outcome_body(w).map(|_| ())
+    check_refusal(w, None, &[])
 }
 
 async fn valid_outcome(w: &mut RfaWorld, _: &Args) -> StepResult {
     let body = outcome_body(w)?;
+    check_outcome_form(w, &body)
+}
+
+/// Every refusal step ends here, so a refusal is judged in full wherever it
+/// is asked for, not only by the error-format requirement: the status (this
+/// one, or any 4xx when `want_status` is `None`), an OperationOutcome body
+/// carrying one of `codes` (any code when empty), and the whole
+/// GPConnect-OperationOutcome-1 form (see [`check_outcome_form`]).
+pub(crate) fn check_refusal(w: &RfaWorld, want_status: Option<u16>, codes: &[&str]) -> StepResult {
+    let got = w.response()?.status;
+    let wanted = if codes.is_empty() { String::new() } else { format!(" {}", codes.join(" or ")) };
+    match want_status {
+        Some(want) if got != want => {
+            return w.fail(format!("expected the request to be refused with {want}{wanted}, got HTTP {got}"));
+        }
+        None if !(400..500).contains(&got) => {
+            return w.fail(format!("expected the request to be refused with a 4xx status, got HTTP {got}"));
+        }
+        _ => {}
+    }
+    let body = outcome_body(w)?;
+    let found = OperationOutcome(&body).spine_codes();
+    if !codes.is_empty() && !found.iter().any(|c| codes.contains(c)) {
+        let found = if found.is_empty() { "none".to_string() } else { found.join(", ") };
+        return w.fail(format!("expected Spine error code{wanted} in the OperationOutcome, found {found}"));
+    }
+    check_outcome_form(w, &body)
+}
+
+/// The form GP Connect's error-handling guidance gives every error: the
+/// GPConnect-OperationOutcome-1 profile in `meta.profile`, severity `error`,
+/// exactly one Spine coding (code system, code, display), the FHIR issue type
+/// that goes with the code (all in the `operation-outcome` schema), and the
+/// HTTP status the error table pairs with the code.
+fn check_outcome_form(w: &RfaWorld, body: &Value) -> StepResult {
+    check_schema(w, "operation-outcome", body)?;
     let status = w.response()?.status;
-    check_schema(w, "operation-outcome", &body)?;
-    // The HTTP status must be the one GP Connect pairs with the Spine code.
-    for code in OperationOutcome(&body).spine_codes() {
+    for code in OperationOutcome(body).spine_codes() {
         if let Some(expected) = spine_status(code)
             && expected != status
         {
@@ -160,7 +180,7 @@ async fn valid_outcome(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 /// GP Connect's HTTP status for each Spine code (error-handling guidance).
-fn spine_status(code: &str) -> Option<u16> {
+pub(crate) fn spine_status(code: &str) -> Option<u16> {
     Some(match code {
         "BAD_REQUEST"
         | "CONFLICTING_VALUES"
@@ -314,16 +334,4 @@ async fn conforms(w: &mut RfaWorld, a: &Args) -> StepResult {
         Err(e) => return w.fail(e),
     };
     check_schema(w, a.get(1), &body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_spine_status_matches_the_shared_table() {
-        for c in crate::fhir::gpc::SpineCode::ALL {
-            assert_eq!(spine_status(c.code()), Some(c.status()), "{c:?}");
-        }
-    }
 }

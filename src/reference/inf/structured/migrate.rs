@@ -15,13 +15,14 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction, SpineCode};
+use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::PatientFlag;
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::inf::documents;
 use crate::reference::inf::structured::params::{self, Consultations, Immunisations, Medication, Period, Problems};
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::store::StoredPatient;
 

@@ -14,11 +14,12 @@ use axum::extract::State as Extract;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use crate::fhir::gpc::{Interaction, SpineCode};
+use crate::fhir::gpc::Interaction;
 use crate::fixtures::PatientFlag;
 use crate::reference::State;
 use crate::reference::acc::guard;
 use crate::reference::inf::defects::InfDefect;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::{onl, xcs};
 

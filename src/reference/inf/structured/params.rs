@@ -6,10 +6,11 @@
 use serde_json::Value;
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, SpineCode};
+use crate::fhir::gpc;
 use crate::reference::defect::DefectSet;
 use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 
 /// An inclusive date range; either end may be open. Dates are `YYYY-MM-DD`,
 /// which order as strings.

@@ -18,9 +18,10 @@ use time::OffsetDateTime;
 
 use crate::entries::{self, Shape};
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, EntryType, Interaction, SpineCode};
+use crate::fhir::gpc::{self, EntryType, Interaction};
 use crate::reference::acc::guard::{self, Claims, requesting_ods, requesting_sds};
 use crate::reference::acc::methods::Methods;
+use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::defects::RecDefect;
 use crate::reference::{Shared, State, instant, now};

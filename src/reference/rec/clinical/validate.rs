@@ -7,9 +7,10 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::entries::Shape;
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, EntryType, SpineCode};
+use crate::fhir::gpc::{self, EntryType};
 use crate::reference::State;
 use crate::reference::outcome::Outcome;
+use crate::reference::outcome::SpineCode;
 use crate::reference::rec::defects::RecDefect;
 use crate::terminology::{self, SctIdError};
 
