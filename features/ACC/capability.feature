@@ -54,7 +54,7 @@ Feature: The CapabilityStatement
         | Appointment  | search-type |
 
   @RFA-ACC-022 @lot1 @must
-  Rule: The Access Record Structured and Access Document CapabilityStatements declare what those endpoints serve
+  Rule: The Access Record Structured CapabilityStatement declares the structured record operation (the documents one is INF-103's)
 
     Scenario: the structured record operation is declared
       Given a structured metadata request
@@ -62,57 +62,13 @@ Feature: The CapabilityStatement
       Then the response conforms to the "capability-statement" schema
       And the CapabilityStatement declares the operation "gpc.getstructuredrecord" defined by "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16"
 
-    Scenario Outline: <resource> <interaction> is declared on the documents endpoint
-      Given a documents metadata request
-      When the request is sent
-      Then the CapabilityStatement declares the "<interaction>" interaction on "<resource>"
-
-      Examples:
-        | resource          | interaction |
-        | DocumentReference | search-type |
-        | Binary            | read        |
-
-    Scenario: the documents CapabilityStatement is conformant
-      Given a documents metadata request
-      When the request is sent
-      Then the response conforms to the "capability-statement" schema
-
-    Scenario: Patient read and search on the documents endpoint
-      Given a documents metadata request
-      When the request is sent
-      Then the CapabilityStatement declares the "read" interaction on "Patient"
-      And the CapabilityStatement declares the "search-type" interaction on "Patient"
-
-    Scenario Outline: the DocumentReference include <include>
-      Given a documents metadata request
-      When the request is sent
-      Then the CapabilityStatement declares the search include "<include>" on "DocumentReference"
-
-      Examples:
-        | include                                  |
-        | DocumentReference:subject:Patient        |
-        | DocumentReference:custodian:Organization |
-        | DocumentReference:author:Organization    |
-        | DocumentReference:author:Practitioner    |
-
-    Scenario Outline: the DocumentReference search parameter <name>
-      Given a documents metadata request
-      When the request is sent
-      Then the CapabilityStatement declares the "<name>" search parameter of type "<type>" on "DocumentReference"
-
-      Examples:
-        | name        | type   |
-        | created     | date   |
-        | author      | token  |
-        | description | string |
-
   @RFA-ACC-033 @lot1 @must
-  Rule: Each CapabilityStatement names the GP Connect release it implements and lists the GP Connect profiles it serves, each exactly once, the structured and documents ones with their versions
+  Rule: The Foundations CapabilityStatement names the GP Connect release it implements and lists the GP Connect profiles it serves, each exactly once (the structured and documents statements are INF-099's and INF-104's)
 
     The official 1.6.0 suite compares each version with the release it is
     configured for: Foundations and Appointments 1.5.0, structured and
     documents 1.6.0. The pack judges those lines and accepts any patch
-    release of them (a 1.6.2 structured provider is not failed here).
+    release of them.
 
     Scenario Outline: <request>: the release
       Given <request>
@@ -122,8 +78,6 @@ Feature: The CapabilityStatement
       Examples:
         | request                       | line |
         | a metadata request            | 1.5  |
-        | a structured metadata request | 1.6  |
-        | a documents metadata request  | 1.6  |
 
     Scenario Outline: the Foundations CapabilityStatement lists <profile>
       Given a metadata request
@@ -155,50 +109,6 @@ Feature: The CapabilityStatement
         | CareConnect-GPC-Specimen-1              |
         | CareConnect-GPC-ProcedureRequest-1      |
         | CareConnect-GPC-ReferralRequest-1       |
-
-    Scenario Outline: the structured CapabilityStatement lists <profile>
-      Given a structured metadata request
-      When the request is sent
-      Then the CapabilityStatement lists the profile "<base>/<profile>" once
-
-      Examples:
-        | base                                            | profile                                              |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Patient-1/_history/1.8               |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Organization-1/_history/1.4          |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Practitioner-1/_history/1.2          |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-PractitionerRole-1/_history/1.2      |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-AllergyIntolerance-1/_history/1.7    |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Medication-1/_history/1.2            |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-MedicationStatement-1/_history/1.7   |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-MedicationRequest-1/_history/1.6     |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-List-1/_history/1.7                  |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | GPConnect-StructuredRecord-Bundle-1/_history/1.3     |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | GPConnect-OperationOutcome-1/_history/1.2            |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Immunization-1/_history/1.5          |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-ProblemHeader-Condition-1/_history/1.7 |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Encounter-1/_history/1.5             |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Observation-1/_history/1.6           |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-DiagnosticReport-1/_history/1.3      |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-Specimen-1/_history/1.3              |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-ProcedureRequest-1/_history/1.3      |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-ReferralRequest-1/_history/1.2       |
-        | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-DocumentReference-1/_history/1.3     |
-        | https://fhir.hl7.org.uk/STU3/StructureDefinition | CareConnect-HealthcareService-1/_history/1.0        |
-
-    Scenario Outline: the documents CapabilityStatement lists <profile>
-      Given a documents metadata request
-      When the request is sent
-      Then the CapabilityStatement lists the profile "https://fhir.nhs.uk/STU3/StructureDefinition/<profile>" once
-
-      Examples:
-        | profile                                          |
-        | CareConnect-GPC-Patient-1/_history/1.8           |
-        | CareConnect-GPC-Organization-1/_history/1.4      |
-        | CareConnect-GPC-Practitioner-1/_history/1.2      |
-        | CareConnect-GPC-PractitionerRole-1/_history/1.2  |
-        | GPConnect-OperationOutcome-1/_history/1.2        |
-        | CareConnect-GPC-DocumentReference-1/_history/1.3 |
-        | GPConnect-Searchset-Bundle-1/_history/1.3        |
 
   @RFA-ACC-034 @lot1 @must
   Rule: The Foundations CapabilityStatement declares the operations GP Connect 1.6 puts there: gpc.registerpatient, and gpc.getstructuredrecord defined by its OperationDefinition

@@ -58,8 +58,6 @@ Feature: HTTP and FHIR conventions of the API
       Examples:
         | request                       |
         | a metadata request            |
-        | a structured metadata request |
-        | a documents metadata request  |
 
     Scenario Outline: a patient <kind> with _format JSON <where>
       Given a patient <kind> "patient2"
@@ -74,64 +72,11 @@ Feature: HTTP and FHIR conventions of the API
         | search for the NHS number of | after the identifier   |
         | read of                     | on the read            |
 
-    Scenario Outline: a free slot search with <how>
-      Given a free slot search for the next 3 days
-      And <how>
-      When the request is sent
-      Then the response is FHIR JSON
-      And the response status is 200
-
-      Examples:
-        | how                                                                              |
-        | the "Accept" header is "application/fhir+json"                                   |
-        | the query parameter "_format" is added with the value "application/fhir+json"   |
-
-    # Official SearchForFreeSlots "in the Accept Header and format
-    # parameter", its JSON rows.
-    Scenario Outline: a free slot search with Accept <accept> and _format JSON
-      Given a free slot search for the next 3 days
-      And the "Accept" header is "<accept>"
-      And the query parameter "_format" is added with the value "application/fhir+json"
-      When the request is sent
-      Then the response is FHIR JSON
-      And the response status is 200
-
-      Examples:
-        | accept                |
-        | application/fhir+json |
-        | application/fhir+xml  |
-
-    Scenario Outline: a documents patient search with <how>
-      Given a documents patient search with the query "<query>"
-      And the "Accept" header is "application/fhir+json"
-      When the request is sent
-      Then the response is FHIR JSON
-      And the response is a searchset Bundle with 1 entry
-
-      Examples:
-        | how                            | query                                                                                   |
-        | Accept JSON                    | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}                            |
-        | _format JSON after identifier  | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}&_format=application/fhir%2Bjson |
-        | _format JSON before identifier | _format=application/fhir%2Bjson&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2} |
-
     Scenario: a patient search with _format JSON before the identifier
       Given a patient search with the query "_format=application/fhir%2Bjson&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}"
       When the request is sent
       Then the response is FHIR JSON
       And the response is a searchset Bundle with 1 entry
-
-    Scenario Outline: <request> with Accept JSON and _format JSON
-      Given <request>
-      And the "Accept" header is "application/fhir+json"
-      And the query parameter "_format" is added with the value "application/fhir+json"
-      When the request is sent
-      Then the response is FHIR JSON
-      And the response is a "CapabilityStatement" resource
-
-      Examples:
-        | request                       |
-        | a structured metadata request |
-        | a documents metadata request  |
 
     Scenario Outline: <request> with <how>
       Given <request>
@@ -199,73 +144,6 @@ Feature: HTTP and FHIR conventions of the API
         | an Organization | https://fhir.nhs.uk/Id/ods-organization-code | ods:ORG1          | every Organization in the Bundle has the identifier of "ORG1"          |
         | a Practitioner  | https://fhir.nhs.uk/Id/sds-user-id           | sds:practitioner2 | every Practitioner in the Bundle has the identifier of "practitioner2" |
 
-    # Official AppointmentBook, AppointmentRead, AppointmentAmend,
-    # AppointmentCancel and AppointmentRetrieve: "accept header", "_format
-    # parameter", "accept header and _format parameter to request response
-    # format", their JSON rows (an Accept naming XML with _format JSON is
-    # answered JSON: FHIR has _format override Accept). Whether each
-    # answer holds what it should is ONL's to judge; here, its form.
-    Scenario Outline: a booking with <how>
-      Given a booking of a free slot for "patient20"
-      And <how>
-      When the booking is sent
-      Then the response is FHIR JSON
-      And the appointment is booked as "mine"
-      And the response is a "Appointment" resource
-
-      Examples:
-        | how                                                                           |
-        | the "Accept" header is "application/fhir+json"                                |
-        | the query parameter "_format" is added with the value "application/fhir+json" |
-
-    Scenario: a booking with Accept XML and _format JSON
-      Given a booking of a free slot for "patient10"
-      And the "Accept" header is "application/fhir+xml"
-      And the query parameter "_format" is added with the value "application/fhir+json"
-      When the booking is sent
-      Then the response is FHIR JSON
-      And the appointment is booked as "mine"
-      And the response is a "Appointment" resource
-
-    Scenario Outline: <request> with <how>
-      Given a booking of a free slot for "patient10"
-      When the booking is sent
-      Then the appointment is booked as "mine"
-      Given <request>
-      And <how>
-      When the request is sent
-      Then the response is FHIR JSON
-      And <check>
-
-      Examples:
-        | request                                                                              | how                                                                           | check                                                                                      |
-        | a read of the appointment "mine"                                                     | the query parameter "_format" is added with the value "application/fhir+json" | the response is a "Appointment" resource                                                   |
-        | an amendment of the appointment "mine" setting "description" to "customDescription" | the query parameter "_format" is added with the value "application/fhir+json" | the appointment in the response has "description" set to "customDescription" at version 2 |
-        | an amendment of the appointment "mine" setting "description" to "customDescription" | the "Accept" header is "application/fhir+json"                                | the appointment in the response has "description" set to "customDescription" at version 2 |
-        | a cancellation of "mine" with the reason "double booked"                             | the query parameter "_format" is added with the value "application/fhir+json" | the appointment is cancelled with the reason "double booked"                               |
-        | a cancellation of "mine" with the reason "double booked"                             | the "Accept" header is "application/fhir+json"                                | the appointment is cancelled with the reason "double booked"                               |
-        | a search for the appointments of "patient10" with "start=ge{today}&start=le{today+14}" | the query parameter "_format" is added with the value "application/fhir+json" | the Bundle includes the appointment "mine"                                                 |
-        | a search for the appointments of "patient10" with "start=ge{today}&start=le{today+14}" | the "Accept" header is "application/fhir+json"                                | the Bundle includes the appointment "mine"                                                 |
-
-    Scenario Outline: <request> with Accept <accept> and _format JSON
-      Given a booking of a free slot for "patient20"
-      When the booking is sent
-      Then the appointment is booked as "mine"
-      Given <request>
-      And the "Accept" header is "<accept>"
-      And the query parameter "_format" is added with the value "application/fhir+json"
-      When the request is sent
-      Then the response is FHIR JSON
-      And <check>
-
-      Examples:
-        | request                                                                              | accept                | check                                                                                      |
-        | a read of the appointment "mine"                                                     | application/fhir+json | the response is a "Appointment" resource                                                   |
-        | a read of the appointment "mine"                                                     | application/fhir+xml  | the response is a "Appointment" resource                                                   |
-        | an amendment of the appointment "mine" setting "description" to "customDescription" | application/fhir+xml  | the appointment in the response has "description" set to "customDescription" at version 2 |
-        | a cancellation of "mine" with the reason "double booked"                             | application/fhir+xml  | the appointment is cancelled with the reason "double booked"                               |
-        | a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}" | application/fhir+xml  | the Bundle includes the appointment "mine"                                                 |
-
     Scenario: an error response
       Given a patient search for the NHS number "9990000175"
       When the request is sent
@@ -300,32 +178,11 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response header "Cache-Control" includes "no-store"
 
-    Scenario Outline: a documents patient search for <patient>
-      Given a documents patient search for the NHS number of "<patient>"
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
-
-      Examples:
-        | patient   |
-        | patient2  |
-        | patient15 |
-
-    Scenario: a documents patient search refused for its parameter
-      Given a documents patient search with the query "Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}"
-      When the request is sent
-      Then the request is refused with 400 "BAD_REQUEST"
-      And the response header "Cache-Control" includes "no-store"
-
     Scenario: a patient search refused for its parameter
       Given a patient search with the query "Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
       And the response header "Cache-Control" includes "no-store"
-
-    Scenario: a free slot search
-      Given a free slot search for the next 3 days
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
 
     Scenario Outline: <request>
       Given <request>
@@ -354,79 +211,6 @@ Feature: HTTP and FHIR conventions of the API
         | a Practitioner search for the identifier of "practitioner2" | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
         | a Practitioner read of "practitioner1"                      | urn:nhs:names:services:gpconnect:fhir:rest:read:location-1      |
         | a Location read of "location1"                              | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
-        | a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}" | urn:nhs:names:services:gpconnect:fhir:rest:search:organization-1 |
-
-    Scenario: a free slot search refused for its window
-      Given a free slot search with "start=ge{today+1}&end=le{today+31}&status=free&_include=Slot:schedule"
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
-
-    Scenario: a registration refused for want of an NHS number
-      Given a registration of "pool72"
-      And the registered patient's "identifier" is removed
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
-
-    # Official AppointmentRead and AppointmentRetrieve: "valid/invalid
-    # response check caching headers exist".
-    Scenario: a patient's appointments
-      Given a search for the appointments of "patient20" with "start=ge{today}&start=le{today+1}"
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
-
-    Scenario: an appointment that is not found
-      Given a read of the appointment id "555555"
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
-
-    Scenario: a refused search for appointments
-      Given a search for the appointments of "patient20" with "start=ge{today}"
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
-
-    # Official AppointmentBook, AppointmentRead, AppointmentAmend and
-    # AppointmentCancel: "valid/invalid response check caching headers
-    # exist". Whether each is made, or refused with the right code, is
-    # ONL-009, 010, 014, 015, 018 and 019's to judge; here, the header.
-    Scenario: a booking
-      Given a booking of a free slot for "patient20"
-      When the booking is sent
-      Then the appointment is booked as "mine"
-      And the response header "Cache-Control" includes "no-store"
-
-    Scenario: a booking refused for want of a slot
-      Given a booking of a free slot for "patient20"
-      And the booking's "slot" is removed
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
-
-    Scenario Outline: <request> of a booked appointment
-      Given a booking of a free slot for "patient10"
-      When the booking is sent
-      Then the appointment is booked as "mine"
-      Given <request>
-      When the request is sent
-      Then the response status is 200
-      And the response header "Cache-Control" includes "no-store"
-
-      Examples:
-        | request                                                                              |
-        | a read of the appointment "mine"                                                     |
-        | an amendment of the appointment "mine" setting "description" to "customDescription" |
-        | a cancellation of "mine" with the reason "double booked"                             |
-
-    Scenario Outline: <request>, refused
-      Given a booking of a free slot for "patient20"
-      When the booking is sent
-      Then the appointment is booked as "mine"
-      Given <request>
-      When the request is sent
-      Then the response header "Cache-Control" includes "no-store"
-
-      Examples:
-        | request                                                                |
-        | an amendment of the appointment "mine" setting "status" to "noshow"   |
-        | a cancellation of "mine" with the reason ""                            |
 
   @RFA-ACC-016 @lot1 @must
   Rule: Errors are GPConnect-OperationOutcome-1 resources whose Spine code, issue type and HTTP status agree
@@ -465,26 +249,6 @@ Feature: HTTP and FHIR conventions of the API
       Given a metadata request
       And the JWT claim "requesting_device" has the field "resourceType" set to "Patient"
       And the JWT claim "requested_scope" is set to "patient/*.write"
-      When the request is sent
-      Then the response is a valid GP Connect OperationOutcome
-
-    Scenario: a structured record request that names no patient and carries a bad part parameter
-      Given a structured record request with the body:
-        """
-        {"resourceType": "Parameters", "parameter": [{"name": "includeProblems", "part": [{"name": "filterStatus", "valueCode": "off"}]}]}
-        """
-      When the request is sent
-      Then the response is a valid GP Connect OperationOutcome
-
-    Scenario: a structured record for a patient who may not be shared, with a reversed period
-      Given a structured record request for "patient9"
-      And the parameter "includeReferrals" with "referralSearchPeriod" = period "2020-01-01" to "2019-01-01"
-      When the request is sent
-      Then the response is a valid GP Connect OperationOutcome
-
-    Scenario: a document search without its includes, for a patient not held
-      Given a document search for the patient id "no-such-patient"
-      And the query parameter "BadParameter" is added with the value "1"
       When the request is sent
       Then the response is a valid GP Connect OperationOutcome
 

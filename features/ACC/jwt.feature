@@ -253,18 +253,6 @@ Feature: The audit JWT of every request
         | badScope               |
         | organization/*.write   |
 
-    # Official AppointmentRetrieve "JWT patient type request invalid".
-    Scenario Outline: <scope> for a patient's appointments
-      Given a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
-      And the JWT claim "requested_scope" is set to "<scope>"
-      When the request is sent
-      Then the request is refused with 400 "BAD_REQUEST"
-
-      Examples:
-        | scope                |
-        | organization/*.write |
-        | patient/*.write      |
-
     Scenario: a patient read scope with the conf/N confidentiality suffix is accepted
       Given a patient search for the NHS number of "patient1"
       And the JWT claim "requested_scope" is set to "patient/*.read conf/N"

@@ -106,7 +106,6 @@ Feature: Spine Security Proxy headers
         | a Practitioner search for the identifier of "practitioner2" | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
         | a Practitioner read of "practitioner1"                      | urn:nhs:names:services:gpconnect:fhir:rest:read:location-1      |
         | a Location read of "location1"                              | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
-        | a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}" | urn:nhs:names:services:gpconnect:fhir:rest:search:organization-1 |
 
     Scenario: the DSTU2 interaction ID (without the version suffix)
       Given a metadata request

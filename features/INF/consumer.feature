@@ -74,5 +74,6 @@ Feature: Retrieving another practice's record (the candidate as a GP Connect con
     Scenario: SDS lists no endpoint
       Given SDS lists no endpoint for the other practice
       When the candidate is asked to retrieve the record of "patient5" from the other practice
-      Then the candidate made no requests of GP Connect
+      Then the candidate made at least 1 request of SDS
+      And the candidate made no requests of GP Connect
       And the candidate refused the action

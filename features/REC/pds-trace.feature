@@ -59,7 +59,8 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
     Scenario Outline: PDS answers <status>
       Given the national PDS service answers <status> to every request
       When the candidate is asked to register "traceUnlucky"
-      Then the candidate refused the action
+      Then the candidate made at least 1 request of PDS
+      And the candidate refused the action
       And "traceUnlucky" is not registered at the candidate
 
       Examples:
@@ -89,7 +90,8 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
 
     Scenario: deceased on PDS
       When the candidate is asked to register "traceDeceased"
-      Then the candidate refused the action
+      Then the candidate made at least 1 request of PDS
+      And the candidate refused the action
       And "traceDeceased" is not registered at the candidate
 
   @RFA-REC-053 @lot1 @must @consumer

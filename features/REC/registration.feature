@@ -103,6 +103,7 @@ Feature: Registering patients
       And the registered patient's "identifier" is removed
       When the request is sent
       Then the request is refused with 400 "INVALID_NHS_NUMBER"
+      And the response header "Cache-Control" includes "no-store"
 
   @RFA-REC-045 @lot1 @must
   Rule: A registration must carry a birth date and one official name with a family name, identifiers with a system, and registerPatient once, else 400 BAD_REQUEST; a misnamed parameter is 422 INVALID_PARAMETER; gender is optional

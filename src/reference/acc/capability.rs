@@ -351,7 +351,7 @@ pub fn structured_statement(state: &State) -> Value {
     }
     let mut statement = envelope(
         "RFA Reference GP Connect provider: Access Record Structured",
-        STRUCTURED_RELEASE,
+        if state.defects.has(AccDefect::CapabilityReleaseWrong) { FOUNDATIONS_RELEASE } else { STRUCTURED_RELEASE },
         gpc::FHIR_VERSION,
         json!({ "operation": operations }),
     );
@@ -376,7 +376,7 @@ pub fn documents_statement(state: &State) -> Value {
     let author_type = if d(AccDefect::CapabilityDocumentsShort) { "reference" } else { "token" };
     let mut statement = envelope(
         "RFA Reference GP Connect provider: Access Document",
-        DOCUMENTS_RELEASE,
+        if d(AccDefect::CapabilityReleaseWrong) { FOUNDATIONS_RELEASE } else { DOCUMENTS_RELEASE },
         gpc::FHIR_VERSION,
         json!({
             "resource": [

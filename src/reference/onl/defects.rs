@@ -65,7 +65,7 @@ crate::reference::defect::defects! {
             "cancels an appointment whatever version If-Match names";
         FreeSearchIgnoresDeliveryChannel = "free-search-ignores-delivery-channel" ["RFA-ONL-024"]
             "ignores a delivery-channel searchFilter and returns slots of every channel";
-        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025", "RFA-ONL-044", "RFA-ONL-045", "RFA-ACC-014"]
+        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046"]
             "answers every booking without a body, as if return=minimal were asked for";
         PatientAccessLeaksExistence = "patient-access-leaks-existence" ["RFA-ONL-029"]
             "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
@@ -127,7 +127,7 @@ crate::reference::defect::defects! {
             "refuses a searchFilter naming a booking organisation's ODS code it does not hold, instead of ignoring it";
         AppointmentReadUnknownBadRequest = "appointment-read-unknown-bad-request" ["RFA-ONL-014"]
             "answers a read of an appointment id it does not hold, or of none, 400 BAD_REQUEST instead of 404";
-        AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ACC-015"]
+        AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ONL-047"]
             "lets consumers cache its answers to bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
     }
 }
