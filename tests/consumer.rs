@@ -136,6 +136,44 @@ async fn a_scripted_tester_carries_out_the_prompted_action() {
     assert!(evidence.contains("\"inbound\":true"), "what the candidate sent MESH is in the evidence");
 }
 
+/// The tester's answer is judged, not passed through: for a patient PDS
+/// records as deceased the candidate must refuse (RFA-REC-052). The scripted
+/// tester carries the action out (the reference refuses), then reports
+/// `refused` (passed) or presses Enter as if it were done (failed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_testers_report_of_a_refusal_is_judged() {
+    let s = Scratch::new();
+    let (_server, base) = serve(&[]);
+    let cfg = config(&s, &base, 30);
+    for (dir, said, want) in [("r", "refused\n", "passed"), ("d", "\n", "failed")] {
+        let out = s.p(dir);
+        let mut child = rfa()
+            .args(["run", "--config", &cfg, "--requirement", "RFA-REC-052", "--out", &out, "-q"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn rfa run");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
+            let _ = tx.send(read_prompt(&mut lines));
+            lines.for_each(drop);
+        });
+        let prompt = rx.recv_timeout(BOUND).expect("a prompt within the bound").expect("a whole prompt");
+        assert_eq!(prompt.action, "register-patient", "{prompt:?}");
+        assert_eq!(carry_out(&base, &prompt).await, 400, "the reference refuses a deceased patient");
+        stdin.write_all(said.as_bytes()).expect("the tester answers");
+        drop(stdin);
+        let code = tokio::task::spawn_blocking(move || finish(child)).await.expect("join");
+        let r = outcome(&s, dir, "RFA-REC-052");
+        assert_eq!(r["outcome"], want, "{dir}: {r}");
+        assert_eq!(code, if want == "passed" { 0 } else { 1 }, "{dir}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_tester_interactive_scenarios_are_skipped_not_waited_for() {
     let s = Scratch::new();

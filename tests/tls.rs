@@ -95,7 +95,11 @@ fn without_tls_the_transport_checks_are_skipped_with_the_reason_never_passed() {
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("INCOMPLETE"), "a skipped must leaves the lot incomplete: {stdout}");
-    for (id, outcome, reason) in outcomes(&out) {
+    let got = outcomes(&out);
+    let ids: Vec<&str> = got.iter().map(|(id, _, _)| id.as_str()).collect();
+    let want: Vec<String> = (23..=31).map(|n| format!("RFA-ACC-{n:03}")).collect();
+    assert_eq!(ids, want, "every transport requirement was run, and only those");
+    for (id, outcome, reason) in got {
         assert_eq!(outcome, "skipped", "{id}");
         assert!(reason.unwrap_or_default().contains("no [tls] section"), "{id} says why");
     }

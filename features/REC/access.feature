@@ -123,9 +123,11 @@ Feature: Only legitimate, authorised access to patient records
 
     Scenario: searched without conf/R
       Given a Condition "secret" recorded for "patient20" restricted
-      And a Condition search for "patient20" with "identifier={identifier:secret}"
+      And a Condition "open" recorded for "patient20"
+      And a Condition search for "patient20" with "identifier={identifier:secret},{identifier:open}"
       When the search is sent, following next links
-      Then the search results do not include "secret"
+      Then the search results include "open"
+      And the search results do not include "secret"
 
     Scenario: read with conf/R
       Given an Observation "secret" recorded for "patient20" restricted

@@ -161,9 +161,11 @@ Feature: Amending clinical entries without losing anything
       When the request is sent
       Then the amendment is accepted at version 2
       And "mistake" reads back as last accepted, at version 2
-      Given a <type> search for "patient20" with "identifier={identifier:mistake}"
+      Given a <type> "kept" recorded for "patient20"
+      And a <type> search for "patient20" with "identifier={identifier:mistake},{identifier:kept}"
       When the search is sent, following next links
-      Then the search results do not include "mistake"
+      Then the search results include "kept"
+      And the search results do not include "mistake"
 
       Examples:
         | type               |

@@ -103,5 +103,5 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       When the request is sent
       Then the request is refused with 404 "PATIENT_NOT_FOUND"
       And the candidate traced "traceRestricted" on PDS
-      And the candidate carried out the action, or held the patient already
+      And the candidate carried out the action, or held "traceRestricted" already
       And "traceRestricted" is left out of the candidate's Patient search

@@ -74,6 +74,24 @@ pub async fn trigger(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: 
     };
     match result {
         Ok(parts) => Fhir::ok(done(parts)).into_response(),
+        // An action fails with INTERNAL_SERVER_ERROR only when a service it
+        // called failed (the other practice, MESH): the trigger says so with
+        // 502, as a 500 would say the reference itself broke (profile §37.1).
+        Err(o)
+            if crate::reference::outbound::has(
+                &s,
+                crate::reference::rec::defects::RecDefect::TriggerRefusesWith500,
+            ) =>
+        {
+            let mut resp = o.into_response();
+            *resp.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+            resp
+        }
+        Err(o) if o.code == SpineCode::InternalServerError => {
+            let mut resp = o.into_response();
+            *resp.status_mut() = axum::http::StatusCode::BAD_GATEWAY;
+            resp
+        }
         Err(o) => o.into_response(),
     }
 }

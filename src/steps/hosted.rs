@@ -27,6 +27,9 @@ pub struct Consumer {
     /// `--non-interactive`: interactive actions are skipped, never waited for.
     pub non_interactive: bool,
     turn: Arc<tokio::sync::Mutex<()>>,
+    /// The trace-pool patients this run's scenarios picked to register
+    /// (keys), so a patient found held is known to be an earlier run's.
+    pub picked: Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// A scenario's session on the hosted services (and, on the shared
@@ -56,7 +59,7 @@ impl Drop for Turn {
 
 impl Consumer {
     pub fn new(settings: Option<ConsumerSettings>, services: Option<Arc<Services>>, non_interactive: bool) -> Self {
-        Self { settings, services, non_interactive, turn: Arc::default() }
+        Self { settings, services, non_interactive, turn: Arc::default(), picked: Mutex::default() }
     }
 
     /// Opens the scenario's session: on an address of its own when the
@@ -120,7 +123,7 @@ pub fn prompt(number: usize, scenario: &str, action: &str, params: &[(String, St
         s.push_str(&format!("    {k}: {v}\n"));
     }
     s.push_str(&format!("(The candidate reaches the national services at {services}.)\n"));
-    s.push_str("Press Enter when it is done, or type `skip` and Enter to skip this scenario.\n");
+    s.push_str("Press Enter when it is done; type `refused` and Enter if the candidate would not do it (it said why), or `skip` and Enter to skip this scenario.\n");
     s
 }
 
@@ -128,6 +131,8 @@ pub fn prompt(number: usize, scenario: &str, action: &str, params: &[(String, St
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     Done,
+    /// The candidate would not do it: judged like a trigger's refusal.
+    Refused,
     Skip(String),
 }
 
@@ -186,6 +191,7 @@ async fn answer(
         Err(_) => Answer::Skip(format!("the tester did not answer within {} s", bound.as_secs())),
         Ok(None) => Answer::Skip("standard input is closed: no tester to carry out the action".into()),
         Ok(Some(l)) if l.eq_ignore_ascii_case("skip") => Answer::Skip("the tester skipped the action".into()),
+        Ok(Some(l)) if l.eq_ignore_ascii_case("refused") => Answer::Refused,
         Ok(Some(_)) => Answer::Done,
     }
 }
@@ -208,6 +214,9 @@ mod tests {
         let tx3 = tx.clone();
         let skip = answer(&mut rx, move || tx3.send("SKIP".into()).expect("send"), Duration::from_secs(5)).await;
         assert_eq!(skip, Answer::Skip("the tester skipped the action".into()));
+        let tx4 = tx.clone();
+        let refused = answer(&mut rx, move || tx4.send("Refused".into()).expect("send"), Duration::from_secs(5)).await;
+        assert_eq!(refused, Answer::Refused, "a refusal is the tester's report, judged by the checks");
         drop(tx);
         let closed = answer(&mut rx, || {}, Duration::from_secs(5)).await;
         assert!(matches!(closed, Answer::Skip(why) if why.contains("closed")));

@@ -87,6 +87,9 @@ pub struct ConsumerState {
     pub before_last: usize,
     /// The candidate's answer to the latest trigger (None: a tester acted).
     pub answer: Option<Response>,
+    /// What the tester reported of the latest interactive action: Some(true)
+    /// when the candidate would not do it, Some(false) when it was done.
+    pub tester_refused: Option<bool>,
     /// The latest action's name.
     pub action: Option<String>,
     /// National test patients the scenario uses, by label: their key.

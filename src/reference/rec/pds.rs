@@ -125,6 +125,9 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
         })
     };
     let restricted = crate::fhir::gpc::restricted(&record);
+    if restricted && has(s, RecDefect::ClaimsRestrictedHeld) {
+        return Err(Outcome::new(SpineCode::DuplicateRejected, "this patient is registered here already"));
+    }
     if restricted && has(s, RecDefect::RefusesRestrictedTrace) {
         return Err(demographics("PDS restricts this patient"));
     }

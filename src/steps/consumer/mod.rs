@@ -37,9 +37,8 @@ fn own_steps() -> Vec<StepDef> {
         step!(When r#"^the national (PDS|EPS|SDS|MESH|GP Connect) service is back$"# => back, "The hosted service serves requests again (what `answers …` set is cleared)."),
         step!(Given r#"^every PDS search finds too many matches$"# => pds_too_many, "The hosted PDS answers every search as PDS does when more patients match than `_max-results` allows: 200 with an OperationOutcome `TOO_MANY_MATCHES` and no Bundle."),
         step!(Given r#"^SDS lists no endpoint for the other practice$"# => sds_empty, "The hosted SDS answers an empty Bundle for the other practice's structured-record Endpoint and Device."),
-        step!(Then r#"^the candidate carried out the action$"# => carried_out, "Its trigger answered 2xx (a tester's `done` counts for an interactive action)."),
-        step!(Then r#"^the candidate carried out the action, or held the patient already$"# => carried_out_or_held, "Its trigger answered 2xx, or refused with Spine code `DUPLICATE_REJECTED` (registered by an earlier run); a tester's `done` counts for an interactive action."),
-        step!(Then r#"^the candidate refused the action$"# => refused, "Its trigger answered 4xx or 5xx with an OperationOutcome (not judged for an interactive action: the scenario's other checks are)."),
+        step!(Then r#"^the candidate carried out the action$"# => carried_out, "Its trigger answered 2xx; for an interactive action, the tester answered done (not `refused`)."),
+        step!(Then r#"^the candidate refused the action$"# => refused, "Its trigger answered 4xx, or 502/503/504 (a service it called failed), with an OperationOutcome that has an issue; a 500 is a failure, not a refusal. For an interactive action, the tester answered `refused`."),
         step!(Then r#"^the candidate made (no|\d+|at least \d+|at most \d+) requests? of (PDS|EPS|SDS|MESH|GP Connect)$"# => count, "Counts the requests the candidate made of this hosted service during the scenario's actions."),
         step!(Then r#"^every (PDS|EPS|SDS|MESH|GP Connect) request carried a UUID in "([^"]+)"$"# => uuid_header, "Every request the candidate made of this service had this header, holding a UUID."),
         step!(Then r#"^every (PDS|EPS|SDS|MESH|GP Connect) request carried "([^"]+)"$"# => has_header, "Every request the candidate made of this service had this header, not empty."),
@@ -122,6 +121,7 @@ pub async fn act(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) 
     w.consumer.before_last = w.consumer.inbound.len();
     w.consumer.action = Some(action.to_string());
     w.consumer.answer = None;
+    w.consumer.tester_refused = None;
     let services = w.turn.as_ref().and_then(|t| t.services()).map(|(s, sid)| s.url_for(sid));
     match (settings.trigger, ctx.client.transport()) {
         (TriggerMode::Endpoint, _) => {
@@ -140,10 +140,12 @@ pub async fn act(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) 
                 }
             };
             let skipped = x.error.clone();
+            let said = x.response.as_ref().map(|r| r.body.bytes().to_vec()).unwrap_or_default();
             w.exchanges.push(x);
             if let Some(why) = skipped {
                 return Err(Failure::Skip(why));
             }
+            w.consumer.tester_refused = Some(said == REFUSED);
         }
         (TriggerMode::Interactive, Transport::Live(_)) => {
             let where_ = services.clone().unwrap_or_default();
@@ -163,14 +165,19 @@ pub async fn act(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) 
                 started: crate::client::rfc3339(started),
                 duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
                 request: tester_request(action, &text),
-                response: matches!(answer, Answer::Done).then(|| RecordedResponse {
+                response: match answer {
+                    Answer::Done => Some(b"done".as_slice()),
+                    Answer::Refused => Some(REFUSED),
+                    Answer::Skip(_) => None,
+                }
+                .map(|said| RecordedResponse {
                     status: 200,
                     headers: vec![],
-                    body: Body::from_bytes(b"done"),
+                    body: Body::from_bytes(said),
                 }),
                 error: match &answer {
                     Answer::Skip(why) => Some(why.clone()),
-                    Answer::Done => None,
+                    Answer::Done | Answer::Refused => None,
                 },
                 negotiated: None,
                 inbound: false,
@@ -179,10 +186,14 @@ pub async fn act(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) 
             if let Answer::Skip(why) = answer {
                 return Err(Failure::Skip(why));
             }
+            w.consumer.tester_refused = Some(answer == Answer::Refused);
         }
     }
     collect(w, settings.settle()).await
 }
+
+/// What the evidence records when the tester reports a refusal.
+const REFUSED: &[u8] = b"refused";
 
 fn tester_request(action: &str, text: &str) -> RecordedRequest {
     RecordedRequest {
@@ -271,40 +282,57 @@ pub fn fail_with<T>(w: &RfaWorld, msg: impl std::fmt::Display) -> Result<T, Fail
 }
 
 async fn carried_out(w: &mut RfaWorld, _: &Args) -> StepResult {
-    match &w.consumer.answer {
-        None => Ok(()),
-        Some(r) if (200..300).contains(&r.status) => Ok(()),
-        Some(r) => {
+    match (&w.consumer.answer, w.consumer.tester_refused) {
+        (Some(r), _) if (200..300).contains(&r.status) => Ok(()),
+        (Some(r), _) => {
             let status = r.status;
             w.fail(format!("the candidate should carry out the action and answer 2xx, it answered {status}"))
         }
+        (None, Some(false)) => Ok(()),
+        (None, Some(true)) => {
+            fail_with(w, "the candidate should carry out the action; the tester reported it would not")
+        }
+        (None, None) => Err(Failure::Harness("no action was asked of the candidate before this check".into())),
     }
 }
 
-async fn carried_out_or_held(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let Some(r) = &w.consumer.answer else { return Ok(()) };
-    let body = r.json().unwrap_or_default();
-    let code = body.as_outcome().first_code().unwrap_or_default();
-    if (200..300).contains(&r.status) || code == "DUPLICATE_REJECTED" {
-        return Ok(());
-    }
-    let why = body.as_outcome().first_diagnostics().unwrap_or(code).to_string();
+/// Whether a trigger's answer is a refusal: 4xx, or 502/503/504 (a
+/// national service or provider it called failed), with an
+/// OperationOutcome that has an issue. A 500 or any other 5xx says the
+/// candidate itself failed, which is not declining the action (profile
+/// §37.1).
+fn refusal(r: &crate::client::Response) -> Result<(), String> {
     let status = r.status;
-    w.fail(format!(
-        "the candidate should carry out the action (answer 2xx), or say it holds the patient already (DUPLICATE_REJECTED); it answered {status}: {why}"
+    let body = r.json().unwrap_or_default();
+    let outcome = body.as_resource().resource_type() == Some("OperationOutcome")
+        && body.get("issue").and_then(Value::as_array).is_some_and(|i| !i.is_empty());
+    let why = if (400..500).contains(&status) || matches!(status, 502..=504) {
+        if outcome {
+            return Ok(());
+        }
+        "without an OperationOutcome issue saying why".to_string()
+    } else if status >= 500 {
+        "a server error: the candidate failed, it did not decline".to_string()
+    } else {
+        "which is not a refusal".to_string()
+    };
+    Err(format!(
+        "the candidate should refuse the action (4xx, or 502/503/504 when a service it called failed, with an OperationOutcome saying why); it answered {status}, {why}"
     ))
 }
 
 async fn refused(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let Some(r) = &w.consumer.answer else { return Ok(()) };
-    let outcome = r.json().ok().and_then(|b| b.as_resource().resource_type().map(str::to_string));
-    if r.status < 400 || outcome.as_deref() != Some("OperationOutcome") {
-        let status = r.status;
-        return w.fail(format!(
-            "the candidate should refuse the action (4xx or 5xx with an OperationOutcome saying why); it answered {status}"
-        ));
+    match (&w.consumer.answer, w.consumer.tester_refused) {
+        (Some(r), _) => match refusal(r) {
+            Ok(()) => Ok(()),
+            Err(msg) => w.fail(msg),
+        },
+        (None, Some(true)) => Ok(()),
+        (None, Some(false)) => {
+            fail_with(w, "the candidate should refuse the action; the tester reported it carried it out")
+        }
+        (None, None) => Err(Failure::Harness("no action was asked of the candidate before this check".into())),
     }
-    Ok(())
 }
 
 async fn count(w: &mut RfaWorld, a: &Args) -> StepResult {

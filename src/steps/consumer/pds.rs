@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::client::RequestSpec;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::fixtures::PdsPatient;
 use crate::national::Service;
@@ -22,6 +23,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(When r#"^the candidate is asked to register someone PDS does not know$"# => register_unknown, "Asks the candidate to register a person with demographics no PDS record has."),
         step!(Then r#"^the candidate traced "([^"]+)" on PDS$"# => traced, "A PDS search by the patient's family name and birth date (`birthdate=eqYYYY-MM-DD`) that PDS answered with them."),
         step!(Then r#"^"([^"]+)" is registered at the candidate( with PDS's name)?$"# => registered, "The candidate's Patient search by the patient's NHS number finds exactly one patient (evidence kept); `with PDS's name`: named exactly as PDS names them."),
+        step!(Then r#"^the candidate carried out the action, or held "([^"]+)" already$"# => carried_out_or_held, "Its trigger answered 2xx (for an interactive action, the tester answered done), or 409 `DUPLICATE_REJECTED` when an earlier run registered the patient: accepted only if the candidate holds the first patient of a trace-pool range (`trace1`, `trace1001`, `trace2001`) that no scenario of this run picked, which shows it kept an earlier run's registrations (searches kept as evidence)."),
         step!(Then r#"^"([^"]+)" is not registered at the candidate$"# => not_registered, "The candidate's Patient search by the patient's NHS number finds no one (evidence kept)."),
         step!(Then r#"^"([^"]+)" is left out of the candidate's Patient search$"# => left_out, "The candidate's Patient search by the patient's NHS number finds no one (evidence kept): GP Connect leaves out sensitive patients."),
         step!(Then r#"^NHS number (\d{10}) is not registered at the candidate$"# => number_not_registered, "The candidate's Patient search by this NHS number finds no one (evidence kept)."),
@@ -54,7 +56,30 @@ async fn search(w: &mut RfaWorld, nhs: &str) -> Result<Vec<Value>, Failure> {
             ));
         }
     };
-    Ok(crate::steps::common::bundle::resources(&body, "Patient").into_iter().cloned().collect())
+    let found: Vec<Value> = crate::steps::common::bundle::resources(&body, "Patient").into_iter().cloned().collect();
+    // A search by identifier finds that patient or no one: a Patient under
+    // another NHS number (or none) is a wrong answer, not a sign that the
+    // number is held. Counted as held, it would let a candidate that
+    // answers someone for every number use up the trace pool and turn the
+    // pool scenarios into skips.
+    if let Some(other) = found.iter().find(|p| !carries(p, nhs)) {
+        let ids = other.pointer("/identifier").map(Value::to_string).unwrap_or_else(|| "no identifier".into());
+        w.response = Some(resp);
+        return w.fail(format!(
+            "the Patient search for NHS number {nhs} should find only the patient with that NHS number, it also answered a Patient with {ids}"
+        ));
+    }
+    Ok(found)
+}
+
+/// Whether a Patient carries this NHS number (GP Connect's system).
+fn carries(p: &Value, nhs: &str) -> bool {
+    p.get("identifier").and_then(Value::as_array).is_some_and(|ids| {
+        ids.iter().any(|i| {
+            i.get("system").and_then(Value::as_str) == Some(gpc::NHS_NUMBER_SYSTEM)
+                && i.get("value").and_then(Value::as_str) == Some(nhs)
+        })
+    })
 }
 
 async fn from_pool(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -99,13 +124,80 @@ async fn from_pool(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
     match pick {
         Some(p) => {
+            // Known to the run before the candidate is asked, so a later
+            // check never takes this run's registration for an earlier run's.
+            if let Ok(mut picked) = w.ctx()?.consumer.picked.lock() {
+                picked.insert(p.key.clone());
+            }
             w.consumer.patients.insert(a.get(1).to_string(), p.key.clone());
             Ok(())
         }
-        None => Err(Failure::Skip(format!(
-            "trace{from} to trace{to} of the national trace pool are all registered at the candidate already: reset its test data"
-        ))),
+        None => {
+            // Before blaming a full pool, make sure the search tells held
+            // from not held: patients no run ever registers (PDS twins and
+            // the deceased) must not be found. A candidate that finds them
+            // finds everyone, which is a wrong answer, never a skip.
+            for key in ["traceTwinB", "traceDeceased"] {
+                let Some(never) = national()?.patient(key) else { continue };
+                if !search(w, &never.nhs_number).await?.is_empty() {
+                    return fail_with(
+                        w,
+                        format!(
+                            "the candidate's Patient search should find only patients it holds; it finds every one of trace{from} to trace{to} and also NHS number {} ({key}), whom no run asks it to register",
+                            never.nhs_number
+                        ),
+                    );
+                }
+            }
+            Err(Failure::Skip(format!(
+                "trace{from} to trace{to} of the national trace pool are all registered at the candidate already: reset its test data"
+            )))
+        }
     }
+}
+
+async fn carried_out_or_held(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let p = patient(w, a.get(1))?;
+    let Some(r) = &w.consumer.answer else {
+        return match w.consumer.tester_refused {
+            Some(false) => Ok(()),
+            Some(true) => fail_with(w, "the candidate should carry out the action; the tester reported it would not"),
+            None => Err(Failure::Harness("no action was asked of the candidate before this check".into())),
+        };
+    };
+    let status = r.status;
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    let body = r.json().unwrap_or_default();
+    let code = body.as_outcome().first_code().unwrap_or_default().to_string();
+    if status != 409 || code != "DUPLICATE_REJECTED" {
+        let why = body.as_outcome().first_diagnostics().unwrap_or(&code).to_string();
+        return w.fail(format!(
+            "the candidate should carry out the action (answer 2xx), or say it holds {} already (409 DUPLICATE_REJECTED); it answered {status}: {why}",
+            a.get(1)
+        ));
+    }
+    // "Held already" is only possible after an earlier run. Each run
+    // registers the first free patient of each pool range, so a first
+    // patient held that no scenario of this run picked shows one.
+    let answer = w.consumer.answer.clone();
+    let picked = w.ctx()?.consumer.picked.lock().map(|s| s.clone()).unwrap_or_default();
+    for key in ["trace1", "trace1001", "trace2001"] {
+        let Some(first) = national()?.patient(key) else { continue };
+        if !picked.contains(key) && !search(w, &first.nhs_number).await?.is_empty() {
+            return Ok(());
+        }
+    }
+    w.response = answer;
+    fail_with(
+        w,
+        format!(
+            "the candidate answered 409 DUPLICATE_REJECTED for {} (NHS number {}), but it keeps no earlier run's registrations: it holds none of trace1, trace1001, trace2001 other than this run's, so it should have registered them (2xx)",
+            a.get(1),
+            p.nhs_number
+        ),
+    )
 }
 
 fn demographics(p: &PdsPatient, family: &str, given: &str) -> Vec<(String, String)> {

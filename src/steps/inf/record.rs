@@ -14,7 +14,7 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Then r#"^the response is a structured record Bundle for "([^"]+)"$"# => is_record_for, "HTTP 200 and a Bundle (schema `structured-bundle`): type collection, profile GPConnect-StructuredRecord-Bundle-1, holding exactly one Patient, this fixture patient; every resource in it (contained ones too) conforms to its profile's schema."),
         step!(Then r#"^the Bundle's id is the request's Ssp-TraceID$"# => id_is_trace_id, "The Bundle id equals the Ssp-TraceID header the request was sent with."),
-        step!(Then r#"^the Bundle holds the patient's registered practice and usual GP$"# => practice_and_gp, "Patient.managingOrganization and every Patient.generalPractitioner resolve to an Organization and a Practitioner in the Bundle."),
+        step!(Then r#"^the Bundle holds the patient's registered practice and usual GP$"# => practice_and_gp, "The Patient has a managingOrganization and at least one generalPractitioner, and they resolve to an Organization and a Practitioner in the Bundle."),
         step!(Then r#"^every list item and every reference to a medication, plan or administrative resource resolves within the Bundle$"# => references_resolve, "List entries (`Type/id` in the Bundle, `#id` in the List's contained), and every reference to a Patient, Organization, Practitioner, PractitionerRole, Location, Medication or MedicationRequest, resolve."),
         step!(Then r#"^the Bundle has no OperationOutcome$"# => no_outcome, "No OperationOutcome entry: a request with nothing to warn about gets none."),
         step!(Then r#"^the Bundle has an OperationOutcome with (\d+) warnings?$"# => outcome_warnings, "Exactly one OperationOutcome entry, with exactly this many issues."),
@@ -25,19 +25,19 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the "([^"]+)" list is empty with the reason "([a-z-]+)"$"# => list_empty, "The list has no entries, its emptyReason is this CareConnect-ListEmptyReasonCode-1 code and, for no-content-recorded, its note says `Information not available`."),
         step!(Then r#"^the "([^"]+)" list carries the warning "([a-z-]+)"$"# => list_warning, "The list has this ListWarningCode extension and its note carries the text GP Connect pairs with the code."),
         step!(Then r#"^every clinical list carries the warning "([a-z-]+)"$"# => every_list_warning, "The same for every List other than consultation structure lists."),
-        step!(Then r#"^every item of the "([^"]+)" list is an? ([A-Za-z]+) that conforms to the "([a-z-]+)" schema$"# => items_conform, "Every entry resolves (in the Bundle, or contained in the List) to a resource of this type that conforms to this schema."),
-        step!(Then r#"^every item of the "([^"]+)" list has "([A-Za-z.]+)" (=|on or after|on or before) "([^"]*)"$"# => items_field, "Every entry's resource has this field (a dotted path; arrays take their first element) equal to, or a date on/after/before, the value (`{today±N}` allowed)."),
+        step!(Then r#"^every item of the "([^"]+)" list is an? ([A-Za-z]+) that conforms to the "([a-z-]+)" schema$"# => items_conform, "The list has entries, and every entry resolves (in the Bundle, or contained in the List) to a resource of this type that conforms to this schema."),
+        step!(Then r#"^every item of the "([^"]+)" list has "([A-Za-z.]+)" (=|on or after|on or before) "([^"]*)"$"# => items_field, "The list has entries, and every entry's resource has this field (a dotted path; arrays take their first element) equal to, or a date on/after/before, the value (`{today±N}` allowed)."),
         step!(Then r#"^no ([A-Za-z]+) in the Bundle has the code (\d+)$"# => no_code, "No resource of this type in the Bundle (contained ones included) has this SNOMED code."),
         step!(Then r#"^the Bundle holds (\d+) ([A-Za-z]+) resources?(?: with "([A-Za-z.]+)" = "([^"]*)")?$"# => holds_count, "Exactly this many resources of this type in the Bundle (contained ones included), optionally only counting those whose field equals the value."),
-        step!(Then r#"^every MedicationStatement in the Bundle has its plan and Medication in it$"# => statements_linked, "Each MedicationStatement's basedOn is a MedicationRequest with intent plan in the Bundle, and its medicationReference a Medication in it."),
-        step!(Then r#"^every prescription issue in the Bundle is based on a plan in it$"# => issues_linked, "Each MedicationRequest with intent order has basedOn a MedicationRequest with intent plan in the Bundle."),
-        step!(Then r#"^every item linked to a problem in the "Problems" list is in the Bundle$"# => problem_links, "Every relatedClinicalContent reference of the listed problems resolves within the Bundle."),
+        step!(Then r#"^every MedicationStatement in the Bundle has its plan and Medication in it$"# => statements_linked, "The Bundle holds MedicationStatements, and each's basedOn is a MedicationRequest with intent plan in the Bundle, and its medicationReference a Medication in it."),
+        step!(Then r#"^every prescription issue in the Bundle is based on a plan in it$"# => issues_linked, "The Bundle holds MedicationRequests with intent order, and each has basedOn a MedicationRequest with intent plan in the Bundle."),
+        step!(Then r#"^every item linked to a problem in the "Problems" list is in the Bundle$"# => problem_links, "The Problems list has entries, at least one linked (relatedClinicalContent), and every such link of the listed problems resolves within the Bundle."),
         step!(Then r#"^a problem in the Bundle is linked to an? ([A-Za-z]+) that is in the Bundle$"# => problem_linked_to, "Some Condition in the Bundle has a RelatedClinicalContent extension referring to a resource of this type, and that resource is in the Bundle exactly once (as the official `Check a Problem is linked to …` steps)."),
         step!(Then r#"^the linked problems list holds every Condition in the Bundle$"# => linked_problems_list, "Exactly one \"Problems - linked problems not relating to the primary query\" List (schema `list`): code problems-linked-problems-not-relating-to-the-primary-query (GPConnect-SecondaryListValues-1) with a display, status current, mode snapshot, the Bundle's Patient as subject, and one entry for each Condition in the Bundle, each resolving to it."),
         step!(Then r#"^the Bundle holds no linked problems list and no Condition$"# => no_linked_problems, "No secondary problems List and no Condition anywhere in the Bundle (the official `No Problems Secondary Problems List` and `No Problem Resources are Included`)."),
         step!(Then r#"^the Bundle holds no resource twice$"# => no_duplicates, "No two Bundle entries are the same resource (type and id)."),
         step!(Then r#"^every item of the "([^"]+)" list has the end reason "([^"]+)"$"# => end_reason, "Every entry's AllergyIntolerance carries the AllergyIntoleranceEnd extension with a reasonEnded of exactly this text."),
-        step!(Then r#"^every Encounter in the Bundle is in the "List of consultations" list with its consultation structure$"# => consultation_structure, "The List of consultations references every Encounter; each has a Consultation List (325851000000107) for it whose entries are Topic Lists (25851000000105) in the Bundle."),
+        step!(Then r#"^every Encounter in the Bundle is in the "List of consultations" list with its consultation structure$"# => consultation_structure, "The Bundle holds Encounters, and the List of consultations references every one; each has a Consultation List (325851000000107) for it whose entries are Topic Lists (25851000000105) in the Bundle."),
     ]
 }
 
@@ -222,6 +222,9 @@ async fn practice_and_gp(w: &mut RfaWorld, _: &Args) -> StepResult {
         .flatten()
         .filter_map(|g| g.as_reference().reference())
         .collect();
+    if gps.is_empty() {
+        return w.fail("the Patient has no generalPractitioner (their usual GP)");
+    }
     wanted.extend(gps.iter().map(|g| ("generalPractitioner", *g)));
     for (what, reference) in wanted {
         if find(&b, reference).is_none() {
@@ -483,6 +486,11 @@ async fn items_conform(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (name, want_type, schema) = (a.get(1), a.get(2), a.get(3));
     let b = record(w)?;
     let list = the_list(w, &b, name)?;
+    // "Every item" of an empty list would hold of nothing: the scenarios
+    // ask this of lists the patient's record fills.
+    if items(list).is_empty() {
+        return w.fail(format!("the \"{name}\" list should have {want_type} entries to check, it has none"));
+    }
     for item in items(list) {
         let Some(r) = resolve_item(&b, list, item) else {
             return w.fail(format!("the \"{name}\" list's entry {item} is not in the Bundle"));
@@ -500,6 +508,9 @@ async fn items_field(w: &mut RfaWorld, a: &Args) -> StepResult {
     let want = dates(a.get(4))?;
     let b = record(w)?;
     let list = the_list(w, &b, name)?;
+    if items(list).is_empty() {
+        return w.fail(format!("the \"{name}\" list should have entries with {path} {op} {want}, it has none"));
+    }
     for item in items(list) {
         let Some(r) = resolve_item(&b, list, item) else {
             return w.fail(format!("the \"{name}\" list's entry {item} is not in the Bundle"));
@@ -561,7 +572,11 @@ fn intent_of<'a>(b: &'a Value, reference: &str) -> Option<&'a str> {
 
 async fn statements_linked(w: &mut RfaWorld, _: &Args) -> StepResult {
     let b = record(w)?;
-    for s in entries(&b).into_iter().filter(|r| ty(r) == "MedicationStatement") {
+    let statements: Vec<&Value> = entries(&b).into_iter().filter(|r| ty(r) == "MedicationStatement").collect();
+    if statements.is_empty() {
+        return w.fail("the Bundle should hold MedicationStatements to check, it holds none");
+    }
+    for s in statements {
         let id = s.as_resource().id().unwrap_or("(no id)");
         let plan = s.pointer("/basedOn/0/reference").and_then(Value::as_str).unwrap_or_default();
         if intent_of(&b, plan) != Some("plan") {
@@ -581,7 +596,13 @@ async fn issues_linked(w: &mut RfaWorld, _: &Args) -> StepResult {
     let b = record(w)?;
     let orders = entries(&b)
         .into_iter()
-        .filter(|r| ty(r) == "MedicationRequest" && r.get("intent").and_then(Value::as_str) == Some("order"));
+        .filter(|r| ty(r) == "MedicationRequest" && r.get("intent").and_then(Value::as_str) == Some("order"))
+        .collect::<Vec<_>>();
+    if orders.is_empty() {
+        return w.fail(
+            "the Bundle should hold prescription issues (MedicationRequest intent order) to check, it holds none",
+        );
+    }
     for o in orders {
         let id = o.as_resource().id().unwrap_or("(no id)");
         let plan = o.pointer("/basedOn/0/reference").and_then(Value::as_str).unwrap_or_default();
@@ -597,6 +618,10 @@ async fn issues_linked(w: &mut RfaWorld, _: &Args) -> StepResult {
 async fn problem_links(w: &mut RfaWorld, _: &Args) -> StepResult {
     let b = record(w)?;
     let list = the_list(w, &b, "Problems")?;
+    if items(list).is_empty() {
+        return w.fail("the Problems list should have entries whose links to check, it has none");
+    }
+    let mut linked = 0;
     for item in items(list) {
         let Some(p) = resolve_item(&b, list, item) else {
             return w.fail(format!("the Problems list's entry {item} is not in the Bundle"));
@@ -608,11 +633,15 @@ async fn problem_links(w: &mut RfaWorld, _: &Args) -> StepResult {
                 )
         });
         for l in links {
+            linked += 1;
             let target = l.pointer("/valueReference/reference").and_then(Value::as_str).unwrap_or_default();
             if find(&b, target).is_none() {
                 return w.fail(format!("{item} is linked to {target}, which is not in the Bundle"));
             }
         }
+    }
+    if linked == 0 {
+        return w.fail("no problem in the Problems list is linked to anything (RelatedClinicalContent), so no link could be checked");
     }
     Ok(())
 }
@@ -622,7 +651,11 @@ async fn consultation_structure(w: &mut RfaWorld, _: &Args) -> StepResult {
     let list = the_list(w, &b, "List of consultations")?;
     let listed = items(list);
     let lists: Vec<&Value> = entries(&b).into_iter().filter(|r| ty(r) == "List").collect();
-    for e in entries(&b).into_iter().filter(|r| ty(r) == "Encounter") {
+    let encounters: Vec<&Value> = entries(&b).into_iter().filter(|r| ty(r) == "Encounter").collect();
+    if encounters.is_empty() {
+        return w.fail("the Bundle should hold Encounters (consultations) to check, it holds none");
+    }
+    for e in encounters {
         let reference = format!("Encounter/{}", e.as_resource().id().unwrap_or_default());
         if !listed.iter().any(|i| i.ends_with(&reference)) {
             return w.fail(format!("{reference} is in the Bundle but not in the List of consultations"));

@@ -54,7 +54,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the appointment is cancelled with the reason "([^"]*)"$"# => is_cancelled, "HTTP 200, status cancelled, and the cancellation reason extension holds this reason."),
         step!(Then r#"^the cancelled appointment is otherwise as it was, at the next version$"# => cancelled_otherwise_same, "The cancellation's answer keeps the appointment's id, description, start, end, slots, participants, created and every extension but the cancellation reason as they were before, and its meta.versionId and ETag are the next version."),
         step!(Then r#"^the Bundle (includes|does not include) the appointment "([^"]+)"$"# => bundle_has, "The searchset Bundle holds, or does not hold, this appointment."),
-        step!(Then r#"^every appointment in the response is a valid GP Connect appointment$"# => valid_appointments, "The response (2xx) is an Appointment, or a Bundle holding those this scenario booked, and each is valid as GP Connect's own suite checks: one meta.profile, GPConnect-Appointment-1, and a versionId; an id, a status, a start (today or later) and an end; Slots referenced as `Slot/[id]`; a description and created; no reason or specialty; identifiers with values; a priority of 0 to 9 if any; at least a Patient and a Location participant, every actor a `Patient/`, `Practitioner/` or `Location/` reference that reads back as one (evidence kept), every participant type with at most one coding; the booking organisation extension referencing a contained Organization with an id, a name and a telecom (and no type when the booking sent none)."),
+        step!(Then r#"^every appointment in the response is a valid GP Connect appointment$"# => valid_appointments, "The response (2xx) is an Appointment, or a Bundle holding those this scenario booked (none is a failure), and each is valid as GP Connect's own suite checks: one meta.profile, GPConnect-Appointment-1, and a versionId; an id, a status, a start (today or later) and an end; Slots referenced as `Slot/[id]`; a description and created; no reason or specialty; identifiers with values; a priority of 0 to 9 if any; at least a Patient and a Location participant, every actor a `Patient/`, `Practitioner/` or `Location/` reference that reads back as one (evidence kept), every participant type with at most one coding; the booking organisation extension referencing a contained Organization with an id, a name and a telecom (and no type when the booking sent none)."),
         step!(Then r#"^the appointment in the response names its service (category|type)$"# => names_service, "The response's Appointment (or one of the Bundle's) has `serviceCategory.text` (category), or a `serviceType` with a `text` (type), not empty."),
         step!(Given r#"^the (?:cancellation|amendment) leaves out "([^"]+)"$"# => change_leaves_out, "Leaves a top-level element out of the cancellation or amendment being built."),
         step!(Given r#"^the amendment's body is an empty Appointment$"# => change_emptied, "Replaces the body of the amendment being built with `{\"resourceType\": \"Appointment\"}` (headers and If-Match stay)."),
@@ -1031,6 +1031,9 @@ fn list_at(v: &Value, pointer: &str) -> Vec<Value> {
 
 async fn valid_appointments(w: &mut RfaWorld, _: &Args) -> StepResult {
     let mut list = appointments_answered(w)?;
+    if list.is_empty() {
+        return w.fail("the response should hold the appointments this scenario booked, it holds no Appointment");
+    }
     // Of a Bundle, the appointments this scenario booked: others of the
     // same patient are other scenarios' (some deliberately odd, and kept
     // by a candidate's defect that requirement is there to catch).

@@ -131,6 +131,11 @@ fn records(w: &RfaWorld) -> Result<Vec<(Exchange, Option<Value>)>, Failure> {
         Err(e) => return w.fail(e),
     };
     let earlier = &w.exchanges[..w.exchanges.len().saturating_sub(1)];
+    if earlier.is_empty() {
+        return Err(Failure::Harness(
+            "no request was made before the audit search, so there is nothing to look for".into(),
+        ));
+    }
     Ok(earlier
         .iter()
         .map(|x| {

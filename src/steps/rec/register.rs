@@ -285,6 +285,9 @@ fn registered(w: &RfaWorld) -> Result<Value, Failure> {
 async fn has_sent(w: &mut RfaWorld, a: &Args) -> StepResult {
     let key = a.get(1);
     let sent = sent_patient(w)?.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    if sent.is_empty() {
+        return Err(Failure::Harness(format!("the registration sent no {key} to look for")));
+    }
     let p = registered(w)?;
     let got = p.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
     for item in &sent {
