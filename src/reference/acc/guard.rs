@@ -224,14 +224,12 @@ fn check_claims(
     let (iat, exp) = (int("iat")?, int("exp")?);
     // The defect keeps the lifetime in a 32-bit integer, as `(int)(exp -
     // iat)` does in C# or Java: 300 + k * 2^32 reads as 300.
+    // Saturating: the token's numbers are the sender's, and may be extreme.
+    let real = exp.saturating_sub(iat);
     #[allow(clippy::cast_possible_truncation)]
-    let lifetime = if d(AccDefect::JwtLifetimeTruncated) { i64::from((exp - iat) as i32) } else { exp - iat };
+    let lifetime = if d(AccDefect::JwtLifetimeTruncated) { i64::from(real as i32) } else { real };
     if !d(AccDefect::AcceptsAnyJwtLifetime) && lifetime != gpc::JWT_LIFETIME_SECS {
-        return Err(bad(format!(
-            "JWT exp must be iat + {} seconds; it is iat + {}",
-            gpc::JWT_LIFETIME_SECS,
-            exp - iat
-        )));
+        return Err(bad(format!("JWT exp must be iat + {} seconds; it is iat + {real}", gpc::JWT_LIFETIME_SECS)));
     }
     if !d(AccDefect::AcceptsExpiredJwt) && exp <= now {
         return Err(bad("the JWT has expired"));
