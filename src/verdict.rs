@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::attest::{Attested, AttestedVerdict};
-use crate::catalogue::{Catalogue, Level, Requirement, RequirementHead};
+use crate::catalogue::{Catalogue, Requirement, RequirementHead};
 use crate::runner::collect::{FailureRecord, StepRecord};
 use crate::runner::{RunOutput, ScenarioOutcome};
 
@@ -131,10 +131,8 @@ pub struct Verdict {
 impl Verdict {
     /// 1 when a `@must` requirement that ran did not pass, else 0.
     pub fn exit_code(&self) -> u8 {
-        let bad = self
-            .requirements
-            .iter()
-            .any(|r| r.level == Level::Must && matches!(r.outcome, Outcome::Failed | Outcome::Error));
+        let bad =
+            self.requirements.iter().any(|r| r.decides_lot() && matches!(r.outcome, Outcome::Failed | Outcome::Error));
         u8::from(bad)
     }
 
@@ -228,11 +226,11 @@ pub fn lot_counts(items: &[(&RequirementHead, Outcome)]) -> BTreeMap<String, (Co
     for (h, o) in items {
         let (must, all) = lots.entry(h.lot.clone()).or_default();
         all.add(*o);
-        if h.level == Level::Must {
+        if h.decides_lot() {
             must.add(*o);
         }
     }
-    for (h, o) in items.iter().filter(|(h, _)| h.area == FOUNDATION_AREA && h.level == Level::Must) {
+    for (h, o) in items.iter().filter(|(h, _)| h.area == FOUNDATION_AREA && h.decides_lot()) {
         for (_, (must, all)) in lots.iter_mut().filter(|(lot, _)| **lot != h.lot) {
             must.add(*o);
             all.add(*o);
@@ -353,6 +351,7 @@ fn judge_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::Level;
 
     fn head(id: &str, area: &str, lot: &str) -> RequirementHead {
         RequirementHead {
@@ -378,5 +377,20 @@ mod tests {
         assert_eq!(lots["lot2"].0.failed, 1);
         let lots = lot_counts(&[(&acc, Outcome::Passed), (&arr, Outcome::Passed), (&inf, Outcome::Failed)]);
         assert_eq!(lot_verdict(&lots["lot2"].0), "passed", "another lot1 area does not");
+    }
+
+    #[test]
+    fn a_profile_decision_never_decides_a_lot() {
+        // Stricter than GP Connect: a warning, as a @should is, even if a
+        // results file or another pack calls it @must.
+        let mut strict = head("RFA-ACC-036", "ACC", "lot1");
+        strict.tags = vec!["RFA-ACC-036".into(), "lot1".into(), "must".into(), "profile-decision".into()];
+        let plain = head("RFA-ACC-001", "ACC", "lot1");
+        let lots = lot_counts(&[(&strict, Outcome::Failed), (&plain, Outcome::Passed)]);
+        assert_eq!(lot_verdict(&lots["lot1"].0), "passed", "a failed profile decision does not fail the lot");
+        assert_eq!((lots["lot1"].0.failed, lots["lot1"].1.failed), (0, 1), "it is counted among all, not the musts");
+        strict.level = Level::Should;
+        assert!(strict.profile_decision() && !strict.decides_lot());
+        assert!(plain.decides_lot());
     }
 }

@@ -272,7 +272,6 @@ Feature: HTTP and FHIR conventions of the API
         | Metadata  |
         | METADATA  |
         | metadatas |
-        | metadata/ |
 
     Scenario Outline: <method> to a path the API does not offer
       Given a metadata request

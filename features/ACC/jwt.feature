@@ -79,6 +79,12 @@ Feature: The audit JWT of every request
   @RFA-ACC-008 @lot1 @must
   Rule: A JWT whose exp is not exactly iat + 300 seconds is refused with 400 BAD_REQUEST
 
+    Scenario: control: a token living exactly 300 seconds is served
+      Given a metadata request
+      And the JWT expires 300 seconds after it is issued
+      When the request is sent
+      Then the response status is 200
+
     Scenario Outline: the token lives <lifetime> seconds
       Given a metadata request
       And the JWT expires <lifetime> seconds after it is issued
@@ -92,6 +98,15 @@ Feature: The audit JWT of every request
         | 3600     |
         | 0        |
         | -1       |
+
+    # A property, not a handful of values: every lifetime but 300 is
+    # refused. The sample is fixed by its seed (boundaries, 2^31, 300 +/-
+    # 2^32, and pseudo-random lifetimes near 300, within a day and within
+    # decades, either sign); each exchange is evidence.
+    Scenario: a seeded sample of lifetimes other than 300 seconds
+      Given a metadata request
+      When the request is sent once for each JWT lifetime of the seeded sample 20261206
+      Then each of those requests is refused with 400 "BAD_REQUEST"
 
   @RFA-ACC-009 @lot1 @must
   Rule: A JWT issued slightly in the future is accepted, because consumer clocks drift
@@ -110,6 +125,11 @@ Feature: The audit JWT of every request
 
   @RFA-ACC-010 @lot1 @must
   Rule: A JWT missing any mandatory claim is refused with 400 BAD_REQUEST
+
+    Scenario: control: a token with every claim is served
+      Given a metadata request
+      When the request is sent
+      Then the response status is 200
 
     Scenario Outline: the <claim> claim is missing
       Given a metadata request
@@ -130,6 +150,19 @@ Feature: The audit JWT of every request
         | requesting_organization |
         | requesting_practitioner |
 
+    # GP Connect's error handling guidance answers a null aud claim with
+    # 400 BAD_REQUEST (its example "Malformed JSON claim in request").
+    Scenario Outline: the <claim> claim is null
+      Given a metadata request
+      And the JWT claim "<claim>" is set to null
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | claim |
+        | aud   |
+        | iss   |
+
   @RFA-ACC-011 @lot1 @must
   Rule: Claim resources of the wrong kind are refused with 422 INVALID_RESOURCE; valid variants are accepted
 
@@ -139,21 +172,9 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
-    Scenario: requesting_device has no identifier
-      Given a metadata request
-      And the JWT claim "requesting_device" has the field "identifier" removed
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
-
     Scenario: requesting_organization is not an Organization
       Given a metadata request
       And the JWT claim "requesting_organization" has the field "resourceType" set to "Practitioner"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
-
-    Scenario: requesting_organization has no ODS code
-      Given a patient search for the NHS number of "patient1"
-      And the JWT claim "requesting_organization" has the field "identifier" set to [{"system": "https://example.org/local-id", "value": "X1"}]
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
@@ -165,6 +186,7 @@ Feature: The audit JWT of every request
 
     Scenario: a practitioner whose SDS identifiers are unknown (UNK) is accepted
       Given a metadata request
+      And the JWT claim "sub" is set to "1"
       And the JWT claim "requesting_practitioner" is set to:
         """
         {
@@ -188,6 +210,7 @@ Feature: The audit JWT of every request
 
     Scenario: a practitioner with only an SDS user id (no role profile, no user GUID) is accepted
       Given a metadata request
+      And the JWT claim "sub" is set to "1"
       And the JWT claim "requesting_practitioner" is set to:
         """
         {
@@ -207,7 +230,13 @@ Feature: The audit JWT of every request
       Then the response status is 200
 
   @RFA-ACC-012 @lot1 @must
-  Rule: Direct-care interactions are refused with 400 BAD_REQUEST unless reason_for_request is directcare
+  Rule: A reason_for_request GP Connect does not define is refused with 400 BAD_REQUEST
+
+    Scenario: control: directcare for a patient search is served
+      Given a patient search for the NHS number of "patient1"
+      And the JWT claim "reason_for_request" is set to "directcare"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry
 
     Scenario Outline: reason_for_request is <reason>
       Given a patient search for the NHS number of "patient1"
@@ -217,9 +246,9 @@ Feature: The audit JWT of every request
 
       Examples:
         | reason      |
-        | "migration" |
         | "research"  |
         | ""          |
+        | "DirectCare" |
 
   @RFA-ACC-013 @lot1 @must
   Rule: A requested_scope that does not cover the interaction is refused with 400 BAD_REQUEST
@@ -258,3 +287,117 @@ Feature: The audit JWT of every request
       And the JWT claim "requested_scope" is set to "patient/*.read conf/N"
       When the request is sent
       Then the response is a searchset Bundle with 1 entry
+
+  # Profile decision: GP Connect knows two reasons, directcare and
+  # migration, and does not tell providers to refuse migration on an
+  # interaction that is not a migration (docs/profile.md).
+  @RFA-ACC-039 @lot1 @should @profile-decision
+  Rule: Direct-care interactions are refused with 400 BAD_REQUEST when reason_for_request is migration
+
+    Scenario: control: a patient search for direct care is served
+      Given a patient search for the NHS number of "patient1"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry
+
+    Scenario Outline: reason_for_request is migration for <request>
+      Given <request>
+      And the JWT claim "reason_for_request" is set to "migration"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | request                                      |
+        | a patient search for the NHS number of "patient1" |
+        | a patient read of "patient1"                 |
+
+  # Profile decision: GP Connect tells consumers that
+  # requesting_practitioner.id SHALL match sub (cross-organisation audit
+  # and provenance, requesting_practitioner claim); no provider SHALL, and
+  # the official suite dropped its check in 2017 (docs/profile.md).
+  @RFA-ACC-037 @lot1 @should @profile-decision
+  Rule: A JWT whose sub is not requesting_practitioner.id is refused with 400 BAD_REQUEST
+
+    Scenario: control: sub and requesting_practitioner.id name the same other user
+      Given a metadata request
+      And the JWT claim "sub" is set to "rfa-user-2"
+      And the JWT claim "requesting_practitioner" has the field "id" set to "rfa-user-2"
+      When the request is sent
+      Then the response status is 200
+
+    Scenario: sub names another user
+      Given a metadata request
+      And the JWT claim "sub" is set to "rfa-someone-else"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: requesting_practitioner.id names another user
+      Given a patient search for the NHS number of "patient1"
+      And the JWT claim "requesting_practitioner" has the field "id" set to "rfa-someone-else"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+  # Profile decision: GP Connect says iat and exp are integers and the
+  # other claims strings to consumers; JWT libraries (which it recommends)
+  # read a decimal NumericDate, and no provider SHALL refuse a claim for its
+  # JSON type (docs/profile.md).
+  @RFA-ACC-038 @lot1 @should @profile-decision
+  Rule: JWT claims of the wrong JSON type are refused with 400 BAD_REQUEST
+
+    Scenario: control: claims of the types GP Connect gives are served
+      Given a metadata request
+      When the request is sent
+      Then the response status is 200
+
+    Scenario Outline: <claim> sent as a <type>
+      Given a metadata request
+      And the JWT claim "<claim>" is sent as a <type>
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | claim | type    |
+        | iat   | string  |
+        | exp   | string  |
+
+    Scenario: iat and exp sent as decimals
+      Given a metadata request
+      And the JWT claim "iat" is sent as a decimal
+      And the JWT claim "exp" is sent as a decimal
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario Outline: <claim> is <value>
+      Given a metadata request
+      And the JWT claim "<claim>" is set to <value>
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | claim           | value                     |
+        | iss             | 42                        |
+        | aud             | {"url": "https://x.test"} |
+        | requested_scope | ["organization/*.read"]   |
+
+  # Profile decision: GP Connect has consumers populate these identifiers,
+  # but the claim resources need only conform to base STU3, where they are
+  # optional; the official suite refuses an invalid Device or a wrong
+  # resource type, never a missing identifier (docs/profile.md).
+  @RFA-ACC-040 @lot1 @should @profile-decision
+  Rule: Claim resources without the identifiers GP Connect has consumers send are refused with 422 INVALID_RESOURCE
+
+    Scenario: control: a device and organisation with their identifiers are served
+      Given a patient search for the NHS number of "patient1"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry
+
+    Scenario: requesting_device has no identifier
+      Given a metadata request
+      And the JWT claim "requesting_device" has the field "identifier" removed
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"
+
+    Scenario: requesting_organization has no ODS code
+      Given a patient search for the NHS number of "patient1"
+      And the JWT claim "requesting_organization" has the field "identifier" set to [{"system": "https://example.org/local-id", "value": "X1"}]
+      When the request is sent
+      Then the request is refused with 422 "INVALID_RESOURCE"

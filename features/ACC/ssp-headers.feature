@@ -6,7 +6,7 @@ Feature: Spine Security Proxy headers
   (GP Connect: API security guidance; error handling guidance.)
 
   @RFA-ACC-001 @lot1 @must
-  Rule: A request without a valid Ssp-TraceID is refused with 400 BAD_REQUEST
+  Rule: A request without an Ssp-TraceID is refused with 400 BAD_REQUEST
 
     Scenario: a request with a fresh GUID trace id is served
       Given a metadata request
@@ -18,6 +18,18 @@ Feature: Spine Security Proxy headers
       And the "Ssp-TraceID" header is removed
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+
+  # Profile decision: GP Connect has consumers send a trace id "for
+  # example, a GUID/UUID" (general API guidance, SSP headers) and providers
+  # check the header is present (API security guidance); it never tells
+  # providers to refuse a trace id that is not a GUID (docs/profile.md).
+  @RFA-ACC-036 @lot1 @should @profile-decision
+  Rule: An Ssp-TraceID that is not a GUID is refused with 400 BAD_REQUEST
+
+    Scenario: control: a request with a fresh GUID trace id is served
+      Given a patient search for the NHS number of "patient1"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry
 
     Scenario Outline: the Ssp-TraceID header is not a GUID (<value>)
       Given a patient search for the NHS number of "patient1"

@@ -110,6 +110,25 @@ pub struct RequirementHead {
     pub tags: Vec<String>,
 }
 
+/// The tag of a rule stricter than GP Connect (DESIGN.md, "What decides
+/// the expected answer").
+pub const PROFILE_DECISION_TAG: &str = "profile-decision";
+
+impl RequirementHead {
+    /// A profile decision: a rule stricter than GP Connect or NHS England.
+    pub fn profile_decision(&self) -> bool {
+        self.tags.iter().any(|t| t == PROFILE_DECISION_TAG)
+    }
+
+    /// Whether the requirement decides its lot: a `@must` that is not a
+    /// profile decision. A profile decision is judged as `@should` whatever
+    /// level it carries (the pack refuses `@must` on one; a results file
+    /// read back, or another pack, could still say it).
+    pub fn decides_lot(&self) -> bool {
+        self.level == Level::Must && !self.profile_decision()
+    }
+}
+
 /// One RFA requirement: a `Rule:` and its scenarios.
 #[derive(Debug, Clone)]
 pub struct Requirement {

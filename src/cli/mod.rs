@@ -197,7 +197,12 @@ fn catalogue(args: CatalogueArgs) -> anyhow::Result<u8> {
             outln!("pack {} {}  {}", doc.pack.name, doc.pack.version, doc.pack.digest);
             outln!("{:<13} {:<5} {:<7} {:>5} {:>8}  title", "id", "lot", "level", "scen", "defects");
             for r in &doc.requirements {
-                let level = if r.manual { format!("{}*", r.level) } else { r.level.to_string() };
+                let level = format!(
+                    "{}{}{}",
+                    r.level,
+                    if r.manual { "*" } else { "" },
+                    if r.profile_decision() { "+" } else { "" }
+                );
                 outln!(
                     "{:<13} {:<5} {:<7} {:>5} {:>8}  {}",
                     r.id,
@@ -221,6 +226,9 @@ fn catalogue(args: CatalogueArgs) -> anyhow::Result<u8> {
             );
             if doc.requirements.iter().any(|r| r.manual) {
                 outln!("* @manual: attested by an assessor, not run");
+            }
+            if doc.requirements.iter().any(|r| r.profile_decision()) {
+                outln!("+ @profile-decision: stricter than GP Connect, judged as @should (never decides a lot)");
             }
         }
     }

@@ -17,6 +17,12 @@ use crate::fhir::gpc::{self, Interaction};
 pub enum ClaimEdit {
     Remove,
     Set(Value),
+    /// Sends the claim's value as the JSON string of its text
+    /// (`1700000000` becomes `"1700000000"`): the right value, the wrong type.
+    AsString,
+    /// Sends a whole-number claim as a JSON decimal (`1700000000.0`): the
+    /// same instant, but GP Connect's times are integers.
+    AsDecimal,
 }
 
 /// How the token of one request differs from a conformant one.
@@ -107,6 +113,23 @@ pub fn build(cfg: &CandidateConfig, interaction: Interaction, spec: &JwtSpec, no
             }
             ClaimEdit::Set(v) => {
                 claims.insert(name.clone(), v.clone());
+            }
+            ClaimEdit::AsString => {
+                if let Some(v) = claims.get_mut(name) {
+                    let text = match &*v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    *v = Value::String(text);
+                }
+            }
+            ClaimEdit::AsDecimal => {
+                if let Some(v) = claims.get_mut(name)
+                    && let Some(n) = v.as_i64()
+                {
+                    // i64 -> f64 is exact for any Unix time in seconds.
+                    *v = serde_json::Number::from_f64(n as f64).map_or(Value::Null, Value::Number);
+                }
             }
         }
     }

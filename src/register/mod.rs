@@ -279,12 +279,8 @@ impl Register {
             .format(&Rfc3339)
             .unwrap_or_default();
         let summary = log::Summary {
-            must_total: p.requirements.iter().filter(|r| r.head.level == crate::catalogue::Level::Must).count(),
-            must_passed: p
-                .requirements
-                .iter()
-                .filter(|r| r.head.level == crate::catalogue::Level::Must && r.outcome == Outcome::Passed)
-                .count(),
+            must_total: p.requirements.iter().filter(|r| r.head.decides_lot()).count(),
+            must_passed: p.requirements.iter().filter(|r| r.head.decides_lot() && r.outcome == Outcome::Passed).count(),
             requirements_total: p.requirements.len(),
             requirements_passed: p.requirements.iter().filter(|r| r.outcome == Outcome::Passed).count(),
             manual_attested: p.requirements.iter().filter(|r| r.attestation.is_some()).count(),
@@ -335,7 +331,7 @@ impl Register {
             let missing: Vec<String> = p
                 .requirements
                 .iter()
-                .filter(|r| r.head.level == crate::catalogue::Level::Must && r.outcome != Outcome::Passed)
+                .filter(|r| r.head.decides_lot() && r.outcome != Outcome::Passed)
                 .map(|r| format!("{} {}", r.head.id, r.outcome.as_str()))
                 .collect();
             return Err(Rejection::NoLot(format!("@must requirements not passed: {}", missing.join(", "))));

@@ -161,7 +161,8 @@ const TEMPLATE: &str = r##"<!doctype html>
     list.forEach(function (r) {
       var tr = el("tr", null, "req"); tr.id = r.id;
       tr.appendChild(el("td", r.id)); tr.appendChild(el("td", r.title)); tr.appendChild(el("td", r.area));
-      var lv = el("td", r.level); if (r.level !== "must" && (r.outcome === "failed" || r.outcome === "error")) lv.appendChild(el("span", " warning", "warn")); tr.appendChild(lv);
+      var pd = (r.tags || []).indexOf("profile-decision") >= 0;
+      var lv = el("td", r.level + (pd ? " (profile decision)" : "")); if ((r.level !== "must" || pd) && (r.outcome === "failed" || r.outcome === "error")) lv.appendChild(el("span", " warning", "warn")); tr.appendChild(lv);
       var passed = r.scenarios.filter(function (s) { return s.outcome === "passed"; }).length;
       tr.appendChild(el("td", passed + "/" + r.scenarios.length)); var o = el("td"); o.appendChild(badge(r.outcome)); tr.appendChild(o);
       tr.addEventListener("click", function () { open[r.id] = !open[r.id]; render(); });

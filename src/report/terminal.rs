@@ -62,9 +62,11 @@ pub fn summary(v: &Verdict, f: &Footer<'_>) -> String {
     if !bad.is_empty() {
         let _ = writeln!(out, "\nrequirements that did not pass:");
         for r in bad {
-            let mark = if r.level == crate::catalogue::Level::Must { "✗" } else { "⚠" };
-            let note = if r.level == crate::catalogue::Level::Must {
+            let mark = if r.decides_lot() { "✗" } else { "⚠" };
+            let note = if r.decides_lot() {
                 ""
+            } else if r.profile_decision() {
+                " (a warning: a @profile-decision, stricter than GP Connect, is judged as @should; only @must requirements decide a lot)"
             } else {
                 " (a warning: only @must requirements decide a lot)"
             };

@@ -213,6 +213,8 @@ pub struct AccState {
     pub refusal: Option<String>,
     /// What a TLS handshake probe came to.
     pub handshake: Option<crate::tls::probe::Outcome>,
+    /// The JWT lifetimes a property step sent, each with its answer.
+    pub lifetimes: Vec<(i64, Response)>,
 }
 
 /// DEV: devices built and registered.

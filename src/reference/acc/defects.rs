@@ -5,8 +5,10 @@
 
 crate::reference::defect::defects! {
     AccDefect {
-        IgnoresMissingTraceId = "ignores-missing-trace-id" ["RFA-ACC-001"]
+        IgnoresMissingTraceId = "ignores-missing-trace-id" ["RFA-ACC-001", "RFA-ACC-036"]
             "accepts requests without an Ssp-TraceID header, or with one that is not a GUID";
+        TraceIdAnyValue = "trace-id-any-value" ["RFA-ACC-036"]
+            "requires an Ssp-TraceID header but accepts any value in it, GUID or not";
         IgnoresMissingFrom = "ignores-missing-from" ["RFA-ACC-002"]
             "accepts requests without an Ssp-From header";
         AcceptsAnyToAsid = "accepts-any-to-asid" ["RFA-ACC-003", "RFA-INF-066"]
@@ -21,15 +23,25 @@ crate::reference::defect::defects! {
             "does not check whether the JWT has expired";
         AcceptsAnyJwtLifetime = "accepts-any-jwt-lifetime" ["RFA-ACC-008"]
             "does not check that exp is exactly iat + 300 seconds";
+        JwtLifetimeTruncated = "jwt-lifetime-truncated" ["RFA-ACC-008"]
+            "keeps exp - iat in a 32-bit integer, so a token living 300 s plus a multiple of 2^32 s passes as 300 s";
+        JwtSubUnchecked = "jwt-sub-unchecked" ["RFA-ACC-037"]
+            "does not check that the JWT's sub is requesting_practitioner.id";
+        JwtClaimTypesLenient = "jwt-claim-types-lenient" ["RFA-ACC-038"]
+            "reads iat and exp written as strings or decimals as the instant they spell, takes iss, sub and aud of any JSON type, and a JSON array of scopes";
+        MigrationReasonForDirectCare = "migration-reason-for-direct-care" ["RFA-ACC-039"]
+            "serves direct-care interactions to a token whose reason_for_request is migration";
         RejectsFutureIat = "rejects-future-iat" ["RFA-ACC-009"]
             "refuses JWTs issued slightly in the future, although consumer clocks drift";
         IgnoresMissingClaims = "ignores-missing-claims" ["RFA-ACC-010"]
             "does not require the iss, sub and aud claims";
-        SkipsClaimResourceValidation = "skips-claim-resource-validation" ["RFA-ACC-011"]
+        SkipsClaimResourceValidation = "skips-claim-resource-validation" ["RFA-ACC-011", "RFA-ACC-040"]
             "does not check that requesting_device/organization/practitioner are the right FHIR resources";
-        AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-REC-031", "RFA-ONL-033"]
+        ClaimIdentifiersUnchecked = "claim-identifiers-unchecked" ["RFA-ACC-040"]
+            "checks the claim resources' types and elements but not that the device has an identifier and the organisation an ODS code";
+        AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-ACC-039", "RFA-REC-031", "RFA-ONL-033"]
             "serves direct-care interactions whatever reason_for_request says";
-        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009", "RFA-ONL-048"]
+        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-ACC-038", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009", "RFA-ONL-048"]
             "serves a request whatever requested_scope it carries";
         JsonContentType = "json-content-type" ["RFA-ACC-014", "RFA-ACC-017", "RFA-ACC-035", "RFA-INF-076", "RFA-INF-077", "RFA-REC-041", "RFA-INF-097", "RFA-INF-100", "RFA-ONL-046"]
             "labels FHIR responses application/json instead of application/fhir+json";

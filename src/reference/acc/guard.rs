@@ -40,7 +40,11 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
     if !d(AccDefect::IgnoresMissingTraceId) {
         match trace {
             None => return Err(bad("Ssp-TraceID header is required")),
-            Some(t) if uuid::Uuid::parse_str(t).is_err() => return Err(bad("Ssp-TraceID must be a GUID")),
+            // A profile decision (RFA-ACC-036): GP Connect gives a GUID as
+            // the example of a trace id, and the reference holds it to one.
+            Some(t) if uuid::Uuid::parse_str(t).is_err() && !d(AccDefect::TraceIdAnyValue) => {
+                return Err(bad("Ssp-TraceID must be a GUID"));
+            }
             Some(_) => {}
         }
     }
@@ -195,18 +199,38 @@ fn check_claims(
             return Err(bad(format!("JWT claim {claim} is required")));
         }
     }
+    // A profile decision (RFA-ACC-038): claims of the wrong JSON type are
+    // refused, though GP Connect only tells consumers the types.
+    let loose_types = d(AccDefect::JwtClaimTypesLenient);
+    for claim in ["iss", "sub", "aud"] {
+        if !loose_types && c.get(claim).is_some_and(|v| !v.is_string() && !v.is_null()) {
+            return Err(bad(format!("JWT claim {claim} must be a string")));
+        }
+    }
     let int = |name: &str| -> Result<i64, Outcome> {
-        c.get(name)
-            .and_then(Value::as_i64)
-            .ok_or_else(|| bad(format!("JWT claim {name} must be a number of seconds since the epoch")))
+        let v = c.get(name);
+        let exact = v.and_then(Value::as_i64);
+        // The defect reads "1700000000" and 1700000000.0 as the instant
+        // they spell, as a loosely typed parser would.
+        let loose = || match v? {
+            Value::String(t) => t.trim().parse::<i64>().ok(),
+            #[allow(clippy::cast_possible_truncation)]
+            Value::Number(n) => n.as_f64().map(|f| f as i64),
+            _ => None,
+        };
+        exact
+            .or_else(|| if loose_types { loose() } else { None })
+            .ok_or_else(|| bad(format!("JWT claim {name} must be an integer number of seconds since the epoch")))
     };
     let (iat, exp) = (int("iat")?, int("exp")?);
-    if !d(AccDefect::AcceptsAnyJwtLifetime) && exp - iat != gpc::JWT_LIFETIME_SECS {
-        return Err(bad(format!(
-            "JWT exp must be iat + {} seconds; it is iat + {}",
-            gpc::JWT_LIFETIME_SECS,
-            exp - iat
-        )));
+    // The defect keeps the lifetime in a 32-bit integer, as `(int)(exp -
+    // iat)` does in C# or Java: 300 + k * 2^32 reads as 300.
+    // Saturating: the token's numbers are the sender's, and may be extreme.
+    let real = exp.saturating_sub(iat);
+    #[allow(clippy::cast_possible_truncation)]
+    let lifetime = if d(AccDefect::JwtLifetimeTruncated) { i64::from(real as i32) } else { real };
+    if !d(AccDefect::AcceptsAnyJwtLifetime) && lifetime != gpc::JWT_LIFETIME_SECS {
+        return Err(bad(format!("JWT exp must be iat + {} seconds; it is iat + {real}", gpc::JWT_LIFETIME_SECS)));
     }
     if !d(AccDefect::AcceptsExpiredJwt) && exp <= now {
         return Err(bad("the JWT has expired"));
@@ -215,10 +239,14 @@ fn check_claims(
         return Err(bad("JWT iat is in the future"));
     }
     let reason = c.get("reason_for_request").and_then(Value::as_str);
+    // A profile decision (RFA-ACC-039): `migration` is a reason GP Connect
+    // knows, refused here for interactions that are not a migration.
+    let migration_for_direct_care = !patient && reason == Some(gpc::MIGRATION_REASON);
     let writes =
         matches!(interaction, Interaction::CreateEntry(_) | Interaction::UpdateEntry(_) | Interaction::RegisterPatient);
     let lenient_reason = d(AccDefect::AcceptsAnyReasonForRequest) || (writes && d(AccDefect::WritesForAnyReason));
     let wanted = if patient { gpc::PATIENT_ACCESS_REASON } else { "directcare" };
+    let lenient_reason = lenient_reason || (migration_for_direct_care && d(AccDefect::MigrationReasonForDirectCare));
     if !migration && !lenient_reason && reason != Some(wanted) {
         return Err(bad(format!("reason_for_request must be {wanted} for this interaction")));
     }
@@ -228,7 +256,16 @@ fn check_claims(
     if patient && !d(AccDefect::PatientTokenUnchecked) {
         check_patient(c)?;
     }
-    let scope = c.get("requested_scope").and_then(Value::as_str).unwrap_or_default();
+    let joined;
+    let scope = match c.get("requested_scope") {
+        Some(Value::String(s)) => s.as_str(),
+        // The defect takes a JSON array of scopes as if space-separated.
+        Some(Value::Array(a)) if loose_types => {
+            joined = a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ");
+            joined.as_str()
+        }
+        _ => "",
+    };
     let first = scope.split_whitespace().next().unwrap_or_default();
     let reads_entries =
         matches!(interaction, Interaction::ReadEntry(_) | Interaction::SearchEntries(_) | Interaction::EntryHistory(_));
@@ -243,7 +280,15 @@ fn check_claims(
         return Err(bad(format!("requested_scope `{scope}` does not permit this interaction (needs {needed})")));
     }
     if !d(AccDefect::SkipsClaimResourceValidation) {
-        check_resources(c, no_user)?;
+        check_resources(c, no_user, !d(AccDefect::ClaimIdentifiersUnchecked))?;
+    }
+    // A profile decision (RFA-ACC-037): GP Connect tells consumers that
+    // requesting_practitioner.id SHALL match sub; the reference refuses a
+    // token where they differ, as it names two users.
+    let prac_id = c.get("requesting_practitioner").and_then(|p| p.get("id")).and_then(Value::as_str);
+    let sub = c.get("sub").and_then(Value::as_str);
+    if !no_user && !d(AccDefect::JwtSubUnchecked) && sub.is_some() && prac_id.is_some() && sub != prac_id {
+        return Err(bad("JWT claim sub must equal requesting_practitioner.id"));
     }
     Ok(())
 }
@@ -331,7 +376,10 @@ fn stu3_elements(ty: &str) -> &'static [&'static str] {
 const RESOURCE_ELEMENTS: [&str; 9] =
     ["resourceType", "id", "meta", "implicitRules", "language", "text", "contained", "extension", "modifierExtension"];
 
-fn check_resources(c: &serde_json::Map<String, Value>, patient: bool) -> Result<(), Outcome> {
+/// `identified`: also require the identifiers GP Connect has consumers
+/// send (a profile decision, RFA-ACC-040: base STU3, which the claims
+/// conform to, makes them optional).
+fn check_resources(c: &serde_json::Map<String, Value>, patient: bool, identified: bool) -> Result<(), Outcome> {
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
         let r = match c.get(claim) {
             Some(r) if r.as_resource().resource_type() == Some(ty) => r,
@@ -350,12 +398,14 @@ fn check_resources(c: &serde_json::Map<String, Value>, patient: bool) -> Result<
         }
     };
     let device = of_type("requesting_device", "Device")?;
-    if identifiers(device).next().is_none() {
+    if identified && identifiers(device).next().is_none() {
         return Err(invalid_resource("requesting_device needs an identifier with system and value"));
     }
     let org = of_type("requesting_organization", "Organization")?;
-    if !identifiers(org)
-        .any(|(s, v)| (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty())
+    if identified
+        && !identifiers(org).any(|(s, v)| {
+            (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty()
+        })
     {
         return Err(invalid_resource("requesting_organization needs an ODS code identifier"));
     }

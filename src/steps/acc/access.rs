@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::client::ClaimEdit;
+use crate::fhir::gpc;
 use crate::steps::common::stamps::json_arg;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -19,6 +20,9 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the JWT expires (-?\d+) seconds after it is issued$"# => lifetime, "`exp` is `iat` plus this many seconds (conformant: 300)."),
         step!(Given r#"^the JWT has no trailing dot$"# => no_trailing_dot, "Sends the unsigned JWT without its trailing `.`."),
         step!(Given r#"^the bearer token is "([^"]*)"$"# => raw_token, "Sends this exact text as the bearer token."),
+        step!(Given r#"^the JWT claim "([^"]+)" is sent as a (string|decimal)$"# => claim_retyped, "Keeps the claim's value but changes its JSON type: a string of its text (`\"1700000000\"`), or a whole number as a decimal (`1700000000.0`)."),
+        step!(When r#"^the request is sent once for each JWT lifetime of the seeded sample (\d+)$"# => send_lifetimes, "Sends the request once per JWT lifetime (`exp` - `iat`) of a fixed sample, none of them 300 s: boundaries (0, 1, 299, 301, negative, 2^31, 300 +/- 2^32...) plus pseudo-random ones drawn from this seed; every exchange is evidence, its lifetime in the JWT it carried."),
+        step!(Then r#"^each of those requests is refused with (\d{3}) "([A-Z_ ]+)"$"# => each_refused, "Every request of the lifetime sample was refused with this status and an OperationOutcome carrying this Spine code; the failure lists each lifetime that was not."),
     ]
 }
 
@@ -105,4 +109,132 @@ async fn no_trailing_dot(w: &mut RfaWorld, _: &Args) -> StepResult {
 async fn raw_token(w: &mut RfaWorld, a: &Args) -> StepResult {
     w.request_mut()?.jwt.raw = Some(a.get(1).to_string());
     Ok(())
+}
+
+async fn claim_retyped(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let e = if a.get(2) == "string" { ClaimEdit::AsString } else { ClaimEdit::AsDecimal };
+    edit(w, a.get(1), e)
+}
+
+/// The boundary lifetimes every sample holds: none, one second, just
+/// either side of 300, negative, a day, the 32-bit limits, and 300 plus
+/// or minus 2^32 (300 again to a provider that keeps the difference in a
+/// 32-bit integer).
+const BOUNDARY_LIFETIMES: [i64; 16] = [
+    0,
+    1,
+    60,
+    240,
+    299,
+    301,
+    360,
+    600,
+    3_600,
+    86_400,
+    -1,
+    -300,
+    i32::MAX as i64,
+    i32::MIN as i64,
+    300 + (1 << 32),
+    300 - (1 << 32),
+];
+
+/// How many pseudo-random lifetimes a sample adds to the boundaries.
+const RANDOM_LIFETIMES: usize = 12;
+
+/// SplitMix64: a tiny, well-known generator, so that a seed names one
+/// sample forever (no crate whose stream could change between versions).
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The lifetimes of the sample `seed`: the boundaries, then random ones
+/// near 300 (within 5 minutes), within a day, and within ~30 years, either
+/// sign; never 300, never twice.
+pub(crate) fn lifetime_sample(seed: u64) -> Vec<i64> {
+    let mut out: Vec<i64> = BOUNDARY_LIFETIMES.to_vec();
+    let mut state = seed;
+    let spans: [u64; 3] = [300, 86_400, 1_000_000_000];
+    let mut i = 0;
+    while out.len() < BOUNDARY_LIFETIMES.len() + RANDOM_LIFETIMES {
+        let r = splitmix64(&mut state);
+        let span = spans[i % spans.len()];
+        // span < 2^31, so the offset fits an i64 without loss.
+        let offset = i64::try_from(r % (span + 1)).unwrap_or(0);
+        let lifetime = if r >> 63 == 1 { 300 - offset } else { 300 + offset };
+        i += 1;
+        if lifetime != gpc::JWT_LIFETIME_SECS && !out.contains(&lifetime) {
+            out.push(lifetime);
+        }
+    }
+    out
+}
+
+async fn send_lifetimes(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let seed: u64 = a.get(1).parse().map_err(|_| Failure::Harness(format!("`{}` is not a seed", a.get(1))))?;
+    let base = w.request.clone().ok_or_else(|| Failure::Harness("begin a request before sending a sample".into()))?;
+    w.acc.lifetimes.clear();
+    for lifetime in lifetime_sample(seed) {
+        let mut spec = base.clone();
+        spec.jwt.lifetime_secs = lifetime;
+        let resp = w.send(&spec).await?;
+        w.acc.lifetimes.push((lifetime, resp.clone()));
+        w.response = Some(resp);
+    }
+    Ok(())
+}
+
+async fn each_refused(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (status, code) = (a.get(1).parse::<u16>().unwrap_or_default(), a.get(2));
+    if w.acc.lifetimes.is_empty() {
+        return Err(Failure::Harness("no lifetime sample was sent in this scenario".into()));
+    }
+    // Each answer is judged as every refusal is (status, code, the whole
+    // OperationOutcome form), one at a time as the response in hand.
+    let sample = w.acc.lifetimes.clone();
+    let mut wrong = Vec::new();
+    for (l, r) in &sample {
+        w.response = Some(r.clone());
+        match crate::steps::common::http::check_refusal(w, Some(status), &[code]) {
+            Ok(()) => {}
+            Err(Failure::Assert(why)) => {
+                let why = why.split("\n    exchange:").next().unwrap_or_default().to_string();
+                wrong.push(format!("lifetime {l} s: {why}"));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    let sent: Vec<String> = w.acc.lifetimes.iter().map(|(l, _)| l.to_string()).collect();
+    w.fail(format!(
+        "{} of {} tokens whose exp is not iat + 300 were not refused with {status} {code}: {}\n(sample sent: {})",
+        wrong.len(),
+        sent.len(),
+        wrong.join("; "),
+        sent.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seed_names_one_sample_of_wrong_lifetimes() {
+        let a = lifetime_sample(300);
+        assert_eq!(a, lifetime_sample(300), "the same seed gives the same sample");
+        assert_eq!(a.len(), BOUNDARY_LIFETIMES.len() + RANDOM_LIFETIMES);
+        assert!(!a.contains(&gpc::JWT_LIFETIME_SECS), "300 s is the one right lifetime");
+        let mut d = a.clone();
+        d.sort_unstable();
+        d.dedup();
+        assert_eq!(d.len(), a.len(), "no lifetime twice");
+        assert_ne!(a, lifetime_sample(301), "another seed, another sample");
+    }
 }
