@@ -76,6 +76,7 @@ Feature: Registering patients
       And the registered patient's "birthDate" is set to "1970-01-01"
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
+      And nothing was stored
 
     Scenario: the NHS number of a practice patient with someone else's demographics
       Given a registration of "pool72" under the NHS number of "patient14"
@@ -118,6 +119,7 @@ Feature: Registering patients
       And the registered patient's "<field>" is removed
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
       Examples:
         | field         | why                         |
@@ -130,24 +132,28 @@ Feature: Registering patients
       And the registered patient's "name.0.use" is set to "anonymous"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
     Scenario: an identifier without a system beside the NHS number
       Given a registration of "pool70"
       And the registered patient's "identifier" gets {"value": "NewIdentifierNoSystem"}
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
     Scenario: registerPatient twice
       Given a registration of "pool70"
       And the registration parameter is repeated
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
     Scenario: the parameter misnamed
       Given a registration of "pool70"
       And the registration parameter is named "patient"
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
+      And nothing was stored
 
   @RFA-REC-054 @lot1 @should @profile-decision
   Rule: A registration whose official family or given name, or gender, differ from PDS's is refused with 400 INVALID_PATIENT_DEMOGRAPHICS
@@ -157,6 +163,7 @@ Feature: Registering patients
       And the registered patient's "<field>" is set to <value>
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
+      And nothing was stored
 
       Examples:
         | field         | value      |
@@ -171,18 +178,21 @@ Feature: Registering patients
       And the registration body's "resourceType" is set to "InvalidResourceType"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: the parameter holds no Patient
       Given a registration of "pool72"
       And the registered patient's "resourceType" is set to "InvalidResourceType"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario Outline: the Patient carries <field>
       Given a registration of "pool72"
       And the registered patient's "<field>" is set to <value>
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | field                | value                                                        |
@@ -223,6 +233,7 @@ Feature: Registering patients
       And the registered patient's "address" is set to [<first>, <second>]
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | uses       | first                                      | second                                      |
@@ -236,6 +247,7 @@ Feature: Registering patients
       And the registered patient's "address" is set to [{"use": "<use>", "line": ["1 Boar Lane"], "city": "Leeds"}]
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | use  |
@@ -247,6 +259,7 @@ Feature: Registering patients
       And the registered patient's "telecom" is set to [{"system": "<system>", "use": "<use>", "value": "01234567891"}, {"system": "<system>", "use": "<use>", "value": "01234567893"}]
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
       Examples:
         | system | use    |
@@ -260,6 +273,7 @@ Feature: Registering patients
       And the registered patient's "extension" gets {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1", "extension": [{"url": "language", "valueCodeableConcept": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1", "code": "fr"}]}}]}
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-REC-057 @lot1 @should @profile-decision
   Rule: The address and telecom a registration carries are kept and returned with the registered patient

@@ -96,6 +96,7 @@ impl From<Context> for Args {
 /// Every step definition.
 pub fn registry() -> Vec<StepDef> {
     let mut all = common::http::steps();
+    all.extend(common::stored::steps());
     for area in [
         acc::steps(),
         inf::steps(),

@@ -376,6 +376,20 @@ pub(in crate::reference) fn etag(v: &Value) -> String {
     format!("W/\"{}\"", v.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or("1"))
 }
 
+/// Under the `keeps-refused-booking` defect: the appointment is written
+/// before it is checked, and a refusal does not take it out again (its
+/// slots stay free).
+fn keep_refused(s: &State, a: &Value) {
+    if !s.defects.has(OnlDefect::KeepsRefusedBooking) || !a.is_object() {
+        return;
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut stored = a.clone();
+    stored["id"] = json!(id);
+    stored["meta"] = json!({ "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] });
+    s.appointments.with(|b| b.by_id.insert(id, stored));
+}
+
 pub async fn book(Extract(s): Extract<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     match book_slot(&s, &headers, &body).await {
         Ok(r) => r,
@@ -390,7 +404,13 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     if let Some(p) = patient_of(&a) {
         guard::own_patient(s, &claims, &p)?;
     }
-    let rows = validate(s, &a)?;
+    let rows = match validate(s, &a) {
+        Ok(rows) => rows,
+        Err(o) => {
+            keep_refused(s, &a);
+            return Err(o);
+        }
+    };
     // The first of the slots already booked, if any.
     let taken = |b: &Book| {
         rows.iter()
@@ -467,6 +487,9 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
         if !d(OnlDefect::BookingRace)
             && let Some(slot) = taken(b)
         {
+            if d(OnlDefect::KeepsRefusedBooking) {
+                b.by_id.insert(id.clone(), stored.clone());
+            }
             return Err(refused(slot));
         }
         // A defect keeps only the first slot of several.

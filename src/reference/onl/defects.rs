@@ -5,6 +5,10 @@
 
 crate::reference::defect::defects! {
     OnlDefect {
+        KeepsRefusedBooking = "keeps-refused-booking" ["RFA-ONL-010", "RFA-ONL-012", "RFA-ONL-022", "RFA-ONL-039", "RFA-ONL-040"]
+            "writes a booking before checking it, and keeps the appointment when the check refuses it";
+        KeepsRefusedRepeatRequest = "keeps-refused-repeat-request" ["RFA-ONL-036", "RFA-ONL-037"]
+            "writes a repeat request before checking it, and keeps it when the check refuses it";
         FreeSearchIgnoresWindow = "free-search-ignores-window" ["RFA-ONL-001"]
             "returns free slots outside the start and end of the search";
         FreeSearchAcceptsLooseBounds = "free-search-accepts-loose-bounds" ["RFA-ONL-002"]

@@ -5,3 +5,4 @@ pub mod drafts;
 pub mod http;
 pub mod keys;
 pub mod stamps;
+pub mod stored;
