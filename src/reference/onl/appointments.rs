@@ -562,7 +562,33 @@ pub async fn update(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): P
         headers.get("Ssp-InteractionID").and_then(|v| v.to_str().ok()) == Some(Interaction::AmendAppointment.id());
     let result =
         if amend { amend_appointment(&s, &headers, &id, &body) } else { cancel_appointment(&s, &headers, &id, &body) };
-    result.unwrap_or_else(IntoResponse::into_response)
+    result.unwrap_or_else(|o| {
+        keep_refused_change(&s, &id, &body);
+        o.into_response()
+    })
+}
+
+/// Under the `keeps-refused-change` defect: an amendment or cancellation
+/// is written before it is checked, and a refusal does not undo it. (Not
+/// of an appointment that has begun: the test data's begun appointment is
+/// shared by scenarios running at the same time.)
+fn keep_refused_change(s: &State, id: &str, body: &Bytes) {
+    if !s.defects.has(OnlDefect::KeepsRefusedChange) {
+        return;
+    }
+    let Ok(sent) = parse(body) else { return };
+    s.appointments.with(|b| {
+        let Some(current) = b.by_id.get(id).cloned() else { return };
+        if is_past(s, &current) {
+            return;
+        }
+        let next = next_version(&current, |n| {
+            *n = sent;
+            n["id"] = current["id"].clone();
+            n["meta"] = current["meta"].clone();
+        });
+        b.by_id.insert(id.to_string(), next);
+    });
 }
 
 fn if_match(headers: &HeaderMap) -> Option<String> {
