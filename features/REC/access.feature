@@ -25,16 +25,16 @@ Feature: Only legitimate, authorised access to patient records
         | Encounter   | organization/*.read |
 
     Scenario Outline: registering a patient with <scope>
-      Given a registration of "pool70"
+      Given a registration of "<patient>"
       And the JWT claim "requested_scope" is set to "<scope>"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
       And nothing was stored
 
       Examples:
-        | scope               |
-        | patient/*.read      |
-        | organization/*.read |
+        | scope               | patient   |
+        | patient/*.read      | refused1  |
+        | organization/*.read | refused2  |
 
     Scenario: amending with patient/*.read
       Given a Condition "asthma" recorded for "patient20"

@@ -123,8 +123,9 @@ async fn entry_not_stored(w: &mut RfaWorld, ty: EntryType) -> StepResult {
 }
 
 /// A registration: the Patient search by the NHS number sent finds no one.
-/// (Only for patients no other scenario registers: the PDS pool walk skips
-/// the ones refusal scenarios use.)
+/// (Only for a PDS patient no other scenario names — the test data's
+/// `refusedN`, one per refusal — so no other scenario's registration can be
+/// taken for this one's.)
 async fn registration_not_stored(w: &mut RfaWorld) -> StepResult {
     let body = w.rec.registration.clone().ok_or_else(|| Failure::Harness("no registration was built".into()))?;
     let nhs = body

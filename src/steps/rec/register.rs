@@ -173,21 +173,9 @@ async fn set_body_field(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 /// The pool patients in the order every run tries them: pool1, pool2, …
-/// PDS pool patients only refused registrations name (RFA-REC-045, 056,
-/// 057, 058, ACC): never registered, so a refused registration of one reads
-/// back as absent.
-const REFUSED_ONLY: [&str; 3] = ["pool70", "pool71", "pool72"];
-
 fn pool() -> Result<Vec<&'static str>, Failure> {
     let pack = pack().ok_or_else(|| Failure::Harness("the embedded fixture pack does not load".into()))?;
-    // The refusal scenarios' patients are never registered by the walk, so
-    // that `nothing was stored` can read their registration back as absent.
-    let mut pool: Vec<&str> = pack
-        .pds
-        .values()
-        .filter(|p| p.in_pool() && !REFUSED_ONLY.contains(&p.key.as_str()))
-        .map(|p| p.key.as_str())
-        .collect();
+    let mut pool: Vec<&str> = pack.pds.values().filter(|p| p.in_pool()).map(|p| p.key.as_str()).collect();
     pool.sort_by_key(|k| k.trim_start_matches("pool").parse::<u32>().unwrap_or(u32::MAX));
     Ok(pool)
 }
