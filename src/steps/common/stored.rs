@@ -287,9 +287,8 @@ async fn appointment_unchanged(w: &mut RfaWorld) -> StepResult {
     if let (Some(before), Some(now)) = (version(&was), version(&got))
         && before != now
     {
-        return w.fail(format!(
-            "the change was refused, yet appointment \"{label}\" moved from version {before} to {now}"
-        ));
+        return w
+            .fail(format!("the change was refused, yet appointment \"{label}\" moved from version {before} to {now}"));
     }
     Ok(())
 }
