@@ -26,7 +26,7 @@ use crate::steps::{Args, StepDef, step};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Then r#"^nothing was stored$"# => nothing_stored, "After a refused write, reads back (evidence kept, as the practice) what it would have made or changed, and fails if it is there: an entry — the patient's entries of its type (and of the body's type) searched by the entry's fresh business identifier; a registration — the Patient search by the NHS number sent; a booking — the patient's appointments over the scenario's booking window, none but the scenario's own carrying its marker or on its slots; a repeat request — the patient's repeat requests, none but the scenario's own for that medication; an appointment change (amend, cancel, arrival, did-not-attend) — the appointment reads back as the scenario last knew it, at the same version. A read-back that does not answer 200 fails the step."),
+        step!(Then r#"^nothing was stored$"# => nothing_stored, "After a refused write, reads back (evidence kept, as the practice) what it would have made or changed, and fails if it is there: an entry — the patient's entries of its type (and of the body's type) searched by the entry's fresh business identifier; a registration — the Patient search by the NHS number sent; a booking — the patient's appointments over the scenario's booking window, none but the scenario's own carrying its marker or on its slots; a repeat request — the patient's repeat requests, none but the scenario's own for that medication; a claim — the claims of each patient the scenario looked up, searched by the claim's fresh identifier; a dispense — the dispenses of the scenario's own prescription, no more than it had accepted; an appointment change (amend, cancel, arrival, did-not-attend) — the appointment reads back as the scenario last knew it, at the same version. A read-back that does not answer 200 fails the step."),
     ]
 }
 
@@ -39,6 +39,8 @@ async fn nothing_stored(w: &mut RfaWorld, _: &Args) -> StepResult {
         Interaction::RegisterPatient => registration_not_stored(w).await,
         Interaction::BookAppointment => booking_not_stored(w).await,
         Interaction::RequestRepeat => repeat_not_stored(w).await,
+        Interaction::CreateClaim => claim_not_stored(w).await,
+        Interaction::RecordDispense => dispense_not_stored(w).await,
         Interaction::AmendAppointment
         | Interaction::CancelAppointment
         | Interaction::MarkArrived
@@ -118,6 +120,67 @@ async fn entry_not_stored(w: &mut RfaWorld, ty: EntryType) -> StepResult {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// A claim: searched by its fresh business identifier among the claims of
+/// each patient the scenario looked up (the body may name one the candidate
+/// does not hold).
+async fn claim_not_stored(w: &mut RfaWorld) -> StepResult {
+    let draft = w.fin.claim.clone().ok_or_else(|| Failure::Harness("no claim was built".into()))?;
+    let Some((system, value)) = crate::entries::identifiers(&draft).into_iter().next() else {
+        return Err(Failure::Harness("the refused claim carries no identifier to read back by".into()));
+    };
+    let patients: Vec<String> =
+        w.shared.ids.iter().filter(|(k, _)| !k.starts_with("practitioner")).map(|(_, v)| v.clone()).collect();
+    let ours: Vec<String> = w.fin.claims.values().map(|(_, got)| id_of(got)).collect();
+    for patient in patients {
+        let mut spec = RequestSpec::new(Interaction::SearchClaims, "Claim");
+        spec.query.push(("patient".into(), patient.clone()));
+        spec.query.push(("identifier".into(), format!("{system}|{value}")));
+        let b = search(w, &spec, "Claim search by identifier").await?;
+        let kept = matches(&b)
+            .into_iter()
+            .find(|c| {
+                crate::entries::identifiers(c).iter().any(|(s, v)| *s == system && *v == value)
+                    && !ours.contains(&id_of(c))
+            })
+            .map(id_of);
+        if let Some(id) = kept {
+            return w.fail(format!(
+                "the claim was refused, yet Patient/{patient}'s claims keep it: Claim {id} carries the refused claim's identifier {system}|{value}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A dispense: the dispenses of the prescription it names number no more
+/// than the dispenses this scenario had accepted (201). The prescription is
+/// the scenario's own, issued by it, so no other scenario dispenses it.
+async fn dispense_not_stored(w: &mut RfaWorld) -> StepResult {
+    let draft = w.dsp.dispense.clone().ok_or_else(|| Failure::Harness("no dispense was built".into()))?;
+    let rx = draft
+        .pointer("/authorizingPrescription/0/reference")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("MedicationRequest/"))
+        .map(str::to_string)
+        .ok_or_else(|| Failure::Harness("the refused dispense names no prescription to read back by".into()))?;
+    let accepted = w
+        .exchanges
+        .iter()
+        .filter(|x| x.request.header("Ssp-InteractionID") == Some(Interaction::RecordDispense.id()))
+        .filter(|x| x.response.as_ref().is_some_and(|r| r.status == 201))
+        .count();
+    let mut spec = RequestSpec::new(Interaction::SearchDispenses, "MedicationDispense");
+    spec.query.push(("prescription".into(), rx.clone()));
+    let b = search(w, &spec, "the prescription's dispenses").await?;
+    let found = bundle::resources(&b, "MedicationDispense").len();
+    if found > accepted {
+        return w.fail(format!(
+            "the dispense was refused, yet MedicationRequest/{rx} has {found} dispenses where this scenario had {accepted} accepted"
+        ));
     }
     Ok(())
 }
