@@ -5,4 +5,3 @@ pub mod drafts;
 pub mod http;
 pub mod keys;
 pub mod stamps;
-pub mod stored;
