@@ -91,6 +91,7 @@ Feature: Patient arrival
       Given an arrival for "today" naming the NHS number ""
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
+      And nothing was stored
 
   @RFA-ARR-005 @lot2 @must
   Rule: Only a booked appointment can be marked arrived: a cancelled one, one already arrived, or one marked did-not-attend is refused with 422 INVALID_RESOURCE
@@ -105,6 +106,7 @@ Feature: Patient arrival
       Given an arrival for "today"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: arrived twice
       Given a booking of a free slot today for "patient20"
@@ -116,6 +118,7 @@ Feature: Patient arrival
       Given an arrival for "today"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: after did-not-attend
       Given a booking of a free slot today for "patient10"
@@ -127,6 +130,7 @@ Feature: Patient arrival
       Given an arrival for "today"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-ARR-006 @lot2 @must
   Rule: A booked appointment is marked did-not-attend on its day: 200, status noshow, and it reads back so
@@ -177,6 +181,7 @@ Feature: Patient arrival
       Given a cancellation of "today" with the reason "Changed mind"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: cancelling after did-not-attend
       Given a booking of a free slot today for "patient10"
@@ -188,6 +193,7 @@ Feature: Patient arrival
       Given a cancellation of "today" with the reason "Tidying up"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-ARR-009 @lot2 @must
   Rule: Marking arrival is for the practice: a token with only read scope is refused with 400 BAD_REQUEST, a patient-scoped token with 403 ACCESS DENIED
@@ -200,6 +206,7 @@ Feature: Patient arrival
       And the JWT claim "requested_scope" is set to "patient/*.read"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
     Scenario: the patient marks themselves arrived
       Given a booking of a free slot today for "patient20"
@@ -209,6 +216,7 @@ Feature: Patient arrival
       And an arrival for "today"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored
 
   @RFA-ARR-010 @lot2 @must
   Rule: An arrival or did-not-attend for an appointment the candidate does not hold is refused with 404 NO_RECORD_FOUND

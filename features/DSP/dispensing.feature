@@ -66,6 +66,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And a dispense of 22 of the prescription "rx"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: more than what is left
       Given "patient6" has been prescribed "Amoxicillin 500mg capsules" as "rx" for the practice to dispense
@@ -73,6 +74,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And a dispense of 8 of the prescription "rx"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: after all of it
       Given "patient6" has been prescribed "Amoxicillin 500mg capsules" as "rx" for the practice to dispense
@@ -80,6 +82,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And a dispense of 1 of the prescription "rx"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-DSP-005 @lot1 @must
   Rule: A cancelled prescription cannot be dispensed: 422 INVALID_RESOURCE
@@ -90,6 +93,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And a dispense of <quantity> of the prescription "rx"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | quantity |
@@ -119,6 +123,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And the dispense's medicine is "<medicine>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | medicine                          |
@@ -134,6 +139,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And the dispense's patient is "patient1"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-DSP-009 @lot1 @must
   Rule: The practice dispenses only to its dispensing patients: a prescription of a patient who is not one is refused with 422 INVALID_RESOURCE
@@ -143,6 +149,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And a dispense of 7 of the prescription "rx"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | medicine                   |
@@ -160,6 +167,7 @@ Feature: Dispensing practices: dispensing against a prescription
       Given a dispense of 21 of the prescription "rx"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: not nominated
       Given "patient6" has been prescribed "Amoxicillin 500mg capsules" as "rx"
@@ -176,12 +184,14 @@ Feature: Dispensing practices: dispensing against a prescription
       And the dispense's quantity unit is "tablet"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: nothing
       Given "patient6" has been prescribed "Amoxicillin 500mg capsules" as "rx" for the practice to dispense
       And a dispense of 0 of the prescription "rx"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-DSP-012 @lot1 @must
   Rule: The dispenses against a prescription are listed by prescription, with their quantities
@@ -228,6 +238,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And a dispense of 21 of the prescription "rd"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-DSP-014 @lot1 @must
   Rule: A patient-scoped token cannot record a dispense: 403 ACCESS DENIED
@@ -238,6 +249,7 @@ Feature: Dispensing practices: dispensing against a prescription
       And a dispense of 21 of the prescription "rx"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored
 
   @RFA-DSP-015 @lot1 @must
   Rule: A dispense against a prescription the candidate does not hold is refused with 422 REFERENCE_NOT_FOUND

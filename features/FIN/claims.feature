@@ -39,12 +39,14 @@ Feature: Practice finance: claims for services provided
       And the claim's encounter id is "no-such-encounter"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: another patient's encounter
       Given an Encounter "theirs" recorded for "patient10"
       And a claim for "patient20" of "flu-vaccination" at the encounter "theirs"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-FIN-003 @lot2 @must
   Rule: A service already claimed is not paid again: 409 DUPLICATE_REJECTED, from another claim or twice in one
@@ -55,6 +57,7 @@ Feature: Practice finance: claims for services provided
       And a claim for "patient20" of "flu-vaccination" at the encounter "visit"
       When the request is sent
       Then the request is refused with 409 "DUPLICATE_REJECTED"
+      And nothing was stored
 
     Scenario: claimed again among other items
       Given an Encounter "visit" recorded for "patient20"
@@ -64,6 +67,7 @@ Feature: Practice finance: claims for services provided
       And the claim also claims "minor-surgery" at the encounter "visit"
       When the request is sent
       Then the request is refused with 409 "DUPLICATE_REJECTED"
+      And nothing was stored
 
     Scenario: twice in one claim
       Given an Encounter "visit" recorded for "patient20"
@@ -71,6 +75,7 @@ Feature: Practice finance: claims for services provided
       And the claim also claims "shingles-vaccination" at the encounter "visit"
       When the request is sent
       Then the request is refused with 409 "DUPLICATE_REJECTED"
+      And nothing was stored
 
   @RFA-FIN-004 @lot2 @must
   Rule: An item's net is its quantity times its unit price: otherwise 422 INVALID_RESOURCE
@@ -82,6 +87,7 @@ Feature: Practice finance: claims for services provided
       And the claim's total is "<net>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | net   |
@@ -98,6 +104,7 @@ Feature: Practice finance: claims for services provided
       And the claim's total is "<total>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | total |
@@ -115,6 +122,7 @@ Feature: Practice finance: claims for services provided
       And the claim's total is "120.00"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: another currency
       Given an Encounter "visit" recorded for "patient20"
@@ -122,6 +130,7 @@ Feature: Practice finance: claims for services provided
       And the claim's currency is "EUR"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: a service not on the schedule
       Given an Encounter "visit" recorded for "patient20"
@@ -129,6 +138,7 @@ Feature: Practice finance: claims for services provided
       And the claim's service code is "cosmetic-botox"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-FIN-007 @lot2 @must
   Rule: A patient's claims are listed, with their totals
@@ -149,6 +159,7 @@ Feature: Practice finance: claims for services provided
       And the claim's patient id is "no-such-patient"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: the patient claiming
       Given an Encounter "visit" recorded for "patient20"
@@ -156,6 +167,7 @@ Feature: Practice finance: claims for services provided
       And the patient "patient20" is signed in
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored
 
   @RFA-FIN-009 @lot2 @must
   Rule: An item's service date is the date of the encounter recorded, never in the future: otherwise 422 INVALID_RESOURCE
@@ -166,6 +178,7 @@ Feature: Practice finance: claims for services provided
       And the claim's service date is "<date>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | date       |

@@ -139,6 +139,7 @@ Feature: Amending appointments and the limits of change
       Given an amendment of the appointment "mine" setting "comment" to "Early" naming version 7
       When the request is sent
       Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
+      And nothing was stored
 
   @RFA-ONL-021 @lot1 @must
   Rule: A cancelled appointment cannot be amended: 422 INVALID_RESOURCE
@@ -153,6 +154,7 @@ Feature: Amending appointments and the limits of change
       Given an amendment of the appointment "mine" setting "comment" to "Too late"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-ONL-022 @lot1 @must
   Rule: An appointment whose start time has passed cannot be booked, cancelled or amended: 422 INVALID_RESOURCE, and it stays booked
@@ -173,11 +175,13 @@ Feature: Amending appointments and the limits of change
       And an amendment of the appointment "old" setting "comment" to "Rewriting history"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: booking a slot of today that has begun
       Given a booking of a slot of today that has begun for "patient10"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-ONL-023 @lot1 @must
   Rule: A cancellation made against the current version is made; one against a stale version is refused with 409 FHIR_CONSTRAINT_VIOLATION and the appointment stays booked

@@ -37,6 +37,7 @@ Feature: Booking, reading and cancelling appointments
       And the booking's "<field>" is <change>
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | why                                   | field                               | change                                      |
@@ -60,6 +61,7 @@ Feature: Booking, reading and cancelling appointments
       And the booking's <kind> participant is removed
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | kind     |
@@ -78,6 +80,7 @@ Feature: Booking, reading and cancelling appointments
       And the booking's "<field>" is <change>
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | why                               | field                 | change                                                                                 |
@@ -146,6 +149,7 @@ Feature: Booking, reading and cancelling appointments
       Given a booking of the slot of "first" for "patient10"
       When the request is sent
       Then the request is refused with 409 "DUPLICATE_REJECTED"
+      And nothing was stored
 
   @RFA-ONL-013 @lot1 @must
   Rule: Of two bookings of one slot made at the same moment, exactly one succeeds
@@ -230,6 +234,7 @@ Feature: Booking, reading and cancelling appointments
       Given a cancellation of "mine"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     # Official AppointmentCancel "invalid cancellation extension url".
     Scenario Outline: the reason under <which> url
@@ -239,6 +244,7 @@ Feature: Booking, reading and cancelling appointments
       Given a cancellation of "mine" with the reason "Too busy" under the extension url "<url>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | which     | url                                                                                               |
@@ -269,6 +275,7 @@ Feature: Booking, reading and cancelling appointments
       Given a cancellation of "mine" with the reason "Booked in error"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-ONL-016 @lot1 @must
   Rule: Cancelling an appointment frees its slot
@@ -363,6 +370,7 @@ Feature: Booking, reading and cancelling appointments
       And the booking also takes a free slot that does not follow on
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-ONL-044 @lot1 @must
   Rule: A booked appointment — as the booking answers it, as read, amended, cancelled and retrieved — is a valid GP Connect Appointment: its profile and version, id, status, start, end, Slots, description and created; a Patient and a Location participant, every participant a Patient, Practitioner or Location that reads back; its booking organisation with a name and a telecom; no reason or specialty

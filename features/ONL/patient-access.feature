@@ -70,6 +70,7 @@ Feature: Patients online: a patient sees and books only their own
       And a booking of a free slot for "patient10"
       When the booking is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored
 
     Scenario: reading another patient's appointment
       Given a booking of a free slot for "patient10"
@@ -160,6 +161,7 @@ Feature: Patients online: a patient sees and books only their own
       And a Condition for "patient20"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored
 
     Scenario: reading the audit trail
       Given the patient "patient20" is signed in

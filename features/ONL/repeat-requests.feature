@@ -54,6 +54,7 @@ Feature: Patients online: requesting repeat prescriptions
       And a repeat request for the patient's <kind> medication
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | kind                           |
@@ -69,6 +70,7 @@ Feature: Patients online: requesting repeat prescriptions
       And a repeat request for the current repeat medication of "patient8"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored
 
     Scenario: for another patient
       Given the patient "patient7" is signed in
@@ -76,12 +78,14 @@ Feature: Patients online: requesting repeat prescriptions
       And the repeat request is for "patient8"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored
 
     Scenario: a medication nobody has
       Given the patient "patient7" is signed in
       And a repeat request for the medication id "no-such-medication"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored
 
   @RFA-ONL-038 @lot1 @must
   Rule: A patient sees only their own repeat requests: another patient's are refused with 403 ACCESS DENIED

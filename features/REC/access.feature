@@ -16,6 +16,7 @@ Feature: Only legitimate, authorised access to patient records
       And the JWT claim "requested_scope" is set to "<scope>"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
       Examples:
         | type        | scope               |
@@ -24,15 +25,16 @@ Feature: Only legitimate, authorised access to patient records
         | Encounter   | organization/*.read |
 
     Scenario Outline: registering a patient with <scope>
-      Given a registration of "pool70"
+      Given a registration of "<patient>"
       And the JWT claim "requested_scope" is set to "<scope>"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
       Examples:
-        | scope               |
-        | patient/*.read      |
-        | organization/*.read |
+        | scope               | patient   |
+        | patient/*.read      | refused1  |
+        | organization/*.read | refused2  |
 
     Scenario: amending with patient/*.read
       Given a Condition "asthma" recorded for "patient20"
@@ -80,6 +82,7 @@ Feature: Only legitimate, authorised access to patient records
       And the JWT claim "reason_for_request" is set to "migration"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
     Scenario: amending for secondary uses
       Given an Encounter "visit" recorded for "patient20"
@@ -98,6 +101,7 @@ Feature: Only legitimate, authorised access to patient records
       And the request comes from the organisation "orgNotInSystem"
       When the request is sent
       Then the request is refused with 403 "NO_RELATIONSHIP"
+      And nothing was stored
 
     Scenario: searching from an unrelated organisation
       Given a Condition search for "patient20"

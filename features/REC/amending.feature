@@ -135,6 +135,7 @@ Feature: Amending clinical entries without losing anything
       And the entry's "id" is "another-id"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And "visit" reads back as last accepted, at version 1
 
   @RFA-REC-019 @lot1 @must
   Rule: Entries are never deleted: DELETE is refused with an OperationOutcome and the entry remains

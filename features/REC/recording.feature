@@ -99,6 +99,7 @@ Feature: Recording clinical entries
       And the entry's <part> is removed
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "<element>"
+      And nothing was stored
 
       Examples:
         | type               | part    | element                       |
@@ -118,6 +119,7 @@ Feature: Recording clinical entries
       And the entry's status is "sort-of-active"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Condition.clinicalStatus"
+      And nothing was stored
 
   @RFA-REC-006 @lot1 @must
   Rule: An entry for a patient, or by a practitioner, the candidate does not hold is refused with 422 REFERENCE_NOT_FOUND
@@ -127,18 +129,21 @@ Feature: Recording clinical entries
       And the entry is for the patient id "no-such-patient"
       When the request is sent
       Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "Condition.subject"
+      And nothing was stored
 
     Scenario: an unknown author
       Given an Observation for "patient20"
       And the entry is by the practitioner id "no-such-practitioner"
       When the request is sent
       Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "Observation.performer"
+      And nothing was stored
 
     Scenario: an unknown clinician at a consultation
       Given an Encounter for "patient20"
       And the entry is by the practitioner id "no-such-practitioner"
       When the request is sent
       Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "Encounter.participant"
+      And nothing was stored
 
   @RFA-REC-007 @lot1 @must
   Rule: A body that is not the endpoint's resource type is refused with 422 INVALID_RESOURCE, one that is not JSON with 400 BAD_REQUEST
@@ -148,6 +153,7 @@ Feature: Recording clinical entries
       And the entry is sent to the Condition endpoint
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: a body that is not JSON
       Given a Condition for "patient20"
@@ -163,6 +169,7 @@ Feature: Recording clinical entries
       And the entry's code is "<code>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | type               | code        | why                         |
@@ -181,6 +188,7 @@ Feature: Recording clinical entries
       And the entry's code system is "<system>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | type      | system                       |
@@ -196,6 +204,7 @@ Feature: Recording clinical entries
       And the entry's "valueQuantity.system" is "<system>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.valueQuantity"
+      And nothing was stored
 
       Examples:
         | code   | system                      | why                        |
@@ -218,6 +227,7 @@ Feature: Recording clinical entries
       And the entry's time is "<time>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | type               | time                      | why                |
@@ -235,6 +245,7 @@ Feature: Recording clinical entries
       And the entry reuses the identifier of "first"
       When the request is sent
       Then the request is refused with 409 "DUPLICATE_REJECTED"
+      And nothing was stored
 
       Examples:
         | type        |

@@ -72,10 +72,11 @@ Feature: Registering patients
         | patient9           | a sensitive practice patient       |
 
     Scenario: a pool patient with another birth date
-      Given a registration of "pool72"
+      Given a registration of "refused3"
       And the registered patient's "birthDate" is set to "1970-01-01"
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
+      And nothing was stored
 
     Scenario: the NHS number of a practice patient with someone else's demographics
       Given a registration of "pool72" under the NHS number of "patient14"
@@ -115,89 +116,98 @@ Feature: Registering patients
       Then the patient is registered as sent
 
     Scenario Outline: <why>
-      Given a registration of "pool70"
+      Given a registration of "<patient>"
       And the registered patient's "<field>" is removed
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
       Examples:
-        | field         | why                         |
-        | birthDate     | no birth date               |
-        | name          | no name at all              |
-        | name.0.family | an official name, no family |
+        | field         | why                         | patient   |
+        | birthDate     | no birth date               | refused4  |
+        | name          | no name at all              | refused5  |
+        | name.0.family | an official name, no family | refused6  |
 
     Scenario: a name, but none of use official
-      Given a registration of "pool70"
+      Given a registration of "refused7"
       And the registered patient's "name.0.use" is set to "anonymous"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
     Scenario: an identifier without a system beside the NHS number
-      Given a registration of "pool70"
+      Given a registration of "refused8"
       And the registered patient's "identifier" gets {"value": "NewIdentifierNoSystem"}
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
     Scenario: registerPatient twice
-      Given a registration of "pool70"
+      Given a registration of "refused9"
       And the registration parameter is repeated
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
     Scenario: the parameter misnamed
-      Given a registration of "pool70"
+      Given a registration of "refused10"
       And the registration parameter is named "patient"
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
+      And nothing was stored
 
   @RFA-REC-054 @lot1 @should @profile-decision
   Rule: A registration whose official family or given name, or gender, differ from PDS's is refused with 400 INVALID_PATIENT_DEMOGRAPHICS
 
     Scenario Outline: a pool patient with another <field>
-      Given a registration of "pool72"
+      Given a registration of "<patient>"
       And the registered patient's "<field>" is set to <value>
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
+      And nothing was stored
 
       Examples:
-        | field         | value      |
-        | name.0.family | "Somebody" |
-        | gender        | "unknown"  |
+        | field         | value      | patient   |
+        | name.0.family | "Somebody" | refused11 |
+        | gender        | "unknown"  | refused12 |
 
   @RFA-REC-055 @lot1 @must
   Rule: A registration carrying what a consumer may not send — another resource than Parameters or Patient, or Patient elements beyond the demographics, identifiers, address, telecom and extensions — is refused with 422 INVALID_RESOURCE
 
     Scenario: the body is not a Parameters
-      Given a registration of "pool72"
+      Given a registration of "refused13"
       And the registration body's "resourceType" is set to "InvalidResourceType"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: the parameter holds no Patient
-      Given a registration of "pool72"
+      Given a registration of "refused14"
       And the registered patient's "resourceType" is set to "InvalidResourceType"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario Outline: the Patient carries <field>
-      Given a registration of "pool72"
+      Given a registration of "<patient>"
       And the registered patient's "<field>" is set to <value>
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
-        | field                | value                                                        |
-        | invalidField         | "Assurance Testing Invalid Field"                            |
-        | active               | true                                                         |
-        | multipleBirthBoolean | true                                                         |
-        | generalPractitioner  | [{"display": "Test Care Provider"}]                          |
-        | contact              | [{"name": {"use": "anonymous", "family": "TestFamily"}}]     |
-        | managingOrganization | {"display": "Test Managing Org"}                             |
-        | maritalStatus        | {"coding": [{"system": "http://hl7.org/fhir/v3/MaritalStatus", "code": "M"}]} |
-        | animal               | {"species": {"coding": [{"system": "AllSpecies", "code": "Human"}]}} |
-        | communication        | [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "en"}]}}] |
-        | photo                | [{"url": "Test Photo Element"}]                              |
-        | deceasedDateTime     | "2017-09-01T10:00:00+00:00"                                  |
+        | field                | value                                                        | patient   |
+        | invalidField         | "Assurance Testing Invalid Field"                            | refused15 |
+        | active               | true                                                         | refused16 |
+        | multipleBirthBoolean | true                                                         | refused17 |
+        | generalPractitioner  | [{"display": "Test Care Provider"}]                          | refused18 |
+        | contact              | [{"name": {"use": "anonymous", "family": "TestFamily"}}]     | refused19 |
+        | managingOrganization | {"display": "Test Managing Org"}                             | refused20 |
+        | maritalStatus        | {"coding": [{"system": "http://hl7.org/fhir/v3/MaritalStatus", "code": "M"}]} | refused21 |
+        | animal               | {"species": {"coding": [{"system": "AllSpecies", "code": "Human"}]}} | refused22 |
+        | communication        | [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "en"}]}}] | refused23 |
+        | photo                | [{"url": "Test Photo Element"}]                              | refused24 |
+        | deceasedDateTime     | "2017-09-01T10:00:00+00:00"                                  | refused25 |
 
   @RFA-REC-056 @lot1 @must
   Rule: A registration may also carry one address of use home and one of use temp, one telecom per system and use, one nhsCommunication extension, more given names, names of other uses and other identifiers; a second address of one use, an address of another use or a second nhsCommunication is refused with 422 INVALID_RESOURCE, a second telecom of one system and use with 400 BAD_REQUEST
@@ -220,47 +230,51 @@ Feature: Registering patients
       And the registered patient has the nhsCommunication extension sent, once
 
     Scenario Outline: addresses of use <uses>
-      Given a registration of "pool72"
+      Given a registration of "<patient>"
       And the registered patient's "address" is set to [<first>, <second>]
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
-        | uses       | first                                      | second                                      |
-        | temp, temp | {"use": "temp", "line": ["1 Boar Lane"]}   | {"use": "temp", "line": ["2 Boar Lane"]}    |
-        | home, home | {"use": "home", "line": ["1 Boar Lane"]}   | {"use": "home", "line": ["2 Boar Lane"]}    |
-        | home, work | {"use": "home", "line": ["1 Boar Lane"]}   | {"use": "work", "line": ["2 Boar Lane"]}    |
-        | old, temp  | {"use": "old", "line": ["1 Boar Lane"]}    | {"use": "temp", "line": ["2 Boar Lane"]}    |
+        | uses       | first                                      | second                                      | patient   |
+        | temp, temp | {"use": "temp", "line": ["1 Boar Lane"]}   | {"use": "temp", "line": ["2 Boar Lane"]}    | refused26 |
+        | home, home | {"use": "home", "line": ["1 Boar Lane"]}   | {"use": "home", "line": ["2 Boar Lane"]}    | refused27 |
+        | home, work | {"use": "home", "line": ["1 Boar Lane"]}   | {"use": "work", "line": ["2 Boar Lane"]}    | refused28 |
+        | old, temp  | {"use": "old", "line": ["1 Boar Lane"]}    | {"use": "temp", "line": ["2 Boar Lane"]}    | refused29 |
 
     Scenario Outline: one address of use <use>
-      Given a registration of "pool72"
+      Given a registration of "<patient>"
       And the registered patient's "address" is set to [{"use": "<use>", "line": ["1 Boar Lane"], "city": "Leeds"}]
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
-        | use  |
-        | work |
-        | old  |
+        | use  | patient   |
+        | work | refused30 |
+        | old  | refused31 |
 
     Scenario Outline: two telecoms of system <system> and use <use>
-      Given a registration of "pool72"
+      Given a registration of "<patient>"
       And the registered patient's "telecom" is set to [{"system": "<system>", "use": "<use>", "value": "01234567891"}, {"system": "<system>", "use": "<use>", "value": "01234567893"}]
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
+      And nothing was stored
 
       Examples:
-        | system | use    |
-        | phone  | home   |
-        | phone  | mobile |
-        | email  | temp   |
+        | system | use    | patient   |
+        | phone  | home   | refused32 |
+        | phone  | mobile | refused33 |
+        | email  | temp   | refused34 |
 
     Scenario: two nhsCommunication extensions
-      Given a registration of "pool72"
+      Given a registration of "refused35"
       And the registered patient's "extension" gets {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1", "extension": [{"url": "language", "valueCodeableConcept": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1", "code": "de"}]}}]}
       And the registered patient's "extension" gets {"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1", "extension": [{"url": "language", "valueCodeableConcept": {"coding": [{"system": "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1", "code": "fr"}]}}]}
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-REC-057 @lot1 @should @profile-decision
   Rule: The address and telecom a registration carries are kept and returned with the registered patient

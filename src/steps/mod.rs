@@ -20,6 +20,8 @@ mod inf;
 mod knw;
 mod onl;
 mod rec;
+// Read-backs after refused writes, across the writing areas.
+mod stored;
 
 use cucumber::gherkin::{self, StepType};
 use cucumber::step::{Collection, Context};
@@ -96,6 +98,7 @@ impl From<Context> for Args {
 /// Every step definition.
 pub fn registry() -> Vec<StepDef> {
     let mut all = common::http::steps();
+    all.extend(stored::steps());
     for area in [
         acc::steps(),
         inf::steps(),

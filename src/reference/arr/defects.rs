@@ -19,6 +19,8 @@ crate::reference::defect::defects! {
             "marks did-not-attend before the appointment's day";
         DidNotAttendAnyStatus = "did-not-attend-any-status" ["RFA-ARR-007"]
             "marks did-not-attend on an appointment the patient arrived for";
+        KeepsRefusedArrival = "keeps-refused-arrival" ["RFA-ARR-003", "RFA-ARR-004", "RFA-ARR-005", "RFA-ARR-007"]
+            "marks the appointment arrived before checking an arrival or did-not-attend, and keeps it when the check refuses it";
         AttendanceUnknownInvalid = "attendance-unknown-invalid" ["RFA-ARR-010"]
             "answers an arrival for an appointment it does not hold 422 instead of 404";
     }

@@ -56,7 +56,8 @@ enum Attendance {
 }
 
 pub async fn arrive(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    attend(&s, &headers, &id, &body, Attendance::Arrived).unwrap_or_else(IntoResponse::into_response)
+    attend(&s, &headers, &id, &body, Attendance::Arrived)
+        .unwrap_or_else(|o| refused(&s, &headers, &id, o, Interaction::MarkArrived))
 }
 
 pub async fn did_not_attend(
@@ -65,7 +66,31 @@ pub async fn did_not_attend(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    attend(&s, &headers, &id, &body, Attendance::DidNotAttend).unwrap_or_else(IntoResponse::into_response)
+    attend(&s, &headers, &id, &body, Attendance::DidNotAttend)
+        .unwrap_or_else(|o| refused(&s, &headers, &id, o, Interaction::MarkDidNotAttend))
+}
+
+/// The refusal; under the `keeps-refused-arrival` defect an admitted
+/// arrival or did-not-attend refused for what it names (the patient, the
+/// appointment's status or day) has already marked the appointment
+/// arrived, and the refusal does not undo it.
+fn refused(s: &State, headers: &HeaderMap, id: &str, o: Outcome, interaction: Interaction) -> Response {
+    if s.defects.has(ArrDefect::KeepsRefusedArrival) && guard::check(s, headers, interaction).is_ok() {
+        // What the change answers does not matter: the refusal is the answer.
+        let _ = s.appointments.change(id, |current| {
+            let next = current.map(|c| {
+                next_version(c, |n| {
+                    n["status"] = json!("arrived");
+                    let at = json!(crate::reference::instant(crate::support::clock::now()));
+                    let mut ext: Vec<Value> = n.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+                    ext.push(json!({ "url": gpc::ARRIVAL_TIME_EXTENSION, "valueDateTime": at }));
+                    n["extension"] = Value::Array(ext);
+                })
+            });
+            Ok((next, ()))
+        });
+    }
+    o.into_response()
 }
 
 fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendance) -> Result<Response, Outcome> {

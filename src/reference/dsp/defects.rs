@@ -5,6 +5,8 @@
 
 crate::reference::defect::defects! {
     DspDefect {
+        KeepsRefusedDispense = "keeps-refused-dispense" ["RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013"]
+            "lists a dispense against its prescription before checking it, and keeps it when the check refuses it";
         DispenseDropsPrescription = "dispense-drops-prescription" ["RFA-DSP-001"]
             "answers a dispense without the prescription it was made against";
         OverDispensing = "over-dispensing" ["RFA-DSP-004"]

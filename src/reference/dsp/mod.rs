@@ -39,7 +39,28 @@ pub struct Dispenses {
 }
 
 pub async fn create(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
-    dispense(&s, &headers, &body).unwrap_or_else(IntoResponse::into_response)
+    dispense(&s, &headers, &body).unwrap_or_else(|o| {
+        keep_refused(&s, &headers, &body);
+        o.into_response()
+    })
+}
+
+/// Under the `keeps-refused-dispense` defect: an admitted dispense is
+/// listed against its prescription before it is checked, and a refusal does
+/// not take it out again.
+fn keep_refused(s: &State, headers: &HeaderMap, body: &Bytes) {
+    if !s.defects.has(DspDefect::KeepsRefusedDispense) || guard::check(s, headers, Interaction::RecordDispense).is_err()
+    {
+        return;
+    }
+    let Ok(mut r) = resource_of(body, "MedicationDispense") else { return };
+    let Some(rx) = reference_id(&r, "/authorizingPrescription/0/reference", "MedicationRequest").map(str::to_string)
+    else {
+        return;
+    };
+    r["id"] = json!(uuid::Uuid::new_v4().to_string());
+    r["meta"] = json!({ "versionId": "1" });
+    crate::reference::locked(&s.dispenses.inner).entry(format!("MedicationRequest/{rx}")).or_default().push(r);
 }
 
 fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {

@@ -5,6 +5,8 @@
 
 crate::reference::defect::defects! {
     FinDefect {
+        KeepsRefusedClaim = "keeps-refused-claim" ["RFA-FIN-002", "RFA-FIN-003", "RFA-FIN-004", "RFA-FIN-005", "RFA-FIN-006", "RFA-FIN-009"]
+            "writes a claim before checking it, and keeps it when the check refuses it";
         ClaimDropsItems = "claim-drops-items" ["RFA-FIN-001"]
             "answers a new claim without its items";
         ClaimsUnrecordedService = "claims-unrecorded-service" ["RFA-FIN-002"]

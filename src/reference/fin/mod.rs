@@ -44,7 +44,23 @@ pub struct Claims {
 }
 
 pub async fn create(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
-    claim(&s, &headers, &body).unwrap_or_else(IntoResponse::into_response)
+    claim(&s, &headers, &body).unwrap_or_else(|o| {
+        keep_refused(&s, &headers, &body);
+        o.into_response()
+    })
+}
+
+/// Under the `keeps-refused-claim` defect: an admitted claim is written
+/// before it is checked, and a refusal does not take it out again.
+fn keep_refused(s: &State, headers: &HeaderMap, body: &Bytes) {
+    if !s.defects.has(FinDefect::KeepsRefusedClaim) || guard::check(s, headers, Interaction::CreateClaim).is_err() {
+        return;
+    }
+    let Ok(mut stored) = resource_of(body, "Claim") else { return };
+    let patient = reference_id(&stored, "/patient/reference", "Patient").unwrap_or_default().to_string();
+    stored["id"] = json!(uuid::Uuid::new_v4().to_string());
+    stored["meta"] = json!({ "versionId": "1" });
+    crate::reference::locked(&s.claims.inner).by_patient.entry(patient).or_default().push(stored);
 }
 
 fn money(v: Option<&Value>) -> Option<(i64, &str)> {

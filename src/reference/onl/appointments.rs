@@ -377,6 +377,20 @@ pub(in crate::reference) fn etag(v: &Value) -> String {
     format!("W/\"{}\"", v.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or("1"))
 }
 
+/// Under the `keeps-refused-booking` defect: the appointment is written
+/// before it is checked, and a refusal does not take it out again (its
+/// slots stay free).
+fn keep_refused(s: &State, a: &Value) {
+    if !s.defects.has(OnlDefect::KeepsRefusedBooking) || !a.is_object() {
+        return;
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut stored = a.clone();
+    stored["id"] = json!(id);
+    stored["meta"] = json!({ "versionId": "1", "profile": [gpc::APPOINTMENT_PROFILE] });
+    s.appointments.with(|b| b.by_id.insert(id, stored));
+}
+
 pub async fn book(Extract(s): Extract<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     match book_slot(&s, &headers, &body).await {
         Ok(r) => r,
@@ -391,7 +405,13 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
     if let Some(p) = patient_of(&a) {
         guard::own_patient(s, &claims, &p)?;
     }
-    let rows = validate(s, &a)?;
+    let rows = match validate(s, &a) {
+        Ok(rows) => rows,
+        Err(o) => {
+            keep_refused(s, &a);
+            return Err(o);
+        }
+    };
     // The first of the slots already booked, if any.
     let taken = |b: &Book| {
         rows.iter()
@@ -468,6 +488,9 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
         if !d(OnlDefect::BookingRace)
             && let Some(slot) = taken(b)
         {
+            if d(OnlDefect::KeepsRefusedBooking) {
+                b.by_id.insert(id.clone(), stored.clone());
+            }
             return Err(refused(slot));
         }
         // A defect keeps only the first slot of several.
@@ -540,7 +563,33 @@ pub async fn update(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): P
         headers.get("Ssp-InteractionID").and_then(|v| v.to_str().ok()) == Some(Interaction::AmendAppointment.id());
     let result =
         if amend { amend_appointment(&s, &headers, &id, &body) } else { cancel_appointment(&s, &headers, &id, &body) };
-    result.unwrap_or_else(IntoResponse::into_response)
+    result.unwrap_or_else(|o| {
+        keep_refused_change(&s, &id, &body);
+        o.into_response()
+    })
+}
+
+/// Under the `keeps-refused-change` defect: an amendment or cancellation
+/// is written before it is checked, and a refusal does not undo it. (Not
+/// of an appointment that has begun: the test data's begun appointment is
+/// shared by scenarios running at the same time.)
+fn keep_refused_change(s: &State, id: &str, body: &Bytes) {
+    if !s.defects.has(OnlDefect::KeepsRefusedChange) {
+        return;
+    }
+    let Ok(sent) = parse(body) else { return };
+    s.appointments.with(|b| {
+        let Some(current) = b.by_id.get(id).cloned() else { return };
+        if is_past(s, &current) {
+            return;
+        }
+        let next = next_version(&current, |n| {
+            *n = sent;
+            n["id"] = current["id"].clone();
+            n["meta"] = current["meta"].clone();
+        });
+        b.by_id.insert(id.to_string(), next);
+    });
 }
 
 fn if_match(headers: &HeaderMap) -> Option<String> {

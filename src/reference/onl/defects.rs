@@ -5,6 +5,12 @@
 
 crate::reference::defect::defects! {
     OnlDefect {
+        KeepsRefusedBooking = "keeps-refused-booking" ["RFA-ONL-010", "RFA-ONL-012", "RFA-ONL-022", "RFA-ONL-039", "RFA-ONL-040"]
+            "writes a booking before checking it, and keeps the appointment when the check refuses it";
+        KeepsRefusedRepeatRequest = "keeps-refused-repeat-request" ["RFA-ONL-036", "RFA-ONL-037"]
+            "writes a repeat request before checking it, and keeps it when the check refuses it";
+        KeepsRefusedChange = "keeps-refused-change" ["RFA-ARR-008", "RFA-ONL-015", "RFA-ONL-019", "RFA-ONL-020", "RFA-ONL-021", "RFA-ONL-023", "RFA-ONL-028", "RFA-ONL-041"]
+            "writes an amendment or cancellation before checking it, and keeps it when the check refuses it";
         FreeSearchIgnoresWindow = "free-search-ignores-window" ["RFA-ONL-001"]
             "returns free slots outside the start and end of the search";
         FreeSearchAcceptsLooseBounds = "free-search-accepts-loose-bounds" ["RFA-ONL-002"]

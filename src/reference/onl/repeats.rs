@@ -65,7 +65,22 @@ fn medication<'a>(patient: &'a StoredPatient, id: &str) -> Option<&'a Value> {
 }
 
 pub async fn request(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
-    record(&s, &headers, &body).unwrap_or_else(IntoResponse::into_response)
+    record(&s, &headers, &body).unwrap_or_else(|o| {
+        keep_refused(&s, &body);
+        o.into_response()
+    })
+}
+
+/// Under the `keeps-refused-repeat-request` defect: the Task is written
+/// before it is checked, and a refusal does not take it out again.
+fn keep_refused(s: &State, body: &Bytes) {
+    if !s.defects.has(OnlDefect::KeepsRefusedRepeatRequest) {
+        return;
+    }
+    let Ok(mut task) = resource_of(body, "Task") else { return };
+    task["id"] = json!(uuid::Uuid::new_v4().to_string());
+    task["meta"] = json!({ "versionId": "1" });
+    crate::reference::locked(&s.repeats.inner).push(task);
 }
 
 fn record(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {

@@ -233,7 +233,30 @@ fn check_shape(p: &Value, d: &impl Fn(RecDefect) -> bool) -> Result<(), Outcome>
 pub async fn register(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
     match register_patient(&s, &headers, &body) {
         Ok(r) => r,
-        Err(o) => o.into_response(),
+        Err(o) => {
+            keep_refused(&s, &headers, &body);
+            o.into_response()
+        }
+    }
+}
+
+/// Under the `keeps-refused-registration` defect: an admitted registration
+/// is written before it is checked, and a refusal does not take it out
+/// again (a patient already held is not written twice).
+fn keep_refused(s: &State, headers: &HeaderMap, body: &Bytes) {
+    if !s.defects.has(RecDefect::KeepsRefusedRegistration)
+        || guard::check(s, headers, Interaction::RegisterPatient).is_err()
+    {
+        return;
+    }
+    let Ok(patient) = patient_of(body, true, true) else { return };
+    let number = nhs_number(&patient).unwrap_or_default().to_string();
+    // Someone PDS knows, alive and not sensitive: the defect saves the
+    // person and then finds fault with the registration's details.
+    let traceable = s.registrations.pds.iter().any(|p| p.nhs_number == number && p.deceased.is_none() && !p.sensitive);
+    if traceable {
+        // Refused or not, what it answers is the refusal already made.
+        let _ = enrol(s, &number, &patient);
     }
 }
 

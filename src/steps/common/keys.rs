@@ -109,3 +109,17 @@ pub(in crate::steps) fn fresh_identifier(w: &mut RfaWorld) -> String {
         None => uuid::Uuid::new_v4().to_string(),
     }
 }
+
+/// The description a scenario's bookings carry: the harness's words and the
+/// scenario's first trace id, so that a read-back after a refused booking
+/// can tell this scenario's appointment from those of scenarios running at
+/// the same time (`nothing was stored`).
+pub(in crate::steps) fn booking_marker(w: &RfaWorld) -> String {
+    let trace = w.exchanges.first().and_then(|x| {
+        x.request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID")).map(|(_, v)| v.clone())
+    });
+    match trace {
+        Some(t) => format!("Booked by rfa-harness ({t})"),
+        None => "Booked by rfa-harness".to_string(),
+    }
+}

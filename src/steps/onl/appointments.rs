@@ -206,7 +206,7 @@ fn seed(w: &RfaWorld) -> usize {
 /// spread over scenarios, so each search answers a few dozen slots rather
 /// than every slot of the fortnight (the answers are evidence, and were
 /// most of a run's bytes).
-fn window(w: &RfaWorld) -> (i64, i64) {
+pub(in crate::steps) fn window(w: &RfaWorld) -> (i64, i64) {
     const DAYS: i64 = 1;
     w.onl.booking_days.unwrap_or_else(|| {
         let first = 1 + (seed(w) / 7 % (14 - DAYS + 1) as usize) as i64;
@@ -268,7 +268,7 @@ fn appointment_for(w: &RfaWorld, slots: &[Value], patient: &str) -> Value {
         "contained": [org],
         "extension": [{ "url": gpc::BOOKING_ORGANISATION_EXTENSION, "valueReference": { "reference": "#booking-org" } }],
         "status": "booked",
-        "description": "Booked by rfa-harness",
+        "description": crate::steps::common::keys::booking_marker(w),
         "start": first.get("start").cloned().unwrap_or(Value::Null),
         "end": last.get("end").cloned().unwrap_or(Value::Null),
         "slot": refs,

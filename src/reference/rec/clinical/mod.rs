@@ -221,7 +221,10 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
     let shape = Shape::of(ty);
     let r = parse_body(body)?;
     let at = now();
-    validate::entry(s, &shape, &r, at)?;
+    if let Err(o) = validate::entry(s, &shape, &r, at) {
+        keep_refused(s, &shape, ty, r, &claims, at);
+        return Err(o);
+    }
     let mut wanted = entries::identifiers(&r);
     // A device reading resent under a new identifier is the same reading.
     if ty == EntryType::Observation
@@ -240,6 +243,9 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
         if let Some((sys, dup)) = duplicate
             && !s.defects.has(RecDefect::AcceptsDuplicates)
         {
+            if s.defects.has(RecDefect::KeepsRefusedEntry) {
+                all.insert(id.clone(), Entry { ty, id: id.clone(), versions: vec![stored.clone()] });
+            }
             let what = if sys == DEVICE_READING {
                 "is this reading: the same device, code and time"
             } else {
@@ -268,6 +274,17 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
         resp.headers_mut().insert(header::LOCATION, v);
     }
     Ok(resp)
+}
+
+/// Under the `keeps-refused-entry` defect: the entry is written before it
+/// is checked, and a refusal does not take it out again.
+fn keep_refused(s: &State, shape: &Shape, ty: EntryType, r: Value, claims: &Claims, at: OffsetDateTime) {
+    if !s.defects.has(RecDefect::KeepsRefusedEntry) {
+        return;
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let stored = stamp(s, shape, r, &id, 1, claims, at);
+    s.entries.with(|all| all.insert(id.clone(), Entry { ty, id, versions: vec![stored] }));
 }
 
 /// A minimal response still says which version it made.
