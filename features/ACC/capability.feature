@@ -35,7 +35,7 @@ Feature: The CapabilityStatement
       Then the CapabilityStatement declares the "identifier" search parameter on "Patient"
 
   @RFA-ACC-021 @lot1 @must
-  Rule: The CapabilityStatement declares Organization and Practitioner read and search, Location read, and Appointment read, update and search
+  Rule: The CapabilityStatement declares Organization and Practitioner read and search, and Location read (Appointment's interactions are RFA-ONL-049's)
 
     Scenario Outline: <resource> <interaction> is declared
       Given a metadata request
@@ -49,9 +49,6 @@ Feature: The CapabilityStatement
         | Practitioner | read        |
         | Practitioner | search-type |
         | Location     | read        |
-        | Appointment  | read        |
-        | Appointment  | update      |
-        | Appointment  | search-type |
 
   @RFA-ACC-022 @lot1 @must
   Rule: The Access Record Structured CapabilityStatement declares the structured record operation (the documents one is INF-103's)

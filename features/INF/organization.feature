@@ -20,7 +20,6 @@ Feature: Finding and reading organisations
       Then the response is a searchset Bundle with 1 entry
       And every Organization in the Bundle has the identifier of "<organisation>"
       And every Organization in the Bundle conforms to the "organization" schema
-      And every Bundle entry has a fullUrl naming its resource
 
       Examples:
         | organisation |

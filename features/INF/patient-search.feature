@@ -14,7 +14,6 @@ Feature: Finding a patient by NHS number
       When the request is sent
       Then the response is a searchset Bundle with 1 entry
       And every Patient in the Bundle has the NHS number of "<patient>"
-      And every Bundle entry has a fullUrl naming its resource
 
       Examples:
         | patient   |

@@ -20,7 +20,6 @@ Feature: Finding and reading practitioners
       Then the response is a searchset Bundle with 1 entry
       And every Practitioner in the Bundle has the identifier of "<practitioner>"
       And every Practitioner in the Bundle conforms to the "practitioner" schema
-      And every Bundle entry has a fullUrl naming its resource
       And every Practitioner in the Bundle has <roles> SDS role profile identifiers
 
       Examples:

@@ -219,3 +219,20 @@ Feature: HTTP and FHIR conventions of Appointment Management
         | scope                |
         | organization/*.write |
         | patient/*.write      |
+
+  @RFA-ONL-049 @lot1 @must
+  Rule: The CapabilityStatement declares Appointment read, update and search, as a provider of Appointment Management must
+
+    # Official AppointmentRead, AppointmentAmend and AppointmentRetrieve:
+    # their CapabilityStatement checks, which a provider without
+    # Appointment Management does not run (so they are not RFA-ACC-021's).
+    Scenario Outline: Appointment <interaction> is declared
+      Given a metadata request
+      When the request is sent
+      Then the CapabilityStatement declares the "<interaction>" interaction on "Appointment"
+
+      Examples:
+        | interaction |
+        | read        |
+        | update      |
+        | search-type |

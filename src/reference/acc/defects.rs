@@ -63,7 +63,7 @@ crate::reference::defect::defects! {
             "leaves the Patient search interaction out of its CapabilityStatement";
         CapabilityOmitsStructuredOperation = "capability-omits-structured-operation" ["RFA-ACC-022"]
             "leaves gpc.getstructuredrecord out of the structured CapabilityStatement";
-        CapabilityOmitsAppointment = "capability-omits-appointment" ["RFA-ACC-021"]
+        CapabilityOmitsAppointment = "capability-omits-appointment" ["RFA-ONL-049"]
             "leaves Appointment and its read, update and search out of the CapabilityStatement";
         CapabilityOmitsDirectory = "capability-omits-directory" ["RFA-ACC-021"]
             "leaves Organization, Practitioner and Location out of its CapabilityStatement";

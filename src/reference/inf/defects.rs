@@ -5,8 +5,6 @@
 
 crate::reference::defect::defects! {
     InfDefect {
-        SearchOmitsFullUrl = "search-omits-full-url" ["RFA-INF-001"]
-            "returns search Bundle entries without fullUrl";
         UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059"]
             "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle";
         NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]
@@ -37,8 +35,6 @@ crate::reference::defect::defects! {
             "sends no ETag header on Organization reads";
         OrganisationNotFoundWrongCode = "organisation-not-found-wrong-code" ["RFA-INF-016"]
             "answers a read of an unknown Organization with 404 NO_RECORD_FOUND instead of ORGANISATION_NOT_FOUND";
-        PractitionerSearchOmitsFullUrl = "practitioner-search-omits-full-url" ["RFA-INF-017"]
-            "returns Practitioner search entries without fullUrl";
         PractitionerSearchAnySystem = "practitioner-search-any-system" ["RFA-INF-018"]
             "searches Practitioners by the identifier value whatever identifier system is given";
         PractitionerReadUnknown500 = "practitioner-read-unknown-500" ["RFA-INF-019"]

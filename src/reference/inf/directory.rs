@@ -2,7 +2,7 @@
 //! search and read interactions for the practice's directory data.
 
 use axum::extract::{Path, Query, State as Extract};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -123,22 +123,26 @@ fn identifier(kind: Kind, s: &State, params: &[(String, String)]) -> Result<Stri
     Ok(id.to_string())
 }
 
-fn host(headers: &HeaderMap) -> &str {
-    headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost")
+/// A searchset Bundle of `(type, id, resource)` entries.
+pub fn searchset(entries: Vec<(&str, &str, Value)>) -> Value {
+    // No `fullUrl`: GP Connect's resource guidance says providers SHOULD NOT
+    // populate it (and consumers MUST NOT use it) in Foundations and
+    // Appointments answers.
+    bundle(entries.into_iter().map(|(_, _, resource)| json!({ "resource": resource })).collect())
 }
 
-/// A searchset Bundle of `(type, id, resource)` entries.
-pub fn searchset(base: &str, host: &str, entries: Vec<(&str, &str, Value)>, full_urls: bool) -> Value {
-    let entries: Vec<Value> = entries
-        .into_iter()
-        .map(|(ty, id, resource)| {
-            if full_urls {
-                json!({ "fullUrl": format!("http://{host}{base}/{ty}/{id}"), "resource": resource })
-            } else {
-                json!({ "resource": resource })
-            }
-        })
-        .collect();
+/// A searchset whose entries carry absolute `fullUrl`s (Access Document's
+/// searches, which the Foundations guidance above does not cover).
+pub fn searchset_with_full_urls(base: &str, host: &str, entries: Vec<(&str, &str, Value)>) -> Value {
+    bundle(
+        entries
+            .into_iter()
+            .map(|(ty, id, resource)| json!({ "fullUrl": format!("http://{host}{base}/{ty}/{id}"), "resource": resource }))
+            .collect(),
+    )
+}
+
+fn bundle(entries: Vec<Value>) -> Value {
     json!({
         "resourceType": "Bundle",
         "id": uuid::Uuid::new_v4().to_string(),
@@ -179,8 +183,7 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
             (kind.type_name(), i.id.as_str(), r)
         })
         .collect();
-    let full_urls = !(matches!(kind, Kind::Practitioner) && s.defects.has(InfDefect::PractitionerSearchOmitsFullUrl));
-    cacheable(&s, Fhir::ok(searchset(&s.base_path, host(&headers), entries, full_urls)).into_response())
+    cacheable(&s, Fhir::ok(searchset(entries)).into_response())
 }
 
 /// The `directory-cacheable` defect: a successful answer that may be cached.

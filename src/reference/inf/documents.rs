@@ -132,8 +132,11 @@ pub async fn search_documents(
     };
     let Some(patient) = s.store.by_id(&id) else {
         if s.defects.has(InfDefect::DocumentsUnknownPatientEmpty) {
-            let empty =
-                crate::reference::inf::directory::searchset(&s.documents_path, host(&headers), Vec::new(), true);
+            let empty = crate::reference::inf::directory::searchset_with_full_urls(
+                &s.documents_path,
+                host(&headers),
+                Vec::new(),
+            );
             return Fhir::ok(empty).into_response();
         }
         return Outcome::new(SpineCode::PatientNotFound, format!("no patient with id {id}")).into_response();
@@ -209,7 +212,8 @@ pub async fn search_documents(
         entries.push(("DocumentReference", did, d));
     }
     let borrowed: Vec<(&str, &str, Value)> = entries.iter().map(|(t, i, r)| (*t, i.as_str(), r.clone())).collect();
-    let mut bundle = crate::reference::inf::directory::searchset(&s.documents_path, host(&headers), borrowed, true);
+    let mut bundle =
+        crate::reference::inf::directory::searchset_with_full_urls(&s.documents_path, host(&headers), borrowed);
     bundle["id"] = json!(trace_id(&headers));
     Fhir::ok(bundle).into_response()
 }

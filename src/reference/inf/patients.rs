@@ -142,7 +142,13 @@ fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Valu
         })
         .chain(registered.iter().map(|(id, p)| ("Patient", id.as_str(), p.clone())))
         .collect();
-    directory::searchset(base, host, entries, !s.defects.has(InfDefect::SearchOmitsFullUrl))
+    // The Foundations search leaves fullUrl out, as GP Connect advises; the
+    // documents endpoint's patient search keeps it.
+    if base == s.base_path {
+        directory::searchset(entries)
+    } else {
+        directory::searchset_with_full_urls(base, host, entries)
+    }
 }
 
 pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {

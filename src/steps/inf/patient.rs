@@ -21,7 +21,6 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a patient read of "([^"]+)"$"# => read_of_key, "Finds a fixture patient's logical id by searching on its NHS number (recorded as evidence), then begins a read of it."),
         step!(Given r#"^a patient read of the logical id "([^"]*)"$"# => read_of_id, "Begins a read of this literal logical id."),
         step!(Then r#"^the response is a searchset Bundle with (\d+) entr(?:y|ies)$"# => searchset_with, "HTTP 200 and a searchset Bundle (schema `searchset-bundle`) with exactly this many entries."),
-        step!(Then r#"^every Bundle entry has a fullUrl naming its resource$"# => full_urls, "The Bundle has entries, and every entry has an absolute fullUrl ending in `/[resourceType]/[id]` of its resource."),
         step!(Then r#"^every Patient in the Bundle has the NHS number of "([^"]+)"$"# => bundle_nhs, "The searchset Bundle holds a Patient, and every Patient in it carries this fixture patient's NHS number."),
         step!(Then r#"^every (Patient|Organization|Practitioner) in the Bundle conforms to the "([a-z-]+)" schema$"# => bundle_schema, "The Bundle holds at least one resource of this type and each conforms to this schema."),
         step!(Then r#"^the response is the Patient "([^"]+)" with the requested id$"# => is_requested_patient, "HTTP 200 and a Patient whose id is the one requested and whose NHS number is this fixture patient's."),
@@ -94,27 +93,6 @@ async fn searchset_with(w: &mut RfaWorld, a: &Args) -> StepResult {
             "expected {want} entr{} in the searchset Bundle, got {got}",
             if want == 1 { "y" } else { "ies" }
         ));
-    }
-    Ok(())
-}
-
-async fn full_urls(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let b = searchset(w)?;
-    if entries(&b).is_empty() {
-        return w.fail("the Bundle should have entries whose fullUrl to check, it has none");
-    }
-    for (i, e) in entries(&b).iter().enumerate() {
-        let ty = e.pointer("/resource/resourceType").and_then(Value::as_str).unwrap_or("?");
-        let id = e.pointer("/resource/id").and_then(Value::as_str).unwrap_or("?");
-        let want_tail = format!("/{ty}/{id}");
-        match e.get("fullUrl").and_then(Value::as_str) {
-            None => return w.fail(format!("entry {i} has no fullUrl (GP Connect: SHALL populate entry.fullUrl)")),
-            Some(u) if !(u.starts_with("http://") || u.starts_with("https://")) || !u.ends_with(&want_tail) => {
-                return w
-                    .fail(format!("entry {i} has fullUrl `{u}`, which is not an absolute URL ending in {want_tail}"));
-            }
-            Some(_) => {}
-        }
     }
     Ok(())
 }
