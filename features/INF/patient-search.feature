@@ -7,7 +7,7 @@ Feature: Finding a patient by NHS number
   (GP Connect: Find a patient; provider test suite PatientSearch.feature.)
 
   @RFA-INF-001 @lot1 @must
-  Rule: A search by NHS number returns exactly that patient in a searchset Bundle, each entry with its fullUrl
+  Rule: A search by NHS number returns exactly that patient in a searchset Bundle; paging and sorting parameters do not change the answer
 
     Scenario Outline: finding <patient>
       Given a patient search for the NHS number of "<patient>"

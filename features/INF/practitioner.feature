@@ -6,7 +6,7 @@ Feature: Finding and reading practitioners
   PractitionerSearch.feature and PractitionerRead.feature.)
 
   @RFA-INF-017 @lot1 @must
-  Rule: A search by SDS user id returns that practitioner in a searchset Bundle, conformant to CareConnect-GPC-Practitioner-1, each entry with its fullUrl; paging and sorting parameters do not change the answer
+  Rule: A search by SDS user id returns that practitioner in a searchset Bundle, conformant to CareConnect-GPC-Practitioner-1; paging and sorting parameters do not change the answer
 
     Conformant as the official suite checks it: exactly one SDS user id, no
     identifier but SDS user id, SDS role profile id or GMP number, one name

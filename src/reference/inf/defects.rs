@@ -5,6 +5,8 @@
 
 crate::reference::defect::defects! {
     InfDefect {
+        SearchRefusesPaging = "search-refuses-paging" ["RFA-INF-001"]
+            "refuses a patient search that carries _count or _sort with 400, instead of ignoring them";
         UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059"]
             "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle";
         NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]

@@ -24,6 +24,9 @@ pub async fn search(
     if let Err(o) = guard::check(&s, &headers, Interaction::SearchPatients) {
         return o.into_response();
     }
+    if s.defects.has(InfDefect::SearchRefusesPaging) && params.iter().any(|(k, _)| k == "_count" || k == "_sort") {
+        return Outcome::new(SpineCode::BadRequest, "paging and sorting are not supported").into_response();
+    }
     let lenient = (s.defects.has(InfDefect::SearchReturnsInactive), s.defects.has(InfDefect::SearchReturnsHidden));
     match find_patients(&s, &params, lenient) {
         Ok(ids) => Fhir::ok(searchset(&s, &s.base_path, &headers, &ids)).into_response(),
