@@ -29,7 +29,7 @@ crate::reference::defect::defects! {
             "does not check that the JWT's sub is requesting_practitioner.id";
         JwtClaimTypesLenient = "jwt-claim-types-lenient" ["RFA-ACC-038"]
             "reads iat and exp written as strings or decimals as the instant they spell, takes iss, sub and aud of any JSON type, and a JSON array of scopes";
-        MigrationReasonForDirectCare = "migration-reason-for-direct-care" ["RFA-ACC-039"]
+        MigrationReasonForDirectCare = "migration-reason-for-direct-care" ["RFA-ACC-039", "RFA-REC-031"]
             "serves direct-care interactions to a token whose reason_for_request is migration";
         RejectsFutureIat = "rejects-future-iat" ["RFA-ACC-009"]
             "refuses JWTs issued slightly in the future, although consumer clocks drift";

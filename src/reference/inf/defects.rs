@@ -7,8 +7,8 @@ crate::reference::defect::defects! {
     InfDefect {
         SearchRefusesPaging = "search-refuses-paging" ["RFA-INF-001"]
             "refuses a patient search that carries _count or _sort with 400, instead of ignoring them";
-        UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059"]
-            "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle";
+        UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059", "RFA-REC-029", "RFA-REC-043", "RFA-REC-045", "RFA-REC-054", "RFA-REC-055", "RFA-REC-056"]
+            "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle (so the read-back that a refused registration left no patient is refused too)";
         NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]
             "checks that an NHS number has ten digits but not its Modulus 11 check digit";
         AcceptsAnyIdentifierSystem = "accepts-any-identifier-system" ["RFA-INF-004"]
