@@ -121,9 +121,11 @@ pub enum OutputError {
 
 /// Outputs of an earlier run in the same directory would be mistaken for
 /// this run's if it is interrupted; remove every registered one before it
-/// starts. A file that is not there is not an error.
+/// starts. A file that is not there is not an error. `results.json` goes
+/// last, so once it is gone every other output is too (a run killed in
+/// between would otherwise leave an earlier junit.xml beside no results).
 pub fn clear_stale(dir: &Path) {
-    for output in Output::ALL {
+    for output in Output::ALL.iter().rev() {
         let _ = std::fs::remove_file(dir.join(output.file_name()));
     }
 }
