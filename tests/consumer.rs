@@ -99,19 +99,18 @@ async fn carry_out(base: &str, p: &Prompt) -> u16 {
     result.map(|r| r.status).unwrap_or_else(|e| panic!("the trigger failed: {e} ({})", exchange.summary()))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_scripted_tester_carries_out_the_prompted_action() {
-    let s = Scratch::new();
-    let (_server, base) = serve(&[]);
-    let cfg = config(&s, &base, 30);
+/// Starts an interactive run of one requirement and waits (within the
+/// bound) for its first prompt; the tester's answer goes to the stdin
+/// returned.
+fn prompted(cfg: &str, requirement: &str, out: &str) -> (Child, std::process::ChildStdin, Prompt) {
     let mut child = rfa()
-        .args(["run", "--config", &cfg, "--requirement", "RFA-COM-014", "--out", &s.p("i"), "-q"])
+        .args(["run", "--config", cfg, "--requirement", requirement, "--out", out, "-q"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn rfa run");
-    let mut stdin = child.stdin.take().expect("stdin");
+    let stdin = child.stdin.take().expect("stdin");
     let stderr = child.stderr.take().expect("stderr");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -120,6 +119,15 @@ async fn a_scripted_tester_carries_out_the_prompted_action() {
         lines.for_each(drop);
     });
     let prompt = rx.recv_timeout(BOUND).expect("a prompt within the bound").expect("a whole prompt");
+    (child, stdin, prompt)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scripted_tester_carries_out_the_prompted_action() {
+    let s = Scratch::new();
+    let (_server, base) = serve(&[]);
+    let cfg = config(&s, &base, 30);
+    let (child, mut stdin, prompt) = prompted(&cfg, "RFA-COM-014", &s.p("i"));
     assert_eq!(prompt.action, "send-mesh-message", "{prompt:?}");
     assert!(prompt.title.contains("RFA-COM-014 a discharge summary"), "the prompt names the scenario: {prompt:?}");
     assert!(prompt.params.iter().any(|(k, _)| k == "to"), "{prompt:?}");
@@ -147,22 +155,7 @@ async fn a_testers_report_of_a_refusal_is_judged() {
     let cfg = config(&s, &base, 30);
     for (dir, said, want) in [("r", "refused\n", "passed"), ("d", "\n", "failed")] {
         let out = s.p(dir);
-        let mut child = rfa()
-            .args(["run", "--config", &cfg, "--requirement", "RFA-REC-052", "--out", &out, "-q"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn rfa run");
-        let mut stdin = child.stdin.take().expect("stdin");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
-            let _ = tx.send(read_prompt(&mut lines));
-            lines.for_each(drop);
-        });
-        let prompt = rx.recv_timeout(BOUND).expect("a prompt within the bound").expect("a whole prompt");
+        let (child, mut stdin, prompt) = prompted(&cfg, "RFA-REC-052", &out);
         assert_eq!(prompt.action, "register-patient", "{prompt:?}");
         assert_eq!(carry_out(&base, &prompt).await, 400, "the reference refuses a deceased patient");
         stdin.write_all(said.as_bytes()).expect("the tester answers");

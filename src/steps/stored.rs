@@ -192,13 +192,8 @@ async fn dispense_not_stored(w: &mut RfaWorld) -> StepResult {
 async fn registration_not_stored(w: &mut RfaWorld) -> StepResult {
     let body = w.rec.registration.clone().ok_or_else(|| Failure::Harness("no registration was built".into()))?;
     let nhs = body
-        .pointer("/parameter/0/resource/identifier")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|i| i.get("system").and_then(Value::as_str) == Some(gpc::NHS_NUMBER_SYSTEM))
-        .and_then(|i| i.get("value").and_then(Value::as_str))
-        .map(str::to_string)
+        .pointer("/parameter/0/resource")
+        .and_then(|p| bundle::identifiers(p, gpc::NHS_NUMBER_SYSTEM).first().map(|v| v.to_string()))
         .ok_or_else(|| Failure::Harness("the refused registration names no NHS number to read back by".into()))?;
     let mut spec = RequestSpec::new(Interaction::SearchPatients, "Patient");
     spec.query.push(("identifier".into(), format!("{}|{nhs}", gpc::NHS_NUMBER_SYSTEM)));
@@ -215,16 +210,6 @@ async fn registration_not_stored(w: &mut RfaWorld) -> StepResult {
         ));
     }
     Ok(())
-}
-
-fn slots_of(a: &Value) -> Vec<String> {
-    a.get("slot")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r.get("reference").and_then(Value::as_str))
-        .map(|r| r.trim_start_matches("Slot/").to_string())
-        .collect()
 }
 
 /// A booking: the patient's appointments over the scenario's booking window hold none but the
@@ -259,7 +244,7 @@ async fn booking_not_stored(w: &mut RfaWorld) -> StepResult {
     let query = crate::steps::common::stamps::dates(&format!("start=ge{{today+{from}}}&start=le{{today+{to}}}"))?;
     let ours: Vec<String> = w.onl.appointments.values().map(|(id, _)| id.clone()).collect();
     let marker = draft.get("description").and_then(Value::as_str).map(str::to_string);
-    let slots = slots_of(&draft);
+    let slots = crate::steps::onl::appointments::slots_of(&draft);
     for patient in patients {
         let mut spec =
             RequestSpec::new(Interaction::SearchPatientAppointments, format!("Patient/{patient}/Appointment"));
@@ -272,14 +257,14 @@ async fn booking_not_stored(w: &mut RfaWorld) -> StepResult {
             !ours.contains(&id_of(a))
                 && match &marker {
                     Some(m) => a.get("description").and_then(Value::as_str) == Some(m.as_str()),
-                    None => slots_of(a).iter().any(|s| slots.contains(s)),
+                    None => crate::steps::onl::appointments::slots_of(a).iter().any(|s| slots.contains(s)),
                 }
         });
         if let Some(a) = kept {
             return w.fail(format!(
                 "the booking was refused, yet Patient/{patient} has it: Appointment {} on Slot/{}",
                 id_of(a),
-                slots_of(a).join(", Slot/")
+                crate::steps::onl::appointments::slots_of(a).join(", Slot/")
             ));
         }
     }

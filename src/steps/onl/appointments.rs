@@ -400,7 +400,7 @@ pub(in crate::steps) fn booked<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a (
 }
 
 /// Every slot an appointment holds (ids).
-fn slots_of(a: &Value) -> Vec<String> {
+pub(in crate::steps) fn slots_of(a: &Value) -> Vec<String> {
     a.get("slot")
         .and_then(Value::as_array)
         .into_iter()
