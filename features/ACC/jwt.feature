@@ -8,25 +8,31 @@ Feature: The audit JWT of every request
   (GP Connect: cross-organisation audit and provenance; provider test suite JWT.feature.)
 
   @RFA-ACC-005 @lot1 @must
-  Rule: A request without a Bearer token is refused with 400 BAD_REQUEST
+  Rule: A request without a Bearer token is refused with 400 BAD_REQUEST, or challenged with 401
+
+    GP Connect's error table answers a missing or invalid header with 400
+    BAD_REQUEST; its audit guidance says providers SHALL answer bearer-token
+    errors as RFC 6750 section 3.1 does (401 with a WWW-Authenticate
+    challenge). The official suite never leaves the token out. Either answer
+    passes; a 401 must carry the Bearer challenge.
 
     Scenario: the Authorization header is missing
       Given a metadata request
       And the "Authorization" header is removed
       When the request is sent
-      Then the request is refused with 400 "BAD_REQUEST"
+      Then the request is refused with 400 "BAD_REQUEST" or challenged with 401
 
     Scenario: Basic credentials instead of a Bearer token
       Given a patient search for the NHS number of "patient1"
       And the Authorization header carries Basic credentials
       When the request is sent
-      Then the request is refused with 400 "BAD_REQUEST"
+      Then the request is refused with 400 "BAD_REQUEST" or challenged with 401
 
     Scenario: an empty Bearer token
       Given a metadata request
       And the "Authorization" header is "Bearer "
       When the request is sent
-      Then the request is refused with 400 "BAD_REQUEST"
+      Then the request is refused with 400 "BAD_REQUEST" or challenged with 401
 
   @RFA-ACC-006 @lot1 @must
   Rule: A bearer token that is not a well-formed unsigned JWT is refused with 400 BAD_REQUEST
@@ -164,25 +170,37 @@ Feature: The audit JWT of every request
         | iss   |
 
   @RFA-ACC-011 @lot1 @must
-  Rule: Claim resources of the wrong kind are refused with 422 INVALID_RESOURCE; valid variants are accepted
+  Rule: Claim resources of the wrong kind are refused: another FHIR type with 400 BAD_REQUEST, a type or element FHIR does not define with 422 INVALID_RESOURCE; valid variants are accepted
 
-    Scenario: requesting_device is not a Device
+    GP Connect's error table: "invalid FHIR resource in JWT claim (for
+    example, patient resource when practitioner expected)" is BAD_REQUEST;
+    a resource that fails to validate against its StructureDefinition in a
+    JWT claim is INVALID_RESOURCE. The official suite sends the resource
+    type "InvalidResourceType" and an undefined element and expects 422.
+
+    Scenario Outline: <claim> has a resource type FHIR does not define
       Given a metadata request
-      And the JWT claim "requesting_device" has the field "resourceType" set to "Patient"
+      And the JWT claim "<claim>" has the field "resourceType" set to "InvalidResourceType"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
-    Scenario: requesting_organization is not an Organization
-      Given a metadata request
-      And the JWT claim "requesting_organization" has the field "resourceType" set to "Practitioner"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      Examples:
+        | claim                   |
+        | requesting_device       |
+        | requesting_organization |
+        | requesting_practitioner |
 
-    Scenario: requesting_practitioner is not a Practitioner
+    Scenario Outline: <claim> is a <type>
       Given a metadata request
-      And the JWT claim "requesting_practitioner" has the field "resourceType" set to "Organization"
+      And the JWT claim "<claim>" has the field "resourceType" set to "<type>"
       When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      Then the request is refused with 400 "BAD_REQUEST"
+
+      Examples:
+        | claim                   | type         |
+        | requesting_device       | Patient      |
+        | requesting_organization | Practitioner |
+        | requesting_practitioner | Organization |
 
     Scenario: a practitioner whose SDS identifiers are unknown (UNK) is accepted
       Given a metadata request
@@ -223,12 +241,6 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the response status is 200
 
-    Scenario: an organisation identified with the DSTU2 ODS system is accepted
-      Given a metadata request
-      And the JWT claim "requesting_organization" has the field "identifier" set to [{"system": "http://fhir.nhs.net/Id/ods-organization-code", "value": "RFAH01"}]
-      When the request is sent
-      Then the response status is 200
-
   @RFA-ACC-012 @lot1 @must
   Rule: A reason_for_request GP Connect does not define is refused with 400 BAD_REQUEST
 
@@ -251,11 +263,42 @@ Feature: The audit JWT of every request
         | "DirectCare" |
 
   @RFA-ACC-013 @lot1 @must
+  Rule: A requested_scope GP Connect does not define is refused with 400 BAD_REQUEST; a confidentiality suffix is accepted
+
+    The official suite sends `badScope` to the CapabilityStatement (JWT
+    "Requested Scope - Metadata - incorrect"). Which defined scope each
+    interaction needs is RFA-ACC-041: GP Connect lets providers check scopes
+    (a MAY), and its table has no row for the CapabilityStatement.
+
+    Scenario: a scope GP Connect does not define, for the CapabilityStatement
+      Given a metadata request
+      And the JWT claim "requested_scope" is set to "badScope"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: a patient read scope with the conf/N confidentiality suffix is accepted
+      Given a patient search for the NHS number of "patient1"
+      And the JWT claim "requested_scope" is set to "patient/*.read conf/N"
+      When the request is sent
+      Then the response is a searchset Bundle with 1 entry
+
+  # Profile decision: GP Connect's security guidance makes checking
+  # requested_scope a MAY ("Provider systems MAY choose to use the value of
+  # the requested_scope claim to authorise access"), with a table that has
+  # no row for /metadata; the pack holds providers to that table and gives
+  # the CapabilityStatement organization/*.read (docs/profile.md).
+  @RFA-ACC-041 @lot1 @should @profile-decision
   Rule: A requested_scope that does not cover the interaction is refused with 400 BAD_REQUEST
 
     Scenario: a patient scope for the organisation-level CapabilityStatement
       Given a metadata request
       And the JWT claim "requested_scope" is set to "patient/*.read"
+      When the request is sent
+      Then the request is refused with 400 "BAD_REQUEST"
+
+    Scenario: a write scope for the CapabilityStatement
+      Given a metadata request
+      And the JWT claim "requested_scope" is set to "organization/*.write"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
@@ -270,23 +313,6 @@ Feature: The audit JWT of every request
       And the JWT claim "requested_scope" is set to "organization/*.read"
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
-
-    Scenario Outline: a malformed scope "<scope>" for the CapabilityStatement
-      Given a metadata request
-      And the JWT claim "requested_scope" is set to "<scope>"
-      When the request is sent
-      Then the request is refused with 400 "BAD_REQUEST"
-
-      Examples:
-        | scope                  |
-        | badScope               |
-        | organization/*.write   |
-
-    Scenario: a patient read scope with the conf/N confidentiality suffix is accepted
-      Given a patient search for the NHS number of "patient1"
-      And the JWT claim "requested_scope" is set to "patient/*.read conf/N"
-      When the request is sent
-      Then the response is a searchset Bundle with 1 entry
 
   # Profile decision: GP Connect knows two reasons, directcare and
   # migration, and does not tell providers to refuse migration on an

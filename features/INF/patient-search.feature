@@ -62,6 +62,28 @@ Feature: Finding a patient by NHS number
   @RFA-INF-004 @lot1 @must
   Rule: An identifier system other than the NHS number system is refused with 400 INVALID_IDENTIFIER_SYSTEM
 
+    Only systems no provider could support for a Patient are tried here
+    (the NHS number system spelled in the wrong case). Systems a provider
+    may support are RFA-INF-105: GP Connect says other identifier types
+    "may result in an error response if the provider does not recognise or
+    support the identifier".
+
+    Scenario Outline: the identifier system <system>
+      Given a patient search with the query "identifier=<system>|{nhs:patient1}"
+      When the request is sent
+      Then the request is refused with 400 "INVALID_IDENTIFIER_SYSTEM"
+
+      Examples:
+        | system                                             |
+        | https://fhir.nhs.uk/Id/NHS-Number                  |
+        | https://fhir.nhs.uk/Id/ods-organization-code       |
+
+  # Profile decision: Find a patient guarantees only the NHS number system;
+  # a provider that supports another Patient identifier may answer a
+  # searchset. The pack takes these two as unsupported (docs/profile.md).
+  @RFA-INF-105 @lot1 @should @profile-decision
+  Rule: A patient search by a Patient identifier system other than the NHS number is refused with 400 INVALID_IDENTIFIER_SYSTEM
+
     Scenario Outline: the identifier system <system>
       Given a patient search with the query "identifier=<system>|{nhs:patient1}"
       When the request is sent
@@ -71,7 +93,6 @@ Feature: Finding a patient by NHS number
         | system                                             |
         | https://fhir.nhs.uk/Id/local-patient-identifier    |
         | http://fhir.nhs.net/Id/nhs-number                  |
-        | https://fhir.nhs.uk/Id/NHS-Number                  |
 
   @RFA-INF-005 @lot1 @must
   Rule: An identifier parameter without both a system and a value is refused with 422 INVALID_PARAMETER

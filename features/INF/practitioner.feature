@@ -57,6 +57,10 @@ Feature: Finding and reading practitioners
   @RFA-INF-018 @lot1 @must
   Rule: A practitioner search by an identifier system other than the SDS user id system is refused with 400 INVALID_IDENTIFIER_SYSTEM
 
+    Only a system no provider could support for a Practitioner is tried
+    here (the ODS organisation code). The SDS role profile id, which GP
+    Connect's Practitioners carry, is RFA-INF-106.
+
     Scenario Outline: the identifier system <system>
       Given a Practitioner search with the query "identifier=<system>%7C{sds:practitioner1}"
       When the request is sent
@@ -64,8 +68,8 @@ Feature: Finding and reading practitioners
 
       Examples:
         | system                                         |
-        | https://fhir.nhs.uk/Id/sds-role-profile-id     |
         | https://fhir.nhs.uk/Id/ods-organization-code   |
+        | https://fhir.nhs.uk/Id/nhs-number              |
 
   @RFA-INF-019 @lot1 @must
   Rule: Reading a practitioner returns them, conformant; a logical id the system does not hold is refused with 404 PRACTITIONER_NOT_FOUND
@@ -106,7 +110,24 @@ Feature: Finding and reading practitioners
         | value                                    | shape              |
         | https://fhir.nhs.uk/Id/sds-user-id%7C    | has a blank value  |
         | %7C{sds:practitioner2}                   | has a blank system |
-        | {sds:practitioner2}                      | has no system      |
+
+  # Profile decision: Find a practitioner guarantees only the SDS user id
+  # system, and the official practitioner suite tries only `system|` and
+  # `|value`. A provider may support the role profile id, and in FHIR a
+  # token without `|` means any system. The pack refuses both, as the
+  # official patient suite refuses a bare value (PatientSearch, 422).
+  @RFA-INF-106 @lot1 @should @profile-decision
+  Rule: A practitioner search by the SDS role profile id, or by a bare value without a system, is refused
+
+    Scenario: the identifier system https://fhir.nhs.uk/Id/sds-role-profile-id
+      Given a Practitioner search with the query "identifier=https://fhir.nhs.uk/Id/sds-role-profile-id%7C{sds:practitioner1}"
+      When the request is sent
+      Then the request is refused with 400 "INVALID_IDENTIFIER_SYSTEM"
+
+    Scenario: the identifier has no system
+      Given a Practitioner search with the query "identifier={sds:practitioner2}"
+      When the request is sent
+      Then the request is refused with 422 "INVALID_PARAMETER"
 
   @RFA-INF-076 @lot1 @must
   Rule: A practitioner search without exactly one identifier parameter is refused: 400 BAD_REQUEST when it is misnamed or repeated, an OperationOutcome when there is none

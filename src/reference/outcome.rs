@@ -79,11 +79,14 @@ pub struct Outcome {
     /// Resources the outcome carries (knowledge-base alerts, as
     /// DetectedIssues), so its one issue stays GP Connect's Spine issue.
     pub contained: Vec<Value>,
+    /// A status other than the one the error table pairs with `code`: only
+    /// defects set it (`auth-401-without-challenge`).
+    pub status: Option<u16>,
 }
 
 impl Outcome {
     pub fn new(code: SpineCode, diagnostics: impl Into<String>) -> Self {
-        Self { code, diagnostics: diagnostics.into(), with_profile: true, contained: Vec::new() }
+        Self { code, diagnostics: diagnostics.into(), with_profile: true, contained: Vec::new(), status: None }
     }
 
     pub fn body(&self) -> Value {
@@ -115,7 +118,7 @@ impl Outcome {
 
 impl IntoResponse for Outcome {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        let status = StatusCode::from_u16(self.status.unwrap_or(self.code.status())).unwrap_or(StatusCode::BAD_REQUEST);
         let mut resp = Fhir { status, body: self.body(), etag: None }.into_response();
         // The finishing middleware reads this to apply defects that shape
         // every OperationOutcome.

@@ -264,8 +264,7 @@ pub fn statement(state: &State) -> Value {
             "definition": { "reference": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup" }
         }
     ]);
-    let release =
-        if state.defects.has(AccDefect::CapabilityReleaseWrong) { STRUCTURED_RELEASE } else { FOUNDATIONS_RELEASE };
+    let release = if state.defects.has(AccDefect::CapabilityReleaseWrong) { FHIR_RELEASE } else { FOUNDATIONS_RELEASE };
     let mut statement = envelope(
         "RFA Reference GP Connect provider",
         release,
@@ -286,6 +285,8 @@ pub const FOUNDATIONS_STRUCTURED_DEFINITION: &str =
 /// suite is configured to expect them (Foundations and Appointments are
 /// released apart from the structured record and documents).
 const FOUNDATIONS_RELEASE: &str = "1.5.0";
+/// The FHIR version, which the defect puts where the GP Connect release belongs.
+const FHIR_RELEASE: &str = "3.0.1";
 const STRUCTURED_RELEASE: &str = "1.6.0";
 const DOCUMENTS_RELEASE: &str = "1.6.0";
 

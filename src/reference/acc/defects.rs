@@ -17,6 +17,8 @@ crate::reference::defect::defects! {
             "accepts any Ssp-InteractionID, even one that does not match the endpoint called";
         AcceptsMissingAuthorization = "accepts-missing-authorization" ["RFA-ACC-005"]
             "treats a request without a Bearer Authorization header as anonymous and serves it";
+        Auth401WithoutChallenge = "auth-401-without-challenge" ["RFA-ACC-005"]
+            "answers a request without an Authorization header with 401 but no WWW-Authenticate challenge (RFC 6750 needs one)";
         AcceptsJwtWithoutTrailingDot = "accepts-jwt-without-trailing-dot" ["RFA-ACC-006"]
             "accepts an unsigned JWT whose trailing '.' (empty signature) is missing";
         AcceptsExpiredJwt = "accepts-expired-jwt" ["RFA-ACC-007"]
@@ -37,12 +39,20 @@ crate::reference::defect::defects! {
             "does not require the iss, sub and aud claims";
         SkipsClaimResourceValidation = "skips-claim-resource-validation" ["RFA-ACC-011", "RFA-ACC-040"]
             "does not check that requesting_device/organization/practitioner are the right FHIR resources";
+        ClaimOtherType422 = "claim-other-type-422" ["RFA-ACC-011"]
+            "answers a JWT claim resource of another FHIR type (a Patient as requesting_device) with 422 INVALID_RESOURCE, where GP Connect's error table says 400 BAD_REQUEST";
+        RefusesUnkSdsIds = "refuses-unk-sds-ids" ["RFA-ACC-011"]
+            "refuses a requesting_practitioner whose SDS user id is UNK (GP Connect tells consumers to send UNK when it is unknown)";
+        RequiresSdsRoleProfile = "requires-sds-role-profile" ["RFA-ACC-011"]
+            "refuses a requesting_practitioner without an SDS role profile id (GP Connect allows it: official suite \"Missing sdsRoleProfile and guid\")";
         ClaimIdentifiersUnchecked = "claim-identifiers-unchecked" ["RFA-ACC-040"]
             "checks the claim resources' types and elements but not that the device has an identifier and the organisation an ODS code";
         AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-ACC-039", "RFA-REC-031", "RFA-ONL-033"]
             "serves direct-care interactions whatever reason_for_request says";
-        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-ACC-038", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009", "RFA-ONL-048"]
+        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-ACC-041", "RFA-ACC-038", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009", "RFA-ONL-048"]
             "serves a request whatever requested_scope it carries";
+        ScopeSuffixRefused = "scope-suffix-refused" ["RFA-ACC-013"]
+            "refuses a requested_scope with the conf/N confidentiality suffix on anything but a migration";
         JsonContentType = "json-content-type" ["RFA-ACC-014", "RFA-ACC-017", "RFA-ACC-035", "RFA-INF-076", "RFA-INF-077", "RFA-REC-041", "RFA-INF-097", "RFA-INF-100", "RFA-ONL-046"]
             "labels FHIR responses application/json instead of application/fhir+json";
         CacheableErrors = "cacheable-errors" ["RFA-ACC-015", "RFA-INF-101", "RFA-ONL-047", "RFA-REC-044"]
@@ -74,7 +84,7 @@ crate::reference::defect::defects! {
         CapabilityOperationDefinitionWrong = "capability-operation-definition-wrong" ["RFA-ACC-034", "RFA-ACC-022"]
             "names the structured record operation by an unversioned OperationDefinition, on the Foundations and the structured statements";
         CapabilityReleaseWrong = "capability-release-wrong" ["RFA-ACC-033", "RFA-INF-099", "RFA-INF-104"]
-            "swaps the release lines: the Foundations CapabilityStatement says 1.6.0 (its line is 1.5), the structured and documents ones 1.5.0 (theirs is 1.6)";
+            "gives the wrong release: the Foundations CapabilityStatement says 3.0.1 (the FHIR version), the structured and documents ones 1.5.0 (their line is 1.6)";
         CapabilityDocumentsShort = "capability-documents-short" ["RFA-INF-103"]
             "declares Access Document without Patient read, two of its includes, and author as a reference parameter";
         NoGzip = "no-gzip" ["RFA-ACC-035"]

@@ -5,6 +5,7 @@
 use axum::http::HeaderMap;
 use serde_json::Value;
 
+use super::stu3;
 use crate::client::jwt::decode_segment;
 use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
@@ -70,6 +71,9 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
     let token = match auth.and_then(|a| a.strip_prefix("Bearer ")) {
         Some(t) => t.trim(),
         None if d(AccDefect::AcceptsMissingAuthorization) => return Ok(Claims::new()),
+        None if auth.is_none() && d(AccDefect::Auth401WithoutChallenge) => {
+            return Err(Outcome { status: Some(401), ..bad("Authorization header is required") });
+        }
         None if auth.is_none() => return Err(bad("Authorization header is required")),
         None => return Err(bad("Authorization must use the Bearer scheme")),
     };
@@ -275,12 +279,20 @@ fn check_claims(
         || (interaction == Interaction::SearchAuditEvents
             && d(AccDefect::AuditReadableWithPatientScope)
             && first == "patient/*.read");
+    // GP Connect's scopes may carry a confidentiality suffix
+    // (`patient/*.read conf/N`); the defect knows it only on migrations.
+    if d(AccDefect::ScopeSuffixRefused)
+        && !matches!(interaction, Interaction::MigrateStructuredRecord)
+        && scope.split_whitespace().nth(1) == Some("conf/N")
+    {
+        return Err(bad(format!("requested_scope `{scope}` has a confidentiality this interaction does not take")));
+    }
     let needed = required_scope(interaction);
     if !lenient_scope && first != needed {
         return Err(bad(format!("requested_scope `{scope}` does not permit this interaction (needs {needed})")));
     }
     if !d(AccDefect::SkipsClaimResourceValidation) {
-        check_resources(c, no_user, !d(AccDefect::ClaimIdentifiersUnchecked))?;
+        check_resources(c, no_user, &d)?;
     }
     // A profile decision (RFA-ACC-037): GP Connect tells consumers that
     // requesting_practitioner.id SHALL match sub; the reference refuses a
@@ -330,66 +342,32 @@ fn identifiers(r: &Value) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|i| Some((i.get("system")?.as_str()?, i.get("value")?.as_str()?)))
 }
 
-/// The elements FHIR STU3 defines for the resources a JWT carries (the
-/// reference's own reading of the STU3 resource pages): a claim resource
-/// with any other element is not a valid resource of its type.
-fn stu3_elements(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "Device" => &[
-            "identifier",
-            "udi",
-            "status",
-            "type",
-            "lotNumber",
-            "manufacturer",
-            "manufactureDate",
-            "expirationDate",
-            "model",
-            "version",
-            "patient",
-            "owner",
-            "contact",
-            "location",
-            "url",
-            "note",
-            "safety",
-        ],
-        "Organization" => {
-            &["identifier", "active", "type", "name", "alias", "telecom", "address", "partOf", "contact", "endpoint"]
-        }
-        "Practitioner" => &[
-            "identifier",
-            "active",
-            "name",
-            "telecom",
-            "address",
-            "gender",
-            "birthDate",
-            "photo",
-            "qualification",
-            "communication",
-        ],
-        _ => &[],
-    }
-}
-
-const RESOURCE_ELEMENTS: [&str; 9] =
-    ["resourceType", "id", "meta", "implicitRules", "language", "text", "contained", "extension", "modifierExtension"];
-
 /// `identified`: also require the identifiers GP Connect has consumers
 /// send (a profile decision, RFA-ACC-040: base STU3, which the claims
 /// conform to, makes them optional).
-fn check_resources(c: &serde_json::Map<String, Value>, patient: bool, identified: bool) -> Result<(), Outcome> {
+fn check_resources(
+    c: &serde_json::Map<String, Value>,
+    patient: bool,
+    d: &dyn Fn(AccDefect) -> bool,
+) -> Result<(), Outcome> {
+    let identified = !d(AccDefect::ClaimIdentifiersUnchecked);
+    let other_type_invalid = d(AccDefect::ClaimOtherType422);
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
         let r = match c.get(claim) {
             Some(r) if r.as_resource().resource_type() == Some(ty) => r,
+            // GP Connect's error table: "invalid FHIR resource in JWT claim
+            // (for example, patient resource when practitioner expected)"
+            // is BAD_REQUEST; a type FHIR does not define fails validation.
+            Some(r) if !other_type_invalid && r.as_resource().resource_type().is_some_and(stu3::is_resource_type) => {
+                return Err(bad(format!("JWT claim {claim} must be a FHIR {ty} resource, not another type")));
+            }
             _ => return Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource"))),
         };
         let unknown = r
             .as_object()
             .into_iter()
             .flat_map(|o| o.keys())
-            .find(|k| !RESOURCE_ELEMENTS.contains(&k.as_str()) && !stu3_elements(ty).contains(&k.as_str()));
+            .find(|k| !stu3::RESOURCE_ELEMENTS.contains(&k.as_str()) && !stu3::elements(ty).contains(&k.as_str()));
         match unknown {
             Some(k) => {
                 Err(invalid_resource(format!("JWT claim {claim} has `{k}`, which a FHIR STU3 {ty} does not define")))
@@ -418,6 +396,12 @@ fn check_resources(c: &serde_json::Map<String, Value>, patient: bool, identified
     }
     if !identifiers(prac).any(|(s, _)| s == gpc::SDS_USER_SYSTEM) {
         return Err(invalid_resource("requesting_practitioner needs an SDS user id identifier (UNK if unknown)"));
+    }
+    if d(AccDefect::RefusesUnkSdsIds) && identifiers(prac).any(|(s, v)| s == gpc::SDS_USER_SYSTEM && v == "UNK") {
+        return Err(invalid_resource("requesting_practitioner has an SDS user id of UNK"));
+    }
+    if d(AccDefect::RequiresSdsRoleProfile) && !identifiers(prac).any(|(s, _)| s == gpc::SDS_ROLE_PROFILE_SYSTEM) {
+        return Err(invalid_resource("requesting_practitioner needs an SDS role profile id"));
     }
     Ok(())
 }

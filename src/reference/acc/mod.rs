@@ -7,6 +7,7 @@ pub mod defects;
 pub mod guard;
 pub mod methods;
 pub mod responses;
+mod stu3;
 pub mod tls;
 
 use axum::Router;

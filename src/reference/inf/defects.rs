@@ -11,7 +11,7 @@ crate::reference::defect::defects! {
             "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle (so the read-back that a refused registration left no patient is refused too)";
         NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]
             "checks that an NHS number has ten digits but not its Modulus 11 check digit";
-        AcceptsAnyIdentifierSystem = "accepts-any-identifier-system" ["RFA-INF-004"]
+        AcceptsAnyIdentifierSystem = "accepts-any-identifier-system" ["RFA-INF-004", "RFA-INF-105"]
             "searches by the identifier value whatever identifier system is given";
         LenientIdentifierParameter = "lenient-identifier-parameter" ["RFA-INF-005", "RFA-INF-059"]
             "takes an identifier without a system (or with a blank part) as an NHS number";
@@ -37,7 +37,7 @@ crate::reference::defect::defects! {
             "sends no ETag header on Organization reads";
         OrganisationNotFoundWrongCode = "organisation-not-found-wrong-code" ["RFA-INF-016"]
             "answers a read of an unknown Organization with 404 NO_RECORD_FOUND instead of ORGANISATION_NOT_FOUND";
-        PractitionerSearchAnySystem = "practitioner-search-any-system" ["RFA-INF-018"]
+        PractitionerSearchAnySystem = "practitioner-search-any-system" ["RFA-INF-018", "RFA-INF-106"]
             "searches Practitioners by the identifier value whatever identifier system is given";
         PractitionerReadUnknown500 = "practitioner-read-unknown-500" ["RFA-INF-019"]
             "fails with 500 when asked to read a Practitioner id it does not hold";
@@ -45,7 +45,7 @@ crate::reference::defect::defects! {
             "sends ETag W/\"1\" on every Location read, whatever the version";
         LocationNotFoundPatientCode = "location-not-found-patient-code" ["RFA-INF-021"]
             "answers a read of an unknown Location with PATIENT_NOT_FOUND (a copied handler)";
-        PractitionerIdentifierLenient = "practitioner-identifier-lenient" ["RFA-INF-075"]
+        PractitionerIdentifierLenient = "practitioner-identifier-lenient" ["RFA-INF-075", "RFA-INF-106"]
             "takes a Practitioner search identifier without a system (or with a blank one) as an SDS user id";
         PractitionerSearchFirstIdentifier = "practitioner-search-first-identifier" ["RFA-INF-076"]
             "answers a Practitioner search by the first identifier parameter, whatever its case and however many there are";

@@ -20,7 +20,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the CapabilityStatement declares the "([A-Za-z_:.-]+)" search parameter of type "([a-z]+)" on "([A-Za-z]+)"$"# => search_param_typed, "The CapabilityStatement's rest.resource of this type declares this search parameter with this type."),
         step!(Then r#"^the CapabilityStatement declares the search include "([A-Za-z:]+)" on "([A-Za-z]+)"$"# => declares_include, "The CapabilityStatement's rest.resource of this type lists this searchInclude."),
         step!(Then r#"^the CapabilityStatement lists the profile "([^"]+)" once$"# => lists_profile, "The CapabilityStatement's top-level profile list holds a reference that is exactly this URL, exactly once."),
-        step!(Then r#"^the CapabilityStatement's version is a GP Connect (\d+\.\d+)\.x release$"# => release_version, "The CapabilityStatement's version is a release `<major>.<minor>.<patch>` of this line, any patch (the official suite compares it with the exact release the provider is tested against; a pack judges one line)."),
+        step!(Then r#"^the CapabilityStatement's version is a GP Connect (\d+\.\d+\.x(?: or \d+\.\d+\.x)*) release$"# => release_version, "The CapabilityStatement's version is a release `<major>.<minor>.<patch>` of one of these lines (`1.5.x or 1.6.x`), any patch (the official suite compares it with the exact release the provider is tested against; a pack judges lines)."),
         step!(Then r#"^the response is gzip-compressed$"# => gzipped, "The response has `Content-Encoding: gzip` and its body inflates; later steps read the inflated body."),
     ]
 }
@@ -163,14 +163,15 @@ async fn lists_profile(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn release_version(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let line = a.get(1);
+    let lines: Vec<&str> = a.get(1).split(" or ").map(|l| l.trim_end_matches(".x")).collect();
     let cs = resource(w, "CapabilityStatement")?;
     let version = cs.get("version").and_then(Value::as_str).unwrap_or_default();
-    if is_release_of(version, line) {
+    if lines.iter().any(|line| is_release_of(version, line)) {
         return Ok(());
     }
+    let wanted = lines.iter().map(|l| format!("{l}.<patch>")).collect::<Vec<_>>().join(" or ");
     w.fail(format!(
-        "the CapabilityStatement's version should be the GP Connect release it implements, {line}.<patch>; it is `{version}`"
+        "the CapabilityStatement's version should be the GP Connect release it implements, {wanted}; it is `{version}`"
     ))
 }
 

@@ -25,6 +25,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the response status is (\d{3})$"# => status_is, "The HTTP status is exactly this."),
         step!(Then r#"^the response status is (\d{3}) or (\d{3})$"# => status_either, "The HTTP status is one of these two (where GP Connect's official suite allows either)."),
         step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)"$"# => refused_with_code, "The status is this and the body is a GPConnect-OperationOutcome-1 carrying this Spine error code: profile, severity, code system, display, issue type and the status the error table pairs with the code are all checked."),
+        step!(Then r#"^the request is refused with 400 "BAD_REQUEST" or challenged with 401$"# => refused_or_challenged, "For a request without usable credentials: either 400 BAD_REQUEST checked in full as above (GP Connect's error table), or 401 with a `WWW-Authenticate: Bearer` challenge (RFC 6750 section 3, which GP Connect's audit guidance points to) and a GPConnect-OperationOutcome-1 body."),
         step!(Then r#"^the request is refused with an OperationOutcome$"# => refused_with_outcome, "The status is 4xx or 501 (GP Connect's NOT_IMPLEMENTED) and the body is a GPConnect-OperationOutcome-1 (any Spine code), checked in full as above."),
         step!(Then r#"^the response is a valid GP Connect OperationOutcome$"# => valid_outcome, "The body is a GPConnect-OperationOutcome-1 (schema `operation-outcome`) and its Spine code goes with the HTTP status."),
         step!(Then r#"^the response header "([^"]+)" includes "([^"]*)"$"# => header_includes, "A response header (all its values, comma-separated) includes this token, case-insensitively."),
@@ -124,6 +125,29 @@ fn outcome_body(w: &RfaWorld) -> Result<Value, Failure> {
 pub(crate) async fn refused_with_code(w: &mut RfaWorld, a: &Args) -> StepResult {
     let want_status = a.get(1).parse::<u16>().unwrap_or_default();
     check_refusal(w, Some(want_status), &[a.get(2)])
+}
+
+/// GP Connect says both things of a request without a Bearer token: its
+/// error table answers a missing or invalid header with 400 BAD_REQUEST, and
+/// its audit guidance says providers SHALL answer bearer-token errors as
+/// RFC 6750 section 3.1 does, which is 401 with a challenge. Either is
+/// conformant; a 401 without the challenge RFC 6750 requires is not.
+async fn refused_or_challenged(w: &mut RfaWorld, _: &Args) -> StepResult {
+    if w.response()?.status != 401 {
+        return check_refusal(w, Some(400), &["BAD_REQUEST"]);
+    }
+    let challenge = w.response()?.header("WWW-Authenticate").unwrap_or_default();
+    let scheme = challenge.split_whitespace().next().unwrap_or_default();
+    if !scheme.eq_ignore_ascii_case("Bearer") {
+        let got = if challenge.is_empty() { "none".to_string() } else { format!("`{challenge}`") };
+        return w.fail(format!(
+            "a 401 must carry a Bearer challenge (RFC 6750 section 3: `WWW-Authenticate: Bearer ...`); the WWW-Authenticate header is {got}"
+        ));
+    }
+    // The error table pairs no Spine code with 401, so the body's form is
+    // judged but not its status pairing.
+    let body = outcome_body(w)?;
+    check_schema(w, "operation-outcome", &body)
 }
 
 async fn refused_with_outcome(w: &mut RfaWorld, _: &Args) -> StepResult {
