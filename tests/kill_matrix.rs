@@ -96,6 +96,7 @@ fn judges_outcome(step: &str) -> bool {
         "the request is refused with",
         "the response is a valid GP Connect OperationOutcome",
         "the prescription is stopped by",
+        "exactly one of the two",
     ]
     .iter()
     .any(|p| step.starts_with(p))

@@ -300,20 +300,24 @@ impl RfaWorld {
     }
 
     /// Sends the same request twice at the same moment and records both
-    /// exchanges; their statuses are in `rec.together`, the last response
-    /// in `response`.
+    /// exchanges; their statuses are in `shared.together`, and `response`
+    /// holds the refused one if one was refused (so its OperationOutcome
+    /// can be judged), else the last.
     pub async fn send_twice(&mut self, spec: &RequestSpec) -> Result<(), Failure> {
         let ctx = self.ctx()?;
         let key = self.scenario.clone();
         let spec = &self.as_sent(spec);
         let (a, b) = tokio::join!(ctx.client.send(spec, key.as_ref()), ctx.client.send(spec, key.as_ref()));
         self.shared.together.clear();
+        self.response = None;
         for (exchange, result) in [a, b] {
             let summary = exchange.summary();
             self.exchanges.push(exchange);
             let resp = result.map_err(|e| Failure::Transport(format!("{e}\n    exchange: {summary}")))?;
             self.shared.together.push(resp.status);
-            self.response = Some(resp);
+            if self.response.as_ref().is_none_or(|kept| kept.status < 400 || resp.status >= 400) {
+                self.response = Some(resp);
+            }
         }
         Ok(())
     }

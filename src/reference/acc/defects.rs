@@ -61,7 +61,7 @@ crate::reference::defect::defects! {
             "sends OperationOutcomes without the GPConnect-OperationOutcome-1 profile in meta";
         OutcomeValueSetAsSystem = "outcome-valueset-as-system" ["@every-refusal"]
             "names the Spine-ErrorOrWarningCode-1 ValueSet's URL as its error codes' system, instead of the CodeSystem's";
-        OutcomeIssueProcessing = "outcome-issue-processing" ["@every-refusal", "-RFA-ONL-023", "-RFA-REC-015"]
+        OutcomeIssueProcessing = "outcome-issue-processing" ["@every-refusal", "-RFA-ONL-023", "-RFA-REC-015", "-RFA-REC-016"]
             "gives every OperationOutcome issue the type `processing`, whatever its Spine code (GP Connect's error table pairs no type with FHIR_CONSTRAINT_VIOLATION, the only refusal of ONL-023 and REC-015)";
         CaseInsensitiveRoutes = "case-insensitive-routes" ["RFA-ACC-017"]
             "serves /Metadata and /patient as if they were /metadata and /Patient";

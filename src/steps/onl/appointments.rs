@@ -49,7 +49,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the appointment is booked as "([^"]+)"$"# => is_booked, "HTTP 201, a Location naming the appointment, and a body (if any) with an id, status booked and the Slot booked. The appointment is then known by this label."),
         step!(Then r#"^the response has the ETag W/"(\d+)"$"# => has_etag, "The ETag header is exactly `W/\"[n]\"`."),
         step!(Then r#"^the slot of "([^"]+)" is (no longer|again) offered$"# => slot_offered, "A free slot search of that slot's day (evidence kept) leaves the slot out, or lists it."),
-        step!(Then r#"^exactly one of the two bookings succeeded and the other was refused with 409 "DUPLICATE_REJECTED"$"# => one_booking_wins, "Of the two concurrent bookings, one answered 201 and the other 409."),
+        step!(Then r#"^exactly one of the two bookings succeeded and the other was refused with 409 "DUPLICATE_REJECTED"$"# => one_booking_wins, "Of the two concurrent bookings, one answered 201 and the other 409 with a GPConnect-OperationOutcome-1 carrying DUPLICATE_REJECTED, checked in full as every refusal is."),
         step!(Then r#"^the response is the appointment "([^"]+)"$"# => is_appointment, "HTTP 200, ETag `W/\"[version]\"`, and the appointment: its id, status and Slot."),
         step!(Then r#"^the appointment is cancelled with the reason "([^"]*)"$"# => is_cancelled, "HTTP 200, status cancelled, and the cancellation reason extension holds this reason."),
         step!(Then r#"^the cancelled appointment is otherwise as it was, at the next version$"# => cancelled_otherwise_same, "The cancellation's answer keeps the appointment's id, description, start, end, slots, participants, created and every extension but the cancellation reason as they were before, and its meta.versionId and ETag are the next version."),
@@ -560,11 +560,6 @@ fn appointments_search(w: &mut RfaWorld, patient: String, query: &str) -> StepRe
     Ok(())
 }
 
-/// Whether the slot is still offered as free (evidence kept).
-async fn offered(w: &mut RfaWorld, slot: &str) -> Result<bool, Failure> {
-    Ok(free_slots(w).await?.iter().any(|s| s.as_resource().id() == Some(slot)))
-}
-
 /// After a 409 the slot was most likely taken by another scenario running
 /// at the same time: book another one. The caller bounds the attempts, so a
 /// candidate that refuses every booking still fails.
@@ -662,7 +657,15 @@ async fn has_etag(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn slot_offered(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (_, appt) = booked(w, a.get(1))?.clone();
     let slot = slot_of(&appt);
-    let is_offered = offered(w, &slot).await?;
+    let free = free_slots(w).await?;
+    // An empty answer would show any slot "gone": the search must still
+    // offer something for its silence on this slot to mean anything.
+    if a.get(2) == "no longer" && free.is_empty() {
+        return w.fail(format!(
+            "a free slot search after the booking offers no slot at all, so it cannot show that Slot/{slot} is no longer offered"
+        ));
+    }
+    let is_offered = free.iter().any(|s| s.as_resource().id() == Some(slot.as_str()));
     match (a.get(2), is_offered) {
         ("no longer", true) => w.fail(format!("Slot/{slot} is booked, yet a free slot search still offers it")),
         ("again", false) => w.fail(format!(
@@ -679,7 +682,7 @@ async fn one_booking_wins(w: &mut RfaWorld, _: &Args) -> StepResult {
         let shown: Vec<String> = w.shared.together.iter().map(u16::to_string).collect();
         return w.fail(format!("two bookings of one slot at once: exactly one should be booked (201) and the other refused (409); the answers were {}", shown.join(" and ")));
     }
-    Ok(())
+    crate::steps::common::http::check_refusal(w, Some(409), &["DUPLICATE_REJECTED"])
 }
 
 async fn is_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {

@@ -56,7 +56,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^"([^"]+)" can no longer be read$"# => gone, "Reads the entry (evidence kept) and expects 404."),
         step!(Then r#"^the response is version (\d+) of "([^"]+)" as first recorded$"# => is_original, "HTTP 200 and the entry's first version: meta.versionId, and content as first recorded."),
         step!(Then r#"^the response is a history of "([^"]+)" with versions (.+)$"# => history_versions, "HTTP 200, a Bundle of type history whose entries are the entry's versions in this order (`2 and 1`: newest first)."),
-        step!(Then r#"^exactly one of the two amendments was accepted and the other refused with 409 "FHIR_CONSTRAINT_VIOLATION"$"# => one_wins, "Of the two concurrent amendments, one answered 200 and the other 409."),
+        step!(Then r#"^exactly one of the two amendments was accepted and the other refused with 409 "FHIR_CONSTRAINT_VIOLATION"$"# => one_wins, "Of the two concurrent amendments, one answered 200 and the other 409 with a GPConnect-OperationOutcome-1 carrying FHIR_CONSTRAINT_VIOLATION, checked in full as every refusal is."),
     ]
 }
 
@@ -650,7 +650,7 @@ async fn one_wins(w: &mut RfaWorld, _: &Args) -> StepResult {
         let shown: Vec<String> = w.shared.together.iter().map(u16::to_string).collect();
         return w.fail(format!("two amendments of the same version at once: exactly one should win (200) and the other be refused (409); the answers were {}", shown.join(" and ")));
     }
-    Ok(())
+    crate::steps::common::http::check_refusal(w, Some(409), &["FHIR_CONSTRAINT_VIOLATION"])
 }
 
 #[cfg(test)]
