@@ -121,6 +121,21 @@ fn expected(targets: &[&str], every_refusal: &BTreeSet<String>) -> BTreeSet<Stri
     want
 }
 
+/// The conformant reference passes every requirement. Also the oracle of
+/// the mutation run (`docs/mutation.md`): a mutant of the reference that
+/// this still passes changed nothing the pack judges.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_passes_every_requirement() {
+    let cat = load_catalogue(None).expect("built-in pack");
+    let fixtures = FixturePack::embedded().expect("fixtures");
+    let clean = run(&cat, &fixtures, DefectSet::none()).await;
+    let not_passing: Vec<_> = clean.outcomes.iter().filter(|(_, o)| **o != Outcome::Passed).collect();
+    assert!(
+        not_passing.is_empty(),
+        "the conformant reference must pass every requirement; these did not: {not_passing:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_defect_kills_exactly_its_targets_and_every_scenario_is_killed() {
     let cat = load_catalogue(None).expect("built-in pack");
