@@ -1,7 +1,8 @@
 //! Where each clinical entry type keeps the elements the profile's write
-//! and search rules are about (`REC`). The harness builds and judges entries
-//! with these, and the reference candidate validates and indexes them, so
-//! the two cannot disagree about which element is which.
+//! and search rules are about (`REC`): the harness's reading, with which it
+//! builds and judges entries. The reference candidate keeps its own reading
+//! (`reference::entry_shape`), so one misreading cannot pass both;
+//! a unit test there holds the two against each other.
 
 use serde_json::{Value, json};
 

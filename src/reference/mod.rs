@@ -10,6 +10,7 @@ mod defect;
 pub mod defects;
 mod dev;
 mod dsp;
+mod entry_shape;
 mod eps;
 mod fin;
 pub mod hostile;

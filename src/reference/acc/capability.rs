@@ -162,7 +162,7 @@ pub fn statement(state: &State) -> Value {
         }));
     }
     for ty in crate::fhir::gpc::EntryType::ALL {
-        let shape = crate::entries::Shape::of(ty);
+        let shape = crate::reference::entry_shape::Shape::of(ty);
         resources.push(json!({
             "type": ty.name(),
             "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "vread" }, { "code": "update" }, { "code": "history-instance" }, { "code": "search-type" }],

@@ -16,11 +16,12 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use crate::entries::{self, Shape};
+use crate::entries;
 use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, EntryType, Interaction};
 use crate::reference::acc::guard::{self, Claims, requesting_ods, requesting_sds};
 use crate::reference::acc::methods::Methods;
+use crate::reference::entry_shape::Shape;
 use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::defects::RecDefect;

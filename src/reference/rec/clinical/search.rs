@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime};
 
-use crate::entries::Shape;
 use crate::fhir::gpc::{self, EntryType, Interaction};
 use crate::reference::State;
+use crate::reference::entry_shape::Shape;
 use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
 use crate::reference::rec::clinical::{Entry, admit, sees_restricted};

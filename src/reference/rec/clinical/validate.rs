@@ -5,10 +5,10 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::entries::Shape;
 use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, EntryType};
 use crate::reference::State;
+use crate::reference::entry_shape::Shape;
 use crate::reference::outcome::Outcome;
 use crate::reference::outcome::SpineCode;
 use crate::reference::rec::defects::RecDefect;
