@@ -128,12 +128,18 @@ fn expected(targets: &[&str], every_refusal: &BTreeSet<String>) -> BTreeSet<Stri
 async fn the_reference_passes_every_requirement() {
     let cat = load_catalogue(None).expect("built-in pack");
     let fixtures = FixturePack::embedded().expect("fixtures");
-    let clean = run(&cat, &fixtures, DefectSet::none()).await;
+    clean_run(&cat, &fixtures).await;
+}
+
+/// The run without defects, which must pass every requirement.
+async fn clean_run(cat: &Catalogue, fixtures: &FixturePack) -> Run {
+    let clean = run(cat, fixtures, DefectSet::none()).await;
     let not_passing: Vec<_> = clean.outcomes.iter().filter(|(_, o)| **o != Outcome::Passed).collect();
     assert!(
         not_passing.is_empty(),
         "the conformant reference must pass every requirement; these did not: {not_passing:?}"
     );
+    clean
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,12 +147,7 @@ async fn each_defect_kills_exactly_its_targets_and_every_scenario_is_killed() {
     let cat = load_catalogue(None).expect("built-in pack");
     let fixtures = FixturePack::embedded().expect("fixtures");
 
-    let clean = run(&cat, &fixtures, DefectSet::none()).await;
-    let not_passing: Vec<_> = clean.outcomes.iter().filter(|(_, o)| **o != Outcome::Passed).collect();
-    assert!(
-        not_passing.is_empty(),
-        "the conformant reference must pass every requirement; these did not: {not_passing:?}"
-    );
+    let clean = clean_run(&cat, &fixtures).await;
     let every_refusal: BTreeSet<String> = clean
         .scenarios
         .iter()
