@@ -60,7 +60,7 @@ crate::reference::defect::defects! {
         CapabilityWrongFhirVersion = "capability-wrong-fhir-version" ["RFA-ACC-019"]
             "declares fhirVersion 4.0.1 in its CapabilityStatement";
         CapabilityOmitsPatientSearch = "capability-omits-patient-search" ["RFA-ACC-020"]
-            "leaves the Patient search interaction out of its CapabilityStatement";
+            "leaves the Patient search interaction, and with it the identifier search parameter, out of its CapabilityStatement";
         CapabilityOmitsStructuredOperation = "capability-omits-structured-operation" ["RFA-ACC-022"]
             "leaves gpc.getstructuredrecord out of the structured CapabilityStatement";
         CapabilityOmitsAppointment = "capability-omits-appointment" ["RFA-ONL-049"]
@@ -130,6 +130,12 @@ crate::reference::defect::defects! {
             "its TLS endpoint presents a certificate that expired yesterday";
         CorsOpen = "cors-open" ["RFA-ACC-032"]
             "answers any Origin with Access-Control-Allow-Origin echoing it, credentials allowed, preflights included";
+        CapabilityOmitsProfiles = "capability-omits-profiles" ["RFA-ACC-033"]
+            "leaves the top-level profile list out of the Foundations CapabilityStatement (FHIR makes it optional; GP Connect's statement lists its profiles there)";
+        CapabilityOmitsRegisterOperation = "capability-omits-register-operation" ["RFA-ACC-034"]
+            "serves gpc.registerpatient but leaves the operation out of the Foundations CapabilityStatement";
+        CacheableSuccesses = "cacheable-successes" ["RFA-ACC-015", "RFA-INF-101", "RFA-ONL-047", "RFA-REC-041"]
+            "puts Cache-Control: no-store on error responses only, leaving successful answers without it";
         CapabilityOmitsMigrateOperation = "capability-omits-migrate-operation" ["RFA-INF-096"]
             "its structured CapabilityStatement declares gpc.getstructuredrecord but not gpc.migratestructuredrecord";
     }
