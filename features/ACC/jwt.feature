@@ -79,8 +79,11 @@ Feature: The audit JWT of every request
   @RFA-ACC-008 @lot1 @must
   Rule: A JWT whose exp is not exactly iat + 300 seconds is refused with 400 BAD_REQUEST
 
-    Scenario: control: a token living exactly 300 seconds is served
+    # Issued two minutes ago, so that the lifetime judged is exp - iat, not
+    # exp - the moment the provider receives the token.
+    Scenario: control: a token living exactly 300 seconds, issued two minutes ago, is served
       Given a metadata request
+      And the JWT was issued 120 seconds ago
       And the JWT expires 300 seconds after it is issued
       When the request is sent
       Then the response status is 200

@@ -23,6 +23,8 @@ crate::reference::defect::defects! {
             "does not check whether the JWT has expired";
         AcceptsAnyJwtLifetime = "accepts-any-jwt-lifetime" ["RFA-ACC-008"]
             "does not check that exp is exactly iat + 300 seconds";
+        JwtLifetimeFromReceipt = "jwt-lifetime-from-receipt" ["RFA-ACC-007", "RFA-ACC-008", "RFA-ACC-009"]
+            "checks that exp is 300 seconds (give or take 5) after the moment it receives the token instead of after iat, so a token issued a while ago, or a little in the future, is refused";
         JwtLifetimeTruncated = "jwt-lifetime-truncated" ["RFA-ACC-008"]
             "keeps exp - iat in a 32-bit integer, so a token living 300 s plus a multiple of 2^32 s passes as 300 s";
         JwtSubUnchecked = "jwt-sub-unchecked" ["RFA-ACC-037"]

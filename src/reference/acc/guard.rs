@@ -229,7 +229,12 @@ fn check_claims(
     let real = exp.saturating_sub(iat);
     #[allow(clippy::cast_possible_truncation)]
     let lifetime = if d(AccDefect::JwtLifetimeTruncated) { i64::from(real as i32) } else { real };
-    if !d(AccDefect::AcceptsAnyJwtLifetime) && lifetime != gpc::JWT_LIFETIME_SECS {
+    if d(AccDefect::JwtLifetimeFromReceipt) {
+        // The defect measures the lifetime from its own clock, not from iat.
+        if exp.saturating_sub(now).saturating_sub(gpc::JWT_LIFETIME_SECS).abs() > 5 {
+            return Err(bad(format!("JWT exp must be {} seconds from now", gpc::JWT_LIFETIME_SECS)));
+        }
+    } else if !d(AccDefect::AcceptsAnyJwtLifetime) && lifetime != gpc::JWT_LIFETIME_SECS {
         return Err(bad(format!("JWT exp must be iat + {} seconds; it is iat + {real}", gpc::JWT_LIFETIME_SECS)));
     }
     if !d(AccDefect::AcceptsExpiredJwt) && exp <= now {
