@@ -126,6 +126,8 @@ crate::reference::defect::defects! {
             "accepts a client certificate outside its validity period (expired, or not yet valid)";
         ClientNameUnchecked = "client-name-unchecked" ["RFA-ACC-030"]
             "accepts a client certificate from the right authority whatever name it was issued to";
+        ClientNamePinnedToSpine = "client-name-pinned-to-spine" ["RFA-ACC-023", "RFA-ACC-027", "RFA-ACC-031"]
+            "accepts a client certificate only if it is issued to the live Spine Security Proxy's host name, refusing the accreditation harness's properly issued one";
         ServerCertificateWrongName = "server-certificate-wrong-name" ["RFA-ACC-031"]
             "its TLS endpoint presents a certificate issued to another host name";
         ServerCertificateExpired = "server-certificate-expired" ["RFA-ACC-031"]

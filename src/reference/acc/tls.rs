@@ -144,7 +144,12 @@ pub async fn bind(addr: SocketAddr, defects: &DefectSet) -> Result<(TlsListener,
     };
     let policy = Policy {
         backend,
-        client_fqdn: CLIENT_FQDN.to_string(),
+        // The defect pins the live proxy's name (hard-wired for production).
+        client_fqdn: if defects.has(AccDefect::ClientNamePinnedToSpine) {
+            "msg.spine2.ncrs.nhs.uk".to_string()
+        } else {
+            CLIENT_FQDN.to_string()
+        },
         check_name: !defects.has(AccDefect::ClientNameUnchecked),
         plain_served: defects.has(AccDefect::PlainHttpServed),
         plain_redirected: defects.has(AccDefect::PlainHttpRedirectWithoutHsts),
