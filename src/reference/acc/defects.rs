@@ -9,6 +9,8 @@ crate::reference::defect::defects! {
             "accepts requests without an Ssp-TraceID header, or with one that is not a GUID";
         TraceIdAnyValue = "trace-id-any-value" ["RFA-ACC-036"]
             "requires an Ssp-TraceID header but accepts any value in it, GUID or not";
+        TraceIdLowerCaseOnly = "trace-id-lower-case-only" ["RFA-ACC-001", "RFA-ACC-036"]
+            "takes only a lower-case GUID (the form its own GUID library prints) as an Ssp-TraceID, refusing an upper-case one";
         IgnoresMissingFrom = "ignores-missing-from" ["RFA-ACC-002"]
             "accepts requests without an Ssp-From header";
         AcceptsAnyToAsid = "accepts-any-to-asid" ["RFA-ACC-003", "RFA-INF-066"]

@@ -45,6 +45,9 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
             Some(t) if uuid::Uuid::parse_str(t).is_err() && !d(AccDefect::TraceIdAnyValue) => {
                 return Err(bad("Ssp-TraceID must be a GUID"));
             }
+            Some(t) if d(AccDefect::TraceIdLowerCaseOnly) && t.chars().any(|c| c.is_ascii_uppercase()) => {
+                return Err(bad("Ssp-TraceID must be a GUID"));
+            }
             Some(_) => {}
         }
     }
