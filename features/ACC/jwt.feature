@@ -129,8 +129,11 @@ Feature: The audit JWT of every request
   @RFA-ACC-010 @lot1 @must
   Rule: A JWT missing any mandatory claim is refused with 400 BAD_REQUEST
 
+    # With a registered claim GP Connect does not use: RFC 7519 (section 4)
+    # has claims an implementation does not understand ignored.
     Scenario: control: a token with every claim is served
       Given a metadata request
+      And the JWT claim "jti" is set to "rfa-token-0001"
       When the request is sent
       Then the response status is 200
 
@@ -388,8 +391,11 @@ Feature: The audit JWT of every request
   @RFA-ACC-040 @lot1 @should @profile-decision
   Rule: Claim resources without the identifiers GP Connect has consumers send are refused with 422 INVALID_RESOURCE
 
+    # The organisation lists a local identifier before its ODS code: the
+    # ODS code is judged wherever it is in the list.
     Scenario: control: a device and organisation with their identifiers are served
       Given a patient search for the NHS number of "patient1"
+      And the JWT claim "requesting_organization" has the field "identifier" set to [{"system": "https://example.org/local-id", "value": "X1"}, {"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "RFAH01"}]
       When the request is sent
       Then the response is a searchset Bundle with 1 entry
 

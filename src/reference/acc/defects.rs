@@ -39,6 +39,10 @@ crate::reference::defect::defects! {
             "refuses JWTs issued slightly in the future, although consumer clocks drift";
         IgnoresMissingClaims = "ignores-missing-claims" ["RFA-ACC-010"]
             "does not require the iss, sub and aud claims";
+        JwtUnknownClaimsRefused = "jwt-unknown-claims-refused" ["RFA-ACC-010"]
+            "validates the JWT against a closed claim list and refuses a token carrying a claim it does not know (jti), though RFC 7519 has claims that are not understood ignored";
+        OrganizationFirstIdentifierOnly = "organization-first-identifier-only" ["RFA-ACC-040"]
+            "looks for requesting_organization's ODS code in its first identifier only, refusing an organisation that lists another identifier first";
         SkipsClaimResourceValidation = "skips-claim-resource-validation" ["RFA-ACC-011", "RFA-ACC-040"]
             "does not check that requesting_device/organization/practitioner are the right FHIR resources";
         ClaimIdentifiersUnchecked = "claim-identifiers-unchecked" ["RFA-ACC-040"]

@@ -202,6 +202,15 @@ fn check_claims(
             return Err(bad(format!("JWT claim {claim} is required")));
         }
     }
+    if d(AccDefect::JwtUnknownClaimsRefused)
+        && let Some(k) = c.keys().find(|k| {
+            !gpc::MANDATORY_CLAIMS.contains(&k.as_str())
+                && k.as_str() != gpc::REQUESTING_PATIENT_CLAIM
+                && k.as_str() != gpc::IDENTITY_PROOFING_CLAIM
+        })
+    {
+        return Err(bad(format!("JWT claim {k} is not a claim GP Connect defines")));
+    }
     // A profile decision (RFA-ACC-038): claims of the wrong JSON type are
     // refused, though GP Connect only tells consumers the types.
     let loose_types = d(AccDefect::JwtClaimTypesLenient);
@@ -288,7 +297,12 @@ fn check_claims(
         return Err(bad(format!("requested_scope `{scope}` does not permit this interaction (needs {needed})")));
     }
     if !d(AccDefect::SkipsClaimResourceValidation) {
-        check_resources(c, no_user, !d(AccDefect::ClaimIdentifiersUnchecked))?;
+        check_resources(
+            c,
+            no_user,
+            !d(AccDefect::ClaimIdentifiersUnchecked),
+            d(AccDefect::OrganizationFirstIdentifierOnly),
+        )?;
     }
     // A profile decision (RFA-ACC-037): GP Connect tells consumers that
     // requesting_practitioner.id SHALL match sub; the reference refuses a
@@ -387,7 +401,12 @@ const RESOURCE_ELEMENTS: [&str; 9] =
 /// `identified`: also require the identifiers GP Connect has consumers
 /// send (a profile decision, RFA-ACC-040: base STU3, which the claims
 /// conform to, makes them optional).
-fn check_resources(c: &serde_json::Map<String, Value>, patient: bool, identified: bool) -> Result<(), Outcome> {
+fn check_resources(
+    c: &serde_json::Map<String, Value>,
+    patient: bool,
+    identified: bool,
+    first_identifier_only: bool,
+) -> Result<(), Outcome> {
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
         let r = match c.get(claim) {
             Some(r) if r.as_resource().resource_type() == Some(ty) => r,
@@ -410,8 +429,10 @@ fn check_resources(c: &serde_json::Map<String, Value>, patient: bool, identified
         return Err(invalid_resource("requesting_device needs an identifier with system and value"));
     }
     let org = of_type("requesting_organization", "Organization")?;
+    // The defect reads identifier[0] only.
+    let looked_at = if first_identifier_only { 1 } else { usize::MAX };
     if identified
-        && !identifiers(org).any(|(s, v)| {
+        && !identifiers(org).take(looked_at).any(|(s, v)| {
             (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty()
         })
     {
