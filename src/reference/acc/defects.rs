@@ -118,6 +118,8 @@ crate::reference::defect::defects! {
             "its TLS endpoint (OpenSSL at security level 0) also agrees to TLS 1.0 and TLS 1.1";
         WeakCiphersAccepted = "weak-ciphers-accepted" ["RFA-ACC-025"]
             "under TLS 1.2 its TLS endpoint agrees to any cipher suite OpenSSL has, not only the approved AES-GCM and AES-256 ephemeral-key ones";
+        DevelopmentTlsSettings = "development-tls-settings" ["RFA-ACC-025", "RFA-ACC-027"]
+            "its TLS endpoint runs on development settings: every cipher suite OpenSSL has, anonymous key exchange included, and client certificates asked for but not required";
         ApprovedSuitesPartlyRefused = "approved-suites-partly-refused" ["RFA-ACC-025"]
             "under TLS 1.2 agrees only to ECDHE with AES-GCM, refusing the approved DHE and AES-256-CBC suites the official suite connects with";
         PlainHttpServed = "plain-http-served" ["RFA-ACC-026"]
