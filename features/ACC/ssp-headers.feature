@@ -10,6 +10,7 @@ Feature: Spine Security Proxy headers
 
     Scenario: a request with a fresh GUID trace id is served
       Given a metadata request
+      And the Ssp-TraceID is a fresh upper-case GUID
       When the request is sent
       Then the response status is 200
 
@@ -28,6 +29,7 @@ Feature: Spine Security Proxy headers
 
     Scenario: control: a request with a fresh GUID trace id is served
       Given a patient search for the NHS number of "patient1"
+      And the Ssp-TraceID is a fresh upper-case GUID
       When the request is sent
       Then the response is a searchset Bundle with 1 entry
 

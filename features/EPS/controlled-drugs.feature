@@ -48,7 +48,7 @@ Feature: Electronic prescribing: controlled drugs
       Examples:
         | quantity | words        |
         | 28       | Twenty-eight |
-        | 21       | twenty one   |
+        | 21       | Twenty One   |
 
   @RFA-EPS-028 @lot1 @must
   Rule: A Schedule 2, 3 or 4 controlled drug is valid from today for 28 days

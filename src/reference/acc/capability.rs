@@ -126,16 +126,20 @@ pub fn statement(state: &State) -> Value {
     }
     let fhir_version =
         if state.defects.has(AccDefect::CapabilityWrongFhirVersion) { "4.0.1" } else { gpc::FHIR_VERSION };
-    let mut resources = vec![json!({
+    let mut patient = json!({
         "type": "Patient",
         "profile": { "reference": gpc::PATIENT_PROFILE },
         "interaction": patient_interactions,
-        "searchParam": [{
+    });
+    // A statement that forgets the search forgets its parameter with it.
+    if !state.defects.has(AccDefect::CapabilityOmitsPatientSearch) {
+        patient["searchParam"] = json!([{
             "name": "identifier",
             "type": "token",
             "documentation": "NHS number (system https://fhir.nhs.uk/Id/nhs-number)"
-        }]
-    })];
+        }]);
+    }
+    let mut resources = vec![patient];
     if !state.defects.has(AccDefect::CapabilityOmitsDirectory) {
         resources.push(directory_resource(
             "Organization",
@@ -242,7 +246,7 @@ pub fn statement(state: &State) -> Value {
     } else {
         FOUNDATIONS_STRUCTURED_DEFINITION
     };
-    let operations = json!([
+    let mut operations = json!([
         {
             "name": "gpc.getstructuredrecord",
             "definition": { "reference": structured_definition }
@@ -264,6 +268,11 @@ pub fn statement(state: &State) -> Value {
             "definition": { "reference": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup" }
         }
     ]);
+    if state.defects.has(AccDefect::CapabilityOmitsRegisterOperation)
+        && let Some(list) = operations.as_array_mut()
+    {
+        list.retain(|o| o.get("name").and_then(Value::as_str) != Some("gpc.registerpatient"));
+    }
     let release = if state.defects.has(AccDefect::CapabilityReleaseWrong) { FHIR_RELEASE } else { FOUNDATIONS_RELEASE };
     let mut statement = envelope(
         "RFA Reference GP Connect provider",
@@ -271,7 +280,9 @@ pub fn statement(state: &State) -> Value {
         fhir_version,
         json!({ "resource": resources, "operation": operations }),
     );
-    statement["profile"] = profiles(state, &FOUNDATIONS_PROFILES);
+    if !state.defects.has(AccDefect::CapabilityOmitsProfiles) {
+        statement["profile"] = profiles(state, &FOUNDATIONS_PROFILES);
+    }
     statement
 }
 

@@ -9,6 +9,8 @@ crate::reference::defect::defects! {
             "accepts requests without an Ssp-TraceID header, or with one that is not a GUID";
         TraceIdAnyValue = "trace-id-any-value" ["RFA-ACC-036"]
             "requires an Ssp-TraceID header but accepts any value in it, GUID or not";
+        TraceIdLowerCaseOnly = "trace-id-lower-case-only" ["RFA-ACC-001", "RFA-ACC-036"]
+            "takes only a lower-case GUID (the form its own GUID library prints) as an Ssp-TraceID, refusing an upper-case one";
         IgnoresMissingFrom = "ignores-missing-from" ["RFA-ACC-002"]
             "accepts requests without an Ssp-From header";
         AcceptsAnyToAsid = "accepts-any-to-asid" ["RFA-ACC-003", "RFA-INF-066"]
@@ -25,6 +27,8 @@ crate::reference::defect::defects! {
             "does not check whether the JWT has expired";
         AcceptsAnyJwtLifetime = "accepts-any-jwt-lifetime" ["RFA-ACC-008"]
             "does not check that exp is exactly iat + 300 seconds";
+        JwtLifetimeFromReceipt = "jwt-lifetime-from-receipt" ["RFA-ACC-007", "RFA-ACC-008", "RFA-ACC-009"]
+            "checks that exp is 300 seconds (give or take 5) after the moment it receives the token instead of after iat, so a token issued a while ago, or a little in the future, is refused";
         JwtLifetimeTruncated = "jwt-lifetime-truncated" ["RFA-ACC-008"]
             "keeps exp - iat in a 32-bit integer, so a token living 300 s plus a multiple of 2^32 s passes as 300 s";
         JwtSubUnchecked = "jwt-sub-unchecked" ["RFA-ACC-037"]
@@ -37,6 +41,10 @@ crate::reference::defect::defects! {
             "refuses JWTs issued slightly in the future, although consumer clocks drift";
         IgnoresMissingClaims = "ignores-missing-claims" ["RFA-ACC-010"]
             "does not require the iss, sub and aud claims";
+        JwtUnknownClaimsRefused = "jwt-unknown-claims-refused" ["RFA-ACC-010"]
+            "validates the JWT against a closed claim list and refuses a token carrying a claim it does not know (jti), though RFC 7519 has claims that are not understood ignored";
+        OrganizationFirstIdentifierOnly = "organization-first-identifier-only" ["RFA-ACC-040"]
+            "looks for requesting_organization's ODS code in its first identifier only, refusing an organisation that lists another identifier first";
         SkipsClaimResourceValidation = "skips-claim-resource-validation" ["RFA-ACC-011", "RFA-ACC-040"]
             "does not check that requesting_device/organization/practitioner are the right FHIR resources";
         ClaimOtherType422 = "claim-other-type-422" ["RFA-ACC-011"]
@@ -70,7 +78,7 @@ crate::reference::defect::defects! {
         CapabilityWrongFhirVersion = "capability-wrong-fhir-version" ["RFA-ACC-019"]
             "declares fhirVersion 4.0.1 in its CapabilityStatement";
         CapabilityOmitsPatientSearch = "capability-omits-patient-search" ["RFA-ACC-020"]
-            "leaves the Patient search interaction out of its CapabilityStatement";
+            "leaves the Patient search interaction, and with it the identifier search parameter, out of its CapabilityStatement";
         CapabilityOmitsStructuredOperation = "capability-omits-structured-operation" ["RFA-ACC-022"]
             "leaves gpc.getstructuredrecord out of the structured CapabilityStatement";
         CapabilityOmitsAppointment = "capability-omits-appointment" ["RFA-ONL-049"]
@@ -120,6 +128,8 @@ crate::reference::defect::defects! {
             "its TLS endpoint (OpenSSL at security level 0) also agrees to TLS 1.0 and TLS 1.1";
         WeakCiphersAccepted = "weak-ciphers-accepted" ["RFA-ACC-025"]
             "under TLS 1.2 its TLS endpoint agrees to any cipher suite OpenSSL has, not only the approved AES-GCM and AES-256 ephemeral-key ones";
+        DevelopmentTlsSettings = "development-tls-settings" ["RFA-ACC-025", "RFA-ACC-027"]
+            "its TLS endpoint runs on development settings: every cipher suite OpenSSL has, anonymous key exchange included, and client certificates asked for but not required";
         ApprovedSuitesPartlyRefused = "approved-suites-partly-refused" ["RFA-ACC-025"]
             "under TLS 1.2 agrees only to ECDHE with AES-GCM, refusing the approved DHE and AES-256-CBC suites the official suite connects with";
         PlainHttpServed = "plain-http-served" ["RFA-ACC-026"]
@@ -134,12 +144,20 @@ crate::reference::defect::defects! {
             "accepts a client certificate outside its validity period (expired, or not yet valid)";
         ClientNameUnchecked = "client-name-unchecked" ["RFA-ACC-030"]
             "accepts a client certificate from the right authority whatever name it was issued to";
+        ClientNamePinnedToSpine = "client-name-pinned-to-spine" ["RFA-ACC-023", "RFA-ACC-027", "RFA-ACC-031"]
+            "accepts a client certificate only if it is issued to the live Spine Security Proxy's host name, refusing the accreditation harness's properly issued one";
         ServerCertificateWrongName = "server-certificate-wrong-name" ["RFA-ACC-031"]
             "its TLS endpoint presents a certificate issued to another host name";
         ServerCertificateExpired = "server-certificate-expired" ["RFA-ACC-031"]
             "its TLS endpoint presents a certificate that expired yesterday";
         CorsOpen = "cors-open" ["RFA-ACC-032"]
             "answers any Origin with Access-Control-Allow-Origin echoing it, credentials allowed, preflights included";
+        CapabilityOmitsProfiles = "capability-omits-profiles" ["RFA-ACC-033"]
+            "leaves the top-level profile list out of the Foundations CapabilityStatement (FHIR makes it optional; GP Connect's statement lists its profiles there)";
+        CapabilityOmitsRegisterOperation = "capability-omits-register-operation" ["RFA-ACC-034"]
+            "serves gpc.registerpatient but leaves the operation out of the Foundations CapabilityStatement";
+        CacheableSuccesses = "cacheable-successes" ["RFA-ACC-015", "RFA-INF-101", "RFA-ONL-047", "RFA-REC-041"]
+            "puts Cache-Control: no-store on error responses only, leaving successful answers without it";
         CapabilityOmitsMigrateOperation = "capability-omits-migrate-operation" ["RFA-INF-096"]
             "its structured CapabilityStatement declares gpc.getstructuredrecord but not gpc.migratestructuredrecord";
     }

@@ -46,6 +46,9 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
             Some(t) if uuid::Uuid::parse_str(t).is_err() && !d(AccDefect::TraceIdAnyValue) => {
                 return Err(bad("Ssp-TraceID must be a GUID"));
             }
+            Some(t) if d(AccDefect::TraceIdLowerCaseOnly) && t.chars().any(|c| c.is_ascii_uppercase()) => {
+                return Err(bad("Ssp-TraceID must be a GUID"));
+            }
             Some(_) => {}
         }
     }
@@ -203,6 +206,15 @@ fn check_claims(
             return Err(bad(format!("JWT claim {claim} is required")));
         }
     }
+    if d(AccDefect::JwtUnknownClaimsRefused)
+        && let Some(k) = c.keys().find(|k| {
+            !gpc::MANDATORY_CLAIMS.contains(&k.as_str())
+                && k.as_str() != gpc::REQUESTING_PATIENT_CLAIM
+                && k.as_str() != gpc::IDENTITY_PROOFING_CLAIM
+        })
+    {
+        return Err(bad(format!("JWT claim {k} is not a claim GP Connect defines")));
+    }
     // A profile decision (RFA-ACC-038): claims of the wrong JSON type are
     // refused, though GP Connect only tells consumers the types.
     let loose_types = d(AccDefect::JwtClaimTypesLenient);
@@ -233,7 +245,12 @@ fn check_claims(
     let real = exp.saturating_sub(iat);
     #[allow(clippy::cast_possible_truncation)]
     let lifetime = if d(AccDefect::JwtLifetimeTruncated) { i64::from(real as i32) } else { real };
-    if !d(AccDefect::AcceptsAnyJwtLifetime) && lifetime != gpc::JWT_LIFETIME_SECS {
+    if d(AccDefect::JwtLifetimeFromReceipt) {
+        // The defect measures the lifetime from its own clock, not from iat.
+        if exp.saturating_sub(now).saturating_sub(gpc::JWT_LIFETIME_SECS).abs() > 5 {
+            return Err(bad(format!("JWT exp must be {} seconds from now", gpc::JWT_LIFETIME_SECS)));
+        }
+    } else if !d(AccDefect::AcceptsAnyJwtLifetime) && lifetime != gpc::JWT_LIFETIME_SECS {
         return Err(bad(format!("JWT exp must be iat + {} seconds; it is iat + {real}", gpc::JWT_LIFETIME_SECS)));
     }
     if !d(AccDefect::AcceptsExpiredJwt) && exp <= now {
@@ -352,6 +369,7 @@ fn check_resources(
 ) -> Result<(), Outcome> {
     let identified = !d(AccDefect::ClaimIdentifiersUnchecked);
     let other_type_invalid = d(AccDefect::ClaimOtherType422);
+    let first_identifier_only = d(AccDefect::OrganizationFirstIdentifierOnly);
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
         let r = match c.get(claim) {
             Some(r) if r.as_resource().resource_type() == Some(ty) => r,
@@ -380,8 +398,10 @@ fn check_resources(
         return Err(invalid_resource("requesting_device needs an identifier with system and value"));
     }
     let org = of_type("requesting_organization", "Organization")?;
+    // The defect reads identifier[0] only.
+    let looked_at = if first_identifier_only { 1 } else { usize::MAX };
     if identified
-        && !identifiers(org).any(|(s, v)| {
+        && !identifiers(org).take(looked_at).any(|(s, v)| {
             (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty()
         })
     {

@@ -52,7 +52,8 @@ pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
     // A handler's own Cache-Control is kept: only a defect sets one, and
     // overwriting it would hide that defect.
     let cacheable_error = s.defects.has(AccDefect::CacheableErrors) && resp.status().as_u16() >= 400;
-    if !cacheable_error && !resp.headers().contains_key(header::CACHE_CONTROL) {
+    let cacheable_success = s.defects.has(AccDefect::CacheableSuccesses) && resp.status().is_success();
+    if !cacheable_error && !cacheable_success && !resp.headers().contains_key(header::CACHE_CONTROL) {
         resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     match origin {

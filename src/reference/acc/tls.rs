@@ -132,7 +132,7 @@ pub async fn bind(addr: SocketAddr, defects: &DefectSet) -> Result<(TlsListener,
     let validity = if defects.has(AccDefect::ServerCertificateExpired) { Validity::Expired } else { Validity::Current };
     let server = server_ca.issue(&[host], Purpose::Server, validity)?;
     let old = defects.has(AccDefect::OldTlsAccepted);
-    let weak = defects.has(AccDefect::WeakCiphersAccepted);
+    let weak = defects.has(AccDefect::WeakCiphersAccepted) || defects.has(AccDefect::DevelopmentTlsSettings);
     // OpenSSL serves every suite GP Connect approves (rustls has neither
     // DHE nor AES-CBC); rustls serves the two defects made of what rustls
     // has: TLS 1.3 only, and only ECDHE with AES-GCM.
@@ -144,7 +144,12 @@ pub async fn bind(addr: SocketAddr, defects: &DefectSet) -> Result<(TlsListener,
     };
     let policy = Policy {
         backend,
-        client_fqdn: CLIENT_FQDN.to_string(),
+        // The defect pins the live proxy's name (hard-wired for production).
+        client_fqdn: if defects.has(AccDefect::ClientNamePinnedToSpine) {
+            "msg.spine2.ncrs.nhs.uk".to_string()
+        } else {
+            CLIENT_FQDN.to_string()
+        },
         check_name: !defects.has(AccDefect::ClientNameUnchecked),
         plain_served: defects.has(AccDefect::PlainHttpServed),
         plain_redirected: defects.has(AccDefect::PlainHttpRedirectWithoutHsts),
@@ -321,7 +326,7 @@ fn openssl_acceptor(
     let key = openssl::pkey::PKey::private_key_from_pem(server.key_pem.as_bytes()).map_err(bad)?;
     b.set_certificate(&cert).map_err(bad)?;
     b.set_private_key(&key).map_err(bad)?;
-    let mode = if defects.has(AccDefect::ClientCertificateOptional) {
+    let mode = if defects.has(AccDefect::ClientCertificateOptional) || defects.has(AccDefect::DevelopmentTlsSettings) {
         SslVerifyMode::PEER
     } else {
         SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT

@@ -5,7 +5,7 @@
 
 crate::reference::defect::defects! {
     ArrDefect {
-        ArrivalTimeNotStamped = "arrival-time-not-stamped" ["RFA-ARR-001", "RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-008"]
+        ArrivalTimeNotStamped = "arrival-time-not-stamped" ["RFA-ARR-001", "RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-008", "RFA-ARR-010"]
             "records the appointment's start as the arrival time instead of when the patient arrived";
         AttendanceNotKept = "attendance-not-kept" ["RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-006", "RFA-ARR-007", "RFA-ARR-008"]
             "answers an arrival or did-not-attend 200 but does not keep it";

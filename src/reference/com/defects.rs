@@ -11,6 +11,10 @@ crate::reference::defect::defects! {
             "accepts a message from any sender, to no one or to practitioners not held here, with no text";
         InboxMissesCopies = "inbox-misses-copies" ["RFA-COM-003"]
             "an inbox holds only the messages whose first recipient it belongs to";
+        InboxBySender = "inbox-by-sender" ["RFA-COM-003"]
+            "searches an inbox by sender: a practitioner's inbox holds the messages they sent, not those addressed to them";
+        SenderCannotRead = "sender-cannot-read" ["RFA-COM-004", "RFA-COM-005"]
+            "lets only a message's addressees read it, not the practitioner who sent it";
         MessagesVisibleToAll = "messages-visible-to-all" ["RFA-COM-004", "RFA-COM-006"]
             "any practitioner can search any inbox and read any message";
         AcknowledgementNotKept = "acknowledgement-not-kept" ["RFA-COM-005"]

@@ -146,11 +146,18 @@ pub async fn search(
     }
     let identifier = params.iter().rev().find(|(k, _)| k == "identifier").map(|(_, v)| v.as_str());
     let first_only = s.defects.has(ComDefect::InboxMissesCopies);
+    let by_sender = s.defects.has(ComDefect::InboxBySender);
     let found: Vec<Value> = crate::reference::locked(&s.messages.all)
         .iter()
         .filter(|m| {
             let to = recipients(m);
-            if first_only { to.first() == Some(&inbox) } else { to.contains(&inbox) }
+            if by_sender {
+                sender(m) == inbox
+            } else if first_only {
+                to.first() == Some(&inbox)
+            } else {
+                to.contains(&inbox)
+            }
         })
         .filter(|m| crate::reference::has_identifier(m, identifier))
         .map(|m| {
@@ -176,7 +183,9 @@ pub async fn read(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id):
         Err(o) => return o.into_response(),
     };
     let me = acting(&s, &claims);
-    match find(&s, &id).filter(|m| sees(&s, me.as_deref(), m)) {
+    // The defect forgets the sender when it decides who may read.
+    let sender_shut_out = |m: &Value| s.defects.has(ComDefect::SenderCannotRead) && me.as_deref() == Some(sender(m));
+    match find(&s, &id).filter(|m| sees(&s, me.as_deref(), m) && !sender_shut_out(m)) {
         Some(m) => Fhir::ok(m).into_response(),
         None => hidden(&id).into_response(),
     }

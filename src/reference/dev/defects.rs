@@ -7,6 +7,8 @@ crate::reference::defect::defects! {
     DevDefect {
         DeviceNotReadable = "device-not-readable" ["RFA-DEV-001"]
             "registers devices but answers a read of one with 404";
+        DeviceSerialNotKept = "device-serial-not-kept" ["RFA-DEV-001"]
+            "registers a device but does not keep its serial number: the Device is answered and read back without its identifier";
         DeviceRegistrationUnchecked = "device-registration-unchecked" ["RFA-DEV-002"]
             "registers any device: unknown types, no serial number, patients not registered here";
         ReadingDropsDevice = "reading-drops-device" ["RFA-DEV-003", "RFA-DEV-004"]
@@ -15,12 +17,16 @@ crate::reference::defect::defects! {
             "does not check the units of a device reading's blood pressure components";
         ImplausibleReadingsAccepted = "implausible-readings-accepted" ["RFA-DEV-005"]
             "files device readings whatever their value: 0 kg, 120 % saturation, a systolic below the diastolic";
+        SaturationNormalRangeAsPlausible = "saturation-normal-range-as-plausible" ["RFA-DEV-005"]
+            "refuses an oxygen saturation below 90 % as implausible, taking the normal range for the range a real reading falls in";
         DeviceOwnerUnchecked = "device-owner-unchecked" ["RFA-DEV-006"]
             "files a reading to whichever patient it names, whoever the device was issued to";
         DeviceMeasuresAnything = "device-measures-anything" ["RFA-DEV-007"]
             "takes any kind of reading from any device (a weight from a pulse oximeter)";
         BloodPressureComponentsOptional = "blood-pressure-components-optional" ["RFA-DEV-008"]
             "files a blood pressure reading without both its systolic and diastolic components";
+        DuplicateReadingsByDay = "duplicate-readings-by-day" ["RFA-DEV-009"]
+            "keys a reading's duplicate check on its date, not its instant, so a device's second reading of the same kind that day is refused as a resend";
         DuplicateReadingsFiled = "duplicate-readings-filed" ["RFA-DEV-009"]
             "files a device's reading again when it is resent under a new identifier";
     }

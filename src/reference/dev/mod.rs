@@ -101,6 +101,11 @@ fn registration(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response
     };
     let id = uuid::Uuid::new_v4().to_string();
     let mut stored = sent;
+    if s.defects.has(DevDefect::DeviceSerialNotKept)
+        && let Some(o) = stored.as_object_mut()
+    {
+        o.remove("identifier");
+    }
     stored["id"] = json!(id);
     stored["meta"] = json!({ "versionId": "1" });
     stored["status"] = json!(if active { "active" } else { "inactive" });
@@ -170,6 +175,13 @@ pub fn check_reading(s: &State, r: &Value) -> Result<Option<String>, Outcome> {
     {
         return Err(invalid(format!("Observation.valueQuantity: {why}")));
     }
+    // The defect's "plausible" saturation is the normal range, 90-100 %.
+    if d(DevDefect::SaturationNormalRangeAsPlausible)
+        && devices::measure_by_code(code).is_some_and(|m| m.name == "oxygen saturation")
+        && quantity(r.get("valueQuantity")).is_some_and(|(value, _)| value < 90.0)
+    {
+        return Err(invalid("Observation.valueQuantity: an oxygen saturation below 90 % is not a plausible reading"));
+    }
     if d(DevDefect::DuplicateReadingsFiled) {
         return Ok(None);
     }
@@ -179,6 +191,8 @@ pub fn check_reading(s: &State, r: &Value) -> Result<Option<String>, Outcome> {
         .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
         .map(|t| t.unix_timestamp())
         .unwrap_or_default();
+    // The defect keeps only the day of the reading in its key.
+    let at = if d(DevDefect::DuplicateReadingsByDay) { at.div_euclid(86_400) } else { at };
     Ok(Some(format!("{id}|{code}|{at}")))
 }
 

@@ -29,6 +29,12 @@ crate::reference::defect::defects! {
             "does not list the dispenses made against a prescription";
         RepeatDispensingUnlimited = "repeat-dispensing-unlimited" ["RFA-DSP-013"]
             "dispenses a repeat-dispensing prescription more times than it has issues";
+        OwnDispensaryWithDispenser = "own-dispensary-with-dispenser" ["RFA-DSP-003"]
+            "shows a prescription nominated to the practice's own dispensary as 0002 With Dispenser from the moment it is issued, not 0001 To be Dispensed";
+        DispensesOnlyOwnNominations = "dispenses-only-own-nominations" ["RFA-DSP-010"]
+            "dispenses only prescriptions nominated to the practice itself, refusing those with no nomination";
+        RepeatDispensingOffByOne = "repeat-dispensing-off-by-one" ["RFA-DSP-013"]
+            "allows a repeat-dispensing prescription as many dispenses as its further issues, forgetting the first issue";
         DispenseUnknownPrescription = "dispense-unknown-prescription" ["RFA-DSP-015"]
             "records dispenses against prescriptions it does not hold";
     }

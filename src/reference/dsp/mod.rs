@@ -105,6 +105,9 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
             p.nominated.as_deref().unwrap_or_default()
         )));
     }
+    if p.nominated.is_none() && d(DspDefect::DispensesOnlyOwnNominations) {
+        return Err(invalid("the prescription is not nominated to the practice's dispensary"));
+    }
     if p.cancelled.is_some() && !d(DspDefect::DispensesCancelled) {
         return Err(invalid("the prescription was cancelled"));
     }
@@ -120,7 +123,9 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
     match p.kind {
         Kind::RepeatDispensing => {
             let issues = p.dispensed.len() as u32;
-            if issues > p.repeats && !d(DspDefect::RepeatDispensingUnlimited) {
+            // The defect allows `repeats` issues in all, not `repeats + 1`.
+            let allowed = if d(DspDefect::RepeatDispensingOffByOne) { p.repeats.saturating_sub(1) } else { p.repeats };
+            if issues > allowed && !d(DspDefect::RepeatDispensingUnlimited) {
                 return Err(invalid(format!(
                     "all {} issues of the repeat-dispensing prescription are dispensed",
                     p.repeats + 1

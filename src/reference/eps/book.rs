@@ -12,6 +12,7 @@ use time::Date;
 use crate::fhir::gpc;
 use crate::medicines;
 use crate::reference::State;
+use crate::reference::dsp::defects::DspDefect;
 use crate::reference::eps::defects::EpsDefect;
 use crate::support::clock;
 
@@ -90,7 +91,15 @@ impl Prescription {
     /// The resource as the API shows it now.
     pub fn view(&self, s: &State) -> Value {
         let mut r = self.resource.clone();
-        let (code, display, status) = self.status(clock::today(), &s.defects);
+        let (mut code, mut display, status) = self.status(clock::today(), &s.defects);
+        // The defect takes the practice's own dispensary for a dispenser
+        // that has already picked the prescription up.
+        if code == "0001"
+            && s.defects.has(DspDefect::OwnDispensaryWithDispenser)
+            && self.nominated.as_deref() == Some(s.ods_code.as_str())
+        {
+            (code, display) = ("0002", "With Dispenser");
+        }
         r["status"] = json!(status);
         r["meta"] = json!({ "versionId": self.version.to_string() });
         set_extension(

@@ -15,6 +15,10 @@ crate::reference::defect::defects! {
             "gives a patient's later prescriptions the short-form ID of their first";
         PrescriptionsNotListed = "prescriptions-not-listed" ["RFA-DSP-006", "RFA-EPS-005"]
             "does not list a patient's prescriptions in a prescription search";
+        PrescriptionsNotReadable = "prescriptions-not-readable" ["RFA-DSP-002", "RFA-DSP-003", "RFA-EPS-005", "RFA-EPS-024", "RFA-KNW-019"]
+            "issues and lists prescriptions but answers a read of one with 404";
+        NominationNotKept = "nomination-not-kept" ["RFA-DSP-010", "RFA-EPS-012"]
+            "accepts a nominated dispenser but does not keep it: the prescription is issued, dispensed and shown as if it named none";
         OmitsAuthoredOn = "omits-authored-on" ["RFA-EPS-001", "RFA-EPS-006"]
             "does not stamp authoredOn on a new prescription";
         AcceptsMissingDosageText = "accepts-missing-dosage-text" ["RFA-EPS-007"]
@@ -37,6 +41,8 @@ crate::reference::defect::defects! {
             "issues prescriptions for patients who are not registered here";
         AcceptsMissingPrescriptionType = "accepts-missing-prescription-type" ["RFA-EPS-016"]
             "takes a prescription without a prescription type as acute";
+        PrescriptionTypeNotShown = "prescription-type-not-shown" ["RFA-EPS-001", "RFA-EPS-016", "RFA-EPS-018", "RFA-EPS-019"]
+            "issues a prescription by its type but answers and shows it without the prescription type extension";
         AcuteWithRepeats = "acute-with-repeats" ["RFA-EPS-017"]
             "accepts further issues on an acute prescription";
         RepeatWithoutIssues = "repeat-without-issues" ["RFA-EPS-018"]
@@ -59,6 +65,8 @@ crate::reference::defect::defects! {
             "issues Schedule 2 and 3 controlled drugs without the quantity in words";
         CdWordsUnchecked = "cd-words-unchecked" ["RFA-EPS-027"]
             "does not check that a controlled drug's quantity in words says the quantity in figures";
+        CdWordsCaseSensitive = "cd-words-case-sensitive" ["RFA-EPS-027"]
+            "compares a controlled drug's quantity in words with its own lower-case spelling case for case, refusing \"Twenty One\" for 21";
         CdLongValidity = "cd-long-validity" ["RFA-EPS-028"]
             "gives Schedule 2, 3 and 4 controlled drugs six months' validity instead of 28 days";
         CdAnySupply = "cd-any-supply" ["RFA-EPS-029"]

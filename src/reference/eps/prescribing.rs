@@ -164,6 +164,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
             Some(code.to_string())
         }
     };
+    let nominated = nominated.filter(|_| !d(EpsDefect::NominationNotKept));
     let form = gpc::extension(&sent, gpc::PRESCRIPTION_FORM_EXTENSION)
         .and_then(|e| e.get("valueCode"))
         .and_then(Value::as_str);
@@ -215,7 +216,8 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
             }
             Some(w)
                 if (quantity.fract() != 0.0
-                    || medicines::normalise_words(w) != medicines::in_words(quantity as u32))
+                    || medicines::normalise_words(w) != medicines::in_words(quantity as u32)
+                    || (d(EpsDefect::CdWordsCaseSensitive) && w.chars().any(char::is_uppercase)))
                     && !d(EpsDefect::CdWordsUnchecked) =>
             {
                 return Err(invalid(format!("the quantity in words `{w}` does not say {quantity}")));
@@ -294,6 +296,16 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
 
     let id = uuid::Uuid::new_v4().to_string();
     let mut r = sent.clone();
+    if d(EpsDefect::PrescriptionTypeNotShown)
+        && let Some(list) = r.get_mut("extension").and_then(Value::as_array_mut)
+    {
+        list.retain(|x| x.get("url").and_then(Value::as_str) != Some(gpc::PRESCRIPTION_TYPE_EXTENSION));
+    }
+    if d(EpsDefect::NominationNotKept)
+        && let Some(request) = r.get_mut("dispenseRequest").and_then(Value::as_object_mut)
+    {
+        request.remove("performer");
+    }
     r["id"] = json!(id);
     r["status"] = json!("active");
     r["authoredOn"] =
@@ -402,7 +414,10 @@ pub async fn read(Extract(s): Extract<Arc<State>>, headers: HeaderMap, Path(id):
     if let Err(o) = guard::check(&s, &headers, Interaction::ReadPrescription) {
         return o.into_response();
     }
-    let found = crate::reference::locked(&s.prescriptions.inner).get(&id).map(|p| (p.read_view(&s), p.version));
+    let found = crate::reference::locked(&s.prescriptions.inner)
+        .get(&id)
+        .filter(|_| !s.defects.has(EpsDefect::PrescriptionsNotReadable))
+        .map(|p| (p.read_view(&s), p.version));
     match found {
         Some((body, v)) => Fhir { status: StatusCode::OK, body, etag: Some(format!("W/\"{v}\"")) }.into_response(),
         None => {

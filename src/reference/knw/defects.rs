@@ -25,6 +25,12 @@ crate::reference::defect::defects! {
             "does not warn of duplicate therapy";
         AlertsOnResolvedAllergy = "alerts-on-resolved-allergy" ["RFA-KNW-016"]
             "alerts on allergies that have resolved";
+        LookupSnomedOnly = "lookup-snomed-only" ["RFA-KNW-001", "RFA-KNW-003", "RFA-KNW-004"]
+            "looks codes up in SNOMED CT's international release only, without the dm+d extension: a medicine's code is not found";
+        StoppedMedicationCurrent = "stopped-medication-current" ["RFA-KNW-016"]
+            "counts the record's stopped repeats as current medication when it checks a prescription";
+        AlertsOnNoAllergyRecord = "alerts-on-no-allergy-record" ["RFA-KNW-016"]
+            "raises a moderate allergy alert (\"no allergy information recorded\") for a patient whose record holds no allergy entry";
         KbIgnoresNewPrescriptions = "kb-ignores-new-prescriptions" ["RFA-KNW-018"]
             "checks interactions against the record's repeats only, not against prescriptions just issued";
     }

@@ -114,7 +114,8 @@ fn current_medication(s: &State, patient_id: &str, issued: &[Issued]) -> Vec<(St
     if let Some(p) = s.store.by_id(patient_id) {
         for plan in entries(&p.record, "MedicationRequest") {
             let current = plan.get("intent").and_then(Value::as_str) == Some("plan")
-                && plan.get("status").and_then(Value::as_str) == Some("active");
+                && (plan.get("status").and_then(Value::as_str) == Some("active")
+                    || s.defects.has(KnwDefect::StoppedMedicationCurrent));
             if !current {
                 continue;
             }
@@ -176,6 +177,16 @@ pub fn alerts(s: &State, patient_id: &str, drug: &Concept, issued: &[Issued]) ->
                 });
             }
         }
+    }
+    if d(KnwDefect::AlertsOnNoAllergyRecord)
+        && s.store.by_id(patient_id).is_some_and(|p| entries(&p.record, "AllergyIntolerance").next().is_none())
+    {
+        out.push(Alert {
+            category: Category::Allergy,
+            severity: Severity::Moderate,
+            detail: format!("{}: no allergy information is recorded for the patient", drug.display),
+            implicated: json!({ "reference": format!("Patient/{patient_id}") }),
+        });
     }
     let Some(ingredient) = &drug.ingredient else { return out };
     for (other, display, cite, repeat) in current_medication(s, patient_id, issued) {
@@ -242,9 +253,11 @@ fn looked_up(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> Res
         return Err(bad(format!("`{code}` is not a SNOMED CT concept id: {e}")));
     }
     let t = medicines::terminology();
-    let concept = t.concept(code).filter(|c| {
-        c.class.prescribable() || c.class == medicines::ConceptClass::Vtm || !d(KnwDefect::LookupProductsOnly)
-    });
+    let dmd = |c: &medicines::Concept| c.class.prescribable() || c.class == medicines::ConceptClass::Vtm;
+    let concept = t
+        .concept(code)
+        .filter(|c| dmd(c) || !d(KnwDefect::LookupProductsOnly))
+        .filter(|c| !dmd(c) || !d(KnwDefect::LookupSnomedOnly));
     let (display, active, class) = match concept {
         Some(c) => {
             let display = match (&c.ingredient, d(KnwDefect::LookupWrongDisplay)) {

@@ -18,6 +18,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the JWT was issued (\d+) seconds ago$"# => issued_ago, "The JWT's `iat` is this many seconds in the past (`exp` follows it)."),
         step!(Given r#"^the JWT is issued (\d+) seconds in the future$"# => issued_future, "The JWT's `iat` is this many seconds in the future (`exp` follows it)."),
         step!(Given r#"^the JWT expires (-?\d+) seconds after it is issued$"# => lifetime, "`exp` is `iat` plus this many seconds (conformant: 300)."),
+        step!(Given r#"^the Ssp-TraceID is a fresh upper-case GUID$"# => trace_id_upper, "Sends a new GUID as the `Ssp-TraceID`, written in upper case (RFC 4122 reads hex digits in either case; the default trace id is lower case)."),
         step!(Given r#"^the JWT has no trailing dot$"# => no_trailing_dot, "Sends the unsigned JWT without its trailing `.`."),
         step!(Given r#"^the bearer token is "([^"]*)"$"# => raw_token, "Sends this exact text as the bearer token."),
         step!(Given r#"^the JWT claim "([^"]+)" is sent as a (string|decimal)$"# => claim_retyped, "Keeps the claim's value but changes its JSON type: a string of its text (`\"1700000000\"`), or a whole number as a decimal (`1700000000.0`)."),
@@ -98,6 +99,12 @@ async fn issued_future(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn lifetime(w: &mut RfaWorld, a: &Args) -> StepResult {
     let s = secs(a, 1)?;
     w.request_mut()?.jwt.lifetime_secs = s;
+    Ok(())
+}
+
+async fn trace_id_upper(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let id = uuid::Uuid::new_v4().to_string().to_uppercase();
+    w.request_mut()?.header_edits.push(("Ssp-TraceID".into(), crate::client::HeaderEdit::Set(id)));
     Ok(())
 }
 
