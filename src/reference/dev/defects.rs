@@ -21,6 +21,8 @@ crate::reference::defect::defects! {
             "takes any kind of reading from any device (a weight from a pulse oximeter)";
         BloodPressureComponentsOptional = "blood-pressure-components-optional" ["RFA-DEV-008"]
             "files a blood pressure reading without both its systolic and diastolic components";
+        KeepsRefusedReading = "keeps-refused-reading" ["RFA-DEV-004", "RFA-DEV-005", "RFA-DEV-006", "RFA-DEV-007", "RFA-DEV-008", "RFA-DEV-009"]
+            "refuses a device reading it has already filed in the record, and leaves it there";
         DuplicateReadingsFiled = "duplicate-readings-filed" ["RFA-DEV-009"]
             "files a device's reading again when it is resent under a new identifier";
     }
