@@ -239,6 +239,9 @@ pub struct ComState {
     pub messages: std::collections::BTreeMap<String, (String, serde_json::Value)>,
     /// The document being filed (COM): its label and DocumentReference.
     pub filing: Option<(String, serde_json::Value)>,
+    /// The documents endpoint's logical id of the patient the document
+    /// being filed was begun for, whose documents a read-back searches.
+    pub filing_for: Option<String>,
     /// Documents filed, by label: (logical id, as sent, as answered).
     pub filed: std::collections::BTreeMap<String, (String, serde_json::Value, serde_json::Value)>,
 }
