@@ -45,6 +45,7 @@ Feature: Communication between clinical and administrative users: documents file
       And the document's "content.0.attachment.contentType" is <type>
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.contentType"
+      And nothing was stored
 
       Examples:
         | type                            |
@@ -56,6 +57,7 @@ Feature: Communication between clinical and administrative users: documents file
       And the document's "content.0.attachment.contentType" is absent
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.contentType"
+      And nothing was stored
 
   @RFA-COM-011 @lot1 @must
   Rule: A document over 1 MiB is refused with 422 INVALID_RESOURCE; one of exactly 1 MiB is filed
@@ -64,6 +66,7 @@ Feature: Communication between clinical and administrative users: documents file
       Given a PDF document "large" for "patient20" of 1048577 bytes
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.data"
+      And nothing was stored
 
     Scenario: exactly the limit
       Given a PDF document "largest" for "patient20" of 1048576 bytes
@@ -78,6 +81,7 @@ Feature: Communication between clinical and administrative users: documents file
       And the document's "content.0.attachment.size" is <size>
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.size"
+      And nothing was stored
 
       Examples:
         | size  |
@@ -92,12 +96,14 @@ Feature: Communication between clinical and administrative users: documents file
       And the document's "subject.reference" is "Patient/not-registered-here"
       When the request is sent
       Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "DocumentReference.subject"
+      And nothing was stored
 
     Scenario: no document type
       Given a PDF document "letter" for "patient20"
       And the document's "type" is absent
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.type"
+      And nothing was stored
 
     Scenario: no content
       Given a text document "letter" for "patient20"
@@ -105,3 +111,4 @@ Feature: Communication between clinical and administrative users: documents file
       And the document's "content.0.attachment.size" is absent
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.data"
+      And nothing was stored

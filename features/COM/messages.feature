@@ -27,6 +27,7 @@ Feature: Communication between clinical and administrative users: messages
       And the message is sent by "practitioner3"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Communication.sender"
+      And nothing was stored
 
     Scenario: addressed to no one
       Given a message "nobody" from "practitioner1" to "practitioner2"
@@ -45,6 +46,7 @@ Feature: Communication between clinical and administrative users: messages
       And the message's "payload" is [{"contentString": "  "}]
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Communication.payload"
+      And nothing was stored
 
   @RFA-COM-003 @lot1 @must
   Rule: Every addressee finds the message in their inbox
@@ -116,9 +118,11 @@ Feature: Communication between clinical and administrative users: messages
       And the message's "subject.reference" is "Patient/not-registered-here"
       When the request is sent
       Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "Communication.subject"
+      And nothing was stored
 
     Scenario: a patient signed in
       Given the patient "patient20" is signed in
       And a message "from a patient" from "practitioner1" to "practitioner2" about "patient20"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored

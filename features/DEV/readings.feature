@@ -84,6 +84,7 @@ Feature: Physical devices: readings from home-monitoring devices
       And a body weight reading "weight" of "72.5 mm[Hg]" from "scale"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.valueQuantity.code"
+      And nothing was stored
 
     Scenario: a systolic pressure in kilograms
       Given a blood pressure monitor "monitor" issued to "patient20"
@@ -91,12 +92,14 @@ Feature: Physical devices: readings from home-monitoring devices
       And the entry's "component.0.valueQuantity.code" is "kg"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.component.valueQuantity.code"
+      And nothing was stored
 
     Scenario: a peak flow in litres (a volume, not a flow rate)
       Given a peak flow meter "meter" issued to "patient20"
       And a peak expiratory flow reading "pef" of "420 L" from "meter"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.valueQuantity.code"
+      And nothing was stored
 
     Scenario: a weight in pounds is filed
       Given a weighing scale "scale" issued to "patient20"
@@ -113,6 +116,7 @@ Feature: Physical devices: readings from home-monitoring devices
       And a <reading> reading "reading" of "<value>" from "device"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "<element>"
+      And nothing was stored
 
       Examples:
         | case                            | device                 | reading           | value          | element                |
@@ -137,6 +141,7 @@ Feature: Physical devices: readings from home-monitoring devices
       And the entry is for "patient10"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.subject"
+      And nothing was stored
 
     Scenario: a reading from a device not registered here
       Given a pulse oximeter "oximeter" issued to "patient20"
@@ -144,12 +149,14 @@ Feature: Physical devices: readings from home-monitoring devices
       And the entry's "device.reference" is "Device/not-a-device-here"
       When the request is sent
       Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "Observation.device"
+      And nothing was stored
 
     Scenario: a reading from a returned device
       Given a weighing scale "old scale" issued to "patient20" and since returned
       And a body weight reading "reading" of "72 kg" from "old scale"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.device"
+      And nothing was stored
 
   @RFA-DEV-007 @lot2 @must
   Rule: A device sends only the readings it measures
@@ -159,12 +166,14 @@ Feature: Physical devices: readings from home-monitoring devices
       And a body weight reading "reading" of "72.5 kg" from "oximeter"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.code"
+      And nothing was stored
 
     Scenario: a blood pressure from a peak flow meter
       Given a peak flow meter "meter" issued to "patient20"
       And a blood pressure reading "reading" of "128/82 mm[Hg]" from "meter"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.code"
+      And nothing was stored
 
   @RFA-DEV-008 @lot2 @must
   Rule: A blood pressure reading carries its systolic and diastolic values as components
@@ -175,6 +184,7 @@ Feature: Physical devices: readings from home-monitoring devices
       And the entry's "component.1.code.coding.0.code" is "364075005"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.component"
+      And nothing was stored
 
     Scenario: a systolic component without a value
       Given a blood pressure monitor "monitor" issued to "patient20"
@@ -182,6 +192,7 @@ Feature: Physical devices: readings from home-monitoring devices
       And the entry's "component.0.valueQuantity" is null
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.component"
+      And nothing was stored
 
     Scenario: one value for the whole blood pressure
       Given a blood pressure monitor "monitor" issued to "patient20"
@@ -189,6 +200,7 @@ Feature: Physical devices: readings from home-monitoring devices
       And the entry's "valueQuantity" is {"value": 128, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org", "code": "mm[Hg]"}
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.valueQuantity"
+      And nothing was stored
 
   @RFA-DEV-009 @lot2 @must
   Rule: A reading a device resends under a new identifier is not filed twice; the next reading is
@@ -199,6 +211,7 @@ Feature: Physical devices: readings from home-monitoring devices
       And a repeat of the reading "bp"
       When the request is sent
       Then the request is refused with 409 "DUPLICATE_REJECTED" naming "Observation"
+      And nothing was stored
 
     Scenario: the next reading, a minute later, is filed
       Given a weighing scale "scale" issued to "patient20"

@@ -27,12 +27,14 @@ Feature: Electronic prescribing: cancellation
       And a cancellation of the prescription "rx" without a reason
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: an unknown reason
       Given "patient1" has been prescribed "Paracetamol 500mg tablets" as "rx"
       And a cancellation of the prescription "rx" because "0042"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-EPS-024 @lot1 @must
   Rule: A cancelled prescription stays cancelled (status 0005) and cannot be cancelled again: 422 INVALID_RESOURCE
@@ -48,6 +50,7 @@ Feature: Electronic prescribing: cancellation
       And a cancellation of the prescription "rx" because "0002"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-EPS-025 @lot1 @must
   Rule: Once any of a prescription has been dispensed it cannot be cancelled: 422 INVALID_RESOURCE, and it stays as it was
@@ -58,6 +61,7 @@ Feature: Electronic prescribing: cancellation
       And a cancellation of the prescription "rx" because "0004"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: fully dispensed
       Given "patient6" has been prescribed "Amoxicillin 500mg capsules" as "rx" for the practice to dispense
@@ -65,3 +69,4 @@ Feature: Electronic prescribing: cancellation
       And a cancellation of the prescription "rx" because "0004"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored

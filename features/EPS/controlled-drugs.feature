@@ -16,6 +16,7 @@ Feature: Electronic prescribing: controlled drugs
       And the prescription has no quantity in words
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | medicine                               |
@@ -32,6 +33,7 @@ Feature: Electronic prescribing: controlled drugs
       And the prescription's quantity in words is "<words>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | quantity | words        |
@@ -74,6 +76,7 @@ Feature: Electronic prescribing: controlled drugs
       And the prescription's quantity in words is "<words>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | medicine               | quantity | words         |
@@ -88,6 +91,7 @@ Feature: Electronic prescribing: controlled drugs
       And the prescription is repeat dispensing
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | medicine               |

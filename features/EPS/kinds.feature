@@ -15,6 +15,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription's form is "paper"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | medicine                   |
@@ -45,6 +46,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription's patient id is "<id>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | id                                   |
@@ -59,12 +61,14 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription has no prescription type
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: an unknown prescription type
       Given a prescription for "patient1" of "Paracetamol 500mg tablets"
       And the prescription's type is "as-needed"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: acute, kept
       Given a prescription for "patient1" of "Paracetamol 500mg tablets"
@@ -80,6 +84,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription's repeats is "<n>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | n |
@@ -102,6 +107,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription's repeats is "0"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: a repeat with no count of issues
       Given a prescription for "patient1" of "Cetirizine 10mg tablets"
@@ -109,6 +115,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription has no repeats
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-EPS-019 @lot1 @must
   Rule: Repeat dispensing needs further issues and an end to its validity no more than twelve months after it starts; otherwise 422 INVALID_RESOURCE
@@ -134,6 +141,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription's validity end is "{today+13m}"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: no end
       Given a prescription for "patient1" of "Cetirizine 10mg tablets"
@@ -141,6 +149,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription has no validity end
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: no further issue
       Given a prescription for "patient1" of "Cetirizine 10mg tablets"
@@ -148,6 +157,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription's repeats is "0"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-EPS-020 @lot1 @must
   Rule: A prescription that does not say otherwise is valid from today for six months
@@ -172,12 +182,14 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And the prescription's validity start is "{today-1}"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario Outline: ending <end>
       Given a prescription for "patient1" of "Ibuprofen 400mg tablets"
       And the prescription's validity end is "<end>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | end          |
@@ -192,3 +204,4 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       And a prescription for "patient20" of "Paracetamol 500mg tablets"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
+      And nothing was stored

@@ -116,18 +116,21 @@ Feature: Electronic prescribing: issuing a prescription
       And the prescription has no dosage text
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: blank dosage text
       Given a prescription for "patient1" of "Amoxicillin 500mg capsules"
       And the prescription's dosage text is "   "
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: no dosage at all
       Given a prescription for "patient1" of "Amoxicillin 500mg capsules"
       And the prescription has no dosage
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-EPS-008 @lot1 @must
   Rule: A prescription without a structured dose (dose quantity and timing) is refused with 422 INVALID_RESOURCE
@@ -137,12 +140,14 @@ Feature: Electronic prescribing: issuing a prescription
       And the prescription has no dose
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario Outline: a <field> of <value>
       Given a prescription for "patient1" of "Paracetamol 500mg tablets"
       And the prescription's <field> is "<value>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | field     | value |
@@ -157,12 +162,14 @@ Feature: Electronic prescribing: issuing a prescription
       And the prescription has no quantity
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario Outline: a quantity of <quantity>
       Given a prescription for "patient1" of "Cetirizine 10mg tablets"
       And the prescription's quantity is "<quantity>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | quantity |
@@ -177,6 +184,7 @@ Feature: Electronic prescribing: issuing a prescription
       And the prescription's quantity unit is "<unit>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | medicine                              | unit    |
@@ -192,18 +200,21 @@ Feature: Electronic prescribing: issuing a prescription
       And the prescription has no prescriber
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: an SDS user id nobody has
       Given a prescription for "patient1" of "Paracetamol 500mg tablets"
       And the prescription's prescriber is "{sds:practitionerNotInSystem}"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
     Scenario: not an SDS user id
       Given a prescription for "patient1" of "Paracetamol 500mg tablets"
       And the prescription's prescriber system is "https://fhir.nhs.uk/Id/gmc-number"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
   @RFA-EPS-012 @lot1 @must
   Rule: A nominated dispenser is named by its ODS code and kept with the prescription; a malformed one is refused with 422 INVALID_RESOURCE
@@ -220,6 +231,7 @@ Feature: Electronic prescribing: issuing a prescription
       And the prescription's nominated pharmacy is "<code>"
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
+      And nothing was stored
 
       Examples:
         | code             |

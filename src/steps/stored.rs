@@ -12,8 +12,14 @@
 //! business identifier fresh to this scenario, an appointment carrying this
 //! scenario's booking marker (or, when the scenario removed it, on the slot
 //! it picked), a repeat request for this patient and medication that this
-//! scenario did not have accepted, an appointment the scenario itself holds.
-//! A read-back that does not answer is a failure, never a pass.
+//! scenario did not have accepted, an appointment the scenario itself holds,
+//! a prescription carrying the note fresh to the refused one, a prescription
+//! the scenario itself issued (read just before its cancellation), a
+//! message carrying its fresh identifier in its addressees' inboxes, a
+//! document carrying its fresh description among the patient's documents.
+//! A read-back that does not answer is a failure, never a pass. A device
+//! registration has none: the profile defines no Device search, and a
+//! refusal gives no id to read.
 
 use serde_json::Value;
 
@@ -26,7 +32,7 @@ use crate::steps::{Args, StepDef, step};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Then r#"^nothing was stored$"# => nothing_stored, "After a refused write, reads back (evidence kept, as the practice) what it would have made or changed, and fails if it is there: an entry — the patient's entries of its type (and of the body's type) searched by the entry's fresh business identifier; a registration — the Patient search by the NHS number sent; a booking — the patient's appointments over the scenario's booking window, none but the scenario's own carrying its marker or on its slots; a repeat request — the patient's repeat requests, none but the scenario's own for that medication; a claim — the claims of each patient the scenario looked up, searched by the claim's fresh identifier; a dispense — the dispenses of the scenario's own prescription, no more than it had accepted; an appointment change (amend, cancel, arrival, did-not-attend) — the appointment reads back as the scenario last knew it, at the same version. A read-back that does not answer 200 fails the step."),
+        step!(Then r#"^nothing was stored$"# => nothing_stored, "After a refused write, reads back (evidence kept, as the practice) what it would have made or changed, and fails if it is there: an entry (a device reading too) — the patient's entries of its type (and of the body's type) searched by the entry's fresh business identifier; a registration — the Patient search by the NHS number sent; a booking — the patient's appointments over the scenario's booking window, none but the scenario's own carrying its marker or on its slots; a repeat request — the patient's repeat requests, none but the scenario's own for that medication; a claim — the claims of each patient the scenario looked up, searched by the claim's fresh identifier; a dispense — the dispenses of the scenario's own prescription, no more than it had accepted; a prescription — the prescriptions of each patient the scenario looked up, none but the scenario's own carrying the refused one's note (`Prescribed by rfa-harness [fresh identifier]`); a prescription's cancellation — the prescription reads back with the status, EPS status, cancellation reason and version it read back with before the cancellation; a message — the inbox of each addressee it names that the scenario looked up, searched as that addressee by the message's fresh identifier; a document — the documents of the patient it was begun for, none but the scenario's own with its description (which carries a fresh identifier); an appointment change (amend, cancel, arrival, did-not-attend) — the appointment reads back as the scenario last knew it, at the same version. A read-back that does not answer 200 fails the step."),
     ]
 }
 
@@ -40,6 +46,10 @@ async fn nothing_stored(w: &mut RfaWorld, _: &Args) -> StepResult {
         Interaction::BookAppointment => booking_not_stored(w).await,
         Interaction::RequestRepeat => repeat_not_stored(w).await,
         Interaction::CreateClaim => claim_not_stored(w).await,
+        Interaction::CreatePrescription => prescription_not_stored(w).await,
+        Interaction::CancelPrescription => prescription_unchanged(w).await,
+        Interaction::SendMessage => message_not_stored(w).await,
+        Interaction::FileDocument => document_not_stored(w).await,
         Interaction::RecordDispense => dispense_not_stored(w).await,
         Interaction::AmendAppointment
         | Interaction::CancelAppointment
@@ -92,11 +102,7 @@ async fn entry_not_stored(w: &mut RfaWorld, ty: EntryType) -> StepResult {
     {
         types.push(t);
     }
-    let patients: Vec<String> =
-        w.shared.ids.iter().filter(|(k, _)| !k.starts_with("practitioner")).map(|(_, v)| v.clone()).collect();
-    if patients.is_empty() {
-        return Err(Failure::Harness("the scenario looked up no patient whose entries could be searched".into()));
-    }
+    let patients = looked_up_patients(w)?;
     let ours: Vec<String> = w.rec.recorded.values().map(|r| r.id.clone()).collect();
     for t in types {
         for patient in &patients {
@@ -120,6 +126,168 @@ async fn entry_not_stored(w: &mut RfaWorld, ty: EntryType) -> StepResult {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// The patients the scenario looked up (the fixture keys that are not
+/// practitioners), whose records a read-back can search.
+fn looked_up_patients(w: &RfaWorld) -> Result<Vec<String>, Failure> {
+    let patients: Vec<String> =
+        w.shared.ids.iter().filter(|(k, _)| !k.starts_with("practitioner")).map(|(_, v)| v.clone()).collect();
+    if patients.is_empty() {
+        return Err(Failure::Harness("the scenario looked up no patient whose record could be searched".into()));
+    }
+    Ok(patients)
+}
+
+/// A prescription: among the prescriptions of each patient the scenario
+/// looked up (the body may name one the candidate does not hold), none
+/// but the scenario's own carries the refused prescription's note, which
+/// holds an identifier fresh to it.
+async fn prescription_not_stored(w: &mut RfaWorld) -> StepResult {
+    let draft = w.eps.prescription.clone().ok_or_else(|| Failure::Harness("no prescription was built".into()))?;
+    let Some(marker) = crate::steps::eps::prescribing::marker(&draft).map(str::to_string) else {
+        return Err(Failure::Harness("the refused prescription carries no harness note to read back by".into()));
+    };
+    let ours: Vec<String> = w.eps.prescribed.values().map(|(_, got)| id_of(got)).collect();
+    for patient in looked_up_patients(w)? {
+        let mut spec = RequestSpec::new(Interaction::SearchPrescriptions, "MedicationRequest");
+        spec.query.push(("patient".into(), patient.clone()));
+        let b = search(w, &spec, "the patient's prescriptions").await?;
+        let kept = matches(&b)
+            .into_iter()
+            .filter(|r| r.as_resource().resource_type() == Some("MedicationRequest"))
+            .find(|r| crate::steps::eps::prescribing::marker(r) == Some(marker.as_str()) && !ours.contains(&id_of(r)))
+            .map(id_of);
+        if let Some(id) = kept {
+            return w.fail(format!(
+                "the prescription was refused, yet Patient/{patient}'s prescriptions keep it: MedicationRequest {id} carries the refused prescription's note \"{marker}\""
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The parts of a prescription a refused cancellation must leave as they
+/// were: its status, EPS prescription status, cancellation reason and
+/// version.
+fn cancellation_state(r: &Value) -> [(&'static str, Value); 4] {
+    let ext = |url: &str| crate::fhir::gpc::extension(r, url).and_then(|e| e.get("valueCoding")).cloned();
+    [
+        ("status", r.get("status").cloned().unwrap_or(Value::Null)),
+        ("EPS prescription status", ext(gpc::PRESCRIPTION_STATUS_EXTENSION).unwrap_or(Value::Null)),
+        ("cancellation reason", ext(gpc::STATUS_REASON_EXTENSION).unwrap_or(Value::Null)),
+        ("version", r.pointer("/meta/versionId").cloned().unwrap_or(Value::Null)),
+    ]
+}
+
+/// A cancellation: the prescription reads back with the status, EPS
+/// status, cancellation reason and version it read back with just before
+/// the cancellation was sent.
+async fn prescription_unchanged(w: &mut RfaWorld) -> StepResult {
+    let (label, was) = w
+        .eps
+        .cancelling
+        .clone()
+        .ok_or_else(|| Failure::Harness("the refused cancellation names no prescription read before it".into()))?;
+    let id = id_of(&was);
+    let spec = RequestSpec::new(Interaction::ReadPrescription, format!("MedicationRequest/{id}"));
+    let resp = w.send_as_practice(&spec).await?;
+    let got = match (resp.status, resp.json()) {
+        (200, Ok(r)) if r.as_resource().resource_type() == Some("MedicationRequest") => r,
+        (status, _) => {
+            return w.fail(format!(
+                "reading prescription {id} back after the refused cancellation should answer 200 with it, it answered HTTP {status}: so it cannot be shown that nothing was changed"
+            ));
+        }
+    };
+    for ((what, before), (_, now)) in cancellation_state(&was).into_iter().zip(cancellation_state(&got)) {
+        if before != now {
+            return w.fail(format!(
+                "the cancellation was refused, yet the prescription \"{label}\" changed: its {what} is {now} where it was {before}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A message: searched by its fresh business identifier in the inbox of
+/// each addressee it names that the scenario looked up, as that addressee
+/// (only the addressee may search their inbox). A message addressed to no
+/// practitioner held here is in no inbox, so it cannot be read back.
+async fn message_not_stored(w: &mut RfaWorld) -> StepResult {
+    let (_, draft) = w.com.message.clone().ok_or_else(|| Failure::Harness("no message was built".into()))?;
+    let Some((system, value)) = crate::entries::identifiers(&draft).into_iter().next() else {
+        return Err(Failure::Harness("the refused message carries no identifier to read back by".into()));
+    };
+    let addressees: Vec<(String, String)> = draft
+        .get("recipient")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("reference").and_then(Value::as_str))
+        .filter_map(|r| r.strip_prefix("Practitioner/"))
+        .filter_map(|id| {
+            w.shared
+                .ids
+                .iter()
+                .find(|(k, v)| k.starts_with("practitioner") && v.as_str() == id)
+                .map(|(k, v)| (k.clone(), v.clone()))
+        })
+        .collect();
+    if addressees.is_empty() {
+        return Err(Failure::Harness(
+            "the refused message names no addressee the scenario looked up: there is no inbox to read it back from"
+                .into(),
+        ));
+    }
+    let ours: Vec<String> = w.com.messages.values().map(|(id, _)| id.clone()).collect();
+    for (key, id) in addressees {
+        let mut spec = RequestSpec::new(Interaction::SearchMessages, "Communication");
+        spec.query.push(("recipient".into(), format!("Practitioner/{id}")));
+        spec.query.push(("identifier".into(), format!("{system}|{value}")));
+        crate::steps::rec::entries::act_as(w, &mut spec, &key)?;
+        let b = search(w, &spec, &format!("{key}'s inbox searched by identifier")).await?;
+        let kept = matches(&b)
+            .into_iter()
+            .find(|m| {
+                crate::entries::identifiers(m).iter().any(|(s, v)| *s == system && *v == value)
+                    && !ours.contains(&id_of(m))
+            })
+            .map(id_of);
+        if let Some(found) = kept {
+            return w.fail(format!(
+                "the message was refused, yet {key}'s inbox holds it: Communication {found} carries the refused message's identifier {system}|{value}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A document: the documents of the patient it was begun for (the body may
+/// name one the candidate does not hold) hold none but the scenario's own
+/// with the refused document's description, which carries an identifier
+/// fresh to it.
+async fn document_not_stored(w: &mut RfaWorld) -> StepResult {
+    let (_, draft) = w.com.filing.clone().ok_or_else(|| Failure::Harness("no document was built".into()))?;
+    let patient = w.com.filing_for.clone().ok_or_else(|| Failure::Harness("no document was built".into()))?;
+    let Some(description) = draft.get("description").and_then(Value::as_str).map(str::to_string) else {
+        return Err(Failure::Harness("the refused document carries no description to read back by".into()));
+    };
+    let ours: Vec<String> = w.com.filed.values().map(|(id, _, _)| id.clone()).collect();
+    let spec = crate::steps::inf::documents::document_spec(&patient, true);
+    let b = search(w, &spec, "the patient's documents").await?;
+    let kept = bundle::resources(&b, "DocumentReference")
+        .into_iter()
+        .find(|d| {
+            d.get("description").and_then(Value::as_str) == Some(description.as_str()) && !ours.contains(&id_of(d))
+        })
+        .map(id_of);
+    if let Some(id) = kept {
+        return w.fail(format!(
+            "the document was refused, yet Patient/{patient}'s documents hold it: DocumentReference {id} is described \"{description}\""
+        ));
     }
     Ok(())
 }

@@ -187,6 +187,10 @@ pub struct EpsState {
     pub prescription: Option<serde_json::Value>,
     /// Prescriptions issued, by label: (as sent, as answered).
     pub prescribed: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
+    /// The prescription a cancellation is begun for: its label and how it
+    /// read back just before, so a refused cancellation can be shown to
+    /// have changed nothing (`nothing was stored`).
+    pub cancelling: Option<(String, serde_json::Value)>,
 }
 
 /// DSP: the dispense being built.
@@ -235,6 +239,9 @@ pub struct ComState {
     pub messages: std::collections::BTreeMap<String, (String, serde_json::Value)>,
     /// The document being filed (COM): its label and DocumentReference.
     pub filing: Option<(String, serde_json::Value)>,
+    /// The documents endpoint's logical id of the patient the document
+    /// being filed was begun for, whose documents a read-back searches.
+    pub filing_for: Option<String>,
     /// Documents filed, by label: (logical id, as sent, as answered).
     pub filed: std::collections::BTreeMap<String, (String, serde_json::Value, serde_json::Value)>,
 }

@@ -21,6 +21,10 @@ crate::reference::defect::defects! {
             "answers an acknowledgement with a completed message but does not keep it";
         AnyoneAcknowledges = "anyone-acknowledges" ["RFA-COM-006"]
             "lets the sender, or anyone who can name the message, acknowledge it for its addressee";
+        KeepsRefusedMessage = "keeps-refused-message" ["RFA-COM-002", "RFA-COM-007"]
+            "refuses a message it has already delivered to its addressees' inboxes, and leaves it there";
+        KeepsRefusedDocument = "keeps-refused-document" ["RFA-COM-010", "RFA-COM-011", "RFA-COM-012", "RFA-COM-013"]
+            "refuses a document it has already filed in the patient's record, and leaves it there";
         MessagesAboutAnyone = "messages-about-anyone" ["RFA-COM-007"]
             "accepts a message about a patient not registered here";
         FiledWithoutUrl = "filed-without-url" ["RFA-COM-008", "RFA-COM-009", "RFA-COM-011"]

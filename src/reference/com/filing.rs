@@ -37,8 +37,25 @@ pub const FILED_TYPES: [&str; 8] = [
 pub async fn file(Extract(s): Extract<Shared>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
     match filing(&s, &headers, &body) {
         Ok(r) => r,
-        Err(o) => o.into_response(),
+        Err(o) => {
+            keep_refused(&s, &headers, &body);
+            o.into_response()
+        }
     }
+}
+
+/// Under the `keeps-refused-document` defect: an admitted document is filed
+/// under the patient it names before it is checked, and a refusal does not
+/// take it out again.
+fn keep_refused(s: &State, headers: &HeaderMap, body: &[u8]) {
+    if !s.defects.has(ComDefect::KeepsRefusedDocument) || guard::check(s, headers, Interaction::FileDocument).is_err() {
+        return;
+    }
+    let Ok(mut doc) = resource_of(body, "DocumentReference") else { return };
+    let subject = reference_id(&doc, "/subject/reference", "Patient").unwrap_or_default().to_string();
+    doc["id"] = json!(uuid::Uuid::new_v4().to_string());
+    doc["meta"] = json!({ "versionId": "1" });
+    s.filed.add(&subject, doc);
 }
 
 fn filing(s: &State, headers: &HeaderMap, body: &[u8]) -> Result<Response, Outcome> {

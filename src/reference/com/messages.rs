@@ -60,8 +60,24 @@ fn sender(m: &Value) -> &str {
 pub async fn send(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
     match sending(&s, &headers, &body) {
         Ok(r) => r,
-        Err(o) => o.into_response(),
+        Err(o) => {
+            keep_refused(&s, &headers, &body);
+            o.into_response()
+        }
     }
+}
+
+/// Under the `keeps-refused-message` defect: an admitted message is
+/// delivered before it is checked, and a refusal does not take it back.
+fn keep_refused(s: &State, headers: &HeaderMap, body: &Bytes) {
+    if !s.defects.has(ComDefect::KeepsRefusedMessage) || guard::check(s, headers, Interaction::SendMessage).is_err() {
+        return;
+    }
+    let Ok(mut m) = resource_of(body, "Communication") else { return };
+    m["id"] = json!(uuid::Uuid::new_v4().to_string());
+    m["meta"] = json!({ "versionId": "1" });
+    m["sent"] = json!(instant(now()));
+    crate::reference::locked(&s.messages.all).push(m);
 }
 
 fn sending(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {

@@ -27,6 +27,8 @@ crate::reference::defect::defects! {
             "files a blood pressure reading without both its systolic and diastolic components";
         DuplicateReadingsByDay = "duplicate-readings-by-day" ["RFA-DEV-009"]
             "keys a reading's duplicate check on its date, not its instant, so a device's second reading of the same kind that day is refused as a resend";
+        KeepsRefusedReading = "keeps-refused-reading" ["RFA-DEV-004", "RFA-DEV-005", "RFA-DEV-006", "RFA-DEV-007", "RFA-DEV-008", "RFA-DEV-009"]
+            "refuses a device reading it has already filed in the record, and leaves it there";
         DuplicateReadingsFiled = "duplicate-readings-filed" ["RFA-DEV-009"]
             "files a device's reading again when it is resent under a new identifier";
     }

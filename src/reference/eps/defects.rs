@@ -53,6 +53,10 @@ crate::reference::defect::defects! {
             "gives prescriptions no validity end";
         AcceptsLongValidity = "accepts-long-validity" ["RFA-EPS-019", "RFA-EPS-021"]
             "accepts a validity period longer than the law allows, or starting in the past";
+        KeepsRefusedPrescription = "keeps-refused-prescription" ["RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-021", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-029", "RFA-EPS-030"]
+            "refuses a prescription it has already written to the patient's prescriptions, and leaves it there";
+        KeepsRefusedCancellation = "keeps-refused-cancellation" ["RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025"]
+            "refuses a cancellation it has already written to the prescription, and leaves it cancelled";
         CancelDropsReason = "cancel-drops-reason" ["RFA-EPS-022"]
             "cancels a prescription without keeping the reason";
         CancelsWithoutReason = "cancels-without-reason" ["RFA-EPS-023"]

@@ -83,7 +83,45 @@ pub(in crate::reference) fn medication<'a>(s: &State, r: &Value) -> Result<&'a C
 }
 
 pub async fn create(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
-    prescribe(&s, &headers, &body).unwrap_or_else(IntoResponse::into_response)
+    prescribe(&s, &headers, &body).unwrap_or_else(|o| {
+        keep_refused(&s, &headers, &body);
+        o.into_response()
+    })
+}
+
+/// Under the `keeps-refused-prescription` defect: an admitted prescription
+/// is written to the patient's prescriptions before it is checked, and a
+/// refusal does not take it out again.
+fn keep_refused(s: &State, headers: &HeaderMap, body: &Bytes) {
+    if !s.defects.has(EpsDefect::KeepsRefusedPrescription)
+        || guard::check(s, headers, Interaction::CreatePrescription).is_err()
+    {
+        return;
+    }
+    let Ok(sent) = resource_of(body, "MedicationRequest") else { return };
+    let id = uuid::Uuid::new_v4().to_string();
+    let today = clock::today();
+    let mut r = sent.clone();
+    r["id"] = json!(id);
+    r["authoredOn"] = json!(crate::reference::instant(clock::now()));
+    r["identifier"] = json!([{ "system": gpc::PRESCRIPTION_ITEM_SYSTEM, "value": uuid::Uuid::new_v4().to_string() }]);
+    let text = |p: &str| sent.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+    let p = Prescription {
+        id,
+        patient: reference_id(&sent, "/subject/reference", "Patient").unwrap_or_default().to_string(),
+        code: text("/medicationCodeableConcept/coding/0/code"),
+        quantity: sent.pointer("/dispenseRequest/quantity/value").and_then(Value::as_f64).unwrap_or(0.0),
+        unit: text("/dispenseRequest/quantity/unit"),
+        kind: gpc::extension_code(&sent, gpc::PRESCRIPTION_TYPE_EXTENSION).and_then(Kind::parse).unwrap_or(Kind::Acute),
+        repeats: 0,
+        nominated: None,
+        valid_until: clock::add_months(today, 6),
+        dispensed: Vec::new(),
+        cancelled: None,
+        version: 1,
+        resource: r,
+    };
+    crate::reference::locked(&s.prescriptions.inner).push(p);
 }
 
 /// The daily dose in units of presentation, from the structured dose.
@@ -517,7 +555,33 @@ pub async fn cancel(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    cancelled(&s, &headers, &id, &body).unwrap_or_else(IntoResponse::into_response)
+    cancelled(&s, &headers, &id, &body).unwrap_or_else(|o| {
+        keep_refused_cancellation(&s, &headers, &id, &body);
+        o.into_response()
+    })
+}
+
+/// Under the `keeps-refused-cancellation` defect: an admitted cancellation
+/// is written to the prescription (with the reason sent, known or not)
+/// before it is checked, and a refusal does not undo it.
+fn keep_refused_cancellation(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) {
+    if !s.defects.has(EpsDefect::KeepsRefusedCancellation)
+        || guard::check(s, headers, Interaction::CancelPrescription).is_err()
+    {
+        return;
+    }
+    let Ok(sent) = resource_of(body, "Parameters") else { return };
+    let reason = sent
+        .get("parameter")
+        .and_then(Value::as_array)
+        .and_then(|ps| ps.iter().find(|p| p.get("name").and_then(Value::as_str) == Some("reason")))
+        .and_then(|p| p.get("valueCoding"))
+        .cloned()
+        .unwrap_or_else(|| json!({ "system": gpc::STATUS_REASON_SYSTEM }));
+    if let Some(p) = crate::reference::locked(&s.prescriptions.inner).get_mut(id) {
+        p.cancelled = Some(reason);
+        p.version += 1;
+    }
 }
 
 fn cancelled(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {

@@ -41,7 +41,7 @@ crate::reference::defect::defects! {
             "records a second entry with an identifier already in use";
         UpdateNotStored = "update-not-stored" ["RFA-REC-013", "RFA-REC-015", "RFA-REC-016", "RFA-REC-017", "RFA-REC-020"]
             "answers an amendment as made but keeps the entry as it was";
-        KeepsRefusedEntry = "keeps-refused-entry" ["RFA-REC-005", "RFA-REC-006", "RFA-REC-007", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-012"]
+        KeepsRefusedEntry = "keeps-refused-entry" ["RFA-DEV-004", "RFA-DEV-009", "RFA-REC-005", "RFA-REC-006", "RFA-REC-007", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-012"]
             "writes an entry before checking it, and keeps it when the check refuses it";
         KeepsRefusedRegistration = "keeps-refused-registration" ["RFA-REC-043", "RFA-REC-045", "RFA-REC-054", "RFA-REC-055", "RFA-REC-056"]
             "writes a registration before checking it, and keeps the patient registered when the check refuses it";

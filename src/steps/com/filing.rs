@@ -89,6 +89,7 @@ async fn document(w: &mut RfaWorld, a: &Args) -> StepResult {
     let spec = RequestSpec::post(Interaction::FileDocument, "DocumentReference", doc.to_string());
     w.request = Some(spec.clone());
     w.com.filing = Some((label.clone(), doc.clone()));
+    w.com.filing_for = Some(patient);
     if !a.get(5).is_empty() {
         let resp = w.send(&spec).await?;
         w.response = Some(resp);

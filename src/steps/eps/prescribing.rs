@@ -15,7 +15,7 @@ use crate::steps::{Args, StepDef, step};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^a prescription for "([^"]+)" of "([^"]+)"$"# => for_medicine, "Begins `POST [base]/MedicationRequest`: an acute prescription (intent order) of this medicine of the test data's terminology (`fixtures/terminology.json`, by display) for the fixture patient: one unit three times a day, 21 units, prescriber practitioner1's SDS user id, no nominated dispenser; for Schedule 2 and 3 controlled drugs the quantity in words too."),
+        step!(Given r#"^a prescription for "([^"]+)" of "([^"]+)"$"# => for_medicine, "Begins `POST [base]/MedicationRequest`: an acute prescription (intent order) of this medicine of the test data's terminology (`fixtures/terminology.json`, by display) for the fixture patient: one unit three times a day, 21 units, prescriber practitioner1's SDS user id, no nominated dispenser, a note `Prescribed by rfa-harness [fresh identifier]`; for Schedule 2 and 3 controlled drugs the quantity in words too."),
         step!(Given r#"^a prescription for "([^"]+)" of the code "([^"]*)"$"# => for_code, "The same, naming this literal code (counted in tablets)."),
         step!(Given r#"^the prescription is (acute|repeat|repeat dispensing)$"# => kind, "Sets the prescription type: repeat with 3 further issues; repeat dispensing with 2 further issues, valid from today for 6 months."),
         step!(Given r#"^the prescription's (dosage text|dose|frequency|quantity|quantity unit|quantity in words|prescriber|prescriber system|nominated pharmacy|repeats|validity start|validity end|form|type|medication system|patient|patient id) is "([^"]*)"$"# => set_field, "Sets one field of the prescription being built. Numbers for dose, frequency (per day), quantity and repeats; a fixture key for patient, a literal logical id for patient id; `{today+N}` or `{today+Nm}` (months) in the validity end."),
@@ -26,7 +26,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a read of the prescription "([^"]+)"$"# => read_one, "Begins `GET [base]/MedicationRequest/[id]` for a prescription issued in this scenario."),
         step!(Given r#"^a search for the prescriptions of "([^"]+)" with the item identifier of "([^"]+)"$"# => search_of, "Begins `GET [base]/MedicationRequest?patient=[id]&identifier=…|[item UUID]` for a prescription issued in this scenario (narrowed by identifier, so a candidate holding earlier runs' prescriptions answers one)."),
         step!(Given r#"^the expired prescription of "([^"]+)" as "([^"]+)"$"# => expired_of, "Setup: finds, among the patient's prescriptions authored over 30 days ago (`authoredon=lt…`), one whose validity ended before today (test data, profile §23)."),
-        step!(Given r#"^a cancellation of the prescription "([^"]+)" because "([^"]*)"$"# => cancel_because, "Begins `POST [base]/MedicationRequest/[id]/$rfa.cancel` with Parameters `reason`: this EPS cancellation reason code."),
+        step!(Given r#"^a cancellation of the prescription "([^"]+)" because "([^"]*)"$"# => cancel_because, "Reads the prescription (`GET [base]/MedicationRequest/[id]`, as the practice, evidence kept; setup: expects 200) and begins `POST [base]/MedicationRequest/[id]/$rfa.cancel` with Parameters `reason`: this EPS cancellation reason code."),
         step!(Given r#"^a cancellation of the prescription "([^"]+)" without a reason$"# => cancel_without, "The same with no reason."),
         step!(Given r#"^the prescription "([^"]+)" has been cancelled$"# => has_been_cancelled, "Setup: cancels it (reason 0001) and expects 200."),
         step!(Then r#"^the prescription is issued as "([^"]+)"$"# => issued, "HTTP 201 and a MedicationRequest with an id; kept under this label with what was sent."),
@@ -60,7 +60,24 @@ fn medicine(display: &str) -> Result<&'static Concept, Failure> {
     })
 }
 
-/// A prescription as a prescriber's system would send it.
+/// The start of the note every prescription the harness builds carries,
+/// followed by an identifier fresh to it: what a read-back after a refused
+/// prescription looks for among the patient's prescriptions, so that it
+/// finds this scenario's and no other's (`nothing was stored`).
+const MARKER: &str = "Prescribed by rfa-harness";
+
+/// The harness's note a prescription carries, if any.
+pub(in crate::steps) fn marker(rx: &Value) -> Option<&str> {
+    rx.get("note")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.get("text").and_then(Value::as_str))
+        .find(|t| t.starts_with(MARKER))
+}
+
+/// A prescription as a prescriber's system would send it, with the
+/// harness's note.
 pub(in crate::steps) async fn build(
     w: &mut RfaWorld,
     patient: &str,
@@ -86,7 +103,8 @@ pub(in crate::steps) async fn build(
             "timing": { "repeat": { "frequency": 3, "period": 1, "periodUnit": "d" } },
             "doseQuantity": { "value": 1, "unit": unit }
         }],
-        "dispenseRequest": { "quantity": { "value": 21, "unit": unit } }
+        "dispenseRequest": { "quantity": { "value": 21, "unit": unit } },
+        "note": [{ "text": format!("{MARKER} {}", crate::steps::common::keys::fresh_identifier(w)) }]
     });
     if medicines::terminology().concept(code).is_some_and(Concept::needs_words) {
         set_words(&mut rx, &medicines::in_words(21));
@@ -428,12 +446,32 @@ fn cancellation(w: &mut RfaWorld, label: &str, reason: Option<&str>) -> Result<R
     Ok(spec)
 }
 
+/// Reads the prescription as it stands before a cancellation is sent (as
+/// the practice, evidence kept), for `nothing was stored` to compare with
+/// after a refusal.
+async fn before_cancelling(w: &mut RfaWorld, label: &str) -> StepResult {
+    let id = id_of(&issued_as(w, label)?.1);
+    let spec = RequestSpec::new(Interaction::ReadPrescription, format!("MedicationRequest/{id}"));
+    let resp = w.send_as_practice(&spec).await?;
+    match (resp.status, resp.json()) {
+        (200, Ok(r)) if r.as_resource().resource_type() == Some("MedicationRequest") => {
+            w.eps.cancelling = Some((label.to_string(), r));
+            Ok(())
+        }
+        (status, _) => w.fail(format!(
+            "setup: reading the prescription \"{label}\" before cancelling it should answer 200 with it, it answered HTTP {status}"
+        )),
+    }
+}
+
 async fn cancel_because(w: &mut RfaWorld, a: &Args) -> StepResult {
+    before_cancelling(w, a.get(1)).await?;
     w.request = Some(cancellation(w, a.get(1), Some(a.get(2)))?);
     Ok(())
 }
 
 async fn cancel_without(w: &mut RfaWorld, a: &Args) -> StepResult {
+    before_cancelling(w, a.get(1)).await?;
     w.request = Some(cancellation(w, a.get(1), None)?);
     Ok(())
 }

@@ -21,6 +21,7 @@ use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, EntryType, Interaction};
 use crate::reference::acc::guard::{self, Claims, requesting_ods, requesting_sds};
 use crate::reference::acc::methods::Methods;
+use crate::reference::dev::defects::DevDefect;
 use crate::reference::entry_shape::Shape;
 use crate::reference::outcome::SpineCode;
 use crate::reference::outcome::{Fhir, Outcome};
@@ -228,10 +229,17 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
     }
     let mut wanted = entries::identifiers(&r);
     // A device reading resent under a new identifier is the same reading.
-    if ty == EntryType::Observation
-        && let Some(key) = crate::reference::dev::check_reading(s, &r)?
-    {
-        wanted.push((DEVICE_READING.to_string(), key));
+    if ty == EntryType::Observation {
+        match crate::reference::dev::check_reading(s, &r) {
+            Ok(Some(key)) => wanted.push((DEVICE_READING.to_string(), key)),
+            Ok(None) => {}
+            Err(o) => {
+                if s.defects.has(DevDefect::KeepsRefusedReading) {
+                    store_refused(s, &shape, ty, r, &claims, at);
+                }
+                return Err(o);
+            }
+        }
     }
     let r = crate::reference::dev::filed(s, r);
     let id = uuid::Uuid::new_v4().to_string();
@@ -244,7 +252,9 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
         if let Some((sys, dup)) = duplicate
             && !s.defects.has(RecDefect::AcceptsDuplicates)
         {
-            if s.defects.has(RecDefect::KeepsRefusedEntry) {
+            if s.defects.has(RecDefect::KeepsRefusedEntry)
+                || (sys == DEVICE_READING && s.defects.has(DevDefect::KeepsRefusedReading))
+            {
                 all.insert(id.clone(), Entry { ty, id: id.clone(), versions: vec![stored.clone()] });
             }
             let what = if sys == DEVICE_READING {
@@ -280,9 +290,14 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
 /// Under the `keeps-refused-entry` defect: the entry is written before it
 /// is checked, and a refusal does not take it out again.
 fn keep_refused(s: &State, shape: &Shape, ty: EntryType, r: Value, claims: &Claims, at: OffsetDateTime) {
-    if !s.defects.has(RecDefect::KeepsRefusedEntry) {
-        return;
+    if s.defects.has(RecDefect::KeepsRefusedEntry) {
+        store_refused(s, shape, ty, r, claims, at);
     }
+}
+
+/// Writes a refused entry as if it had been accepted (the `keeps-refused-*`
+/// defects of entries and device readings).
+fn store_refused(s: &State, shape: &Shape, ty: EntryType, r: Value, claims: &Claims, at: OffsetDateTime) {
     let id = uuid::Uuid::new_v4().to_string();
     let stored = stamp(s, shape, r, &id, 1, claims, at);
     s.entries.with(|all| all.insert(id.clone(), Entry { ty, id, versions: vec![stored] }));
