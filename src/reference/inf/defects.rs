@@ -145,6 +145,8 @@ crate::reference::defect::defects! {
             "refuses includeProblems given more than once, though GP Connect repeats it for several filter pairs";
         ProblemFilterSignificanceAnyValue = "problem-filter-significance-any-value" ["RFA-INF-085"]
             "ignores a filterSignificance other than major or minor instead of refusing it";
+        FilterSignificanceUnsupported = "filter-significance-unsupported" ["RFA-INF-085"]
+            "does not know filterSignificance (as a GP Connect 1.6.2 provider): ignores it with an unknown-parameter warning instead of filtering by it or refusing a bad value";
         ParameterCombinationsUnchecked = "parameter-combinations-unchecked" ["RFA-INF-047"]
             "accepts part parameters GP Connect forbids alongside includeConsultations or includeProblems";
         ImmunisationsNotGivenAlways = "immunisations-not-given-always" ["RFA-INF-048"]

@@ -258,7 +258,8 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             let Some(pname) = part.get("name").and_then(Value::as_str) else {
                 return Err(invalid_resource(format!("every part of {name} needs a name")));
             };
-            if !allowed.contains(&pname) {
+            let unsupported = pname == "filterSignificance" && d(InfDefect::FilterSignificanceUnsupported);
+            if !allowed.contains(&pname) || unsupported {
                 q.unknown.push(format!("{name}.{pname}"));
                 continue;
             }
