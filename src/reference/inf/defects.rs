@@ -167,6 +167,14 @@ crate::reference::defect::defects! {
             "ignores referralSearchPeriod";
         UncategorisedPeriodIgnored = "uncategorised-period-ignored" ["RFA-INF-056"]
             "ignores uncategorisedDataSearchPeriod";
+        PeriodEndingTodayRefused = "period-ending-today-refused" ["RFA-INF-053", "RFA-XCS-002"]
+            "refuses a search period that reaches today (an off-by-one: only periods ending before today are taken as not in the future), so a care setting asking for today's investigations hears 422, not 403 NO_RELATIONSHIP";
+        UncategorisedUndatedDropped = "uncategorised-undated-dropped" ["RFA-INF-056"]
+            "leaves undated observations out of Uncategorised data, as if an item without a date could match no search";
+        SearchBoundsCompareDatetimes = "search-bounds-compare-datetimes" ["RFA-INF-054", "RFA-INF-055", "RFA-INF-057"]
+            "compares an item's dateTime with a search period's or diary date's bounds as strings, so an item on the last day (after midnight) falls outside";
+        DiaryDateIgnored = "diary-date-ignored" ["RFA-INF-057"]
+            "ignores diaryEntriesSearchDate and returns every diary entry";
         DiaryPastDateAccepted = "diary-past-date-accepted" ["RFA-INF-057"]
             "accepts a diaryEntriesSearchDate before today";
         DataInTransitWarningMissing = "data-in-transit-warning-missing" ["RFA-INF-058"]

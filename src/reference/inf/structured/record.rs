@@ -476,8 +476,11 @@ impl<'a> Builder<'a> {
             .of_kind(ty)
             .filter(|r| !results.contains(&reference(r)))
             .filter(|r| match r.get(field).and_then(Value::as_str) {
+                Some(when) if self.d(InfDefect::SearchBoundsCompareDatetimes) => {
+                    period.start.as_deref().is_none_or(|s| when >= s) && period.end.as_deref().is_none_or(|e| when <= e)
+                }
                 Some(when) => period.contains(when),
-                None => undated_too,
+                None => undated_too && !self.d(InfDefect::UncategorisedUndatedDropped),
             })
             .collect();
         let (chosen, hidden) = self.shareable(chosen);
@@ -485,13 +488,15 @@ impl<'a> Builder<'a> {
     }
 
     fn diary(&mut self, until: Option<&str>) {
+        let until = if self.d(InfDefect::DiaryDateIgnored) { None } else { until };
+        let whole_datetime = self.d(InfDefect::SearchBoundsCompareDatetimes);
         let chosen: Vec<&Value> = self
             .of_kind("ProcedureRequest")
             .filter(|r| {
                 let when = r.get("occurrenceDateTime").and_then(Value::as_str).unwrap_or_default();
                 let day = when.get(..10).unwrap_or(when);
                 let overdue = day < self.today && r.get("status").and_then(Value::as_str) == Some("active");
-                overdue || until.is_none_or(|u| day <= u)
+                overdue || until.is_none_or(|u| if whole_datetime { when <= u } else { day <= u })
             })
             .collect();
         let (chosen, hidden) = self.shareable(chosen);
