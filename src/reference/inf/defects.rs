@@ -105,6 +105,8 @@ crate::reference::defect::defects! {
             "accepts a parameter or part parameter given twice (the last one wins)";
         StructuredRejectsUnknownParameters = "structured-rejects-unknown-parameters" ["RFA-INF-029"]
             "refuses a structured request with an unrecognised parameter instead of warning and answering";
+        UnknownPartsSilent = "unknown-parts-silent" ["RFA-INF-029"]
+            "ignores an unrecognised part parameter silently, warning only about unrecognised top-level parameters";
         StructuredServesDeceased = "structured-serves-deceased" ["RFA-INF-030"]
             "returns the structured record of deceased and inactive patients";
         StructuredServesSensitive = "structured-serves-sensitive" ["RFA-INF-031"]

@@ -261,7 +261,9 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             };
             let unsupported = pname == "filterSignificance" && d(InfDefect::FilterSignificanceUnsupported);
             if !allowed.contains(&pname) || unsupported {
-                q.unknown.push(format!("{name}.{pname}"));
+                if !d(InfDefect::UnknownPartsSilent) {
+                    q.unknown.push(format!("{name}.{pname}"));
+                }
                 continue;
             }
             if parts.iter().any(|x| x.name == pname) && !d(InfDefect::DuplicateParametersAccepted) {
