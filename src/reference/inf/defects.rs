@@ -107,6 +107,8 @@ crate::reference::defect::defects! {
             "refuses a structured request with an unrecognised parameter instead of warning and answering";
         UnknownPartsSilent = "unknown-parts-silent" ["RFA-INF-029"]
             "ignores an unrecognised part parameter silently, warning only about unrecognised top-level parameters";
+        StructuredRequiresClinicalArea = "structured-requires-clinical-area" ["RFA-INF-023", "RFA-INF-024", "RFA-INF-029", "RFA-INF-098", "RFA-REC-053"]
+            "refuses with 422 INVALID_PARAMETER a structured request that names no clinical area, though GP Connect then returns the patient and their GP alone";
         StructuredServesDeceased = "structured-serves-deceased" ["RFA-INF-030"]
             "returns the structured record of deceased and inactive patients";
         StructuredServesSensitive = "structured-serves-sensitive" ["RFA-INF-031"]
@@ -253,6 +255,10 @@ crate::reference::defect::defects! {
             "migrates a record for a JWT whose reason_for_request is directcare";
         MigrateIgnoresConfidentialityScope = "migrate-ignores-confidentiality-scope" ["RFA-INF-093"]
             "migrates whatever confidentiality requested_scope names, whatever includeSensitiveInformation says";
+        MigrateRequiresRestricted = "migrate-requires-restricted" [
+            "RFA-INF-086", "RFA-INF-087", "RFA-INF-089", "RFA-INF-090", "RFA-INF-091", "RFA-INF-092", "RFA-INF-093", "RFA-INF-094"
+        ]
+            "refuses a migration whose requested_scope does not name conf/R, as if a migration always had to carry sensitive information";
         MigrateBinaryRefused = "migrate-binary-refused" ["RFA-INF-094"]
             "serves a document only to the read:binary interaction, not to migrate:binary";
     }

@@ -73,6 +73,21 @@ pub struct Query {
     pub unknown: Vec<String>,
 }
 
+impl Query {
+    /// Whether no clinical area is asked for (the patient and their GP alone).
+    pub fn no_area(&self) -> bool {
+        self.allergies.is_none()
+            && self.medication.is_none()
+            && self.problems.is_none()
+            && self.immunisations.is_none()
+            && self.consultations.is_none()
+            && self.uncategorised.is_none()
+            && self.investigations.is_none()
+            && self.referrals.is_none()
+            && self.diary.is_none()
+    }
+}
+
 const AREAS: [(&str, &[&str]); 9] = [
     ("includeAllergies", &["includeResolvedAllergies"]),
     ("includeMedication", &["includePrescriptionIssues", "medicationSearchFromDate"]),
