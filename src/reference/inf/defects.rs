@@ -7,6 +7,8 @@ crate::reference::defect::defects! {
     InfDefect {
         SearchRefusesPaging = "search-refuses-paging" ["RFA-INF-001"]
             "refuses a patient search that carries _count or _sort with 400, instead of ignoring them";
+        SearchIncludesOrganization = "search-includes-organization" ["RFA-INF-001"]
+            "puts the practice's Organization into every patient search Bundle beside the Patient, as if _include=Patient:generalPractitioner had been asked for";
         UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059", "RFA-REC-029", "RFA-REC-043", "RFA-REC-045", "RFA-REC-054", "RFA-REC-055", "RFA-REC-056"]
             "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle (so the read-back that a refused registration left no patient is refused too)";
         NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]
@@ -49,6 +51,14 @@ crate::reference::defect::defects! {
             "takes a Practitioner search identifier without a system (or with a blank one) as an SDS user id";
         PractitionerSearchFirstIdentifier = "practitioner-search-first-identifier" ["RFA-INF-076"]
             "answers a Practitioner search by the first identifier parameter, whatever its case and however many there are";
+        UnknownPractitioner404 = "unknown-practitioner-404" ["RFA-INF-017"]
+            "answers a Practitioner search for an SDS user id it does not hold with 404 PRACTITIONER_NOT_FOUND instead of an empty Bundle";
+        LocationReadBySiteCode = "location-read-by-site-code" [
+            "RFA-ACC-014", "RFA-ACC-015", "RFA-INF-008", "RFA-INF-009", "RFA-INF-020", "RFA-INF-021", "RFA-INF-059", "RFA-ONL-044", "RFA-REC-041"
+        ]
+            "looks a Location read up by its ODS site code instead of its logical id, so a read by logical id finds nothing (and the branch surgeries and appointment locations other answers point at do not read back)";
+        OrganizationSearchIncludesLocations = "organization-search-includes-locations" ["RFA-ACC-014", "RFA-INF-012", "RFA-INF-077"]
+            "puts the organisation's Locations into its search Bundle unasked, as if _revinclude=Location:organization had been given";
         OrganizationSearchListsAll = "organization-search-lists-all" ["RFA-INF-077"]
             "answers an Organization search with no identifier by listing every organisation";
         DirectorySearchRefusesPaging = "directory-search-refuses-paging" ["RFA-INF-012", "RFA-INF-017"]

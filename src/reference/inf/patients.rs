@@ -148,6 +148,11 @@ fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Valu
     // The Foundations search leaves fullUrl out, as GP Connect advises; the
     // documents endpoint's patient search keeps it.
     if base == s.base_path {
+        let mut entries: Vec<(&str, &str, Value)> = entries;
+        if s.defects.has(InfDefect::SearchIncludesOrganization) && !entries.is_empty() {
+            let org = &s.store.organization;
+            entries.push(("Organization", org.get("id").and_then(Value::as_str).unwrap_or_default(), org.clone()));
+        }
         directory::searchset(entries)
     } else {
         directory::searchset_with_full_urls(base, host, entries)
