@@ -7,7 +7,10 @@ crate::reference::defect::defects! {
     InfDefect {
         SearchRefusesPaging = "search-refuses-paging" ["RFA-INF-001"]
             "refuses a patient search that carries _count or _sort with 400, instead of ignoring them";
-        SearchIncludesOrganization = "search-includes-organization" ["RFA-INF-001"]
+        SearchIncludesOrganization = "search-includes-organization" [
+            "RFA-ACC-009", "RFA-ACC-012", "RFA-ACC-013", "RFA-ACC-014", "RFA-ACC-035", "RFA-ACC-036", "RFA-ACC-039", "RFA-ACC-040",
+            "RFA-INF-001", "RFA-INF-008", "RFA-INF-022"
+        ]
             "puts the practice's Organization into every patient search Bundle beside the Patient, as if _include=Patient:generalPractitioner had been asked for";
         UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059", "RFA-REC-029", "RFA-REC-043", "RFA-REC-045", "RFA-REC-054", "RFA-REC-055", "RFA-REC-056"]
             "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle (so the read-back that a refused registration left no patient is refused too)";
