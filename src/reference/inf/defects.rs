@@ -134,6 +134,13 @@ crate::reference::defect::defects! {
             "answers 404 PATIENT_NOT_FOUND for a patient who dissented, instead of 403 NO_PATIENT_CONSENT";
         AllergiesListIncludesResolved = "allergies-list-includes-resolved" ["RFA-INF-035", "RFA-INF-037"]
             "puts ended allergies in the active allergies list";
+        AllergyClinicalStatusOmitted = "allergy-clinical-status-omitted" [
+            "RFA-INF-023", "RFA-INF-029", "RFA-INF-035", "RFA-INF-044", "RFA-INF-045", "RFA-INF-066", "RFA-INF-085", "RFA-INF-086",
+            "RFA-INF-088", "RFA-INF-089", "RFA-INF-094", "RFA-INF-095", "RFA-ONL-030", "RFA-XCS-001"
+        ]
+            "sends current allergies without their clinicalStatus (optional in FHIR, but GP Connect requires it)";
+        NoKnownAllergyDropped = "no-known-allergy-dropped" ["RFA-INF-037"]
+            "takes a coded \"no known allergy\" (716186003) for no record and answers an empty allergies list";
         EndedAllergiesIgnoreFlag = "ended-allergies-ignore-flag" ["RFA-INF-036", "RFA-INF-095"]
             "returns the Ended allergies list even when includeResolvedAllergies is false";
         EmptyListWithoutReason = "empty-list-without-reason" ["RFA-INF-037"]
@@ -148,6 +155,10 @@ crate::reference::defect::defects! {
             "leaves the Medication resources out of the structured record";
         PrescriptionIssuesAlwaysIncluded = "prescription-issues-always-included" ["RFA-INF-041"]
             "returns prescription issues even when includePrescriptionIssues is false";
+        IssuesOfEndedPlansDropped = "issues-of-ended-plans-dropped" ["RFA-INF-041"]
+            "returns only the prescription issues of plans still active, leaving out those of stopped and completed plans";
+        MedicationFromDateCurrentOnly = "medication-from-date-current-only" ["RFA-INF-042"]
+            "takes medicationSearchFromDate as a request for current medication: returns only the medications still active, not those that ended after the date";
         MedicationSearchDateIgnored = "medication-search-date-ignored" ["RFA-INF-042"]
             "ignores medicationSearchFromDate";
         MedicationFutureDateAccepted = "medication-future-date-accepted" ["RFA-INF-043"]
@@ -168,6 +179,8 @@ crate::reference::defect::defects! {
             "accepts part parameters GP Connect forbids alongside includeConsultations or includeProblems";
         ImmunisationsNotGivenAlways = "immunisations-not-given-always" ["RFA-INF-048"]
             "returns immunisations that were not given even when includeNotGiven is false";
+        IncludeNotGivenIgnored = "include-not-given-ignored" ["RFA-INF-048"]
+            "never returns immunisations that were not given, even when includeNotGiven is true";
         ConsultationStructureMissing = "consultation-structure-missing" ["RFA-INF-049"]
             "returns consultations without their Consultation and Topic lists";
         MostRecentIgnored = "most-recent-ignored" ["RFA-INF-050"]
@@ -198,6 +211,14 @@ crate::reference::defect::defects! {
             "leaves the data-in-transit warning off the lists of a record still in transit";
         DocumentsSearchReturnsHidden = "documents-search-returns-hidden" ["RFA-INF-059"]
             "returns sensitive, deceased and inactive patients from the documents endpoint's patient search";
+        DocumentsSearchIncludesOrganization = "documents-search-includes-organization" ["RFA-INF-059", "RFA-INF-100", "RFA-INF-102"]
+            "puts the practice's Organization into every documents patient search Bundle beside the Patient, as the DocumentReference search's _include does";
+        DocumentsPatientSearchCacheable = "documents-patient-search-cacheable" ["RFA-INF-101"]
+            "lets the documents endpoint's patient search answers be cached (Cache-Control: max-age=3600)";
+        DocumentsNone404 = "documents-none-404" ["RFA-INF-060", "RFA-INF-063", "RFA-INF-073"]
+            "answers a DocumentReference search for a patient with no documents with 404 NO_RECORD_FOUND instead of an empty Bundle";
+        DocumentsAuthorMatchesCustodian = "documents-author-matches-custodian" ["RFA-INF-063"]
+            "matches the author search parameter against the document's custodian instead of its author";
         DocumentsOmitIncludedResources = "documents-omit-included-resources" ["RFA-INF-060"]
             "answers a DocumentReference search without the Patient and Organizations it was asked to include";
         DocumentsIncludesOptional = "documents-includes-optional" ["RFA-INF-061"]
