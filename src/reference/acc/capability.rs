@@ -194,11 +194,6 @@ pub fn statement(state: &State) -> Value {
         }));
     }
     resources.push(json!({
-        "type": "Appointment",
-        "profile": { "reference": gpc::APPOINTMENT_PROFILE },
-        "interaction": [{ "code": "read" }, { "code": "create" }, { "code": "update" }]
-    }));
-    resources.push(json!({
         "type": "AuditEvent",
         "interaction": [{ "code": "search-type" }],
         "searchParam": [{ "name": "entity-id", "type": "token" }]

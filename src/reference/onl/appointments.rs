@@ -519,7 +519,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
 /// Under the `appointment-answers-cacheable` defect, an answer consumers
 /// may cache for five minutes; else the answer as it is (the profile's
 /// `no-store` is added on the way out).
-fn cacheable(s: &State, mut resp: Response) -> Response {
+pub(super) fn cacheable(s: &State, mut resp: Response) -> Response {
     if s.defects.has(OnlDefect::AppointmentAnswersCacheable) {
         resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
     }
@@ -853,6 +853,9 @@ fn range(s: &State, params: &[(String, String)]) -> Result<(time::Date, time::Da
     if to < from {
         return Err(bad("the range ends before it starts"));
     }
+    if to - from > time::Duration::days(7) && s.defects.has(OnlDefect::PatientAppointmentsRangeCapped) {
+        return Err(bad("the range may span at most 7 days"));
+    }
     if from < crate::support::clock::today() && !s.defects.has(OnlDefect::PatientAppointmentsAllowPast) {
         return Err(bad("the search cannot ask for appointments in the past: the range must start today or later"));
     }
@@ -897,5 +900,5 @@ pub async fn for_patient(
     });
     let entries: Vec<Value> = found.iter().map(|a| json!({ "resource": a, "search": { "mode": "match" } })).collect();
     let total = entries.len();
-    Fhir::ok(crate::reference::searchset(entries, total)).into_response()
+    cacheable(&s, Fhir::ok(crate::reference::searchset(entries, total)).into_response())
 }

@@ -144,6 +144,10 @@ crate::reference::defect::defects! {
         PatientAppointmentWritesRefused = "patient-appointment-writes-refused" ["RFA-ONL-026", "RFA-ONL-027"]
             "lets a signed-in patient find free slots and read appointments but refuses their bookings, amendments and cancellations 403, as if only staff could write";
         AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ONL-047"]
-            "lets consumers cache its answers to bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
+            "lets consumers cache its successful answers to free slot and appointment searches, bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
+        PatientAppointmentsRangeCapped = "patient-appointments-range-capped" [
+            "RFA-ONL-017", "RFA-ONL-026", "RFA-ONL-032", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046", "RFA-ONL-048"
+        ]
+            "refuses a search for a patient's appointments over more than 7 days with 422 INVALID_PARAMETER, a cap of its own (GP Connect sets none)";
     }
 }
