@@ -438,6 +438,9 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
             c.remove("telecom");
         }
     }
+    if d(OnlDefect::BookingDefaultComment) && stored.get("comment").is_none() {
+        stored["comment"] = json!("Booked online");
+    }
     if d(OnlDefect::BookingDropsOptional) {
         if let Some(o) = stored.as_object_mut() {
             o.remove("comment");

@@ -143,6 +143,8 @@ crate::reference::defect::defects! {
             "looks a patient's appointments up by NHS number though the path names the patient's logical id, so none is ever found";
         PatientAppointmentWritesRefused = "patient-appointment-writes-refused" ["RFA-ONL-026", "RFA-ONL-027"]
             "lets a signed-in patient find free slots and read appointments but refuses their bookings, amendments and cancellations 403, as if only staff could write";
+        BookingDefaultComment = "booking-default-comment" ["RFA-ONL-042"]
+            "books an appointment sent without a comment with a comment of its own (\"Booked online\")";
         AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ONL-047"]
             "lets consumers cache its successful answers to free slot and appointment searches, bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
         PatientAppointmentsRangeCapped = "patient-appointments-range-capped" [
