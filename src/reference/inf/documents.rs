@@ -155,7 +155,8 @@ pub async fn search_documents(
     let author_field = if s.defects.has(InfDefect::DocumentsAuthorMatchesCustodian) { "custodian" } else { "author" };
     let author_ok = |d: &Value| {
         f.author.as_deref().is_none_or(|want| {
-            let named = d.get(author_field).map(|a| if a.is_array() { a.clone() } else { Value::Array(vec![a.clone()]) });
+            let named =
+                d.get(author_field).map(|a| if a.is_array() { a.clone() } else { Value::Array(vec![a.clone()]) });
             named
                 .as_ref()
                 .and_then(Value::as_array)

@@ -50,7 +50,11 @@ pub async fn documents_patient_search(
             let mut bundle = searchset(&s, &s.documents_path, &headers, &ids);
             bundle["id"] = headers.get("Ssp-TraceID").and_then(|v| v.to_str().ok()).unwrap_or_default().into();
             let resp = Fhir::ok(bundle).into_response();
-            if s.defects.has(InfDefect::DocumentsPatientSearchCacheable) { crate::reference::cacheable(resp) } else { resp }
+            if s.defects.has(InfDefect::DocumentsPatientSearchCacheable) {
+                crate::reference::cacheable(resp)
+            } else {
+                resp
+            }
         }
         Err(o) => o.into_response(),
     }

@@ -677,8 +677,8 @@ fn without_cancellation(a: &Value, keep_service: bool) -> Value {
 /// AppointmentAmend and AppointmentCancel "prefer header set to minimal").
 fn changed(s: &State, headers: &HeaderMap, next: Value) -> Response {
     let tag = etag(&next);
-    let minimal = wants_minimal(headers)
-        || (s.defects.has(OnlDefect::PreferReadAsMinimal) && headers.contains_key("Prefer"));
+    let minimal =
+        wants_minimal(headers) || (s.defects.has(OnlDefect::PreferReadAsMinimal) && headers.contains_key("Prefer"));
     if minimal && !s.defects.has(OnlDefect::ChangeIgnoresPreferMinimal) {
         let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
         if let Ok(t) = HeaderValue::from_str(&tag) {
@@ -891,8 +891,11 @@ pub async fn for_patient(
     // The patient-appointments-by-nhs-number defect matches the appointments'
     // patient references against the NHS number instead of the logical id.
     let nhs_of_patient = s.store.by_id(&patient).map(|p| p.nhs_number.clone()).unwrap_or_default();
-    let key =
-        if s.defects.has(OnlDefect::PatientAppointmentsByNhsNumber) { nhs_of_patient.as_str() } else { patient.as_str() };
+    let key = if s.defects.has(OnlDefect::PatientAppointmentsByNhsNumber) {
+        nhs_of_patient.as_str()
+    } else {
+        patient.as_str()
+    };
     let found: Vec<Value> = s.appointments.with(|b| {
         b.by_id
             .values()

@@ -168,7 +168,13 @@ impl<'a> Part<'a> {
 
     /// `reversed_ok` lets a period end before it starts (a defect).
     /// `ending_today_refused` takes a bound of today as in the future (a defect).
-    fn period(&self, parent: &str, today: &str, reversed_ok: bool, ending_today_refused: bool) -> Result<Period, Outcome> {
+    fn period(
+        &self,
+        parent: &str,
+        today: &str,
+        reversed_ok: bool,
+        ending_today_refused: bool,
+    ) -> Result<Period, Outcome> {
         let label = self.label(parent);
         let Some(p) = self.param.get("valuePeriod").and_then(Value::as_object) else {
             return Err(invalid_parameter(format!("{label} needs a valuePeriod")));
@@ -313,7 +319,14 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             }
             "includeConsultations" => {
                 let period = part("consultationSearchPeriod")
-                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted), d(InfDefect::PeriodEndingTodayRefused)))
+                    .map(|x| {
+                        x.period(
+                            name,
+                            today,
+                            d(InfDefect::SearchPeriodReversedAccepted),
+                            d(InfDefect::PeriodEndingTodayRefused),
+                        )
+                    })
                     .transpose()?;
                 let most_recent = match part("includeNumberOfMostRecent") {
                     None => None,
@@ -361,19 +374,40 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             }
             "includeUncategorisedData" => {
                 let period = part("uncategorisedDataSearchPeriod")
-                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted), d(InfDefect::PeriodEndingTodayRefused)))
+                    .map(|x| {
+                        x.period(
+                            name,
+                            today,
+                            d(InfDefect::SearchPeriodReversedAccepted),
+                            d(InfDefect::PeriodEndingTodayRefused),
+                        )
+                    })
                     .transpose()?;
                 q.uncategorised = Some(period.unwrap_or_default());
             }
             "includeInvestigations" => {
                 let period = part("investigationSearchPeriod")
-                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted), d(InfDefect::PeriodEndingTodayRefused)))
+                    .map(|x| {
+                        x.period(
+                            name,
+                            today,
+                            d(InfDefect::SearchPeriodReversedAccepted),
+                            d(InfDefect::PeriodEndingTodayRefused),
+                        )
+                    })
                     .transpose()?;
                 q.investigations = Some(period.unwrap_or_default());
             }
             "includeReferrals" => {
                 let period = part("referralSearchPeriod")
-                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted), d(InfDefect::PeriodEndingTodayRefused)))
+                    .map(|x| {
+                        x.period(
+                            name,
+                            today,
+                            d(InfDefect::SearchPeriodReversedAccepted),
+                            d(InfDefect::PeriodEndingTodayRefused),
+                        )
+                    })
                     .transpose()?;
                 q.referrals = Some(period.unwrap_or_default());
             }

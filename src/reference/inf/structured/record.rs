@@ -397,8 +397,8 @@ impl<'a> Builder<'a> {
     }
 
     fn immunisations(&mut self, not_given: bool) {
-        let not_given = (not_given && !self.d(InfDefect::IncludeNotGivenIgnored))
-            || self.d(InfDefect::ImmunisationsNotGivenAlways);
+        let not_given =
+            (not_given && !self.d(InfDefect::IncludeNotGivenIgnored)) || self.d(InfDefect::ImmunisationsNotGivenAlways);
         let chosen: Vec<&Value> = self
             .of_kind("Immunization")
             .filter(|r| not_given || !r.get("notGiven").and_then(Value::as_bool).unwrap_or(false))
@@ -692,7 +692,11 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
 
 /// A coded "no known allergy" (SNOMED 716186003): an allergy record, not an absence of one.
 fn no_known_allergy(r: &Value) -> bool {
-    r.pointer("/code/coding").and_then(Value::as_array).into_iter().flatten().any(|c| c.get("code").and_then(Value::as_str) == Some("716186003"))
+    r.pointer("/code/coding")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| c.get("code").and_then(Value::as_str) == Some("716186003"))
 }
 
 /// The OperationOutcome that tells a consumer which parameters were ignored.
