@@ -20,6 +20,7 @@ Feature: Amending appointments and the limits of change
       Given an amendment of the appointment "mine" setting "<field>" to "<text>"
       When the request is sent
       Then the appointment in the response has "<field>" set to "<text>" at version 2
+      And the appointment "mine" reads back with "<field>" set to "<text>" at version 2
 
       Examples:
         | field       | text                                  |

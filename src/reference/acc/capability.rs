@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::fhir::gpc::{self, Interaction};
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::acc::guard;
+use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::Fhir;
 use crate::reference::{Shared, State};
 
@@ -197,11 +198,6 @@ pub fn statement(state: &State) -> Value {
         }));
     }
     resources.push(json!({
-        "type": "Appointment",
-        "profile": { "reference": gpc::APPOINTMENT_PROFILE },
-        "interaction": [{ "code": "read" }, { "code": "create" }, { "code": "update" }]
-    }));
-    resources.push(json!({
         "type": "AuditEvent",
         "interaction": [{ "code": "search-type" }],
         "searchParam": [{ "name": "entity-id", "type": "token" }]
@@ -375,6 +371,7 @@ pub fn structured_statement(state: &State) -> Value {
 /// search with its includes and parameters, Binary read.
 pub fn documents_statement(state: &State) -> Value {
     let d = |x| state.defects.has(x);
+    let d_inf = |x| state.defects.has(x);
     let includes: Vec<&str> = if d(AccDefect::CapabilityDocumentsShort) {
         MANDATORY_INCLUDES[..2].to_vec()
     } else {
@@ -412,6 +409,13 @@ pub fn documents_statement(state: &State) -> Value {
             ]
         }),
     );
+    if d_inf(InfDefect::DocumentsCapabilityUnfinished) {
+        // A statement still being written: only its Patient half is there.
+        statement["status"] = json!("draft");
+        if let Some(resources) = statement.pointer_mut("/rest/0/resource").and_then(Value::as_array_mut) {
+            resources.retain(|r| r["type"] == "Patient");
+        }
+    }
     statement["profile"] = profiles(state, &DOCUMENTS_PROFILES);
     statement
 }

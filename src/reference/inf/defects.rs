@@ -7,6 +7,11 @@ crate::reference::defect::defects! {
     InfDefect {
         SearchRefusesPaging = "search-refuses-paging" ["RFA-INF-001"]
             "refuses a patient search that carries _count or _sort with 400, instead of ignoring them";
+        SearchIncludesOrganization = "search-includes-organization" [
+            "RFA-ACC-009", "RFA-ACC-012", "RFA-ACC-013", "RFA-ACC-014", "RFA-ACC-035", "RFA-ACC-036", "RFA-ACC-039", "RFA-ACC-040",
+            "RFA-INF-001", "RFA-INF-008", "RFA-INF-022"
+        ]
+            "puts the practice's Organization into every patient search Bundle beside the Patient, as if _include=Patient:generalPractitioner had been asked for";
         UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059", "RFA-REC-029", "RFA-REC-043", "RFA-REC-045", "RFA-REC-054", "RFA-REC-055", "RFA-REC-056"]
             "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle (so the read-back that a refused registration left no patient is refused too)";
         NoModulus11Check = "no-modulus-11-check" ["RFA-INF-003"]
@@ -49,6 +54,14 @@ crate::reference::defect::defects! {
             "takes a Practitioner search identifier without a system (or with a blank one) as an SDS user id";
         PractitionerSearchFirstIdentifier = "practitioner-search-first-identifier" ["RFA-INF-076"]
             "answers a Practitioner search by the first identifier parameter, whatever its case and however many there are";
+        UnknownPractitioner404 = "unknown-practitioner-404" ["RFA-INF-017"]
+            "answers a Practitioner search for an SDS user id it does not hold with 404 PRACTITIONER_NOT_FOUND instead of an empty Bundle";
+        LocationReadBySiteCode = "location-read-by-site-code" [
+            "RFA-ACC-014", "RFA-ACC-015", "RFA-INF-008", "RFA-INF-009", "RFA-INF-020", "RFA-INF-021", "RFA-INF-059", "RFA-ONL-044", "RFA-REC-041"
+        ]
+            "looks a Location read up by its ODS site code instead of its logical id, so a read by logical id finds nothing (and the branch surgeries and appointment locations other answers point at do not read back)";
+        OrganizationSearchIncludesLocations = "organization-search-includes-locations" ["RFA-ACC-014", "RFA-INF-012", "RFA-INF-077"]
+            "puts the organisation's Locations into its search Bundle unasked, as if _revinclude=Location:organization had been given";
         OrganizationSearchListsAll = "organization-search-lists-all" ["RFA-INF-077"]
             "answers an Organization search with no identifier by listing every organisation";
         DirectorySearchRefusesPaging = "directory-search-refuses-paging" ["RFA-INF-012", "RFA-INF-017"]
@@ -105,6 +118,10 @@ crate::reference::defect::defects! {
             "accepts a parameter or part parameter given twice (the last one wins)";
         StructuredRejectsUnknownParameters = "structured-rejects-unknown-parameters" ["RFA-INF-029"]
             "refuses a structured request with an unrecognised parameter instead of warning and answering";
+        UnknownPartsSilent = "unknown-parts-silent" ["RFA-INF-029"]
+            "ignores an unrecognised part parameter silently, warning only about unrecognised top-level parameters";
+        StructuredRequiresClinicalArea = "structured-requires-clinical-area" ["RFA-INF-023", "RFA-INF-024", "RFA-INF-029", "RFA-INF-098", "RFA-REC-053"]
+            "refuses with 422 INVALID_PARAMETER a structured request that names no clinical area, though GP Connect then returns the patient and their GP alone";
         StructuredServesDeceased = "structured-serves-deceased" ["RFA-INF-030"]
             "returns the structured record of deceased and inactive patients";
         StructuredServesSensitive = "structured-serves-sensitive" ["RFA-INF-031"]
@@ -117,6 +134,13 @@ crate::reference::defect::defects! {
             "answers 404 PATIENT_NOT_FOUND for a patient who dissented, instead of 403 NO_PATIENT_CONSENT";
         AllergiesListIncludesResolved = "allergies-list-includes-resolved" ["RFA-INF-035", "RFA-INF-037"]
             "puts ended allergies in the active allergies list";
+        AllergyClinicalStatusOmitted = "allergy-clinical-status-omitted" [
+            "RFA-INF-023", "RFA-INF-029", "RFA-INF-035", "RFA-INF-044", "RFA-INF-045", "RFA-INF-066", "RFA-INF-085", "RFA-INF-086",
+            "RFA-INF-088", "RFA-INF-089", "RFA-INF-094", "RFA-INF-095", "RFA-ONL-030", "RFA-XCS-001"
+        ]
+            "sends current allergies without their clinicalStatus (optional in FHIR, but GP Connect requires it)";
+        NoKnownAllergyDropped = "no-known-allergy-dropped" ["RFA-INF-037"]
+            "takes a coded \"no known allergy\" (716186003) for no record and answers an empty allergies list";
         EndedAllergiesIgnoreFlag = "ended-allergies-ignore-flag" ["RFA-INF-036", "RFA-INF-095"]
             "returns the Ended allergies list even when includeResolvedAllergies is false";
         EmptyListWithoutReason = "empty-list-without-reason" ["RFA-INF-037"]
@@ -131,6 +155,10 @@ crate::reference::defect::defects! {
             "leaves the Medication resources out of the structured record";
         PrescriptionIssuesAlwaysIncluded = "prescription-issues-always-included" ["RFA-INF-041"]
             "returns prescription issues even when includePrescriptionIssues is false";
+        IssuesOfEndedPlansDropped = "issues-of-ended-plans-dropped" ["RFA-INF-041"]
+            "returns only the prescription issues of plans still active, leaving out those of stopped and completed plans";
+        MedicationFromDateCurrentOnly = "medication-from-date-current-only" ["RFA-INF-042"]
+            "takes medicationSearchFromDate as a request for current medication: returns only the medications still active, not those that ended after the date";
         MedicationSearchDateIgnored = "medication-search-date-ignored" ["RFA-INF-042"]
             "ignores medicationSearchFromDate";
         MedicationFutureDateAccepted = "medication-future-date-accepted" ["RFA-INF-043"]
@@ -145,10 +173,14 @@ crate::reference::defect::defects! {
             "refuses includeProblems given more than once, though GP Connect repeats it for several filter pairs";
         ProblemFilterSignificanceAnyValue = "problem-filter-significance-any-value" ["RFA-INF-085"]
             "ignores a filterSignificance other than major or minor instead of refusing it";
+        FilterSignificanceUnsupported = "filter-significance-unsupported" ["RFA-INF-085"]
+            "does not know filterSignificance (as a GP Connect 1.6.2 provider): ignores it with an unknown-parameter warning instead of filtering by it or refusing a bad value";
         ParameterCombinationsUnchecked = "parameter-combinations-unchecked" ["RFA-INF-047"]
             "accepts part parameters GP Connect forbids alongside includeConsultations or includeProblems";
         ImmunisationsNotGivenAlways = "immunisations-not-given-always" ["RFA-INF-048"]
             "returns immunisations that were not given even when includeNotGiven is false";
+        IncludeNotGivenIgnored = "include-not-given-ignored" ["RFA-INF-048"]
+            "never returns immunisations that were not given, even when includeNotGiven is true";
         ConsultationStructureMissing = "consultation-structure-missing" ["RFA-INF-049"]
             "returns consultations without their Consultation and Topic lists";
         MostRecentIgnored = "most-recent-ignored" ["RFA-INF-050"]
@@ -165,12 +197,28 @@ crate::reference::defect::defects! {
             "ignores referralSearchPeriod";
         UncategorisedPeriodIgnored = "uncategorised-period-ignored" ["RFA-INF-056"]
             "ignores uncategorisedDataSearchPeriod";
+        PeriodEndingTodayRefused = "period-ending-today-refused" ["RFA-INF-053", "RFA-XCS-002"]
+            "refuses a search period that reaches today (an off-by-one: only periods ending before today are taken as not in the future), so a care setting asking for today's investigations hears 422, not 403 NO_RELATIONSHIP";
+        UncategorisedUndatedDropped = "uncategorised-undated-dropped" ["RFA-INF-056"]
+            "leaves undated observations out of Uncategorised data, as if an item without a date could match no search";
+        SearchBoundsCompareDatetimes = "search-bounds-compare-datetimes" ["RFA-INF-054", "RFA-INF-055", "RFA-INF-057"]
+            "compares an item's dateTime with a search period's or diary date's bounds as strings, so an item on the last day (after midnight) falls outside";
+        DiaryDateIgnored = "diary-date-ignored" ["RFA-INF-057"]
+            "ignores diaryEntriesSearchDate and returns every diary entry";
         DiaryPastDateAccepted = "diary-past-date-accepted" ["RFA-INF-057"]
             "accepts a diaryEntriesSearchDate before today";
         DataInTransitWarningMissing = "data-in-transit-warning-missing" ["RFA-INF-058"]
             "leaves the data-in-transit warning off the lists of a record still in transit";
         DocumentsSearchReturnsHidden = "documents-search-returns-hidden" ["RFA-INF-059"]
             "returns sensitive, deceased and inactive patients from the documents endpoint's patient search";
+        DocumentsSearchIncludesOrganization = "documents-search-includes-organization" ["RFA-INF-059", "RFA-INF-100", "RFA-INF-102"]
+            "puts the practice's Organization into every documents patient search Bundle beside the Patient, as the DocumentReference search's _include does";
+        DocumentsPatientSearchCacheable = "documents-patient-search-cacheable" ["RFA-INF-101"]
+            "lets the documents endpoint's patient search answers be cached (Cache-Control: max-age=3600)";
+        DocumentsNone404 = "documents-none-404" ["RFA-INF-060", "RFA-INF-063", "RFA-INF-073"]
+            "answers a DocumentReference search for a patient with no documents with 404 NO_RECORD_FOUND instead of an empty Bundle";
+        DocumentsAuthorMatchesCustodian = "documents-author-matches-custodian" ["RFA-INF-063"]
+            "matches the author search parameter against the document's custodian instead of its author";
         DocumentsOmitIncludedResources = "documents-omit-included-resources" ["RFA-INF-060"]
             "answers a DocumentReference search without the Patient and Organizations it was asked to include";
         DocumentsIncludesOptional = "documents-includes-optional" ["RFA-INF-061"]
@@ -179,6 +227,8 @@ crate::reference::defect::defects! {
             "answers a DocumentReference search for a patient id it does not hold with an empty Bundle";
         DocumentsServeTemporaryResidents = "documents-serve-temporary-residents" ["RFA-INF-062"]
             "serves the documents of a temporary resident, who is not registered here as Regular/GMS";
+        DocumentsCapabilityUnfinished = "documents-capability-unfinished" ["RFA-INF-103"]
+            "publishes the Access Document CapabilityStatement unfinished: status draft, declaring Patient only (no DocumentReference search, no Binary read)";
         DocumentsCreatedFilterIgnored = "documents-created-filter-ignored" ["RFA-INF-063"]
             "ignores the created search parameter";
         BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064", "RFA-COM-009", "RFA-INF-094"]
@@ -239,6 +289,10 @@ crate::reference::defect::defects! {
             "migrates a record for a JWT whose reason_for_request is directcare";
         MigrateIgnoresConfidentialityScope = "migrate-ignores-confidentiality-scope" ["RFA-INF-093"]
             "migrates whatever confidentiality requested_scope names, whatever includeSensitiveInformation says";
+        MigrateRequiresRestricted = "migrate-requires-restricted" [
+            "RFA-INF-086", "RFA-INF-087", "RFA-INF-089", "RFA-INF-090", "RFA-INF-091", "RFA-INF-092", "RFA-INF-093", "RFA-INF-094"
+        ]
+            "refuses a migration whose requested_scope does not name conf/R, as if a migration always had to carry sensitive information";
         MigrateBinaryRefused = "migrate-binary-refused" ["RFA-INF-094"]
             "serves a document only to the read:binary interaction, not to migrate:binary";
     }

@@ -170,6 +170,28 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
     if found.is_empty() && matches!(kind, Kind::Organization) && s.defects.has(InfDefect::UnknownOrganization404) {
         return Outcome::new(SpineCode::OrganisationNotFound, "no organisation with that ODS code").into_response();
     }
+    if found.is_empty() && matches!(kind, Kind::Practitioner) && s.defects.has(InfDefect::UnknownPractitioner404) {
+        return Outcome::new(SpineCode::PractitionerNotFound, "no practitioner with that SDS user id").into_response();
+    }
+    // The organization-search-includes-locations defect: each organisation's
+    // Locations come along unasked.
+    let locations: Vec<(&str, &str, Value)> =
+        if matches!(kind, Kind::Organization) && s.defects.has(InfDefect::OrganizationSearchIncludesLocations) {
+            let managed_by: Vec<String> = found.iter().map(|o| format!("Organization/{}", o.id)).collect();
+            s.store
+                .locations
+                .iter()
+                .filter(|l| {
+                    l.resource
+                        .pointer("/managingOrganization/reference")
+                        .and_then(Value::as_str)
+                        .is_some_and(|r| managed_by.iter().any(|m| m == r))
+                })
+                .map(|l| ("Location", l.id.as_str(), l.resource.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
     let entries = found
         .into_iter()
         .map(|i| {
@@ -182,6 +204,7 @@ async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, 
             }
             (kind.type_name(), i.id.as_str(), r)
         })
+        .chain(locations)
         .collect();
     cacheable(&s, Fhir::ok(searchset(entries)).into_response())
 }
@@ -294,7 +317,14 @@ async fn read(kind: Kind, s: Shared, headers: HeaderMap, id: String) -> Response
     if let Err(o) = guard::check(&s, &headers, kind.read()) {
         return o.into_response();
     }
-    let Some(item) = kind.items(&s).iter().find(|i| i.id == id) else {
+    let by_site_code = matches!(kind, Kind::Location) && s.defects.has(InfDefect::LocationReadBySiteCode);
+    let site_code = |i: &StoredItem| {
+        i.resource.get("identifier").and_then(Value::as_array).into_iter().flatten().any(|x| {
+            x.get("system").and_then(Value::as_str) == Some(gpc::ODS_SITE_SYSTEM)
+                && x.get("value").and_then(Value::as_str) == Some(id.as_str())
+        })
+    };
+    let Some(item) = kind.items(&s).iter().find(|i| if by_site_code { site_code(i) } else { i.id == id }) else {
         if matches!(kind, Kind::Practitioner) && s.defects.has(InfDefect::PractitionerReadUnknown500) {
             return Outcome::new(SpineCode::InternalServerError, "lookup failed").into_response();
         }

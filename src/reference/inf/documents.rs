@@ -152,9 +152,13 @@ pub async fn search_documents(
                 .iter()
                 .all(|(op, bound)| if op == "ge" { day >= bound.as_str() } else { day <= bound.as_str() })
     };
+    let author_field = if s.defects.has(InfDefect::DocumentsAuthorMatchesCustodian) { "custodian" } else { "author" };
     let author_ok = |d: &Value| {
         f.author.as_deref().is_none_or(|want| {
-            d.get("author")
+            let named =
+                d.get(author_field).map(|a| if a.is_array() { a.clone() } else { Value::Array(vec![a.clone()]) });
+            named
+                .as_ref()
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
@@ -180,6 +184,9 @@ pub async fn search_documents(
         .filter(|d| created_ok(d) && author_ok(d) && description_ok(d))
         .map(|d| listed(&s, &headers, d))
         .collect();
+    if docs.is_empty() && s.defects.has(InfDefect::DocumentsNone404) {
+        return Outcome::new(SpineCode::NoRecordFound, "no documents for this patient").into_response();
+    }
     let mut entries: Vec<(&str, String, Value)> = Vec::new();
     if !docs.is_empty() && !s.defects.has(InfDefect::DocumentsOmitIncludedResources) {
         entries.push(("Patient", patient.id.clone(), patient.public_view(true)));

@@ -49,7 +49,12 @@ pub async fn documents_patient_search(
         Ok(ids) => {
             let mut bundle = searchset(&s, &s.documents_path, &headers, &ids);
             bundle["id"] = headers.get("Ssp-TraceID").and_then(|v| v.to_str().ok()).unwrap_or_default().into();
-            Fhir::ok(bundle).into_response()
+            let resp = Fhir::ok(bundle).into_response();
+            if s.defects.has(InfDefect::DocumentsPatientSearchCacheable) {
+                crate::reference::cacheable(resp)
+            } else {
+                resp
+            }
         }
         Err(o) => o.into_response(),
     }
@@ -148,8 +153,18 @@ fn searchset(s: &State, base: &str, headers: &HeaderMap, ids: &[String]) -> Valu
     // The Foundations search leaves fullUrl out, as GP Connect advises; the
     // documents endpoint's patient search keeps it.
     if base == s.base_path {
+        let mut entries: Vec<(&str, &str, Value)> = entries;
+        if s.defects.has(InfDefect::SearchIncludesOrganization) && !entries.is_empty() {
+            let org = &s.store.organization;
+            entries.push(("Organization", org.get("id").and_then(Value::as_str).unwrap_or_default(), org.clone()));
+        }
         directory::searchset(entries)
     } else {
+        let mut entries: Vec<(&str, &str, Value)> = entries;
+        if s.defects.has(InfDefect::DocumentsSearchIncludesOrganization) && !entries.is_empty() {
+            let org = &s.store.organization;
+            entries.push(("Organization", org.get("id").and_then(Value::as_str).unwrap_or_default(), org.clone()));
+        }
         directory::searchset_with_full_urls(base, host, entries)
     }
 }

@@ -401,6 +401,7 @@ pub async fn book(Extract(s): Extract<Shared>, headers: HeaderMap, body: Bytes) 
 async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     let claims = guard::check(s, headers, Interaction::BookAppointment)?;
+    patient_write(s, &claims)?;
     let a = parse(body)?;
     if let Some(p) = patient_of(&a) {
         guard::own_patient(s, &claims, &p)?;
@@ -436,6 +437,9 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
         for c in list.iter_mut().filter_map(Value::as_object_mut) {
             c.remove("telecom");
         }
+    }
+    if d(OnlDefect::BookingDefaultComment) && stored.get("comment").is_none() {
+        stored["comment"] = json!("Booked online");
     }
     if d(OnlDefect::BookingDropsOptional) {
         if let Some(o) = stored.as_object_mut() {
@@ -518,7 +522,7 @@ async fn book_slot(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Respo
 /// Under the `appointment-answers-cacheable` defect, an answer consumers
 /// may cache for five minutes; else the answer as it is (the profile's
 /// `no-store` is added on the way out).
-fn cacheable(s: &State, mut resp: Response) -> Response {
+pub(super) fn cacheable(s: &State, mut resp: Response) -> Response {
     if s.defects.has(OnlDefect::AppointmentAnswersCacheable) {
         resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
     }
@@ -673,7 +677,9 @@ fn without_cancellation(a: &Value, keep_service: bool) -> Value {
 /// AppointmentAmend and AppointmentCancel "prefer header set to minimal").
 fn changed(s: &State, headers: &HeaderMap, next: Value) -> Response {
     let tag = etag(&next);
-    if wants_minimal(headers) && !s.defects.has(OnlDefect::ChangeIgnoresPreferMinimal) {
+    let minimal =
+        wants_minimal(headers) || (s.defects.has(OnlDefect::PreferReadAsMinimal) && headers.contains_key("Prefer"));
+    if minimal && !s.defects.has(OnlDefect::ChangeIgnoresPreferMinimal) {
         let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, gpc::FHIR_JSON)]).into_response();
         if let Ok(t) = HeaderValue::from_str(&tag) {
             r.headers_mut().insert(header::ETAG, t);
@@ -687,9 +693,19 @@ fn wants_minimal(headers: &HeaderMap) -> bool {
     headers.get("Prefer").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("return=minimal"))
 }
 
+/// The patient-appointment-writes-refused defect: a patient-scoped token
+/// may not book, amend or cancel.
+fn patient_write(s: &State, claims: &Claims) -> Result<(), Outcome> {
+    if s.defects.has(OnlDefect::PatientAppointmentWritesRefused) && claims.contains_key(gpc::REQUESTING_PATIENT_CLAIM) {
+        return Err(guard::denied());
+    }
+    Ok(())
+}
+
 fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     let claims = guard::check(s, headers, Interaction::AmendAppointment)?;
+    patient_write(s, &claims)?;
     let sent = parse(body)?;
     let wanted = if_match(headers);
     if wanted.is_none() && !d(OnlDefect::AmendWithoutIfMatch) {
@@ -733,6 +749,7 @@ fn amend_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> 
 fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<Response, Outcome> {
     let d = |x| s.defects.has(x);
     let claims = guard::check(s, headers, Interaction::CancelAppointment)?;
+    patient_write(s, &claims)?;
     let sent = parse(body)?;
     if sent.get("status").and_then(Value::as_str) != Some("cancelled") {
         return Err(invalid("an appointment is cancelled with status cancelled; no other change is accepted here"));
@@ -759,6 +776,12 @@ fn cancel_appointment(s: &State, headers: &HeaderMap, id: &str, body: &Bytes) ->
     }
     let wanted = if_match(headers);
     s.appointments.with(|b| {
+        // The cancel-if-match-bare-version defect strips the weak-tag form
+        // from the stored side only: `W/"1"` is compared with `1`.
+        let wanted = match wanted.as_deref() {
+            Some(t) if d(OnlDefect::CancelIfMatchBareVersion) => Some(format!("{t}#bare")),
+            _ => wanted.clone(),
+        };
         let current = current_version(s, b, &claims, id, wanted.as_deref(), d(OnlDefect::CancelIgnoresIfMatch))?;
         let status = status_of(&current);
         if status == "cancelled" || (status != "booked" && !d(OnlDefect::CancelAnyStatus)) {
@@ -833,6 +856,9 @@ fn range(s: &State, params: &[(String, String)]) -> Result<(time::Date, time::Da
     if to < from {
         return Err(bad("the range ends before it starts"));
     }
+    if to - from > time::Duration::days(7) && s.defects.has(OnlDefect::PatientAppointmentsRangeCapped) {
+        return Err(bad("the range may span at most 7 days"));
+    }
     if from < crate::support::clock::today() && !s.defects.has(OnlDefect::PatientAppointmentsAllowPast) {
         return Err(bad("the search cannot ask for appointments in the past: the range must start today or later"));
     }
@@ -862,15 +888,23 @@ pub async fn for_patient(
     }
     let (lo, hi) = (from.midnight().assume_utc(), (to + time::Duration::days(1)).midnight().assume_utc());
     let ignore_range = s.defects.has(OnlDefect::PatientAppointmentsIgnoreRange);
+    // The patient-appointments-by-nhs-number defect matches the appointments'
+    // patient references against the NHS number instead of the logical id.
+    let nhs_of_patient = s.store.by_id(&patient).map(|p| p.nhs_number.clone()).unwrap_or_default();
+    let key = if s.defects.has(OnlDefect::PatientAppointmentsByNhsNumber) {
+        nhs_of_patient.as_str()
+    } else {
+        patient.as_str()
+    };
     let found: Vec<Value> = s.appointments.with(|b| {
         b.by_id
             .values()
-            .filter(|a| patient_of(a).as_deref() == Some(patient.as_str()))
+            .filter(|a| patient_of(a).as_deref() == Some(key))
             .filter(|a| ignore_range || start_of(a).is_some_and(|t| t >= lo && t < hi))
             .cloned()
             .collect()
     });
     let entries: Vec<Value> = found.iter().map(|a| json!({ "resource": a, "search": { "mode": "match" } })).collect();
     let total = entries.len();
-    Fhir::ok(crate::reference::searchset(entries, total)).into_response()
+    cacheable(&s, Fhir::ok(crate::reference::searchset(entries, total)).into_response())
 }

@@ -133,7 +133,23 @@ crate::reference::defect::defects! {
             "refuses a searchFilter naming a booking organisation's ODS code it does not hold, instead of ignoring it";
         AppointmentReadUnknownBadRequest = "appointment-read-unknown-bad-request" ["RFA-ONL-014"]
             "answers a read of an appointment id it does not hold, or of none, 400 BAD_REQUEST instead of 404";
+        PreferReadAsMinimal = "prefer-read-as-minimal" ["RFA-ONL-025"]
+            "takes any Prefer header on an amendment or cancellation as return=minimal, answering return=representation with no body";
+        CancelIfMatchBareVersion = "cancel-if-match-bare-version" ["RFA-ONL-023"]
+            "compares a cancellation's If-Match with the bare version id, so the weak ETag it answers with (W/\"1\") never matches and every versioned cancellation is refused 409";
+        PatientAppointmentsByNhsNumber = "patient-appointments-by-nhs-number" [
+            "RFA-ARR-002", "RFA-ONL-017", "RFA-ONL-022", "RFA-ONL-026", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046"
+        ]
+            "looks a patient's appointments up by NHS number though the path names the patient's logical id, so none is ever found";
+        PatientAppointmentWritesRefused = "patient-appointment-writes-refused" ["RFA-ONL-026", "RFA-ONL-027"]
+            "lets a signed-in patient find free slots and read appointments but refuses their bookings, amendments and cancellations 403, as if only staff could write";
+        BookingDefaultComment = "booking-default-comment" ["RFA-ONL-042"]
+            "books an appointment sent without a comment with a comment of its own (\"Booked online\")";
         AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ONL-047"]
-            "lets consumers cache its answers to bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
+            "lets consumers cache its successful answers to free slot and appointment searches, bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
+        PatientAppointmentsRangeCapped = "patient-appointments-range-capped" [
+            "RFA-ONL-017", "RFA-ONL-026", "RFA-ONL-032", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046", "RFA-ONL-048"
+        ]
+            "refuses a search for a patient's appointments over more than 7 days with 422 INVALID_PARAMETER, a cap of its own (GP Connect sets none)";
     }
 }

@@ -403,7 +403,7 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
             entry.push(json!({ "fullUrl": format!("{base}/Schedule/{}", sch.id), "resource": schedule(s, sch, today), "search": { "mode": "include" } }));
         }
     }
-    Ok(Fhir::ok(crate::reference::searchset(entry, found.len())).into_response())
+    Ok(super::appointments::cacheable(s, Fhir::ok(crate::reference::searchset(entry, found.len())).into_response()))
 }
 
 #[cfg(test)]

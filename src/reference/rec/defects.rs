@@ -79,6 +79,16 @@ crate::reference::defect::defects! {
             "ignores the identifier search parameter";
         IgnoresRelationship = "ignores-relationship" ["RFA-REC-032", "RFA-XCS-005"]
             "serves and records entries for an organisation with no relationship to the practice";
+        UnitMustBeExpected = "unit-must-be-expected" ["RFA-DEV-004", "RFA-REC-010"]
+            "takes only the very unit a measurement is usually recorded in (kg for a body weight), refusing other UCUM units of the same kind such as [lb_av]";
+        CodeSearchNeedsSystem = "code-search-needs-system" ["RFA-REC-022"]
+            "finds nothing for a code search token without its system (a bare code)";
+        CodeSearchSystemUnsupported = "code-search-system-unsupported" ["RFA-REC-022"]
+            "compares a code search token whole with the entry's code, so system|code finds nothing";
+        DateSearchEqExactInstant = "date-search-eq-exact-instant" ["RFA-REC-023"]
+            "reads a date search value without a prefix as one instant (midnight) instead of the day, month or year it names";
+        RestrictedEntriesWithheld = "restricted-entries-withheld" ["RFA-REC-033"]
+            "never serves restricted (conf/R) entries, even to a token whose requested_scope names conf/R";
         RestrictedEntriesShown = "restricted-entries-shown" ["RFA-REC-033"]
             "shows restricted (conf/R) entries to a token without conf/R";
         AuditSkipsReads = "audit-skips-reads" ["RFA-REC-034", "RFA-REC-035", "RFA-REC-036", "RFA-REC-037", "RFA-REC-039"]

@@ -92,6 +92,9 @@ fn check_token(s: &State, claims: &guard::Claims, sensitive: bool) -> Result<(),
     }
     let scope = claims.get("requested_scope").and_then(Value::as_str).unwrap_or_default();
     let restricted = scope.split_whitespace().any(|s| s == gpc::CONF_RESTRICTED);
+    if !restricted && d(InfDefect::MigrateRequiresRestricted) {
+        return Err(Outcome::new(SpineCode::BadRequest, "a migration must be asked for with conf/R"));
+    }
     if restricted != sensitive && !d(InfDefect::MigrateIgnoresConfidentialityScope) {
         return Err(Outcome::new(
             SpineCode::ConflictingValues,

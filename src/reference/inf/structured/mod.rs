@@ -45,6 +45,9 @@ pub async fn get_structured_record(Extract(s): Extract<Arc<State>>, headers: Hea
         Err(o) => return o.into_response(),
     };
     let d = |x| s.defects.has(x);
+    if q.no_area() && d(InfDefect::StructuredRequiresClinicalArea) {
+        return Outcome::new(SpineCode::InvalidParameter, "name at least one clinical area").into_response();
+    }
     if let Err(o) = onl::access::summary_only(&s, &claims, &q.nhs_number, beyond_summary(&q)) {
         return o.into_response();
     }

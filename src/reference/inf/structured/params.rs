@@ -73,6 +73,21 @@ pub struct Query {
     pub unknown: Vec<String>,
 }
 
+impl Query {
+    /// Whether no clinical area is asked for (the patient and their GP alone).
+    pub fn no_area(&self) -> bool {
+        self.allergies.is_none()
+            && self.medication.is_none()
+            && self.problems.is_none()
+            && self.immunisations.is_none()
+            && self.consultations.is_none()
+            && self.uncategorised.is_none()
+            && self.investigations.is_none()
+            && self.referrals.is_none()
+            && self.diary.is_none()
+    }
+}
+
 const AREAS: [(&str, &[&str]); 9] = [
     ("includeAllergies", &["includeResolvedAllergies"]),
     ("includeMedication", &["includePrescriptionIssues", "medicationSearchFromDate"]),
@@ -152,7 +167,14 @@ impl<'a> Part<'a> {
     }
 
     /// `reversed_ok` lets a period end before it starts (a defect).
-    fn period(&self, parent: &str, today: &str, reversed_ok: bool) -> Result<Period, Outcome> {
+    /// `ending_today_refused` takes a bound of today as in the future (a defect).
+    fn period(
+        &self,
+        parent: &str,
+        today: &str,
+        reversed_ok: bool,
+        ending_today_refused: bool,
+    ) -> Result<Period, Outcome> {
         let label = self.label(parent);
         let Some(p) = self.param.get("valuePeriod").and_then(Value::as_object) else {
             return Err(invalid_parameter(format!("{label} needs a valuePeriod")));
@@ -172,7 +194,7 @@ impl<'a> Part<'a> {
         }
         for (k, d) in [("start", &period.start), ("end", &period.end)] {
             if let Some(d) = d
-                && d.as_str() > today
+                && (d.as_str() > today || (ending_today_refused && d.as_str() == today))
             {
                 return Err(invalid_parameter(format!("{label}.{k} {d} is after today ({today})")));
             }
@@ -258,8 +280,11 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             let Some(pname) = part.get("name").and_then(Value::as_str) else {
                 return Err(invalid_resource(format!("every part of {name} needs a name")));
             };
-            if !allowed.contains(&pname) {
-                q.unknown.push(format!("{name}.{pname}"));
+            let unsupported = pname == "filterSignificance" && d(InfDefect::FilterSignificanceUnsupported);
+            if !allowed.contains(&pname) || unsupported {
+                if !d(InfDefect::UnknownPartsSilent) {
+                    q.unknown.push(format!("{name}.{pname}"));
+                }
                 continue;
             }
             if parts.iter().any(|x| x.name == pname) && !d(InfDefect::DuplicateParametersAccepted) {
@@ -294,7 +319,14 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             }
             "includeConsultations" => {
                 let period = part("consultationSearchPeriod")
-                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted)))
+                    .map(|x| {
+                        x.period(
+                            name,
+                            today,
+                            d(InfDefect::SearchPeriodReversedAccepted),
+                            d(InfDefect::PeriodEndingTodayRefused),
+                        )
+                    })
                     .transpose()?;
                 let most_recent = match part("includeNumberOfMostRecent") {
                     None => None,
@@ -342,19 +374,40 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             }
             "includeUncategorisedData" => {
                 let period = part("uncategorisedDataSearchPeriod")
-                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted)))
+                    .map(|x| {
+                        x.period(
+                            name,
+                            today,
+                            d(InfDefect::SearchPeriodReversedAccepted),
+                            d(InfDefect::PeriodEndingTodayRefused),
+                        )
+                    })
                     .transpose()?;
                 q.uncategorised = Some(period.unwrap_or_default());
             }
             "includeInvestigations" => {
                 let period = part("investigationSearchPeriod")
-                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted)))
+                    .map(|x| {
+                        x.period(
+                            name,
+                            today,
+                            d(InfDefect::SearchPeriodReversedAccepted),
+                            d(InfDefect::PeriodEndingTodayRefused),
+                        )
+                    })
                     .transpose()?;
                 q.investigations = Some(period.unwrap_or_default());
             }
             "includeReferrals" => {
                 let period = part("referralSearchPeriod")
-                    .map(|x| x.period(name, today, d(InfDefect::SearchPeriodReversedAccepted)))
+                    .map(|x| {
+                        x.period(
+                            name,
+                            today,
+                            d(InfDefect::SearchPeriodReversedAccepted),
+                            d(InfDefect::PeriodEndingTodayRefused),
+                        )
+                    })
                     .transpose()?;
                 q.referrals = Some(period.unwrap_or_default());
             }

@@ -249,6 +249,7 @@ impl<'a> Builder<'a> {
             .iter()
             .copied()
             .filter(|r| status(r) == "active" || self.d(InfDefect::AllergiesListIncludesResolved))
+            .filter(|r| !(self.d(InfDefect::NoKnownAllergyDropped) && no_known_allergy(r)))
             .collect();
         let hidden_active = active.iter().any(|r| !shown(r));
         self.primary(ALLERGIES, active.into_iter().filter(shown).collect(), hidden_active);
@@ -274,6 +275,8 @@ impl<'a> Builder<'a> {
     }
 
     fn medications(&mut self, issues: bool, from: Option<&str>) {
+        let current_only = from.is_some() && self.d(InfDefect::MedicationFromDateCurrentOnly);
+        let active_plans_only = self.d(InfDefect::IssuesOfEndedPlansDropped);
         let leak = self.d(InfDefect::ConfidentialItemsLeaked);
         let from = if self.d(InfDefect::MedicationSearchDateIgnored) { None } else { from };
         let statements: Vec<&Value> = self
@@ -281,6 +284,9 @@ impl<'a> Builder<'a> {
             .filter(|s| {
                 let elsewhere = s.to_string().contains("prescribed-by-another-organisation");
                 let end = s.pointer("/effectivePeriod/end").and_then(Value::as_str);
+                if current_only {
+                    return s.get("status").and_then(Value::as_str) == Some("active");
+                }
                 elsewhere || from.is_none_or(|f| end.is_none_or(|e| e.get(..10).unwrap_or(e) >= f))
             })
             .collect();
@@ -289,6 +295,7 @@ impl<'a> Builder<'a> {
         if issues || self.d(InfDefect::PrescriptionIssuesAlwaysIncluded) {
             let plans: Vec<String> = chosen
                 .iter()
+                .filter(|s| !active_plans_only || s.get("status").and_then(Value::as_str) == Some("active"))
                 .filter_map(|s| s.pointer("/basedOn/0/reference").and_then(Value::as_str).map(str::to_string))
                 .collect();
             let orders: Vec<&Value> = self
@@ -390,7 +397,8 @@ impl<'a> Builder<'a> {
     }
 
     fn immunisations(&mut self, not_given: bool) {
-        let not_given = not_given || self.d(InfDefect::ImmunisationsNotGivenAlways);
+        let not_given =
+            (not_given && !self.d(InfDefect::IncludeNotGivenIgnored)) || self.d(InfDefect::ImmunisationsNotGivenAlways);
         let chosen: Vec<&Value> = self
             .of_kind("Immunization")
             .filter(|r| not_given || !r.get("notGiven").and_then(Value::as_bool).unwrap_or(false))
@@ -476,8 +484,11 @@ impl<'a> Builder<'a> {
             .of_kind(ty)
             .filter(|r| !results.contains(&reference(r)))
             .filter(|r| match r.get(field).and_then(Value::as_str) {
+                Some(when) if self.d(InfDefect::SearchBoundsCompareDatetimes) => {
+                    period.start.as_deref().is_none_or(|s| when >= s) && period.end.as_deref().is_none_or(|e| when <= e)
+                }
                 Some(when) => period.contains(when),
-                None => undated_too,
+                None => undated_too && !self.d(InfDefect::UncategorisedUndatedDropped),
             })
             .collect();
         let (chosen, hidden) = self.shareable(chosen);
@@ -485,13 +496,15 @@ impl<'a> Builder<'a> {
     }
 
     fn diary(&mut self, until: Option<&str>) {
+        let until = if self.d(InfDefect::DiaryDateIgnored) { None } else { until };
+        let whole_datetime = self.d(InfDefect::SearchBoundsCompareDatetimes);
         let chosen: Vec<&Value> = self
             .of_kind("ProcedureRequest")
             .filter(|r| {
                 let when = r.get("occurrenceDateTime").and_then(Value::as_str).unwrap_or_default();
                 let day = when.get(..10).unwrap_or(when);
                 let overdue = day < self.today && r.get("status").and_then(Value::as_str) == Some("active");
-                overdue || until.is_none_or(|u| day <= u)
+                overdue || until.is_none_or(|u| if whole_datetime { when <= u } else { day <= u })
             })
             .collect();
         let (chosen, hidden) = self.shareable(chosen);
@@ -638,6 +651,14 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
             r["status"] = json!("active");
         }
     }
+    if state.defects.has(InfDefect::AllergyClinicalStatusOmitted) {
+        // The current allergies, served as entries (the ended ones are contained in their List).
+        for r in entries.iter_mut().filter(|r| kind(r) == "AllergyIntolerance") {
+            if let Some(o) = r.as_object_mut() {
+                o.remove("clinicalStatus");
+            }
+        }
+    }
     if state.defects.has(InfDefect::AllergyMetaVersioned) {
         // The ended allergies only: they are built apart, contained in their List.
         let ended = entries
@@ -667,6 +688,15 @@ pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, 
         "type": "collection",
         "entry": entries.into_iter().map(|r| json!({ "resource": r })).collect::<Vec<_>>(),
     })
+}
+
+/// A coded "no known allergy" (SNOMED 716186003): an allergy record, not an absence of one.
+fn no_known_allergy(r: &Value) -> bool {
+    r.pointer("/code/coding")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| c.get("code").and_then(Value::as_str) == Some("716186003"))
 }
 
 /// The OperationOutcome that tells a consumer which parameters were ignored.

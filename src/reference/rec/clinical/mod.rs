@@ -132,6 +132,9 @@ fn admit(s: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Cla
 
 /// Whether the token's scope reaches restricted (`conf/R`) data.
 fn sees_restricted(s: &State, c: &Claims) -> bool {
+    if s.defects.has(RecDefect::RestrictedEntriesWithheld) {
+        return false;
+    }
     s.defects.has(RecDefect::RestrictedEntriesShown)
         || c.get("requested_scope").and_then(Value::as_str).is_some_and(|v| v.split_whitespace().any(|t| t == "conf/R"))
 }

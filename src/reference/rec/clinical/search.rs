@@ -65,8 +65,10 @@ impl DateFilter {
         Ok(Self { prefix, from, to })
     }
 
-    fn matches(&self, t: OffsetDateTime, as_eq: bool) -> bool {
+    /// `eq_instant` reads Eq as the interval's first instant alone (a defect).
+    fn matches(&self, t: OffsetDateTime, as_eq: bool, eq_instant: bool) -> bool {
         match if as_eq { Prefix::Eq } else { self.prefix } {
+            Prefix::Eq if eq_instant => t == self.from,
             Prefix::Eq => self.from <= t && t < self.to,
             Prefix::Gt => t >= self.to,
             Prefix::Lt => t < self.from,
@@ -190,9 +192,16 @@ fn matches(s: &State, shape: &Shape, q: &Query_, e: &Entry) -> bool {
     let codings: Vec<&Value> =
         r.pointer(shape.code).and_then(|c| c.get("coding")).and_then(Value::as_array).into_iter().flatten().collect();
     let coded = |t: &str| {
-        codings
-            .iter()
-            .any(|c| token_matches(t, c.get("system").and_then(Value::as_str), c.get("code").and_then(Value::as_str)))
+        codings.iter().any(|c| {
+            let (system, code) = (c.get("system").and_then(Value::as_str), c.get("code").and_then(Value::as_str));
+            if d(RecDefect::CodeSearchNeedsSystem) && !t.contains('|') {
+                return false;
+            }
+            if d(RecDefect::CodeSearchSystemUnsupported) {
+                return code == Some(t);
+            }
+            token_matches(t, system, code)
+        })
     };
     if !q.codes.is_empty() && !d(RecDefect::SearchIgnoresCode) && !q.codes.iter().any(|t| coded(t)) {
         return false;
@@ -200,7 +209,7 @@ fn matches(s: &State, shape: &Shape, q: &Query_, e: &Entry) -> bool {
     if !q.dates.is_empty() {
         let as_eq = d(RecDefect::SearchDatePrefixesAsEq);
         match when(shape, r) {
-            Some(t) if q.dates.iter().all(|f| f.matches(t, as_eq)) => {}
+            Some(t) if q.dates.iter().all(|f| f.matches(t, as_eq, d(RecDefect::DateSearchEqExactInstant))) => {}
             _ => return false,
         }
     }
@@ -315,7 +324,7 @@ mod tests {
         ];
         for (v, want) in cases {
             let f = DateFilter::parse(v);
-            assert_eq!(f.map(|f| f.matches(jun, false)), Ok(want), "{v}");
+            assert_eq!(f.map(|f| f.matches(jun, false, false)), Ok(want), "{v}");
         }
     }
 

@@ -164,7 +164,8 @@ fn quantity(s: &State, r: &Value) -> Result<(), Outcome> {
     if let Some(expected) = terminology::expected_unit(code)
         && !s.defects.has(RecDefect::AcceptsUnitMismatch)
         && terminology::check_ucum(unit).is_ok()
-        && !terminology::same_dimension(unit, expected)
+        && (!terminology::same_dimension(unit, expected)
+            || (s.defects.has(RecDefect::UnitMustBeExpected) && unit != expected))
     {
         return Err(invalid(format!("{el}.code `{unit}` does not measure what {code} measures (in {expected})")));
     }
