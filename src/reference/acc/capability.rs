@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use crate::fhir::gpc::{self, Interaction};
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::acc::guard;
-use crate::reference::inf::defects::InfDefect;
 use crate::reference::outcome::Fhir;
 use crate::reference::{Shared, State};
 
@@ -409,7 +408,7 @@ pub fn documents_statement(state: &State) -> Value {
             ]
         }),
     );
-    if d_inf(InfDefect::DocumentsCapabilityUnfinished) {
+    if d_inf(AccDefect::DocumentsCapabilityUnfinished) {
         // A statement still being written: only its Patient half is there.
         statement["status"] = json!("draft");
         if let Some(resources) = statement.pointer_mut("/rest/0/resource").and_then(Value::as_array_mut) {

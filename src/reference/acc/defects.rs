@@ -93,6 +93,8 @@ crate::reference::defect::defects! {
             "names the structured record operation by an unversioned OperationDefinition, on the Foundations and the structured statements";
         CapabilityReleaseWrong = "capability-release-wrong" ["RFA-ACC-033", "RFA-INF-099", "RFA-INF-104"]
             "gives the wrong release: the Foundations CapabilityStatement says 3.0.1 (the FHIR version), the structured and documents ones 1.5.0 (their line is 1.6)";
+        DocumentsCapabilityUnfinished = "documents-capability-unfinished" ["RFA-INF-103"]
+            "publishes the Access Document CapabilityStatement unfinished: status draft, declaring Patient only (no DocumentReference search, no Binary read)";
         CapabilityDocumentsShort = "capability-documents-short" ["RFA-INF-103"]
             "declares Access Document without Patient read, two of its includes, and author as a reference parameter";
         NoGzip = "no-gzip" ["RFA-ACC-035"]

@@ -29,8 +29,6 @@ crate::reference::defect::defects! {
             "does not list the dispenses made against a prescription";
         RepeatDispensingUnlimited = "repeat-dispensing-unlimited" ["RFA-DSP-013"]
             "dispenses a repeat-dispensing prescription more times than it has issues";
-        OwnDispensaryWithDispenser = "own-dispensary-with-dispenser" ["RFA-DSP-003"]
-            "shows a prescription nominated to the practice's own dispensary as 0002 With Dispenser from the moment it is issued, not 0001 To be Dispensed";
         DispensesOnlyOwnNominations = "dispenses-only-own-nominations" ["RFA-DSP-010"]
             "dispenses only prescriptions nominated to the practice itself, refusing those with no nomination";
         RepeatDispensingOffByOne = "repeat-dispensing-off-by-one" ["RFA-DSP-013"]

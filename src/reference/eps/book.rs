@@ -12,7 +12,6 @@ use time::Date;
 use crate::fhir::gpc;
 use crate::medicines;
 use crate::reference::State;
-use crate::reference::dsp::defects::DspDefect;
 use crate::reference::eps::defects::EpsDefect;
 use crate::support::clock;
 
@@ -95,7 +94,7 @@ impl Prescription {
         // The defect takes the practice's own dispensary for a dispenser
         // that has already picked the prescription up.
         if code == "0001"
-            && s.defects.has(DspDefect::OwnDispensaryWithDispenser)
+            && s.defects.has(EpsDefect::OwnDispensaryWithDispenser)
             && self.nominated.as_deref() == Some(s.ods_code.as_str())
         {
             (code, display) = ("0002", "With Dispenser");

@@ -15,6 +15,8 @@ crate::reference::defect::defects! {
             "gives a patient's later prescriptions the short-form ID of their first";
         PrescriptionsNotListed = "prescriptions-not-listed" ["RFA-DSP-006", "RFA-EPS-005"]
             "does not list a patient's prescriptions in a prescription search";
+        OwnDispensaryWithDispenser = "own-dispensary-with-dispenser" ["RFA-DSP-003"]
+            "shows a prescription nominated to the practice's own dispensary as 0002 With Dispenser from the moment it is issued, not 0001 To be Dispensed";
         PrescriptionsNotReadable = "prescriptions-not-readable" ["RFA-DSP-002", "RFA-DSP-003", "RFA-EPS-005", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-KNW-019"]
             "issues and lists prescriptions but answers a read of one with 404";
         NominationNotKept = "nomination-not-kept" ["RFA-DSP-010", "RFA-EPS-012"]

@@ -227,8 +227,6 @@ crate::reference::defect::defects! {
             "answers a DocumentReference search for a patient id it does not hold with an empty Bundle";
         DocumentsServeTemporaryResidents = "documents-serve-temporary-residents" ["RFA-INF-062"]
             "serves the documents of a temporary resident, who is not registered here as Regular/GMS";
-        DocumentsCapabilityUnfinished = "documents-capability-unfinished" ["RFA-INF-103"]
-            "publishes the Access Document CapabilityStatement unfinished: status draft, declaring Patient only (no DocumentReference search, no Binary read)";
         DocumentsCreatedFilterIgnored = "documents-created-filter-ignored" ["RFA-INF-063"]
             "ignores the created search parameter";
         BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064", "RFA-COM-009", "RFA-INF-094"]
