@@ -528,7 +528,13 @@ fn an_interrupted_run_keeps_what_it_had() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+    // Kill it once several scenarios are recorded (timed out against the
+    // silent candidate): a fixed sleep raced on a loaded 2-core machine.
+    let recorded = || std::fs::read_to_string(out.join("scenarios.ndjson")).map(|s| s.lines().count()).unwrap_or(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while recorded() < 4 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     child.kill().expect("kill");
     let _ = child.wait();
     let scenarios = std::fs::read_to_string(out.join("scenarios.ndjson")).expect("scenarios.ndjson survives");
