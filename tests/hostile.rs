@@ -164,7 +164,7 @@ async fn no_usable_response_is_an_error_for_exactly_the_requirements_that_met_it
 /// Behaviours that answer, wrongly: the requirements they break fail.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_answers_fail_the_requirements_they_break() {
-    let reads = ["RFA-INF-009", "RFA-INF-010", "RFA-INF-011", "RFA-ACC-013", "RFA-ACC-016", "RFA-ACC-018"];
+    let reads = ["RFA-INF-009", "RFA-INF-010", "RFA-INF-011", "RFA-ACC-041", "RFA-ACC-016", "RFA-ACC-018"];
     let cases: [(Behaviour, &[&str]); 8] = [
         (Behaviour::InvalidJson, &reads),
         (Behaviour::InvalidUtf8, &reads),
