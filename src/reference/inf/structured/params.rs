@@ -293,6 +293,12 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
             parts.push(Part { name: pname, param: part });
         }
         let part = |n: &str| parts.iter().find(|x| x.name == n);
+        // Every area's search period is read alike.
+        let period_part = |n: &str| {
+            let (reversed_ok, today_refused) =
+                (d(InfDefect::SearchPeriodReversedAccepted), d(InfDefect::PeriodEndingTodayRefused));
+            part(n).map(|x| x.period(name, today, reversed_ok, today_refused)).transpose()
+        };
         match name {
             "includeAllergies" => {
                 let resolved = match part("includeResolvedAllergies") {
@@ -318,16 +324,7 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                 q.medication = Some(Medication { prescription_issues: prescription_issues.unwrap_or(true), from });
             }
             "includeConsultations" => {
-                let period = part("consultationSearchPeriod")
-                    .map(|x| {
-                        x.period(
-                            name,
-                            today,
-                            d(InfDefect::SearchPeriodReversedAccepted),
-                            d(InfDefect::PeriodEndingTodayRefused),
-                        )
-                    })
-                    .transpose()?;
+                let period = period_part("consultationSearchPeriod")?;
                 let most_recent = match part("includeNumberOfMostRecent") {
                     None => None,
                     Some(x) => match x.param.get("valuePositiveInt").and_then(Value::as_u64) {
@@ -373,42 +370,15 @@ pub fn parse(body: &[u8], today: &str, defects: &DefectSet) -> Result<Query, Out
                 q.immunisations = Some(Immunisations { not_given });
             }
             "includeUncategorisedData" => {
-                let period = part("uncategorisedDataSearchPeriod")
-                    .map(|x| {
-                        x.period(
-                            name,
-                            today,
-                            d(InfDefect::SearchPeriodReversedAccepted),
-                            d(InfDefect::PeriodEndingTodayRefused),
-                        )
-                    })
-                    .transpose()?;
+                let period = period_part("uncategorisedDataSearchPeriod")?;
                 q.uncategorised = Some(period.unwrap_or_default());
             }
             "includeInvestigations" => {
-                let period = part("investigationSearchPeriod")
-                    .map(|x| {
-                        x.period(
-                            name,
-                            today,
-                            d(InfDefect::SearchPeriodReversedAccepted),
-                            d(InfDefect::PeriodEndingTodayRefused),
-                        )
-                    })
-                    .transpose()?;
+                let period = period_part("investigationSearchPeriod")?;
                 q.investigations = Some(period.unwrap_or_default());
             }
             "includeReferrals" => {
-                let period = part("referralSearchPeriod")
-                    .map(|x| {
-                        x.period(
-                            name,
-                            today,
-                            d(InfDefect::SearchPeriodReversedAccepted),
-                            d(InfDefect::PeriodEndingTodayRefused),
-                        )
-                    })
-                    .transpose()?;
+                let period = period_part("referralSearchPeriod")?;
                 q.referrals = Some(period.unwrap_or_default());
             }
             _ => {
