@@ -300,10 +300,8 @@ async fn claim_not_stored(w: &mut RfaWorld) -> StepResult {
     let Some((system, value)) = crate::entries::identifiers(&draft).into_iter().next() else {
         return Err(Failure::Harness("the refused claim carries no identifier to read back by".into()));
     };
-    let patients: Vec<String> =
-        w.shared.ids.iter().filter(|(k, _)| !k.starts_with("practitioner")).map(|(_, v)| v.clone()).collect();
     let ours: Vec<String> = w.fin.claims.values().map(|(_, got)| id_of(got)).collect();
-    for patient in patients {
+    for patient in looked_up_patients(w)? {
         let mut spec = RequestSpec::new(Interaction::SearchClaims, "Claim");
         spec.query.push(("patient".into(), patient.clone()));
         spec.query.push(("identifier".into(), format!("{system}|{value}")));
