@@ -359,6 +359,8 @@ pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 fn default_in_flight() -> usize {
     DEFAULT_MAX_IN_FLIGHT
 }
+/// The practitioner the harness acts as when the config names none (`[jwt] practitioner_id`).
+pub const DEFAULT_PRACTITIONER_ID: &str = "1";
 /// The harness's consumer ASID when the config gives none.
 pub const DEFAULT_CONSUMER_ASID: &str = "900000000002";
 pub const DEFAULT_CONSUMER_ODS: &str = "RFAH01";
@@ -663,7 +665,7 @@ impl CandidateConfig {
             jwt: JwtDefaults {
                 issuer: jwt.issuer.unwrap_or_else(|| JwtDefaults::default_issuer().into()),
                 audience: jwt.audience,
-                practitioner_id: jwt.practitioner_id.unwrap_or_else(|| "1".into()),
+                practitioner_id: jwt.practitioner_id.unwrap_or_else(|| DEFAULT_PRACTITIONER_ID.into()),
                 practitioner_sds_user_id: jwt.practitioner_sds_user_id.unwrap_or_else(|| "RFAH0000001".into()),
                 practitioner_sds_role_profile_id: jwt
                     .practitioner_sds_role_profile_id
@@ -842,7 +844,7 @@ impl JwtDefaults {
         Self {
             issuer: Self::default_issuer().into(),
             audience: None,
-            practitioner_id: "1".into(),
+            practitioner_id: DEFAULT_PRACTITIONER_ID.into(),
             practitioner_sds_user_id: "RFAH0000001".into(),
             practitioner_sds_role_profile_id: "RFAH0000002".into(),
             practitioner_family: "Assurance".into(),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::fhir::gpc::{self, Interaction};
 use crate::reference::acc::defects::AccDefect;
 use crate::reference::acc::guard;
-use crate::reference::outcome::Fhir;
+use crate::reference::outcome::{Fhir, Outcome, SpineCode};
 use crate::reference::{Shared, State};
 
 /// The `_include`s a DocumentReference search must carry, as the documents
@@ -101,6 +101,9 @@ fn profiles(state: &State, list: &[&str]) -> Value {
 pub async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
     if let Err(o) = guard::check(&s, &headers, Interaction::ReadMetadata) {
         return o.into_response();
+    }
+    if s.defects.has(AccDefect::MetadataUnserved) {
+        return Outcome::new(SpineCode::NoRecordFound, "no endpoint at /metadata").into_response();
     }
     Fhir::ok(statement(&s)).into_response()
 }

@@ -33,6 +33,8 @@ crate::reference::defect::defects! {
             "keeps exp - iat in a 32-bit integer, so a token living 300 s plus a multiple of 2^32 s passes as 300 s";
         JwtSubUnchecked = "jwt-sub-unchecked" ["RFA-ACC-037"]
             "does not check that the JWT's sub is requesting_practitioner.id";
+        JwtSubPinned = "jwt-sub-pinned" ["RFA-ACC-037", "RFA-COM-001", "RFA-COM-002", "RFA-COM-003", "RFA-COM-004", "RFA-COM-005", "RFA-COM-006", "RFA-COM-007", "RFA-REC-004", "RFA-REC-036"]
+            "serves only the practitioner it was set up with: refuses a token whose sub is another user, even when requesting_practitioner.id names that user too";
         JwtClaimTypesLenient = "jwt-claim-types-lenient" ["RFA-ACC-038"]
             "reads iat and exp written as strings or decimals as the instant they spell, takes iss, sub and aud of any JSON type, and a JSON array of scopes";
         MigrationReasonForDirectCare = "migration-reason-for-direct-care" ["RFA-ACC-039", "RFA-REC-031"]
@@ -71,6 +73,8 @@ crate::reference::defect::defects! {
             "names the Spine-ErrorOrWarningCode-1 ValueSet's URL as its error codes' system, instead of the CodeSystem's";
         OutcomeIssueProcessing = "outcome-issue-processing" ["@every-refusal", "-RFA-ONL-023", "-RFA-REC-015", "-RFA-REC-016"]
             "gives every OperationOutcome issue the type `processing`, whatever its Spine code (GP Connect's error table pairs no type with FHIR_CONSTRAINT_VIOLATION, the only refusal of ONL-023 and REC-015)";
+        MetadataUnserved = "metadata-unserved" ["RFA-ACC-001", "RFA-ACC-007", "RFA-ACC-008", "RFA-ACC-009", "RFA-ACC-010", "RFA-ACC-011", "RFA-ACC-014", "RFA-ACC-016", "RFA-ACC-017", "RFA-ACC-019", "RFA-ACC-020", "RFA-ACC-021", "RFA-ACC-023", "RFA-ACC-027", "RFA-ACC-031", "RFA-ACC-032", "RFA-ACC-033", "RFA-ACC-034", "RFA-ACC-035", "RFA-ACC-037", "RFA-ACC-038", "RFA-ONL-001", "RFA-ONL-049", "RFA-REC-034", "RFA-REC-038", "RFA-REC-039", "RFA-REC-040"]
+            "does not serve its CapabilityStatement: GET /metadata answers 404 NO_RECORD_FOUND, as for a path it does not offer";
         CaseInsensitiveRoutes = "case-insensitive-routes" ["RFA-ACC-017"]
             "serves /Metadata and /patient as if they were /metadata and /Patient";
         AcceptsAnyMethod = "accepts-any-method" ["RFA-ACC-018"]

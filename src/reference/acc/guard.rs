@@ -319,6 +319,13 @@ fn check_claims(
     if !no_user && !d(AccDefect::JwtSubUnchecked) && sub.is_some() && prac_id.is_some() && sub != prac_id {
         return Err(bad("JWT claim sub must equal requesting_practitioner.id"));
     }
+    if d(AccDefect::JwtSubPinned)
+        && !no_user
+        && prac_id.is_some()
+        && sub.is_some_and(|s| s != crate::config::DEFAULT_PRACTITIONER_ID)
+    {
+        return Err(bad("JWT claim sub names a practitioner this system was not set up for"));
+    }
     Ok(())
 }
 
