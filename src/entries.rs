@@ -240,6 +240,26 @@ pub fn remove_pointer(v: &mut Value, pointer: &str) {
     }
 }
 
+/// Removes `pointer`, and the arrays and objects the removal left empty
+/// (never `floor` or above it): FHIR JSON has no empty ones, so "the
+/// Encounter without its participant" drops `participant`, not leaves `[]`.
+pub fn remove_pruned(v: &mut Value, pointer: &str, floor: &str) {
+    remove_pointer(v, pointer);
+    let mut at = pointer;
+    while let Some((parent, _)) = at.rsplit_once('/') {
+        let emptied = match v.pointer(parent) {
+            Some(Value::Array(a)) => a.is_empty(),
+            Some(Value::Object(o)) => o.is_empty(),
+            _ => false,
+        };
+        if parent.len() <= floor.len() || !emptied {
+            break;
+        }
+        remove_pointer(v, parent);
+        at = parent;
+    }
+}
+
 /// The identifiers (`system`, `value`) an entry carries.
 pub fn identifiers(r: &Value) -> Vec<(String, String)> {
     r.get("identifier")

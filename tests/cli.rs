@@ -89,26 +89,64 @@ fn an_unreachable_candidate_is_an_error_not_a_hang_or_a_pass() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = dir.path().join("gone.toml");
     std::fs::write(&cfg, config_for(&format!("http://127.0.0.1:{port}/GPC001/STU3/1/gpconnect/fhir"))).expect("write");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).expect("out");
+    std::fs::write(out.join("results.json"), "{\"earlier\": true}").expect("earlier results");
+    let (cfg, out_dir) = (cfg.to_str().expect("utf8"), out.to_str().expect("utf8"));
+    let args = |extra: Option<&str>| {
+        let tags = "@RFA-ACC-001 or @RFA-INF-009";
+        let mut a = vec!["run", "--config", cfg, "--tags", tags, "--out", out_dir];
+        a.extend(extra);
+        run(&a)
+    };
+    // The preflight says the one thing that is wrong, before the run, and
+    // the earlier outputs are kept.
     let started = std::time::Instant::now();
-    let o = run(&[
-        "run",
-        "--config",
-        cfg.to_str().expect("utf8"),
-        "--tags",
-        "@RFA-ACC-001 or @RFA-INF-009",
-        "--out",
-        dir.path().to_str().expect("utf8"),
-    ]);
+    let o = args(None);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(started.elapsed().as_secs() < 30, "a refused connection must not take the timeout");
+    assert!(
+        stderr.contains(&format!("nothing answers at http://127.0.0.1:{port}/GPC001/STU3/1/gpconnect/fhir/metadata")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "one clear message:\n{stderr}");
+    assert_eq!(std::fs::read_to_string(out.join("results.json")).expect("kept"), "{\"earlier\": true}");
+    // Run anyway, and nothing passes against a dead candidate.
+    let o = args(Some("--no-preflight"));
     let (stdout, stderr) = text(&o);
     assert_eq!(o.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    assert!(started.elapsed().as_secs() < 30, "a refused connection must not take the timeout");
     assert!(stdout.contains("could not connect"), "{stdout}");
     let results: Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("results.json")).expect("results")).expect("JSON");
+        serde_json::from_slice(&std::fs::read(out.join("results.json")).expect("results")).expect("JSON");
     let outcomes: Vec<&str> =
         results["requirements"].as_array().expect("array").iter().filter_map(|r| r["outcome"].as_str()).collect();
     assert!(!outcomes.contains(&"passed"), "nothing passes against a dead candidate: {outcomes:?}");
     assert!(outcomes.contains(&"error"), "{outcomes:?}");
+}
+
+/// A system that answers, but not as a GP Connect provider (here the
+/// reference without its CapabilityStatement), is stopped by the preflight
+/// with what it answered.
+#[test]
+fn a_base_url_without_a_capability_statement_is_exit_2_before_the_run() {
+    let (_server, base) = serve(&["--defect", "metadata-unserved"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, config_for(&base)).expect("write");
+    let o = run(&[
+        "run",
+        "-q",
+        "--config",
+        cfg.to_str().expect("utf8"),
+        "--out",
+        dir.path().join("o").to_str().expect("utf8"),
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stderr.contains("answered HTTP 404 (OperationOutcome), not a CapabilityStatement"), "{stderr}");
+    assert!(stderr.contains("--no-preflight"), "says how to run anyway: {stderr}");
+    assert!(!dir.path().join("o").exists(), "nothing written");
 }
 
 #[test]

@@ -245,3 +245,29 @@ async fn ssp_from_is_judged_against_the_configured_consumer_asid() {
     assert_eq!(r["outcome"], "failed", "{r}");
     assert!(r.to_string().contains("Ssp-From should be the candidate's ASID 200000000359"), "{r}");
 }
+
+/// The reference reads incoming bodies as a strict STU3 parser would, so a
+/// trigger (or any body) the harness builds with an R4-only data type or an
+/// empty array is refused, and the clean run would fail on it: the trigger
+/// carries `nationalServices` as `valueUri`, never R4's `valueUrl`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_refuses_r4_only_and_empty_forms_as_stu3_would() {
+    let (_server, base) = serve(&[]);
+    let fixtures = FixturePack::embedded().expect("fixtures");
+    let url = rfa_harness::config::parse_base_url(&base).expect("base");
+    let id = rfa_harness::reference::identity(&Default::default());
+    let cfg = CandidateConfig::for_known(id, url, "900000000001", "GPC001", &fixtures);
+    let client = Client::new(Arc::new(cfg)).expect("client");
+    let ours = trigger_body("no-such-action", &[], Some("http://127.0.0.1:9/"));
+    assert!(ours.to_string().contains("\"valueUri\""), "{ours}");
+    let r4 = ours.to_string().replace("\"valueUri\"", "\"valueUrl\"");
+    let empty = serde_json::json!({ "resourceType": "Parameters", "parameter": [] }).to_string();
+    for (body, want) in [(ours.to_string(), false), (r4, true), (empty, true)] {
+        let spec = RequestSpec::post(Interaction::Trigger, "$rfa-trigger", body.clone());
+        let (exchange, result) = client.send(&spec, None).await;
+        let r = result.unwrap_or_else(|e| panic!("the trigger failed: {e} ({})", exchange.summary()));
+        let text = String::from_utf8_lossy(&r.body).to_string();
+        let refused_as_stu3 = r.status == 422 && text.contains("not valid FHIR STU3 JSON");
+        assert_eq!(refused_as_stu3, want, "{body} -> {} {text}", r.status);
+    }
+}

@@ -138,3 +138,29 @@ async fn a_second_connection_resuming_the_session_is_served_by_either_backend() 
         r.stop().await;
     }
 }
+
+/// A `[tls]` url where nothing listens is named by the preflight, exit 2,
+/// before a run whose transport scenarios would all error.
+#[test]
+fn a_tls_url_where_nothing_listens_is_exit_2_before_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pki = dir.path().join("pki");
+    let (_server, base, section) = serve_banner(&["--tls-dir", pki.to_str().expect("utf-8")]);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let url_line = section.lines().find(|l| l.starts_with("url = ")).expect("the [tls] section has a url");
+    let port = url_line.split(':').nth(2).and_then(|p| p.split('/').next()).expect("a port in the url");
+    let moved = section.replace(url_line, &url_line.replace(&format!(":{port}/"), &format!(":{closed}/")));
+    let config = dir.path().join("candidate.toml");
+    std::fs::write(&config, format!("{}\n{moved}", config_for(&base))).expect("config");
+    let o = run(&[
+        "run",
+        "-q",
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--out",
+        dir.path().join("o").to_str().expect("utf-8"),
+    ]);
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stderr.contains(&format!("nothing listens at 127.0.0.1:{closed}")), "{stderr}");
+}

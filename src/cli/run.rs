@@ -90,6 +90,12 @@ pub struct RunArgs {
     /// skipped, with that reason, instead of prompting.
     #[arg(long)]
     non_interactive: bool,
+    /// Skip the check, before a run with --config, that the candidate
+    /// answers `GET [base]/metadata` with a CapabilityStatement (and that a
+    /// `[tls]` endpoint is listening): to judge a consumer-only candidate,
+    /// or to record a broken system's verdicts anyway.
+    #[arg(long)]
+    no_preflight: bool,
     /// Print only the verdict lines, no progress or tables.
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
@@ -268,6 +274,12 @@ fn resolve(args: RunArgs) -> anyhow::Result<Option<RunConfig>> {
 /// Phase two: start the candidate if it is the reference, run, judge and
 /// write the outputs.
 async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
+    // Before anything is cleared or written, so a candidate that is not
+    // there costs the user no earlier outputs.
+    if let Some(c) = rc.config_file.as_ref().filter(|_| !rc.args.no_preflight) {
+        let client = crate::client::Client::new(Arc::new(c.clone())).map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::client::preflight::check(&client).await?;
+    }
     std::fs::create_dir_all(&rc.args.out)
         .with_context(|| format!("cannot create the output directory {}", rc.args.out.display()))?;
     outputs::clear_stale(&rc.args.out);

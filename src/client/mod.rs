@@ -6,6 +6,7 @@
 //! never followed, every request has a timeout, and bodies are capped.
 
 pub mod jwt;
+pub mod preflight;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

@@ -134,7 +134,7 @@ pub async fn search(
         "total": entries.len(),
         "entry": entries
     });
-    fhir(StatusCode::OK, &body)
+    fhir(StatusCode::OK, &crate::fhir::omit_empty(body, &["entry"]))
 }
 
 /// A `birthdate` search value: the comparison (`eq`, `ge`, `le`) and the

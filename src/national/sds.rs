@@ -46,7 +46,10 @@ fn searchset(h: &Hosted, sid: &Sid, kind: &str, resource: Option<Value>) -> Resp
         .collect();
     fhir(
         StatusCode::OK,
-        &json!({ "resourceType": "Bundle", "type": "searchset", "total": entry.len(), "entry": entry }),
+        &crate::fhir::omit_empty(
+            json!({ "resourceType": "Bundle", "type": "searchset", "total": entry.len(), "entry": entry }),
+            &["entry"],
+        ),
     )
 }
 

@@ -32,7 +32,7 @@ fn parse(body: &Bytes) -> Result<Action, Outcome> {
     let mut list = Vec::new();
     for p in params.get("parameter").and_then(Value::as_array).into_iter().flatten() {
         let key = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-        let value = ["valueCode", "valueString", "valueUrl", "valueUri"]
+        let value = ["valueCode", "valueString", "valueUri"]
             .iter()
             .find_map(|k| p.get(*k).and_then(Value::as_str))
             .unwrap_or_default()

@@ -80,14 +80,15 @@ fn cacheable(mut resp: axum::response::Response) -> axum::response::Response {
 
 /// A searchset Bundle of these entries (each with its `search.mode`).
 fn searchset(entry: Vec<serde_json::Value>, total: usize) -> serde_json::Value {
-    serde_json::json!({
+    let bundle = serde_json::json!({
         "resourceType": "Bundle",
         "id": uuid::Uuid::new_v4().to_string(),
         "meta": { "profile": [crate::fhir::gpc::SEARCHSET_PROFILE] },
         "type": "searchset",
         "total": total,
         "entry": entry
-    })
+    });
+    crate::fhir::omit_empty(bundle, &["entry"])
 }
 
 /// Checks a search's parameters: every one given is `known`, and the

@@ -37,6 +37,7 @@ pub fn router(state: Shared) -> Router {
         .nest(&state.structured_path, all.structured)
         .nest(&state.documents_path, all.documents)
         .fallback(unknown_path)
+        .layer(middleware::from_fn(acc::body_form::strict))
         .layer(middleware::from_fn_with_state(state.clone(), acc::responses::finish))
         .layer(middleware::from_fn_with_state(state.clone(), rec::audit::record))
         .layer(middleware::from_fn_with_state(state.clone(), delay));

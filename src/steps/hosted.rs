@@ -110,7 +110,7 @@ pub fn trigger_body(action: &str, params: &[(String, String)], services: Option<
         list.push(json!({ "name": k, "valueString": v }));
     }
     if let Some(url) = services {
-        list.push(json!({ "name": "nationalServices", "valueUrl": url }));
+        list.push(json!({ "name": "nationalServices", "valueUri": url }));
     }
     json!({ "resourceType": "Parameters", "parameter": list })
 }

@@ -2,6 +2,7 @@
 //! request passes (guard), the methods each endpoint answers, the headers
 //! every response carries, the CapabilityStatements, and the TLS endpoint.
 
+pub mod body_form;
 pub mod capability;
 pub mod defects;
 pub mod guard;

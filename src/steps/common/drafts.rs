@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::entries::{dotted_pointer, remove_pointer, set_pointer};
+use crate::entries::{dotted_pointer, remove_pruned, set_pointer};
 use crate::steps::Failure;
 
 /// A step's value argument: JSON, with strings quoted.
@@ -18,9 +18,9 @@ pub fn set(draft: &mut Value, base: &str, path: &str, value: Value) {
     set_pointer(draft, &dotted_pointer(base, path), value);
 }
 
-/// Removes `path` below the pointer `base`.
+/// Removes `path` below the pointer `base`, and what the removal left empty.
 pub fn remove(draft: &mut Value, base: &str, path: &str) {
-    remove_pointer(draft, &dotted_pointer(base, path));
+    remove_pruned(draft, &dotted_pointer(base, path), base);
 }
 
 /// Sets `path` to `value` (JSON text), or removes it when `value` is
@@ -45,6 +45,14 @@ mod tests {
         assert_eq!(d.pointer("/parameter/0/resource/code/coding/0/system"), Some(&serde_json::json!("s")));
         remove(&mut d, "/parameter/0/resource", "name");
         assert!(d.pointer("/parameter/0/resource/name").is_none());
+        // What the removal empties goes too, but never the base itself.
+        let mut e = serde_json::json!({ "resourceType": "Encounter", "participant": [{ "individual": { "reference": "x" } }], "period": { "start": "t" } });
+        remove(&mut e, "", "participant.0.individual");
+        remove(&mut e, "", "period.start");
+        assert_eq!(e, serde_json::json!({ "resourceType": "Encounter" }));
+        let mut p = serde_json::json!({ "parameter": [{ "resource": { "name": "x" } }] });
+        remove(&mut p, "/parameter/0/resource", "name");
+        assert_eq!(p, serde_json::json!({ "parameter": [{ "resource": {} }] }));
     }
 
     #[test]

@@ -286,20 +286,19 @@ pub(in crate::steps) fn put(v: &mut Value, path: &[&str], value: Value) {
     *at = value;
 }
 
+/// Leaves `path` out, and what that left empty.
 fn remove(v: &mut Value, path: &[&str]) {
-    let (last, parents) = match path.split_last() {
-        Some(x) => x,
-        None => return,
-    };
-    let mut at = v;
-    for p in parents {
-        at = match p.parse::<usize>() {
-            Ok(i) => &mut at[i],
-            Err(_) => &mut at[*p],
-        };
+    crate::entries::remove_pruned(v, &format!("/{}", path.join("/")), "");
+}
+
+/// Leaves the extension `url` out, and `extension` itself when it was the
+/// last one (FHIR JSON has no empty arrays).
+fn drop_extension(rx: &mut Value, url: &str) {
+    if let Some(ext) = rx["extension"].as_array_mut() {
+        ext.retain(|e| e.get("url").and_then(Value::as_str) != Some(url));
     }
-    if let Some(o) = at.as_object_mut() {
-        o.remove(*last);
+    if let Some(o) = rx.as_object_mut() {
+        o.retain(|k, v| k != "extension" || v.as_array().is_some_and(|a| !a.is_empty()));
     }
 }
 
@@ -314,16 +313,8 @@ async fn remove_field(w: &mut RfaWorld, a: &Args) -> StepResult {
         }
         "quantity" => remove(rx, &["dispenseRequest", "quantity"]),
         "prescriber" => remove(rx, &["requester"]),
-        "quantity in words" => {
-            if let Some(ext) = rx["extension"].as_array_mut() {
-                ext.retain(|e| e.get("url").and_then(Value::as_str) != Some(gpc::CONTROLLED_DRUG_EXTENSION));
-            }
-        }
-        "prescription type" => {
-            if let Some(ext) = rx["extension"].as_array_mut() {
-                ext.retain(|e| e.get("url").and_then(Value::as_str) != Some(gpc::PRESCRIPTION_TYPE_EXTENSION));
-            }
-        }
+        "quantity in words" => drop_extension(rx, gpc::CONTROLLED_DRUG_EXTENSION),
+        "prescription type" => drop_extension(rx, gpc::PRESCRIPTION_TYPE_EXTENSION),
         "repeats" => remove(rx, &["dispenseRequest", "numberOfRepeatsAllowed"]),
         _ => remove(rx, &["dispenseRequest", "validityPeriod"]),
     }
@@ -441,7 +432,7 @@ fn cancellation(w: &mut RfaWorld, label: &str, reason: Option<&str>) -> Result<R
     let spec = RequestSpec::post(
         Interaction::CancelPrescription,
         format!("MedicationRequest/{id}/$rfa.cancel"),
-        json!({ "resourceType": "Parameters", "parameter": parameter }).to_string(),
+        crate::fhir::parameters(parameter).to_string(),
     );
     Ok(spec)
 }

@@ -107,7 +107,7 @@ fn operation(w: &mut RfaWorld, id: &str, interaction: Interaction, nhs: Option<S
         .map(|n| json!({ "name": "patient", "valueIdentifier": { "system": gpc::NHS_NUMBER_SYSTEM, "value": n } }))
         .into_iter()
         .collect();
-    let body = json!({ "resourceType": "Parameters", "parameter": parameter });
+    let body = crate::fhir::parameters(parameter);
     w.request = Some(RequestSpec::post(interaction, format!("Appointment/{id}/{op}"), body.to_string()));
 }
 

@@ -123,7 +123,7 @@ async fn remove_part(w: &mut RfaWorld, a: &Args) -> StepResult {
             "code" => s.code,
             _ => s.status,
         };
-        entries::remove_pointer(body, pointer);
+        entries::remove_pruned(body, pointer, "");
     })
 }
 

@@ -286,7 +286,7 @@ pub async fn search(
         let next = if s.defects.has(RecDefect::NextLinkRepeatsPage) { q.offset } else { q.offset + page.len() };
         links.push(json!({ "relation": "next", "url": link(next) }));
     }
-    Fhir::ok(json!({
+    let bundle = json!({
         "resourceType": "Bundle",
         "id": uuid::Uuid::new_v4().to_string(),
         "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
@@ -294,8 +294,8 @@ pub async fn search(
         "total": total,
         "link": links,
         "entry": entry
-    }))
-    .into_response()
+    });
+    Fhir::ok(crate::fhir::omit_empty(bundle, &["link", "entry"])).into_response()
 }
 
 #[cfg(test)]
