@@ -208,3 +208,105 @@ fn write_case(w: &mut Writer<Vec<u8>>, c: &Case<'_>) -> std::io::Result<()> {
     })?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{Level, RequirementHead};
+    use crate::runner::collect::FailureRecord;
+    use crate::verdict::ScenarioResult;
+
+    fn requirement(id: &str, area: &str, outcome: Outcome, scenarios: Vec<ScenarioResult>) -> RequirementResult {
+        let head = RequirementHead {
+            id: id.into(),
+            title: "title".into(),
+            area: area.into(),
+            lot: "lot1".into(),
+            level: Level::Must,
+            manual: false,
+            tags: Vec::new(),
+        };
+        let reason = (outcome == Outcome::Skipped).then(|| "not selected\nby --area".to_string());
+        RequirementResult { head, outcome, reason, scenarios, attestation: None }
+    }
+
+    fn scenario(line: usize, outcome: ScenarioOutcome, message: Option<&str>) -> ScenarioResult {
+        ScenarioResult {
+            name: format!("scenario {line}"),
+            file: "ACC/http.feature".into(),
+            line,
+            outcome,
+            duration_ms: 1234.5678,
+            failure: message.map(|m| FailureRecord { step: "Then it is refused".into(), line, message: m.into() }),
+            steps: Vec::new(),
+            exchanges: Vec::new(),
+        }
+    }
+
+    fn xml() -> String {
+        let v = Verdict::from_requirements(vec![
+            requirement("RFA-ACC-001", "ACC", Outcome::Passed, vec![scenario(3, ScenarioOutcome::Passed, None)]),
+            requirement(
+                "RFA-ACC-002",
+                "ACC",
+                Outcome::Failed,
+                vec![
+                    scenario(10, ScenarioOutcome::Failed, Some("expected 400, got 200\nbody: {\"a\": \"<b> & \u{1}\"}")),
+                    scenario(11, ScenarioOutcome::Failed, Some("second")),
+                ],
+            ),
+            requirement("RFA-ARR-001", "ARR", Outcome::Skipped, Vec::new()),
+        ]);
+        let at = time::macros::datetime!(2026-12-06 14:48:16.643328267 UTC);
+        String::from_utf8(render(&v, at, 1477.123456).expect("render")).expect("UTF-8")
+    }
+
+    #[test]
+    fn times_have_at_most_three_decimals() {
+        let text = xml();
+        let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+        let pattern = regex::Regex::new(r"^\d+(\.\d{1,3})?$").expect("regex");
+        let times: Vec<&str> = doc.descendants().filter_map(|n| n.attribute("time")).collect();
+        assert_eq!(times.len(), 1 + 2 + 3, "testsuites, 2 suites, 3 cases: {text}");
+        assert!(times.iter().all(|t| pattern.is_match(t)), "{times:?}");
+        assert_eq!(doc.root_element().attribute("time"), Some("1.477"), "the run's wall time");
+        let suite = doc.descendants().find(|n| n.has_tag_name("testsuite")).expect("suite");
+        assert_eq!(suite.attribute("timestamp"), Some("2026-12-06T14:48:16"));
+    }
+
+    #[test]
+    fn suites_count_skipped_and_the_root_has_totals() {
+        let text = xml();
+        let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+        let root = doc.root_element();
+        let attrs = |n: roxmltree::Node<'_, '_>| {
+            ["tests", "failures", "errors", "skipped"].map(|a| n.attribute(a).unwrap_or("-").to_string())
+        };
+        assert_eq!(root.tag_name().name(), "testsuites");
+        assert_eq!(attrs(root), ["3", "1", "0", "-"].map(String::from), "junit-10.xsd has no skipped here");
+        let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+        assert_eq!(attrs(suites[0]), ["2", "1", "0", "0"].map(String::from));
+        assert_eq!(attrs(suites[1]), ["1", "0", "0", "1"].map(String::from));
+        let skipped = doc.descendants().find(|n| n.has_tag_name("skipped")).expect("skipped");
+        assert_eq!(skipped.attribute("message"), Some("not selected by --area"));
+    }
+
+    #[test]
+    fn failure_detail_is_in_the_body_and_the_message_is_one_line() {
+        let text = xml();
+        let doc = roxmltree::Document::parse(&text).expect("well-formed XML, control characters replaced");
+        let failure = doc.descendants().find(|n| n.has_tag_name("failure")).expect("failure");
+        assert_eq!(
+            failure.attribute("message"),
+            Some("ACC/http.feature:10 scenario 10: Then it is refused: expected 400, got 200")
+        );
+        // Parsers turn raw newlines in attributes into spaces, which would
+        // hide a multi-line message: check the text as written.
+        let raw = text.split("message=\"").skip(1).map(|rest| rest.split('"').next().unwrap_or_default());
+        assert!(raw.clone().all(|m| !m.contains('\n')), "{text}");
+        let body = failure.text().unwrap_or_default();
+        assert!(body.contains("ACC/http.feature:10 scenario 10\n  Then it is refused\n    expected 400"), "{body}");
+        assert!(body.contains("body: {\"a\": \"<b> & \u{FFFD}\"}"), "{body}");
+        assert!(body.contains("ACC/http.feature:11 scenario 11") && body.contains("second"), "every scenario");
+    }
+}
