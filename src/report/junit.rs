@@ -3,7 +3,7 @@
 //!
 //! Written with quick-xml's writer rather than the `junit-report` crate,
 //! which cannot produce what the strict consumers (Jenkins xUnit's
-//! junit-10.xsd, `tests/data/junit.xsd` here) accept: it writes times with
+//! junit-10.xsd, `schemas/junit/junit.xsd` here) accept: it writes times with
 //! nine decimals (the schema allows three), no `skipped` count on a
 //! testsuite, no totals on `testsuites`, and a failure's text only in the
 //! `message` attribute (parsers flatten its newlines; CI panes that show the
