@@ -151,11 +151,18 @@ fn cucumber_json_ids_are_unique_and_step_times_are_real() {
             let steps = e["steps"].as_array().expect("steps");
             for st in steps {
                 let ran = st["result"]["status"] != "skipped";
-                assert_eq!(st["result"]["duration"].is_u64(), ran, "a step that ran has a time, a skipped one none: {st}");
+                assert_eq!(
+                    st["result"]["duration"].is_u64(),
+                    ran,
+                    "a step that ran has a time, a skipped one none: {st}"
+                );
             }
             let sum: u64 = steps.iter().filter_map(|st| st["result"]["duration"].as_u64()).sum();
             let scenario = scenario_ns[&(file.clone(), e["line"].as_u64().expect("line"))];
-            assert!(sum as f64 <= scenario + 1e6 && scenario <= run_ns + 1e6, "{sum} ns, scenario {scenario}, run {run_ns}");
+            assert!(
+                sum as f64 <= scenario + 1e6 && scenario <= run_ns + 1e6,
+                "{sum} ns, scenario {scenario}, run {run_ns}"
+            );
         }
     }
 }

@@ -54,7 +54,9 @@ fn case(r: &RequirementResult) -> Case<'_> {
     let detail = bad
         .iter()
         .map(|s| match &s.failure {
-            Some(f) => format!("{}:{} {}\n  {}\n    {}", s.file, s.line, s.name, f.step, f.message.replace('\n', "\n    ")),
+            Some(f) => {
+                format!("{}:{} {}\n  {}\n    {}", s.file, s.line, s.name, f.step, f.message.replace('\n', "\n    "))
+            }
             None => format!("{}:{} {} ({})", s.file, s.line, s.name, s.outcome.as_str()),
         })
         .collect();
@@ -251,7 +253,11 @@ mod tests {
                 "ACC",
                 Outcome::Failed,
                 vec![
-                    scenario(10, ScenarioOutcome::Failed, Some("expected 400, got 200\nbody: {\"a\": \"<b> & \u{1}\"}")),
+                    scenario(
+                        10,
+                        ScenarioOutcome::Failed,
+                        Some("expected 400, got 200\nbody: {\"a\": \"<b> & \u{1}\"}"),
+                    ),
                     scenario(11, ScenarioOutcome::Failed, Some("second")),
                 ],
             ),
