@@ -117,6 +117,107 @@ fn cucumber_json_has_every_scenario_and_step() {
 }
 
 #[test]
+fn cucumber_json_ids_are_unique_and_step_times_are_real() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    ok(&["run", "-q", "--area", "ACC", "--defect", "accepts-any-method", "--out", out.to_str().expect("utf8")]);
+    let cj: Value =
+        serde_json::from_slice(&std::fs::read(out.join("cucumber.json")).expect("cucumber.json")).expect("JSON");
+    let elements: Vec<&Value> =
+        cj.as_array().expect("features").iter().flat_map(|f| f["elements"].as_array().expect("elements")).collect();
+    let mut ids: Vec<&str> = elements.iter().map(|e| e["id"].as_str().expect("id")).collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "element ids are unique");
+    // Durations are nanoseconds, the steps' own: a scenario's steps add up
+    // to no more than the scenario took, nor that to more than the run.
+    // (Scenarios run concurrently, so all of them together may.)
+    let r = results(&out);
+    let run_ns = r["run"]["duration_ms"].as_f64().expect("run duration") * 1e6;
+    let scenario_ns: BTreeMap<(String, u64), f64> = r["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .flat_map(|q| q["scenarios"].as_array().expect("scenarios"))
+        .map(|s| {
+            let key = (s["file"].as_str().unwrap_or_default().to_string(), s["line"].as_u64().unwrap_or_default());
+            (key, s["duration_ms"].as_f64().unwrap_or_default() * 1e6)
+        })
+        .collect();
+    for f in cj.as_array().expect("features") {
+        let file = f["uri"].as_str().unwrap_or_default().trim_start_matches("features/").to_string();
+        for e in f["elements"].as_array().expect("elements") {
+            let steps = e["steps"].as_array().expect("steps");
+            for st in steps {
+                let ran = st["result"]["status"] != "skipped";
+                assert_eq!(
+                    st["result"]["duration"].is_u64(),
+                    ran,
+                    "a step that ran has a time, a skipped one none: {st}"
+                );
+            }
+            let sum: u64 = steps.iter().filter_map(|st| st["result"]["duration"].as_u64()).sum();
+            let scenario = scenario_ns[&(file.clone(), e["line"].as_u64().expect("line"))];
+            assert!(
+                sum as f64 <= scenario + 1e6 && scenario <= run_ns + 1e6,
+                "{sum} ns, scenario {scenario}, run {run_ns}"
+            );
+        }
+    }
+}
+
+/// xmllint, or `None` after saying why the schema check is skipped (never
+/// in CI, where .ci/run installs it).
+fn xmllint_or_skip() -> Option<&'static str> {
+    let found = std::process::Command::new("xmllint").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "CI must validate junit.xml: .ci/run installs libxml2-utils");
+        eprintln!("skipped: xmllint is not installed here (.ci/run installs it; apt-get install libxml2-utils)");
+    }
+    found.then_some("xmllint")
+}
+
+fn xmllint(xmllint: &str, file: &std::path::Path) -> (bool, String) {
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/junit/junit.xsd");
+    let o = std::process::Command::new(xmllint)
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(file)
+        .output()
+        .expect("xmllint runs");
+    (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+#[test]
+fn junit_xml_meets_the_strict_junit_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    // A failure, passes and requirements not selected: every element we write.
+    ok(&["run", "-q", "--area", "ACC", "--defect", "accepts-any-method", "--out", out.to_str().expect("utf8")]);
+    let junit = std::fs::read_to_string(out.join("junit.xml")).expect("junit.xml");
+    assert!(junit.contains("<failure") && junit.contains("<skipped") && junit.contains("<testsuites "), "{junit}");
+    let Some(lint) = xmllint_or_skip() else { return };
+    let (valid, why) = xmllint(lint, &out.join("junit.xml"));
+    assert!(valid, "{why}");
+    // The schema can fail: what we wrote before (nine decimals, no
+    // skipped count, an empty failure body) is refused.
+    let old = dir.path().join("old.xml");
+    std::fs::write(
+        &old,
+        r#"<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="RFA ACC" tests="1" errors="0" failures="1" time="0.707365574"><testcase name="x" classname="ACC.lot1.must" time="0.707365574"><failure type="failed" message="a
+b"/></testcase></testsuite></testsuites>"#,
+    )
+    .expect("write");
+    let (valid, why) = xmllint(lint, &old);
+    assert!(!valid, "the old form passed");
+    for refused in ["'time'", "'skipped' is required", "minLength", "'tests' is required"] {
+        assert!(why.contains(refused), "{refused} not refused:\n{why}");
+    }
+}
+
+#[test]
 fn the_report_drills_down_to_a_failures_exchange_in_a_browser() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");

@@ -89,7 +89,8 @@ impl Output {
         let json = |e| OutputError::Render { file: self.file_name(), cause: e };
         Ok(Some(match self {
             Self::Results => serde_json::to_vec_pretty(results).map_err(|e| json(e.to_string()))?,
-            Self::Junit => crate::report::junit::render(o.verdict, o.started).map_err(|e| json(e.to_string()))?,
+            Self::Junit => crate::report::junit::render(o.verdict, o.started, o.info.duration_ms)
+                .map_err(|e| json(e.to_string()))?,
             Self::Cucumber => crate::report::cucumber::render(o.catalogue, o.verdict),
             Self::Report => {
                 let clock = Instant::now();

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, Writer, gherkin, parser};
@@ -43,12 +43,17 @@ pub enum StepStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepRecord {
     pub keyword: String,
     pub text: String,
     pub line: usize,
     pub status: StepStatus,
+    /// From the step's start to its end, as the runner stamped them; none for
+    /// a step that never ran (skipped), and none in results written before
+    /// steps were timed, so reports omit a time rather than invent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -79,13 +84,23 @@ pub struct Collector {
     pub records: HashMap<ScenarioKey, ScenarioRecord>,
     pub parse_errors: Vec<String>,
     started: HashMap<ScenarioKey, Instant>,
+    /// When the running step of each scenario started (a scenario runs one
+    /// step at a time, so one stamp per scenario is enough).
+    step_started: HashMap<ScenarioKey, SystemTime>,
     progress: Option<ProgressFn>,
     recorder: Arc<Mutex<Recorder>>,
 }
 
 impl Collector {
     pub fn new(progress: Option<ProgressFn>, recorder: Arc<Mutex<Recorder>>) -> Self {
-        Self { records: HashMap::new(), parse_errors: Vec::new(), started: HashMap::new(), progress, recorder }
+        Self {
+            records: HashMap::new(),
+            parse_errors: Vec::new(),
+            started: HashMap::new(),
+            step_started: HashMap::new(),
+            progress,
+            recorder,
+        }
     }
 
     /// The records; drops this collector's share of the recorder.
@@ -93,7 +108,13 @@ impl Collector {
         self.records
     }
 
-    fn on_scenario(&mut self, feature: &gherkin::Feature, scenario: &gherkin::Scenario, ev: Scenario<RfaWorld>) {
+    fn on_scenario(
+        &mut self,
+        feature: &gherkin::Feature,
+        scenario: &gherkin::Scenario,
+        ev: Scenario<RfaWorld>,
+        at: SystemTime,
+    ) {
         let key = key_of(feature, scenario);
         match ev {
             Scenario::Started => {
@@ -117,8 +138,9 @@ impl Collector {
                     message: panic_text(&info),
                 });
             }
-            Scenario::Background(step, ev) | Scenario::Step(step, ev) => self.on_step(&key, &step, ev),
+            Scenario::Background(step, ev) | Scenario::Step(step, ev) => self.on_step(&key, &step, ev, at),
             Scenario::Finished => {
+                self.step_started.remove(&key);
                 let elapsed = self.started.remove(&key).map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or_default();
                 let rec = self.record(&key);
                 rec.duration_ms = elapsed;
@@ -144,7 +166,18 @@ impl Collector {
         })
     }
 
-    fn on_step(&mut self, key: &ScenarioKey, step: &gherkin::Step, ev: Step<RfaWorld>) {
+    fn on_step(&mut self, key: &ScenarioKey, step: &gherkin::Step, ev: Step<RfaWorld>, at: SystemTime) {
+        if let Step::Started = ev {
+            self.step_started.insert(key.clone(), at);
+            return;
+        }
+        // A skipped step never started; the wall clock may step backwards
+        // (then the time is unknown, not negative).
+        let started = self.step_started.remove(key);
+        let duration_ms = match ev {
+            Step::Skipped => None,
+            _ => started.and_then(|t| at.duration_since(t).ok()).map(|d| d.as_secs_f64() * 1000.0),
+        };
         let rec = self.record(key);
         let status = match ev {
             Step::Started => return,
@@ -173,6 +206,7 @@ impl Collector {
             text: step.value.clone(),
             line: step.position.line,
             status,
+            duration_ms,
         });
     }
 }
@@ -214,8 +248,11 @@ impl Writer<RfaWorld> for Collector {
     type Cli = cucumber::cli::Empty;
 
     async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<RfaWorld>>>, _: &Self::Cli) {
-        let ev = match event {
-            Ok(ev) => ev.into_inner(),
+        let (ev, at) = match event {
+            Ok(ev) => {
+                let at = ev.at;
+                (ev.into_inner(), at)
+            }
             Err(e) => {
                 self.parse_errors.push(e.to_string());
                 return;
@@ -224,7 +261,7 @@ impl Writer<RfaWorld> for Collector {
         if let Cucumber::Feature(feature, ev) = ev {
             match ev {
                 Feature::Scenario(s, ev) | Feature::Rule(_, Rule::Scenario(s, ev)) => {
-                    self.on_scenario(&feature, &s, ev.event);
+                    self.on_scenario(&feature, &s, ev.event, at);
                 }
                 Feature::Started | Feature::Finished | Feature::Rule(..) => {}
             }
