@@ -81,6 +81,25 @@ fn four_shards_merged_equal_one_run() {
     assert!(text(&o).1.contains("more than one shard"), "{:?}", text(&o));
 }
 
+/// The README's first command, sharded: each shard starts its own embedded
+/// reference (on the fixed shard address, one after another), and the
+/// shards merge into a dossier that verifies and re-judges.
+#[test]
+fn shards_of_the_embedded_reference_merge() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |n: &str| dir.path().join(n).to_str().expect("utf8").to_string();
+    ok(&["keys", "generate", "--out", &p("k")]);
+    for k in 1..=2 {
+        ok(&["run", "-q", "--shard", &format!("{k}/2"), "--out", &p(&format!("s{k}"))]);
+    }
+    let o = run(&["merge", "--out", &p("m"), "--sign-key", &p("k.key"), &p("s1"), &p("s2")]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let merged = results(&dir.path().join("m"));
+    assert!(outcomes(&merged).values().all(|(o, _)| o == "passed" || o == "not-assessed"), "{merged}");
+    let o = run(&["verify", &p("m/dossier.json"), "--key", &p("k.pub"), "--rejudge"]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+}
+
 #[test]
 fn cucumber_json_has_every_scenario_and_step() {
     let dir = tempfile::tempdir().expect("tempdir");

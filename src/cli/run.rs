@@ -290,12 +290,11 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         Some(c) => (c, None),
         None => {
             let defects: DefectSet = rc.args.defects.iter().copied().collect();
-            let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
             let latency = reference::Latency {
                 base: std::time::Duration::from_millis(rc.args.latency),
                 jitter: std::time::Duration::from_millis(rc.args.jitter),
             };
-            let r = reference::start_with(addr, defects, &rc.fixtures, latency)
+            let r = start_embedded(rc.args.shard.is_some(), defects, &rc.fixtures, latency, rc.args.quiet)
                 .await
                 .context("starting the embedded reference candidate")?;
             (r.candidate_config(&rc.fixtures), Some(r))
@@ -404,6 +403,38 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         out!("{text}");
     }
     Ok(v.exit_code())
+}
+
+/// Where a sharded run's embedded reference listens (and its TLS endpoint
+/// one port up): a fixed address, so shards run one after another record
+/// the same candidate config and `rfa merge` joins them. Unsharded runs take
+/// free ports.
+const SHARD_ADDR: ([u8; 4], u16) = ([127, 0, 0, 1], 47_410);
+
+async fn start_embedded(
+    sharded: bool,
+    defects: DefectSet,
+    fixtures: &crate::fixtures::FixturePack,
+    latency: reference::Latency,
+    quiet: bool,
+) -> std::io::Result<reference::RunningReference> {
+    let free: SocketAddr = ([127, 0, 0, 1], 0).into();
+    if sharded {
+        let addr: SocketAddr = SHARD_ADDR.into();
+        let tls = SocketAddr::new(addr.ip(), SHARD_ADDR.1 + 1);
+        match reference::start_serving(addr, tls, defects.clone(), fixtures, latency).await {
+            Ok(r) => return Ok(r),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                if !quiet {
+                    eprintln!(
+                        "warning: {addr} is in use (another shard running?): this shard's reference takes free ports, and `rfa merge` joins only shards that ran on the same address"
+                    );
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    reference::start_with(free, defects, fixtures, latency).await
 }
 
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
