@@ -514,9 +514,16 @@ fn an_interrupted_run_keeps_what_it_had() {
     let cfg = dir.path().join("c.toml");
     std::fs::write(&cfg, local_config(&base, "").replace("timeout_secs = 5", "timeout_secs = 0.5")).expect("write");
     let out = dir.path().join("out");
+    // The preflight stops a run against a silent candidate at once...
+    let o =
+        rfa().args(["run", "-q", "--config", cfg.to_str().expect("utf8"), "--out"]).arg(&out).output().expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no answer within"), "{}", String::from_utf8_lossy(&o.stderr));
+    // ...and with --no-preflight the run goes on, scenario by scenario, until killed.
     let mut child = rfa()
         .args([
             "run",
+            "--no-preflight",
             "--config",
             cfg.to_str().expect("utf8"),
             "--concurrency",
