@@ -207,7 +207,7 @@ fn the_reference_answers_mangled_prescribing_input_with_an_outcome() {
             "requester": { "agent": { "identifier": { "system": "https://fhir.nhs.uk/Id/sds-user-id", "value": "RFAP00000001" } } },
             "dosageInstruction": [{ "text": "one", "timing": { "repeat": { "frequency": 3, "period": 1, "periodUnit": "d" } }, "doseQuantity": { "value": 1 } }],
             "dispenseRequest": { "quantity": { "value": 21, "unit": "tablet" }, "numberOfRepeatsAllowed": 0,
-                "validityPeriod": {}, "performer": { "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "FA565" } } }
+                "performer": { "identifier": { "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "FA565" } } }
         });
         let dispense = json!({
             "resourceType": "MedicationDispense", "status": "completed",
