@@ -5,6 +5,9 @@
 //! names exists, every official file has one row per scenario numbered
 //! 1..N, the statuses are the four it defines, and the coverage table says
 //! what the rows say.
+//!
+//! `docs/security-shall-map.md` is held to its scenario citations: each
+//! names a scenario its requirement has, and none is a line number.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -253,4 +256,122 @@ fn the_coverage_table_agrees_with_the_rows() {
     let (counts, coverage) = written_total.expect("a **total** row");
     assert_eq!(counts, &total, "the total row is the sum of the rows");
     assert_eq!(coverage, &total.coverage(), "total coverage is covered / (scenarios - n/a)");
+}
+
+/// Every requirement of the pack on disk (`features/<AREA>/*.feature`) with
+/// the names of its scenarios as written: an outline under its own name,
+/// `<placeholders>` and all. Read as text, because the catalogue holds
+/// outlines expanded into their rows. A `@RFA-…` tag names the `Rule:` that
+/// follows it.
+fn scenario_names_by_requirement() -> BTreeMap<String, BTreeSet<String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    let tag = Regex::new(r"@(RFA-[A-Z]{3}-\d{3})\b").expect("regex");
+    let mut files = Vec::new();
+    for area in std::fs::read_dir(&root).expect("features/") {
+        let area = area.expect("features/ entry").path();
+        if !area.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&area).expect("features/<AREA>/") {
+            let file = file.expect("feature file").path();
+            if file.extension().is_some_and(|e| e == "feature") {
+                files.push(file);
+            }
+        }
+    }
+    assert!(!files.is_empty(), "no feature files under {}", root.display());
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let mut tagged = None;
+        let mut rule: Option<String> = None;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('@') {
+                if let Some(c) = tag.captures(line) {
+                    tagged = Some(c[1].to_string());
+                }
+            } else if line.starts_with("Rule:") {
+                rule = tagged.take();
+                if let Some(id) = &rule {
+                    out.entry(id.clone()).or_default();
+                }
+            } else if let Some(name) = ["Scenario Outline:", "Scenario Template:", "Scenario:", "Example:"]
+                .iter()
+                .find_map(|k| line.strip_prefix(k))
+                && let Some(id) = &rule
+            {
+                out.entry(id.clone()).or_default().insert(name.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// `docs/security-shall-map.md` cites the scenarios that probe each SHALL as
+/// `ACC-005 · "name", "name"`: a requirement (without its `RFA-`), an
+/// optional `` `@profile-decision` `` marker, a `·`, then the exact names of
+/// its `Scenario:` or `Scenario Outline:` children (an outline by its name,
+/// placeholders and all). Line numbers went stale with every edit of a
+/// feature file, so they are refused here; a name is checked against the
+/// pack, so a renamed or moved scenario fails the test instead of leaving the
+/// document pointing at something else.
+#[test]
+fn every_scenario_the_shall_map_cites_exists_under_its_requirement() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/security-shall-map.md");
+    let text = std::fs::read_to_string(&path).expect("docs/security-shall-map.md");
+    let scenarios = scenario_names_by_requirement();
+
+    let citation =
+        Regex::new(r#"([A-Z]{3}-\d{3})(?:\s+`@profile-decision`)?\s*·\s*((?:"[^"]*"(?:,\s*)?)+)"#).expect("regex");
+    let quoted = Regex::new(r#""([^"]*)""#).expect("regex");
+    let bare_id = Regex::new(r"\b[A-Z]{3}-\d{3}\b").expect("regex");
+    // `jwt:13`, `transport:96–160`, `:49`: the old line-number citations.
+    let line_ref = Regex::new(r"(?:\b[a-z][a-z-]*)?:\d+").expect("regex");
+
+    let mut problems = Vec::new();
+    let mut cited = 0;
+    for line in text.lines() {
+        if !line.starts_with('|') || line.starts_with("|---") {
+            continue;
+        }
+        let c = cells(line);
+        let row = c[0].as_str();
+        if row == "#" {
+            continue;
+        }
+        for cell in &c[1..] {
+            if let Some(m) = line_ref.find(cell) {
+                problems.push(format!("{row}: `{}` cites a line; cite the scenario by name", m.as_str()));
+            }
+            let found: Vec<_> = citation.captures_iter(cell).collect();
+            if cell.matches('·').count() != found.len() {
+                problems.push(format!("{row}: a `·` not followed by quoted scenario names: {cell}"));
+            }
+            for cap in found {
+                let id = format!("RFA-{}", &cap[1]);
+                let Some(names) = scenarios.get(&id) else {
+                    problems.push(format!("{row}: {id} is not a requirement of the pack"));
+                    continue;
+                };
+                for name in quoted.captures_iter(&cap[2]) {
+                    cited += 1;
+                    if !names.contains(&name[1]) {
+                        problems.push(format!("{row}: {id} has no scenario named \"{}\"", &name[1]));
+                    }
+                }
+            }
+        }
+        // Requirements named without scenarios (`ACC-001 … 004`, `REC-034`)
+        // must exist too.
+        if let Some(cell) = c.get(3) {
+            for m in bare_id.find_iter(cell) {
+                let id = format!("RFA-{}", m.as_str());
+                if !scenarios.contains_key(&id) {
+                    problems.push(format!("{row}: {id} is not a requirement of the pack"));
+                }
+            }
+        }
+    }
+    assert!(cited > 100, "the SHALL map cites {cited} scenarios by name; the parser has lost them");
+    assert!(problems.is_empty(), "docs/security-shall-map.md:\n  {}", problems.join("\n  "));
 }
