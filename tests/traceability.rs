@@ -355,8 +355,15 @@ fn every_scenario_the_shall_map_cites_exists_under_its_requirement() {
                 };
                 for name in quoted.captures_iter(&cap[2]) {
                     cited += 1;
-                    if !names.contains(&name[1]) {
-                        problems.push(format!("{row}: {id} has no scenario named \"{}\"", &name[1]));
+                    // Outline placeholders are written `&lt;claim&gt;`: a
+                    // Markdown renderer would take `<claim>` for a tag and hide it.
+                    let raw = &name[1];
+                    let name = raw.replace("&lt;", "<").replace("&gt;", ">");
+                    if raw.contains('<') {
+                        problems.push(format!("{row}: write `<` as `&lt;` in \"{name}\" (Markdown hides tags)"));
+                    }
+                    if !names.contains(&name) {
+                        problems.push(format!("{row}: {id} has no scenario named \"{name}\""));
                     }
                 }
             }
