@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::catalogue::Catalogue;
 use crate::model::{CatalogueDoc, DefectDoc};
+use crate::report::html::ReportEvidence;
 
 /// `println!` and `print!` for rfa's standard output, which may be closed
 /// early (`rfa reference defects | head`): the std macros panic then. The
@@ -123,6 +124,17 @@ struct CatalogueArgs {
     features: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+/// Options of the outputs `rfa run` and `rfa merge` both write.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ReportArgs {
+    /// Which exchanges report.html embeds. evidence.ndjson always holds
+    /// every exchange; for a scenario whose exchanges are not embedded the
+    /// page names their records there (each line's `"id"`; results.json
+    /// lists them per scenario too).
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ReportEvidence::Failed)]
+    pub report_evidence: ReportEvidence,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
