@@ -330,6 +330,13 @@ fn the_report_drills_down_to_a_failures_exchange_in_a_browser() {
         all.contains(">RFA-INF-003<") && all.contains(&format!("{total} of {total} requirements")),
         "every requirement listed"
     );
+    // Issue 26: a lot card says why it did not pass, a failed count stands out, ids stay whole.
+    assert!(
+        all.contains(&format!(r#"<span class="bad">1 failed</span>, <span>{manual} not assessed (manual)</span>"#)),
+        "lot1's card says why"
+    );
+    assert!(all.contains(r#"<td class="num bad">1</td>"#), "INF's failed count is highlighted");
+    assert!(all.contains(r#"<td class="id">RFA-INF-003</td>"#), "ids are styled not to wrap");
     let failed = dom("?failed=1");
     assert!(
         failed.contains(&format!("{} of {total} requirements", manual + 1)),

@@ -10,7 +10,16 @@
     " · " + res.mode + " · " + res.run.started.slice(0, 19).replace("T", " ") + " UTC · " + (res.run.duration_ms / 1000).toFixed(2) + " s";
   res.lots.forEach(function (l) {
     var d = el("div", null, "lot"); d.appendChild(el("strong", l.lot + " ")); d.appendChild(badge(l.verdict));
-    d.appendChild(el("div", l.must.passed + " of " + l.must.total + " must requirements passed", "where")); $("lots").appendChild(d);
+    d.appendChild(el("div", l.must.passed + " of " + l.must.total + " must requirements passed", "where"));
+    // Why the lot is not passed, from its must counts: what failed, and what kept it from being judged.
+    var why = [[l.must.failed, "failed", "bad"], [l.must.error, "error", "err"], [l.must["not-assessed"], "not assessed (manual)", ""], [l.must.skipped, "skipped", ""]];
+    var line = el("div", null, "why");
+    why.filter(function (w) { return w[0] > 0; }).forEach(function (w, i) {
+      if (i) line.appendChild(document.createTextNode(", "));
+      line.appendChild(el("span", w[0] + " " + w[1], w[2]));
+    });
+    if (line.childNodes.length) d.appendChild(line);
+    $("lots").appendChild(d);
   });
   var areas = {};
   res.requirements.forEach(function (r) { (areas[r.area] = areas[r.area] || []).push(r); });
@@ -19,7 +28,8 @@
     var sc = [].concat.apply([], rs.map(function (r) { return r.scenarios; }));
     var tr = el("tr"); [a, rs.length, n("passed"), n("failed"), n("error"), n("skipped"), n("not-assessed"),
       sc.filter(function (s) { return s.outcome === "passed"; }).length + "/" + sc.length].forEach(function (v, i) {
-      tr.appendChild(el("td", String(v), i ? "num" : ""));
+      // Failed (column 3) and error (4) counts stand out when not zero.
+      tr.appendChild(el("td", String(v), (i ? "num" : "") + (v > 0 && (i === 3 || i === 4) ? (i === 3 ? " bad" : " err") : "")));
     });
     $("areas").tBodies[0].appendChild(tr);
     var o = el("option", a); o.value = a; $("area").appendChild(o);
@@ -81,7 +91,7 @@
     var list = res.requirements.filter(shown);
     list.forEach(function (r) {
       var tr = el("tr", null, "req"); tr.id = r.id;
-      tr.appendChild(el("td", r.id)); tr.appendChild(el("td", r.title)); tr.appendChild(el("td", r.area));
+      tr.appendChild(el("td", r.id, "id")); tr.appendChild(el("td", r.title)); tr.appendChild(el("td", r.area));
       var pd = (r.tags || []).indexOf("profile-decision") >= 0;
       var lv = el("td", r.level + (pd ? " (profile decision)" : "")); if ((r.level !== "must" || pd) && (r.outcome === "failed" || r.outcome === "error")) lv.appendChild(el("span", " warning", "warn")); tr.appendChild(lv);
       var passed = r.scenarios.filter(function (s) { return s.outcome === "passed"; }).length;
