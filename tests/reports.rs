@@ -353,6 +353,11 @@ fn the_report_drills_down_to_a_failures_exchange_in_a_browser() {
     ] {
         assert!(drill.contains(&needle.replace('"', "&quot;")) || drill.contains(needle), "drill-down shows {needle}");
     }
+    // Playwright clicks through it: filters, the drill-down, deep links
+    // (tests/browser/report.mjs says what each check proves).
+    if let Some(node) = common::playwright_or_skip() {
+        common::playwright(&node, &browser, "report.mjs", &[report.to_str().expect("utf8"), "RFA-INF-003"]);
+    }
     let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     common::headless(
         &browser,
