@@ -98,6 +98,10 @@ fn shards_of_the_embedded_reference_merge() {
     // rfa merge writes the report as rfa run does: nothing failed, so no exchange is embedded.
     let page = page_scenarios(&page_data(&dir.path().join("m/report.html")));
     assert!(page.iter().all(|(_, _, embedded)| embedded.is_none()) && page.iter().any(|(_, ids, _)| !ids.is_empty()));
+    // ... and takes --report-evidence as rfa run does.
+    ok(&["merge", "--out", &p("m-all"), "--report-evidence", "all", &p("s1"), &p("s2")]);
+    let page = page_scenarios(&page_data(&dir.path().join("m-all/report.html")));
+    assert!(page.iter().all(|(_, ids, embedded)| *embedded == Some(ids.len())), "merge --report-evidence all");
     assert!(outcomes(&merged).values().all(|(o, _)| o == "passed" || o == "not-assessed"), "{merged}");
     let o = run(&["verify", &p("m/dossier.json"), "--key", &p("k.pub"), "--rejudge"]);
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));

@@ -71,7 +71,8 @@ enum Command {
     ///
     /// Without --config, rfa starts its embedded reference candidate on
     /// 127.0.0.1 (a free port) and tests that, so the whole flow runs with no
-    /// set-up. Into --out go results.json, junit.xml, evidence.ndjson (every
+    /// set-up. Into --out go report.html (for people), results.json,
+    /// junit.xml, cucumber.json, evidence.ndjson (every
     /// exchange, written as the run goes), scenarios.ndjson (each outcome as
     /// it is known), statement.json (the unsigned dossier statement) and, with
     /// --sign-key, dossier.json (the signed dossier).
