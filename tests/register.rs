@@ -1,7 +1,8 @@
 //! The accredited-systems register end to end, through the real binary:
 //! formal dossiers from real runs against the reference, the admission rules,
 //! renewal, revocation, expiry, tamper evidence and the published site
-//! (checked in headless Chromium by tests/site_browser.rs).
+//! (checked in headless Chromium, and clicked through with Playwright:
+//! tests/browser/register.mjs).
 
 mod common;
 
@@ -364,6 +365,12 @@ fn the_published_site_works_in_a_browser() {
         detail.contains("Hosting assurance withdrawn") && detail.contains("Check it yourself, offline"),
         "{detail}"
     );
+
+    // Playwright clicks through it: search, filters, a system's detail,
+    // deep links (tests/browser/register.mjs).
+    if let Some(node) = common::playwright_or_skip() {
+        common::playwright(&node, &browser, "register.mjs", &[&format!("{base}/index.html")]);
+    }
 
     // A screenshot as a test artefact.
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("register-site.png");

@@ -95,6 +95,13 @@ fn shards_of_the_embedded_reference_merge() {
     let o = run(&["merge", "--out", &p("m"), "--sign-key", &p("k.key"), &p("s1"), &p("s2")]);
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
     let merged = results(&dir.path().join("m"));
+    // rfa merge writes the report as rfa run does: nothing failed, so no exchange is embedded.
+    let page = page_scenarios(&page_data(&dir.path().join("m/report.html")));
+    assert!(page.iter().all(|(_, _, embedded)| embedded.is_none()) && page.iter().any(|(_, ids, _)| !ids.is_empty()));
+    // ... and takes --report-evidence as rfa run does.
+    ok(&["merge", "--out", &p("m-all"), "--report-evidence", "all", &p("s1"), &p("s2")]);
+    let page = page_scenarios(&page_data(&dir.path().join("m-all/report.html")));
+    assert!(page.iter().all(|(_, ids, embedded)| *embedded == Some(ids.len())), "merge --report-evidence all");
     assert!(outcomes(&merged).values().all(|(o, _)| o == "passed" || o == "not-assessed"), "{merged}");
     let o = run(&["verify", &p("m/dossier.json"), "--key", &p("k.pub"), "--rejudge"]);
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
@@ -186,6 +193,75 @@ fn cucumber_json_ids_are_unique_and_step_times_are_real() {
     }
 }
 
+/// The data report.html embeds for its script.
+fn page_data(report: &std::path::Path) -> Value {
+    let html = std::fs::read_to_string(report).expect("report.html");
+    let start = r#"<script id="data" type="application/json">"#;
+    let json = html.split_once(start).and_then(|(_, rest)| rest.split_once("</script>")).expect("data element").0;
+    serde_json::from_str(json).expect("the embedded data is JSON")
+}
+
+/// Every (scenario outcome, evidence ids, embedded exchange count) of a page.
+fn page_scenarios(data: &Value) -> Vec<(String, Vec<String>, Option<usize>)> {
+    data["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .flat_map(|r| r["scenarios"].as_array().expect("scenarios"))
+        .map(|s| {
+            let ids =
+                s["evidence"].as_array().expect("evidence ids").iter().map(|i| i.as_str().expect("id").to_string());
+            (
+                s["outcome"].as_str().expect("outcome").to_string(),
+                ids.collect(),
+                s["exchanges"].as_array().map(Vec::len),
+            )
+        })
+        .collect()
+}
+
+/// Issue 26: a page with every exchange of a passing run weighed tens of
+/// MB. By default it embeds only those of failed and errored scenarios and
+/// names the evidence.ndjson records of the rest; `--report-evidence all`
+/// embeds every one.
+#[test]
+fn the_report_embeds_only_failed_scenarios_exchanges_unless_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |n: &str| dir.path().join(n).to_str().expect("utf8").to_string();
+    let args = ["run", "-q", "--area", "ACC", "--defect", "accepts-any-method", "--out"];
+    ok(&[&args[..], &[&p("failed")]].concat());
+    ok(&[&args[..], &[&p("all"), "--report-evidence", "all"]].concat());
+
+    let evidence = std::fs::read_to_string(dir.path().join("failed/evidence.ndjson")).expect("evidence");
+    let recorded: std::collections::BTreeSet<String> = evidence
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("record")["id"].as_str().expect("id").to_string())
+        .collect();
+    let failed = page_scenarios(&page_data(&dir.path().join("failed/report.html")));
+    let not_passed = failed.iter().filter(|(o, ..)| o == "failed" || o == "error").count();
+    assert!(not_passed > 0 && failed.iter().any(|(o, ..)| o == "passed"), "{failed:?}");
+    for (outcome, ids, embedded) in &failed {
+        assert!(
+            !ids.is_empty() && ids.iter().all(|i| recorded.contains(i)),
+            "ids name evidence.ndjson records: {ids:?}"
+        );
+        match outcome.as_str() {
+            "failed" | "error" => {
+                assert_eq!(*embedded, Some(ids.len()), "a {outcome} scenario's exchanges are embedded")
+            }
+            _ => assert_eq!(*embedded, None, "a {outcome} scenario's exchanges are not"),
+        }
+    }
+    let html = std::fs::read_to_string(dir.path().join("failed/report.html")).expect("report.html");
+    assert!(html.contains("--report-evidence all embeds them"), "the page says where the rest are");
+
+    let all = page_scenarios(&page_data(&dir.path().join("all/report.html")));
+    assert!(
+        all.iter().all(|(_, ids, embedded)| *embedded == Some(ids.len())),
+        "--report-evidence all embeds every one"
+    );
+}
+
 /// xmllint, or `None` after saying why the schema check is skipped (never
 /// in CI, where .ci/run installs it).
 fn xmllint_or_skip() -> Option<&'static str> {
@@ -243,6 +319,8 @@ fn the_report_drills_down_to_a_failures_exchange_in_a_browser() {
     ok(&["run", "-q", "--defect", "no-modulus-11-check", "--out", out.to_str().expect("utf8")]);
     let report = out.join("report.html");
     let html = std::fs::read_to_string(&report).expect("report.html");
+    // Issue 26: the whole pack's page was tens of MB with every exchange.
+    assert!(html.len() < 2_000_000, "report.html is {} bytes", html.len());
     assert!(!html.contains("http://") || html.contains("127.0.0.1"), "no external resources");
     assert!(!html.contains("<script src") && !html.contains("<link"), "self-contained");
     let Some(browser) = common::chromium_or_skip() else { return };
@@ -256,6 +334,13 @@ fn the_report_drills_down_to_a_failures_exchange_in_a_browser() {
         all.contains(">RFA-INF-003<") && all.contains(&format!("{total} of {total} requirements")),
         "every requirement listed"
     );
+    // Issue 26: a lot card says why it did not pass, a failed count stands out, ids stay whole.
+    assert!(
+        all.contains(&format!(r#"<span class="bad">1 failed</span>, <span>{manual} not assessed (manual)</span>"#)),
+        "lot1's card says why"
+    );
+    assert!(all.contains(r#"<td class="num bad">1</td>"#), "INF's failed count is highlighted");
+    assert!(all.contains(r#"<td class="id">RFA-INF-003</td>"#), "ids are styled not to wrap");
     let failed = dom("?failed=1");
     assert!(
         failed.contains(&format!("{} of {total} requirements", manual + 1)),
@@ -271,6 +356,11 @@ fn the_report_drills_down_to_a_failures_exchange_in_a_browser() {
         "\"resourceType\": \"Bundle\"",
     ] {
         assert!(drill.contains(&needle.replace('"', "&quot;")) || drill.contains(needle), "drill-down shows {needle}");
+    }
+    // Playwright clicks through it: filters, the drill-down, deep links
+    // (tests/browser/report.mjs says what each check proves).
+    if let Some(node) = common::playwright_or_skip() {
+        common::playwright(&node, &browser, "report.mjs", &[report.to_str().expect("utf8"), "RFA-INF-003"]);
     }
     let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     common::headless(

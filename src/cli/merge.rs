@@ -35,6 +35,8 @@ pub struct MergeArgs {
     /// Feature pack directory [default: the pack built into rfa].
     #[arg(long, value_name = "DIR")]
     features: Option<PathBuf>,
+    #[command(flatten)]
+    report: super::ReportArgs,
 }
 
 /// The parts of a shard's results.json that merging needs.
@@ -229,6 +231,7 @@ pub async fn merge(a: MergeArgs) -> anyhow::Result<u8> {
         evidence: &evidence,
         bundle: summary,
         sign_key: sign_key.as_ref(),
+        report_evidence: a.report.report_evidence,
     })?;
     let per_shard: BTreeMap<String, usize> = shards
         .iter()

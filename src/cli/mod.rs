@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::catalogue::Catalogue;
 use crate::model::{CatalogueDoc, DefectDoc};
+use crate::report::html::ReportEvidence;
 
 /// `println!` and `print!` for rfa's standard output, which may be closed
 /// early (`rfa reference defects | head`): the std macros panic then. The
@@ -70,7 +71,8 @@ enum Command {
     ///
     /// Without --config, rfa starts its embedded reference candidate on
     /// 127.0.0.1 (a free port) and tests that, so the whole flow runs with no
-    /// set-up. Into --out go results.json, junit.xml, evidence.ndjson (every
+    /// set-up. Into --out go report.html (for people), results.json,
+    /// junit.xml, cucumber.json, evidence.ndjson (every
     /// exchange, written as the run goes), scenarios.ndjson (each outcome as
     /// it is known), statement.json (the unsigned dossier statement) and, with
     /// --sign-key, dossier.json (the signed dossier).
@@ -123,6 +125,17 @@ struct CatalogueArgs {
     features: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+/// Options of the outputs `rfa run` and `rfa merge` both write.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ReportArgs {
+    /// Which exchanges report.html embeds. evidence.ndjson always holds
+    /// every exchange; for a scenario whose exchanges are not embedded the
+    /// page names their records there (each line's `"id"`; results.json
+    /// lists them per scenario too).
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = ReportEvidence::Failed)]
+    pub report_evidence: ReportEvidence,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -96,6 +96,8 @@ pub struct RunArgs {
     /// or to record a broken system's verdicts anyway.
     #[arg(long)]
     no_preflight: bool,
+    #[command(flatten)]
+    report: super::ReportArgs,
     /// Print only the verdict lines, no progress or tables.
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
@@ -387,6 +389,7 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         evidence: &output.evidence,
         bundle,
         sign_key: rc.sign_key.as_ref(),
+        report_evidence: rc.args.report.report_evidence,
     })?;
 
     let footer = terminal::Footer {

@@ -13,6 +13,7 @@ use crate::dossier::statement::{self, ConfigRecord};
 use crate::evidence::Exchange;
 use crate::evidence::bundle::{BundleSummary, EVIDENCE_FILE, SCENARIOS_FILE};
 use crate::model::{Mode, ResultsDoc, RunRecord};
+use crate::report::html::ReportEvidence;
 use crate::signing::{Envelope, SecretKey};
 use crate::support::fs::write_atomic;
 use crate::verdict::Verdict;
@@ -94,7 +95,7 @@ impl Output {
             Self::Cucumber => crate::report::cucumber::render(o.catalogue, o.verdict),
             Self::Report => {
                 let clock = Instant::now();
-                let html = crate::report::html::render(results, o.evidence);
+                let html = crate::report::html::render(results, o.evidence, o.report_evidence);
                 let ms = clock.elapsed().as_secs_f64() * 1000.0;
                 tracing::debug!(target: "rfa::report", ms, bytes = html.len(), "report.html");
                 html
@@ -144,6 +145,8 @@ pub struct Outputs<'a> {
     pub evidence: &'a HashMap<ScenarioKey, Vec<Exchange>>,
     pub bundle: BundleSummary,
     pub sign_key: Option<&'a SecretKey>,
+    /// Which scenarios' exchanges report.html embeds.
+    pub report_evidence: ReportEvidence,
 }
 
 /// Writes every rendered output atomically, in registry order; answers

@@ -179,3 +179,64 @@ pub fn chromium_or_skip() -> Option<PathBuf> {
     }
     found
 }
+
+/// Node with tests/browser's playwright-core installed (`npm ci --prefix
+/// tests/browser`), or `None` after saying why the Playwright checks are
+/// skipped (never in CI, where .ci/run installs both).
+pub fn playwright_or_skip() -> Option<PathBuf> {
+    let node = std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join("node")).find(|p| p.is_file()));
+    let installed = root().join("tests/browser/node_modules/playwright-core/package.json").is_file();
+    let why = match (&node, installed) {
+        (Some(_), true) => return node,
+        (None, _) => "node is not installed here",
+        (Some(_), false) => "playwright-core is not installed in tests/browser",
+    };
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run the Playwright checks ({why}): .ci/run installs node and runs `npm ci --prefix tests/browser`"
+    );
+    eprintln!("skipped: {why} (npm ci --prefix tests/browser; Node 20 or later)");
+    None
+}
+
+/// Runs `node tests/browser/<script> <args>` with `browser` as the Chromium
+/// it drives; fails the test with the script's report unless it exits 0.
+/// Killed after 180 s.
+pub fn playwright(node: &Path, browser: &Path, script: &str, args: &[&str]) {
+    let mut child = Command::new(node)
+        .arg(root().join("tests/browser").join(script))
+        .args(args)
+        .env("CHROMIUM", browser)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node starts");
+    // Drain both pipes while waiting, so a chatty script never blocks.
+    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut out = String::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_string(&mut out);
+            }
+            out
+        })
+    };
+    let out = drain(child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>));
+    let err = drain(child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(180) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{script} did not finish within 180 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let (out, err) = (out.join().expect("stdout"), err.join().expect("stderr"));
+    eprintln!("{out}");
+    assert!(status.success(), "{script} {args:?} failed ({status}):\n{out}\n{err}");
+}
