@@ -2,7 +2,7 @@
 """A third party's reading of our FHIR: every body the harness sent to the
 GP Connect candidate and every answer the candidate gave with 2xx, parsed as
 FHIR STU3 by `fhir.resources` (PyPI), which refuses elements STU3 does not
-define. Refused requests are left out: many carry deliberate mistakes. The
+define, and held to FHIR JSON's rule that arrays and objects are never empty. Refused requests are left out: many carry deliberate mistakes. The
 candidate's own calls to national services (FHIR R4: PDS, SDS, EPS) are not
 GP Connect and are left out too.
 
@@ -21,6 +21,19 @@ def model(resource_type):
         return getattr(module, resource_type)
     except (ImportError, AttributeError):
         return None
+
+
+def empty_at(v, at="$"):
+    """Where FHIR JSON's "no empty arrays or objects" rule is broken, if anywhere
+    (fhir.resources accepts `[]`; the FHIR JSON page does not)."""
+    if isinstance(v, (list, dict)) and not v:
+        return at
+    items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, list) else []
+    for k, x in items:
+        where = empty_at(x, f"{at}.{k}" if isinstance(v, dict) else f"{at}[{k}]")
+        if where:
+            return where
+    return None
 
 
 def text(body):
@@ -48,6 +61,10 @@ def main(path):
                 except ValueError:
                     continue
                 if not isinstance(doc, dict) or "resourceType" not in doc:
+                    continue
+                hollow = empty_at(doc)
+                if hollow:
+                    failures.append((side, e.get("requirement"), e.get("scenario"), f"{hollow} is empty"))
                     continue
                 m = model(doc["resourceType"])
                 if m is None:
