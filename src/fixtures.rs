@@ -419,6 +419,21 @@ mod tests {
         }
     }
 
+    /// The README and the profile say in words how many patients a
+    /// candidate loads: the number of records in `fixtures/patients/`.
+    #[test]
+    fn the_docs_count_the_patients_there_are() {
+        let held = embedded::FIXTURES.iter().filter(|(p, _)| p.starts_with("patients/")).count();
+        let n = u32::try_from(held).expect("a small number");
+        let words = format!("{} patients", crate::medicines::in_words(n).replace(' ', "-"));
+        for (doc, text) in
+            [("README.md", include_str!("../README.md")), ("docs/profile.md", include_str!("../docs/profile.md"))]
+        {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(&words), "{doc} should say \"{words}\" (fixtures/patients/ holds {held})");
+        }
+    }
+
     #[test]
     fn directory_resources_conform_to_their_schemas() {
         let pack = FixturePack::embedded().expect("load");
