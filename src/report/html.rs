@@ -84,9 +84,48 @@ struct Scenario<'a> {
     steps: Vec<Step<'a>>,
     /// Its records in evidence.ndjson, in the order they were sent.
     evidence: Vec<&'a str>,
-    /// The exchanges themselves, when embedded.
+    /// The exchanges themselves, when embedded, each body cut to its head.
     #[serde(skip_serializing_if = "Option::is_none")]
-    exchanges: Option<&'a [Exchange]>,
+    exchanges: Option<Vec<Exchange>>,
+}
+
+/// How much of any one body the page embeds. A candidate can answer every
+/// request with a body just under the response cap (10 MiB by default), and
+/// a failing run against it must not make a page of gigabytes; the whole
+/// body stays in evidence.ndjson.
+const EMBEDDED_BODY_HEAD: usize = 64 * 1024;
+
+/// `body` cut to its first `EMBEDDED_BODY_HEAD` bytes (on a character
+/// boundary), saying how much is left out and where it is.
+fn head_of(body: &mut crate::evidence::Body, id: Option<&str>) {
+    let cut = |text: &mut String| {
+        if text.len() > EMBEDDED_BODY_HEAD {
+            let mut end = EMBEDDED_BODY_HEAD;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let rest = text.len() - end;
+            let at = id.map(|i| format!(" record {i}")).unwrap_or_default();
+            text.truncate(end);
+            text.push_str(&format!("\n… {rest} more bytes: the whole body is in {EVIDENCE_FILE}{at}"));
+        }
+    };
+    if let Some(t) = body.body.as_mut() {
+        cut(t);
+    }
+    if let Some(b) = body.body_base64.as_mut() {
+        cut(b);
+    }
+}
+
+/// The exchange as the page embeds it; `id` is its evidence record.
+fn embedded(x: &Exchange, id: Option<&str>) -> Exchange {
+    let mut x = x.clone();
+    head_of(&mut x.request.body, id);
+    if let Some(r) = x.response.as_mut() {
+        head_of(&mut r.body, id);
+    }
+    x
 }
 
 /// A step as the page shows it (the line and time stay in results.json).
@@ -104,8 +143,13 @@ fn scenario<'a>(
 ) -> Scenario<'a> {
     let exchanges = embed
         .embeds(s.outcome)
-        .then(|| evidence.get(&ScenarioKey { file: s.file.clone(), line: s.line }).map(Vec::as_slice))
-        .flatten();
+        .then(|| evidence.get(&ScenarioKey { file: s.file.clone(), line: s.line }))
+        .flatten()
+        .map(|xs| {
+            // The scenario's evidence ids are in the order its exchanges were sent.
+            let ids = s.exchanges.iter().map(|x| x.id.as_deref());
+            xs.iter().zip(ids.chain(std::iter::repeat(None))).map(|(x, id)| embedded(x, id)).collect()
+        });
     Scenario {
         name: &s.name,
         file: &s.file,
@@ -153,3 +197,23 @@ pub fn render(
 const PAGE: &str = include_str!("html/page.html");
 const STYLE: &str = include_str!("html/style.css");
 const SCRIPT: &str = include_str!("html/app.js");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_embedded_body_is_its_head_and_says_where_the_rest_is() {
+        let big = "é".repeat(EMBEDDED_BODY_HEAD); // two bytes each: the cut falls inside one
+        let mut body = crate::evidence::Body::from_bytes(big.as_bytes());
+        head_of(&mut body, Some("x000042"));
+        let text = body.body.expect("text");
+        let (head, note) = text.split_once('\n').expect("a note after the head");
+        assert_eq!(head.len(), EMBEDDED_BODY_HEAD);
+        assert!(note.contains(&format!("{} more bytes", big.len() - EMBEDDED_BODY_HEAD)), "{note}");
+        assert!(note.contains("evidence.ndjson record x000042"), "{note}");
+        let mut small = crate::evidence::Body::from_bytes(b"{}");
+        head_of(&mut small, None);
+        assert_eq!(small.body.as_deref(), Some("{}"), "a small body is embedded whole");
+    }
+}
