@@ -28,24 +28,20 @@ Feature: HTTP and FHIR conventions of the API
       Given a metadata request
       And the "Accept" header is removed
       When the request is sent
-      Then the response is FHIR JSON
+      Then the response status is 200
+      And the response is FHIR JSON
 
     Scenario Outline: the format asked for with _format=<format>
       Given a metadata request
       And the query parameter "_format" is added with the value "<format>"
       When the request is sent
-      Then the response is FHIR JSON
+      Then the response status is 200
+      And the response is FHIR JSON
 
       Examples:
         | format                |
         | application/fhir+json |
         | json                  |
-
-    Scenario: the DSTU2 media type in Accept
-      Given a metadata request
-      And the "Accept" header is "application/json+fhir"
-      When the request is sent
-      Then the response is FHIR JSON
 
     Scenario Outline: <request> with _format JSON and no Accept header
       Given <request>
@@ -148,6 +144,20 @@ Feature: HTTP and FHIR conventions of the API
       Given a patient search for the NHS number "9990000175"
       When the request is sent
       Then the response is FHIR JSON
+
+  # Profile decision: neither GP Connect nor its official suite asks a
+  # provider to take FHIR DSTU2's media type, and GP Connect lets a provider
+  # refuse a format it does not support (415). Serving it as FHIR JSON, as
+  # FHIR STU3 servers commonly do for older consumers, is a recommendation.
+  @RFA-ACC-042 @lot1 @should @profile-decision
+  Rule: The DSTU2 media type in Accept (application/json+fhir) is answered as FHIR JSON
+
+    Scenario: the DSTU2 media type in Accept
+      Given a metadata request
+      And the "Accept" header is "application/json+fhir"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR JSON
 
   @RFA-ACC-015 @lot1 @must
   Rule: Every response, success or error, carries Cache-Control no-store

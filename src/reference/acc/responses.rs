@@ -26,6 +26,13 @@ pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
     {
         return cors_opened(StatusCode::NO_CONTENT.into_response(), o);
     }
+    if s.defects.has(AccDefect::Dstu2AcceptRefused)
+        && req.headers().get(header::ACCEPT).is_some_and(|v| v.as_bytes() == b"application/json+fhir")
+    {
+        let o =
+            Outcome { status: Some(415), ..Outcome::new(SpineCode::BadRequest, "application/json+fhir is not served") };
+        return o.into_response();
+    }
     let mut resp = next.run(req).await;
     match resp.extensions().get::<Outcome>() {
         Some(o) => {
