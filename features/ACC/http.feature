@@ -30,6 +30,7 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response status is 200
       And the response is FHIR JSON
+      And the response is a "CapabilityStatement" resource
 
     Scenario Outline: the format asked for with _format=<format>
       Given a metadata request
@@ -37,6 +38,7 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response status is 200
       And the response is FHIR JSON
+      And the response is a "CapabilityStatement" resource
 
       Examples:
         | format                |
@@ -158,6 +160,7 @@ Feature: HTTP and FHIR conventions of the API
       When the request is sent
       Then the response status is 200
       And the response is FHIR JSON
+      And the response is a "CapabilityStatement" resource
 
   @RFA-ACC-015 @lot1 @must
   Rule: Every response, success or error, carries Cache-Control no-store
