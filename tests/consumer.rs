@@ -84,15 +84,21 @@ fn read_prompt(lines: &mut impl Iterator<Item = String>) -> Option<Prompt> {
     None
 }
 
-/// The scripted tester: carries the prompted action out in the candidate, as
-/// a person would in its user interface. Here that is the reference's own
-/// trigger, since the reference has no user interface.
-async fn carry_out(base: &str, p: &Prompt) -> u16 {
+/// A client for the served reference at `base`, configured as a consumer
+/// of the embedded fixtures.
+fn client_for(base: &str) -> Client {
     let fixtures = FixturePack::embedded().expect("fixtures");
     let url = rfa_harness::config::parse_base_url(base).expect("base");
     let id = rfa_harness::reference::identity(&Default::default());
     let cfg = CandidateConfig::for_known(id, url, "900000000001", "GPC001", &fixtures);
-    let client = Client::new(Arc::new(cfg)).expect("client");
+    Client::new(Arc::new(cfg)).expect("client")
+}
+
+/// The scripted tester: carries the prompted action out in the candidate, as
+/// a person would in its user interface. Here that is the reference's own
+/// trigger, since the reference has no user interface.
+async fn carry_out(base: &str, p: &Prompt) -> u16 {
+    let client = client_for(base);
     let body = trigger_body(&p.action, &p.params, Some(&p.services));
     let spec = RequestSpec::post(Interaction::Trigger, "$rfa-trigger", body.to_string());
     let (exchange, result) = client.send(&spec, None).await;
@@ -253,11 +259,7 @@ async fn ssp_from_is_judged_against_the_configured_consumer_asid() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reference_refuses_r4_only_and_empty_forms_as_stu3_would() {
     let (_server, base) = serve(&[]);
-    let fixtures = FixturePack::embedded().expect("fixtures");
-    let url = rfa_harness::config::parse_base_url(&base).expect("base");
-    let id = rfa_harness::reference::identity(&Default::default());
-    let cfg = CandidateConfig::for_known(id, url, "900000000001", "GPC001", &fixtures);
-    let client = Client::new(Arc::new(cfg)).expect("client");
+    let client = client_for(&base);
     let ours = trigger_body("no-such-action", &[], Some("http://127.0.0.1:9/"));
     assert!(ours.to_string().contains("\"valueUri\""), "{ours}");
     let r4 = ours.to_string().replace("\"valueUri\"", "\"valueUrl\"");

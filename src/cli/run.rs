@@ -276,18 +276,7 @@ fn resolve(args: RunArgs) -> anyhow::Result<Option<RunConfig>> {
 /// Phase two: start the candidate if it is the reference, run, judge and
 /// write the outputs.
 async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
-    // Before anything is cleared or written, so a candidate that is not
-    // there costs the user no earlier outputs.
-    if let Some(c) = rc.config_file.as_ref().filter(|_| !rc.args.no_preflight) {
-        let client = crate::client::Client::new(Arc::new(c.clone())).map_err(|e| anyhow::anyhow!("{e}"))?;
-        crate::client::preflight::check(&client).await?;
-    }
-    std::fs::create_dir_all(&rc.args.out)
-        .with_context(|| format!("cannot create the output directory {}", rc.args.out.display()))?;
-    outputs::clear_stale(&rc.args.out);
-    let recorder = Recorder::to_dir(&rc.args.out)
-        .with_context(|| format!("cannot write evidence into {}", rc.args.out.display()))?;
-
+    let preflight = rc.config_file.is_some() && !rc.args.no_preflight;
     let (candidate, reference) = match rc.config_file {
         Some(c) => (c, None),
         None => {
@@ -307,6 +296,17 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         candidate.max_in_flight = usize::from(n);
     }
     let candidate = Arc::new(candidate);
+    let client = crate::client::Client::new(candidate.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Before anything is cleared or written, so a candidate that is not
+    // there costs the user no earlier outputs.
+    if preflight {
+        crate::client::preflight::check(&client).await?;
+    }
+    std::fs::create_dir_all(&rc.args.out)
+        .with_context(|| format!("cannot create the output directory {}", rc.args.out.display()))?;
+    outputs::clear_stale(&rc.args.out);
+    let recorder = Recorder::to_dir(&rc.args.out)
+        .with_context(|| format!("cannot write evidence into {}", rc.args.out.display()))?;
     if !rc.args.quiet {
         eprint!(
             "{}",
@@ -348,7 +348,6 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         })
     };
 
-    let client = crate::client::Client::new(candidate.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let plan = RunPlan {
         catalogue: &rc.catalogue,
         client,

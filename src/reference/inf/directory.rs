@@ -143,15 +143,8 @@ pub fn searchset_with_full_urls(base: &str, host: &str, entries: Vec<(&str, &str
 }
 
 fn bundle(entries: Vec<Value>) -> Value {
-    let bundle = json!({
-        "resourceType": "Bundle",
-        "id": uuid::Uuid::new_v4().to_string(),
-        "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
-        "type": "searchset",
-        "total": entries.len(),
-        "entry": entries,
-    });
-    crate::fhir::omit_empty(bundle, &["entry"])
+    let total = entries.len();
+    crate::reference::searchset(entries, total)
 }
 
 async fn search(kind: Kind, s: Shared, headers: HeaderMap, params: Vec<(String, String)>) -> Response {

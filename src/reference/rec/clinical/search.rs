@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime};
 
-use crate::fhir::gpc::{self, EntryType, Interaction};
+use crate::fhir::gpc::{EntryType, Interaction};
 use crate::reference::State;
 use crate::reference::entry_shape::Shape;
 use crate::reference::outcome::SpineCode;
@@ -286,16 +286,9 @@ pub async fn search(
         let next = if s.defects.has(RecDefect::NextLinkRepeatsPage) { q.offset } else { q.offset + page.len() };
         links.push(json!({ "relation": "next", "url": link(next) }));
     }
-    let bundle = json!({
-        "resourceType": "Bundle",
-        "id": uuid::Uuid::new_v4().to_string(),
-        "meta": { "profile": [gpc::SEARCHSET_PROFILE] },
-        "type": "searchset",
-        "total": total,
-        "link": links,
-        "entry": entry
-    });
-    Fhir::ok(crate::fhir::omit_empty(bundle, &["link", "entry"])).into_response()
+    let mut bundle = crate::reference::searchset(entry, total);
+    bundle["link"] = json!(links);
+    Fhir::ok(bundle).into_response()
 }
 
 #[cfg(test)]
