@@ -142,12 +142,43 @@ async fn clean_run(cat: &Catalogue, fixtures: &FixturePack) -> Run {
     clean
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_defect_kills_exactly_its_targets_and_every_scenario_is_killed() {
+/// Runs each defect's pack run on its own thread and runtime, a few at a
+/// time (`KILL_MATRIX_JOBS`, default one more than the cores: a run waits on
+/// loopback part of the time), and hands back the runs in `defects` order.
+fn run_each(cat: &Catalogue, fixtures: &FixturePack, defects: &[defects::Defect]) -> Vec<Run> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let jobs = std::env::var("KILL_MATRIX_JOBS").ok().and_then(|j| j.parse().ok()).unwrap_or(cores + 1).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<Option<Run>>> = std::sync::Mutex::new(defects.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(defects.len()) {
+            scope.spawn(|| {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(d) = defects.get(i) else { break };
+                    let got = rt.block_on(run(cat, fixtures, [*d].into_iter().collect()));
+                    done.lock().expect("no run panicked")[i] = Some(got);
+                }
+            });
+        }
+    });
+    done.into_inner().expect("no run panicked").into_iter().map(|r| r.expect("every defect ran")).collect()
+}
+
+#[test]
+fn each_defect_kills_exactly_its_targets_and_every_scenario_is_killed() {
     let cat = load_catalogue(None).expect("built-in pack");
     let fixtures = FixturePack::embedded().expect("fixtures");
+    let clock = std::time::Instant::now();
 
-    let clean = clean_run(&cat, &fixtures).await;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
+    let clean = rt.block_on(clean_run(&cat, &fixtures));
+    drop(rt);
     let every_refusal: BTreeSet<String> = clean
         .scenarios
         .iter()
@@ -157,8 +188,9 @@ async fn each_defect_kills_exactly_its_targets_and_every_scenario_is_killed() {
 
     let mut problems = Vec::new();
     let mut killed = BTreeSet::new();
-    for d in defects::ALL {
-        let got = run(&cat, &fixtures, [*d].into_iter().collect()).await;
+    let runs = run_each(&cat, &fixtures, defects::ALL);
+    eprintln!("kill matrix: {} defect runs and the clean run in {:.1} s", runs.len(), clock.elapsed().as_secs_f64());
+    for (d, got) in defects::ALL.iter().zip(runs) {
         let want = expected(d.targets(), &every_refusal);
         let failed: BTreeSet<&String> =
             got.outcomes.iter().filter(|(_, o)| **o == Outcome::Failed).map(|(id, _)| id).collect();

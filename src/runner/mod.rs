@@ -3,6 +3,7 @@
 //! exchanges behind it. Judging is the next stage's job (`verdict`).
 
 pub mod collect;
+mod overlap;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -157,12 +158,6 @@ pub struct RunOutput {
     pub selected: BTreeSet<String>,
 }
 
-/// Cucumber swaps the process-wide panic hook while it runs and restores it
-/// afterwards; two runs overlapping in one process would restore each
-/// other's hooks in the wrong order. Runs in one process therefore take
-/// turns (the kill matrix runs many in one test binary).
-static RUN_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 /// Feeds already-parsed (and validated) features to cucumber.
 struct PackParser(Vec<gherkin::Feature>);
 
@@ -231,9 +226,10 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
     );
     let recorder = Arc::new(Mutex::new(recorder));
 
-    let _turn = RUN_LOCK.lock().await;
     let today = plan.today.unwrap_or_else(crate::support::clock::today);
-    let _pin = crate::support::clock::pin(today);
+    // Other runs in this process may overlap this one (the kill matrix runs
+    // several at once); see `overlap` for what that has to keep right.
+    let _turn = overlap::enter(today).await;
     let started = time::OffsetDateTime::now_utc();
     let clock = Instant::now();
     let after_recorder = recorder.clone();

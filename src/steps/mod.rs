@@ -119,28 +119,82 @@ pub fn registry() -> Vec<StepDef> {
 
 /// The step definitions, compiled: what the runner executes and what the
 /// catalogue checks feature files against.
+///
+/// Cucumber matches every step it runs against every pattern of its kind
+/// (about 120 regexes each, with an allocation per try), on every run; a
+/// profile of a run had that at 12 % of its time, and the kill matrix runs
+/// the pack hundreds of times in one process. So the table resolves each
+/// distinct step text once per process, remembers the answer, and gives
+/// cucumber one catch-all pattern per kind whose function looks the step up
+/// and calls the definition it resolved to.
 pub struct StepTable {
-    collection: Collection<RfaWorld>,
+    /// Per kind (Given, When, Then): the compiled patterns.
+    defs: [Vec<(Regex, cucumber::Step<RfaWorld>)>; 3],
+    resolved: std::sync::Mutex<std::collections::HashMap<(usize, String), Resolved>>,
+}
+
+/// What a step text resolved to.
+#[derive(Clone)]
+enum Resolved {
+    One(cucumber::Step<RfaWorld>, std::sync::Arc<Vec<(Option<String>, String)>>),
+    Nothing,
+    Several(Vec<String>),
+}
+
+fn kind_index(kind: StepType) -> usize {
+    match kind {
+        StepType::Given => 0,
+        StepType::When => 1,
+        StepType::Then => 2,
+    }
 }
 
 impl StepTable {
     pub fn new() -> Self {
-        let mut collection = Collection::new();
+        let mut defs: [Vec<(Regex, cucumber::Step<RfaWorld>)>; 3] = Default::default();
         for def in registry() {
             // Patterns are literals in this module; a bad one is caught by
             // the `every_pattern_compiles` test, never by users.
             let Ok(re) = Regex::new(def.pattern) else { continue };
-            collection = match def.kind {
-                StepType::Given => collection.given(None, re, def.func),
-                StepType::When => collection.when(None, re, def.func),
-                StepType::Then => collection.then(None, re, def.func),
-            };
+            defs[kind_index(def.kind)].push((re, def.func));
         }
-        Self { collection }
+        Self { defs, resolved: Default::default() }
     }
 
-    pub fn into_collection(self) -> Collection<RfaWorld> {
-        self.collection
+    /// The definition `step` runs and its captures (the whole match first),
+    /// matched once per distinct text.
+    fn resolve(&self, step: &gherkin::Step) -> Resolved {
+        let key = (kind_index(step.ty), step.value.clone());
+        let mut seen = self.resolved.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = seen.get(&key) {
+            return r.clone();
+        }
+        let hits: Vec<&(Regex, cucumber::Step<RfaWorld>)> =
+            self.defs[key.0].iter().filter(|(re, _)| re.is_match(&step.value)).collect();
+        let r = match hits.as_slice() {
+            [] => Resolved::Nothing,
+            [(re, func)] => {
+                let matches = re
+                    .captures(&step.value)
+                    .map(|c| {
+                        re.capture_names()
+                            .zip(c.iter())
+                            .map(|(name, m)| (name.map(str::to_owned), m.map_or("", |m| m.as_str()).to_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Resolved::One(*func, std::sync::Arc::new(matches))
+            }
+            several => Resolved::Several(several.iter().map(|(re, _)| re.as_str().to_string()).collect()),
+        };
+        seen.insert(key, r.clone());
+        r
+    }
+
+    /// What cucumber runs: one catch-all per kind, calling [`dispatch`].
+    pub fn collection(&self) -> Collection<RfaWorld> {
+        let all = || Regex::new("(?s)^.*$").unwrap_or_else(|_| unreachable!("a fixed pattern"));
+        Collection::new().given(None, all(), dispatch).when(None, all(), dispatch).then(None, all(), dispatch)
     }
 
     /// The table compiled once per process (its regexes are the cost) and
@@ -149,10 +203,21 @@ impl StepTable {
         static TABLE: std::sync::OnceLock<StepTable> = std::sync::OnceLock::new();
         TABLE.get_or_init(StepTable::new)
     }
+}
 
-    /// A copy of the compiled collection (cheap: regexes share their programs).
-    pub fn collection(&self) -> Collection<RfaWorld> {
-        self.collection.clone()
+/// Runs the definition a step resolves to in the shared table. The
+/// catalogue refuses a pack with a step that resolves to none or several, so
+/// those two answers here only guard a pack that skipped the check.
+fn dispatch<'a>(w: &'a mut RfaWorld, ctx: Context) -> futures::future::LocalBoxFuture<'a, ()> {
+    match StepTable::shared().resolve(&ctx.step) {
+        Resolved::One(func, matches) => func(w, Context { step: ctx.step, matches: matches.as_ref().clone() }),
+        other => {
+            let why = match other {
+                Resolved::Several(p) => format!("more than one step definition matches: {}", p.join(", ")),
+                _ => "no step definition matches".to_string(),
+            };
+            Box::pin(async move { conclude(Err(Failure::Harness(why))) })
+        }
     }
 }
 
@@ -164,9 +229,9 @@ impl Default for StepTable {
 
 impl StepMatcher for StepTable {
     fn check(&self, step: &gherkin::Step) -> Result<(), String> {
-        match self.collection.find(step) {
-            Ok(Some(_)) => Ok(()),
-            Ok(None) => Err(format!(
+        match self.resolve(step) {
+            Resolved::One(..) => Ok(()),
+            Resolved::Nothing => Err(format!(
                 "no {} step definition matches (docs/steps.md lists them; `And`/`But` take the kind of the step before)",
                 match step.ty {
                     StepType::Given => "Given",
@@ -174,7 +239,7 @@ impl StepMatcher for StepTable {
                     StepType::Then => "Then",
                 }
             )),
-            Err(e) => Err(format!("more than one step definition matches: {e}")),
+            Resolved::Several(p) => Err(format!("more than one step definition matches: {}", p.join(", "))),
         }
     }
 }
