@@ -212,9 +212,91 @@ fn every_behaviour_is_covered_by_a_test() {
         Behaviour::WrongContentType,
         Behaviour::ConflictingHeaders,
         Behaviour::Http10,
+        Behaviour::NearCap,
         Behaviour::DifferentTraceId,
     ];
     for b in Behaviour::ALL {
         assert!(tested.contains(&b), "{b:?} has no test");
     }
+}
+
+/// The peak resident memory of a running process, read from /proc until it
+/// exits (VmHWM only grows, so the last reading is the peak, give or take
+/// the last 20 ms).
+fn wait_with_peak_rss(mut child: std::process::Child) -> (std::process::ExitStatus, u64) {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            return (status, peak_kib * 1024);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A candidate that answers every request with a valid Bundle just under
+/// the response cap: the run ends failing (exit 1), the evidence stops
+/// growing at its budget, the report embeds heads, and memory stays bounded
+/// (before the budget and the heads, the ACC and INF areas alone took
+/// 4.5 GB and wrote 1.4 GB of evidence and as much report).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_sending_all_it_may_costs_a_bounded_run() {
+    let _alone = ONE_RUN.lock().await;
+    // Nothing is forwarded: every request is answered with the Bundle.
+    let h = hostile::start(Behaviour::NearCap, "/", ([127, 0, 0, 1], 9).into(), TIMEOUT).await.expect("proxy");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let local =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/local.toml")).expect("local.toml");
+    let base = format!("http://{}/GPC001/STU3/1/gpconnect/fhir", h.addr);
+    let cfg = dir.path().join("near-cap.toml");
+    std::fs::write(&cfg, local.replace("http://127.0.0.1:8080/GPC001/STU3/1/gpconnect/fhir", &base)).expect("config");
+    let cat = load_catalogue(None).expect("pack");
+    let acc: Vec<String> = cat
+        .requirements
+        .iter()
+        .filter(|r| r.id.starts_with("RFA-ACC-") && !r.manual)
+        .map(|r| format!("@{}", r.id))
+        .collect();
+    let out = dir.path().join("out");
+    let budget_mib = 48u64;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_rfa"))
+        .args(["run", "-q", "--no-preflight", "--config"])
+        .arg(&cfg)
+        .args(["--tags", &acc.join(" or "), "--evidence-budget", &budget_mib.to_string(), "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("rfa runs");
+    let started = Instant::now();
+    let (status, peak) = tokio::task::spawn_blocking(move || wait_with_peak_rss(child)).await.expect("joins");
+    let sent = h.sabotaged.load(Ordering::SeqCst);
+    eprintln!(
+        "near cap: {sent} answers of {} MiB, peak RSS {} MiB, {:.1?}",
+        hostile::NEAR_CAP_BYTES >> 20,
+        peak >> 20,
+        started.elapsed()
+    );
+    assert_eq!(status.code(), Some(1), "the run fails, it does not crash");
+    assert!(sent > 40, "the candidate answered {sent} requests");
+    let size = |name: &str| std::fs::metadata(out.join(name)).map(|m| m.len()).unwrap_or(0);
+    let evidence = size("evidence.ndjson");
+    // The budget counts body bytes; records add headers and JSON escapes.
+    assert!(evidence < (budget_mib + 16) << 20, "evidence.ndjson is {} MiB", evidence >> 20);
+    let report = size("report.html");
+    assert!(report < 64 << 20, "report.html is {} MiB", report >> 20);
+    // What is left is what scenarios in flight hold: each keeps its last
+    // answer whole (and its exchange's copy until it ends), so the peak is
+    // 1.1 to 1.2 GiB here, over the 500 MB the performance issue asks for
+    // (docs/performance.md says what would bound it). Before the budget and
+    // the heads, memory grew with every answer: 203 of them here, 2 GB of
+    // bodies, each kept twice.
+    assert!(peak < 2048 << 20, "peak RSS {} MiB", peak >> 20);
 }

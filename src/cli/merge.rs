@@ -176,14 +176,16 @@ pub async fn merge(a: MergeArgs) -> anyhow::Result<u8> {
     }
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
     crate::report::outputs::clear_stale(&a.out);
-    let mut log =
-        EvidenceLog::create(&a.out.join(EVIDENCE_FILE)).with_context(|| format!("writing {}", a.out.display()))?;
+    // The shards spent their own evidence budgets; the merge keeps what they kept.
+    let mut log = EvidenceLog::create(&a.out.join(EVIDENCE_FILE))
+        .with_context(|| format!("writing {}", a.out.display()))?
+        .with_budget(u64::MAX);
     let mut evidence: HashMap<ScenarioKey, Vec<Exchange>> = HashMap::new();
     for (shard, r) in &mut chosen {
         for s in &mut r.scenarios {
             let key = ScenarioKey { file: s.file.clone(), line: s.line };
-            let xs = shards[*shard].exchanges.get(&key).cloned().unwrap_or_default();
-            let ids = log.record(&r.head.id, &key, &s.name, &xs)?;
+            let mut xs = shards[*shard].exchanges.get(&key).cloned().unwrap_or_default();
+            let ids = log.record(&r.head.id, &key, &s.name, &mut xs)?;
             for (x, id) in s.exchanges.iter_mut().zip(ids) {
                 x.id = Some(id);
             }

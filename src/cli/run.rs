@@ -60,6 +60,12 @@ pub struct RunArgs {
     /// concurrency [default: the config's max_in_flight, else 64].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=4096))]
     max_in_flight: Option<u16>,
+    /// Megabytes of request and response bodies the run keeps whole in
+    /// evidence.ndjson; past it, each body is kept as its sha256, size and
+    /// first KiB (the run says how many), and the run cannot be re-judged.
+    /// A run of the whole pack against the reference writes about 16 MB.
+    #[arg(long, value_name = "MIB", default_value_t = crate::evidence::bundle::DEFAULT_BUDGET_MIB)]
+    evidence_budget: u64,
     /// Delay every answer of the embedded reference by MS milliseconds (to
     /// see how a run behaves against a remote system; only without --config).
     #[arg(long, value_name = "MS", default_value_t = 0)]
@@ -305,7 +311,7 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
     std::fs::create_dir_all(&rc.args.out)
         .with_context(|| format!("cannot create the output directory {}", rc.args.out.display()))?;
     outputs::clear_stale(&rc.args.out);
-    let recorder = Recorder::to_dir(&rc.args.out)
+    let recorder = Recorder::to_dir(&rc.args.out, rc.args.evidence_budget.saturating_mul(1 << 20))
         .with_context(|| format!("cannot write evidence into {}", rc.args.out.display()))?;
     if !rc.args.quiet {
         eprint!(
@@ -375,6 +381,12 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         today: Some(crate::support::clock::ymd(output.today)),
     };
     let bundle = output.bundle.clone().context("the evidence bundle was not written")?;
+    if bundle.omitted > 0 {
+        eprintln!(
+            "warning: the evidence budget ({} MiB) was spent: {} exchanges are kept in {} as the sha256, size and first KiB of their bodies, and this run cannot be re-judged (raise --evidence-budget to keep them whole)",
+            rc.args.evidence_budget, bundle.omitted, bundle.file
+        );
+    }
     let written = outputs::write_all(outputs::Outputs {
         out: &rc.args.out,
         catalogue: &rc.catalogue,

@@ -40,6 +40,10 @@ pub enum RejudgeError {
     Pack { dossier: String, ours: String },
     #[error("the dossier's config cannot be rebuilt: {0}")]
     Config(String),
+    #[error(
+        "the run left out the bodies of {omitted} exchanges (its evidence budget was spent; record {first} is the first), so they cannot be replayed; only a run with a larger --evidence-budget can be re-judged"
+    )]
+    Omitted { omitted: usize, first: String },
     #[error(transparent)]
     Run(#[from] crate::runner::RunError),
 }
@@ -186,6 +190,10 @@ pub async fn rejudge(
     let p = &s.predicate;
     if catalogue.pack.digest != p.pack.digest {
         return Err(RejudgeError::Pack { dossier: p.pack.digest.clone(), ours: catalogue.pack.digest.clone() });
+    }
+    let omitted: Vec<&str> = records.iter().filter(|r| r.exchange.omitted()).map(|r| r.id.as_str()).collect();
+    if let Some(first) = omitted.first() {
+        return Err(RejudgeError::Omitted { omitted: omitted.len(), first: first.to_string() });
     }
     let config = Arc::new(CandidateConfig::from_public(&p.config.public).map_err(RejudgeError::Config)?);
     let by_scenario: HashMap<ScenarioKey, Vec<_>> = bundle::by_scenario(records)

@@ -52,7 +52,21 @@ pub struct BundleSummary {
     pub file: String,
     pub sha256: String,
     pub exchanges: usize,
+    /// Exchanges whose bodies the evidence budget left out (their digests
+    /// stand in): such a bundle cannot be re-judged.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: usize,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The bytes of bodies a run writes into its evidence before it keeps only
+/// their digests (`--evidence-budget`): a normal run of the whole pack
+/// writes about 16 MB; a candidate answering every request with 10 MiB
+/// wrote 1.4 GB before there was a budget.
+pub const DEFAULT_BUDGET_MIB: u64 = 256;
 
 /// Appends records and hashes exactly the bytes it writes.
 pub struct EvidenceLog {
@@ -60,6 +74,10 @@ pub struct EvidenceLog {
     path: PathBuf,
     hasher: Sha256,
     written: usize,
+    /// Body bytes still allowed whole.
+    budget: u64,
+    /// Exchanges whose bodies were left out for the budget.
+    pub omitted: usize,
 }
 
 impl EvidenceLog {
@@ -69,19 +87,42 @@ impl EvidenceLog {
             path: path.to_path_buf(),
             hasher: Sha256::new(),
             written: 0,
+            budget: DEFAULT_BUDGET_MIB << 20,
+            omitted: 0,
         })
     }
 
-    /// Writes one scenario's exchanges and flushes; returns their ids.
+    /// The body bytes written whole before bodies are left out.
+    pub fn with_budget(mut self, bytes: u64) -> Self {
+        self.budget = bytes;
+        self
+    }
+
+    /// Writes one scenario's exchanges and flushes; returns their ids. An
+    /// exchange whose bodies do not fit in what is left of the budget is
+    /// written with their digests instead (and so changed in `exchanges`).
     pub fn record(
         &mut self,
         requirement: &str,
         key: &ScenarioKey,
         scenario: &str,
-        exchanges: &[Exchange],
+        exchanges: &mut [Exchange],
     ) -> std::io::Result<Vec<String>> {
         let mut ids = Vec::with_capacity(exchanges.len());
-        for (seq, exchange) in exchanges.iter().enumerate() {
+        for (seq, exchange) in exchanges.iter_mut().enumerate() {
+            let size = exchange.body_len() as u64;
+            if size > self.budget {
+                exchange.omit_bodies();
+                // Once one body is left out, so are all after it.
+                self.budget = 0;
+            } else {
+                self.budget -= size;
+            }
+            // (A merge passes on what its shards left out.)
+            if exchange.omitted() {
+                self.omitted += 1;
+            }
+            let exchange = &*exchange;
             self.written += 1;
             let rec = RecordRef {
                 id: format!("x{:06}", self.written),
@@ -109,6 +150,7 @@ impl EvidenceLog {
             file: self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             sha256: hex::encode(self.hasher.finalize()),
             exchanges: self.written,
+            omitted: self.omitted,
         })
     }
 }
@@ -208,11 +250,12 @@ impl Recorder {
         Self::default()
     }
 
-    /// Writes `evidence.ndjson` and `scenarios.ndjson` into `dir`. Exchanges
-    /// arrive already redacted (the client redacts as it records).
-    pub fn to_dir(dir: &Path) -> std::io::Result<Self> {
+    /// Writes `evidence.ndjson` and `scenarios.ndjson` into `dir`, with
+    /// `budget` bytes of bodies kept whole. Exchanges arrive already
+    /// redacted (the client redacts as it records).
+    pub fn to_dir(dir: &Path, budget: u64) -> std::io::Result<Self> {
         Ok(Self {
-            evidence: Some(EvidenceLog::create(&dir.join(EVIDENCE_FILE))?),
+            evidence: Some(EvidenceLog::create(&dir.join(EVIDENCE_FILE))?.with_budget(budget)),
             scenarios: Some(BufWriter::new(File::create(dir.join(SCENARIOS_FILE))?)),
             ..Self::default()
         })
@@ -222,12 +265,18 @@ impl Recorder {
         self.names = names;
     }
 
-    /// A scenario's exchanges, once its steps are done.
-    pub fn exchanges_done(&mut self, key: ScenarioKey, exchanges: Vec<Exchange>) {
+    /// A scenario's exchanges, once its steps are done. Once they are
+    /// written, only their heads stay in memory (for the reports), so memory
+    /// does not grow with every byte a candidate sends.
+    pub fn exchanges_done(&mut self, key: ScenarioKey, mut exchanges: Vec<Exchange>) {
         if let Some(log) = &mut self.evidence {
             let (req, name) = self.names.get(&key).cloned().unwrap_or_default();
-            match log.record(&req, &key, &name, &exchanges) {
+            match log.record(&req, &key, &name, &mut exchanges) {
                 Ok(ids) => {
+                    for (x, id) in exchanges.iter_mut().zip(&ids) {
+                        let whole = format!("the whole body is in {EVIDENCE_FILE} record {id}");
+                        x.cut_bodies(super::KEPT_BODY_HEAD, &whole);
+                    }
                     self.ids.insert(key.clone(), ids);
                 }
                 Err(e) => {
@@ -303,7 +352,7 @@ mod tests {
         let mut log = EvidenceLog::create(&path).expect("create");
         let key = ScenarioKey { file: "A/a.feature".into(), line: 3 };
         let ids =
-            log.record("RFA-ACC-001", &key, "s", &[exchange("http://a/1"), exchange("http://a/2")]).expect("write");
+            log.record("RFA-ACC-001", &key, "s", &mut [exchange("http://a/1"), exchange("http://a/2")]).expect("write");
         assert_eq!(ids, ["x000001", "x000002"]);
         let summary = log.finish().expect("finish");
         assert_eq!(summary.sha256, sha256_file(&path).expect("hash"));
@@ -313,6 +362,36 @@ mod tests {
             back[&key].iter().map(|r| r.exchange.request.url.as_str()).collect::<Vec<_>>(),
             ["http://a/1", "http://a/2"]
         );
+    }
+
+    #[test]
+    fn bodies_past_the_budget_are_kept_as_digests_and_memory_keeps_heads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut rec = Recorder::to_dir(dir.path(), 5000).expect("recorder");
+        let key = ScenarioKey { file: "A/a.feature".into(), line: 3 };
+        let with_body = |n: usize| {
+            let mut x = exchange("http://a/1");
+            x.request.body = Body::from_bytes("x".repeat(n).as_bytes());
+            x
+        };
+        rec.exchanges_done(key.clone(), vec![with_body(100 * 1024), with_body(10), with_body(3000)]);
+        let summary = rec.finish().expect("finish").expect("a bundle");
+        assert_eq!(summary.omitted, 3, "the first is over budget, and so is every one after it");
+        let back = read(&dir.path().join(EVIDENCE_FILE)).expect("read");
+        let omitted: Vec<_> =
+            back.iter().map(|r| r.exchange.request.body.body_omitted.as_ref().map(|o| o.size)).collect();
+        assert_eq!(omitted, [Some(100 * 1024), Some(10), Some(3000)]);
+        let kept = &rec.exchanges[&key][0].request.body;
+        assert!(kept.body_omitted.is_some() && kept.body.is_none(), "memory keeps what was written");
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut rec = Recorder::to_dir(dir.path(), 1 << 30).expect("recorder");
+        rec.exchanges_done(key.clone(), vec![with_body(100 * 1024)]);
+        let text = rec.exchanges[&key][0].request.body.body.clone().expect("text");
+        assert!(text.len() < 65 * 1024 && text.ends_with("the whole body is in evidence.ndjson record x000001"));
+        rec.finish().expect("finish");
+        let back = read(&dir.path().join(EVIDENCE_FILE)).expect("read");
+        assert_eq!(back[0].exchange.request.body.bytes().len(), 100 * 1024, "the file keeps it whole");
     }
 
     #[test]

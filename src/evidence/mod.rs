@@ -20,7 +20,32 @@ pub struct Body {
     pub body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_base64: Option<String>,
+    /// The body was not kept: the run's evidence budget was spent. Its
+    /// digest, size and first bytes stand in for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_omitted: Option<Omitted>,
+    /// Already cut to a head by [`Body::cut_to`] (in memory only).
+    #[serde(skip)]
+    cut: bool,
 }
+
+/// A body left out of the evidence, and what identifies it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Omitted {
+    pub size: usize,
+    pub sha256: String,
+    /// The first bytes, as text (lossy for binary bodies).
+    pub head: String,
+}
+
+/// How much of a body a run keeps in memory for its reports once the whole
+/// body is in evidence.ndjson. A candidate can answer every request with a
+/// body just under the response cap (10 MiB by default); keeping every body
+/// whole kept gigabytes.
+pub const KEPT_BODY_HEAD: usize = 64 * 1024;
+
+/// How much of a body an evidence record keeps once the budget is spent.
+pub const OMITTED_BODY_HEAD: usize = 1024;
 
 impl Body {
     pub fn from_bytes(bytes: &[u8]) -> Self {
@@ -28,16 +53,72 @@ impl Body {
             return Self::default();
         }
         match std::str::from_utf8(bytes) {
-            Ok(t) => Self { body: Some(t.to_string()), body_base64: None },
-            Err(_) => Self { body: None, body_base64: Some(STANDARD.encode(bytes)) },
+            Ok(t) => Self { body: Some(t.to_string()), ..Self::default() },
+            Err(_) => Self { body_base64: Some(STANDARD.encode(bytes)), ..Self::default() },
         }
+    }
+
+    /// The size of the body as recorded (its text or base64 form).
+    pub fn recorded_len(&self) -> usize {
+        self.body.as_ref().map_or(0, String::len) + self.body_base64.as_ref().map_or(0, String::len)
+    }
+
+    /// Cuts the body to its first `limit` bytes (on a character boundary)
+    /// and says how much is left out; `whole` says where the whole body is.
+    /// Cutting twice cuts once.
+    pub fn cut_to(&mut self, limit: usize, whole: &str) {
+        if self.cut {
+            return;
+        }
+        let cut = |text: &mut String| {
+            if text.len() > limit {
+                let mut end = limit;
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let rest = text.len() - end;
+                text.truncate(end);
+                text.push_str(&format!("\n… {rest} more bytes: {whole}"));
+            }
+        };
+        if let Some(t) = self.body.as_mut() {
+            cut(t);
+        }
+        if let Some(b) = self.body_base64.as_mut() {
+            cut(b);
+        }
+        self.cut = true;
+    }
+
+    /// The body replaced by its digest, size and head (the evidence budget
+    /// is spent). An empty body stays as it is.
+    pub fn omit(&mut self) {
+        let bytes = self.bytes();
+        if bytes.is_empty() || self.body_omitted.is_some() {
+            return;
+        }
+        let mut end = OMITTED_BODY_HEAD.min(bytes.len());
+        let head = loop {
+            match std::str::from_utf8(&bytes[..end]) {
+                Ok(t) => break t.to_string(),
+                Err(e) if e.valid_up_to() > 0 && e.error_len().is_none() => end = e.valid_up_to(),
+                Err(_) => break String::from_utf8_lossy(&bytes[..end]).into_owned(),
+            }
+        };
+        use sha2::Digest as _;
+        *self = Self {
+            body_omitted: Some(Omitted { size: bytes.len(), sha256: hex::encode(sha2::Sha256::digest(&bytes)), head }),
+            ..Self::default()
+        };
     }
 
     pub fn bytes(&self) -> Vec<u8> {
         match (&self.body, &self.body_base64) {
             (Some(t), _) => t.as_bytes().to_vec(),
             (None, Some(b)) => STANDARD.decode(b).unwrap_or_default(),
-            (None, None) => Vec::new(),
+            // What is left of a body the budget left out: replaying it gives
+            // its head, and re-judging refuses such a bundle up front.
+            (None, None) => self.body_omitted.as_ref().map(|o| o.head.as_bytes().to_vec()).unwrap_or_default(),
         }
     }
 
@@ -109,6 +190,33 @@ impl RecordedRequest {
 }
 
 impl Exchange {
+    /// Cuts both bodies (see [`Body::cut_to`]).
+    pub fn cut_bodies(&mut self, limit: usize, whole: &str) {
+        self.request.body.cut_to(limit, whole);
+        if let Some(r) = self.response.as_mut() {
+            r.body.cut_to(limit, whole);
+        }
+    }
+
+    /// The bytes of both bodies as recorded.
+    pub fn body_len(&self) -> usize {
+        self.request.body.recorded_len() + self.response.as_ref().map_or(0, |r| r.body.recorded_len())
+    }
+
+    /// Replaces both bodies by their digests (see [`Body::omit`]).
+    pub fn omit_bodies(&mut self) {
+        self.request.body.omit();
+        if let Some(r) = self.response.as_mut() {
+            r.body.omit();
+        }
+    }
+
+    /// Whether a body of this exchange was left out of the evidence.
+    pub fn omitted(&self) -> bool {
+        self.request.body.body_omitted.is_some()
+            || self.response.as_ref().is_some_and(|r| r.body.body_omitted.is_some())
+    }
+
     /// A one-line description for failure messages:
     /// `GET http://…/Patient?identifier=… → 400 (12 ms)`.
     pub fn summary(&self) -> String {
@@ -129,6 +237,7 @@ impl Exchange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest as _;
 
     #[test]
     fn bodies_round_trip_exactly() {
@@ -139,5 +248,37 @@ mod tests {
             let back: Body = serde_json::from_str(&json).expect("de");
             assert_eq!(back.bytes(), bytes);
         }
+    }
+
+    #[test]
+    fn a_cut_body_is_its_head_and_says_where_the_rest_is() {
+        let big = "é".repeat(1000); // two bytes each: the cut falls inside one
+        let mut body = Body::from_bytes(big.as_bytes());
+        body.cut_to(101, "in record x000042");
+        body.cut_to(10, "twice");
+        let text = body.body.clone().expect("text");
+        let (head, note) = text.split_once('\n').expect("a note after the head");
+        assert_eq!(head.len(), 100);
+        assert_eq!(note, "… 1900 more bytes: in record x000042");
+        let mut small = Body::from_bytes(b"{}");
+        small.cut_to(10, "n/a");
+        assert_eq!(small.body.as_deref(), Some("{}"), "a small body stays whole");
+    }
+
+    #[test]
+    fn an_omitted_body_keeps_its_digest_size_and_head() {
+        let big = format!("{{\"a\":\"{}\"}}", "é".repeat(OMITTED_BODY_HEAD));
+        let mut body = Body::from_bytes(big.as_bytes());
+        body.omit();
+        let o = body.body_omitted.clone().expect("omitted");
+        assert_eq!(o.size, big.len());
+        assert_eq!(o.sha256, hex::encode(sha2::Sha256::digest(big.as_bytes())));
+        assert!(big.starts_with(&o.head) && o.head.len() > OMITTED_BODY_HEAD - 2, "{}", o.head.len());
+        assert!(body.body.is_none() && body.body_base64.is_none());
+        let json = serde_json::to_string(&body).expect("ser");
+        assert_eq!(serde_json::from_str::<Body>(&json).expect("de"), body);
+        let mut empty = Body::default();
+        empty.omit();
+        assert_eq!(empty, Body::default(), "nothing to leave out");
     }
 }

@@ -48,10 +48,42 @@ pub enum Behaviour {
     OkWithOutcome,
     /// The upstream answer carrying another request's Ssp-TraceID.
     DifferentTraceId,
+    /// 200 with a valid searchset Bundle of many small entries, just under
+    /// the default response cap (10 MiB): what the harness keeps of a
+    /// candidate that sends all it may.
+    NearCap,
+}
+
+/// The size of a [`Behaviour::NearCap`] answer: 64 KiB under the default cap.
+pub const NEAR_CAP_BYTES: usize = crate::config::DEFAULT_MAX_RESPONSE_BYTES - 64 * 1024;
+
+/// A searchset Bundle of `size` bytes exactly: Patient entries, padded with
+/// spaces (which JSON allows between tokens).
+fn near_cap_bundle(size: usize) -> Vec<u8> {
+    let mut out = String::from(r#"{"resourceType":"Bundle","type":"searchset","entry":["#);
+    let mut i = 0;
+    loop {
+        let entry = format!(
+            r#"{{"fullUrl":"Patient/p{i}","resource":{{"resourceType":"Patient","id":"p{i}","active":true,"name":[{{"family":"Near{i}","given":["Cap"]}}]}}}}"#
+        );
+        if out.len() + entry.len() + 3 > size {
+            break;
+        }
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&entry);
+        i += 1;
+    }
+    out.push_str("]}");
+    let mut bytes = out.into_bytes();
+    let pad = size.saturating_sub(bytes.len());
+    bytes.splice(bytes.len() - 1..bytes.len() - 1, std::iter::repeat_n(b' ', pad));
+    bytes
 }
 
 impl Behaviour {
-    pub const ALL: [Behaviour; 15] = [
+    pub const ALL: [Behaviour; 16] = [
         Self::Slow,
         Self::Trickle,
         Self::HugeBody,
@@ -67,6 +99,7 @@ impl Behaviour {
         Self::ConflictingHeaders,
         Self::OkWithOutcome,
         Self::DifferentTraceId,
+        Self::NearCap,
     ];
 }
 
@@ -342,5 +375,21 @@ async fn handle(mut s: TcpStream, plan: &Plan) -> std::io::Result<()> {
             let headers = with_header(headers, "Ssp-TraceID", &uuid::Uuid::new_v4().to_string(), true);
             respond(&mut s, &status, &headers, &body).await
         }
+        Behaviour::NearCap => {
+            static BODY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+            respond(&mut s, "HTTP/1.1 200 OK", &fhir, BODY.get_or_init(|| near_cap_bundle(NEAR_CAP_BYTES))).await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_near_cap_bundle_is_valid_json_of_the_size_asked() {
+        let b = super::near_cap_bundle(10_000);
+        assert_eq!(b.len(), 10_000);
+        let v: serde_json::Value = serde_json::from_slice(&b).expect("JSON");
+        assert_eq!(v["type"], "searchset");
+        assert!(v["entry"].as_array().is_some_and(|e| e.len() > 50));
     }
 }

@@ -89,42 +89,15 @@ struct Scenario<'a> {
     exchanges: Option<Vec<Exchange>>,
 }
 
-/// How much of any one body the page embeds. A candidate can answer every
-/// request with a body just under the response cap (10 MiB by default), and
-/// a failing run against it must not make a page of gigabytes; the whole
-/// body stays in evidence.ndjson.
-const EMBEDDED_BODY_HEAD: usize = 64 * 1024;
-
-/// `body` cut to its first `EMBEDDED_BODY_HEAD` bytes (on a character
-/// boundary), saying how much is left out and where it is.
-fn head_of(body: &mut crate::evidence::Body, id: Option<&str>) {
-    let cut = |text: &mut String| {
-        if text.len() > EMBEDDED_BODY_HEAD {
-            let mut end = EMBEDDED_BODY_HEAD;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            let rest = text.len() - end;
-            let at = id.map(|i| format!(" record {i}")).unwrap_or_default();
-            text.truncate(end);
-            text.push_str(&format!("\n… {rest} more bytes: the whole body is in {EVIDENCE_FILE}{at}"));
-        }
-    };
-    if let Some(t) = body.body.as_mut() {
-        cut(t);
-    }
-    if let Some(b) = body.body_base64.as_mut() {
-        cut(b);
-    }
-}
-
 /// The exchange as the page embeds it; `id` is its evidence record.
+/// A body is embedded up to its first 64 KiB: a candidate can answer every
+/// request with a body just under the response cap, and a failing run
+/// against it must not make a page of gigabytes. A run's exchanges come cut
+/// already; a merge's come whole from the shards' evidence.
 fn embedded(x: &Exchange, id: Option<&str>) -> Exchange {
     let mut x = x.clone();
-    head_of(&mut x.request.body, id);
-    if let Some(r) = x.response.as_mut() {
-        head_of(&mut r.body, id);
-    }
+    let at = id.map(|i| format!(" record {i}")).unwrap_or_default();
+    x.cut_bodies(crate::evidence::KEPT_BODY_HEAD, &format!("the whole body is in {EVIDENCE_FILE}{at}"));
     x
 }
 
@@ -204,16 +177,15 @@ mod tests {
 
     #[test]
     fn an_embedded_body_is_its_head_and_says_where_the_rest_is() {
-        let big = "é".repeat(EMBEDDED_BODY_HEAD); // two bytes each: the cut falls inside one
-        let mut body = crate::evidence::Body::from_bytes(big.as_bytes());
-        head_of(&mut body, Some("x000042"));
-        let text = body.body.expect("text");
-        let (head, note) = text.split_once('\n').expect("a note after the head");
-        assert_eq!(head.len(), EMBEDDED_BODY_HEAD);
-        assert!(note.contains(&format!("{} more bytes", big.len() - EMBEDDED_BODY_HEAD)), "{note}");
-        assert!(note.contains("evidence.ndjson record x000042"), "{note}");
-        let mut small = crate::evidence::Body::from_bytes(b"{}");
-        head_of(&mut small, None);
-        assert_eq!(small.body.as_deref(), Some("{}"), "a small body is embedded whole");
+        let big = "x".repeat(crate::evidence::KEPT_BODY_HEAD + 10);
+        let mut x: Exchange = serde_json::from_value(serde_json::json!({
+            "started": "t", "duration_ms": 1.0,
+            "request": {"method": "GET", "url": "http://a/", "headers": []},
+            "response": {"status": 200, "headers": [], "body": big}
+        }))
+        .expect("an exchange");
+        x = embedded(&x, Some("x000042"));
+        let text = x.response.and_then(|r| r.body.body).expect("text");
+        assert!(text.ends_with("… 10 more bytes: the whole body is in evidence.ndjson record x000042"), "{text:.80}");
     }
 }
