@@ -1,9 +1,10 @@
 //! Free slots (`ONL`): schedules whose slots roll with the date — two with
 //! every day from tomorrow for 14 days in 15-minute slots, the first of
 //! each day busy (08:00–18:00 UTC open to all, 09:00–12:00 kept for urgent
-//! care); and a sit-and-wait clinic with 5-minute slots
-//! all of today (for patient arrival) — and GP Connect's free-slot search
-//! over them.
+//! care); and a sit-and-wait clinic with 1-minute slots
+//! all of today (for patient arrival: three runs in a row book 60 of them,
+//! which 5-minute slots had left after 19:00 UTC) — and GP Connect's
+//! free-slot search over them.
 
 use std::sync::Arc;
 
@@ -80,8 +81,8 @@ const SCHEDULES: [Schedule; 3] = [
         only_for: None,
         days: (0, 0),
         first_hour: 0,
-        per_day: 288,
-        minutes: 5,
+        per_day: 1440,
+        minutes: 1,
         first_busy: false,
         service: None,
     },
@@ -419,7 +420,7 @@ mod tests {
         assert!(ahead.iter().all(|r| r.start.date() <= today + Duration::days(HORIZON_DAYS)));
         assert!(ahead.iter().any(|r| r.start.date().day() == 29), "a leap day has slots");
         assert_eq!(all.iter().filter(|r| !r.free).count() as i64, 2 * HORIZON_DAYS);
-        assert_eq!(same_day.len(), 288, "sit-and-wait: every 5 minutes of today");
+        assert_eq!(same_day.len(), 1440, "sit-and-wait: every minute of today");
         assert!(same_day.iter().all(|r| r.start.date() == today && r.end.date() <= today + Duration::days(1)));
     }
 
