@@ -570,11 +570,30 @@ async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
     slots.retain(|s| s.as_resource().id().is_none_or(|id| !lost.iter().any(|l| l == id)));
     let Some(chosen) = pick(w, &slots, attempt) else { return Ok(()) };
     let mut next = appointment_for(w, &chosen, &patient);
-    for k in ["description", "comment"] {
-        if let Some(v) = body.get(k) {
+    // Everything the scenario set stays (description, comment, the booking
+    // organisation, extensions...), or a rebooked request would judge a
+    // booking the scenario did not make: a lost slot let RFA-ONL-042 pass
+    // against a provider that drops extensions. What follows from the slot
+    // is the new slot's: its reference, times, Location and delivery channel.
+    for (k, v) in body.as_object().into_iter().flatten() {
+        if !["slot", "start", "end", "participant", "extension"].contains(&k.as_str()) {
             next[k] = v.clone();
         }
     }
+    let url = |e: &Value| e.get("url").and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut ext = next.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
+    let fresh: Vec<String> = ext.iter().map(url).collect();
+    let channel = chosen
+        .first()
+        .and_then(|s| gpc::extension(s, gpc::DELIVERY_CHANNEL_EXTENSION).and_then(|e| e.get("valueCode")).cloned());
+    for e in body.get("extension").and_then(Value::as_array).into_iter().flatten() {
+        match (url(e), &channel) {
+            (u, _) if fresh.contains(&u) => {}
+            (u, Some(c)) if u == gpc::DELIVERY_CHANNEL_EXTENSION => ext.push(json!({ "url": u, "valueCode": c })),
+            _ => ext.push(e.clone()),
+        }
+    }
+    next["extension"] = Value::Array(ext);
     // The same request with another slot: headers and token edits stay.
     let mut spec = w.request.clone().ok_or_else(|| Failure::Harness("no booking".into()))?;
     spec.body = Some(next.to_string().into_bytes());
