@@ -148,6 +148,9 @@ pub struct OnlState {
     /// The Appointment being booked, and for which patient (logical id).
     pub booking: Option<serde_json::Value>,
     pub booking_patient: Option<String>,
+    /// Slots this scenario's bookings lost (409): a rebooking skips all of
+    /// them, not only the last, since a candidate may keep offering them.
+    pub lost_slots: Vec<String>,
     /// The organisation type the scenario searches slots as, if any.
     pub booking_org_type: Option<String>,
     /// Booked appointments by label: logical id and the appointment.

@@ -565,7 +565,8 @@ fn appointments_search(w: &mut RfaWorld, patient: String, query: &str) -> StepRe
 /// candidate that refuses every booking still fails.
 async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
     let (Some(body), Some(patient)) = (w.onl.booking.clone(), w.onl.booking_patient.clone()) else { return Ok(()) };
-    let lost = slots_of(&body);
+    w.onl.lost_slots.extend(slots_of(&body));
+    let lost = w.onl.lost_slots.clone();
     let mut slots = free_slots(w).await?;
     slots.retain(|s| s.as_resource().id().is_none_or(|id| !lost.iter().any(|l| l == id)));
     let Some(chosen) = pick(w, &slots, attempt) else { return Ok(()) };
