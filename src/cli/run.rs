@@ -423,7 +423,10 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
 /// one port up): a fixed address, so shards run one after another record
 /// the same candidate config and `rfa merge` joins them. Unsharded runs take
 /// free ports.
-const SHARD_ADDR: ([u8; 4], u16) = ([127, 0, 0, 1], 47_410);
+/// Below Linux's ephemeral range (32768-60999): a port in it can be taken
+/// at any moment by the local end of some outgoing connection (47410 was,
+/// once, in CI), and the shard would fall back to free ports and not merge.
+const SHARD_ADDR: ([u8; 4], u16) = ([127, 0, 0, 1], 27_410);
 
 async fn start_embedded(
     sharded: bool,
