@@ -87,11 +87,28 @@ impl Response {
         if values.is_empty() { None } else { Some(values.join(", ")) }
     }
 
+    /// The body as FHIR JSON. An answer labelled FHIR XML is read as FHIR
+    /// XML into the same shape, so every check judges both formats alike.
     pub fn json(&self) -> Result<serde_json::Value, String> {
         if self.body.is_empty() {
             return Err("the response has no body".into());
         }
+        if self.is_fhir_xml() {
+            return crate::fhir::xml::to_json(&self.body)
+                .map_err(|e| format!("the response body is not FHIR XML ({e})"));
+        }
         serde_json::from_slice(&self.body).map_err(|e| format!("the response body is not JSON ({e})"))
+    }
+
+    /// The Content-Type's media type, lower-cased, without parameters.
+    pub fn media_type(&self) -> Option<String> {
+        let ct = self.header("content-type")?;
+        Some(ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+    }
+
+    /// Labelled `application/fhir+xml` (the only XML type GP Connect names).
+    pub fn is_fhir_xml(&self) -> bool {
+        self.media_type().as_deref() == Some(gpc::FHIR_XML)
     }
 }
 

@@ -54,6 +54,8 @@ pub const NHS_NUMBER_VERIFICATION_EXTENSION: &str =
 
 /// The media type every response of the profile uses.
 pub const FHIR_JSON: &str = "application/fhir+json";
+/// FHIR STU3's XML media type (GP Connect: servers SHOULD support it).
+pub const FHIR_XML: &str = "application/fhir+xml";
 /// The DSTU2 media type, still sent by some consumers; accepted as JSON.
 pub const FHIR_JSON_LEGACY: &str = "application/json+fhir";
 pub const FHIR_VERSION: &str = "3.0.1";

@@ -8,6 +8,7 @@ pub mod gpc;
 pub mod nhs;
 pub mod prescription_id;
 pub mod views;
+pub mod xml;
 
 pub use views::{
     Bundle, CodeableConcept, Coding, Entry, Identifier, Issue, OperationOutcome, Parameter, Parameters, Reference,
