@@ -160,3 +160,119 @@ Feature: HTTP and FHIR conventions of Access Document
         | GPConnect-OperationOutcome-1/_history/1.2        |
         | CareConnect-GPC-DocumentReference-1/_history/1.3 |
         | GPConnect-Searchset-Bundle-1/_history/1.3        |
+
+  @RFA-INF-109 @lot1 @must
+  Rule: On the documents endpoint, _format overrides Accept, and FHIR XML asked for is served or refused with 415
+
+    Scenario: the documents CapabilityStatement with Accept XML and _format JSON
+      Given a documents metadata request
+      And the "Accept" header is "application/fhir+xml"
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR JSON
+      And the response is a "CapabilityStatement" resource
+
+    Scenario Outline: a documents patient search with Accept XML and _format JSON <where> the identifier
+      Given a documents patient search with the query "<query>"
+      And the "Accept" header is "application/fhir+xml"
+      When the request is sent
+      Then the response is FHIR JSON
+      And the response is a searchset Bundle with 1 entry
+      And every Patient in the Bundle has the NHS number of "patient2"
+
+      Examples:
+        | where  | query                                                                                          |
+        | after  | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}&_format=application/fhir%2Bjson |
+        | before | _format=application/fhir%2Bjson&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2} |
+
+    Scenario Outline: <request> with <how>
+      Given <request>
+      And <how>
+      When the request is sent
+      Then the response is FHIR XML or a refusal with 415
+
+      Examples:
+        | request                                                     | how                                                                          |
+        | a documents metadata request                                | the "Accept" header is "application/fhir+xml"                                |
+        | a documents patient search for the NHS number of "patient2" | the query parameter "_format" is added with the value "application/fhir+xml" |
+
+  # Profile decision: GP Connect says servers SHOULD support XML; the
+  # official suite expects it of the documents CapabilityStatement and
+  # patient search.
+  @RFA-INF-110 @lot1 @should
+  Rule: The documents endpoint serves FHIR XML when asked for, and its CapabilityStatement lists it
+
+    Scenario Outline: the documents CapabilityStatement with <how>
+      Given a documents metadata request
+      And <how>
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the response is a "CapabilityStatement" resource
+      And the XML answer has the content of the FHIR JSON answer to the same request
+
+      Examples:
+        | how                                                                          |
+        | the "Accept" header is "application/fhir+xml"                                |
+        | the query parameter "_format" is added with the value "application/fhir+xml" |
+
+    Scenario Outline: the documents CapabilityStatement with Accept <accept> and _format XML
+      Given a documents metadata request
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "application/fhir+xml"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the response is a "CapabilityStatement" resource
+
+      Examples:
+        | accept                |
+        | application/fhir+xml  |
+        | application/fhir+json |
+
+    Scenario: the documents CapabilityStatement with _format XML and no Accept header
+      Given a documents metadata request
+      And the "Accept" header is removed
+      And the query parameter "_format" is added with the value "application/fhir+xml"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+
+    Scenario Outline: a documents patient search for <patient> with Accept XML
+      Given a documents patient search for the NHS number of "<patient>"
+      And the "Accept" header is "application/fhir+xml"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the response is a searchset Bundle with 1 entry
+      And every Patient in the Bundle has the NHS number of "<patient>"
+      And the XML answer has the content of the FHIR JSON answer to the same request
+
+      Examples:
+        | patient  |
+        | patient1 |
+        | patient2 |
+        | patient3 |
+
+    Scenario Outline: a documents patient search with <how>
+      Given a documents patient search with the query "<query>"
+      And the "Accept" header is "<accept>"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the response is a searchset Bundle with 1 entry
+      And every Patient in the Bundle has the NHS number of "patient2"
+
+      Examples:
+        | how                                      | accept                | query                                                                                         |
+        | _format XML after identifier             | application/fhir+json | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}&_format=application/fhir%2Bxml |
+        | _format XML after identifier, Accept XML | application/fhir+xml  | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}&_format=application/fhir%2Bxml |
+        | _format XML before identifier            | application/fhir+json | _format=application/fhir%2Bxml&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2} |
+        | _format XML before identifier, Accept XML | application/fhir+xml | _format=application/fhir%2Bxml&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2} |
+
+    Scenario: the documents CapabilityStatement's formats
+      Given a documents metadata request
+      When the request is sent
+      Then the response status is 200
+      And the CapabilityStatement lists the format "application/fhir+xml"

@@ -103,3 +103,73 @@ Feature: HTTP and FHIR conventions of Access Record Structured
         | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-ReferralRequest-1/_history/1.2       |
         | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-DocumentReference-1/_history/1.3     |
         | https://fhir.hl7.org.uk/STU3/StructureDefinition | CareConnect-HealthcareService-1/_history/1.0        |
+
+  @RFA-INF-107 @lot1 @must
+  Rule: On the structured endpoint, _format overrides Accept, and FHIR XML asked for is served or refused with 415
+
+    Scenario: the structured CapabilityStatement with Accept XML and _format JSON
+      Given a structured metadata request
+      And the "Accept" header is "application/fhir+xml"
+      And the query parameter "_format" is added with the value "application/fhir+json"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR JSON
+      And the response is a "CapabilityStatement" resource
+
+    Scenario Outline: the structured CapabilityStatement with <how>
+      Given a structured metadata request
+      And <how>
+      When the request is sent
+      Then the response is FHIR XML or a refusal with 415
+
+      Examples:
+        | how                                                                          |
+        | the "Accept" header is "application/fhir+xml"                                |
+        | the query parameter "_format" is added with the value "application/fhir+xml" |
+
+  # Profile decision: GP Connect says servers SHOULD support XML; the
+  # official suite expects it of the structured CapabilityStatement.
+  @RFA-INF-108 @lot1 @should
+  Rule: The structured endpoint serves FHIR XML when asked for, and its CapabilityStatement lists it
+
+    Scenario Outline: the structured CapabilityStatement with <how>
+      Given a structured metadata request
+      And <how>
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the response is a "CapabilityStatement" resource
+      And the XML answer has the content of the FHIR JSON answer to the same request
+
+      Examples:
+        | how                                                                          |
+        | the "Accept" header is "application/fhir+xml"                                |
+        | the query parameter "_format" is added with the value "application/fhir+xml" |
+
+    Scenario Outline: the structured CapabilityStatement with Accept <accept> and _format XML
+      Given a structured metadata request
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "application/fhir+xml"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the response is a "CapabilityStatement" resource
+
+      Examples:
+        | accept                |
+        | application/fhir+xml  |
+        | application/fhir+json |
+
+    Scenario: the structured CapabilityStatement with _format XML and no Accept header
+      Given a structured metadata request
+      And the "Accept" header is removed
+      And the query parameter "_format" is added with the value "application/fhir+xml"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+
+    Scenario: the structured CapabilityStatement's formats
+      Given a structured metadata request
+      When the request is sent
+      Then the response status is 200
+      And the CapabilityStatement lists the format "application/fhir+xml"

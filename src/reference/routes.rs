@@ -39,6 +39,9 @@ pub fn router(state: Shared) -> Router {
         .fallback(unknown_path)
         .layer(middleware::from_fn(acc::body_form::strict))
         .layer(middleware::from_fn_with_state(state.clone(), acc::responses::finish))
+        // Outside `finish`, which judges and finishes the JSON answer this
+        // layer then writes as XML when XML was asked for.
+        .layer(middleware::from_fn_with_state(state.clone(), acc::format::negotiate))
         .layer(middleware::from_fn_with_state(state.clone(), rec::audit::record))
         .layer(middleware::from_fn_with_state(state.clone(), delay));
     // Outermost, so what it compresses is the finished answer; only when the

@@ -98,6 +98,7 @@ impl From<Context> for Args {
 /// Every step definition.
 pub fn registry() -> Vec<StepDef> {
     let mut all = common::http::steps();
+    all.extend(common::format::steps());
     all.extend(stored::steps());
     for area in [
         acc::steps(),

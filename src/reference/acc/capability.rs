@@ -105,21 +105,21 @@ pub async fn metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Respon
     if s.defects.has(AccDefect::MetadataUnserved) {
         return Outcome::new(SpineCode::NoRecordFound, "no endpoint at /metadata").into_response();
     }
-    Fhir::ok(statement(&s)).into_response()
+    Fhir::ok(with_formats(&s, statement(&s))).into_response()
 }
 
 pub async fn structured_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
     if let Err(o) = guard::check(&s, &headers, Interaction::ReadStructuredMetadata) {
         return o.into_response();
     }
-    Fhir::ok(structured_statement(&s)).into_response()
+    Fhir::ok(with_formats(&s, structured_statement(&s))).into_response()
 }
 
 pub async fn documents_metadata(Extract(s): Extract<Shared>, headers: HeaderMap) -> Response {
     if let Err(o) = guard::check(&s, &headers, Interaction::ReadDocumentsMetadata) {
         return o.into_response();
     }
-    Fhir::ok(documents_statement(&s)).into_response()
+    Fhir::ok(with_formats(&s, documents_statement(&s))).into_response()
 }
 
 pub fn statement(state: &State) -> Value {
@@ -320,6 +320,15 @@ fn envelope(name: &str, release: &str, fhir_version: &str, rest: Value) -> Value
         "format": [gpc::FHIR_JSON],
         "rest": [server]
     })
+}
+
+/// The statement with the formats it serves: JSON, and XML unless a
+/// defect says otherwise.
+fn with_formats(s: &State, mut statement: Value) -> Value {
+    if !s.defects.has(AccDefect::XmlRefused) && !s.defects.has(AccDefect::CapabilityOmitsXml) {
+        statement["format"] = json!([gpc::FHIR_JSON, gpc::FHIR_XML]);
+    }
+    statement
 }
 
 fn directory_resource(kind: &str, profile: &str, search: Option<&str>) -> Value {

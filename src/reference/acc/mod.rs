@@ -1,10 +1,12 @@
 //! ACC: remote access — the Spine Security Proxy headers and JWT every
 //! request passes (guard), the methods each endpoint answers, the headers
-//! every response carries, the CapabilityStatements, and the TLS endpoint.
+//! every response carries, content negotiation (JSON or XML), the
+//! CapabilityStatements, and the TLS endpoint.
 
 pub mod body_form;
 pub mod capability;
 pub mod defects;
+pub mod format;
 pub mod guard;
 pub mod methods;
 pub mod responses;

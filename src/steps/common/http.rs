@@ -238,6 +238,16 @@ async fn header_includes(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn is_fhir_json(w: &mut RfaWorld, _: &Args) -> StepResult {
+    media_type_is(w, gpc::FHIR_JSON)?;
+    if let Err(e) = w.response()?.json() {
+        return w.fail(format!("the Content-Type says FHIR JSON, but {e}"));
+    }
+    Ok(())
+}
+
+/// The response has one Content-Type, of this media type, in UTF-8 if it
+/// names a charset (GP Connect's character-encoding rule).
+pub(crate) fn media_type_is(w: &RfaWorld, want: &str) -> StepResult {
     let resp = w.response()?;
     let values = resp.headers.get_all("Content-Type").iter().count();
     if values > 1 {
@@ -245,23 +255,20 @@ async fn is_fhir_json(w: &mut RfaWorld, _: &Args) -> StepResult {
         return w.fail(format!("expected one Content-Type, the response sends {values} that disagree: {all}"));
     }
     let Some(ct) = resp.header("Content-Type") else {
-        return w.fail(format!("expected Content-Type {}, but the response has none", gpc::FHIR_JSON));
+        return w.fail(format!("expected Content-Type {want}, but the response has none"));
     };
     let mut parts = ct.split(';').map(str::trim);
     let media = parts.next().unwrap_or_default();
-    if !media.eq_ignore_ascii_case(gpc::FHIR_JSON) {
-        return w.fail(format!("expected Content-Type {}, got `{ct}`", gpc::FHIR_JSON));
+    if !media.eq_ignore_ascii_case(want) {
+        return w.fail(format!("expected Content-Type {want}, got `{ct}`"));
     }
     for param in parts {
         if let Some((k, v)) = param.split_once('=')
             && k.trim().eq_ignore_ascii_case("charset")
             && !v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
         {
-            return w.fail(format!("FHIR JSON must be UTF-8, but Content-Type says `{ct}`"));
+            return w.fail(format!("FHIR must be sent in UTF-8, but Content-Type says `{ct}`"));
         }
-    }
-    if let Err(e) = resp.json() {
-        return w.fail(format!("the Content-Type says FHIR JSON, but {e}"));
     }
     Ok(())
 }

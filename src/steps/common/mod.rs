@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod drafts;
+pub mod format;
 pub mod http;
 pub mod keys;
 pub mod stamps;
