@@ -194,8 +194,8 @@ Feature: FHIR JSON and FHIR XML: content negotiation on Foundations
       Examples:
         | what                   | request                                                                   | how                                                                          | status | code               |
         | an unknown logical id  | a patient read of the logical id "00000000-0000-4000-8000-000000000000"   | the "Accept" header is "application/fhir+xml"                                | 404    | PATIENT_NOT_FOUND  |
-        | an invalid NHS number  | a patient search for the NHS number "9990000175"                          | the query parameter "_format" is added with the value "application/fhir+xml" | 400    | INVALID_NHS_NUMBER |
-        | an invalid NHS number  | a patient search for the NHS number "9990000175"                          | the "Accept" header is "application/fhir+xml"                                | 400    | INVALID_NHS_NUMBER |
+        | an unknown logical id  | a patient read of the logical id "00000000-0000-4000-8000-000000000000"   | the query parameter "_format" is added with the value "application/fhir+xml" | 404    | PATIENT_NOT_FOUND  |
+        | a misspelt parameter   | a patient search with the query "Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}" | the "Accept" header is "application/fhir+xml" | 400    | BAD_REQUEST        |
 
   @RFA-ACC-048 @lot1 @must
   Rule: A request for a format the candidate does not serve is refused with 415

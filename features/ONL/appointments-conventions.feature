@@ -236,3 +236,173 @@ Feature: HTTP and FHIR conventions of Appointment Management
         | read        |
         | update      |
         | search-type |
+
+  @RFA-ONL-050 @lot1 @must
+  Rule: Appointment Management answers a request for FHIR XML in FHIR XML or refuses it with 415
+
+    Scenario Outline: a free slot search with <how>
+      Given a free slot search for the next 3 days
+      And <how>
+      When the request is sent
+      Then the response is FHIR XML or a refusal with 415
+
+      Examples:
+        | how                                                                          |
+        | the "Accept" header is "application/fhir+xml"                                |
+        | the query parameter "_format" is added with the value "application/fhir+xml" |
+
+    Scenario: a read of a booked appointment with Accept XML
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a read of the appointment "mine"
+      And the "Accept" header is "application/fhir+xml"
+      When the request is sent
+      Then the response is FHIR XML or a refusal with 415
+
+  # Profile decision: GP Connect says servers SHOULD support XML; the
+  # official appointment features ask for it on every interaction, and
+  # send XML bodies to book and to cancel.
+  @RFA-ONL-051 @lot1 @should
+  Rule: Appointment Management serves FHIR XML when asked for, and takes bookings and cancellations in FHIR XML
+
+    Scenario Outline: a free slot search with Accept <accept> and _format <format>
+      Given a free slot search for the next 3 days
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "<format>"
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the Bundle holds free slots
+      And every Slot's Schedule is in the Bundle
+
+      Examples:
+        | accept                | format               |
+        | application/fhir+xml  | application/fhir+xml |
+        | application/fhir+json | application/fhir+xml |
+
+    Scenario Outline: a free slot search with <how>
+      Given a free slot search for the next 3 days
+      And <how>
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the Bundle holds free slots
+      And every Slot's Schedule is in the Bundle
+
+      Examples:
+        | how                                                                          |
+        | the "Accept" header is "application/fhir+xml"                                |
+        | the query parameter "_format" is added with the value "application/fhir+xml" |
+
+    Scenario Outline: a booking with Accept <accept> and _format <format>
+      Given a booking of a free slot for "patient10"
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "<format>"
+      When the booking is sent
+      Then the response is FHIR XML
+      And the appointment is booked as "mine"
+      And the response is a "Appointment" resource
+
+      Examples:
+        | accept                | format               |
+        | application/fhir+json | application/fhir+xml |
+        | application/fhir+xml  | application/fhir+xml |
+
+    Scenario Outline: a booking in FHIR XML with _format <format>
+      Given a booking of a free slot for "patient10"
+      And the query parameter "_format" is added with the value "<format>"
+      And the request body is sent as FHIR XML
+      When the booking is sent
+      Then the response is <answer>
+      And the appointment is booked as "mine"
+      And the response is a "Appointment" resource
+
+      Examples:
+        | format                | answer    |
+        | application/fhir+json | FHIR JSON |
+        | application/fhir+xml  | FHIR XML  |
+
+    Scenario: a booking with Accept XML
+      Given a booking of a free slot for "patient10"
+      And the "Accept" header is "application/fhir+xml"
+      When the booking is sent
+      Then the response is FHIR XML
+      And the appointment is booked as "mine"
+
+    Scenario Outline: a read of a booked appointment with <how>
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a read of the appointment "mine"
+      And <how>
+      When the request is sent
+      Then the response status is 200
+      And the response is FHIR XML
+      And the response is the appointment "mine"
+      And the XML answer has the content of the FHIR JSON answer to the same request
+
+      Examples:
+        | how                                                                          |
+        | the "Accept" header is "application/fhir+xml"                                |
+        | the query parameter "_format" is added with the value "application/fhir+xml" |
+
+    Scenario Outline: <request> with Accept <accept> and _format XML
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given <request>
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "application/fhir+xml"
+      When the request is sent
+      Then the response is FHIR XML
+      And <check>
+
+      Examples:
+        | request                                                                              | accept                | check                                                                                      |
+        | a read of the appointment "mine"                                                     | application/fhir+json | the response is the appointment "mine"                                                     |
+        | a read of the appointment "mine"                                                     | application/fhir+xml  | the response is the appointment "mine"                                                     |
+        | an amendment of the appointment "mine" setting "description" to "customDescription" | application/fhir+json | the appointment in the response has "description" set to "customDescription" at version 2 |
+        | an amendment of the appointment "mine" setting "description" to "customDescription" | application/fhir+xml  | the appointment in the response has "description" set to "customDescription" at version 2 |
+        | a cancellation of "mine" with the reason "double booked"                             | application/fhir+json | the appointment is cancelled with the reason "double booked"                               |
+        | a cancellation of "mine" with the reason "double booked"                             | application/fhir+xml  | the appointment is cancelled with the reason "double booked"                               |
+        | a search for the appointments of "patient10" with "start=ge{today}&start=le{today+14}" | application/fhir+json | the Bundle includes the appointment "mine"                                                 |
+        | a search for the appointments of "patient10" with "start=ge{today}&start=le{today+14}" | application/fhir+xml  | the Bundle includes the appointment "mine"                                                 |
+
+    Scenario Outline: <request> with <how>
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given <request>
+      And <how>
+      When the request is sent
+      Then the response is FHIR XML
+      And <check>
+
+      Examples:
+        | request                                                                              | how                                                                          | check                                                                                      |
+        | an amendment of the appointment "mine" setting "description" to "customDescription" | the query parameter "_format" is added with the value "application/fhir+xml" | the appointment in the response has "description" set to "customDescription" at version 2 |
+        | an amendment of the appointment "mine" setting "description" to "customDescription" | the "Accept" header is "application/fhir+xml"                                | the appointment in the response has "description" set to "customDescription" at version 2 |
+        | a cancellation of "mine" with the reason "double booked"                             | the query parameter "_format" is added with the value "application/fhir+xml" | the appointment is cancelled with the reason "double booked"                               |
+        | a cancellation of "mine" with the reason "double booked"                             | the "Accept" header is "application/fhir+xml"                                | the appointment is cancelled with the reason "double booked"                               |
+        | a search for the appointments of "patient10" with "start=ge{today}&start=le{today+14}" | the "Accept" header is "application/fhir+xml"                                | the Bundle includes the appointment "mine"                                                 |
+        | a search for the appointments of "patient10" with "start=ge{today}&start=le{today+14}" | the query parameter "_format" is added with the value "application/fhir+xml" | the Bundle includes the appointment "mine"                                                 |
+
+    Scenario Outline: a cancellation in FHIR XML with Accept <accept> and _format <format>
+      Given a booking of a free slot for "patient10"
+      When the booking is sent
+      Then the appointment is booked as "mine"
+      Given a cancellation of "mine" with the reason "double booked"
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "<format>"
+      And the request body is sent as FHIR XML
+      When the request is sent
+      Then the response is <answer>
+      And the appointment is cancelled with the reason "double booked"
+
+      Examples:
+        | accept                | format                | answer    |
+        | application/fhir+xml  | application/fhir+xml  | FHIR XML  |
+        | application/fhir+xml  | application/fhir+json | FHIR JSON |
+        | application/fhir+json | application/fhir+json | FHIR JSON |
+        | application/fhir+json | application/fhir+xml  | FHIR XML  |

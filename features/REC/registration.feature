@@ -34,6 +34,7 @@ Feature: Registering patients
         | how                                 | accept                   |
         | by _format, without Accept          | removed                  |
         | by Accept and _format together      | "application/fhir+json"  |
+        | by _format, over an Accept of XML   | "application/fhir+xml"   |
 
   @RFA-REC-042 @lot1 @must
   Rule: Registering a patient who is already registered is refused with 409 DUPLICATE_REJECTED
@@ -287,3 +288,46 @@ Feature: Registering patients
       Then the patient is registered as sent
       And the registered patient has the "address" sent
       And the registered patient has the "telecom" sent
+
+  # Profile decision: GP Connect says servers SHOULD support XML; the
+  # official PatientRegister feature registers with XML bodies and asks
+  # for XML answers.
+  @RFA-REC-058 @lot1 @should
+  Rule: Registration takes a FHIR XML body and answers in FHIR XML when asked for
+
+    Scenario Outline: Accept <accept>, _format <format>, a <body> body
+      Given a registration of a patient from the PDS pool
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "<format>"
+      And <body step>
+      When the pool registration is sent
+      Then the response is the registration of that patient
+      And the response is <answer>
+
+      Examples:
+        | accept                | format                | body | body step                            | answer    |
+        | application/fhir+xml  | application/fhir+xml  | XML  | the request body is sent as FHIR XML | FHIR XML  |
+        | application/fhir+xml  | application/fhir+json | XML  | the request body is sent as FHIR XML | FHIR JSON |
+        | application/fhir+json | application/fhir+json | XML  | the request body is sent as FHIR XML | FHIR JSON |
+        | application/fhir+json | application/fhir+xml  | XML  | the request body is sent as FHIR XML | FHIR XML  |
+
+    Scenario Outline: Accept <accept>, _format XML, a JSON body
+      Given a registration of a patient from the PDS pool
+      And the "Accept" header is "<accept>"
+      And the query parameter "_format" is added with the value "application/fhir+xml"
+      When the pool registration is sent
+      Then the response is the registration of that patient
+      And the response is FHIR XML
+
+      Examples:
+        | accept                |
+        | application/fhir+json |
+        | application/fhir+xml  |
+
+    Scenario: Accept XML and a FHIR XML body
+      Given a registration of a patient from the PDS pool
+      And the "Accept" header is "application/fhir+xml"
+      And the request body is sent as FHIR XML
+      When the pool registration is sent
+      Then the response is the registration of that patient
+      And the response is FHIR XML

@@ -45,6 +45,8 @@ pub struct RequestSpec {
     pub header_edits: Vec<(String, HeaderEdit)>,
     pub jwt: JwtSpec,
     pub body: Option<Vec<u8>>,
+    /// The body (FHIR JSON as built) is sent as FHIR XML instead.
+    pub xml_body: bool,
     /// Sent to the candidate's TLS endpoint (`[tls]`) this way, instead of
     /// to the service root the interaction belongs to.
     pub tls: Option<TlsCase>,
@@ -61,6 +63,7 @@ impl RequestSpec {
             header_edits: Vec::new(),
             jwt: JwtSpec::default(),
             body: None,
+            xml_body: false,
             tls: None,
         }
     }
@@ -184,6 +187,20 @@ impl ReplayBook {
                 x.request.method, x.request.url
             )),
         }
+    }
+}
+
+/// The body as it goes on the wire: as built, or written as FHIR XML.
+fn wire_body(spec: &RequestSpec) -> Result<Option<Vec<u8>>, TransportError> {
+    match (&spec.body, spec.xml_body) {
+        (Some(body), true) => {
+            let json: serde_json::Value = serde_json::from_slice(body)
+                .map_err(|e| TransportError::Build(format!("an XML body must be built as FHIR JSON first ({e})")))?;
+            crate::fhir::xml::from_json(&json)
+                .map(Some)
+                .map_err(|e| TransportError::Build(format!("the body cannot be written as FHIR XML: {e}")))
+        }
+        (body, _) => Ok(body.clone()),
     }
 }
 
@@ -368,6 +385,11 @@ impl Client {
         let now = started.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
         let c = &self.config;
         let (token, claims) = jwt::build(c, spec.interaction, &spec.jwt, now);
+        let wire = match wire_body(spec) {
+            Ok(w) => w,
+            Err(e) => return (unrecorded(self.asked(spec), &e.to_string()), Err(e)),
+        };
+        let spec = &RequestSpec { body: wire, ..spec.clone() };
 
         let mut headers: Vec<(String, String)> = vec![
             ("Ssp-TraceID".into(), uuid::Uuid::new_v4().to_string()),
@@ -378,7 +400,9 @@ impl Client {
             ("Accept".into(), gpc::FHIR_JSON.into()),
         ];
         if spec.body.is_some() {
-            headers.push(("Content-Type".into(), gpc::FHIR_JSON.into()));
+            // GP Connect: requests SHALL name the UTF-8 charset, with no space.
+            let media = if spec.xml_body { gpc::FHIR_XML } else { gpc::FHIR_JSON };
+            headers.push(("Content-Type".into(), format!("{media};charset=utf-8")));
         }
         headers.extend(c.headers.iter().map(|h| (h.name.clone(), h.value.clone())));
         for (name, edit) in &spec.header_edits {
@@ -433,6 +457,18 @@ impl Client {
         (exchange, result)
     }
 
+    /// A request as the evidence names one that was never sent.
+    fn asked(&self, spec: &RequestSpec) -> RecordedRequest {
+        RecordedRequest {
+            method: spec.method.to_string(),
+            url: self.url(spec).map(|u| self.redactor.text(u.as_str())).unwrap_or_else(|_| spec.path.clone()),
+            headers: vec![],
+            jwt_claims: None,
+            tls: None,
+            body: Body::default(),
+        }
+    }
+
     /// Hands back the scenario's next recorded exchange, provided it is the
     /// request the scenario makes now.
     fn replay(
@@ -441,15 +477,7 @@ impl Client {
         spec: &RequestSpec,
         scenario: Option<&ScenarioKey>,
     ) -> (Exchange, Result<Response, TransportError>) {
-        let url = self.url(spec).map(|u| self.redactor.text(u.as_str())).unwrap_or_else(|_| spec.path.clone());
-        let asked = RecordedRequest {
-            method: spec.method.to_string(),
-            url,
-            headers: vec![],
-            jwt_claims: None,
-            tls: None,
-            body: Body::default(),
-        };
+        let asked = self.asked(spec);
         let x = match book.next_for(scenario, &asked) {
             Ok(x) => x,
             Err(why) => return (unrecorded(asked, &why), Err(TransportError::NotInEvidence(why))),

@@ -77,24 +77,26 @@ crate::reference::defect::defects! {
             "does not serve its CapabilityStatement: GET /metadata answers 404 NO_RECORD_FOUND, as for a path it does not offer";
         Dstu2AcceptRefused = "dstu2-accept-refused" ["RFA-ACC-042"]
             "refuses a request whose Accept is FHIR DSTU2's application/json+fhir with 415 (GP Connect allows it; the pack recommends serving JSON)";
-        XmlIgnoresFormat = "xml-ignores-format" ["RFA-ACC-043", "RFA-ACC-044", "RFA-ACC-045", "RFA-ACC-047", "RFA-ACC-048", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110"]
+        XmlIgnoresFormat = "xml-ignores-format" ["RFA-ACC-043", "RFA-ACC-044", "RFA-ACC-045", "RFA-ACC-047", "RFA-ACC-048", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110", "RFA-ONL-046", "RFA-ONL-050", "RFA-ONL-051", "RFA-REC-041", "RFA-REC-058"]
             "negotiates the format from Accept alone, ignoring the _format parameter GP Connect says overrides it";
-        XmlIgnoresAccept = "xml-ignores-accept" ["RFA-ACC-043", "RFA-ACC-045", "RFA-ACC-047", "RFA-ACC-048", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110"]
+        XmlIgnoresAccept = "xml-ignores-accept" ["RFA-ACC-043", "RFA-ACC-045", "RFA-ACC-047", "RFA-ACC-048", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110", "RFA-ONL-050", "RFA-ONL-051"]
             "negotiates the format from _format alone, answering FHIR JSON to Accept: application/fhir+xml";
-        XmlServedAsJson = "xml-served-as-json" ["RFA-ACC-043", "RFA-ACC-045", "RFA-ACC-047", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110"]
+        XmlServedAsJson = "xml-served-as-json" ["RFA-ACC-043", "RFA-ACC-045", "RFA-ACC-047", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110", "RFA-ONL-050", "RFA-ONL-051", "RFA-REC-058"]
             "answers a request for FHIR XML with 200 and FHIR JSON, neither serving XML nor refusing it with 415";
-        XmlRefused = "xml-refused" ["RFA-ACC-045", "RFA-ACC-046", "RFA-ACC-047", "RFA-INF-108", "RFA-INF-110"]
-            "serves FHIR JSON only, as GP Connect allows: refuses a request for FHIR XML with 415 and lists only JSON in its CapabilityStatements";
-        XmlNoNamespace = "xml-no-namespace" ["RFA-ACC-043", "RFA-ACC-045", "RFA-ACC-047", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110"]
+        XmlRefused = "xml-refused" ["RFA-ACC-045", "RFA-ACC-046", "RFA-ACC-047", "RFA-INF-108", "RFA-INF-110", "RFA-ONL-051", "RFA-REC-058"]
+            "serves FHIR JSON only, as GP Connect allows: refuses a request for FHIR XML, or a FHIR XML body, with 415 and lists only JSON in its CapabilityStatements";
+        XmlNoNamespace = "xml-no-namespace" ["RFA-ACC-043", "RFA-ACC-045", "RFA-ACC-047", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110", "RFA-ONL-050", "RFA-ONL-051", "RFA-REC-058"]
             "writes its FHIR XML without the http://hl7.org/fhir namespace";
-        XmlOutOfOrder = "xml-out-of-order" ["RFA-ACC-043", "RFA-ACC-045", "RFA-ACC-047", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110"]
+        XmlOutOfOrder = "xml-out-of-order" ["RFA-ACC-043", "RFA-ACC-045", "RFA-ACC-047", "RFA-INF-107", "RFA-INF-108", "RFA-INF-109", "RFA-INF-110", "RFA-ONL-050", "RFA-ONL-051", "RFA-REC-058"]
             "writes each resource's XML elements in reverse, not in the order FHIR defines";
-        XmlDropsExtensions = "xml-drops-extensions" ["RFA-ACC-045", "RFA-INF-110"]
+        XmlDropsExtensions = "xml-drops-extensions" ["RFA-ACC-045", "RFA-INF-110", "RFA-ONL-051", "RFA-REC-058"]
             "leaves every extension out of its FHIR XML answers, so an XML answer says less than its JSON twin";
         XmlErrorsAsJson = "xml-errors-as-json" ["RFA-ACC-047"]
             "answers errors in FHIR JSON even when FHIR XML was asked for";
         UnsupportedFormatServed = "unsupported-format-served" ["RFA-ACC-048"]
             "answers a request for a format it does not serve (_format=application/fhir+turtle, Accept: text/html) with FHIR JSON instead of 415";
+        XmlBodiesRefused = "xml-bodies-refused" ["RFA-ONL-051", "RFA-REC-058"]
+            "answers in FHIR XML but refuses a FHIR XML request body (a booking, a cancellation, a registration) with 415";
         CapabilityOmitsXml = "capability-omits-xml" ["RFA-ACC-046", "RFA-INF-108", "RFA-INF-110"]
             "serves FHIR XML but lists only application/fhir+json in its CapabilityStatements' format";
         CaseInsensitiveRoutes = "case-insensitive-routes" ["RFA-ACC-017"]

@@ -52,7 +52,12 @@ fn from_accept(accept: &str) -> Result<Format, String> {
 }
 
 /// The format a request asks for, or what it asks for that is not served.
-pub fn asked(query: Option<&str>, accept: Option<&str>, content_type: Option<&str>, ignore: Ignore) -> Result<Format, String> {
+pub fn asked(
+    query: Option<&str>,
+    accept: Option<&str>,
+    content_type: Option<&str>,
+    ignore: Ignore,
+) -> Result<Format, String> {
     let format = query
         .filter(|_| !ignore.format)
         .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "_format").map(|(_, v)| v.into_owned()));
@@ -75,7 +80,10 @@ pub struct Ignore {
 /// Negotiates each request's format, reads an XML body into JSON on the way
 /// in, and writes the answer as XML on the way out when XML was asked for.
 pub async fn negotiate(Extract(s): Extract<Shared>, req: Request, next: Next) -> Response {
-    let ignore = Ignore { format: s.defects.has(AccDefect::XmlIgnoresFormat), accept: s.defects.has(AccDefect::XmlIgnoresAccept) };
+    let ignore = Ignore {
+        format: s.defects.has(AccDefect::XmlIgnoresFormat),
+        accept: s.defects.has(AccDefect::XmlIgnoresAccept),
+    };
     // Owned, so no borrow of the request (whose body is not Sync) lives
     // across an await.
     let (body_type, accept) = {
@@ -92,6 +100,9 @@ pub async fn negotiate(Extract(s): Extract<Shared>, req: Request, next: Next) ->
     };
     let xml_body = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
         && body_type.as_deref().and_then(named) == Some(Format::Xml);
+    if xml_body && (s.defects.has(AccDefect::XmlRefused) || s.defects.has(AccDefect::XmlBodiesRefused)) {
+        return unsupported("a FHIR XML request body");
+    }
     let req = if xml_body {
         match xml_body_as_json(req).await {
             Ok(r) => r,
@@ -110,7 +121,10 @@ pub async fn negotiate(Extract(s): Extract<Shared>, req: Request, next: Next) ->
 /// 415, which GP Connect's guidance gives a request for a format the server
 /// does not support, with the headers every answer gets.
 fn unsupported(what: &str) -> Response {
-    let o = Outcome { status: Some(415), ..Outcome::new(SpineCode::BadRequest, format!("{what} is not served (FHIR JSON and FHIR XML are)")) };
+    let o = Outcome {
+        status: Some(415),
+        ..Outcome::new(SpineCode::BadRequest, format!("{what} is not served (FHIR JSON and FHIR XML are)"))
+    };
     finished(o.into_response())
 }
 
@@ -135,14 +149,17 @@ async fn xml_body_as_json(req: Request) -> Result<Request, Outcome> {
 /// The answer written as FHIR XML, headers kept; anything that is not FHIR
 /// JSON (and errors, under `xml-errors-as-json`) goes out as it is.
 async fn as_xml(s: &Shared, resp: Response) -> Response {
-    let is_json = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(gpc::FHIR_JSON.as_bytes()));
+    let is_json =
+        resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(gpc::FHIR_JSON.as_bytes()));
     let is_error = resp.status().as_u16() >= 400;
     if !is_json || (is_error && s.defects.has(AccDefect::XmlErrorsAsJson)) {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return finished(Outcome::new(SpineCode::InternalServerError, "the answer could not be read back").into_response());
+        return finished(
+            Outcome::new(SpineCode::InternalServerError, "the answer could not be read back").into_response(),
+        );
     };
     let Ok(mut json) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
@@ -150,7 +167,10 @@ async fn as_xml(s: &Shared, resp: Response) -> Response {
     if s.defects.has(AccDefect::XmlDropsExtensions) {
         drop_extensions(&mut json);
     }
-    let slips = Slips { no_namespace: s.defects.has(AccDefect::XmlNoNamespace), reversed: s.defects.has(AccDefect::XmlOutOfOrder) };
+    let slips = Slips {
+        no_namespace: s.defects.has(AccDefect::XmlNoNamespace),
+        reversed: s.defects.has(AccDefect::XmlOutOfOrder),
+    };
     match xml::from_json_with(&json, slips) {
         Ok(xml) => {
             parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/fhir+xml; charset=utf-8"));
@@ -158,7 +178,10 @@ async fn as_xml(s: &Shared, resp: Response) -> Response {
             Response::from_parts(parts, Body::from(xml))
         }
         Err(e) => {
-            let o = Outcome { status: Some(StatusCode::INTERNAL_SERVER_ERROR.as_u16()), ..Outcome::new(SpineCode::InternalServerError, format!("the answer cannot be written as FHIR XML: {e}")) };
+            let o = Outcome {
+                status: Some(StatusCode::INTERNAL_SERVER_ERROR.as_u16()),
+                ..Outcome::new(SpineCode::InternalServerError, format!("the answer cannot be written as FHIR XML: {e}"))
+            };
             finished(o.into_response())
         }
     }

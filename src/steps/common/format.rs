@@ -12,12 +12,18 @@ use crate::steps::{Args, StepDef, step};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
+        step!(Given r#"^the request body is sent as FHIR XML$"# => xml_body, "Sends the request's body (built as FHIR JSON, like every body) written as FHIR STU3 XML, with `Content-Type: application/fhir+xml;charset=utf-8`. The evidence records the XML as sent."),
         step!(Then r#"^the response is FHIR XML$"# => is_fhir_xml, "Content-Type is application/fhir+xml (UTF-8 if a charset is given, as the official suite parses only that type) and the body is FHIR STU3 XML: the root and every element in the `http://hl7.org/fhir` namespace, only elements the type defines, in their defined order, primitives as `value` attributes. Every later check reads this XML as it would the JSON."),
         step!(Then r#"^the response is FHIR XML or a refusal with 415$"# => xml_or_415, "GP Connect makes XML a SHOULD and a request for an unsupported format a SHALL-415: the answer is either 200 FHIR XML (checked as above) or 415 with an OperationOutcome (the `operation-outcome` schema, in JSON or XML). 200 with FHIR JSON fails."),
         step!(Then r#"^the request is refused with 415 and an OperationOutcome$"# => refused_415, "415 (GP Connect: a request for a format the server does not support) with an OperationOutcome in the `operation-outcome` schema; GP Connect's error table pairs no Spine code with 415, so any code is taken."),
         step!(Then r#"^the XML answer has the content of the FHIR JSON answer to the same request$"# => same_as_json, "Sends the same GET again with `Accept: application/fhir+json` and no `_format`, and compares the two answers element by element (a searchset's own id, lastUpdated and links excepted); the first difference fails, with both exchanges in the evidence."),
         step!(Then r#"^the CapabilityStatement lists the format "([^"]+)"$"# => lists_format, "`CapabilityStatement.format` includes this MIME type, exactly (the official suite's ConformanceSteps compare it so)."),
     ]
+}
+
+async fn xml_body(w: &mut RfaWorld, _: &Args) -> StepResult {
+    w.request_mut()?.xml_body = true;
+    Ok(())
 }
 
 async fn is_fhir_xml(w: &mut RfaWorld, _: &Args) -> StepResult {
@@ -82,7 +88,11 @@ async fn same_as_json(w: &mut RfaWorld, _: &Args) -> StepResult {
     spec.header_edits.push(("Accept".into(), HeaderEdit::Set(gpc::FHIR_JSON.into())));
     let json_resp = w.send(&spec).await?;
     if json_resp.status != resp_status(w)? {
-        return w.fail(format!("the XML answer was HTTP {}, the JSON answer HTTP {}", resp_status(w)?, json_resp.status));
+        return w.fail(format!(
+            "the XML answer was HTTP {}, the JSON answer HTTP {}",
+            resp_status(w)?,
+            json_resp.status
+        ));
     }
     if json_resp.media_type().as_deref() != Some(gpc::FHIR_JSON) {
         return w.fail("the same request asking for FHIR JSON was not answered in FHIR JSON");
