@@ -78,3 +78,13 @@ pub fn register(data: &[u8]) {
         }
     }
 }
+
+/// A FHIR XML body, as a candidate may send one: read, or refused with a
+/// located error; whatever is read writes back and reads the same.
+pub fn fhir_xml(data: &[u8]) {
+    let Ok(v) = crate::fhir::xml::to_json(data) else { return };
+    let Ok(again) = crate::fhir::xml::from_json(&v) else {
+        panic!("FHIR XML that was read cannot be written back: {v}");
+    };
+    assert_eq!(crate::fhir::xml::to_json(&again).ok(), Some(v), "FHIR XML read, written and read again differs");
+}

@@ -10,12 +10,13 @@ type Target = fn(&[u8]);
 #[test]
 fn kept_fuzz_inputs_do_not_crash() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
-    let targets: [(&str, Target); 5] = [
+    let targets: [(&str, Target); 6] = [
         ("config", rfa_harness::fuzzing::config),
         ("pack", rfa_harness::fuzzing::pack),
         ("dossier", rfa_harness::fuzzing::dossier),
         ("evidence", rfa_harness::fuzzing::evidence),
         ("register", rfa_harness::fuzzing::register),
+        ("fhir_xml", rfa_harness::fuzzing::fhir_xml),
     ];
     let mut replayed = 0;
     for (name, run) in targets {

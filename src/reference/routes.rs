@@ -38,6 +38,7 @@ pub fn router(state: Shared) -> Router {
         .nest(&state.documents_path, all.documents)
         .fallback(unknown_path)
         .layer(middleware::from_fn(acc::body_form::strict))
+        .layer(middleware::from_fn(acc::format::refuse_inside))
         .layer(middleware::from_fn_with_state(state.clone(), acc::responses::finish))
         // Outside `finish`, which judges and finishes the JSON answer this
         // layer then writes as XML when XML was asked for.

@@ -7,11 +7,18 @@
 //! primitives carry their value in a `value` attribute. `roxmltree` refuses
 //! DTDs, so a hostile body cannot expand entities.
 
+use std::cell::Cell;
+
 use roxmltree::{Document, Node, ParsingOptions};
 use serde_json::{Map, Value};
 
 use super::table::{self, Kind, TypeDef};
 use super::{FHIR_NS, XHTML_NS, XmlError};
+
+/// How deep elements may nest. GP Connect's deepest resources nest a dozen
+/// levels; the reader recurses, so a hostile body nested a million deep is
+/// refused here rather than overflowing the stack.
+pub const MAX_DEPTH: usize = 128;
 
 /// The FHIR JSON form of a FHIR XML resource.
 pub fn to_json(xml: &[u8]) -> Result<Value, XmlError> {
@@ -20,11 +27,12 @@ pub fn to_json(xml: &[u8]) -> Result<Value, XmlError> {
     let doc = Document::parse_with_options(text, options)
         .map_err(|e| XmlError::new("/", format!("the body is not well-formed XML ({e})")))?;
     let root = doc.root_element();
-    Reader { text }.resource(root, "")
+    Reader { text, depth: Cell::new(0) }.resource(root, "")
 }
 
 struct Reader<'t> {
     text: &'t str,
+    depth: Cell<usize>,
 }
 
 impl Reader<'_> {
@@ -53,6 +61,17 @@ impl Reader<'_> {
     /// The child elements of `node`, as the members of a JSON object of
     /// type `def`.
     fn children(&self, node: Node, def: &TypeDef, at: &str, out: &mut Map<String, Value>) -> Result<(), XmlError> {
+        let depth = self.depth.get() + 1;
+        if depth > MAX_DEPTH {
+            return Err(XmlError::new(at, format!("elements nested deeper than {MAX_DEPTH}")));
+        }
+        self.depth.set(depth);
+        let done = self.each_child(node, def, at, out);
+        self.depth.set(depth - 1);
+        done
+    }
+
+    fn each_child(&self, node: Node, def: &TypeDef, at: &str, out: &mut Map<String, Value>) -> Result<(), XmlError> {
         let mut last: Option<(usize, &str)> = None;
         for child in node.children() {
             if child.is_text() {

@@ -119,6 +119,18 @@ fn broken_fhir_xml_is_named_with_where() {
 }
 
 #[test]
+fn deep_nesting_is_refused_not_a_stack_overflow() {
+    let depth = 200_000;
+    let mut xml = String::from(r#"<Patient xmlns="http://hl7.org/fhir">"#);
+    xml.push_str(&r#"<extension url="u">"#.repeat(depth));
+    xml.push_str(&"</extension>".repeat(depth));
+    xml.push_str("</Patient>");
+    let err = to_json(xml.as_bytes()).expect_err("too deep");
+    assert!(err.why.contains("nested deeper than 128"), "{err}");
+    assert!(err.at.len() < 4096, "the path stays readable");
+}
+
+#[test]
 fn the_slips_the_reference_can_make_are_caught() {
     let v = json!({ "resourceType": "Patient", "id": "p", "gender": "male", "name": [{ "family": "X" }] });
     let bare = from_json_with(&v, Slips { no_namespace: true, ..Slips::default() }).expect("writable");

@@ -91,25 +91,28 @@ pub async fn negotiate(Extract(s): Extract<Shared>, req: Request, next: Next) ->
         (header(header::CONTENT_TYPE), header(header::ACCEPT))
     };
     let asked = asked(req.uri().query(), accept.as_deref(), body_type.as_deref(), ignore);
-    let format = match asked {
-        Ok(Format::Xml) if s.defects.has(AccDefect::XmlServedAsJson) => Format::Json,
-        Ok(Format::Xml) if s.defects.has(AccDefect::XmlRefused) => return unsupported("FHIR XML"),
-        Ok(f) => f,
-        Err(_) if s.defects.has(AccDefect::UnsupportedFormatServed) => Format::Json,
-        Err(what) => return unsupported(&what),
-    };
     let xml_body = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
         && body_type.as_deref().and_then(named) == Some(Format::Xml);
-    if xml_body && (s.defects.has(AccDefect::XmlRefused) || s.defects.has(AccDefect::XmlBodiesRefused)) {
-        return unsupported("a FHIR XML request body");
-    }
-    let req = if xml_body {
-        match xml_body_as_json(req).await {
+    let bodies_refused = s.defects.has(AccDefect::XmlRefused) || s.defects.has(AccDefect::XmlBodiesRefused);
+    let refused = match &asked {
+        Ok(Format::Xml) if s.defects.has(AccDefect::XmlRefused) => Some(unsupported("FHIR XML")),
+        Err(_) if s.defects.has(AccDefect::UnsupportedFormatServed) => None,
+        Err(what) => Some(unsupported(what)),
+        Ok(_) if xml_body && bodies_refused => Some(unsupported("a FHIR XML request body")),
+        Ok(_) => None,
+    };
+    let format = match asked {
+        Ok(Format::Xml) if s.defects.has(AccDefect::XmlServedAsJson) => Format::Json,
+        Ok(f) if refused.is_none() => f,
+        _ => Format::Json,
+    };
+    let req = match (refused, xml_body) {
+        (Some(o), _) => refused_inside(req, o),
+        (None, true) => match xml_body_as_json(req).await {
             Ok(r) => r,
-            Err(o) => return finished(o.into_response()),
-        }
-    } else {
-        req
+            Err((req, o)) => refused_inside(req, o),
+        },
+        (None, false) => req,
     };
     let resp = next.run(req).await;
     if format == Format::Json {
@@ -119,13 +122,31 @@ pub async fn negotiate(Extract(s): Extract<Shared>, req: Request, next: Next) ->
 }
 
 /// 415, which GP Connect's guidance gives a request for a format the server
-/// does not support, with the headers every answer gets.
-fn unsupported(what: &str) -> Response {
-    let o = Outcome {
+/// does not support.
+fn unsupported(what: &str) -> Outcome {
+    Outcome {
         status: Some(415),
         ..Outcome::new(SpineCode::BadRequest, format!("{what} is not served (FHIR JSON and FHIR XML are)"))
-    };
-    finished(o.into_response())
+    }
+}
+
+/// A refusal this layer decided, carried to [`refuse_inside`].
+#[derive(Debug, Clone)]
+struct Refusal(Outcome);
+
+/// Marks the request to be refused inside `finish`, so the refusal gets the
+/// headers and the OperationOutcome defects every refusal gets.
+fn refused_inside(mut req: Request, o: Outcome) -> Request {
+    req.extensions_mut().insert(Refusal(o));
+    req
+}
+
+/// Answers a request [`negotiate`] refused; sits just inside `finish`.
+pub async fn refuse_inside(req: Request, next: Next) -> Response {
+    match req.extensions().get::<Refusal>().cloned() {
+        Some(Refusal(o)) => o.into_response(),
+        None => next.run(req).await,
+    }
 }
 
 fn finished(mut resp: Response) -> Response {
@@ -133,17 +154,26 @@ fn finished(mut resp: Response) -> Response {
     resp
 }
 
-async fn xml_body_as_json(req: Request) -> Result<Request, Outcome> {
+/// The request with its FHIR XML body read into FHIR JSON; or, when the body
+/// is not FHIR XML, the request (body dropped) and its 400.
+async fn xml_body_as_json(req: Request) -> Result<Request, (Request, Outcome)> {
     let (mut parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| Outcome::new(SpineCode::BadRequest, "the request body could not be read"))?;
-    let json = xml::to_json(&bytes)
-        .map_err(|e| Outcome::new(SpineCode::BadRequest, format!("the body is not valid FHIR XML: {e}")))?;
-    let text = json.to_string();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/fhir+json; charset=utf-8"));
-    parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(text.len()));
-    Ok(Request::from_parts(parts, Body::from(text)))
+    let read = match to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => xml::to_json(&bytes)
+            .map_err(|e| Outcome::new(SpineCode::BadRequest, format!("the body is not valid FHIR XML: {e}"))),
+        Err(_) => Err(Outcome::new(SpineCode::BadRequest, "the request body could not be read")),
+    };
+    match read {
+        Ok(json) => {
+            let text = json.to_string();
+            parts
+                .headers
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/fhir+json; charset=utf-8"));
+            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(text.len()));
+            Ok(Request::from_parts(parts, Body::from(text)))
+        }
+        Err(o) => Err((Request::from_parts(parts, Body::empty()), o)),
+    }
 }
 
 /// The answer written as FHIR XML, headers kept; anything that is not FHIR

@@ -7,10 +7,7 @@ crate::reference::defect::defects! {
     InfDefect {
         SearchRefusesPaging = "search-refuses-paging" ["RFA-INF-001"]
             "refuses a patient search that carries _count or _sort with 400, instead of ignoring them";
-        SearchIncludesOrganization = "search-includes-organization" [
-            "RFA-ACC-009", "RFA-ACC-012", "RFA-ACC-013", "RFA-ACC-014", "RFA-ACC-035", "RFA-ACC-036", "RFA-ACC-039", "RFA-ACC-040",
-            "RFA-INF-001", "RFA-INF-008", "RFA-INF-022"
-        ]
+        SearchIncludesOrganization = "search-includes-organization" ["RFA-ACC-009", "RFA-ACC-012", "RFA-ACC-013", "RFA-ACC-014", "RFA-ACC-035", "RFA-ACC-036", "RFA-ACC-039", "RFA-ACC-040", "RFA-INF-001", "RFA-INF-008", "RFA-INF-022", "RFA-ACC-044", "RFA-ACC-045"]
             "puts the practice's Organization into every patient search Bundle beside the Patient, as if _include=Patient:generalPractitioner had been asked for";
         UnknownPatient404 = "unknown-patient-404" ["RFA-INF-002", "RFA-INF-059", "RFA-REC-029", "RFA-REC-043", "RFA-REC-045", "RFA-REC-054", "RFA-REC-055", "RFA-REC-056"]
             "answers a search for an NHS number it does not hold with 404 instead of an empty Bundle (so the read-back that a refused registration left no patient is refused too)";
@@ -26,9 +23,9 @@ crate::reference::defect::defects! {
             "returns deceased and inactive patients from patient search";
         SearchExposesWithheldFields = "search-exposes-withheld-fields" ["RFA-INF-008", "RFA-INF-059"]
             "patient search returns stored fields GP Connect forbids (maritalStatus, multipleBirth)";
-        ReadOmitsId = "read-omits-id" ["RFA-INF-009"]
+        ReadOmitsId = "read-omits-id" ["RFA-INF-009", "RFA-ACC-044", "RFA-ACC-045"]
             "returns the Patient from a read without its logical id";
-        ReadUnknown500 = "read-unknown-500" ["RFA-INF-010"]
+        ReadUnknown500 = "read-unknown-500" ["RFA-INF-010", "RFA-ACC-047"]
             "fails with 500 when asked to read a patient id it does not hold";
         ReadWithoutEtag = "read-without-etag" ["RFA-INF-011"]
             "sends no ETag header on Patient reads";
@@ -56,11 +53,9 @@ crate::reference::defect::defects! {
             "answers a Practitioner search by the first identifier parameter, whatever its case and however many there are";
         UnknownPractitioner404 = "unknown-practitioner-404" ["RFA-INF-017"]
             "answers a Practitioner search for an SDS user id it does not hold with 404 PRACTITIONER_NOT_FOUND instead of an empty Bundle";
-        LocationReadBySiteCode = "location-read-by-site-code" [
-            "RFA-ACC-014", "RFA-ACC-015", "RFA-INF-008", "RFA-INF-009", "RFA-INF-020", "RFA-INF-021", "RFA-INF-059", "RFA-ONL-044", "RFA-REC-041"
-        ]
+        LocationReadBySiteCode = "location-read-by-site-code" ["RFA-ACC-014", "RFA-ACC-015", "RFA-INF-008", "RFA-INF-009", "RFA-INF-020", "RFA-INF-021", "RFA-INF-059", "RFA-ONL-044", "RFA-REC-041", "RFA-ACC-043", "RFA-ACC-044", "RFA-ACC-045", "RFA-REC-058"]
             "looks a Location read up by its ODS site code instead of its logical id, so a read by logical id finds nothing (and the branch surgeries and appointment locations other answers point at do not read back)";
-        OrganizationSearchIncludesLocations = "organization-search-includes-locations" ["RFA-ACC-014", "RFA-INF-012", "RFA-INF-077"]
+        OrganizationSearchIncludesLocations = "organization-search-includes-locations" ["RFA-ACC-014", "RFA-INF-012", "RFA-INF-077", "RFA-ACC-045"]
             "puts the organisation's Locations into its search Bundle unasked, as if _revinclude=Location:organization had been given";
         OrganizationSearchListsAll = "organization-search-lists-all" ["RFA-INF-077"]
             "answers an Organization search with no identifier by listing every organisation";
@@ -90,7 +85,7 @@ crate::reference::defect::defects! {
             "puts the managing Organization in Location.partOf, which must name a Location";
         LocationManagingOrgDangling = "location-managing-org-dangling" ["RFA-INF-020"]
             "points Location.managingOrganization at an organisation it does not serve";
-        LocationWrongSiteCode = "location-wrong-site-code" ["RFA-INF-020", "RFA-ACC-014"]
+        LocationWrongSiteCode = "location-wrong-site-code" ["RFA-INF-020", "RFA-ACC-014", "RFA-ACC-044", "RFA-ACC-045"]
             "answers a Location read with another site's ODS site code";
         DirectoryCacheable = "directory-cacheable" ["RFA-ACC-015"]
             "lets organisation, practitioner and location answers be cached (Cache-Control: max-age=3600)";
@@ -211,7 +206,7 @@ crate::reference::defect::defects! {
             "leaves the data-in-transit warning off the lists of a record still in transit";
         DocumentsSearchReturnsHidden = "documents-search-returns-hidden" ["RFA-INF-059"]
             "returns sensitive, deceased and inactive patients from the documents endpoint's patient search";
-        DocumentsSearchIncludesOrganization = "documents-search-includes-organization" ["RFA-INF-059", "RFA-INF-100", "RFA-INF-102"]
+        DocumentsSearchIncludesOrganization = "documents-search-includes-organization" ["RFA-INF-059", "RFA-INF-100", "RFA-INF-102", "RFA-INF-109", "RFA-INF-110"]
             "puts the practice's Organization into every documents patient search Bundle beside the Patient, as the DocumentReference search's _include does";
         DocumentsPatientSearchCacheable = "documents-patient-search-cacheable" ["RFA-INF-101"]
             "lets the documents endpoint's patient search answers be cached (Cache-Control: max-age=3600)";

@@ -12,7 +12,7 @@ crate::reference::defect::defects! {
         KeepsRefusedChange = "keeps-refused-change" ["RFA-ARR-008", "RFA-ONL-015", "RFA-ONL-019", "RFA-ONL-020", "RFA-ONL-021", "RFA-ONL-023", "RFA-ONL-028", "RFA-ONL-041"]
             "writes an amendment or cancellation before checking it, and keeps it when the check refuses it";
         FreeSearchIgnoresWindow = "free-search-ignores-window" ["RFA-ONL-001"]
-            "returns free slots outside the start and end of the search";
+            "returns free slots up to a day outside the start and end of the search";
         FreeSearchAcceptsLooseBounds = "free-search-accepts-loose-bounds" ["RFA-ONL-002"]
             "answers a free slot search without start or end, or with other prefixes";
         FreeSearchAcceptsPartialDates = "free-search-accepts-partial-dates" ["RFA-ONL-003"]
@@ -21,7 +21,7 @@ crate::reference::defect::defects! {
             "answers a free slot search whose end is before its start, or that spans more than 14 days";
         FreeSearchWithoutStatus = "free-search-without-status" ["RFA-ONL-005"]
             "answers a free slot search without status=free";
-        FreeSearchIgnoresInclude = "free-search-ignores-include" ["RFA-ONL-006", "RFA-ONL-043"]
+        FreeSearchIgnoresInclude = "free-search-ignores-include" ["RFA-ONL-006", "RFA-ONL-043", "RFA-ONL-051"]
             "leaves the Schedules, Practitioners and Locations asked for with _include out";
         FreeSearchReturnsBusy = "free-search-returns-busy" ["RFA-ONL-007"]
             "returns busy slots from a search for free ones";
@@ -41,9 +41,9 @@ crate::reference::defect::defects! {
             "answers a search that finds no free slot with Schedules in the Bundle";
         FreeSearchNoServiceKind = "free-search-no-service-kind" ["RFA-ONL-043"]
             "names no service category on its Schedules and no service type on its Slots";
-        FreeSearchSlotSpecialty = "free-search-slot-specialty" ["RFA-ONL-001", "RFA-ONL-004", "RFA-ONL-006", "RFA-ONL-007", "RFA-ONL-008", "RFA-ONL-024"]
+        FreeSearchSlotSpecialty = "free-search-slot-specialty" ["RFA-ONL-001", "RFA-ONL-004", "RFA-ONL-006", "RFA-ONL-007", "RFA-ONL-008", "RFA-ONL-024", "RFA-ONL-051"]
             "fills Slot.specialty, which GP Connect's Slot leaves unused";
-        BookingWithoutEtag = "appointment-without-etag" ["RFA-ONL-009", "RFA-ONL-014", "RFA-ONL-026"]
+        BookingWithoutEtag = "appointment-without-etag" ["RFA-ONL-009", "RFA-ONL-014", "RFA-ONL-026", "RFA-ONL-051"]
             "answers bookings and reads of appointments without the version's ETag";
         BookingWithoutValidation = "booking-without-validation" ["RFA-ONL-010"]
             "books appointments without a patient, a booking organisation, status booked or the slot's times";
@@ -71,7 +71,7 @@ crate::reference::defect::defects! {
             "cancels an appointment whatever version If-Match names";
         FreeSearchIgnoresDeliveryChannel = "free-search-ignores-delivery-channel" ["RFA-ONL-024"]
             "ignores a delivery-channel searchFilter and returns slots of every channel";
-        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046"]
+        BookingAnswersMinimal = "booking-answers-minimal" ["RFA-ONL-025", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046", "RFA-ONL-051"]
             "answers every booking without a body, as if return=minimal were asked for";
         PatientAccessLeaksExistence = "patient-access-leaks-existence" ["RFA-ONL-029"]
             "answers a patient asking for an unknown patient or appointment 404, telling them who is not registered";
@@ -137,9 +137,7 @@ crate::reference::defect::defects! {
             "takes any Prefer header on an amendment or cancellation as return=minimal, answering return=representation with no body";
         CancelIfMatchBareVersion = "cancel-if-match-bare-version" ["RFA-ONL-023"]
             "compares a cancellation's If-Match with the bare version id, so the weak ETag it answers with (W/\"1\") never matches and every versioned cancellation is refused 409";
-        PatientAppointmentsByNhsNumber = "patient-appointments-by-nhs-number" [
-            "RFA-ARR-002", "RFA-ONL-017", "RFA-ONL-022", "RFA-ONL-026", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046"
-        ]
+        PatientAppointmentsByNhsNumber = "patient-appointments-by-nhs-number" ["RFA-ARR-002", "RFA-ONL-017", "RFA-ONL-022", "RFA-ONL-026", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046", "RFA-ONL-051"]
             "looks a patient's appointments up by NHS number though the path names the patient's logical id, so none is ever found";
         PatientAppointmentWritesRefused = "patient-appointment-writes-refused" ["RFA-ONL-026", "RFA-ONL-027"]
             "lets a signed-in patient find free slots and read appointments but refuses their bookings, amendments and cancellations 403, as if only staff could write";
@@ -147,9 +145,7 @@ crate::reference::defect::defects! {
             "books an appointment sent without a comment with a comment of its own (\"Booked online\")";
         AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ONL-047"]
             "lets consumers cache its successful answers to free slot and appointment searches, bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
-        PatientAppointmentsRangeCapped = "patient-appointments-range-capped" [
-            "RFA-ONL-017", "RFA-ONL-026", "RFA-ONL-032", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046", "RFA-ONL-048"
-        ]
+        PatientAppointmentsRangeCapped = "patient-appointments-range-capped" ["RFA-ONL-017", "RFA-ONL-026", "RFA-ONL-032", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046", "RFA-ONL-048", "RFA-ONL-051"]
             "refuses a search for a patient's appointments over more than 7 days with 422 INVALID_PARAMETER, a cap of its own (GP Connect sets none)";
     }
 }

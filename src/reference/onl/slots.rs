@@ -331,7 +331,12 @@ fn search_slots(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> 
     let taken = s.appointments.taken();
     let found: Vec<SlotRow> = rows(today)
         .into_iter()
-        .filter(|r| d(OnlDefect::FreeSearchIgnoresWindow) || (r.start >= start && r.end <= end))
+        .filter(|r| {
+            // The defect widens the window by a day each side (bounded, so
+            // its answers stay the size of a real slip, not the whole diary).
+            let slack = if d(OnlDefect::FreeSearchIgnoresWindow) { Duration::days(1) } else { Duration::ZERO };
+            r.start >= start - slack && r.end <= end + slack
+        })
         .filter(|r| r.free || d(OnlDefect::FreeSearchReturnsBusy))
         .filter(|r| d(OnlDefect::BookedSlotStillFree) || !taken.contains(&r.id))
         .filter(|r| match r.schedule.only_for {

@@ -111,13 +111,13 @@ crate::reference::defect::defects! {
             "registers a patient without tracing them on PDS";
         RegisterAllowsDuplicates = "register-allows-duplicates" ["RFA-REC-042"]
             "registers a patient who is already registered";
-        RegisterAsRegular = "register-as-regular" ["RFA-REC-041"]
+        RegisterAsRegular = "register-as-regular" ["RFA-REC-041", "RFA-REC-058"]
             "registers patients through the API as regular (GMS) patients instead of temporary residents";
-        RegisterBranchUnknown = "register-branch-unknown" ["RFA-REC-041"]
+        RegisterBranchUnknown = "register-branch-unknown" ["RFA-REC-041", "RFA-REC-058"]
             "gives a registered patient a preferred branch surgery, a Location the practice does not have";
         RegisterCacheable = "register-cacheable" ["RFA-REC-041"]
             "answers a registration with Cache-Control max-age=3600 instead of no-store";
-        RegisterSetsRegistrationStatus = "register-sets-registration-status" ["RFA-REC-041"]
+        RegisterSetsRegistrationStatus = "register-sets-registration-status" ["RFA-REC-041", "RFA-REC-058"]
             "answers a registration with a registrationStatus (active) in registrationDetails, which the official suite says a registration does not carry";
         RegisterAcceptsInvalidNhsNumber = "register-accepts-invalid-nhs-number" ["RFA-REC-044"]
             "registers a patient under an NHS number that fails Modulus 11 or that PDS retired, or without one, tracing whatever it was given";
