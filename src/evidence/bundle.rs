@@ -76,8 +76,9 @@ pub struct EvidenceLog {
     written: usize,
     /// Body bytes still allowed whole.
     budget: u64,
-    /// Exchanges whose bodies were left out for the budget.
-    pub omitted: usize,
+    /// Exchanges whose bodies were left out for the budget (reported in
+    /// the summary).
+    omitted: usize,
 }
 
 impl EvidenceLog {
@@ -274,8 +275,7 @@ impl Recorder {
             match log.record(&req, &key, &name, &mut exchanges) {
                 Ok(ids) => {
                     for (x, id) in exchanges.iter_mut().zip(&ids) {
-                        let whole = format!("the whole body is in {EVIDENCE_FILE} record {id}");
-                        x.cut_bodies(super::KEPT_BODY_HEAD, &whole);
+                        x.keep_heads(Some(id));
                     }
                     self.ids.insert(key.clone(), ids);
                 }

@@ -190,11 +190,15 @@ impl RecordedRequest {
 }
 
 impl Exchange {
-    /// Cuts both bodies (see [`Body::cut_to`]).
-    pub fn cut_bodies(&mut self, limit: usize, whole: &str) {
-        self.request.body.cut_to(limit, whole);
+    /// Cuts both bodies to their first [`KEPT_BODY_HEAD`] bytes (see
+    /// [`Body::cut_to`]), saying where the whole body is: the evidence file,
+    /// at `record` when it is known. What memory and the report keep.
+    pub fn keep_heads(&mut self, record: Option<&str>) {
+        let at = record.map(|i| format!(" record {i}")).unwrap_or_default();
+        let whole = format!("the whole body is in {}{at}", bundle::EVIDENCE_FILE);
+        self.request.body.cut_to(KEPT_BODY_HEAD, &whole);
         if let Some(r) = self.response.as_mut() {
-            r.body.cut_to(limit, whole);
+            r.body.cut_to(KEPT_BODY_HEAD, &whole);
         }
     }
 

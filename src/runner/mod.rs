@@ -238,7 +238,7 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
         cucumber::runner::Basic::<RfaWorld>::default(),
         collect::Collector::new(progress, recorder.clone()),
     )
-    .steps(StepTable::shared().collection())
+    .steps(StepTable::collection())
     .max_concurrent_scenarios(plan.concurrency.max(1))
     .before(move |feature, rule, scenario, world: &mut RfaWorld| -> LocalBoxFuture<'_, ()> {
         world.ctx = Some(ctx.clone());

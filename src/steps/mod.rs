@@ -192,8 +192,10 @@ impl StepTable {
         r
     }
 
-    /// What cucumber runs: one catch-all per kind, calling [`dispatch`].
-    pub fn collection(&self) -> Collection<RfaWorld> {
+    /// What cucumber runs: one catch-all per kind, calling [`dispatch`],
+    /// which resolves through [`StepTable::shared`] (cucumber's step
+    /// functions are plain `fn`s and cannot carry a table of their own).
+    pub fn collection() -> Collection<RfaWorld> {
         let all = || Regex::new("(?s)^.*$").unwrap_or_else(|_| unreachable!("a fixed pattern"));
         Collection::new().given(None, all(), dispatch).when(None, all(), dispatch).then(None, all(), dispatch)
     }
