@@ -190,18 +190,15 @@ impl ReplayBook {
     }
 }
 
-/// The body as it goes on the wire: as built, or written as FHIR XML.
-fn wire_body(spec: &RequestSpec) -> Result<Option<Vec<u8>>, TransportError> {
-    match (&spec.body, spec.xml_body) {
-        (Some(body), true) => {
-            let json: serde_json::Value = serde_json::from_slice(body)
-                .map_err(|e| TransportError::Build(format!("an XML body must be built as FHIR JSON first ({e})")))?;
-            crate::fhir::xml::from_json(&json)
-                .map(Some)
-                .map_err(|e| TransportError::Build(format!("the body cannot be written as FHIR XML: {e}")))
-        }
-        (body, _) => Ok(body.clone()),
-    }
+/// The request as it goes on the wire: as built, or with its body (built
+/// as FHIR JSON) written as FHIR XML. Borrowed unless there is XML to write.
+fn on_the_wire(spec: &RequestSpec) -> Result<std::borrow::Cow<'_, RequestSpec>, TransportError> {
+    let (Some(body), true) = (&spec.body, spec.xml_body) else { return Ok(std::borrow::Cow::Borrowed(spec)) };
+    let json: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| TransportError::Build(format!("an XML body must be built as FHIR JSON first ({e})")))?;
+    let xml = crate::fhir::xml::from_json(&json)
+        .map_err(|e| TransportError::Build(format!("the body cannot be written as FHIR XML: {e}")))?;
+    Ok(std::borrow::Cow::Owned(RequestSpec { body: Some(xml), ..spec.clone() }))
 }
 
 /// What re-judging records for a request the evidence does not hold.
@@ -385,11 +382,11 @@ impl Client {
         let now = started.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
         let c = &self.config;
         let (token, claims) = jwt::build(c, spec.interaction, &spec.jwt, now);
-        let wire = match wire_body(spec) {
+        let wire = match on_the_wire(spec) {
             Ok(w) => w,
             Err(e) => return (unrecorded(self.asked(spec), &e.to_string()), Err(e)),
         };
-        let spec = &RequestSpec { body: wire, ..spec.clone() };
+        let spec = wire.as_ref();
 
         let mut headers: Vec<(String, String)> = vec![
             ("Ssp-TraceID".into(), uuid::Uuid::new_v4().to_string()),

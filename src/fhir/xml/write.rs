@@ -29,7 +29,7 @@ pub fn from_json_with(v: &Value, slips: Slips) -> Result<Vec<u8>, XmlError> {
     let mut w = Writer::new(Vec::new());
     let io = |e: std::io::Error| XmlError::new("/", e.to_string());
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).map_err(io)?;
-    Out { w, slips }.resource(v, "", true).map(|out| out.w.into_inner())
+    Out { w, slips }.resource(v, "").map(|out| out.w.into_inner())
 }
 
 struct Out {
@@ -42,7 +42,7 @@ impl Out {
         self.w.write_event(e).map_err(|e| XmlError::new("/", e.to_string()))
     }
 
-    fn resource(mut self, v: &Value, at: &str, _root: bool) -> Result<Self, XmlError> {
+    fn resource(mut self, v: &Value, at: &str) -> Result<Self, XmlError> {
         let obj = v.as_object().ok_or_else(|| XmlError::new(at, "a resource must be a JSON object"))?;
         let name = obj
             .get("resourceType")
@@ -125,7 +125,7 @@ impl Out {
             Kind::Resource => {
                 let v = value.ok_or_else(|| XmlError::new(at, "a nested resource is missing"))?;
                 self.event(Event::Start(BytesStart::new(name)))?;
-                let mut this = self.resource(v, at, false)?;
+                let mut this = self.resource(v, at)?;
                 this.event(Event::End(BytesEnd::new(name)))?;
                 Ok(this)
             }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::client::HeaderEdit;
 use crate::fhir::gpc;
-use crate::steps::common::http::{check_schema, media_type_is};
+use crate::steps::common::http::{check_schema, is_fhir_in};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -31,11 +31,7 @@ async fn is_fhir_xml(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 fn check_fhir_xml(w: &RfaWorld) -> StepResult {
-    media_type_is(w, gpc::FHIR_XML)?;
-    if let Err(e) = w.response()?.json() {
-        return w.fail(format!("the Content-Type says FHIR XML, but {e}"));
-    }
-    Ok(())
+    is_fhir_in(w, gpc::FHIR_XML, "FHIR XML")
 }
 
 async fn xml_or_415(w: &mut RfaWorld, _: &Args) -> StepResult {
@@ -68,6 +64,7 @@ fn check_415(w: &RfaWorld) -> StepResult {
 
 async fn same_as_json(w: &mut RfaWorld, _: &Args) -> StepResult {
     let resp = w.response()?;
+    let xml_status = resp.status;
     if !resp.is_fhir_xml() {
         return w.fail("expected a FHIR XML answer to compare with the JSON one");
     }
@@ -87,12 +84,8 @@ async fn same_as_json(w: &mut RfaWorld, _: &Args) -> StepResult {
     spec.header_edits.retain(|(k, _)| !k.eq_ignore_ascii_case("accept"));
     spec.header_edits.push(("Accept".into(), HeaderEdit::Set(gpc::FHIR_JSON.into())));
     let json_resp = w.send(&spec).await?;
-    if json_resp.status != resp_status(w)? {
-        return w.fail(format!(
-            "the XML answer was HTTP {}, the JSON answer HTTP {}",
-            resp_status(w)?,
-            json_resp.status
-        ));
+    if json_resp.status != xml_status {
+        return w.fail(format!("the XML answer was HTTP {xml_status}, the JSON answer HTTP {}", json_resp.status));
     }
     if json_resp.media_type().as_deref() != Some(gpc::FHIR_JSON) {
         return w.fail("the same request asking for FHIR JSON was not answered in FHIR JSON");
@@ -107,10 +100,6 @@ async fn same_as_json(w: &mut RfaWorld, _: &Args) -> StepResult {
             "the XML answer and the JSON answer to the same request differ at {at}: XML has {xml}, JSON has {json}"
         )),
     }
-}
-
-fn resp_status(w: &RfaWorld) -> Result<u16, Failure> {
-    Ok(w.response()?.status)
 }
 
 /// What both answers must agree on: all of it, but a searchset's own

@@ -238,16 +238,22 @@ async fn header_includes(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 async fn is_fhir_json(w: &mut RfaWorld, _: &Args) -> StepResult {
-    media_type_is(w, gpc::FHIR_JSON)?;
+    is_fhir_in(w, gpc::FHIR_JSON, "FHIR JSON")
+}
+
+/// The response is labelled with this FHIR media type (see
+/// [`media_type_is`]) and its body reads as what the label says.
+pub(crate) fn is_fhir_in(w: &RfaWorld, media: &str, what: &str) -> StepResult {
+    media_type_is(w, media)?;
     if let Err(e) = w.response()?.json() {
-        return w.fail(format!("the Content-Type says FHIR JSON, but {e}"));
+        return w.fail(format!("the Content-Type says {what}, but {e}"));
     }
     Ok(())
 }
 
 /// The response has one Content-Type, of this media type, in UTF-8 if it
 /// names a charset (GP Connect's character-encoding rule).
-pub(crate) fn media_type_is(w: &RfaWorld, want: &str) -> StepResult {
+fn media_type_is(w: &RfaWorld, want: &str) -> StepResult {
     let resp = w.response()?;
     let values = resp.headers.get_all("Content-Type").iter().count();
     if values > 1 {
