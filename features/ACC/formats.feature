@@ -181,7 +181,7 @@ Feature: FHIR JSON and FHIR XML: content negotiation on Foundations
 
   # Profile decision: GP Connect gives errors no format rule of their own,
   # so the content-type rules apply to them; the official suite asks none.
-  @RFA-ACC-047 @lot1 @should
+  @RFA-ACC-047 @lot1 @should @profile-decision
   Rule: An error answering a request for FHIR XML is a GP Connect OperationOutcome in FHIR XML
 
     Scenario Outline: <what> with <how>
