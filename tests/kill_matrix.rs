@@ -6,7 +6,9 @@
 //! `Then` steps (a check, not a setup step), by at least one defect, or a
 //! scenario that can never fail would hide behind a sibling that can.
 //!
-//! Runs in-process against the real reference on loopback.
+//! Runs in-process against the real reference on loopback. Each defect runs
+//! against the requirements that can see it (`Reach`), which the clean run
+//! learns; `KILL_MATRIX_FULL=1` runs each against the whole pack.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -35,6 +37,8 @@ struct Run {
     killed: BTreeSet<String>,
     /// Only kept for the clean run: every scenario's key and its steps' text.
     scenarios: Vec<(String, String, Vec<String>)>,
+    /// Only for the clean run: which requirements can see each defect.
+    reach: Option<Reach>,
 }
 
 /// `RFA-ID | file | name`, with ` [n]` for the n-th scenario of that name
@@ -70,15 +74,26 @@ fn failed_in_check(s: &ScenarioResult) -> bool {
     false
 }
 
-async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet) -> Run {
+/// One pack run against the reference with `defects`, over the
+/// requirements `only` names (all, when `None`). A requirement left out
+/// keeps the clean run's outcome, which `merge` puts back.
+async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet, only: Option<BTreeSet<String>>) -> Run {
+    let consulted = defects.consulted().cloned();
     let r = reference::start(([127, 0, 0, 1], 0).into(), defects, fixtures).await.expect("bind loopback");
-    let plan = RunPlan::live(cat, Arc::new(r.candidate_config(fixtures))).expect("plan");
+    let mut plan = RunPlan::live(cat, Arc::new(r.candidate_config(fixtures))).expect("plan");
+    plan.selection.only = only;
     let out = runner::execute(plan, None).await.expect("run");
+    let tls_port = r.tls.addr.port();
     r.stop().await;
     let v = verdict::judge(cat, &out, None, &Default::default());
-    let mut run = Run { outcomes: BTreeMap::new(), killed: BTreeSet::new(), scenarios: Vec::new() };
+    let mut run = Run {
+        outcomes: BTreeMap::new(),
+        killed: BTreeSet::new(),
+        scenarios: Vec::new(),
+        reach: consulted.map(|c| Reach::of(cat, &out, &c, tls_port)),
+    };
     // @manual requirements never run: an assessor attests them.
-    for req in v.requirements.iter().filter(|r| !r.manual) {
+    for req in v.requirements.iter().filter(|r| !r.manual && out.selected.contains(&r.id)) {
         run.outcomes.insert(req.id.clone(), req.outcome);
         for (key, s) in keys(&req.id, &req.scenarios).into_iter().zip(&req.scenarios) {
             if failed_in_check(s) {
@@ -88,6 +103,71 @@ async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet) -> Run
         }
     }
     run
+}
+
+/// Which requirements can see each defect, learnt from the clean run: a
+/// requirement can only be judged differently with a defect on if one of
+/// its requests made the reference ask whether that defect is on (every
+/// defect is a `DefectSet::has` branch). So a defect is run against those
+/// requirements and its targets, not the whole pack, the way mutation
+/// testing runs a mutant only against the tests that reach it. A defect the
+/// reference asks about outside any request it can attribute (start-up, a
+/// task of its own, a request in no scenario's evidence) takes the whole
+/// pack. `KILL_MATRIX_FULL=1` runs every defect against the whole pack.
+struct Reach {
+    by_defect: BTreeMap<&'static str, BTreeSet<String>>,
+    whole_pack: BTreeSet<&'static str>,
+}
+
+impl Reach {
+    fn of(cat: &Catalogue, out: &runner::RunOutput, consulted: &reference::Consulted, tls_port: u16) -> Self {
+        let requirement_of: BTreeMap<_, _> =
+            cat.requirements.iter().flat_map(|r| r.scenarios.iter().map(move |s| (&s.key, &r.id))).collect();
+        let mut requests: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (scenario, exchanges) in &out.evidence {
+            let Some(id) = requirement_of.get(scenario) else { continue };
+            for x in exchanges.iter().filter(|x| !x.inbound) {
+                let trace = x
+                    .request
+                    .headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID"))
+                    .map(|(_, v)| v.as_str());
+                let path = reqwest::Url::parse(&x.request.url).map_or_else(
+                    |_| x.request.url.clone(),
+                    |u| format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()),
+                );
+                let key = reference::request_key(&x.request.method, &path, trace);
+                requests.entry(key).or_default().insert((*id).clone());
+                let port = reqwest::Url::parse(&x.request.url).ok().and_then(|u| u.port());
+                if port == Some(tls_port) || x.request.tls.is_some() {
+                    requests.entry(reference::TLS_SETUP.to_string()).or_default().insert((*id).clone());
+                }
+            }
+        }
+        let (by_request, outside) = consulted.take();
+        let mut reach = Reach { by_defect: BTreeMap::new(), whole_pack: outside };
+        for (key, names) in by_request {
+            match requests.get(&key) {
+                Some(ids) => {
+                    names.iter().for_each(|n| reach.by_defect.entry(n).or_default().extend(ids.iter().cloned()))
+                }
+                None => reach.whole_pack.extend(names),
+            }
+        }
+        reach
+    }
+
+    /// The requirements to run `d` against (`None`: all), its expected
+    /// failures among them.
+    fn of_defect(&self, d: defects::Defect, want: &BTreeSet<String>) -> Option<BTreeSet<String>> {
+        if std::env::var_os("KILL_MATRIX_FULL").is_some() || self.whole_pack.contains(d.name()) {
+            return None;
+        }
+        let mut ids = self.by_defect.get(d.name()).cloned().unwrap_or_default();
+        ids.extend(want.iter().cloned());
+        Some(ids)
+    }
 }
 
 /// Whether a step judges an OperationOutcome's whole form.
@@ -128,12 +208,12 @@ fn expected(targets: &[&str], every_refusal: &BTreeSet<String>) -> BTreeSet<Stri
 async fn the_reference_passes_every_requirement() {
     let cat = load_catalogue(None).expect("built-in pack");
     let fixtures = FixturePack::embedded().expect("fixtures");
-    clean_run(&cat, &fixtures).await;
+    clean_run(&cat, &fixtures, DefectSet::none()).await;
 }
 
 /// The run without defects, which must pass every requirement.
-async fn clean_run(cat: &Catalogue, fixtures: &FixturePack) -> Run {
-    let clean = run(cat, fixtures, DefectSet::none()).await;
+async fn clean_run(cat: &Catalogue, fixtures: &FixturePack, none: DefectSet) -> Run {
+    let clean = run(cat, fixtures, none, None).await;
     let not_passing: Vec<_> = clean.outcomes.iter().filter(|(_, o)| **o != Outcome::Passed).collect();
     assert!(
         not_passing.is_empty(),
@@ -142,16 +222,16 @@ async fn clean_run(cat: &Catalogue, fixtures: &FixturePack) -> Run {
     clean
 }
 
-/// Runs each defect's pack run on its own thread and runtime, a few at a
-/// time (`KILL_MATRIX_JOBS`, default one more than the cores: a run waits on
-/// loopback part of the time), and hands back the runs in `defects` order.
-fn run_each(cat: &Catalogue, fixtures: &FixturePack, defects: &[defects::Defect]) -> Vec<Run> {
+/// Runs each defect's run on its own thread and runtime, a few at a time
+/// (`KILL_MATRIX_JOBS`, default one more than the cores: a run waits on
+/// loopback part of the time), and hands back the runs in `jobs` order.
+fn run_each(cat: &Catalogue, fixtures: &FixturePack, jobs: &[(defects::Defect, Option<BTreeSet<String>>)]) -> Vec<Run> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let jobs = std::env::var("KILL_MATRIX_JOBS").ok().and_then(|j| j.parse().ok()).unwrap_or(cores + 1).max(1);
+    let threads = std::env::var("KILL_MATRIX_JOBS").ok().and_then(|j| j.parse().ok()).unwrap_or(cores + 1).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: std::sync::Mutex<Vec<Option<Run>>> = std::sync::Mutex::new(defects.iter().map(|_| None).collect());
+    let done: std::sync::Mutex<Vec<Option<Run>>> = std::sync::Mutex::new(jobs.iter().map(|_| None).collect());
     std::thread::scope(|scope| {
-        for _ in 0..jobs.min(defects.len()) {
+        for _ in 0..threads.min(jobs.len()) {
             scope.spawn(|| {
                 let rt = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)
@@ -160,8 +240,8 @@ fn run_each(cat: &Catalogue, fixtures: &FixturePack, defects: &[defects::Defect]
                     .expect("a runtime");
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(d) = defects.get(i) else { break };
-                    let got = rt.block_on(run(cat, fixtures, [*d].into_iter().collect()));
+                    let Some((d, only)) = jobs.get(i) else { break };
+                    let got = rt.block_on(run(cat, fixtures, [*d].into_iter().collect(), only.clone()));
                     done.lock().expect("no run panicked")[i] = Some(got);
                 }
             });
@@ -177,8 +257,10 @@ fn each_defect_kills_exactly_its_targets_and_every_scenario_is_killed() {
     let clock = std::time::Instant::now();
 
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
-    let clean = rt.block_on(clean_run(&cat, &fixtures));
+    let consulted = Arc::new(reference::Consulted::default());
+    let mut clean = rt.block_on(clean_run(&cat, &fixtures, DefectSet::none().consulting(consulted)));
     drop(rt);
+    let reach = clean.reach.take().expect("the clean run notes what it consults");
     let every_refusal: BTreeSet<String> = clean
         .scenarios
         .iter()
@@ -188,10 +270,35 @@ fn each_defect_kills_exactly_its_targets_and_every_scenario_is_killed() {
 
     let mut problems = Vec::new();
     let mut killed = BTreeSet::new();
-    let runs = run_each(&cat, &fixtures, defects::ALL);
-    eprintln!("kill matrix: {} defect runs and the clean run in {:.1} s", runs.len(), clock.elapsed().as_secs_f64());
-    for (d, got) in defects::ALL.iter().zip(runs) {
+    let jobs: Vec<_> =
+        defects::ALL.iter().map(|d| (*d, reach.of_defect(*d, &expected(d.targets(), &every_refusal)))).collect();
+    if let Ok(path) = std::env::var("KILL_MATRIX_REACH") {
+        let text: String = jobs
+            .iter()
+            .map(|(d, only)| match only {
+                None => format!("{d}\twhole pack\n"),
+                Some(ids) => format!("{d}\t{}\t{}\n", ids.len(), ids.iter().cloned().collect::<Vec<_>>().join(" ")),
+            })
+            .collect();
+        std::fs::write(&path, text).expect("write the reach table");
+    }
+    let whole = jobs.iter().filter(|(_, only)| only.is_none()).count();
+    let requirements: usize =
+        jobs.iter().map(|(_, only)| only.as_ref().map_or(clean.outcomes.len(), BTreeSet::len)).sum();
+    let runs = run_each(&cat, &fixtures, &jobs);
+    eprintln!(
+        "kill matrix: {} defect runs ({whole} against the whole pack; {requirements} requirement runs, {:.0} per defect, of {}) and the clean run in {:.1} s",
+        runs.len(),
+        requirements as f64 / runs.len().max(1) as f64,
+        clean.outcomes.len(),
+        clock.elapsed().as_secs_f64()
+    );
+    for ((d, _), mut got) in jobs.iter().zip(runs) {
         let want = expected(d.targets(), &every_refusal);
+        // Requirements a defect's run left out keep the clean run's outcome.
+        for (id, o) in &clean.outcomes {
+            got.outcomes.entry(id.clone()).or_insert(*o);
+        }
         let failed: BTreeSet<&String> =
             got.outcomes.iter().filter(|(_, o)| **o == Outcome::Failed).map(|(id, _)| id).collect();
         let missed: Vec<String> = want

@@ -36,6 +36,7 @@ use tower::Layer as _;
 
 use crate::config::{CandidateConfig, CandidateIdentity};
 use crate::fixtures::FixturePack;
+pub use defect::{Consulted, TLS_SETUP, request_key};
 pub use defects::{Defect, DefectSet};
 #[cfg(test)]
 pub(crate) use outcome::SpineCode;
@@ -263,12 +264,14 @@ pub async fn start_serving(
     });
     let base_url = Url::parse(&format!("http://{addr}{}", state.base_path))
         .map_err(|e| std::io::Error::other(format!("bad base URL: {e}")))?;
-    let (tls_listener, tls) =
-        tls::bind(tls_addr, &defects).await.map_err(|e| std::io::Error::other(format!("the TLS endpoint: {e}")))?;
+    let (tls_listener, tls) = Consulted::within(defect::TLS_SETUP.into(), tls::bind(tls_addr, &defects))
+        .await
+        .map_err(|e| std::io::Error::other(format!("the TLS endpoint: {e}")))?;
     let tls_base_url = Url::parse(&format!("https://{}{}", tls.addr, state.base_path))
         .map_err(|e| std::io::Error::other(format!("bad TLS base URL: {e}")))?;
     let app = axum::middleware::from_fn_with_state(state.clone(), acc::responses::canonical_case)
         .layer(routes::router(state));
+    let app = axum::middleware::from_fn_with_state(defects.consulted().is_some(), routes::attribute).layer(app);
     let (tx, rx) = watch::channel(false);
     let stopped = |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;

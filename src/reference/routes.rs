@@ -55,6 +55,19 @@ pub fn router(state: Shared) -> Router {
     router.with_state(state)
 }
 
+/// Notes the defects consulted while answering against the request (see
+/// `defect::Consulted`); outermost, so nothing the reference does for it is
+/// left out.
+pub(super) async fn attribute(Extract(consulting): Extract<bool>, req: Request, next: Next) -> Response {
+    if !consulting {
+        return next.run(req).await;
+    }
+    let trace = req.headers().get("ssp-traceid").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let path = req.uri().path_and_query().map_or_else(|| req.uri().path().to_string(), |p| p.to_string());
+    let key = crate::reference::defect::request_key(req.method().as_str(), &path, trace.as_deref());
+    crate::reference::defect::Consulted::within(key, next.run(req)).await
+}
+
 async fn unknown_path(uri: Uri) -> Outcome {
     Outcome::new(SpineCode::NoRecordFound, format!("no endpoint at {} (paths are case-sensitive)", uri.path()))
 }

@@ -80,25 +80,30 @@ pub struct Ignore {
 /// Negotiates each request's format, reads an XML body into JSON on the way
 /// in, and writes the answer as XML on the way out when XML was asked for.
 pub async fn negotiate(Extract(s): Extract<Shared>, req: Request, next: Next) -> Response {
-    let ignore = Ignore {
-        format: s.defects.has(AccDefect::XmlIgnoresFormat),
-        accept: s.defects.has(AccDefect::XmlIgnoresAccept),
-    };
     // Owned, so no borrow of the request (whose body is not Sync) lives
     // across an await.
     let (body_type, accept) = {
         let header = |name| req.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_string);
         (header(header::CONTENT_TYPE), header(header::ACCEPT))
     };
-    let asked = asked(req.uri().query(), accept.as_deref(), body_type.as_deref(), ignore);
+    let query = req.uri().query().map(str::to_string);
+    let ask = |format, accept_ignored| {
+        asked(query.as_deref(), accept.as_deref(), body_type.as_deref(), Ignore { format, accept: accept_ignored })
+    };
+    // A defect is asked about only for a request whose format it would
+    // change (`defect::Consulted`): most requests name JSON every way.
+    let (plain, f, a, fa) = (ask(false, false), ask(true, false), ask(false, true), ask(true, true));
+    let format = (f != plain || fa != a) && s.defects.has(AccDefect::XmlIgnoresFormat);
+    let accept_ignored = (a != plain || fa != f) && s.defects.has(AccDefect::XmlIgnoresAccept);
+    let asked = ask(format, accept_ignored);
     let xml_body = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
         && body_type.as_deref().and_then(named) == Some(Format::Xml);
-    let bodies_refused = s.defects.has(AccDefect::XmlRefused) || s.defects.has(AccDefect::XmlBodiesRefused);
+    let bodies_refused = || s.defects.has(AccDefect::XmlRefused) || s.defects.has(AccDefect::XmlBodiesRefused);
     let refused = match &asked {
         Ok(Format::Xml) if s.defects.has(AccDefect::XmlRefused) => Some(unsupported("FHIR XML")),
         Err(_) if s.defects.has(AccDefect::UnsupportedFormatServed) => None,
         Err(what) => Some(unsupported(what)),
-        Ok(_) if xml_body && bodies_refused => Some(unsupported("a FHIR XML request body")),
+        Ok(_) if xml_body && bodies_refused() => Some(unsupported("a FHIR XML request body")),
         Ok(_) => None,
     };
     let format = match asked {

@@ -37,22 +37,26 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
     let d = |x| state.defects.has(x);
     let now = crate::reference::now().unix_timestamp();
 
+    // Each defect is asked about last, once the request is one it could
+    // change: the kill matrix runs a defect only against the requirements
+    // whose requests ask (`defect::Consulted`).
     let trace = header(headers, "Ssp-TraceID");
-    if !d(AccDefect::IgnoresMissingTraceId) {
-        match trace {
-            None => return Err(bad("Ssp-TraceID header is required")),
-            // A profile decision (RFA-ACC-036): GP Connect gives a GUID as
-            // the example of a trace id, and the reference holds it to one.
-            Some(t) if uuid::Uuid::parse_str(t).is_err() && !d(AccDefect::TraceIdAnyValue) => {
-                return Err(bad("Ssp-TraceID must be a GUID"));
-            }
-            Some(t) if d(AccDefect::TraceIdLowerCaseOnly) && t.chars().any(|c| c.is_ascii_uppercase()) => {
-                return Err(bad("Ssp-TraceID must be a GUID"));
-            }
-            Some(_) => {}
+    let strict_trace = || !d(AccDefect::IgnoresMissingTraceId);
+    match trace {
+        None if strict_trace() => return Err(bad("Ssp-TraceID header is required")),
+        // A profile decision (RFA-ACC-036): GP Connect gives a GUID as
+        // the example of a trace id, and the reference holds it to one.
+        Some(t) if uuid::Uuid::parse_str(t).is_err() && !d(AccDefect::TraceIdAnyValue) && strict_trace() => {
+            return Err(bad("Ssp-TraceID must be a GUID"));
         }
+        Some(t)
+            if t.chars().any(|c| c.is_ascii_uppercase()) && d(AccDefect::TraceIdLowerCaseOnly) && strict_trace() =>
+        {
+            return Err(bad("Ssp-TraceID must be a GUID"));
+        }
+        _ => {}
     }
-    if !d(AccDefect::IgnoresMissingFrom) && header(headers, "Ssp-From").is_none_or(|v| v.trim().is_empty()) {
+    if header(headers, "Ssp-From").is_none_or(|v| v.trim().is_empty()) && !d(AccDefect::IgnoresMissingFrom) {
         return Err(bad("Ssp-From header is required"));
     }
     match header(headers, "Ssp-To") {
@@ -80,13 +84,15 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
         None if auth.is_none() => return Err(bad("Authorization header is required")),
         None => return Err(bad("Authorization must use the Bearer scheme")),
     };
-    let claims = parse_jwt(token, d(AccDefect::AcceptsJwtWithoutTrailingDot))?;
+    let claims = parse_jwt(token, || d(AccDefect::AcceptsJwtWithoutTrailingDot))?;
     check_claims(state, &claims, interaction, now)?;
-    let lenient = d(AccDefect::PatientTokenServesEverything)
-        || (interaction == Interaction::CreatePrescription && d(AccDefect::PatientsCanPrescribe))
-        || (interaction == Interaction::RecordDispense && d(AccDefect::PatientsCanDispense))
-        || (interaction == Interaction::CreateClaim && d(AccDefect::PatientsCanClaim));
-    if claims.contains_key(gpc::REQUESTING_PATIENT_CLAIM) && !lenient {
+    let lenient = || {
+        d(AccDefect::PatientTokenServesEverything)
+            || (interaction == Interaction::CreatePrescription && d(AccDefect::PatientsCanPrescribe))
+            || (interaction == Interaction::RecordDispense && d(AccDefect::PatientsCanDispense))
+            || (interaction == Interaction::CreateClaim && d(AccDefect::PatientsCanClaim))
+    };
+    if claims.contains_key(gpc::REQUESTING_PATIENT_CLAIM) && !lenient() {
         patient_may(interaction)?;
     }
     Ok(claims)
@@ -166,11 +172,11 @@ pub fn own_patient(state: &State, c: &Claims, patient_id: &str) -> Result<(), Ou
 
 /// Splits and decodes an unsigned JWT: `header.payload.` (empty signature,
 /// trailing dot mandatory).
-fn parse_jwt(token: &str, lenient_dot: bool) -> Result<serde_json::Map<String, Value>, Outcome> {
+fn parse_jwt(token: &str, lenient_dot: impl Fn() -> bool) -> Result<serde_json::Map<String, Value>, Outcome> {
     let parts: Vec<&str> = token.split('.').collect();
     let (h, p) = match parts[..] {
         [h, p, _] => (h, p),
-        [h, p] if lenient_dot => (h, p),
+        [h, p] if lenient_dot() => (h, p),
         [_, _] => return Err(bad("JWT must end with '.' (an unsigned JWT has an empty signature)")),
         _ => return Err(bad("the bearer token is not a JWT (header.payload.signature)")),
     };
@@ -201,25 +207,24 @@ fn check_claims(
         if no_user && claim == "requesting_practitioner" {
             continue;
         }
-        let lenient = d(AccDefect::IgnoresMissingClaims) && matches!(claim, "iss" | "sub" | "aud");
-        if !lenient && c.get(claim).is_none_or(Value::is_null) {
+        let lenient = || matches!(claim, "iss" | "sub" | "aud") && d(AccDefect::IgnoresMissingClaims);
+        if c.get(claim).is_none_or(Value::is_null) && !lenient() {
             return Err(bad(format!("JWT claim {claim} is required")));
         }
     }
-    if d(AccDefect::JwtUnknownClaimsRefused)
-        && let Some(k) = c.keys().find(|k| {
-            !gpc::MANDATORY_CLAIMS.contains(&k.as_str())
-                && k.as_str() != gpc::REQUESTING_PATIENT_CLAIM
-                && k.as_str() != gpc::IDENTITY_PROOFING_CLAIM
-        })
+    if let Some(k) = c.keys().find(|k| {
+        !gpc::MANDATORY_CLAIMS.contains(&k.as_str())
+            && k.as_str() != gpc::REQUESTING_PATIENT_CLAIM
+            && k.as_str() != gpc::IDENTITY_PROOFING_CLAIM
+    }) && d(AccDefect::JwtUnknownClaimsRefused)
     {
         return Err(bad(format!("JWT claim {k} is not a claim GP Connect defines")));
     }
     // A profile decision (RFA-ACC-038): claims of the wrong JSON type are
     // refused, though GP Connect only tells consumers the types.
-    let loose_types = d(AccDefect::JwtClaimTypesLenient);
+    let loose_types = || d(AccDefect::JwtClaimTypesLenient);
     for claim in ["iss", "sub", "aud"] {
-        if !loose_types && c.get(claim).is_some_and(|v| !v.is_string() && !v.is_null()) {
+        if c.get(claim).is_some_and(|v| !v.is_string() && !v.is_null()) && !loose_types() {
             return Err(bad(format!("JWT claim {claim} must be a string")));
         }
     }
@@ -235,7 +240,7 @@ fn check_claims(
             _ => None,
         };
         exact
-            .or_else(|| if loose_types { loose() } else { None })
+            .or_else(|| if loose_types() { loose() } else { None })
             .ok_or_else(|| bad(format!("JWT claim {name} must be an integer number of seconds since the epoch")))
     };
     let (iat, exp) = (int("iat")?, int("exp")?);
@@ -244,19 +249,23 @@ fn check_claims(
     // Saturating: the token's numbers are the sender's, and may be extreme.
     let real = exp.saturating_sub(iat);
     #[allow(clippy::cast_possible_truncation)]
-    let lifetime = if d(AccDefect::JwtLifetimeTruncated) { i64::from(real as i32) } else { real };
-    if d(AccDefect::JwtLifetimeFromReceipt) {
-        // The defect measures the lifetime from its own clock, not from iat.
-        if exp.saturating_sub(now).saturating_sub(gpc::JWT_LIFETIME_SECS).abs() > 5 {
+    let truncated = i64::from(real as i32);
+    let lifetime = if truncated != real && d(AccDefect::JwtLifetimeTruncated) { truncated } else { real };
+    // The defect measures the lifetime from its own clock, not from iat;
+    // the two readings only differ when one of them finds it wrong.
+    let by_receipt = exp.saturating_sub(now).saturating_sub(gpc::JWT_LIFETIME_SECS).abs() > 5;
+    let by_iat = lifetime != gpc::JWT_LIFETIME_SECS;
+    if (by_receipt || by_iat) && d(AccDefect::JwtLifetimeFromReceipt) {
+        if by_receipt {
             return Err(bad(format!("JWT exp must be {} seconds from now", gpc::JWT_LIFETIME_SECS)));
         }
-    } else if !d(AccDefect::AcceptsAnyJwtLifetime) && lifetime != gpc::JWT_LIFETIME_SECS {
+    } else if by_iat && !d(AccDefect::AcceptsAnyJwtLifetime) {
         return Err(bad(format!("JWT exp must be iat + {} seconds; it is iat + {real}", gpc::JWT_LIFETIME_SECS)));
     }
-    if !d(AccDefect::AcceptsExpiredJwt) && exp <= now {
+    if exp <= now && !d(AccDefect::AcceptsExpiredJwt) {
         return Err(bad("the JWT has expired"));
     }
-    if d(AccDefect::RejectsFutureIat) && iat > now {
+    if iat > now && d(AccDefect::RejectsFutureIat) {
         return Err(bad("JWT iat is in the future"));
     }
     let reason = c.get("reason_for_request").and_then(Value::as_str);
@@ -265,10 +274,13 @@ fn check_claims(
     let migration_for_direct_care = !patient && reason == Some(gpc::MIGRATION_REASON);
     let writes =
         matches!(interaction, Interaction::CreateEntry(_) | Interaction::UpdateEntry(_) | Interaction::RegisterPatient);
-    let lenient_reason = d(AccDefect::AcceptsAnyReasonForRequest) || (writes && d(AccDefect::WritesForAnyReason));
+    let lenient_reason = || {
+        d(AccDefect::AcceptsAnyReasonForRequest)
+            || (writes && d(AccDefect::WritesForAnyReason))
+            || (migration_for_direct_care && d(AccDefect::MigrationReasonForDirectCare))
+    };
     let wanted = if patient { gpc::PATIENT_ACCESS_REASON } else { "directcare" };
-    let lenient_reason = lenient_reason || (migration_for_direct_care && d(AccDefect::MigrationReasonForDirectCare));
-    if !migration && !lenient_reason && reason != Some(wanted) {
+    if !migration && reason != Some(wanted) && !lenient_reason() {
         return Err(bad(format!("reason_for_request must be {wanted} for this interaction")));
     }
     if patient && d(AccDefect::PatientTokenRefused) {
@@ -281,7 +293,7 @@ fn check_claims(
     let scope = match c.get("requested_scope") {
         Some(Value::String(s)) => s.as_str(),
         // The defect takes a JSON array of scopes as if space-separated.
-        Some(Value::Array(a)) if loose_types => {
+        Some(Value::Array(a)) if loose_types() => {
             joined = a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ");
             joined.as_str()
         }
@@ -290,39 +302,43 @@ fn check_claims(
     let first = scope.split_whitespace().next().unwrap_or_default();
     let reads_entries =
         matches!(interaction, Interaction::ReadEntry(_) | Interaction::SearchEntries(_) | Interaction::EntryHistory(_));
-    let lenient_scope = d(AccDefect::IgnoresRequestedScope)
-        || (writes && d(AccDefect::WritesWithReadScope) && first == "patient/*.read")
-        || (reads_entries && d(AccDefect::OrganizationScopeReadsEntries) && first == "organization/*.read")
-        || (interaction == Interaction::SearchAuditEvents
-            && d(AccDefect::AuditReadableWithPatientScope)
-            && first == "patient/*.read");
+    let lenient_scope = || {
+        d(AccDefect::IgnoresRequestedScope)
+            || (writes && first == "patient/*.read" && d(AccDefect::WritesWithReadScope))
+            || (reads_entries && first == "organization/*.read" && d(AccDefect::OrganizationScopeReadsEntries))
+            || (interaction == Interaction::SearchAuditEvents
+                && first == "patient/*.read"
+                && d(AccDefect::AuditReadableWithPatientScope))
+    };
     // GP Connect's scopes may carry a confidentiality suffix
     // (`patient/*.read conf/N`); the defect knows it only on migrations.
-    if d(AccDefect::ScopeSuffixRefused)
-        && !matches!(interaction, Interaction::MigrateStructuredRecord)
+    if !matches!(interaction, Interaction::MigrateStructuredRecord)
         && scope.split_whitespace().nth(1) == Some("conf/N")
+        && d(AccDefect::ScopeSuffixRefused)
     {
         return Err(bad(format!("requested_scope `{scope}` has a confidentiality this interaction does not take")));
     }
     let needed = required_scope(interaction);
-    if !lenient_scope && first != needed {
+    if first != needed && !lenient_scope() {
         return Err(bad(format!("requested_scope `{scope}` does not permit this interaction (needs {needed})")));
     }
-    if !d(AccDefect::SkipsClaimResourceValidation) {
-        check_resources(c, no_user, &d)?;
+    if let Err(e) = check_resources(c, no_user, &d)
+        && !d(AccDefect::SkipsClaimResourceValidation)
+    {
+        return Err(e);
     }
     // A profile decision (RFA-ACC-037): GP Connect tells consumers that
     // requesting_practitioner.id SHALL match sub; the reference refuses a
     // token where they differ, as it names two users.
     let prac_id = c.get("requesting_practitioner").and_then(|p| p.get("id")).and_then(Value::as_str);
     let sub = c.get("sub").and_then(Value::as_str);
-    if !no_user && !d(AccDefect::JwtSubUnchecked) && sub.is_some() && prac_id.is_some() && sub != prac_id {
+    if !no_user && sub.is_some() && prac_id.is_some() && sub != prac_id && !d(AccDefect::JwtSubUnchecked) {
         return Err(bad("JWT claim sub must equal requesting_practitioner.id"));
     }
-    if d(AccDefect::JwtSubPinned)
-        && !no_user
+    if !no_user
         && prac_id.is_some()
         && sub.is_some_and(|s| s != crate::config::DEFAULT_PRACTITIONER_ID)
+        && d(AccDefect::JwtSubPinned)
     {
         return Err(bad("JWT claim sub names a practitioner this system was not set up for"));
     }
@@ -374,16 +390,17 @@ fn check_resources(
     patient: bool,
     d: &dyn Fn(AccDefect) -> bool,
 ) -> Result<(), Outcome> {
-    let identified = !d(AccDefect::ClaimIdentifiersUnchecked);
-    let other_type_invalid = d(AccDefect::ClaimOtherType422);
-    let first_identifier_only = d(AccDefect::OrganizationFirstIdentifierOnly);
+    let identified = || !d(AccDefect::ClaimIdentifiersUnchecked);
     let of_type = |claim: &str, ty: &str| -> Result<&Value, Outcome> {
         let r = match c.get(claim) {
             Some(r) if r.as_resource().resource_type() == Some(ty) => r,
             // GP Connect's error table: "invalid FHIR resource in JWT claim
             // (for example, patient resource when practitioner expected)"
             // is BAD_REQUEST; a type FHIR does not define fails validation.
-            Some(r) if !other_type_invalid && r.as_resource().resource_type().is_some_and(stu3::is_resource_type) => {
+            Some(r)
+                if r.as_resource().resource_type().is_some_and(stu3::is_resource_type)
+                    && !d(AccDefect::ClaimOtherType422) =>
+            {
                 return Err(bad(format!("JWT claim {claim} must be a FHIR {ty} resource, not another type")));
             }
             _ => return Err(invalid_resource(format!("JWT claim {claim} must be a FHIR {ty} resource"))),
@@ -401,17 +418,18 @@ fn check_resources(
         }
     };
     let device = of_type("requesting_device", "Device")?;
-    if identified && identifiers(device).next().is_none() {
+    if identifiers(device).next().is_none() && identified() {
         return Err(invalid_resource("requesting_device needs an identifier with system and value"));
     }
     let org = of_type("requesting_organization", "Organization")?;
-    // The defect reads identifier[0] only.
-    let looked_at = if first_identifier_only { 1 } else { usize::MAX };
-    if identified
-        && !identifiers(org).take(looked_at).any(|(s, v)| {
-            (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty()
-        })
-    {
+    let ods = |(s, v): (&str, &str)| {
+        (s == gpc::ODS_ORGANIZATION_SYSTEM || s == gpc::ODS_ORGANIZATION_SYSTEM_LEGACY) && !v.is_empty()
+    };
+    // The defect reads identifier[0] only, which differs only when the
+    // ODS code is a later one.
+    let found = identifiers(org).any(ods);
+    let found = found && (identifiers(org).take(1).any(ods) || !d(AccDefect::OrganizationFirstIdentifierOnly));
+    if !found && identified() {
         return Err(invalid_resource("requesting_organization needs an ODS code identifier"));
     }
     if patient {
@@ -424,10 +442,10 @@ fn check_resources(
     if !identifiers(prac).any(|(s, _)| s == gpc::SDS_USER_SYSTEM) {
         return Err(invalid_resource("requesting_practitioner needs an SDS user id identifier (UNK if unknown)"));
     }
-    if d(AccDefect::RefusesUnkSdsIds) && identifiers(prac).any(|(s, v)| s == gpc::SDS_USER_SYSTEM && v == "UNK") {
+    if identifiers(prac).any(|(s, v)| s == gpc::SDS_USER_SYSTEM && v == "UNK") && d(AccDefect::RefusesUnkSdsIds) {
         return Err(invalid_resource("requesting_practitioner has an SDS user id of UNK"));
     }
-    if d(AccDefect::RequiresSdsRoleProfile) && !identifiers(prac).any(|(s, _)| s == gpc::SDS_ROLE_PROFILE_SYSTEM) {
+    if !identifiers(prac).any(|(s, _)| s == gpc::SDS_ROLE_PROFILE_SYSTEM) && d(AccDefect::RequiresSdsRoleProfile) {
         return Err(invalid_resource("requesting_practitioner needs an SDS role profile id"));
     }
     Ok(())

@@ -26,8 +26,8 @@ pub async fn finish(Extract(s): Extract<Shared>, req: Request, next: Next) -> Re
     {
         return cors_opened(StatusCode::NO_CONTENT.into_response(), o);
     }
-    if s.defects.has(AccDefect::Dstu2AcceptRefused)
-        && req.headers().get(header::ACCEPT).is_some_and(|v| v.as_bytes() == b"application/json+fhir")
+    if req.headers().get(header::ACCEPT).is_some_and(|v| v.as_bytes() == b"application/json+fhir")
+        && s.defects.has(AccDefect::Dstu2AcceptRefused)
     {
         let o =
             Outcome { status: Some(415), ..Outcome::new(SpineCode::BadRequest, "application/json+fhir is not served") };
@@ -108,16 +108,16 @@ fn cors_opened(mut resp: Response, origin: &HeaderValue) -> Response {
 /// Under the `case-insensitive-routes` defect, rewrites a path to the case
 /// the router knows before routing happens.
 pub async fn canonical_case(Extract(s): Extract<Shared>, mut req: Request, next: Next) -> Response {
-    if s.defects.has(AccDefect::CaseInsensitiveRoutes) {
-        let path = req.uri().path().to_string();
-        if let Some(fixed) = canonical_path(&s.base_path, &path) {
-            let pq = match req.uri().query() {
-                Some(q) => format!("{fixed}?{q}"),
-                None => fixed,
-            };
-            if let Ok(uri) = pq.parse::<Uri>() {
-                *req.uri_mut() = uri;
-            }
+    // Asked only for a path the defect would change.
+    if let Some(fixed) = canonical_path(&s.base_path, req.uri().path()).filter(|f| f != req.uri().path())
+        && s.defects.has(AccDefect::CaseInsensitiveRoutes)
+    {
+        let pq = match req.uri().query() {
+            Some(q) => format!("{fixed}?{q}"),
+            None => fixed,
+        };
+        if let Ok(uri) = pq.parse::<Uri>() {
+            *req.uri_mut() = uri;
         }
     }
     next.run(req).await
