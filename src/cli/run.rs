@@ -313,6 +313,10 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
     outputs::clear_stale(&rc.args.out);
     let recorder = Recorder::to_dir(&rc.args.out, rc.args.evidence_budget.saturating_mul(1 << 20))
         .with_context(|| format!("cannot write evidence into {}", rc.args.out.display()))?;
+    let recorder = match rc.args.report.report_evidence {
+        crate::report::html::ReportEvidence::Failed => recorder.summarising_passed(),
+        crate::report::html::ReportEvidence::All => recorder,
+    };
     if !rc.args.quiet {
         eprint!(
             "{}",

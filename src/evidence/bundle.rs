@@ -2,7 +2,7 @@
 //! naming its requirement and scenario, written as each scenario finishes so
 //! an interrupted run keeps what it had. Its sha256 goes into the dossier.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
@@ -243,6 +243,10 @@ pub struct Recorder {
     pub ids: HashMap<ScenarioKey, Vec<String>>,
     /// The first write failure; the run goes on and reports it at the end.
     pub error: Option<String>,
+    /// Keep only summaries of a passed scenario's exchanges in memory.
+    summarise_passed: bool,
+    /// Scenarios known to have passed (their exchanges may come after).
+    passed: HashSet<ScenarioKey>,
 }
 
 impl Recorder {
@@ -260,6 +264,15 @@ impl Recorder {
             scenarios: Some(BufWriter::new(File::create(dir.join(SCENARIOS_FILE))?)),
             ..Self::default()
         })
+    }
+
+    /// Keeps in memory only the summary of a passed scenario's exchanges
+    /// (see [`Exchange::keep_summary`]), for a report that embeds only the
+    /// exchanges of scenarios that did not pass: a whole-pack run's memory
+    /// then holds what it must, not every header, token and body head.
+    pub fn summarising_passed(mut self) -> Self {
+        self.summarise_passed = true;
+        self
     }
 
     pub fn name_scenarios(&mut self, names: HashMap<ScenarioKey, (String, String)>) {
@@ -284,11 +297,18 @@ impl Recorder {
                 }
             }
         }
+        if self.passed.contains(&key) {
+            exchanges.iter_mut().for_each(Exchange::keep_summary);
+        }
         self.exchanges.insert(key, exchanges);
     }
 
     /// A scenario's outcome, once it is known.
     pub fn scenario_done(&mut self, key: &ScenarioKey, outcome: &str, duration_ms: f64, failure: Option<&str>) {
+        if self.summarise_passed && outcome == "passed" {
+            self.exchanges.get_mut(key).into_iter().flatten().for_each(Exchange::keep_summary);
+            self.passed.insert(key.clone());
+        }
         let Some(out) = &mut self.scenarios else { return };
         let (req, name) = self.names.get(key).cloned().unwrap_or_default();
         let no_ids = Vec::new();

@@ -202,6 +202,17 @@ impl Exchange {
         }
     }
 
+    /// Keeps only what results.json lists of an exchange (its method, URL,
+    /// status, time and error): what memory keeps of a scenario the report
+    /// does not embed, once the exchange is in evidence.ndjson.
+    pub fn keep_summary(&mut self) {
+        let r = &mut self.request;
+        (r.headers, r.jwt_claims, r.tls, r.body) = (Vec::new(), None, None, Body::default());
+        if let Some(r) = self.response.as_mut() {
+            (r.headers, r.body) = (Vec::new(), Body::default());
+        }
+    }
+
     /// The bytes of both bodies as recorded.
     pub fn body_len(&self) -> usize {
         self.request.body.recorded_len() + self.response.as_ref().map_or(0, |r| r.body.recorded_len())
