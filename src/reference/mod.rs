@@ -271,7 +271,13 @@ pub async fn start_serving(
         .map_err(|e| std::io::Error::other(format!("bad TLS base URL: {e}")))?;
     let app = axum::middleware::from_fn_with_state(state.clone(), acc::responses::canonical_case)
         .layer(routes::router(state));
-    let app = axum::middleware::from_fn_with_state(defects.consulted().is_some(), routes::attribute).layer(app);
+    // Only the kill matrix's clean run notes consults: other runs do not
+    // pay for the layer.
+    let app = if defects.consulted().is_some() {
+        tower::util::Either::Left(axum::middleware::from_fn(routes::attribute).layer(app))
+    } else {
+        tower::util::Either::Right(app)
+    };
     let (tx, rx) = watch::channel(false);
     let stopped = |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;

@@ -58,10 +58,7 @@ pub fn router(state: Shared) -> Router {
 /// Notes the defects consulted while answering against the request (see
 /// `defect::Consulted`); outermost, so nothing the reference does for it is
 /// left out.
-pub(super) async fn attribute(Extract(consulting): Extract<bool>, req: Request, next: Next) -> Response {
-    if !consulting {
-        return next.run(req).await;
-    }
+pub(super) async fn attribute(req: Request, next: Next) -> Response {
     let trace = req.headers().get("ssp-traceid").and_then(|v| v.to_str().ok()).map(str::to_string);
     let path = req.uri().path_and_query().map_or_else(|| req.uri().path().to_string(), |p| p.to_string());
     let key = crate::reference::defect::request_key(req.method().as_str(), &path, trace.as_deref());

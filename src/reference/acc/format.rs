@@ -92,7 +92,12 @@ pub async fn negotiate(Extract(s): Extract<Shared>, req: Request, next: Next) ->
     };
     // A defect is asked about only for a request whose format it would
     // change (`defect::Consulted`): most requests name JSON every way.
-    let (plain, f, a, fa) = (ask(false, false), ask(true, false), ask(false, true), ask(true, true));
+    let (plain, a) = (ask(false, false), ask(false, true));
+    // Without `_format` in the query, ignoring it changes nothing.
+    let (f, fa) = match &query {
+        Some(q) if q.contains("_format") => (ask(true, false), ask(true, true)),
+        _ => (plain.clone(), a.clone()),
+    };
     let format = (f != plain || fa != a) && s.defects.has(AccDefect::XmlIgnoresFormat);
     let accept_ignored = (a != plain || fa != f) && s.defects.has(AccDefect::XmlIgnoresAccept);
     let asked = ask(format, accept_ignored);
