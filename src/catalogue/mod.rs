@@ -74,6 +74,12 @@ pub trait StepMatcher {
     fn check(&self, step: &gherkin::Step) -> Result<(), String>;
 }
 
+impl<T: StepMatcher + ?Sized> StepMatcher for &T {
+    fn check(&self, step: &gherkin::Step) -> Result<(), String> {
+        (**self).check(step)
+    }
+}
+
 /// Identifies one executed scenario (an outline row counts as one): the
 /// feature file relative to the pack root and the scenario's line (for an
 /// outline row, the line of that row in its Examples table).
@@ -173,15 +179,39 @@ impl Catalogue {
     /// Parses and validates a pack. `steps` decides whether each step of an
     /// automated requirement has a definition.
     pub fn load(files: &PackFiles, steps: &dyn StepMatcher) -> Result<Self, PackError> {
+        Self::load_parsed(files, Parsed::of(files), steps)
+    }
+
+    /// [`Catalogue::load`], with the step table made while the pack is
+    /// parsed (it compiles a few hundred patterns): what `rfa catalogue`
+    /// and every run start with.
+    pub fn load_with<S: StepMatcher + Send>(
+        files: &PackFiles,
+        steps: impl FnOnce() -> S + Send,
+    ) -> Result<Self, PackError> {
+        let (parsed, steps) = std::thread::scope(|scope| {
+            let table = scope.spawn(steps);
+            let parsed = Parsed::of(files);
+            (parsed, table.join())
+        });
+        match steps {
+            Ok(steps) => Self::load_parsed(files, parsed, &steps),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    fn load_parsed(files: &PackFiles, parsed: Parsed, steps: &dyn StepMatcher) -> Result<Self, PackError> {
+        let steps = &Memo { steps, seen: Default::default() };
         let manifest = Manifest::parse(files)?;
         let mut diags = Vec::new();
         let mut features = Vec::new();
         let mut requirements: Vec<Requirement> = Vec::new();
         let mut seen: HashMap<String, (String, usize)> = HashMap::new();
 
-        for file in files.files.iter().filter(|f| f.path.ends_with(".feature")) {
+        let feature_files = files.files.iter().filter(|f| f.path.ends_with(".feature"));
+        for (file, parsed) in feature_files.zip(parsed.0) {
             let shown = files.shown(&file.path);
-            let loaded = load_feature(file, &shown, steps, &mut seen, &mut diags);
+            let loaded = load_feature(file, parsed, &shown, steps, &mut seen, &mut diags);
             if let Some((feature, reqs)) = loaded {
                 features.push(feature);
                 requirements.extend(reqs);
@@ -230,9 +260,70 @@ impl Catalogue {
     }
 }
 
-/// Parses one feature file and checks its rules; problems go to `diags`.
+/// Checks each distinct step text once: outline rows and Backgrounds
+/// repeat the same texts across a pack's scenarios.
+struct Memo<'a> {
+    steps: &'a dyn StepMatcher,
+    seen: std::cell::RefCell<HashMap<(u8, String), Result<(), String>>>,
+}
+
+impl StepMatcher for Memo<'_> {
+    fn check(&self, step: &gherkin::Step) -> Result<(), String> {
+        let kind = match step.ty {
+            gherkin::StepType::Given => 0,
+            gherkin::StepType::When => 1,
+            gherkin::StepType::Then => 2,
+        };
+        let key = (kind, step.value.clone());
+        if let Some(known) = self.seen.borrow().get(&key) {
+            return known.clone();
+        }
+        let got = self.steps.check(step);
+        self.seen.borrow_mut().insert(key, got.clone());
+        got
+    }
+}
+
+/// Each feature file of a pack parsed, in the pack's order: `None` where
+/// the Gherkin parser panicked. Files are parsed side by side, a share per
+/// core: parsing is most of loading a pack.
+struct Parsed(Vec<Option<Result<gherkin::Feature, String>>>);
+
+impl Parsed {
+    fn of(files: &PackFiles) -> Self {
+        let texts: Vec<&str> =
+            files.files.iter().filter(|f| f.path.ends_with(".feature")).map(|f| f.text.as_str()).collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let share = texts.len().div_ceil(threads).max(1);
+        let parsed = std::thread::scope(|scope| {
+            let workers: Vec<_> = texts
+                .chunks(share)
+                .map(|chunk| scope.spawn(|| chunk.iter().map(|t| parse(t)).collect::<Vec<_>>()))
+                .collect();
+            workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect::<Vec<_>>()
+        });
+        // A worker that died took its share's results with it: parse what
+        // is missing here, where a failure is reported per file.
+        let mut parsed = parsed;
+        while parsed.len() < texts.len() {
+            parsed.push(parse(texts[parsed.len()]));
+        }
+        Self(parsed)
+    }
+}
+
+/// The Gherkin parser is third-party code fed untrusted text; a panic in
+/// it must become a diagnostic for this file, not a crash of the harness.
+fn parse(text: &str) -> Option<Result<gherkin::Feature, String>> {
+    std::panic::catch_unwind(|| gherkin::Feature::parse(text, gherkin::GherkinEnv::default()))
+        .ok()
+        .map(|r| r.map_err(|e| e.to_string()))
+}
+
+/// Checks one parsed feature file and its rules; problems go to `diags`.
 fn load_feature(
     file: &pack::PackFile,
+    parsed: Option<Result<gherkin::Feature, String>>,
     shown: &str,
     steps: &dyn StepMatcher,
     seen: &mut HashMap<String, (String, usize)>,
@@ -248,16 +339,13 @@ fn load_feature(
             None
         }
     };
-    // The Gherkin parser is third-party code fed untrusted text; a panic in
-    // it must become a diagnostic for this file, not a crash of the harness.
-    let parsed = std::panic::catch_unwind(|| gherkin::Feature::parse(&file.text, gherkin::GherkinEnv::default()));
     let mut feature = match parsed {
-        Ok(Ok(f)) => f,
-        Ok(Err(e)) => {
-            diags.push(parse_diagnostic(shown, &e.to_string()));
+        Some(Ok(f)) => f,
+        Some(Err(e)) => {
+            diags.push(parse_diagnostic(shown, &e));
             return None;
         }
-        Err(_) => {
+        None => {
             diags.push(Diagnostic::file(
                 shown,
                 "the Gherkin parser failed on this file (please report it with the file)",

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, Writer, gherkin, parser};
@@ -83,7 +83,9 @@ pub type ProgressFn = Box<dyn FnMut(Progress<'_>)>;
 pub struct Collector {
     pub records: HashMap<ScenarioKey, ScenarioRecord>,
     pub parse_errors: Vec<String>,
-    started: HashMap<ScenarioKey, Instant>,
+    /// When each scenario started, by its event's stamp (as its steps are
+    /// timed): the writer may see events later than they happen.
+    started: HashMap<ScenarioKey, SystemTime>,
     /// When the running step of each scenario started (a scenario runs one
     /// step at a time, so one stamp per scenario is enough).
     step_started: HashMap<ScenarioKey, SystemTime>,
@@ -118,7 +120,7 @@ impl Collector {
         let key = key_of(feature, scenario);
         match ev {
             Scenario::Started => {
-                self.started.insert(key.clone(), Instant::now());
+                self.started.insert(key.clone(), at);
                 self.records.insert(
                     key,
                     ScenarioRecord {
@@ -141,7 +143,12 @@ impl Collector {
             Scenario::Background(step, ev) | Scenario::Step(step, ev) => self.on_step(&key, &step, ev, at),
             Scenario::Finished => {
                 self.step_started.remove(&key);
-                let elapsed = self.started.remove(&key).map(|t| t.elapsed().as_secs_f64() * 1000.0).unwrap_or_default();
+                let elapsed = self
+                    .started
+                    .remove(&key)
+                    .and_then(|t| at.duration_since(t).ok())
+                    .map(|d| d.as_secs_f64() * 1000.0)
+                    .unwrap_or_default();
                 let rec = self.record(&key);
                 rec.duration_ms = elapsed;
                 let outcome = rec.outcome;

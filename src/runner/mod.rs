@@ -43,7 +43,7 @@ pub fn load_catalogue(dir: Option<&std::path::Path>) -> Result<Catalogue, crate:
         Some(d) => crate::catalogue::PackFiles::from_dir(d)?,
         None => crate::catalogue::PackFiles::embedded()?,
     };
-    Catalogue::load(&files, StepTable::shared())
+    Catalogue::load_with(&files, StepTable::shared)
 }
 
 /// A parsed `--tags` expression, kept with its source text for reports.
