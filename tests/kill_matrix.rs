@@ -121,27 +121,19 @@ struct Reach {
 
 impl Reach {
     fn of(cat: &Catalogue, out: &runner::RunOutput, consulted: &reference::Consulted, tls_port: u16) -> Self {
-        let requirement_of: BTreeMap<_, _> =
-            cat.requirements.iter().flat_map(|r| r.scenarios.iter().map(move |s| (&s.key, &r.id))).collect();
         let mut requests: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (scenario, exchanges) in &out.evidence {
-            let Some(id) = requirement_of.get(scenario) else { continue };
+            let Some(id) = cat.requirement_of(scenario).map(|r| &r.id) else { continue };
             for x in exchanges.iter().filter(|x| !x.inbound) {
-                let trace = x
-                    .request
-                    .headers
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case("Ssp-TraceID"))
-                    .map(|(_, v)| v.as_str());
-                let path = reqwest::Url::parse(&x.request.url).map_or_else(
-                    |_| x.request.url.clone(),
+                let url = reqwest::Url::parse(&x.request.url).ok();
+                let path = url.as_ref().map_or_else(
+                    || x.request.url.clone(),
                     |u| format!("{}{}", u.path(), u.query().map(|q| format!("?{q}")).unwrap_or_default()),
                 );
-                let key = reference::request_key(&x.request.method, &path, trace);
-                requests.entry(key).or_default().insert((*id).clone());
-                let port = reqwest::Url::parse(&x.request.url).ok().and_then(|u| u.port());
-                if port == Some(tls_port) || x.request.tls.is_some() {
-                    requests.entry(reference::TLS_SETUP.to_string()).or_default().insert((*id).clone());
+                let key = reference::request_key(&x.request.method, &path, x.request.header("Ssp-TraceID"));
+                requests.entry(key).or_default().insert(id.clone());
+                if url.and_then(|u| u.port()) == Some(tls_port) || x.request.tls.is_some() {
+                    requests.entry(reference::TLS_SETUP.to_string()).or_default().insert(id.clone());
                 }
             }
         }

@@ -264,7 +264,8 @@ impl Catalogue {
 /// repeat the same texts across a pack's scenarios.
 struct Memo<'a> {
     steps: &'a dyn StepMatcher,
-    seen: std::cell::RefCell<HashMap<(u8, String), Result<(), String>>>,
+    /// Per kind (Given, When, Then): each text's answer.
+    seen: std::cell::RefCell<[HashMap<String, Result<(), String>>; 3]>,
 }
 
 impl StepMatcher for Memo<'_> {
@@ -274,12 +275,11 @@ impl StepMatcher for Memo<'_> {
             gherkin::StepType::When => 1,
             gherkin::StepType::Then => 2,
         };
-        let key = (kind, step.value.clone());
-        if let Some(known) = self.seen.borrow().get(&key) {
+        if let Some(known) = self.seen.borrow()[kind].get(step.value.as_str()) {
             return known.clone();
         }
         let got = self.steps.check(step);
-        self.seen.borrow_mut().insert(key, got.clone());
+        self.seen.borrow_mut()[kind].insert(step.value.clone(), got.clone());
         got
     }
 }
@@ -295,20 +295,15 @@ impl Parsed {
             files.files.iter().filter(|f| f.path.ends_with(".feature")).map(|f| f.text.as_str()).collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let share = texts.len().div_ceil(threads).max(1);
-        let parsed = std::thread::scope(|scope| {
-            let workers: Vec<_> = texts
-                .chunks(share)
-                .map(|chunk| scope.spawn(|| chunk.iter().map(|t| parse(t)).collect::<Vec<_>>()))
-                .collect();
-            workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect::<Vec<_>>()
-        });
-        // A worker that died took its share's results with it: parse what
-        // is missing here, where a failure is reported per file.
-        let mut parsed = parsed;
-        while parsed.len() < texts.len() {
-            parsed.push(parse(texts[parsed.len()]));
-        }
-        Self(parsed)
+        let share_of = |chunk: &[&str]| chunk.iter().map(|t| parse(t)).collect::<Vec<_>>();
+        Self(std::thread::scope(|scope| {
+            let workers: Vec<_> =
+                texts.chunks(share).map(|chunk| (chunk, scope.spawn(move || share_of(chunk)))).collect();
+            // A worker that died took its share's results with it: that
+            // share is parsed again here, in place, so each file keeps its
+            // own result.
+            workers.into_iter().flat_map(|(chunk, w)| w.join().unwrap_or_else(|_| share_of(chunk))).collect()
+        }))
     }
 }
 

@@ -2,7 +2,7 @@
 //! naming its requirement and scenario, written as each scenario finishes so
 //! an interrupted run keeps what it had. Its sha256 goes into the dossier.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
@@ -245,8 +245,6 @@ pub struct Recorder {
     pub error: Option<String>,
     /// Keep only summaries of a passed scenario's exchanges in memory.
     summarise_passed: bool,
-    /// Scenarios known to have passed (their exchanges may come after).
-    passed: HashSet<ScenarioKey>,
 }
 
 impl Recorder {
@@ -297,17 +295,16 @@ impl Recorder {
                 }
             }
         }
-        if self.passed.contains(&key) {
-            exchanges.iter_mut().for_each(Exchange::keep_summary);
-        }
         self.exchanges.insert(key, exchanges);
     }
 
     /// A scenario's outcome, once it is known.
     pub fn scenario_done(&mut self, key: &ScenarioKey, outcome: &str, duration_ms: f64, failure: Option<&str>) {
+        // Cucumber runs the after hook that hands over a scenario's
+        // exchanges before it tells the scenario has finished, so they are
+        // here by now.
         if self.summarise_passed && outcome == "passed" {
             self.exchanges.get_mut(key).into_iter().flatten().for_each(Exchange::keep_summary);
-            self.passed.insert(key.clone());
         }
         let Some(out) = &mut self.scenarios else { return };
         let (req, name) = self.names.get(key).cloned().unwrap_or_default();
