@@ -550,12 +550,6 @@ mod tests {
         services.stop().await;
     }
 
-    /// A GET's status and JSON body (null when it has none).
-    async fn get_json(url: String) -> (u16, Value) {
-        let r = reqwest::get(url).await.expect("answered");
-        (r.status().as_u16(), serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default())
-    }
-
     /// A GET to the hosted PDS with the headers PDS requires: its status,
     /// JSON body and response headers.
     async fn pds_get(url: String) -> (u16, Value, reqwest::header::HeaderMap) {
@@ -827,7 +821,7 @@ mod tests {
         );
         let mut found = Vec::new();
         for kind in ["Endpoint", "Device"] {
-            let (_, body) = get_json(format!("{}sds/FHIR/R4/{kind}{query}", services.url_for(&sid))).await;
+            let (_, body, _) = sds_get(format!("{}sds/FHIR/R4/{kind}{query}", services.url_for(&sid)), &[]).await;
             found.push(body.pointer("/entry/0/resource").cloned().unwrap_or_default());
         }
         let asids = |r: &Value| r.to_string().matches(crate::fhir::gpc::SPINE_ASID_SYSTEM).count();
@@ -835,6 +829,103 @@ mod tests {
         assert_eq!(asids(&found[0]), 0, "no ASID on the Endpoint: {}", found[0]);
         let asid = found[1].pointer("/identifier/0/value").and_then(Value::as_str).unwrap_or_default();
         assert!(asid.len() == 12 && asid.bytes().all(|b| b.is_ascii_digit()) && asid != stale, "{}", found[1]);
+        services.stop().await;
+    }
+
+    /// A GET to the hosted SDS with an API key and these headers: its
+    /// status, JSON body and response headers.
+    async fn sds_get(url: String, headers: &[(&str, &str)]) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut req = reqwest::Client::new().get(url).header("apikey", "a-key");
+        for (n, v) in headers {
+            req = req.header(*n, *v);
+        }
+        let r = req.send().await.expect("answered");
+        let (status, headers) = (r.status().as_u16(), r.headers().clone());
+        (status, serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default(), headers)
+    }
+
+    /// SDS's checks (`spine-directory-service.yaml`, and the service
+    /// behind it): `apikey` required (401); a parameter a search does not
+    /// take, a value without its identifier system, or a combination SDS
+    /// does not search by is 400 BAD_REQUEST in SDS's STU3 code system,
+    /// with the correlation id as the OperationOutcome's id;
+    /// `X-Correlation-ID` a UUID if sent, mirrored back (made up if not).
+    /// An Endpoint search needs no organization when it has interaction and
+    /// party key; `identifier`s come in any order; ids are UUIDs.
+    #[tokio::test]
+    async fn sds_checks_and_finds_as_sds_does() {
+        use crate::fhir::gpc::{
+            Interaction, MHS_PARTY_KEY_SYSTEM, ODS_ORGANIZATION_SYSTEM as ODS, SERVICE_INTERACTION_SYSTEM as SVC,
+        };
+        let data = NationalData::embedded().expect("national data");
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let (org, interaction) = (
+            format!("organization={ODS}|RFAO01"),
+            format!("identifier={SVC}|{}", Interaction::GetStructuredRecord.id()),
+        );
+        let party = format!("identifier={MHS_PARTY_KEY_SYSTEM}|RFAO01-800001");
+        let url = |kind: &str, q: &str| format!("{}sds/FHIR/R4/{kind}?{q}", services.url_for(&sid));
+        let total = |b: &Value| b["total"].as_u64();
+        // Found, whichever order the identifiers come in.
+        for q in [
+            format!("{org}&{interaction}"),
+            format!("{interaction}&{org}"),
+            format!("{org}&{party}"),
+            format!("{party}&{interaction}"),
+            format!("{interaction}&{party}&{org}"),
+        ] {
+            let (status, body, h) = sds_get(url("Endpoint", &q), &[]).await;
+            assert_eq!((status, total(&body)), (200, Some(1)), "Endpoint?{q}: {body}");
+            let id = body.pointer("/entry/0/resource/id").and_then(Value::as_str).unwrap_or_default();
+            assert!(pds::is_uuid(id), "a UUID id: {id}");
+            assert!(body.pointer("/entry/0/fullUrl").and_then(Value::as_str).is_some_and(|u| u.ends_with(id)));
+            let made_up = h.get("x-correlation-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            assert!(pds::is_uuid(made_up), "a correlation id made up: {made_up}");
+        }
+        let (_, body, _) =
+            sds_get(url("Endpoint", &format!("{org}&identifier={MHS_PARTY_KEY_SYSTEM}|RFAO01-1")), &[]).await;
+        assert_eq!(total(&body), Some(0), "another party key: {body}");
+        let (_, body, _) = sds_get(url("Device", &format!("{interaction}&{party}&{org}")), &[]).await;
+        assert_eq!(total(&body), Some(1), "a Device by organization, interaction and party key: {body}");
+        let (_, body, _) =
+            sds_get(url("Device", &format!("{org}&{interaction}&manufacturing-organization={ODS}|YES")), &[]).await;
+        assert_eq!(total(&body), Some(0), "no manufacturer is recorded: {body}");
+        // Refused.
+        let id = "6d3d3674-7ce5-11ec-90d6-0242ac120003";
+        for (kind, q) in [
+            ("Endpoint", org.clone()),
+            ("Endpoint", interaction.clone()),
+            ("Endpoint", party.clone()),
+            ("Endpoint", String::new()),
+            ("Endpoint", format!("{org}&{interaction}&_format=json")),
+            ("Endpoint", format!("{org}&{interaction}&manufacturing-organization={ODS}|YES")),
+            ("Endpoint", format!("organization=RFAO01&{interaction}")),
+            (
+                "Endpoint",
+                format!("{org}&identifier=urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1"),
+            ),
+            ("Device", format!("{org}&{party}")),
+            ("Device", interaction.clone()),
+            ("Device", format!("{org}&{interaction}&manufacturing-organization=YES")),
+        ] {
+            let (status, body, h) = sds_get(url(kind, &q), &[("X-Correlation-ID", id)]).await;
+            let (code, issue, system) = outcome_of(&body);
+            assert_eq!(
+                (status, code.as_deref(), issue.as_deref(), system.as_deref()),
+                (400, Some("BAD_REQUEST"), Some("required"), Some(sds::SDS_ERROR_SYSTEM)),
+                "{kind}?{q}: {body}"
+            );
+            assert_eq!(
+                (body["id"].as_str(), h.get("x-correlation-id").and_then(|v| v.to_str().ok())),
+                (Some(id), Some(id))
+            );
+        }
+        let (status, body, _) =
+            sds_get(url("Endpoint", &format!("{org}&{interaction}")), &[("X-Correlation-ID", "abc")]).await;
+        assert_eq!((status, outcome_of(&body).0.as_deref()), (400, Some("BAD_REQUEST")), "a correlation id not a UUID");
+        let status = reqwest::get(url("Endpoint", &format!("{org}&{interaction}"))).await.map(|r| r.status().as_u16());
+        assert_eq!(status.ok(), Some(401), "no apikey");
         services.stop().await;
     }
 
