@@ -360,9 +360,15 @@ fn router(hosted: Shared) -> Router {
     use axum::routing::{get, post, put};
     let structured =
         format!("/gpc/{}/{}/STU3/1/gpconnect/structured/fhir", hosted.route, hosted.data.other_practice.ods_code);
-    Router::new()
+    // PDS checks its headers before it routes, and mirrors its tracking
+    // ids on every answer.
+    let pds = Router::new()
         .route("/pds/FHIR/R4/Patient", get(pds::search))
+        .route("/pds/FHIR/R4/Patient/", get(pds::read_nothing))
         .route("/pds/FHIR/R4/Patient/{id}", get(pds::read))
+        .route_layer(middleware::from_fn(pds::gate));
+    Router::new()
+        .merge(pds)
         .route("/eps/FHIR/R4/$process-message", post(eps::process))
         .route("/sds/FHIR/R4/Endpoint", get(sds::endpoints))
         .route("/sds/FHIR/R4/Device", get(sds::devices))
@@ -544,10 +550,24 @@ mod tests {
         services.stop().await;
     }
 
-    /// A GET's status and JSON body (null when it has none).
-    async fn get_json(url: String) -> (u16, Value) {
-        let r = reqwest::get(url).await.expect("answered");
-        (r.status().as_u16(), serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default())
+    /// A GET to the hosted PDS with the headers PDS requires: its status,
+    /// JSON body and response headers.
+    async fn pds_get(url: String) -> (u16, Value, reqwest::header::HeaderMap) {
+        let r = reqwest::Client::new()
+            .get(url)
+            .header("Authorization", "Bearer a-token")
+            .header("X-Request-ID", uuid::Uuid::new_v4().to_string())
+            .send()
+            .await
+            .expect("answered");
+        let (status, headers) = (r.status().as_u16(), r.headers().clone());
+        (status, serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default(), headers)
+    }
+
+    /// The Spine code, issue type and coding system of an OperationOutcome.
+    fn outcome_of(b: &Value) -> (Option<String>, Option<String>, Option<String>) {
+        let get = |p: &str| b.pointer(p).and_then(Value::as_str).map(str::to_string);
+        (get("/issue/0/details/coding/0/code"), get("/issue/0/code"), get("/issue/0/details/coding/0/system"))
     }
 
     /// PDS's `_max-results`: more matches than it allows answer 200 with a
@@ -559,7 +579,13 @@ mod tests {
         let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
         let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
         // The twins Ashworth, both born 2001-01-01; `q` follows the family name.
-        let search = |q: &str| get_json(format!("{}pds/FHIR/R4/Patient?family=Ashworth{q}", services.url_for(&sid)));
+        let search = |q: &str| {
+            let url = format!("{}pds/FHIR/R4/Patient?family=Ashworth{q}", services.url_for(&sid));
+            async move {
+                let (status, body, _) = pds_get(url).await;
+                (status, body)
+            }
+        };
         let code = |b: &Value| b.as_outcome().first_code().map(str::to_string);
         let (status, body) = search("&birthdate=eq2001-01-01").await;
         assert_eq!((status, body["total"].as_u64()), (200, Some(2)), "both twins by default: {body}");
@@ -575,8 +601,6 @@ mod tests {
         assert_eq!(body["total"].as_u64(), Some(0), "born after both: {body}");
         let (_, body) = search("&birthdate=ge1990-01-01&birthdate=le2000-12-31").await;
         assert_eq!(body["total"].as_u64(), Some(0), "born before both (Ada Ashworth, 1961, before that): {body}");
-        let (status, body) = search("&birthdate=yesterday").await;
-        assert_eq!((status, code(&body).as_deref()), (400, Some("INVALID_SEARCH_DATA")), "{body}");
         let (status, body) = search("&birthdate=eq2001-01-01&sex=female").await;
         assert_eq!((status, code(&body).as_deref()), (400, Some("ADDITIONAL_PROPERTIES")), "{body}");
         services.pds_finds_too_many(&sid);
@@ -585,6 +609,199 @@ mod tests {
             Some("TOO_MANY_MATCHES"),
             "as programmed"
         );
+        services.stop().await;
+    }
+
+    /// PDS's headers (`personal-demographics.yaml`, components/parameters):
+    /// a bearer token or 401 ACCESS_DENIED; `X-Request-ID` required (400
+    /// MISSING_VALUE) and a UUID (400 INVALID_VALUE); `NHSD-Session-URID`
+    /// optional, digits if sent (400 INVALID_VALUE). `X-Request-ID` and
+    /// `X-Correlation-ID` come back on every answer, refusals too, and a
+    /// read carries its version as `ETag: W/"1"`.
+    #[tokio::test]
+    async fn pds_refuses_the_headers_pds_refuses_and_mirrors_its_tracking_ids() {
+        let data = NationalData::embedded().expect("national data");
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let read = format!("{}pds/FHIR/R4/Patient/9990030111", services.url_for(&sid));
+        let id = "60e0b220-8136-4ca5-ae46-1d97ef59d068";
+        let send = |headers: &[(&str, &str)]| {
+            let mut req = reqwest::Client::new().get(&read);
+            for (n, v) in headers {
+                req = req.header(*n, *v);
+            }
+            async move {
+                let r = req.send().await.expect("answered");
+                let (status, h) = (r.status().as_u16(), r.headers().clone());
+                let body: Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
+                (status, outcome_of(&body).0, outcome_of(&body).1, h)
+            }
+        };
+        let good = [("Authorization", "Bearer a-token"), ("X-Request-ID", id)];
+        let (status, code, _, h) = send(&[good[0], good[1], ("X-Correlation-ID", "trace-7")]).await;
+        assert_eq!((status, code), (200, None));
+        assert_eq!(h.get("etag").and_then(|v| v.to_str().ok()), Some("W/\"1\""), "the version as ETag");
+        assert_eq!(h.get("x-request-id").and_then(|v| v.to_str().ok()), Some(id), "X-Request-ID mirrored");
+        assert_eq!(h.get("x-correlation-id").and_then(|v| v.to_str().ok()), Some("trace-7"), "X-Correlation-ID too");
+        for (why, headers) in [
+            ("no token", vec![good[1]]),
+            ("an empty token", vec![("Authorization", "Bearer"), good[1]]),
+            ("not a bearer token", vec![("Authorization", "Basic dXNlcjpwYXNz"), good[1]]),
+        ] {
+            let (status, code, issue, h) = send(&headers).await;
+            assert_eq!(
+                (status, code.as_deref(), issue.as_deref()),
+                (401, Some("ACCESS_DENIED"), Some("forbidden")),
+                "{why}"
+            );
+            assert_eq!(h.get("x-request-id").and_then(|v| v.to_str().ok()), Some(id), "{why}: mirrored on a refusal");
+        }
+        let (status, code, issue, _) = send(&[good[0]]).await;
+        assert_eq!((status, code.as_deref(), issue.as_deref()), (400, Some("MISSING_VALUE"), Some("required")));
+        for bad in ["1234", "", "60e0b220-8136-4ca5-ae46-1d97ef59d06"] {
+            let (status, code, issue, _) = send(&[good[0], ("X-Request-ID", bad)]).await;
+            assert_eq!(
+                (status, code.as_deref(), issue.as_deref()),
+                (400, Some("INVALID_VALUE"), Some("value")),
+                "`{bad}`"
+            );
+        }
+        let (status, code, _, _) = send(&[good[0], good[1], ("NHSD-Session-URID", "555254240100")]).await;
+        assert_eq!((status, code), (200, None), "a role id of digits");
+        for bad in ["invalid", ""] {
+            let (status, code, _, _) = send(&[good[0], good[1], ("NHSD-Session-URID", bad)]).await;
+            assert_eq!((status, code.as_deref()), (400, Some("INVALID_VALUE")), "URID `{bad}`");
+        }
+        // The search and a read without a number go through the same checks.
+        let search = format!("{}pds/FHIR/R4/Patient?family=Dexter&birthdate=1979-11-12", services.url_for(&sid));
+        let status = reqwest::Client::new().get(search).send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+        assert_eq!(status, 401, "a search without a token");
+        let (status, body, _) = pds_get(format!("{}pds/FHIR/R4/Patient/", services.url_for(&sid))).await;
+        assert_eq!((status, outcome_of(&body).0.as_deref()), (400, Some("UNSUPPORTED_SERVICE")), "{body}");
+        let (status, body, _) = pds_get(format!("{}pds/FHIR/R4/Patient/1234567890", services.url_for(&sid))).await;
+        assert_eq!((status, outcome_of(&body).0.as_deref()), (400, Some("INVALID_RESOURCE_ID")), "{body}");
+        let (status, body, _) = pds_get(format!("{}pds/FHIR/R4/Patient/9990030014", services.url_for(&sid))).await;
+        assert_eq!((status, body["id"].as_str()), (200, Some("9990030014")), "{body}");
+        services.stop().await;
+    }
+
+    /// The search's refusals, each with the code `patient-search.yaml`
+    /// gives it and checked in PDS's order: no parameters
+    /// UNSUPPORTED_SERVICE; an unknown one ADDITIONAL_PROPERTIES; a value
+    /// PDS does not take INVALID_VALUE (a gender outside its four, a date
+    /// not `[eq|ge|le]YYYY-MM-DD`, a flag not true/false, a name over 35
+    /// characters or with a wildcard in its first two); no birth date
+    /// MISSING_VALUE; then a combination PDS does not search by
+    /// INVALID_SEARCH_DATA (no family name, both postcode parameters, a
+    /// fuzzy search with wildcards or without the names it needs).
+    #[tokio::test]
+    async fn pds_search_refuses_with_the_code_pds_gives() {
+        let data = NationalData::embedded().expect("national data");
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let long = "a".repeat(36);
+        let cases = [
+            ("", "UNSUPPORTED_SERVICE", "processing"),
+            ("family=Dexter&birthdate=1979-11-12&sex=female&dob=x", "ADDITIONAL_PROPERTIES", "invariant"),
+            ("family=Dexter&birthdate=1979-11-12&gender=mal", "INVALID_VALUE", "value"),
+            ("family=Dexter&birthdate=1979-11-12&gender=Female", "INVALID_VALUE", "value"),
+            ("family=Dexter&birthdate=yesterday", "INVALID_VALUE", "value"),
+            ("family=Dexter&birthdate=19791112", "INVALID_VALUE", "value"),
+            ("family=Dexter&birthdate=1979-11-12&death-date=gt2020-01-01", "INVALID_VALUE", "value"),
+            ("family=Dexter&birthdate=1979-11-12&_fuzzy-match=yes", "INVALID_VALUE", "value"),
+            ("family=Dexter&birthdate=1979-11-12&_exact-match=1", "INVALID_VALUE", "value"),
+            ("family=D*&birthdate=1979-11-12", "INVALID_VALUE", "value"),
+            ("family=Dexter&given=*o&birthdate=1979-11-12", "INVALID_VALUE", "value"),
+            (&format!("family={long}&birthdate=1979-11-12"), "INVALID_VALUE", "value"),
+            ("family=Dexter&birthdate=1979-11-12&address-postalcode=L*", "INVALID_VALUE", "value"),
+            ("family=Dexter&given=Joanna", "MISSING_VALUE", "required"),
+            ("email=jo%40example.com&phone=0163", "MISSING_VALUE", "required"),
+            ("birthdate=1979-11-12", "INVALID_SEARCH_DATA", "value"),
+            ("given=Joanna&gender=female&birthdate=1979-11-12", "INVALID_SEARCH_DATA", "value"),
+            (
+                "family=Dexter&birthdate=1979-11-12&address-postalcode=LS11%209ST&address-postcode=LS11%209ST",
+                "INVALID_SEARCH_DATA",
+                "value",
+            ),
+            ("_fuzzy-match=true&family=Dexter&given=Jo*&birthdate=1979-11-12", "INVALID_SEARCH_DATA", "value"),
+            ("_fuzzy-match=true&family=Dexter&birthdate=1979-11-12", "INVALID_SEARCH_DATA", "value"),
+        ];
+        for (query, want, issue) in cases {
+            let (status, body, _) = pds_get(format!("{}pds/FHIR/R4/Patient?{query}", services.url_for(&sid))).await;
+            let (code, kind, system) = outcome_of(&body);
+            assert_eq!((status, code.as_deref(), kind.as_deref()), (400, Some(want), Some(issue)), "`{query}`: {body}");
+            assert_eq!(system.as_deref(), Some(SPINE_R4_CODES), "`{query}`");
+        }
+        services.stop().await;
+    }
+
+    /// What the search finds, as `patient-search.yaml` describes it: names
+    /// whole and in any case unless they end in a wildcard (a wildcard
+    /// match scores below 1.0, which `_exact-match` leaves out); the n-th
+    /// `given` against the n-th given name; postcodes with spaces ignored;
+    /// date of death and gender as filters; a registered GP, email or phone
+    /// (the hosted records hold none) find no one; a fuzzy search hears
+    /// names alike (Soundex) or the other way round; and a restricted
+    /// patient is never found by postcode or GP.
+    #[tokio::test]
+    async fn pds_search_matches_as_pds_does() {
+        let data = NationalData::embedded().expect("national data");
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let found = |q: &str| {
+            let url = format!("{}pds/FHIR/R4/Patient?{q}", services.url_for(&sid));
+            async move {
+                let (status, body, _) = pds_get(url).await;
+                assert_eq!(status, 200, "{body}");
+                let ids: Vec<(String, f64)> = body["entry"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| {
+                        let id = e.pointer("/resource/id").and_then(Value::as_str).unwrap_or_default().to_string();
+                        (id, e.pointer("/search/score").and_then(Value::as_f64).unwrap_or_default())
+                    })
+                    .collect();
+                ids
+            }
+        };
+        // Joanna Dexter, 9990030111, born 1979-11-12, LS11 9ST.
+        let dexter = |q: &str| found(&format!("family=DEXTER&birthdate=eq1979-11-12{q}"));
+        assert_eq!(dexter("").await, vec![("9990030111".to_string(), 1.0)], "a name in another case");
+        assert_eq!(dexter("&given=jOaNnA").await.len(), 1, "the given name whole");
+        assert!(dexter("&given=jo").await.is_empty(), "the start of a name without a wildcard finds no one");
+        let wild = dexter("&given=jo*").await;
+        assert!(wild.len() == 1 && wild[0].1 < 1.0, "a wildcard finds her, short of exact: {wild:?}");
+        assert!(dexter("&given=jo*&_exact-match=true").await.is_empty(), "exact matches only");
+        assert!(dexter("&given=Joanna&given=Mary").await.is_empty(), "a middle name she does not have");
+        assert!(found("family=De*er&birthdate=1979-11-12").await.len() == 1, "a wildcard inside the name");
+        assert_eq!(dexter("&gender=female").await.len(), 1);
+        assert!(dexter("&gender=male").await.is_empty(), "gender filters");
+        for pc in ["LS11%209ST", "ls119st", "LS1*", "LS11%209*"] {
+            assert_eq!(dexter(&format!("&address-postalcode={pc}")).await.len(), 1, "postcode {pc}");
+        }
+        assert!(dexter("&address-postcode=LS12%201UV").await.is_empty(), "another postcode");
+        assert!(dexter("&general-practitioner=Y12345").await.is_empty(), "no registered GP is held");
+        assert!(dexter("&email=jo%40example.com").await.is_empty(), "no email is held");
+        assert!(dexter("&death-date=le2030-01-01").await.is_empty(), "she has not died");
+        // Harriet Holloway died 2025-02-01.
+        let holloway = |q: &str| found(&format!("family=Holloway&birthdate=1932-05-14{q}"));
+        assert_eq!(holloway("&death-date=ge2025-01-01&death-date=le2025-12-31").await.len(), 1);
+        assert!(holloway("&death-date=ge2025-03-01").await.is_empty(), "died before");
+        // Fuzzy: Soundex, and names swapped.
+        let fuzzy = |q: &str| found(&format!("_fuzzy-match=true&birthdate=1979-11-12{q}"));
+        let heard = fuzzy("&family=Dextor&given=Joanna").await;
+        assert!(heard.len() == 1 && heard[0].1 < 1.0, "Dextor sounds like Dexter: {heard:?}");
+        assert_eq!(fuzzy("&family=Joanna&given=Dexter").await.len(), 1, "the names the other way round");
+        assert!(fuzzy("&family=Baxter&given=Joanna").await.is_empty(), "Baxter does not sound like Dexter");
+        assert_eq!(fuzzy("&given=Joanna&gender=female&address-postalcode=LS11%209ST").await.len(), 1);
+        // Isla Ingram is restricted: found by name and birth date, never by
+        // postcode or GP, even where those only score.
+        let ingram = |q: &str| found(&format!("family=Ingram&given=Isla&birthdate=1988-09-17{q}"));
+        assert_eq!(ingram("").await.len(), 1);
+        assert_eq!(ingram("&_fuzzy-match=true").await.len(), 1);
+        assert!(ingram("&_fuzzy-match=true&address-postalcode=LS1%201AA").await.is_empty(), "by postcode");
+        assert!(ingram("&_fuzzy-match=true&general-practitioner=Y12345").await.is_empty(), "by GP");
         services.stop().await;
     }
 
@@ -604,7 +821,7 @@ mod tests {
         );
         let mut found = Vec::new();
         for kind in ["Endpoint", "Device"] {
-            let (_, body) = get_json(format!("{}sds/FHIR/R4/{kind}{query}", services.url_for(&sid))).await;
+            let (_, body, _) = sds_get(format!("{}sds/FHIR/R4/{kind}{query}", services.url_for(&sid)), &[]).await;
             found.push(body.pointer("/entry/0/resource").cloned().unwrap_or_default());
         }
         let asids = |r: &Value| r.to_string().matches(crate::fhir::gpc::SPINE_ASID_SYSTEM).count();
@@ -612,6 +829,103 @@ mod tests {
         assert_eq!(asids(&found[0]), 0, "no ASID on the Endpoint: {}", found[0]);
         let asid = found[1].pointer("/identifier/0/value").and_then(Value::as_str).unwrap_or_default();
         assert!(asid.len() == 12 && asid.bytes().all(|b| b.is_ascii_digit()) && asid != stale, "{}", found[1]);
+        services.stop().await;
+    }
+
+    /// A GET to the hosted SDS with an API key and these headers: its
+    /// status, JSON body and response headers.
+    async fn sds_get(url: String, headers: &[(&str, &str)]) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut req = reqwest::Client::new().get(url).header("apikey", "a-key");
+        for (n, v) in headers {
+            req = req.header(*n, *v);
+        }
+        let r = req.send().await.expect("answered");
+        let (status, headers) = (r.status().as_u16(), r.headers().clone());
+        (status, serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default(), headers)
+    }
+
+    /// SDS's checks (`spine-directory-service.yaml`, and the service
+    /// behind it): `apikey` required (401); a parameter a search does not
+    /// take, a value without its identifier system, or a combination SDS
+    /// does not search by is 400 BAD_REQUEST in SDS's STU3 code system,
+    /// with the correlation id as the OperationOutcome's id;
+    /// `X-Correlation-ID` a UUID if sent, mirrored back (made up if not).
+    /// An Endpoint search needs no organization when it has interaction and
+    /// party key; `identifier`s come in any order; ids are UUIDs.
+    #[tokio::test]
+    async fn sds_checks_and_finds_as_sds_does() {
+        use crate::fhir::gpc::{
+            Interaction, MHS_PARTY_KEY_SYSTEM, ODS_ORGANIZATION_SYSTEM as ODS, SERVICE_INTERACTION_SYSTEM as SVC,
+        };
+        let data = NationalData::embedded().expect("national data");
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let (org, interaction) = (
+            format!("organization={ODS}|RFAO01"),
+            format!("identifier={SVC}|{}", Interaction::GetStructuredRecord.id()),
+        );
+        let party = format!("identifier={MHS_PARTY_KEY_SYSTEM}|RFAO01-800001");
+        let url = |kind: &str, q: &str| format!("{}sds/FHIR/R4/{kind}?{q}", services.url_for(&sid));
+        let total = |b: &Value| b["total"].as_u64();
+        // Found, whichever order the identifiers come in.
+        for q in [
+            format!("{org}&{interaction}"),
+            format!("{interaction}&{org}"),
+            format!("{org}&{party}"),
+            format!("{party}&{interaction}"),
+            format!("{interaction}&{party}&{org}"),
+        ] {
+            let (status, body, h) = sds_get(url("Endpoint", &q), &[]).await;
+            assert_eq!((status, total(&body)), (200, Some(1)), "Endpoint?{q}: {body}");
+            let id = body.pointer("/entry/0/resource/id").and_then(Value::as_str).unwrap_or_default();
+            assert!(pds::is_uuid(id), "a UUID id: {id}");
+            assert!(body.pointer("/entry/0/fullUrl").and_then(Value::as_str).is_some_and(|u| u.ends_with(id)));
+            let made_up = h.get("x-correlation-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            assert!(pds::is_uuid(made_up), "a correlation id made up: {made_up}");
+        }
+        let (_, body, _) =
+            sds_get(url("Endpoint", &format!("{org}&identifier={MHS_PARTY_KEY_SYSTEM}|RFAO01-1")), &[]).await;
+        assert_eq!(total(&body), Some(0), "another party key: {body}");
+        let (_, body, _) = sds_get(url("Device", &format!("{interaction}&{party}&{org}")), &[]).await;
+        assert_eq!(total(&body), Some(1), "a Device by organization, interaction and party key: {body}");
+        let (_, body, _) =
+            sds_get(url("Device", &format!("{org}&{interaction}&manufacturing-organization={ODS}|YES")), &[]).await;
+        assert_eq!(total(&body), Some(0), "no manufacturer is recorded: {body}");
+        // Refused.
+        let id = "6d3d3674-7ce5-11ec-90d6-0242ac120003";
+        for (kind, q) in [
+            ("Endpoint", org.clone()),
+            ("Endpoint", interaction.clone()),
+            ("Endpoint", party.clone()),
+            ("Endpoint", String::new()),
+            ("Endpoint", format!("{org}&{interaction}&_format=json")),
+            ("Endpoint", format!("{org}&{interaction}&manufacturing-organization={ODS}|YES")),
+            ("Endpoint", format!("organization=RFAO01&{interaction}")),
+            (
+                "Endpoint",
+                format!("{org}&identifier=urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1"),
+            ),
+            ("Device", format!("{org}&{party}")),
+            ("Device", interaction.clone()),
+            ("Device", format!("{org}&{interaction}&manufacturing-organization=YES")),
+        ] {
+            let (status, body, h) = sds_get(url(kind, &q), &[("X-Correlation-ID", id)]).await;
+            let (code, issue, system) = outcome_of(&body);
+            assert_eq!(
+                (status, code.as_deref(), issue.as_deref(), system.as_deref()),
+                (400, Some("BAD_REQUEST"), Some("required"), Some(sds::SDS_ERROR_SYSTEM)),
+                "{kind}?{q}: {body}"
+            );
+            assert_eq!(
+                (body["id"].as_str(), h.get("x-correlation-id").and_then(|v| v.to_str().ok())),
+                (Some(id), Some(id))
+            );
+        }
+        let (status, body, _) =
+            sds_get(url("Endpoint", &format!("{org}&{interaction}")), &[("X-Correlation-ID", "abc")]).await;
+        assert_eq!((status, outcome_of(&body).0.as_deref()), (400, Some("BAD_REQUEST")), "a correlation id not a UUID");
+        let status = reqwest::get(url("Endpoint", &format!("{org}&{interaction}"))).await.map(|r| r.status().as_u16());
+        assert_eq!(status.ok(), Some(401), "no apikey");
         services.stop().await;
     }
 

@@ -57,11 +57,18 @@ pub async fn register(s: &State, a: &Action) -> Result<Vec<(&'static str, String
         None => {
             let birth = a.required("birthDate")?;
             let mut query = vec![("family", a.required("family")?.to_string()), ("birthdate", format!("eq{birth}"))];
+            // PDS matches a given name whole unless it ends in a wildcard
+            // (taken after the first two characters); what was typed may be
+            // shortened or spelt otherwise, so the trace asks for its first
+            // three characters, as PDS advises.
+            let start: String =
+                a.param("given").unwrap_or_default().trim().chars().filter(|c| *c != '*').take(3).collect();
+            if start.chars().count() >= 2 {
+                query.push(("given", format!("{start}*")));
+            }
             let gender = if has(s, RecDefect::PdsUnknownParameter) { "sex" } else { "gender" };
-            for (k, p) in [("given", "given"), (gender, "gender")] {
-                if let Some(v) = a.param(p).filter(|v| !v.is_empty()) {
-                    query.push((k, v.to_string()));
-                }
+            if let Some(v) = a.param("gender").filter(|v| !v.is_empty()) {
+                query.push((gender, v.to_string()));
             }
             let reply = pds(s, http().get(a.query("pds/FHIR/R4/Patient", &query)?)).await;
             if !reply.ok() {
