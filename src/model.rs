@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Catalogue, RequirementHead};
+use crate::catalogue::{Catalogue, RequirementHead, Route};
 use crate::config::CandidateConfig;
 use crate::verdict::{Counts, LotVerdict, RequirementResult, Verdict};
 
@@ -37,6 +37,12 @@ pub struct ScenarioRef {
 pub struct CatalogueRequirement {
     #[serde(flatten)]
     pub head: RequirementHead,
+    /// How it is judged; `None` for a `@manual` requirement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<Route>,
+    /// For an `extension` route: why no national interface judges it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route_reason: Option<String>,
     pub file: String,
     pub line: usize,
     /// Executed cases (Scenario Outline rows count one each).
@@ -44,6 +50,13 @@ pub struct CatalogueRequirement {
     /// Reference defects that must make this requirement fail: the proof
     /// that the requirement can fail at all.
     pub killed_by: Vec<String>,
+}
+
+impl CatalogueDoc {
+    /// Automated requirements by route, in [`Route::ALL`]'s order.
+    pub fn by_route(&self) -> [(Route, usize); 3] {
+        Route::ALL.map(|route| (route, self.requirements.iter().filter(|r| r.route == Some(route)).count()))
+    }
 }
 
 impl std::ops::Deref for CatalogueRequirement {
@@ -68,6 +81,8 @@ impl CatalogueDoc {
             .iter()
             .map(|r| CatalogueRequirement {
                 head: r.head.clone(),
+                route: r.route(),
+                route_reason: c.extension_reason(r).map(str::to_string),
                 file: r.file.clone(),
                 line: r.line,
                 scenarios: r

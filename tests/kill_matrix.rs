@@ -13,7 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use rfa_harness::catalogue::Catalogue;
+use rfa_harness::catalogue::{Catalogue, Route};
+use rfa_harness::fhir::gpc::Interaction;
 use rfa_harness::fixtures::FixturePack;
 use rfa_harness::reference::{self, DefectSet, defects};
 use rfa_harness::runner::collect::StepStatus;
@@ -39,6 +40,8 @@ struct Run {
     scenarios: Vec<(String, String, Vec<String>)>,
     /// Only for the clean run: which requirements can see each defect.
     reach: Option<Reach>,
+    /// Only for a whole-pack run: the route each requirement's requests took.
+    routes: BTreeMap<String, Route>,
 }
 
 /// `RFA-ID | file | name`, with ` [n]` for the n-th scenario of that name
@@ -79,8 +82,16 @@ fn failed_in_check(s: &ScenarioResult) -> bool {
 /// keeps the clean run's outcome, which `merge` puts back.
 async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet, only: Option<BTreeSet<String>>) -> Run {
     let consulted = defects.consulted().cloned();
+    let whole_pack = only.is_none();
     let r = reference::start(([127, 0, 0, 1], 0).into(), defects, fixtures).await.expect("bind loopback");
-    let mut plan = RunPlan::live(cat, Arc::new(r.candidate_config(fixtures))).expect("plan");
+    let mut config = r.candidate_config(fixtures);
+    // The matrix judges verdicts, not speed: with several runs side by side
+    // on two cores, a debug build's widest answers (a slot search a defect
+    // widens) came near the 10 s default, and a requirement that times out
+    // errors instead of passing or failing (seen as collateral on
+    // 2026-12-07).
+    config.timeout = std::time::Duration::from_secs(60);
+    let mut plan = RunPlan::live(cat, Arc::new(config)).expect("plan");
     plan.selection.only = only;
     let out = runner::execute(plan, None).await.expect("run");
     let tls_port = r.tls.addr.port();
@@ -91,6 +102,7 @@ async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet, only: 
         killed: BTreeSet::new(),
         scenarios: Vec::new(),
         reach: consulted.map(|c| Reach::of(cat, &out, &c, tls_port)),
+        routes: if whole_pack { routes_taken(cat, &out) } else { BTreeMap::new() },
     };
     // @manual requirements never run: an assessor attests them.
     for req in v.requirements.iter().filter(|r| !r.manual && out.selected.contains(&r.id)) {
@@ -103,6 +115,45 @@ async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet, only: 
         }
     }
     run
+}
+
+/// The route each requirement's requests took: an extension interaction
+/// (the trigger aside) makes it `extension`; the trigger with nothing else
+/// of the extension, `readback`; otherwise `national`. A read-back must
+/// also show something national: a GP Connect request, or the candidate's
+/// own call to a hosted national service. A requirement with no exchange
+/// (a transport check not set up here) takes no route.
+fn routes_taken(cat: &Catalogue, out: &runner::RunOutput) -> BTreeMap<String, Route> {
+    #[derive(Default)]
+    struct Seen {
+        extension: bool,
+        trigger: bool,
+        national: bool,
+    }
+    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
+    for (scenario, exchanges) in &out.evidence {
+        let Some(id) = cat.requirement_of(scenario).map(|r| r.id.clone()) else { continue };
+        let s = seen.entry(id).or_default();
+        for x in exchanges.iter() {
+            match x.request.header("Ssp-InteractionID").and_then(Interaction::from_id) {
+                _ if x.inbound => s.national = true,
+                Some(Interaction::Trigger) => s.trigger = true,
+                Some(i) if i.is_extension() => s.extension = true,
+                _ => s.national = true,
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(id, s)| {
+            let route = match s {
+                Seen { extension: true, .. } => Route::Extension,
+                Seen { trigger: true, national: true, .. } => Route::Readback,
+                Seen { trigger: true, .. } => Route::Extension,
+                _ => Route::National,
+            };
+            (id, route)
+        })
+        .collect()
 }
 
 /// Which requirements can see each defect, learnt from the clean run: a
@@ -216,6 +267,17 @@ async fn the_reference_passes_every_requirement() {
 /// The run without defects, which must pass every requirement.
 async fn clean_run(cat: &Catalogue, fixtures: &FixturePack, none: DefectSet) -> Run {
     let clean = run(cat, fixtures, none, None).await;
+    let mislabelled: Vec<String> = cat
+        .requirements
+        .iter()
+        .filter_map(|r| {
+            let (said, took) = (r.route()?, clean.routes.get(&r.id)?);
+            (said != *took)
+                .then(|| format!("{} is tagged @{} but its requests took the {took} route", r.id, said.tag()))
+        })
+        .collect();
+    assert!(clean.routes.len() > 300, "the clean run should show the route of nearly every requirement");
+    assert!(mislabelled.is_empty(), "route tags that do not match the run:\n{}", mislabelled.join("\n"));
     let not_passing: Vec<_> = clean.outcomes.iter().filter(|(_, o)| **o != Outcome::Passed).collect();
     assert!(
         not_passing.is_empty(),

@@ -158,7 +158,9 @@ const ACROSS_CAPABILITIES: &[&str] = &["RFA-ONL-028", "RFA-ONL-029", "RFA-ONL-03
 /// Requirements whose scenarios exercise different capabilities: some only
 /// Foundations and some structured, say, so a provider without one fails
 /// the requirement for the other. A scenario that reads only metadata
-/// counts for no capability (every capability has its statement).
+/// counts for no capability (every capability has its statement), nor does
+/// the trigger (profile §37.1): it asks the candidate to act, and what the
+/// action touches is read back through the capability that shows it.
 fn mixing_capabilities(v: &verdict::Verdict) -> Vec<String> {
     let mut mixed = Vec::new();
     for r in v.requirements.iter().filter(|r| !ACROSS_CAPABILITIES.contains(&r.id.as_str())) {
@@ -170,7 +172,7 @@ fn mixing_capabilities(v: &verdict::Verdict) -> Vec<String> {
                     .exchanges
                     .iter()
                     .filter_map(|x| reqwest::Url::parse(&x.url).ok().map(|u| u.path().to_string()))
-                    .filter(|p| !p.ends_with("/metadata"))
+                    .filter(|p| !p.ends_with("/metadata") && !p.ends_with("/$rfa-trigger"))
                     .collect();
                 (!paths.is_empty()).then(|| paths.iter().filter_map(|p| capability(p)).collect())
             })

@@ -4,7 +4,7 @@ Feature: The CapabilityStatement
   any patient data.
   (GP Connect: Get the FHIR capability statement; provider test suite FHIR.feature.)
 
-  @RFA-ACC-019 @lot1 @must
+  @RFA-ACC-019 @lot1 @must @route-national
   Rule: The CapabilityStatement is a conformant FHIR 3.0.1 instance statement served as FHIR JSON
 
     Scenario: reading the CapabilityStatement
@@ -20,7 +20,7 @@ Feature: The CapabilityStatement
       When the request is sent
       Then the response conforms to the "capability-statement" schema
 
-  @RFA-ACC-020 @lot1 @must
+  @RFA-ACC-020 @lot1 @must @route-national
   Rule: The CapabilityStatement declares Patient read and Patient search by identifier
 
     Scenario: Patient interactions are declared
@@ -34,7 +34,7 @@ Feature: The CapabilityStatement
       When the request is sent
       Then the CapabilityStatement declares the "identifier" search parameter on "Patient"
 
-  @RFA-ACC-021 @lot1 @must
+  @RFA-ACC-021 @lot1 @must @route-national
   Rule: The CapabilityStatement declares Organization and Practitioner read and search, and Location read (Appointment's interactions are RFA-ONL-049's)
 
     Scenario Outline: <resource> <interaction> is declared
@@ -50,7 +50,7 @@ Feature: The CapabilityStatement
         | Practitioner | search-type |
         | Location     | read        |
 
-  @RFA-ACC-022 @lot1 @must
+  @RFA-ACC-022 @lot1 @must @route-national
   Rule: The Access Record Structured CapabilityStatement declares the structured record operation (the documents one is INF-103's)
 
     Scenario: the structured record operation is declared
@@ -59,7 +59,7 @@ Feature: The CapabilityStatement
       Then the response conforms to the "capability-statement" schema
       And the CapabilityStatement declares the operation "gpc.getstructuredrecord" defined by "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.16"
 
-  @RFA-ACC-033 @lot1 @must
+  @RFA-ACC-033 @lot1 @must @route-national
   Rule: The Foundations CapabilityStatement names the GP Connect release it implements and lists the GP Connect profiles it serves, each exactly once (the structured and documents statements are INF-099's and INF-104's)
 
     The official 1.6.0 suite compares the version with the release it is
@@ -104,7 +104,7 @@ Feature: The CapabilityStatement
         | CareConnect-GPC-ProcedureRequest-1      |
         | CareConnect-GPC-ReferralRequest-1       |
 
-  @RFA-ACC-034 @lot1 @must
+  @RFA-ACC-034 @lot1 @must @route-national
   Rule: The Foundations CapabilityStatement declares the operations GP Connect 1.6 puts there: gpc.registerpatient, and gpc.getstructuredrecord defined by its OperationDefinition
 
     Scenario: registering a patient
@@ -117,7 +117,7 @@ Feature: The CapabilityStatement
       When the request is sent
       Then the CapabilityStatement declares the operation "gpc.getstructuredrecord" defined by "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.15"
 
-  @RFA-ACC-035 @lot1 @must
+  @RFA-ACC-035 @lot1 @must @route-national
   Rule: A consumer that sends Accept-Encoding gzip gets the answer gzip-compressed
 
     Scenario: the CapabilityStatement, gzipped

@@ -9,7 +9,7 @@ Feature: Cross-origin access from web pages
   # Profile decision: GP Connect says nothing of CORS; its security
   # guidance asks for OWASP Top 10 testing and risk-managed endpoints, not
   # for this header (docs/profile.md).
-  @RFA-ACC-032 @lot1 @should @profile-decision
+  @RFA-ACC-032 @lot1 @should @profile-decision @route-national
   Rule: Cross-origin access is not opened to arbitrary web origins
 
     Scenario: a read sent from another site's page

@@ -9,7 +9,7 @@ Feature: FHIR JSON and FHIR XML: content negotiation on Foundations
   JSON twin is, and must say the same thing.
   (GP Connect: general API guidance, content types and wire formats; provider test suite FHIR.feature, PatientSearch, PatientRead, OrganizationSearch, OrganizationRead, PractitionerSearch, PractitionerRead and LocationRead.)
 
-  @RFA-ACC-043 @lot1 @must
+  @RFA-ACC-043 @lot1 @must @route-national
   Rule: A request for FHIR XML, by Accept or by _format, is answered in FHIR XML or refused with 415
 
     Scenario Outline: <request> with <how>
@@ -35,7 +35,7 @@ Feature: FHIR JSON and FHIR XML: content negotiation on Foundations
       When the request is sent
       Then the response is FHIR XML or a refusal with 415
 
-  @RFA-ACC-044 @lot1 @must
+  @RFA-ACC-044 @lot1 @must @route-national
   Rule: _format overrides Accept: Accept XML with _format JSON is answered in FHIR JSON
 
     Scenario Outline: <request> with Accept XML and _format JSON
@@ -67,7 +67,7 @@ Feature: FHIR JSON and FHIR XML: content negotiation on Foundations
 
   # Profile decision: GP Connect says servers SHOULD support XML; the
   # official suite expects it of every Foundations interaction.
-  @RFA-ACC-045 @lot1 @should
+  @RFA-ACC-045 @lot1 @should @route-national
   Rule: FHIR XML is served when asked for, by Accept or by _format, and says what the JSON answer says
 
     Scenario Outline: <request> with <how>
@@ -169,7 +169,7 @@ Feature: FHIR JSON and FHIR XML: content negotiation on Foundations
 
   # Profile decision: the official suite asserts it of all three
   # CapabilityStatements; GP Connect's examples list both formats.
-  @RFA-ACC-046 @lot1 @should
+  @RFA-ACC-046 @lot1 @should @route-national
   Rule: The CapabilityStatement lists application/fhir+xml among its formats
 
     Scenario: the Foundations CapabilityStatement
@@ -181,7 +181,7 @@ Feature: FHIR JSON and FHIR XML: content negotiation on Foundations
 
   # Profile decision: GP Connect gives errors no format rule of their own,
   # so the content-type rules apply to them; the official suite asks none.
-  @RFA-ACC-047 @lot1 @should @profile-decision
+  @RFA-ACC-047 @lot1 @should @profile-decision @route-national
   Rule: An error answering a request for FHIR XML is a GP Connect OperationOutcome in FHIR XML
 
     Scenario Outline: <what> with <how>
@@ -197,7 +197,7 @@ Feature: FHIR JSON and FHIR XML: content negotiation on Foundations
         | an unknown logical id  | a patient read of the logical id "00000000-0000-4000-8000-000000000000"   | the query parameter "_format" is added with the value "application/fhir+xml" | 404    | PATIENT_NOT_FOUND  |
         | a misspelt parameter   | a patient search with the query "Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}" | the "Accept" header is "application/fhir+xml" | 400    | BAD_REQUEST        |
 
-  @RFA-ACC-048 @lot1 @must
+  @RFA-ACC-048 @lot1 @must @route-national
   Rule: A request for a format the candidate does not serve is refused with 415
 
     Scenario Outline: the CapabilityStatement with <how>

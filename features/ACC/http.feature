@@ -6,7 +6,7 @@ Feature: HTTP and FHIR conventions of the API
   offer are refused rather than guessed at.
   (GP Connect: general API guidance; FHIR API guidance, error handling; provider test suite Http.feature and FHIR.feature.)
 
-  @RFA-ACC-014 @lot1 @must
+  @RFA-ACC-014 @lot1 @must @route-national
   Rule: Responses are FHIR JSON: Content-Type application/fhir+json in UTF-8
 
     Scenario: the CapabilityStatement
@@ -151,7 +151,7 @@ Feature: HTTP and FHIR conventions of the API
   # provider to take FHIR DSTU2's media type, and GP Connect lets a provider
   # refuse a format it does not support (415). Serving it as FHIR JSON, as
   # FHIR STU3 servers commonly do for older consumers, is a recommendation.
-  @RFA-ACC-042 @lot1 @should @profile-decision
+  @RFA-ACC-042 @lot1 @should @profile-decision @route-national
   Rule: The DSTU2 media type in Accept (application/json+fhir) is answered as FHIR JSON
 
     Scenario: the DSTU2 media type in Accept
@@ -162,7 +162,7 @@ Feature: HTTP and FHIR conventions of the API
       And the response is FHIR JSON
       And the response is a "CapabilityStatement" resource
 
-  @RFA-ACC-015 @lot1 @must
+  @RFA-ACC-015 @lot1 @must @route-national
   Rule: Every response, success or error, carries Cache-Control no-store
 
     Scenario: the CapabilityStatement
@@ -225,7 +225,7 @@ Feature: HTTP and FHIR conventions of the API
         | a Practitioner read of "practitioner1"                      | urn:nhs:names:services:gpconnect:fhir:rest:read:location-1      |
         | a Location read of "location1"                              | urn:nhs:names:services:gpconnect:fhir:rest:read:practitioner-1  |
 
-  @RFA-ACC-016 @lot1 @must
+  @RFA-ACC-016 @lot1 @must @route-national
   Rule: Errors are GPConnect-OperationOutcome-1 resources whose Spine code, issue type and HTTP status agree
 
     Each request here is wrong in more than one way, so it is refused whichever
@@ -271,7 +271,7 @@ Feature: HTTP and FHIR conventions of the API
       Then the response status is 200
       And the response is a "CapabilityStatement" resource
 
-  @RFA-ACC-017 @lot1 @must
+  @RFA-ACC-017 @lot1 @must @route-national
   Rule: Requests for paths the API does not offer, including wrongly cased ones, are refused with an OperationOutcome
 
     Scenario Outline: the path <path>
@@ -323,7 +323,7 @@ Feature: HTTP and FHIR conventions of the API
       Then the response status is 200
       And the response is a "CapabilityStatement" resource
 
-  @RFA-ACC-018 @lot1 @must
+  @RFA-ACC-018 @lot1 @must @route-national
   Rule: Methods a read-only endpoint does not support are refused with an OperationOutcome
 
     Scenario Outline: <method> on the CapabilityStatement

@@ -7,7 +7,7 @@ Feature: The audit JWT of every request
   kind, but tolerates consumer clock drift.
   (GP Connect: cross-organisation audit and provenance; provider test suite JWT.feature.)
 
-  @RFA-ACC-005 @lot1 @must
+  @RFA-ACC-005 @lot1 @must @route-national
   Rule: A request without a Bearer token is refused with 400 BAD_REQUEST, or challenged with 401
 
     GP Connect's error table answers a missing or invalid header with 400
@@ -34,7 +34,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST" or challenged with 401
 
-  @RFA-ACC-006 @lot1 @must
+  @RFA-ACC-006 @lot1 @must @route-national
   Rule: A bearer token that is not a well-formed unsigned JWT is refused with 400 BAD_REQUEST
 
     Scenario: the token is not a JWT at all
@@ -61,7 +61,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
-  @RFA-ACC-007 @lot1 @must
+  @RFA-ACC-007 @lot1 @must @route-national
   Rule: An expired JWT is refused with 400 BAD_REQUEST
 
     Scenario: a token issued 600 seconds ago expired 300 seconds ago
@@ -82,7 +82,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the response status is 200
 
-  @RFA-ACC-008 @lot1 @must
+  @RFA-ACC-008 @lot1 @must @route-national
   Rule: A JWT whose exp is not exactly iat + 300 seconds is refused with 400 BAD_REQUEST
 
     # Issued two minutes ago, so that the lifetime judged is exp - iat, not
@@ -117,7 +117,7 @@ Feature: The audit JWT of every request
       When the request is sent once for each JWT lifetime of the seeded sample 20261206
       Then each of those requests is refused with 400 "BAD_REQUEST"
 
-  @RFA-ACC-009 @lot1 @must
+  @RFA-ACC-009 @lot1 @must @route-national
   Rule: A JWT issued slightly in the future is accepted, because consumer clocks drift
 
     Scenario: a token issued 200 seconds in the future reads the CapabilityStatement
@@ -132,7 +132,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the response is a searchset Bundle with 1 entry
 
-  @RFA-ACC-010 @lot1 @must
+  @RFA-ACC-010 @lot1 @must @route-national
   Rule: A JWT missing any mandatory claim is refused with 400 BAD_REQUEST
 
     # With a registered claim GP Connect does not use: RFC 7519 (section 4)
@@ -175,7 +175,7 @@ Feature: The audit JWT of every request
         | aud   |
         | iss   |
 
-  @RFA-ACC-011 @lot1 @must
+  @RFA-ACC-011 @lot1 @must @route-national
   Rule: Claim resources of the wrong kind are refused: another FHIR type with 400 BAD_REQUEST, a type or element FHIR does not define with 422 INVALID_RESOURCE; valid variants are accepted
 
     GP Connect's error table: "invalid FHIR resource in JWT claim (for
@@ -247,7 +247,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the response status is 200
 
-  @RFA-ACC-012 @lot1 @must
+  @RFA-ACC-012 @lot1 @must @route-national
   Rule: A reason_for_request GP Connect does not define is refused with 400 BAD_REQUEST
 
     Scenario: control: directcare for a patient search is served
@@ -268,7 +268,7 @@ Feature: The audit JWT of every request
         | ""          |
         | "DirectCare" |
 
-  @RFA-ACC-013 @lot1 @must
+  @RFA-ACC-013 @lot1 @must @route-national
   Rule: A requested_scope GP Connect does not define is refused with 400 BAD_REQUEST; a confidentiality suffix is accepted
 
     The official suite sends `badScope` to the CapabilityStatement (JWT
@@ -293,7 +293,7 @@ Feature: The audit JWT of every request
   # the requested_scope claim to authorise access"), with a table that has
   # no row for /metadata; the pack holds providers to that table and gives
   # the CapabilityStatement organization/*.read (docs/profile.md).
-  @RFA-ACC-041 @lot1 @should @profile-decision
+  @RFA-ACC-041 @lot1 @should @profile-decision @route-national
   Rule: A requested_scope that does not cover the interaction is refused with 400 BAD_REQUEST
 
     Scenario: a patient scope for the organisation-level CapabilityStatement
@@ -323,7 +323,7 @@ Feature: The audit JWT of every request
   # Profile decision: GP Connect knows two reasons, directcare and
   # migration, and does not tell providers to refuse migration on an
   # interaction that is not a migration (docs/profile.md).
-  @RFA-ACC-039 @lot1 @should @profile-decision
+  @RFA-ACC-039 @lot1 @should @profile-decision @route-national
   Rule: Direct-care interactions are refused with 400 BAD_REQUEST when reason_for_request is migration
 
     Scenario: control: a patient search for direct care is served
@@ -346,7 +346,7 @@ Feature: The audit JWT of every request
   # requesting_practitioner.id SHALL match sub (cross-organisation audit
   # and provenance, requesting_practitioner claim); no provider SHALL, and
   # the official suite dropped its check in 2017 (docs/profile.md).
-  @RFA-ACC-037 @lot1 @should @profile-decision
+  @RFA-ACC-037 @lot1 @should @profile-decision @route-national
   Rule: A JWT whose sub is not requesting_practitioner.id is refused with 400 BAD_REQUEST
 
     Scenario: control: sub and requesting_practitioner.id name the same other user
@@ -372,7 +372,7 @@ Feature: The audit JWT of every request
   # other claims strings to consumers; JWT libraries (which it recommends)
   # read a decimal NumericDate, and no provider SHALL refuse a claim for its
   # JSON type (docs/profile.md).
-  @RFA-ACC-038 @lot1 @should @profile-decision
+  @RFA-ACC-038 @lot1 @should @profile-decision @route-national
   Rule: JWT claims of the wrong JSON type are refused with 400 BAD_REQUEST
 
     Scenario: control: claims of the types GP Connect gives are served
@@ -414,7 +414,7 @@ Feature: The audit JWT of every request
   # but the claim resources need only conform to base STU3, where they are
   # optional; the official suite refuses an invalid Device or a wrong
   # resource type, never a missing identifier (docs/profile.md).
-  @RFA-ACC-040 @lot1 @should @profile-decision
+  @RFA-ACC-040 @lot1 @should @profile-decision @route-national
   Rule: Claim resources without the identifiers GP Connect has consumers send are refused with 422 INVALID_RESOURCE
 
     # The organisation lists a local identifier before its ODS code: the

@@ -5,7 +5,7 @@ Feature: Spine Security Proxy headers
   only traceable, correctly addressed requests are served.
   (GP Connect: API security guidance; error handling guidance.)
 
-  @RFA-ACC-001 @lot1 @must
+  @RFA-ACC-001 @lot1 @must @route-national
   Rule: A request without an Ssp-TraceID is refused with 400 BAD_REQUEST
 
     Scenario: a request with a fresh GUID trace id is served
@@ -24,7 +24,7 @@ Feature: Spine Security Proxy headers
   # example, a GUID/UUID" (general API guidance, SSP headers) and providers
   # check the header is present (API security guidance); it never tells
   # providers to refuse a trace id that is not a GUID (docs/profile.md).
-  @RFA-ACC-036 @lot1 @should @profile-decision
+  @RFA-ACC-036 @lot1 @should @profile-decision @route-national
   Rule: An Ssp-TraceID that is not a GUID is refused with 400 BAD_REQUEST
 
     Scenario: control: a request with a fresh GUID trace id is served
@@ -45,7 +45,7 @@ Feature: Spine Security Proxy headers
         | 12345                                |
         | 0f3c2b8a-7e9d-4c1a-b2f5-8d4e6a1c3b2  |
 
-  @RFA-ACC-002 @lot1 @must
+  @RFA-ACC-002 @lot1 @must @route-national
   Rule: A request without the consumer's ASID in Ssp-From is refused with 400 BAD_REQUEST
 
     Scenario: the Ssp-From header is missing
@@ -60,7 +60,7 @@ Feature: Spine Security Proxy headers
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
-  @RFA-ACC-003 @lot1 @must
+  @RFA-ACC-003 @lot1 @must @route-national
   Rule: A request not addressed to the provider's own ASID in Ssp-To is refused with 400 BAD_REQUEST
 
     Scenario: the Ssp-To header is missing
@@ -80,7 +80,7 @@ Feature: Spine Security Proxy headers
         | 999999999999 |
         | 200000000359 |
 
-  @RFA-ACC-004 @lot1 @must
+  @RFA-ACC-004 @lot1 @must @route-national
   Rule: A request whose Ssp-InteractionID is missing or does not match the endpoint is refused with 400 BAD_REQUEST
 
     Scenario: the Ssp-InteractionID header is missing

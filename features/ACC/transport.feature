@@ -14,7 +14,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
   OpenSSL; if it cannot offer one, that scenario is skipped with the reason.
   (GP Connect: development API security guidance; provider test suite Security.feature.)
 
-  @RFA-ACC-023 @lot1 @must
+  @RFA-ACC-023 @lot1 @must @route-national
   Rule: The API is served over TLS 1.2 to a client presenting a valid certificate
 
     Scenario: a TLS 1.2 client reads the CapabilityStatement
@@ -31,7 +31,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
       Then the response status is 200
       And the response is a "Bundle" resource
 
-  @RFA-ACC-024 @lot1 @must
+  @RFA-ACC-024 @lot1 @must @route-national
   Rule: TLS 1.0 and TLS 1.1 are refused
 
     Scenario Outline: a client that offers only <version>
@@ -43,7 +43,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
         | TLS 1.0 |
         | TLS 1.1 |
 
-  @RFA-ACC-025 @lot1 @must
+  @RFA-ACC-025 @lot1 @must @route-national
   Rule: Under TLS 1.2 the approved cipher suites are agreed, and only they: AES-GCM or AES-256, with ephemeral key exchange
 
     Scenario: a client offering ECDHE with AES-GCM is served
@@ -78,7 +78,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
         | anonymous key exchange  |
         | the suite NULL-MD5      |
 
-  @RFA-ACC-026 @lot1 @must
+  @RFA-ACC-026 @lot1 @must @route-national
   Rule: Plain HTTP is not served on the TLS endpoint: the connection is closed, or redirected to HTTPS with Strict-Transport-Security
 
     Scenario: plain HTTP for the CapabilityStatement
@@ -93,7 +93,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
       When the request is sent to the TLS endpoint
       Then the connection is closed, or redirected with Strict-Transport-Security
 
-  @RFA-ACC-027 @lot1 @must
+  @RFA-ACC-027 @lot1 @must @route-national
   Rule: A client that presents no certificate is refused
 
     Scenario: no certificate, for the CapabilityStatement
@@ -114,7 +114,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
       When the request is sent to the TLS endpoint
       Then the response status is 200
 
-  @RFA-ACC-028 @lot1 @must
+  @RFA-ACC-028 @lot1 @must @route-national
   Rule: A client certificate not issued by the trusted authority is refused
 
     Scenario: a self-signed certificate for the expected name
@@ -129,7 +129,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
       When the request is sent to the TLS endpoint
       Then the candidate does not serve it
 
-  @RFA-ACC-029 @lot1 @must
+  @RFA-ACC-029 @lot1 @must @route-national
   Rule: A client certificate outside its validity period is refused
 
     Scenario: a certificate that expired yesterday
@@ -144,7 +144,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
       When the request is sent to the TLS endpoint
       Then the candidate does not serve it
 
-  @RFA-ACC-030 @lot1 @must
+  @RFA-ACC-030 @lot1 @must @route-national
   Rule: A client certificate issued to a name other than the Spine security proxy's is refused
 
     Scenario: a certificate from the trusted authority for another name
@@ -159,7 +159,7 @@ Feature: Transport security: TLS 1.2 with mutual authentication
       When the request is sent to the TLS endpoint
       Then the candidate does not serve it
 
-  @RFA-ACC-031 @lot1 @must
+  @RFA-ACC-031 @lot1 @must @route-national
   Rule: The candidate's certificate chains to the trusted authority, is in date and names the host it is reached at
 
     Scenario: a client that verifies the certificate reads the CapabilityStatement

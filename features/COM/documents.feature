@@ -8,7 +8,7 @@ Feature: Communication between clinical and administrative users: documents file
   as any other document is (RFA-INF, Access Document). Each scenario files
   its own documents, described with its trace id.
 
-  @RFA-COM-008 @lot1 @must
+  @RFA-COM-008 @lot1 @must @route-extension
   Rule: A document is filed into a patient's record: 201, the DocumentReference as sent, with a url to its content
 
     Scenario Outline: filing a <kind> document
@@ -22,7 +22,7 @@ Feature: Communication between clinical and administrative users: documents file
         | text |
         | PNG  |
 
-  @RFA-COM-009 @lot1 @must
+  @RFA-COM-009 @lot1 @must @route-extension
   Rule: A filed document is found by the patient's document search and retrieved byte for byte
 
     Scenario Outline: a filed <kind> document found and retrieved
@@ -37,7 +37,7 @@ Feature: Communication between clinical and administrative users: documents file
         | PDF  |
         | text |
 
-  @RFA-COM-010 @lot1 @must
+  @RFA-COM-010 @lot1 @must @route-extension
   Rule: A document of a content type the record does not hold is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: a document of type <type>
@@ -59,7 +59,7 @@ Feature: Communication between clinical and administrative users: documents file
       Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.contentType"
       And nothing was stored
 
-  @RFA-COM-011 @lot1 @must
+  @RFA-COM-011 @lot1 @must @route-extension
   Rule: A document over 1 MiB is refused with 422 INVALID_RESOURCE; one of exactly 1 MiB is filed
 
     Scenario: one byte over the limit
@@ -73,7 +73,7 @@ Feature: Communication between clinical and administrative users: documents file
       When the request is sent
       Then the document is filed
 
-  @RFA-COM-012 @lot1 @must
+  @RFA-COM-012 @lot1 @must @route-extension
   Rule: A document whose declared size is not the size of its content is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: a declared size of <size> bytes for less or more content
@@ -88,7 +88,7 @@ Feature: Communication between clinical and administrative users: documents file
         | 10    |
         | 50000 |
 
-  @RFA-COM-013 @lot1 @must
+  @RFA-COM-013 @lot1 @must @route-extension
   Rule: A document needs a patient registered here, a SNOMED CT document type and content
 
     Scenario: a patient not registered here

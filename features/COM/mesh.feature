@@ -6,7 +6,7 @@ Feature: Messages through MESH (the candidate as a MESH client)
   The harness hosts a MESH-like mailbox that, as MESH does, checks each
   request's NHSMESH authorisation.
 
-  @RFA-COM-014 @lot1 @must @consumer
+  @RFA-COM-014 @lot1 @must @consumer @route-readback
   Rule: A message is sent from the candidate's own mailbox to the recipient, under the workflow, with its content intact
 
     Scenario: a discharge summary
@@ -14,7 +14,7 @@ Feature: Messages through MESH (the candidate as a MESH client)
       Then the candidate carried out the action
       And the candidate sent the MESH message from its mailbox to the recipient
 
-  @RFA-COM-015 @lot1 @must @consumer
+  @RFA-COM-015 @lot1 @must @consumer @route-readback
   Rule: Every MESH request is authorised with NHSMESH and a fresh nonce
 
     Scenario: sending and collecting
@@ -24,7 +24,7 @@ Feature: Messages through MESH (the candidate as a MESH client)
       Then the candidate made at least 4 requests of MESH
       And MESH accepted the candidate's authorisation every time
 
-  @RFA-COM-016 @lot1 @must @consumer
+  @RFA-COM-016 @lot1 @must @consumer @route-readback
   Rule: Every message collected is downloaded, then acknowledged
 
     Scenario: three messages waiting
@@ -33,7 +33,7 @@ Feature: Messages through MESH (the candidate as a MESH client)
       Then the candidate carried out the action
       And the candidate downloaded and acknowledged every message
 
-  @RFA-COM-017 @lot1 @must @consumer
+  @RFA-COM-017 @lot1 @must @consumer @route-readback
   Rule: A message whose download failed is not acknowledged, so it is not lost
 
     Scenario: one of two cannot be downloaded

@@ -6,7 +6,7 @@ Feature: Communication between clinical and administrative users: messages
   can find or read it. Each scenario sends its own messages, identified
   from its trace id, so earlier runs' messages change nothing.
 
-  @RFA-COM-001 @lot1 @must
+  @RFA-COM-001 @lot1 @must @route-extension
   Rule: A message from a practitioner to a colleague is accepted 201, in progress, with the time it was sent
 
     Scenario: a message about a patient
@@ -19,7 +19,7 @@ Feature: Communication between clinical and administrative users: messages
       When the request is sent
       Then the message is sent
 
-  @RFA-COM-002 @lot1 @must
+  @RFA-COM-002 @lot1 @must @route-extension
   Rule: A message needs the requesting practitioner as its sender, addressees held here and text
 
     Scenario: sent in another practitioner's name
@@ -48,7 +48,7 @@ Feature: Communication between clinical and administrative users: messages
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Communication.payload"
       And nothing was stored
 
-  @RFA-COM-003 @lot1 @must
+  @RFA-COM-003 @lot1 @must @route-extension
   Rule: Every addressee finds the message in their inbox
 
     Scenario: the addressee's inbox
@@ -61,7 +61,7 @@ Feature: Communication between clinical and administrative users: messages
       When "practitioner3" searches the inbox of "practitioner3" for "meeting"
       Then the inbox holds "meeting"
 
-  @RFA-COM-004 @lot1 @must
+  @RFA-COM-004 @lot1 @must @route-extension
   Rule: Only a message's sender and addressees can find or read it
 
     Scenario: searching a colleague's inbox
@@ -80,7 +80,7 @@ Feature: Communication between clinical and administrative users: messages
       Then the message "results" is answered
       And the message "results" reads back to "practitioner1" as sent
 
-  @RFA-COM-005 @lot1 @must
+  @RFA-COM-005 @lot1 @must @route-extension
   Rule: An addressee acknowledges a message: it is completed, with the time it was received, for its sender too
 
     Scenario: acknowledged by the addressee
@@ -95,7 +95,7 @@ Feature: Communication between clinical and administrative users: messages
       Then the message "meeting" is answered as acknowledged
       And the message "meeting" reads back to "practitioner2" as acknowledged
 
-  @RFA-COM-006 @lot1 @must
+  @RFA-COM-006 @lot1 @must @route-extension
   Rule: Only an addressee can acknowledge a message
 
     Scenario: the sender acknowledging their own message
@@ -110,7 +110,7 @@ Feature: Communication between clinical and administrative users: messages
       Then the request is refused with 404 "NO_RECORD_FOUND"
       And the message "results" reads back to "practitioner2" as sent
 
-  @RFA-COM-007 @lot1 @must
+  @RFA-COM-007 @lot1 @must @route-extension
   Rule: A message about a patient names a patient registered here, and a patient-scoped token cannot send practice messages
 
     Scenario: about a patient not registered here

@@ -9,7 +9,7 @@ Feature: Physical devices: readings from home-monitoring devices
   Each scenario registers its own devices for patient20, so a system that
   kept earlier runs' devices and readings is not confused by them.
 
-  @RFA-DEV-001 @lot2 @must
+  @RFA-DEV-001 @lot2 @must @route-extension
   Rule: A device is registered to a patient with its type and serial number, and reads back
 
     Scenario Outline: registering a <kind>
@@ -32,7 +32,7 @@ Feature: Physical devices: readings from home-monitoring devices
       Given a weighing scale "old scale" issued to "patient20" and since returned
       Then the device "old scale" reads back as registered
 
-  @RFA-DEV-002 @lot2 @must
+  @RFA-DEV-002 @lot2 @must @route-extension
   Rule: A device that is not a supported device type, has no serial number or is for a patient not registered here is refused
 
     Scenario: a device type the practice does not support (a blood glucose meter)
@@ -59,7 +59,7 @@ Feature: Physical devices: readings from home-monitoring devices
       When the request is sent
       Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "Device.patient"
 
-  @RFA-DEV-003 @lot2 @must
+  @RFA-DEV-003 @lot2 @must @route-extension
   Rule: A reading from a registered device is filed as an Observation that names the device, and reads back as sent
 
     Scenario Outline: a <reading> reading
@@ -76,7 +76,7 @@ Feature: Physical devices: readings from home-monitoring devices
         | pulse oximeter         | oxygen saturation    | 97 %          |
         | peak flow meter        | peak expiratory flow | 420 L/min     |
 
-  @RFA-DEV-004 @lot2 @must
+  @RFA-DEV-004 @lot2 @must @route-extension
   Rule: A reading's units are UCUM units of what it measures; another unit of the same kind is accepted
 
     Scenario: a weight in millimetres of mercury
@@ -108,7 +108,7 @@ Feature: Physical devices: readings from home-monitoring devices
       Then the entry is created
       And "weight" reads back from the device "scale" with its values
 
-  @RFA-DEV-005 @lot2 @must
+  @RFA-DEV-005 @lot2 @must @route-extension
   Rule: A reading no real patient could have is refused
 
     Scenario Outline: <case>
@@ -132,7 +132,7 @@ Feature: Physical devices: readings from home-monitoring devices
       When the request is sent
       Then the entry is created
 
-  @RFA-DEV-006 @lot2 @must
+  @RFA-DEV-006 @lot2 @must @route-extension
   Rule: A reading is filed only to the patient its device is issued to, from a device registered here and not returned
 
     Scenario: a reading for another patient
@@ -158,7 +158,7 @@ Feature: Physical devices: readings from home-monitoring devices
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.device"
       And nothing was stored
 
-  @RFA-DEV-007 @lot2 @must
+  @RFA-DEV-007 @lot2 @must @route-extension
   Rule: A device sends only the readings it measures
 
     Scenario: a weight from a pulse oximeter
@@ -175,7 +175,7 @@ Feature: Physical devices: readings from home-monitoring devices
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.code"
       And nothing was stored
 
-  @RFA-DEV-008 @lot2 @must
+  @RFA-DEV-008 @lot2 @must @route-extension
   Rule: A blood pressure reading carries its systolic and diastolic values as components
 
     Scenario: no diastolic component
@@ -202,7 +202,7 @@ Feature: Physical devices: readings from home-monitoring devices
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Observation.valueQuantity"
       And nothing was stored
 
-  @RFA-DEV-009 @lot2 @must
+  @RFA-DEV-009 @lot2 @must @route-extension
   Rule: A reading a device resends under a new identifier is not filed twice; the next reading is
 
     Scenario: the same reading resent

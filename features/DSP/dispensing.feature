@@ -7,7 +7,7 @@ Feature: Dispensing practices: dispensing against a prescription
   Dispensed, 0003 With Dispenser - Active after part of it, 0006 Dispensed
   once all of it has been.
 
-  @RFA-DSP-001 @lot1 @must
+  @RFA-DSP-001 @lot1 @must @route-extension
   Rule: A dispense against a prescription for a dispensing patient is recorded 201 with a Location and the MedicationDispense as sent
 
     Scenario Outline: <quantity> of <medicine>
@@ -21,7 +21,7 @@ Feature: Dispensing practices: dispensing against a prescription
         | Amoxicillin 500mg capsules | 21       |
         | Paracetamol 500mg tablets  | 10       |
 
-  @RFA-DSP-002 @lot1 @must
+  @RFA-DSP-002 @lot1 @must @route-extension
   Rule: After part of a prescription is supplied its status is 0003 With Dispenser - Active
 
     Scenario Outline: <quantity> of 21
@@ -36,7 +36,7 @@ Feature: Dispensing practices: dispensing against a prescription
         | 7        |
         | 20       |
 
-  @RFA-DSP-003 @lot1 @must
+  @RFA-DSP-003 @lot1 @must @route-extension
   Rule: Once all of a prescription is supplied, at once or in parts, its status is 0006 Dispensed (status completed)
 
     Scenario: at once
@@ -58,7 +58,7 @@ Feature: Dispensing practices: dispensing against a prescription
       Given "patient6" has been prescribed "Cetirizine 10mg tablets" as "rx" for the practice to dispense
       Then the prescription "rx" has the status "0001"
 
-  @RFA-DSP-004 @lot1 @must
+  @RFA-DSP-004 @lot1 @must @route-extension
   Rule: More than was prescribed, over all dispenses, is refused with 422 INVALID_RESOURCE
 
     Scenario: more than prescribed at once
@@ -84,7 +84,7 @@ Feature: Dispensing practices: dispensing against a prescription
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-DSP-005 @lot1 @must
+  @RFA-DSP-005 @lot1 @must @route-extension
   Rule: A cancelled prescription cannot be dispensed: 422 INVALID_RESOURCE
 
     Scenario Outline: cancelled, then <quantity> dispensed
@@ -100,7 +100,7 @@ Feature: Dispensing practices: dispensing against a prescription
         | 21       |
         | 1        |
 
-  @RFA-DSP-006 @lot1 @must
+  @RFA-DSP-006 @lot1 @must @route-extension
   Rule: An expired prescription cannot be dispensed: 422 INVALID_RESOURCE
 
     Scenario Outline: <quantity> of the expired prescription
@@ -114,7 +114,7 @@ Feature: Dispensing practices: dispensing against a prescription
         | 21       |
         | 7        |
 
-  @RFA-DSP-007 @lot1 @must
+  @RFA-DSP-007 @lot1 @must @route-extension
   Rule: A dispense of another medicine than the one prescribed is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: <medicine> dispensed for Amoxicillin 500mg capsules
@@ -130,7 +130,7 @@ Feature: Dispensing practices: dispensing against a prescription
         | Flucloxacillin 500mg capsules     |
         | Amoxicillin 250mg/5ml oral suspension |
 
-  @RFA-DSP-008 @lot1 @must
+  @RFA-DSP-008 @lot1 @must @route-extension
   Rule: A dispense for another patient than the prescription's is refused with 422 INVALID_RESOURCE
 
     Scenario: dispensed to another patient
@@ -141,7 +141,7 @@ Feature: Dispensing practices: dispensing against a prescription
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-DSP-009 @lot1 @must
+  @RFA-DSP-009 @lot1 @must @route-extension
   Rule: The practice dispenses only to its dispensing patients: a prescription of a patient who is not one is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: <medicine> for patient1
@@ -156,7 +156,7 @@ Feature: Dispensing practices: dispensing against a prescription
         | Amoxicillin 500mg capsules |
         | Paracetamol 500mg tablets  |
 
-  @RFA-DSP-010 @lot1 @must
+  @RFA-DSP-010 @lot1 @must @route-extension
   Rule: A prescription nominated to another dispenser cannot be dispensed by the practice: 422 INVALID_RESOURCE; one with no nomination can
 
     Scenario: nominated to a pharmacy
@@ -175,7 +175,7 @@ Feature: Dispensing practices: dispensing against a prescription
       When the request is sent
       Then the dispense is recorded
 
-  @RFA-DSP-011 @lot1 @must
+  @RFA-DSP-011 @lot1 @must @route-extension
   Rule: A dispense is a positive quantity in the prescription's unit: otherwise 422 INVALID_RESOURCE
 
     Scenario: in another unit
@@ -193,7 +193,7 @@ Feature: Dispensing practices: dispensing against a prescription
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-DSP-012 @lot1 @must
+  @RFA-DSP-012 @lot1 @must @route-extension
   Rule: The dispenses against a prescription are listed by prescription, with their quantities
 
     Scenario: one dispense
@@ -211,7 +211,7 @@ Feature: Dispensing practices: dispensing against a prescription
       When the request is sent
       Then the Bundle holds 2 dispenses of the prescription "rx" totalling 21
 
-  @RFA-DSP-013 @lot1 @must
+  @RFA-DSP-013 @lot1 @must @route-extension
   Rule: A repeat-dispensing prescription is dispensed once per issue, up to its further issues plus one; another issue is refused with 422 INVALID_RESOURCE
 
     Scenario: all three issues
@@ -240,7 +240,7 @@ Feature: Dispensing practices: dispensing against a prescription
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-DSP-014 @lot1 @must
+  @RFA-DSP-014 @lot1 @must @route-extension
   Rule: A patient-scoped token cannot record a dispense: 403 ACCESS DENIED
 
     Scenario: the patient dispensing to themselves
@@ -251,7 +251,7 @@ Feature: Dispensing practices: dispensing against a prescription
       Then the request is refused with 403 "ACCESS DENIED"
       And nothing was stored
 
-  @RFA-DSP-015 @lot1 @must
+  @RFA-DSP-015 @lot1 @must @route-extension
   Rule: A dispense against a prescription the candidate does not hold is refused with 422 REFERENCE_NOT_FOUND
 
     Scenario Outline: prescription id <id>

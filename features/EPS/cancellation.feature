@@ -4,7 +4,7 @@ Feature: Electronic prescribing: cancellation
   deceased) to `$rfa.cancel` (profile §28). The prescription keeps the
   reason; once any of it has been dispensed it can no longer be cancelled.
 
-  @RFA-EPS-022 @lot1 @must
+  @RFA-EPS-022 @lot1 @must @route-extension
   Rule: A cancellation with an EPS reason answers 200 with the prescription cancelled and the reason kept
 
     Scenario Outline: reason <code>
@@ -19,7 +19,7 @@ Feature: Electronic prescribing: cancellation
         | 0003 |
         | 0005 |
 
-  @RFA-EPS-023 @lot1 @must
+  @RFA-EPS-023 @lot1 @must @route-extension
   Rule: A cancellation without a reason, or with one EPS does not know, is refused with 422 INVALID_RESOURCE
 
     Scenario: no reason
@@ -36,7 +36,7 @@ Feature: Electronic prescribing: cancellation
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-EPS-024 @lot1 @must
+  @RFA-EPS-024 @lot1 @must @route-extension
   Rule: A cancelled prescription stays cancelled (status 0005) and cannot be cancelled again: 422 INVALID_RESOURCE
 
     Scenario: read after cancelling
@@ -52,7 +52,7 @@ Feature: Electronic prescribing: cancellation
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-EPS-025 @lot1 @must
+  @RFA-EPS-025 @lot1 @must @route-extension
   Rule: Once any of a prescription has been dispensed it cannot be cancelled: 422 INVALID_RESOURCE, and it stays as it was
 
     Scenario: partly dispensed

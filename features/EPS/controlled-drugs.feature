@@ -8,7 +8,7 @@ Feature: Electronic prescribing: controlled drugs
   says a controlled drug's schedule in the controlled-drug extension
   (profile §28). Each test prescription is one unit three times a day.
 
-  @RFA-EPS-026 @lot1 @must
+  @RFA-EPS-026 @lot1 @must @route-extension
   Rule: A Schedule 2 or 3 controlled drug without the quantity in words is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: <medicine>
@@ -24,7 +24,7 @@ Feature: Electronic prescribing: controlled drugs
         | Oxycodone 5mg capsules                 |
         | Temazepam 10mg tablets                 |
 
-  @RFA-EPS-027 @lot1 @must
+  @RFA-EPS-027 @lot1 @must @route-extension
   Rule: The quantity in words must say the quantity in figures: otherwise 422 INVALID_RESOURCE; words that agree are accepted
 
     Scenario Outline: <quantity> as "<words>"
@@ -52,7 +52,7 @@ Feature: Electronic prescribing: controlled drugs
         | 28       | Twenty-eight |
         | 21       | Twenty One   |
 
-  @RFA-EPS-028 @lot1 @must
+  @RFA-EPS-028 @lot1 @must @route-extension
   Rule: A Schedule 2, 3 or 4 controlled drug is valid from today for 28 days
 
     Scenario Outline: <medicine>
@@ -67,7 +67,7 @@ Feature: Electronic prescribing: controlled drugs
         | Temazepam 10mg tablets                 |
         | Diazepam 2mg tablets                   |
 
-  @RFA-EPS-029 @lot1 @must
+  @RFA-EPS-029 @lot1 @must @route-extension
   Rule: More than 30 days' supply of a Schedule 2, 3 or 4 controlled drug is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: <quantity> of <medicine>
@@ -83,7 +83,7 @@ Feature: Electronic prescribing: controlled drugs
         | Oxycodone 5mg capsules | 120      | one hundred and twenty |
         | Diazepam 2mg tablets   | 93       | ninety three  |
 
-  @RFA-EPS-030 @lot1 @must
+  @RFA-EPS-030 @lot1 @must @route-extension
   Rule: A Schedule 2 or 3 controlled drug cannot be prescribed on repeat dispensing: 422 INVALID_RESOURCE
 
     Scenario Outline: <medicine> on repeat dispensing
@@ -98,7 +98,7 @@ Feature: Electronic prescribing: controlled drugs
         | Temazepam 10mg tablets |
         | Tramadol 50mg capsules |
 
-  @RFA-EPS-031 @lot1 @must
+  @RFA-EPS-031 @lot1 @must @route-extension
   Rule: Schedule 4 and 5 controlled drugs need no quantity in words; the candidate says each controlled drug's schedule
 
     Scenario Outline: <medicine>, Schedule <schedule>

@@ -7,7 +7,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
   dispensing: up to twelve, as prescribed). A patient who can receive
   electronic prescriptions gets one: there is no paper-only path.
 
-  @RFA-EPS-013 @lot1 @must
+  @RFA-EPS-013 @lot1 @must @route-extension
   Rule: A paper-only prescription for a patient who can receive electronic prescriptions is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: <medicine> on paper
@@ -22,7 +22,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
         | Amoxicillin 500mg capsules |
         | Temazepam 10mg tablets     |
 
-  @RFA-EPS-014 @lot1 @must
+  @RFA-EPS-014 @lot1 @must @route-extension
   Rule: A prescription with no nominated dispenser is still electronic: it carries a short-form ID (the patient's token) and the form electronic
 
     Scenario: no nomination
@@ -38,7 +38,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       Then the prescription is issued as "rx"
       And the prescription "rx" is electronic
 
-  @RFA-EPS-015 @lot1 @must
+  @RFA-EPS-015 @lot1 @must @route-extension
   Rule: A prescription for a patient who is not registered here is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: patient id <id>
@@ -53,7 +53,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
         | no-such-patient                      |
         | 00000000-0000-4000-8000-000000000000 |
 
-  @RFA-EPS-016 @lot1 @must
+  @RFA-EPS-016 @lot1 @must @route-extension
   Rule: The prescription type is required and kept: acute, repeat or repeat-dispensing; none, or another, is refused with 422 INVALID_RESOURCE
 
     Scenario: no prescription type
@@ -76,7 +76,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       Then the prescription is issued as "rx"
       And the prescription "rx" is acute with 0 further issues
 
-  @RFA-EPS-017 @lot1 @must
+  @RFA-EPS-017 @lot1 @must @route-extension
   Rule: An acute prescription is issued once: further issues are refused with 422 INVALID_RESOURCE
 
     Scenario Outline: acute with <n> further issues
@@ -91,7 +91,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
         | 1 |
         | 5 |
 
-  @RFA-EPS-018 @lot1 @must
+  @RFA-EPS-018 @lot1 @must @route-extension
   Rule: A repeat authorises one or more further issues and is kept as a repeat; a repeat with none is refused with 422 INVALID_RESOURCE
 
     Scenario: a repeat with three further issues
@@ -117,7 +117,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-EPS-019 @lot1 @must
+  @RFA-EPS-019 @lot1 @must @route-extension
   Rule: Repeat dispensing needs further issues and an end to its validity no more than twelve months after it starts; otherwise 422 INVALID_RESOURCE
 
     Scenario: six months, two further issues
@@ -159,7 +159,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-EPS-020 @lot1 @must
+  @RFA-EPS-020 @lot1 @must @route-extension
   Rule: A prescription that does not say otherwise is valid from today for six months
 
     Scenario Outline: <kind>
@@ -174,7 +174,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
         | acute  |
         | repeat |
 
-  @RFA-EPS-021 @lot1 @must
+  @RFA-EPS-021 @lot1 @must @route-extension
   Rule: A prescription (other than repeat dispensing) valid for longer than six months, or from before today, is refused with 422 INVALID_RESOURCE
 
     Scenario: from yesterday
@@ -196,7 +196,7 @@ Feature: Electronic prescribing: acute, repeat and repeat dispensing; validity; 
         | {today+7m}   |
         | {today+12m}  |
 
-  @RFA-EPS-032 @lot1 @must
+  @RFA-EPS-032 @lot1 @must @route-extension
   Rule: A patient-scoped token cannot prescribe: 403 ACCESS DENIED
 
     Scenario: a patient prescribing for themselves

@@ -10,7 +10,7 @@ Feature: Electronic prescribing: issuing a prescription
   (fixtures/terminology.json); patient1 has no clinical data, so no alert
   interferes.
 
-  @RFA-EPS-001 @lot1 @must
+  @RFA-EPS-001 @lot1 @must @route-extension
   Rule: A prescription is issued 201 with a Location and the MedicationRequest as sent: intent order, status active, the medicine, patient, prescriber, dosage and quantity
 
     Scenario Outline: <medicine>
@@ -26,7 +26,7 @@ Feature: Electronic prescribing: issuing a prescription
         | Amoxicillin 250mg/5ml oral suspension |
         | Cetirizine 10mg tablets               |
 
-  @RFA-EPS-002 @lot1 @must
+  @RFA-EPS-002 @lot1 @must @route-extension
   Rule: The prescription carries an EPS short-form prescription ID with a valid MOD 37-2 check character, and its item a UUID
 
     Scenario Outline: <medicine>
@@ -41,7 +41,7 @@ Feature: Electronic prescribing: issuing a prescription
         | Ibuprofen 400mg tablets    |
         | Codeine 30mg tablets       |
 
-  @RFA-EPS-003 @lot1 @must
+  @RFA-EPS-003 @lot1 @must @route-extension
   Rule: The short-form ID's middle block is the prescribing practice's ODS code, zero-padded to six characters
 
     Scenario: an acute prescription
@@ -57,7 +57,7 @@ Feature: Electronic prescribing: issuing a prescription
       Then the prescription is issued as "rx"
       And the short-form ID of "rx" carries the practice's ODS code
 
-  @RFA-EPS-004 @lot1 @must
+  @RFA-EPS-004 @lot1 @must @route-extension
   Rule: Every prescription gets its own id, short-form ID and item identifier
 
     Scenario: two prescriptions for one patient
@@ -78,7 +78,7 @@ Feature: Electronic prescribing: issuing a prescription
       Then the prescription is issued as "second"
       And the prescriptions "first" and "second" have different IDs
 
-  @RFA-EPS-005 @lot1 @must
+  @RFA-EPS-005 @lot1 @must @route-extension
   Rule: An issued prescription can be read back, and is among the patient's prescriptions
 
     Scenario: read back
@@ -93,7 +93,7 @@ Feature: Electronic prescribing: issuing a prescription
       When the request is sent
       Then the Bundle holds the prescription "rx"
 
-  @RFA-EPS-006 @lot1 @must
+  @RFA-EPS-006 @lot1 @must @route-extension
   Rule: The prescription is stamped with when it was issued (authoredOn) and keeps its prescriber
 
     Scenario Outline: prescribed by <prescriber>
@@ -108,7 +108,7 @@ Feature: Electronic prescribing: issuing a prescription
         | practitioner1 | {sds:practitioner1}  |
         | practitioner2 | {sds:practitioner2}  |
 
-  @RFA-EPS-007 @lot1 @must
+  @RFA-EPS-007 @lot1 @must @route-extension
   Rule: A prescription without dosage text (the label's instructions) is refused with 422 INVALID_RESOURCE
 
     Scenario: no dosage text
@@ -132,7 +132,7 @@ Feature: Electronic prescribing: issuing a prescription
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-EPS-008 @lot1 @must
+  @RFA-EPS-008 @lot1 @must @route-extension
   Rule: A prescription without a structured dose (dose quantity and timing) is refused with 422 INVALID_RESOURCE
 
     Scenario: text only
@@ -154,7 +154,7 @@ Feature: Electronic prescribing: issuing a prescription
         | dose      | 0     |
         | frequency | 0     |
 
-  @RFA-EPS-009 @lot1 @must
+  @RFA-EPS-009 @lot1 @must @route-extension
   Rule: A prescription without a positive quantity is refused with 422 INVALID_RESOURCE
 
     Scenario: no quantity
@@ -176,7 +176,7 @@ Feature: Electronic prescribing: issuing a prescription
         | 0        |
         | -28      |
 
-  @RFA-EPS-010 @lot1 @must
+  @RFA-EPS-010 @lot1 @must @route-extension
   Rule: The quantity is counted in the product's unit of presentation: any other unit is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: <medicine> in <unit>
@@ -192,7 +192,7 @@ Feature: Electronic prescribing: issuing a prescription
         | Paracetamol 500mg tablets             | capsule |
         | Amoxicillin 250mg/5ml oral suspension | tablet  |
 
-  @RFA-EPS-011 @lot1 @must
+  @RFA-EPS-011 @lot1 @must @route-extension
   Rule: The prescriber must be a practitioner the candidate holds, named by SDS user id: otherwise 422 INVALID_RESOURCE
 
     Scenario: no prescriber
@@ -216,7 +216,7 @@ Feature: Electronic prescribing: issuing a prescription
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-EPS-012 @lot1 @must
+  @RFA-EPS-012 @lot1 @must @route-extension
   Rule: A nominated dispenser is named by its ODS code and kept with the prescription; a malformed one is refused with 422 INVALID_RESOURCE
 
     Scenario: nominated to a pharmacy

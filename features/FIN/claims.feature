@@ -7,7 +7,7 @@ Feature: Practice finance: claims for services provided
   Each scenario records its own Encounter (the REC steps) in patient20, so
   a candidate that kept earlier runs' claims is not asked to pay twice.
 
-  @RFA-FIN-001 @lot2 @must
+  @RFA-FIN-001 @lot2 @must @route-extension
   Rule: A claim for a service recorded in the patient's record is accepted 201 with a Location and the Claim as sent, active
 
     Scenario Outline: <service>
@@ -30,7 +30,7 @@ Feature: Practice finance: claims for services provided
       Then the claim is accepted as "claim"
       And the claim "claim" is as it was sent
 
-  @RFA-FIN-002 @lot2 @must
+  @RFA-FIN-002 @lot2 @must @route-extension
   Rule: Every item must name an encounter recorded in the claim's patient's record: otherwise 422 INVALID_RESOURCE
 
     Scenario: an encounter nobody recorded
@@ -48,7 +48,7 @@ Feature: Practice finance: claims for services provided
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-FIN-003 @lot2 @must
+  @RFA-FIN-003 @lot2 @must @route-extension
   Rule: A service already claimed is not paid again: 409 DUPLICATE_REJECTED, from another claim or twice in one
 
     Scenario: claimed again
@@ -77,7 +77,7 @@ Feature: Practice finance: claims for services provided
       Then the request is refused with 409 "DUPLICATE_REJECTED"
       And nothing was stored
 
-  @RFA-FIN-004 @lot2 @must
+  @RFA-FIN-004 @lot2 @must @route-extension
   Rule: An item's net is its quantity times its unit price: otherwise 422 INVALID_RESOURCE
 
     Scenario Outline: a net of £<net>
@@ -94,7 +94,7 @@ Feature: Practice finance: claims for services provided
         | 20.12 |
         | 10.07 |
 
-  @RFA-FIN-005 @lot2 @must
+  @RFA-FIN-005 @lot2 @must @route-extension
   Rule: A claim's total is the sum of its items' nets: otherwise 422 INVALID_RESOURCE
 
     Scenario Outline: a total of £<total>
@@ -111,7 +111,7 @@ Feature: Practice finance: claims for services provided
         | 10.06 |
         | 20.13 |
 
-  @RFA-FIN-006 @lot2 @must
+  @RFA-FIN-006 @lot2 @must @route-extension
   Rule: A service is paid the fee schedule's fee, in GBP: another price, currency or a service not on the schedule is refused with 422 INVALID_RESOURCE
 
     Scenario: another price
@@ -140,7 +140,7 @@ Feature: Practice finance: claims for services provided
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-FIN-007 @lot2 @must
+  @RFA-FIN-007 @lot2 @must @route-extension
   Rule: A patient's claims are listed, with their totals
 
     Scenario: one item
@@ -150,7 +150,7 @@ Feature: Practice finance: claims for services provided
       When the request is sent
       Then the Bundle holds the claim "claim" totalling "93.50"
 
-  @RFA-FIN-008 @lot2 @must
+  @RFA-FIN-008 @lot2 @must @route-extension
   Rule: A claim for a patient who is not registered here is refused with 422 INVALID_RESOURCE; a patient-scoped token cannot claim: 403 ACCESS DENIED
 
     Scenario: a patient not registered here
@@ -169,7 +169,7 @@ Feature: Practice finance: claims for services provided
       Then the request is refused with 403 "ACCESS DENIED"
       And nothing was stored
 
-  @RFA-FIN-009 @lot2 @must
+  @RFA-FIN-009 @lot2 @must @route-extension
   Rule: An item's service date is the date of the encounter recorded, never in the future: otherwise 422 INVALID_RESOURCE
 
     Scenario Outline: serviced <date>

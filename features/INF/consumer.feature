@@ -8,7 +8,7 @@ Feature: Retrieving another practice's record (the candidate as a GP Connect con
   back through its own Access Document API. Failed retrievals are for
   patient8, so that no successful one is counted with them.
 
-  @RFA-INF-067 @lot1 @must @consumer
+  @RFA-INF-067 @lot1 @must @consumer @route-readback
   Rule: The provider's endpoint is looked up in SDS, by ODS code and interaction, before it is called, and the address SDS gives is the one called
 
     Scenario: a retrieval
@@ -17,42 +17,42 @@ Feature: Retrieving another practice's record (the candidate as a GP Connect con
       And the candidate looked the other practice up in SDS before calling it
       And the candidate called the endpoint SDS gave
 
-  @RFA-INF-068 @lot1 @must @consumer
+  @RFA-INF-068 @lot1 @must @consumer @route-readback
   Rule: The request carries the Spine headers: a fresh Ssp-TraceID, the candidate's ASID in Ssp-From, the provider's ASID from SDS in Ssp-To, and the interaction
 
     Scenario: the Spine headers
       When the candidate is asked to retrieve the record of "patient5" from the other practice
       Then the GP Connect request carried the Spine headers for the other practice
 
-  @RFA-INF-069 @lot1 @must @consumer
+  @RFA-INF-069 @lot1 @must @consumer @route-readback
   Rule: The JWT is for the provider's endpoint (aud) and lives exactly 300 seconds from its issue
 
     Scenario: the token's audience and lifetime
       When the candidate is asked to retrieve the record of "patient5" from the other practice
       Then the GP Connect request's token was for the other practice's endpoint
 
-  @RFA-INF-070 @lot1 @must @consumer
+  @RFA-INF-070 @lot1 @must @consumer @route-readback
   Rule: The JWT names the user (SDS user id), the practice (ODS code) and the device, for direct care and patient read
 
     Scenario: the token's claims
       When the candidate is asked to retrieve the record of "patient5" from the other practice
       Then the GP Connect request's token named the user and the practice
 
-  @RFA-INF-071 @lot1 @must @consumer
+  @RFA-INF-071 @lot1 @must @consumer @route-readback
   Rule: The request asks for the patient by NHS number, in the NHS number system, with the parts of the record wanted
 
     Scenario: the request body
       When the candidate is asked to retrieve the record of "patient5" from the other practice
       Then the GP Connect request asked for "patient5"'s record
 
-  @RFA-INF-072 @lot1 @must @consumer
+  @RFA-INF-072 @lot1 @must @consumer @route-readback
   Rule: The retrieved record is filed in the patient's documents as it was received
 
     Scenario: filed and read back
       When the candidate is asked to retrieve the record of "patient5" from the other practice
       Then the retrieved record is filed in "patient5"'s documents
 
-  @RFA-INF-073 @lot1 @must @consumer
+  @RFA-INF-073 @lot1 @must @consumer @route-readback
   Rule: A provider's error is reported and nothing is filed
 
     Scenario Outline: the other practice answers <status>
@@ -68,7 +68,7 @@ Feature: Retrieving another practice's record (the candidate as a GP Connect con
         | 403    |
         | 500    |
 
-  @RFA-INF-074 @lot1 @must @consumer
+  @RFA-INF-074 @lot1 @must @consumer @route-readback
   Rule: With no endpoint in SDS, no provider is called and the candidate says so
 
     Scenario: SDS lists no endpoint

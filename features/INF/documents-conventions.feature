@@ -7,7 +7,7 @@ Feature: HTTP and FHIR conventions of Access Document
   documents requirements, and one with it is held to them there.
   (GP Connect: FHIR API guidance, error handling; Access Document; provider test suite FHIR.feature, StructuredDocuments.feature.)
 
-  @RFA-INF-100 @lot1 @must
+  @RFA-INF-100 @lot1 @must @route-national
   Rule: Access Document responses are FHIR JSON: Content-Type application/fhir+json in UTF-8
 
     Scenario Outline: <request> with _format JSON and no Accept header
@@ -47,7 +47,7 @@ Feature: HTTP and FHIR conventions of Access Document
         | request                       |
         | a documents metadata request  |
 
-  @RFA-INF-101 @lot1 @must
+  @RFA-INF-101 @lot1 @must @route-national
   Rule: Every Access Document response, success or error, carries Cache-Control no-store
 
     Scenario Outline: a documents patient search for <patient>
@@ -66,7 +66,7 @@ Feature: HTTP and FHIR conventions of Access Document
       Then the request is refused with 400 "BAD_REQUEST"
       And the response header "Cache-Control" includes "no-store"
 
-  @RFA-INF-102 @lot1 @must
+  @RFA-INF-102 @lot1 @must @route-national
   Rule: Access Document errors are GPConnect-OperationOutcome-1 resources whose Spine code, issue type and HTTP status agree
 
     Each request here is wrong in more than one way, so it is refused whichever
@@ -84,7 +84,7 @@ Feature: HTTP and FHIR conventions of Access Document
       Then the response status is 200
       And the response is a searchset Bundle with 1 entry
 
-  @RFA-INF-103 @lot1 @must
+  @RFA-INF-103 @lot1 @must @route-national
   Rule: The Access Document CapabilityStatement declares what the documents endpoint serves: Patient, DocumentReference search with its includes and parameters, Binary read
 
     Scenario Outline: <resource> <interaction> is declared on the documents endpoint
@@ -131,7 +131,7 @@ Feature: HTTP and FHIR conventions of Access Document
         | author      | token  |
         | description | string |
 
-  @RFA-INF-104 @lot1 @must
+  @RFA-INF-104 @lot1 @must @route-national
   Rule: The Access Document CapabilityStatement names the GP Connect release it implements and lists the documents profiles it serves, each exactly once, with their versions
 
     The official 1.6.0 suite expects the documents statement at release 1.6.0;
@@ -161,7 +161,7 @@ Feature: HTTP and FHIR conventions of Access Document
         | CareConnect-GPC-DocumentReference-1/_history/1.3 |
         | GPConnect-Searchset-Bundle-1/_history/1.3        |
 
-  @RFA-INF-109 @lot1 @must
+  @RFA-INF-109 @lot1 @must @route-national
   Rule: On the documents endpoint, _format overrides Accept, and FHIR XML asked for is served or refused with 415
 
     Scenario: the documents CapabilityStatement with Accept XML and _format JSON
@@ -200,7 +200,7 @@ Feature: HTTP and FHIR conventions of Access Document
   # Profile decision: GP Connect says servers SHOULD support XML; the
   # official suite expects it of the documents CapabilityStatement and
   # patient search.
-  @RFA-INF-110 @lot1 @should
+  @RFA-INF-110 @lot1 @should @route-national
   Rule: The documents endpoint serves FHIR XML when asked for, and its CapabilityStatement lists it
 
     Scenario Outline: the documents CapabilityStatement with <how>

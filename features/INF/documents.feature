@@ -6,7 +6,7 @@ Feature: Patients' documents
   (GP Connect Access Document 1.6; provider test suite
   StructuredDocuments.feature.)
 
-  @RFA-INF-059 @lot1 @must
+  @RFA-INF-059 @lot1 @must @route-national
   Rule: The documents endpoint finds a patient by NHS number as Foundations does — the same Patient, the same refusals, in a Bundle whose id is the Ssp-TraceID; sensitive, deceased and inactive patients are not returned, patients who dissented are
 
     Scenario Outline: <patient> (<why>)
@@ -65,7 +65,7 @@ Feature: Patients' documents
         | Identifier, wrongly cased | Identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}                            | 400    | BAD_REQUEST       |
         | two identifiers           | identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient2}&identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs:patient1} | 400 | BAD_REQUEST |
 
-  @RFA-INF-060 @lot1 @must
+  @RFA-INF-060 @lot1 @must @route-national
   Rule: A DocumentReference search returns the patient's documents, each a conformant CareConnect-GPC-DocumentReference-1, with the Patient and the organisations and practitioners they name
 
     Scenario Outline: <patient>'s documents
@@ -84,7 +84,7 @@ Feature: Patients' documents
       When the request is sent
       Then the response is a document search Bundle with 0 DocumentReferences
 
-  @RFA-INF-061 @lot1 @must
+  @RFA-INF-061 @lot1 @must @route-national
   Rule: A DocumentReference search without its mandatory _include parameters, with an unknown parameter, or with an author that is not an ODS code, is refused with 422 INVALID_PARAMETER
 
     Scenario: no _include parameters
@@ -104,7 +104,7 @@ Feature: Patients' documents
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
 
-  @RFA-INF-062 @lot1 @must
+  @RFA-INF-062 @lot1 @must @route-national
   Rule: A DocumentReference search for a patient id the system does not hold, or for a patient not registered here as Regular/GMS, is refused with 404 PATIENT_NOT_FOUND
 
     Scenario Outline: the patient id <id>
@@ -122,7 +122,7 @@ Feature: Patients' documents
       When the request is sent
       Then the request is refused with 404 "PATIENT_NOT_FOUND"
 
-  @RFA-INF-063 @lot1 @must
+  @RFA-INF-063 @lot1 @must @route-national
   Rule: created (ge, le) and author narrow a DocumentReference search
 
     Scenario Outline: created <created>
@@ -151,7 +151,7 @@ Feature: Patients' documents
       When the request is sent
       Then the response is a document search Bundle with 2 DocumentReferences
 
-  @RFA-INF-064 @lot1 @must
+  @RFA-INF-064 @lot1 @must @route-national
   Rule: A document is retrieved from its attachment.url as a Binary of the contentType and size its DocumentReference gives; an id the system does not hold is refused with 404 NO_RECORD_FOUND
 
     Scenario Outline: <patient>'s "<document>"
@@ -170,7 +170,7 @@ Feature: Patients' documents
       When the request is sent
       Then the request is refused with 404 "NO_RECORD_FOUND"
 
-  @RFA-INF-065 @lot1 @must
+  @RFA-INF-065 @lot1 @must @route-national
   Rule: A document over the 5 MB retrieval limit is listed with its size, without a url, and with a title saying why
 
     Scenario: patient4's scanned notes

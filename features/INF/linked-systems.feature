@@ -7,7 +7,7 @@ Feature: Records for clinicians in other organisations
   (GP Connect: Spine Security Proxy; Access Record Structured; provider
   test suite SSP.feature.)
 
-  @RFA-INF-066 @lot1 @must
+  @RFA-INF-066 @lot1 @must @route-national
   Rule: A structured record request from another organisation's system is served when Ssp-To names this provider, and refused with 400 BAD_REQUEST when it names another
 
     Scenario: a clinician at another practice

@@ -4,7 +4,7 @@ Feature: Reading locations
   candidate config maps each fixture location to its logical id.
   (GP Connect: Read a location; provider test suite LocationRead.feature.)
 
-  @RFA-INF-020 @lot1 @must
+  @RFA-INF-020 @lot1 @must @route-national
   Rule: Reading a location returns it, conformant to CareConnect-GPC-Location-1, with a weak ETag naming its version; its managing organisation and any location it is part of read back
 
     Conformant as the official suite checks it: at most one ODS site code,
@@ -25,7 +25,7 @@ Feature: Reading locations
         | location1 |
         | location2 |
 
-  @RFA-INF-021 @lot1 @must
+  @RFA-INF-021 @lot1 @must @route-national
   Rule: Reading a logical id the system does not hold is refused with 404 NO_RECORD_FOUND
 
     Scenario Outline: the logical id <id>

@@ -6,7 +6,7 @@ Feature: Finding and reading organisations
   (GP Connect: Find an organisation, Read an organisation; provider test suite
   OrganizationSearch.feature and OrganizationRead.feature.)
 
-  @RFA-INF-012 @lot1 @must
+  @RFA-INF-012 @lot1 @must @route-national
   Rule: A search by ODS code returns that organisation in a searchset Bundle, conformant to CareConnect-GPC-Organization-1 as GP Connect uses it; paging and sorting parameters do not change the answer
 
     Conformant as the official suite checks it: exactly one ODS code, every
@@ -34,7 +34,7 @@ Feature: Finding and reading organisations
       Then the response is a searchset Bundle with 1 entry
       And every Organization in the Bundle has the identifier of "ORG1"
 
-  @RFA-INF-013 @lot1 @must
+  @RFA-INF-013 @lot1 @must @route-national
   Rule: A search for a well-formed ODS code the system does not hold returns an empty searchset Bundle, not an error
 
     Scenario: the fixture organisation that is not in the system
@@ -42,7 +42,7 @@ Feature: Finding and reading organisations
       When the request is sent
       Then the response is a searchset Bundle with 0 entries
 
-  @RFA-INF-014 @lot1 @must
+  @RFA-INF-014 @lot1 @must @route-national
   Rule: An organisation search by an identifier system other than the ODS code system is refused with 400 INVALID_IDENTIFIER_SYSTEM
 
     Scenario Outline: the identifier system <system>
@@ -56,7 +56,7 @@ Feature: Finding and reading organisations
         | https://fhir.nhs.uk/Id/nhs-number      |
         | https://example.org/Id/ods-code        |
 
-  @RFA-INF-015 @lot1 @must
+  @RFA-INF-015 @lot1 @must @route-national
   Rule: Reading an organisation by logical id returns it, conformant, with a weak ETag naming its version; an organisation it is part of reads back
 
     Scenario Outline: reading <organisation>
@@ -72,7 +72,7 @@ Feature: Finding and reading organisations
         | ORG1         |
         | ORG2         |
 
-  @RFA-INF-016 @lot1 @must
+  @RFA-INF-016 @lot1 @must @route-national
   Rule: Reading a logical id the system does not hold is refused with 404 ORGANISATION_NOT_FOUND
 
     Scenario Outline: the logical id <id>
@@ -85,7 +85,7 @@ Feature: Finding and reading organisations
         | 00000000-0000-4000-8000-000000000000 |
         | a-tm.mss..s                          |
 
-  @RFA-INF-077 @lot1 @must
+  @RFA-INF-077 @lot1 @must @route-national
   Rule: An organisation search without an identifier parameter is refused with an OperationOutcome
 
     Scenario: no parameters at all

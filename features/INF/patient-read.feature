@@ -4,7 +4,7 @@ Feature: Reading a patient by logical id
   returned; an id the system does not hold is a clean 404, never a crash.
   (GP Connect: Read a patient; provider test suite PatientRead.feature.)
 
-  @RFA-INF-009 @lot1 @must
+  @RFA-INF-009 @lot1 @must @route-national
   Rule: Reading a patient by logical id returns that patient, conformant to CareConnect-GPC-Patient-1
 
     Scenario Outline: reading <patient>
@@ -27,7 +27,7 @@ Feature: Reading a patient by logical id
       Then the response is the Patient "patient2" with the requested id
       And the Patient has its preferred branch surgery
 
-  @RFA-INF-010 @lot1 @must
+  @RFA-INF-010 @lot1 @must @route-national
   Rule: Reading a logical id the system does not hold is refused with 404 PATIENT_NOT_FOUND
 
     Scenario Outline: the logical id <id>
@@ -63,7 +63,7 @@ Feature: Reading a patient by logical id
       Then the response status is 400 or 404
       And the response is a valid GP Connect OperationOutcome
 
-  @RFA-INF-011 @lot1 @must
+  @RFA-INF-011 @lot1 @must @route-national
   Rule: A patient read carries a weak ETag naming the version it returned
 
     Scenario Outline: the ETag of <patient>

@@ -6,7 +6,7 @@ Feature: Finding a patient by NHS number
   it should not.
   (GP Connect: Find a patient; provider test suite PatientSearch.feature.)
 
-  @RFA-INF-001 @lot1 @must
+  @RFA-INF-001 @lot1 @must @route-national
   Rule: A search by NHS number returns exactly that patient in a searchset Bundle; paging and sorting parameters do not change the answer
 
     Scenario Outline: finding <patient>
@@ -30,7 +30,7 @@ Feature: Finding a patient by NHS number
       Then the response is a searchset Bundle with 1 entry
       And every Patient in the Bundle has the NHS number of "patient2"
 
-  @RFA-INF-002 @lot1 @must
+  @RFA-INF-002 @lot1 @must @route-national
   Rule: A search for a valid NHS number the system does not hold returns an empty searchset Bundle, not an error
 
     Scenario: the fixture patient who is not in the system
@@ -43,7 +43,7 @@ Feature: Finding a patient by NHS number
       When the request is sent
       Then the response is a searchset Bundle with 0 entries
 
-  @RFA-INF-003 @lot1 @must
+  @RFA-INF-003 @lot1 @must @route-national
   Rule: An NHS number that fails validation is refused with 400 INVALID_NHS_NUMBER
 
     Scenario Outline: <why>
@@ -59,7 +59,7 @@ Feature: Finding a patient by NHS number
         | 99900001070 | eleven digits                                   |
         | 99900001O7  | a letter O instead of a zero                    |
 
-  @RFA-INF-004 @lot1 @must
+  @RFA-INF-004 @lot1 @must @route-national
   Rule: An identifier system other than the NHS number system is refused with 400 INVALID_IDENTIFIER_SYSTEM
 
     Only systems no provider could support for a Patient are tried here
@@ -81,7 +81,7 @@ Feature: Finding a patient by NHS number
   # Profile decision: Find a patient guarantees only the NHS number system;
   # a provider that supports another Patient identifier may answer a
   # searchset. The pack takes these two as unsupported (docs/profile.md).
-  @RFA-INF-105 @lot1 @should @profile-decision
+  @RFA-INF-105 @lot1 @should @profile-decision @route-national
   Rule: A patient search by a Patient identifier system other than the NHS number is refused with 400 INVALID_IDENTIFIER_SYSTEM
 
     Scenario Outline: the identifier system <system>
@@ -94,7 +94,7 @@ Feature: Finding a patient by NHS number
         | https://fhir.nhs.uk/Id/local-patient-identifier    |
         | http://fhir.nhs.net/Id/nhs-number                  |
 
-  @RFA-INF-005 @lot1 @must
+  @RFA-INF-005 @lot1 @must @route-national
   Rule: An identifier parameter without both a system and a value is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: the identifier <shape>
@@ -108,7 +108,7 @@ Feature: Finding a patient by NHS number
         | \|{nhs:patient1}                     | has a blank system            |
         | https://fhir.nhs.uk/Id/nhs-number\|  | has a blank value             |
 
-  @RFA-INF-006 @lot1 @must
+  @RFA-INF-006 @lot1 @must @route-national
   Rule: A patient search without exactly one identifier parameter is refused with 400 BAD_REQUEST
 
     Scenario: no parameters at all
@@ -131,7 +131,7 @@ Feature: Finding a patient by NHS number
         | patient2 | patient2 |
         | patient1 | patient2 |
 
-  @RFA-INF-007 @lot1 @must
+  @RFA-INF-007 @lot1 @must @route-national
   Rule: Patient search returns only active patients: not deceased, not inactive
 
     Scenario: a deceased patient
@@ -144,7 +144,7 @@ Feature: Finding a patient by NHS number
       When the request is sent
       Then the response is a searchset Bundle with 0 entries
 
-  @RFA-INF-008 @lot1 @must
+  @RFA-INF-008 @lot1 @must @route-national
   Rule: Patients found by search conform to CareConnect-GPC-Patient-1, carry no field GP Connect withholds, name their preferred branch surgery, and their managing organisation and usual GP read back
 
     Scenario Outline: the Patient resource of <patient>
@@ -168,7 +168,7 @@ Feature: Finding a patient by NHS number
       Then the response is a searchset Bundle with 1 entry
       And the Patient has its preferred branch surgery
 
-  @RFA-INF-022 @lot1 @must
+  @RFA-INF-022 @lot1 @must @route-national
   Rule: Patient search does not return sensitive patients or patients whose NHS number is not verified; a temporary resident is an active patient and is returned
 
     GP Connect's glossary: "active" is about registration status, not type,

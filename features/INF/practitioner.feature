@@ -5,7 +5,7 @@ Feature: Finding and reading practitioners
   (GP Connect: Find a practitioner, Read a practitioner; provider test suite
   PractitionerSearch.feature and PractitionerRead.feature.)
 
-  @RFA-INF-017 @lot1 @must
+  @RFA-INF-017 @lot1 @must @route-national
   Rule: A search by SDS user id returns that practitioner in a searchset Bundle, conformant to CareConnect-GPC-Practitioner-1; paging and sorting parameters do not change the answer
 
     Conformant as the official suite checks it: exactly one SDS user id, no
@@ -54,7 +54,7 @@ Feature: Finding and reading practitioners
         | with _format before the identifier | _format=application/fhir%2Bjson&identifier=https://fhir.nhs.uk/Id/sds-user-id%7C{sds:practitioner2} |
         | with _format after the identifier  | identifier=https://fhir.nhs.uk/Id/sds-user-id%7C{sds:practitioner2}&_format=application/fhir%2Bjson |
 
-  @RFA-INF-018 @lot1 @must
+  @RFA-INF-018 @lot1 @must @route-national
   Rule: A practitioner search by an identifier system other than the SDS user id system is refused with 400 INVALID_IDENTIFIER_SYSTEM
 
     Only a system no provider could support for a Practitioner is tried
@@ -71,7 +71,7 @@ Feature: Finding and reading practitioners
         | https://fhir.nhs.uk/Id/ods-organization-code   |
         | https://fhir.nhs.uk/Id/nhs-number              |
 
-  @RFA-INF-019 @lot1 @must
+  @RFA-INF-019 @lot1 @must @route-national
   Rule: Reading a practitioner returns them, conformant; a logical id the system does not hold is refused with 404 PRACTITIONER_NOT_FOUND
 
     Scenario Outline: reading <practitioner>
@@ -98,7 +98,7 @@ Feature: Finding and reading practitioners
         | 00000000-0000-4000-8000-000000000000 |
         | 11dd4.45-23                          |
 
-  @RFA-INF-075 @lot1 @must
+  @RFA-INF-075 @lot1 @must @route-national
   Rule: A practitioner search identifier without both a system and a value is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: the identifier <shape>
@@ -116,7 +116,7 @@ Feature: Finding and reading practitioners
   # `|value`. A provider may support the role profile id, and in FHIR a
   # token without `|` means any system. The pack refuses both, as the
   # official patient suite refuses a bare value (PatientSearch, 422).
-  @RFA-INF-106 @lot1 @should @profile-decision
+  @RFA-INF-106 @lot1 @should @profile-decision @route-national
   Rule: A practitioner search by the SDS role profile id, or by a bare value without a system, is refused
 
     Scenario: the identifier system https://fhir.nhs.uk/Id/sds-role-profile-id
@@ -129,7 +129,7 @@ Feature: Finding and reading practitioners
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
 
-  @RFA-INF-076 @lot1 @must
+  @RFA-INF-076 @lot1 @must @route-national
   Rule: A practitioner search without exactly one identifier parameter is refused: 400 BAD_REQUEST when it is misnamed or repeated, an OperationOutcome when there is none
 
     Scenario: no parameters at all

@@ -8,7 +8,7 @@ Feature: Allergies in the structured record
   (GP Connect Access Record Structured 1.6: Allergies; provider test suite
   StructuredAllergies.feature.)
 
-  @RFA-INF-035 @lot1 @must
+  @RFA-INF-035 @lot1 @must @route-national
   Rule: The "Allergies and adverse reactions" list (SNOMED 886921000000105) holds exactly the patient's current allergies, each a conformant CareConnect-GPC-AllergyIntolerance-1
 
     Scenario Outline: <patient>'s current allergies
@@ -36,7 +36,7 @@ Feature: Allergies in the structured record
       And every item of the "Allergies and adverse reactions" list has "clinicalStatus" = "active"
       And every item of the "Ended allergies" list is an AllergyIntolerance that conforms to the "allergy-intolerance" schema
 
-  @RFA-INF-036 @lot1 @must
+  @RFA-INF-036 @lot1 @must @route-national
   Rule: The "Ended allergies" list (SNOMED 1103671000000101) is returned exactly when includeResolvedAllergies is true, holding the resolved allergies with their end, a legacy allergy whose end reason was never recorded with the reason "No information available"
 
     Scenario Outline: <patient>'s ended allergies
@@ -74,7 +74,7 @@ Feature: Allergies in the structured record
         | patient2  | "Allergies and adverse reactions" and "Problems - linked problems not relating to the primary query" |
         | patient17 | "Allergies and adverse reactions"                                                                  |
 
-  @RFA-INF-037 @lot1 @must
+  @RFA-INF-037 @lot1 @must @route-national
   Rule: A clinical list with nothing in it is empty with the reason no-content-recorded and the note "Information not available"; a coded "no known allergy" is returned as an allergy
 
     Scenario: a patient with no allergy recorded
@@ -125,7 +125,7 @@ Feature: Allergies in the structured record
       Then the "Allergies and adverse reactions" list has 1 entry
       And every item of the "Allergies and adverse reactions" list has "code.coding.code" = "716186003"
 
-  @RFA-INF-038 @lot1 @must
+  @RFA-INF-038 @lot1 @must @route-national
   Rule: Confidential items are left out of the record, and every list they would have been in carries the confidential-items warning and its note
 
     Scenario Outline: <patient>'s confidential allergy
@@ -156,7 +156,7 @@ Feature: Allergies in the structured record
       And the "Outbound referral" list has 0 entries
       And the "Outbound referral" list carries the warning "confidential-items"
 
-  @RFA-INF-039 @lot1 @must
+  @RFA-INF-039 @lot1 @must @route-national
   Rule: includeAllergies without its includeResolvedAllergies part, or with it unset, is refused with 422 INVALID_PARAMETER
 
     Scenario: the part is left out

@@ -8,7 +8,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
   StructuredImmunizations, StructuredConsultations, StructuredInvestigations,
   StructuredReferrals, StructuredUncategorised and StructuredDiary.)
 
-  @RFA-INF-048 @lot1 @must
+  @RFA-INF-048 @lot1 @must @route-national
   Rule: The "Immunisations" list (SNOMED 1102181000000102) holds the immunisations given, and those not given only when includeNotGiven is true
 
     Scenario Outline: <patient>'s immunisations, not given ones <included>
@@ -33,7 +33,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
       Then the "Immunisations" list has 2 entries
       And every item of the "Immunisations" list has "notGiven" = "false"
 
-  @RFA-INF-049 @lot1 @must
+  @RFA-INF-049 @lot1 @must @route-national
   Rule: The "List of consultations" list (SNOMED 1149501000000101) references every Encounter returned, each with its Consultation and Topic lists
 
     Scenario Outline: <patient>'s consultations
@@ -50,7 +50,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
         | patient2 | 3     |
         | patient3 | 1     |
 
-  @RFA-INF-050 @lot1 @must
+  @RFA-INF-050 @lot1 @must @route-national
   Rule: includeNumberOfMostRecent returns that many consultations, the most recent
 
     Scenario Outline: the <n> most recent
@@ -65,7 +65,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
         | 1 | 2024-02-15 |
         | 2 | 2022-03-01 |
 
-  @RFA-INF-051 @lot1 @must
+  @RFA-INF-051 @lot1 @must @route-national
   Rule: consultationSearchPeriod returns the consultations that started within it
 
     Scenario Outline: consultations <period>
@@ -81,7 +81,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
         | period from "2022-01-01"            | 2     |
         | period to "2019-12-31"              | 1     |
 
-  @RFA-INF-052 @lot1 @must
+  @RFA-INF-052 @lot1 @must @route-national
   Rule: consultationSearchPeriod and includeNumberOfMostRecent together are refused with 422 INVALID_RESOURCE
 
     Scenario: both part parameters
@@ -91,7 +91,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
-  @RFA-INF-053 @lot1 @must
+  @RFA-INF-053 @lot1 @must @route-national
   Rule: A search period that ends before it starts, reaches past today, or is not made of whole dates, and a search date that is not a whole date, is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: <parameter>.<part> = <period>
@@ -238,7 +238,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
         | includeUncategorisedData | uncategorisedDataSearchPeriod |
         | includeConsultations     | consultationSearchPeriod      |
 
-  @RFA-INF-054 @lot1 @must
+  @RFA-INF-054 @lot1 @must @route-national
   Rule: The "Investigations and results" list (SNOMED 887191000000108) holds DiagnosticReports, those issued within investigationSearchPeriod when given
 
     Scenario Outline: investigations <period>
@@ -260,7 +260,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
       When the request is sent
       Then the "Investigations and results" list has 0 entries
 
-  @RFA-INF-055 @lot1 @must
+  @RFA-INF-055 @lot1 @must @route-national
   Rule: The "Outbound referral" list (SNOMED 792931000000107) holds ReferralRequests, those authored within referralSearchPeriod when given
 
     Scenario Outline: referrals <period>
@@ -276,7 +276,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
         | period to "2022-12-31"              | 1     |
         | period "2021-07-01" to "2024-03-01" | 2     |
 
-  @RFA-INF-056 @lot1 @must
+  @RFA-INF-056 @lot1 @must @route-national
   Rule: The "Uncategorised data" list (SNOMED 826501000000100) holds Observations, within uncategorisedDataSearchPeriod when given, undated ones always
 
     Scenario Outline: uncategorised data <period>
@@ -298,7 +298,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
       When the request is sent
       Then the "Uncategorised data" list has 4 entries
 
-  @RFA-INF-057 @lot1 @must
+  @RFA-INF-057 @lot1 @must @route-national
   Rule: The "Patient recall administration" list (SNOMED 714311000000108) holds diary entries up to diaryEntriesSearchDate; a date before today is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: diary entries up to <date>
@@ -332,7 +332,7 @@ Feature: Immunisations, consultations, investigations, referrals, uncategorised 
         | {today-20}  |
         | 2098        |
 
-  @RFA-INF-058 @lot1 @must
+  @RFA-INF-058 @lot1 @must @route-national
   Rule: Every clinical list of a record still arriving from a previous practice carries the data-in-transit warning and its note
 
     Scenario: allergies and medications of patient13

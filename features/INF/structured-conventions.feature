@@ -7,7 +7,7 @@ Feature: HTTP and FHIR conventions of Access Record Structured
   requirements, and one with it is held to them there.
   (GP Connect: FHIR API guidance, error handling; Access Record Structured; provider test suite FHIR.feature, StructuredMultipleRequests.feature.)
 
-  @RFA-INF-097 @lot1 @must
+  @RFA-INF-097 @lot1 @must @route-national
   Rule: Access Record Structured responses are FHIR JSON: Content-Type application/fhir+json in UTF-8
 
     Scenario Outline: <request> with _format JSON and no Accept header
@@ -34,7 +34,7 @@ Feature: HTTP and FHIR conventions of Access Record Structured
         | request                       |
         | a structured metadata request |
 
-  @RFA-INF-098 @lot1 @must
+  @RFA-INF-098 @lot1 @must @route-national
   Rule: Access Record Structured errors are GPConnect-OperationOutcome-1 resources whose Spine code, issue type and HTTP status agree
 
     Each request here is wrong in more than one way, so it is refused whichever
@@ -60,7 +60,7 @@ Feature: HTTP and FHIR conventions of Access Record Structured
       Then the response status is 200
       And the response is a "Bundle" resource
 
-  @RFA-INF-099 @lot1 @must
+  @RFA-INF-099 @lot1 @must @route-national
   Rule: The Access Record Structured CapabilityStatement names the GP Connect release it implements and lists the structured profiles it serves, each exactly once, with their versions
 
     The official 1.6.0 suite expects the structured statement at release 1.6.0;
@@ -104,7 +104,7 @@ Feature: HTTP and FHIR conventions of Access Record Structured
         | https://fhir.nhs.uk/STU3/StructureDefinition    | CareConnect-GPC-DocumentReference-1/_history/1.3     |
         | https://fhir.hl7.org.uk/STU3/StructureDefinition | CareConnect-HealthcareService-1/_history/1.0        |
 
-  @RFA-INF-107 @lot1 @must
+  @RFA-INF-107 @lot1 @must @route-national
   Rule: On the structured endpoint, _format overrides Accept, and FHIR XML asked for is served or refused with 415
 
     Scenario: the structured CapabilityStatement with Accept XML and _format JSON
@@ -129,7 +129,7 @@ Feature: HTTP and FHIR conventions of Access Record Structured
 
   # Profile decision: GP Connect says servers SHOULD support XML; the
   # official suite expects it of the structured CapabilityStatement.
-  @RFA-INF-108 @lot1 @should
+  @RFA-INF-108 @lot1 @should @route-national
   Rule: The structured endpoint serves FHIR XML when asked for, and its CapabilityStatement lists it
 
     Scenario Outline: the structured CapabilityStatement with <how>

@@ -8,7 +8,7 @@ Feature: Medications in the structured record
   (GP Connect Access Record Structured 1.6: Medications; provider test
   suite StructuredMedications.feature.)
 
-  @RFA-INF-040 @lot1 @must
+  @RFA-INF-040 @lot1 @must @route-national
   Rule: The "Medications and medical devices" list (SNOMED 933361000000108) holds conformant MedicationStatements, each with its plan and Medication in the Bundle
 
     Scenario Outline: <patient>'s medications
@@ -43,7 +43,7 @@ Feature: Medications in the structured record
       And every MedicationStatement in the Bundle has its plan and Medication in it
       And the Bundle holds no resource twice
 
-  @RFA-INF-041 @lot1 @must
+  @RFA-INF-041 @lot1 @must @route-national
   Rule: Prescription issues are returned, each based on its plan, unless includePrescriptionIssues is false
 
     Scenario Outline: <patient> with issues
@@ -76,7 +76,7 @@ Feature: Medications in the structured record
         | patient2 | 2     |
         | patient7 | 4     |
 
-  @RFA-INF-042 @lot1 @must
+  @RFA-INF-042 @lot1 @must @route-national
   Rule: medicationSearchFromDate returns the medications current on or after that date, and those prescribed elsewhere
 
     Scenario Outline: <patient>'s medications from <from>
@@ -91,7 +91,7 @@ Feature: Medications in the structured record
         | patient7 | 2022-01-01 | 3     |
         | patient7 | 2017-01-01 | 4     |
 
-  @RFA-INF-043 @lot1 @must
+  @RFA-INF-043 @lot1 @must @route-national
   Rule: A medicationSearchFromDate after today, or not a whole date, is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: medicationSearchFromDate "<date>"

@@ -14,7 +14,7 @@ Feature: Migrating a patient's structured record
   and provenance: reason_for_request, requested_scope; provider test suite
   StructuredMigrate.feature.)
 
-  @RFA-INF-086 @lot1 @must
+  @RFA-INF-086 @lot1 @must @route-national
   Rule: A migration is answered with the patient's full structured record: every clinical area, each resource once, and no OperationOutcome
 
     Scenario Outline: patient2's record <with> sensitive information
@@ -32,7 +32,7 @@ Feature: Migrating a patient's structured record
         | without |
         | with    |
 
-  @RFA-INF-087 @lot1 @must
+  @RFA-INF-087 @lot1 @must @route-national
   Rule: A migration without sensitive information leaves confidential items out, and every list they would have been in carries the confidential-items warning
 
     Scenario: patient2's confidential medication and allergy
@@ -43,7 +43,7 @@ Feature: Migrating a patient's structured record
       And the "Medications and medical devices" list carries the warning "confidential-items"
       And the "Allergies and adverse reactions" list carries the warning "confidential-items"
 
-  @RFA-INF-088 @lot1 @should
+  @RFA-INF-088 @lot1 @should @route-national
   Rule: A migration with sensitive information, under the conf/R scope, includes the confidential items
 
     Scenario: patient2's confidential medication and allergy come too
@@ -53,7 +53,7 @@ Feature: Migrating a patient's structured record
       And the Bundle holds 1 Medication resource with "code.coding.code" = "321959007"
       And the Bundle holds 1 AllergyIntolerance resource with "code.coding.code" = "300916003"
 
-  @RFA-INF-089 @lot1 @must
+  @RFA-INF-089 @lot1 @must @route-national
   Rule: A migration is served without requesting_practitioner: a record transfer is made by a system, not a user
 
     Scenario Outline: no requesting_practitioner, <with> sensitive information
@@ -67,7 +67,7 @@ Feature: Migrating a patient's structured record
         | without |
         | with    |
 
-  @RFA-INF-090 @lot1 @must
+  @RFA-INF-090 @lot1 @must @route-national
   Rule: The record of a patient not held or deceased is not migrated: 404 PATIENT_NOT_FOUND
 
     Scenario: the control: patient2, held and alive, is migrated
@@ -87,7 +87,7 @@ Feature: Migrating a patient's structured record
         | patient18          | deceased | with    |
         | patientNotInSystem | not held | without |
 
-  @RFA-INF-091 @lot1 @must
+  @RFA-INF-091 @lot1 @must @route-national
   Rule: A migration carrying any parameter but patientNHSNumber and includeFullRecord is refused with 422 INVALID_PARAMETER
 
     Scenario: the control: the two parameters alone are served
@@ -108,7 +108,7 @@ Feature: Migrating a patient's structured record
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
 
-  @RFA-INF-092 @lot1 @must
+  @RFA-INF-092 @lot1 @must @route-national
   Rule: A migration whose JWT reason_for_request is missing or not migration is refused with 400 BAD_REQUEST
 
     Scenario: the control: reason_for_request migration is served
@@ -131,7 +131,7 @@ Feature: Migrating a patient's structured record
         | is set to "badReason"      | without |
         | is set to "directcare"     | without |
 
-  @RFA-INF-093 @lot1 @must
+  @RFA-INF-093 @lot1 @must @route-national
   Rule: A migration's requested_scope must name the confidentiality it asks for: conf/R with sensitive information, conf/N or none without; otherwise, or with no scope, it is refused with 400
 
     Scenario Outline: sensitive information asked for under "<scope>"
@@ -169,7 +169,7 @@ Feature: Migrating a patient's structured record
       Then the response status is 200
       And the response is a "Bundle" resource
 
-  @RFA-INF-094 @lot1 @must
+  @RFA-INF-094 @lot1 @must @route-national
   Rule: The documents a migrated record lists are retrieved with the migrate-document interaction as Binary resources
 
     Scenario Outline: patient2's first document, <with> sensitive information
@@ -186,7 +186,7 @@ Feature: Migrating a patient's structured record
         | without |
         | with    |
 
-  @RFA-INF-096 @lot1 @must
+  @RFA-INF-096 @lot1 @must @route-national
   Rule: The Access Record Structured CapabilityStatement declares the gpc.migratestructuredrecord operation
 
     Scenario: the migration operation is declared

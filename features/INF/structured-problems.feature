@@ -8,7 +8,7 @@ Feature: Problems in the structured record
   (GP Connect Access Record Structured 1.6: Problems; provider test suite
   StructuredProblems.feature and StructuredMultipleRequests.feature.)
 
-  @RFA-INF-044 @lot1 @must
+  @RFA-INF-044 @lot1 @must @route-national
   Rule: The "Problems" list (SNOMED 717711000000103) holds conformant problem headers, and every item they are linked to is in the Bundle
 
     Scenario Outline: <patient>'s problems
@@ -32,7 +32,7 @@ Feature: Problems in the structured record
       When the request is sent
       Then the Bundle holds 1 MedicationStatement resource
 
-  @RFA-INF-045 @lot1 @must
+  @RFA-INF-045 @lot1 @must @route-national
   Rule: filterStatus keeps only the problems with that clinical status; problems linked to them come in the linked problems list
 
     Scenario Outline: <patient>'s <status> problems
@@ -58,7 +58,7 @@ Feature: Problems in the structured record
       Then the response is a structured record Bundle for "patient2"
       And the Bundle has no OperationOutcome
 
-  @RFA-INF-046 @lot1 @must
+  @RFA-INF-046 @lot1 @must @route-national
   Rule: A filterStatus other than active or inactive is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: filterStatus "<status>"
@@ -87,7 +87,7 @@ Feature: Problems in the structured record
         | invalid  | invalid      |
         | resolved | major        |
 
-  @RFA-INF-047 @lot1 @must
+  @RFA-INF-047 @lot1 @must @route-national
   Rule: Part parameters GP Connect does not permit alongside includeProblems or includeConsultations are refused with 422 INVALID_PARAMETER
 
     Scenario Outline: <with> and <parameter>.<part>
@@ -111,7 +111,7 @@ Feature: Problems in the structured record
         | includeProblems      | includeUncategorisedData | uncategorisedDataSearchPeriod | period "2014-01-01" to "2015-01-01"    |
         | includeProblems      | includeDiaryEntries      | diaryEntriesSearchDate        | date "{today+10}"                      |
 
-  @RFA-INF-085 @lot1 @should
+  @RFA-INF-085 @lot1 @should @route-national
   Rule: filterSignificance (GP Connect 1.6.0) selects major or minor problems, alone, with a status, or in repeated includeProblems pairs; another value is refused with 422 INVALID_PARAMETER
 
     The official 1.6.0 suite requires it; GP Connect 1.6.2 removed the

@@ -10,7 +10,7 @@ Feature: Asking for a patient's structured record
   (GP Connect Access Record Structured 1.6: Retrieve a patient's structured
   record; provider test suite Structured*.feature.)
 
-  @RFA-INF-023 @lot1 @must
+  @RFA-INF-023 @lot1 @must @route-national
   Rule: The structured record is a GPConnect-StructuredRecord-Bundle-1 collection whose id is the request's Ssp-TraceID, holding the patient
 
     Scenario Outline: the record of <patient> with no clinical area asked for
@@ -56,7 +56,7 @@ Feature: Asking for a patient's structured record
       And the Bundle has no OperationOutcome
       And the Bundle holds no resource twice
 
-  @RFA-INF-024 @lot1 @must
+  @RFA-INF-024 @lot1 @must @route-national
   Rule: The structured record holds the patient's registered practice and usual GP, and every list item, medication, plan and administrative reference resolves within it
 
     Scenario Outline: <area> for patient2
@@ -87,7 +87,7 @@ Feature: Asking for a patient's structured record
       When the request is sent
       Then the Bundle holds the patient's registered practice and usual GP
 
-  @RFA-INF-095 @lot1 @must
+  @RFA-INF-095 @lot1 @must @route-national
   Rule: A problem linked to an item of another area asked for comes, once, in the "Problems - linked problems not relating to the primary query" list, with its link to that item; an area whose items no problem is linked to brings no problem and no such list
 
     Scenario Outline: <parameter> of patient2 brings the problem linked to a <type>
@@ -182,7 +182,7 @@ Feature: Asking for a patient's structured record
         | patient12 | false | "Allergies and adverse reactions"                       |
         | patient13 | false | "Allergies and adverse reactions"                       |
 
-  @RFA-INF-025 @lot1 @must
+  @RFA-INF-025 @lot1 @must @route-national
   Rule: A request without patientNHSNumber is refused with 422 INVALID_PARAMETER
 
     Scenario: the parameter is left out
@@ -205,7 +205,7 @@ Feature: Asking for a patient's structured record
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
 
-  @RFA-INF-026 @lot1 @must
+  @RFA-INF-026 @lot1 @must @route-national
   Rule: An invalid NHS number in patientNHSNumber is refused with 400 INVALID_NHS_NUMBER
 
     Scenario Outline: the NHS number "<number>" (<why>)
@@ -220,7 +220,7 @@ Feature: Asking for a patient's structured record
         | 999000017   | nine digits                   |
         |             | empty                         |
 
-  @RFA-INF-027 @lot1 @must
+  @RFA-INF-027 @lot1 @must @route-national
   Rule: A patientNHSNumber in an identifier system other than the NHS number system is refused with 400 INVALID_IDENTIFIER_SYSTEM
 
     Scenario Outline: the identifier system "<system>"
@@ -235,7 +235,7 @@ Feature: Asking for a patient's structured record
         | http://fhir.nhs.net/Id/nhs-number  |
         |                                    |
 
-  @RFA-INF-028 @lot1 @must
+  @RFA-INF-028 @lot1 @must @route-national
   Rule: A body that is not a Parameters resource as the OperationDefinition allows is refused with 422 INVALID_RESOURCE
 
     Scenario: a body that is not JSON
@@ -268,7 +268,7 @@ Feature: Asking for a patient's structured record
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
-  @RFA-INF-029 @lot1 @must
+  @RFA-INF-029 @lot1 @must @route-national
   Rule: Unrecognised parameters and part parameters are answered, with one OperationOutcome warning for each in the Bundle
 
     Scenario: an unknown top-level parameter
@@ -331,7 +331,7 @@ Feature: Asking for a patient's structured record
       And the Bundle warns that "madeUpImmunizations" is an unrecognised parameter
       And the Bundle warns that "includeConsults" is an unrecognised parameter
 
-  @RFA-INF-030 @lot1 @must
+  @RFA-INF-030 @lot1 @must @route-national
   Rule: The record of a patient not held, deceased or no longer registered is refused with 404 PATIENT_NOT_FOUND
 
     Scenario Outline: <patient> (<why>)
@@ -346,7 +346,7 @@ Feature: Asking for a patient's structured record
         | patient18          | deceased             |
         | patient21          | registration ended   |
 
-  @RFA-INF-031 @lot1 @must
+  @RFA-INF-031 @lot1 @must @route-national
   Rule: The record of a sensitive patient is refused with 404 PATIENT_NOT_FOUND
 
     Scenario Outline: patient9 asked for <area>
@@ -361,7 +361,7 @@ Feature: Asking for a patient's structured record
         | includeImmunisations  |
         | includeConsultations  |
 
-  @RFA-INF-032 @lot1 @must
+  @RFA-INF-032 @lot1 @must @route-national
   Rule: The record of a patient not registered here as Regular/GMS is refused with 404 PATIENT_NOT_FOUND
 
     Scenario: a temporary resident
@@ -370,7 +370,7 @@ Feature: Asking for a patient's structured record
       When the request is sent
       Then the request is refused with 404 "PATIENT_NOT_FOUND"
 
-  @RFA-INF-033 @lot1 @must
+  @RFA-INF-033 @lot1 @must @route-national
   Rule: The record of a patient whose NHS number is not verified is refused with 404 PATIENT_NOT_FOUND
 
     Scenario: an NHS number present but not traced
@@ -379,7 +379,7 @@ Feature: Asking for a patient's structured record
       When the request is sent
       Then the request is refused with 404 "PATIENT_NOT_FOUND"
 
-  @RFA-INF-034 @lot1 @must
+  @RFA-INF-034 @lot1 @must @route-national
   Rule: The record of a patient who dissented from sharing is refused with 403 NO_PATIENT_CONSENT
 
     Scenario: a patient who dissented

@@ -13,7 +13,7 @@ Feature: Knowledge bases: alerts while prescribing
   patient2 takes amlodipine and patient8 metformin on repeat; patient1 has
   no clinical data.
 
-  @RFA-KNW-010 @lot1 @must
+  @RFA-KNW-010 @lot1 @must @route-extension
   Rule: A medicine the patient has an active allergy to is stopped by a high-severity allergy alert
 
     Scenario Outline: <medicine> for <patient>
@@ -28,7 +28,7 @@ Feature: Knowledge bases: alerts while prescribing
         | patient3 | Phenoxymethylpenicillin 250mg tablets |
         | patient2 | Amoxicillin 250mg/5ml oral suspension |
 
-  @RFA-KNW-011 @lot1 @must
+  @RFA-KNW-011 @lot1 @must @route-extension
   Rule: Overridden with a reason, an allergy alert lets the prescription through and is kept with it: a high ALGY DetectedIssue quoting the reason
 
     Scenario Outline: <medicine> for <patient>, overridden
@@ -43,7 +43,7 @@ Feature: Knowledge bases: alerts while prescribing
         | patient3 | Amoxicillin 500mg capsules    |
         | patient2 | Flucloxacillin 500mg capsules |
 
-  @RFA-KNW-012 @lot1 @must
+  @RFA-KNW-012 @lot1 @must @route-extension
   Rule: A medicine with a high-severity interaction with the patient's current repeat medication is stopped by a drug interaction alert
 
     Scenario: clarithromycin with simvastatin
@@ -51,7 +51,7 @@ Feature: Knowledge bases: alerts while prescribing
       When the request is sent
       Then the prescription is stopped by an interaction alert
 
-  @RFA-KNW-013 @lot1 @must
+  @RFA-KNW-013 @lot1 @must @route-extension
   Rule: Overridden with a reason, an interaction alert lets the prescription through and is kept with it: a high DRG DetectedIssue quoting the reason
 
     Scenario: clarithromycin with simvastatin, overridden
@@ -61,7 +61,7 @@ Feature: Knowledge bases: alerts while prescribing
       Then the prescription is issued as "rx"
       And the prescription "rx" records a high interaction alert with the override reason
 
-  @RFA-KNW-014 @lot1 @must
+  @RFA-KNW-014 @lot1 @must @route-extension
   Rule: A moderate interaction does not stop the prescription: it is issued with a moderate DRG DetectedIssue
 
     Scenario Outline: simvastatin with amlodipine (<dose> a day)
@@ -76,7 +76,7 @@ Feature: Knowledge bases: alerts while prescribing
         | 1    |
         | 2    |
 
-  @RFA-KNW-015 @lot1 @must
+  @RFA-KNW-015 @lot1 @must @route-extension
   Rule: Prescribing a medicine the patient already has on repeat is issued with a duplicate therapy DetectedIssue
 
     Scenario Outline: <medicine> for <patient>
@@ -90,7 +90,7 @@ Feature: Knowledge bases: alerts while prescribing
         | patient8 | Metformin 500mg tablets  |
         | patient2 | Amlodipine 5mg tablets   |
 
-  @RFA-KNW-016 @lot1 @must
+  @RFA-KNW-016 @lot1 @must @route-extension
   Rule: Nothing to say, no alert: resolved allergies, stopped medicines and an empty record raise none
 
     Scenario Outline: <medicine> for <patient> (<why>)
@@ -106,7 +106,7 @@ Feature: Knowledge bases: alerts while prescribing
         | patient7  | Metformin 500mg tablets          | metformin stopped            |
         | patient1  | Paracetamol 500mg tablets        | no clinical data             |
 
-  @RFA-KNW-017 @lot1 @must
+  @RFA-KNW-017 @lot1 @must @route-extension
   Rule: Overriding an alert needs a reason: an empty one is refused with 422 INVALID_RESOURCE
 
     Scenario: an empty reason
@@ -121,7 +121,7 @@ Feature: Knowledge bases: alerts while prescribing
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
-  @RFA-KNW-018 @lot1 @must
+  @RFA-KNW-018 @lot1 @must @route-extension
   Rule: What has just been prescribed counts as current medication: a high-severity interaction with it stops the next prescription
 
     Scenario: warfarin, then aspirin
@@ -136,7 +136,7 @@ Feature: Knowledge bases: alerts while prescribing
       When the request is sent
       Then the prescription is stopped by an interaction alert
 
-  @RFA-KNW-019 @lot1 @must
+  @RFA-KNW-019 @lot1 @must @route-extension
   Rule: The alerts stay with the prescription: reading it back shows them
 
     Scenario: a moderate interaction, read back

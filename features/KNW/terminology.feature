@@ -8,7 +8,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
   SNOMED CT id at all (its Verhoeff check digit wrong) is refused. The test
   data's terminology (fixtures/terminology.json) lists the concepts used.
 
-  @RFA-KNW-001 @lot1 @must
+  @RFA-KNW-001 @lot1 @must @route-extension
   Rule: A look-up of a dm+d product answers its display, active, and its class
 
     Scenario Outline: <concept>
@@ -28,7 +28,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
       When the request is sent
       Then the look-up answers "Amoxicillin", active, class "VTM"
 
-  @RFA-KNW-002 @lot1 @must
+  @RFA-KNW-002 @lot1 @must @route-extension
   Rule: A look-up of a SNOMED CT clinical concept answers its display, active, class finding
 
     Scenario Outline: <concept>
@@ -41,7 +41,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
         | Allergy to penicillin |
         | No known allergy      |
 
-  @RFA-KNW-003 @lot1 @must
+  @RFA-KNW-003 @lot1 @must @route-extension
   Rule: A look-up of an inactive concept answers it, marked inactive
 
     Scenario Outline: <concept>
@@ -54,7 +54,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
         | Co-proxamol 32.5mg/325mg tablets | VMP   |
         | Quinine                          | VTM   |
 
-  @RFA-KNW-004 @lot1 @must
+  @RFA-KNW-004 @lot1 @must @route-extension
   Rule: A look-up of a well-formed code the knowledge base does not hold answers 404 NO_RECORD_FOUND
 
     Scenario Outline: code <code>
@@ -73,7 +73,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
       Then the response status is 200
       And the response is a "Parameters" resource
 
-  @RFA-KNW-005 @lot1 @must
+  @RFA-KNW-005 @lot1 @must @route-extension
   Rule: A look-up of something that is not a SNOMED CT concept id, or in another code system, is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: code <code>
@@ -92,7 +92,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
 
-  @RFA-KNW-006 @lot1 @must
+  @RFA-KNW-006 @lot1 @must @route-extension
   Rule: A prescription of a well-formed code the knowledge base does not hold is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: code <code>
@@ -105,7 +105,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
         | 999000011000001104 |
         | 1000004            |
 
-  @RFA-KNW-007 @lot1 @must
+  @RFA-KNW-007 @lot1 @must @route-extension
   Rule: A prescription of an inactive (invalid) dm+d product is refused with 422 INVALID_RESOURCE
 
     Scenario: a withdrawn product
@@ -113,7 +113,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
-  @RFA-KNW-008 @lot1 @must
+  @RFA-KNW-008 @lot1 @must @route-extension
   Rule: A prescription whose code is not a SNOMED CT concept id (wrong check digit), or not in SNOMED CT / dm+d, is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: code <code>
@@ -132,7 +132,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
       When the request is sent
       Then the request is refused with 422 "INVALID_RESOURCE"
 
-  @RFA-KNW-009 @lot1 @must
+  @RFA-KNW-009 @lot1 @must @route-extension
   Rule: A prescription of a drug (VTM) rather than a product is refused with 422 INVALID_RESOURCE
 
     Scenario: Amoxicillin, the drug

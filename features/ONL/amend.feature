@@ -10,7 +10,7 @@ Feature: Amending appointments and the limits of change
   provider test suite AppointmentAmend, AppointmentCancel,
   SearchForFreeSlots.)
 
-  @RFA-ONL-018 @lot1 @must
+  @RFA-ONL-018 @lot1 @must @route-national
   Rule: An amendment of the description or the comment is answered 200 with the next version, and reads back so
 
     Scenario Outline: the <field>
@@ -63,7 +63,7 @@ Feature: Amending appointments and the limits of change
       Then the appointment in the response has "description" set to "TestChangedDescription" at version 2
       And the appointment in the response has "comment" set to "TestChangedComment" at version 2
 
-  @RFA-ONL-019 @lot1 @must
+  @RFA-ONL-019 @lot1 @must @route-national
   Rule: An amendment that is not an Appointment, or changes anything but the description and the comment, is refused with 422 INVALID_RESOURCE, and the appointment is unchanged
 
     Scenario Outline: a changed <field>
@@ -109,7 +109,7 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 422 "INVALID_RESOURCE"
       And the appointment "mine" reads back as booked, at version 1
 
-  @RFA-ONL-020 @lot1 @must
+  @RFA-ONL-020 @lot1 @must @route-national
   Rule: An amendment needs If-Match with the current version: without it 400 BAD_REQUEST, with a stale one 409 FHIR_CONSTRAINT_VIOLATION; either way nothing changes
 
     Scenario: no If-Match
@@ -142,7 +142,7 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
       And nothing was stored
 
-  @RFA-ONL-021 @lot1 @must
+  @RFA-ONL-021 @lot1 @must @route-national
   Rule: A cancelled appointment cannot be amended: 422 INVALID_RESOURCE
 
     Scenario: amended after cancelling
@@ -157,7 +157,7 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-ONL-022 @lot1 @must
+  @RFA-ONL-022 @lot1 @must @route-national
   Rule: An appointment whose start time has passed cannot be booked, cancelled or amended: 422 INVALID_RESOURCE, and it stays booked
 
     # GP Connect Book, Amend and Cancel: an error when "the appointment
@@ -184,7 +184,7 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-ONL-023 @lot1 @must
+  @RFA-ONL-023 @lot1 @must @route-national
   Rule: A cancellation made against the current version is made; one against a stale version is refused with 409 FHIR_CONSTRAINT_VIOLATION and the appointment stays booked
 
     # Official AppointmentCancel "updated when a valid ETag value is
@@ -209,7 +209,7 @@ Feature: Amending appointments and the limits of change
       Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
       And the appointment "mine" reads back with "status" set to "booked"
 
-  @RFA-ONL-041 @lot1 @must
+  @RFA-ONL-041 @lot1 @must @route-national
   Rule: A cancellation that changes anything but the status and the cancellation reason is refused with 422 INVALID_RESOURCE, and the appointment stays booked
 
     # GP Connect Cancel an appointment: "If any content other than the
@@ -234,7 +234,7 @@ Feature: Amending appointments and the limits of change
         | the participants                    | participant.+                         | {"actor": {"reference": "Practitioner/2"}, "status": "declined"} |
         | the booking organisation reference  | extension.0.valueReference.reference  | "https://test1.supplier.thirdparty.nhs.uk/A11111/STU3/1/GPConnect/#booking-org" |
 
-  @RFA-ONL-024 @lot1 @should @profile-decision
+  @RFA-ONL-024 @lot1 @should @profile-decision @route-national
   Rule: Every free slot names its delivery channel (In-person, Telephone or Video), and a searchFilter on the delivery channel returns only slots of that channel; an unknown channel is ignored
 
     GP Connect 1.6 makes the delivery-channel extension optional on a Slot
@@ -264,7 +264,7 @@ Feature: Amending appointments and the limits of change
       When the request is sent
       Then the Bundle holds free slots
 
-  @RFA-ONL-025 @lot1 @must
+  @RFA-ONL-025 @lot1 @must @route-national
   Rule: A booking, amendment or cancellation with Prefer return=representation, or with no Prefer, answers with the Appointment in the body; an amendment or cancellation with Prefer return=minimal answers 200 without a body, and the change is made
 
     Scenario Outline: Prefer <prefer>

@@ -8,7 +8,7 @@ Feature: HTTP and FHIR conventions of Appointment Management
   it is held to them there.
   (GP Connect: FHIR API guidance; API security guidance; Appointment Management; provider test suite SearchForFreeSlots, AppointmentBook, AppointmentRead, AppointmentAmend, AppointmentCancel and AppointmentRetrieve features.)
 
-  @RFA-ONL-046 @lot1 @must
+  @RFA-ONL-046 @lot1 @must @route-national
   Rule: Appointment Management responses are FHIR JSON: Content-Type application/fhir+json in UTF-8, _format winning over Accept
 
     Scenario Outline: a free slot search with <how>
@@ -105,7 +105,7 @@ Feature: HTTP and FHIR conventions of Appointment Management
         | a cancellation of "mine" with the reason "double booked"                             | application/fhir+xml  | the appointment is cancelled with the reason "double booked"                               |
         | a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}" | application/fhir+xml  | the Bundle includes the appointment "mine"                                                 |
 
-  @RFA-ONL-047 @lot1 @must
+  @RFA-ONL-047 @lot1 @must @route-national
   Rule: Every Appointment Management response, success or error, carries Cache-Control no-store
 
     Scenario: a free slot search
@@ -189,7 +189,7 @@ Feature: HTTP and FHIR conventions of Appointment Management
         | an amendment of the appointment "mine" setting "status" to "noshow"   |
         | a cancellation of "mine" with the reason ""                            |
 
-  @RFA-ONL-048 @lot1 @must
+  @RFA-ONL-048 @lot1 @must @route-national
   Rule: Appointment Management refuses with 400 BAD_REQUEST a Ssp-InteractionID of another interaction and a requested_scope that does not cover the interaction
 
     Scenario: control: a patient's appointments are served with the right interaction and scope
@@ -220,7 +220,7 @@ Feature: HTTP and FHIR conventions of Appointment Management
         | organization/*.write |
         | patient/*.write      |
 
-  @RFA-ONL-049 @lot1 @must
+  @RFA-ONL-049 @lot1 @must @route-national
   Rule: The CapabilityStatement declares Appointment read, update and search, as a provider of Appointment Management must
 
     # Official AppointmentRead, AppointmentAmend and AppointmentRetrieve:
@@ -237,7 +237,7 @@ Feature: HTTP and FHIR conventions of Appointment Management
         | update      |
         | search-type |
 
-  @RFA-ONL-050 @lot1 @must
+  @RFA-ONL-050 @lot1 @must @route-national
   Rule: Appointment Management answers a request for FHIR XML in FHIR XML or refuses it with 415
 
     Scenario Outline: a free slot search with <how>
@@ -263,7 +263,7 @@ Feature: HTTP and FHIR conventions of Appointment Management
   # Profile decision: GP Connect says servers SHOULD support XML; the
   # official appointment features ask for it on every interaction, and
   # send XML bodies to book and to cancel.
-  @RFA-ONL-051 @lot1 @should
+  @RFA-ONL-051 @lot1 @should @route-national
   Rule: Appointment Management serves FHIR XML when asked for, and takes bookings and cancellations in FHIR XML
 
     Scenario Outline: a free slot search with Accept <accept> and _format <format>

@@ -8,7 +8,7 @@ Feature: Booking, reading and cancelling appointments
   AppointmentRetrieve.) Bookings are for patient20 and patient10, whose
   records no other requirement reads.
 
-  @RFA-ONL-009 @lot1 @must
+  @RFA-ONL-009 @lot1 @must @route-national
   Rule: A booking of a free slot is answered 201 with a Location naming the appointment, ETag W/"1", and the appointment booked on that slot
 
     Scenario: a patient books a slot
@@ -25,7 +25,7 @@ Feature: Booking, reading and cancelling appointments
       And the response has the ETag W/"1"
       And the response has no body
 
-  @RFA-ONL-010 @lot1 @must
+  @RFA-ONL-010 @lot1 @must @route-national
   Rule: A booking without the patient, the Location, the booking organisation (a contained Organization with its name and telecom), status, start, end or a slot of the practice — or with status other than booked or other times than the slot's — is refused with 422 INVALID_RESOURCE
 
     # GP Connect Book an appointment; official AppointmentBook: remove
@@ -68,7 +68,7 @@ Feature: Booking, reading and cancelling appointments
         | Patient  |
         | Location |
 
-  @RFA-ONL-040 @lot1 @must
+  @RFA-ONL-040 @lot1 @must @route-national
   Rule: A booking that is not an Appointment, or carries what GP Connect forbids — a reason, a specialty, an element an Appointment does not have, an identifier without a value, a participant without a status — is refused with 422 INVALID_RESOURCE
 
     # GP Connect Book an appointment: "SHALL return an error if reason or
@@ -91,7 +91,7 @@ Feature: Booking, reading and cancelling appointments
         | a participant without a status    | participant.0.status  | removed                                                                                |
         | a Bundle instead of an Appointment | resourceType         | set to "Bundle"                                                                        |
 
-  @RFA-ONL-042 @lot1 @must
+  @RFA-ONL-042 @lot1 @must @route-national
   Rule: A booking keeps what it was booked with: its description, its comment (absent when none was sent), its booking organisation's ODS code, name and telecom, and its delivery channel and practitioner role extensions, in the answer and when read
 
     # GP Connect Book an appointment: "Providers SHALL return description
@@ -130,7 +130,7 @@ Feature: Booking, reading and cancelling appointments
       Then the appointment is booked as "mine"
       And the appointment "mine" as answered and as read carries every extension it was booked with
 
-  @RFA-ONL-011 @lot1 @must
+  @RFA-ONL-011 @lot1 @must @route-national
   Rule: A booked slot is no longer offered by the free slot search
 
     Scenario: after booking
@@ -139,7 +139,7 @@ Feature: Booking, reading and cancelling appointments
       Then the appointment is booked as "mine"
       And the slot of "mine" is no longer offered
 
-  @RFA-ONL-012 @lot1 @must
+  @RFA-ONL-012 @lot1 @must @route-national
   Rule: A slot is booked once: booking a booked slot is refused with 409 DUPLICATE_REJECTED
 
     Scenario: the same slot for another patient
@@ -151,7 +151,7 @@ Feature: Booking, reading and cancelling appointments
       Then the request is refused with 409 "DUPLICATE_REJECTED"
       And nothing was stored
 
-  @RFA-ONL-013 @lot1 @must
+  @RFA-ONL-013 @lot1 @must @route-national
   Rule: Of two bookings of one slot made at the same moment, exactly one succeeds
 
     Scenario: two consumers book one slot at once
@@ -159,7 +159,7 @@ Feature: Booking, reading and cancelling appointments
       When the booking is sent twice at once
       Then exactly one of the two bookings succeeded and the other was refused with 409 "DUPLICATE_REJECTED"
 
-  @RFA-ONL-014 @lot1 @must
+  @RFA-ONL-014 @lot1 @must @route-national
   Rule: A booked appointment reads back with its ETag, whichever organisation booked it; an id the candidate does not hold is 404 NO_RECORD_FOUND
 
     Scenario: read after booking
@@ -200,7 +200,7 @@ Feature: Booking, reading and cancelling appointments
       Then the response status is 404
       And the request is refused with an OperationOutcome
 
-  @RFA-ONL-015 @lot1 @must
+  @RFA-ONL-015 @lot1 @must @route-national
   Rule: A cancellation records its reason and keeps everything else, at the next version; the reason extension with an empty reason is refused with 422 INVALID_PARAMETER; no reason extension (none, or one under another url), or an appointment already cancelled, is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: cancelled with the reason "<reason>"
@@ -277,7 +277,7 @@ Feature: Booking, reading and cancelling appointments
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-ONL-016 @lot1 @must
+  @RFA-ONL-016 @lot1 @must @route-national
   Rule: Cancelling an appointment frees its slot
 
     # On a slot kept for urgent care, which no other scenario books, so no
@@ -291,7 +291,7 @@ Feature: Booking, reading and cancelling appointments
       Then the appointment is cancelled with the reason "Clinic closed"
       And the slot of "mine" is again offered
 
-  @RFA-ONL-017 @lot1 @must
+  @RFA-ONL-017 @lot1 @must @route-national
   Rule: A patient's appointments are retrieved for a date range of today or later — exactly one start=ge and one start=le, each a full date without a time — and the range is honoured; a range reaching into the past, a missing or other prefix, a date that is partial or has a time, or an end before the start is refused with 422 INVALID_PARAMETER; other search parameters such as _sort are accepted; a patient the candidate does not hold is 404 PATIENT_NOT_FOUND
 
     Scenario: within the range
@@ -351,7 +351,7 @@ Feature: Booking, reading and cancelling appointments
         | a partial end             | start=ge{today}&start=le2099-01                 |
         | a year only               | start=ge2099&start=le{today+7}                  |
 
-  @RFA-ONL-039 @lot1 @must
+  @RFA-ONL-039 @lot1 @must @route-national
   Rule: A booking may take several adjacent slots of one schedule — the first slot's start, the last slot's end — and then none of them is offered; slots that do not follow one another are refused with 422 INVALID_RESOURCE
 
     Scenario Outline: <n> slots
@@ -372,7 +372,7 @@ Feature: Booking, reading and cancelling appointments
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-ONL-044 @lot1 @must
+  @RFA-ONL-044 @lot1 @must @route-national
   Rule: A booked appointment — as the booking answers it, as read, amended, cancelled and retrieved — is a valid GP Connect Appointment: its profile and version, id, status, start, end, Slots, description and created; a Patient and a Location participant, every participant a Patient, Practitioner or Location that reads back; its booking organisation with a name and a telecom; no reason or specialty
 
     # GP Connect Appointment Management, the Appointment resource; official
@@ -447,7 +447,7 @@ Feature: Booking, reading and cancelling appointments
       And the Bundle includes the appointment "second"
       And every appointment in the response is a valid GP Connect appointment
 
-  @RFA-ONL-045 @lot1 @should
+  @RFA-ONL-045 @lot1 @should @route-national
   Rule: A booked appointment names the service of its slot — its Schedule's serviceCategory and its Slot's serviceType — whatever the booking sent, as the booking answers it, as read, cancelled and retrieved
 
     GP Connect's test-data pack asks for Schedule.serviceCategory and

@@ -7,7 +7,7 @@ Feature: Searching for free appointment slots
   Appointment Management: Search for free slots; official provider test
   suite SearchForFreeSlots.feature.)
 
-  @RFA-ONL-001 @lot1 @must
+  @RFA-ONL-001 @lot1 @must @route-national
   Rule: A free slot search returns the slots within its window, start ge and end le, a date standing for the whole day; a window with no free slot returns an empty Bundle
 
     Scenario: the next seven days
@@ -52,7 +52,7 @@ Feature: Searching for free appointment slots
       And the CapabilityStatement declares the search include "Slot:schedule" on "Slot"
       And the CapabilityStatement declares the search include "Location:managingOrganization" on "Slot"
 
-  @RFA-ONL-002 @lot1 @must
+  @RFA-ONL-002 @lot1 @must @route-national
   Rule: start (prefix ge) and end (prefix le) are both required; without them the search is refused with 400 BAD_REQUEST, with another prefix with 422 INVALID_PARAMETER
 
     Scenario Outline: <why>
@@ -76,7 +76,7 @@ Feature: Searching for free appointment slots
         | end with ne         | start=ge{today+1}&end=ne{today+7}  | 422    | INVALID_PARAMETER |
         | both swapped        | start=le{today+1}&end=ge{today+7}  | 422    | INVALID_PARAMETER |
 
-  @RFA-ONL-003 @lot1 @must
+  @RFA-ONL-003 @lot1 @must @route-national
   Rule: start and end are full dates or date-times with a zone; a partial, zoneless or unreadable one is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: start=<start>
@@ -106,7 +106,7 @@ Feature: Searching for free appointment slots
         | leinvalidEndDate       |
         |                        |
 
-  @RFA-ONL-004 @lot1 @must
+  @RFA-ONL-004 @lot1 @must @route-national
   Rule: A window may span up to 14 days, and start and end may be the same; one that ends before it starts, or spans more than 14 days, is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: <why> is answered
@@ -132,7 +132,7 @@ Feature: Searching for free appointment slots
         | fifteen whole days   | {today+1}                 | {today+16}                 |
         | thirty days          | {today+1}                 | {today+31}                 |
 
-  @RFA-ONL-005 @lot1 @must
+  @RFA-ONL-005 @lot1 @must @route-national
   Rule: status=free is required; without it the search is refused with 400 BAD_REQUEST, with another status with 422 INVALID_PARAMETER
 
     Scenario Outline: <why>
@@ -145,7 +145,7 @@ Feature: Searching for free appointment slots
         | no status    |              | 400 "BAD_REQUEST"         |
         | status busy  | &status=busy | 422 "INVALID_PARAMETER"   |
 
-  @RFA-ONL-006 @lot1 @must
+  @RFA-ONL-006 @lot1 @must @route-national
   Rule: _include=Slot:schedule returns each Slot's Schedule; _include:recurse adds the Schedules' Practitioners and Locations and the Locations' managing Organization, each only when asked for, and Practitioners without the details GP Connect leaves out
 
     Scenario: the schedules
@@ -179,7 +179,7 @@ Feature: Searching for free appointment slots
       Then every Schedule's Practitioner is in the Bundle
       And no Practitioner in the Bundle has telecom, address, birthDate, photo or qualification
 
-  @RFA-ONL-007 @lot1 @must
+  @RFA-ONL-007 @lot1 @must @route-national
   Rule: A search for free slots never returns a busy one
 
     Scenario Outline: <days> days
@@ -193,7 +193,7 @@ Feature: Searching for free appointment slots
         | 1    |
         | 14   |
 
-  @RFA-ONL-008 @lot1 @must
+  @RFA-ONL-008 @lot1 @must @route-national
   Rule: Slots kept for one type of organisation are offered only to a consumer that names that type in searchFilter; a searchFilter the candidate does not understand is ignored, never refused
 
     Scenario: urgent care sees its slots
@@ -236,7 +236,7 @@ Feature: Searching for free appointment slots
       When the request is sent
       Then the Bundle holds free slots
 
-  @RFA-ONL-043 @lot1 @should
+  @RFA-ONL-043 @lot1 @should @route-national
   Rule: Schedules name the service they are for (serviceCategory) and their slots the type of service (serviceType)
 
     The official suite checks both on its test data, which GP Connect's

@@ -8,7 +8,7 @@ Feature: Patients online: a patient sees and books only their own
   whether another patient exists. (RFA: patients online — book appointments
   and request repeat prescriptions; NHS login's identity proofing levels.)
 
-  @RFA-ONL-026 @lot1 @must
+  @RFA-ONL-026 @lot1 @must @route-national
   Rule: A signed-in patient books their own appointment, finds it among their appointments and reads it
 
     Scenario: booking
@@ -35,7 +35,7 @@ Feature: Patients online: a patient sees and books only their own
       When the request is sent
       Then the response is the appointment "mine"
 
-  @RFA-ONL-027 @lot1 @must
+  @RFA-ONL-027 @lot1 @must @route-national
   Rule: A signed-in patient cancels or amends their own appointment
 
     Scenario: cancelling
@@ -56,7 +56,7 @@ Feature: Patients online: a patient sees and books only their own
       When the request is sent
       Then the appointment in the response has "comment" set to "I may be ten minutes late" at version 2
 
-  @RFA-ONL-028 @lot1 @must
+  @RFA-ONL-028 @lot1 @must @route-national
   Rule: Another patient's appointments, bookings and record are refused with 403 ACCESS DENIED
 
     Scenario: another patient's appointments
@@ -99,7 +99,7 @@ Feature: Patients online: a patient sees and books only their own
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
 
-  @RFA-ONL-029 @lot1 @must
+  @RFA-ONL-029 @lot1 @must @route-national
   Rule: The refusal is the same 403 ACCESS DENIED for a patient or appointment the candidate does not hold, so a patient cannot learn who else is registered
 
     Scenario: appointments of a patient id nobody has
@@ -121,7 +121,7 @@ Feature: Patients online: a patient sees and books only their own
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
 
-  @RFA-ONL-030 @lot1 @must
+  @RFA-ONL-030 @lot1 @must @route-national
   Rule: A signed-in patient reads their own record summary: allergies and medications
 
     Scenario Outline: their <part>
@@ -136,7 +136,7 @@ Feature: Patients online: a patient sees and books only their own
         | allergies   | includeAllergies  | includeResolvedAllergies | false |
         | medications | includeMedication | includePrescriptionIssues | false |
 
-  @RFA-ONL-031 @lot1 @must
+  @RFA-ONL-031 @lot1 @must @route-national
   Rule: The record summary is all a patient reads: any other part of the record is refused with 403 ACCESS DENIED
 
     Scenario Outline: <parameter>
@@ -153,7 +153,7 @@ Feature: Patients online: a patient sees and books only their own
         | includeImmunisations   |
         | includeInvestigations  |
 
-  @RFA-ONL-032 @lot1 @must
+  @RFA-ONL-032 @lot1 @must @route-extension
   Rule: A patient-scoped token is refused with 403 ACCESS DENIED for what only the practice does: recording, the audit trail, finding patients, registering
 
     Scenario: recording a Condition in their own record
@@ -184,7 +184,7 @@ Feature: Patients online: a patient sees and books only their own
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
 
-  @RFA-ONL-033 @lot1 @must
+  @RFA-ONL-033 @lot1 @must @route-national
   Rule: A patient-scoped token needs identity proofed to P9 (else 403 ACCESS DENIED), requesting_patient with an NHS number (else 422 INVALID_RESOURCE) and reason_for_request patientaccess (else 400 BAD_REQUEST)
 
     Scenario: identity proofed to P5 only

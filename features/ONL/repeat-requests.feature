@@ -8,7 +8,7 @@ Feature: Patients online: requesting repeat prescriptions
   harness finds them in the patient's own record summary, so a supplier's
   own identifiers work unchanged.
 
-  @RFA-ONL-034 @lot1 @must
+  @RFA-ONL-034 @lot1 @must @route-extension
   Rule: A repeat request for a current repeat medication is answered 201 with a Task for the practice to approve: status requested, for the patient, focus the medication, owned by the practice
 
     Scenario: requested by the patient
@@ -24,7 +24,7 @@ Feature: Patients online: requesting repeat prescriptions
       When the request is sent
       Then the repeat request is recorded as "mine" for the practice to approve
 
-  @RFA-ONL-035 @lot1 @must
+  @RFA-ONL-035 @lot1 @must @route-extension
   Rule: The practice finds the request among the patient's repeat requests, still waiting for approval; so does the patient
 
     Scenario: the practice sees it
@@ -46,7 +46,7 @@ Feature: Patients online: requesting repeat prescriptions
       When the request is sent
       Then the Bundle holds the repeat request "mine", still requested
 
-  @RFA-ONL-036 @lot1 @must
+  @RFA-ONL-036 @lot1 @must @route-extension
   Rule: A repeat request for an acute medication, a repeat that has ended, or a repeat another organisation prescribes is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: <kind>
@@ -62,7 +62,7 @@ Feature: Patients online: requesting repeat prescriptions
         | ended repeat                   |
         | other organisation's repeat    |
 
-  @RFA-ONL-037 @lot1 @must
+  @RFA-ONL-037 @lot1 @must @route-extension
   Rule: A repeat request for another patient, or for a medication that is not the patient's or does not exist, is refused with 403 ACCESS DENIED
 
     Scenario: another patient's medication
@@ -87,7 +87,7 @@ Feature: Patients online: requesting repeat prescriptions
       Then the request is refused with 403 "ACCESS DENIED"
       And nothing was stored
 
-  @RFA-ONL-038 @lot1 @must
+  @RFA-ONL-038 @lot1 @must @route-extension
   Rule: A patient sees only their own repeat requests: another patient's are refused with 403 ACCESS DENIED
 
     Scenario: another patient's requests

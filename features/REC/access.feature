@@ -8,7 +8,7 @@ Feature: Only legitimate, authorised access to patient records
   "Access to patient records"; GP Connect's requested_scope table and
   403 NO_RELATIONSHIP.)
 
-  @RFA-REC-029 @lot1 @must
+  @RFA-REC-029 @lot1 @must @route-extension
   Rule: Recording or amending an entry, or registering a patient, needs requested_scope patient/*.write; anything less is refused with 400 BAD_REQUEST
 
     Scenario Outline: recording a <type> with <scope>
@@ -45,7 +45,7 @@ Feature: Only legitimate, authorised access to patient records
       Then the request is refused with 400 "BAD_REQUEST"
       And "asthma" reads back as last accepted, at version 1
 
-  @RFA-REC-030 @lot1 @must
+  @RFA-REC-030 @lot1 @must @route-extension
   Rule: A token scoped organization/*.read cannot read patient data: entry reads, searches and histories are refused with 400 BAD_REQUEST
 
     Scenario: reading an entry
@@ -74,7 +74,7 @@ Feature: Only legitimate, authorised access to patient records
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
-  @RFA-REC-031 @lot1 @must
+  @RFA-REC-031 @lot1 @must @route-extension
   Rule: Entries are recorded and amended for direct care only: another reason_for_request is refused with 400 BAD_REQUEST
 
     Scenario: recording for migration
@@ -93,7 +93,7 @@ Feature: Only legitimate, authorised access to patient records
       Then the request is refused with 400 "BAD_REQUEST"
       And "visit" reads back as last accepted, at version 1
 
-  @RFA-REC-032 @lot1 @must
+  @RFA-REC-032 @lot1 @must @route-extension
   Rule: An organisation with no legitimate relationship to the practice's patients is refused with 403 NO_RELATIONSHIP
 
     Scenario: recording from an unrelated organisation
@@ -116,7 +116,7 @@ Feature: Only legitimate, authorised access to patient records
       When the request is sent
       Then the request is refused with 403 "NO_RELATIONSHIP"
 
-  @RFA-REC-033 @lot1 @must
+  @RFA-REC-033 @lot1 @must @route-extension
   Rule: A restricted entry (conf/R) is seen only by a token with conf/R; to others a read answers 404 NO_RECORD_FOUND and searches leave it out
 
     Scenario: read without conf/R

@@ -8,7 +8,7 @@ Feature: Amending clinical entries without losing anything
   GP Connect's own rules for amending appointments: If-Match, 409
   FHIR_CONSTRAINT_VIOLATION for a stale version.)
 
-  @RFA-REC-013 @lot1 @must
+  @RFA-REC-013 @lot1 @must @route-extension
   Rule: An amendment naming the current version is accepted as a new version, and the entry reads back amended
 
     Scenario: a Condition resolved
@@ -40,7 +40,7 @@ Feature: Amending clinical entries without losing anything
       Then the amendment is accepted at version 3
       And "penicillin" reads back as last accepted, at version 3
 
-  @RFA-REC-014 @lot1 @must
+  @RFA-REC-014 @lot1 @must @route-extension
   Rule: An amendment without If-Match is refused with 400 BAD_REQUEST and changes nothing
 
     Scenario Outline: a <type> amended without If-Match
@@ -56,7 +56,7 @@ Feature: Amending clinical entries without losing anything
         | Condition   | resolved  |
         | Encounter   | cancelled |
 
-  @RFA-REC-015 @lot1 @must
+  @RFA-REC-015 @lot1 @must @route-extension
   Rule: An amendment naming a version that is no longer current is refused with 409 FHIR_CONSTRAINT_VIOLATION, and the newer version is kept
 
     Scenario Outline: a stale amendment of a <type>
@@ -84,7 +84,7 @@ Feature: Amending clinical entries without losing anything
       Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
       And "entry" reads back as last accepted, at version 1
 
-  @RFA-REC-016 @lot1 @must
+  @RFA-REC-016 @lot1 @must @route-extension
   Rule: Of two amendments of the same version made at once, exactly one is accepted
 
     Scenario: two clinicians amend one problem at the same moment
@@ -94,7 +94,7 @@ Feature: Amending clinical entries without losing anything
       When the amendment is sent twice at once
       Then exactly one of the two amendments was accepted and the other refused with 409 "FHIR_CONSTRAINT_VIOLATION"
 
-  @RFA-REC-017 @lot1 @must
+  @RFA-REC-017 @lot1 @must @route-extension
   Rule: Every version of an entry is kept: the history lists them newest first, and each can be read
 
     Scenario: the history after an amendment
@@ -118,7 +118,7 @@ Feature: Amending clinical entries without losing anything
       When the request is sent
       Then the response is version 1 of "weight" as first recorded
 
-  @RFA-REC-018 @lot1 @must
+  @RFA-REC-018 @lot1 @must @route-extension
   Rule: An amendment cannot move an entry to another patient's record (422 INVALID_RESOURCE), nor change its id
 
     Scenario: moved to another patient
@@ -137,7 +137,7 @@ Feature: Amending clinical entries without losing anything
       Then the request is refused with 422 "INVALID_RESOURCE"
       And "visit" reads back as last accepted, at version 1
 
-  @RFA-REC-019 @lot1 @must
+  @RFA-REC-019 @lot1 @must @route-extension
   Rule: Entries are never deleted: DELETE is refused with an OperationOutcome and the entry remains
 
     Scenario Outline: deleting a <type>
@@ -152,7 +152,7 @@ Feature: Amending clinical entries without losing anything
         | Condition          |
         | AllergyIntolerance |
 
-  @RFA-REC-020 @lot1 @must
+  @RFA-REC-020 @lot1 @must @route-extension
   Rule: An entry marked entered-in-error keeps its history and can still be read, but no search returns it
 
     Scenario Outline: a <type> entered in error

@@ -8,7 +8,7 @@ Feature: Every access audited, the audit trail tamper-proof
   itself audited. (Profile: docs/profile.md, "The audit trail"; GP Connect
   requires providers to audit every request with the JWT's claims.)
 
-  @RFA-REC-034 @lot1 @must
+  @RFA-REC-034 @lot1 @must @route-extension
   Rule: Every request that is served leaves an audit record with its trace id, interaction and a success outcome
 
     Scenario: a recording, a read and a search
@@ -49,7 +49,7 @@ Feature: Every access audited, the audit trail tamper-proof
       When the request is sent
       Then the audit trail holds every earlier request of this scenario with its interaction and outcome
 
-  @RFA-REC-035 @lot1 @must
+  @RFA-REC-035 @lot1 @must @route-extension
   Rule: Refused and failed requests are audited too, with a failure outcome and their status
     # Whatever the candidate answers, its record must say so; the refusals
     # themselves are other requirements' business.
@@ -88,7 +88,7 @@ Feature: Every access audited, the audit trail tamper-proof
       When the request is sent
       Then the audit trail holds every earlier request of this scenario with its interaction and outcome
 
-  @RFA-REC-036 @lot1 @must
+  @RFA-REC-036 @lot1 @must @route-extension
   Rule: An audit record names the requesting practitioner and organisation from the request's JWT, and when it was made
 
     Scenario: the default consumer
@@ -108,7 +108,7 @@ Feature: Every access audited, the audit trail tamper-proof
       When the request is sent
       Then the audit records name the requesting practitioner and organisation
 
-  @RFA-REC-037 @lot1 @must
+  @RFA-REC-037 @lot1 @must @route-extension
   Rule: Audit sequence numbers increase strictly in the order requests were made
 
     Scenario: five requests in a row
@@ -126,7 +126,7 @@ Feature: Every access audited, the audit trail tamper-proof
       When the request is sent
       Then the audit sequence numbers follow the order of the requests
 
-  @RFA-REC-038 @lot1 @must
+  @RFA-REC-038 @lot1 @must @route-extension
   Rule: Only the auditor scope system/AuditEvent.read reads the trail; another scope is refused with 400 BAD_REQUEST
 
     Scenario Outline: the trail read with <scope>
@@ -143,7 +143,7 @@ Feature: Every access audited, the audit trail tamper-proof
         | patient/*.read      |
         | organization/*.read |
 
-  @RFA-REC-039 @lot1 @must
+  @RFA-REC-039 @lot1 @must @route-extension
   Rule: The audit trail cannot be altered through the API: creating, changing or deleting a record is refused and the record stays as it was
 
     Scenario Outline: <method> of an audit record
@@ -169,7 +169,7 @@ Feature: Every access audited, the audit trail tamper-proof
       Then the request is refused with an OperationOutcome
       And the audit record of this scenario's first request is unchanged
 
-  @RFA-REC-040 @lot1 @must
+  @RFA-REC-040 @lot1 @must @route-extension
   Rule: Reading the audit trail is itself audited
 
     Scenario: an audit search leaves a record

@@ -8,7 +8,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
   interface; what the candidate registered is then found through its own
   Patient search.
 
-  @RFA-REC-046 @lot1 @must @consumer
+  @RFA-REC-046 @lot1 @must @consumer @route-readback
   Rule: A new patient is traced on PDS and registered under the NHS number PDS gives
 
     Scenario: a new patient from the trace pool
@@ -18,7 +18,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       And the candidate traced "newcomer" on PDS
       And "newcomer" is registered at the candidate
 
-  @RFA-REC-047 @lot1 @must @consumer
+  @RFA-REC-047 @lot1 @must @consumer @route-readback
   Rule: Every PDS request carries its own X-Request-ID (a UUID), an X-Correlation-ID and a bearer token
 
     Scenario: two registrations, two traces
@@ -32,7 +32,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       And every PDS request carried "X-Correlation-ID"
       And every PDS request carried "Authorization"
 
-  @RFA-REC-048 @lot1 @must @consumer
+  @RFA-REC-048 @lot1 @must @consumer @route-readback
   Rule: A trace that does not identify one patient registers no one: no match, or more than one
 
     Scenario: PDS knows no one with these demographics
@@ -53,7 +53,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       And the candidate refused the action
       And "traceUnlucky" is not registered at the candidate
 
-  @RFA-REC-049 @lot1 @must @consumer
+  @RFA-REC-049 @lot1 @must @consumer @route-readback
   Rule: When PDS fails, the candidate registers no one untraced and says so
 
     Scenario Outline: PDS answers <status>
@@ -69,7 +69,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
         | 500    |
         | 429    |
 
-  @RFA-REC-050 @lot1 @must @consumer
+  @RFA-REC-050 @lot1 @must @consumer @route-readback
   Rule: The patient is registered with PDS's demographics, not as typed
 
     Scenario: the name typed in another case and shortened
@@ -77,7 +77,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       Then the candidate traced "traceFull" on PDS
       And "traceFull" is registered at the candidate with PDS's name
 
-  @RFA-REC-051 @lot1 @must @consumer
+  @RFA-REC-051 @lot1 @must @consumer @route-readback
   Rule: A superseded NHS number is registered under the current one PDS answers with
 
     Scenario: registering by a superseded NHS number
@@ -85,7 +85,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       Then "traceCurrent" is registered at the candidate
       And NHS number 9990030146 is not registered at the candidate
 
-  @RFA-REC-052 @lot1 @must @consumer
+  @RFA-REC-052 @lot1 @must @consumer @route-readback
   Rule: A patient PDS records as deceased is not registered
 
     Scenario: deceased on PDS
@@ -94,7 +94,7 @@ Feature: Registering a new patient after a PDS trace (the candidate as a PDS cli
       And the candidate refused the action
       And "traceDeceased" is not registered at the candidate
 
-  @RFA-REC-053 @lot1 @must @consumer
+  @RFA-REC-053 @lot1 @must @consumer @route-readback
   Rule: A patient PDS restricts is registered, then held as sensitive: the candidate's Patient search leaves them out and their structured record is refused with 404 PATIENT_NOT_FOUND
 
     Scenario: restricted on PDS

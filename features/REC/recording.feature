@@ -8,7 +8,7 @@ Feature: Recording clinical entries
   GP Connect has no write API for these, so the profile defines one in its
   style: FHIR STU3 create, GP Connect error codes.)
 
-  @RFA-REC-001 @lot1 @must
+  @RFA-REC-001 @lot1 @must @route-extension
   Rule: A valid entry is recorded with 201 Created, a Location naming its first version, and ETag W/"1"
 
     Scenario Outline: a valid <type>
@@ -25,7 +25,7 @@ Feature: Recording clinical entries
         | AllergyIntolerance |
         | Encounter          |
 
-  @RFA-REC-002 @lot1 @must
+  @RFA-REC-002 @lot1 @must @route-extension
   Rule: Prefer return=minimal gets 201 with no body; return=representation, or no Prefer, gets the entry back
 
     Scenario: return=minimal
@@ -43,7 +43,7 @@ Feature: Recording clinical entries
       Then the entry is created
       And the response is the entry as sent, at version 1
 
-  @RFA-REC-003 @lot1 @must
+  @RFA-REC-003 @lot1 @must @route-extension
   Rule: A recorded entry reads back as it was sent, its time to the second
 
     Scenario Outline: a <type> read back
@@ -61,7 +61,7 @@ Feature: Recording clinical entries
       Given an Encounter "late" recorded for "patient20" at "2002-12-31T23:59:59Z"
       Then "late" reads back as last accepted, at version 1
 
-  @RFA-REC-004 @lot1 @must
+  @RFA-REC-004 @lot1 @must @route-extension
   Rule: Every recorded entry carries who recorded it, for which organisation and when, to the second, taken from the request
 
     Scenario Outline: the provenance of a <type>
@@ -91,7 +91,7 @@ Feature: Recording clinical entries
       Then the entry is created
       And the entry carries the recording provenance of the request
 
-  @RFA-REC-005 @lot1 @must
+  @RFA-REC-005 @lot1 @must @route-extension
   Rule: An entry without its patient, author, time, code or status is refused with 422 INVALID_RESOURCE naming the element
 
     Scenario Outline: a <type> without its <part>
@@ -121,7 +121,7 @@ Feature: Recording clinical entries
       Then the request is refused with 422 "INVALID_RESOURCE" naming "Condition.clinicalStatus"
       And nothing was stored
 
-  @RFA-REC-006 @lot1 @must
+  @RFA-REC-006 @lot1 @must @route-extension
   Rule: An entry for a patient, or by a practitioner, the candidate does not hold is refused with 422 REFERENCE_NOT_FOUND
 
     Scenario: an unknown patient
@@ -145,7 +145,7 @@ Feature: Recording clinical entries
       Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "Encounter.participant"
       And nothing was stored
 
-  @RFA-REC-007 @lot1 @must
+  @RFA-REC-007 @lot1 @must @route-extension
   Rule: A body that is not the endpoint's resource type is refused with 422 INVALID_RESOURCE, one that is not JSON with 400 BAD_REQUEST
 
     Scenario: an Observation sent to the Condition endpoint
@@ -161,7 +161,7 @@ Feature: Recording clinical entries
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
-  @RFA-REC-008 @lot1 @must
+  @RFA-REC-008 @lot1 @must @route-extension
   Rule: A SNOMED CT code that is not a well-formed concept id (6 to 18 digits, no leading zero, concept partition, Verhoeff check digit) is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: the code <code> (<why>)
@@ -180,7 +180,7 @@ Feature: Recording clinical entries
         | Observation        | 27113OO1    | letters                     |
         | Condition          | 12345013    | a description id, not a concept |
 
-  @RFA-REC-009 @lot1 @must
+  @RFA-REC-009 @lot1 @must @route-extension
   Rule: An entry must be coded in SNOMED CT; one coded only in another system is refused with 422 INVALID_RESOURCE
 
     Scenario Outline: coded in <system>
@@ -195,7 +195,7 @@ Feature: Recording clinical entries
         | Condition | http://read.info/ctv3        |
         | Encounter | http://hl7.org/fhir/sid/icd-10 |
 
-  @RFA-REC-010 @lot1 @must
+  @RFA-REC-010 @lot1 @must @route-extension
   Rule: A measurement's unit is UCUM and measures what its code measures; otherwise 422 INVALID_RESOURCE
 
     Scenario Outline: a body weight in <code> (<why>)
@@ -219,7 +219,7 @@ Feature: Recording clinical entries
       When the request is sent
       Then the entry is created
 
-  @RFA-REC-011 @lot1 @must
+  @RFA-REC-011 @lot1 @must @route-extension
   Rule: An entry's time is to the second with a time zone, and not in the future; otherwise 422 INVALID_RESOURCE
 
     Scenario Outline: the time <time> (<why>)
@@ -236,7 +236,7 @@ Feature: Recording clinical entries
         | AllergyIntolerance | 2001-06-01T10:30:17       | no time zone       |
         | Encounter          | 2999-01-01T09:00:00Z      | in the future      |
 
-  @RFA-REC-012 @lot1 @must
+  @RFA-REC-012 @lot1 @must @route-extension
   Rule: Recording an entry again with an identifier already in use is refused with 409 DUPLICATE_REJECTED, and only one entry exists
 
     Scenario Outline: a <type> sent twice

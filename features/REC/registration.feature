@@ -9,7 +9,7 @@ Feature: Registering patients
   the practice's own patients; the pool patients pool1… are the ones a run
   registers.)
 
-  @RFA-REC-041 @lot1 @must
+  @RFA-REC-041 @lot1 @must @route-national
   Rule: A patient traced on PDS is registered as a temporary resident: 200, a searchset Bundle with the Patient as sent, registration type T, readable by its id
 
     Scenario: a patient from the PDS pool
@@ -36,7 +36,7 @@ Feature: Registering patients
         | by Accept and _format together      | "application/fhir+json"  |
         | by _format, over an Accept of XML   | "application/fhir+xml"   |
 
-  @RFA-REC-042 @lot1 @must
+  @RFA-REC-042 @lot1 @must @route-national
   Rule: Registering a patient who is already registered is refused with 409 DUPLICATE_REJECTED
 
     Scenario: registered twice
@@ -56,7 +56,7 @@ Feature: Registering patients
         | patient1  | a regular patient    |
         | patient14 | a temporary resident |
 
-  @RFA-REC-043 @lot1 @must
+  @RFA-REC-043 @lot1 @must @route-national
   Rule: A patient PDS does not vouch for — not on PDS, deceased, sensitive, or with another birth date — is refused with 400 INVALID_PATIENT_DEMOGRAPHICS
 
     Scenario Outline: <why>
@@ -84,7 +84,7 @@ Feature: Registering patients
       When the request is sent
       Then the request is refused with 400 "INVALID_PATIENT_DEMOGRAPHICS"
 
-  @RFA-REC-044 @lot1 @must
+  @RFA-REC-044 @lot1 @must @route-national
   Rule: A registration without an NHS number, or whose NHS number fails Modulus 11 or PDS has retired, is refused with 400 INVALID_NHS_NUMBER
 
     Scenario Outline: the NHS number <number> (<why>)
@@ -107,7 +107,7 @@ Feature: Registering patients
       Then the request is refused with 400 "INVALID_NHS_NUMBER"
       And the response header "Cache-Control" includes "no-store"
 
-  @RFA-REC-045 @lot1 @must
+  @RFA-REC-045 @lot1 @must @route-national
   Rule: A registration must carry a birth date and one official name with a family name, identifiers with a system, and registerPatient once, else 400 BAD_REQUEST; a misnamed parameter is 422 INVALID_PARAMETER; gender is optional
 
     Scenario: no gender
@@ -157,7 +157,7 @@ Feature: Registering patients
       Then the request is refused with 422 "INVALID_PARAMETER"
       And nothing was stored
 
-  @RFA-REC-054 @lot1 @should @profile-decision
+  @RFA-REC-054 @lot1 @should @profile-decision @route-national
   Rule: A registration whose official family or given name, or gender, differ from PDS's is refused with 400 INVALID_PATIENT_DEMOGRAPHICS
 
     Scenario Outline: a pool patient with another <field>
@@ -172,7 +172,7 @@ Feature: Registering patients
         | name.0.family | "Somebody" | refused11 |
         | gender        | "unknown"  | refused12 |
 
-  @RFA-REC-055 @lot1 @must
+  @RFA-REC-055 @lot1 @must @route-national
   Rule: A registration carrying what a consumer may not send — another resource than Parameters or Patient, or Patient elements beyond the demographics, identifiers, address, telecom and extensions — is refused with 422 INVALID_RESOURCE
 
     Scenario: the body is not a Parameters
@@ -210,7 +210,7 @@ Feature: Registering patients
         | photo                | [{"url": "Test Photo Element"}]                              | refused24 |
         | deceasedDateTime     | "2017-09-01T10:00:00+00:00"                                  | refused25 |
 
-  @RFA-REC-056 @lot1 @must
+  @RFA-REC-056 @lot1 @must @route-national
   Rule: A registration may also carry one address of use home and one of use temp, one telecom per system and use, one nhsCommunication extension, more given names, names of other uses and other identifiers; a second address of one use, an address of another use or a second nhsCommunication is refused with 422 INVALID_RESOURCE, a second telecom of one system and use with 400 BAD_REQUEST
 
     Scenario: everything a registration may carry
@@ -277,7 +277,7 @@ Feature: Registering patients
       Then the request is refused with 422 "INVALID_RESOURCE"
       And nothing was stored
 
-  @RFA-REC-057 @lot1 @should @profile-decision
+  @RFA-REC-057 @lot1 @should @profile-decision @route-national
   Rule: The address and telecom a registration carries are kept and returned with the registered patient
 
     Scenario: a temporary address and a home phone
@@ -292,7 +292,7 @@ Feature: Registering patients
   # Profile decision: GP Connect says servers SHOULD support XML; the
   # official PatientRegister feature registers with XML bodies and asks
   # for XML answers.
-  @RFA-REC-058 @lot1 @should
+  @RFA-REC-058 @lot1 @should @route-national
   Rule: Registration takes a FHIR XML body and answers in FHIR XML when asked for
 
     Scenario Outline: Accept <accept>, _format <format>, a <body> body

@@ -9,7 +9,7 @@ Feature: Searching clinical entries
   ignored. (Profile: docs/profile.md, "Searching clinical entries"; FHIR
   STU3 search, GP Connect's 422 INVALID_PARAMETER.)
 
-  @RFA-REC-021 @lot1 @must
+  @RFA-REC-021 @lot1 @must @route-extension
   Rule: A search returns the patient's entries and only that patient's
 
     Scenario Outline: <type> entries of one patient
@@ -28,7 +28,7 @@ Feature: Searching clinical entries
         | AllergyIntolerance |
         | Encounter          |
 
-  @RFA-REC-022 @lot1 @must
+  @RFA-REC-022 @lot1 @must @route-extension
   Rule: A search by code returns only entries with that code, written as system|code or as the code alone
 
     Scenario Outline: Conditions with the code <code>
@@ -52,7 +52,7 @@ Feature: Searching clinical entries
       When the search is sent, following next links
       Then the search results do not include "asthma"
 
-  @RFA-REC-023 @lot1 @must
+  @RFA-REC-023 @lot1 @must @route-extension
   Rule: Date searches honour the prefixes eq, gt, lt, ge and le at the precision of the value
 
     Scenario Outline: <type> dated <query>
@@ -74,7 +74,7 @@ Feature: Searching clinical entries
         | Encounter          | date=ge2003-03-01&date=le2003-09-30              | "june"                | "february", "october" |
         | Encounter          | date=gt2003-06-15T08:59:59Z&date=lt2003-06-15T09:00:01Z | "june"         | "february", "october" |
 
-  @RFA-REC-024 @lot1 @must
+  @RFA-REC-024 @lot1 @must @route-extension
   Rule: A search by status returns only entries with that status
 
     Scenario: resolved Conditions
@@ -95,7 +95,7 @@ Feature: Searching clinical entries
       And the search results do not include "booked"
       And every search result has the status "finished"
 
-  @RFA-REC-025 @lot1 @must
+  @RFA-REC-025 @lot1 @must @route-extension
   Rule: _count pages a search; following next links returns every match exactly once
 
     # The search names the three entries by identifier, so entries other
@@ -114,7 +114,7 @@ Feature: Searching clinical entries
         | Condition   |
         | Observation |
 
-  @RFA-REC-026 @lot1 @must
+  @RFA-REC-026 @lot1 @must @route-extension
   Rule: _include of the author returns the author's Practitioner with the entries
 
     Scenario Outline: <type> with <include>
@@ -129,7 +129,7 @@ Feature: Searching clinical entries
         | Condition   | Condition:asserter    |
         | Observation | Observation:performer |
 
-  @RFA-REC-027 @lot1 @must
+  @RFA-REC-027 @lot1 @must @route-extension
   Rule: An unknown parameter, an unparseable date or prefix, a bad _count, an unsupported _include or a search without a patient is refused with 422 INVALID_PARAMETER
 
     Scenario Outline: <why>
@@ -152,7 +152,7 @@ Feature: Searching clinical entries
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
 
-  @RFA-REC-028 @lot1 @must
+  @RFA-REC-028 @lot1 @must @route-extension
   Rule: A search by identifier returns exactly the entry with that identifier
 
     Scenario Outline: a <type> by identifier

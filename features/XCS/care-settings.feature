@@ -10,7 +10,7 @@ Feature: Interoperability across care settings
   The agreements are the test data's (fixtures/manifest.toml,
   `care_settings`): a supplier sets up the same ones.
 
-  @RFA-XCS-001 @lot3 @must
+  @RFA-XCS-001 @lot3 @must @route-national
   Rule: A care setting with a sharing agreement reads the parts of the structured record its agreement covers
 
     Scenario: the hospital reads the record
@@ -41,7 +41,7 @@ Feature: Interoperability across care settings
       When the request is sent
       Then the response is a structured record Bundle for "patient2"
 
-  @RFA-XCS-002 @lot3 @must
+  @RFA-XCS-002 @lot3 @must @route-national
   Rule: A part of the record beyond a care setting's sharing agreement is refused with 403 NO_RELATIONSHIP
 
     Scenario: the out-of-hours service asks for consultations
@@ -83,7 +83,7 @@ Feature: Interoperability across care settings
       When the request is sent
       Then the request is refused with 403 "NO_RELATIONSHIP"
 
-  @RFA-XCS-003 @lot3 @must
+  @RFA-XCS-003 @lot3 @must @route-national
   Rule: A patient's dissent from sharing binds every care setting: 403 NO_PATIENT_CONSENT
 
     Scenario Outline: the <setting> asks for a patient who dissented
@@ -98,7 +98,7 @@ Feature: Interoperability across care settings
         | hospital   |
         | outOfHours |
 
-  @RFA-XCS-004 @lot3 @must
+  @RFA-XCS-004 @lot3 @must @route-extension
   Rule: A care setting's reading of the record is audited under its own organisation
 
     Scenario Outline: the <setting> reads medications
@@ -116,7 +116,7 @@ Feature: Interoperability across care settings
         | hospital   |
         | community  |
 
-  @RFA-XCS-005 @lot3 @must
+  @RFA-XCS-005 @lot3 @must @route-extension
   Rule: Another care setting reads but does not write into the GP record: recording is refused with 403 NO_RELATIONSHIP
 
     Scenario: the hospital records a problem

@@ -16,8 +16,8 @@ use cucumber::feature::Ext as _;
 use cucumber::gherkin;
 
 pub use pack::{Manifest, PackFiles};
-pub use tags::Level;
 use tags::Tag;
+pub use tags::{Level, Route};
 
 /// A problem in a pack file, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +126,12 @@ impl RequirementHead {
         self.tags.iter().any(|t| t == PROFILE_DECISION_TAG)
     }
 
+    /// How it is judged (`@route-…`); `None` for a `@manual` one, which
+    /// an assessor attests.
+    pub fn route(&self) -> Option<Route> {
+        Route::ALL.into_iter().find(|r| self.tags.iter().any(|t| t == r.tag()))
+    }
+
     /// Whether the requirement decides its lot: a `@must` that is not a
     /// profile decision. A profile decision is judged as `@should` whatever
     /// level it carries (the pack refuses `@must` on one; a results file
@@ -165,6 +171,7 @@ pub struct Catalogue {
     /// path; this is what the runner executes.
     pub features: Vec<gherkin::Feature>,
     by_scenario: HashMap<ScenarioKey, usize>,
+    extension_reasons: std::collections::BTreeMap<String, String>,
 }
 
 /// `r.id`, `r.level`...: a requirement is read through its head.
@@ -217,6 +224,7 @@ impl Catalogue {
                 requirements.extend(reqs);
             }
         }
+        check_extension_reasons(files, &manifest, &requirements, &mut diags);
         if requirements.is_empty() && diags.is_empty() {
             diags.push(Diagnostic::file(
                 files.display_root.clone(),
@@ -243,7 +251,14 @@ impl Catalogue {
             requirements,
             features,
             by_scenario,
+            extension_reasons: manifest.extension,
         })
+    }
+
+    /// Why a `@route-extension` requirement has no national route (from
+    /// `pack.toml`'s `[extension]`, by feature file); `None` for others.
+    pub fn extension_reason(&self, r: &Requirement) -> Option<&str> {
+        (r.route() == Some(Route::Extension)).then(|| self.extension_reasons.get(&r.file).map(String::as_str))?
     }
 
     /// The requirement a scenario belongs to.
@@ -257,6 +272,37 @@ impl Catalogue {
 
     pub fn scenario_count(&self) -> usize {
         self.requirements.iter().map(|r| r.scenarios.len()).sum()
+    }
+}
+
+/// Every feature file with `@route-extension` requirements says why in
+/// `pack.toml` (`[extension]`), and no reason is left for a file without
+/// any: the catalogue shows the reason beside each such requirement.
+fn check_extension_reasons(
+    files: &PackFiles,
+    manifest: &Manifest,
+    requirements: &[Requirement],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut needing: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for r in requirements.iter().filter(|r| r.route() == Some(Route::Extension)) {
+        needing.entry(r.file.as_str()).or_insert(r.id.as_str());
+    }
+    for (file, first) in &needing {
+        if manifest.extension.get(*file).is_none_or(|why| why.trim().is_empty()) {
+            diags.push(Diagnostic::file(
+                files.shown(pack::MANIFEST),
+                format!(
+                    "[extension] gives no reason for {file}, whose @route-extension requirements (@{first} …) need one: say why no national interface judges them (docs/feature-pack.md)"
+                ),
+            ));
+        }
+    }
+    for file in manifest.extension.keys().filter(|f| !needing.contains_key(f.as_str())) {
+        diags.push(Diagnostic::file(
+            files.shown(pack::MANIFEST),
+            format!("[extension] names {file}, which has no @route-extension requirement: remove the entry"),
+        ));
     }
 }
 
@@ -463,7 +509,7 @@ fn check_rule(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RuleHead> {
     let line = rule.position.line;
-    let (mut ids, mut lots, mut levels) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ids, mut lots, mut levels, mut routes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut manual, mut serial, mut decision) = (false, false, false);
     for t in &rule.tags {
         match classify_at(t, shown, lines, line, diags) {
@@ -473,6 +519,7 @@ fn check_rule(
             Some(Tag::Manual) => manual = true,
             Some(Tag::Serial) => serial = true,
             Some(Tag::ProfileDecision) => decision = true,
+            Some(Tag::Route(r)) => routes.push(r),
             Some(Tag::Consumer) | None => {}
         }
     }
@@ -502,7 +549,9 @@ fn check_rule(
             diags.push(Diagnostic::at(
                 shown,
                 line,
-                format!("Rule \"{name}\" has no requirement ID tag: tag it like `@RFA-INF-001 @lot1 @must`"),
+                format!(
+                    "Rule \"{name}\" has no requirement ID tag: tag it like `@RFA-INF-001 @lot1 @must @route-national`"
+                ),
             ));
             return None;
         }
@@ -549,6 +598,28 @@ fn check_rule(
             format!("@{id} is a @profile-decision, stricter than GP Connect: it may be @should or @may, never @must"),
         ));
         ok = false;
+    }
+    // Every automated requirement says how it is judged (DESIGN.md point 4);
+    // an assessor's attestation has no route.
+    if manual {
+        if !routes.is_empty() {
+            diags.push(Diagnostic::at(
+                shown,
+                line,
+                format!("@{id} is @manual: an assessor attests it, so it takes no @route-… tag"),
+            ));
+            ok = false;
+        }
+    } else {
+        ok &= exactly_one(
+            &routes,
+            shown,
+            line,
+            &format!("@{id}"),
+            "route tag: add @route-national, @route-readback or @route-extension (docs/feature-pack.md)",
+            diags,
+        )
+        .is_some();
     }
     match (ok, lot, level) {
         (true, Some(lot), Some(level)) => Some(RuleHead { id, area, lot, level, manual, serial }),

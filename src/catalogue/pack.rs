@@ -147,6 +147,11 @@ pub struct Manifest {
     pub version: String,
     #[serde(default)]
     pub title: Option<String>,
+    /// Why the `@route-extension` requirements of a feature file (keyed by
+    /// its path in the pack) are judged through the profile's extension
+    /// rather than a national interface (DESIGN.md point 4).
+    #[serde(default)]
+    pub extension: std::collections::BTreeMap<String, String>,
 }
 
 impl Manifest {

@@ -29,6 +29,56 @@ impl fmt::Display for Level {
     }
 }
 
+/// How a requirement is judged (DESIGN.md point 4; profile §39): the
+/// catalogue counts requirements by route, and a test holds each tag to
+/// what the reference run actually sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Route {
+    /// `@route-national`: through a national interface: the GP Connect
+    /// API the candidate serves (and its transport), or what the candidate
+    /// sends the hosted national services when it calls them.
+    National,
+    /// `@route-readback`: a trigger or tester action (profile §37.1), its
+    /// result judged through a national interface.
+    Readback,
+    /// `@route-extension`: through an interaction of the profile's
+    /// extension (§39), because no national interface shows the result.
+    Extension,
+}
+
+impl Route {
+    pub const ALL: [Route; 3] = [Route::National, Route::Readback, Route::Extension];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::National => "national",
+            Self::Readback => "readback",
+            Self::Extension => "extension",
+        }
+    }
+
+    /// The tag that names it, without `@`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::National => "route-national",
+            Self::Readback => "route-readback",
+            Self::Extension => "route-extension",
+        }
+    }
+
+    /// Judged through a national interface, directly or by read-back.
+    pub fn is_national(self) -> bool {
+        self != Self::Extension
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One tag, classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tag {
@@ -51,6 +101,8 @@ pub enum Tag {
     /// official provider suite (cited in docs/profile.md), so it may never
     /// be `@must` (DESIGN.md, "What decides the expected answer").
     ProfileDecision,
+    /// `@route-national`, `@route-readback`, `@route-extension`.
+    Route(Route),
 }
 
 /// Lots the GPSoC framework defines.
@@ -79,9 +131,12 @@ pub fn classify(tag: &str) -> Result<Tag, String> {
         "consumer" => Ok(Tag::Consumer),
         "profile-decision" => Ok(Tag::ProfileDecision),
         t if LOTS.contains(&t) => Ok(Tag::Lot(t.to_string())),
-        t => Err(format!(
-            "unknown tag `@{t}`: allowed are @RFA-<AREA>-<NNN>, @lot1/@lot2/@lot3, @must/@should/@may, @manual, @serial, @consumer and @profile-decision"
-        )),
+        t => match Route::ALL.into_iter().find(|r| r.tag() == t) {
+            Some(r) => Ok(Tag::Route(r)),
+            None => Err(format!(
+                "unknown tag `@{t}`: allowed are @RFA-<AREA>-<NNN>, @lot1/@lot2/@lot3, @must/@should/@may, @manual, @serial, @consumer, @profile-decision and @route-national/@route-readback/@route-extension"
+            )),
+        },
     }
 }
 
@@ -98,11 +153,22 @@ mod tests {
         assert_eq!(classify("serial"), Ok(Tag::Serial));
         assert_eq!(classify("consumer"), Ok(Tag::Consumer));
         assert_eq!(classify("profile-decision"), Ok(Tag::ProfileDecision));
+        assert_eq!(classify("route-readback"), Ok(Tag::Route(Route::Readback)));
     }
 
     #[test]
     fn refuses_near_misses() {
-        for bad in ["RFA-INF-01", "RFA-inf-001", "RFA-INFO-001", "lot4", "MUST", "wip", "RFA-INF-001x"] {
+        for bad in [
+            "route-Ext",
+            "national",
+            "RFA-INF-01",
+            "RFA-inf-001",
+            "RFA-INFO-001",
+            "lot4",
+            "MUST",
+            "wip",
+            "RFA-INF-001x",
+        ] {
             assert!(classify(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -26,7 +26,7 @@ fn problems(files: &[(&str, &str)]) -> Vec<String> {
 const GOOD: &str = "\
 Feature: Things
 
-  @RFA-INF-001 @lot1 @must
+  @RFA-INF-001 @lot1 @must @route-national
   Rule: A thing works
 
     Scenario: plain
@@ -70,17 +70,20 @@ fn loads_requirements_with_expanded_outlines() {
 
 #[test]
 fn rule_without_id_names_file_and_line() {
-    let text = "Feature: F\n\n  @lot1 @must\n  Rule: nameless\n    Scenario: s\n      Given ok\n";
+    let text = "Feature: F\n\n  @lot1 @must @route-national\n  Rule: nameless\n    Scenario: s\n      Given ok\n";
     assert_eq!(
         problems(&[("INF/f.feature", text)]),
-        ["pk/INF/f.feature:4: Rule \"nameless\" has no requirement ID tag: tag it like `@RFA-INF-001 @lot1 @must`"]
+        [
+            "pk/INF/f.feature:4: Rule \"nameless\" has no requirement ID tag: tag it like `@RFA-INF-001 @lot1 @must @route-national`"
+        ]
     );
 }
 
 #[test]
 fn duplicate_ids_point_at_both_places() {
-    let a = "Feature: A\n  @RFA-INF-001 @lot1 @must\n  Rule: one\n    Scenario: s\n      Given ok\n";
-    let b = "Feature: B\n\n\n  @RFA-INF-001 @lot1 @must\n  Rule: two\n    Scenario: s\n      Given ok\n";
+    let a = "Feature: A\n  @RFA-INF-001 @lot1 @must @route-national\n  Rule: one\n    Scenario: s\n      Given ok\n";
+    let b =
+        "Feature: B\n\n\n  @RFA-INF-001 @lot1 @must @route-national\n  Rule: two\n    Scenario: s\n      Given ok\n";
     assert_eq!(
         problems(&[("INF/a.feature", a), ("INF/b.feature", b)]),
         ["pk/INF/b.feature:5: duplicate requirement ID @RFA-INF-001: also at pk/INF/a.feature:3"]
@@ -89,7 +92,8 @@ fn duplicate_ids_point_at_both_places() {
 
 #[test]
 fn unknown_tag_is_reported_on_its_own_line() {
-    let text = "Feature: F\n  @RFA-INF-001\n  @lot1 @must @wip\n  Rule: r\n    Scenario: s\n      Given ok\n";
+    let text =
+        "Feature: F\n  @RFA-INF-001\n  @lot1 @must @wip @route-national\n  Rule: r\n    Scenario: s\n      Given ok\n";
     let p = problems(&[("INF/f.feature", text)]);
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].starts_with("pk/INF/f.feature:3: unknown tag `@wip`"), "{p:?}");
@@ -97,7 +101,7 @@ fn unknown_tag_is_reported_on_its_own_line() {
 
 #[test]
 fn scenario_outside_rule_and_scenario_level_requirement_tags_are_refused() {
-    let text = "Feature: F\n  Scenario: loose\n    Given ok\n\n  @RFA-INF-001 @lot1 @must\n  Rule: r\n    @must\n    Scenario: s\n      Given ok\n";
+    let text = "Feature: F\n  Scenario: loose\n    Given ok\n\n  @RFA-INF-001 @lot1 @must @route-national\n  Rule: r\n    @must\n    Scenario: s\n      Given ok\n";
     let p = problems(&[("INF/f.feature", text)]);
     assert_eq!(p.len(), 2, "{p:?}");
     assert!(p[0].starts_with("pk/INF/f.feature:2: Scenario \"loose\" is outside a Rule"), "{p:?}");
@@ -106,7 +110,7 @@ fn scenario_outside_rule_and_scenario_level_requirement_tags_are_refused() {
 
 #[test]
 fn missing_step_definitions_are_reported_once_per_step() {
-    let text = "Feature: F\n  @RFA-INF-001 @lot1 @must\n  Rule: r\n    Scenario Outline: s\n      Given nothing <x>\n      Examples:\n        | x |\n        | 1 |\n        | 1 |\n";
+    let text = "Feature: F\n  @RFA-INF-001 @lot1 @must @route-national\n  Rule: r\n    Scenario Outline: s\n      Given nothing <x>\n      Examples:\n        | x |\n        | 1 |\n        | 1 |\n";
     assert_eq!(
         problems(&[("INF/f.feature", text)]),
         ["pk/INF/f.feature:5: step \"Given nothing 1\": no step definition matches"]
@@ -115,7 +119,7 @@ fn missing_step_definitions_are_reported_once_per_step() {
 
 #[test]
 fn area_must_match_directory_and_files_live_in_area_directories() {
-    let text = "Feature: F\n  @RFA-ACC-001 @lot1 @must\n  Rule: r\n    Scenario: s\n      Given ok\n";
+    let text = "Feature: F\n  @RFA-ACC-001 @lot1 @must @route-national\n  Rule: r\n    Scenario: s\n      Given ok\n";
     let loose = text.replace("RFA-ACC-001", "RFA-ACC-002");
     let p = problems(&[("INF/f.feature", text), ("loose.feature", &loose)]);
     assert_eq!(p.len(), 2, "{p:?}");
@@ -128,7 +132,7 @@ fn area_must_match_directory_and_files_live_in_area_directories() {
 
 #[test]
 fn syntax_errors_carry_a_line() {
-    let text = "Feature: F\n  @RFA-INF-001 @lot1 @must\n  Rule: r\n    Scenario: s\n      Given ok\n        | a | b |\n        | c |\n";
+    let text = "Feature: F\n  @RFA-INF-001 @lot1 @must @route-national\n  Rule: r\n    Scenario: s\n      Given ok\n        | a | b |\n        | c |\n";
     let p = problems(&[("INF/f.feature", text)]);
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].starts_with("pk/INF/f.feature:"), "{p:?}");
@@ -137,7 +141,7 @@ fn syntax_errors_carry_a_line() {
 
 #[test]
 fn a_misspelt_scenario_keyword_leaves_an_empty_rule() {
-    let text = "Feature: F\n  @RFA-INF-001 @lot1 @must\n  Rule: r\n    Scenari: s\n      Given ok\n";
+    let text = "Feature: F\n  @RFA-INF-001 @lot1 @must @route-national\n  Rule: r\n    Scenari: s\n      Given ok\n";
     let p = problems(&[("INF/f.feature", text)]);
     assert_eq!(
         p,
@@ -148,17 +152,31 @@ fn a_misspelt_scenario_keyword_leaves_an_empty_rule() {
 }
 
 #[test]
-fn missing_lot_and_level_are_both_reported() {
+fn missing_lot_level_and_route_are_all_reported() {
     let text = "Feature: F\n  @RFA-INF-001\n  Rule: r\n    Scenario: s\n      Given ok\n";
     let p = problems(&[("INF/f.feature", text)]);
-    assert_eq!(p.len(), 2, "{p:?}");
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(p[2].contains("no route tag"), "{p:?}");
+}
+
+#[test]
+fn one_route_on_an_automated_rule_none_on_a_manual_one() {
+    let rule = |tags: &str| {
+        format!("Feature: F\n  @RFA-INF-001 @lot1 @must {tags}\n  Rule: r\n    Scenario: s\n      Given ok\n")
+    };
+    let p = problems(&[("INF/f.feature", &rule("@route-national @route-extension"))]);
+    assert!(p.len() == 1 && p[0].contains("more than one route tag"), "{p:?}");
+    let p = problems(&[("INF/f.feature", &rule("@manual @route-readback"))]);
+    assert!(p.len() == 1 && p[0].contains("takes no @route"), "{p:?}");
+    assert!(problems(&[("INF/f.feature", &rule("@manual"))]).is_empty());
+    assert!(problems(&[("INF/f.feature", &rule("@route-readback"))]).is_empty());
 }
 
 #[test]
 fn a_profile_decision_may_not_be_must() {
     let rule = |level: &str| {
         format!(
-            "Feature: F\n  @RFA-INF-001 @lot1 @{level} @profile-decision\n  Rule: r\n    Scenario: s\n      Given ok\n"
+            "Feature: F\n  @RFA-INF-001 @lot1 @{level} @profile-decision @route-national\n  Rule: r\n    Scenario: s\n      Given ok\n"
         )
     };
     let p = problems(&[("INF/f.feature", &rule("must"))]);
@@ -190,12 +208,12 @@ fn hostile_feature_text_is_a_diagnostic_never_a_panic() {
     let nasty: Vec<String> = vec![
         String::new(),
         "@RFA-INF-001 @lot1 @must".into(),
-        "\u{feff}Feature: BOM\n  @RFA-INF-001 @lot1 @must\n  Rule: r\n    Scenario: s\n      Given ok\n".into(),
-        "Feature: CRLF\r\n  @RFA-INF-001 @lot1 @must\r\n  Rule: r\r\n    Scenario: s\r\n      Given ok\r\n".into(),
+        "\u{feff}Feature: BOM\n  @RFA-INF-001 @lot1 @must @route-national\n  Rule: r\n    Scenario: s\n      Given ok\n".into(),
+        "Feature: CRLF\r\n  @RFA-INF-001 @lot1 @must @route-national\r\n  Rule: r\r\n    Scenario: s\r\n      Given ok\r\n".into(),
         "Feature: F\n  Rule: r\n    Scenario: s\n      Given ok\n      \"\"\"\n      never closed\n".into(),
         "Feature: F\n\0\0\0\n".into(),
         format!("Feature: {long}\n"),
-        "Feature: F\n  @RFA-INF-001 @lot1 @must\n  Rule: r\n    Scenario Outline: <a> <b>\n      Given ok <c>\n      Examples:\n        | a |\n        | 1 |\n".into(),
+        "Feature: F\n  @RFA-INF-001 @lot1 @must @route-national\n  Rule: r\n    Scenario Outline: <a> <b>\n      Given ok <c>\n      Examples:\n        | a |\n        | 1 |\n".into(),
         "Feature: F\n  @\n  Rule: r\n".into(),
         "# language: xx\nFeature: F\n".into(),
         "Feature: F\n  Background:\n    Given ok\n  Background:\n    Given ok\n".into(),
@@ -204,4 +222,26 @@ fn hostile_feature_text_is_a_diagnostic_never_a_panic() {
         let result = std::panic::catch_unwind(|| Catalogue::load(&pack(&[("INF/f.feature", text)]), &OkSteps));
         assert!(result.is_ok(), "panicked on {:?}", text.chars().take(60).collect::<String>());
     }
+}
+
+#[test]
+fn an_extension_requirement_needs_its_files_reason_and_a_reason_needs_one() {
+    let rule = |route: &str| {
+        format!("Feature: F\n  @RFA-INF-001 @lot1 @must @route-{route}\n  Rule: r\n    Scenario: s\n      Given ok\n")
+    };
+    let with = |manifest: &str, route: &str| {
+        let mut files = pack(&[("INF/f.feature", &rule(route))]);
+        files.files[0].text = format!("name = \"t\"\nversion = \"1\"\n{manifest}");
+        match Catalogue::load(&files, &OkSteps) {
+            Ok(c) => Ok(c.requirements.first().and_then(|r| c.extension_reason(r)).map(str::to_string)),
+            Err(e) => Err(e.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        }
+    };
+    let p = with("", "extension").expect_err("no reason");
+    assert!(p.len() == 1 && p[0].contains("gives no reason for INF/f.feature"), "{p:?}");
+    let reason = "[extension]\n\"INF/f.feature\" = \"No national route: because.\"\n";
+    assert_eq!(with(reason, "extension"), Ok(Some("No national route: because.".to_string())));
+    let p = with(reason, "national").expect_err("stale reason");
+    assert!(p.len() == 1 && p[0].contains("has no @route-extension requirement"), "{p:?}");
+    assert_eq!(with("", "readback"), Ok(None));
 }

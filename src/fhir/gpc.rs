@@ -104,8 +104,6 @@ pub const IDENTITY_PROOFING_HIGH: &str = "P9";
 /// this code, for the practice to approve (profile decision).
 pub const TASK_TYPE_SYSTEM: &str = "https://rfa-harness.dev/fhir/CodeSystem/task-type";
 pub const REPEAT_REQUEST_CODE: &str = "repeat-prescription-request";
-/// When the patient arrived, stamped by the candidate (patient arrival).
-pub const ARRIVAL_TIME_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/arrival-time-1";
 /// The `searchFilter` system for a slot's delivery channel (profile
 /// decision; the codes are Extension-GPConnect-DeliveryChannel-2's).
 pub const DELIVERY_CHANNEL_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-DeliveryChannel-2";
@@ -226,16 +224,16 @@ impl EntryType {
     }
 
     /// Interaction ids by verb: create, read, update, search, history
-    /// (`urn:nhs:names:services:gpconnect:fhir:rest:{verb}:{type}-1`).
+    /// (`urn:rfa-harness:extension:fhir:rest:{verb}:{type}-1`).
     fn ids(self) -> [&'static str; 5] {
         macro_rules! ids {
             ($t:literal) => {
                 [
-                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:create:", $t, "-1"),
-                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:read:", $t, "-1"),
-                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:update:", $t, "-1"),
-                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:search:", $t, "-1"),
-                    concat!("urn:nhs:names:services:gpconnect:fhir:rest:history:", $t, "-1"),
+                    concat!("urn:rfa-harness:extension:fhir:rest:create:", $t, "-1"),
+                    concat!("urn:rfa-harness:extension:fhir:rest:read:", $t, "-1"),
+                    concat!("urn:rfa-harness:extension:fhir:rest:update:", $t, "-1"),
+                    concat!("urn:rfa-harness:extension:fhir:rest:search:", $t, "-1"),
+                    concat!("urn:rfa-harness:extension:fhir:rest:history:", $t, "-1"),
                 ]
             };
         }
@@ -247,6 +245,11 @@ impl EntryType {
         }
     }
 }
+
+/// The namespace of the interactions this profile defines where no national
+/// route exists (DESIGN.md point 4): GP Connect's own
+/// `urn:nhs:names:services:gpconnect:` is NHS England's to define.
+pub const EXTENSION_NAMESPACE: &str = "urn:rfa-harness:extension:";
 
 /// One row per interaction of the fixed kind: variant, `Ssp-InteractionID`,
 /// the service root it is sent to. The one place an interaction is listed
@@ -297,7 +300,7 @@ interactions! {
     SearchDocuments = "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1" @ Documents;
     ReadBinary = "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1" @ Documents;
     MigrateBinary = "urn:nhs:names:services:gpconnect:documents:fhir:rest:migrate:binary-1" @ Documents;
-    SearchAuditEvents = "urn:nhs:names:services:gpconnect:fhir:rest:search:auditevent-1" @ Foundations;
+    SearchAuditEvents = "urn:rfa-harness:extension:fhir:rest:search:auditevent-1" @ Foundations;
     RegisterPatient = "urn:nhs:names:services:gpconnect:fhir:operation:gpc.registerpatient-1" @ Foundations;
     SearchSlots = "urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1" @ Foundations;
     BookAppointment = "urn:nhs:names:services:gpconnect:fhir:rest:create:appointment-1" @ Foundations;
@@ -305,29 +308,28 @@ interactions! {
     CancelAppointment = "urn:nhs:names:services:gpconnect:fhir:rest:cancel:appointment-1" @ Foundations;
     SearchPatientAppointments = "urn:nhs:names:services:gpconnect:fhir:rest:search:patient_appointments-1" @ Foundations;
     AmendAppointment = "urn:nhs:names:services:gpconnect:fhir:rest:update:appointment-1" @ Foundations;
-    // The profile's own interactions follow GP Connect's naming.
-    RequestRepeat = "urn:nhs:names:services:gpconnect:fhir:rest:create:task-1" @ Foundations;
-    SearchRepeatRequests = "urn:nhs:names:services:gpconnect:fhir:rest:search:task-1" @ Foundations;
-    MarkArrived = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.arrive-1" @ Foundations;
-    MarkDidNotAttend = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.didnotattend-1" @ Foundations;
-    CreatePrescription = "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationrequest-1" @ Foundations;
-    ReadPrescription = "urn:nhs:names:services:gpconnect:fhir:rest:read:medicationrequest-1" @ Foundations;
-    SearchPrescriptions = "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationrequest-1" @ Foundations;
-    CancelPrescription = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.cancelprescription-1" @ Foundations;
-    RecordDispense = "urn:nhs:names:services:gpconnect:fhir:rest:create:medicationdispense-1" @ Foundations;
-    SearchDispenses = "urn:nhs:names:services:gpconnect:fhir:rest:search:medicationdispense-1" @ Foundations;
-    LookupCode = "urn:nhs:names:services:gpconnect:fhir:operation:codesystem.lookup-1" @ Foundations;
-    CreateClaim = "urn:nhs:names:services:gpconnect:fhir:rest:create:claim-1" @ Foundations;
-    SearchClaims = "urn:nhs:names:services:gpconnect:fhir:rest:search:claim-1" @ Foundations;
-    RegisterDevice = "urn:nhs:names:services:gpconnect:fhir:rest:create:device-1" @ Foundations;
-    ReadDevice = "urn:nhs:names:services:gpconnect:fhir:rest:read:device-1" @ Foundations;
-    SendMessage = "urn:nhs:names:services:gpconnect:fhir:rest:create:communication-1" @ Foundations;
-    SearchMessages = "urn:nhs:names:services:gpconnect:fhir:rest:search:communication-1" @ Foundations;
-    ReadMessage = "urn:nhs:names:services:gpconnect:fhir:rest:read:communication-1" @ Foundations;
-    AcknowledgeMessage = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.acknowledge-1" @ Foundations;
-    FileDocument = "urn:nhs:names:services:gpconnect:documents:fhir:rest:create:documentreference-1" @ Documents;
+    // The profile's extension interactions (profile §39): GP Connect's
+    // naming, in the harness's own namespace, never GP Connect's.
+    RequestRepeat = "urn:rfa-harness:extension:fhir:rest:create:task-1" @ Foundations;
+    SearchRepeatRequests = "urn:rfa-harness:extension:fhir:rest:search:task-1" @ Foundations;
+    CreatePrescription = "urn:rfa-harness:extension:fhir:rest:create:medicationrequest-1" @ Foundations;
+    ReadPrescription = "urn:rfa-harness:extension:fhir:rest:read:medicationrequest-1" @ Foundations;
+    SearchPrescriptions = "urn:rfa-harness:extension:fhir:rest:search:medicationrequest-1" @ Foundations;
+    CancelPrescription = "urn:rfa-harness:extension:fhir:operation:rfa.cancelprescription-1" @ Foundations;
+    RecordDispense = "urn:rfa-harness:extension:fhir:rest:create:medicationdispense-1" @ Foundations;
+    SearchDispenses = "urn:rfa-harness:extension:fhir:rest:search:medicationdispense-1" @ Foundations;
+    LookupCode = "urn:rfa-harness:extension:fhir:operation:codesystem.lookup-1" @ Foundations;
+    CreateClaim = "urn:rfa-harness:extension:fhir:rest:create:claim-1" @ Foundations;
+    SearchClaims = "urn:rfa-harness:extension:fhir:rest:search:claim-1" @ Foundations;
+    RegisterDevice = "urn:rfa-harness:extension:fhir:rest:create:device-1" @ Foundations;
+    ReadDevice = "urn:rfa-harness:extension:fhir:rest:read:device-1" @ Foundations;
+    SendMessage = "urn:rfa-harness:extension:fhir:rest:create:communication-1" @ Foundations;
+    SearchMessages = "urn:rfa-harness:extension:fhir:rest:search:communication-1" @ Foundations;
+    ReadMessage = "urn:rfa-harness:extension:fhir:rest:read:communication-1" @ Foundations;
+    AcknowledgeMessage = "urn:rfa-harness:extension:fhir:operation:rfa.acknowledge-1" @ Foundations;
+    FileDocument = "urn:rfa-harness:extension:documents:fhir:rest:create:documentreference-1" @ Documents;
     /// The test-control trigger (profile §37): not a clinical interaction.
-    Trigger = "urn:nhs:names:services:gpconnect:fhir:operation:rfa.trigger-1" @ Foundations;
+    Trigger = "urn:rfa-harness:extension:fhir:operation:rfa.trigger-1" @ Foundations;
 }
 
 impl Interaction {
@@ -404,8 +406,6 @@ impl Interaction {
             | Self::CancelAppointment
             | Self::AmendAppointment
             | Self::RequestRepeat
-            | Self::MarkArrived
-            | Self::MarkDidNotAttend
             | Self::CreatePrescription
             | Self::CancelPrescription
             | Self::RecordDispense
@@ -419,6 +419,12 @@ impl Interaction {
         }
     }
 
+    /// Whether the interaction is the profile's extension (its id is in
+    /// [`EXTENSION_NAMESPACE`]) rather than one GP Connect defines.
+    pub fn is_extension(self) -> bool {
+        self.id().starts_with(EXTENSION_NAMESPACE)
+    }
+
     pub fn from_id(id: &str) -> Option<Self> {
         Self::all().find(|i| i.id() == id)
     }
@@ -429,8 +435,7 @@ mod tests {
     use super::*;
 
     /// The interactions GP Connect 1.6 itself defines; every other one is
-    /// this profile's own (DESIGN.md point 4 wants those out of GP
-    /// Connect's `urn:` namespace: the index shows which still are not).
+    /// this profile's extension.
     const GP_CONNECT: &[Interaction] = &[
         Interaction::ReadMetadata,
         Interaction::SearchPatients,
@@ -478,7 +483,7 @@ mod tests {
                 Capability::Structured => "`[structured]`",
                 Capability::Documents => "`[documents]`",
             };
-            let by = if GP_CONNECT.contains(&i) { "GP Connect 1.6" } else { "this profile" };
+            let by = if GP_CONNECT.contains(&i) { "GP Connect 1.6" } else { "this profile's extension (§39)" };
             out.push_str(&format!("| {i:?} | `{}` | {root} | `{}` | {by} |\n", i.id(), i.scope()));
         }
         out
@@ -493,6 +498,17 @@ mod tests {
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(have == want, "docs/interactions.md is stale: run `UPDATE_DOCS=1 cargo test --lib gpc`");
+    }
+
+    #[test]
+    fn only_gp_connect_interactions_use_its_namespace() {
+        for i in Interaction::all() {
+            if GP_CONNECT.contains(&i) {
+                assert!(i.id().starts_with("urn:nhs:names:services:gpconnect:") && !i.is_extension(), "{i:?}");
+            } else {
+                assert!(i.is_extension(), "{i:?} is not GP Connect's, so its id belongs in {EXTENSION_NAMESPACE}");
+            }
+        }
     }
 
     #[test]

@@ -44,10 +44,9 @@ fn parse(body: &Bytes) -> Result<Action, Outcome> {
         }
     }
     let name = name.ok_or_else(|| bad("the action parameter is required"))?;
-    let services = services.ok_or_else(|| {
-        bad("nationalServices is required: the reference is not configured with national service addresses")
-    })?;
-    let services = reqwest::Url::parse(&services).map_err(|e| bad(&format!("nationalServices `{services}`: {e}")))?;
+    let services = services
+        .map(|url| reqwest::Url::parse(&url).map_err(|e| bad(&format!("nationalServices `{url}`: {e}"))))
+        .transpose()?;
     Ok(Action { name, params: list, services })
 }
 
@@ -68,6 +67,10 @@ pub async fn trigger(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: 
         "retrieve-record" => crate::reference::inf::consumer::retrieve(&s, &action).await,
         "send-mesh-message" => crate::reference::com::mesh::send(&s, &action).await,
         "receive-mesh-messages" => crate::reference::com::mesh::receive(&s, &action).await,
+        "mark-arrived" => crate::reference::arr::mark(&s, &action, crate::reference::arr::Attendance::Arrived),
+        "mark-did-not-attend" => {
+            crate::reference::arr::mark(&s, &action, crate::reference::arr::Attendance::DidNotAttend)
+        }
         other => {
             Err(Outcome::new(SpineCode::InvalidParameter, format!("`{other}` is not an action the reference knows")))
         }

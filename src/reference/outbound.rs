@@ -11,11 +11,12 @@ use crate::reference::State;
 use crate::reference::outcome::Outcome;
 use crate::reference::outcome::SpineCode;
 
-/// One trigger: the action, its parameters, where the services are.
+/// One trigger: the action, its parameters, where the services are (an
+/// action that calls none, such as marking an arrival, is sent without).
 pub(super) struct Action {
     pub name: String,
     pub(super) params: Vec<(String, String)>,
-    pub services: reqwest::Url,
+    pub services: Option<reqwest::Url>,
 }
 
 impl Action {
@@ -38,9 +39,16 @@ impl Action {
 
     /// A URL under the national services.
     pub fn url(&self, path: &str) -> Result<reqwest::Url, Outcome> {
-        self.services
-            .join(path)
-            .map_err(|e| Outcome::new(SpineCode::InvalidParameter, format!("nationalServices: {e}")))
+        let services = self.services.as_ref().ok_or_else(|| {
+            Outcome::new(
+                SpineCode::InvalidParameter,
+                format!(
+                    "the action {} calls national services, and nationalServices is required: the reference is not configured with their addresses",
+                    self.name
+                ),
+            )
+        })?;
+        services.join(path).map_err(|e| Outcome::new(SpineCode::InvalidParameter, format!("nationalServices: {e}")))
     }
 }
 

@@ -12,14 +12,13 @@ use crate::reference::outcome::Outcome;
 use crate::reference::outcome::SpineCode;
 use crate::reference::roots::Roots;
 use crate::reference::{Latency, Shared};
-use crate::reference::{acc, arr, com, consumer, dev, dsp, eps, fin, inf, knw, onl, rec};
+use crate::reference::{acc, com, consumer, dev, dsp, eps, fin, inf, knw, onl, rec};
 
 pub fn router(state: Shared) -> Router {
     let m = Methods::of(&state);
     let trigger = Roots::api(Router::new().route("/$rfa-trigger", m.operation(consumer::trigger)));
     let areas = [
         acc::routes(m),
-        arr::routes(m),
         com::routes(m),
         dev::routes(m),
         dsp::routes(m),

@@ -96,6 +96,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ),
     ("send-mesh-message", "Send this MESH message from the practice's mailbox"),
     ("receive-mesh-messages", "Collect the practice's MESH messages"),
+    (
+        "mark-arrived",
+        "At reception, mark this patient arrived for this appointment (identify them by NHS number, as a check-in screen does)",
+    ),
+    ("mark-did-not-attend", "Mark this appointment did-not-attend: the patient never came"),
 ];
 
 pub fn describe(action: &str) -> Option<&'static str> {
@@ -122,7 +127,9 @@ pub fn prompt(number: usize, scenario: &str, action: &str, params: &[(String, St
     for (k, v) in params {
         s.push_str(&format!("    {k}: {v}\n"));
     }
-    s.push_str(&format!("(The candidate reaches the national services at {services}.)\n"));
+    if !services.is_empty() {
+        s.push_str(&format!("(The candidate reaches the national services at {services}.)\n"));
+    }
     s.push_str("Press Enter when it is done; type `refused` and Enter if the candidate would not do it (it said why), or `skip` and Enter to skip this scenario.\n");
     s
 }

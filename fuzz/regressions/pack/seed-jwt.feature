@@ -7,7 +7,7 @@ Feature: The audit JWT of every request
   kind, but tolerates consumer clock drift.
   (GP Connect: cross-organisation audit and provenance; provider test suite JWT.feature.)
 
-  @RFA-ACC-005 @lot1 @must
+  @RFA-ACC-005 @lot1 @must @route-national
   Rule: A request without a Bearer token is refused with 400 BAD_REQUEST
 
     Scenario: the Authorization header is missing
@@ -28,7 +28,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
-  @RFA-ACC-006 @lot1 @must
+  @RFA-ACC-006 @lot1 @must @route-national
   Rule: A bearer token that is not a well-formed unsigned JWT is refused with 400 BAD_REQUEST
 
     Scenario: the token is not a JWT at all
@@ -55,7 +55,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the request is refused with 400 "BAD_REQUEST"
 
-  @RFA-ACC-007 @lot1 @must
+  @RFA-ACC-007 @lot1 @must @route-national
   Rule: An expired JWT is refused with 400 BAD_REQUEST
 
     Scenario: a token issued 600 seconds ago expired 300 seconds ago
@@ -76,7 +76,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the response status is 200
 
-  @RFA-ACC-008 @lot1 @must
+  @RFA-ACC-008 @lot1 @must @route-national
   Rule: A JWT whose exp is not exactly iat + 300 seconds is refused with 400 BAD_REQUEST
 
     Scenario Outline: the token lives <lifetime> seconds
@@ -91,7 +91,7 @@ Feature: The audit JWT of every request
         | 299      |
         | 3600     |
 
-  @RFA-ACC-009 @lot1 @must
+  @RFA-ACC-009 @lot1 @must @route-national
   Rule: A JWT issued slightly in the future is accepted, because consumer clocks drift
 
     Scenario: a token issued 200 seconds in the future reads the CapabilityStatement
@@ -106,7 +106,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the response is a searchset Bundle with 1 entry
 
-  @RFA-ACC-010 @lot1 @must
+  @RFA-ACC-010 @lot1 @must @route-national
   Rule: A JWT missing any mandatory claim is refused with 400 BAD_REQUEST
 
     Scenario Outline: the <claim> claim is missing
@@ -128,7 +128,7 @@ Feature: The audit JWT of every request
         | requesting_organization |
         | requesting_practitioner |
 
-  @RFA-ACC-011 @lot1 @must
+  @RFA-ACC-011 @lot1 @must @route-national
   Rule: Claim resources of the wrong kind are refused with 422 INVALID_RESOURCE; valid variants are accepted
 
     Scenario: requesting_device is not a Device
@@ -184,7 +184,7 @@ Feature: The audit JWT of every request
       When the request is sent
       Then the response status is 200
 
-  @RFA-ACC-012 @lot1 @must
+  @RFA-ACC-012 @lot1 @must @route-national
   Rule: Direct-care interactions are refused with 400 BAD_REQUEST unless reason_for_request is directcare
 
     Scenario Outline: reason_for_request is <reason>
@@ -199,7 +199,7 @@ Feature: The audit JWT of every request
         | "research"  |
         | ""          |
 
-  @RFA-ACC-013 @lot1 @must
+  @RFA-ACC-013 @lot1 @must @route-national
   Rule: A requested_scope that does not cover the interaction is refused with 400 BAD_REQUEST
 
     Scenario: a patient scope for the organisation-level CapabilityStatement

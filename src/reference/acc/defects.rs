@@ -59,7 +59,7 @@ crate::reference::defect::defects! {
             "checks the claim resources' types and elements but not that the device has an identifier and the organisation an ODS code";
         AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-ACC-039", "RFA-REC-031", "RFA-ONL-033"]
             "serves direct-care interactions whatever reason_for_request says";
-        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-ACC-041", "RFA-ACC-038", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ARR-009", "RFA-ONL-048"]
+        IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-ACC-041", "RFA-ACC-038", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ONL-048"]
             "serves a request whatever requested_scope it carries";
         ScopeSuffixRefused = "scope-suffix-refused" ["RFA-ACC-013"]
             "refuses a requested_scope with the conf/N confidentiality suffix on anything but a migration";
@@ -137,7 +137,7 @@ crate::reference::defect::defects! {
             "lets any patient/*.read token read the audit trail";
         PatientSeesOtherPatients = "patient-sees-other-patients" ["RFA-ONL-028", "RFA-ONL-029", "RFA-ONL-038"]
             "serves a patient-scoped token another patient's appointments, bookings and record";
-        PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-COM-007", "RFA-ARR-009", "RFA-DSP-014", "RFA-EPS-032", "RFA-FIN-008", "RFA-ONL-032"]
+        PatientTokenServesEverything = "patient-token-serves-everything" ["RFA-COM-007", "RFA-DSP-014", "RFA-EPS-032", "RFA-FIN-008", "RFA-ONL-032"]
             "lets a patient-scoped token record entries, read the audit trail, find and register patients";
         PatientTokenUnchecked = "patient-token-unchecked" ["RFA-ONL-033"]
             "accepts a patient-scoped token without P9 identity proofing or the patient's NHS number";

@@ -5,10 +5,8 @@
 
 crate::reference::defect::defects! {
     ArrDefect {
-        ArrivalTimeNotStamped = "arrival-time-not-stamped" ["RFA-ARR-001", "RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-008", "RFA-ARR-010"]
-            "records the appointment's start as the arrival time instead of when the patient arrived";
-        AttendanceNotKept = "attendance-not-kept" ["RFA-ARR-002", "RFA-ARR-005", "RFA-ARR-006", "RFA-ARR-007", "RFA-ARR-008"]
-            "answers an arrival or did-not-attend 200 but does not keep it";
+        AttendanceNotKept = "attendance-not-kept" ["RFA-ARR-001", "RFA-ARR-002", "RFA-ARR-003", "RFA-ARR-004", "RFA-ARR-005", "RFA-ARR-006", "RFA-ARR-007", "RFA-ARR-008", "RFA-ARR-010"]
+            "says an arrival or did-not-attend was done but does not keep it";
         ArrivalAnyDay = "arrival-any-day" ["RFA-ARR-003"]
             "marks arrival on appointments of any day";
         ArrivalForAnyPatient = "arrival-for-any-patient" ["RFA-ARR-004"]
@@ -21,7 +19,7 @@ crate::reference::defect::defects! {
             "marks did-not-attend on an appointment the patient arrived for";
         KeepsRefusedArrival = "keeps-refused-arrival" ["RFA-ARR-003", "RFA-ARR-004", "RFA-ARR-005", "RFA-ARR-007"]
             "marks the appointment arrived before checking an arrival or did-not-attend, and keeps it when the check refuses it";
-        AttendanceUnknownInvalid = "attendance-unknown-invalid" ["RFA-ARR-010"]
-            "answers an arrival for an appointment it does not hold 422 instead of 404";
+        AttendanceUnknownDone = "attendance-unknown-done" ["RFA-ARR-010"]
+            "says it marked an appointment it does not hold";
     }
 }

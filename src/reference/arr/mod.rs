@@ -1,118 +1,73 @@
-//! ARR: patient arrival — marking a booked appointment arrived (with the
-//! time) or did-not-attend, on the appointment's day.
+//! ARR: patient arrival — the practice marks a booked appointment arrived
+//! or did-not-attend on the appointment's day, as its receptionist would
+//! (trigger actions `mark-arrived`, `mark-did-not-attend`, profile §27);
+//! the result shows through GP Connect's Read Appointment.
 
 pub mod defects;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State as Extract};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::fhir::gpc::{self, Interaction};
-use crate::reference::acc::guard;
-use crate::reference::acc::methods::Methods;
+use crate::reference::State;
 use crate::reference::arr::defects::ArrDefect;
-use crate::reference::onl::appointments::{etag, invalid, next_version, not_found, patient_of, start_of, status_of};
-use crate::reference::outcome::SpineCode;
-use crate::reference::outcome::{Fhir, Outcome};
-use crate::reference::roots::Roots;
-use crate::reference::{Shared, State};
+use crate::reference::onl::appointments::{invalid, next_version, not_found, patient_of, start_of, status_of};
+use crate::reference::outbound::Action;
+use crate::reference::outcome::{Outcome, SpineCode};
 
-pub fn routes(m: Methods) -> Roots {
-    Roots::api(
-        Router::new()
-            .route("/Appointment/{id}/$rfa.arrive", m.operation(arrive))
-            .route("/Appointment/{id}/$rfa.didnotattend", m.operation(did_not_attend)),
-    )
+/// What arriving or not attending does to a booked appointment.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Attendance {
+    Arrived,
+    DidNotAttend,
 }
 
-/// The NHS number an arrival names (`patient`, valueIdentifier).
-fn arrival_patient(body: &Bytes) -> Result<String, Outcome> {
-    let missing = || Outcome::new(SpineCode::InvalidParameter, "an arrival needs the patient's NHS number (patient)");
-    let v: Value = serde_json::from_slice(body).map_err(|_| missing())?;
-    let nhs = v
-        .get("parameter")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|p| p.get("name").and_then(Value::as_str) == Some("patient"))
-        .filter_map(|p| p.get("valueIdentifier"))
-        .find(|i| i.get("system").and_then(Value::as_str) == Some(gpc::NHS_NUMBER_SYSTEM))
-        .and_then(|i| i.get("value").and_then(Value::as_str))
-        .filter(|v| !v.is_empty())
-        .ok_or_else(missing)?;
+/// The NHS number an arrival names, as a check-in screen identifies the
+/// patient.
+fn arrival_patient(action: &Action) -> Result<String, Outcome> {
+    let nhs = action.param("patient").filter(|v| !v.is_empty()).ok_or_else(|| {
+        Outcome::new(SpineCode::InvalidParameter, "an arrival needs the patient's NHS number (patient)")
+    })?;
     crate::fhir::nhs::validate(nhs)
         .map_err(|e| Outcome::new(SpineCode::InvalidNhsNumber, format!("{nhs} is not a valid NHS number: {e}")))?;
     Ok(nhs.to_string())
 }
 
-/// What arriving or not attending does to a booked appointment.
-#[derive(Clone, Copy, PartialEq)]
-enum Attendance {
-    Arrived,
-    DidNotAttend,
-}
-
-pub async fn arrive(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    attend(&s, &headers, &id, &body, Attendance::Arrived)
-        .unwrap_or_else(|o| refused(&s, &headers, &id, o, Interaction::MarkArrived))
-}
-
-pub async fn did_not_attend(
-    Extract(s): Extract<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    attend(&s, &headers, &id, &body, Attendance::DidNotAttend)
-        .unwrap_or_else(|o| refused(&s, &headers, &id, o, Interaction::MarkDidNotAttend))
-}
-
-/// The refusal; under the `keeps-refused-arrival` defect an admitted
-/// arrival or did-not-attend refused for what it names (the patient, the
-/// appointment's status or day) has already marked the appointment
-/// arrived, and the refusal does not undo it.
-fn refused(s: &State, headers: &HeaderMap, id: &str, o: Outcome, interaction: Interaction) -> Response {
-    if s.defects.has(ArrDefect::KeepsRefusedArrival) && guard::check(s, headers, interaction).is_ok() {
-        // What the change answers does not matter: the refusal is the answer.
-        let _ = s.appointments.change(id, |current| {
-            let next = current.map(|c| {
-                next_version(c, |n| {
-                    n["status"] = json!("arrived");
-                    let at = json!(crate::reference::instant(crate::support::clock::now()));
-                    let mut ext: Vec<Value> = n.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
-                    ext.push(json!({ "url": gpc::ARRIVAL_TIME_EXTENSION, "valueDateTime": at }));
-                    n["extension"] = Value::Array(ext);
-                })
-            });
+/// Marks the appointment the action names; refused (and unchanged) unless
+/// it is booked, for the patient named, and on its day (did-not-attend:
+/// from its day on).
+pub(crate) fn mark(s: &State, action: &Action, what: Attendance) -> Result<Vec<(&'static str, String)>, Outcome> {
+    let id = action.required("appointment")?.to_string();
+    let refused = match attend(s, action, &id, what) {
+        Ok(done) => return Ok(done),
+        Err(o) => o,
+    };
+    // Under `keeps-refused-arrival` an arrival refused for what it names
+    // (the patient, the appointment's status or day) has already marked
+    // the appointment arrived, and the refusal does not undo it.
+    if s.defects.has(ArrDefect::KeepsRefusedArrival) {
+        let _ = s.appointments.change(&id, |current| {
+            let next = current.map(|c| next_version(c, |n| n["status"] = json!("arrived")));
             Ok((next, ()))
         });
     }
-    o.into_response()
+    Err(refused)
 }
 
-fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendance) -> Result<Response, Outcome> {
+fn attend(s: &State, action: &Action, id: &str, what: Attendance) -> Result<Vec<(&'static str, String)>, Outcome> {
     let d = |x| s.defects.has(x);
-    let interaction = match what {
-        Attendance::Arrived => Interaction::MarkArrived,
-        Attendance::DidNotAttend => Interaction::MarkDidNotAttend,
-    };
-    guard::check(s, headers, interaction)?;
     let named = match what {
-        Attendance::Arrived => Some(arrival_patient(body)?),
+        Attendance::Arrived => Some(arrival_patient(action)?),
         Attendance::DidNotAttend => None,
     };
     let today = crate::support::clock::today();
     s.appointments.change(id, |current| {
-        let current = current.cloned().ok_or_else(|| {
-            if d(ArrDefect::AttendanceUnknownInvalid) {
-                invalid(format!("no appointment {id} to mark"))
+        let Some(current) = current.cloned() else {
+            // Under `attendance-unknown-done` the action says it was done.
+            return if d(ArrDefect::AttendanceUnknownDone) {
+                Ok((None, vec![("appointment", id.to_string())]))
             } else {
-                not_found(id)
-            }
-        })?;
+                Err(not_found(id))
+            };
+        };
         if let Some(nhs) = &named {
             let theirs = patient_of(&current).and_then(|p| s.store.by_id(&p)).map(|p| p.nhs_number.clone());
             if theirs.as_deref() != Some(nhs.as_str()) && !d(ArrDefect::ArrivalForAnyPatient) {
@@ -138,21 +93,28 @@ fn attend(s: &State, headers: &HeaderMap, id: &str, body: &Bytes, what: Attendan
                 Attendance::DidNotAttend => "did-not-attend can be marked from the appointment's day on",
             }));
         }
-        let next = next_version(&current, |n| match what {
-            Attendance::Arrived => {
-                n["status"] = json!("arrived");
-                let at = if d(ArrDefect::ArrivalTimeNotStamped) {
-                    current.get("start").cloned().unwrap_or(Value::Null)
-                } else {
-                    json!(crate::reference::instant(crate::support::clock::now()))
-                };
-                let mut ext: Vec<Value> = n.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
-                ext.push(json!({ "url": gpc::ARRIVAL_TIME_EXTENSION, "valueDateTime": at }));
-                n["extension"] = Value::Array(ext);
-            }
-            Attendance::DidNotAttend => n["status"] = json!("noshow"),
-        });
-        let kept = (!d(ArrDefect::AttendanceNotKept)).then(|| next.clone());
-        Ok((kept, Fhir { status: StatusCode::OK, etag: Some(etag(&next)), body: next }.into_response()))
+        let status = match what {
+            Attendance::Arrived => "arrived",
+            Attendance::DidNotAttend => "noshow",
+        };
+        let next = next_version(&current, |n| n["status"] = json!(status));
+        let kept = (!d(ArrDefect::AttendanceNotKept)).then_some(next);
+        Ok((kept, vec![("appointment", id.to_string()), ("status", status.to_string())]))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_patient_is_named_by_a_valid_nhs_number() {
+        let action = |nhs: &str| super::Action {
+            name: "mark-arrived".into(),
+            params: vec![("patient".into(), nhs.into())],
+            services: None,
+        };
+        assert_eq!(super::arrival_patient(&action("9000000009")).ok().as_deref(), Some("9000000009"));
+        let code = |nhs: &str| super::arrival_patient(&action(nhs)).err().map(|o| o.code);
+        assert_eq!(code("9990000175"), Some(super::SpineCode::InvalidNhsNumber));
+        assert_eq!(code(""), Some(super::SpineCode::InvalidParameter));
+    }
 }

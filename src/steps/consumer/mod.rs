@@ -58,12 +58,8 @@ pub fn service(name: &str) -> Result<Service, Failure> {
 /// Takes the hosted services for this scenario (waiting for its turn), or
 /// skips it when the config says nothing of the candidate as a client.
 pub async fn own(w: &mut RfaWorld) -> StepResult {
+    triggerable(w)?;
     let ctx = w.ctx()?;
-    if ctx.consumer.settings.is_none() {
-        return Err(Failure::Skip(
-            "the config has no [consumer] section, so the candidate's calls to national services are not tested (profile §37)".into(),
-        ));
-    }
     if w.turn.is_none() {
         let key = w.scenario.clone().ok_or_else(|| Failure::Harness("the scenario has no identity".into()))?;
         w.turn = Some(ctx.consumer.turn(&key).await);
@@ -106,6 +102,18 @@ async fn pds_too_many(w: &mut RfaWorld, _: &Args) -> StepResult {
     Ok(())
 }
 
+/// Whether the candidate can be asked to act (the config's `[consumer]`
+/// section says how: trigger or tester); a scenario that needs it is
+/// skipped otherwise.
+fn triggerable(w: &RfaWorld) -> StepResult {
+    if w.ctx()?.consumer.settings.is_none() {
+        return Err(Failure::Skip(
+            "the config has no [consumer] section, so the candidate cannot be asked to act: no trigger, no tester (profile §37.1)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The URL a tester's action is recorded under.
 fn tester_url(action: &str) -> String {
     format!("tester:{action}")
@@ -115,6 +123,19 @@ fn tester_url(action: &str) -> String {
 /// every request it made of the hosted services meanwhile.
 pub async fn act(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) -> StepResult {
     own(w).await?;
+    perform(w, action, params).await
+}
+
+/// Asks the candidate to carry out an action that calls no national
+/// service (marking an arrival): no turn on the hosted services is taken,
+/// so such scenarios run side by side whatever the isolation; the result
+/// is judged by reading it back through GP Connect.
+pub async fn act_in_record(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) -> StepResult {
+    triggerable(w)?;
+    perform(w, action, params).await
+}
+
+async fn perform(w: &mut RfaWorld, action: &str, params: Vec<(String, String)>) -> StepResult {
     let ctx = w.ctx()?;
     let key = w.scenario.clone().ok_or_else(|| Failure::Harness("the scenario has no identity".into()))?;
     let settings = ctx.consumer.settings.clone().unwrap_or_else(crate::config::ConsumerSettings::synchronous);

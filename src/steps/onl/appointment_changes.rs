@@ -3,17 +3,15 @@
 //! did-not-attend, and reading an appointment back to see what the
 //! candidate kept.
 
-use serde_json::{Value, json};
-use time::OffsetDateTime;
+use serde_json::Value;
 
 use crate::client::RequestSpec;
 use crate::entries;
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction};
+use crate::fhir::gpc::Interaction;
 use crate::steps::common::keys::logical_id;
 use crate::steps::common::stamps::at;
 use crate::steps::common::stamps::json_arg;
-use crate::steps::common::stamps::stamped_at_request;
 use crate::steps::onl::appointments::{booked, cancelled, put, slot_of};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -23,17 +21,16 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^an amendment of the appointment "([^"]+)" setting "([^"]+)" to (.+?)( without If-Match| naming version \d+)?$"# => amendment, "Begins `PUT [base]/Appointment/[id]` (amend interaction) with the appointment as last answered, one element (a dotted path) set to a JSON value, and `If-Match: W/\"[version]\"` (or none, or another version)."),
         step!(Given r#"^a cancellation of "([^"]+)" with the reason "([^"]*)" naming version (\d+)$"# => cancellation_at, "Begins a cancellation with this reason and `If-Match: W/\"[version]\"`."),
         step!(Given r#"^the begun appointment of "([^"]+)" as "([^"]+)"$"# => past_appointment, "Finds (evidence kept, searching today's appointments as the practice) a booked appointment of the patient whose start time has passed — the test data holds one at 00:00 UTC today — and labels it."),
-        step!(Given r#"^an arrival for "([^"]+)"(?: naming "([^"]+)")?$"# => arrival, "Begins `POST [base]/Appointment/[id]/$rfa.arrive` with the NHS number of the appointment's patient (or of another fixture patient) as `patient`."),
-        step!(Given r#"^an arrival for "([^"]+)" naming the NHS number "([^"]*)"$"# => arrival_naming_number, "The same with this literal NHS number (empty: no `patient` parameter)."),
-        step!(Given r#"^an arrival for the appointment id "([^"]*)" naming "([^"]+)"$"# => arrival_for_id, "The same for a literal appointment id."),
-        step!(Given r#"^a did-not-attend for "([^"]+)"$"# => did_not_attend, "Begins `POST [base]/Appointment/[id]/$rfa.didnotattend`."),
-        step!(Given r#"^a did-not-attend for the appointment id "([^"]*)"$"# => did_not_attend_id, "The same for a literal appointment id."),
+        step!(When r#"^the candidate is asked to mark "([^"]+)" arrived(?: naming "([^"]+)")?$"# => arrival, "Asks the candidate (trigger action `mark-arrived`, or the tester) to mark the appointment arrived, naming the NHS number of its patient (or of another fixture patient) as a check-in screen would (profile §27)."),
+        step!(When r#"^the candidate is asked to mark "([^"]+)" arrived naming the NHS number "([^"]*)"$"# => arrival_naming_number, "The same with this literal NHS number (empty: no `patient` parameter)."),
+        step!(When r#"^the candidate is asked to mark the appointment id "([^"]*)" arrived naming "([^"]+)"$"# => arrival_for_id, "The same for a literal appointment id."),
+        step!(When r#"^the candidate is asked to mark "([^"]+)" did-not-attend$"# => did_not_attend, "Asks the candidate (trigger action `mark-did-not-attend`, or the tester) to mark the appointment did-not-attend."),
+        step!(When r#"^the candidate is asked to mark the appointment id "([^"]*)" did-not-attend$"# => did_not_attend_id, "The same for a literal appointment id."),
         step!(Then r#"^the appointment in the response has "([^"]+)" set to (.+) at version (\d+)$"# => answered_with, "HTTP 200, an Appointment whose element (a dotted path) is this JSON value, meta.versionId and ETag this version; the scenario now knows the appointment so."),
         step!(Then r#"^the appointment "([^"]+)" reads back with "([^"]+)" set to (.+?)(?: at version (\d+))?$"# => reads_back_with, "Reads the appointment (evidence kept, as the practice): HTTP 200 and the element is this JSON value (and the version this one)."),
         step!(Then r#"^the appointment "([^"]+)" reads back as booked, at version (\d+)$"# => reads_back_booked, "Reads the appointment (evidence kept, as the practice): HTTP 200, status booked, at this version, with the start, end, slot, participants and description it was booked with."),
-        step!(Then r#"^the appointment is marked arrived, stamped with the time of the request$"# => is_arrived, "HTTP 200, status arrived, and the arrival-time extension within two minutes of the harness's clock; the scenario keeps the stamp."),
-        step!(Then r#"^the appointment is marked did not attend$"# => is_noshow, "HTTP 200 and status noshow."),
-        step!(Then r#"^the appointment "([^"]+)" reads back arrived at the stamped time$"# => reads_back_arrived, "Reads the appointment (evidence kept, as the practice): status arrived and the arrival time the candidate stamped."),
+        step!(Then r#"^the appointment "([^"]+)" reads back (arrived|noshow)$"# => reads_back_marked, "Reads the appointment through GP Connect (evidence kept, as the practice): HTTP 200, this status, at a later version than the scenario knew, and nothing else changed (start, end, slots, participants, description, comment); the scenario now knows it so."),
+        step!(Then r#"^the appointment "([^"]+)" reads back unchanged$"# => reads_back_unchanged, "Reads the appointment through GP Connect (evidence kept, as the practice): as the scenario last knew it, at the same version."),
         step!(Then r#"^the Bundle holds the appointment "([^"]+)" with status "([^"]+)"$"# => bundle_status, "A searchset Bundle holding the appointment with this status."),
     ]
 }
@@ -100,15 +97,18 @@ async fn past_appointment(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-fn operation(w: &mut RfaWorld, id: &str, interaction: Interaction, nhs: Option<String>) {
-    let op = if interaction == Interaction::MarkArrived { "$rfa.arrive" } else { "$rfa.didnotattend" };
-    let parameter: Vec<Value> = nhs
-        .filter(|n| !n.is_empty())
-        .map(|n| json!({ "name": "patient", "valueIdentifier": { "system": gpc::NHS_NUMBER_SYSTEM, "value": n } }))
-        .into_iter()
-        .collect();
-    let body = crate::fhir::parameters(parameter);
-    w.request = Some(RequestSpec::post(interaction, format!("Appointment/{id}/{op}"), body.to_string()));
+/// Asks the candidate to mark the appointment; what a tester needs to find
+/// it on screen (the patient and the start) goes with its id.
+async fn mark(w: &mut RfaWorld, action: &str, id: &str, label: Option<&str>, nhs: Option<String>) -> StepResult {
+    let mut params = vec![("appointment".to_string(), id.to_string())];
+    if let Some(start) = label.and_then(|l| w.onl.appointments.get(l)).and_then(|(_, a)| a.get("start")?.as_str()) {
+        params.push(("start".into(), start.to_string()));
+    }
+    if let Some(n) = nhs.filter(|n| !n.is_empty()) {
+        params.push(("patient".into(), n));
+    }
+    w.onl.changing = label.map(str::to_string);
+    crate::steps::consumer::act_in_record(w, action, params).await
 }
 
 /// The NHS number of the patient an appointment is for (by its logical id).
@@ -127,34 +127,26 @@ fn nhs_of(w: &RfaWorld, appt: &Value) -> Result<String, Failure> {
 async fn arrival(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, appt) = booked(w, a.get(1))?.clone();
     let nhs = if a.get(2).is_empty() { nhs_of(w, &appt)? } else { crate::steps::common::keys::nhs(w, a.get(2))? };
-    operation(w, &id, Interaction::MarkArrived, Some(nhs));
-    w.onl.changing = Some(a.get(1).to_string());
-    Ok(())
+    mark(w, "mark-arrived", &id, Some(a.get(1)), Some(nhs)).await
 }
 
 async fn arrival_naming_number(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, _) = booked(w, a.get(1))?.clone();
-    operation(w, &id, Interaction::MarkArrived, Some(a.get(2).to_string()));
-    w.onl.changing = Some(a.get(1).to_string());
-    Ok(())
+    mark(w, "mark-arrived", &id, Some(a.get(1)), Some(a.get(2).to_string())).await
 }
 
 async fn arrival_for_id(w: &mut RfaWorld, a: &Args) -> StepResult {
     let nhs = crate::steps::common::keys::nhs(w, a.get(2))?;
-    operation(w, a.get(1), Interaction::MarkArrived, Some(nhs));
-    Ok(())
+    mark(w, "mark-arrived", a.get(1), None, Some(nhs)).await
 }
 
 async fn did_not_attend(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (id, _) = booked(w, a.get(1))?.clone();
-    operation(w, &id, Interaction::MarkDidNotAttend, None);
-    w.onl.changing = Some(a.get(1).to_string());
-    Ok(())
+    mark(w, "mark-did-not-attend", &id, Some(a.get(1)), None).await
 }
 
 async fn did_not_attend_id(w: &mut RfaWorld, a: &Args) -> StepResult {
-    operation(w, a.get(1), Interaction::MarkDidNotAttend, None);
-    Ok(())
+    mark(w, "mark-did-not-attend", a.get(1), None, None).await
 }
 
 /// The Appointment of a 200 response; the scenario then knows the
@@ -257,46 +249,44 @@ async fn reads_back_booked(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-fn arrival_time(a: &Value) -> Option<OffsetDateTime> {
-    gpc::extension(a, gpc::ARRIVAL_TIME_EXTENSION)?.get("valueDateTime").and_then(|v| at(Some(v)))
-}
-
-async fn is_arrived(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let body = answered(w, "the arrival")?;
-    if body.get("status").and_then(Value::as_str) != Some("arrived") {
-        return w.fail(format!("the appointment should be arrived, it is {}", element(&body, "status")));
-    }
-    let Some(at) = arrival_time(&body) else {
-        return w.fail(format!("the appointment should carry the arrival time ({})", gpc::ARRIVAL_TIME_EXTENSION));
-    };
-    if let Err(why) = stamped_at_request(w, at) {
-        return w.fail(format!("the arrival should be stamped with the time it was made: {why}"));
-    }
-    Ok(())
-}
-
-async fn is_noshow(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let body = answered(w, "the did-not-attend")?;
-    if body.get("status").and_then(Value::as_str) != Some("noshow") {
-        return w.fail(format!("the appointment should be noshow, it is {}", element(&body, "status")));
-    }
-    Ok(())
-}
-
-async fn reads_back_arrived(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let (_, known) = booked(w, a.get(1))?.clone();
-    let got = read_back(w, a.get(1)).await?;
-    let (stamped, read) = (arrival_time(&known), arrival_time(&got));
-    if got.get("status").and_then(Value::as_str) != Some("arrived") || read.is_none() || read != stamped {
+/// The appointment, read back through GP Connect, shows the mark: the new
+/// status at a later version, and nothing else changed.
+async fn reads_back_marked(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (label, want) = (a.get(1), a.get(2));
+    let (_, known) = booked(w, label)?.clone();
+    let got = read_back(w, label).await?;
+    if got.get("status").and_then(Value::as_str) != Some(want) {
         return w.fail(format!(
-            "appointment \"{}\" should read back arrived at {}, it reads back {} at {}",
-            a.get(1),
-            stamped.map(|t| t.to_string()).unwrap_or_else(|| "the stamped time".into()),
-            element(&got, "status"),
-            read.map(|t| t.to_string()).unwrap_or_else(|| "no arrival time".into())
+            "appointment \"{label}\" should read back {want} through GP Connect, it reads back {}",
+            element(&got, "status")
         ));
     }
+    // FHIR: a resource's versionId changes whenever its content does.
+    if version(&got) == version(&known) {
+        return w.fail(format!(
+            "appointment \"{label}\" is {want} yet still at version {}: a change makes a new version",
+            version(&got)
+        ));
+    }
+    for path in ["start", "end", "slot", "participant", "description", "comment"] {
+        if element(&got, path) != element(&known, path) {
+            return w.fail(format!(
+                "marking appointment \"{label}\" {want} changed its `{path}`: {} where it was {}",
+                element(&got, path),
+                element(&known, path)
+            ));
+        }
+    }
+    if let Some(entry) = w.onl.appointments.get_mut(label) {
+        entry.1 = got;
+    }
     Ok(())
+}
+
+async fn reads_back_unchanged(w: &mut RfaWorld, a: &Args) -> StepResult {
+    booked(w, a.get(1))?;
+    w.onl.changing = Some(a.get(1).to_string());
+    unchanged(w).await
 }
 
 async fn bundle_status(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -311,4 +301,45 @@ async fn bundle_status(w: &mut RfaWorld, a: &Args) -> StepResult {
         Some(s) => w.fail(format!("appointment {id} should have status {}, it has {s}", a.get(2))),
         None => w.fail(format!("the Bundle should hold appointment {id}")),
     }
+}
+
+/// An appointment change: the appointment reads back as the scenario last
+/// knew it (status, times, slots, participants, description, comment) at
+/// the same version.
+pub(crate) async fn unchanged(w: &mut RfaWorld) -> StepResult {
+    let label = w.onl.changing.clone().ok_or_else(|| {
+        Failure::Harness("the refused change names no appointment the scenario booked or found".into())
+    })?;
+    let (id, was) = w
+        .onl
+        .appointments
+        .get(&label)
+        .cloned()
+        .ok_or_else(|| Failure::Harness(format!("no appointment \"{label}\" in this scenario")))?;
+    let resp = w.send_as_practice(&RequestSpec::new(Interaction::ReadAppointment, format!("Appointment/{id}"))).await?;
+    let got = match (resp.status, resp.json()) {
+        (200, Ok(b)) if b.as_resource().resource_type() == Some("Appointment") => b,
+        (status, _) => {
+            return w.fail(format!(
+                "reading appointment {id} back after the refused change should answer 200 with it, it answered HTTP {status}: so it cannot be shown that nothing was changed"
+            ));
+        }
+    };
+    for path in ["status", "start", "end", "slot", "participant", "description", "priority", "comment"] {
+        if element(&got, path) != element(&was, path) {
+            return w.fail(format!(
+                "the change was refused, yet appointment \"{label}\" changed: its `{path}` is {} where it was {}",
+                element(&got, path),
+                element(&was, path)
+            ));
+        }
+    }
+    let version = |a: &Value| a.pointer("/meta/versionId").and_then(Value::as_str).map(str::to_string);
+    if let (Some(before), Some(now)) = (version(&was), version(&got))
+        && before != now
+    {
+        return w
+            .fail(format!("the change was refused, yet appointment \"{label}\" moved from version {before} to {now}"));
+    }
+    Ok(())
 }
