@@ -119,7 +119,6 @@ pub const PRESCRIPTION_ORDER_SYSTEM: &str = "https://fhir.nhs.uk/Id/prescription
 pub const PRESCRIPTION_ITEM_SYSTEM: &str = "https://fhir.nhs.uk/Id/prescription-order-item-number";
 /// EPS FHIR messages: the MessageHeader's event, and medicines in dm+d.
 pub const MESSAGE_EVENT_SYSTEM: &str = "https://fhir.nhs.uk/CodeSystem/message-event";
-pub const DMD_SYSTEM: &str = "https://dmd.nhs.uk";
 /// SDS: the interaction an endpoint serves, the ASID and party key of the
 /// system behind it.
 pub const SERVICE_INTERACTION_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhsServiceInteractionId";

@@ -367,9 +367,15 @@ fn router(hosted: Shared) -> Router {
         .route("/pds/FHIR/R4/Patient/", get(pds::read_nothing))
         .route("/pds/FHIR/R4/Patient/{id}", get(pds::read))
         .route_layer(middleware::from_fn(pds::gate));
+    // EPS's specification gives the same header rules (fhir-prescribing.yaml:
+    // a UUID X-Request-ID, required and mirrored back; a numeric
+    // NHSD-Session-URID; a bearer token).
+    let eps = Router::new()
+        .route("/eps/FHIR/R4/$process-message", post(eps::process))
+        .route_layer(middleware::from_fn(pds::gate));
     Router::new()
         .merge(pds)
-        .route("/eps/FHIR/R4/$process-message", post(eps::process))
+        .merge(eps)
         .route("/sds/FHIR/R4/Endpoint", get(sds::endpoints))
         .route("/sds/FHIR/R4/Device", get(sds::devices))
         .route("/mesh/messageexchange/{mailbox}/outbox", post(mesh::send))

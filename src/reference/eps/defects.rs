@@ -99,8 +99,8 @@ crate::reference::defect::defects! {
             "lets a prescriber override an alert without giving a reason";
         AlertsLostOnRead = "alerts-lost-on-read" ["RFA-KNW-019"]
             "keeps no alert with the prescription: reading it back shows none";
-        EpsOrderWithoutDmdCode = "eps-order-without-dmd-code" ["RFA-EPS-033"]
-            "sends the medicine to EPS as text only, without its dm+d code";
+        EpsOrderWithoutDmdCode = "eps-order-without-dmd-code" ["RFA-EPS-033", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043"]
+            "sends the medicine to EPS as text only, without its dm+d code (EPS refuses such an order)";
         EpsBadCheckCharacter = "eps-bad-check-character" ["RFA-EPS-034"]
             "gives prescription IDs a wrong check character";
         EpsMissingSessionUrid = "eps-missing-session-urid" ["RFA-EPS-035"]

@@ -10,8 +10,8 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::fhir::gpc::{
-    DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, PRESCRIPTION_ORDER_SYSTEM,
-    SDS_USER_SYSTEM,
+    MESSAGE_EVENT_SYSTEM, NHS_NUMBER_SYSTEM, ODS_ORGANIZATION_SYSTEM, PRESCRIPTION_ORDER_SYSTEM,
+    SDS_ROLE_PROFILE_SYSTEM, SDS_USER_SYSTEM, SNOMED_SYSTEM,
 };
 use crate::reference::State;
 use crate::reference::eps::defects::EpsDefect;
@@ -51,24 +51,64 @@ fn next_id(s: &State) -> String {
     id
 }
 
-/// The prescription-order message.
+/// The SNOMED CT unit of measure EPS expects with a quantity (dm+d's units
+/// of presentation; EPS's examples use these codes).
+fn unit_code(unit: &str) -> &'static str {
+    match unit {
+        "tablet" => "428673006",
+        "capsule" => "428641000",
+        "ml" => "258773002",
+        _ => "",
+    }
+}
+
+/// The prescription-order message, shaped as EPS FHIR R4's own examples
+/// (`examples/primary-care/acute/…/1-Process-Request-Send-200_OK.json` in
+/// NHSDigital/electronic-prescription-service-api): the medicine coded in
+/// SNOMED CT (dm+d codes are SNOMED CT concepts), the requester a
+/// PractitionerRole naming the prescriber and the practice, the
+/// prescription's short-form ID with its long-form UUID beside it.
 fn message(s: &State, a: &Action, id: &str) -> Value {
     let now = crate::reference::instant(crate::reference::now());
+    let today = crate::support::clock::today().to_string();
     let prescriber = a.param("prescriber").unwrap_or_default();
+    let quantity = a.param("quantity").and_then(|q| q.parse::<u32>().ok()).unwrap_or(0);
+    let unit = "capsule";
     let mut request = json!({
         "resourceType": "MedicationRequest",
-        "id": "medication-request-1",
+        "extension": [{
+            "url": "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PrescriptionType",
+            "valueCoding": { "system": "https://fhir.nhs.uk/CodeSystem/prescription-type", "code": "0101", "display": "Primary Care Prescriber - Medical Prescriber" }
+        }],
+        "identifier": [{ "system": "https://fhir.nhs.uk/Id/prescription-order-item-number", "value": uuid::Uuid::new_v4().to_string() }],
         "status": "active",
         "intent": "order",
-        "groupIdentifier": { "system": PRESCRIPTION_ORDER_SYSTEM, "value": id },
+        "category": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/medicationrequest-category", "code": "community" }] }],
         "medicationCodeableConcept": {
-            "coding": [{ "system": DMD_SYSTEM, "code": a.param("medication").unwrap_or_default(), "display": a.param("medicationDisplay").unwrap_or_default() }]
+            "coding": [{ "system": SNOMED_SYSTEM, "code": a.param("medication").unwrap_or_default(), "display": a.param("medicationDisplay").unwrap_or_default() }]
         },
         "subject": { "reference": "urn:uuid:patient-1" },
-        "requester": { "reference": "urn:uuid:practitioner-1" },
+        "requester": { "reference": "urn:uuid:practitioner-role-1" },
         "authoredOn": now,
+        "groupIdentifier": {
+            "extension": [{
+                "url": "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PrescriptionId",
+                "valueIdentifier": { "system": "https://fhir.nhs.uk/Id/prescription", "value": uuid::Uuid::new_v4().to_string() }
+            }],
+            "system": PRESCRIPTION_ORDER_SYSTEM,
+            "value": id
+        },
+        "courseOfTherapyType": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/medicationrequest-course-of-therapy", "code": "acute" }] },
         "dosageInstruction": [{ "text": a.param("dosage").unwrap_or_default() }],
-        "dispenseRequest": { "quantity": { "value": a.param("quantity").and_then(|q| q.parse::<u32>().ok()).unwrap_or(0), "unit": "capsule" } }
+        "dispenseRequest": {
+            "extension": [{
+                "url": "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PerformerSiteType",
+                "valueCoding": { "system": "https://fhir.nhs.uk/CodeSystem/dispensing-site-preference", "code": "0004" }
+            }],
+            "validityPeriod": { "start": today },
+            "quantity": { "value": quantity, "unit": unit, "system": SNOMED_SYSTEM, "code": unit_code(unit) }
+        },
+        "substitution": { "allowedBoolean": false }
     });
     if has(s, EpsDefect::EpsOrderWithoutDmdCode) {
         request["medicationCodeableConcept"] = json!({ "text": a.param("medicationDisplay").unwrap_or_default() });
@@ -82,7 +122,8 @@ fn message(s: &State, a: &Action, id: &str) -> Value {
         "name": [{ "family": "Prescriber", "prefix": ["Dr"] }]
     });
     if has(s, EpsDefect::EpsMissingPrescriberId) {
-        practitioner["identifier"] = json!([]);
+        practitioner["identifier"] =
+            json!([{ "system": "https://fhir.hl7.org.uk/Id/gmc-number", "value": "C1234567" }]);
     }
     let signed = format!("{id}|{prescriber}|{now}");
     let mut entries = vec![
@@ -91,12 +132,18 @@ fn message(s: &State, a: &Action, id: &str) -> Value {
             "eventCoding": { "system": MESSAGE_EVENT_SYSTEM, "code": "prescription-order" },
             "sender": { "identifier": { "system": ODS_ORGANIZATION_SYSTEM, "value": s.ods_code } },
             "source": { "endpoint": format!("urn:nhs-uk:addressing:ods:{}", s.ods_code) },
-            "focus": [{ "reference": "urn:uuid:medication-request-1" }, { "reference": "urn:uuid:patient-1" }]
+            "focus": [{ "reference": "urn:uuid:patient-1" }, { "reference": "urn:uuid:practitioner-role-1" }]
         } }),
         json!({ "fullUrl": "urn:uuid:medication-request-1", "resource": request }),
         json!({ "fullUrl": "urn:uuid:patient-1", "resource": {
             "resourceType": "Patient",
             "identifier": [{ "system": NHS_NUMBER_SYSTEM, "value": a.param("patient").unwrap_or_default() }]
+        } }),
+        json!({ "fullUrl": "urn:uuid:practitioner-role-1", "resource": {
+            "resourceType": "PractitionerRole",
+            "identifier": [{ "system": SDS_ROLE_PROFILE_SYSTEM, "value": "555254242106" }],
+            "practitioner": { "reference": "urn:uuid:practitioner-1" },
+            "organization": { "reference": "urn:uuid:organization-1" }
         } }),
         json!({ "fullUrl": "urn:uuid:practitioner-1", "resource": practitioner }),
         json!({ "fullUrl": "urn:uuid:organization-1", "resource": {
@@ -109,12 +156,11 @@ fn message(s: &State, a: &Action, id: &str) -> Value {
             "resourceType": "Provenance",
             "target": [{ "reference": "urn:uuid:medication-request-1" }],
             "recorded": now,
-            "agent": [{ "who": { "reference": "urn:uuid:practitioner-1" } }],
+            "agent": [{ "who": { "reference": "urn:uuid:practitioner-role-1" } }],
             "signature": [{
                 "type": [{ "system": "urn:iso-astm:E1762-95:2013", "code": "1.2.840.10065.1.12.1.1", "display": "Author's Signature" }],
                 "when": now,
-                "who": { "reference": "urn:uuid:practitioner-1" },
-                "sigFormat": "application/pkcs7-signature",
+                "who": { "reference": "urn:uuid:practitioner-role-1" },
                 "data": base64::engine::general_purpose::STANDARD.encode(signed.as_bytes())
             }]
         } }));

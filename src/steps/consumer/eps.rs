@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::evidence::Exchange;
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, DMD_SYSTEM, MESSAGE_EVENT_SYSTEM, PRESCRIPTION_ORDER_SYSTEM};
+use crate::fhir::gpc::{self, MESSAGE_EVENT_SYSTEM, PRESCRIPTION_ORDER_SYSTEM, SNOMED_SYSTEM};
 use crate::national::Service;
 use crate::steps::consumer::{act, body_json, fail_with, inbound, latest, succeeded};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
@@ -20,12 +20,12 @@ pub fn steps() -> Vec<StepDef> {
         step!(When r#"^the candidate is asked to issue a prescription "([^"]+)" for "(patient\d+)"$"# => issue, "Asks the candidate to issue Amoxicillin 500mg capsules (dm+d 323510009), 21, for the fixture patient, prescribed by practitioner1; the prescription is then known by its label through the prescription ID the candidate sent EPS."),
         step!(When r#"^the candidate is asked to cancel the prescription "([^"]+)"$"# => cancel, "Asks the candidate to cancel this prescription (by the ID it sent EPS)."),
         step!(When r#"^the candidate is asked to send the prescriptions it holds$"# => send_held, "Asks the candidate to send the prescriptions it held while EPS was unavailable."),
-        step!(Then r#"^the candidate submitted "([^"]+)" to EPS as a prescription order$"# => submitted, "An EPS `$process-message` request with a Bundle of type message and an identifier; a first entry MessageHeader with event prescription-order; a MedicationRequest, intent order, status active, with the prescription ID, the medicine's dm+d code and the patient's NHS number; and EPS accepted it."),
+        step!(Then r#"^the candidate submitted "([^"]+)" to EPS as a prescription order$"# => submitted, "An EPS `$process-message` request with a Bundle of type message and an identifier; a first entry MessageHeader with event prescription-order; a MedicationRequest, intent order, status active, with the prescription ID, the medicine's dm+d code (a SNOMED CT concept, system `http://snomed.info/sct`, as EPS requires) and the patient's NHS number; and EPS accepted it."),
         step!(Then r#"^EPS accepted "([^"]+)"$"# => accepted, "EPS answered the latest prescription order for this prescription with 2xx."),
         step!(Then r#"^the prescription ID of "([^"]+)" is well-formed$"# => well_formed, "The prescription ID has EPS's short form (XXXXXX-XXXXXX-XXXXXC) and a correct check character."),
         step!(Then r#"^"([^"]+)" and "([^"]+)" have different prescription IDs$"# => different, "Two prescriptions were given different prescription IDs."),
-        step!(Then r#"^the EPS order for "([^"]+)" names the prescriber, the practice and the patient$"# => names, "The message's requester is a Practitioner with the prescriber's SDS user id; an Organization with the practice's ODS code; the Patient with the NHS number."),
-        step!(Then r#"^the EPS order for "([^"]+)" is signed by the prescriber$"# => signed, "A Provenance whose target is the MedicationRequest, with a signature: a type, a time, who (the prescriber's Practitioner), a format and data (base64, not empty)."),
+        step!(Then r#"^the EPS order for "([^"]+)" names the prescriber, the practice and the patient$"# => names, "The MedicationRequest's requester is a PractitionerRole of the message (as EPS requires) whose practitioner is a Practitioner with the prescriber's SDS user id and whose organization is an Organization with the practice's ODS code; the Patient has the NHS number."),
+        step!(Then r#"^the EPS order for "([^"]+)" is signed by the prescriber$"# => signed, "A Provenance whose target is the MedicationRequest, with a signature: a type, a time, who (the requester, the prescriber's PractitionerRole) and data (base64, not empty)."),
         step!(Then r#"^the candidate sent "([^"]+)" to EPS (\d+) times?$"# => times, "Counts the prescription-order requests carrying this prescription's ID."),
         step!(Then r#"^the candidate sent "([^"]+)" to EPS at most (\d+) times$"# => at_most, "The same, at most."),
         step!(Then r#"^every EPS request for "([^"]+)" was the same message$"# => same_message, "Every prescription-order request for the prescription had the same message identifier, prescription ID and X-Request-ID (so EPS can recognise a retry)."),
@@ -147,11 +147,14 @@ async fn submitted(w: &mut RfaWorld, a: &Args) -> StepResult {
         }
         let coded =
             m.pointer("/medicationCodeableConcept/coding").and_then(Value::as_array).into_iter().flatten().any(|c| {
-                c.get("system").and_then(Value::as_str) == Some(DMD_SYSTEM)
+                c.get("system").and_then(Value::as_str) == Some(SNOMED_SYSTEM)
                     && c.get("code").and_then(Value::as_str) == Some(MEDICINE.0)
             });
         if !coded {
-            wrong.push(format!("the medicine should be coded in dm+d ({} {})", MEDICINE.0, MEDICINE.1));
+            wrong.push(format!(
+                "the medicine should be coded with its dm+d code in {SNOMED_SYSTEM} ({} {}), as EPS reads it",
+                MEDICINE.0, MEDICINE.1
+            ));
         }
     }
     let nhs = patient_of(w, label);
@@ -222,16 +225,31 @@ async fn names(w: &mut RfaWorld, a: &Args) -> StepResult {
             .cloned()
     };
     let mut wrong = Vec::new();
-    match by_url(&requester) {
-        Some(p)
-            if crate::steps::common::bundle::identifiers(&p, gpc::SDS_USER_SYSTEM).contains(&prescriber.as_str()) => {}
-        Some(_) => wrong.push(format!("the requester should carry the prescriber's SDS user id {prescriber}")),
-        None => wrong.push(format!("the MedicationRequest's requester `{requester}` is not an entry of the message")),
-    }
-    if !resources(&b, "Organization").iter().any(|o| {
-        crate::steps::common::bundle::identifiers(o, gpc::ODS_ORGANIZATION_SYSTEM).contains(&practice.as_str())
-    }) {
-        wrong.push(format!("an Organization should carry the practice's ODS code {practice}"));
+    // EPS resolves the requester to a PractitionerRole and reads the
+    // prescriber and the organisation through it (its bundle validator).
+    let role = by_url(&requester).filter(|r| r.as_resource().resource_type() == Some("PractitionerRole"));
+    match &role {
+        None => wrong.push(format!(
+            "the MedicationRequest's requester `{requester}` should be a PractitionerRole entry of the message, as EPS requires"
+        )),
+        Some(role) => {
+            let by_ref = |path: &str| role.pointer(path).and_then(Value::as_str).and_then(&by_url);
+            match by_ref("/practitioner/reference") {
+                Some(p) if crate::steps::common::bundle::identifiers(&p, gpc::SDS_USER_SYSTEM)
+                    .contains(&prescriber.as_str()) => {}
+                Some(_) => wrong.push(format!(
+                    "the PractitionerRole's practitioner should carry the prescriber's SDS user id {prescriber}"
+                )),
+                None => wrong.push("the PractitionerRole's practitioner should be a Practitioner entry of the message".into()),
+            }
+            match by_ref("/organization/reference") {
+                Some(o) if crate::steps::common::bundle::identifiers(&o, gpc::ODS_ORGANIZATION_SYSTEM)
+                    .contains(&practice.as_str()) => {}
+                _ => wrong.push(format!(
+                    "the PractitionerRole's organization should be an Organization entry with the practice's ODS code {practice}"
+                )),
+            }
+        }
     }
     let nhs = patient_of(w, a.get(1));
     if !patient_numbers(&b).contains(&nhs) {
@@ -268,13 +286,12 @@ async fn signed(w: &mut RfaWorld, a: &Args) -> StepResult {
             && sig.pointer("/type/0/code").is_some()
             && sig.get("when").and_then(Value::as_str).is_some()
             && sig.pointer("/who/reference").and_then(Value::as_str) == Some(requester.as_str())
-            && sig.get("sigFormat").and_then(Value::as_str).is_some()
             && base64::engine::general_purpose::STANDARD.decode(data).is_ok_and(|d| !d.is_empty())
     });
     if !ok {
         return fail_with(
             w,
-            "the order should carry the prescriber's signature: a Provenance targeting the MedicationRequest with a signature (type, when, who = the prescriber, sigFormat, base64 data)",
+            "the order should carry the prescriber's signature: a Provenance targeting the MedicationRequest with a signature (type, when, who = the requester, base64 data)",
         );
     }
     Ok(())
