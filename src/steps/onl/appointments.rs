@@ -175,6 +175,35 @@ async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Va
     }
 }
 
+/// Free slots to book, not lost to another scenario: from the scenario's
+/// day, or — when that day has none left that fit (a candidate that kept
+/// earlier runs fills its diary a day at a time) and the scenario did not
+/// ask for a day of its own — from the next day that has, the scenario then
+/// keeping to that day. `None` when no day of the fortnight has any.
+async fn free_run(w: &mut RfaWorld, skip: usize) -> Result<Option<Vec<Value>>, Failure> {
+    let chosen_day = w.onl.booking_days.is_some();
+    let (first, _) = window(w);
+    for shift in 0..14 {
+        if shift > 0 {
+            if chosen_day {
+                break;
+            }
+            let day = 1 + (first - 1 + shift) % 14;
+            w.onl.booking_days = Some((day, day));
+        }
+        let lost = w.onl.lost_slots.clone();
+        let mut slots = free_slots(w).await?;
+        slots.retain(|s| s.as_resource().id().is_none_or(|id| !lost.iter().any(|l| l == id)));
+        if let Some(run) = pick(w, &slots, skip) {
+            return Ok(Some(run));
+        }
+    }
+    if !chosen_day {
+        w.onl.booking_days = None;
+    }
+    Ok(None)
+}
+
 /// Slots for this scenario — as many adjacent ones as it books (one
 /// schedule, each starting as the one before ends) — at a position that
 /// follows from its first trace id (random per run, the same when
@@ -295,8 +324,7 @@ async fn booking_today(w: &mut RfaWorld, a: &Args) -> StepResult {
 /// Begins a booking of a free slot (of the scenario's window) for a patient.
 async fn start_booking(w: &mut RfaWorld, key: &str, none: &str) -> StepResult {
     let patient = logical_id(w, key).await?;
-    let slots = free_slots(w).await?;
-    let Some(chosen) = pick(w, &slots, 0) else {
+    let Some(chosen) = free_run(w, 0).await? else {
         return Err(Failure::Assert(format!("setup: {none}\n    exchange: {}", w.last_exchange())));
     };
     w.onl.booking_patient = Some(patient.clone());
@@ -566,10 +594,7 @@ fn appointments_search(w: &mut RfaWorld, patient: String, query: &str) -> StepRe
 async fn rebook(w: &mut RfaWorld, attempt: usize) -> Result<(), Failure> {
     let (Some(body), Some(patient)) = (w.onl.booking.clone(), w.onl.booking_patient.clone()) else { return Ok(()) };
     w.onl.lost_slots.extend(slots_of(&body));
-    let lost = w.onl.lost_slots.clone();
-    let mut slots = free_slots(w).await?;
-    slots.retain(|s| s.as_resource().id().is_none_or(|id| !lost.iter().any(|l| l == id)));
-    let Some(chosen) = pick(w, &slots, attempt) else { return Ok(()) };
+    let Some(chosen) = free_run(w, attempt).await? else { return Ok(()) };
     let mut next = appointment_for(w, &chosen, &patient);
     // Everything the scenario set stays (description, comment, the booking
     // organisation, extensions...), or a rebooked request would judge a
