@@ -101,6 +101,10 @@ crate::reference::defect::defects! {
             "keeps no alert with the prescription: reading it back shows none";
         EpsOrderWithoutDmdCode = "eps-order-without-dmd-code" ["RFA-EPS-033", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043"]
             "sends the medicine to EPS as text only, without its dm+d code (EPS refuses such an order)";
+        EpsDmdSystem = "eps-dmd-system" ["RFA-EPS-033", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043"]
+            "codes the medicine under https://dmd.nhs.uk rather than SNOMED CT, where EPS reads dm+d codes (EPS refuses the order)";
+        EpsRequesterPractitioner = "eps-requester-practitioner" ["RFA-EPS-033", "RFA-EPS-036", "RFA-EPS-037", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043"]
+            "names the prescriber as the order's requester directly (a Practitioner), not through a PractitionerRole (EPS refuses the order)";
         EpsBadCheckCharacter = "eps-bad-check-character" ["RFA-EPS-034"]
             "gives prescription IDs a wrong check character";
         EpsMissingSessionUrid = "eps-missing-session-urid" ["RFA-EPS-035"]

@@ -113,6 +113,12 @@ fn message(s: &State, a: &Action, id: &str) -> Value {
     if has(s, EpsDefect::EpsOrderWithoutDmdCode) {
         request["medicationCodeableConcept"] = json!({ "text": a.param("medicationDisplay").unwrap_or_default() });
     }
+    if has(s, EpsDefect::EpsDmdSystem) {
+        request["medicationCodeableConcept"]["coding"][0]["system"] = json!("https://dmd.nhs.uk");
+    }
+    if has(s, EpsDefect::EpsRequesterPractitioner) {
+        request["requester"] = json!({ "reference": "urn:uuid:practitioner-1" });
+    }
     let mut practitioner = json!({
         "resourceType": "Practitioner",
         "identifier": [
