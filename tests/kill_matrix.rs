@@ -40,7 +40,7 @@ struct Run {
     scenarios: Vec<(String, String, Vec<String>)>,
     /// Only for the clean run: which requirements can see each defect.
     reach: Option<Reach>,
-    /// Only for a whole-pack run: the route each requirement's requests took.
+    /// Only for the clean run: the route each requirement's requests took.
     routes: BTreeMap<String, Route>,
 }
 
@@ -82,7 +82,9 @@ fn failed_in_check(s: &ScenarioResult) -> bool {
 /// keeps the clean run's outcome, which `merge` puts back.
 async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet, only: Option<BTreeSet<String>>) -> Run {
     let consulted = defects.consulted().cloned();
-    let whole_pack = only.is_none();
+    // Routes are read off the clean run, the only one that runs every
+    // requirement as the reference means it.
+    let clean = defects.is_empty() && only.is_none();
     let r = reference::start(([127, 0, 0, 1], 0).into(), defects, fixtures).await.expect("bind loopback");
     let mut config = r.candidate_config(fixtures);
     // The matrix judges verdicts, not speed: with several runs side by side
@@ -102,7 +104,7 @@ async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet, only: 
         killed: BTreeSet::new(),
         scenarios: Vec::new(),
         reach: consulted.map(|c| Reach::of(cat, &out, &c, tls_port)),
-        routes: if whole_pack { routes_taken(cat, &out) } else { BTreeMap::new() },
+        routes: if clean { routes_taken(cat, &out) } else { BTreeMap::new() },
     };
     // @manual requirements never run: an assessor attests them.
     for req in v.requirements.iter().filter(|r| !r.manual && out.selected.contains(&r.id)) {

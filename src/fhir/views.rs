@@ -172,6 +172,12 @@ impl<'a> Bundle<'a> {
     pub fn resources_of(self, ty: &'a str) -> impl Iterator<Item = Resource<'a>> {
         self.entries().filter_map(Entry::resource).filter(move |r| r.is(ty))
     }
+
+    /// The resource of the entry whose `fullUrl` is `reference`: how a
+    /// message's resources refer to one another.
+    pub fn resolve(self, reference: &str) -> Option<Resource<'a>> {
+        self.entries().find(|e| e.full_url() == Some(reference))?.resource()
+    }
 }
 
 /// One `Bundle.entry`.

@@ -8,7 +8,8 @@
 //! router's gate).
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{NHS_NUMBER_SYSTEM, PRESCRIPTION_ORDER_SYSTEM, SNOMED_SYSTEM};
+use crate::fhir::gpc::{NHS_NUMBER_SYSTEM, PRESCRIPTION_ORDER_SYSTEM, SNOMED_SYSTEM, extension};
+use crate::fhir::views::{Bundle, Reference, Resource};
 use axum::body::Bytes;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
@@ -62,26 +63,17 @@ fn check(bundle: &Value) -> Result<String, Vec<String>> {
     if problems.is_empty() { Ok(id.to_string()) } else { Err(problems) }
 }
 
-fn entries(bundle: &Value) -> impl Iterator<Item = &Value> {
-    bundle.get("entry").and_then(Value::as_array).into_iter().flatten()
+fn of_type<'a>(bundle: &'a Value, ty: &'a str) -> Vec<&'a Value> {
+    Bundle(bundle).resources_of(ty).map(Resource::json).collect()
 }
 
-fn of_type<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
-    entries(bundle).filter_map(|e| e.get("resource")).filter(|r| r.as_resource().resource_type() == Some(ty)).collect()
-}
-
-/// The resource an entry's `fullUrl` names.
-fn resolve<'a>(bundle: &'a Value, reference: Option<&Value>) -> Option<&'a Value> {
-    let url = reference?.get("reference")?.as_str()?;
-    entries(bundle).find(|e| e.get("fullUrl").and_then(Value::as_str) == Some(url))?.get("resource")
+/// The resource of the message a reference points to.
+fn resolve<'a>(bundle: &'a Value, reference: Option<&Value>) -> Option<Resource<'a>> {
+    Bundle(bundle).resolve(Reference(reference?).reference()?)
 }
 
 fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
     v.pointer(pointer).and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-fn extension<'a>(v: &'a Value, url: &str) -> Option<&'a Value> {
-    v.get("extension")?.as_array()?.iter().find(|e| e.get("url").and_then(Value::as_str) == Some(url))
 }
 
 /// A prescription-order: what `verifyPrescriptionBundle` and
@@ -175,28 +167,20 @@ fn order(bundle: &Value) -> Vec<String> {
         }
     }
     match resolve(bundle, first.get("requester")) {
-        Some(role) if role.as_resource().resource_type() == Some("PractitionerRole") => {
-            if resolve(bundle, role.get("organization")).is_none() {
+        Some(role) if role.is("PractitionerRole") => {
+            if resolve(bundle, role.json().get("organization")).is_none() {
                 say("practitionerRole.organization must be a reference to an Organization of the message".into());
             }
-            if let Some(p) = resolve(bundle, role.get("practitioner"))
-                && p.get("identifier")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .any(|i| i.get("system").and_then(Value::as_str) == Some("https://fhir.hl7.org.uk/Id/gmp-number"))
+            if let Some(p) = resolve(bundle, role.json().get("practitioner"))
+                && p.identifiers().any(|i| i.system() == Some("https://fhir.hl7.org.uk/Id/gmp-number"))
             {
                 say("Practitioner.identifier: expected a GMC|NMC|GPhC|HCPC|professional-code, not a GMP number".into());
             }
         }
         _ => say("MedicationRequest.requester must reference a PractitionerRole of the message".into()),
     }
-    let nhs =
-        resolve(bundle, first.get("subject")).is_some_and(|p| {
-            p.get("identifier").and_then(Value::as_array).into_iter().flatten().any(|i| {
-                i.get("system").and_then(Value::as_str) == Some(NHS_NUMBER_SYSTEM) && text(i, "/value").is_some()
-            })
-        });
+    let nhs = resolve(bundle, first.get("subject"))
+        .is_some_and(|p| p.identifier_values(NHS_NUMBER_SYSTEM).iter().any(|v| !v.is_empty()));
     if !nhs {
         say("MedicationRequest.subject must reference a Patient of the message with an NHS number".into());
     }

@@ -518,6 +518,14 @@ mod tests {
     use super::*;
     use crate::fhir::Views as _;
 
+    /// The hosted services on loopback, with one scenario's session.
+    async fn hosted() -> (Services, Sid) {
+        let data = NationalData::embedded().expect("national data");
+        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
+        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        (services, sid)
+    }
+
     #[test]
     fn services_are_named_by_their_path() {
         assert_eq!(Service::of_url("http://127.0.0.1:9/pds/FHIR/R4/Patient?family=x"), Some(Service::Pds));
@@ -581,9 +589,7 @@ mod tests {
     /// so is a parameter PDS does not know.
     #[tokio::test]
     async fn pds_search_answers_as_pds_does() {
-        let data = NationalData::embedded().expect("national data");
-        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
-        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let (services, sid) = hosted().await;
         // The twins Ashworth, both born 2001-01-01; `q` follows the family name.
         let search = |q: &str| {
             let url = format!("{}pds/FHIR/R4/Patient?family=Ashworth{q}", services.url_for(&sid));
@@ -626,9 +632,7 @@ mod tests {
     /// read carries its version as `ETag: W/"1"`.
     #[tokio::test]
     async fn pds_refuses_the_headers_pds_refuses_and_mirrors_its_tracking_ids() {
-        let data = NationalData::embedded().expect("national data");
-        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
-        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let (services, sid) = hosted().await;
         let read = format!("{}pds/FHIR/R4/Patient/9990030111", services.url_for(&sid));
         let id = "60e0b220-8136-4ca5-ae46-1d97ef59d068";
         let send = |headers: &[(&str, &str)]| {
@@ -702,9 +706,7 @@ mod tests {
     /// fuzzy search with wildcards or without the names it needs).
     #[tokio::test]
     async fn pds_search_refuses_with_the_code_pds_gives() {
-        let data = NationalData::embedded().expect("national data");
-        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
-        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let (services, sid) = hosted().await;
         let long = "a".repeat(36);
         let cases = [
             ("", "UNSUPPORTED_SERVICE", "processing"),
@@ -751,9 +753,7 @@ mod tests {
     /// patient is never found by postcode or GP.
     #[tokio::test]
     async fn pds_search_matches_as_pds_does() {
-        let data = NationalData::embedded().expect("national data");
-        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
-        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let (services, sid) = hosted().await;
         let found = |q: &str| {
             let url = format!("{}pds/FHIR/R4/Patient?{q}", services.url_for(&sid));
             async move {
@@ -863,9 +863,7 @@ mod tests {
         use crate::fhir::gpc::{
             Interaction, MHS_PARTY_KEY_SYSTEM, ODS_ORGANIZATION_SYSTEM as ODS, SERVICE_INTERACTION_SYSTEM as SVC,
         };
-        let data = NationalData::embedded().expect("national data");
-        let services = Services::start(([127, 0, 0, 1], 0).into(), None, data).await.expect("start");
-        let sid = services.open(&ScenarioKey { file: "x.feature".into(), line: 1 }, true);
+        let (services, sid) = hosted().await;
         let (org, interaction) = (
             format!("organization={ODS}|RFAO01"),
             format!("identifier={SVC}|{}", Interaction::GetStructuredRecord.id()),

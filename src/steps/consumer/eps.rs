@@ -216,14 +216,8 @@ async fn names(w: &mut RfaWorld, a: &Args) -> StepResult {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let by_url = |url: &str| -> Option<Value> {
-        b.get("entry")?
-            .as_array()?
-            .iter()
-            .find(|e| e.get("fullUrl").and_then(Value::as_str) == Some(url))?
-            .get("resource")
-            .cloned()
-    };
+    let message = crate::fhir::views::Bundle(&b);
+    let by_url = |url: &str| message.resolve(url).map(|r| r.json());
     let mut wrong = Vec::new();
     // EPS resolves the requester to a PractitionerRole and reads the
     // prescriber and the organisation through it (its bundle validator).
@@ -235,7 +229,7 @@ async fn names(w: &mut RfaWorld, a: &Args) -> StepResult {
         Some(role) => {
             let by_ref = |path: &str| role.pointer(path).and_then(Value::as_str).and_then(&by_url);
             match by_ref("/practitioner/reference") {
-                Some(p) if crate::steps::common::bundle::identifiers(&p, gpc::SDS_USER_SYSTEM)
+                Some(p) if crate::steps::common::bundle::identifiers(p, gpc::SDS_USER_SYSTEM)
                     .contains(&prescriber.as_str()) => {}
                 Some(_) => wrong.push(format!(
                     "the PractitionerRole's practitioner should carry the prescriber's SDS user id {prescriber}"
@@ -243,7 +237,7 @@ async fn names(w: &mut RfaWorld, a: &Args) -> StepResult {
                 None => wrong.push("the PractitionerRole's practitioner should be a Practitioner entry of the message".into()),
             }
             match by_ref("/organization/reference") {
-                Some(o) if crate::steps::common::bundle::identifiers(&o, gpc::ODS_ORGANIZATION_SYSTEM)
+                Some(o) if crate::steps::common::bundle::identifiers(o, gpc::ODS_ORGANIZATION_SYSTEM)
                     .contains(&practice.as_str()) => {}
                 _ => wrong.push(format!(
                     "the PractitionerRole's organization should be an Organization entry with the practice's ODS code {practice}"

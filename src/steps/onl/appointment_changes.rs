@@ -168,6 +168,12 @@ fn answered(w: &mut RfaWorld, what: &str) -> Result<Value, Failure> {
     Ok(body)
 }
 
+/// The first of these elements (dotted paths) in which two readings of an
+/// appointment differ.
+fn first_difference<'p>(got: &Value, was: &Value, paths: &[&'p str]) -> Option<&'p str> {
+    paths.iter().copied().find(|p| element(got, p) != element(was, p))
+}
+
 fn element<'a>(a: &'a Value, path: &str) -> &'a Value {
     a.pointer(&entries::dotted_pointer("", path)).unwrap_or(&Value::Null)
 }
@@ -268,14 +274,14 @@ async fn reads_back_marked(w: &mut RfaWorld, a: &Args) -> StepResult {
             version(&got)
         ));
     }
-    for path in ["start", "end", "slot", "participant", "description", "comment"] {
-        if element(&got, path) != element(&known, path) {
-            return w.fail(format!(
-                "marking appointment \"{label}\" {want} changed its `{path}`: {} where it was {}",
-                element(&got, path),
-                element(&known, path)
-            ));
-        }
+    if let Some(path) =
+        first_difference(&got, &known, &["start", "end", "slot", "participant", "description", "comment"])
+    {
+        return w.fail(format!(
+            "marking appointment \"{label}\" {want} changed its `{path}`: {} where it was {}",
+            element(&got, path),
+            element(&known, path)
+        ));
     }
     if let Some(entry) = w.onl.appointments.get_mut(label) {
         entry.1 = got;
@@ -325,14 +331,13 @@ pub(crate) async fn unchanged(w: &mut RfaWorld) -> StepResult {
             ));
         }
     };
-    for path in ["status", "start", "end", "slot", "participant", "description", "priority", "comment"] {
-        if element(&got, path) != element(&was, path) {
-            return w.fail(format!(
-                "the change was refused, yet appointment \"{label}\" changed: its `{path}` is {} where it was {}",
-                element(&got, path),
-                element(&was, path)
-            ));
-        }
+    let kept = ["status", "start", "end", "slot", "participant", "description", "priority", "comment"];
+    if let Some(path) = first_difference(&got, &was, &kept) {
+        return w.fail(format!(
+            "the change was refused, yet appointment \"{label}\" changed: its `{path}` is {} where it was {}",
+            element(&got, path),
+            element(&was, path)
+        ));
     }
     let version = |a: &Value| a.pointer("/meta/versionId").and_then(Value::as_str).map(str::to_string);
     if let (Some(before), Some(now)) = (version(&was), version(&got))

@@ -183,6 +183,7 @@ async fn search_slots(w: &mut RfaWorld, org_type: Option<&str>) -> Result<Vec<Va
 async fn free_run(w: &mut RfaWorld, skip: usize) -> Result<Option<Vec<Value>>, Failure> {
     let chosen_day = w.onl.booking_days.is_some();
     let (first, _) = window(w);
+    let lost = w.onl.lost_slots.clone();
     for shift in 0..14 {
         if shift > 0 {
             if chosen_day {
@@ -191,7 +192,6 @@ async fn free_run(w: &mut RfaWorld, skip: usize) -> Result<Option<Vec<Value>>, F
             let day = 1 + (first - 1 + shift) % 14;
             w.onl.booking_days = Some((day, day));
         }
-        let lost = w.onl.lost_slots.clone();
         let mut slots = free_slots(w).await?;
         slots.retain(|s| s.as_resource().id().is_none_or(|id| !lost.iter().any(|l| l == id)));
         if let Some(run) = pick(w, &slots, skip) {
