@@ -4,19 +4,26 @@ Feature: Electronic prescribing: controlled drugs
   well as figures and cannot go on repeatable (repeat-dispensing)
   prescriptions; Schedules 2, 3 and 4 are valid for 28 days, and the
   Department of Health and Social Care expects no more than 30 days'
-  supply. Schedule 5 and other medicines need none of this. The candidate
-  says a controlled drug's schedule in the controlled-drug extension
-  (profile §28). Each test prescription is one unit three times a day.
+  supply. Schedule 5 and other medicines need none of this. The order the
+  candidate sends the hosted EPS says a controlled drug's schedule and the
+  quantity in words in EPS's own Extension-DM-ControlledDrug (profile
+  §28). Each test prescription is one unit three times a day.
 
-  @RFA-EPS-026 @lot1 @must @route-extension
-  Rule: A Schedule 2 or 3 controlled drug without the quantity in words is refused with 422 INVALID_RESOURCE
+  @RFA-EPS-026 @lot1 @must @route-readback
+  Rule: A Schedule 2 or 3 controlled drug without the quantity in words is not issued, and EPS is sent nothing; with the words it reaches EPS carrying them
+
+    Scenario: Morphine 10mg modified-release tablets with the words, issued
+      Given a prescription for "patient1" of "Morphine 10mg modified-release tablets"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
+      And the EPS order for "rx" is as prescribed
 
     Scenario Outline: <medicine>
       Given a prescription for "patient1" of "<medicine>"
       And the prescription has no quantity in words
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
-      And nothing was stored
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
       Examples:
         | medicine                               |
@@ -24,16 +31,16 @@ Feature: Electronic prescribing: controlled drugs
         | Oxycodone 5mg capsules                 |
         | Temazepam 10mg tablets                 |
 
-  @RFA-EPS-027 @lot1 @must @route-extension
-  Rule: The quantity in words must say the quantity in figures: otherwise 422 INVALID_RESOURCE; words that agree are accepted
+  @RFA-EPS-027 @lot1 @must @route-readback
+  Rule: The quantity in words must say the quantity in figures: otherwise the prescription is not issued and EPS is sent nothing; words that agree are issued
 
     Scenario Outline: <quantity> as "<words>"
       Given a prescription for "patient1" of "Tramadol 50mg capsules"
       And the prescription's quantity is "<quantity>"
       And the prescription's quantity in words is "<words>"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
-      And nothing was stored
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
       Examples:
         | quantity | words        |
@@ -44,22 +51,23 @@ Feature: Electronic prescribing: controlled drugs
       Given a prescription for "patient1" of "Tramadol 50mg capsules"
       And the prescription's quantity is "<quantity>"
       And the prescription's quantity in words is "<words>"
-      When the request is sent
-      Then the prescription is issued as "rx"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
+      And the EPS order for "rx" is as prescribed
 
       Examples:
         | quantity | words        |
         | 28       | Twenty-eight |
         | 21       | Twenty One   |
 
-  @RFA-EPS-028 @lot1 @must @route-extension
+  @RFA-EPS-028 @lot1 @must @route-readback
   Rule: A Schedule 2, 3 or 4 controlled drug is valid from today for 28 days
 
     Scenario Outline: <medicine>
       Given a prescription for "patient1" of "<medicine>"
-      When the request is sent
-      Then the prescription is issued as "rx"
-      And the prescription "rx" is valid from today for 28 days
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
+      And the EPS order for "rx" is valid from today for 28 days
 
       Examples:
         | medicine                               |
@@ -67,45 +75,58 @@ Feature: Electronic prescribing: controlled drugs
         | Temazepam 10mg tablets                 |
         | Diazepam 2mg tablets                   |
 
-  @RFA-EPS-029 @lot1 @must @route-extension
-  Rule: More than 30 days' supply of a Schedule 2, 3 or 4 controlled drug is refused with 422 INVALID_RESOURCE
+  @RFA-EPS-029 @lot1 @must @route-readback
+  Rule: More than 30 days' supply of a Schedule 2, 3 or 4 controlled drug is not issued, and EPS is sent nothing
+
+    Scenario: 90 Diazepam 2mg tablets, 30 days, issued
+      Given a prescription for "patient1" of "Diazepam 2mg tablets"
+      And the prescription's quantity is "90"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
 
     Scenario Outline: <quantity> of <medicine>
       Given a prescription for "patient1" of "<medicine>"
       And the prescription's quantity is "<quantity>"
       And the prescription's quantity in words is "<words>"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
-      And nothing was stored
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
       Examples:
         | medicine               | quantity | words         |
         | Oxycodone 5mg capsules | 120      | one hundred and twenty |
         | Diazepam 2mg tablets   | 93       | ninety three  |
 
-  @RFA-EPS-030 @lot1 @must @route-extension
-  Rule: A Schedule 2 or 3 controlled drug cannot be prescribed on repeat dispensing: 422 INVALID_RESOURCE
+  @RFA-EPS-030 @lot1 @must @route-readback
+  Rule: A Schedule 2 or 3 controlled drug cannot be prescribed on repeat dispensing: such a prescription is not issued, and EPS is sent nothing
+
+    Scenario: Diazepam 2mg tablets (Schedule 4) on repeat dispensing, issued
+      Given a prescription for "patient1" of "Diazepam 2mg tablets"
+      And the prescription is repeat dispensing
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
+      And the EPS order for "rx" is repeat dispensing with 2 further issues
 
     Scenario Outline: <medicine> on repeat dispensing
       Given a prescription for "patient1" of "<medicine>"
       And the prescription is repeat dispensing
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
-      And nothing was stored
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
       Examples:
         | medicine               |
         | Temazepam 10mg tablets |
         | Tramadol 50mg capsules |
 
-  @RFA-EPS-031 @lot1 @must @route-extension
-  Rule: Schedule 4 and 5 controlled drugs need no quantity in words; the candidate says each controlled drug's schedule
+  @RFA-EPS-031 @lot1 @must @route-readback
+  Rule: Schedule 4 and 5 controlled drugs need no quantity in words; the order says each controlled drug's schedule
 
     Scenario Outline: <medicine>, Schedule <schedule>
       Given a prescription for "patient1" of "<medicine>"
-      When the request is sent
-      Then the prescription is issued as "rx"
-      And the prescription "rx" is a Schedule <schedule> controlled drug
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
+      And the EPS order for "rx" is a Schedule <schedule> controlled drug
 
       Examples:
         | medicine                 | schedule |

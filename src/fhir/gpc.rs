@@ -136,6 +136,10 @@ pub const STATUS_REASON_SYSTEM: &str = "https://fhir.nhs.uk/CodeSystem/medicatio
 /// A controlled drug's quantity in words (`quantityWords`) and, as the
 /// candidate answers it, its schedule (`schedule`); profile decision.
 pub const CONTROLLED_DRUG_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/controlled-drug-1";
+/// EPS's own controlled-drug extension on an R4 prescription order:
+/// `quantityWords` (valueString) and `schedule` (valueCoding, CD1 … CD5).
+pub const EPS_CONTROLLED_DRUG_EXTENSION: &str = "https://fhir.nhs.uk/StructureDefinition/Extension-DM-ControlledDrug";
+pub const EPS_CONTROLLED_DRUG_SYSTEM: &str = "https://fhir.nhs.uk/CodeSystem/medicationrequest-controlled-drug";
 /// `electronic` or `paper`; profile decision.
 pub const PRESCRIPTION_FORM_EXTENSION: &str = "https://rfa-harness.dev/fhir/StructureDefinition/prescription-form-1";
 /// The prescriber's reason for going ahead despite a high-severity alert.

@@ -22,6 +22,17 @@ const PRESCRIPTION_TYPE: &str = "https://fhir.nhs.uk/StructureDefinition/Extensi
 const PRESCRIPTION_ID: &str = "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PrescriptionId";
 const ITEM_NUMBER: &str = "https://fhir.nhs.uk/Id/prescription-order-item-number";
 const REPEAT_DISPENSING: &str = "continuous-repeat-dispensing";
+const TASK_BUSINESS_STATUS: &str = "https://fhir.nhs.uk/StructureDefinition/Extension-EPS-TaskBusinessStatus";
+const STATUS_HISTORY: &str = "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PrescriptionStatusHistory";
+
+/// What EPS holds of a prescription it accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    Active,
+    Cancelled,
+    /// A pharmacy supplied it (the harness says so).
+    Dispensed,
+}
 
 pub async fn process(State(h): State<Shared>, Extension(sid): Extension<Sid>, body: Bytes) -> Response {
     let Ok(bundle) = serde_json::from_slice::<Value>(&body) else {
@@ -32,12 +43,87 @@ pub async fn process(State(h): State<Shared>, Extension(sid): Extension<Sid>, bo
         Err(problems) => return fhir_error(StatusCode::BAD_REQUEST, "INVALID_VALUE", &problems.join("; ")),
     };
     let repeat = !h.with(&sid, |s| s.eps_seen.insert(id.clone()));
+    let prescription = Bundle(&bundle)
+        .resources_of("MedicationRequest")
+        .find_map(|r| r.json().pointer("/groupIdentifier/value").and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_string();
+    if event(&bundle) == "prescription-order-update" && !repeat {
+        return cancel(&h, &sid, &bundle, &prescription);
+    }
+    if event(&bundle) == "dispense-notification" {
+        let dispensed = dispensed_prescription(&bundle).unwrap_or_default();
+        h.with(&sid, |s| {
+            s.eps_prescriptions.insert(dispensed, Held::Dispensed);
+        });
+    }
+    if !repeat {
+        h.with(&sid, |s| {
+            s.eps_prescriptions.entry(prescription).or_insert(Held::Active);
+        });
+    }
     let text = if repeat { format!("message {id} was already processed") } else { format!("message {id} processed") };
     fhir(
         StatusCode::OK,
         &json!({
             "resourceType": "OperationOutcome",
             "issue": [{ "severity": "information", "code": "informational", "diagnostics": text }]
+        }),
+    )
+}
+
+fn event(bundle: &Value) -> &str {
+    bundle.pointer("/entry/0/resource/eventCoding/code").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// A cancellation, answered as EPS answers one (`CancelResponseHandler`
+/// and `cancellation-medication-request.ts`): 200 and R-0001 when it is
+/// cancelled; 400 when it is not, with the status history saying why —
+/// R-0004 dispensed, R-0006 already cancelled, R-0008 not found.
+fn cancel(h: &Shared, sid: &Sid, bundle: &Value, prescription: &str) -> Response {
+    let before = h.with(sid, |s| {
+        let held = s.eps_prescriptions.get(prescription).copied();
+        if held == Some(Held::Active) {
+            s.eps_prescriptions.insert(prescription.to_string(), Held::Cancelled);
+        }
+        held
+    });
+    let (http, code, display, status) = match before {
+        Some(Held::Active) => (StatusCode::OK, "R-0001", "Prescription/item was cancelled", "cancelled"),
+        Some(Held::Dispensed) => (
+            StatusCode::BAD_REQUEST,
+            "R-0004",
+            "Prescription/item was not cancelled. Prescription has been dispensed.",
+            "completed",
+        ),
+        Some(Held::Cancelled) => {
+            (StatusCode::BAD_REQUEST, "R-0006", "Prescription/item had already been cancelled", "cancelled")
+        }
+        None => (StatusCode::BAD_REQUEST, "R-0008", "Prescription/item not found", "unknown"),
+    };
+    let mut request = bundle.pointer("/entry/1/resource").cloned().unwrap_or_else(|| json!({}));
+    request["status"] = json!(status);
+    request["extension"] = json!([{
+        "url": STATUS_HISTORY,
+        "extension": [
+            { "url": "status", "valueCoding": { "system": "https://fhir.nhs.uk/CodeSystem/medicationrequest-status-history", "code": code, "display": display } },
+            { "url": "statusDate", "valueDateTime": super::timestamp() }
+        ]
+    }]);
+    fhir(
+        http,
+        &json!({
+            "resourceType": "Bundle",
+            "type": "message",
+            "identifier": { "system": "https://tools.ietf.org/html/rfc4122", "value": uuid::Uuid::new_v4().to_string() },
+            "entry": [
+                { "resource": {
+                    "resourceType": "MessageHeader",
+                    "eventCoding": { "system": crate::fhir::gpc::MESSAGE_EVENT_SYSTEM, "code": "prescription-order-response" },
+                    "response": { "identifier": bundle.pointer("/identifier/value").cloned().unwrap_or_default(), "code": if http == StatusCode::OK { "ok" } else { "fatal-error" } }
+                } },
+                { "resource": request }
+            ]
         }),
     )
 }
@@ -52,12 +138,12 @@ fn check(bundle: &Value) -> Result<String, Vec<String>> {
     let Some(id) = bundle.pointer("/identifier/value").and_then(Value::as_str).filter(|v| !v.is_empty()) else {
         return Err(vec!["Bundle.identifier.value is required".into()]);
     };
-    let event = bundle.pointer("/entry/0/resource/eventCoding/code").and_then(Value::as_str).unwrap_or_default();
-    let problems = match event {
+    let problems = match event(bundle) {
         "prescription-order" => order(bundle),
         "prescription-order-update" => cancellation(bundle),
+        "dispense-notification" => dispense_notification(bundle),
         _ => vec![
-            "MessageHeader.eventCoding.code must be one of: prescription-order, prescription-order-update (the first entry is the MessageHeader)".into(),
+            "MessageHeader.eventCoding.code must be one of: prescription-order, prescription-order-update, dispense-notification (the first entry is the MessageHeader)".into(),
         ],
     };
     if problems.is_empty() { Ok(id.to_string()) } else { Err(problems) }
@@ -187,6 +273,63 @@ fn order(bundle: &Value) -> Vec<String> {
     problems
 }
 
+/// The prescription a dispense notification is against: the short-form ID
+/// of the MedicationRequest its first MedicationDispense authorises from.
+fn dispensed_prescription(bundle: &Value) -> Option<String> {
+    let dispense = Bundle(bundle).resources_of("MedicationDispense").next()?;
+    let reference = dispense.json().pointer("/authorizingPrescription/0/reference")?.as_str()?;
+    let id = reference.strip_prefix('#')?;
+    dispense
+        .json()
+        .get("contained")?
+        .as_array()?
+        .iter()
+        .find(|c| c.get("id").and_then(Value::as_str) == Some(id))?
+        .pointer("/groupIdentifier/value")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// A dispense notification: what EPS's `verifyDispenseBundle` and its
+/// translation need of each MedicationDispense — the prescription's status
+/// after the supply (`Extension-EPS-TaskBusinessStatus`), a SNOMED CT
+/// medicine, a quantity, the patient, and the prescription it supplies (a
+/// contained MedicationRequest with the short-form ID).
+fn dispense_notification(bundle: &Value) -> Vec<String> {
+    let dispenses: Vec<&Value> = of_type(bundle, "MedicationDispense");
+    if dispenses.is_empty() {
+        return vec!["a dispense-notification holds at least one MedicationDispense".into()];
+    }
+    let mut problems = Vec::new();
+    for d in dispenses {
+        if extension(d, TASK_BUSINESS_STATUS).and_then(|e| text(e, "/valueCoding/code")).is_none() {
+            problems.push(format!("MedicationDispense.extension({TASK_BUSINESS_STATUS}) is required"));
+        }
+        let snomed = d
+            .pointer("/medicationCodeableConcept/coding")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|c| c.get("system").and_then(Value::as_str) == Some(SNOMED_SYSTEM) && text(c, "/code").is_some());
+        if !snomed {
+            problems.push(format!("MedicationDispense.medicationCodeableConcept needs a coding in {SNOMED_SYSTEM}"));
+        }
+        if d.pointer("/quantity/value").and_then(Value::as_f64).is_none() {
+            problems.push("MedicationDispense.quantity is required".into());
+        }
+        if resolve(bundle, d.get("subject")).is_none_or(|p| p.identifier_values(NHS_NUMBER_SYSTEM).is_empty()) {
+            problems
+                .push("MedicationDispense.subject must reference a Patient of the message with an NHS number".into());
+        }
+    }
+    if dispensed_prescription(bundle).is_none() {
+        problems.push(
+            "MedicationDispense.authorizingPrescription must reference a contained MedicationRequest with the prescription's groupIdentifier".into(),
+        );
+    }
+    problems
+}
+
 /// A prescription-order-update (cancellation): `verifyCancellationBundle`.
 fn cancellation(bundle: &Value) -> Vec<String> {
     let requests = of_type(bundle, "MedicationRequest");
@@ -265,10 +408,7 @@ mod tests {
             "numberOfRepeatsAllowed",
         );
         refused_for(|b| b["entry"][2]["resource"]["identifier"] = json!([]), "NHS number");
-        refused_for(
-            |b| b["entry"][0]["resource"]["eventCoding"]["code"] = json!("dispense-notification"),
-            "eventCoding",
-        );
+        refused_for(|b| b["entry"][0]["resource"]["eventCoding"]["code"] = json!("dispense-claim"), "eventCoding");
         refused_for(
             |b| {
                 let mut second = b["entry"][1].clone();

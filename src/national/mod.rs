@@ -120,6 +120,8 @@ struct Session {
     nonces: HashSet<String>,
     /// EPS message identifiers already processed (duplicates are idempotent).
     eps_seen: HashSet<String>,
+    /// What EPS holds of each prescription it accepted, by prescription ID.
+    eps_prescriptions: HashMap<String, eps::Held>,
 }
 
 /// Which scenario's session a request is for: the token of its own
@@ -298,6 +300,16 @@ impl Services {
     /// SDS lists no endpoint (and no Device) for the other practice.
     pub fn sds_lists_nothing(&self, sid: &Sid) {
         self.hosted.with(sid, |s| s.sds_empty = true);
+    }
+
+    /// EPS records a prescription it accepted as dispensed (a pharmacy
+    /// supplied it), so a cancellation is refused as EPS refuses it.
+    pub fn eps_dispensed(&self, sid: &Sid, prescription_id: &str) {
+        self.hosted.with(sid, |s| {
+            if let Some(p) = s.eps_prescriptions.get_mut(prescription_id) {
+                *p = eps::Held::Dispensed;
+            }
+        });
     }
 
     /// Every PDS search finds more patients than `_max-results` allows.

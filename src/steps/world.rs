@@ -190,10 +190,10 @@ pub struct EpsState {
     pub prescription: Option<serde_json::Value>,
     /// Prescriptions issued, by label: (as sent, as answered).
     pub prescribed: std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>,
-    /// The prescription a cancellation is begun for: its label and how it
-    /// read back just before, so a refused cancellation can be shown to
-    /// have changed nothing (`nothing was stored`).
-    pub cancelling: Option<(String, serde_json::Value)>,
+    /// The fixture patient the prescription being built is for.
+    pub patient: Option<String>,
+    /// Prescriptions the candidate was asked to issue, by label: as built.
+    pub asked: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// DSP: the dispense being built.

@@ -140,18 +140,39 @@ fn daily_dose(dosage: &Value) -> Option<f64> {
 }
 
 fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
-    let d = |x| s.defects.has(x);
     guard::check(s, headers, Interaction::CreatePrescription)?;
     let sent = resource_of(body, "MedicationRequest")?;
+    let (id, view) = admit(s, &sent, Via::Api)?;
+    let resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body: view }.into_response();
+    Ok(with_location(resp, headers, &s.base_path, "MedicationRequest", &id))
+}
+
+/// How a prescription came to be issued: through the extension's API, or
+/// asked through the trigger (which reuses IDs, under the
+/// `short-form-id-reused` defect, only among what it sent one EPS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::reference) enum Via {
+    Api,
+    Trigger,
+}
+
+/// Checks a prescription as EPS, the Misuse of Drugs Regulations and the
+/// knowledge base would, and issues it: kept among the patient's
+/// prescriptions, answered as its id and the resource as it now reads.
+/// Both ways of prescribing come here: the extension's `POST
+/// MedicationRequest` and the trigger's `issue-prescription` (which then
+/// sends it to EPS), so the two judge a prescription alike.
+pub(in crate::reference) fn admit(s: &State, sent: &Value, via: Via) -> Result<(String, Value), Outcome> {
+    let d = |x| s.defects.has(x);
     if sent.get("intent").and_then(Value::as_str) != Some("order") {
         return Err(invalid("a prescription is a MedicationRequest with intent order"));
     }
-    let patient_id = reference_id(&sent, "/subject/reference", "Patient").unwrap_or_default().to_string();
+    let patient_id = reference_id(sent, "/subject/reference", "Patient").unwrap_or_default().to_string();
     let registered = s.store.by_id(&patient_id).filter(|p| p.is_active());
     if registered.is_none() && !d(EpsDefect::PrescribesForUnknownPatient) {
         return Err(invalid(format!("Patient/{patient_id} is not a patient registered here")));
     }
-    let concept = medication(s, &sent)?;
+    let concept = medication(s, sent)?;
     let dosage = sent.pointer("/dosageInstruction/0").cloned().unwrap_or(Value::Null);
     let text = dosage.get("text").and_then(Value::as_str).unwrap_or_default();
     if text.trim().is_empty() && !d(EpsDefect::AcceptsMissingDosageText) {
@@ -203,9 +224,8 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
         }
     };
     let nominated = nominated.filter(|_| !d(EpsDefect::NominationNotKept));
-    let form = gpc::extension(&sent, gpc::PRESCRIPTION_FORM_EXTENSION)
-        .and_then(|e| e.get("valueCode"))
-        .and_then(Value::as_str);
+    let form =
+        gpc::extension(sent, gpc::PRESCRIPTION_FORM_EXTENSION).and_then(|e| e.get("valueCode")).and_then(Value::as_str);
     let paper = form == Some("paper");
     if paper && !d(EpsDefect::AllowsPaperPrescriptions) {
         return Err(invalid(
@@ -215,7 +235,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     if form.is_some_and(|f| f != "paper" && f != "electronic") {
         return Err(invalid("the prescription form is `electronic` or `paper`"));
     }
-    let type_code = gpc::extension_code(&sent, gpc::PRESCRIPTION_TYPE_EXTENSION);
+    let type_code = gpc::extension_code(sent, gpc::PRESCRIPTION_TYPE_EXTENSION);
     let kind = match type_code.and_then(Kind::parse) {
         Some(k) => k,
         None if d(EpsDefect::AcceptsMissingPrescriptionType) => Kind::Acute,
@@ -240,7 +260,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
         _ => {}
     }
     if concept.needs_words() || (concept.schedule.is_some() && d(EpsDefect::WordsForEveryDrug)) {
-        let words = gpc::extension(&sent, gpc::CONTROLLED_DRUG_EXTENSION)
+        let words = gpc::extension(sent, gpc::CONTROLLED_DRUG_EXTENSION)
             .and_then(|cd| gpc::extension(cd, "quantityWords"))
             .and_then(|x| x.get("valueString"))
             .and_then(Value::as_str);
@@ -309,7 +329,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
         (_, Some(end)) => end,
         (_, None) => limit,
     };
-    let override_reason = gpc::extension(&sent, gpc::ALERT_OVERRIDE_EXTENSION)
+    let override_reason = gpc::extension(sent, gpc::ALERT_OVERRIDE_EXTENSION)
         .map(|e| e.get("valueString").and_then(Value::as_str).unwrap_or_default());
     if override_reason.is_some_and(|r| r.trim().is_empty()) && !d(EpsDefect::OverrideWithoutReason) {
         return Err(invalid("overriding an alert needs the prescriber's reason (a non-empty valueString)"));
@@ -351,15 +371,15 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     let group = if nominated.is_none() && d(EpsDefect::UnnominatedGoesPaper) {
         None
     } else {
-        Some(prescription_group_id(s, &patient_id))
+        Some(prescription_group_id(s, &patient_id, via))
     };
     if let Some(g) = group {
         r["groupIdentifier"] = json!({ "system": gpc::PRESCRIPTION_ORDER_SYSTEM, "value": g });
     }
     if d(EpsDefect::PrescriptionDropsDosage)
-        && let Some(o) = r.as_object_mut()
+        && let Some(o) = r.pointer_mut("/dosageInstruction/0").and_then(Value::as_object_mut)
     {
-        o.remove("dosageInstruction");
+        o.remove("text");
     }
     let item = uuid::Uuid::new_v4().to_string();
     r["identifier"] = json!([{ "system": gpc::PRESCRIPTION_ITEM_SYSTEM, "value": item }]);
@@ -374,7 +394,7 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
         json!({ "valueCode": if paper_form { "paper" } else { "electronic" } }),
     );
     if let Some(schedule) = concept.schedule {
-        let mut cd = gpc::extension(&sent, gpc::CONTROLLED_DRUG_EXTENSION).cloned().unwrap_or_else(|| json!({}));
+        let mut cd = gpc::extension(sent, gpc::CONTROLLED_DRUG_EXTENSION).cloned().unwrap_or_else(|| json!({}));
         let mut sub: Vec<Value> = cd.get("extension").and_then(Value::as_array).cloned().unwrap_or_default();
         sub.retain(|x| x.get("url").and_then(Value::as_str) != Some("schedule"));
         sub.push(json!({ "url": "schedule", "valueCode": format!("CD{schedule}") }));
@@ -421,14 +441,14 @@ fn prescribe(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, O
     };
     let view = p.view(s);
     crate::reference::locked(&s.prescriptions.inner).push(p);
-    let resp = Fhir { status: StatusCode::CREATED, etag: Some("W/\"1\"".into()), body: view }.into_response();
-    Ok(with_location(resp, headers, &s.base_path, "MedicationRequest", &id))
+    Ok((id, view))
 }
 
 /// The short-form ID for a new prescription, or (defects) a worse one.
-fn prescription_group_id(s: &State, patient: &str) -> String {
+fn prescription_group_id(s: &State, patient: &str, via: Via) -> String {
     let d = |x| s.defects.has(x);
     if d(EpsDefect::ShortFormIdReused)
+        && via == Via::Api
         && let Some(first) = crate::reference::locked(&s.prescriptions.inner)
             .of_patient(patient)
             .find(|p| !p.id.starts_with("expired-"))
@@ -538,7 +558,7 @@ fn find(s: &State, params: &[(String, String)]) -> Result<Vec<Value>, Outcome> {
 }
 
 /// EPS's cancellation reasons.
-const CANCEL_REASONS: [(&str, &str); 8] = [
+pub(in crate::reference) const CANCEL_REASONS: [(&str, &str); 8] = [
     ("0001", "Prescribing Error"),
     ("0002", "Clinical contra-indication"),
     ("0003", "Change to medication treatment regime"),

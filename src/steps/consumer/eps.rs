@@ -13,12 +13,12 @@ use crate::steps::consumer::{act, body_json, fail_with, inbound, latest, succeed
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
-const MEDICINE: (&str, &str) = ("323510009", "Amoxicillin 500mg capsules");
+const MEDICINE: (&str, &str) = ("322236009", "Paracetamol 500mg tablets");
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(When r#"^the candidate is asked to issue a prescription "([^"]+)" for "(patient\d+)"$"# => issue, "Asks the candidate to issue Amoxicillin 500mg capsules (dm+d 323510009), 21, for the fixture patient, prescribed by practitioner1; the prescription is then known by its label through the prescription ID the candidate sent EPS."),
-        step!(When r#"^the candidate is asked to cancel the prescription "([^"]+)"$"# => cancel, "Asks the candidate to cancel this prescription (by the ID it sent EPS)."),
+        step!(When r#"^the candidate is asked to issue a prescription "([^"]+)" for "(patient\d+)"$"# => issue, "Asks the candidate to issue an acute prescription of Paracetamol 500mg tablets (dm+d 322236009), 21, one tablet three times a day, for the fixture patient, prescribed by practitioner1; the prescription is then known by its label through the prescription ID the candidate sent EPS."),
+        step!(When r#"^the candidate is asked to cancel the prescription "([^"]+)"$"# => cancel, "Asks the candidate to cancel this prescription (by the ID it sent EPS), reason 0001 Prescribing Error."),
         step!(When r#"^the candidate is asked to send the prescriptions it holds$"# => send_held, "Asks the candidate to send the prescriptions it held while EPS was unavailable."),
         step!(Then r#"^the candidate submitted "([^"]+)" to EPS as a prescription order$"# => submitted, "An EPS `$process-message` request with a Bundle of type message and an identifier; a first entry MessageHeader with event prescription-order; a MedicationRequest, intent order, status active, with the prescription ID, the medicine's dm+d code (a SNOMED CT concept, system `http://snomed.info/sct`, as EPS requires) and the patient's NHS number; and EPS accepted it."),
         step!(Then r#"^EPS accepted "([^"]+)"$"# => accepted, "EPS answered the latest prescription order for this prescription with 2xx."),
@@ -36,15 +36,15 @@ pub fn steps() -> Vec<StepDef> {
 }
 
 /// The message's resources by type.
-fn resources<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
+pub(crate) fn resources<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
     crate::steps::common::bundle::resources(bundle, ty)
 }
 
-fn event(bundle: &Value) -> &str {
+pub(crate) fn event(bundle: &Value) -> &str {
     bundle.pointer("/entry/0/resource/eventCoding/code").and_then(Value::as_str).unwrap_or_default()
 }
 
-fn group_id(bundle: &Value) -> Option<String> {
+pub(crate) fn group_id(bundle: &Value) -> Option<String> {
     resources(bundle, "MedicationRequest")
         .first()
         .and_then(|m| m.pointer("/groupIdentifier/value"))
@@ -52,7 +52,7 @@ fn group_id(bundle: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-fn prescription<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a str, Failure> {
+pub(crate) fn prescription<'a>(w: &'a RfaWorld, label: &str) -> Result<&'a str, Failure> {
     w.consumer.prescriptions.get(label).map(|(id, _)| id.as_str()).ok_or_else(|| {
         Failure::Assert(format!(
             "the candidate sent EPS no prescription order for \"{label}\", so it has no prescription ID\n    the candidate's requests:{}\n    exchange: {}",
@@ -68,7 +68,7 @@ fn patient_of(w: &RfaWorld, label: &str) -> String {
 }
 
 /// The prescription-order requests for a prescription.
-fn orders<'a>(xs: Vec<&'a Exchange>, id: &str) -> Vec<&'a Exchange> {
+pub(crate) fn orders<'a>(xs: Vec<&'a Exchange>, id: &str) -> Vec<&'a Exchange> {
     xs.into_iter()
         .filter(|x| {
             let b = body_json(x);
@@ -85,7 +85,10 @@ async fn issue(w: &mut RfaWorld, a: &Args) -> StepResult {
         ("medication", MEDICINE.0.to_string()),
         ("medicationDisplay", MEDICINE.1.to_string()),
         ("quantity", "21".to_string()),
-        ("dosage", "One capsule three times a day".to_string()),
+        ("dosage", "One tablet three times a day".to_string()),
+        ("dose", "1".to_string()),
+        ("frequency", "3".to_string()),
+        ("type", "acute".to_string()),
         ("prescriber", prescriber),
     ];
     act(w, "issue-prescription", params.into_iter().map(|(k, v)| (k.to_string(), v)).collect()).await?;
@@ -101,7 +104,7 @@ async fn issue(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn cancel(w: &mut RfaWorld, a: &Args) -> StepResult {
     let id = prescription(w, a.get(1))?.to_string();
-    act(w, "cancel-prescription", vec![("prescriptionId".into(), id)]).await
+    act(w, "cancel-prescription", vec![("prescriptionId".into(), id), ("reason".into(), "0001".into())]).await
 }
 
 async fn send_held(w: &mut RfaWorld, _: &Args) -> StepResult {
@@ -109,7 +112,7 @@ async fn send_held(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 /// The last order for the prescription EPS accepted, else the last one.
-fn order<'a>(w: &'a RfaWorld, label: &str) -> Result<(&'a Exchange, Value), Failure> {
+pub(crate) fn order<'a>(w: &'a RfaWorld, label: &str) -> Result<(&'a Exchange, Value), Failure> {
     let id = prescription(w, label)?;
     let all = orders(inbound(w, Service::Eps), id);
     let x = all.iter().rev().find(|x| succeeded(x)).or(all.last()).copied();

@@ -3,7 +3,7 @@
 //! tester), and judge what it sent. The service-specific judgements are in
 //! `consumer_*.rs`; this module holds what they share.
 
-mod eps;
+pub(crate) mod eps;
 mod gpc;
 mod mesh;
 mod pds;

@@ -1,5 +1,6 @@
 //! EPS, prescribing.
 
+pub(crate) mod order;
 pub(crate) mod prescribing;
 
 use crate::steps::StepDef;
@@ -8,5 +9,6 @@ use crate::steps::StepDef;
 pub(crate) fn steps() -> Vec<StepDef> {
     let mut all = Vec::new();
     all.extend(prescribing::steps());
+    all.extend(order::steps());
     all
 }
