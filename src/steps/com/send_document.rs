@@ -10,6 +10,7 @@ use sha2::Digest as _;
 
 use crate::client::RequestSpec;
 use crate::evidence::Exchange;
+use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
 use crate::fhir::itk;
 use crate::national::{MeshMessage, Service};
@@ -221,8 +222,9 @@ fn resource_mut<'a>(message: &'a mut Value, ty: &str) -> Option<&'a mut Value> {
     if ty == "MessageHeader" {
         return entries.iter_mut().find(of_type)?.get_mut("resource");
     }
-    let document = entries.get_mut(2)?.get_mut("resource")?;
-    document.get_mut("entry")?.as_array_mut()?.iter_mut().find(of_type)?.get_mut("resource")
+    let document =
+        entries.iter_mut().find(|e| e.pointer("/resource/type").and_then(Value::as_str) == Some("document"))?;
+    document.pointer_mut("/resource/entry")?.as_array_mut()?.iter_mut().find(of_type)?.get_mut("resource")
 }
 
 fn editable<'a>(w: &'a mut RfaWorld, ty: &str) -> Result<&'a mut Value, Failure> {
@@ -426,8 +428,10 @@ async fn retrieved(w: &mut RfaWorld, _: &Args) -> StepResult {
     let binary =
         fetch(w, &RequestSpec::new(Interaction::ReadBinary, path), 200, "Binary", "retrieving the document sent")
             .await?;
-    let mut message = sent.message.clone();
-    let sent_binary = resource_mut(&mut message, "Binary").cloned().unwrap_or_default();
+    let sent_binary = itk::document(&sent.message)
+        .and_then(|d| d.as_bundle().resources_of("Binary").next())
+        .map(|b| b.json().clone())
+        .unwrap_or_default();
     let engine = base64::engine::general_purpose::STANDARD;
     let decode = |b: &Value| b.get("content").and_then(Value::as_str).and_then(|c| engine.decode(c).ok());
     if binary.get("contentType") != sent_binary.get("contentType") {
