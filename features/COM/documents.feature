@@ -15,7 +15,7 @@ Feature: Communication between clinical and administrative systems: documents re
 
     Scenario Outline: a <kind> document under <workflow>
       Given a <kind> document for "patient20" sent by GP Connect Send Document under <workflow>
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Send Document message with 20013 then 30001
 
@@ -31,7 +31,7 @@ Feature: Communication between clinical and administrative systems: documents re
 
     Scenario Outline: a <kind> document found and retrieved
       Given a <kind> document for "patient20" sent by GP Connect Send Document
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the document sent is among the documents of its patient
       And the document sent is retrieved as sent
@@ -46,14 +46,14 @@ Feature: Communication between clinical and administrative systems: documents re
 
     Scenario: a PDF is taken
       Given a PDF document for "patient20" sent by GP Connect Send Document
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Send Document message with 20013 then 30001
 
     Scenario Outline: an attachment of type <type>
       Given a text document for "patient20" sent by GP Connect Send Document
       And the Send Document message's Binary "contentType" is <type>
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Send Document message with 20004 or 20005
       And no document was filed from the Send Document message
@@ -68,7 +68,7 @@ Feature: Communication between clinical and administrative systems: documents re
 
     Scenario: a 2 MiB PDF
       Given a PDF document for "patient20" sent by GP Connect Send Document of 2097152 bytes
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the document sent is among the documents of its patient
       And the document sent is retrieved as sent
@@ -79,21 +79,21 @@ Feature: Communication between clinical and administrative systems: documents re
     Scenario: a message the candidate takes
       Given a PDF document for "patient20" sent by GP Connect Send Document
       And the Send Document message is addressed to "ORG1"
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Send Document message with 20013 then 30001
 
     Scenario: a patient not registered here
       Given a PDF document for "patient20" sent by GP Connect Send Document
       And the Send Document message is about "patientNotInSystem"
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Send Document message with 20013 then 30002
 
     Scenario: addressed to another practice
       Given a PDF document for "patient20" sent by GP Connect Send Document
       And the Send Document message is addressed to "ORG2"
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Send Document message with 20002
       And no document was filed from the Send Document message
@@ -101,7 +101,7 @@ Feature: Communication between clinical and administrative systems: documents re
     Scenario: no document type
       Given a PDF document for "patient20" sent by GP Connect Send Document
       And the Send Document message's Composition "type" is absent
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Send Document message with 20009
       And no document was filed from the Send Document message
@@ -109,7 +109,7 @@ Feature: Communication between clinical and administrative systems: documents re
     Scenario: no content
       Given a text document for "patient20" sent by GP Connect Send Document
       And the Send Document message's Binary "content" is ""
-      When the candidate is asked to collect its MESH messages
+      When the candidate is asked to collect the Send Document message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Send Document message with 20009
       And no document was filed from the Send Document message

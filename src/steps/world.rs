@@ -258,8 +258,6 @@ pub struct SentDocument {
     /// Its MESH workflow and subject.
     pub workflow: String,
     pub subject: String,
-    /// Put in the candidate's MESH inbox already.
-    pub delivered: bool,
     /// The DocumentReference the patient's document search listed it as.
     pub listed: Option<serde_json::Value>,
 }

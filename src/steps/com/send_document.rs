@@ -17,7 +17,7 @@ use crate::national::{MeshMessage, Service};
 use crate::steps::common::bundle::resources;
 use crate::steps::common::http::fetch;
 use crate::steps::common::keys::{self, fresh_identifier};
-use crate::steps::consumer::{body_json, fail_with, inbound, listing, national, own};
+use crate::steps::consumer::{act, body_json, fail_with, inbound, listing, national, own};
 use crate::steps::inf::documents::{document_spec, patient_id};
 use crate::steps::rec::entries::DEFAULT_WHEN;
 use crate::steps::rec::register::demographics;
@@ -26,10 +26,11 @@ use crate::steps::{Args, StepDef, step};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^a (PDF|text|PNG) document for "([^"]+)" sent by GP Connect Send Document(?: of (\d+) bytes)?(?: under (GPCONNECT_SEND_DOCUMENT|GPFED_CONSULT_REPORT))?$"# => build, "Finds the patient on the documents endpoint (evidence kept), then builds a Send Document ITK3 message from the other practice of `fixtures/national.json`: a message Bundle (ITK-Message-Bundle-1) whose MessageHeader has event ITK007C, the handling specification (both acknowledgements requested, RecipientType FA, the Send Document MessageDefinition, a SenderReference) and the sender's mailbox as `source.endpoint`; the header Organization; and a document Bundle with a Composition (a SNOMED CT document type, a title unique to the scenario) whose first section names a Binary carrying the document, the Patient (NHS number, official name, birth date), the author and the sending Organization. `of N bytes` pads the document to N bytes. The MESH workflow is GPCONNECT_SEND_DOCUMENT (2.0) unless named (GPFED_CONSULT_REPORT: 1.x, a consultation report). It is put in the candidate's MESH inbox when the candidate is next asked to collect its messages."),
+        step!(Given r#"^a (PDF|text|PNG) document for "([^"]+)" sent by GP Connect Send Document(?: of (\d+) bytes)?(?: under (GPCONNECT_SEND_DOCUMENT|GPFED_CONSULT_REPORT))?$"# => build, "Finds the patient on the documents endpoint (evidence kept), then builds a Send Document ITK3 message from the other practice of `fixtures/national.json`: a message Bundle (ITK-Message-Bundle-1) whose MessageHeader has event ITK007C, the handling specification (both acknowledgements requested, RecipientType FA, the Send Document MessageDefinition, a SenderReference) and the sender's mailbox as `source.endpoint`; the header Organization; and a document Bundle with a Composition (a SNOMED CT document type, a title unique to the scenario) whose first section names a Binary carrying the document, the Patient (NHS number, official name, birth date), the author and the sending Organization. `of N bytes` pads the document to N bytes. The MESH workflow is GPCONNECT_SEND_DOCUMENT (2.0) unless named (GPFED_CONSULT_REPORT: 1.x, a consultation report). It is delivered when the candidate is asked to collect it."),
         step!(Given r#"^the Send Document message's (MessageHeader|Composition|Binary|Patient) "([^"]+)" is (.+)$"# => edit, "Sets an element of that resource of the message (a dotted path, array indices as numbers) to a JSON value, or removes it with `absent`."),
         step!(Given r#"^the Send Document message is about "([^"]+)"$"# => about, "The message's Patient becomes this fixture patient (NHS number, name, birth date)."),
         step!(Given r#"^the Send Document message is addressed to "([^"]+)"$"# => addressed, "The MessageHeader names a `receiver`: a header Organization with this fixture organisation's ODS code."),
+        step!(When r#"^the candidate is asked to collect the Send Document message from its MESH inbox$"# => collect, "Puts the message in the candidate's MESH inbox on the hosted MESH (from the sender's mailbox, under its workflow, with a subject naming the report, the patient and the sender), then asks the candidate to collect its MESH messages (action `receive-mesh-messages`)."),
         step!(Then r#"^the candidate answered the Send Document message with (.+)$"# => answered, "The ITK3 responses to the message (message Bundles whose MessageHeader has event ITK008M and `response.identifier` the message's MessageHeader id), in the order sent: exactly one per stage (`A then B`), each with an ITK3 response code as listed (`A or B`). Each is posted to the candidate's own outbox, from its mailbox, to the message's `source.endpoint`, under the message's workflow with `_ACK`, and accepted (202); asks for no acknowledgement itself (BusAckRequested, InfAckRequested false); echoes the SenderReference; carries, through `response.details` or `focus`, an OperationOutcome whose first issue has the code in https://fhir.nhs.uk/STU3/CodeSystem/ITK-ResponseCodes-1; `response.code` `ok` and severity `information` for 20013, 30001 and 30004, else `fatal-error`, severity `fatal` and a `diagnostics`."),
         step!(Then r#"^the document sent is among the documents of its patient$"# => among, "Searches the patient's documents (`GET [documents]/Patient/[id]/DocumentReference` with its mandatory includes, evidence kept): HTTP 200, and a DocumentReference whose description (or type text, or attachment title) holds the Composition's title."),
         step!(Then r#"^the document sent is retrieved as sent$"# => retrieved, "Retrieves that DocumentReference's Binary (`GET` of its attachment url, which lies under the documents service root; evidence kept): HTTP 200, the contentType sent, and content decoding to exactly the bytes sent."),
@@ -206,7 +207,7 @@ async fn build(w: &mut RfaWorld, a: &Args) -> StepResult {
         "{name} report for {given} {family}, NHS Number {nhs}, seen at {}, ODS Code {}",
         sender.name, sender.ods_code
     );
-    w.com.sent = Some(SentDocument { patient, marker, message, workflow, subject, delivered: false, listed: None });
+    w.com.sent = Some(SentDocument { patient, marker, message, workflow, subject, listed: None });
     Ok(())
 }
 
@@ -264,12 +265,8 @@ async fn addressed(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-/// Puts the scenario's Send Document message, if it built one, in the
-/// candidate's MESH inbox (once): called before the candidate is asked to
-/// collect its messages.
-pub(in crate::steps) fn deliver(w: &mut RfaWorld) -> StepResult {
-    let Some(s) = w.com.sent.as_mut().filter(|s| !s.delivered) else { return Ok(()) };
-    s.delivered = true;
+async fn collect(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let s = sent(w)?;
     let message = MeshMessage {
         id: crate::national::mesh_message_id(),
         from: national()?.mesh.recipient.clone(),
@@ -282,7 +279,7 @@ pub(in crate::steps) fn deliver(w: &mut RfaWorld) -> StepResult {
     if let Some((services, sid)) = w.turn.as_ref().and_then(|t| t.services()) {
         services.deliver_message(sid, message);
     }
-    Ok(())
+    act(w, "receive-mesh-messages", vec![]).await
 }
 
 /// What is wrong with one ITK3 response, judged against the message it

@@ -13,7 +13,7 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^the practice's MESH inbox holds (\d+) messages?(?:, (\d+) of which cannot be downloaded)?$"# => deliver, "Puts messages in the candidate's mailbox on the hosted MESH; those that cannot be downloaded answer 500."),
         step!(When r#"^the candidate is asked to send a MESH message$"# => send, "Asks the candidate to send a text message to the recipient mailbox of `fixtures/national.json` under its workflow, with a subject and a content unique to the scenario."),
-        step!(When r#"^the candidate is asked to collect its MESH messages$"# => collect, "Asks the candidate to collect the messages in its MESH mailbox; a GP Connect Send Document message the scenario built is put there first."),
+        step!(When r#"^the candidate is asked to collect its MESH messages$"# => collect, "Asks the candidate to collect the messages in its MESH mailbox."),
         step!(Then r#"^the candidate sent the MESH message from its mailbox to the recipient$"# => sent, "A `POST messageexchange/[own mailbox]/outbox` with Mex-From the candidate's mailbox, Mex-To the recipient, Mex-WorkflowID as asked, a Mex-LocalID, a Content-Type and the content as asked; MESH answered 202."),
         step!(Then r#"^MESH accepted the candidate's authorisation every time$"# => authorised, "No MESH request was refused 403, and no two carried the same NHSMESH nonce and nonce count."),
         step!(Then r#"^the candidate downloaded and acknowledged every message$"# => acknowledged, "The candidate listed its inbox and saw every message put there; each it downloaded (200) it then acknowledged (`PUT …/status/acknowledged`, 200)."),
@@ -56,8 +56,6 @@ async fn send(w: &mut RfaWorld, _: &Args) -> StepResult {
 }
 
 async fn collect(w: &mut RfaWorld, _: &Args) -> StepResult {
-    own(w).await?;
-    crate::steps::com::send_document::deliver(w)?;
     act(w, "receive-mesh-messages", vec![]).await
 }
 
