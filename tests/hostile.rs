@@ -61,7 +61,10 @@ async fn against(behaviour: Behaviour) -> Outcomes {
         &fixtures,
     );
     cfg.timeout = TIMEOUT;
-    cfg.max_response_bytes = 1024 * 1024;
+    // Small, so the sabotaged bodies are quick to refuse, but over the
+    // pack's largest legitimate answer: RFA-COM-011's 2 MiB document as a
+    // Binary (about 2.8 MB of base64).
+    cfg.max_response_bytes = 4 * 1024 * 1024;
     // The transport checks go straight to the reference's TLS port: the
     // proxy sabotages HTTP answers, not handshakes.
     cfg.tls = r.candidate_config(&fixtures).tls;

@@ -1,114 +1,115 @@
-Feature: Communication between clinical and administrative users: documents filed into the record
-  A letter, report or image that reaches the practice is filed into the
-  patient's record through the Access Document endpoint (profile §36): a
-  DocumentReference with a SNOMED CT document type and its content inline.
-  The record holds PDF, text, RTF, Word and image documents up to 1 MiB; a
-  document's declared size is the size of its content. A filed document is
-  then found by the patient's document search and retrieved byte for byte,
-  as any other document is (RFA-INF, Access Document). Each scenario files
-  its own documents, described with its trace id.
+Feature: Communication between clinical and administrative systems: documents received by GP Connect Send Document
+  A letter, report or image reaches the practice as another organisation
+  sends it: a GP Connect Send Document message (FHIR STU3, ITK3 event
+  ITK007C) delivered to the practice's MESH mailbox (profile §36). The
+  candidate collects its mail (trigger `receive-mesh-messages`, or the
+  tester), tells the sender how it went by ITK3 responses over MESH (an
+  infrastructure response, then, once the patient is matched, a business
+  response), and files the document into the patient's record, where the
+  patient's GP Connect Access Document search finds it and its Binary is
+  the bytes sent. A refused message files nothing. Each scenario sends its
+  own message, its Composition titled with an identifier fresh to it.
 
-  @RFA-COM-008 @lot1 @must @route-extension
-  Rule: A document is filed into a patient's record: 201, the DocumentReference as sent, with a url to its content
+  @RFA-COM-008 @lot1 @must @consumer @route-readback
+  Rule: A Send Document message is collected and answered over MESH: 20013 for the message, then 30001 for a patient registered here
 
-    Scenario Outline: filing a <kind> document
-      Given a <kind> document "letter" for "patient20"
-      When the request is sent
-      Then the document is filed
+    Scenario Outline: a <kind> document under <workflow>
+      Given a <kind> document for "patient20" sent by GP Connect Send Document under <workflow>
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Send Document message with 20013 then 30001
+
+      Examples:
+        | kind | workflow                |
+        | PDF  | GPCONNECT_SEND_DOCUMENT |
+        | text | GPCONNECT_SEND_DOCUMENT |
+        | PNG  | GPCONNECT_SEND_DOCUMENT |
+        | PDF  | GPFED_CONSULT_REPORT    |
+
+  @RFA-COM-009 @lot1 @must @consumer @route-readback
+  Rule: A document received is found by the patient's Access Document search and retrieved byte for byte
+
+    Scenario Outline: a <kind> document found and retrieved
+      Given a <kind> document for "patient20" sent by GP Connect Send Document
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the document sent is among the documents of its patient
+      And the document sent is retrieved as sent
 
       Examples:
         | kind |
         | PDF  |
         | text |
-        | PNG  |
 
-  @RFA-COM-009 @lot1 @must @route-extension
-  Rule: A filed document is found by the patient's document search and retrieved byte for byte
+  @RFA-COM-010 @lot1 @must @consumer @route-readback
+  Rule: An attachment of a type the record does not hold is refused with ITK3 20004 or 20005, and nothing is filed
 
-    Scenario Outline: a filed <kind> document found and retrieved
-      Given a <kind> document "letter" for "patient20"
-      When the request is sent
-      Then the document is filed
-      And "letter" is among the documents of "patient20"
-      And the content of "letter" is retrieved as filed
+    Scenario: a PDF is taken
+      Given a PDF document for "patient20" sent by GP Connect Send Document
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Send Document message with 20013 then 30001
 
-      Examples:
-        | kind |
-        | PDF  |
-        | text |
-
-  @RFA-COM-010 @lot1 @must @route-extension
-  Rule: A document of a content type the record does not hold is refused with 422 INVALID_RESOURCE
-
-    Scenario Outline: a document of type <type>
-      Given a text document "letter" for "patient20"
-      And the document's "content.0.attachment.contentType" is <type>
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.contentType"
-      And nothing was stored
+    Scenario Outline: an attachment of type <type>
+      Given a text document for "patient20" sent by GP Connect Send Document
+      And the Send Document message's Binary "contentType" is <type>
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Send Document message with 20004 or 20005
+      And no document was filed from the Send Document message
 
       Examples:
-        | type                            |
-        | "application/x-msdownload"      |
-        | "text/html"                     |
+        | type                       |
+        | "application/x-msdownload" |
+        | "text/html"                |
 
-    Scenario: a document with no content type
-      Given a PDF document "letter" for "patient20"
-      And the document's "content.0.attachment.contentType" is absent
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.contentType"
-      And nothing was stored
+  @RFA-COM-011 @lot1 @must @consumer @route-readback
+  Rule: A document of several megabytes, within ITK3's 5 MB message size, is filed and retrieved whole
 
-  @RFA-COM-011 @lot1 @must @route-extension
-  Rule: A document over 1 MiB is refused with 422 INVALID_RESOURCE; one of exactly 1 MiB is filed
+    Scenario: a 2 MiB PDF
+      Given a PDF document for "patient20" sent by GP Connect Send Document of 2097152 bytes
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the document sent is among the documents of its patient
+      And the document sent is retrieved as sent
 
-    Scenario: one byte over the limit
-      Given a PDF document "large" for "patient20" of 1048577 bytes
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.data"
-      And nothing was stored
+  @RFA-COM-013 @lot1 @must @consumer @route-readback
+  Rule: A message needs a patient registered here (else 30002), this practice as any receiver named (else 20002), a SNOMED CT document type and content (else 20009); a refused one files nothing
 
-    Scenario: exactly the limit
-      Given a PDF document "largest" for "patient20" of 1048576 bytes
-      When the request is sent
-      Then the document is filed
-
-  @RFA-COM-012 @lot1 @must @route-extension
-  Rule: A document whose declared size is not the size of its content is refused with 422 INVALID_RESOURCE
-
-    Scenario Outline: a declared size of <size> bytes for less or more content
-      Given a text document "letter" for "patient20"
-      And the document's "content.0.attachment.size" is <size>
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.size"
-      And nothing was stored
-
-      Examples:
-        | size  |
-        | 10    |
-        | 50000 |
-
-  @RFA-COM-013 @lot1 @must @route-extension
-  Rule: A document needs a patient registered here, a SNOMED CT document type and content
+    Scenario: a message the candidate takes
+      Given a PDF document for "patient20" sent by GP Connect Send Document
+      And the Send Document message is addressed to "ORG1"
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Send Document message with 20013 then 30001
 
     Scenario: a patient not registered here
-      Given a PDF document "letter" for "patient20"
-      And the document's "subject.reference" is "Patient/not-registered-here"
-      When the request is sent
-      Then the request is refused with 422 "REFERENCE_NOT_FOUND" naming "DocumentReference.subject"
-      And nothing was stored
+      Given a PDF document for "patient20" sent by GP Connect Send Document
+      And the Send Document message is about "patientNotInSystem"
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Send Document message with 20013 then 30002
+
+    Scenario: addressed to another practice
+      Given a PDF document for "patient20" sent by GP Connect Send Document
+      And the Send Document message is addressed to "ORG2"
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Send Document message with 20002
+      And no document was filed from the Send Document message
 
     Scenario: no document type
-      Given a PDF document "letter" for "patient20"
-      And the document's "type" is absent
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.type"
-      And nothing was stored
+      Given a PDF document for "patient20" sent by GP Connect Send Document
+      And the Send Document message's Composition "type" is absent
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Send Document message with 20009
+      And no document was filed from the Send Document message
 
     Scenario: no content
-      Given a text document "letter" for "patient20"
-      And the document's "content.0.attachment.data" is ""
-      And the document's "content.0.attachment.size" is absent
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE" naming "DocumentReference.content.attachment.data"
-      And nothing was stored
+      Given a text document for "patient20" sent by GP Connect Send Document
+      And the Send Document message's Binary "content" is ""
+      When the candidate is asked to collect the Send Document message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Send Document message with 20009
+      And no document was filed from the Send Document message

@@ -330,7 +330,6 @@ interactions! {
     SearchMessages = "urn:rfa-harness:extension:fhir:rest:search:communication-1" @ Foundations;
     ReadMessage = "urn:rfa-harness:extension:fhir:rest:read:communication-1" @ Foundations;
     AcknowledgeMessage = "urn:rfa-harness:extension:fhir:operation:rfa.acknowledge-1" @ Foundations;
-    FileDocument = "urn:rfa-harness:extension:documents:fhir:rest:create:documentreference-1" @ Documents;
     /// The test-control trigger (profile §37): not a clinical interaction.
     Trigger = "urn:rfa-harness:extension:fhir:operation:rfa.trigger-1" @ Foundations;
 }
@@ -416,7 +415,6 @@ impl Interaction {
             | Self::RegisterDevice
             | Self::SendMessage
             | Self::AcknowledgeMessage
-            | Self::FileDocument
             | Self::Trigger => "patient/*.write",
             Self::SearchAuditEvents => AUDIT_SCOPE,
         }

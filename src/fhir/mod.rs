@@ -5,6 +5,7 @@
 //! as which status goes with which Spine code, stay with each side.)
 
 pub mod gpc;
+pub mod itk;
 pub mod nhs;
 pub mod prescription_id;
 pub mod views;

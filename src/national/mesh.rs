@@ -75,7 +75,7 @@ pub async fn send(
     if body.is_empty() {
         return refused(StatusCode::BAD_REQUEST, "EPL-150", "the message is empty");
     }
-    let id = format!("{}-{}", crate::support::clock::today(), &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let id = super::mesh_message_id();
     (StatusCode::ACCEPTED, axum::Json(json!({ "message_id": id }))).into_response()
 }
 
@@ -105,15 +105,16 @@ pub async fn download(
         None => refused(StatusCode::NOT_FOUND, "EPL-154", "no such message in the inbox"),
         Some(m) if m.broken => refused(StatusCode::INTERNAL_SERVER_ERROR, "EPL-500", "the message could not be read"),
         Some(m) => {
-            let mesh = &h.data.mesh;
+            let json = m.body.starts_with('{');
             (
                 StatusCode::OK,
                 [
-                    ("content-type", "text/plain".to_string()),
-                    ("mex-from", mesh.recipient.clone()),
+                    ("content-type", if json { "application/fhir+json" } else { "text/plain" }.to_string()),
+                    ("mex-from", m.from),
                     ("mex-to", mailbox),
-                    ("mex-workflowid", mesh.workflow.clone()),
-                    ("mex-messageid", m.id.clone()),
+                    ("mex-workflowid", m.workflow),
+                    ("mex-subject", m.subject),
+                    ("mex-messageid", m.id),
                 ],
                 m.body,
             )

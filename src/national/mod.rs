@@ -98,10 +98,20 @@ impl Service {
 #[derive(Debug, Clone)]
 pub struct MeshMessage {
     pub id: String,
+    /// The sender's mailbox, workflow and subject (`Mex-From`,
+    /// `Mex-WorkflowID`, `Mex-Subject`).
+    pub from: String,
+    pub workflow: String,
+    pub subject: String,
     pub body: String,
     /// Download answers 500: the candidate must not acknowledge it.
     pub broken: bool,
     pub acknowledged: bool,
+}
+
+/// A new MESH message id, as MESH makes them (date and a random part).
+pub fn mesh_message_id() -> String {
+    format!("{}-{}", crate::support::clock::today(), &uuid::Uuid::new_v4().simple().to_string()[..12])
 }
 
 /// What one consumer scenario set up and what arrived for it.
@@ -317,26 +327,27 @@ impl Services {
         self.hosted.with(sid, |s| s.pds_too_many = true);
     }
 
-    /// Puts messages in the candidate's inbox; `broken` ones fail to download.
+    /// Puts messages in the candidate's inbox, from the recipient mailbox
+    /// under its workflow; `broken` ones fail to download.
     pub fn deliver(&self, sid: &Sid, count: usize, broken: bool) -> Vec<String> {
-        self.hosted.with(sid, |s| {
-            (0..count)
-                .map(|_| {
-                    let id = format!(
-                        "{}-{}",
-                        crate::support::clock::today(),
-                        &uuid::Uuid::new_v4().simple().to_string()[..12]
-                    );
-                    s.inbox.push(MeshMessage {
-                        id: id.clone(),
-                        body: format!("Consultation report {id} for the practice."),
-                        broken,
-                        acknowledged: false,
-                    });
-                    id
-                })
-                .collect()
-        })
+        let mesh = &self.hosted.data.mesh;
+        (0..count)
+            .map(|_| {
+                let id = mesh_message_id();
+                let body = format!("Consultation report {id} for the practice.");
+                let (from, workflow) = (mesh.recipient.clone(), mesh.workflow.clone());
+                let message =
+                    MeshMessage { id, from, workflow, subject: String::new(), body, broken, acknowledged: false };
+                self.deliver_message(sid, message)
+            })
+            .collect()
+    }
+
+    /// Puts this message in the candidate's inbox; answers its id.
+    pub fn deliver_message(&self, sid: &Sid, message: MeshMessage) -> String {
+        let id = message.id.clone();
+        self.hosted.with(sid, |s| s.inbox.push(message));
+        id
     }
 
     /// Everything that arrived for the session since the last take.

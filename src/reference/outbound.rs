@@ -65,14 +65,21 @@ pub(super) fn http() -> &'static reqwest::Client {
 }
 
 /// A national service's answer.
+#[derive(Default)]
 pub(super) struct Reply {
     pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
 }
 
 impl Reply {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// A header's value, or empty.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
     }
 
     pub fn ok(&self) -> bool {
@@ -89,11 +96,11 @@ impl Reply {
 pub(super) async fn call(req: reqwest::RequestBuilder) -> Reply {
     match req.send().await {
         Ok(r) => {
-            let status = r.status().as_u16();
+            let (status, headers) = (r.status().as_u16(), r.headers().clone());
             let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            Reply { status, body }
+            Reply { status, headers, body }
         }
-        Err(e) => Reply { status: 503, body: e.to_string().into_bytes() },
+        Err(e) => Reply { status: 503, body: e.to_string().into_bytes(), ..Reply::default() },
     }
 }
 

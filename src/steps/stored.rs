@@ -15,8 +15,7 @@
 //! scenario did not have accepted, an appointment the scenario itself holds,
 //! a prescription carrying the note fresh to the refused one, a prescription
 //! the scenario itself issued (read just before its cancellation), a
-//! message carrying its fresh identifier in its addressees' inboxes, a
-//! document carrying its fresh description among the patient's documents.
+//! message carrying its fresh identifier in its addressees' inboxes.
 //! A read-back that does not answer is a failure, never a pass. A device
 //! registration has none: the profile defines no Device search, and a
 //! refusal gives no id to read.
@@ -32,7 +31,7 @@ use crate::steps::{Args, StepDef, step};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Then r#"^nothing was stored$"# => nothing_stored, "After a refused write, reads back (evidence kept, as the practice) what it would have made or changed, and fails if it is there: an entry (a device reading too) — the patient's entries of its type (and of the body's type) searched by the entry's fresh business identifier; a registration — the Patient search by the NHS number sent; a booking — the patient's appointments over the scenario's booking window, none but the scenario's own carrying its marker or on its slots; a repeat request — the patient's repeat requests, none but the scenario's own for that medication; a claim — the claims of each patient the scenario looked up, searched by the claim's fresh identifier; a dispense — the dispenses of the scenario's own prescription, no more than it had accepted; a prescription — the prescriptions of each patient the scenario looked up, none but the scenario's own carrying the refused one's note (`Prescribed by rfa-harness [fresh identifier]`); a message — the inbox of each addressee it names that the scenario looked up, searched as that addressee by the message's fresh identifier; a document — the documents of the patient it was begun for, none but the scenario's own with its description (which carries a fresh identifier); an appointment change (amend, cancel, arrival, did-not-attend) — the appointment reads back as the scenario last knew it, at the same version. A read-back that does not answer 200 fails the step."),
+        step!(Then r#"^nothing was stored$"# => nothing_stored, "After a refused write, reads back (evidence kept, as the practice) what it would have made or changed, and fails if it is there: an entry (a device reading too) — the patient's entries of its type (and of the body's type) searched by the entry's fresh business identifier; a registration — the Patient search by the NHS number sent; a booking — the patient's appointments over the scenario's booking window, none but the scenario's own carrying its marker or on its slots; a repeat request — the patient's repeat requests, none but the scenario's own for that medication; a claim — the claims of each patient the scenario looked up, searched by the claim's fresh identifier; a dispense — the dispenses of the scenario's own prescription, no more than it had accepted; a prescription — the prescriptions of each patient the scenario looked up, none but the scenario's own carrying the refused one's note (`Prescribed by rfa-harness [fresh identifier]`); a message — the inbox of each addressee it names that the scenario looked up, searched as that addressee by the message's fresh identifier; an appointment change (amend, cancel, arrival, did-not-attend) — the appointment reads back as the scenario last knew it, at the same version. A read-back that does not answer 200 fails the step."),
     ]
 }
 
@@ -48,7 +47,6 @@ async fn nothing_stored(w: &mut RfaWorld, _: &Args) -> StepResult {
         Interaction::CreateClaim => claim_not_stored(w).await,
         Interaction::CreatePrescription => prescription_not_stored(w).await,
         Interaction::SendMessage => message_not_stored(w).await,
-        Interaction::FileDocument => document_not_stored(w).await,
         Interaction::RecordDispense => dispense_not_stored(w).await,
         Interaction::AmendAppointment | Interaction::CancelAppointment => {
             crate::steps::onl::appointment_changes::unchanged(w).await
@@ -216,33 +214,6 @@ async fn message_not_stored(w: &mut RfaWorld) -> StepResult {
                 "the message was refused, yet {key}'s inbox holds it: Communication {found} carries the refused message's identifier {system}|{value}"
             ));
         }
-    }
-    Ok(())
-}
-
-/// A document: the documents of the patient it was begun for (the body may
-/// name one the candidate does not hold) hold none but the scenario's own
-/// with the refused document's description, which carries an identifier
-/// fresh to it.
-async fn document_not_stored(w: &mut RfaWorld) -> StepResult {
-    let (_, draft) = w.com.filing.clone().ok_or_else(|| Failure::Harness("no document was built".into()))?;
-    let patient = w.com.filing_for.clone().ok_or_else(|| Failure::Harness("no document was built".into()))?;
-    let Some(description) = draft.get("description").and_then(Value::as_str).map(str::to_string) else {
-        return Err(Failure::Harness("the refused document carries no description to read back by".into()));
-    };
-    let ours: Vec<String> = w.com.filed.values().map(|(id, _, _)| id.clone()).collect();
-    let spec = crate::steps::inf::documents::document_spec(&patient, true);
-    let b = search(w, &spec, "the patient's documents").await?;
-    let kept = bundle::resources(&b, "DocumentReference")
-        .into_iter()
-        .find(|d| {
-            d.get("description").and_then(Value::as_str) == Some(description.as_str()) && !ours.contains(&id_of(d))
-        })
-        .map(id_of);
-    if let Some(id) = kept {
-        return w.fail(format!(
-            "the document was refused, yet Patient/{patient}'s documents hold it: DocumentReference {id} is described \"{description}\""
-        ));
     }
     Ok(())
 }

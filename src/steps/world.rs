@@ -240,13 +240,26 @@ pub struct ComState {
     pub message: Option<(String, serde_json::Value)>,
     /// Messages sent, by label: (logical id, as sent).
     pub messages: std::collections::BTreeMap<String, (String, serde_json::Value)>,
-    /// The document being filed (COM): its label and DocumentReference.
-    pub filing: Option<(String, serde_json::Value)>,
-    /// The documents endpoint's logical id of the patient the document
-    /// being filed was begun for, whose documents a read-back searches.
-    pub filing_for: Option<String>,
-    /// Documents filed, by label: (logical id, as sent, as answered).
-    pub filed: std::collections::BTreeMap<String, (String, serde_json::Value, serde_json::Value)>,
+    /// The document sent by GP Connect Send Document (COM), once built.
+    pub sent: Option<SentDocument>,
+}
+
+/// A document the scenario sends the candidate by GP Connect Send Document.
+#[derive(Debug, Clone, Default)]
+pub struct SentDocument {
+    /// Fresh to the scenario, in the Composition's title: how its document
+    /// is told from earlier runs' among the patient's documents.
+    pub marker: String,
+    /// The documents endpoint's logical id of the scenario's patient, whose
+    /// documents the read-backs search.
+    pub patient: String,
+    /// The ITK3 message as it is (or was) delivered.
+    pub message: serde_json::Value,
+    /// Its MESH workflow and subject.
+    pub workflow: String,
+    pub subject: String,
+    /// The DocumentReference the patient's document search listed it as.
+    pub listed: Option<serde_json::Value>,
 }
 
 impl cucumber::World for RfaWorld {

@@ -407,7 +407,7 @@ pub fn documents_statement(state: &State) -> Value {
                 },
                 {
                     "type": "DocumentReference",
-                    "interaction": [{ "code": "search-type" }, { "code": "create", "documentation": "Filing a document into the record (RFA profile §36)" }],
+                    "interaction": [{ "code": "search-type" }],
                     "searchInclude": includes,
                     "searchRevInclude": ["PractitionerRole:practitioner"],
                     "searchParam": [

@@ -1,4 +1,4 @@
-//! The ways the reference can break communication (messages, filed documents, MESH): the defects whose
+//! The ways the reference can break communication (messages, documents received by Send Document, MESH): the defects whose
 //! behaviour lives in this area's handlers, declared beside them. Each
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
@@ -23,25 +23,29 @@ crate::reference::defect::defects! {
             "lets the sender, or anyone who can name the message, acknowledge it for its addressee";
         KeepsRefusedMessage = "keeps-refused-message" ["RFA-COM-002", "RFA-COM-007"]
             "refuses a message it has already delivered to its addressees' inboxes, and leaves it there";
-        KeepsRefusedDocument = "keeps-refused-document" ["RFA-COM-010", "RFA-COM-011", "RFA-COM-012", "RFA-COM-013"]
-            "refuses a document it has already filed in the patient's record, and leaves it there";
+        KeepsRefusedDocument = "keeps-refused-document" ["RFA-COM-010", "RFA-COM-013"]
+            "files a Send Document message's document before checking it, and keeps it when the message is refused";
         MessagesAboutAnyone = "messages-about-anyone" ["RFA-COM-007"]
             "accepts a message about a patient not registered here";
-        FiledWithoutUrl = "filed-without-url" ["RFA-COM-008", "RFA-COM-009", "RFA-COM-011"]
-            "files a document but answers its DocumentReference without a url to its content";
-        FiledDocumentsNotListed = "filed-documents-not-listed" ["RFA-COM-009"]
-            "files documents that the patient's document search never finds";
+        FiledWithoutContent = "filed-without-content" ["RFA-COM-009", "RFA-COM-011"]
+            "files a received document's DocumentReference but not its content, so Access Document cannot serve it";
+        FiledDocumentsNotListed = "filed-documents-not-listed" ["RFA-COM-009", "RFA-COM-011"]
+            "acknowledges received documents that the patient's document search never finds";
         AnyContentType = "any-content-type" ["RFA-COM-010"]
-            "files a document of any content type, executables and web pages included";
-        NoDocumentSizeLimit = "no-document-size-limit" ["RFA-COM-011"]
-            "files documents of any size";
-        DocumentSizeUnchecked = "document-size-unchecked" ["RFA-COM-012"]
-            "files a document whose declared size is not the size of its content";
+            "files a received document of any content type, executables and web pages included";
+        OneMibDocumentLimit = "one-mib-document-limit" ["RFA-COM-011"]
+            "refuses a received document over 1 MiB (ITK3 20015), the limit of the old filing API";
         DocumentsUnchecked = "documents-unchecked" ["RFA-COM-013"]
-            "files a document for a patient not registered here, with no type, or with no content";
+            "takes a Send Document message for a patient not registered here (30001), addressed to another practice, with no document type or no content";
+        AcksUnderMessageWorkflow = "acks-under-message-workflow" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013"]
+            "sends ITK3 responses under the message's MESH workflow instead of its _ACK workflow";
+        AckNamesBundleId = "ack-names-bundle-id" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013"]
+            "names the message answered by its Bundle.identifier instead of its MessageHeader.id in response.identifier";
+        NoBusinessAck = "no-business-ack" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013"]
+            "sends the infrastructure response but never the business response the sender asked for";
         MeshWrongFrom = "mesh-wrong-from" ["RFA-COM-014"]
             "sends MESH messages with the recipient's mailbox in Mex-From";
-        MeshReusesNonce = "mesh-reuses-nonce" ["RFA-COM-015", "RFA-COM-016", "RFA-COM-017"]
+        MeshReusesNonce = "mesh-reuses-nonce" ["RFA-COM-008", "RFA-COM-009", "RFA-COM-010", "RFA-COM-011", "RFA-COM-013", "RFA-COM-015", "RFA-COM-016", "RFA-COM-017"]
             "uses the same NHSMESH nonce for every MESH request";
         MeshNoAcknowledge = "mesh-no-acknowledge" ["RFA-COM-016"]
             "downloads MESH messages but never acknowledges them";

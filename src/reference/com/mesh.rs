@@ -1,15 +1,18 @@
 //! Sending and collecting MESH messages as a GP system does: NHSMESH
 //! authorisation with a fresh nonce per request, the sender's own mailbox,
-//! and a received message acknowledged only once it is downloaded.
+//! and a received message acknowledged only once it is downloaded. A
+//! message under a Send Document workflow is handled as one
+//! (`send_document`) before it is acknowledged.
 
 use crate::reference::State;
 use crate::reference::com::defects::ComDefect;
+use crate::reference::com::send_document;
 use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
 use crate::reference::outcome::SpineCode;
 
 /// The practice's mailbox: its ODS code and `OT001`, as MESH names them.
-fn mailbox(s: &State) -> String {
+pub(super) fn mailbox(s: &State) -> String {
     format!("{}OT001", s.ods_code)
 }
 
@@ -31,7 +34,7 @@ fn authorisation(s: &State) -> Result<String, Outcome> {
     Ok(format!("NHSMESH {who}:{nonce}:1:{timestamp}:{mac}"))
 }
 
-async fn mesh(s: &State, req: reqwest::RequestBuilder) -> Result<Reply, Outcome> {
+pub(super) async fn mesh(s: &State, req: reqwest::RequestBuilder) -> Result<Reply, Outcome> {
     Ok(call(req.header("Authorization", authorisation(s)?).header("Accept", "application/json")).await)
 }
 
@@ -73,12 +76,18 @@ pub async fn receive(s: &State, a: &Action) -> Result<Vec<(&'static str, String)
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
-    let (mut stored, mut failed_downloads) = (0, 0);
+    let (mut stored, mut failed_downloads, mut filed) = (0, 0, 0);
     for id in ids {
         let got = mesh(s, http().get(a.url(&format!("mesh/messageexchange/{own}/inbox/{id}"))?)).await?;
         let downloaded = got.ok();
         if downloaded {
             stored += 1;
+            let workflow = got.header("mex-workflowid");
+            if send_document::is_send_document(workflow)
+                && send_document::receive(s, a, got.header("mex-from"), workflow, &got.body).await?
+            {
+                filed += 1;
+            }
         } else {
             failed_downloads += 1;
         }
@@ -89,5 +98,9 @@ pub async fn receive(s: &State, a: &Action) -> Result<Vec<(&'static str, String)
             mesh(s, http().put(a.url(&path)?)).await?;
         }
     }
-    Ok(vec![("received", stored.to_string()), ("failed", failed_downloads.to_string())])
+    Ok(vec![
+        ("received", stored.to_string()),
+        ("failed", failed_downloads.to_string()),
+        ("documentsFiled", filed.to_string()),
+    ])
 }

@@ -1,15 +1,15 @@
-//! COM: communication — messages between practice users, documents filed
-//! into a patient's record, and MESH.
+//! COM: communication — messages between practice users, documents received
+//! by GP Connect Send Document, and MESH.
 
 pub mod defects;
-pub mod filing;
 pub mod mesh;
 pub mod messages;
+pub mod send_document;
 
 use axum::Router;
 use axum::routing::post;
 
-use crate::reference::acc::methods::{Methods, post_only, wrong_method};
+use crate::reference::acc::methods::{Methods, wrong_method};
 use crate::reference::roots::Roots;
 
 pub fn routes(m: Methods) -> Roots {
@@ -18,7 +18,6 @@ pub fn routes(m: Methods) -> Roots {
             .route("/Communication", post(messages::send).get(messages::search).fallback(wrong_method))
             .route("/Communication/{id}", m.read(messages::read))
             .route("/Communication/{id}/$rfa.acknowledge", m.operation(messages::acknowledge)),
-        documents: Router::new().route("/DocumentReference", post(filing::file).fallback(post_only)),
         ..Roots::default()
     }
 }

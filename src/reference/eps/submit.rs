@@ -382,7 +382,7 @@ pub(in crate::reference) async fn submit(s: &State, a: &Action, mut msg: Value) 
         ATTEMPTS
     };
     let mut request_id = uuid::Uuid::new_v4().to_string();
-    let mut last = Reply { status: 0, body: vec![] };
+    let mut last = Reply::default();
     for attempt in 0..attempts {
         if attempt > 0 && has(s, EpsDefect::EpsRetryNewIdentifiers) {
             msg["identifier"]["value"] = json!(uuid::Uuid::new_v4().to_string());

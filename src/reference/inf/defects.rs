@@ -224,7 +224,7 @@ crate::reference::defect::defects! {
             "serves the documents of a temporary resident, who is not registered here as Regular/GMS";
         DocumentsCreatedFilterIgnored = "documents-created-filter-ignored" ["RFA-INF-063"]
             "ignores the created search parameter";
-        BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064", "RFA-COM-009", "RFA-INF-094"]
+        BinaryContentTypeMismatch = "binary-content-type-mismatch" ["RFA-INF-064", "RFA-COM-009", "RFA-COM-011", "RFA-INF-094"]
             "serves every document as application/octet-stream whatever its DocumentReference says";
         LargeDocumentUrlListed = "large-document-url-listed" ["RFA-INF-065"]
             "lists a URL for a document over the 5 MB retrieval limit";

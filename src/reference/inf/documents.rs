@@ -1,7 +1,8 @@
 //! Access Document: searching a patient's DocumentReferences (with the
 //! resources GP Connect makes consumers `_include`) and retrieving a
 //! document as a Binary. Finding the patient is `patients`' search, on this
-//! root; filing a document is COM's (`com::filing`).
+//! root; a document received by Send Document is filed by COM
+//! (`com::send_document`).
 
 use axum::extract::{Path, Query, State as Extract};
 use axum::http::{HeaderMap, header};

@@ -1,7 +1,8 @@
-//! COM, communication: messages between practice users and filing documents.
+//! COM, communication: messages between practice users and documents
+//! received by GP Connect Send Document.
 
-pub(crate) mod filing;
 pub(crate) mod messages;
+pub(crate) mod send_document;
 
 use crate::steps::StepDef;
 
@@ -9,6 +10,6 @@ use crate::steps::StepDef;
 pub(crate) fn steps() -> Vec<StepDef> {
     let mut all = Vec::new();
     all.extend(messages::steps());
-    all.extend(filing::steps());
+    all.extend(send_document::steps());
     all
 }

@@ -22,7 +22,7 @@ pub fn steps() -> Vec<StepDef> {
 }
 
 /// The candidate's mailbox, as the config names it.
-fn mailbox(w: &RfaWorld) -> Result<String, crate::steps::world::Failure> {
+pub(in crate::steps) fn mailbox(w: &RfaWorld) -> Result<String, crate::steps::world::Failure> {
     let ctx = w.ctx()?;
     let c = ctx.client.config();
     Ok(c.consumer.as_ref().map(|s| s.mailbox(&c.spine.provider_ods)).unwrap_or_default())

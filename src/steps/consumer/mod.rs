@@ -5,7 +5,7 @@
 
 pub(crate) mod eps;
 mod gpc;
-mod mesh;
+pub(in crate::steps) mod mesh;
 mod pds;
 
 use std::time::{Duration, Instant};

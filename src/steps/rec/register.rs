@@ -45,7 +45,10 @@ fn pack() -> Option<&'static FixturePack> {
 }
 
 /// NHS number, family, given, gender and birth date of a fixture or PDS key.
-fn demographics(w: &RfaWorld, key: &str) -> Result<(String, String, String, String, String), Failure> {
+pub(in crate::steps) fn demographics(
+    w: &RfaWorld,
+    key: &str,
+) -> Result<(String, String, String, String, String), Failure> {
     let pack = pack().ok_or_else(|| Failure::Harness("the embedded fixture pack does not load".into()))?;
     if let Some(p) = pack.pds.get(key) {
         return Ok((p.nhs_number.clone(), p.family.clone(), p.given.clone(), p.gender.clone(), p.birth_date.clone()));
