@@ -1,25 +1,33 @@
 Feature: Knowledge bases: alerts while prescribing
   When a medicine is prescribed the candidate consults its knowledge base
   against the patient's active allergies and current medication — the
-  record's current repeats and what has just been prescribed through the
-  API (profile §30). A high-severity alert stops the prescription (422
-  INVALID_RESOURCE, with an OperationOutcome issue coded ALGY for an
-  allergy or DRG for a drug interaction) unless the prescriber overrides it
-  with a reason; a moderate one lets it through. Either way the alert is
-  kept with the prescription as a contained DetectedIssue, with the
-  override as its mitigation. Test data: patient3 and patient2 have an
+  record's current repeats and what has just been prescribed (profile
+  §30). A high-severity alert stops the prescription unless the prescriber
+  overrides it with a reason; a moderate one lets it through. Whether a
+  prescription is stopped is judged as the rest of prescribing is (§28):
+  the candidate is asked to issue it, and a stopped one is refused with
+  nothing sent to EPS. That the alert is kept with the prescription (a
+  contained DetectedIssue, the override as its mitigation) shows on no
+  national interface, so those rules still read the prescription through
+  the profile's extension. Test data: patient3 and patient2 have an
   active penicillin allergy, patient17 resolved penicillin and aspirin
   allergies; patient7 takes simvastatin on repeat (metformin stopped);
   patient2 takes amlodipine and patient8 metformin on repeat; patient1 has
   no clinical data.
 
-  @RFA-KNW-010 @lot1 @must @route-extension
-  Rule: A medicine the patient has an active allergy to is stopped by a high-severity allergy alert
+  @RFA-KNW-010 @lot1 @must @route-readback
+  Rule: A medicine the patient has an active allergy to is stopped by a high-severity allergy alert: the candidate does not issue it, and sends EPS nothing
+
+    Scenario: Amoxicillin 500mg capsules for a patient with no allergy, issued
+      Given a prescription for "patient1" of "Amoxicillin 500mg capsules"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
 
     Scenario Outline: <medicine> for <patient>
       Given a prescription for "<patient>" of "<medicine>"
-      When the request is sent
-      Then the prescription is stopped by an allergy alert
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
       Examples:
         | patient  | medicine                              |
@@ -43,13 +51,19 @@ Feature: Knowledge bases: alerts while prescribing
         | patient3 | Amoxicillin 500mg capsules    |
         | patient2 | Flucloxacillin 500mg capsules |
 
-  @RFA-KNW-012 @lot1 @must @route-extension
-  Rule: A medicine with a high-severity interaction with the patient's current repeat medication is stopped by a drug interaction alert
+  @RFA-KNW-012 @lot1 @must @route-readback
+  Rule: A medicine with a high-severity interaction with the patient's current repeat medication is stopped by a drug interaction alert: the candidate does not issue it, and sends EPS nothing
+
+    Scenario: clarithromycin for a patient on no medication, issued
+      Given a prescription for "patient1" of "Clarithromycin 500mg tablets"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
 
     Scenario: clarithromycin with simvastatin
       Given a prescription for "patient7" of "Clarithromycin 500mg tablets"
-      When the request is sent
-      Then the prescription is stopped by an interaction alert
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
   @RFA-KNW-013 @lot1 @must @route-extension
   Rule: Overridden with a reason, an interaction alert lets the prescription through and is kept with it: a high DRG DetectedIssue quoting the reason
@@ -106,35 +120,45 @@ Feature: Knowledge bases: alerts while prescribing
         | patient7  | Metformin 500mg tablets          | metformin stopped            |
         | patient1  | Paracetamol 500mg tablets        | no clinical data             |
 
-  @RFA-KNW-017 @lot1 @must @route-extension
-  Rule: Overriding an alert needs a reason: an empty one is refused with 422 INVALID_RESOURCE
+  @RFA-KNW-017 @lot1 @must @route-readback
+  Rule: Overriding an alert needs a reason: with an empty one the prescription is not issued, and EPS is sent nothing; with a reason it is issued
+
+    Scenario: a reason, issued
+      Given a prescription for "patient3" of "Flucloxacillin 500mg capsules"
+      And the prescriber overrides the alerts because "Tolerated a full course in 2024 without reaction"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
 
     Scenario: an empty reason
       Given a prescription for "patient3" of "Amoxicillin 500mg capsules"
       And the prescriber overrides the alerts because ""
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
     Scenario: a blank reason
       Given a prescription for "patient3" of "Flucloxacillin 500mg capsules"
       And the prescriber overrides the alerts because "   "
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
-  @RFA-KNW-018 @lot1 @must @route-extension
-  Rule: What has just been prescribed counts as current medication: a high-severity interaction with it stops the next prescription
+  @RFA-KNW-018 @lot1 @must @route-readback
+  Rule: What has just been prescribed counts as current medication: a high-severity interaction with it stops the next prescription, which the candidate does not send EPS
 
     Scenario: warfarin, then aspirin
-      Given "patient4" has been prescribed "Warfarin 1mg tablets" as "warfarin"
+      Given the candidate has issued "Warfarin 1mg tablets" for "patient4" as "warfarin"
       And a prescription for "patient4" of "Aspirin 75mg dispersible tablets"
-      When the request is sent
-      Then the prescription is stopped by an interaction alert
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate sent EPS nothing in its latest action
 
     Scenario: methotrexate, then trimethoprim
-      Given "patient5" has been prescribed "Methotrexate 2.5mg tablets" as "methotrexate"
+      Given the candidate has issued "Methotrexate 2.5mg tablets" for "patient5" as "methotrexate"
       And a prescription for "patient5" of "Trimethoprim 200mg tablets"
-      When the request is sent
-      Then the prescription is stopped by an interaction alert
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate sent EPS nothing in its latest action
 
   @RFA-KNW-019 @lot1 @must @route-extension
   Rule: The alerts stay with the prescription: reading it back shows them

@@ -92,34 +92,52 @@ Feature: Knowledge bases: terminology look-up and coded medicines
       When the request is sent
       Then the request is refused with 422 "INVALID_PARAMETER"
 
-  @RFA-KNW-006 @lot1 @must @route-extension
-  Rule: A prescription of a well-formed code the knowledge base does not hold is refused with 422 INVALID_RESOURCE
+  @RFA-KNW-006 @lot1 @must @route-readback
+  Rule: A prescription of a well-formed code the knowledge base does not hold is not issued: the candidate refuses it and sends EPS nothing
+
+    Scenario: a product it holds, issued
+      Given a prescription for "patient1" of the code "322236009"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
 
     Scenario Outline: code <code>
       Given a prescription for "patient1" of the code "<code>"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
       Examples:
         | code               |
         | 999000011000001104 |
         | 1000004            |
 
-  @RFA-KNW-007 @lot1 @must @route-extension
-  Rule: A prescription of an inactive (invalid) dm+d product is refused with 422 INVALID_RESOURCE
+  @RFA-KNW-007 @lot1 @must @route-readback
+  Rule: A prescription of an inactive (invalid) dm+d product is not issued: the candidate refuses it and sends EPS nothing
+
+    Scenario: a current product, issued
+      Given a prescription for "patient1" of "Ibuprofen 400mg tablets"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
 
     Scenario: a withdrawn product
       Given a prescription for "patient1" of "Co-proxamol 32.5mg/325mg tablets"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
-  @RFA-KNW-008 @lot1 @must @route-extension
-  Rule: A prescription whose code is not a SNOMED CT concept id (wrong check digit), or not in SNOMED CT / dm+d, is refused with 422 INVALID_RESOURCE
+  @RFA-KNW-008 @lot1 @must @route-readback
+  Rule: A prescription whose code is not a SNOMED CT concept id (wrong check digit), or not in SNOMED CT / dm+d, is not issued: the candidate refuses it and sends EPS nothing
+
+    Scenario: the right check digit, issued
+      Given a prescription for "patient1" of the code "42186511000001101"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
 
     Scenario Outline: code <code>
       Given a prescription for "patient1" of the code "<code>"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
       Examples:
         | code      |
@@ -129,13 +147,20 @@ Feature: Knowledge bases: terminology look-up and coded medicines
     Scenario: coded in another system
       Given a prescription for "patient1" of "Paracetamol 500mg tablets"
       And the prescription's medication system is "http://www.whocc.no/atc"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS
 
-  @RFA-KNW-009 @lot1 @must @route-extension
-  Rule: A prescription of a drug (VTM) rather than a product is refused with 422 INVALID_RESOURCE
+  @RFA-KNW-009 @lot1 @must @route-readback
+  Rule: A prescription of a drug (VTM) rather than a product is not issued: the candidate refuses it and sends EPS nothing
+
+    Scenario: Amoxicillin 500mg capsules, the product, issued
+      Given a prescription for "patient1" of "Amoxicillin 500mg capsules"
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
 
     Scenario: Amoxicillin, the drug
       Given a prescription for "patient1" of "Amoxicillin"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      When the candidate is asked to issue the prescription
+      Then the candidate refused the action
+      And the candidate made no requests of EPS

@@ -53,9 +53,22 @@ pub async fn process(State(h): State<Shared>, Extension(sid): Extension<Sid>, bo
     }
     if event(&bundle) == "dispense-notification" {
         let dispensed = dispensed_prescription(&bundle).unwrap_or_default();
-        h.with(&sid, |s| {
-            s.eps_prescriptions.insert(dispensed, Held::Dispensed);
+        let known = h.with(&sid, |s| match s.eps_prescriptions.get_mut(&dispensed) {
+            Some(held) if *held != Held::Cancelled => {
+                *held = Held::Dispensed;
+                true
+            }
+            _ => false,
         });
+        if !known {
+            // EPS refuses a supply of a prescription it does not hold, or
+            // that was cancelled.
+            return fhir_error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_VALUE",
+                &format!("prescription {dispensed} is not one EPS holds to be dispensed"),
+            );
+        }
     }
     if !repeat {
         h.with(&sid, |s| {
@@ -149,6 +162,16 @@ fn check(bundle: &Value) -> Result<String, Vec<String>> {
     if problems.is_empty() { Ok(id.to_string()) } else { Err(problems) }
 }
 
+/// Whether the medicine is coded in SNOMED CT (where EPS reads dm+d codes).
+fn coded_in_snomed(resource: &Value) -> bool {
+    resource
+        .pointer("/medicationCodeableConcept/coding")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| c.get("system").and_then(Value::as_str) == Some(SNOMED_SYSTEM) && text(c, "/code").is_some())
+}
+
 fn of_type<'a>(bundle: &'a Value, ty: &'a str) -> Vec<&'a Value> {
     Bundle(bundle).resources_of(ty).map(Resource::json).collect()
 }
@@ -193,13 +216,7 @@ fn order(bundle: &Value) -> Vec<String> {
         if r.get("medicationCodeableConcept").is_some() && r.get("medicationReference").is_some() {
             say("a MedicationRequest has medicationCodeableConcept or medicationReference, not both".into());
         }
-        let snomed = r
-            .pointer("/medicationCodeableConcept/coding")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .any(|c| c.get("system").and_then(Value::as_str) == Some(SNOMED_SYSTEM) && text(c, "/code").is_some());
-        if !snomed {
+        if !coded_in_snomed(r) {
             say(format!(
                 "MedicationRequest.medicationCodeableConcept.coding needs a coding in {SNOMED_SYSTEM} (the dm+d code)"
             ));
@@ -305,13 +322,7 @@ fn dispense_notification(bundle: &Value) -> Vec<String> {
         if extension(d, TASK_BUSINESS_STATUS).and_then(|e| text(e, "/valueCoding/code")).is_none() {
             problems.push(format!("MedicationDispense.extension({TASK_BUSINESS_STATUS}) is required"));
         }
-        let snomed = d
-            .pointer("/medicationCodeableConcept/coding")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .any(|c| c.get("system").and_then(Value::as_str) == Some(SNOMED_SYSTEM) && text(c, "/code").is_some());
-        if !snomed {
+        if !coded_in_snomed(d) {
             problems.push(format!("MedicationDispense.medicationCodeableConcept needs a coding in {SNOMED_SYSTEM}"));
         }
         if d.pointer("/quantity/value").and_then(Value::as_f64).is_none() {

@@ -63,6 +63,7 @@ pub async fn trigger(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: 
         "register-patient" => crate::reference::rec::pds::register(&s, &action).await,
         "issue-prescription" => crate::reference::eps::submit::issue(&s, &action).await,
         "cancel-prescription" => crate::reference::eps::submit::cancel(&s, &action).await,
+        "dispense-prescription" => crate::reference::dsp::notify::dispense(&s, &action).await,
         "send-held-prescriptions" => crate::reference::eps::submit::send_held(&s, &action).await,
         "retrieve-record" => crate::reference::inf::consumer::retrieve(&s, &action).await,
         "send-mesh-message" => crate::reference::com::mesh::send(&s, &action).await,

@@ -5,12 +5,14 @@
 
 crate::reference::defect::defects! {
     DspDefect {
-        KeepsRefusedDispense = "keeps-refused-dispense" ["RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013"]
+        KeepsRefusedDispense = "keeps-refused-dispense" ["RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013", "RFA-DSP-015"]
             "lists a dispense against its prescription before checking it, and keeps it when the check refuses it";
-        DispenseDropsPrescription = "dispense-drops-prescription" ["RFA-DSP-001"]
-            "answers a dispense without the prescription it was made against";
+        DispenseDropsPrescription = "dispense-drops-prescription" ["RFA-DSP-001", "RFA-DSP-002", "RFA-DSP-003", "RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013", "RFA-DSP-015"]
+            "records a dispense without the prescription it was made against: its dispense notification names none (EPS refuses it), and the extension answers it without one";
         OverDispensing = "over-dispensing" ["RFA-DSP-004"]
             "dispenses more than was prescribed";
+        RefusesTheRest = "refuses-the-rest" ["RFA-DSP-003", "RFA-DSP-004", "RFA-DSP-012"]
+            "miscounts what is left once part of a prescription has been supplied, and refuses the supply that would finish it";
         DispensesCancelled = "dispenses-cancelled" ["RFA-DSP-005"]
             "dispenses cancelled prescriptions";
         DispensesExpired = "dispenses-expired" ["RFA-DSP-006"]

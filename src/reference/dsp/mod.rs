@@ -3,6 +3,7 @@
 //! records it as a MedicationDispense; the prescription's status follows.
 
 pub mod defects;
+pub mod notify;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -64,9 +65,24 @@ fn keep_refused(s: &State, headers: &HeaderMap, body: &Bytes) {
 }
 
 fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Outcome> {
-    let d = |x| s.defects.has(x);
     guard::check(s, headers, Interaction::RecordDispense)?;
     let sent = resource_of(body, "MedicationDispense")?;
+    let (mut r, _) = admit(s, sent)?;
+    if s.defects.has(DspDefect::DispenseDropsPrescription)
+        && let Some(o) = r.as_object_mut()
+    {
+        o.remove("authorizingPrescription");
+    }
+    Ok(created(headers, &s.base_path, r))
+}
+
+/// Checks a dispense as the dispensary must (the practice's own patient and
+/// prescription, what is left of it, its medicine and unit) and records
+/// it: answered as recorded, with the prescription it was against. Both
+/// ways of dispensing come here: the extension's `POST MedicationDispense`
+/// and the trigger's `dispense-prescription` (which then tells EPS).
+pub(in crate::reference) fn admit(s: &State, sent: Value) -> Result<(Value, Option<String>), Outcome> {
+    let d = |x| s.defects.has(x);
     let prescription_id = reference_id(&sent, "/authorizingPrescription/0/reference", "MedicationRequest")
         .unwrap_or_default()
         .to_string();
@@ -83,7 +99,7 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
     let mut all = crate::reference::locked(&s.prescriptions.inner);
     let Some(p) = all.get_mut(&prescription_id) else {
         if d(DspDefect::DispenseUnknownPrescription) {
-            return Ok(recorded(s, headers, sent, None));
+            return Ok((recorded(s, sent, None), None));
         }
         return Err(Outcome::new(
             SpineCode::ReferenceNotFound,
@@ -137,7 +153,10 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
         }
         _ => {
             let so_far: f64 = p.dispensed.iter().sum();
-            if so_far + quantity > p.quantity + 1e-9 && !d(DspDefect::OverDispensing) {
+            // The defect miscounts what is left once part has been supplied:
+            // the supply that would finish the prescription is refused.
+            let limit = if so_far > 0.0 && d(DspDefect::RefusesTheRest) { p.quantity - 1.0 } else { p.quantity };
+            if so_far + quantity > limit + 1e-9 && !d(DspDefect::OverDispensing) {
                 return Err(invalid(format!(
                     "{so_far} of {} {} already dispensed: {quantity} more is more than was prescribed",
                     p.quantity, p.unit
@@ -148,10 +167,11 @@ fn dispense(s: &State, headers: &HeaderMap, body: &Bytes) -> Result<Response, Ou
     p.dispensed.push(quantity);
     p.version += 1;
     drop(all);
-    Ok(recorded(s, headers, sent, Some(&prescription_id)))
+    Ok((recorded(s, sent, Some(&prescription_id)), Some(prescription_id)))
 }
 
-fn recorded(s: &State, headers: &HeaderMap, sent: Value, prescription: Option<&str>) -> Response {
+/// The dispense as recorded, listed against its prescription.
+fn recorded(s: &State, sent: Value, prescription: Option<&str>) -> Value {
     let id = uuid::Uuid::new_v4().to_string();
     let mut r = sent;
     r["id"] = json!(id);
@@ -165,12 +185,7 @@ fn recorded(s: &State, headers: &HeaderMap, sent: Value, prescription: Option<&s
             .or_default()
             .push(r.clone());
     }
-    if s.defects.has(DspDefect::DispenseDropsPrescription)
-        && let Some(o) = r.as_object_mut()
-    {
-        o.remove("authorizingPrescription");
-    }
-    created(headers, &s.base_path, r)
+    r
 }
 
 pub async fn search(

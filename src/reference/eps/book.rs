@@ -90,15 +90,7 @@ impl Prescription {
     /// The resource as the API shows it now.
     pub fn view(&self, s: &State) -> Value {
         let mut r = self.resource.clone();
-        let (mut code, mut display, status) = self.status(clock::today(), &s.defects);
-        // The defect takes the practice's own dispensary for a dispenser
-        // that has already picked the prescription up.
-        if code == "0001"
-            && s.defects.has(EpsDefect::OwnDispensaryWithDispenser)
-            && self.nominated.as_deref() == Some(s.ods_code.as_str())
-        {
-            (code, display) = ("0002", "With Dispenser");
-        }
+        let (code, display, status) = self.status(clock::today(), &s.defects);
         r["status"] = json!(status);
         r["meta"] = json!({ "versionId": self.version.to_string() });
         set_extension(

@@ -15,9 +15,7 @@ crate::reference::defect::defects! {
             "gives a patient's later prescriptions the short-form ID of their first (through the trigger: the first it sent the same EPS)";
         PrescriptionsNotListed = "prescriptions-not-listed" ["RFA-DSP-006", "RFA-EPS-005"]
             "does not list a patient's prescriptions in a prescription search";
-        OwnDispensaryWithDispenser = "own-dispensary-with-dispenser" ["RFA-DSP-003"]
-            "shows a prescription nominated to the practice's own dispensary as 0002 With Dispenser from the moment it is issued, not 0001 To be Dispensed";
-        PrescriptionsNotReadable = "prescriptions-not-readable" ["RFA-DSP-002", "RFA-DSP-003", "RFA-EPS-005", "RFA-KNW-019"]
+        PrescriptionsNotReadable = "prescriptions-not-readable" ["RFA-EPS-005", "RFA-KNW-019"]
             "issues and lists prescriptions but answers a read of one with 404";
         NominationNotKept = "nomination-not-kept" ["RFA-DSP-010", "RFA-EPS-012"]
             "accepts a nominated dispenser but does not keep it: the prescription is issued, dispensed and shown as if it named none";
@@ -37,7 +35,7 @@ crate::reference::defect::defects! {
             "accepts a nominated dispenser that is not a well-formed ODS code";
         AllowsPaperPrescriptions = "allows-paper-prescriptions" ["RFA-EPS-013"]
             "prints paper-only prescriptions for patients who can receive electronic ones";
-        UnnominatedGoesPaper = "unnominated-goes-paper" ["RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-006", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-013", "RFA-EPS-014", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-021", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-028", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-031", "RFA-EPS-033", "RFA-EPS-034", "RFA-EPS-036", "RFA-EPS-037", "RFA-EPS-038", "RFA-EPS-039", "RFA-EPS-040", "RFA-EPS-041", "RFA-EPS-042", "RFA-EPS-043"]
+        UnnominatedGoesPaper = "unnominated-goes-paper" ["RFA-DSP-010", "RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-006", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-013", "RFA-EPS-014", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-021", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-028", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-031", "RFA-EPS-033", "RFA-EPS-034", "RFA-EPS-036", "RFA-EPS-037", "RFA-EPS-038", "RFA-EPS-039", "RFA-EPS-040", "RFA-EPS-041", "RFA-EPS-042", "RFA-EPS-043", "RFA-KNW-006", "RFA-KNW-007", "RFA-KNW-008", "RFA-KNW-009", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-017", "RFA-KNW-018"]
             "issues a prescription without a nominated dispenser on paper, with no short-form ID (EPS refuses an order without one)";
         PrescribesForUnknownPatient = "prescribes-for-unknown-patient" ["RFA-EPS-015"]
             "issues prescriptions for patients who are not registered here";
@@ -55,11 +53,11 @@ crate::reference::defect::defects! {
             "gives prescriptions no validity end, repeat dispensing too";
         AcceptsLongValidity = "accepts-long-validity" ["RFA-EPS-019", "RFA-EPS-021"]
             "accepts a validity period longer than the law allows, or starting in the past";
-        KeepsRefusedPrescription = "keeps-refused-prescription" ["RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-021", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-029", "RFA-EPS-030"]
+        KeepsRefusedPrescription = "keeps-refused-prescription" ["RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-021", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-029", "RFA-EPS-030", "RFA-KNW-006", "RFA-KNW-007", "RFA-KNW-008", "RFA-KNW-009", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-017", "RFA-KNW-018"]
             "refuses a prescription after it has already written it to the patient's prescriptions, or sent it to EPS, and leaves it there";
         KeepsRefusedCancellation = "keeps-refused-cancellation" ["RFA-EPS-023"]
             "refuses a cancellation after writing it to the prescription, or sending it to EPS, and leaves it there";
-        CancelDropsReason = "cancel-drops-reason" ["RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-042"]
+        CancelDropsReason = "cancel-drops-reason" ["RFA-DSP-005", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-042"]
             "cancels a prescription without keeping the reason, and sends EPS a cancellation without one (EPS refuses it)";
         CancelsWithoutReason = "cancels-without-reason" ["RFA-EPS-023"]
             "cancels prescriptions without a reason, or with a reason EPS does not know";
@@ -99,11 +97,11 @@ crate::reference::defect::defects! {
             "lets a prescriber override an alert without giving a reason";
         AlertsLostOnRead = "alerts-lost-on-read" ["RFA-KNW-019"]
             "keeps no alert with the prescription: reading it back shows none";
-        EpsOrderWithoutDmdCode = "eps-order-without-dmd-code" ["RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-006", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-014", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-021", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-028", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-031", "RFA-EPS-033", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043"]
+        EpsOrderWithoutDmdCode = "eps-order-without-dmd-code" ["RFA-DSP-001", "RFA-DSP-002", "RFA-DSP-003", "RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013", "RFA-DSP-015", "RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-006", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-014", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-021", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-028", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-031", "RFA-EPS-033", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043", "RFA-KNW-006", "RFA-KNW-007", "RFA-KNW-008", "RFA-KNW-009", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-017", "RFA-KNW-018"]
             "sends the medicine to EPS as text only, without its dm+d code (EPS refuses such an order)";
-        EpsDmdSystem = "eps-dmd-system" ["RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-006", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-014", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-021", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-028", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-031", "RFA-EPS-033", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043"]
+        EpsDmdSystem = "eps-dmd-system" ["RFA-DSP-001", "RFA-DSP-002", "RFA-DSP-003", "RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013", "RFA-DSP-015", "RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-006", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-014", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-021", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-028", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-031", "RFA-EPS-033", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043", "RFA-KNW-006", "RFA-KNW-007", "RFA-KNW-008", "RFA-KNW-009", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-017", "RFA-KNW-018"]
             "codes the medicine under https://dmd.nhs.uk rather than SNOMED CT, where EPS reads dm+d codes (EPS refuses the order)";
-        EpsRequesterPractitioner = "eps-requester-practitioner" ["RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-006", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-014", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-021", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-028", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-031", "RFA-EPS-033", "RFA-EPS-036", "RFA-EPS-037", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043"]
+        EpsRequesterPractitioner = "eps-requester-practitioner" ["RFA-DSP-001", "RFA-DSP-002", "RFA-DSP-003", "RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013", "RFA-DSP-015", "RFA-EPS-001", "RFA-EPS-002", "RFA-EPS-003", "RFA-EPS-004", "RFA-EPS-006", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-014", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-020", "RFA-EPS-021", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-028", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-031", "RFA-EPS-033", "RFA-EPS-036", "RFA-EPS-037", "RFA-EPS-038", "RFA-EPS-042", "RFA-EPS-043", "RFA-KNW-006", "RFA-KNW-007", "RFA-KNW-008", "RFA-KNW-009", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-017", "RFA-KNW-018"]
             "names the prescriber as the order's requester directly (a Practitioner), not through a PractitionerRole (EPS refuses the order)";
         EpsBadCheckCharacter = "eps-bad-check-character" ["RFA-EPS-002", "RFA-EPS-014", "RFA-EPS-034"]
             "gives prescription IDs a wrong check character";
@@ -121,7 +119,7 @@ crate::reference::defect::defects! {
             "retries an EPS submission that EPS rejected as invalid (400)";
         EpsRetriesForever = "eps-retries-forever" ["RFA-EPS-041"]
             "tries an EPS submission twelve times before holding it";
-        EpsCancelWrongPrescription = "eps-cancel-wrong-prescription" ["RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-042"]
+        EpsCancelWrongPrescription = "eps-cancel-wrong-prescription" ["RFA-DSP-005", "RFA-EPS-022", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-042"]
             "sends a cancellation to EPS under a new prescription ID rather than the cancelled one's";
         EpsResubmitsCancelled = "eps-resubmits-cancelled" ["RFA-EPS-043"]
             "sends held prescriptions to EPS even when they were cancelled while held";

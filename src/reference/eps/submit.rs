@@ -343,6 +343,11 @@ fn message(s: &State, rx: &Value, nhs: &str) -> Value {
             }]
         } }));
     }
+    message_bundle(&now, json!(entries))
+}
+
+/// An EPS message: a Bundle of type message, identified by a new UUID.
+pub(in crate::reference) fn message_bundle(now: &str, entries: Value) -> Value {
     json!({
         "resourceType": "Bundle",
         "id": uuid::Uuid::new_v4().to_string(),

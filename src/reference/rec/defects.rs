@@ -161,7 +161,7 @@ crate::reference::defect::defects! {
             "registers a patient PDS records as deceased";
         ClaimsRestrictedHeld = "claims-restricted-held" ["RFA-REC-053"]
             "answers 409 DUPLICATE_REJECTED for a patient PDS restricts, as if an earlier run had registered them, and registers no one";
-        TriggerRefusesWith500 = "trigger-refuses-with-500" ["RFA-ARR-003", "RFA-ARR-004", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-010", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-021", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-040", "RFA-INF-073", "RFA-INF-074", "RFA-REC-048", "RFA-REC-049", "RFA-REC-052"]
+        TriggerRefusesWith500 = "trigger-refuses-with-500" ["RFA-ARR-003", "RFA-ARR-004", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-010", "RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013", "RFA-DSP-015", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-021", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-040", "RFA-INF-073", "RFA-INF-074", "RFA-KNW-006", "RFA-KNW-007", "RFA-KNW-008", "RFA-KNW-009", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-017", "RFA-KNW-018", "RFA-REC-048", "RFA-REC-049", "RFA-REC-052"]
             "answers every action it will not carry out with 500 INTERNAL_SERVER_ERROR, so a refusal reads as a crash";
     }
 }

@@ -1,6 +1,7 @@
 //! DSP, dispensing.
 
 pub(crate) mod dispensing;
+pub(crate) mod supply;
 
 use crate::steps::StepDef;
 
@@ -8,5 +9,6 @@ use crate::steps::StepDef;
 pub(crate) fn steps() -> Vec<StepDef> {
     let mut all = Vec::new();
     all.extend(dispensing::steps());
+    all.extend(supply::steps());
     all
 }
