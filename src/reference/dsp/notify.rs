@@ -41,7 +41,7 @@ pub async fn dispense(s: &State, a: &Action) -> Result<Parts, Outcome> {
         "subject": { "reference": format!("Patient/{patient}") },
         "authorizingPrescription": [{ "reference": format!("MedicationRequest/{}", local.as_deref().unwrap_or(&id)) }],
         "quantity": { "value": quantity, "unit": unit.unwrap_or_default() },
-        "whenHandedOver": crate::reference::instant(crate::reference::now())
+        "whenHandedOver": crate::reference::instant(crate::support::clock::now())
     });
     let admitted = admit(s, sent.clone());
     if let Err(refusal) = admitted {
@@ -85,7 +85,7 @@ fn status_display(code: &str) -> &'static str {
 /// it (contained), the patient by NHS number, and the prescription's EPS
 /// status after the supply (`Extension-EPS-TaskBusinessStatus`).
 fn notification(s: &State, a: &Action, id: &str, sent: &Value, status: &str) -> Value {
-    let now = crate::reference::instant(crate::reference::now());
+    let now = crate::reference::instant(crate::support::clock::now());
     let order = order_of(s, a, id);
     let item = order
         .as_ref()

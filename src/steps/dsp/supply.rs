@@ -88,7 +88,14 @@ fn prescribed(w: &RfaWorld, label: &str) -> Result<(String, String), Failure> {
 
 /// Everything wrong with a dispense notification for `quantity` of the
 /// prescription `id` (medicine `code`, patient `nhs`), and its status code.
-fn judge(b: &Value, id: &str, quantity: f64, code: &str, nhs: &str) -> (Vec<String>, Option<String>) {
+fn judge(
+    b: &Value,
+    id: &str,
+    quantity: f64,
+    code: &str,
+    nhs: &str,
+    handed_over: impl Fn(time::OffsetDateTime) -> Result<(), String>,
+) -> (Vec<String>, Option<String>) {
     let bundle = Bundle(b);
     let Some(d) = bundle.resources_of("MedicationDispense").next().map(|r| r.json().clone()) else {
         return (vec!["the message should hold a MedicationDispense".into()], None);
@@ -129,8 +136,14 @@ fn judge(b: &Value, id: &str, quantity: f64, code: &str, nhs: &str) -> (Vec<Stri
         ));
     }
     match crate::steps::common::stamps::at(d.get("whenHandedOver")) {
-        Some(at) if (crate::support::clock::now() - at).whole_seconds().abs() <= 120 => {}
-        _ => wrong.push(format!("whenHandedOver should be just now, it is {:?}", d.get("whenHandedOver"))),
+        Some(at) => {
+            if let Err(e) = handed_over(at) {
+                wrong.push(format!("whenHandedOver should be when it was supplied: {e}"));
+            }
+        }
+        None => {
+            wrong.push(format!("whenHandedOver should be when it was supplied, it is {:?}", d.get("whenHandedOver")))
+        }
     }
     let status = gpc::extension(&d, "https://fhir.nhs.uk/StructureDefinition/Extension-EPS-TaskBusinessStatus")
         .and_then(|e| e.pointer("/valueCoding/code"))
@@ -154,7 +167,8 @@ async fn notified_with(w: &mut RfaWorld, a: &Args, want_status: Option<&str>) ->
         .collect();
     let mut why = Vec::new();
     for (ok, b) in &sent {
-        let (wrong, status) = judge(b, &id, quantity, &code, &nhs);
+        let (wrong, status) =
+            judge(b, &id, quantity, &code, &nhs, |at| crate::steps::common::stamps::stamped_at_request(w, at));
         let status_ok = want_status.is_none_or(|s| status.as_deref() == Some(s));
         if *ok && wrong.is_empty() && status_ok {
             return Ok(());
