@@ -383,6 +383,51 @@ mod tests {
         ] })
     }
 
+    /// A dispense notification of the order's item, shaped as EPS's
+    /// examples: the item contained, the status after the supply.
+    fn notification() -> Value {
+        let mut item = order()["entry"][1]["resource"].clone();
+        item["id"] = json!("m1");
+        json!({ "resourceType": "Bundle", "type": "message", "identifier": { "value": "d-1" }, "entry": [
+            { "fullUrl": "urn:uuid:h", "resource": { "resourceType": "MessageHeader", "eventCoding": { "code": "dispense-notification" } } },
+            { "fullUrl": "urn:uuid:md", "resource": {
+                "resourceType": "MedicationDispense",
+                "extension": [{ "url": super::TASK_BUSINESS_STATUS, "valueCoding": { "code": "0006" } }],
+                "contained": [item],
+                "medicationCodeableConcept": { "coding": [{ "system": "http://snomed.info/sct", "code": "323510009" }] },
+                "subject": { "reference": "urn:uuid:p" },
+                "authorizingPrescription": [{ "reference": "#m1" }],
+                "quantity": { "value": 21 } } },
+            { "fullUrl": "urn:uuid:p", "resource": { "resourceType": "Patient", "identifier": [{ "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9000000009" }] } }
+        ] })
+    }
+
+    #[test]
+    fn a_dispense_notification_names_its_prescription_its_status_and_what_was_supplied() {
+        assert_eq!(super::check(&notification()), Ok("d-1".to_string()));
+        assert_eq!(super::dispensed_prescription(&notification()).as_deref(), Some("A-B-C"));
+        let refused = |change: &dyn Fn(&mut Value), says: &str| {
+            let mut b = notification();
+            change(&mut b);
+            let problems = super::check(&b).expect_err("refused");
+            assert!(problems.iter().any(|p| p.contains(says)), "{problems:?} should say {says}");
+        };
+        refused(&|b| b["entry"][1]["resource"]["extension"] = json!([]), "TaskBusinessStatus");
+        refused(
+            &|b| b["entry"][1]["resource"]["authorizingPrescription"] = json!([{ "reference": "#other" }]),
+            "authorizingPrescription",
+        );
+        refused(
+            &|b| {
+                b["entry"][1]["resource"]["medicationCodeableConcept"]["coding"][0]["system"] =
+                    json!("https://dmd.nhs.uk")
+            },
+            "snomed",
+        );
+        refused(&|b| b["entry"][1]["resource"]["quantity"] = json!({}), "quantity");
+        refused(&|b| b["entry"][2]["resource"]["identifier"] = json!([]), "NHS number");
+    }
+
     fn refused_for(change: impl FnOnce(&mut Value), says: &str) {
         let mut b = order();
         change(&mut b);

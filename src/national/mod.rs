@@ -549,6 +549,68 @@ mod tests {
         (services, sid)
     }
 
+    /// EPS answers as its `CancelResponseHandler` does: a first
+    /// cancellation 200 with R-0001, a second 400 with R-0006; one of a
+    /// prescription a pharmacy dispensed 400 with R-0004; one it never had
+    /// 400 with R-0008. A supply of a cancelled prescription is refused.
+    #[tokio::test]
+    async fn eps_cancels_once_and_never_what_was_dispensed() {
+        let (services, sid) = hosted().await;
+        let url = format!("{}eps/FHIR/R4/$process-message", services.url_for(&sid));
+        let send = |body: Value| {
+            let url = url.clone();
+            async move {
+                let r = reqwest::Client::new()
+                    .post(url)
+                    .header("Authorization", "Bearer a-token")
+                    .header("X-Request-ID", uuid::Uuid::new_v4().to_string())
+                    .header("Content-Type", "application/fhir+json")
+                    .body(body.to_string())
+                    .send()
+                    .await
+                    .expect("answered");
+                let status = r.status().as_u16();
+                let b: Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
+                let history = b
+                    .pointer("/entry/1/resource/extension/0/extension/0/valueCoding/code")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                (status, history)
+            }
+        };
+        let message = |event: &str, id: &str, status: &str| {
+            json!({ "resourceType": "Bundle", "type": "message", "identifier": { "value": uuid::Uuid::new_v4().to_string() }, "entry": [
+                { "fullUrl": "urn:uuid:h", "resource": { "resourceType": "MessageHeader", "eventCoding": { "code": event } } },
+                { "fullUrl": "urn:uuid:mr", "resource": {
+                    "resourceType": "MedicationRequest", "status": status, "intent": "order",
+                    "extension": [{ "url": "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PrescriptionType", "valueCoding": { "code": "0101" } }],
+                    "identifier": [{ "system": "https://fhir.nhs.uk/Id/prescription-order-item-number", "value": uuid::Uuid::new_v4().to_string() }],
+                    "medicationCodeableConcept": { "coding": [{ "system": "http://snomed.info/sct", "code": "322236009" }] },
+                    "subject": { "reference": "urn:uuid:p" }, "requester": { "reference": "urn:uuid:role" },
+                    "groupIdentifier": { "system": "https://fhir.nhs.uk/Id/prescription-order-number", "value": id,
+                        "extension": [{ "url": "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PrescriptionId", "valueIdentifier": { "value": "uuid" } }] },
+                    "statusReason": { "coding": [{ "code": "0001" }] },
+                    "courseOfTherapyType": { "coding": [{ "code": "acute" }] },
+                    "dosageInstruction": [{ "text": "one a day" }],
+                    "dispenseRequest": { "quantity": { "value": 21 } } } },
+                { "fullUrl": "urn:uuid:p", "resource": { "resourceType": "Patient", "identifier": [{ "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9000000009" }] } },
+                { "fullUrl": "urn:uuid:role", "resource": { "resourceType": "PractitionerRole", "practitioner": { "reference": "urn:uuid:pr" }, "organization": { "reference": "urn:uuid:o" } } },
+                { "fullUrl": "urn:uuid:pr", "resource": { "resourceType": "Practitioner" } },
+                { "fullUrl": "urn:uuid:o", "resource": { "resourceType": "Organization" } }
+            ] })
+        };
+        let order = |id: &str| message("prescription-order", id, "active");
+        let cancel = |id: &str| message("prescription-order-update", id, "cancelled");
+        assert_eq!(send(order("RX-1")).await.0, 200);
+        assert_eq!(send(cancel("RX-1")).await, (200, Some("R-0001".into())));
+        assert_eq!(send(cancel("RX-1")).await, (400, Some("R-0006".into())));
+        assert_eq!(send(cancel("RX-NEVER")).await, (400, Some("R-0008".into())));
+        assert_eq!(send(order("RX-2")).await.0, 200);
+        services.eps_dispensed(&sid, "RX-2");
+        assert_eq!(send(cancel("RX-2")).await, (400, Some("R-0004".into())));
+        services.stop().await;
+    }
+
     #[test]
     fn services_are_named_by_their_path() {
         assert_eq!(Service::of_url("http://127.0.0.1:9/pds/FHIR/R4/Patient?family=x"), Some(Service::Pds));
