@@ -358,11 +358,11 @@ fn cancellation(bundle: &Value) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use serde_json::{Value, json};
 
     /// An order shaped as EPS's primary-care acute example, built here.
-    fn order() -> Value {
+    pub(in crate::national) fn order() -> Value {
         json!({ "resourceType": "Bundle", "type": "message", "identifier": { "value": "m-1" }, "entry": [
             { "fullUrl": "urn:uuid:h", "resource": { "resourceType": "MessageHeader", "eventCoding": { "code": "prescription-order" } } },
             { "fullUrl": "urn:uuid:mr", "resource": {

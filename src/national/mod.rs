@@ -578,26 +578,17 @@ mod tests {
                 (status, history)
             }
         };
+        // The hosted EPS's own test order, as an order or its cancellation.
         let message = |event: &str, id: &str, status: &str| {
-            json!({ "resourceType": "Bundle", "type": "message", "identifier": { "value": uuid::Uuid::new_v4().to_string() }, "entry": [
-                { "fullUrl": "urn:uuid:h", "resource": { "resourceType": "MessageHeader", "eventCoding": { "code": event } } },
-                { "fullUrl": "urn:uuid:mr", "resource": {
-                    "resourceType": "MedicationRequest", "status": status, "intent": "order",
-                    "extension": [{ "url": "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PrescriptionType", "valueCoding": { "code": "0101" } }],
-                    "identifier": [{ "system": "https://fhir.nhs.uk/Id/prescription-order-item-number", "value": uuid::Uuid::new_v4().to_string() }],
-                    "medicationCodeableConcept": { "coding": [{ "system": "http://snomed.info/sct", "code": "322236009" }] },
-                    "subject": { "reference": "urn:uuid:p" }, "requester": { "reference": "urn:uuid:role" },
-                    "groupIdentifier": { "system": "https://fhir.nhs.uk/Id/prescription-order-number", "value": id,
-                        "extension": [{ "url": "https://fhir.nhs.uk/StructureDefinition/Extension-DM-PrescriptionId", "valueIdentifier": { "value": "uuid" } }] },
-                    "statusReason": { "coding": [{ "code": "0001" }] },
-                    "courseOfTherapyType": { "coding": [{ "code": "acute" }] },
-                    "dosageInstruction": [{ "text": "one a day" }],
-                    "dispenseRequest": { "quantity": { "value": 21 } } } },
-                { "fullUrl": "urn:uuid:p", "resource": { "resourceType": "Patient", "identifier": [{ "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9000000009" }] } },
-                { "fullUrl": "urn:uuid:role", "resource": { "resourceType": "PractitionerRole", "practitioner": { "reference": "urn:uuid:pr" }, "organization": { "reference": "urn:uuid:o" } } },
-                { "fullUrl": "urn:uuid:pr", "resource": { "resourceType": "Practitioner" } },
-                { "fullUrl": "urn:uuid:o", "resource": { "resourceType": "Organization" } }
-            ] })
+            let mut b = super::eps::tests::order();
+            b["identifier"]["value"] = json!(uuid::Uuid::new_v4().to_string());
+            b["entry"][0]["resource"]["eventCoding"]["code"] = json!(event);
+            let request = &mut b["entry"][1]["resource"];
+            request["status"] = json!(status);
+            request["statusReason"] = json!({ "coding": [{ "code": "0001" }] });
+            request["groupIdentifier"]["value"] = json!(id);
+            request["identifier"][0]["value"] = json!(uuid::Uuid::new_v4().to_string());
+            b
         };
         let order = |id: &str| message("prescription-order", id, "active");
         let cancel = |id: &str| message("prescription-order-update", id, "cancelled");

@@ -347,16 +347,24 @@ async fn same_message(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
+/// The cancellations of a prescription the candidate sent: (accepted, the
+/// MedicationRequest).
+pub(crate) fn cancellations_of(w: &RfaWorld, id: &str) -> Vec<(bool, Value)> {
+    inbound(w, Service::Eps)
+        .into_iter()
+        .filter_map(|x| {
+            let b = body_json(x);
+            (event(&b) == "prescription-order-update" && group_id(&b).as_deref() == Some(id)).then(|| {
+                (succeeded(x), resources(&b, "MedicationRequest").first().map(|m| (*m).clone()).unwrap_or(Value::Null))
+            })
+        })
+        .collect()
+}
+
 async fn cancellation(w: &mut RfaWorld, a: &Args) -> StepResult {
     let id = prescription(w, a.get(1))?.to_string();
-    let found = inbound(w, Service::Eps).into_iter().any(|x| {
-        let b = body_json(x);
-        let m = resources(&b, "MedicationRequest").first().map(|m| (*m).clone()).unwrap_or(Value::Null);
-        event(&b) == "prescription-order-update"
-            && m.get("status").and_then(Value::as_str) == Some("cancelled")
-            && m.get("statusReason").is_some()
-            && group_id(&b).as_deref() == Some(id.as_str())
-            && succeeded(x)
+    let found = cancellations_of(w, &id).into_iter().any(|(ok, m)| {
+        ok && m.get("status").and_then(Value::as_str) == Some("cancelled") && m.get("statusReason").is_some()
     });
     if !found {
         return fail_with(

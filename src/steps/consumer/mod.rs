@@ -303,6 +303,12 @@ pub fn fail_with<T>(w: &RfaWorld, msg: impl std::fmt::Display) -> Result<T, Fail
 }
 
 async fn carried_out(w: &mut RfaWorld, _: &Args) -> StepResult {
+    did_act(w)
+}
+
+/// Whether the candidate carried out the latest action: its trigger
+/// answered 2xx, or the tester answered done.
+pub(crate) fn did_act(w: &RfaWorld) -> StepResult {
     match (&w.consumer.answer, w.consumer.tester_refused) {
         (Some(r), _) if (200..300).contains(&r.status) => Ok(()),
         (Some(r), _) => {

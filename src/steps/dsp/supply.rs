@@ -10,8 +10,8 @@ use crate::fhir::gpc;
 use crate::fhir::views::Bundle;
 use crate::national::Service;
 use crate::steps::consumer::eps::{event, prescription, resources};
-use crate::steps::consumer::{act, body_json, fail_with, inbound, listing, succeeded};
-use crate::steps::eps::order::{carried_out, setup};
+use crate::steps::consumer::{act, body_json, did_act, fail_with, inbound, listing, succeeded};
+use crate::steps::eps::order::setup;
 use crate::steps::eps::prescribing::medicine;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -66,10 +66,7 @@ async fn dispense_unknown(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn has_dispensed(w: &mut RfaWorld, a: &Args) -> StepResult {
     ask(w, a.get(1), a.get(2), vec![]).await?;
-    match carried_out(w) {
-        Some(why) => setup(fail_with(w, why)),
-        None => Ok(()),
-    }
+    setup(did_act(w))
 }
 
 /// What the prescription's order said: its medicine code and its patient's
@@ -157,9 +154,7 @@ async fn notified_with(w: &mut RfaWorld, a: &Args, want_status: Option<&str>) ->
     let id = prescription(w, label)?.to_string();
     let (code, nhs) = prescribed(w, label)?;
     let quantity: f64 = a.get(1).parse().unwrap_or(-1.0);
-    if let Some(why) = carried_out(w) {
-        return fail_with(w, why);
-    }
+    did_act(w)?;
     let sent: Vec<(bool, Value)> = crate::steps::consumer::latest(w, Service::Eps)
         .into_iter()
         .map(|x| (succeeded(x), body_json(x)))

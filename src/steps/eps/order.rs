@@ -11,8 +11,8 @@ use serde_json::Value;
 use crate::fhir::gpc;
 use crate::fhir::views::Bundle;
 use crate::national::Service;
-use crate::steps::consumer::eps::{event, group_id, order, prescription, resources};
-use crate::steps::consumer::{act, body_json, fail_with, inbound, latest, listing, succeeded};
+use crate::steps::consumer::eps::{cancellations_of, event, group_id, order, prescription, resources};
+use crate::steps::consumer::{act, body_json, did_act, fail_with, inbound, latest, listing, succeeded};
 use crate::steps::eps::prescribing::{build, draft, medicine};
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
@@ -126,10 +126,7 @@ pub(in crate::steps) fn setup(r: StepResult) -> StepResult {
 async fn has_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
     let id = prescription(w, a.get(1))?.to_string();
     act(w, "cancel-prescription", vec![("prescriptionId".into(), id), ("reason".into(), "0001".into())]).await?;
-    match carried_out(w) {
-        Some(why) => fail_with(w, format!("setup: {why}")),
-        None => Ok(()),
-    }
+    setup(did_act(w))
 }
 
 async fn for_patient(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -147,21 +144,9 @@ async fn dispensed(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-/// Why the latest action does not count as carried out, if it does not.
-pub(in crate::steps) fn carried_out(w: &RfaWorld) -> Option<String> {
-    match (&w.consumer.answer, w.consumer.tester_refused) {
-        (Some(r), _) if (200..300).contains(&r.status) => None,
-        (Some(r), _) => Some(format!("the candidate should carry it out and answer 2xx, it answered {}", r.status)),
-        (None, Some(true)) => Some("the candidate should carry it out; the tester reported it would not".into()),
-        _ => None,
-    }
-}
-
 /// Checks the latest action issued the prescription, and keeps it by label.
 fn issued_as(w: &mut RfaWorld, label: &str) -> StepResult {
-    if let Some(why) = carried_out(w) {
-        return fail_with(w, why);
-    }
+    did_act(w)?;
     let accepted = latest(w, Service::Eps)
         .into_iter()
         .map(|x| (succeeded(x), body_json(x)))
@@ -531,20 +516,6 @@ async fn cancel_because(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn cancel_without(w: &mut RfaWorld, a: &Args) -> StepResult {
     let id = prescription(w, a.get(1))?.to_string();
     act(w, "cancel-prescription", vec![("prescriptionId".into(), id)]).await
-}
-
-/// The cancellations of a prescription the candidate sent: (accepted, the
-/// MedicationRequest).
-fn cancellations_of(w: &RfaWorld, id: &str) -> Vec<(bool, Value)> {
-    inbound(w, Service::Eps)
-        .into_iter()
-        .filter_map(|x| {
-            let b = body_json(x);
-            (event(&b) == "prescription-order-update" && group_id(&b).as_deref() == Some(id)).then(|| {
-                (succeeded(x), resources(&b, "MedicationRequest").first().map(|m| (*m).clone()).unwrap_or(Value::Null))
-            })
-        })
-        .collect()
 }
 
 async fn cancelled_because(w: &mut RfaWorld, a: &Args) -> StepResult {
