@@ -2,11 +2,12 @@ Feature: Only legitimate, authorised access to patient records
   A record is read and written only by a consumer whose token allows it:
   writing needs patient/*.write, reading patient data needs patient/*.read
   (organization/*.read is for directory data), writes are for direct care,
-  the requesting organisation must have a legitimate relationship with the
-  practice's patients, and restricted (conf/R) entries are seen only with
-  conf/R — to anyone else they do not exist. (Profile: docs/profile.md,
-  "Access to patient records"; GP Connect's requested_scope table and
-  403 NO_RELATIONSHIP.)
+  and the requesting organisation must have a legitimate relationship with
+  the practice's patients. An entry the practice records as confidential is
+  withheld from what other systems see through GP Connect, with a warning
+  that items were left out (GP Connect's confidential items). (Profile:
+  docs/profile.md, "Access to patient records"; GP Connect's
+  requested_scope table and 403 NO_RELATIONSHIP.)
 
   @RFA-REC-029 @lot1 @must @route-extension
   Rule: Recording or amending an entry, or registering a patient, needs requested_scope patient/*.write; anything less is refused with 400 BAD_REQUEST
@@ -116,33 +117,23 @@ Feature: Only legitimate, authorised access to patient records
       When the request is sent
       Then the request is refused with 403 "NO_RELATIONSHIP"
 
-  @RFA-REC-033 @lot1 @must @route-extension
-  Rule: A restricted entry (conf/R) is seen only by a token with conf/R; to others a read answers 404 NO_RECORD_FOUND and searches leave it out
+  @RFA-REC-033 @lot1 @must @route-readback
+  Rule: An entry recorded as confidential is withheld from the structured record, and the list it belongs in warns that items were left out
 
-    Scenario: read without conf/R
-      Given a Condition "secret" recorded for "patient20" restricted
-      And a read of "secret"
-      When the request is sent
-      Then the request is refused with 404 "NO_RECORD_FOUND"
+    Scenario Outline: a confidential <type>
+      Given a <type> to record for "patient20"
+      And the entry to record is restricted
+      When the candidate is asked to record the entry
+      Then the candidate carried out the action
+      And the structured record of "patient20" withholds the entry as confidential
 
-    Scenario: searched without conf/R
-      Given a Condition "secret" recorded for "patient20" restricted
-      And a Condition "open" recorded for "patient20"
-      And a Condition search for "patient20" with "identifier={identifier:secret},{identifier:open}"
-      When the search is sent, following next links
-      Then the search results include "open"
-      And the search results do not include "secret"
+      Examples:
+        | type               |
+        | Observation        |
+        | AllergyIntolerance |
 
-    Scenario: read with conf/R
-      Given an Observation "secret" recorded for "patient20" restricted
-      And a read of "secret"
-      And the JWT claim "requested_scope" is set to "patient/*.read conf/R"
-      When the request is sent
-      Then the response status is 200
-
-    Scenario: searched with conf/R
-      Given an AllergyIntolerance "secret" recorded for "patient20" restricted
-      And an AllergyIntolerance search for "patient20" with "identifier={identifier:secret}"
-      And the JWT claim "requested_scope" is set to "patient/*.read conf/R"
-      When the search is sent, following next links
-      Then the search results include "secret"
+    Scenario: control: the same allergy, not confidential, is shown
+      Given an AllergyIntolerance to record for "patient20"
+      When the candidate is asked to record the entry
+      Then the candidate carried out the action
+      And the structured record of "patient20" shows the entry as entered

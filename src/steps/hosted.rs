@@ -100,6 +100,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "mark-arrived",
         "At reception, mark this patient arrived for this appointment (identify them by NHS number, as a check-in screen does)",
     ),
+    (
+        "record-entry",
+        "As this user (recorder), record this entry in the patient's record as the clinician named made it: a problem, observation, allergy or consultation with this code, time and status",
+    ),
     ("mark-did-not-attend", "Mark this appointment did-not-attend: the patient never came"),
 ];
 

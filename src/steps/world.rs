@@ -140,6 +140,22 @@ pub struct RecState {
     pub saved: Option<serde_json::Value>,
     /// The Parameters of the registration being built or last sent.
     pub registration: Option<serde_json::Value>,
+    /// The entry the candidate is asked to record itself (`record-entry`).
+    pub asked: Option<AskedEntry>,
+}
+
+/// An entry for the candidate to record: what the user enters, the
+/// trigger's exchange once asked, and the entry as the structured record
+/// shows it, with its Bundle, once found.
+#[derive(Debug, Clone)]
+pub struct AskedEntry {
+    pub ty: crate::fhir::gpc::EntryType,
+    /// The fixture key of the patient it is for.
+    pub patient: String,
+    pub params: Vec<(String, String)>,
+    /// The index of the trigger's exchange.
+    pub trigger: Option<usize>,
+    pub found: Option<(serde_json::Value, serde_json::Value)>,
 }
 
 /// ONL: bookings, appointments, the signed-in patient and repeat requests.

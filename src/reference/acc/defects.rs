@@ -33,7 +33,7 @@ crate::reference::defect::defects! {
             "keeps exp - iat in a 32-bit integer, so a token living 300 s plus a multiple of 2^32 s passes as 300 s";
         JwtSubUnchecked = "jwt-sub-unchecked" ["RFA-ACC-037"]
             "does not check that the JWT's sub is requesting_practitioner.id";
-        JwtSubPinned = "jwt-sub-pinned" ["RFA-ACC-037", "RFA-COM-001", "RFA-COM-002", "RFA-COM-003", "RFA-COM-004", "RFA-COM-005", "RFA-COM-006", "RFA-COM-007", "RFA-REC-004", "RFA-REC-036"]
+        JwtSubPinned = "jwt-sub-pinned" ["RFA-ACC-037", "RFA-COM-001", "RFA-COM-002", "RFA-COM-003", "RFA-COM-004", "RFA-COM-005", "RFA-COM-006", "RFA-COM-007", "RFA-REC-036"]
             "serves only the practitioner it was set up with: refuses a token whose sub is another user, even when requesting_practitioner.id names that user too";
         JwtClaimTypesLenient = "jwt-claim-types-lenient" ["RFA-ACC-038"]
             "reads iat and exp written as strings or decimals as the instant they spell, takes iss, sub and aud of any JSON type, and a JSON array of scopes";

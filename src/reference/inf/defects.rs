@@ -101,7 +101,7 @@ crate::reference::defect::defects! {
             "shows patients' telecoms without their use";
         StructuredBundleIdNotTraceId = "structured-bundle-id-not-trace-id" ["RFA-INF-023"]
             "gives the structured record Bundle a fresh id instead of the request's Ssp-TraceID";
-        StructuredOmitsUsualGp = "structured-omits-usual-gp" ["RFA-INF-024", "RFA-INF-086"]
+        StructuredOmitsUsualGp = "structured-omits-usual-gp" ["RFA-INF-024", "RFA-INF-086", "RFA-REC-004"]
             "leaves the patient's usual GP out of the structured record, so references to them dangle";
         StructuredMissingNhsNumber400 = "structured-missing-nhs-number-400" ["RFA-INF-025"]
             "answers a structured request without patientNHSNumber with 400 BAD_REQUEST";
@@ -127,11 +127,12 @@ crate::reference::defect::defects! {
             "returns the structured record of a patient whose NHS number is not verified";
         DissentAnswersNotFound = "dissent-answers-not-found" ["RFA-XCS-003", "RFA-INF-034"]
             "answers 404 PATIENT_NOT_FOUND for a patient who dissented, instead of 403 NO_PATIENT_CONSENT";
-        AllergiesListIncludesResolved = "allergies-list-includes-resolved" ["RFA-INF-035", "RFA-INF-037"]
+        AllergiesListIncludesResolved = "allergies-list-includes-resolved" ["RFA-INF-035", "RFA-INF-037", "RFA-REC-003"]
             "puts ended allergies in the active allergies list";
         AllergyClinicalStatusOmitted = "allergy-clinical-status-omitted" [
             "RFA-INF-023", "RFA-INF-029", "RFA-INF-035", "RFA-INF-044", "RFA-INF-045", "RFA-INF-066", "RFA-INF-085", "RFA-INF-086",
-            "RFA-INF-088", "RFA-INF-089", "RFA-INF-094", "RFA-INF-095", "RFA-ONL-030", "RFA-XCS-001"
+            "RFA-INF-088", "RFA-INF-089", "RFA-INF-094", "RFA-INF-095", "RFA-ONL-030", "RFA-REC-001", "RFA-REC-004", "RFA-REC-008",
+            "RFA-REC-033", "RFA-XCS-001"
         ]
             "sends current allergies without their clinicalStatus (optional in FHIR, but GP Connect requires it)";
         NoKnownAllergyDropped = "no-known-allergy-dropped" ["RFA-INF-037"]
@@ -140,9 +141,9 @@ crate::reference::defect::defects! {
             "returns the Ended allergies list even when includeResolvedAllergies is false";
         EmptyListWithoutReason = "empty-list-without-reason" ["RFA-INF-037"]
             "returns empty clinical lists without emptyReason and note";
-        ConfidentialItemsLeaked = "confidential-items-leaked" ["RFA-INF-035", "RFA-INF-038", "RFA-INF-040", "RFA-INF-041", "RFA-INF-042", "RFA-INF-087"]
+        ConfidentialItemsLeaked = "confidential-items-leaked" ["RFA-INF-035", "RFA-INF-038", "RFA-INF-040", "RFA-INF-041", "RFA-INF-042", "RFA-INF-087", "RFA-REC-033"]
             "returns items marked confidential in the structured record";
-        ConfidentialWarningMissing = "confidential-warning-missing" ["RFA-INF-038", "RFA-INF-087"]
+        ConfidentialWarningMissing = "confidential-warning-missing" ["RFA-INF-038", "RFA-INF-087", "RFA-REC-033"]
             "withholds confidential items without the confidential-items warning on their list";
         ResolvedAllergiesPartOptional = "resolved-allergies-part-optional" ["RFA-INF-039"]
             "treats a missing includeResolvedAllergies part as false instead of refusing";

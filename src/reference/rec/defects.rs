@@ -5,11 +5,7 @@
 
 crate::reference::defect::defects! {
     RecDefect {
-        CreateWithoutLocation = "create-without-location" ["RFA-REC-001", "RFA-REC-002"]
-            "answers a create without the Location header naming the new entry's version";
-        CreateIgnoresPreferMinimal = "create-ignores-prefer-minimal" ["RFA-REC-002"]
-            "returns the entry's body even when the consumer asked for Prefer: return=minimal";
-        StoresDateOnly = "stores-date-only" ["RFA-REC-001", "RFA-REC-002", "RFA-REC-003", "RFA-REC-013", "RFA-REC-014", "RFA-REC-015", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-034"]
+        StoresDateOnly = "stores-date-only" ["RFA-REC-001", "RFA-REC-003", "RFA-REC-004", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-013", "RFA-REC-014", "RFA-REC-015", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-033", "RFA-REC-034"]
             "keeps only the date of an entry's time, dropping the time of day";
         ProvenanceFromAuthor = "provenance-from-author" ["RFA-REC-004"]
             "records the entry's author as its recorder instead of the practitioner who made the request";
@@ -17,14 +13,8 @@ crate::reference::defect::defects! {
             "records when an entry was recorded to the day, not the second";
         ProvenanceOmitsOrganization = "provenance-omits-organization" ["RFA-REC-004"]
             "does not record the organisation an entry was recorded for";
-        AcceptsMissingAuthor = "accepts-missing-author" ["RFA-REC-005"]
-            "records entries that name no author";
-        InvalidResourceUnnamed = "invalid-resource-unnamed" ["RFA-REC-005", "RFA-REC-006"]
-            "refuses an invalid entry without naming the element at fault";
         AcceptsUnknownReferences = "accepts-unknown-references" ["RFA-REC-006"]
             "records entries for patients or by practitioners it does not hold";
-        AcceptsWrongResourceType = "accepts-wrong-resource-type" ["RFA-REC-007"]
-            "records a resource of another type sent to an entry type's endpoint";
         SnomedCheckDigitIgnored = "snomed-check-digit-ignored" ["RFA-REC-008"]
             "accepts SNOMED CT concept ids with a wrong Verhoeff check digit";
         AcceptsAnyCodeSystem = "accepts-any-code-system" ["RFA-REC-009"]
@@ -33,15 +23,13 @@ crate::reference::defect::defects! {
             "records quantities whose unit is not UCUM";
         AcceptsUnitMismatch = "accepts-unit-mismatch" ["RFA-REC-010", "RFA-DEV-004"]
             "records a reading in a unit that measures something else (a body weight in cm)";
-        AcceptsImpreciseTime = "accepts-imprecise-time" ["RFA-REC-011"]
-            "records entries whose time is not to the second with a zone";
         AcceptsFutureTime = "accepts-future-time" ["RFA-REC-011"]
             "records entries dated in the future";
-        AcceptsDuplicates = "accepts-duplicates" ["RFA-REC-012", "RFA-DEV-009"]
+        AcceptsDuplicates = "accepts-duplicates" ["RFA-DEV-009"]
             "records a second entry with an identifier already in use";
         UpdateNotStored = "update-not-stored" ["RFA-REC-013", "RFA-REC-015", "RFA-REC-016", "RFA-REC-017", "RFA-REC-020"]
             "answers an amendment as made but keeps the entry as it was";
-        KeepsRefusedEntry = "keeps-refused-entry" ["RFA-DEV-004", "RFA-DEV-009", "RFA-REC-005", "RFA-REC-006", "RFA-REC-007", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-012"]
+        KeepsRefusedEntry = "keeps-refused-entry" ["RFA-DEV-004", "RFA-DEV-009", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011"]
             "writes an entry before checking it, and keeps it when the check refuses it";
         KeepsRefusedRegistration = "keeps-refused-registration" ["RFA-REC-043", "RFA-REC-045", "RFA-REC-054", "RFA-REC-055", "RFA-REC-056"]
             "writes a registration before checking it, and keeps the patient registered when the check refuses it";
@@ -75,7 +63,7 @@ crate::reference::defect::defects! {
             "accepts _include of the author but leaves the author out";
         SearchAcceptsInvalidParameters = "search-accepts-invalid-parameters" ["RFA-REC-027"]
             "ignores unknown search parameters and unparseable dates instead of refusing them";
-        SearchIgnoresIdentifier = "search-ignores-identifier" ["RFA-REC-028", "RFA-REC-012"]
+        SearchIgnoresIdentifier = "search-ignores-identifier" ["RFA-REC-028"]
             "ignores the identifier search parameter";
         IgnoresRelationship = "ignores-relationship" ["RFA-REC-032", "RFA-XCS-005"]
             "serves and records entries for an organisation with no relationship to the practice";
@@ -87,10 +75,6 @@ crate::reference::defect::defects! {
             "compares a code search token whole with the entry's code, so system|code finds nothing";
         DateSearchEqExactInstant = "date-search-eq-exact-instant" ["RFA-REC-023"]
             "reads a date search value without a prefix as one instant (midnight) instead of the day, month or year it names";
-        RestrictedEntriesWithheld = "restricted-entries-withheld" ["RFA-REC-033"]
-            "never serves restricted (conf/R) entries, even to a token whose requested_scope names conf/R";
-        RestrictedEntriesShown = "restricted-entries-shown" ["RFA-REC-033"]
-            "shows restricted (conf/R) entries to a token without conf/R";
         AuditSkipsReads = "audit-skips-reads" ["RFA-REC-034", "RFA-REC-035", "RFA-REC-036", "RFA-REC-037", "RFA-REC-039"]
             "audits writes only";
         AuditWithoutTraceId = "audit-without-trace-id" ["RFA-REC-034", "RFA-REC-035", "RFA-REC-036", "RFA-REC-037", "RFA-REC-039", "RFA-REC-040", "RFA-XCS-004"]
@@ -161,7 +145,7 @@ crate::reference::defect::defects! {
             "registers a patient PDS records as deceased";
         ClaimsRestrictedHeld = "claims-restricted-held" ["RFA-REC-053"]
             "answers 409 DUPLICATE_REJECTED for a patient PDS restricts, as if an earlier run had registered them, and registers no one";
-        TriggerRefusesWith500 = "trigger-refuses-with-500" ["RFA-ARR-003", "RFA-ARR-004", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-010", "RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013", "RFA-DSP-015", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-021", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-040", "RFA-INF-073", "RFA-INF-074", "RFA-KNW-006", "RFA-KNW-007", "RFA-KNW-008", "RFA-KNW-009", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-017", "RFA-KNW-018", "RFA-REC-048", "RFA-REC-049", "RFA-REC-052"]
+        TriggerRefusesWith500 = "trigger-refuses-with-500" ["RFA-ARR-003", "RFA-ARR-004", "RFA-ARR-005", "RFA-ARR-007", "RFA-ARR-010", "RFA-DSP-004", "RFA-DSP-005", "RFA-DSP-007", "RFA-DSP-008", "RFA-DSP-009", "RFA-DSP-010", "RFA-DSP-011", "RFA-DSP-013", "RFA-DSP-015", "RFA-EPS-007", "RFA-EPS-008", "RFA-EPS-009", "RFA-EPS-010", "RFA-EPS-011", "RFA-EPS-012", "RFA-EPS-013", "RFA-EPS-015", "RFA-EPS-016", "RFA-EPS-017", "RFA-EPS-018", "RFA-EPS-019", "RFA-EPS-021", "RFA-EPS-023", "RFA-EPS-024", "RFA-EPS-025", "RFA-EPS-026", "RFA-EPS-027", "RFA-EPS-029", "RFA-EPS-030", "RFA-EPS-040", "RFA-INF-073", "RFA-INF-074", "RFA-KNW-006", "RFA-KNW-007", "RFA-KNW-008", "RFA-KNW-009", "RFA-KNW-010", "RFA-KNW-012", "RFA-KNW-017", "RFA-KNW-018", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-048", "RFA-REC-049", "RFA-REC-052"]
             "answers every action it will not carry out with 500 INTERNAL_SERVER_ERROR, so a refusal reads as a crash";
     }
 }

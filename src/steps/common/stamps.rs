@@ -50,11 +50,15 @@ pub(in crate::steps) fn at(v: Option<&Value>) -> Option<OffsetDateTime> {
 /// of day is compared (across midnight too) and the date must be the run's,
 /// give or take the midnight a run may straddle.
 pub(in crate::steps) fn stamped_at_request(w: &RfaWorld, stamp: OffsetDateTime) -> Result<(), String> {
-    let sent = w
-        .exchanges
-        .last()
-        .and_then(|x| OffsetDateTime::parse(&x.started, &Rfc3339).ok())
-        .ok_or("the request's time was not recorded")?;
+    let sent = w.exchanges.last().map(|x| x.started.clone()).ok_or("the request's time was not recorded")?;
+    stamped_near(&sent, stamp)
+}
+
+/// The same for a request sent at `sent` (RFC 3339, as the exchange
+/// records it).
+pub(in crate::steps) fn stamped_near(sent: &str, stamp: OffsetDateTime) -> Result<(), String> {
+    let sent =
+        OffsetDateTime::parse(sent, &Rfc3339).map_err(|_| format!("the request's time `{sent}` was not recorded"))?;
     let day = 86_400;
     let secs = |t: OffsetDateTime| {
         let (h, m, s) = t.to_offset(time::UtcOffset::UTC).time().as_hms();

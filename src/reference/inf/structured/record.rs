@@ -598,6 +598,17 @@ fn dd_mmm_yyyy(date: &str) -> String {
 /// The structured record Bundle for `q` (already validated) and a patient
 /// who may be shared.
 pub fn build(state: &State, patient: &StoredPatient, q: &Query, trace_id: &str, today: &str) -> Value {
+    // What the practice's clinicians recorded is part of the record.
+    let recorded = crate::reference::rec::clinical::structured::views(state, &patient.id);
+    let with_recorded;
+    let patient = if recorded.is_empty() {
+        patient
+    } else {
+        let mut p = patient.clone();
+        p.record.extend(recorded);
+        with_recorded = p;
+        &with_recorded
+    };
     let mut b =
         Builder { state, patient, today, entries: Vec::new(), included: BTreeSet::new(), primary_items: Vec::new() };
     let patient_view = patient.public_view(true);

@@ -2,7 +2,9 @@
 //! Observation, AllergyIntolerance and Encounter — record, read, amend
 //! (versioned, `If-Match`), history, no deletion, and search.
 
+pub(crate) mod record_entry;
 mod search;
+pub mod structured;
 mod validate;
 
 use std::sync::Mutex;
@@ -37,7 +39,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn current(&self) -> &Value {
+    pub(crate) fn current(&self) -> &Value {
         // An entry is only ever stored with a first version.
         self.versions.last().unwrap_or(&Value::Null)
     }
@@ -74,7 +76,7 @@ impl Entries {
         self.with(|all| all.get(id).filter(|e| e.ty == ty).map(|e| e.current().clone()))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut std::collections::HashMap<String, Entry>) -> T) -> T {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut std::collections::HashMap<String, Entry>) -> T) -> T {
         let mut guard = crate::reference::locked(&self.inner);
         f(&mut guard)
     }
@@ -131,12 +133,8 @@ fn admit(s: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Cla
 }
 
 /// Whether the token's scope reaches restricted (`conf/R`) data.
-fn sees_restricted(s: &State, c: &Claims) -> bool {
-    if s.defects.has(RecDefect::RestrictedEntriesWithheld) {
-        return false;
-    }
-    s.defects.has(RecDefect::RestrictedEntriesShown)
-        || c.get("requested_scope").and_then(Value::as_str).is_some_and(|v| v.split_whitespace().any(|t| t == "conf/R"))
+fn sees_restricted(c: &Claims) -> bool {
+    c.get("requested_scope").and_then(Value::as_str).is_some_and(|v| v.split_whitespace().any(|t| t == "conf/R"))
 }
 
 fn parse_body(body: &Bytes) -> Result<Value, Outcome> {
@@ -223,11 +221,35 @@ const DEVICE_READING: &str = "urn:rfa:device-reading";
 
 fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> Result<Response, Outcome> {
     let claims = admit(s, headers, Interaction::CreateEntry(ty))?;
-    let shape = Shape::of(ty);
     let r = parse_body(body)?;
-    let at = now();
+    let (id, stored) = admit_entry(s, ty, r, &claims, now())?;
+    let minimal = headers
+        .get("Prefer")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').any(|p| p.trim() == "return=minimal"));
+    let mut resp = Fhir { status: StatusCode::CREATED, body: stored, etag: Some(etag(1)) }.into_response();
+    if minimal {
+        resp = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)], etag_header(1)).into_response();
+    }
+    if let Ok(v) = HeaderValue::from_str(&location(s, headers, ty, &id, 1)) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(resp)
+}
+
+/// Checks an entry and records it as version 1, stamped with the recording
+/// provenance of `claims`: one admission for the profile's `POST` and for
+/// the trigger's `record-entry`, so the two cannot drift apart.
+pub(crate) fn admit_entry(
+    s: &State,
+    ty: EntryType,
+    r: Value,
+    claims: &Claims,
+    at: OffsetDateTime,
+) -> Result<(String, Value), Outcome> {
+    let shape = Shape::of(ty);
     if let Err(o) = validate::entry(s, &shape, &r, at) {
-        keep_refused(s, &shape, ty, r, &claims, at);
+        keep_refused(s, &shape, ty, r, claims, at);
         return Err(o);
     }
     let mut wanted = entries::identifiers(&r);
@@ -238,7 +260,7 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
             Ok(None) => {}
             Err(o) => {
                 if s.defects.has(DevDefect::KeepsRefusedReading) {
-                    store_refused(s, &shape, ty, r, &claims, at);
+                    store_refused(s, &shape, ty, r, claims, at);
                 }
                 return Err(o);
             }
@@ -246,7 +268,7 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
     }
     let r = crate::reference::dev::filed(s, r);
     let id = uuid::Uuid::new_v4().to_string();
-    let stored = stamp(s, &shape, r, &id, 1, &claims, at);
+    let stored = stamp(s, &shape, r, &id, 1, claims, at);
     s.entries.with(|all| {
         // Taken inside the entries lock, so check and insert are one step.
         let mut index = crate::reference::locked(&s.entries.identifiers);
@@ -273,21 +295,7 @@ fn create_entry(s: &State, headers: &HeaderMap, body: &Bytes, ty: EntryType) -> 
         all.insert(id.clone(), Entry { ty, id: id.clone(), versions: vec![stored.clone()] });
         Ok(())
     })?;
-    let minimal = headers
-        .get("Prefer")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').any(|p| p.trim() == "return=minimal"))
-        && !s.defects.has(RecDefect::CreateIgnoresPreferMinimal);
-    let mut resp = Fhir { status: StatusCode::CREATED, body: stored, etag: Some(etag(1)) }.into_response();
-    if minimal {
-        resp = (StatusCode::CREATED, [(header::CONTENT_TYPE, gpc::FHIR_JSON)], etag_header(1)).into_response();
-    }
-    if !s.defects.has(RecDefect::CreateWithoutLocation)
-        && let Ok(v) = HeaderValue::from_str(&location(s, headers, ty, &id, 1))
-    {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok((id, stored))
 }
 
 /// Under the `keeps-refused-entry` defect: the entry is written before it
@@ -315,7 +323,7 @@ fn etag_header(version: usize) -> [(header::HeaderName, String); 1] {
 fn visible(s: &State, claims: &Claims, ty: EntryType, id: &str) -> Result<Entry, Outcome> {
     let found = s.entries.with(|all| all.get(id).filter(|e| e.ty == ty).cloned());
     match found {
-        Some(e) if !e.restricted() || sees_restricted(s, claims) => Ok(e),
+        Some(e) if !e.restricted() || sees_restricted(claims) => Ok(e),
         _ => Err(Outcome::new(SpineCode::NoRecordFound, format!("no {} with id {id}", ty.name()))),
     }
 }

@@ -235,7 +235,7 @@ pub async fn search(
         Ok(q) => q,
         Err(o) => return o.into_response(),
     };
-    let restricted_too = sees_restricted(&s, &claims);
+    let restricted_too = sees_restricted(&claims);
     let mut found: Vec<Entry> = s.entries.with(|all| {
         all.values()
             .filter(|e| e.ty == ty && (restricted_too || !e.restricted()) && matches(&s, &shape, &q, e))

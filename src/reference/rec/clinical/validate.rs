@@ -20,18 +20,10 @@ fn invalid(msg: impl Into<String>) -> Outcome {
 
 /// Checks an entry of `shape`'s type; `now` bounds its time.
 pub fn entry(s: &State, shape: &Shape, r: &Value, now: OffsetDateTime) -> Result<(), Outcome> {
-    let d = |x| s.defects.has(x);
-    let name = |p: &str| {
-        if d(RecDefect::InvalidResourceUnnamed) { "the resource".to_string() } else { shape.element(p) }
-    };
+    let name = |p: &str| shape.element(p);
     let ty = shape.ty.name();
     match r.as_resource().resource_type() {
         Some(t) if t == ty => {}
-        // Judges the body by its own type and files it under the endpoint's.
-        Some(t) if d(RecDefect::AcceptsWrongResourceType) && EntryType::from_name(t).is_some() => {
-            let own = Shape::of(EntryType::from_name(t).unwrap_or(shape.ty));
-            return entry(s, &own, r, now);
-        }
         other => {
             return Err(invalid(format!(
                 "the body must be a {ty} resource, it is {}",
@@ -43,9 +35,6 @@ pub fn entry(s: &State, shape: &Shape, r: &Value, now: OffsetDateTime) -> Result
     for (pointer, what) in
         [(shape.patient, "the patient"), (shape.author, "the author"), (shape.when, "when it happened")]
     {
-        if pointer == shape.author && d(RecDefect::AcceptsMissingAuthor) {
-            continue;
-        }
         if text(pointer).is_none() {
             return Err(invalid(format!("{} is required ({what})", name(pointer))));
         }
@@ -108,7 +97,6 @@ fn when(
     let v = r.pointer(shape.when).and_then(Value::as_str).unwrap_or_default();
     let at = match OffsetDateTime::parse(v, &Rfc3339) {
         Ok(t) => t,
-        Err(_) if s.defects.has(RecDefect::AcceptsImpreciseTime) => return Ok(()),
         Err(_) => {
             return Err(invalid(format!(
                 "{} `{v}` must be a date and time to the second with a time zone (e.g. 2001-06-01T10:30:17+01:00)",
