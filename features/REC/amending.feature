@@ -1,88 +1,47 @@
 Feature: Amending clinical entries without losing anything
-  An entry is amended by sending it back whole with If-Match naming the
-  version the clinician saw. A stale version is refused, so two clinicians
-  working on one entry cannot silently overwrite each other; every version
-  is kept and can be read; an entry never moves to another patient; and
-  nothing is deleted — a mistake is marked entered-in-error, which keeps
-  its history. (Profile: docs/profile.md, "Amending clinical entries";
+  A clinician amends an entry: a problem resolved, a measurement
+  corrected. The amendment shows wherever the record is read, once, and
+  an entry marked entered in error is no longer shown. The candidate is
+  asked to amend as its clinician would (trigger action `amend-entry`, or
+  the tester), and the result is read back through Access Record
+  Structured. What no national interface shows — concurrent amendments,
+  the versions kept, an entry that cannot move or be deleted — is judged
+  on the profile's own write API: an entry is amended by sending it back
+  whole with If-Match naming the version the clinician saw; a stale version
+  is refused, so two clinicians working on one entry cannot silently
+  overwrite each other; every version is kept and can be read; and nothing
+  is deleted. (Profile: docs/profile.md, "Amending clinical entries";
   GP Connect's own rules for amending appointments: If-Match, 409
   FHIR_CONSTRAINT_VIOLATION for a stale version.)
 
-  @RFA-REC-013 @lot1 @must @route-extension
-  Rule: An amendment naming the current version is accepted as a new version, and the entry reads back amended
+  @RFA-REC-013 @lot1 @must @route-readback
+  Rule: An amendment the candidate makes shows in the structured record: the entry reads back amended, once
 
     Scenario: a Condition resolved
-      Given a Condition "asthma" recorded for "patient20"
-      And an amendment of "asthma"
-      And the entry's status is "resolved"
-      When the request is sent
-      Then the amendment is accepted at version 2
-      And "asthma" reads back as last accepted, at version 2
+      Given a Condition to record for "patient20"
+      When the candidate is asked to record the entry
+      Then the candidate carried out the action
+      When the candidate is asked to amend the entry's status to "resolved"
+      Then the candidate carried out the action
+      And the structured record of "patient20" shows the entry as entered
 
     Scenario: an Observation corrected
-      Given an Observation "weight" recorded for "patient20"
-      And an amendment of "weight"
-      And the entry's "valueQuantity.value" is 74.1
-      And the entry's status is "amended"
-      When the request is sent
-      Then the amendment is accepted at version 2
-      And "weight" reads back as last accepted, at version 2
+      Given an Observation to record for "patient20"
+      When the candidate is asked to record the entry
+      Then the candidate carried out the action
+      When the candidate is asked to amend the entry's value to "74.1"
+      Then the candidate carried out the action
+      And the structured record of "patient20" shows the entry as entered
 
     Scenario: amended twice
-      Given an AllergyIntolerance "penicillin" recorded for "patient20"
-      And an amendment of "penicillin"
-      And the entry's status is "inactive"
-      When the request is sent
-      Then the amendment is accepted at version 2
-      Given an amendment of "penicillin"
-      And the entry's status is "active"
-      When the request is sent
-      Then the amendment is accepted at version 3
-      And "penicillin" reads back as last accepted, at version 3
-
-  @RFA-REC-014 @lot1 @must @route-extension
-  Rule: An amendment without If-Match is refused with 400 BAD_REQUEST and changes nothing
-
-    Scenario Outline: a <type> amended without If-Match
-      Given a <type> "entry" recorded for "patient20"
-      And an amendment of "entry" without If-Match
-      And the entry's status is "<status>"
-      When the request is sent
-      Then the request is refused with 400 "BAD_REQUEST"
-      And "entry" reads back as last accepted, at version 1
-
-      Examples:
-        | type        | status    |
-        | Condition   | resolved  |
-        | Encounter   | cancelled |
-
-  @RFA-REC-015 @lot1 @must @route-extension
-  Rule: An amendment naming a version that is no longer current is refused with 409 FHIR_CONSTRAINT_VIOLATION, and the newer version is kept
-
-    Scenario Outline: a stale amendment of a <type>
-      Given a <type> "entry" recorded for "patient20"
-      And an amendment of "entry"
-      And the entry's status is "<first>"
-      When the request is sent
-      Then the amendment is accepted at version 2
-      Given an amendment of "entry" naming version 1
-      And the entry's status is "<second>"
-      When the request is sent
-      Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
-      And "entry" reads back as last accepted, at version 2
-
-      Examples:
-        | type               | first    | second    |
-        | Condition          | resolved | remission |
-        | AllergyIntolerance | inactive | resolved  |
-
-    Scenario: a version that never existed
-      Given an Encounter "entry" recorded for "patient20"
-      And an amendment of "entry" naming version 7
-      And the entry's status is "cancelled"
-      When the request is sent
-      Then the request is refused with 409 "FHIR_CONSTRAINT_VIOLATION"
-      And "entry" reads back as last accepted, at version 1
+      Given an AllergyIntolerance to record for "patient20"
+      When the candidate is asked to record the entry
+      Then the candidate carried out the action
+      When the candidate is asked to amend the entry's status to "resolved"
+      Then the candidate carried out the action
+      When the candidate is asked to amend the entry's status to "active"
+      Then the candidate carried out the action
+      And the structured record of "patient20" shows the entry as entered
 
   @RFA-REC-016 @lot1 @must @route-extension
   Rule: Of two amendments of the same version made at once, exactly one is accepted
@@ -152,21 +111,17 @@ Feature: Amending clinical entries without losing anything
         | Condition          |
         | AllergyIntolerance |
 
-  @RFA-REC-020 @lot1 @must @route-extension
-  Rule: An entry marked entered-in-error keeps its history and can still be read, but no search returns it
+  @RFA-REC-020 @lot1 @must @route-readback
+  Rule: An entry marked entered in error is no longer shown in the structured record
 
     Scenario Outline: a <type> entered in error
-      Given a <type> "mistake" recorded for "patient20"
-      And an amendment of "mistake"
-      And the entry is marked entered in error
-      When the request is sent
-      Then the amendment is accepted at version 2
-      And "mistake" reads back as last accepted, at version 2
-      Given a <type> "kept" recorded for "patient20"
-      And a <type> search for "patient20" with "identifier={identifier:mistake},{identifier:kept}"
-      When the search is sent, following next links
-      Then the search results include "kept"
-      And the search results do not include "mistake"
+      Given a <type> to record for "patient20"
+      When the candidate is asked to record the entry
+      Then the candidate carried out the action
+      And the structured record of "patient20" shows the entry as entered
+      When the candidate is asked to mark the entry entered in error
+      Then the candidate carried out the action
+      And the structured record of "patient20" does not show the entry
 
       Examples:
         | type               |

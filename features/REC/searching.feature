@@ -6,20 +6,21 @@ Feature: Searching clinical entries
   every result meets the filter. Each search also names the scenario's own
   entries by identifier (comma = or), so it stays small and exact on a
   system that already holds thousands of entries from earlier runs. Invalid parameters are refused, never
-  ignored. (Profile: docs/profile.md, "Searching clinical entries"; FHIR
-  STU3 search, GP Connect's 422 INVALID_PARAMETER.)
+  ignored. These searches are the profile's own; that a patient's record
+  shows their entries and no one else's is read back through Access Record
+  Structured, as the candidate records them itself (RFA-REC-021).
+  (Profile: docs/profile.md, "Searching clinical entries"; FHIR STU3
+  search, GP Connect's 422 INVALID_PARAMETER.)
 
-  @RFA-REC-021 @lot1 @must @route-extension
-  Rule: A search returns the patient's entries and only that patient's
+  @RFA-REC-021 @lot1 @must @route-readback
+  Rule: A patient's record shows the patient's entries and only that patient's
 
-    Scenario Outline: <type> entries of one patient
-      Given a <type> "mine" recorded for "patient20"
-      And a <type> "theirs" recorded for "patient10"
-      And a <type> search for "patient20" with "identifier={identifier:mine},{identifier:theirs}"
-      When the search is sent, following next links
-      Then the search results include "mine"
-      And the search results do not include "theirs"
-      And every search result is for "patient20"
+    Scenario Outline: a <type> of another patient
+      Given a <type> to record for "patient10"
+      When the candidate is asked to record the entry
+      Then the candidate carried out the action
+      And the structured record of "patient10" shows the entry as entered
+      And the structured record of "patient20" does not show the entry
 
       Examples:
         | type               |

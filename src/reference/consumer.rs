@@ -69,6 +69,7 @@ pub async fn trigger(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: 
         "send-mesh-message" => crate::reference::com::mesh::send(&s, &action).await,
         "receive-mesh-messages" => crate::reference::com::mesh::receive(&s, &action).await,
         "record-entry" => crate::reference::rec::clinical::record_entry::record(&s, &action),
+        "amend-entry" => crate::reference::rec::clinical::record_entry::amend(&s, &action),
         "mark-arrived" => crate::reference::arr::mark(&s, &action, crate::reference::arr::Attendance::Arrived),
         "mark-did-not-attend" => {
             crate::reference::arr::mark(&s, &action, crate::reference::arr::Attendance::DidNotAttend)

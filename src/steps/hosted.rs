@@ -104,6 +104,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "record-entry",
         "As this user (recorder), record this entry in the patient's record as the clinician named made it: a problem, observation, allergy or consultation with this code, time and status",
     ),
+    (
+        "amend-entry",
+        "As this user (recorder), find this patient's entry of this kind at this time and amend it as given (or mark it entered in error)",
+    ),
     ("mark-did-not-attend", "Mark this appointment did-not-attend: the patient never came"),
 ];
 

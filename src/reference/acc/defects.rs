@@ -71,7 +71,7 @@ crate::reference::defect::defects! {
             "sends OperationOutcomes without the GPConnect-OperationOutcome-1 profile in meta";
         OutcomeValueSetAsSystem = "outcome-valueset-as-system" ["@every-refusal"]
             "names the Spine-ErrorOrWarningCode-1 ValueSet's URL as its error codes' system, instead of the CodeSystem's";
-        OutcomeIssueProcessing = "outcome-issue-processing" ["@every-refusal", "-RFA-ONL-023", "-RFA-REC-015", "-RFA-REC-016"]
+        OutcomeIssueProcessing = "outcome-issue-processing" ["@every-refusal", "-RFA-ONL-023", "-RFA-REC-016"]
             "gives every OperationOutcome issue the type `processing`, whatever its Spine code (GP Connect's error table pairs no type with FHIR_CONSTRAINT_VIOLATION, the only refusal of ONL-023 and REC-015)";
         MetadataUnserved = "metadata-unserved" ["RFA-ACC-001", "RFA-ACC-007", "RFA-ACC-008", "RFA-ACC-009", "RFA-ACC-010", "RFA-ACC-011", "RFA-ACC-014", "RFA-ACC-016", "RFA-ACC-017", "RFA-ACC-019", "RFA-ACC-020", "RFA-ACC-021", "RFA-ACC-023", "RFA-ACC-027", "RFA-ACC-031", "RFA-ACC-032", "RFA-ACC-033", "RFA-ACC-034", "RFA-ACC-035", "RFA-ACC-037", "RFA-ACC-038", "RFA-ACC-042", "RFA-ONL-001", "RFA-ONL-049", "RFA-REC-034", "RFA-REC-038", "RFA-REC-039", "RFA-REC-040", "RFA-ACC-043", "RFA-ACC-044", "RFA-ACC-045", "RFA-ACC-046"]
             "does not serve its CapabilityStatement: GET /metadata answers 404 NO_RECORD_FOUND, as for a path it does not offer";

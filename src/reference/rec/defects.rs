@@ -5,7 +5,7 @@
 
 crate::reference::defect::defects! {
     RecDefect {
-        StoresDateOnly = "stores-date-only" ["RFA-REC-001", "RFA-REC-003", "RFA-REC-004", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-013", "RFA-REC-014", "RFA-REC-015", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-033", "RFA-REC-034"]
+        StoresDateOnly = "stores-date-only" ["RFA-REC-001", "RFA-REC-003", "RFA-REC-004", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-013", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-021", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-033", "RFA-REC-034"]
             "keeps only the date of an entry's time, dropping the time of day";
         ProvenanceFromAuthor = "provenance-from-author" ["RFA-REC-004"]
             "records the entry's author as its recorder instead of the practitioner who made the request";
@@ -27,15 +27,13 @@ crate::reference::defect::defects! {
             "records entries dated in the future";
         AcceptsDuplicates = "accepts-duplicates" ["RFA-DEV-009"]
             "records a second entry with an identifier already in use";
-        UpdateNotStored = "update-not-stored" ["RFA-REC-013", "RFA-REC-015", "RFA-REC-016", "RFA-REC-017", "RFA-REC-020"]
+        UpdateNotStored = "update-not-stored" ["RFA-REC-013", "RFA-REC-016", "RFA-REC-017", "RFA-REC-020"]
             "answers an amendment as made but keeps the entry as it was";
         KeepsRefusedEntry = "keeps-refused-entry" ["RFA-DEV-004", "RFA-DEV-009", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011"]
             "writes an entry before checking it, and keeps it when the check refuses it";
         KeepsRefusedRegistration = "keeps-refused-registration" ["RFA-REC-043", "RFA-REC-045", "RFA-REC-054", "RFA-REC-055", "RFA-REC-056"]
             "writes a registration before checking it, and keeps the patient registered when the check refuses it";
-        UpdateWithoutIfMatchAccepted = "update-without-if-match-accepted" ["RFA-REC-014"]
-            "amends entries without If-Match";
-        IgnoresIfMatch = "ignores-if-match" ["RFA-REC-014", "RFA-REC-015", "RFA-REC-016"]
+        IgnoresIfMatch = "ignores-if-match" ["RFA-REC-016"]
             "amends entries whatever version If-Match names (last write wins)";
         UpdateRace = "update-race" ["RFA-REC-016"]
             "checks If-Match and writes in two steps, so two amendments of one version can both succeed";
@@ -46,9 +44,9 @@ crate::reference::defect::defects! {
         DeleteRemoves = "delete-removes" ["RFA-REC-019"]
             "deletes entries on DELETE, leaving no trace in the record";
         EnteredInErrorSearchable = "entered-in-error-searchable" ["RFA-REC-020"]
-            "returns entries marked entered-in-error in searches";
-        SearchIgnoresPatient = "search-ignores-patient" ["RFA-REC-021"]
-            "returns entries of every patient from a search for one";
+            "shows entries marked entered-in-error, in searches and in the structured record";
+        OthersEntriesInRecord = "others-entries-in-record" ["RFA-REC-021"]
+            "shows the entries recorded for every patient in each patient's structured record";
         SearchIgnoresCode = "search-ignores-code" ["RFA-REC-022"]
             "ignores the code search parameter";
         SearchDatePrefixesAsEq = "search-date-prefixes-as-eq" ["RFA-REC-023"]

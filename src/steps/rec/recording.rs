@@ -30,6 +30,8 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^the time to record is (in UTC|yesterday|in the future)$"# => shift_time, "Moves the entry's own time: the same instant written in UTC (`Z`); the same time of day yesterday (in +01:00); or the same time 998 years on."),
         step!(Given r#"^the entry to record is restricted$"# => restricted, "The user marks the entry confidential (`restricted`: true)."),
         step!(When r#"^the candidate is asked to record the entry$"# => ask, "Asks the candidate (trigger action `record-entry`, or the tester) to record the entry as its clinician would enter it (profile §15, §37.1)."),
+        step!(When r#"^the candidate is asked to amend the entry's (status|value|code) to "([^"]*)"$"# => ask_amend, "Asks the candidate (trigger action `amend-entry`, or the tester) to amend the entry it recorded, found as a user finds it on screen (its patient, kind and time): this element becomes this value, and the entry should then read back so."),
+        step!(When r#"^the candidate is asked to mark the entry entered in error$"# => ask_in_error, "Asks the candidate (trigger action `amend-entry` with `enteredInError` true, or the tester) to mark the entry it recorded as entered in error."),
         step!(Then r#"^the structured record of "([^"]+)" shows the entry as entered$"# => shows, "Reads the patient's record through Access Record Structured (the entry's clinical area; evidence kept) and finds the entry by its time: its code, its time (the same instant), its status as GP Connect gives it (a problem active or inactive) and, for a measurement, its value and unit."),
         step!(Then r#"^the entry shows who recorded it, and when$"# => provenance, "In the entry found: who recorded it — a problem's asserter, an allergy's recorder, a consultation's REC participant — is the Practitioner with the recorder's SDS user id; the clinician — an allergy's asserter, an observation's performer, a consultation's PPRF participant — the clinician's; when it was recorded (assertedDate, issued) is to the second with a zone, within the action's time; a consultation's serviceProvider is the practice."),
         step!(Then r#"^the structured record of "([^"]+)" does not show the entry$"# => not_shown, "Reads the patient's record through Access Record Structured (evidence kept): no entry of the type is at the entry's time."),
@@ -166,6 +168,29 @@ async fn ask(w: &mut RfaWorld, _: &Args) -> StepResult {
     let index = w.exchanges.len().checked_sub(1);
     asked_mut(w)?.trigger = index;
     Ok(())
+}
+
+/// What identifies the recorded entry on screen, and who acts.
+fn finding(entry: &crate::steps::world::AskedEntry) -> Vec<(String, String)> {
+    ["kind", "patient", "time", "recorder"]
+        .iter()
+        .filter_map(|k| param(entry, k).map(|v| (k.to_string(), v.to_string())))
+        .collect()
+}
+
+async fn ask_amend(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (name, value) = (a.get(1).to_string(), a.get(2).to_string());
+    let entry = asked_mut(w)?;
+    let mut params = finding(entry);
+    params.push((name.clone(), value.clone()));
+    set(entry, &name, value);
+    crate::steps::consumer::act_in_record(w, "amend-entry", params).await
+}
+
+async fn ask_in_error(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let mut params = finding(asked(w)?);
+    params.push(("enteredInError".into(), "true".into()));
+    crate::steps::consumer::act_in_record(w, "amend-entry", params).await
 }
 
 fn param<'a>(entry: &'a crate::steps::world::AskedEntry, name: &str) -> Option<&'a str> {

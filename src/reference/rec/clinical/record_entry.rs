@@ -7,10 +7,13 @@
 //! (`super::structured`).
 
 use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::fhir::gpc::{self, EntryType};
 use crate::reference::State;
 use crate::reference::acc::guard::Claims;
+use crate::reference::entry_shape::Shape;
 use crate::reference::outbound::Action;
 use crate::reference::outcome::{Outcome, SpineCode};
 
@@ -128,9 +131,8 @@ fn claims(s: &State, recorder: &str) -> Claims {
     c
 }
 
-/// `record-entry`: records the entry, or refuses it as the `POST` would.
-pub(crate) fn record(s: &State, action: &Action) -> Result<Vec<(&'static str, String)>, Outcome> {
-    let ty = kind(action)?;
+/// The user the action names as `recorder`: one the practice holds.
+fn user(s: &State, action: &Action) -> Result<Claims, Outcome> {
     let recorder = action.required("recorder")?;
     if !s.store.practitioners.iter().any(|p| p.business_id.as_deref() == Some(recorder)) {
         return Err(Outcome::new(
@@ -138,7 +140,71 @@ pub(crate) fn record(s: &State, action: &Action) -> Result<Vec<(&'static str, St
             format!("the user {recorder} is not a practitioner held here"),
         ));
     }
+    Ok(claims(s, recorder))
+}
+
+/// `record-entry`: records the entry, or refuses it as the `POST` would.
+pub(crate) fn record(s: &State, action: &Action) -> Result<Vec<(&'static str, String)>, Outcome> {
+    let ty = kind(action)?;
+    let by = user(s, action)?;
     let r = entry(s, action, ty)?;
-    let (id, _) = super::admit_entry(s, ty, r, &claims(s, recorder), crate::reference::now())?;
+    let (id, _) = super::admit_entry(s, ty, r, &by, crate::reference::now())?;
+    Ok(vec![("entry", format!("{}/{id}", ty.name()))])
+}
+
+/// The entry a user finds on screen: of this kind, in this patient's
+/// record, at this time, not entered in error.
+fn on_screen(s: &State, action: &Action, ty: EntryType) -> Result<(String, Value), Outcome> {
+    let not_found = |why: String| Outcome::new(SpineCode::NoRecordFound, why);
+    let nhs = action.required("patient")?;
+    let when = action.required("time")?;
+    let at = OffsetDateTime::parse(when, &Rfc3339).map_err(|_| invalid(format!("time `{when}` is not a date-time")))?;
+    let patient = s.store.by_nhs_number(nhs).next().ok_or_else(|| not_found(format!("no patient {nhs} here")))?;
+    let (shape, me) = (Shape::of(ty), format!("Patient/{}", patient.id));
+    let same_time = |r: &Value| {
+        r.pointer(shape.when).and_then(Value::as_str).and_then(|w| OffsetDateTime::parse(w, &Rfc3339).ok()) == Some(at)
+    };
+    s.entries
+        .with(|all| {
+            all.values().filter(|e| e.ty == ty).map(|e| (e.id.clone(), e.current().clone())).find(|(_, r)| {
+                r.pointer(shape.patient).and_then(Value::as_str) == Some(me.as_str())
+                    && !shape.is_entered_in_error(r)
+                    && same_time(r)
+            })
+        })
+        .ok_or_else(|| not_found(format!("no {} of patient {nhs} at {when}", ty.name())))
+}
+
+/// `amend-entry`: the user changes what the action names (`status`,
+/// `code`, `value`, `unit`) or marks the entry entered in error
+/// (`enteredInError` true); the amendment is checked as a new entry is.
+pub(crate) fn amend(s: &State, action: &Action) -> Result<Vec<(&'static str, String)>, Outcome> {
+    let ty = kind(action)?;
+    let by = user(s, action)?;
+    let (id, mut r) = on_screen(s, action, ty)?;
+    let shape = Shape::of(ty);
+    let p = |n: &str| action.param(n).filter(|v| !v.is_empty());
+    if let Some(status) = p("status") {
+        crate::entries::set_pointer(&mut r, shape.status, json!(status));
+    }
+    if let Some(code) = p("code") {
+        crate::entries::set_pointer(&mut r, &format!("{}/coding/0/code", shape.code), json!(code));
+    }
+    if p("value").is_some() {
+        let unit = r.pointer("/valueQuantity/code").and_then(Value::as_str).unwrap_or_default().to_string();
+        let (value, unit) = (p("value"), p("unit").map(str::to_string).unwrap_or(unit));
+        let number: f64 = value.unwrap_or_default().parse().map_err(|_| invalid("value is not a number"))?;
+        r["valueQuantity"] = json!({ "value": number, "unit": unit, "system": gpc::UCUM_SYSTEM, "code": unit });
+    }
+    if p("enteredInError") == Some("true") {
+        crate::entries::set_pointer(&mut r, shape.error_status, json!("entered-in-error"));
+        // FHIR ait-2: an allergy in error has no clinical status.
+        if ty == EntryType::AllergyIntolerance
+            && let Some(o) = r.as_object_mut()
+        {
+            o.remove("clinicalStatus");
+        }
+    }
+    super::amend_current(s, ty, &id, r, &by, crate::reference::now())?;
     Ok(vec![("entry", format!("{}/{id}", ty.name()))])
 }

@@ -176,7 +176,7 @@ fn matches(s: &State, shape: &Shape, q: &Query_, e: &Entry) -> bool {
     let d = |x| s.defects.has(x);
     let r = e.current();
     let patient = r.pointer(shape.patient).and_then(Value::as_str).and_then(|p| p.strip_prefix("Patient/"));
-    if patient != Some(q.patient.as_str()) && !d(RecDefect::SearchIgnoresPatient) {
+    if patient != Some(q.patient.as_str()) {
         return false;
     }
     if shape.is_entered_in_error(r) && !d(RecDefect::EnteredInErrorSearchable) {

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use crate::fhir::gpc::{self, EntryType};
 use crate::reference::State;
 use crate::reference::entry_shape::Shape;
+use crate::reference::rec::defects::RecDefect;
 
 const PROFILE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/";
 const PARTICIPATION: &str = "http://hl7.org/fhir/v3/ParticipationType";
@@ -28,7 +29,9 @@ pub fn views(s: &State, patient_id: &str) -> Vec<Value> {
         .into_iter()
         .filter(|(ty, r)| {
             let shape = Shape::of(*ty);
-            r.pointer(shape.patient).and_then(Value::as_str) == Some(me.as_str()) && !shape.is_entered_in_error(r)
+            (r.pointer(shape.patient).and_then(Value::as_str) == Some(me.as_str())
+                || s.defects.has(RecDefect::OthersEntriesInRecord))
+                && (!shape.is_entered_in_error(r) || s.defects.has(RecDefect::EnteredInErrorSearchable))
         })
         .filter_map(|(ty, r)| view(s, ty, &r))
         .collect();
