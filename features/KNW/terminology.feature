@@ -59,7 +59,7 @@ Feature: Knowledge bases: coded medicines
       And the candidate made no requests of EPS
 
   @RFA-KNW-008 @lot1 @must @route-readback
-  Rule: A prescription whose code is not a SNOMED CT concept id (wrong check digit), or not in SNOMED CT / dm+d, is not issued: the candidate refuses it and sends EPS nothing
+  Rule: A prescription whose code is not a SNOMED CT concept id (wrong check digit, a leading zero), or not in SNOMED CT / dm+d, is not issued: the candidate refuses it and sends EPS nothing
 
     Scenario: the right check digit, issued
       Given a prescription for "patient1" of the code "42186511000001101"
@@ -73,9 +73,10 @@ Feature: Knowledge bases: coded medicines
       And the candidate made no requests of EPS
 
       Examples:
-        | code      |
-        | 323510008 |
-        | 32351000X |
+        | code       |
+        | 323510008  |
+        | 32351000X  |
+        | 0322236009 |
 
     Scenario: coded in another system
       Given a prescription for "patient1" of "Paracetamol 500mg tablets"

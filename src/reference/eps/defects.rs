@@ -89,6 +89,8 @@ crate::reference::defect::defects! {
             "prescribes products dm+d has made invalid";
         PrescribingNoCheckDigit = "prescribing-no-check-digit" ["RFA-KNW-008"]
             "does not check the system and check digit of a prescribed code";
+        CodeReadAsNumber = "code-read-as-number" ["RFA-KNW-008"]
+            "reads a prescribed code as a number, so a code with a leading zero is taken for the concept without it";
         PrescribesVtm = "prescribes-vtm" ["RFA-KNW-009"]
             "prescribes a VTM (a drug, not a product)";
         OverrideNotRecorded = "override-not-recorded" ["RFA-KNW-011", "RFA-KNW-013", "RFA-KNW-019"]
