@@ -153,45 +153,6 @@ pub fn terminology() -> &'static Terminology {
     T.get_or_init(|| serde_json::from_str(SOURCE).expect("fixtures/terminology.json is valid (tested)"))
 }
 
-/// What a terminology look-up (`CodeSystem/$lookup`, profile §30)
-/// answered: the display and the `inactive` and `concept-class`
-/// properties, as far as the Parameters hold them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LookupAnswer<'a> {
-    pub display: Option<&'a str>,
-    pub inactive: Option<bool>,
-    pub class: Option<&'a str>,
-}
-
-impl<'a> LookupAnswer<'a> {
-    pub fn read(p: &'a serde_json::Value) -> Self {
-        use serde_json::Value;
-        let params = p.get("parameter").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        let property = |name: &str| {
-            params.iter().find_map(|x| {
-                let parts = x.get("part")?.as_array()?;
-                let named = parts.iter().any(|q| {
-                    q.get("name").and_then(Value::as_str) == Some("code")
-                        && q.get("valueCode").and_then(Value::as_str) == Some(name)
-                });
-                if !named {
-                    return None;
-                }
-                parts.iter().find(|q| q.get("name").and_then(Value::as_str) == Some("value"))
-            })
-        };
-        Self {
-            display: params
-                .iter()
-                .find(|x| x.get("name").and_then(Value::as_str) == Some("display"))
-                .and_then(|x| x.get("valueString"))
-                .and_then(Value::as_str),
-            inactive: property("inactive").and_then(|v| v.get("valueBoolean")).and_then(Value::as_bool),
-            class: property("concept-class").and_then(|v| v.get("valueCode")).and_then(Value::as_str),
-        }
-    }
-}
-
 /// Writes a whole number in words, British style ("one hundred and
 /// twelve"), as the Misuse of Drugs Regulations want a controlled drug's
 /// quantity. By hand: the crates that do it pull in far more than this.
@@ -270,22 +231,6 @@ mod tests {
                 assert!(t.concepts.iter().any(|c| c.ingredient.as_deref() == Some(side)), "{side} is an ingredient");
             }
         }
-    }
-
-    #[test]
-    fn a_lookup_answer_is_read_whatever_the_order() {
-        let p = serde_json::json!({ "resourceType": "Parameters", "parameter": [
-            { "name": "property", "part": [{ "name": "value", "valueCode": "VMP" }, { "name": "code", "valueCode": "concept-class" }] },
-            { "name": "display", "valueString": "Paracetamol 500mg tablets" },
-            { "name": "property", "part": [{ "name": "code", "valueCode": "inactive" }, { "name": "value", "valueBoolean": false }] }
-        ]});
-        let a = LookupAnswer::read(&p);
-        assert_eq!(
-            a,
-            LookupAnswer { display: Some("Paracetamol 500mg tablets"), inactive: Some(false), class: Some("VMP") }
-        );
-        let nonsense = serde_json::json!({ "parameter": "nonsense" });
-        assert_eq!(LookupAnswer::read(&nonsense), LookupAnswer { display: None, inactive: None, class: None });
     }
 
     #[test]

@@ -104,7 +104,6 @@ const KNOWN_OPERATIONS: &[&str] = &[
     "$gpc.getstructuredrecord",
     "$gpc.migratestructuredrecord",
     "$gpc.registerpatient",
-    "$lookup",
     "$process-message",
     "$rfa-trigger",
     "$rfa.acknowledge",

@@ -1,20 +1,21 @@
-Feature: Knowledge bases: terminology look-up and coded medicines
-  The candidate's knowledge base answers for SNOMED CT and its dm+d
-  extension: `GET [base]/CodeSystem/$lookup?system=http://snomed.info/sct&code=…`
-  gives a concept's display, whether it is inactive, and its class (VTM,
-  VMP, AMP or finding; profile §30). A prescription names a current dm+d
-  product (VMP or AMP): a code the knowledge base does not hold, an
-  inactive one, a drug rather than a product (VTM), or one that is not a
-  SNOMED CT id at all (its Verhoeff check digit wrong) is refused. The test
-  data's terminology (fixtures/terminology.json) lists the concepts used.
+Feature: Knowledge bases: coded medicines
+  The candidate's knowledge base holds SNOMED CT and its dm+d extension as
+  they are now (profile §30). It shows in what the candidate sends EPS
+  when it prescribes (§28): a product picked by its code alone goes to
+  EPS under its dm+d code and the name dm+d gives it; a code the knowledge
+  base does not hold, an inactive one, a drug rather than a product (VTM),
+  or one that is not a SNOMED CT id at all (its Verhoeff check digit
+  wrong) is not prescribed, and EPS is sent nothing. The test data's
+  terminology (fixtures/terminology.json) lists the concepts used.
 
-  @RFA-KNW-001 @lot1 @must @route-extension
-  Rule: A look-up of a dm+d product answers its display, active, and its class
+  @RFA-KNW-001 @lot1 @must @route-readback
+  Rule: A dm+d product picked by its code alone is prescribed under that code and the name dm+d gives it: the order EPS receives carries both, as the knowledge base holds them
 
     Scenario Outline: <concept>
-      Given a look-up of "<concept>"
-      When the request is sent
-      Then the look-up answers "<concept>", active, class "VMP"
+      Given a prescription for "patient1" of "<concept>" by its code alone
+      When the candidate is asked to issue the prescription
+      Then the candidate issued the prescription as "rx"
+      And the EPS order for "rx" names "<concept>" as dm+d does
 
       Examples:
         | concept                                |
@@ -22,75 +23,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
         | Morphine 10mg modified-release tablets |
         | Clarithromycin 500mg tablets           |
         | Paracetamol 500mg tablets              |
-
-    Scenario: a drug (VTM)
-      Given a look-up of "Amoxicillin"
-      When the request is sent
-      Then the look-up answers "Amoxicillin", active, class "VTM"
-
-  @RFA-KNW-002 @lot1 @must @route-extension
-  Rule: A look-up of a SNOMED CT clinical concept answers its display, active, class finding
-
-    Scenario Outline: <concept>
-      Given a look-up of "<concept>"
-      When the request is sent
-      Then the look-up answers "<concept>", active, class "finding"
-
-      Examples:
-        | concept               |
-        | Allergy to penicillin |
-        | No known allergy      |
-
-  @RFA-KNW-003 @lot1 @must @route-extension
-  Rule: A look-up of an inactive concept answers it, marked inactive
-
-    Scenario Outline: <concept>
-      Given a look-up of "<concept>"
-      When the request is sent
-      Then the look-up answers "<concept>", inactive, class "<class>"
-
-      Examples:
-        | concept                          | class |
-        | Co-proxamol 32.5mg/325mg tablets | VMP   |
-        | Quinine                          | VTM   |
-
-  @RFA-KNW-004 @lot1 @must @route-extension
-  Rule: A look-up of a well-formed code the knowledge base does not hold answers 404 NO_RECORD_FOUND
-
-    Scenario Outline: code <code>
-      Given a look-up of the code "<code>"
-      When the request is sent
-      Then the request is refused with 404 "NO_RECORD_FOUND"
-
-      Examples:
-        | code              |
-        | 999000011000001104 |
-        | 1000004            |
-
-    Scenario: control: a code the knowledge base holds is looked up
-      Given a look-up of "Amoxicillin 500mg capsules"
-      When the request is sent
-      Then the response status is 200
-      And the response is a "Parameters" resource
-
-  @RFA-KNW-005 @lot1 @must @route-extension
-  Rule: A look-up of something that is not a SNOMED CT concept id, or in another code system, is refused with 422 INVALID_PARAMETER
-
-    Scenario Outline: code <code>
-      Given a look-up of the code "<code>"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_PARAMETER"
-
-      Examples:
-        | code       |
-        | 323510008  |
-        | 32351A009  |
-        | 0323510009 |
-
-    Scenario: another code system
-      Given a look-up of the code "323510009" in "http://www.whocc.no/atc"
-      When the request is sent
-      Then the request is refused with 422 "INVALID_PARAMETER"
+        | Amoxicillin 250mg/5ml oral suspension  |
 
   @RFA-KNW-006 @lot1 @must @route-readback
   Rule: A prescription of a well-formed code the knowledge base does not hold is not issued: the candidate refuses it and sends EPS nothing
@@ -126,7 +59,7 @@ Feature: Knowledge bases: terminology look-up and coded medicines
       And the candidate made no requests of EPS
 
   @RFA-KNW-008 @lot1 @must @route-readback
-  Rule: A prescription whose code is not a SNOMED CT concept id (wrong check digit), or not in SNOMED CT / dm+d, is not issued: the candidate refuses it and sends EPS nothing
+  Rule: A prescription whose code is not a SNOMED CT concept id (wrong check digit, a leading zero), or not in SNOMED CT / dm+d, is not issued: the candidate refuses it and sends EPS nothing
 
     Scenario: the right check digit, issued
       Given a prescription for "patient1" of the code "42186511000001101"
@@ -140,9 +73,10 @@ Feature: Knowledge bases: terminology look-up and coded medicines
       And the candidate made no requests of EPS
 
       Examples:
-        | code      |
-        | 323510008 |
-        | 32351000X |
+        | code       |
+        | 323510008  |
+        | 32351000X  |
+        | 0322236009 |
 
     Scenario: coded in another system
       Given a prescription for "patient1" of "Paracetamol 500mg tablets"

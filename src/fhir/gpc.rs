@@ -321,7 +321,6 @@ interactions! {
     CancelPrescription = "urn:rfa-harness:extension:fhir:operation:rfa.cancelprescription-1" @ Foundations;
     RecordDispense = "urn:rfa-harness:extension:fhir:rest:create:medicationdispense-1" @ Foundations;
     SearchDispenses = "urn:rfa-harness:extension:fhir:rest:search:medicationdispense-1" @ Foundations;
-    LookupCode = "urn:rfa-harness:extension:fhir:operation:codesystem.lookup-1" @ Foundations;
     CreateClaim = "urn:rfa-harness:extension:fhir:rest:create:claim-1" @ Foundations;
     SearchClaims = "urn:rfa-harness:extension:fhir:rest:search:claim-1" @ Foundations;
     RegisterDevice = "urn:rfa-harness:extension:fhir:rest:create:device-1" @ Foundations;
@@ -378,8 +377,7 @@ impl Interaction {
             | Self::ReadLocation
             | Self::ReadStructuredMetadata
             | Self::ReadDocumentsMetadata
-            | Self::SearchSlots
-            | Self::LookupCode => "organization/*.read",
+            | Self::SearchSlots => "organization/*.read",
             Self::SearchPatients
             | Self::ReadPatient
             | Self::GetStructuredRecord

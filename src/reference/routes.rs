@@ -12,7 +12,7 @@ use crate::reference::outcome::Outcome;
 use crate::reference::outcome::SpineCode;
 use crate::reference::roots::Roots;
 use crate::reference::{Latency, Shared};
-use crate::reference::{acc, com, consumer, dev, dsp, eps, fin, inf, knw, onl, rec};
+use crate::reference::{acc, com, consumer, dev, dsp, eps, fin, inf, onl, rec};
 
 pub fn router(state: Shared) -> Router {
     let m = Methods::of(&state);
@@ -25,7 +25,6 @@ pub fn router(state: Shared) -> Router {
         eps::routes(m),
         fin::routes(m),
         inf::routes(m),
-        knw::routes(m),
         onl::routes(m),
         rec::routes(m),
         trigger,

@@ -260,10 +260,6 @@ pub fn statement(state: &State) -> Value {
         {
             "name": "rfa.cancel",
             "definition": { "reference": "https://rfa-harness.dev/fhir/OperationDefinition/cancel-prescription-1" }
-        },
-        {
-            "name": "lookup",
-            "definition": { "reference": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup" }
         }
     ]);
     if state.defects.has(AccDefect::CapabilityOmitsRegisterOperation)

@@ -465,7 +465,6 @@ fn required_scope(interaction: Interaction) -> &'static str {
         ("read" | "search", "metadata" | "organization" | "practitioner" | "location" | "slot") => {
             "organization/*.read"
         }
-        (_, "codesystem.lookup") => "organization/*.read",
         (_, "gpc.getstructuredrecord" | "gpc.migratestructuredrecord") => "patient/*.read",
         ("migrate", "binary") => "patient/*.read",
         ("read" | "search" | "history", _) => "patient/*.read",

@@ -54,6 +54,11 @@ pub(in crate::reference) fn medication<'a>(s: &State, r: &Value) -> Result<&'a C
     let coding = r.pointer("/medicationCodeableConcept/coding/0");
     let system = coding.and_then(|c| c.get("system")).and_then(Value::as_str).unwrap_or_default();
     let code = coding.and_then(|c| c.get("code")).and_then(Value::as_str).unwrap_or_default();
+    // Under `code-read-as-number` the code is read as a number, as a system
+    // keeping concept ids in an integer column would: a leading zero falls
+    // away, and what is left may be a concept it holds.
+    let as_number = code.parse::<u64>().ok().filter(|_| d(EpsDefect::CodeReadAsNumber)).map(|n| n.to_string());
+    let code = as_number.as_deref().unwrap_or(code);
     if system != gpc::SNOMED_SYSTEM && !d(EpsDefect::PrescribingNoCheckDigit) {
         return Err(invalid(format!("the medication must be coded in dm+d ({}), not `{system}`", gpc::SNOMED_SYSTEM)));
     }

@@ -103,7 +103,10 @@ fn prescription_of(s: &State, a: &Action) -> Result<Value, Outcome> {
         "medicationCodeableConcept": { "coding": [{
             "system": a.param("medicationSystem").unwrap_or(SNOMED_SYSTEM),
             "code": code,
-            "display": a.param("medicationDisplay").or(concept.map(|c| c.display.as_str())).unwrap_or_default()
+            // The prescriber's pick names the product when the trigger
+            // gives its name; picked by code alone, the knowledge base
+            // names it (RFA-KNW-001).
+            "display": a.param("medicationDisplay").map(str::to_string).or_else(|| concept.map(|c| crate::reference::knw::name_of(s, c))).unwrap_or_default()
         }] },
         "subject": { "reference": format!("Patient/{patient}") },
     });

@@ -1,20 +1,12 @@
-//! The ways the reference can break the knowledge base (terminology look-up, prescribing alerts): the defects whose
+//! The ways the reference can break the knowledge base (how it names a product, prescribing alerts): the defects whose
 //! behaviour lives in this area's handlers, declared beside them. Each
 //! names the requirement(s) it must make fail (some in other areas, where a
 //! check made here is what those requirements judge).
 
 crate::reference::defect::defects! {
     KnwDefect {
-        LookupWrongDisplay = "lookup-wrong-display" ["RFA-KNW-001", "RFA-KNW-003"]
-            "answers a product look-up with its ingredient's name instead of the product's";
-        LookupProductsOnly = "lookup-products-only" ["RFA-KNW-002"]
-            "looks up dm+d products only, not SNOMED CT clinical concepts";
-        LookupHidesInactive = "lookup-hides-inactive" ["RFA-KNW-003"]
-            "answers inactive concepts as active";
-        LookupInventsUnknown = "lookup-invents-unknown" ["RFA-KNW-004"]
-            "answers a look-up of a code it does not hold with a made-up concept";
-        LookupNoCheckDigit = "lookup-no-check-digit" ["RFA-KNW-005"]
-            "does not check a looked-up code's form and check digit: a malformed code is just not found";
+        OrderNamesIngredient = "order-names-ingredient" ["RFA-KNW-001"]
+            "names a product it picks by code by its ingredient instead of the product's dm+d name, on the order it sends EPS";
         NoAllergyCheck = "no-allergy-check" ["RFA-KNW-010", "RFA-KNW-011", "RFA-KNW-019"]
             "does not check a prescription against the patient's allergies";
         NoInteractionCheck = "no-interaction-check" ["RFA-KNW-012", "RFA-KNW-013", "RFA-KNW-014", "RFA-KNW-018", "RFA-KNW-019"]
@@ -25,8 +17,6 @@ crate::reference::defect::defects! {
             "does not warn of duplicate therapy";
         AlertsOnResolvedAllergy = "alerts-on-resolved-allergy" ["RFA-KNW-016"]
             "alerts on allergies that have resolved";
-        LookupSnomedOnly = "lookup-snomed-only" ["RFA-KNW-001", "RFA-KNW-003", "RFA-KNW-004"]
-            "looks codes up in SNOMED CT's international release only, without the dm+d extension: a medicine's code is not found";
         StoppedMedicationCurrent = "stopped-medication-current" ["RFA-KNW-016"]
             "counts the record's stopped repeats as current medication when it checks a prescription";
         AlertsOnNoAllergyRecord = "alerts-on-no-allergy-record" ["RFA-KNW-016"]

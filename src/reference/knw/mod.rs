@@ -1,32 +1,19 @@
 //! The reference's knowledge base (`KNW`, profile §30): what it says when a
 //! medicine is prescribed — allergy, interaction and duplicate-therapy
 //! alerts against the patient's active allergies and current medication —
-//! and a terminology look-up (`CodeSystem/$lookup`), both from the test
-//! data's medicines subset (`crate::medicines`).
+//! and how it names a product, both from the test data's medicines subset
+//! (`crate::medicines`). It serves no interaction of its own: what it says
+//! shows in what the candidate sends EPS (profile §30).
 
 pub mod defects;
 
-use std::sync::Arc;
-
-use axum::extract::{Query, State as Extract};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction};
+use crate::fhir::gpc;
 use crate::medicines::{self, Concept, Severity};
 use crate::reference::State;
-use crate::reference::acc::guard;
-use crate::reference::acc::methods::Methods;
 use crate::reference::knw::defects::KnwDefect;
-use crate::reference::outcome::SpineCode;
-use crate::reference::outcome::{Fhir, Outcome};
-use crate::reference::roots::Roots;
-
-pub fn routes(m: Methods) -> Roots {
-    Roots::api(axum::Router::new().route("/CodeSystem/$lookup", m.read(lookup)))
-}
 
 /// What an alert is about, as DetectedIssue.category (v3 ActCode) says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,67 +204,12 @@ pub fn alerts(s: &State, patient_id: &str, drug: &Concept, issued: &[Issued]) ->
     out
 }
 
-/// `GET [base]/CodeSystem/$lookup?system=…&code=…`: display, status and
-/// class of a SNOMED CT / dm+d concept.
-pub async fn lookup(
-    Extract(s): Extract<Arc<State>>,
-    headers: HeaderMap,
-    Query(params): Query<Vec<(String, String)>>,
-) -> Response {
-    looked_up(&s, &headers, &params).unwrap_or_else(IntoResponse::into_response)
-}
-
-fn looked_up(s: &State, headers: &HeaderMap, params: &[(String, String)]) -> Result<Response, Outcome> {
-    let d = |x| s.defects.has(x);
-    guard::check(s, headers, Interaction::LookupCode)?;
-    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let bad = |msg: String| Outcome::new(SpineCode::InvalidParameter, msg);
-    if let Some((k, _)) = params.iter().find(|(k, _)| k != "system" && k != "code") {
-        return Err(bad(format!("`{k}` is not a parameter of $lookup (system, code)")));
+/// How the knowledge base names a product it holds: its dm+d description
+/// (the VMP's or AMP's name), which is what a prescriber picks and what the
+/// order to EPS carries (profile §30, RFA-KNW-001).
+pub fn name_of(s: &State, c: &Concept) -> String {
+    match (&c.ingredient, s.defects.has(KnwDefect::OrderNamesIngredient)) {
+        (Some(i), true) => i.clone(),
+        _ => c.display.clone(),
     }
-    let (Some(system), Some(code)) = (param("system"), param("code")) else {
-        return Err(bad("$lookup needs both system and code".into()));
-    };
-    if system != gpc::SNOMED_SYSTEM {
-        return Err(bad(format!(
-            "this knowledge base answers for {} (SNOMED CT and dm+d), not `{system}`",
-            gpc::SNOMED_SYSTEM
-        )));
-    }
-    let not_found =
-        || Outcome::new(SpineCode::NoRecordFound, format!("`{code}` is not a concept the knowledge base holds"));
-    if let Err(e) = crate::terminology::check_concept_id(code) {
-        if d(KnwDefect::LookupNoCheckDigit) {
-            return Err(not_found());
-        }
-        return Err(bad(format!("`{code}` is not a SNOMED CT concept id: {e}")));
-    }
-    let t = medicines::terminology();
-    let dmd = |c: &medicines::Concept| c.class.prescribable() || c.class == medicines::ConceptClass::Vtm;
-    let concept = t
-        .concept(code)
-        .filter(|c| dmd(c) || !d(KnwDefect::LookupProductsOnly))
-        .filter(|c| !dmd(c) || !d(KnwDefect::LookupSnomedOnly));
-    let (display, active, class) = match concept {
-        Some(c) => {
-            let display = match (&c.ingredient, d(KnwDefect::LookupWrongDisplay)) {
-                (Some(i), true) => i.clone(),
-                _ => c.display.clone(),
-            };
-            (display, c.active || d(KnwDefect::LookupHidesInactive), c.class.code())
-        }
-        None if d(KnwDefect::LookupInventsUnknown) => (format!("Concept {code}"), true, "VMP"),
-        None => return Err(not_found()),
-    };
-    let property = |name: &str, value: Value| json!({ "name": "property", "part": [{ "name": "code", "valueCode": name }, value] });
-    let body = json!({
-        "resourceType": "Parameters",
-        "parameter": [
-            { "name": "name", "valueString": "SNOMED CT (with the dm+d extension)" },
-            { "name": "display", "valueString": display },
-            property("inactive", json!({ "name": "value", "valueBoolean": !active })),
-            property("concept-class", json!({ "name": "value", "valueCode": class }))
-        ]
-    });
-    Ok(Fhir::ok(body).into_response())
 }

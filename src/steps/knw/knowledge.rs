@@ -1,12 +1,12 @@
 //! Knowledge bases at the point of care (KNW): the alerts a candidate
 //! raises while prescribing — stopping the prescription, or kept with it as
-//! DetectedIssues — and terminology look-ups.
+//! DetectedIssues — and how its knowledge base names what is prescribed, on
+//! the order it sends EPS.
 
 use serde_json::Value;
 
-use crate::client::RequestSpec;
 use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, Interaction};
+use crate::fhir::gpc;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
@@ -16,9 +16,8 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the prescription "([^"]+)" records an? (high|moderate) (allergy|interaction|duplicate therapy) alert( with the override reason)?$"# => records_alert, "The issued prescription holds, referenced from detectedIssue, a contained DetectedIssue of this category (ALGY, DRG, DUPTHPY) and severity; with the override reason, a mitigation quoting the prescriber's reason."),
         step!(Then r#"^the prescription "([^"]+)" records no alert$"# => records_none, "The issued prescription holds no DetectedIssue."),
         step!(Then r#"^the prescription read back records an? (high|moderate) (allergy|interaction|duplicate therapy) alert$"# => read_back_records, "HTTP 200 and the prescription read still holds that DetectedIssue."),
-        step!(Given r#"^a look-up of "([^"]+)"$"# => lookup_display, "Begins `GET [base]/CodeSystem/$lookup?system=http://snomed.info/sct&code=…` for this concept of the test data's terminology (by display)."),
-        step!(Given r#"^a look-up of the code "([^"]*)"(?: in "([^"]*)")?$"# => lookup_code, "The same for a literal code, in SNOMED CT or the system given."),
-        step!(Then r#"^the look-up answers "([^"]+)", (active|inactive), class "([^"]+)"$"# => answers, "HTTP 200 Parameters: display, the `inactive` property and the `concept-class` property (VTM, VMP, AMP or finding)."),
+        step!(Given r#"^a prescription for "([^"]+)" of "([^"]+)" by its code alone$"# => by_code_alone, "As `a prescription for … of …`, but naming the medicine by its dm+d code only: the trigger carries no `medicationDisplay`, so the candidate names the product from its own knowledge base (profile §30)."),
+        step!(Then r#"^the EPS order for "([^"]+)" names "([^"]+)" as dm\+d does$"# => named_as_dmd, "The order's MedicationRequest codes the medicine in SNOMED CT (`http://snomed.info/sct`) with this concept's dm+d code and, as that coding's display, its dm+d name exactly as `fixtures/terminology.json` gives it."),
     ]
 }
 
@@ -145,43 +144,50 @@ async fn read_back_records(w: &mut RfaWorld, a: &Args) -> StepResult {
     find_alert(w, &got, a.get(1), a.get(2), None)
 }
 
-fn begin_lookup(w: &mut RfaWorld, system: &str, code: &str) {
-    let mut spec = RequestSpec::new(Interaction::LookupCode, "CodeSystem/$lookup");
-    spec.query.push(("system".into(), system.into()));
-    spec.query.push(("code".into(), code.into()));
-    w.request = Some(spec);
-}
-
-async fn lookup_display(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let c = crate::medicines::terminology()
-        .by_display(a.get(1))
-        .ok_or_else(|| Failure::Harness(format!("`{}` is not a concept of the test data's terminology", a.get(1))))?;
-    begin_lookup(w, gpc::SNOMED_SYSTEM, &c.code);
-    Ok(())
-}
-
-async fn lookup_code(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let system = if a.get(2).is_empty() { gpc::SNOMED_SYSTEM } else { a.get(2) };
-    begin_lookup(w, system, a.get(1));
-    Ok(())
-}
-
-async fn answers(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let p = crate::steps::common::http::answered(w, 200, "Parameters", "the look-up")?;
-    let answer = crate::medicines::LookupAnswer::read(&p);
-    let (display, inactive, class) = (answer.display, answer.inactive, answer.class);
-    if display != Some(a.get(1)) {
-        return w.fail(format!("the look-up should answer the display `{}`, it answers {display:?}", a.get(1)));
+async fn by_code_alone(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let c = crate::steps::eps::prescribing::medicine(a.get(2))?;
+    let unit = c.unit.as_deref().unwrap_or("tablet");
+    let mut rx = crate::steps::eps::prescribing::build(w, a.get(1), &c.code, &c.display, unit).await?;
+    // Without a display the trigger sends no `medicationDisplay`: the name
+    // on the order can only come from the candidate's knowledge base.
+    if let Some(coding) = rx.pointer_mut("/medicationCodeableConcept/coding/0").and_then(Value::as_object_mut) {
+        coding.remove("display");
     }
-    if inactive != Some(a.get(2) == "inactive") {
+    w.eps.prescription = Some(rx);
+    w.eps.patient = Some(a.get(1).to_string());
+    Ok(())
+}
+
+async fn named_as_dmd(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let c = crate::steps::eps::prescribing::medicine(a.get(2))?;
+    let (_, bundle) = crate::steps::consumer::eps::order(w, a.get(1))?;
+    let resources = crate::steps::consumer::eps::resources(&bundle, "MedicationRequest");
+    let codings: Vec<&Value> = resources
+        .first()
+        .and_then(|m| m.pointer("/medicationCodeableConcept/coding"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    let snomed = codings.iter().find(|x| {
+        x.get("system").and_then(Value::as_str) == Some(gpc::SNOMED_SYSTEM)
+            && x.get("code").and_then(Value::as_str) == Some(c.code.as_str())
+    });
+    let Some(coding) = snomed else {
         return w.fail(format!(
-            "the concept is {}: the `inactive` property should be {}, it is {inactive:?}",
-            a.get(2),
-            a.get(2) == "inactive"
+            "the order should code the medicine in {} as {} ({}); its codings are {}",
+            gpc::SNOMED_SYSTEM,
+            c.code,
+            c.display,
+            serde_json::to_string(&codings).unwrap_or_default()
         ));
-    }
-    if class != Some(a.get(3)) {
-        return w.fail(format!("the `concept-class` property should be {}, it is {class:?}", a.get(3)));
+    };
+    let display = coding.get("display").and_then(Value::as_str);
+    if display != Some(c.display.as_str()) {
+        return w.fail(format!(
+            "the order should name {} by its dm+d name `{}`, as the knowledge base holds it; it names it {display:?}",
+            c.code, c.display
+        ));
     }
     Ok(())
 }
