@@ -1,8 +1,11 @@
-Feature: Knowledge bases: coded medicines
+Feature: Knowledge bases: coded medicines and clinical concepts
   The candidate's knowledge base holds SNOMED CT and its dm+d extension as
   they are now (profile §30). It shows in what the candidate sends EPS
   when it prescribes (§28): a product picked by its code alone goes to
-  EPS under its dm+d code and the name dm+d gives it; a code the knowledge
+  EPS under its dm+d code and the name dm+d gives it; and in what it
+  records (§15): a clinical concept picked by its code alone is recorded
+  under the name SNOMED CT gives it, read back through Access Record
+  Structured. A code the knowledge
   base does not hold, an inactive one, a drug rather than a product (VTM),
   or one that is not a SNOMED CT id at all (its Verhoeff check digit
   wrong) is not prescribed, and EPS is sent nothing. The test data's
@@ -24,6 +27,22 @@ Feature: Knowledge bases: coded medicines
         | Clarithromycin 500mg tablets           |
         | Paracetamol 500mg tablets              |
         | Amoxicillin 250mg/5ml oral suspension  |
+
+  @RFA-KNW-002 @lot1 @must @route-readback
+  Rule: A clinical concept picked by its code alone is recorded under the name SNOMED CT gives it: the structured record shows the code and that name
+
+    Scenario Outline: <concept>
+      Given an AllergyIntolerance to record for "patient20"
+      And the concept to record is "<concept>" by its code alone
+      When the candidate is asked to record the entry
+      Then the candidate carried out the action
+      And the structured record of "patient20" shows the entry as entered
+      And the entry is named as SNOMED CT names it
+
+      Examples:
+        | concept               |
+        | Allergy to penicillin |
+        | No known allergy      |
 
   @RFA-KNW-006 @lot1 @must @route-readback
   Rule: A prescription of a well-formed code the knowledge base does not hold is not issued: the candidate refuses it and sends EPS nothing

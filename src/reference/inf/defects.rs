@@ -132,10 +132,10 @@ crate::reference::defect::defects! {
         AllergyClinicalStatusOmitted = "allergy-clinical-status-omitted" [
             "RFA-INF-023", "RFA-INF-029", "RFA-INF-035", "RFA-INF-044", "RFA-INF-045", "RFA-INF-066", "RFA-INF-085", "RFA-INF-086",
             "RFA-INF-088", "RFA-INF-089", "RFA-INF-094", "RFA-INF-095", "RFA-ONL-030", "RFA-REC-001", "RFA-REC-004", "RFA-REC-008",
-            "RFA-REC-013", "RFA-REC-020", "RFA-REC-021", "RFA-REC-033", "RFA-XCS-001"
+            "RFA-KNW-002", "RFA-REC-013", "RFA-REC-020", "RFA-REC-021", "RFA-REC-033", "RFA-XCS-001"
         ]
             "sends current allergies without their clinicalStatus (optional in FHIR, but GP Connect requires it)";
-        NoKnownAllergyDropped = "no-known-allergy-dropped" ["RFA-INF-037"]
+        NoKnownAllergyDropped = "no-known-allergy-dropped" ["RFA-INF-037", "RFA-KNW-002"]
             "takes a coded \"no known allergy\" (716186003) for no record and answers an empty allergies list";
         EndedAllergiesIgnoreFlag = "ended-allergies-ignore-flag" ["RFA-INF-036", "RFA-INF-095"]
             "returns the Ended allergies list even when includeResolvedAllergies is false";

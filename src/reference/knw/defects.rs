@@ -7,6 +7,8 @@ crate::reference::defect::defects! {
     KnwDefect {
         OrderNamesIngredient = "order-names-ingredient" ["RFA-KNW-001"]
             "names a product it picks by code by its ingredient instead of the product's dm+d name, on the order it sends EPS";
+        RecordedConceptByCode = "recorded-concept-by-code" ["RFA-KNW-002"]
+            "records a clinical concept picked by its code alone under its code, not the name SNOMED CT gives it";
         NoAllergyCheck = "no-allergy-check" ["RFA-KNW-010", "RFA-KNW-011", "RFA-KNW-019"]
             "does not check a prescription against the patient's allergies";
         NoInteractionCheck = "no-interaction-check" ["RFA-KNW-012", "RFA-KNW-013", "RFA-KNW-014", "RFA-KNW-018", "RFA-KNW-019"]

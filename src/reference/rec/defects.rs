@@ -5,7 +5,7 @@
 
 crate::reference::defect::defects! {
     RecDefect {
-        StoresDateOnly = "stores-date-only" ["RFA-REC-001", "RFA-REC-003", "RFA-REC-004", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-013", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-021", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-033", "RFA-REC-034"]
+        StoresDateOnly = "stores-date-only" ["RFA-KNW-002", "RFA-REC-001", "RFA-REC-003", "RFA-REC-004", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-013", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-021", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-033", "RFA-REC-034"]
             "keeps only the date of an entry's time, dropping the time of day";
         ProvenanceFromAuthor = "provenance-from-author" ["RFA-REC-004"]
             "records the entry's author as its recorder instead of the practitioner who made the request";
@@ -45,7 +45,7 @@ crate::reference::defect::defects! {
             "deletes entries on DELETE, leaving no trace in the record";
         EnteredInErrorSearchable = "entered-in-error-searchable" ["RFA-REC-020"]
             "shows entries marked entered-in-error, in searches and in the structured record";
-        OthersEntriesInRecord = "others-entries-in-record" ["RFA-REC-021"]
+        OthersEntriesInRecord = "others-entries-in-record" ["RFA-ONL-030", "RFA-REC-021", "RFA-XCS-001"]
             "shows the entries recorded for every patient in each patient's structured record";
         SearchIgnoresCode = "search-ignores-code" ["RFA-REC-022"]
             "ignores the code search parameter";

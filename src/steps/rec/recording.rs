@@ -26,7 +26,8 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^an? (Condition|Observation|AllergyIntolerance|Encounter) to record for "([^"]+)"$"# => to_record, "Begins an entry for the candidate to record (trigger action `record-entry`): a problem (asthma), an observation (body weight 72.5 kg), an allergy (penicillin) or a consultation (telephone), for this fixture patient (by NHS number), made and recorded by `practitioner1`, at a time to the second in a +01:00 zone that is this scenario's own (so the read-back finds this entry and no other)."),
         step!(Given r#"^the (code|code system|display|time|status|clinician|recorder|value|unit|unit system|patient) to record is "([^"]*)"$"# => set_param, "Sets what the user enters: a fixture practitioner or patient key is sent as its SDS user id or NHS number, anything else as written."),
-        step!(Given r#"^the (code|time|status|clinician|patient|value) to record is left out$"# => leave_out, "Sends the action without this parameter."),
+        step!(Given r#"^the (code|display|time|status|clinician|patient|value) to record is left out$"# => leave_out, "Sends the action without this parameter."),
+        step!(Given r#"^the concept to record is "([^"]+)" by its code alone$"# => concept_by_code, "The user picks this concept of the test data's terminology (fixtures/terminology.json) by its SNOMED CT code: the action sends the code and no display."),
         step!(Given r#"^the time to record is (in UTC|yesterday|in the future)$"# => shift_time, "Moves the entry's own time: the same instant written in UTC (`Z`); the same time of day yesterday (in +01:00); or the same time 998 years on."),
         step!(Given r#"^the entry to record is restricted$"# => restricted, "The user marks the entry confidential (`restricted`: true)."),
         step!(When r#"^the candidate is asked to record the entry$"# => ask, "Asks the candidate (trigger action `record-entry`, or the tester) to record the entry as its clinician would enter it (profile §15, §37.1)."),
@@ -34,6 +35,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(When r#"^the candidate is asked to mark the entry entered in error$"# => ask_in_error, "Asks the candidate (trigger action `amend-entry` with `enteredInError` true, or the tester) to mark the entry it recorded as entered in error."),
         step!(Then r#"^the structured record of "([^"]+)" shows the entry as entered$"# => shows, "Reads the patient's record through Access Record Structured (the entry's clinical area; evidence kept) and finds the entry by its time: its code, its time (the same instant), its status as GP Connect gives it (a problem active or inactive) and, for a measurement, its value and unit."),
         step!(Then r#"^the entry shows who recorded it, and when$"# => provenance, "In the entry found: who recorded it — a problem's asserter, an allergy's recorder, a consultation's REC participant — is the Practitioner with the recorder's SDS user id; the clinician — an allergy's asserter, an observation's performer, a consultation's PPRF participant — the clinician's; when it was recorded (assertedDate, issued) is to the second with a zone, within the action's time; a consultation's serviceProvider is the practice."),
+        step!(Then r#"^the entry is named as SNOMED CT names it$"# => named_as_snomed, "In the entry found: the SNOMED CT coding of the code entered carries the display the test data's terminology gives that concept."),
         step!(Then r#"^the structured record of "([^"]+)" does not show the entry$"# => not_shown, "Reads the patient's record through Access Record Structured (evidence kept): no entry of the type is at the entry's time."),
         step!(Then r#"^the structured record of "([^"]+)" withholds the entry as confidential$"# => withheld, "Reads the patient's record through Access Record Structured (evidence kept): the entry is not there, and the list it belongs in carries the confidential-items warning (GP Connect's ListWarningCode)."),
     ]
@@ -148,6 +150,19 @@ async fn shift_time(w: &mut RfaWorld, a: &Args) -> StepResult {
     };
     let text = moved.format(&Rfc3339).map_err(|e| Failure::Harness(format!("{e}")))?;
     set(entry, "time", text);
+    Ok(())
+}
+
+async fn concept_by_code(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let concept = crate::medicines::terminology().by_display(a.get(1)).ok_or_else(|| {
+        Failure::Harness(format!(
+            "`{}` is not a concept of the test data's terminology (fixtures/terminology.json)",
+            a.get(1)
+        ))
+    })?;
+    let entry = asked_mut(w)?;
+    set(entry, "code", concept.code.clone());
+    entry.params.retain(|(k, _)| k != "display" && k != "codeSystem");
     Ok(())
 }
 
@@ -439,6 +454,37 @@ async fn provenance(w: &mut RfaWorld, _: &Args) -> StepResult {
                 "the consultation's serviceProvider should be the practice ({practice}); it is {provider:?} ({ods:?})"
             ));
         }
+    }
+    Ok(())
+}
+
+async fn named_as_snomed(w: &mut RfaWorld, _: &Args) -> StepResult {
+    let entry = asked(w)?.clone();
+    let Some((found, _)) = entry.found.clone() else {
+        return Err(Failure::Harness("no entry was found in the structured record before this check".into()));
+    };
+    let code = param(&entry, "code").unwrap_or_default();
+    let want = crate::medicines::terminology()
+        .concept(code)
+        .map(|c| c.display.clone())
+        .ok_or_else(|| Failure::Harness(format!("{code} is not a concept of the test data's terminology")))?;
+    let concept = if entry.ty == EntryType::Encounter { found.pointer("/type/0") } else { found.get("code") };
+    let display = concept
+        .and_then(|c| c.get("coding"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|c| {
+            c.get("system").and_then(Value::as_str) == Some(gpc::SNOMED_SYSTEM)
+                && c.get("code").and_then(Value::as_str) == Some(code)
+        })
+        .and_then(|c| c.get("display"))
+        .and_then(Value::as_str);
+    if display != Some(want.as_str()) {
+        return w.fail(format!(
+            "the {} coded {code} should be named `{want}`, as SNOMED CT names it; it is named {display:?}",
+            entry.ty.name()
+        ));
     }
     Ok(())
 }

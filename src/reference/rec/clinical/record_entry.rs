@@ -56,7 +56,16 @@ fn entry(s: &State, action: &Action, ty: EntryType) -> Result<Value, Outcome> {
     r.insert("resourceType".into(), json!(ty.name()));
     if let Some(code) = p("code") {
         let mut coding = json!({ "system": p("codeSystem").unwrap_or(gpc::SNOMED_SYSTEM), "code": code });
-        if let Some(display) = p("display") {
+        // Picked by its code alone, the concept is named as the knowledge
+        // base names it (RFA-KNW-002).
+        let known = crate::medicines::terminology().concept(code).map(|c| {
+            if s.defects.has(crate::reference::knw::defects::KnwDefect::RecordedConceptByCode) {
+                code.to_string()
+            } else {
+                c.display.clone()
+            }
+        });
+        if let Some(display) = p("display").map(str::to_string).or(known) {
             coding["display"] = json!(display);
         }
         let concept = json!({ "coding": [coding] });
