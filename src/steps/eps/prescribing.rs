@@ -26,11 +26,9 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a read of the prescription "([^"]+)"$"# => read_one, "Begins `GET [base]/MedicationRequest/[id]` for a prescription issued in this scenario."),
         step!(Given r#"^a search for the prescriptions of "([^"]+)" with the item identifier of "([^"]+)"$"# => search_of, "Begins `GET [base]/MedicationRequest?patient=[id]&identifier=…|[item UUID]` for a prescription issued in this scenario (narrowed by identifier, so a candidate holding earlier runs' prescriptions answers one)."),
         step!(Given r#"^the expired prescription of "([^"]+)" as "([^"]+)"$"# => expired_of, "Setup: finds, among the patient's prescriptions authored over 30 days ago (`authoredon=lt…`), one whose validity ended before today (test data, profile §23)."),
-        step!(Given r#"^the prescription "([^"]+)" has been cancelled$"# => has_been_cancelled, "Setup: cancels it (reason 0001) and expects 200."),
         step!(Then r#"^the prescription is issued as "([^"]+)"$"# => issued, "HTTP 201 and a MedicationRequest with an id; kept under this label with what was sent."),
         step!(Then r#"^the response is the prescription "([^"]+)"$"# => response_is, "HTTP 200 and that MedicationRequest: same id and short-form ID."),
         step!(Then r#"^the Bundle holds the prescription "([^"]+)"$"# => bundle_holds, "A searchset Bundle holding that MedicationRequest."),
-        step!(Then r#"^the prescription "([^"]+)" has the status "(\d{4})"$"# => has_status, "Reads the prescription (as the practice) and finds this EPS prescription status code (0001 To be Dispensed, 0003 With Dispenser - Active, 0005 Cancelled, 0006 Dispensed)."),
     ]
 }
 
@@ -415,33 +413,6 @@ async fn expired_of(w: &mut RfaWorld, a: &Args) -> StepResult {
     }
 }
 
-fn cancellation(w: &mut RfaWorld, label: &str, reason: Option<&str>) -> Result<RequestSpec, Failure> {
-    let id = id_of(&issued_as(w, label)?.1);
-    let parameter: Vec<Value> = reason
-        .map(|code| json!({ "name": "reason", "valueCoding": { "system": gpc::STATUS_REASON_SYSTEM, "code": code } }))
-        .into_iter()
-        .collect();
-    let spec = RequestSpec::post(
-        Interaction::CancelPrescription,
-        format!("MedicationRequest/{id}/$rfa.cancel"),
-        crate::fhir::parameters(parameter).to_string(),
-    );
-    Ok(spec)
-}
-
-async fn has_been_cancelled(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let spec = cancellation(w, a.get(1), Some("0001"))?;
-    let resp = w.send_as_practice(&spec).await?;
-    if resp.status != 200 {
-        return w.fail(format!(
-            "setup: cancelling \"{}\" should answer 200, it answered HTTP {}",
-            a.get(1),
-            resp.status
-        ));
-    }
-    Ok(())
-}
-
 async fn issued(w: &mut RfaWorld, a: &Args) -> StepResult {
     let sent = w.eps.prescription.clone().ok_or_else(|| Failure::Harness("no prescription was sent".into()))?;
     let r = crate::steps::common::http::answered(w, 201, "MedicationRequest", "the prescription (issued)")?;
@@ -479,34 +450,6 @@ async fn bundle_holds(w: &mut RfaWorld, a: &Args) -> StepResult {
     } else {
         w.fail(format!("the Bundle should hold prescription {want}"))
     }
-}
-
-/// The EPS prescription status code in a prescription.
-pub(in crate::steps) fn status_code(r: &Value) -> Option<&str> {
-    gpc::extension(r, gpc::PRESCRIPTION_STATUS_EXTENSION)?.pointer("/valueCoding/code")?.as_str()
-}
-
-async fn has_status(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let id = id_of(&issued_as(w, a.get(1))?.1);
-    let spec = RequestSpec::new(Interaction::ReadPrescription, format!("MedicationRequest/{id}"));
-    let resp = w.send_as_practice(&spec).await?;
-    let got = match (resp.status, resp.json()) {
-        (200, Ok(r)) => r,
-        (status, _) => return w.fail(format!("reading the prescription should answer 200, it answered HTTP {status}")),
-    };
-    let want = a.get(2);
-    let fhir = match want {
-        "0005" => "cancelled",
-        "0006" => "completed",
-        _ => "active",
-    };
-    let (code, status) = (status_code(&got), got.get("status").and_then(Value::as_str));
-    if code != Some(want) || status != Some(fhir) {
-        return w.fail(format!(
-            "the prescription's status should be {want} (status {fhir}), it is {code:?} (status {status:?})"
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

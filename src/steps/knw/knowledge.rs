@@ -12,7 +12,6 @@ use crate::steps::{Args, StepDef, step};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Then r#"^the prescription is stopped by an? (allergy|interaction) alert$"# => stopped_by, "HTTP 422 INVALID_RESOURCE (a GPConnect-OperationOutcome-1) carrying, contained, a high-severity DetectedIssue of category v3 ActCode ALGY (allergy) or DRG (drug interaction)."),
         step!(Then r#"^the prescription "([^"]+)" records an? (high|moderate) (allergy|interaction|duplicate therapy) alert( with the override reason)?$"# => records_alert, "The issued prescription holds, referenced from detectedIssue, a contained DetectedIssue of this category (ALGY, DRG, DUPTHPY) and severity; with the override reason, a mitigation quoting the prescriber's reason."),
         step!(Then r#"^the prescription "([^"]+)" records no alert$"# => records_none, "The issued prescription holds no DetectedIssue."),
         step!(Then r#"^the prescription read back records an? (high|moderate) (allergy|interaction|duplicate therapy) alert$"# => read_back_records, "HTTP 200 and the prescription read still holds that DetectedIssue."),
@@ -27,34 +26,6 @@ fn category_code(name: &str) -> &'static str {
         "interaction" => "DRG",
         _ => "DUPTHPY",
     }
-}
-
-async fn stopped_by(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let want = category_code(a.get(1));
-    let resp = w.response()?;
-    let outcome = match (resp.status, resp.json()) {
-        (422, Ok(o)) => o,
-        (status, _) => {
-            return w.fail(format!(
-                "the knowledge base should stop the prescription (HTTP 422 with the alert), it answered HTTP {status}"
-            ));
-        }
-    };
-    crate::steps::common::http::check_schema(w, "operation-outcome", &outcome)?;
-    let spine = outcome.as_outcome().first_code() == Some("INVALID_RESOURCE");
-    let alert = outcome.get("contained").and_then(Value::as_array).into_iter().flatten().any(|d| {
-        d.as_resource().resource_type() == Some("DetectedIssue")
-            && d.pointer("/category/coding/0/system").and_then(Value::as_str) == Some(gpc::ACT_CODE_SYSTEM)
-            && d.pointer("/category/coding/0/code").and_then(Value::as_str) == Some(want)
-            && d.get("severity").and_then(Value::as_str) == Some("high")
-    });
-    if !spine || !alert {
-        return w.fail(format!(
-            "the refusal should be INVALID_RESOURCE carrying, contained, a high-severity DetectedIssue of category {want} ({}) for the alert",
-            gpc::ACT_CODE_SYSTEM
-        ));
-    }
-    Ok(())
 }
 
 /// The DetectedIssues a prescription holds and references.

@@ -25,15 +25,9 @@ const AUTHOR: &str = "practitioner1";
 pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^an? (Condition|Observation|AllergyIntolerance|Encounter) for "([^"]+)"$"# => new_entry, "Begins `POST [base]/[type]`: a valid entry of this type for a fixture patient (found by NHS number), authored by `practitioner1`, dated 2001-06-01T10:30:17+01:00, with a fresh identifier (system `https://rfa-harness.dev/Id/entry`)."),
-        step!(Given r#"^the entry's (patient|author|time|code|status) is removed$"# => remove_part, "Leaves this element out of the entry (for its type: e.g. the author is Condition.asserter, Observation.performer)."),
         step!(Given r#"^the entry's (time|code|code system|status) is "([^"]*)"$"# => set_part, "Sets the entry's time, its first coding's code or system, or its status to this text."),
         step!(Given r#"^the entry's "([^"]+)" is (.+)$"# => set_path, "Sets an element (a dotted path, array indices as numbers: `valueQuantity.code`) to a JSON value."),
-        step!(Given r#"^the entry is for the patient id "([^"]*)"$"# => for_patient_id, "Points the entry's patient reference at this literal logical id."),
         step!(Given r#"^the entry is for "([^"]+)"$"# => for_patient_key, "Points the entry's patient reference at another fixture patient."),
-        step!(Given r#"^the entry is by the practitioner id "([^"]*)"$"# => by_practitioner_id, "Points the entry's author reference at this literal logical id."),
-        step!(Given r#"^the entry is restricted$"# => restricted, "Labels the entry restricted: meta.security code R (http://hl7.org/fhir/v3/Confidentiality)."),
-        step!(Given r#"^the entry reuses the identifier of "([^"]+)"$"# => reuse_identifier, "Gives the entry the business identifier of an entry recorded earlier in the scenario."),
-        step!(Given r#"^the entry is sent to the (Condition|Observation|AllergyIntolerance|Encounter) endpoint$"# => other_endpoint, "Sends the entry to another type's create endpoint."),
         step!(Given r#"^the request body is "([^"]*)"$"# => raw_body, "Sends this text as the body instead."),
         step!(Given r#"^the request comes from the organisation "([^"]+)"$"# => from_org, "The JWT's requesting_organization carries this fixture organisation's ODS code."),
         step!(Given r#"^the request is made by the practitioner "([^"]+)"$"# => by_practitioner, "The JWT's requesting_practitioner carries this fixture practitioner's SDS user id (its id and sub follow)."),
@@ -42,18 +36,13 @@ pub fn steps() -> Vec<StepDef> {
         step!(Given r#"^a read of version (\d+) of "([^"]+)"$"# => vread_entry, "Begins `GET [base]/[type]/[id]/_history/[version]`."),
         step!(Given r#"^the history of "([^"]+)"$"# => history_of, "Begins `GET [base]/[type]/[id]/_history`."),
         step!(Given r#"^an amendment of "([^"]+)"( without If-Match| naming version \d+)?$"# => amend, "Begins `PUT [base]/[type]/[id]` with the entry as last accepted and `If-Match: W/\"[version]\"` (or none, or another version); entry steps then change it."),
-        step!(Given r#"^the entry is marked entered in error$"# => entered_in_error, "Sets the entry's status (or verification status) to entered-in-error."),
         step!(Given r#"^a deletion of "([^"]+)"$"# => delete_entry, "Begins `DELETE [base]/[type]/[id]`."),
         step!(When r#"^the amendment is sent twice at once$"# => send_twice, "Sends the request twice concurrently and records both exchanges."),
         step!(Then r#"^the entry is created$"# => is_created, "HTTP 201 and the new entry's id (from Location, else the body); a body, if any, has meta.versionId 1. The entry is then known by its label."),
-        step!(Then r#"^the Location and ETag name version 1 of the entry$"# => location_and_etag, "A Location ending `/[type]/[id]/_history/1` (the body's id, if there is a body) and ETag `W/\"1\"`."),
         step!(Then r#"^the response has no body$"# => no_body, "The response body is empty."),
-        step!(Then r#"^the response is the entry as sent, at version (\d+)$"# => is_as_sent, "The body is the entry: same type, patient, author, code, status and time (the same instant), with an id and this meta.versionId."),
-        step!(Then r#"^the entry carries the recording provenance of the request$"# => has_provenance, "The recording-provenance extension: recorder = the JWT's requesting_practitioner SDS user id, organization = the requesting_organization ODS code, recorded = an instant to the second with a zone, within the request's time."),
         step!(Then r#"^the request is refused with (\d{3}) "([A-Z_ ]+)" naming "([^"]+)"$"# => refused_naming, "Refused with this status and Spine code, and the OperationOutcome's diagnostics name this element."),
         step!(Then r#"^the amendment is accepted at version (\d+)$"# => amended, "HTTP 200, ETag `W/\"[version]\"` and a body at this meta.versionId; the entry should now read back as amended."),
         step!(Then r#"^"([^"]+)" reads back as last accepted, at version (\d+)$"# => reads_back, "Reads the entry (evidence kept): HTTP 200, ETag and meta.versionId at this version, and its patient, author, code, status and time as last accepted."),
-        step!(Then r#"^"([^"]+)" can no longer be read$"# => gone, "Reads the entry (evidence kept) and expects 404."),
         step!(Then r#"^the response is version (\d+) of "([^"]+)" as first recorded$"# => is_original, "HTTP 200 and the entry's first version: meta.versionId, and content as first recorded."),
         step!(Then r#"^the response is a history of "([^"]+)" with versions (.+)$"# => history_versions, "HTTP 200, a Bundle of type history whose entries are the entry's versions in this order (`2 and 1`: newest first)."),
         step!(Then r#"^exactly one of the two amendments was accepted and the other refused with 409 "FHIR_CONSTRAINT_VIOLATION"$"# => one_wins, "Of the two concurrent amendments, one answered 200 and the other 409 with a GPConnect-OperationOutcome-1 carrying FHIR_CONSTRAINT_VIOLATION, checked in full as every refusal is."),
@@ -112,21 +101,6 @@ async fn new_entry(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-async fn remove_part(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let part = a.get(1).to_string();
-    edit(w, |ty, body| {
-        let s = Shape::of(ty);
-        let pointer = match part.as_str() {
-            "patient" => s.patient,
-            "author" => s.author,
-            "time" => s.when,
-            "code" => s.code,
-            _ => s.status,
-        };
-        entries::remove_pruned(body, pointer, "");
-    })
-}
-
 async fn set_part(w: &mut RfaWorld, a: &Args) -> StepResult {
     let (part, value) = (a.get(1).to_string(), a.get(2).to_string());
     edit(w, |ty, body| {
@@ -148,43 +122,9 @@ async fn set_path(w: &mut RfaWorld, a: &Args) -> StepResult {
     edit(w, |_, body| drafts::set(body, "", a.get(1), value))
 }
 
-async fn for_patient_id(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let r = format!("Patient/{}", a.get(1));
-    edit(w, |ty, body| entries::set_pointer(body, Shape::of(ty).patient, json!(r)))
-}
-
 async fn for_patient_key(w: &mut RfaWorld, a: &Args) -> StepResult {
     let r = format!("Patient/{}", logical_id(w, a.get(1)).await?);
     edit(w, |ty, body| entries::set_pointer(body, Shape::of(ty).patient, json!(r)))
-}
-
-async fn by_practitioner_id(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let r = format!("Practitioner/{}", a.get(1));
-    edit(w, |ty, body| entries::set_pointer(body, Shape::of(ty).author, json!(r)))
-}
-
-async fn restricted(w: &mut RfaWorld, _: &Args) -> StepResult {
-    edit(w, |_, body| {
-        entries::set_pointer(
-            body,
-            "/meta",
-            json!({ "security": [{ "system": gpc::CONFIDENTIALITY_SYSTEM, "code": "R" }] }),
-        );
-    })
-}
-
-async fn reuse_identifier(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let ids = entries::identifiers(&recorded(w, a.get(1))?.original);
-    let ids: Vec<Value> = ids.into_iter().map(|(s, v)| json!({ "system": s, "value": v })).collect();
-    edit(w, |_, body| entries::set_pointer(body, "/identifier", Value::Array(ids)))
-}
-
-async fn other_endpoint(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let ty = entry_type(a.get(1));
-    let spec = w.request_mut()?;
-    spec.interaction = Interaction::CreateEntry(ty);
-    spec.path = ty.name().to_string();
-    Ok(())
 }
 
 async fn raw_body(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -334,10 +274,6 @@ async fn amend(w: &mut RfaWorld, a: &Args) -> StepResult {
     sync(w)
 }
 
-async fn entered_in_error(w: &mut RfaWorld, _: &Args) -> StepResult {
-    edit(w, |ty, body| Shape::of(ty).mark_entered_in_error(body))
-}
-
 async fn delete_entry(w: &mut RfaWorld, a: &Args) -> StepResult {
     let mut spec = entry_request(w, a.get(1), Interaction::UpdateEntry, "")?;
     spec.method = reqwest::Method::DELETE;
@@ -385,25 +321,6 @@ pub(in crate::steps) async fn is_created(w: &mut RfaWorld, _: &Args) -> StepResu
     }
     w.rec.recorded.insert(label, Recorded { ty, id, version: 1, expected: body.clone(), original: body });
     Ok(())
-}
-
-async fn location_and_etag(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let ty = w
-        .rec
-        .entry
-        .as_ref()
-        .map(|e| e.0)
-        .ok_or_else(|| Failure::Harness("no entry was built in this scenario".into()))?;
-    let (id, got) = match created_id(w, ty) {
-        Ok(x) => x,
-        Err(f) => return w.fail(f.message()),
-    };
-    if let Some(body_id) = got.as_ref().and_then(|g| g.as_resource().id())
-        && body_id != id
-    {
-        return w.fail(format!("the body's id {body_id} is not the id {id} in Location"));
-    }
-    etag_is(w, 1)
 }
 
 async fn no_body(w: &mut RfaWorld, _: &Args) -> StepResult {
@@ -465,74 +382,6 @@ fn check_entry(w: &RfaWorld, ty: EntryType, want: &Value, got: &Value, version: 
     Ok(())
 }
 
-async fn is_as_sent(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let (ty, _, want) =
-        w.rec.entry.clone().ok_or_else(|| Failure::Harness("no entry was built in this scenario".into()))?;
-    let got = match w.response()?.json() {
-        Ok(b) => b,
-        Err(e) => return w.fail(e),
-    };
-    check_entry(w, ty, &want, &got, a.get(1))
-}
-
-async fn has_provenance(w: &mut RfaWorld, _: &Args) -> StepResult {
-    let got = match w.response()?.json() {
-        Ok(b) => b,
-        Err(e) => return w.fail(e),
-    };
-    let exchange = w.exchanges.last().cloned().ok_or_else(|| Failure::Harness("no request was sent".into()))?;
-    let claimed =
-        |claim: &str, system: &str| exchange.request.claimed_identifier(claim, system).unwrap_or_default().to_string();
-    let (sds, ods) = (
-        claimed("requesting_practitioner", gpc::SDS_USER_SYSTEM),
-        claimed("requesting_organization", gpc::ODS_ORGANIZATION_SYSTEM),
-    );
-    let ext = got
-        .get("extension")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|e| e.get("url").and_then(Value::as_str) == Some(gpc::RECORDING_EXTENSION));
-    let Some(ext) = ext else {
-        return w.fail(format!("the entry has no recording-provenance extension ({})", gpc::RECORDING_EXTENSION));
-    };
-    let part = |name: &str| {
-        ext.get("extension")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|p| p.get("url").and_then(Value::as_str) == Some(name))
-            .cloned()
-    };
-    let value = |p: Option<Value>, field: &str| {
-        p.and_then(|p| p.pointer(field).and_then(Value::as_str).map(str::to_string)).unwrap_or_default()
-    };
-    let recorder = value(part("recorder"), "/valueIdentifier/value");
-    if recorder != sds {
-        return w.fail(format!(
-            "the recorder should be the requesting practitioner (SDS user id {sds}), it is `{recorder}`"
-        ));
-    }
-    let org = value(part("organization"), "/valueIdentifier/value");
-    if org != ods {
-        return w.fail(format!("the organisation should be the requesting organisation ({ods}), it is `{org}`"));
-    }
-    let when = value(part("recorded"), "/valueDateTime");
-    let Ok(at) = OffsetDateTime::parse(&when, &Rfc3339) else {
-        return w.fail(format!("recorded should be a time to the second with a zone, it is `{when}`"));
-    };
-    let started = OffsetDateTime::parse(&exchange.started, &Rfc3339).unwrap_or(at);
-    let lo = started - time::Duration::seconds(2);
-    let hi = started + time::Duration::milliseconds(exchange.duration_ms as i64) + time::Duration::seconds(2);
-    if at < lo || at > hi {
-        return w.fail(format!(
-            "recorded {when} is not within the request's time ({}, {:.0} ms; 2 s allowed for clocks)",
-            exchange.started, exchange.duration_ms
-        ));
-    }
-    Ok(())
-}
-
 async fn refused_naming(w: &mut RfaWorld, a: &Args) -> StepResult {
     crate::steps::common::http::refused_with_code(w, a).await?;
     let element = a.get(3);
@@ -589,17 +438,6 @@ async fn reads_back(w: &mut RfaWorld, a: &Args) -> StepResult {
         Err(e) => return w.fail(e),
     };
     check_entry(w, r.ty, &r.expected, &got, a.get(2))
-}
-
-async fn gone(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let spec = entry_request(w, a.get(1), Interaction::ReadEntry, "")?;
-    let resp = w.send(&spec).await?;
-    w.response = Some(resp);
-    let status = w.response()?.status;
-    if status != 404 {
-        return w.fail(format!("\"{}\" should not be readable (404), the read answered HTTP {status}", a.get(1)));
-    }
-    Ok(())
 }
 
 async fn is_original(w: &mut RfaWorld, a: &Args) -> StepResult {

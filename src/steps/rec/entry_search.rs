@@ -25,7 +25,6 @@ pub fn steps() -> Vec<StepDef> {
         step!(When r#"^the search is sent, following next links$"# => send_following, "Sends the search, then every `next` link of the Bundle (each must stay under the service root; at most 50 pages), keeping each page as evidence."),
         step!(Then r#"^the search results include (.+)$"# => includes, "Across all pages, the matches include these recorded entries (`\"a\", \"b\" and \"c\"`)."),
         step!(Then r#"^the search results do not include (.+)$"# => excludes, "Across all pages, none of the matches is one of these recorded entries."),
-        step!(Then r#"^every search result is for "([^"]+)"$"# => all_for_patient, "Every match references this fixture patient."),
         step!(Then r#"^every search result has the code (\d+)$"# => all_coded, "Every match has a coding with this SNOMED CT code."),
         step!(Then r#"^every search result has the status "([^"]+)"$"# => all_status, "Every match has this status (clinical status for Condition and AllergyIntolerance)."),
         step!(Then r#"^every page of the search has at most (\d+) entries and no entry appears twice$"# => paging, "Each page holds at most this many matches, no entry is on two pages, and together they hold more than one page would (so paging shows)."),
@@ -217,13 +216,6 @@ fn each(w: &RfaWorld, what: &str, ok: impl Fn(EntryType, &Value) -> bool) -> Ste
         }
     }
     Ok(())
-}
-
-async fn all_for_patient(w: &mut RfaWorld, a: &Args) -> StepResult {
-    let want = format!("Patient/{}", logical_id(w, a.get(1)).await?);
-    each(w, &format!("the patient {want}"), |t, r| {
-        r.pointer(Shape::of(t).patient).and_then(Value::as_str) == Some(want.as_str())
-    })
 }
 
 async fn all_coded(w: &mut RfaWorld, a: &Args) -> StepResult {
