@@ -129,8 +129,10 @@ Feature: Only legitimate, authorised access to patient records
 
       Examples:
         | type               |
+        | Condition          |
         | Observation        |
         | AllergyIntolerance |
+        | Encounter          |
 
     Scenario: control: the same allergy, not confidential, is shown
       Given an AllergyIntolerance to record for "patient20"

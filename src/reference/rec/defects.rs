@@ -45,8 +45,6 @@ crate::reference::defect::defects! {
             "deletes entries on DELETE, leaving no trace in the record";
         EnteredInErrorSearchable = "entered-in-error-searchable" ["RFA-REC-020"]
             "shows entries marked entered-in-error, in searches and in the structured record";
-        OthersEntriesInRecord = "others-entries-in-record" ["RFA-ONL-030", "RFA-REC-021", "RFA-XCS-001"]
-            "shows the entries recorded for every patient in each patient's structured record";
         SearchIgnoresCode = "search-ignores-code" ["RFA-REC-022"]
             "ignores the code search parameter";
         SearchDatePrefixesAsEq = "search-date-prefixes-as-eq" ["RFA-REC-023"]

@@ -322,7 +322,9 @@ impl<'a> Builder<'a> {
                     .then(|| e.get("valueCode").and_then(Value::as_str))?
             })
         }
-        let all: Vec<&Value> = self.of_kind("Condition").collect();
+        // A confidential problem is withheld, with the warning on the list
+        // (GP Connect 1.6, "Problems containing confidential items").
+        let (all, hidden) = self.shareable(self.of_kind("Condition").collect());
         let chosen: Vec<&Value> = all
             .iter()
             .copied()
@@ -360,7 +362,7 @@ impl<'a> Builder<'a> {
                 linked_problems.push(p);
             }
         }
-        self.primary(PROBLEMS, chosen, false);
+        self.primary(PROBLEMS, chosen, hidden);
         self.linked_problems_list(linked_problems);
     }
 
@@ -410,8 +412,10 @@ impl<'a> Builder<'a> {
     fn consultations(&mut self, period: Option<&Period>, most_recent: Option<usize>) {
         let start = |r: &Value| r.pointer("/period/start").and_then(Value::as_str).unwrap_or_default().to_string();
         let period = if self.d(InfDefect::ConsultationPeriodIgnored) { None } else { period };
-        let mut encounters: Vec<&Value> =
-            self.of_kind("Encounter").filter(|e| period.is_none_or(|p| p.contains(&start(e)))).collect();
+        // A confidential consultation is withheld, with the warning on the
+        // list (GP Connect 1.6, "Consultations containing confidential items").
+        let (mut encounters, hidden) = self
+            .shareable(self.of_kind("Encounter").filter(|e| period.is_none_or(|p| p.contains(&start(e)))).collect());
         encounters.sort_by_key(|e| std::cmp::Reverse(start(e)));
         if let Some(n) = most_recent
             && !self.d(InfDefect::MostRecentIgnored)
@@ -425,7 +429,7 @@ impl<'a> Builder<'a> {
                 self.consultation_structure(e);
             }
         }
-        let warnings = self.warnings(false);
+        let warnings = self.warnings(hidden);
         let list = self.list(CONSULTATIONS, &refs, &warnings);
         self.push_list(list);
     }

@@ -29,8 +29,7 @@ pub fn views(s: &State, patient_id: &str) -> Vec<Value> {
         .into_iter()
         .filter(|(ty, r)| {
             let shape = Shape::of(*ty);
-            (r.pointer(shape.patient).and_then(Value::as_str) == Some(me.as_str())
-                || s.defects.has(RecDefect::OthersEntriesInRecord))
+            r.pointer(shape.patient).and_then(Value::as_str) == Some(me.as_str())
                 && (!shape.is_entered_in_error(r) || s.defects.has(RecDefect::EnteredInErrorSearchable))
         })
         .filter_map(|(ty, r)| view(s, ty, &r))
