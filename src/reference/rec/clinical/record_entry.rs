@@ -153,11 +153,13 @@ fn user(s: &State, action: &Action) -> Result<Claims, Outcome> {
 }
 
 /// `record-entry`: records the entry, or refuses it as the `POST` would.
+/// What the user does is stamped by the run's clock (RFA_TODAY), as the
+/// run's other stamps are, so dated runs judge it alike.
 pub(crate) fn record(s: &State, action: &Action) -> Result<Vec<(&'static str, String)>, Outcome> {
     let ty = kind(action)?;
     let by = user(s, action)?;
     let r = entry(s, action, ty)?;
-    let (id, _) = super::admit_entry(s, ty, r, &by, crate::reference::now())?;
+    let (id, _) = super::admit_entry(s, ty, r, &by, crate::support::clock::now())?;
     Ok(vec![("entry", format!("{}/{id}", ty.name()))])
 }
 
@@ -214,6 +216,6 @@ pub(crate) fn amend(s: &State, action: &Action) -> Result<Vec<(&'static str, Str
             o.remove("clinicalStatus");
         }
     }
-    super::amend_current(s, ty, &id, r, &by, crate::reference::now())?;
+    super::amend_current(s, ty, &id, r, &by, crate::support::clock::now())?;
     Ok(vec![("entry", format!("{}/{id}", ty.name()))])
 }
