@@ -55,17 +55,22 @@ fn entry(s: &State, action: &Action, ty: EntryType) -> Result<Value, Outcome> {
     let mut r = Map::new();
     r.insert("resourceType".into(), json!(ty.name()));
     if let Some(code) = p("code") {
-        let mut coding = json!({ "system": p("codeSystem").unwrap_or(gpc::SNOMED_SYSTEM), "code": code });
-        // Picked by its code alone, the concept is named as the knowledge
-        // base names it (RFA-KNW-002).
-        let known = crate::medicines::terminology().concept(code).map(|c| {
-            if s.defects.has(crate::reference::knw::defects::KnwDefect::RecordedConceptByCode) {
-                code.to_string()
-            } else {
-                c.display.clone()
-            }
-        });
-        if let Some(display) = p("display").map(str::to_string).or(known) {
+        let system = p("codeSystem").unwrap_or(gpc::SNOMED_SYSTEM);
+        let mut coding = json!({ "system": system, "code": code });
+        let display = match p("display") {
+            Some(d) => Some(d.to_string()),
+            // Picked by its code alone, a SNOMED CT concept is named as the
+            // knowledge base names it (RFA-KNW-002).
+            None if system == gpc::SNOMED_SYSTEM => crate::medicines::terminology().concept(code).map(|c| {
+                if s.defects.has(crate::reference::knw::defects::KnwDefect::RecordedConceptByCode) {
+                    code.to_string()
+                } else {
+                    c.display.clone()
+                }
+            }),
+            None => None,
+        };
+        if let Some(display) = display {
             coding["display"] = json!(display);
         }
         let concept = json!({ "coding": [coding] });
