@@ -437,7 +437,7 @@ fn note(list: &Value) -> String {
     notes.filter_map(|n| n.get("text").and_then(Value::as_str)).collect::<Vec<_>>().join(" ")
 }
 
-fn check_warning(w: &RfaWorld, list: &Value, code: &str) -> StepResult {
+pub(in crate::steps) fn check_warning(w: &RfaWorld, list: &Value, code: &str) -> StepResult {
     let name = title(list);
     let has = list.get("extension").and_then(Value::as_array).into_iter().flatten().any(|e| {
         e.get("url").and_then(Value::as_str)

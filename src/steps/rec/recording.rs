@@ -37,7 +37,7 @@ pub fn steps() -> Vec<StepDef> {
         step!(Then r#"^the entry shows who recorded it, and when$"# => provenance, "In the entry found: who recorded it — a problem's asserter, an allergy's recorder, a consultation's REC participant — is the Practitioner with the recorder's SDS user id; the clinician — an allergy's asserter, an observation's performer, a consultation's PPRF participant — the clinician's; when it was recorded (assertedDate, issued) is to the second with a zone, within the action's time; a consultation's serviceProvider is the practice."),
         step!(Then r#"^the entry is named as SNOMED CT names it$"# => named_as_snomed, "In the entry found: the SNOMED CT coding of the code entered carries the display the test data's terminology gives that concept."),
         step!(Then r#"^the structured record of "([^"]+)" does not show the entry$"# => not_shown, "Reads the patient's record through Access Record Structured (evidence kept): no entry of the type is at the entry's time."),
-        step!(Then r#"^the structured record of "([^"]+)" withholds the entry as confidential$"# => withheld, "Reads the patient's record through Access Record Structured (evidence kept): the entry is not there, and the list it belongs in carries the confidential-items warning (GP Connect's ListWarningCode)."),
+        step!(Then r#"^the structured record of "([^"]+)" withholds the entry as confidential$"# => withheld, "Reads the patient's record through Access Record Structured (evidence kept): the entry is not there, and the list it belongs in carries the confidential-items warning (GP Connect's ListWarningCode) and the note text GP Connect pairs with it."),
     ]
 }
 
@@ -519,22 +519,16 @@ async fn withheld(w: &mut RfaWorld, a: &Args) -> StepResult {
     if !at.is_empty() {
         return w.fail(format!("the restricted {} is shown in the structured record", ty.name()));
     }
-    let warned = resources(&bundle)
+    // The list it belongs in warns, as GP Connect words the warning (the
+    // same check as the structured record's own rules).
+    let list = resources(&bundle)
         .into_iter()
         .filter(|r| r.as_resource().resource_type() == Some("List"))
-        .filter(|l| l.pointer("/code/coding/0/code").and_then(Value::as_str) == Some(list_code(ty)))
-        .any(|l| {
-            l.get("extension").and_then(Value::as_array).into_iter().flatten().any(|e| {
-                e.get("url").and_then(Value::as_str)
-                    == Some("https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1")
-                    && e.get("valueCode").and_then(Value::as_str) == Some("confidential-items")
-            })
-        });
-    if !warned {
-        return w.fail(format!(
-            "the list of the patient's {}s should carry the confidential-items warning, as an item was withheld",
-            ty.name()
-        ));
+        .find(|l| l.pointer("/code/coding/0/code").and_then(Value::as_str) == Some(list_code(ty)))
+        .cloned();
+    match list {
+        Some(l) => crate::steps::inf::record::check_warning(w, &l, "confidential-items")?,
+        None => return w.fail(format!("the structured record holds no list of the patient's {}s", ty.name())),
     }
     Ok(())
 }
