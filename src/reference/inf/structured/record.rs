@@ -473,7 +473,14 @@ impl<'a> Builder<'a> {
         };
         let consultation =
             structure(&consultation_id, "325851000000107", "Consultation", title, vec![format!("List/{topic_id}")]);
-        let topic = structure(&topic_id, "25851000000105", "Topic (EHR)", "Topic", item_refs);
+        let mut topic = structure(&topic_id, "25851000000105", "Topic (EHR)", "Topic", item_refs);
+        // A consultation recorded with nothing in it has an empty Topic:
+        // FHIR allows no empty array, so the List has no entry element.
+        if let Some(o) = topic.as_object_mut()
+            && o.get("entry").and_then(Value::as_array).is_some_and(Vec::is_empty)
+        {
+            o.remove("entry");
+        }
         self.push_list(consultation);
         self.push_list(topic);
     }
