@@ -361,19 +361,11 @@ async fn shows(w: &mut RfaWorld, a: &Args) -> StepResult {
 /// points at in the Bundle.
 fn identifier_of(bundle: &Value, reference: Option<&str>, system: &str) -> Option<String> {
     let reference = reference?;
-    resources(bundle)
-        .into_iter()
-        .find(|r| {
-            r.as_resource().resource_type().zip(r.as_resource().id()).map(|(t, i)| format!("{t}/{i}")).as_deref()
-                == Some(reference)
-        })?
-        .get("identifier")?
-        .as_array()?
-        .iter()
-        .find(|i| i.get("system").and_then(Value::as_str) == Some(system))?
-        .get("value")?
-        .as_str()
-        .map(str::to_string)
+    let target = resources(bundle).into_iter().find(|r| {
+        r.as_resource().resource_type().zip(r.as_resource().id()).map(|(t, i)| format!("{t}/{i}")).as_deref()
+            == Some(reference)
+    })?;
+    target.as_resource().identifier_values(system).first().map(|v| v.to_string())
 }
 
 /// The individual of the consultation's participant of this type.
@@ -397,31 +389,29 @@ async fn provenance(w: &mut RfaWorld, _: &Args) -> StepResult {
     let ty = entry.ty;
     let sds = |r: Option<&str>| identifier_of(&bundle, r, gpc::SDS_USER_SYSTEM);
     let text = |p: &str| found.pointer(p).and_then(Value::as_str);
-    let (recorder_at, clinician_at, recorded_at) = match ty {
-        EntryType::Condition => (text("/asserter/reference"), None, Some("/assertedDate")),
-        EntryType::AllergyIntolerance => {
-            (text("/recorder/reference"), text("/asserter/reference"), Some("/assertedDate"))
+    // Who GP Connect shows for each type: a problem names only its recorder
+    // (asserter), an observation only its clinician (performer).
+    let (people, recorded_at) = match ty {
+        EntryType::Condition => (vec![("recorder", text("/asserter/reference"))], Some("/assertedDate")),
+        EntryType::AllergyIntolerance => (
+            vec![("recorder", text("/recorder/reference")), ("clinician", text("/asserter/reference"))],
+            Some("/assertedDate"),
+        ),
+        EntryType::Observation => (vec![("clinician", text("/performer/0/reference"))], Some("/issued")),
+        EntryType::Encounter => {
+            (vec![("recorder", participant(&found, "REC")), ("clinician", participant(&found, "PPRF"))], None)
         }
-        EntryType::Observation => (None, text("/performer/0/reference"), Some("/issued")),
-        EntryType::Encounter => (participant(&found, "REC"), participant(&found, "PPRF"), None),
     };
-    let want_recorder = param(&entry, "recorder").unwrap_or_default();
-    if ty != EntryType::Observation && sds(recorder_at).as_deref() != Some(want_recorder) {
-        return w.fail(format!(
-            "who recorded the {} should be the Practitioner with SDS user id {want_recorder}; it is {:?} ({:?})",
-            ty.name(),
-            recorder_at,
-            sds(recorder_at)
-        ));
-    }
-    let want_clinician = param(&entry, "clinician").unwrap_or_default();
-    if ty != EntryType::Condition && sds(clinician_at).as_deref() != Some(want_clinician) {
-        return w.fail(format!(
-            "the clinician of the {} should be the Practitioner with SDS user id {want_clinician}; it is {:?} ({:?})",
-            ty.name(),
-            clinician_at,
-            sds(clinician_at)
-        ));
+    for (role, at) in people {
+        let want = param(&entry, role).unwrap_or_default();
+        if sds(at).as_deref() != Some(want) {
+            let what = if role == "recorder" { "who recorded" } else { "the clinician of" };
+            return w.fail(format!(
+                "{what} the {} should be the Practitioner with SDS user id {want}; it is {at:?} ({:?})",
+                ty.name(),
+                sds(at)
+            ));
+        }
     }
     if let Some(p) = recorded_at {
         let when = text(p).unwrap_or_default().to_string();

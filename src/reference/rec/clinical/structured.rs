@@ -23,15 +23,17 @@ const PARTICIPATION: &str = "http://hl7.org/fhir/v3/ParticipationType";
 /// profiles.
 pub fn views(s: &State, patient_id: &str) -> Vec<Value> {
     let me = format!("Patient/{patient_id}");
-    let current: Vec<(EntryType, Value)> =
-        s.entries.with(|all| all.values().map(|e| (e.ty, e.current().clone())).collect());
+    // Only the patient's entries are copied out of the lock: every
+    // structured record request comes here, whoever it is for.
+    let current: Vec<(EntryType, Value)> = s.entries.with(|all| {
+        all.values()
+            .filter(|e| e.current().pointer(Shape::of(e.ty).patient).and_then(Value::as_str) == Some(me.as_str()))
+            .map(|e| (e.ty, e.current().clone()))
+            .collect()
+    });
     let mut out: Vec<Value> = current
         .into_iter()
-        .filter(|(ty, r)| {
-            let shape = Shape::of(*ty);
-            r.pointer(shape.patient).and_then(Value::as_str) == Some(me.as_str())
-                && (!shape.is_entered_in_error(r) || s.defects.has(RecDefect::EnteredInErrorSearchable))
-        })
+        .filter(|(ty, r)| !Shape::of(*ty).is_entered_in_error(r) || s.defects.has(RecDefect::EnteredInErrorSearchable))
         .filter_map(|(ty, r)| view(s, ty, &r))
         .collect();
     // Entries live in a map: a stable order keeps the Bundle the same from
