@@ -48,6 +48,18 @@ pub struct JwtDefaults {
     pub practitioner_family: String,
     pub practitioner_given: String,
     pub organization_name: String,
+    /// The client id the candidate's online services are registered with
+    /// at NHS login: the `aud` of a patient's ID token (profile §25).
+    #[serde(default = "default_nhs_login_client", skip_serializing_if = "is_default_nhs_login_client")]
+    pub nhs_login_client_id: String,
+}
+
+fn default_nhs_login_client() -> String {
+    DEFAULT_NHS_LOGIN_CLIENT_ID.into()
+}
+
+fn is_default_nhs_login_client(c: &str) -> bool {
+    c == DEFAULT_NHS_LOGIN_CLIENT_ID
 }
 
 /// Spine addressing of the two parties.
@@ -361,6 +373,9 @@ fn default_in_flight() -> usize {
 }
 /// The practitioner the harness acts as when the config names none (`[jwt] practitioner_id`).
 pub const DEFAULT_PRACTITIONER_ID: &str = "1";
+/// The NHS login client id of a candidate's online services, unless
+/// `[jwt] nhs_login_client_id` says otherwise (the reference's).
+pub const DEFAULT_NHS_LOGIN_CLIENT_ID: &str = "rfa-online-services";
 /// The harness's consumer ASID when the config gives none.
 pub const DEFAULT_CONSUMER_ASID: &str = "900000000002";
 pub const DEFAULT_CONSUMER_ODS: &str = "RFAH01";
@@ -462,6 +477,7 @@ struct RawJwt {
     practitioner_family: Option<String>,
     practitioner_given: Option<String>,
     organization_name: Option<String>,
+    nhs_login_client_id: Option<String>,
 }
 
 fn base_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Url, D::Error> {
@@ -673,6 +689,7 @@ impl CandidateConfig {
                 practitioner_family: jwt.practitioner_family.unwrap_or_else(|| "Assurance".into()),
                 practitioner_given: jwt.practitioner_given.unwrap_or_else(|| "Tester".into()),
                 organization_name: jwt.organization_name.unwrap_or_else(|| "RFA Harness Consumer".into()),
+                nhs_login_client_id: jwt.nhs_login_client_id.unwrap_or_else(default_nhs_login_client),
             },
             structured_url: raw.endpoint.structured_url.unwrap_or_else(|| sibling_root(&base, "structured")),
             documents_url: raw.endpoint.documents_url.unwrap_or_else(|| sibling_root(&base, "documents")),
@@ -850,6 +867,7 @@ impl JwtDefaults {
             practitioner_family: "Assurance".into(),
             practitioner_given: "Tester".into(),
             organization_name: "RFA Harness Consumer".into(),
+            nhs_login_client_id: default_nhs_login_client(),
         }
     }
 }

@@ -442,10 +442,10 @@ fn the_profile_describes_the_pack_version_it_is_for() {
 /// readings (DEV).
 #[test]
 fn writing_requirements_pass_again_on_a_candidate_that_kept_earlier_runs() {
-    let (_server, base) = common::serve(&[]);
+    let (_server, _, config) = common::serve_trusting_nhs_login(&[]);
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = dir.path().join("c.toml");
-    std::fs::write(&cfg, common::config_for(&base)).expect("write config");
+    std::fs::write(&cfg, config).expect("write config");
     for round in 1..=3 {
         let out = dir.path().join(format!("round{round}"));
         let o = run(&[

@@ -10,7 +10,7 @@ use std::process::Stdio;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::{assert_schema, config_for, rfa, root, run, serve, text};
+use common::{assert_schema, config_for, rfa, root, run, text};
 use rfa_harness::dossier::verify;
 use rfa_harness::signing::{Envelope, PublicKey, SecretKey};
 use serde_json::Value;
@@ -444,15 +444,13 @@ fn all_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn no_secret_reaches_any_output_file() {
-    let (_server, base) = serve(&[]);
+    // The whole pack passes, patients' sign-ins included.
+    let (_server, _, config) = common::serve_trusting_nhs_login(&[]);
     let dir = tempfile::tempdir().expect("tempdir");
     let secret = format!("rfa-secret-{}", std::process::id());
     let cfg = dir.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        local_config(&base, "[endpoint.headers]\n\"X-Api-Key\" = { env = \"RFA_TEST_API_KEY\", secret = true }\n\"X-Tenant\" = \"visible-tenant\""),
-    )
-    .expect("write");
+    let headers = "[endpoint.headers]\n\"X-Api-Key\" = { env = \"RFA_TEST_API_KEY\", secret = true }\n\"X-Tenant\" = \"visible-tenant\"";
+    std::fs::write(&cfg, config.replace("timeout_secs = 5", &format!("timeout_secs = 5\n{headers}"))).expect("write");
     assert_eq!(
         run(&["keys", "generate", "--out", dir.path().join("k").to_str().expect("utf8")]).status.code(),
         Some(0)

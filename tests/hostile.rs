@@ -72,7 +72,8 @@ async fn against(behaviour: Behaviour) -> Outcomes {
     // proxy sits between the harness and the candidate, not those services.
     cfg.consumer = r.candidate_config(&fixtures).consumer;
     let started = Instant::now();
-    let plan = RunPlan::live(&cat, Arc::new(cfg)).expect("plan");
+    let mut plan = RunPlan::live(&cat, Arc::new(cfg)).expect("plan");
+    plan.trust_nhs_login = Some(r.nhs_login_hook());
     let out = runner::execute(plan, None).await.expect("the run completes");
     let took = started.elapsed();
     let verdict = verdict::judge(&cat, &out, None, &Default::default());
@@ -259,6 +260,8 @@ async fn a_candidate_sending_all_it_may_costs_a_bounded_run() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/local.toml")).expect("local.toml");
     let base = format!("http://{}/GPC001/STU3/1/gpconnect/fhir", h.addr);
     let cfg = dir.path().join("near-cap.toml");
+    // Its national services on a free port: another test may hold 8070.
+    let local = local.replace("listen = \"127.0.0.1:8070\"", "");
     std::fs::write(&cfg, local.replace("http://127.0.0.1:8080/GPC001/STU3/1/gpconnect/fhir", &base)).expect("config");
     let cat = load_catalogue(None).expect("pack");
     let acc: Vec<String> = cat

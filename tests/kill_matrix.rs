@@ -95,6 +95,7 @@ async fn run(cat: &Catalogue, fixtures: &FixturePack, defects: DefectSet, only: 
     config.timeout = std::time::Duration::from_secs(60);
     let mut plan = RunPlan::live(cat, Arc::new(config)).expect("plan");
     plan.selection.only = only;
+    plan.trust_nhs_login = Some(r.nhs_login_hook());
     let out = runner::execute(plan, None).await.expect("run");
     let tls_port = r.tls.addr.port();
     r.stop().await;

@@ -1,12 +1,14 @@
 Feature: Patients online: a patient sees and books only their own
   A practice's patients use online services to find and book appointments,
-  read their record summary and ask for repeat prescriptions. The app they
-  use sends a patient-scoped token (profile §25): no practitioner, the
-  patient named in requesting_patient, reason_for_request patientaccess,
-  identity proofed to P9. With it a patient reaches their own appointments
-  and record summary and nothing else, and a refusal never tells them
-  whether another patient exists. (RFA: patients online — book appointments
-  and request repeat prescriptions; NHS login's identity proofing levels.)
+  read their record summary and ask for repeat prescriptions. They sign in
+  with NHS login (profile §25): the app sends the ID token NHS login signed
+  for the practice's online services, and the practice verifies it against
+  the keys NHS login publishes and acts for the patient its nhs_number
+  names, identity proofed to P9. With it a patient reaches their own
+  appointments and record summary and nothing else, and a refusal never
+  tells them whether another patient exists. The harness hosts NHS login.
+  (RFA: patients online — book appointments and request repeat
+  prescriptions; NHS login's identity proofing levels.)
 
   @RFA-ONL-026 @lot1 @must @route-national
   Rule: A signed-in patient books their own appointment, finds it among their appointments and reads it
@@ -185,25 +187,70 @@ Feature: Patients online: a patient sees and books only their own
       Then the request is refused with 403 "ACCESS DENIED"
 
   @RFA-ONL-033 @lot1 @must @route-national
-  Rule: A patient-scoped token needs identity proofed to P9 (else 403 ACCESS DENIED), requesting_patient with an NHS number (else 422 INVALID_RESOURCE) and reason_for_request patientaccess (else 400 BAD_REQUEST)
+  Rule: A patient is signed in only by an ID token that NHS login signed for the practice's online services and that is still current, else 401 with a Bearer invalid_token challenge; and only when proofed to P9, else 403 ACCESS DENIED
+    NHS login's interface specification and OpenID Connect Core 3.1.3.7 give
+    what a relying party verifies: the RS512 signature by a key NHS login
+    publishes (found by kid), the issuer, its own client id in aud, and exp.
+    NHS login rotates its keys: a practice fetches them again when a token
+    names a key it does not hold. The hosted NHS login's issuer is printed
+    at the start of a run; the client id is [jwt] nhs_login_client_id.
 
     Scenario: identity proofed to P5 only
       Given the patient "patient20" is signed in
       And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
       And the JWT claim "identity_proofing_level" is set to "P5"
+      And the JWT claim "vot" is set to "P5.Cp.Cd"
       When the request is sent
       Then the request is refused with 403 "ACCESS DENIED"
 
-    Scenario: requesting_patient without an NHS number
+    Scenario: signed by a key NHS login never published
       Given the patient "patient20" is signed in
+      And the patient's ID token is signed by a key NHS login never published
       And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
-      And the JWT claim "requesting_patient" has the field "identifier" removed
       When the request is sent
-      Then the request is refused with 422 "INVALID_RESOURCE"
+      Then the request is refused as not signed in
 
-    Scenario: reason_for_request directcare
+    Scenario: naming a key NHS login never published
+      Given the patient "patient20" is signed in
+      And the patient's ID token names a key NHS login never published
+      And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
+      When the request is sent
+      Then the request is refused as not signed in
+
+    Scenario: not signed
+      Given the patient "patient20" is signed in
+      And the patient's ID token is not signed
+      And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
+      When the request is sent
+      Then the request is refused as not signed in
+
+    Scenario: issued by another NHS login
       Given the patient "patient20" is signed in
       And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
-      And the JWT claim "reason_for_request" is set to "directcare"
+      And the JWT claim "iss" is set to "https://auth.sandpit.signin.nhs.uk"
       When the request is sent
-      Then the request is refused with 400 "BAD_REQUEST"
+      Then the request is refused as not signed in
+
+    Scenario: issued to another client
+      Given the patient "patient20" is signed in
+      And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
+      And the JWT claim "aud" is set to "another-online-service"
+      When the request is sent
+      Then the request is refused as not signed in
+
+    Scenario: expired
+      Given the patient "patient20" is signed in
+      And the patient's ID token expired an hour ago
+      And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
+      When the request is sent
+      Then the request is refused as not signed in
+
+    Scenario: after NHS login rotates its signing key
+      Given the patient "patient20" is signed in
+      And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
+      When the request is sent
+      Then the response status is 200
+      Given NHS login rotates its signing key
+      And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
+      When the request is sent
+      Then the response status is 200

@@ -5,8 +5,10 @@ Feature: Interoperability across care settings
   (profile §35). A care setting's sharing agreement with the practice may
   narrow the parts of the structured record it reads; anything beyond it is
   refused (other organisations read under the national data-sharing
-  agreement, RFA-INF-066). The patient's dissent binds every care setting. They read; they do not write into the
-  GP record. Their access is audited under their own organisation.
+  agreement, RFA-INF-066). The patient's dissent binds every care setting.
+  They read; they do not write into the GP record: what they send by GP
+  Connect Update Record waits for a clinician (profile §36.1). Their access
+  is audited under their own organisation.
   The agreements are the test data's (fixtures/manifest.toml,
   `care_settings`): a supplier sets up the same ones.
 
@@ -116,23 +118,39 @@ Feature: Interoperability across care settings
         | hospital   |
         | community  |
 
-  @RFA-XCS-005 @lot3 @must @route-extension
-  Rule: Another care setting reads but does not write into the GP record: recording is refused with 403 NO_RELATIONSHIP
+  @RFA-XCS-005 @lot3 @must @consumer @route-readback
+  Rule: Another care setting does not write into the GP record: what it sends by GP Connect Update Record is held for a clinician to accept, and shows in the record only once accepted
+    A community pharmacy sends the consultation summary of a blood pressure
+    check (Update Record, ITK3 over MESH). Update Record's guide: the data
+    goes to a holding area, "There is no intention of auto-filing any
+    payloads at this time", and a message holding a profile out of its scope
+    (a Flag) is refused whole with 20009. That the record does not show it
+    before a clinician accepts it is the profile's reading of "holding
+    area" (§36.1).
 
-    Scenario: the hospital records a problem
-      Given a Condition for "patient20"
-      And the request comes from the organisation "hospital"
-      When the request is sent
-      Then the request is refused with 403 "NO_RELATIONSHIP"
+    Scenario: a pharmacy's blood pressure check, accepted by a clinician
+      Given a community pharmacy's blood pressure check for "patient20" sent by GP Connect Update Record
+      When the candidate is asked to collect the Update Record message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Update Record message with 20013 then 30001
+      And the structured record of "patient20" does not show the entry
+      When a clinician is asked to accept the consultation summary sent for "patient20"
+      Then the candidate carried out the action
+      And the structured record of "patient20" shows the entry as entered
 
-    Scenario: the community nursing service records an allergy
-      Given an AllergyIntolerance for "patient20"
-      And the request comes from the organisation "community"
-      When the request is sent
-      Then the request is refused with 403 "NO_RELATIONSHIP"
+    Scenario: a message holding a profile Update Record leaves out
+      Given a community pharmacy's blood pressure check for "patient20" sent by GP Connect Update Record
+      And the Update Record message carries a Flag
+      When the candidate is asked to collect the Update Record message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Update Record message with 20009
+      When a clinician is asked to accept the consultation summary sent for "patient20"
+      Then the structured record of "patient20" does not show the entry
 
-    Scenario: the out-of-hours service records an encounter
-      Given an Encounter for "patient20"
-      And the request comes from the organisation "outOfHours"
-      When the request is sent
-      Then the request is refused with 403 "NO_RELATIONSHIP"
+    Scenario: a patient not registered here
+      Given a community pharmacy's blood pressure check for "patient20" sent by GP Connect Update Record
+      And the Update Record message is about "patientNotInSystem"
+      When the candidate is asked to collect the Update Record message from its MESH inbox
+      Then the candidate carried out the action
+      And the candidate answered the Update Record message with 20013 then 30002
+      And the structured record of "patient20" does not show the entry

@@ -43,6 +43,12 @@ pub enum ReferenceCommand {
         /// this server (they are skipped).
         #[arg(long, value_name = "DIR")]
         tls_dir: Option<std::path::PathBuf>,
+        /// The NHS login its online services trust for patients' ID tokens:
+        /// the issuer `rfa run` prints, `http://HOST:PORT/nhslogin` where the
+        /// run's `[consumer] listen` (or `public_url`) is. The default is
+        /// the one examples/local.toml makes.
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8070/nhslogin")]
+        nhs_login_issuer: String,
     },
     /// List the defects the reference can be started with and the
     /// requirements each must make fail.
@@ -54,12 +60,12 @@ pub enum ReferenceCommand {
 
 pub async fn dispatch(c: ReferenceCommand) -> anyhow::Result<u8> {
     match c {
-        ReferenceCommand::Serve { addr, defects, latency, jitter, without, tls_addr, tls_dir } => {
+        ReferenceCommand::Serve { addr, defects, latency, jitter, without, tls_addr, tls_dir, nhs_login_issuer } => {
             let latency = reference::Latency {
                 base: std::time::Duration::from_millis(latency),
                 jitter: std::time::Duration::from_millis(jitter),
             };
-            serve(Listen { addr, tls_addr, tls_dir }, defects, latency, &without).await
+            serve(Listen { addr, tls_addr, tls_dir, nhs_login_issuer }, defects, latency, &without).await
         }
         ReferenceCommand::Defects { format } => super::list_defects(format),
     }
@@ -70,10 +76,11 @@ struct Listen {
     addr: SocketAddr,
     tls_addr: SocketAddr,
     tls_dir: Option<std::path::PathBuf>,
+    nhs_login_issuer: String,
 }
 
 async fn serve(
-    Listen { addr, tls_addr, tls_dir }: Listen,
+    Listen { addr, tls_addr, tls_dir, nhs_login_issuer }: Listen,
     defects: Vec<Defect>,
     latency: reference::Latency,
     without: &[String],
@@ -87,6 +94,7 @@ async fn serve(
     let r = reference::start_serving(addr, tls_addr, set, &fixtures, latency)
         .await
         .with_context(|| format!("cannot listen on {addr} and {tls_addr}"))?;
+    r.trust_nhs_login(nhs_login_issuer.trim_end_matches('/').to_string());
     let tls_section = match &tls_dir {
         Some(dir) => {
             let section = r
@@ -99,13 +107,14 @@ async fn serve(
     };
     let names: Vec<&str> = r.defects.names().collect();
     let banner = format!(
-        "rfa reference candidate listening\n  base URL:      {}\n  TLS base URL:  {} (mutual TLS)\n{tls_section}  provider ASID: {}   ODS code: {}\n  as a client:   POST {}/$rfa-trigger; it calls the national services at the trigger's nationalServices\n  defects:       {}\n  left out:      {}\n\
+        "rfa reference candidate listening\n  base URL:      {}\n  TLS base URL:  {} (mutual TLS)\n{tls_section}  provider ASID: {}   ODS code: {}\n  as a client:   POST {}/$rfa-trigger; it calls the national services at the trigger's nationalServices\n  NHS login:     {}\n  defects:       {}\n  left out:      {}\n\
          Test it with: rfa run --config examples/local.toml   (Ctrl-C stops the server)\n",
         r.base_url,
         r.tls_base_url,
         r.asid,
         r.ods,
         r.base_url.as_str().trim_end_matches('/'),
+        nhs_login_issuer,
         if names.is_empty() { "none (conformant)".into() } else { names.join(", ") },
         if without.is_empty() { "nothing (the whole fixture pack)".into() } else { without.join(", ") }
     );

@@ -366,6 +366,7 @@ async fn execute(rc: RunConfig) -> anyhow::Result<u8> {
         recorder,
         today: None,
         non_interactive: rc.args.non_interactive,
+        trust_nhs_login: reference.as_ref().map(reference::RunningReference::nhs_login_hook),
     };
     let output = runner::execute(plan, Some(progress)).await?;
     bar.finish_and_clear();

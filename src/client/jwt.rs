@@ -106,7 +106,20 @@ pub fn default_claims(cfg: &CandidateConfig, interaction: Interaction, iat: i64,
 pub fn build(cfg: &CandidateConfig, interaction: Interaction, spec: &JwtSpec, now: i64) -> (String, Value) {
     let iat = now + spec.issued_offset_secs;
     let mut claims = default_claims(cfg, interaction, iat, spec.lifetime_secs);
-    for (name, edit) in &spec.claim_edits {
+    apply_edits(&mut claims, &spec.claim_edits);
+    let claims = Value::Object(claims);
+    if let Some(raw) = &spec.raw {
+        // A token made elsewhere (a patient's NHS login ID token) is
+        // evidenced by what it carries, when it is a JWT at all.
+        let carried = raw.split('.').nth(1).and_then(decode_segment).filter(Value::is_object);
+        return (raw.clone(), carried.unwrap_or(claims));
+    }
+    (unsigned(&claims, spec.trailing_dot), claims)
+}
+
+/// Makes a test's changes to a token's claims.
+pub fn apply_edits(claims: &mut Map<String, Value>, edits: &[(String, ClaimEdit)]) {
+    for (name, edit) in edits {
         match edit {
             ClaimEdit::Remove => {
                 claims.remove(name);
@@ -133,11 +146,6 @@ pub fn build(cfg: &CandidateConfig, interaction: Interaction, spec: &JwtSpec, no
             }
         }
     }
-    let claims = Value::Object(claims);
-    if let Some(raw) = &spec.raw {
-        return (raw.clone(), claims);
-    }
-    (unsigned(&claims, spec.trailing_dot), claims)
 }
 
 /// An unsigned GP Connect JWT (`alg` none) carrying these claims; GP

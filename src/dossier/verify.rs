@@ -216,6 +216,7 @@ pub async fn rejudge(
         // The run's own date: `{today}` in the requests it rebuilds.
         today: p.run.today.as_deref().and_then(crate::support::clock::parse_date),
         non_interactive: true,
+        trust_nhs_login: None,
     };
     let output = runner::execute(plan, None).await?;
     let attested: BTreeMap<String, Attested> =

@@ -41,6 +41,35 @@ pub const UUID_SYSTEM: &str = "https://tools.ietf.org/html/rfc4122";
 /// yet upgraded still use; a receiver takes both.
 pub const SEND_DOCUMENT_WORKFLOW: &str = "GPCONNECT_SEND_DOCUMENT";
 pub const SEND_DOCUMENT_WORKFLOW_V1: &str = "GPFED_CONSULT_REPORT";
+/// GP Connect Update Record's MESH workflow and ITK3 event (the Update
+/// Record ITK3 guide, "Workflow groups and ID" and the MessageHeader's
+/// `event`).
+pub const UPDATE_RECORD_WORKFLOW: &str = "GPCONNECT_UPDATE_RECORD";
+pub const UPDATE_RECORD_EVENT: &str = "ITK014M";
+/// Update Record has no MessageDefinition of its own; its examples name
+/// this one to pass validation.
+pub const UPDATE_RECORD_DEFINITION: &str = "https://fhir.nhs.uk/MessageDefinition";
+/// The profiles an Update Record document Bundle may hold (its guide's
+/// profile pages). Flag, ReferralRequest, Procedure and Appointment are
+/// listed there as out of scope: a message holding one "MUST" be refused
+/// whole with 20009, as one with any profile not here is.
+pub const UPDATE_RECORD_PROFILES: [&str; 12] = [
+    DOCUMENT_BUNDLE_PROFILE,
+    COMPOSITION_PROFILE,
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-AllergyIntolerance-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ClinicalImpression-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Condition-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Encounter-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-MedicationDispense-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Observation-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Organization-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Practitioner-1",
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-PractitionerRole-1",
+];
+/// Out of Update Record's scope (its Flag profile page): a message holding
+/// one is refused with 20009.
+pub const FLAG_PROFILE: &str = "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Flag-1";
 
 /// The MESH workflow an acknowledgement of a message under `workflow` goes under.
 pub fn ack_workflow(workflow: &str) -> String {

@@ -16,6 +16,7 @@ pub mod data;
 mod eps;
 mod gpc;
 mod mesh;
+pub mod nhs_login;
 mod pds;
 mod sds;
 
@@ -166,6 +167,7 @@ struct Hosted {
     sessions: Mutex<HashMap<Sid, Session>>,
     /// Inbound requests no open session took.
     stray: Mutex<usize>,
+    nhs_login: nhs_login::Provider,
 }
 
 type Shared = Arc<Hosted>;
@@ -237,10 +239,27 @@ impl Services {
         // Twelve digits, never the fixture's (which the defect that skips
         // the Device lookup sends).
         let asid = format!("8{:011}", uuid::Uuid::new_v4().as_u128() % 100_000_000_000);
-        let hosted = Arc::new(Hosted { data, base, route, asid, sessions: Mutex::default(), stray: Mutex::new(0) });
+        let hosted = Arc::new(Hosted {
+            data,
+            base,
+            route,
+            asid,
+            sessions: Mutex::default(),
+            stray: Mutex::new(0),
+            nhs_login: nhs_login::Provider::default(),
+        });
         // Recording wraps the router: it takes a session's `/s/{token}`
-        // prefix off the path before routing sees it.
-        let app = middleware::from_fn_with_state(hosted.clone(), record).layer(router(hosted.clone()));
+        // prefix off the path before routing sees it. NHS login's keys are
+        // served outside it (see `nhs_login`).
+        let recorded = middleware::from_fn_with_state(hosted.clone(), record).layer(router(hosted.clone()));
+        let app = {
+            use axum::routing::get;
+            Router::new()
+                .route(&format!("/{}/.well-known/openid-configuration", nhs_login::PREFIX), get(nhs_login::discovery))
+                .route(&format!("/{}/.well-known/jwks.json", nhs_login::PREFIX), get(nhs_login::jwks))
+                .with_state(hosted.clone())
+                .fallback_service(recorded)
+        };
         let (tx, mut rx) = watch::channel(false);
         let task = tokio::spawn(async move {
             let app = axum::ServiceExt::<Request>::into_make_service(app);
@@ -266,6 +285,21 @@ impl Services {
 
     pub fn data(&self) -> &NationalData {
         &self.hosted.data
+    }
+
+    /// NHS login's issuer, which a candidate is configured to trust.
+    pub fn nhs_login_issuer(&self) -> String {
+        nhs_login::issuer(&self.hosted.base)
+    }
+
+    /// An NHS login ID token carrying `claims`, signed as `how` says.
+    pub fn nhs_login_token(&self, claims: &Value, how: nhs_login::Signing) -> Result<String, String> {
+        self.hosted.nhs_login.sign(claims, how)
+    }
+
+    /// NHS login publishes the key it rotates to.
+    pub fn rotate_nhs_login_keys(&self) {
+        self.hosted.nhs_login.rotate();
     }
 
     /// Opens a fresh session for a scenario: with an address of its own

@@ -68,6 +68,7 @@ pub async fn trigger(Extract(s): Extract<Arc<State>>, headers: HeaderMap, body: 
         "retrieve-record" => crate::reference::inf::consumer::retrieve(&s, &action).await,
         "send-mesh-message" => crate::reference::com::mesh::send(&s, &action).await,
         "receive-mesh-messages" => crate::reference::com::mesh::receive(&s, &action).await,
+        "accept-update-record" => crate::reference::com::update_record::accept(&s, &action),
         "record-entry" => crate::reference::rec::clinical::record_entry::record(&s, &action),
         "amend-entry" => crate::reference::rec::clinical::record_entry::amend(&s, &action),
         "mark-arrived" => crate::reference::arr::mark(&s, &action, crate::reference::arr::Attendance::Arrived),

@@ -162,6 +162,11 @@ pub struct State {
     pub submissions: eps::submit::Submissions,
     pub defects: DefectSet,
     pub latency: Latency,
+    /// Consultation summaries received by Update Record, waiting for a
+    /// clinician (COM).
+    pub held_updates: com::update_record::Held,
+    /// The NHS login its online services trust (ONL).
+    pub nhs_login: acc::nhs_login::Trust,
 }
 
 /// Delay added to every response, to model a candidate across a network
@@ -208,6 +213,7 @@ pub struct RunningReference {
     pub tls_base_url: Url,
     shutdown: Option<watch::Sender<bool>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    state: Shared,
 }
 
 /// Binds `addr` (port 0 picks a free port) and serves in the background.
@@ -261,6 +267,8 @@ pub async fn start_serving(
         submissions: eps::submit::Submissions::default(),
         defects: defects.clone(),
         latency,
+        held_updates: com::update_record::Held::default(),
+        nhs_login: acc::nhs_login::Trust::default(),
     });
     let base_url = Url::parse(&format!("http://{addr}{}", state.base_path))
         .map_err(|e| std::io::Error::other(format!("bad base URL: {e}")))?;
@@ -269,6 +277,7 @@ pub async fn start_serving(
         .map_err(|e| std::io::Error::other(format!("the TLS endpoint: {e}")))?;
     let tls_base_url = Url::parse(&format!("https://{}{}", tls.addr, state.base_path))
         .map_err(|e| std::io::Error::other(format!("bad TLS base URL: {e}")))?;
+    let kept = state.clone();
     let app = axum::middleware::from_fn_with_state(state.clone(), acc::responses::canonical_case)
         .layer(routes::router(state));
     // Only the kill matrix's clean run notes consults: other runs do not
@@ -309,12 +318,25 @@ pub async fn start_serving(
         tls_base_url,
         shutdown: Some(tx),
         tasks: vec![plain, secure],
+        state: kept,
     })
 }
 
 impl RunningReference {
     pub fn identity(&self) -> CandidateIdentity {
         identity(&self.defects)
+    }
+
+    /// Its online services trust the NHS login at `issuer` (profile §25).
+    pub fn trust_nhs_login(&self, issuer: String) {
+        self.state.nhs_login.set_issuer(issuer);
+    }
+
+    /// A hook for [`crate::runner::RunPlan::trust_nhs_login`]: the hosted
+    /// NHS login becomes the one this instance trusts.
+    pub fn nhs_login_hook(&self) -> Box<dyn FnOnce(String) + Send> {
+        let state = self.state.clone();
+        Box::new(move |issuer| state.nhs_login.set_issuer(issuer))
     }
 
     /// The candidate config that points the harness at this instance.

@@ -53,7 +53,7 @@ impl Action {
 }
 
 /// The HTTP client the practice calls national services with.
-pub(super) fn http() -> &'static reqwest::Client {
+pub(crate) fn http() -> &'static reqwest::Client {
     static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     CLIENT.get_or_init(|| {
         reqwest::Client::builder()

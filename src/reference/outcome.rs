@@ -82,11 +82,20 @@ pub struct Outcome {
     /// A status other than the one the error table pairs with `code`: only
     /// defects set it (`auth-401-without-challenge`).
     pub status: Option<u16>,
+    /// A `WWW-Authenticate` challenge (RFC 6750 §3), with a 401.
+    pub challenge: Option<String>,
 }
 
 impl Outcome {
     pub fn new(code: SpineCode, diagnostics: impl Into<String>) -> Self {
-        Self { code, diagnostics: diagnostics.into(), with_profile: true, contained: Vec::new(), status: None }
+        Self {
+            code,
+            diagnostics: diagnostics.into(),
+            with_profile: true,
+            contained: Vec::new(),
+            status: None,
+            challenge: None,
+        }
     }
 
     pub fn body(&self) -> Value {
@@ -120,6 +129,9 @@ impl IntoResponse for Outcome {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status.unwrap_or(self.code.status())).unwrap_or(StatusCode::BAD_REQUEST);
         let mut resp = Fhir { status, body: self.body(), etag: None }.into_response();
+        if let Some(c) = self.challenge.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, c);
+        }
         // The finishing middleware reads this to apply defects that shape
         // every OperationOutcome.
         resp.extensions_mut().insert(self);

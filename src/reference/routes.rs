@@ -41,6 +41,7 @@ pub fn router(state: Shared) -> Router {
         // Outside `finish`, which judges and finishes the JSON answer this
         // layer then writes as XML when XML was asked for.
         .layer(middleware::from_fn_with_state(state.clone(), acc::format::negotiate))
+        .layer(middleware::from_fn_with_state(state.clone(), acc::nhs_login::prepare))
         .layer(middleware::from_fn_with_state(state.clone(), rec::audit::record))
         .layer(middleware::from_fn_with_state(state.clone(), delay));
     // Outermost, so what it compresses is the finished answer; only when the

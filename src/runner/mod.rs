@@ -122,6 +122,10 @@ pub struct RunPlan<'a> {
     pub today: Option<time::Date>,
     /// Skip actions a tester would carry out, rather than wait for one.
     pub non_interactive: bool,
+    /// Told the hosted NHS login's issuer once the national services
+    /// listen: the embedded reference is configured with it this way, as a
+    /// supplier configures their system by hand (profile §25).
+    pub trust_nhs_login: Option<Box<dyn FnOnce(String) + Send>>,
 }
 
 impl<'a> RunPlan<'a> {
@@ -136,6 +140,7 @@ impl<'a> RunPlan<'a> {
             recorder: Recorder::in_memory(),
             today: None,
             non_interactive: false,
+            trust_nhs_login: None,
         })
     }
 }
@@ -203,11 +208,15 @@ pub async fn execute(plan: RunPlan<'_>, progress: Option<ProgressFn>) -> Result<
                 .await
                 .map_err(|e| RunError::National { listen: s.listen, cause: e.to_string() })?;
             tracing::info!(target: "rfa::national", "national services at {}", started.url());
+            if let Some(tell) = plan.trust_nhs_login {
+                tell(started.nhs_login_issuer());
+            }
             if s.trigger == crate::config::TriggerMode::Interactive && !plan.non_interactive {
                 // The tester points the candidate here before the first action.
                 eprintln!(
-                    "national services for the @consumer requirements: {} (PDS {0}pds/FHIR/R4, EPS {0}eps/FHIR/R4, SDS {0}sds/FHIR/R4, MESH {0}mesh)",
-                    started.url()
+                    "national services for the @consumer requirements: {} (PDS {0}pds/FHIR/R4, EPS {0}eps/FHIR/R4, SDS {0}sds/FHIR/R4, MESH {0}mesh); NHS login's issuer for patients: {}",
+                    started.url(),
+                    started.nhs_login_issuer()
                 );
             }
             Some(Arc::new(started))

@@ -158,6 +158,15 @@ pub struct AskedEntry {
     pub found: Option<(serde_json::Value, serde_json::Value)>,
 }
 
+/// A patient signed in with NHS login, and how their token is to be made.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub nhs: String,
+    pub key: String,
+    pub signing: crate::national::nhs_login::Signing,
+    pub expired: bool,
+}
+
 /// ONL: bookings, appointments, the signed-in patient and repeat requests.
 #[derive(Debug, Clone, Default)]
 pub struct OnlState {
@@ -191,10 +200,9 @@ pub struct OnlState {
     pub before_change: Option<serde_json::Value>,
     /// The label of the appointment the request being built changes.
     pub changing: Option<String>,
-    /// The patient signed in (the `requesting_patient` claim, the NHS
-    /// number, the fixture key); every request then carries a
-    /// patient-scoped token.
-    pub signed_in: Option<(serde_json::Value, String, String)>,
+    /// The patient signed in with NHS login; every request then carries
+    /// their ID token.
+    pub signed_in: Option<SignedIn>,
     /// Repeat requests recorded, by label: the Task as answered.
     pub repeat_requests: std::collections::BTreeMap<String, serde_json::Value>,
 }
@@ -345,7 +353,7 @@ impl RfaWorld {
     pub async fn send_twice(&mut self, spec: &RequestSpec) -> Result<(), Failure> {
         let ctx = self.ctx()?;
         let key = self.scenario.clone();
-        let spec = &self.as_sent(spec);
+        let spec = &self.as_sent(spec)?;
         let (a, b) = tokio::join!(ctx.client.send(spec, key.as_ref()), ctx.client.send(spec, key.as_ref()));
         self.shared.together.clear();
         self.response = None;
@@ -361,28 +369,65 @@ impl RfaWorld {
         Ok(())
     }
 
-    /// The request as the signed-in patient sends it, if one is: the
-    /// patient-scoped token of profile §25 (no practitioner, the patient in
-    /// requesting_patient, reason patientaccess, proofed to P9); the
-    /// scenario's own claim edits still apply on top.
-    pub fn as_sent<'a>(&self, spec: &'a RequestSpec) -> std::borrow::Cow<'a, RequestSpec> {
-        use crate::client::jwt::ClaimEdit;
-        use serde_json::json;
-        let Some((patient, nhs, _)) = &self.onl.signed_in else { return std::borrow::Cow::Borrowed(spec) };
+    /// The request as the signed-in patient sends it, if one is: with the
+    /// ID token NHS login issued them (profile §25), the scenario's claim
+    /// edits made to it before it is signed.
+    pub fn as_sent<'a>(&self, spec: &'a RequestSpec) -> Result<std::borrow::Cow<'a, RequestSpec>, Failure> {
+        let Some(who) = &self.onl.signed_in else { return Ok(std::borrow::Cow::Borrowed(spec)) };
         let mut s = spec.clone();
-        let mut edits = vec![
-            ("requesting_practitioner".to_string(), ClaimEdit::Remove),
-            (crate::fhir::gpc::REQUESTING_PATIENT_CLAIM.to_string(), ClaimEdit::Set(patient.clone())),
-            ("reason_for_request".to_string(), ClaimEdit::Set(json!(crate::fhir::gpc::PATIENT_ACCESS_REASON))),
-            (
-                crate::fhir::gpc::IDENTITY_PROOFING_CLAIM.to_string(),
-                ClaimEdit::Set(json!(crate::fhir::gpc::IDENTITY_PROOFING_HIGH)),
-            ),
-            ("sub".to_string(), ClaimEdit::Set(json!(nhs))),
-        ];
-        edits.append(&mut s.jwt.claim_edits);
-        s.jwt.claim_edits = edits;
-        std::borrow::Cow::Owned(s)
+        s.jwt.raw = Some(self.id_token(who, &s.jwt.claim_edits)?);
+        Ok(std::borrow::Cow::Owned(s))
+    }
+
+    /// The ID token the hosted NHS login issues `who`, as NHS login's
+    /// interface specification gives its claims (`vot`, `nhs_number`,
+    /// `identity_proofing_level` with the profile scope), for the candidate's
+    /// client id, with the scenario's claim edits made before it is signed.
+    fn id_token(&self, who: &SignedIn, edits: &[(String, crate::client::jwt::ClaimEdit)]) -> Result<String, Failure> {
+        use crate::fhir::gpc;
+        use serde_json::{Value, json};
+        let ctx = self.ctx()?;
+        let Some(services) = ctx.consumer.services.as_ref() else {
+            if matches!(ctx.client.transport(), crate::client::Transport::Live(_)) {
+                return Err(Failure::Skip(
+                    "a patient signs in with NHS login, which the harness hosts with its national services: add a [consumer] section to the config (examples/candidate.toml) and configure the candidate to trust the issuer the run prints".into(),
+                ));
+            }
+            // Re-judging: the token sent is in the evidence; none is made.
+            return Ok(String::from("re-judged"));
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or_default();
+        let iat = if who.expired { now - 7200 } else { now };
+        let issuer = services.nhs_login_issuer();
+        // NHS login's `sub` is its own opaque id for the person, not the NHS
+        // number: one made from the NHS number keeps it the same every run.
+        let sub = {
+            use sha2::Digest as _;
+            let d = sha2::Sha256::digest(who.nhs.as_bytes());
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(&d[..16]);
+            uuid::Uuid::from_bytes(bytes).to_string()
+        };
+        let Value::Object(mut claims) = json!({
+            "iss": issuer,
+            "sub": sub,
+            "aud": ctx.client.config().jwt.nhs_login_client_id,
+            "iat": iat,
+            "auth_time": iat,
+            "exp": iat + 3600,
+            "jti": uuid::Uuid::new_v4().to_string(),
+            "vot": "P9.Cp.Cd",
+            "vtm": format!("{issuer}/trustmark/{}", services.url().host_str().unwrap_or_default()),
+            "nhs_number": who.nhs,
+            gpc::IDENTITY_PROOFING_CLAIM: gpc::IDENTITY_PROOFING_HIGH,
+        }) else {
+            return Err(Failure::Harness("the ID token's claims are not an object".into()));
+        };
+        crate::client::jwt::apply_edits(&mut claims, edits);
+        services.nhs_login_token(&Value::Object(claims), who.signing).map_err(Failure::Harness)
     }
 
     /// Sends a setup request as the practice, whoever is signed in.
@@ -397,7 +442,7 @@ impl RfaWorld {
     /// Sends a request (as the signed-in patient, if one is) and records
     /// the exchange.
     pub async fn send(&mut self, spec: &RequestSpec) -> Result<Response, Failure> {
-        let sent = self.as_sent(spec);
+        let sent = self.as_sent(spec)?;
         self.send_as_practice(&sent).await
     }
 }

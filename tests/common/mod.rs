@@ -112,10 +112,32 @@ pub fn serve_banner(extra: &[&str]) -> (Server, String, String) {
     (server, base.expect("the server prints its base URL"), tls)
 }
 
+/// A served reference whose online services trust the NHS login the run
+/// hosts, and the config that runs against it: the run's national services
+/// listen on a port chosen here, as a supplier fixes `[consumer] listen`
+/// and configures their system with its issuer (profile §25).
+pub fn serve_trusting_nhs_login(extra: &[&str]) -> (Server, String, String) {
+    // A free port, given up just before the run binds it again.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let issuer = format!("http://127.0.0.1:{port}/nhslogin");
+    let mut args = vec!["--nhs-login-issuer", issuer.as_str()];
+    args.extend_from_slice(extra);
+    let (server, base) = serve(&args);
+    // [consumer] is the last section of examples/local.toml.
+    let config = format!("{}\nlisten = \"127.0.0.1:{port}\"\n", config_for(&base));
+    (server, base, config)
+}
+
 /// examples/local.toml pointed at `base_url`.
 pub fn config_for(base_url: &str) -> String {
     let local = std::fs::read_to_string(root().join("examples/local.toml")).expect("examples/local.toml");
-    local.replace("http://127.0.0.1:8080/GPC001/STU3/1/gpconnect/fhir", base_url)
+    // Tests run side by side: each run's national services take a free port.
+    local
+        .replace("http://127.0.0.1:8080/GPC001/STU3/1/gpconnect/fhir", base_url)
+        .lines()
+        .filter(|l| !l.starts_with("listen = "))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 pub fn chromium() -> Option<PathBuf> {

@@ -57,7 +57,7 @@ crate::reference::defect::defects! {
             "refuses a requesting_practitioner without an SDS role profile id (GP Connect allows it: official suite \"Missing sdsRoleProfile and guid\")";
         ClaimIdentifiersUnchecked = "claim-identifiers-unchecked" ["RFA-ACC-040"]
             "checks the claim resources' types and elements but not that the device has an identifier and the organisation an ODS code";
-        AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-ACC-039", "RFA-REC-031", "RFA-ONL-033"]
+        AcceptsAnyReasonForRequest = "accepts-any-reason-for-request" ["RFA-ACC-012", "RFA-ACC-039", "RFA-REC-031"]
             "serves direct-care interactions whatever reason_for_request says";
         IgnoresRequestedScope = "ignores-requested-scope" ["RFA-ACC-013", "RFA-ACC-041", "RFA-ACC-038", "RFA-REC-029", "RFA-REC-030", "RFA-REC-038", "RFA-ONL-048"]
             "serves a request whatever requested_scope it carries";
@@ -190,5 +190,17 @@ crate::reference::defect::defects! {
             "puts Cache-Control: no-store on error responses only, leaving successful answers without it";
         CapabilityOmitsMigrateOperation = "capability-omits-migrate-operation" ["RFA-INF-096"]
             "its structured CapabilityStatement declares gpc.getstructuredrecord but not gpc.migratestructuredrecord";
+        NhsLoginSignatureUnchecked = "nhs-login-signature-unchecked" ["RFA-ONL-033"]
+            "reads a patient's NHS login ID token without checking its signature against the keys NHS login publishes";
+        NhsLoginUnsignedTokenAccepted = "nhs-login-unsigned-accepted" ["RFA-ONL-033"]
+            "accepts an ID token naming NHS login as its issuer with alg none and no signature";
+        NhsLoginIssuerUnchecked = "nhs-login-issuer-unchecked" ["RFA-ONL-033"]
+            "accepts a signed ID token from any issuer, not only the NHS login it trusts";
+        NhsLoginAudienceUnchecked = "nhs-login-audience-unchecked" ["RFA-ONL-033"]
+            "accepts an ID token issued to another NHS login client";
+        NhsLoginExpiryUnchecked = "nhs-login-expiry-unchecked" ["RFA-ONL-033"]
+            "accepts an expired ID token";
+        NhsLoginKeysFetchedOnce = "nhs-login-keys-fetched-once" ["RFA-ONL-033"]
+            "fetches NHS login's keys once and never again, so a token signed by the key NHS login rotates to is refused";
     }
 }

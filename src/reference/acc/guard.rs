@@ -84,8 +84,24 @@ pub fn check(state: &State, headers: &HeaderMap, interaction: Interaction) -> Re
         None if auth.is_none() => return Err(bad("Authorization header is required")),
         None => return Err(bad("Authorization must use the Bearer scheme")),
     };
-    let claims = parse_jwt(token, || d(AccDefect::AcceptsJwtWithoutTrailingDot))?;
-    check_claims(state, &claims, interaction, now)?;
+    // A patient signs in with NHS login (profile §25): their app sends the
+    // ID token NHS login signed, which no GP Connect rule judges.
+    let claims = if let Some(verdict) = crate::reference::acc::nhs_login::verify(state, token, now) {
+        let claims = verdict?;
+        if d(AccDefect::PatientTokenRefused) {
+            return Err(denied());
+        }
+        if !d(AccDefect::PatientTokenUnchecked) {
+            check_patient(&claims)?;
+        }
+        claims
+    } else {
+        let mut claims = parse_jwt(token, || d(AccDefect::AcceptsJwtWithoutTrailingDot))?;
+        check_claims(state, &claims, interaction, now)?;
+        // Only NHS login says who a patient is.
+        claims.remove(gpc::REQUESTING_PATIENT_CLAIM);
+        claims
+    };
     let lenient = || {
         d(AccDefect::PatientTokenServesEverything)
             || (interaction == Interaction::CreatePrescription && d(AccDefect::PatientsCanPrescribe))
@@ -197,12 +213,11 @@ fn check_claims(
     now: i64,
 ) -> Result<(), Outcome> {
     let d = |x| state.defects.has(x);
-    let patient = c.contains_key(gpc::REQUESTING_PATIENT_CLAIM);
     // A record migration is system to system: the official suite migrates
     // without requesting_practitioner and expects success. Its reason and
     // confidentiality are the migration handler's to judge.
     let migration = interaction == Interaction::MigrateStructuredRecord;
-    let no_user = patient || (migration && !c.contains_key("requesting_practitioner"));
+    let no_user = migration && !c.contains_key("requesting_practitioner");
     for claim in gpc::MANDATORY_CLAIMS {
         if no_user && claim == "requesting_practitioner" {
             continue;
@@ -271,7 +286,7 @@ fn check_claims(
     let reason = c.get("reason_for_request").and_then(Value::as_str);
     // A profile decision (RFA-ACC-039): `migration` is a reason GP Connect
     // knows, refused here for interactions that are not a migration.
-    let migration_for_direct_care = !patient && reason == Some(gpc::MIGRATION_REASON);
+    let migration_for_direct_care = reason == Some(gpc::MIGRATION_REASON);
     let writes =
         matches!(interaction, Interaction::CreateEntry(_) | Interaction::UpdateEntry(_) | Interaction::RegisterPatient);
     let lenient_reason = || {
@@ -279,15 +294,8 @@ fn check_claims(
             || (writes && d(AccDefect::WritesForAnyReason))
             || (migration_for_direct_care && d(AccDefect::MigrationReasonForDirectCare))
     };
-    let wanted = if patient { gpc::PATIENT_ACCESS_REASON } else { "directcare" };
-    if !migration && reason != Some(wanted) && !lenient_reason() {
-        return Err(bad(format!("reason_for_request must be {wanted} for this interaction")));
-    }
-    if patient && d(AccDefect::PatientTokenRefused) {
-        return Err(denied());
-    }
-    if patient && !d(AccDefect::PatientTokenUnchecked) {
-        check_patient(c)?;
+    if !migration && reason != Some("directcare") && !lenient_reason() {
+        return Err(bad("reason_for_request must be directcare for this interaction"));
     }
     let joined;
     let scope = match c.get("requested_scope") {

@@ -9,6 +9,7 @@ pub mod defects;
 pub mod format;
 pub mod guard;
 pub mod methods;
+pub mod nhs_login;
 pub mod responses;
 mod stu3;
 pub mod tls;

@@ -37,19 +37,25 @@ crate::reference::defect::defects! {
             "refuses a received document over 1 MiB (ITK3 20015), the limit of the old filing API";
         DocumentsUnchecked = "documents-unchecked" ["RFA-COM-013"]
             "takes a Send Document message for a patient not registered here (30001), addressed to another practice, with no document type or no content";
-        AcksUnderMessageWorkflow = "acks-under-message-workflow" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013"]
+        AcksUnderMessageWorkflow = "acks-under-message-workflow" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013", "RFA-XCS-005"]
             "sends ITK3 responses under the message's MESH workflow instead of its _ACK workflow";
-        AckNamesBundleId = "ack-names-bundle-id" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013"]
+        AckNamesBundleId = "ack-names-bundle-id" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013", "RFA-XCS-005"]
             "names the message answered by its Bundle.identifier instead of its MessageHeader.id in response.identifier";
-        NoBusinessAck = "no-business-ack" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013"]
+        NoBusinessAck = "no-business-ack" ["RFA-COM-008", "RFA-COM-010", "RFA-COM-013", "RFA-XCS-005"]
             "sends the infrastructure response but never the business response the sender asked for";
         MeshWrongFrom = "mesh-wrong-from" ["RFA-COM-014"]
             "sends MESH messages with the recipient's mailbox in Mex-From";
-        MeshReusesNonce = "mesh-reuses-nonce" ["RFA-COM-008", "RFA-COM-009", "RFA-COM-010", "RFA-COM-011", "RFA-COM-013", "RFA-COM-015", "RFA-COM-016", "RFA-COM-017"]
+        MeshReusesNonce = "mesh-reuses-nonce" ["RFA-COM-008", "RFA-COM-009", "RFA-COM-010", "RFA-COM-011", "RFA-COM-013", "RFA-COM-015", "RFA-COM-016", "RFA-COM-017", "RFA-XCS-005"]
             "uses the same NHSMESH nonce for every MESH request";
         MeshNoAcknowledge = "mesh-no-acknowledge" ["RFA-COM-016"]
             "downloads MESH messages but never acknowledges them";
         MeshAcksUndownloaded = "mesh-acks-undownloaded" ["RFA-COM-017"]
             "acknowledges MESH messages whose download failed";
+        UpdateRecordAutoFiled = "update-record-auto-filed" ["RFA-XCS-005"]
+            "writes a consultation summary received by Update Record straight into the record, with no clinician accepting it";
+        UpdateRecordAcceptIgnored = "update-record-accept-ignored" ["RFA-XCS-005"]
+            "holds consultation summaries received by Update Record, but a clinician's acceptance records nothing";
+        UpdateRecordAnyProfile = "update-record-any-profile" ["RFA-XCS-005"]
+            "takes an Update Record message holding a profile Update Record does not define, instead of refusing it whole (20009)";
     }
 }

@@ -1,12 +1,12 @@
 //! Sending and collecting MESH messages as a GP system does: NHSMESH
 //! authorisation with a fresh nonce per request, the sender's own mailbox,
 //! and a received message acknowledged only once it is downloaded. A
-//! message under a Send Document workflow is handled as one
-//! (`send_document`) before it is acknowledged.
+//! message under a Send Document or Update Record workflow is handled as
+//! one (`send_document`, `update_record`) before it is acknowledged.
 
 use crate::reference::State;
 use crate::reference::com::defects::ComDefect;
-use crate::reference::com::send_document;
+use crate::reference::com::{send_document, update_record};
 use crate::reference::outbound::{Action, Reply, call, failed, has, http};
 use crate::reference::outcome::Outcome;
 use crate::reference::outcome::SpineCode;
@@ -83,9 +83,15 @@ pub async fn receive(s: &State, a: &Action) -> Result<Vec<(&'static str, String)
         if downloaded {
             stored += 1;
             let workflow = got.header("mex-workflowid");
-            if send_document::is_send_document(workflow)
-                && send_document::receive(s, a, got.header("mex-from"), workflow, &got.body).await?
-            {
+            let from = got.header("mex-from");
+            let taken = if send_document::is_send_document(workflow) {
+                send_document::receive(s, a, from, workflow, &got.body).await?
+            } else if update_record::is_update_record(workflow) {
+                update_record::receive(s, a, from, workflow, &got.body).await?
+            } else {
+                false
+            };
+            if taken {
                 filed += 1;
             }
         } else {

@@ -1,10 +1,12 @@
 //! COM: communication — messages between practice users, documents received
-//! by GP Connect Send Document, and MESH.
+//! by GP Connect Send Document, consultation summaries received by GP
+//! Connect Update Record, and MESH.
 
 pub mod defects;
 pub mod mesh;
 pub mod messages;
 pub mod send_document;
+pub mod update_record;
 
 use axum::Router;
 use axum::routing::post;

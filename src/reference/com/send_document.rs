@@ -38,13 +38,13 @@ pub(super) fn is_send_document(workflow: &str) -> bool {
 }
 
 /// One ITK3 response code and why.
-struct Code {
+pub(super) struct Code {
     code: &'static str,
     why: String,
 }
 
 impl Code {
-    fn new(code: &'static str, why: impl Into<String>) -> Self {
+    pub(super) fn new(code: &'static str, why: impl Into<String>) -> Self {
         Self { code, why: why.into() }
     }
 
@@ -69,17 +69,53 @@ impl Code {
 }
 
 /// The message as received, and where its responses go.
-struct Received<'a> {
-    message: &'a Value,
-    header: Option<&'a Value>,
+pub(super) struct Received<'a> {
+    pub(super) message: &'a Value,
+    pub(super) header: Option<&'a Value>,
     /// The sender's mailbox: `MessageHeader.source.endpoint`, or MESH's `Mex-From`.
-    reply_to: String,
+    pub(super) reply_to: String,
     workflow: &'a str,
+}
+
+/// What an inbound message yields once checked: whose record it is for.
+pub(super) trait Payload {
+    fn patient_nhs(&self) -> &str;
+}
+
+impl Payload for Document {
+    fn patient_nhs(&self) -> &str {
+        &self.patient_nhs
+    }
 }
 
 /// Handles one downloaded Send Document message; answers whether a
 /// document was filed.
 pub(super) async fn receive(s: &State, a: &Action, from: &str, workflow: &str, body: &[u8]) -> Result<bool, Outcome> {
+    let take = |s: &State, id: &str, d: &Document| !has(s, ComDefect::KeepsRefusedDocument) && file(s, id, d);
+    answer(s, a, Inbound { from, workflow, body }, checked, take, || has(s, ComDefect::DocumentsUnchecked)).await
+}
+
+/// A downloaded MESH message.
+pub(super) struct Inbound<'a> {
+    pub(super) from: &'a str,
+    pub(super) workflow: &'a str,
+    pub(super) body: &'a [u8],
+}
+
+/// The ITK3 exchange every inbound message gets: `check` it (a negative
+/// response if it fails), the infrastructure response, `take` the payload
+/// for a patient registered here, then the business response (30002 for a
+/// patient not known here, unless `any_patient`). Answers whether it was
+/// taken.
+pub(super) async fn answer<T: Payload>(
+    s: &State,
+    a: &Action,
+    inbound: Inbound<'_>,
+    check: impl Fn(&State, &Received) -> Option<Result<T, Code>>,
+    take: impl Fn(&State, &str, &T) -> bool,
+    any_patient: impl Fn() -> bool,
+) -> Result<bool, Outcome> {
+    let Inbound { from, workflow, body } = inbound;
     let message: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let header = itk::header(&message);
     let reply_to = header
@@ -92,8 +128,8 @@ pub(super) async fn receive(s: &State, a: &Action, from: &str, workflow: &str, b
     let flag = |key| header.and_then(|h| itk::handling(h, key)).and_then(Value::as_bool);
     // Flags that cannot be read: a response is sent anyway (ITK3).
     let (inf, bus) = (flag("InfAckRequested").unwrap_or(true), flag("BusAckRequested").unwrap_or(true));
-    let Some(document) = checked(s, &r) else { return Ok(false) };
-    let document = match document {
+    let Some(payload) = check(s, &r) else { return Ok(false) };
+    let payload = match payload {
         Ok(d) => d,
         Err(code) => {
             if inf {
@@ -105,17 +141,17 @@ pub(super) async fn receive(s: &State, a: &Action, from: &str, workflow: &str, b
     if inf {
         respond(s, a, &r, &Code::new("20013", "")).await?;
     }
-    let nhs = document.patient_nhs.as_str();
+    let nhs = payload.patient_nhs();
     let patient = s.store.by_nhs_number(nhs).find(|p| p.is_active()).map(|p| p.id.clone());
     let filed = match &patient {
-        Some(id) if !has(s, ComDefect::KeepsRefusedDocument) => file(s, id, &document),
+        Some(id) => take(s, id, &payload),
         _ => false,
     };
     if bus {
-        let code = if patient.is_some() || has(s, ComDefect::DocumentsUnchecked) {
+        let code = if patient.is_some() || any_patient() {
             Code::new("30001", "")
         } else {
-            Code::new("30002", "the patient the document is about is not registered at this practice")
+            Code::new("30002", "the patient the message is about is not registered at this practice")
         };
         if !has(s, ComDefect::NoBusinessAck) {
             respond(s, a, &r, &code).await?;
@@ -253,7 +289,7 @@ fn file(s: &State, patient: &str, document: &Document) -> bool {
 }
 
 /// Sends the sender an ITK3 response with this code over MESH.
-async fn respond(s: &State, a: &Action, r: &Received<'_>, code: &Code) -> Result<(), Outcome> {
+pub(super) async fn respond(s: &State, a: &Action, r: &Received<'_>, code: &Code) -> Result<(), Outcome> {
     let own = mailbox(s);
     let workflow = if has(s, ComDefect::AcksUnderMessageWorkflow) {
         r.workflow.to_string()

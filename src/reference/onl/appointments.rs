@@ -537,7 +537,9 @@ pub async fn read(Extract(s): Extract<Shared>, headers: HeaderMap, Path(id): Pat
         // organisation booked (GP Connect: any appointment "irrespective of
         // booking organisation").
         let booker = found.as_ref().and_then(booking_ods);
-        if s.defects.has(OnlDefect::ReadsOwnBookingsOnly)
+        // A patient reads their own appointments, whoever booked them.
+        if guard::acting_patient(&claims).is_none()
+            && s.defects.has(OnlDefect::ReadsOwnBookingsOnly)
             && booker.is_some()
             && booker.as_deref() != guard::requesting_ods(&claims)
         {

@@ -145,7 +145,7 @@ crate::reference::defect::defects! {
             "books an appointment sent without a comment with a comment of its own (\"Booked online\")";
         AppointmentAnswersCacheable = "appointment-answers-cacheable" ["RFA-ONL-047"]
             "lets consumers cache its successful answers to free slot and appointment searches, bookings, reads, amendments and cancellations (Cache-Control: private, max-age=300)";
-        PatientAppointmentsRangeCapped = "patient-appointments-range-capped" ["RFA-ONL-017", "RFA-ONL-026", "RFA-ONL-032", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046", "RFA-ONL-048", "RFA-ONL-051"]
+        PatientAppointmentsRangeCapped = "patient-appointments-range-capped" ["RFA-ONL-017", "RFA-ONL-026", "RFA-ONL-032", "RFA-ONL-033", "RFA-ONL-044", "RFA-ONL-045", "RFA-ONL-046", "RFA-ONL-048", "RFA-ONL-051"]
             "refuses a search for a patient's appointments over more than 7 days with 422 INVALID_PARAMETER, a cap of its own (GP Connect sets none)";
     }
 }

@@ -5,7 +5,7 @@
 
 crate::reference::defect::defects! {
     RecDefect {
-        StoresDateOnly = "stores-date-only" ["RFA-KNW-002", "RFA-REC-001", "RFA-REC-003", "RFA-REC-004", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-013", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-021", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-033", "RFA-REC-034"]
+        StoresDateOnly = "stores-date-only" ["RFA-KNW-002", "RFA-REC-001", "RFA-REC-003", "RFA-REC-004", "RFA-REC-005", "RFA-REC-006", "RFA-REC-008", "RFA-REC-009", "RFA-REC-010", "RFA-REC-011", "RFA-REC-013", "RFA-REC-017", "RFA-REC-018", "RFA-REC-019", "RFA-REC-020", "RFA-REC-021", "RFA-REC-023", "RFA-REC-029", "RFA-REC-031", "RFA-REC-033", "RFA-REC-034", "RFA-XCS-005"]
             "keeps only the date of an entry's time, dropping the time of day";
         ProvenanceFromAuthor = "provenance-from-author" ["RFA-REC-004"]
             "records the entry's author as its recorder instead of the practitioner who made the request";
@@ -61,7 +61,7 @@ crate::reference::defect::defects! {
             "ignores unknown search parameters and unparseable dates instead of refusing them";
         SearchIgnoresIdentifier = "search-ignores-identifier" ["RFA-REC-028"]
             "ignores the identifier search parameter";
-        IgnoresRelationship = "ignores-relationship" ["RFA-REC-032", "RFA-XCS-005"]
+        IgnoresRelationship = "ignores-relationship" ["RFA-REC-032"]
             "serves and records entries for an organisation with no relationship to the practice";
         UnitMustBeExpected = "unit-must-be-expected" ["RFA-DEV-004", "RFA-REC-010"]
             "takes only the very unit a measurement is usually recorded in (kg for a body weight), refusing other UCUM units of the same kind such as [lb_av]";

@@ -11,7 +11,5 @@ crate::reference::defect::defects! {
             "gives another care setting every part of the structured record it asks for, whatever its sharing agreement covers";
         AuditMisnamesCareSettings = "audit-misnames-care-settings" ["RFA-XCS-004"]
             "audits another care setting's reads under the practice's own ODS code";
-        CareSettingsWrite = "care-settings-write" ["RFA-XCS-005"]
-            "lets another care setting with a read-only sharing agreement record and amend entries";
     }
 }

@@ -48,13 +48,6 @@ pub fn sharing_agreement(s: &State, claims: &Claims, requested: &[&str]) -> Resu
     ))
 }
 
-/// Whether the organisation `ods` writes to the record as if it had a
-/// relationship with the practice's patients: only under a defect, for a
-/// care setting (its agreement is for reading).
-pub fn writes_as_related(s: &State, ods: Option<&str>) -> bool {
-    s.defects.has(XcsDefect::CareSettingsWrite) && agreement(s, ods).is_some()
-}
-
 /// How the audit trail names the requesting organisation `ods`.
 pub fn audited_organization(s: &State, ods: &str) -> String {
     if agreement(s, Some(ods)).is_some() && s.defects.has(XcsDefect::AuditMisnamesCareSettings) {

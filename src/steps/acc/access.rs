@@ -50,7 +50,7 @@ async fn claim_set_doc(w: &mut RfaWorld, a: &Args) -> StepResult {
 fn current_claim(w: &mut RfaWorld, claim: &str) -> Result<Value, Failure> {
     let ctx = w.ctx()?;
     let cfg = ctx.client.config();
-    let spec = w.as_sent(w.request.as_ref().ok_or_else(|| Failure::Harness("begin a request first".into()))?);
+    let spec = w.as_sent(w.request.as_ref().ok_or_else(|| Failure::Harness("begin a request first".into()))?)?;
     let (_, claims) = crate::client::jwt::build(cfg, spec.interaction, &spec.jwt, 0);
     claims.get(claim).cloned().ok_or_else(|| Failure::Harness(format!("the JWT has no claim `{claim}` to change")))
 }

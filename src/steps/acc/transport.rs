@@ -69,7 +69,7 @@ async fn send_tls(w: &mut RfaWorld, _: &Args) -> StepResult {
         return Err(Failure::Harness("say how the request goes to the TLS endpoint first".into()));
     }
     let ctx = w.ctx()?;
-    let spec = w.as_sent(&spec).into_owned();
+    let spec = w.as_sent(&spec)?.into_owned();
     let (exchange, result) = ctx.client.send(&spec, w.scenario.as_ref()).await;
     let summary = exchange.summary();
     w.exchanges.push(exchange);

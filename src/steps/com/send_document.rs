@@ -28,10 +28,10 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^a (PDF|text|PNG) document for "([^"]+)" sent by GP Connect Send Document(?: of (\d+) bytes)?(?: under (GPCONNECT_SEND_DOCUMENT|GPFED_CONSULT_REPORT))?$"# => build, "Finds the patient on the documents endpoint (evidence kept), then builds a Send Document ITK3 message from the other practice of `fixtures/national.json`: a message Bundle (ITK-Message-Bundle-1) whose MessageHeader has event ITK007C, the handling specification (both acknowledgements requested, RecipientType FA, the Send Document MessageDefinition, a SenderReference) and the sender's mailbox as `source.endpoint`; the header Organization; and a document Bundle with a Composition (a SNOMED CT document type, a title unique to the scenario) whose first section names a Binary carrying the document, the Patient (NHS number, official name, birth date), the author and the sending Organization. `of N bytes` pads the document to N bytes. The MESH workflow is GPCONNECT_SEND_DOCUMENT (2.0) unless named (GPFED_CONSULT_REPORT: 1.x, a consultation report). It is delivered when the candidate is asked to collect it."),
         step!(Given r#"^the Send Document message's (MessageHeader|Composition|Binary|Patient) "([^"]+)" is (.+)$"# => edit, "Sets an element of that resource of the message (a dotted path, array indices as numbers) to a JSON value, or removes it with `absent`."),
-        step!(Given r#"^the Send Document message is about "([^"]+)"$"# => about, "The message's Patient becomes this fixture patient (NHS number, name, birth date)."),
+        step!(Given r#"^the (?:Send Document|Update Record) message is about "([^"]+)"$"# => about, "The message's Patient becomes this fixture patient (NHS number, name, birth date), under the profile it had."),
         step!(Given r#"^the Send Document message is addressed to "([^"]+)"$"# => addressed, "The MessageHeader names a `receiver`: a header Organization with this fixture organisation's ODS code."),
-        step!(When r#"^the candidate is asked to collect the Send Document message from its MESH inbox$"# => collect, "Puts the message in the candidate's MESH inbox on the hosted MESH (from the sender's mailbox, under its workflow, with a subject naming the report, the patient and the sender), then asks the candidate to collect its MESH messages (action `receive-mesh-messages`)."),
-        step!(Then r#"^the candidate answered the Send Document message with (.+)$"# => answered, "The ITK3 responses to the message (message Bundles whose MessageHeader has event ITK008M and `response.identifier` the message's MessageHeader id), in the order sent: exactly one per stage (`A then B`), each with an ITK3 response code as listed (`A or B`). Each is posted to the candidate's own outbox, from its mailbox, to the message's `source.endpoint`, under the message's workflow with `_ACK`, and accepted (202); asks for no acknowledgement itself (BusAckRequested, InfAckRequested false); echoes the SenderReference; carries, through `response.details` or `focus`, an OperationOutcome whose first issue has the code in https://fhir.nhs.uk/STU3/CodeSystem/ITK-ResponseCodes-1; `response.code` `ok` and severity `information` for 20013, 30001 and 30004, else `fatal-error`, severity `fatal` and a `diagnostics`."),
+        step!(When r#"^the candidate is asked to collect the (?:Send Document|Update Record) message from its MESH inbox$"# => collect, "Puts the message in the candidate's MESH inbox on the hosted MESH (from the sender's mailbox, under its workflow, with a subject naming the report, the patient and the sender), then asks the candidate to collect its MESH messages (action `receive-mesh-messages`)."),
+        step!(Then r#"^the candidate answered the (?:Send Document|Update Record) message with (.+)$"# => answered, "The ITK3 responses to the message (message Bundles whose MessageHeader has event ITK008M and `response.identifier` the message's MessageHeader id), in the order sent: exactly one per stage (`A then B`), each with an ITK3 response code as listed (`A or B`). Each is posted to the candidate's own outbox, from its mailbox, to the message's `source.endpoint`, under the message's workflow with `_ACK`, and accepted (202); asks for no acknowledgement itself (BusAckRequested, InfAckRequested false); echoes the SenderReference; carries, through `response.details` or `focus`, an OperationOutcome whose first issue has the code in https://fhir.nhs.uk/STU3/CodeSystem/ITK-ResponseCodes-1; `response.code` `ok` and severity `information` for 20013, 30001 and 30004, else `fatal-error`, severity `fatal` and a `diagnostics`."),
         step!(Then r#"^the document sent is among the documents of its patient$"# => among, "Searches the patient's documents (`GET [documents]/Patient/[id]/DocumentReference` with its mandatory includes, evidence kept): HTTP 200, and a DocumentReference whose description (or type text, or attachment title) holds the Composition's title."),
         step!(Then r#"^the document sent is retrieved as sent$"# => retrieved, "Retrieves that DocumentReference's Binary (`GET` of its attachment url, which lies under the documents service root; evidence kept): HTTP 200, the contentType sent, and content decoding to exactly the bytes sent."),
         step!(Then r#"^no document was filed from the Send Document message$"# => nothing_filed, "Searches the documents of the patient the message was built for (evidence kept): HTTP 200, and no DocumentReference holds the Composition's title (which is fresh to the scenario)."),
@@ -43,7 +43,7 @@ const POSITIVE: [&str; 3] = ["20013", "30001", "30004"];
 
 /// A UUID that the same seed always makes: re-judging rebuilds the very
 /// message.
-fn uuid_of(seed: &str, part: &str) -> String {
+pub(super) fn uuid_of(seed: &str, part: &str) -> String {
     let digest = sha2::Sha256::digest(format!("{seed}/{part}").as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
@@ -79,13 +79,16 @@ fn content(kind: &str, size: Option<usize>) -> (&'static str, Vec<u8>) {
     (ty, bytes)
 }
 
-/// The message's Patient resource for a fixture key.
-fn patient_resource(w: &RfaWorld, key: &str, id: &str) -> Result<Value, Failure> {
+/// Send Document's Patient profile (Update Record's is GP Connect's own).
+const CARE_CONNECT_PATIENT: &str = "https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Patient-1";
+
+/// The message's Patient resource for a fixture key, under `profile`.
+pub(super) fn patient_resource(w: &RfaWorld, key: &str, id: &str, profile: &str) -> Result<Value, Failure> {
     let (nhs, family, given, gender, birth) = demographics(w, key)?;
     Ok(json!({
         "resourceType": "Patient",
         "id": id,
-        "meta": { "profile": ["https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Patient-1"] },
+        "meta": { "profile": [profile] },
         "identifier": [{ "system": gpc::NHS_NUMBER_SYSTEM, "value": nhs }],
         "name": [{ "use": "official", "family": family, "given": [given] }],
         "gender": gender,
@@ -94,9 +97,78 @@ fn patient_resource(w: &RfaWorld, key: &str, id: &str) -> Result<Value, Failure>
 }
 
 /// `{ fullUrl, resource }` for a resource with an id.
-fn entry(resource: Value) -> Value {
+pub(super) fn entry(resource: Value) -> Value {
     let id = resource.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
     json!({ "fullUrl": format!("urn:uuid:{id}"), "resource": resource })
+}
+
+/// What tells one kind of ITK3 message from another: the MessageHeader's
+/// event and handling specification, and who sends it.
+pub(super) struct Envelope<'a> {
+    /// The scenario's fresh identifier, which every id is made from.
+    pub marker: &'a str,
+    pub event: (&'a str, &'a str),
+    pub recipient_type: (&'a str, &'a str),
+    pub definition: &'a str,
+    pub local_extension: &'a str,
+    pub sender_ods: &'a str,
+    pub mailbox: &'a str,
+    pub timestamp: &'a str,
+}
+
+impl Envelope<'_> {
+    /// The message Bundle: a MessageHeader (the event; the handling
+    /// specification asking for both acknowledgements, with a
+    /// SenderReference; the sender's mailbox as `source.endpoint`; `focus`
+    /// the document), the sender's header Organization, and a document
+    /// Bundle holding `entries` (see [`entry`]).
+    pub fn message(&self, entries: Vec<Value>) -> Value {
+        let id = |part| uuid_of(self.marker, part);
+        let ods = json!([{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": self.sender_ods }]);
+        let handling = json!({ "url": itk::HANDLING_EXTENSION, "extension": [
+            { "url": "BusAckRequested", "valueBoolean": true },
+            { "url": "InfAckRequested", "valueBoolean": true },
+            { "url": "RecipientType", "valueCoding": { "system": itk::RECIPIENT_TYPE_SYSTEM, "code": self.recipient_type.0, "display": self.recipient_type.1 } },
+            { "url": "MessageDefinition", "valueReference": { "reference": self.definition } },
+            { "url": "SenderReference", "valueString": id("encounter") },
+            { "url": "LocalExtension", "valueString": self.local_extension }
+        ] });
+        let document = json!({
+            "resourceType": "Bundle",
+            "id": id("document"),
+            "meta": { "profile": [itk::DOCUMENT_BUNDLE_PROFILE] },
+            "identifier": { "system": itk::UUID_SYSTEM, "value": id("document-identifier") },
+            "type": "document",
+            "entry": entries
+        });
+        json!({
+            "resourceType": "Bundle",
+            "id": id("message"),
+            "meta": { "profile": [itk::MESSAGE_BUNDLE_PROFILE] },
+            "identifier": { "system": itk::UUID_SYSTEM, "value": id("message-identifier") },
+            "type": "message",
+            "entry": [
+                entry(json!({
+                    "resourceType": "MessageHeader",
+                    "id": id("header"),
+                    "meta": { "profile": [itk::MESSAGE_HEADER_PROFILE] },
+                    "extension": [handling],
+                    "event": { "system": itk::MESSAGE_EVENT_SYSTEM, "code": self.event.0, "display": self.event.1 },
+                    "sender": { "reference": format!("urn:uuid:{}", id("header-organization")) },
+                    "timestamp": self.timestamp,
+                    "source": { "endpoint": self.mailbox },
+                    "focus": { "reference": format!("urn:uuid:{}", id("document")) }
+                })),
+                entry(json!({
+                    "resourceType": "Organization",
+                    "id": id("header-organization"),
+                    "meta": { "profile": [itk::HEADER_ORGANIZATION_PROFILE] },
+                    "identifier": ods
+                })),
+                entry(document)
+            ]
+        })
+    }
 }
 
 async fn build(w: &mut RfaWorld, a: &Args) -> StepResult {
@@ -120,88 +192,56 @@ async fn build(w: &mut RfaWorld, a: &Args) -> StepResult {
     let sender = &national()?.other_practice;
     let mailbox = national()?.mesh.recipient.clone();
     let ods = |value: &str| json!([{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": value }]);
-    let handling = json!({ "url": itk::HANDLING_EXTENSION, "extension": [
-        { "url": "BusAckRequested", "valueBoolean": true },
-        { "url": "InfAckRequested", "valueBoolean": true },
-        { "url": "RecipientType", "valueCoding": { "system": itk::RECIPIENT_TYPE_SYSTEM, "code": "FA", "display": "For Action" } },
-        { "url": "MessageDefinition", "valueReference": { "reference": itk::SEND_DOCUMENT_DEFINITION } },
-        { "url": "SenderReference", "valueString": id("encounter") },
-        { "url": "LocalExtension", "valueString": "SendDocument-Generic" }
-    ] });
-    let document = json!({
-        "resourceType": "Bundle",
-        "id": id("document"),
-        "meta": { "profile": [itk::DOCUMENT_BUNDLE_PROFILE] },
-        "identifier": { "system": itk::UUID_SYSTEM, "value": id("document-identifier") },
-        "type": "document",
-        "entry": [
-            entry(json!({
-                "resourceType": "Composition",
-                "id": id("composition"),
-                "meta": { "profile": [itk::COMPOSITION_PROFILE] },
-                "identifier": { "system": itk::UUID_SYSTEM, "value": id("composition-identifier") },
-                "status": "final",
-                "type": { "coding": [{ "system": gpc::SNOMED_SYSTEM, "code": code, "display": name }] },
-                "subject": { "reference": format!("urn:uuid:{}", id("patient")) },
-                "date": DEFAULT_WHEN,
-                "author": [{ "reference": format!("urn:uuid:{}", id("practitioner")) }],
-                "title": title,
-                "confidentiality": "N",
-                "custodian": { "reference": format!("urn:uuid:{}", id("organization")) },
-                "section": [{ "title": name, "entry": [{ "reference": format!("urn:uuid:{}", id("binary")) }] }]
-            })),
-            entry(json!({
-                "resourceType": "Binary",
-                "id": id("binary"),
-                "meta": { "profile": [itk::ATTACHMENT_BINARY_PROFILE] },
-                "contentType": ty,
-                "content": base64::engine::general_purpose::STANDARD.encode(&bytes)
-            })),
-            entry(patient_resource(w, key, &id("patient"))?),
-            entry(json!({
-                "resourceType": "Practitioner",
-                "id": id("practitioner"),
-                "meta": { "profile": ["https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Practitioner-1"] },
-                "identifier": [{ "system": gpc::SDS_USER_SYSTEM, "value": "RFAP90000001" }],
-                "name": [{ "use": "official", "family": "Sender", "given": ["Sam"], "prefix": ["Dr"] }]
-            })),
-            entry(json!({
-                "resourceType": "Organization",
-                "id": id("organization"),
-                "meta": { "profile": ["https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Organization-1"] },
-                "identifier": ods(&sender.ods_code),
-                "name": sender.name,
-                "telecom": [{ "system": "phone", "value": "0113 496 0000" }]
-            }))
-        ]
-    });
-    let message = json!({
-        "resourceType": "Bundle",
-        "id": id("message"),
-        "meta": { "profile": [itk::MESSAGE_BUNDLE_PROFILE] },
-        "identifier": { "system": itk::UUID_SYSTEM, "value": id("message-identifier") },
-        "type": "message",
-        "entry": [
-            entry(json!({
-                "resourceType": "MessageHeader",
-                "id": id("header"),
-                "meta": { "profile": [itk::MESSAGE_HEADER_PROFILE] },
-                "extension": [handling],
-                "event": { "system": itk::MESSAGE_EVENT_SYSTEM, "code": itk::SEND_DOCUMENT_EVENT, "display": "ITK GP Connect Send Document" },
-                "sender": { "reference": format!("urn:uuid:{}", id("header-organization")) },
-                "timestamp": DEFAULT_WHEN,
-                "source": { "endpoint": mailbox },
-                "focus": { "reference": format!("urn:uuid:{}", id("document")) }
-            })),
-            entry(json!({
-                "resourceType": "Organization",
-                "id": id("header-organization"),
-                "meta": { "profile": [itk::HEADER_ORGANIZATION_PROFILE] },
-                "identifier": ods(&sender.ods_code)
-            })),
-            entry(document)
-        ]
-    });
+    let envelope = Envelope {
+        marker: &marker,
+        event: (itk::SEND_DOCUMENT_EVENT, "ITK GP Connect Send Document"),
+        recipient_type: ("FA", "For Action"),
+        definition: itk::SEND_DOCUMENT_DEFINITION,
+        local_extension: "SendDocument-Generic",
+        sender_ods: &sender.ods_code,
+        mailbox: &mailbox,
+        timestamp: DEFAULT_WHEN,
+    };
+    let message = envelope.message(vec![
+        entry(json!({
+            "resourceType": "Composition",
+            "id": id("composition"),
+            "meta": { "profile": [itk::COMPOSITION_PROFILE] },
+            "identifier": { "system": itk::UUID_SYSTEM, "value": id("composition-identifier") },
+            "status": "final",
+            "type": { "coding": [{ "system": gpc::SNOMED_SYSTEM, "code": code, "display": name }] },
+            "subject": { "reference": format!("urn:uuid:{}", id("patient")) },
+            "date": DEFAULT_WHEN,
+            "author": [{ "reference": format!("urn:uuid:{}", id("practitioner")) }],
+            "title": title,
+            "confidentiality": "N",
+            "custodian": { "reference": format!("urn:uuid:{}", id("organization")) },
+            "section": [{ "title": name, "entry": [{ "reference": format!("urn:uuid:{}", id("binary")) }] }]
+        })),
+        entry(json!({
+            "resourceType": "Binary",
+            "id": id("binary"),
+            "meta": { "profile": [itk::ATTACHMENT_BINARY_PROFILE] },
+            "contentType": ty,
+            "content": base64::engine::general_purpose::STANDARD.encode(&bytes)
+        })),
+        entry(patient_resource(w, key, &id("patient"), CARE_CONNECT_PATIENT)?),
+        entry(json!({
+            "resourceType": "Practitioner",
+            "id": id("practitioner"),
+            "meta": { "profile": ["https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Practitioner-1"] },
+            "identifier": [{ "system": gpc::SDS_USER_SYSTEM, "value": "RFAP90000001" }],
+            "name": [{ "use": "official", "family": "Sender", "given": ["Sam"], "prefix": ["Dr"] }]
+        })),
+        entry(json!({
+            "resourceType": "Organization",
+            "id": id("organization"),
+            "meta": { "profile": ["https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Organization-1"] },
+            "identifier": ods(&sender.ods_code),
+            "name": sender.name,
+            "telecom": [{ "system": "phone", "value": "0113 496 0000" }]
+        })),
+    ]);
     let (nhs, family, given, _, _) = demographics(w, key)?;
     let subject = format!(
         "{name} report for {given} {family}, NHS Number {nhs}, seen at {}, ODS Code {}",
@@ -212,12 +252,12 @@ async fn build(w: &mut RfaWorld, a: &Args) -> StepResult {
 }
 
 fn sent(w: &RfaWorld) -> Result<&SentDocument, Failure> {
-    w.com.sent.as_ref().ok_or_else(|| Failure::Harness("no Send Document message was built".into()))
+    w.com.sent.as_ref().ok_or_else(|| Failure::Harness("no Send Document or Update Record message was built".into()))
 }
 
 /// The message's resource of this type: the MessageHeader, or one of the
 /// document Bundle's.
-fn resource_mut<'a>(message: &'a mut Value, ty: &str) -> Option<&'a mut Value> {
+pub(super) fn resource_mut<'a>(message: &'a mut Value, ty: &str) -> Option<&'a mut Value> {
     let of_type = |e: &&mut Value| e.pointer("/resource/resourceType").and_then(Value::as_str) == Some(ty);
     let entries = message.get_mut("entry")?.as_array_mut()?;
     if ty == "MessageHeader" {
@@ -241,8 +281,10 @@ async fn edit(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn about(w: &mut RfaWorld, a: &Args) -> StepResult {
     let key = a.get(1).to_string();
-    let id = editable(w, "Patient")?.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-    let patient = patient_resource(w, &key, &id)?;
+    let old = editable(w, "Patient")?;
+    let id = old.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let profile = old.pointer("/meta/profile/0").and_then(Value::as_str).unwrap_or(CARE_CONNECT_PATIENT).to_string();
+    let patient = patient_resource(w, &key, &id, &profile)?;
     *editable(w, "Patient")? = patient;
     Ok(())
 }

@@ -136,13 +136,34 @@ async fn refused_or_challenged(w: &mut RfaWorld, _: &Args) -> StepResult {
     if w.response()?.status != 401 {
         return check_refusal(w, Some(400), &["BAD_REQUEST"]);
     }
+    check_challenge(w, None)
+}
+
+/// A 401 judged in full: a Bearer challenge (RFC 6750 section 3), with
+/// `error="{error}"` when one is wanted, and an OperationOutcome body.
+pub(crate) fn check_challenge(w: &RfaWorld, error: Option<&str>) -> StepResult {
+    let got = w.response()?.status;
+    if got != 401 {
+        return w.fail(format!("expected 401 with a Bearer challenge, got HTTP {got}"));
+    }
     let challenge = w.response()?.header("WWW-Authenticate").unwrap_or_default();
     let scheme = challenge.split_whitespace().next().unwrap_or_default();
+    let shown = if challenge.is_empty() { "none".to_string() } else { format!("`{challenge}`") };
     if !scheme.eq_ignore_ascii_case("Bearer") {
-        let got = if challenge.is_empty() { "none".to_string() } else { format!("`{challenge}`") };
         return w.fail(format!(
-            "a 401 must carry a Bearer challenge (RFC 6750 section 3: `WWW-Authenticate: Bearer ...`); the WWW-Authenticate header is {got}"
+            "a 401 must carry a Bearer challenge (RFC 6750 section 3: `WWW-Authenticate: Bearer ...`); the WWW-Authenticate header is {shown}"
         ));
+    }
+    if let Some(error) = error {
+        // RFC 6750 section 3: auth-params, `error` quoted or not.
+        let named = challenge[scheme.len()..].split(',').any(|p| {
+            p.trim().split_once('=').is_some_and(|(k, v)| k.trim() == "error" && v.trim().trim_matches('"') == error)
+        });
+        if !named {
+            return w.fail(format!(
+                "the Bearer challenge must say error=\"{error}\" (RFC 6750 section 3.1); the WWW-Authenticate header is {shown}"
+            ));
+        }
     }
     // The error table pairs no Spine code with 401, so the body's form is
     // judged but not its status pairing.

@@ -1,21 +1,26 @@
-//! Patients online (ONL): signing in as a patient (every later request
-//! carries a patient-scoped token), and repeat prescription requests found
-//! from the patient's own record summary, so a supplier's identifiers work
-//! unchanged.
+//! Patients online (ONL): signing in as a patient with NHS login (every
+//! later request carries the ID token the hosted NHS login signed for
+//! them), and repeat prescription requests found from the patient's own
+//! record summary, so a supplier's identifiers work unchanged.
 
 use serde_json::{Value, json};
 
 use crate::client::RequestSpec;
 use crate::fhir::Views as _;
 use crate::fhir::gpc::{self, Interaction};
+use crate::national::nhs_login::Signing;
 use crate::steps::common::keys::logical_id;
 use crate::steps::world::{Failure, RfaWorld, StepResult};
 use crate::steps::{Args, StepDef, step};
 
 pub fn steps() -> Vec<StepDef> {
     vec![
-        step!(Given r#"^the patient "([^"]+)" is signed in$"# => sign_in, "From here on every request carries a patient-scoped token for this fixture patient (profile §25): no requesting_practitioner, requesting_patient with the NHS number, reason_for_request patientaccess, identity_proofing_level P9. Look-ups the harness makes for itself stay the practice's."),
+        step!(Given r#"^the patient "([^"]+)" is signed in$"# => sign_in, "The patient signs in with NHS login: from here on every request carries, as its bearer token, an ID token the hosted NHS login signs (RS512) for this fixture patient (profile §25): their `nhs_number`, `identity_proofing_level` P9, `vot` P9.Cp.Cd, `aud` the candidate's `[jwt] nhs_login_client_id`, an hour to live. `the JWT claim …` steps change its claims before it is signed. Look-ups the harness makes for itself stay the practice's. Not run without the hosted national services (a `[consumer]` section)."),
         step!(Given r#"^the patient signs out$"# => sign_out, "Requests carry the practice's token again."),
+        step!(Given r#"^the patient's ID token (is signed by a key NHS login never published|names a key NHS login never published|is not signed)$"# => forged, "Forges the patient's token. *Signed by a key never published*: it names NHS login's current key (`kid`) but another key signed it, which only checking the signature against the published key finds. *Names a key never published*: signed by a key, and named by a `kid`, that NHS login's key set does not hold. *Not signed*: it names NHS login as its issuer but has `alg` `none` and no signature."),
+        step!(Given r#"^the patient's ID token expired an hour ago$"# => expired, "`iat` two hours ago, `exp` one hour ago; signed as any other."),
+        step!(Given r#"^NHS login rotates its signing key$"# => rotate, "The hosted NHS login publishes a new key beside the current one, and the patient's tokens are signed by the new key from here on (as NHS login's are after a rotation). A candidate that fetched the keys before cannot know the new one without fetching them again."),
+        step!(Then r#"^the request is refused as not signed in$"# => not_signed_in, "HTTP 401 with `WWW-Authenticate: Bearer error=\"invalid_token\"` (RFC 6750 section 3.1) and a GPConnect-OperationOutcome-1 body: the token does not sign the patient in."),
         step!(Given r#"^a search for the appointments of the patient id "([^"]*)" with "([^"]*)"$"# => patient_id_search, "Begins `GET [base]/Patient/[id]/Appointment?…` for this literal id; `{today+N}` become dates."),
         step!(Given r#"^a repeat request for the patient's (current repeat|acute|ended repeat|other organisation's repeat) medication$"# => repeat_of_kind, "Reads the signed-in patient's medications (`$gpc.getstructuredrecord`, evidence kept), finds an authorisation of this kind (MedicationRequest intent plan: an active repeat prescribed at the practice; an acute; a stopped or completed repeat; an active repeat whose MedicationStatement says another organisation prescribes it), and begins `POST [base]/Task`: a repeat prescription request for it."),
         step!(Given r#"^a repeat request for the current repeat medication of "([^"]+)"$"# => repeat_of_other, "The same, for another patient's current repeat (their medications read as the practice), requested for the signed-in patient."),
@@ -31,12 +36,46 @@ pub fn steps() -> Vec<StepDef> {
 async fn sign_in(w: &mut RfaWorld, a: &Args) -> StepResult {
     let key = a.get(1);
     let nhs = crate::steps::common::keys::nhs(w, key)?;
-    let claim = json!({
-        "resourceType": "Patient",
-        "identifier": [{ "system": gpc::NHS_NUMBER_SYSTEM, "value": nhs }]
-    });
-    w.onl.signed_in = Some((claim, nhs, key.to_string()));
+    w.onl.signed_in =
+        Some(crate::steps::world::SignedIn { nhs, key: key.to_string(), signing: Signing::Published, expired: false });
     Ok(())
+}
+
+fn signed_in(w: &mut RfaWorld) -> Result<&mut crate::steps::world::SignedIn, Failure> {
+    w.onl
+        .signed_in
+        .as_mut()
+        .ok_or_else(|| Failure::Harness("sign a patient in first (`Given the patient \"...\" is signed in`)".into()))
+}
+
+fn signing(w: &mut RfaWorld, how: Signing) -> StepResult {
+    signed_in(w)?.signing = how;
+    Ok(())
+}
+
+async fn forged(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let how = match a.get(1) {
+        "is not signed" => Signing::Unsigned,
+        "names a key NHS login never published" => Signing::UnknownKid,
+        _ => Signing::OtherKey,
+    };
+    signing(w, how)
+}
+
+async fn expired(w: &mut RfaWorld, _: &Args) -> StepResult {
+    signed_in(w)?.expired = true;
+    Ok(())
+}
+
+async fn rotate(w: &mut RfaWorld, _: &Args) -> StepResult {
+    if let Some(services) = w.ctx()?.consumer.services.clone() {
+        services.rotate_nhs_login_keys();
+    }
+    signing(w, Signing::Rotated)
+}
+
+async fn not_signed_in(w: &mut RfaWorld, _: &Args) -> StepResult {
+    crate::steps::common::http::check_challenge(w, Some("invalid_token"))
 }
 
 async fn sign_out(w: &mut RfaWorld, _: &Args) -> StepResult {
@@ -56,12 +95,8 @@ async fn patient_id_search(w: &mut RfaWorld, a: &Args) -> StepResult {
     Ok(())
 }
 
-fn signed_in_key(w: &RfaWorld) -> Result<String, Failure> {
-    w.onl
-        .signed_in
-        .as_ref()
-        .map(|(_, _, k)| k.clone())
-        .ok_or_else(|| Failure::Harness("sign a patient in first (`Given the patient \"...\" is signed in`)".into()))
+fn signed_in_key(w: &mut RfaWorld) -> Result<String, Failure> {
+    signed_in(w).map(|s| s.key.clone())
 }
 
 /// The kind of an authorisation, as the patient would describe it.

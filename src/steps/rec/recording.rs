@@ -18,7 +18,7 @@ use crate::steps::{Args, StepDef, step};
 
 /// The fixture practitioner who makes and records entries unless a step
 /// says otherwise.
-const CLINICIAN: &str = "practitioner1";
+pub(crate) const CLINICIAN: &str = "practitioner1";
 /// The practice itself in the test data.
 const PRACTICE: &str = "ORG1";
 
@@ -67,7 +67,7 @@ fn kind(ty: EntryType) -> &'static str {
 /// chosen by the scenario's fresh identifier, so that a candidate holding
 /// entries of earlier runs still shows exactly one entry at it — and
 /// re-judging, which rebuilds the identifier, chooses the same second.
-fn own_time(w: &mut RfaWorld) -> String {
+pub(crate) fn own_time(w: &mut RfaWorld) -> String {
     let id = keys::fresh_identifier(w);
     let digest = Sha256::digest(id.as_bytes());
     let n = digest.iter().take(8).fold(0u64, |a, b| (a << 8) | u64::from(*b));
@@ -486,7 +486,7 @@ async fn not_shown(w: &mut RfaWorld, a: &Args) -> StepResult {
         let (ty, time) = (entry.ty.name(), param(entry, "time").unwrap_or_default().to_string());
         let id = r.as_resource().id().unwrap_or_default().to_string();
         return w.fail(format!(
-            "the structured record of \"{}\" shows {ty}/{id} at {time}: the refused entry was recorded",
+            "the structured record of \"{}\" shows {ty}/{id} at {time}, where it should show nothing (an entry refused, or not yet accepted, is not in the record)",
             a.get(1)
         ));
     }

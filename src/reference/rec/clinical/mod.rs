@@ -119,9 +119,8 @@ fn admit(s: &State, headers: &HeaderMap, interaction: Interaction) -> Result<Cla
         return Ok(claims);
     }
     let ods = requesting_ods(&claims);
-    let care_setting_writes = crate::reference::xcs::writes_as_related(s, ods);
     match ods {
-        Some(code) if code == s.ods_code || s.relationships.contains(code) || care_setting_writes => Ok(claims),
+        Some(code) if code == s.ods_code || s.relationships.contains(code) => Ok(claims),
         _ => Err(Outcome::new(
             SpineCode::NoRelationship,
             format!(

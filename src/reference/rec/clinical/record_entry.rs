@@ -37,7 +37,7 @@ fn kind(action: &Action) -> Result<EntryType, Outcome> {
 /// The practitioner held under an SDS user id, as a reference; one not held
 /// keeps a reference that resolves to nothing, so admission refuses it as
 /// it refuses an unknown author sent to the `POST`.
-fn practitioner(s: &State, sds: &str) -> String {
+pub(crate) fn practitioner(s: &State, sds: &str) -> String {
     match s.store.practitioners.iter().find(|p| p.business_id.as_deref() == Some(sds)) {
         Some(p) => format!("Practitioner/{}", p.id),
         None => format!("Practitioner/sds-{sds}"),
@@ -132,7 +132,7 @@ fn quantity(action: &Action) -> Result<Option<Value>, Outcome> {
 
 /// The recording provenance of the action: the user named as `recorder`,
 /// at this practice.
-fn claims(s: &State, recorder: &str) -> Claims {
+pub(crate) fn claims(s: &State, recorder: &str) -> Claims {
     let mut c = Claims::new();
     c.insert(
         "requesting_practitioner".into(),
@@ -146,7 +146,7 @@ fn claims(s: &State, recorder: &str) -> Claims {
 }
 
 /// The user the action names as `recorder`: one the practice holds.
-fn user(s: &State, action: &Action) -> Result<Claims, Outcome> {
+pub(crate) fn user(s: &State, action: &Action) -> Result<Claims, Outcome> {
     let recorder = action.required("recorder")?;
     if !s.store.practitioners.iter().any(|p| p.business_id.as_deref() == Some(recorder)) {
         return Err(Outcome::new(
