@@ -28,6 +28,9 @@ use crate::reference::{Shared, State};
 
 /// Seconds of clock difference allowed on `exp`, as relying parties allow.
 const LEEWAY_SECS: i64 = 60;
+/// How long a key id NHS login did not publish is not asked about again:
+/// without it, every forged token would make the practice call NHS login.
+const UNKNOWN_KID_SECS: u64 = 60;
 
 /// The NHS login the practice trusts, and the keys it last fetched.
 #[derive(Debug, Default)]
@@ -38,6 +41,8 @@ pub struct Trust {
     fetching: tokio::sync::Mutex<()>,
     /// Whether keys were ever fetched (the `keys-fetched-once` defect).
     fetched: std::sync::atomic::AtomicBool,
+    /// Key ids a fetch did not find, and when.
+    unknown: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
 
 fn read<T: Clone>(l: &RwLock<T>) -> T {
@@ -105,7 +110,12 @@ pub async fn prepare(Extract(s): Extract<Shared>, req: Request, next: Next) -> R
         let trust = &s.nhs_login;
         let once = || s.defects.has(AccDefect::NhsLoginKeysFetchedOnce);
         let given_up = || trust.fetched.load(std::sync::atomic::Ordering::SeqCst) && once();
-        let stale = || !(trust.holds(&kid) || given_up());
+        let lately_unknown = || {
+            crate::reference::locked(&trust.unknown)
+                .get(&kid)
+                .is_some_and(|at| at.elapsed().as_secs() < UNKNOWN_KID_SECS)
+        };
+        let stale = || !(trust.holds(&kid) || given_up() || lately_unknown());
         if stale() {
             let _one = trust.fetching.lock().await;
             if stale() {
@@ -116,6 +126,11 @@ pub async fn prepare(Extract(s): Extract<Shared>, req: Request, next: Next) -> R
                 // Marked once the fetch is over, so requests that waited for
                 // it find its keys rather than none.
                 trust.fetched.store(true, std::sync::atomic::Ordering::SeqCst);
+                if !trust.holds(&kid) {
+                    let mut unknown = crate::reference::locked(&trust.unknown);
+                    unknown.retain(|_, at| at.elapsed().as_secs() < UNKNOWN_KID_SECS);
+                    unknown.insert(kid.clone(), std::time::Instant::now());
+                }
             }
         }
     }
