@@ -97,6 +97,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("send-mesh-message", "Send this MESH message from the practice's mailbox"),
     ("receive-mesh-messages", "Collect the practice's MESH messages"),
     (
+        "accept-update-record",
+        "As this user (recorder), open the task for the consultation summary with this title that GP Connect Update Record brought for this patient, review it and accept it into the record",
+    ),
+    (
         "mark-arrived",
         "At reception, mark this patient arrived for this appointment (identify them by NHS number, as a check-in screen does)",
     ),
