@@ -69,15 +69,24 @@ fn rsa_key() -> Result<RsaKey, String> {
     Ok(RsaKey { kid, der, jwk })
 }
 
-/// The keys, made once per process on first use: an RSA key takes tens of
-/// milliseconds to make, and most runs (and most kill-matrix runs in one
-/// process) sign no patient token at all. Each run's issuer is its own
-/// address, so sharing keys across runs lets no run's token into another.
+/// The keys, made once per process on first use: an RSA-2048 key takes
+/// 0.1 to 0.3 s to make (a random prime search), and most runs (and most
+/// kill-matrix runs in one process) sign no patient token at all. The three
+/// are made side by side, so the first sign-in waits for the slowest, not
+/// the sum. Each run's issuer is its own address, so sharing keys across
+/// runs lets no run's token into another.
 fn keys() -> Result<&'static Keys, String> {
     static KEYS: OnceLock<Result<Keys, String>> = OnceLock::new();
-    KEYS.get_or_init(|| Ok(Keys { current: rsa_key()?, next: rsa_key()?, rogue: rsa_key()? }))
-        .as_ref()
-        .map_err(Clone::clone)
+    KEYS.get_or_init(|| {
+        std::thread::scope(|s| {
+            let made = [s.spawn(rsa_key), s.spawn(rsa_key), s.spawn(rsa_key)]
+                .map(|t| t.join().unwrap_or_else(|_| Err("making an RSA key panicked".into())));
+            let [current, next, rogue] = made;
+            Ok(Keys { current: current?, next: next?, rogue: rogue? })
+        })
+    })
+    .as_ref()
+    .map_err(Clone::clone)
 }
 
 /// NHS login's state for one run of the hosted services.

@@ -165,6 +165,10 @@ pub struct SignedIn {
     pub key: String,
     pub signing: crate::national::nhs_login::Signing,
     pub expired: bool,
+    /// The token last made, and what it was made from: an app keeps the
+    /// ID token it was given for the session, and signing one costs an
+    /// RSA private-key operation.
+    pub minted: std::sync::Arc<std::sync::Mutex<Option<(String, String)>>>,
 }
 
 /// ONL: bookings, appointments, the signed-in patient and repeat requests.
@@ -387,6 +391,13 @@ impl RfaWorld {
         use crate::fhir::gpc;
         use serde_json::{Value, json};
         let ctx = self.ctx()?;
+        let made_from = format!("{:?}/{}/{edits:?}", who.signing, who.expired);
+        let mut minted = who.minted.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((from, token)) = minted.as_ref()
+            && *from == made_from
+        {
+            return Ok(token.clone());
+        }
         let Some(services) = ctx.consumer.services.as_ref() else {
             if matches!(ctx.client.transport(), crate::client::Transport::Live(_)) {
                 return Err(Failure::Skip(
@@ -427,7 +438,9 @@ impl RfaWorld {
             return Err(Failure::Harness("the ID token's claims are not an object".into()));
         };
         crate::client::jwt::apply_edits(&mut claims, edits);
-        services.nhs_login_token(&Value::Object(claims), who.signing).map_err(Failure::Harness)
+        let token = services.nhs_login_token(&Value::Object(claims), who.signing).map_err(Failure::Harness)?;
+        *minted = Some((made_from, token.clone()));
+        Ok(token)
     }
 
     /// Sends a setup request as the practice, whoever is signed in.

@@ -36,8 +36,13 @@ pub fn steps() -> Vec<StepDef> {
 async fn sign_in(w: &mut RfaWorld, a: &Args) -> StepResult {
     let key = a.get(1);
     let nhs = crate::steps::common::keys::nhs(w, key)?;
-    w.onl.signed_in =
-        Some(crate::steps::world::SignedIn { nhs, key: key.to_string(), signing: Signing::Published, expired: false });
+    w.onl.signed_in = Some(crate::steps::world::SignedIn {
+        nhs,
+        key: key.to_string(),
+        signing: Signing::Published,
+        expired: false,
+        minted: Default::default(),
+    });
     Ok(())
 }
 
