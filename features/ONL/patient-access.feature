@@ -224,6 +224,13 @@ Feature: Patients online: a patient sees and books only their own
       When the request is sent
       Then the request is refused as not signed in
 
+    Scenario: signed with HS512, NHS login's public key as the secret
+      Given the patient "patient20" is signed in
+      And the patient's ID token is signed with HS512, NHS login's public key as the secret
+      And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"
+      When the request is sent
+      Then the request is refused as not signed in
+
     Scenario: issued by another NHS login
       Given the patient "patient20" is signed in
       And a search for the appointments of "patient20" with "start=ge{today}&start=le{today+14}"

@@ -39,6 +39,11 @@ pub enum Signing {
     UnknownKid,
     /// Not at all: `alg` `none` and no signature.
     Unsigned,
+    /// HS512, with NHS login's current public key (PEM) as the HMAC secret:
+    /// the algorithm-confusion forgery, which anyone holding the published
+    /// key can make, and which only a verifier that trusts the header's
+    /// `alg` accepts.
+    PublicKeyAsSecret,
 }
 
 struct RsaKey {
@@ -108,6 +113,12 @@ impl Provider {
         let keys = keys()?;
         let (key, kid) = match how {
             Signing::Unsigned => return Ok(crate::client::jwt::unsigned(claims, true)),
+            Signing::PublicKeyAsSecret => {
+                let mut header = Header::new(Algorithm::HS512);
+                header.kid = Some(keys.current.kid.clone());
+                let secret = EncodingKey::from_secret(&public_pem(&keys.current.jwk)?);
+                return jsonwebtoken::encode(&header, claims, &secret).map_err(|e| format!("signing an ID token: {e}"));
+            }
             Signing::Published => (&keys.current, &keys.current.kid),
             Signing::Rotated => (&keys.next, &keys.next.kid),
             Signing::OtherKey => (&keys.rogue, &keys.current.kid),
@@ -127,6 +138,22 @@ impl Provider {
         }
         Ok(out)
     }
+}
+
+/// An RSA public key given as a JWK, PEM-encoded (SubjectPublicKeyInfo):
+/// the bytes a verifier that trusts the token's `alg` takes as an HMAC
+/// secret.
+pub fn public_pem(jwk: &Value) -> Result<Vec<u8>, String> {
+    let part = |name: &str| {
+        jwk.get(name)
+            .and_then(Value::as_str)
+            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+            .and_then(|b| openssl::bn::BigNum::from_slice(&b).ok())
+            .ok_or_else(|| format!("the JWK has no usable `{name}`"))
+    };
+    openssl::rsa::Rsa::from_public_components(part("n")?, part("e")?)
+        .and_then(|k| k.public_key_to_pem())
+        .map_err(|e| format!("the JWK as a PEM public key: {e}"))
 }
 
 /// The issuer: the services' shared base and [`PREFIX`], no trailing slash

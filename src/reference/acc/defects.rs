@@ -200,6 +200,8 @@ crate::reference::defect::defects! {
             "accepts an ID token issued to another NHS login client";
         NhsLoginExpiryUnchecked = "nhs-login-expiry-unchecked" ["RFA-ONL-033"]
             "accepts an expired ID token";
+        NhsLoginAlgorithmConfusion = "nhs-login-algorithm-confusion" ["RFA-ONL-033"]
+            "believes an ID token's alg: an HS512 token whose HMAC secret is NHS login's published public key verifies";
         NhsLoginKeysFetchedOnce = "nhs-login-keys-fetched-once" ["RFA-ONL-033"]
             "fetches NHS login's keys once and never again, so a token signed by the key NHS login rotates to is refused";
     }

@@ -176,6 +176,19 @@ fn judge(
         if !d(AccDefect::NhsLoginUnsignedTokenAccepted) {
             return Err(not_signed_in("NHS login signs its ID tokens (RS512); an unsigned one is not NHS login's"));
         }
+    } else if alg == "HS512" && d(AccDefect::NhsLoginAlgorithmConfusion) {
+        // The defect believes the header's `alg`, and so takes NHS login's
+        // published key as an HMAC secret.
+        let kid = header.get("kid").and_then(Value::as_str).unwrap_or_default();
+        let keys = s.nhs_login.keys.read().unwrap_or_else(|p| p.into_inner());
+        let jwk = keys.as_ref().and_then(|k| k.find(kid)).and_then(|j| serde_json::to_value(j).ok());
+        let secret = jwk.as_ref().and_then(|j| crate::national::nhs_login::public_pem(j).ok()).unwrap_or_default();
+        let mut v = Validation::new(Algorithm::HS512);
+        v.validate_exp = false;
+        v.validate_aud = false;
+        v.required_spec_claims.clear();
+        jsonwebtoken::decode::<Value>(token, &DecodingKey::from_secret(&secret), &v)
+            .map_err(|e| not_signed_in(format!("the ID token's signature does not verify: {e}")))?;
     } else if alg != "RS512" {
         return Err(not_signed_in(format!("NHS login signs with RS512, not {alg}")));
     } else if !d(AccDefect::NhsLoginSignatureUnchecked) {

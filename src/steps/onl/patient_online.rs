@@ -17,7 +17,7 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^the patient "([^"]+)" is signed in$"# => sign_in, "The patient signs in with NHS login: from here on every request carries, as its bearer token, an ID token the hosted NHS login signs (RS512) for this fixture patient (profile §25): their `nhs_number`, `identity_proofing_level` P9, `vot` P9.Cp.Cd, `aud` the candidate's `[jwt] nhs_login_client_id`, an hour to live. `the JWT claim …` steps change its claims before it is signed. Look-ups the harness makes for itself stay the practice's. Not run without the hosted national services (a `[consumer]` section)."),
         step!(Given r#"^the patient signs out$"# => sign_out, "Requests carry the practice's token again."),
-        step!(Given r#"^the patient's ID token (is signed by a key NHS login never published|names a key NHS login never published|is not signed)$"# => forged, "Forges the patient's token. *Signed by a key never published*: it names NHS login's current key (`kid`) but another key signed it, which only checking the signature against the published key finds. *Names a key never published*: signed by a key, and named by a `kid`, that NHS login's key set does not hold. *Not signed*: it names NHS login as its issuer but has `alg` `none` and no signature."),
+        step!(Given r#"^the patient's ID token (is signed by a key NHS login never published|names a key NHS login never published|is not signed|is signed with HS512, NHS login's public key as the secret)$"# => forged, "Forges the patient's token. *Signed by a key never published*: it names NHS login's current key (`kid`) but another key signed it, which only checking the signature against the published key finds. *Names a key never published*: signed by a key, and named by a `kid`, that NHS login's key set does not hold. *Not signed*: it names NHS login as its issuer but has `alg` `none` and no signature. *HS512, NHS login's public key as the secret*: the algorithm-confusion forgery anyone holding the published key can make (the key, PEM-encoded, as the HMAC secret)."),
         step!(Given r#"^the patient's ID token expired an hour ago$"# => expired, "`iat` two hours ago, `exp` one hour ago; signed as any other."),
         step!(Given r#"^NHS login rotates its signing key$"# => rotate, "The hosted NHS login publishes a new key beside the current one, and the patient's tokens are signed by the new key from here on (as NHS login's are after a rotation). A candidate that fetched the keys before cannot know the new one without fetching them again."),
         step!(Then r#"^the request is refused as not signed in$"# => not_signed_in, "HTTP 401 with `WWW-Authenticate: Bearer error=\"invalid_token\"` (RFC 6750 section 3.1) and a GPConnect-OperationOutcome-1 body: the token does not sign the patient in."),
@@ -61,6 +61,7 @@ fn signing(w: &mut RfaWorld, how: Signing) -> StepResult {
 async fn forged(w: &mut RfaWorld, a: &Args) -> StepResult {
     let how = match a.get(1) {
         "is not signed" => Signing::Unsigned,
+        "is signed with HS512, NHS login's public key as the secret" => Signing::PublicKeyAsSecret,
         "names a key NHS login never published" => Signing::UnknownKid,
         _ => Signing::OtherKey,
     };
