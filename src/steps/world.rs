@@ -389,7 +389,7 @@ impl RfaWorld {
     /// client id, with the scenario's claim edits made before it is signed.
     fn id_token(&self, who: &SignedIn, edits: &[(String, crate::client::jwt::ClaimEdit)]) -> Result<String, Failure> {
         use crate::fhir::gpc;
-        use serde_json::{Value, json};
+        use serde_json::json;
         let ctx = self.ctx()?;
         let made_from = format!("{:?}/{}/{edits:?}", who.signing, who.expired);
         let mut minted = who.minted.lock().unwrap_or_else(|p| p.into_inner());
@@ -415,14 +415,8 @@ impl RfaWorld {
         let issuer = services.nhs_login_issuer();
         // NHS login's `sub` is its own opaque id for the person, not the NHS
         // number: one made from the NHS number keeps it the same every run.
-        let sub = {
-            use sha2::Digest as _;
-            let d = sha2::Sha256::digest(who.nhs.as_bytes());
-            let mut bytes = [0u8; 16];
-            bytes.copy_from_slice(&d[..16]);
-            uuid::Uuid::from_bytes(bytes).to_string()
-        };
-        let Value::Object(mut claims) = json!({
+        let sub = crate::support::stable_uuid(&who.nhs, "nhs-login-sub");
+        let mut claims = json!({
             "iss": issuer,
             "sub": sub,
             "aud": ctx.client.config().jwt.nhs_login_client_id,
@@ -434,11 +428,11 @@ impl RfaWorld {
             "vtm": format!("{issuer}/trustmark/{}", services.url().host_str().unwrap_or_default()),
             "nhs_number": who.nhs,
             gpc::IDENTITY_PROOFING_CLAIM: gpc::IDENTITY_PROOFING_HIGH,
-        }) else {
-            return Err(Failure::Harness("the ID token's claims are not an object".into()));
-        };
-        crate::client::jwt::apply_edits(&mut claims, edits);
-        let token = services.nhs_login_token(&Value::Object(claims), who.signing).map_err(Failure::Harness)?;
+        });
+        if let Some(map) = claims.as_object_mut() {
+            crate::client::jwt::apply_edits(map, edits);
+        }
+        let token = services.nhs_login_token(&claims, who.signing).map_err(Failure::Harness)?;
         *minted = Some((made_from, token.clone()));
         Ok(token)
     }

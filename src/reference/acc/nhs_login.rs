@@ -45,10 +45,6 @@ pub struct Trust {
     unknown: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
 
-fn read<T: Clone>(l: &RwLock<T>) -> T {
-    l.read().unwrap_or_else(|p| p.into_inner()).clone()
-}
-
 impl Trust {
     /// Trust the NHS login at `issuer` (a practice is configured with it).
     pub fn set_issuer(&self, issuer: String) {
@@ -57,11 +53,16 @@ impl Trust {
     }
 
     pub fn issuer(&self) -> Option<String> {
-        read(&self.issuer)
+        self.issuer.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The published key `kid` names, if the keys last fetched hold it.
+    fn key(&self, kid: &str) -> Option<jsonwebtoken::jwk::Jwk> {
+        self.keys.read().unwrap_or_else(|p| p.into_inner()).as_ref().and_then(|k| k.find(kid)).cloned()
     }
 
     fn holds(&self, kid: &str) -> bool {
-        self.keys.read().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|k| k.find(kid).is_some())
+        self.key(kid).is_some()
     }
 
     /// Discovery, then the key set it names.
@@ -105,7 +106,7 @@ pub async fn prepare(Extract(s): Extract<Shared>, req: Request, next: Next) -> R
     let kid = bearer(req.headers())
         .and_then(token_header)
         .filter(|h| h.get("alg").and_then(Value::as_str).is_some_and(|a| a != "none"))
-        .map(|h| h.get("kid").and_then(Value::as_str).unwrap_or_default().to_string());
+        .map(|h| key_id(&h).to_string());
     if let (Some(kid), Some(issuer)) = (kid, s.nhs_login.issuer()) {
         let trust = &s.nhs_login;
         let once = || s.defects.has(AccDefect::NhsLoginKeysFetchedOnce);
@@ -135,6 +136,22 @@ pub async fn prepare(Extract(s): Extract<Shared>, req: Request, next: Next) -> R
         }
     }
     next.run(req).await
+}
+
+fn key_id(header: &Value) -> &str {
+    header.get("kid").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// Checks the token's signature alone: the claims are judged after, each
+/// by a rule its own defect can break.
+fn signed_by(token: &str, key: &DecodingKey, alg: Algorithm) -> Result<(), Outcome> {
+    let mut v = Validation::new(alg);
+    v.validate_exp = false;
+    v.validate_aud = false;
+    v.required_spec_claims.clear();
+    jsonwebtoken::decode::<Value>(token, key, &v)
+        .map(drop)
+        .map_err(|e| not_signed_in(format!("the ID token's signature does not verify: {e}")))
 }
 
 /// 401 with RFC 6750's challenge: the patient is not signed in.
@@ -179,34 +196,16 @@ fn judge(
     } else if alg == "HS512" && d(AccDefect::NhsLoginAlgorithmConfusion) {
         // The defect believes the header's `alg`, and so takes NHS login's
         // published key as an HMAC secret.
-        let kid = header.get("kid").and_then(Value::as_str).unwrap_or_default();
-        let keys = s.nhs_login.keys.read().unwrap_or_else(|p| p.into_inner());
-        let jwk = keys.as_ref().and_then(|k| k.find(kid)).and_then(|j| serde_json::to_value(j).ok());
+        let jwk = s.nhs_login.key(key_id(header)).and_then(|j| serde_json::to_value(j).ok());
         let secret = jwk.as_ref().and_then(|j| crate::national::nhs_login::public_pem(j).ok()).unwrap_or_default();
-        let mut v = Validation::new(Algorithm::HS512);
-        v.validate_exp = false;
-        v.validate_aud = false;
-        v.required_spec_claims.clear();
-        jsonwebtoken::decode::<Value>(token, &DecodingKey::from_secret(&secret), &v)
-            .map_err(|e| not_signed_in(format!("the ID token's signature does not verify: {e}")))?;
+        signed_by(token, &DecodingKey::from_secret(&secret), Algorithm::HS512)?;
     } else if alg != "RS512" {
         return Err(not_signed_in(format!("NHS login signs with RS512, not {alg}")));
     } else if !d(AccDefect::NhsLoginSignatureUnchecked) {
-        let kid = header.get("kid").and_then(Value::as_str).unwrap_or_default();
-        let keys = s.nhs_login.keys.read().unwrap_or_else(|p| p.into_inner());
-        let jwk = keys
-            .as_ref()
-            .and_then(|k| k.find(kid))
-            .ok_or_else(|| not_signed_in(format!("NHS login publishes no key `{kid}`")))?;
-        let key = DecodingKey::from_jwk(jwk).map_err(|e| not_signed_in(format!("NHS login's key `{kid}`: {e}")))?;
-        // The signature alone: the claims are judged below, each by a rule
-        // its own defect can break.
-        let mut v = Validation::new(Algorithm::RS512);
-        v.validate_exp = false;
-        v.validate_aud = false;
-        v.required_spec_claims.clear();
-        jsonwebtoken::decode::<Value>(token, &key, &v)
-            .map_err(|e| not_signed_in(format!("the ID token's signature does not verify: {e}")))?;
+        let kid = key_id(header);
+        let jwk = s.nhs_login.key(kid).ok_or_else(|| not_signed_in(format!("NHS login publishes no key `{kid}`")))?;
+        let key = DecodingKey::from_jwk(&jwk).map_err(|e| not_signed_in(format!("NHS login's key `{kid}`: {e}")))?;
+        signed_by(token, &key, Algorithm::RS512)?;
     }
     if payload.get("iss").and_then(Value::as_str) != Some(issuer) && !d(AccDefect::NhsLoginIssuerUnchecked) {
         return Err(not_signed_in(format!(

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::fhir::Views as _;
 use crate::fhir::gpc;
 use crate::fhir::itk;
+use crate::fhir::views::Bundle;
 use crate::reference::State;
 use crate::reference::com::defects::ComDefect;
 use crate::reference::com::mesh::{mailbox, mesh};
@@ -102,8 +103,9 @@ pub(super) struct Inbound<'a> {
     pub(super) body: &'a [u8],
 }
 
-/// The ITK3 exchange every inbound message gets: `check` it (a negative
-/// response if it fails), the infrastructure response, `take` the payload
+/// The ITK3 exchange every inbound message gets: none when no response can
+/// be addressed; else `check` it (a negative response if it fails), the
+/// infrastructure response, `take` the payload
 /// for a patient registered here, then the business response (30002 for a
 /// patient not known here, unless `any_patient`). Answers whether it was
 /// taken.
@@ -111,7 +113,7 @@ pub(super) async fn answer<T: Payload>(
     s: &State,
     a: &Action,
     inbound: Inbound<'_>,
-    check: impl Fn(&State, &Received) -> Option<Result<T, Code>>,
+    check: impl Fn(&State, &Received) -> Result<T, Code>,
     take: impl Fn(&State, &str, &T) -> bool,
     any_patient: impl Fn() -> bool,
 ) -> Result<bool, Outcome> {
@@ -128,8 +130,10 @@ pub(super) async fn answer<T: Payload>(
     let flag = |key| header.and_then(|h| itk::handling(h, key)).and_then(Value::as_bool);
     // Flags that cannot be read: a response is sent anyway (ITK3).
     let (inf, bus) = (flag("InfAckRequested").unwrap_or(true), flag("BusAckRequested").unwrap_or(true));
-    let Some(payload) = check(s, &r) else { return Ok(false) };
-    let payload = match payload {
+    if r.reply_to.is_empty() {
+        return Ok(false);
+    }
+    let payload = match check(s, &r) {
         Ok(d) => d,
         Err(code) => {
             if inf {
@@ -168,22 +172,13 @@ struct Document {
     bytes: Vec<u8>,
 }
 
-/// Checks the message as ITK3 and Send Document ask: `None` when it is so
-/// broken no response can be addressed; `Err` with the negative response
-/// code; else the document. Under `keeps-refused-document` the document is
+/// Checks the message as ITK3 and Send Document ask: `Err` with the
+/// negative response code, else the document. Under `keeps-refused-document` the document is
 /// filed before it is checked.
-fn checked(s: &State, r: &Received) -> Option<Result<Document, Code>> {
-    if r.reply_to.is_empty() {
-        return None;
-    }
+fn checked(s: &State, r: &Received) -> Result<Document, Code> {
     let d = |x| has(s, x);
     let unchecked = d(ComDefect::DocumentsUnchecked);
-    let Some(header) = r.header.filter(|_| r.message.as_bundle().kind() == Some("message")) else {
-        return Some(Err(Code::new("10009", "the message is not an ITK3 message Bundle with a MessageHeader first")));
-    };
-    if itk::event(header) != Some(itk::SEND_DOCUMENT_EVENT) {
-        return Some(Err(Code::new("20006", "MessageHeader.event is not ITK007C (GP Connect Send Document)")));
-    }
+    let header = header_for(r, itk::SEND_DOCUMENT_EVENT, "ITK007C (GP Connect Send Document)")?;
     if let Some(receiver) = header.pointer("/receiver/reference").and_then(Value::as_str)
         && !unchecked
     {
@@ -194,24 +189,14 @@ fn checked(s: &State, r: &Received) -> Option<Result<Document, Code>> {
             .map(|o| o.identifier_values(gpc::ODS_ORGANIZATION_SYSTEM).join(","))
             .unwrap_or_default();
         if ods != s.ods_code {
-            return Some(Err(Code::new(
+            return Err(Code::new(
                 "20002",
                 format!("MessageHeader.receiver is organisation `{ods}`, not this practice"),
-            )));
+            ));
         }
     }
-    let Some(bundle) = itk::document(r.message) else {
-        return Some(Err(Code::new("20009", "MessageHeader.focus does not name the message's document Bundle")));
-    };
-    let bundle = bundle.as_bundle();
-    let Some(composition) = bundle.resources_of("Composition").next().map(|c| c.json().clone()) else {
-        return Some(Err(Code::new("20009", "the document Bundle has no Composition")));
-    };
-    let patient = composition.pointer("/subject/reference").and_then(Value::as_str).and_then(|p| bundle.resolve(p));
-    let patient_nhs = patient.and_then(|p| p.identifier_values(gpc::NHS_NUMBER_SYSTEM).first().copied());
-    let Some(patient_nhs) = patient_nhs.map(str::to_string) else {
-        return Some(Err(Code::new("20009", "Composition.subject is not a Patient with an NHS number")));
-    };
+    let bundle = document_of(r)?;
+    let (composition, patient_nhs) = subject_of(bundle)?;
     let binary = composition
         .pointer("/section/0/entry/0/reference")
         .and_then(Value::as_str)
@@ -234,28 +219,60 @@ fn checked(s: &State, r: &Received) -> Option<Result<Document, Code>> {
             && c.get("code").and_then(Value::as_str).is_some_and(|c| crate::terminology::check_concept_id(c).is_ok())
     });
     if !typed && !unchecked {
-        return Some(Err(Code::new("20009", "Composition.type needs a SNOMED CT document type")));
+        return Err(Code::new("20009", "Composition.type needs a SNOMED CT document type"));
     }
     if document.bytes.is_empty() && !unchecked {
-        return Some(Err(Code::new(
+        return Err(Code::new(
             "20009",
             "the Composition's first section names no Binary with content (base64) to file",
-        )));
+        ));
     }
     if !FILED_TYPES.contains(&document.content_type.as_str()) && !d(ComDefect::AnyContentType) {
-        return Some(Err(Code::new(
+        return Err(Code::new(
             "20005",
             format!(
                 "attachment type `{}` is not one the record holds ({})",
                 document.content_type,
                 FILED_TYPES.join(", ")
             ),
-        )));
+        ));
     }
     if document.bytes.len() > OLD_API_LIMIT && d(ComDefect::OneMibDocumentLimit) {
-        return Some(Err(Code::new("20015", format!("{} bytes is over the 1 MiB limit", document.bytes.len()))));
+        return Err(Code::new("20015", format!("{} bytes is over the 1 MiB limit", document.bytes.len())));
     }
-    Some(Ok(document))
+    Ok(document)
+}
+
+/// The MessageHeader of an ITK3 message Bundle whose event is `event`
+/// (named `what`): 10009 if it is no message, 20006 for another event.
+pub(super) fn header_for<'a>(r: &Received<'a>, event: &str, what: &str) -> Result<&'a Value, Code> {
+    let Some(header) = r.header.filter(|_| r.message.as_bundle().kind() == Some("message")) else {
+        return Err(Code::new("10009", "the message is not an ITK3 message Bundle with a MessageHeader first"));
+    };
+    if itk::event(header) != Some(event) {
+        return Err(Code::new("20006", format!("MessageHeader.event is not {what}")));
+    }
+    Ok(header)
+}
+
+/// The document Bundle the MessageHeader's `focus` names (20009 if none).
+pub(super) fn document_of<'a>(r: &Received<'a>) -> Result<Bundle<'a>, Code> {
+    itk::document(r.message)
+        .map(|d| d.as_bundle())
+        .ok_or_else(|| Code::new("20009", "MessageHeader.focus does not name the message's document Bundle"))
+}
+
+/// The document's Composition, and the NHS number of the Patient it is
+/// about (20009 if either is missing).
+pub(super) fn subject_of(bundle: Bundle) -> Result<(Value, String), Code> {
+    let Some(composition) = bundle.resources_of("Composition").next().map(|c| c.json().clone()) else {
+        return Err(Code::new("20009", "the document Bundle has no Composition"));
+    };
+    let patient = composition.pointer("/subject/reference").and_then(Value::as_str).and_then(|p| bundle.resolve(p));
+    match patient.and_then(|p| p.identifier_values(gpc::NHS_NUMBER_SYSTEM).first().map(|n| n.to_string())) {
+        Some(nhs) => Ok((composition, nhs)),
+        None => Err(Code::new("20009", "Composition.subject is not a Patient with an NHS number")),
+    }
 }
 
 /// Files the document into the patient's record as a DocumentReference;

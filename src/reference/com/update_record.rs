@@ -11,12 +11,13 @@
 
 use serde_json::{Value, json};
 
-use crate::fhir::Views as _;
-use crate::fhir::gpc::{self, EntryType};
+use crate::fhir::gpc::EntryType;
 use crate::fhir::itk;
 use crate::reference::State;
 use crate::reference::com::defects::ComDefect;
-use crate::reference::com::send_document::{Code, Inbound, Payload, Received, answer};
+use crate::reference::com::send_document::{
+    Code, Inbound, Payload, Received, answer, document_of, header_for, subject_of,
+};
 use crate::reference::outbound::{Action, has};
 use crate::reference::outcome::{Outcome, SpineCode};
 
@@ -60,23 +61,11 @@ fn take(s: &State, patient: &str, summary: &Summary) -> bool {
     true
 }
 
-/// Checks the message as ITK3 and Update Record ask: `None` when no
-/// response can be addressed; `Err` with the negative response code; else
-/// the summary.
-fn checked(s: &State, r: &Received) -> Option<Result<Summary, Code>> {
-    if r.reply_to.is_empty() {
-        return None;
-    }
-    let Some(header) = r.header.filter(|_| r.message.as_bundle().kind() == Some("message")) else {
-        return Some(Err(Code::new("10009", "the message is not an ITK3 message Bundle with a MessageHeader first")));
-    };
-    if itk::event(header) != Some(itk::UPDATE_RECORD_EVENT) {
-        return Some(Err(Code::new("20006", "MessageHeader.event is not ITK014M (GP Connect Update Record)")));
-    }
-    let Some(document) = itk::document(r.message) else {
-        return Some(Err(Code::new("20009", "MessageHeader.focus does not name the message's document Bundle")));
-    };
-    let bundle = document.as_bundle();
+/// Checks the message as ITK3 and Update Record ask: `Err` with the
+/// negative response code, else the summary.
+fn checked(s: &State, r: &Received) -> Result<Summary, Code> {
+    header_for(r, itk::UPDATE_RECORD_EVENT, "ITK014M (GP Connect Update Record)")?;
+    let bundle = document_of(r)?;
     // The whole message is refused for one profile Update Record does not
     // define: a partial acceptance could lose what the sender meant.
     let unsupported = bundle.entries().filter_map(|e| e.resource()).find_map(|res| {
@@ -94,20 +83,12 @@ fn checked(s: &State, r: &Received) -> Option<Result<Summary, Code>> {
     if let Some(what) = unsupported
         && !has(s, ComDefect::UpdateRecordAnyProfile)
     {
-        return Some(Err(Code::new("20009", format!("{what} is not a profile GP Connect Update Record defines"))));
+        return Err(Code::new("20009", format!("{what} is not a profile GP Connect Update Record defines")));
     }
-    let Some(composition) = bundle.resources_of("Composition").next().map(|c| c.json().clone()) else {
-        return Some(Err(Code::new("20009", "the document Bundle has no Composition")));
-    };
-    let patient = composition.pointer("/subject/reference").and_then(Value::as_str).and_then(|p| bundle.resolve(p));
-    let Some(patient_nhs) =
-        patient.and_then(|p| p.identifier_values(gpc::NHS_NUMBER_SYSTEM).first().map(|n| n.to_string()))
-    else {
-        return Some(Err(Code::new("20009", "Composition.subject is not a Patient with an NHS number")));
-    };
+    let (composition, patient_nhs) = subject_of(bundle)?;
     let title = composition.get("title").and_then(Value::as_str).unwrap_or_default().to_string();
     let readings = bundle.resources_of("Observation").map(|o| o.json().clone()).collect();
-    Some(Ok(Summary { patient_nhs, title, readings }))
+    Ok(Summary { patient_nhs, title, readings })
 }
 
 /// Records the summary's readings with no one accepting them (the

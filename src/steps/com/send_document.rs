@@ -6,7 +6,6 @@
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use sha2::Digest as _;
 
 use crate::client::RequestSpec;
 use crate::evidence::Exchange;
@@ -23,6 +22,7 @@ use crate::steps::rec::entries::DEFAULT_WHEN;
 use crate::steps::rec::register::demographics;
 use crate::steps::world::{Failure, RfaWorld, SentDocument, StepResult};
 use crate::steps::{Args, StepDef, step};
+use crate::support::stable_uuid;
 
 pub fn steps() -> Vec<StepDef> {
     vec![
@@ -40,15 +40,6 @@ pub fn steps() -> Vec<StepDef> {
 
 /// The codes that say yes (ITK3 response codes).
 const POSITIVE: [&str; 3] = ["20013", "30001", "30004"];
-
-/// A UUID that the same seed always makes: re-judging rebuilds the very
-/// message.
-pub(super) fn uuid_of(seed: &str, part: &str) -> String {
-    let digest = sha2::Sha256::digest(format!("{seed}/{part}").as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
-}
 
 /// A deterministic document of this kind, padded to `size` bytes if given.
 fn content(kind: &str, size: Option<usize>) -> (&'static str, Vec<u8>) {
@@ -123,7 +114,7 @@ impl Envelope<'_> {
     /// the document), the sender's header Organization, and a document
     /// Bundle holding `entries` (see [`entry`]).
     pub fn message(&self, entries: Vec<Value>) -> Value {
-        let id = |part| uuid_of(self.marker, part);
+        let id = |part| stable_uuid(self.marker, part);
         let ods = json!([{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": self.sender_ods }]);
         let handling = json!({ "url": itk::HANDLING_EXTENSION, "extension": [
             { "url": "BusAckRequested", "valueBoolean": true },
@@ -188,7 +179,7 @@ async fn build(w: &mut RfaWorld, a: &Args) -> StepResult {
         ("373942005", "Discharge summary")
     };
     let title = format!("{name} (rfa {marker})");
-    let id = |part| uuid_of(&marker, part);
+    let id = |part| stable_uuid(&marker, part);
     let sender = &national()?.other_practice;
     let mailbox = national()?.mesh.recipient.clone();
     let ods = |value: &str| json!([{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": value }]);
@@ -259,13 +250,18 @@ fn sent(w: &RfaWorld) -> Result<&SentDocument, Failure> {
 /// document Bundle's.
 pub(super) fn resource_mut<'a>(message: &'a mut Value, ty: &str) -> Option<&'a mut Value> {
     let of_type = |e: &&mut Value| e.pointer("/resource/resourceType").and_then(Value::as_str) == Some(ty);
-    let entries = message.get_mut("entry")?.as_array_mut()?;
     if ty == "MessageHeader" {
-        return entries.iter_mut().find(of_type)?.get_mut("resource");
+        return message.get_mut("entry")?.as_array_mut()?.iter_mut().find(of_type)?.get_mut("resource");
     }
+    document_entries_mut(message)?.iter_mut().find(of_type)?.get_mut("resource")
+}
+
+/// The entries of the message's document Bundle.
+pub(super) fn document_entries_mut(message: &mut Value) -> Option<&mut Vec<Value>> {
+    let entries = message.get_mut("entry")?.as_array_mut()?;
     let document =
         entries.iter_mut().find(|e| e.pointer("/resource/type").and_then(Value::as_str) == Some("document"))?;
-    document.pointer_mut("/resource/entry")?.as_array_mut()?.iter_mut().find(of_type)?.get_mut("resource")
+    document.pointer_mut("/resource/entry")?.as_array_mut()
 }
 
 fn editable<'a>(w: &'a mut RfaWorld, ty: &str) -> Result<&'a mut Value, Failure> {
@@ -292,7 +288,7 @@ async fn about(w: &mut RfaWorld, a: &Args) -> StepResult {
 async fn addressed(w: &mut RfaWorld, a: &Args) -> StepResult {
     let ods = keys::ods(w, a.get(1))?;
     let s = w.com.sent.as_mut().ok_or_else(|| Failure::Harness("no Send Document message was built".into()))?;
-    let id = uuid_of(&s.marker, "receiver");
+    let id = stable_uuid(&s.marker, "receiver");
     let receiver = json!({
         "resourceType": "Organization",
         "id": id,

@@ -8,15 +8,17 @@
 
 use serde_json::{Value, json};
 
+use crate::fhir::Views as _;
 use crate::fhir::gpc;
 use crate::fhir::itk;
-use crate::steps::com::send_document::{Envelope, entry, patient_resource, resource_mut, uuid_of};
+use crate::steps::com::send_document::{Envelope, document_entries_mut, entry, patient_resource, resource_mut};
 use crate::steps::common::keys::{self, fresh_identifier};
 use crate::steps::consumer::{act_in_record, national, own};
 use crate::steps::rec::recording::{CLINICIAN, own_time};
 use crate::steps::rec::register::demographics;
 use crate::steps::world::{AskedEntry, Failure, RfaWorld, SentDocument, StepResult};
 use crate::steps::{Args, StepDef, step};
+use crate::support::stable_uuid;
 
 /// The community pharmacy the summaries come from (a made-up ODS code).
 const PHARMACY_ODS: &str = "FRH01";
@@ -47,7 +49,7 @@ async fn build(w: &mut RfaWorld, a: &Args) -> StepResult {
     keys::logical_id(w, &key).await?;
     let marker = fresh_identifier(w);
     let at = own_time(w);
-    let id = |part| uuid_of(&marker, part);
+    let id = |part| stable_uuid(&marker, part);
     let url = |part| format!("urn:uuid:{}", id(part));
     let mailbox = national()?.mesh.recipient.clone();
     let ods = |value: &str| json!([{ "system": gpc::ODS_ORGANIZATION_SYSTEM, "value": value }]);
@@ -162,22 +164,16 @@ async fn build(w: &mut RfaWorld, a: &Args) -> StepResult {
 
 async fn with_flag(w: &mut RfaWorld, _: &Args) -> StepResult {
     let s = w.com.sent.as_mut().ok_or_else(|| Failure::Harness("no Update Record message was built".into()))?;
-    let flag_id = uuid_of(&s.marker, "flag");
+    let flag_id = stable_uuid(&s.marker, "flag");
     let flag = json!({
         "resourceType": "Flag",
         "id": flag_id,
         "meta": { "profile": [itk::FLAG_PROFILE] },
         "status": "active",
         "code": { "text": "Patient prefers a morning appointment" },
-        "subject": { "reference": format!("urn:uuid:{}", uuid_of(&s.marker, "patient")) }
+        "subject": { "reference": format!("urn:uuid:{}", stable_uuid(&s.marker, "patient")) }
     });
-    let document = s
-        .message
-        .get_mut("entry")
-        .and_then(Value::as_array_mut)
-        .and_then(|e| e.iter_mut().find(|e| e.pointer("/resource/type").and_then(Value::as_str) == Some("document")))
-        .and_then(|d| d.pointer_mut("/resource/entry"))
-        .and_then(Value::as_array_mut)
+    let document = document_entries_mut(&mut s.message)
         .ok_or_else(|| Failure::Harness("the message has no document Bundle".into()))?;
     document.push(entry(flag));
     let composition =
@@ -192,21 +188,12 @@ async fn accept(w: &mut RfaWorld, a: &Args) -> StepResult {
     let nhs = keys::nhs(w, a.get(1))?;
     let recorder = keys::sds(w, CLINICIAN)?;
     let sent = w.com.sent.as_ref().ok_or_else(|| Failure::Harness("no Update Record message was built".into()))?;
-    let title = resource_of(&sent.message, "Composition")
-        .and_then(|c| c.get("title"))
+    let title = itk::document(&sent.message)
+        .and_then(|d| d.as_bundle().resources_of("Composition").next())
+        .and_then(|c| c.json().get("title"))
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
     let params = vec![("patient".into(), nhs), ("title".into(), title), ("recorder".into(), recorder)];
     act_in_record(w, "accept-update-record", params).await
-}
-
-/// The message's resource of this type (the document Bundle's).
-fn resource_of<'a>(message: &'a Value, ty: &str) -> Option<&'a Value> {
-    crate::fhir::itk::document(message)?
-        .get("entry")?
-        .as_array()?
-        .iter()
-        .find(|e| e.pointer("/resource/resourceType").and_then(Value::as_str) == Some(ty))?
-        .get("resource")
 }
