@@ -119,21 +119,21 @@ Feature: Interoperability across care settings
         | community  |
 
   @RFA-XCS-005 @lot3 @must @consumer @route-readback
-  Rule: Another care setting does not write into the GP record: what it sends by GP Connect Update Record is held for a clinician to accept, and shows in the record only once accepted
+  Rule: Another care setting does not write into the GP record: what it sends by GP Connect Update Record waits for a clinician to accept it, provisional at most until then
     A community pharmacy sends the consultation summary of a blood pressure
     check (Update Record, ITK3 over MESH). Update Record's guide: the data
     goes to a holding area, "There is no intention of auto-filing any
-    payloads at this time", and a message holding a profile out of its scope
-    (a Flag) is refused whole with 20009. That the record does not show it
-    before a clinician accepts it is the profile's reading of "holding
-    area" (§36.1).
+    payloads at this time": it is held apart, or filed "as provisional until
+    a clinician reviews and accepts" it, so before then the record shows it
+    as provisional at most. A message holding a profile out of its scope (a
+    Flag) is refused whole with 20009, and files nothing.
 
     Scenario: a pharmacy's blood pressure check, accepted by a clinician
       Given a community pharmacy's blood pressure check for "patient20" sent by GP Connect Update Record
       When the candidate is asked to collect the Update Record message from its MESH inbox
       Then the candidate carried out the action
       And the candidate answered the Update Record message with 20013 then 30001
-      And the structured record of "patient20" does not show the entry
+      And the structured record of "patient20" shows the reading sent as provisional at most
       When a clinician is asked to accept the consultation summary sent for "patient20"
       Then the candidate carried out the action
       And the structured record of "patient20" shows the entry as entered

@@ -36,6 +36,7 @@ pub fn steps() -> Vec<StepDef> {
     vec![
         step!(Given r#"^a community pharmacy's blood pressure check for "([^"]+)" sent by GP Connect Update Record$"# => build, "Builds an Update Record ITK3 message from a community pharmacy (its mailbox the other organisation's of `fixtures/national.json`): a message Bundle whose MessageHeader has event ITK014M, the handling specification (both acknowledgements requested, RecipientType FI, MessageDefinition https://fhir.nhs.uk/MessageDefinition, a SenderReference, LocalExtension None) and the pharmacy's mailbox as `source.endpoint`; the header Organization; and a document Bundle under Update Record's profiles: a Composition (Community Pharmacy Blood Pressure Check Service, a title unique to the scenario) whose section names the Encounter, a ClinicalImpression and an Observation; the Patient (NHS number, name, birth date), the Encounter, the pharmacist (a GPhC number), the pharmacy, the ClinicalImpression, and the Observation: a heart rate of 72 /min (UCUM) at a time of the scenario's own. Delivered under workflow GPCONNECT_UPDATE_RECORD when the candidate is asked to collect it. The reading is what the record's read-back steps then look for."),
         step!(Given r#"^the Update Record message carries a Flag$"# => with_flag, "Adds a CareConnect-Flag-1 Flag to the document Bundle, named in the Composition's section: a profile Update Record's guide puts out of scope, so the whole message must be refused with 20009."),
+        step!(Then r#"^the structured record of "([^"]+)" shows the reading sent as provisional at most$"# => provisional_at_most, "Reads the patient's record through Access Record Structured (evidence kept): at the reading's time there is no Observation, or only one with status `preliminary`. Update Record's guide lets a GP system hold what arrives apart from the record, or file it \"as provisional until a clinician reviews and accepts\" it; filed as final, it was written into the record unreviewed."),
         step!(When r#"^a clinician is asked to accept the consultation summary sent for "([^"]+)"$"# => accept, "Asks the candidate (trigger action `accept-update-record`, or the tester) to have a clinician (practitioner1, by SDS user id) review and accept the consultation summary the message brought for this patient (by NHS number), picked by its title (the Composition's, unique to the scenario), so that it is filed into the record."),
     ]
 }
@@ -180,6 +181,26 @@ async fn with_flag(w: &mut RfaWorld, _: &Args) -> StepResult {
         resource_mut(&mut s.message, "Composition").ok_or_else(|| Failure::Harness("no Composition".into()))?;
     if let Some(entries) = composition.pointer_mut("/section/0/entry").and_then(Value::as_array_mut) {
         entries.push(json!({ "reference": format!("urn:uuid:{flag_id}") }));
+    }
+    Ok(())
+}
+
+async fn provisional_at_most(w: &mut RfaWorld, a: &Args) -> StepResult {
+    let (_, at) = crate::steps::rec::recording::read_back(w, a.get(1)).await?;
+    let filed: Vec<String> = at
+        .iter()
+        .filter(|r| r.get("status").and_then(Value::as_str) != Some("preliminary"))
+        .map(|r| {
+            let status = r.get("status").and_then(Value::as_str).unwrap_or("no status");
+            format!("Observation/{} ({status})", r.get("id").and_then(Value::as_str).unwrap_or_default())
+        })
+        .collect();
+    if !filed.is_empty() {
+        return w.fail(format!(
+            "before a clinician accepted it, the structured record of \"{}\" shows the pharmacy's reading as filed: {}; Update Record allows it held apart, or shown as provisional (status preliminary) at most",
+            a.get(1),
+            filed.join(", ")
+        ));
     }
     Ok(())
 }

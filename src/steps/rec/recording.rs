@@ -262,7 +262,7 @@ fn same_instant(a: Option<&str>, b: Option<&str>) -> bool {
 
 /// Reads the patient's record for the entry's type; the Bundle and the
 /// resources of the type at the entry's time.
-async fn read_back(w: &mut RfaWorld, key: &str) -> Result<(Value, Vec<Value>), Failure> {
+pub(crate) async fn read_back(w: &mut RfaWorld, key: &str) -> Result<(Value, Vec<Value>), Failure> {
     let entry = asked(w)?.clone();
     let nhs = keys::nhs(w, key)?;
     let resp = w.send_as_practice(&section_request(&nhs, entry.ty)).await?;
@@ -486,7 +486,7 @@ async fn not_shown(w: &mut RfaWorld, a: &Args) -> StepResult {
         let (ty, time) = (entry.ty.name(), param(entry, "time").unwrap_or_default().to_string());
         let id = r.as_resource().id().unwrap_or_default().to_string();
         return w.fail(format!(
-            "the structured record of \"{}\" shows {ty}/{id} at {time}, where it should show nothing (an entry refused, or not yet accepted, is not in the record)",
+            "the structured record of \"{}\" shows {ty}/{id} at {time}, where it should show nothing",
             a.get(1)
         ));
     }
